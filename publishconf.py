@@ -1,0 +1,13 @@
+"""Settings for publishing to a web host: absolute URLs for feeds, sitemap and canonical links."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F401,F403
+
+SITEURL = os.environ.get("BULLETINS_SITEURL", "https://bulletins.example.org")
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,145 @@
+"""The data that flows between the pipeline stages.
+
+    sources.read_source(path, context)  -> RawBulletin (or SourceProblem)
+    normalize.clean_paragraphs(text, script) -> tuple[str, ...]
+    metadata.extract_metadata(raw, paragraphs) -> Metadata
+    mdwriter.render_article(article) -> str   (the content/*.md file)
+
+Every stage is a pure function over these frozen dataclasses; only
+``pipeline.py`` (and the Pelican plugins' write steps) touch the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+SCRIPTS = ("simplified", "traditional", "keep")
+
+
+class BulletinError(Exception):
+    """A problem with one bulletin that the user can fix (bad input, missing year...).
+
+    The CLI prints ``str(error)`` as one line and goes on with the next bulletin.
+    """
+
+
+class MissingYear(BulletinError):
+    """The text gives only a month and day and no context supplies the year."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the publisher told us explicitly: CLI options, a folder's defaults file,
+    a JSONL record's fields. Never guessed."""
+
+    year: int | None = None
+    publisher: str | None = None
+    region: str | None = None
+    category: str | None = None
+    script: str = "simplified"  # one of SCRIPTS: the script articles are written in
+
+
+@dataclass(frozen=True)
+class RawBulletin:
+    """One bulletin as read from a source, decoded but not cleaned."""
+
+    source: str  # path of the raw file, POSIX, as given to ingest
+    text: str  # decoded text, paragraphs separated by "\n" (HTML already reduced to text)
+    source_hash: str  # "sha256:<hex>" of the raw bytes of this bulletin (file, or JSONL line)
+    context: Context = field(default_factory=Context)
+    line: int | None = None  # 1-based line in a JSONL collection
+    title: str | None = None  # title given by the source (HTML <title>/<h1>, JSONL "title")
+    date: str | None = None  # date given by the source, any common format ("2022-02-28", "2022年2月28日")
+    url: str | None = None
+    source_id: str | None = None  # a JSONL record's "id"
+
+    @property
+    def where(self) -> str:
+        """``path`` or ``path:line`` for messages."""
+        return f"{self.source}:{self.line}" if self.line else self.source
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """A source (or one line of it) that could not be read; reported, never fatal."""
+
+    source: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Official metadata of one bulletin (field names follow 政府信息公开 core metadata)."""
+
+    title: str  # 名称
+    date: dt.date  # 生成日期 / 发布日期
+    date_precision: str = "day"  # "day" (only full dates are written)
+    date_source: str = "text"  # where the date came from: "text", "record", "text+context-year"
+    title_source: str = "source"  # "source" or "generated"
+    category: str = ""  # 主题分类, e.g. 常务会议
+    publisher: str = ""  # 发布机构
+    region: str = ""  # e.g. 重庆市渝中区
+    doc_number: str = ""  # 文号, e.g. 渝中府发〔2022〕5号
+    presider: str = ""  # who presided the meeting
+    people: tuple[str, ...] = ()  # attendees and other named officials, in text order
+    documents: tuple[str, ...] = ()  # titles inside 《》, without the brackets, in text order
+    keywords: tuple[str, ...] = ()  # 主题词, at most 8
+    summary: str = ""  # 内容概述, at most 120 characters
+
+
+@dataclass(frozen=True)
+class Article:
+    """What ``content/bulletins/YYYY/MM/<slug>.md`` holds."""
+
+    metadata: Metadata
+    paragraphs: tuple[str, ...]  # cleaned body paragraphs, plain text
+    identifier: str  # 索引号: stable, never changes once written
+    slug: str  # ASCII, unique in the archive
+    source: str  # path of the raw file
+    source_hash: str
+    source_id: str = ""  # a collection record's "id"
+    source_line: int | None = None  # 1-based line of the record in a collection
+    source_url: str = ""
+
+    @property
+    def relpath(self) -> str:
+        """Path of the Markdown file below the content folder."""
+        d = self.metadata.date
+        return f"bulletins/{d.year:04d}/{d.month:02d}/{self.slug}.md"
+
+
+# --- list-valued header fields ------------------------------------------------------------
+# ``People: 黄孝明, 邓光怀`` and ``Tags: 经济运行, 数字经济`` are comma-separated (Pelican's own
+# convention for tags); ``Documents: 《甲规划》《乙方案》`` keeps the title brackets, so a
+# title may hold any character. The writer and the Pelican plugins share these two functions.
+
+
+def split_names(value: str | None) -> tuple[str, ...]:
+    """``"甲, 乙"`` -> ``("甲", "乙")``; blanks dropped, order kept."""
+    if not value:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def split_documents(value: str | None) -> tuple[str, ...]:
+    """``"《甲》《乙《丙》》"`` -> ``("甲", "乙《丙》")``: top-level 《》 groups, nesting kept."""
+    if not value:
+        return ()
+    titles: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(value):
+        if ch == "《":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "》" and depth:
+            depth -= 1
+            if depth == 0 and value[start:i].strip():
+                titles.append(value[start:i].strip())
+    return tuple(titles)

@@ -1,0 +1,1 @@
+"""Pelican plugins of the archive. Each ``register()`` only connects signals."""

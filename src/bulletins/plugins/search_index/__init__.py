@@ -1,0 +1,5 @@
+"""Search index plugin (placeholder until the index builder lands)."""
+
+
+def register():
+    pass

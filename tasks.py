@@ -1,0 +1,95 @@
+"""Tasks (invoke). Each task shells out to one tool; run them through ./run, e.g. ``./run build``."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+CONTENT = "content"
+OUTPUT = "output"
+SOURCES = "sources"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@task
+def ingest(c, sources=SOURCES, content=CONTENT, force=False):
+    """Clean raw bulletins from SOURCES into Markdown articles in CONTENT."""
+    c.run(f"bulletins ingest {sources} --content {content}" + (" --force" if force else ""), pty=False)
+
+
+@task
+def html(c, settings="pelicanconf.py"):
+    """Build the archive from content/ into output/ with Pelican."""
+    c.run(f"pelican {CONTENT} -o {OUTPUT} -s {settings} --fatal errors")
+
+
+@task(pre=[ingest], post=[html])
+def build(c):
+    """Ingest sources/ then build the archive into output/ (the quick start)."""
+
+
+@task
+def serve(c, port=8000):
+    """Serve output/ on http://127.0.0.1:PORT with live rebuilds."""
+    c.run(f"pelican {CONTENT} -o {OUTPUT} -s pelicanconf.py --autoreload --listen --bind 127.0.0.1 --port {port}")
+
+
+@task
+def publish(c, target=None):
+    """Build with absolute URLs (publishconf.py) and rsync output/ to TARGET or $BULLETINS_RSYNC_TARGET."""
+    target = target or os.environ.get("BULLETINS_RSYNC_TARGET")
+    if not target:
+        sys.exit("publish: give --target user@host:/path or set BULLETINS_RSYNC_TARGET")
+    c.run(f"pelican {CONTENT} -o {OUTPUT} -s publishconf.py --fatal errors")
+    c.run(f"rsync -avz --delete {OUTPUT}/ {target}")
+
+
+@task
+def pack(c, name="bulletins-archive"):
+    """Pack output/ as NAME.zip for offline hand-out (open index.html from the unpacked folder)."""
+    archive = shutil.make_archive(name, "zip", OUTPUT)
+    print(archive)
+
+
+@task
+def clean(c):
+    """Remove output/ and Pelican's cache."""
+    for path in (OUTPUT, "cache"):
+        shutil.rmtree(ROOT / path, ignore_errors=True)
+
+
+@task
+def testdeps(c):
+    """Install what the browser and validator tests need: Debian's Chromium and the Node packages."""
+    if not Path(CHROMIUM).exists():
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        c.run(f"{sudo}apt-get update -qq && {sudo}apt-get install -y -qq chromium >/dev/null")
+    if not (ROOT / "node_modules" / "vnu-jar").exists() or not (ROOT / "node_modules" / "axe-core").exists():
+        c.run("npm install --no-audit --no-fund --silent")
+
+
+@task(pre=[testdeps])
+def test(c, args=""):
+    """Run the whole test suite (Python, Node, browser, corpus-wide). Extra pytest ARGS allowed."""
+    c.run("node --test tests/js/", warn=False)
+    result = c.run(f"python -m pytest {args}", warn=True)
+    if result.exited == 5:
+        print("pytest collected no tests", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(result.exited)
+
+
+@task
+def quick(c, args=""):
+    """The fast inner loop: tests not marked corpus, browser or slow."""
+    c.run(f"python -m pytest -m 'not corpus and not browser and not slow' {args}")
+
+
+@task
+def bench(c):
+    """Run every benchmark in benchmarks/ and print its figures."""
+    for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
+        c.run(f"python {script}")
