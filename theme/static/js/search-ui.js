@@ -217,6 +217,7 @@
       .then(function () { return self.run(false); })
       .catch(function (error) {
         self.setStatus("搜索索引无法加载，请稍后再试或按日期浏览。");
+        self.settle("error", 0);
         if (self.win.console) self.win.console.error(error);
       });
   };
@@ -295,8 +296,8 @@
       self.render(answer, append);
     }, function (error) {
       if (generation !== self.generation) return;
-      self.region.removeAttribute("aria-busy");
       self.setStatus("搜索出错：" + (error && error.message ? error.message : error));
+      self.settle("error", 0);
     });
   };
 
@@ -307,7 +308,7 @@
     show(this.more, false);
     show(this.empty, false);
     show(this.tips, true);
-    this.region.removeAttribute("aria-busy");
+    this.settle("idle", 0);
     this.doc.title = this.title;
   };
 
@@ -331,7 +332,16 @@
     doc.title = "「" + this.input.value.trim() + "」 · " + this.title;
     show(this.empty, total === 0);
     show(this.more, this.shown < total);
+    this.settle(total ? "results" : "none", total);
+  };
+
+  /** Mark the region as up to date for the query now in the box (state: results|none|idle|error). */
+  SearchPage.prototype.settle = function (state, total) {
     this.region.removeAttribute("aria-busy");
+    this.region.setAttribute("data-state", state);
+    this.region.setAttribute("data-query", this.input.value.trim());
+    this.region.setAttribute("data-total", String(total || 0));
+    this.region.setAttribute("data-shown", String(this.shown));
   };
 
   /* ---- every page ----------------------------------------------------------------- */
