@@ -1,0 +1,188 @@
+"""HTML -> plain paragraphs (and, for whole pages, a title and a date).
+
+Two shapes of HTML reach the pipeline:
+
+* ``fragment_paragraphs``: the ``html`` field of a JSONL record, an article body made of
+  ``<p>`` elements. One paragraph per ``<p>``, every character kept (``<strong>`` text
+  included, entities decoded, ``&nbsp;`` as U+00A0); a ``<br>`` inside a ``<p>`` becomes a
+  space, so a paragraph of the source stays one paragraph. Text outside any ``<p>`` is
+  kept as paragraphs of its own (split at block elements and ``<br>``).
+* ``extract_page``: a page saved from a government site. The title is the page's
+  ``<h1>`` (inside the content area when there is one), else ``<meta name="ArticleTitle">``,
+  else ``<title>`` minus a site suffix (``…_临江市青溪区人民政府``, ``… - 首页``). The date
+  comes from the usual meta tags (``PubDate``, ``publishdate``, ``article:published_time``
+  ...) or a ``发布时间：`` / ``日期：`` line. The body is the first content container found
+  (``#zoom``, ``.TRS_Editor``, ``.article-content``, ``article``, ``main`` ...), else
+  ``<body>`` without ``nav``/``header``/``footer``/``aside``/``form``; scripts, styles and
+  comments never count. Paragraphs break at block elements and at ``<br>``.
+
+Both are pure functions of a string. Truncated markup is fine: the parser closes what it
+can and the text that was there comes out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+try:  # lxml is faster and copes with worse markup; html.parser is always there
+    import lxml  # noqa: F401
+
+    PARSER = "lxml"
+except ImportError:  # pragma: no cover - depends on the environment
+    PARSER = "html.parser"
+
+__all__ = ["Page", "extract_page", "fragment_paragraphs", "PARSER"]
+
+_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "svg", "button", "select", "textarea"})
+_BLOCK = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "caption", "center", "dd", "div", "dl", "dt",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot",
+        "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+_CHROME = ("nav", "header", "footer", "aside", "form")
+_CONTAINERS = (
+    "#zoom", "#Zoom", ".TRS_Editor", ".trs_editor_view", ".article-content", ".article_content",
+    "#article-content", ".content-text", "#content-text", "article", "main", "[role=main]",
+)  # fmt: skip
+_DATE_METAS = (
+    "PubDate", "pubdate", "publishdate", "PublishDate", "article:published_time", "og:published_time",
+    "firstpublishedtime", "dc.date", "DC.Date", "date", "Maketime",
+)  # fmt: skip
+_DATE = r"\d{4}\s*(?:-|/|\.|年)\s*\d{1,2}\s*(?:-|/|\.|月)\s*\d{1,2}\s*日?"
+_DATE_VALUE = re.compile(_DATE)
+_DATE_LINE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[:：]\s*(" + _DATE + ")")
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*(?:(?!\s[-—–]\s)[^_|｜])*$")
+_NEWLINES = re.compile(r"[\r\n]+")
+_SPACES = re.compile(r"[ \t\r\n\f]+")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a saved web page gives: title and date as found (None when absent) and the body."""
+
+    title: str | None
+    date: str | None
+    paragraphs: tuple[str, ...]
+
+
+def fragment_paragraphs(html: str) -> list[str]:
+    """Paragraphs of an article-body fragment: one per ``<p>``, plus any text outside them."""
+    soup = BeautifulSoup(html, PARSER)
+    out: list[str] = []
+    _walk(soup, out, [], br_breaks=False)
+    return out
+
+
+def extract_page(html: str) -> Page:
+    """Title, date and body paragraphs of a page saved from a government site."""
+    soup = BeautifulSoup(html, PARSER)
+    date = _page_date(soup) or _date_line(soup)
+    body = _content_root(soup)
+    heading = body.find("h1") or soup.find("h1")
+    title = _flat(heading.get_text()) if heading is not None else ""
+    if not title:
+        title = _meta(soup, "ArticleTitle") or _title_without_site(soup)
+    elif body in heading.parents:
+        heading.extract()
+    for name in _CHROME:
+        for tag in body.find_all(name):
+            tag.decompose()
+    paragraphs: list[str] = []
+    _walk(body, paragraphs, [], br_breaks=True)
+    return Page(title=title or None, date=date, paragraphs=tuple(paragraphs))
+
+
+def _walk(node: Tag, out: list[str], current: list[str], *, br_breaks: bool) -> None:
+    """Append the paragraphs under NODE to OUT; CURRENT collects the open paragraph's text.
+
+    Iterative (pages nest deeply); a paragraph ends where a block element starts or ends.
+    """
+    stack: list[object] = [node]
+    while stack:
+        item = stack.pop()
+        if item is _FLUSH:
+            _flush(out, current)
+            continue
+        if isinstance(item, Comment):
+            continue
+        if isinstance(item, NavigableString):
+            if type(item) is NavigableString:  # not CData, Doctype, Declaration...
+                current.append(str(item))
+            continue
+        if not isinstance(item, Tag):
+            continue
+        name = item.name
+        if name in _SKIP:
+            continue
+        if name == "br":
+            if br_breaks:
+                _flush(out, current)
+            else:
+                current.append(" ")
+            continue
+        if name in _BLOCK:
+            _flush(out, current)
+            stack.append(_FLUSH)
+        stack.extend(reversed(item.contents))
+    _flush(out, current)
+
+
+_FLUSH = object()
+
+
+def _flush(out: list[str], current: list[str]) -> None:
+    if current:
+        text = _NEWLINES.sub(" ", "".join(current)).strip()
+        current.clear()
+        if text:
+            out.append(text)
+
+
+def _content_root(soup: BeautifulSoup) -> Tag:
+    for selector in _CONTAINERS:
+        found = soup.select_one(selector)
+        if found is not None and found.get_text(strip=True):
+            return found
+    return soup.body or soup
+
+
+def _meta(soup: BeautifulSoup, name: str) -> str | None:
+    tag = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
+    if tag is None:
+        return None
+    content = tag.get("content")
+    if isinstance(content, list):
+        content = " ".join(content)
+    return _flat(content) if content and content.strip() else None
+
+
+def _page_date(soup: BeautifulSoup) -> str | None:
+    for name in _DATE_METAS:
+        value = _meta(soup, name)
+        if value:
+            found = _DATE_VALUE.search(value)
+            return _flat(found.group()) if found else value
+    return None
+
+
+def _date_line(soup: BeautifulSoup) -> str | None:
+    found = _DATE_LINE.search(soup.get_text(" "))
+    return _SPACES.sub("", found.group(1)) if found else None
+
+
+def _title_without_site(soup: BeautifulSoup) -> str:
+    if soup.title is None:
+        return ""
+    title = _flat(soup.title.get_text())
+    stripped = _SITE_SUFFIX.sub("", title)
+    return stripped or title
+
+
+def _flat(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
