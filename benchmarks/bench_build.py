@@ -1,0 +1,156 @@
+"""Site build time: our theme and plugins against plain Pelican, over the 11,442 real bulletins.
+
+    python benchmarks/bench_build.py [--records N] [--repeat K] [--profile]
+
+1. ingests ../shared/corpus/bulletins-2022-2024.jsonl.gz into benchmarks/out/content (once;
+   reused while it holds the expected number of articles);
+2. builds that content folder with plain Pelican (default theme, default Markdown
+   extensions, no plugins) and with pelicanconf.py (our theme and plugins, the search index
+   plugin removed: the index has its own benchmark), each from a cold start, in the same run;
+3. adds one bulletin and rebuilds ours with Pelican's content cache (LOAD_CONTENT_CACHE).
+
+Figures are printed as ``key value`` lines. ``--profile`` also runs our cold build under
+cProfile and prints the functions where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import pstats
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+CORPUS = ROOT.parent / "shared" / "corpus" / "bulletins-2022-2024.jsonl.gz"
+SEARCH_PLUGIN = "bulletins.plugins.search_index"
+BULLETINS_CLI = str(Path(sys.executable).with_name("bulletins"))
+PLAIN_SETTINGS = """\
+# Plain Pelican: its default theme, Markdown settings and URLs; no plugins.
+PATH = "content"
+ARTICLE_PATHS = ["bulletins"]
+PAGE_PATHS = ["pages"]
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh-CN"
+PLUGINS = []
+"""
+
+
+def run(args: list[str]) -> float:
+    """Run ARGS from the project root; return the wall time in seconds; stop on failure."""
+    started = time.perf_counter()
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"failed (exit {result.returncode}): {' '.join(args)}\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    return elapsed
+
+
+def corpus_head(n: int, target: Path) -> Path:
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as src, gzip.open(target, "wt", encoding="utf-8") as dst:
+        for count, line in enumerate(src):
+            if count == n:
+                break
+            dst.write(line)
+    return target
+
+
+def extra_bulletin(target: Path) -> Path:
+    """One new record in the corpus's shape (the first record, re-dated and retitled)."""
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as src:
+        record = json.loads(src.readline())
+    record.update(id="bench-extra-1", date="2024-12-31", title="基准测试追加的一篇公报")
+    target.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+def ingest(records: int, content: Path) -> int:
+    articles = sorted((content / "bulletins").rglob("*.md")) if content.exists() else []
+    if len(articles) == records:
+        return records
+    shutil.rmtree(content, ignore_errors=True)
+    source = corpus_head(records, OUT / f"first-{records}.jsonl.gz")
+    seconds = run([BULLETINS_CLI, "ingest", str(source), "--content", str(content)])
+    count = len(list((content / "bulletins").rglob("*.md")))
+    print(f"ingest_s {seconds:.1f}  ({count} articles)")
+    return count
+
+
+def our_plugins() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    import pelicanconf
+
+    return [p for p in getattr(pelicanconf, "PLUGINS", []) if p != SEARCH_PLUGIN]
+
+
+def pelican_args(content: Path, output: Path, settings: Path, *overrides: str) -> list[str]:
+    args = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(settings)]
+    args += ["--fatal", "errors", "-q", "-e", "DELETE_OUTPUT_DIRECTORY=true", *overrides]
+    return args
+
+
+def ours(content: Path, output: Path, *overrides: str) -> list[str]:
+    plugins = json.dumps(our_plugins())
+    cache = json.dumps(str(OUT / "cache"))
+    return pelican_args(content, output, ROOT / "pelicanconf.py", f"PLUGINS={plugins}", f"CACHE_PATH={cache}", *overrides)
+
+
+def profile(content: Path, top: int = 25) -> None:
+    stats_file = OUT / "ours.prof"
+    args = ours(content, OUT / "ours-profiled", "LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=false")
+    run([args[0], "-m", "cProfile", "-o", str(stats_file), *args[1:]])
+    stats = pstats.Stats(str(stats_file))
+    print(f"\nprofile (our cold build), top {top} by cumulative time:")
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"profile (our cold build), top {top} by own time:")
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=11_442, help="first N corpus records (default: all)")
+    parser.add_argument("--repeat", type=int, default=1, help="build each K times, keep the fastest")
+    parser.add_argument("--profile", action="store_true", help="also profile our cold build")
+    options = parser.parse_args(argv)
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
+    OUT.mkdir(parents=True, exist_ok=True)
+    content = OUT / "content"
+    count = ingest(options.records, content)
+    plain_settings = OUT / "plain_pelicanconf.py"
+    plain_settings.write_text(PLAIN_SETTINGS, encoding="utf-8")
+
+    plain_s = ours_s = float("inf")
+    for _ in range(options.repeat):
+        plain_s = min(plain_s, run(pelican_args(content, OUT / "plain", plain_settings, "CACHE_CONTENT=false")))
+        shutil.rmtree(OUT / "cache", ignore_errors=True)
+        ours_s = min(ours_s, run(ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=true")))
+
+    added = OUT / "extra"
+    added.mkdir(exist_ok=True)
+    run([BULLETINS_CLI, "ingest", str(extra_bulletin(added / "extra.jsonl")), "--content", str(content)])
+    try:
+        rebuild_s = run(ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=true", "CACHE_CONTENT=true"))
+    finally:
+        for path in (content / "bulletins").rglob("*.md"):
+            if "bench-extra-1" in path.read_text(encoding="utf-8"):
+                path.unlink()
+
+    pages = {name: len(list((OUT / name).rglob("*.html"))) for name in ("plain", "ours")}
+    print(f"bulletins {count}")
+    print(f"plain_pelican_build_s {plain_s:.1f}  ({pages['plain']} pages)")
+    print(f"our_build_s {ours_s:.1f}  ({pages['ours']} pages; plugins: {', '.join(our_plugins()) or 'none'})")
+    print(f"ratio_ours_to_plain {ours_s / plain_s:.2f}")
+    print(f"rebuild_after_one_new_s {rebuild_s:.1f}")
+    print(f"rebuild_to_cold_ratio {rebuild_s / ours_s:.2f}")
+    if options.profile:
+        profile(content)
+
+
+if __name__ == "__main__":
+    main()

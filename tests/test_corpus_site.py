@@ -1,0 +1,83 @@
+"""The whole archive: no broken internal link, and nothing of any bulletin lost on its page.
+
+The corpus tests share one build of all 11,442 real bulletins (``corpus_site()``, minutes).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from support.links import broken_reason, check_site, is_internal, references
+from support.sites import corpus_site, sample_site
+
+REFERENCE_CASES = {
+    "anchor_href": ('<a href="../2022/index.html">2022</a>', ["../2022/index.html"]),
+    "stylesheet_and_script": ('<link rel="stylesheet" href="theme/css/site.css"><script src="a.js"></script>', ["theme/css/site.css", "a.js"]),
+    "image_srcset": ('<img src="a.png" srcset="a-2x.png 2x, a-3x.png 3x" alt="">', ["a.png", "a-2x.png", "a-3x.png"]),
+    "entity_in_url": ('<a href="p.html?a=1&amp;b=2">x</a>', ["p.html?a=1&b=2"]),
+    "attribute_without_value": ("<input disabled><a>no href</a>", []),
+    "form_action": ('<form action="search.html"><input name="q"></form>', ["search.html"]),
+}
+
+
+@pytest.mark.parametrize("html, expected", REFERENCE_CASES.values(), ids=REFERENCE_CASES.keys())
+def test_references_finds_every_url_attribute(html, expected):
+    assert references(html) == expected
+
+
+INTERNAL_CASES = {
+    "relative_page": ("../a.html", True),
+    "fragment_only": ("#main", True),
+    "query_only": ("?q=1", True),
+    "http_url": ("http://example.org/a.html", False),
+    "protocol_relative": ("//cdn.example.org/x.js", False),
+    "mailto": ("mailto:office@example.org", False),
+    "data_uri": ("data:,", False),
+    "javascript_url": ("javascript:alert(1)", False),
+}
+
+
+@pytest.mark.parametrize("ref, internal", INTERNAL_CASES.values(), ids=INTERNAL_CASES.keys())
+def test_is_internal(ref, internal):
+    assert is_internal(ref) is internal
+
+
+BROKEN_CASES = {
+    "existing_page": ("a.html", None),
+    "existing_page_with_fragment": ("a.html#top", None),
+    "percent_encoded_name": ("b%20c.html", None),
+    "parent_of_nested_page": ("../index.html", "leaves the site"),
+    "missing_page": ("nope.html", "missing"),
+    "folder_target": ("sub/", "names a folder (breaks on file://)"),
+    "root_absolute": ("/a.html", "root-absolute (breaks on file://)"),
+    "fragment_only": ("#main", None),
+}
+
+
+@pytest.mark.parametrize("ref, reason", BROKEN_CASES.values(), ids=BROKEN_CASES.keys())
+def test_broken_reason(tmp_path, ref, reason):
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    for name in ("index.html", "a.html", "b c.html"):
+        (site / name).write_text("<p>x</p>", encoding="utf-8")
+    assert broken_reason(site / "index.html", ref, site) == reason
+
+
+def assert_no_broken_links(site) -> None:
+    report = check_site(site.output)
+    print(f"links: {report.pages} pages, {report.internal} internal references, "
+          f"{report.external} external, {len(report.broken)} broken")
+    assert report.pages and report.internal
+    shown = "\n".join(map(str, report.broken[:20]))
+    assert not report.broken, f"{len(report.broken)} broken internal links; first ones:\n{shown}"
+
+
+@pytest.mark.slow
+def test_sample_site_has_no_broken_links():
+    assert_no_broken_links(sample_site())
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_full_corpus_site_has_no_broken_links():
+    assert_no_broken_links(corpus_site())

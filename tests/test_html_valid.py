@@ -1,0 +1,64 @@
+"""Every page of the built sites is valid HTML for the Nu Html Checker (vnu.jar, run by Java)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from support.shared import ROOT
+from support.sites import corpus_site, sample_site
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def vnu_errors(folder: Path) -> list[dict]:
+    """The Nu Html Checker's error messages for every HTML file below FOLDER."""
+    java = shutil.which("java")
+    if not java:
+        pytest.skip("java is not installed: the Nu Html Checker needs it")
+    if not VNU.exists():
+        pytest.skip(f"{VNU} is absent: run `npm install` (./run testdeps)")
+    args = [java, "-jar", str(VNU), "--errors-only", "--format", "json", "--skip-non-html", str(folder)]
+    result = subprocess.run(args, capture_output=True, text=True, encoding="utf-8")
+    report = next((text for text in (result.stderr, result.stdout) if text.lstrip().startswith("{")), None)
+    assert report is not None, f"vnu printed no JSON report (exit {result.returncode}):\n{result.stderr[-2000:]}"
+    return [m for m in json.loads(report)["messages"] if m.get("type") in ("error", "non-document-error")]
+
+
+def describe(message: dict, folder: Path) -> str:
+    where = message.get("url", "?").removeprefix("file:").removeprefix(str(folder) + "/")
+    return f"{where}:{message.get('lastLine', '?')}: {message.get('message')} [{message.get('extract', '').strip()}]"
+
+
+def assert_valid(folder: Path) -> None:
+    pages = sorted(folder.rglob("*.html"))
+    assert pages, f"no HTML page in {folder}"
+    errors = vnu_errors(folder)
+    print(f"vnu: {len(pages)} pages, {len(errors)} errors in {folder.name}")
+    shown = "\n".join(describe(m, folder) for m in errors[:15])
+    assert not errors, f"{len(errors)} HTML errors over {len(pages)} pages; first ones:\n{shown}"
+
+
+def test_vnu_reports_a_broken_page(tmp_path):
+    (tmp_path / "bad.html").write_text(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>坏</title></head>'
+        "<body><p><div>块</div></p><img src=a.png></body></html>",
+        encoding="utf-8",
+    )
+    messages = [m["message"] for m in vnu_errors(tmp_path)]
+    assert any("“p”" in m for m in messages) and any("alt" in m for m in messages), messages
+
+
+@pytest.mark.slow
+def test_sample_site_is_valid_html():
+    assert_valid(sample_site().output)
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_thousand_bulletin_site_is_valid_html():
+    assert_valid(corpus_site(1000).output)
