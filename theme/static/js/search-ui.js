@@ -103,7 +103,8 @@
   function renderResult(doc, result, siteRoot) {
     var item = element(doc, "li", "search-result");
     var heading = element(doc, "h2", "search-result-title");
-    var link = element(doc, "a", "", result.title || result.url);
+    var link = element(doc, "a");
+    appendSnippet(doc, link, { text: String(result.title || result.url), marks: result.titleMarks });
     link.href = safeHref(result.url, siteRoot);
     heading.appendChild(link);
     item.appendChild(heading);
