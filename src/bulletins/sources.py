@@ -129,8 +129,10 @@ def context_for(path: Path, base: Context) -> Context:
     return Context(**values)
 
 
-def read_source(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
+def read_source(path: Path, context: Context, lines: range | None = None) -> Iterator[RawBulletin | SourceProblem]:
     """One file -> its bulletins (one for .txt/.html, one per line for .jsonl/.jsonl.gz), or problems.
+
+    LINES limits a collection to those 1-based line numbers (a worker's chunk of a large file).
 
     Never raises for bad input: an unreadable file, an empty or binary one, undecodable
     bytes, a bad JSONL line each give a SourceProblem (with the line number for JSONL).
@@ -140,7 +142,7 @@ def read_source(path: Path, context: Context) -> Iterator[RawBulletin | SourcePr
     kind = _kind(path)
     try:
         if kind in (".jsonl", ".jsonl.gz"):
-            yield from _read_jsonl(path, source, context, gz=kind == ".jsonl.gz")
+            yield from _read_jsonl(path, source, context, gz=kind == ".jsonl.gz", lines=lines)
             return
         data = path.read_bytes()
     except OSError as error:
@@ -173,7 +175,9 @@ def read_source(path: Path, context: Context) -> Iterator[RawBulletin | SourcePr
     )
 
 
-def _read_jsonl(path: Path, source: str, context: Context, *, gz: bool) -> Iterator[RawBulletin | SourceProblem]:
+def _read_jsonl(
+    path: Path, source: str, context: Context, *, gz: bool, lines: range | None = None
+) -> Iterator[RawBulletin | SourceProblem]:
     opener = gzip.open if gz else open
     number = 0
     try:
@@ -181,6 +185,10 @@ def _read_jsonl(path: Path, source: str, context: Context, *, gz: bool) -> Itera
             for number, line in enumerate(fh, start=1):
                 if number == 1 and line.startswith(b"\xef\xbb\xbf"):
                     line = line[3:]
+                if lines is not None and number not in lines:
+                    if number >= lines.stop:
+                        break
+                    continue
                 line = line.rstrip(b"\r\n")
                 if line.strip():
                     yield _record(line, source, number, context)
