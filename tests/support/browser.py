@@ -202,3 +202,23 @@ def origin(kind: str, root: Path) -> Iterator[Origin]:
             yield Origin("http", base, root)
     else:
         raise ValueError(f"unknown origin kind {kind!r}")
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG21_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+_AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " :: " + (n.failureSummary || "").replace(/\\s+/g, " ")),
+  }));
+}"""
+
+
+def axe_violations(page, tags=WCAG21_AA) -> list[dict]:
+    """axe-core's violations of the rules tagged TAGS on PAGE (open it with ``bypass_csp=True``:
+    the injected script is inline, which the site's Content-Security-Policy forbids)."""
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is absent: run `npm install` (./run testdeps)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(_AXE_RUN, list(tags))
