@@ -1,0 +1,180 @@
+"""The ``bulletins`` command: ``ingest``, ``inspect`` and ``search``, thin over the library.
+
+Exit status: 0 when everything went through, 1 when any bulletin or file had a problem (each
+printed as one ``path[:line]: reason`` line on stderr), 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .models import SCRIPTS, Article, Context
+
+logger = logging.getLogger(__name__)
+
+
+def _year(value: str) -> int:
+    try:
+        year = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {value!r} (expected e.g. 2022)") from None
+    if not 1900 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"year out of range: {year} (1900-2100)")
+    return year
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return jobs
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    parser.add_argument("--year", type=_year, help="year of bulletins whose text gives only month and day")
+    parser.add_argument("--publisher", help="发布机构, e.g. 重庆市渝中区人民政府")
+    parser.add_argument("--region", help="region, e.g. 重庆市渝中区")
+    parser.add_argument("--category", help="主题分类 when the text does not tell, e.g. 常务会议")
+    parser.add_argument("--script", choices=SCRIPTS, help="script of the articles (default: simplified)")
+    parser.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="progress bar on stderr (default: on a terminal, for large inputs)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bulletins", description="Government bulletins in, a searchable static archive out.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ingest = commands.add_parser("ingest", help="clean raw bulletins into Markdown articles")
+    ingest.add_argument("sources", nargs="+", metavar="SRC", help=".txt, .html, .jsonl(.gz) files or folders")
+    _source_options(ingest)
+    ingest.add_argument("--force", action="store_true", help="overwrite articles edited by hand")
+    ingest.set_defaults(handler=run_ingest)
+
+    inspect = commands.add_parser("inspect", help="show what ingest would write, writing nothing")
+    inspect.add_argument("sources", nargs="+", metavar="FILE", help=".txt, .html, .jsonl(.gz) files or folders")
+    _source_options(inspect)
+    inspect.add_argument("--json", action="store_true", help="one JSON object per bulletin per line")
+    inspect.set_defaults(handler=run_inspect)
+
+    try:
+        from . import search_cli
+    except ImportError as error:  # ingest must work even when search is not installed
+        logger.debug("search unavailable: %s", error)
+    else:
+        search = commands.add_parser("search", help="search a built archive from the terminal")
+        search_cli.add_arguments(search)
+        search.set_defaults(handler=search_cli.run)
+    return parser
+
+
+def _options(args: argparse.Namespace, force: bool = False):
+    from .pipeline import Options
+
+    context = Context(
+        year=args.year, publisher=args.publisher, region=args.region, category=args.category,
+        script=args.script,  # None: the folder's defaults file or "simplified" decides
+    )
+    return Options(content=args.content, context=context, force=force, jobs=args.jobs, progress=args.progress)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from .pipeline import ingest
+
+    report = ingest(args.sources, _options(args, force=args.force))
+    for line in report.problems:
+        print(line, file=sys.stderr)
+    for line in report.kept:
+        print(line, file=sys.stderr)
+    print(f"ingest: {report.summary()}", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+def article_record(article: Article) -> dict:
+    """The public ``inspect --json`` shape of one bulletin (documented in the README)."""
+    m = article.metadata
+    return {
+        "title": m.title,
+        "date": m.date.isoformat(),
+        "date_precision": m.date_precision,
+        "date_source": m.date_source,
+        "title_source": m.title_source,
+        "category": m.category,
+        "publisher": m.publisher,
+        "region": m.region,
+        "doc_number": m.doc_number,
+        "presider": m.presider,
+        "people": list(m.people),
+        "documents": list(m.documents),
+        "keywords": list(m.keywords),
+        "summary": m.summary,
+        "identifier": article.identifier,
+        "slug": article.slug,
+        "source": article.source,
+        "source_id": article.source_id or None,
+        "source_line": article.source_line,
+        "url": article.source_url or None,
+        "paragraphs": list(article.paragraphs),
+    }
+
+
+def _describe(record: dict) -> str:
+    lines = [f"{record['date']}  {record['title']}", f"  {record['identifier']}  {record['slug']}  ({record['source']})"]
+    for key in ("category", "publisher", "region", "doc_number", "presider"):
+        if record[key]:
+            lines.append(f"  {key}: {record[key]}")
+    for key in ("people", "documents", "keywords"):
+        if record[key]:
+            lines.append(f"  {key}: {'、'.join(record[key])}")
+    lines.append(f"  paragraphs: {len(record['paragraphs'])}")
+    return "\n".join(lines)
+
+
+def run_inspect(args: argparse.Namespace) -> int:
+    from .pipeline import articles
+
+    problems = 0
+    for item in articles(args.sources, _options(args)):
+        if isinstance(item, str):
+            problems += 1
+            print(item, file=sys.stderr)
+            continue
+        record = article_record(item)
+        print(json.dumps(record, ensure_ascii=False) if args.json else _describe(record), flush=True)
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `bulletins inspect ... | head`
+        sys.stderr.close()
+        return 1
+    except OSError as error:  # e.g. a content folder that cannot be written
+        print(f"bulletins: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Who an article is: its source key, ASCII slug and Identifier (索引号).
+
+A bulletin's *source key* is the path of its raw file plus, inside a collection, the record's
+``id`` (or its line when it has none). Slug and Identifier are derived from it once; after an
+article is written the pipeline reads them back from the file and never changes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Container
+from pathlib import Path, PurePath
+
+_SAFE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_MAX_SLUG = 60
+_INITIALS = 16
+
+
+def normalize_source(source: str) -> str:
+    """A path as the same string however it was given: POSIX, relative to the working
+    folder when below it (``./sources/a.txt``, ``sources/a.txt`` and its absolute form agree)."""
+    if not source:
+        return ""
+    path = Path(source)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            pass
+    return PurePath(os.path.normpath(path)).as_posix()
+
+
+def source_key(source: str, source_id: str | None = None, line: int | None = None) -> str:
+    """``path``, ``path#id=<id>`` or ``path#line=<n>``: one bulletin of one source."""
+    path = normalize_source(source)
+    if source_id:
+        return f"{path}#id={source_id}"
+    if line:
+        return f"{path}#line={line}"
+    return path
+
+
+def key_hash(key: str, length: int = 8) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:length]
+
+
+def identifier(date: dt.date, key: str) -> str:
+    """索引号 ``YYYY-MMDD-XXXXXXXX``: the date it was first written and 8 hex of the source key."""
+    return f"{date.year:04d}-{date.month:02d}{date.day:02d}-{key_hash(key).upper()}"
+
+
+def ascii_name(name: str | None) -> str:
+    """NAME as a slug when it already is one, give or take case, ``_`` and spaces; else ""."""
+    if not name:
+        return ""
+    candidate = re.sub(r"[\s_.]+", "-", name.strip().lower()).strip("-")
+    if len(candidate) <= _MAX_SLUG and _SAFE.fullmatch(candidate):
+        return candidate
+    return ""
+
+
+def title_initials(title: str) -> str:
+    """Pinyin initials of the Han characters plus ASCII letters and digits: 区政府常务会议 -> qzfcwhy."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = "".join(lazy_pinyin(title, style=Style.FIRST_LETTER, errors="ignore"))
+    return re.sub(r"[^a-z0-9]", "", letters.lower())[:_INITIALS]
+
+
+def base_slug(key: str, title: str, name: str | None) -> str:
+    """The slug a new article asks for: NAME (a record id or file stem) when it is ASCII-safe,
+    else the title's pinyin initials and a short hash of the source key."""
+    return ascii_name(name) or "-".join(filter(None, (title_initials(title), key_hash(key, 6))))
+
+
+def unique_slug(wanted: str, key: str, taken: Container[str]) -> str:
+    """WANTED, or WANTED plus a hash of the source key when another article holds it; the same
+    inputs always give the same answer."""
+    if wanted not in taken:
+        return wanted
+    for length in (6, 10, 16, 64):
+        candidate = f"{wanted}-{key_hash(key, length)}"
+        if candidate not in taken:
+            return candidate
+    n = 2
+    while f"{wanted}-{n}" in taken:
+        n += 1
+    return f"{wanted}-{n}"
