@@ -1,0 +1,103 @@
+"""Pinyin annotations scraped along with the text: ``區(qū)`` -> ``區``.
+
+Some sites print the reading of a character in ASCII parentheses right after it. An
+annotation is removed only when it is one of the readings pypinyin knows for the character
+before it (any heteronym, written with tone marks, tone numbers, or no tone at all, which
+also covers neutral-tone forms such as ``着(zhe)``). Anything else in parentheses is text:
+``(2021-2025年)``, ``刚果(金)``, ``GDP(国内生产总值)``, ``(新闻联播)``, ``WTO(wto)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+
+# One Han character, then a parenthesised run of pinyin-looking letters: ASCII letters,
+# ü/ê, the precomposed tone letters, combining tone marks, and an optional tone digit.
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_PINYIN_LETTERS = (
+    "A-Za-z\u00e0\u00e1\u00e8\u00e9\u00ea\u00ec\u00ed\u00f2\u00f3\u00f9\u00fa\u00fc"
+    "\u0101\u0113\u011b\u012b\u0144\u0148\u014d\u016b\u01ce\u01d0\u01d2\u01d4"
+    "\u01d6\u01d8\u01da\u01dc\u01f9\u1e3f\u1ebf\u1ec1\u0300-\u030c"
+)
+ANNOTATION = re.compile(rf"(?P<char>[{_HAN}])\((?P<reading>[{_PINYIN_LETTERS}]{{1,12}}[1-5]?)\)")
+
+
+def _canonical(reading: str) -> str:
+    """NFC, lower case, ``v`` spelled ``ü``: the form readings are compared in."""
+    return unicodedata.normalize("NFC", reading).lower().replace("v", "ü")
+
+
+@functools.lru_cache(maxsize=None)
+def readings(char: str) -> frozenset[str]:
+    """Every way a reading of CHAR may be written: ``區`` -> {"qū", "qu1", "qu", "ōu", ...}.
+
+    Readings of the character's other-script form are included, so a Traditional character
+    pypinyin lacks still matches through its Simplified twin.
+    """
+    from pypinyin import Style, pinyin
+
+    from bulletins.script import variants
+
+    found: set[str] = set()
+    for form in {char, *variants(char)}:
+        for style in (Style.TONE, Style.TONE3, Style.NORMAL):
+            for reading in pinyin(form, style=style, heteronym=True, errors="ignore")[:1]:
+                found.update(_canonical(r) for r in reading)
+    # tone-number spellings also come with an explicit neutral tone: zhe5
+    found.update(r + "5" for r in list(found) if r.isascii() and r.isalpha())
+    found.discard("")
+    return frozenset(found)
+
+
+def is_reading(char: str, annotation: str) -> bool:
+    """True when ANNOTATION (``qū``, ``qu1``, ``QU``, ``zhe``) is a reading of CHAR."""
+    return _canonical(annotation) in readings(char)
+
+
+def strip_pinyin_annotations(text: str, twin: Callable[[str], str] | None = None) -> str:
+    """Remove every ``字(zì)`` annotation that reads its character; keep all other parentheses.
+
+    TWIN, when given, converts the text to the script its annotations were made for (OpenCC
+    ``t2s``): ``瞭(le)解`` was ``了解`` annotated before conversion, and 瞭 alone never reads
+    ``le``. Repeated until nothing changes, so ``區(qū)(qū)`` loses both and the result is
+    stable.
+    """
+    if "(" not in text:
+        return text
+    while True:
+        stripped = _strip_once(text, twin)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _strip_once(text: str, twin: Callable[[str], str] | None) -> str:
+    matches = list(ANNOTATION.finditer(text))
+    if not matches:
+        return text
+    # the text with every candidate removed, and where each candidate's character lands in it
+    pieces: list[str] = []
+    where: list[int] = []
+    done = length = 0
+    for match in matches:
+        pieces.append(text[done : match.start("char") + 1])
+        length += match.start("char") + 1 - done
+        where.append(length - 1)
+        done = match.end()
+    pieces.append(text[done:])
+    bare = "".join(pieces)
+    twins = twin(bare) if twin else ""
+    if len(twins) != len(bare):  # a phrase conversion changed the length: no alignment
+        twins = bare
+    out: list[str] = []
+    done = 0
+    for match, at in zip(matches, where):
+        reading = match["reading"]
+        keep = not (is_reading(match["char"], reading) or is_reading(twins[at], reading))
+        out.append(text[done : match.end() if keep else match.start("char") + 1])
+        done = match.end()
+    out.append(text[done:])
+    return "".join(out)
