@@ -3,8 +3,8 @@
 Order of evidence, strongest first:
 
 1. a byte-order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
-2. the NUL pattern of UTF-16 without a BOM (ASCII and CJK punctuation leave a zero byte in
-   every other position);
+2. the NUL pattern of UTF-16 without a BOM (each ASCII character leaves a zero byte in the
+   high half), when that reading looks like text;
 3. NUL or other control bytes that no text has -> a binary file;
 4. strict UTF-8 (a random legacy-encoded file is almost never valid UTF-8);
 5. GB18030 (a superset of GBK and GB2312) against Big5 (with the HKSCS extension): each
@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+import unicodedata
 
 __all__ = ["DecodeError", "decode_bytes", "CANDIDATES"]
 
@@ -88,18 +89,28 @@ def _strict(data: bytes, encoding: str) -> str:
 
 
 def _utf16_by_nuls(data: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" when NULs sit in one parity of positions only, else None."""
-    sample = data[:4096]
-    if len(sample) < 4 or len(data) % 2:
+    """"utf-16-le"/"utf-16-be" for BOM-less UTF-16, judged by where the NULs sit, else None.
+
+    ASCII characters leave their NUL in the high byte, so NULs gather in odd positions
+    (little-endian) or even ones (big-endian); the reading must also look like text.
+    """
+    sample = data[:8192]
+    if len(data) % 2 or b"\x00" not in sample:
         return None
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    pairs = len(sample) // 2
-    if odd >= pairs * 0.2 and even == 0:
-        return "utf-16-le"
-    if even >= pairs * 0.2 and odd == 0:
-        return "utf-16-be"
-    return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if even == odd:
+        return None
+    encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding if _looks_like_text(text[:4096]) else None
+
+
+def _looks_like_text(text: str) -> bool:
+    odd = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f\v")
+    return odd * 100 <= len(text) and common_han_share(text) >= _MIN_SCORE
 
 
 def _mostly_utf8(data: bytes) -> bool:

@@ -46,6 +46,10 @@ _BLOCK = frozenset(
     }
 )  # fmt: skip
 _CHROME = ("nav", "header", "footer", "aside", "form")
+_CHROME_NAME = re.compile(
+    r"(?:^|[-_])(?:nav|navbar|menu|header|footer|breadcrumbs?|crumbs?|position|location|share|sidebar|toolbar|copyright)(?:$|[-_])",
+    re.IGNORECASE,
+)
 _CONTAINERS = (
     "#zoom", "#Zoom", ".TRS_Editor", ".trs_editor_view", ".article-content", ".article_content",
     "#article-content", ".content-text", "#content-text", "article", "main", "[role=main]",
@@ -90,11 +94,12 @@ def extract_page(html: str) -> Page:
         title = _meta(soup, "ArticleTitle") or _title_without_site(soup)
     elif body in heading.parents:
         heading.extract()
-    for name in _CHROME:
-        for tag in body.find_all(name):
-            tag.decompose()
+    for tag in body.find_all(_is_chrome):
+        tag.decompose()
     paragraphs: list[str] = []
     _walk(body, paragraphs, [], br_breaks=True)
+    if paragraphs and title and _flat(paragraphs[0]) == title:
+        del paragraphs[0]  # the title repeated as the first line of the body
     return Page(title=title or None, date=date, paragraphs=tuple(paragraphs))
 
 
@@ -142,6 +147,14 @@ def _flush(out: list[str], current: list[str]) -> None:
         current.clear()
         if text:
             out.append(text)
+
+
+def _is_chrome(tag: Tag) -> bool:
+    """Navigation, headers, footers, sidebars, share bars: by element name, id or class."""
+    if tag.name in _CHROME:
+        return True
+    names = [tag.get("id") or "", *(tag.get("class") or ())]
+    return any(_CHROME_NAME.search(name) for name in names if isinstance(name, str))
 
 
 def _content_root(soup: BeautifulSoup) -> Tag:

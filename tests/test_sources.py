@@ -1,0 +1,340 @@
+"""sources: discover, context_for (defaults precedence), read_source over every format and bad input."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from support.shared import BULLETINS, bulletin_records
+from support.sources import SIMPLIFIED, TRADITIONAL
+
+from bulletins.models import Context, RawBulletin, SourceProblem
+from bulletins.sources import context_for, discover, read_source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+
+
+def write(root: Path, rel: str, data: bytes | str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def read_all(path: Path, context: Context = Context()) -> list[RawBulletin | SourceProblem]:
+    return list(read_source(path, context))
+
+
+@pytest.fixture
+def chdir_tmp(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --- discover ------------------------------------------------------------------------------
+
+
+def test_discover_walks_folders_in_a_stable_order(chdir_tmp):
+    for rel in ["b/2.txt", "b/10.html", "a/z.jsonl.gz", "a/sub/y.htm", "a/x.jsonl", "c.txt"]:
+        write(chdir_tmp, rel, "x")
+    for rel in ["a/notes.md", "a/.hidden.txt", "a/.git/config.txt", "b/draft.txt~"]:
+        write(chdir_tmp, rel, "x")
+    write(chdir_tmp, "a/defaults.toml", "year = 2023\n")
+    files, problems = discover([Path("b"), Path("a"), Path("c.txt")])
+    assert [f.as_posix() for f in files] == ["b/10.html", "b/2.txt", "a/sub/y.htm", "a/x.jsonl", "a/z.jsonl.gz", "c.txt"]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    ("given", "reason"),
+    [
+        pytest.param("missing.txt", "no such file or folder", id="missing-file"),
+        pytest.param("missing-folder", "no such file or folder", id="missing-folder"),
+        pytest.param("notes.md", "unsupported file type", id="unsupported-named-explicitly"),
+    ],
+)
+def test_discover_reports_bad_arguments_and_goes_on(chdir_tmp, given, reason):
+    write(chdir_tmp, "notes.md", "x")
+    write(chdir_tmp, "ok.txt", "x")
+    files, problems = discover([Path(given), Path("ok.txt")])
+    assert files == [Path("ok.txt")]
+    assert len(problems) == 1 and problems[0].source == given and reason in problems[0].reason
+
+
+def test_discover_reads_a_file_named_twice_once(chdir_tmp):
+    write(chdir_tmp, "src/a.txt", "x")
+    files, _ = discover([Path("src"), Path("src/a.txt")])
+    assert files == [Path("src/a.txt")]
+
+
+@pytest.mark.parametrize(
+    ("toml", "reason"),
+    [
+        pytest.param("year = 2023\nyaer = 2024\n", "unknown key(s) yaer", id="typo-key"),
+        pytest.param('year = "2023"\n', "year must be a whole number", id="year-as-string"),
+        pytest.param("year = 23\n", "year must be a whole number", id="year-too-small"),
+        pytest.param('script = "cyrillic"\n', "script must be one of", id="unknown-script"),
+        pytest.param('publisher = ""\n', "publisher must be a non-empty string", id="empty-publisher"),
+        pytest.param("year = 2023\nyear = 2024\n", "invalid TOML", id="duplicate-key"),
+        pytest.param('publisher = "青溪\n', "invalid TOML", id="unclosed-string"),
+    ],
+)
+def test_invalid_defaults_file_is_one_problem_naming_it(chdir_tmp, toml, reason):
+    write(chdir_tmp, "src/defaults.toml", toml)
+    write(chdir_tmp, "src/a.txt", "x")
+    write(chdir_tmp, "src/b.txt", "x")
+    files, problems = discover([Path("src")])
+    assert len(files) == 2
+    assert len(problems) == 1
+    assert problems[0].source.endswith("src/defaults.toml") and reason in problems[0].reason
+    assert context_for(files[0], UNSET).year is None  # the bad file contributes nothing
+
+
+# --- context_for ---------------------------------------------------------------------------
+
+UNSET = Context(script=None)  # what the CLI passes when no option is given
+DEFAULTS_OUTER = 'year = 2021\npublisher = "临江市人民政府"\nregion = "临江市"\ncategory = "通知公告"\n'
+DEFAULTS_INNER = 'year = 2023\npublisher = "临江市青溪区人民政府"\nscript = "keep"\n'
+
+
+@pytest.mark.parametrize(
+    ("rel", "base", "expected"),
+    [
+        pytest.param("plain/a.txt", UNSET, Context(), id="nothing-known"),
+        pytest.param("2022/a.txt", UNSET, Context(year=2022), id="year-folder"),
+        pytest.param("qingxi-2022/03/a.txt", UNSET, Context(year=2022), id="year-in-folder-name"),
+        pytest.param("2021-2022/a.txt", UNSET, Context(), id="two-years-in-a-name-is-no-year"),
+        pytest.param(
+            "outer/2019/a.txt", UNSET, Context(2021, "临江市人民政府", "临江市", "通知公告"), id="defaults-beat-path-year"
+        ),
+        pytest.param(
+            "outer/inner/a.txt",
+            UNSET,
+            Context(2023, "临江市青溪区人民政府", "临江市", "通知公告", "keep"),
+            id="nearest-defaults-win-key-by-key",
+        ),
+        pytest.param(
+            "outer/inner/a.txt",
+            Context(year=2024, category="常务会议", script=None),
+            Context(2024, "临江市青溪区人民政府", "临江市", "常务会议", "keep"),
+            id="cli-beats-defaults-script-none-is-unset",
+        ),
+        pytest.param(
+            "outer/inner/a.txt",
+            Context(script="traditional"),
+            Context(2023, "临江市青溪区人民政府", "临江市", "通知公告", "traditional"),
+            id="cli-script-beats-defaults",
+        ),
+    ],
+)
+def test_context_precedence(chdir_tmp, rel, base, expected):
+    write(chdir_tmp, "outer/defaults.toml", DEFAULTS_OUTER)
+    write(chdir_tmp, "outer/inner/defaults.toml", DEFAULTS_INNER)
+    path = write(chdir_tmp, rel, "x")
+    assert context_for(path.relative_to(chdir_tmp), base) == expected
+
+
+def test_record_fields_beat_cli_options(tmp_path):
+    record = {"id": "r1", "date": "2024-05-06", "html": "<p>正文</p>", "publisher": "记录里的机关", "region": "记录里的地区"}
+    path = write(tmp_path, "c.jsonl", json.dumps(record, ensure_ascii=False) + "\n")
+    (bulletin,) = read_all(path, Context(year=2020, publisher="命令行机关", category="命令行分类"))
+    assert bulletin.context == Context(2024, "记录里的机关", "记录里的地区", "命令行分类")
+
+
+# --- read_source: .txt and .html -------------------------------------------------------------
+
+ENCODED_TXT = [
+    pytest.param("utf8.txt", SIMPLIFIED.encode("utf-8"), SIMPLIFIED, id="utf8"),
+    pytest.param("utf8-bom.txt", b"\xef\xbb\xbf" + TRADITIONAL.encode("utf-8"), TRADITIONAL, id="utf8-bom-stripped"),
+    pytest.param("utf16.txt", TRADITIONAL.encode("utf-16"), TRADITIONAL, id="utf16-bom"),
+    pytest.param("gbk.txt", TRADITIONAL.encode("gbk"), TRADITIONAL, id="gbk"),
+    pytest.param("big5.txt", TRADITIONAL.encode("big5hkscs"), TRADITIONAL, id="big5"),
+    pytest.param("crlf.txt", SIMPLIFIED.replace("\n", "\r\n").encode("gb18030"), SIMPLIFIED, id="crlf-to-lf"),
+    pytest.param("cr.txt", SIMPLIFIED.replace("\n", "\r").encode(), SIMPLIFIED, id="old-mac-cr-to-lf"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "text"), ENCODED_TXT)
+def test_read_txt(tmp_path, name, data, text):
+    path = write(tmp_path, name, data)
+    (bulletin,) = read_all(path, Context(year=2023))
+    assert bulletin == RawBulletin(
+        source=path.as_posix(), text=text, source_hash="sha256:" + hashlib.sha256(data).hexdigest(), context=Context(year=2023)
+    )
+
+
+def test_source_is_the_path_as_given(chdir_tmp):
+    write(chdir_tmp, "sources/a.txt", SIMPLIFIED)
+    (bulletin,) = read_all(Path("sources/a.txt"))
+    assert bulletin.source == "sources/a.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        pytest.param("empty.txt", b"", "empty file", id="empty"),
+        pytest.param("blank.txt", b" \r\n\t\n", "no text", id="whitespace-only"),
+        pytest.param("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file", id="binary"),
+        pytest.param("bad.txt", SIMPLIFIED.encode()[:40] + b"\xc3\x28" + SIMPLIFIED.encode()[40:], "invalid UTF-8", id="bad-utf8-byte"),
+        pytest.param("empty.html", b"", "empty file", id="empty-html"),
+        pytest.param("chrome.html", b"<html><body><nav>menu</nav></body></html>", "no text found", id="html-without-text"),
+    ],
+)
+def test_bad_files_are_problems(tmp_path, name, data, reason):
+    path = write(tmp_path, name, data)
+    (problem,) = read_all(path)
+    assert isinstance(problem, SourceProblem) and problem.source == path.as_posix() and reason in problem.reason
+
+
+def test_unreadable_file_is_a_problem(tmp_path):
+    path = write(tmp_path, "secret.txt", SIMPLIFIED)
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user who can read anything")
+        (problem,) = read_all(path)
+        assert "cannot read" in problem.reason
+    finally:
+        path.chmod(0o644)
+
+
+def test_read_html_page(tmp_path):
+    data = (FIXTURES / "page_gov_site_zoom.html").read_bytes()
+    path = write(tmp_path, "page.html", data)
+    (bulletin,) = read_all(path)
+    assert bulletin.title == "青溪区召开2023年河长制工作会议"
+    assert bulletin.date == "2023-04-11"
+    assert bulletin.text.split("\n")[-1] == "区领导许明远、韩素琴参加会议。"
+    assert bulletin.source_hash == "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def test_read_html_in_declared_gbk(tmp_path):
+    html = '<html><head><meta charset="gb2312"><title>通知_青溪区</title></head><body><p>青溪区</p></body></html>'
+    path = write(tmp_path, "gbk.htm", html.encode("gbk"))
+    (bulletin,) = read_all(path)
+    assert (bulletin.title, bulletin.text) == ("通知", "青溪区")
+
+
+# --- read_source: .jsonl and .jsonl.gz ------------------------------------------------------
+
+GOOD = {"id": "qx-001", "date": "2023-03-14", "title": "标题", "html": "<p>第一段</p><p>第二段</p>", "url": "https://example.org/1.html"}
+LINES = [
+    json.dumps(GOOD, ensure_ascii=False),  # 1
+    "",  # 2: blank lines are skipped silently
+    "{not json",  # 3
+    "[1, 2]",  # 4
+    json.dumps({"id": "qx-002", "title": "无正文"}),  # 5
+    json.dumps({"id": "qx-003", "html": "<p><br></p>"}),  # 6
+    json.dumps({"id": "qx-004", "text": "纯文本第一段\r\n纯文本第二段", "category": "人事任免"}, ensure_ascii=False),  # 7
+    json.dumps({"id": ["x"], "html": "<p>x</p>"}),  # 8
+    json.dumps({"id": 5, "html": "<p>数字编号</p>", "date": None}),  # 9
+]
+EXPECTED = [
+    (1, "第一段\n第二段"),
+    (3, "not JSON"),
+    (4, "a JSON list, not an object"),
+    (5, "record has no text"),
+    (6, "record has no text"),
+    (7, "纯文本第一段\n纯文本第二段"),
+    (8, "field 'id' is not a string"),
+    (9, "数字编号"),
+]
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["jsonl", "jsonl-gz"])
+def test_read_jsonl_good_and_bad_lines(tmp_path, compress):
+    data = ("\n".join(LINES) + "\n").encode("utf-8")
+    path = write(tmp_path, "c.jsonl.gz" if compress else "c.jsonl", gzip.compress(data) if compress else data)
+    results = read_all(path)
+    got = [(r.line, r.text if isinstance(r, RawBulletin) else r.reason) for r in results]
+    assert [line for line, _ in got] == [line for line, _ in EXPECTED]
+    for (_, value), (_, expected) in zip(got, EXPECTED):
+        assert expected in value
+    first = results[0]
+    assert (first.title, first.date, first.url, first.source_id, first.where) == (
+        "标题",
+        "2023-03-14",
+        "https://example.org/1.html",
+        "qx-001",
+        f"{path.as_posix()}:1",
+    )
+    assert first.source_hash == "sha256:" + hashlib.sha256(LINES[0].encode()).hexdigest()
+    assert results[5].context.category == "人事任免"
+    assert results[7].source_id == "5"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        pytest.param(b"", "empty file", id="empty-jsonl"),
+        pytest.param(b'{"html": "<p>\xff</p>"}\n', "not UTF-8", id="line-not-utf8"),
+    ],
+)
+def test_jsonl_problems(tmp_path, data, reason):
+    (problem,) = read_all(write(tmp_path, "c.jsonl", data))
+    assert reason in problem.reason
+
+
+def test_truncated_gzip_keeps_the_good_lines(tmp_path):
+    lines = [json.dumps({"id": f"r{i}", "text": "正文" * 50}, ensure_ascii=False) for i in range(200)]
+    data = gzip.compress("\n".join(lines).encode(), mtime=0)
+    results = read_all(write(tmp_path, "cut.jsonl.gz", data[: len(data) // 2]))
+    assert isinstance(results[-1], SourceProblem) and "cannot read" in results[-1].reason
+    good = results[:-1]
+    assert good and all(isinstance(r, RawBulletin) for r in good)
+    assert [r.line for r in good] == list(range(1, len(good) + 1))
+
+
+def test_jsonl_bom_on_first_line(tmp_path):
+    path = write(tmp_path, "bom.jsonl", b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n")
+    (bulletin,) = read_all(path)
+    assert bulletin.source_id == "qx-001"
+
+
+def test_jsonl_line_range_reads_only_those_lines(tmp_path):
+    lines = [json.dumps({"id": f"r{i}", "text": f"第{i}条"}, ensure_ascii=False) for i in range(1, 8)]
+    path = write(tmp_path, "c.jsonl", "\n".join(lines))
+    assert [r.source_id for r in read_source(path, Context(), lines=range(3, 6))] == ["r3", "r4", "r5"]
+
+
+# --- the real corpus ----------------------------------------------------------------------
+
+_P = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _p_texts(html_text: str) -> list[str]:
+    """The text of each <p> of a record, read independently of the code under test."""
+    found = [_squeeze(html.unescape(_TAG.sub("", p))) for p in _P.findall(html_text)] or [_squeeze(html_text)]
+    return [p for p in found if p]
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_corpus_reads_every_record_with_its_fields_and_paragraphs():
+    records = bulletin_records()
+    files, problems = discover([BULLETINS])
+    results = list(read_source(files[0], context_for(files[0], Context(script=None))))
+    assert problems == [] and [r for r in results if isinstance(r, SourceProblem)] == []
+    assert len(results) == len(records) == 11442
+    mismatched = []
+    for record, bulletin in zip(records, results):
+        assert (bulletin.source_id, bulletin.title, bulletin.date, bulletin.url) == (
+            record["id"],
+            record["title"],
+            record["date"],
+            record["url"],
+        )
+        if [_squeeze(p) for p in bulletin.text.split("\n")] != _p_texts(record["html"]):
+            mismatched.append(record["id"])
+    assert mismatched == []
