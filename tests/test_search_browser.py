@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -330,6 +331,9 @@ def test_hostile_indexed_text_is_shown_as_text(visit, kind):
 
 
 def test_opensearch_description_points_at_the_search_page(sample):
-    xml = (sample.output / "opensearch.xml").read_text(encoding="utf-8")
-    assert "search.html?q={searchTerms}" in xml
-    assert 'rel="search"' in (sample.output / "index.html").read_text(encoding="utf-8")
+    description = ElementTree.parse(sample.output / "opensearch.xml").getroot()
+    url = description.find("{http://a9.com/-/spec/opensearch/1.1/}Url")
+    assert url.get("template").endswith("search.html?q={searchTerms}")
+    assert url.get("type") == "text/html"
+    link = 'rel="search" type="application/opensearchdescription+xml"'
+    assert link in (sample.output / "search.html").read_text(encoding="utf-8")
