@@ -1,0 +1,122 @@
+"""Bulletin dates: the source's date, or one found in the text, never an invented year.
+
+Order of precedence (``resolve_date``):
+
+1. the date the source gives (JSONL ``date``, HTML meta), kept exactly -> ``"record"``;
+2. a full date (year, month, day) in the lead paragraph -> ``"text"``;
+3. a month-day date (``2月28日``) in the lead, when the context gives the year
+   -> ``"text+context-year"``;
+4. a full date anywhere else in the text -> ``"text"``;
+5. a month-day date anywhere else, with the context year -> ``"text+context-year"``.
+
+Step 3 comes before step 4 so that a deadline in the body (``2022年6月30日前完成``) does
+not displace the meeting date of the lead when the publisher told us the year. A month-day
+date without a year raises ``MissingYear``; a date that does not exist (``2月30日``) raises
+``BulletinError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from bulletins.models import BulletinError, MissingYear
+
+_SOURCE_FORMATS = (
+    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s].*)?"),
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:\s.*)?"),
+    re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})(?:\s.*)?"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日(?:\s.*)?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})(?:\d{4,6})?"),
+)
+
+_FULL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"
+    r"|(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])"
+)
+_CJK_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_CJK_FULL_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_MONTH_DAY = re.compile(r"(?<![\d年/.\-])(?<!年\s)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+
+
+def _cjk_number(text: str) -> int:
+    """``二〇二二`` -> 2022, ``十二`` -> 12, ``二十八`` -> 28."""
+    if "十" not in text:
+        return int("".join(str(_CJK_DIGITS[ch]) for ch in text))
+    tens, _, units = text.partition("十")
+    return (_CJK_DIGITS[tens] if tens else 1) * 10 + (_CJK_DIGITS[units] if units else 0)
+
+
+def _make_date(year: int, month: int, day: int, shown: str, where: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise BulletinError(f"{where}: date {shown} does not exist") from None
+
+
+def parse_source_date(value: str, where: str = "") -> dt.date | None:
+    """A date given by the source: ``2022-02-28``, ``2022年2月28日``, ``2022/2/28``, ``20220228``.
+
+    Returns None for a blank value; raises ``BulletinError`` for one that cannot be read.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    for pattern in _SOURCE_FORMATS:
+        match = pattern.fullmatch(value)
+        if match:
+            year, month, day = (int(group) for group in match.groups())
+            return _make_date(year, month, day, repr(value), where)
+    raise BulletinError(f"{where}: cannot read the source date {value!r}")
+
+
+def find_full_date(text: str, where: str = "") -> dt.date | None:
+    """The first date with a year in TEXT (Arabic or Chinese numerals), or None."""
+    match = _FULL_DATE.search(text)
+    cjk = _CJK_FULL_DATE.search(text)
+    if cjk and (match is None or cjk.start() < match.start()):
+        y, m, d = (_cjk_number(group) for group in cjk.groups())
+        return _make_date(y, m, d, cjk.group(0), where)
+    if match is None:
+        return None
+    parts = [group for group in match.groups() if group is not None]
+    year, month, day = (int(part) for part in parts)
+    return _make_date(year, month, day, match.group(0), where)
+
+
+def find_month_day(text: str) -> tuple[int, int, str] | None:
+    """The first month-day date without a year in TEXT: ``(month, day, "2月28日")``."""
+    match = _MONTH_DAY.search(text)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2)), match.group(0)
+
+
+def resolve_date(
+    source_date: str | None,
+    paragraphs: Sequence[str],
+    year: int | None,
+    where: str = "",
+) -> tuple[dt.date, str]:
+    """The bulletin's date and where it came from (see the module docstring)."""
+    given = parse_source_date(source_date, where) if source_date else None
+    if given is not None:
+        return given, "record"
+    lead = paragraphs[0] if paragraphs else ""
+    rest = "\n".join(paragraphs[1:])
+    full = find_full_date(lead, where)
+    if full is not None:
+        return full, "text"
+    lead_md = find_month_day(lead)
+    if lead_md is not None and year is not None:
+        return _make_date(year, lead_md[0], lead_md[1], lead_md[2], where), "text+context-year"
+    full = find_full_date(rest, where)
+    if full is not None:
+        return full, "text"
+    month_day = lead_md or find_month_day(rest)
+    if month_day is None:
+        raise BulletinError(f"{where}: no date: the source gives none and the text names none")
+    if year is None:
+        raise MissingYear(f"{where}: date {month_day[2]} has no year; give --year or a defaults file")
+    return _make_date(year, month_day[0], month_day[1], month_day[2], where), "text+context-year"

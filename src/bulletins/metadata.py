@@ -1,0 +1,219 @@
+"""Cleaned paragraphs + what the source and context said -> ``Metadata``.
+
+Each field has one small rule (dates in ``dates``, people and documents in ``entities``,
+keywords in ``keywords``); this module puts them together and holds the title, summary,
+category, publisher and region rules. What the source or the context gives explicitly
+always wins over what is read from the text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bulletins.dates import resolve_date
+from bulletins.entities import (
+    find_doc_number,
+    find_documents,
+    find_meeting,
+    find_people,
+    find_presider,
+)
+from bulletins.keywords import extract_keywords
+from bulletins.models import Metadata, RawBulletin
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE = 30
+MAX_SUMMARY = 120
+
+# --- lead, headline, summary -------------------------------------------------------------
+
+# News-agency datelines and a leading bare date clause: not part of what the bulletin says.
+_DATELINE = re.compile(
+    r"^(?:[^，,。：:；]{1,24}?(?:消息|讯)\s*(?:[（(][^）)]{1,16}[）)])?\s*[：:]?"
+    r"|新华社[^，,。：:]{0,16}?电\s*(?:[（(][^）)]{1,20}[）)])?)\s*"
+)
+_LEADING_DATE = re.compile(
+    r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚间|中午)?[，,]\s*"
+)
+_SENTENCE_END = "。！？!?"
+_CLAUSE_END = "，,；;：:、"
+_WHITESPACE = re.compile(r"\s+")
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def _one_line(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def _keep_exactly(text: str) -> str:
+    """A value given by the source, unchanged except that line breaks become spaces."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+def lead_text(paragraphs: tuple[str, ...]) -> str:
+    """The first paragraph that says something, without its dateline."""
+    for paragraph in paragraphs:
+        text = _DATELINE.sub("", _one_line(paragraph), count=1).strip()
+        if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
+            return text
+    return ""
+
+
+def cut_at_boundary(text: str, limit: int, ellipsis: str = "") -> str:
+    """TEXT if it fits LIMIT, else its longest prefix ending at a sentence end, else at a
+    clause end, else at a word boundary (jieba), with ELLIPSIS appended within LIMIT."""
+    if len(text) <= limit:
+        return text
+    room = limit - len(ellipsis)
+    window = text[: room + 1]
+    for marks in (_SENTENCE_END, _CLAUSE_END):
+        cut = max(window.rfind(mark, 0, room + 1) for mark in marks)
+        if cut >= room // 3:
+            if marks is _SENTENCE_END:
+                return window[: cut + 1]
+            return window[:cut] + ellipsis
+    return _cut_at_word(text, room) + ellipsis
+
+
+def _cut_at_word(text: str, room: int) -> str:
+    from bulletins.keywords import segment
+
+    out = ""
+    for word in segment(text[: room + 8]):
+        if len(out) + len(word) > room:
+            break
+        out += word
+    return out or text[:room]
+
+
+def generate_headline(paragraphs: tuple[str, ...]) -> str:
+    """A short headline (<= 30 characters) from the lead: its first clause (joined with the
+    next while shorter than 8 characters), cut at a word boundary when still too long."""
+    lead = _LEADING_DATE.sub("", lead_text(paragraphs), count=1)
+    sentence = re.split(r"[。！？!?]", lead, maxsplit=1)[0]
+    clauses = re.findall(rf"[^{_CLAUSE_END}]+[{_CLAUSE_END}]?", sentence)
+    headline = clauses[0] if clauses else ""
+    for clause in clauses[1:]:
+        if len(headline.rstrip(_CLAUSE_END)) >= 8 or len(headline + clause) > MAX_TITLE + 1:
+            break
+        headline += clause
+    headline = cut_at_boundary(headline.rstrip(_CLAUSE_END + " "), MAX_TITLE).rstrip(_CLAUSE_END + " ")
+    return headline or lead[:MAX_TITLE].strip()
+
+
+def generate_title(presider: str, meeting: str, paragraphs: tuple[str, ...]) -> str:
+    """``{presider}主持召开{meeting}`` for a meeting bulletin, else a headline from the lead."""
+    if presider and meeting:
+        title = f"{presider}主持召开{meeting}"
+        if len(title) <= MAX_TITLE:
+            return title
+    return generate_headline(paragraphs)
+
+
+def summarize(paragraphs: tuple[str, ...]) -> str:
+    """内容概述: the lead, at most 120 characters, cut at a sentence or clause boundary."""
+    return cut_at_boundary(lead_text(paragraphs), MAX_SUMMARY, ellipsis="…")
+
+
+# --- category ----------------------------------------------------------------------------
+
+CATEGORY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("通知公告", re.compile(r"(?:通知|公告|通告|公示)$")),
+    ("常务会议", re.compile(r"常务会议")),
+    ("全体会议", re.compile(r"全体(?:（扩大）)?会议")),
+    ("专题会议", re.compile(r"专题(?:会议|会|研究)")),
+    ("座谈会", re.compile(r"座谈会")),
+    ("人事任免", re.compile(r"任免|任命|免去[^。]{0,30}职务")),
+    ("通知公告", re.compile(r"通知|公告|通告|公示")),
+    ("会议", re.compile(r"会议|召开|主持")),
+)
+DEFAULT_CATEGORY = "综合"
+
+
+def classify(title: str, lead: str) -> str:
+    """主题分类 by the first rule of ``CATEGORY_RULES`` that matches the title, else the lead.
+
+    The rules run from the most specific to the least: a title ending in 通知/公告 is a
+    notice even when it names a meeting; then the meeting kinds (常务会议 — a government's
+    executive meeting —, 全体会议, 专题会议, 座谈会); then 人事任免 (appointments, which
+    full meetings also decide, hence after them); then any notice; then any other meeting.
+    A bulletin that matches none is ``综合``.
+    """
+    for text in (title, lead):
+        for name, pattern in CATEGORY_RULES:
+            if pattern.search(text):
+                return name
+    return DEFAULT_CATEGORY
+
+
+# --- publisher and region ------------------------------------------------------------------
+
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南"
+    "|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+_ADMIN = r"[\u4e00-\u9fff]{1,7}?(?:自治州|自治县|地区|市|州|盟|区|县|旗)"
+# A place name read without a province to anchor it may not hold these (``会议要求召开区政府``).
+_PLACE_CHAR = r"(?:(?![的了在和与及对把将是为会议要求召开各全本我该有等])[\u4e00-\u9fff])"
+_LOCAL = rf"{_PLACE_CHAR}{{1,7}}?(?:自治州|自治县|地区|市|州|盟|区|县|旗)"
+_GOVERNMENT = re.compile(
+    rf"((?:(?:{_PROVINCES})(?:省|市|(?:[\u4e00-\u9fff]{{0,6}}?)自治区|特别行政区)?)(?:{_ADMIN}){{0,2}})(?:人民)?政府"
+    rf"|(?:^|(?<=[，,。：:；、\s日]))((?:{_PLACE_CHAR}{{1,7}}?省)?(?:{_LOCAL}){{1,2}})(?:人民)?政府"
+)
+_GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)(?:办公室|办公厅)?$")
+
+
+def find_government(paragraphs: tuple[str, ...]) -> str:
+    """The region whose government the lead names: ``重庆市渝中区政府`` -> ``重庆市渝中区``."""
+    for paragraph in paragraphs[:2]:
+        match = _GOVERNMENT.search(paragraph)
+        if match:
+            return match.group(1) or match.group(2)
+    return ""
+
+
+def region_of(publisher: str) -> str:
+    """``重庆市渝中区人民政府`` -> ``重庆市渝中区``; ``""`` when it names no government."""
+    stripped = _GOVERNMENT_SUFFIX.sub("", publisher)
+    return stripped if stripped != publisher and re.search(r"[省市区县州盟旗]$", stripped) else ""
+
+
+# --- the stage ---------------------------------------------------------------------------
+
+
+def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
+    """Cleaned (Simplified) paragraphs + what the source/context said -> Metadata. Raises MissingYear."""
+    context = raw.context
+    paragraphs = tuple(p for p in paragraphs if p.strip())
+    date, date_source = resolve_date(raw.date, paragraphs, context.year, raw.where)
+    presider = find_presider(paragraphs)
+    if raw.title and raw.title.strip():
+        title, title_source = _keep_exactly(raw.title), "source"
+    else:
+        title, title_source = generate_title(presider, find_meeting(paragraphs), paragraphs), "generated"
+    lead = lead_text(paragraphs)
+    government = find_government(paragraphs)
+    publisher = _one_line(context.publisher or "") or (f"{government}人民政府" if government else "")
+    region = _one_line(context.region or "") or region_of(publisher) or government
+    metadata = Metadata(
+        title=title,
+        date=date,
+        date_precision="day",
+        date_source=date_source,
+        title_source=title_source,
+        category=_one_line(context.category or "") or classify(title, lead),
+        publisher=publisher,
+        region=region,
+        doc_number=find_doc_number(paragraphs),
+        presider=presider,
+        people=find_people(paragraphs),
+        documents=tuple(_one_line(d) for d in find_documents(paragraphs)),
+        keywords=extract_keywords(title, paragraphs),
+        summary=summarize(paragraphs),
+    )
+    log.debug("%s: %s (%s, %s)", raw.where, metadata.title, metadata.date, metadata.date_source)
+    return metadata

@@ -1,0 +1,317 @@
+"""Metadata extraction: the seed end to end, then one table per rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bulletins.dates import parse_source_date, resolve_date
+from bulletins.entities import (
+    find_doc_number,
+    find_documents,
+    find_meeting,
+    find_people,
+    find_presider,
+    trailing_name,
+)
+from bulletins.metadata import classify, extract_metadata, find_government, generate_title, summarize
+from bulletins.models import BulletinError, Context, MissingYear, RawBulletin
+from support.metadata import seed_paragraphs, seed_raw
+
+SEED_ATTENDEES = ("黄孝明", "邓光怀", "梁栋", "陈平", "艾正兵", "罗毅", "朱荣堂", "高琳")
+SEED_PLANS = ("重庆市渝中区应急管理“十四五”规划", "重庆市渝中区数字经济“十四五”发展规划")
+
+
+def raw(title=None, date=None, **context) -> RawBulletin:
+    return RawBulletin(
+        source="sample.txt", text="", source_hash="sha256:0", title=title, date=date, context=Context(**context)
+    )
+
+
+# --- the seed ------------------------------------------------------------------------------
+
+
+def test_seed_with_year_and_publisher():
+    meta = extract_metadata(seed_raw(2022, "重庆市渝中区人民政府"), seed_paragraphs())
+    assert meta.date == dt.date(2022, 2, 28)
+    assert meta.date_source == "text+context-year"
+    assert meta.date_precision == "day"
+    assert meta.title == "黄茂军主持召开区政府第5次常务会议"
+    assert meta.title_source == "generated"
+    assert meta.presider == "黄茂军"
+    assert meta.publisher == "重庆市渝中区人民政府"
+    assert meta.region == "重庆市渝中区"
+    assert meta.documents == SEED_PLANS
+    assert meta.people == SEED_ATTENDEES
+    assert meta.category == "常务会议"
+    assert meta.summary.startswith("2月28日，重庆市渝中区政府区长黄茂军主持召开")
+    assert 0 < len(meta.keywords) <= 8
+    assert "渝中区" in meta.keywords
+
+
+def test_seed_without_year_is_missing_year():
+    with pytest.raises(MissingYear, match=r"000_8999f5b1fbddfc77\.txt: date 2月28日 has no year; give --year"):
+        extract_metadata(seed_raw(year=None), seed_paragraphs())
+
+
+def test_seed_publisher_derived_from_text_when_context_has_none():
+    meta = extract_metadata(seed_raw(2022, None), seed_paragraphs())
+    assert (meta.publisher, meta.region) == ("重庆市渝中区人民政府", "重庆市渝中区")
+
+
+def test_seed_keywords_are_deterministic():
+    first = extract_metadata(seed_raw(), seed_paragraphs()).keywords
+    assert all(extract_metadata(seed_raw(), seed_paragraphs()).keywords == first for _ in range(3))
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+DATE_CASES = [
+    pytest.param("2022-02-28", ["3月1日，会议召开。"], None, (dt.date(2022, 2, 28), "record"), id="iso-record-wins-over-text"),
+    pytest.param("2022年2月28日", [], None, (dt.date(2022, 2, 28), "record"), id="chinese-record-date"),
+    pytest.param("2022/2/28", [], None, (dt.date(2022, 2, 28), "record"), id="slash-record-date"),
+    pytest.param("20220228", [], None, (dt.date(2022, 2, 28), "record"), id="compact-record-date"),
+    pytest.param("2022-02-28 09:30:00", [], None, (dt.date(2022, 2, 28), "record"), id="record-with-time"),
+    pytest.param(None, ["2023年3月5日，区政府召开会议。"], 2022, (dt.date(2023, 3, 5), "text"), id="full-date-beats-context-year"),
+    pytest.param(None, ["2月28日，区政府召开会议。"], 2022, (dt.date(2022, 2, 28), "text+context-year"), id="month-day-takes-context-year"),
+    pytest.param(None, ["区政府召开会议。", "二〇二二年三月一日"], None, (dt.date(2022, 3, 1), "text"), id="chinese-numeral-date-at-the-end"),
+    pytest.param(None, ["3月5日，区政府召开会议。", "要求2022年6月30日前完成。"], 2022, (dt.date(2022, 3, 5), "text+context-year"), id="lead-month-day-beats-body-deadline"),
+    pytest.param(None, ["3月5日，区政府召开会议。", "要求2022年6月30日前完成。"], None, (dt.date(2022, 6, 30), "text"), id="body-full-date-when-no-context-year"),
+    pytest.param(None, ["6月26日至28日在北京举行。"], 2024, (dt.date(2024, 6, 26), "text+context-year"), id="date-range-takes-its-start"),
+    pytest.param(None, ["日期：2022-02-28"], None, (dt.date(2022, 2, 28), "text"), id="iso-date-in-text"),
+]
+
+
+@pytest.mark.parametrize(("source_date", "paragraphs", "year", "expected"), DATE_CASES)
+def test_resolve_date(source_date, paragraphs, year, expected):
+    assert resolve_date(source_date, paragraphs, year, "x.txt") == expected
+
+
+DATE_ERRORS = [
+    pytest.param(None, ["2月30日，区政府召开会议。"], 2022, BulletinError, "date 2月30日 does not exist", id="february-30th"),
+    pytest.param(None, ["2022年13月1日，会议。"], None, BulletinError, "does not exist", id="month-13"),
+    pytest.param("2022-02-30", [], None, BulletinError, "does not exist", id="invalid-record-date"),
+    pytest.param("next tuesday", [], None, BulletinError, "cannot read the source date", id="unreadable-record-date"),
+    pytest.param(None, ["区政府召开会议。"], 2022, BulletinError, "no date", id="no-date-at-all"),
+    pytest.param(None, ["2月28日，区政府召开会议。"], None, MissingYear, "date 2月28日 has no year", id="month-day-without-year"),
+]
+
+
+@pytest.mark.parametrize(("source_date", "paragraphs", "year", "error", "message"), DATE_ERRORS)
+def test_resolve_date_errors(source_date, paragraphs, year, error, message):
+    with pytest.raises(error, match=message):
+        resolve_date(source_date, paragraphs, year, "x.txt")
+
+
+def test_record_date_is_kept_exactly():
+    assert parse_source_date(" 2024-12-31 ") == dt.date(2024, 12, 31)
+
+
+# --- titles --------------------------------------------------------------------------------
+
+TITLE_CASES = [
+    pytest.param(
+        "黄茂军", "区政府第5次常务会议", ["2月28日，区长黄茂军主持召开区政府第5次常务会议，研究工作。"],
+        "黄茂军主持召开区政府第5次常务会议", id="meeting-bulletin",
+    ),
+    pytest.param(
+        "", "", ["3月1日，青禾区举行春季植树活动，机关干部二百余人参加。"],
+        "青禾区举行春季植树活动", id="headline-drops-leading-date-and-cuts-at-clause",
+    ),
+    pytest.param(
+        "", "", ["央视网消息（新闻联播）：国务院近日印发通知，部署做好今年的防汛抗旱工作。"],
+        "国务院近日印发通知", id="headline-drops-dateline",
+    ),
+    pytest.param(
+        "", "", ["区人力资源和社会保障局会同区财政局区税务局全面落实稳岗返还政策助力中小微企业渡过难关。"],
+        "区人力资源和社会保障局会同区财政局区税务局全面落实稳岗返还", id="long-clause-cut-at-a-word",
+    ),
+    pytest.param(
+        "张三", "中华人民共和国某某某某某某某某某某某某某某工作领导小组第一次全体会议",
+        ["张三主持召开中华人民共和国某某某某某某某某某某某某某某工作领导小组第一次全体会议。"],
+        "张三主持召开中华人民共和国某某某某某某某某某某某某某某工作", id="too-long-meeting-title-falls-back-to-headline",
+    ),
+]
+
+
+@pytest.mark.parametrize(("presider", "meeting", "paragraphs", "expected"), TITLE_CASES)
+def test_generate_title(presider, meeting, paragraphs, expected):
+    title = generate_title(presider, meeting, tuple(paragraphs))
+    assert title == expected
+    assert len(title) <= 30
+
+
+def test_source_title_is_kept_exactly():
+    title = "汪洋主持召开全国政协主席会议 决定10月底召开全国政协十三届常委会第二十四次会议"
+    meta = extract_metadata(raw(title=title, date="2022-09-26"), ("会议召开。",))
+    assert (meta.title, meta.title_source) == (title, "source")
+
+
+MEETING_CASES = [
+    pytest.param("区长黄茂军主持召开区政府第5次常务会议，研究部署工作。", "区政府第5次常务会议", id="convene-then-comma"),
+    pytest.param("习近平在上海主持召开深入推进长三角一体化发展座谈会并发表重要讲话。", "深入推进长三角一体化发展座谈会", id="meeting-then-speech"),
+    pytest.param("十四届全国人大常委会第二次委员长会议14日下午在北京人民大会堂举行。赵乐际委员长主持会议。", "十四届全国人大常委会第二次委员长会议", id="meeting-held-then-presided"),
+    pytest.param("区长张三深入企业调研。", "", id="no-meeting"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MEETING_CASES)
+def test_find_meeting(text, expected):
+    assert find_meeting((text,)) == expected
+
+
+# --- presider ------------------------------------------------------------------------------
+
+PRESIDER_CASES = [
+    pytest.param("2月28日，重庆市渝中区政府区长黄茂军主持召开区政府第5次常务会议。", "黄茂军", id="office-then-name"),
+    pytest.param("国务院总理李克强26日主持召开国务院常务会议。", "李克强", id="day-between-name-and-verb"),
+    pytest.param("国务院总理李强7月21日主持召开国务院常务会议。", "李强", id="two-char-name-and-full-month-day"),
+    pytest.param("中共中央总书记、国家主席习近平7日下午在黑龙江省哈尔滨市主持召开座谈会。", "习近平", id="time-and-place-before-verb"),
+    pytest.param("会议在北京人民大会堂举行，栗战书委员长主持。", "栗战书", id="office-after-name"),
+    pytest.param("十四届全国人大常委会第三十五次委员长会议13日在京举行。赵乐际主持。", "赵乐际", id="bare-name-at-sentence-start"),
+    pytest.param("中共中央政治局常委、全国政协主席王沪宁主持并讲话。", "王沪宁", id="presided-and-spoke"),
+    pytest.param("会议由副市长欧阳明主持。", "欧阳明", id="compound-surname"),
+    pytest.param("自治区主席艾尔肯·吐尼亚孜主持会议。", "艾尔肯·吐尼亚孜", id="ethnic-minority-name"),
+    pytest.param("会议由区长助理孙立新同志主持。", "孙立新", id="comrade-suffix"),
+    pytest.param("区政府召开常务会议，研究部署工作。", "", id="no-presider"),
+    pytest.param("会议指出，要培训节目主持人。", "", id="host-is-not-presider"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PRESIDER_CASES)
+def test_find_presider(text, expected):
+    assert find_presider((text,)) == expected
+
+
+NAME_CASES = [
+    pytest.param("渝中区领导黄孝明", "黄孝明", id="leader-prefix"),
+    pytest.param("全国政协主席汪洋", "汪洋", id="two-char-name-after-office-char-surname"),
+    pytest.param("主任任敏", "任敏", id="surname-equals-office-char"),
+    pytest.param("陈平", "陈平", id="bare-name"),
+    pytest.param("全区各部门", "", id="not-a-name"),
+    pytest.param("区政府办公室", "", id="office-not-a-name"),
+]
+
+
+@pytest.mark.parametrize(("segment", "expected"), NAME_CASES)
+def test_trailing_name(segment, expected):
+    assert trailing_name(segment) == expected
+
+
+# --- attendees -----------------------------------------------------------------------------
+
+PEOPLE_CASES = [
+    pytest.param("渝中区领导黄孝明、邓光怀、梁栋参加。", ("黄孝明", "邓光怀", "梁栋"), id="leaders-list-attend"),
+    pytest.param("副区长王一、李二，区政府秘书长赵三参加会议。", ("王一", "李二", "赵三"), id="lists-across-commas"),
+    pytest.param("中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。", ("丁薛祥",), id="titles-joined-by-dunhao"),
+    pytest.param("区领导张红和刘伟出席。", ("张红", "刘伟"), id="joined-by-he"),
+    pytest.param("区委常委周明等出席。", ("周明",), id="deng-suffix"),
+    pytest.param("区政府办公室主任吴刚列席会议。", ("吴刚",), id="sits-in"),
+    pytest.param("全区各部门、街道负责同志参加。", (), id="no-names-in-list"),
+    pytest.param("要组织企业参加培训。", (), id="attend-a-training-not-a-list"),
+    pytest.param("黄孝明参加。黄孝明、陈平出席。", ("黄孝明", "陈平"), id="deduplicated"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PEOPLE_CASES)
+def test_find_people(text, expected):
+    assert find_people((text,)) == expected
+
+
+def test_presider_not_among_people():
+    meta = extract_metadata(raw(year=2022), ("2月28日，区长黄茂军主持召开区政府常务会议。", "区领导陈平参加。"))
+    assert (meta.presider, meta.people) == ("黄茂军", ("陈平",))
+
+
+# --- documents and document numbers ------------------------------------------------------------
+
+DOCUMENT_CASES = [
+    pytest.param(["审议《甲规划》《乙方案》。"], ("甲规划", "乙方案"), id="adjacent-titles"),
+    pytest.param(["审议《甲规划》。", "会议指出《甲规划》很重要。"], ("甲规划",), id="deduplicated-across-paragraphs"),
+    pytest.param(["讨论《〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）》。"], ("〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）",), id="inner-angle-brackets"),
+    pytest.param(["学习《论语《学而》篇》。"], ("论语《学而》篇",), id="nested-double-brackets"),
+    pytest.param(["未闭合《标题"], (), id="unclosed-bracket"),
+    pytest.param(["《》"], (), id="empty-title"),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), DOCUMENT_CASES)
+def test_find_documents(paragraphs, expected):
+    assert find_documents(paragraphs) == expected
+
+
+DOC_NUMBER_CASES = [
+    pytest.param("根据渝中府发〔2022〕5号文件", "渝中府发〔2022〕5号", id="hexagonal-brackets"),
+    pytest.param("（国办发〔2023〕12号）", "国办发〔2023〕12号", id="inside-parentheses"),
+    pytest.param("国发[2021]3号", "国发〔2021〕3号", id="ascii-brackets-normalized"),
+    pytest.param("京政办发【2024】7号", "京政办发〔2024〕7号", id="lenticular-brackets"),
+    pytest.param("位于（2022）5号楼", "", id="building-number-is-not-a-doc-number"),
+    pytest.param("区政府召开会议。", "", id="none"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DOC_NUMBER_CASES)
+def test_find_doc_number(text, expected):
+    assert find_doc_number((text,)) == expected
+
+
+# --- category, publisher, region, summary ----------------------------------------------------------
+
+CATEGORY_CASES = [
+    pytest.param("李强主持召开国务院常务会议", "", "常务会议", id="executive-meeting"),
+    pytest.param("李强主持召开国务院第六次全体会议 决定任命岑浩辉", "", "全体会议", id="plenary-before-appointment"),
+    pytest.param("区政府召开安全生产专题会议", "", "专题会议", id="special-meeting"),
+    pytest.param("李强主持召开经济形势专家座谈会", "", "座谈会", id="symposium"),
+    pytest.param("关于召开区政府常务会议的通知", "", "通知公告", id="notice-about-a-meeting"),
+    pytest.param("区政府关于张三同志任免职务的通知", "", "通知公告", id="notice-title-wins"),
+    pytest.param("国务院任免国家工作人员", "", "人事任免", id="appointments"),
+    pytest.param("青禾区举行春季植树活动", "机关干部参加植树。", "综合", id="default"),
+    pytest.param("青禾区开展调研", "3月1日，区长主持召开会议。", "会议", id="lead-decides-when-title-is-silent"),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "expected"), CATEGORY_CASES)
+def test_classify(title, lead, expected):
+    assert classify(title, lead) == expected
+
+
+def test_context_category_wins():
+    meta = extract_metadata(raw(year=2022, category="政务动态"), ("2月28日，区政府召开常务会议。",))
+    assert meta.category == "政务动态"
+
+
+GOVERNMENT_CASES = [
+    pytest.param("2月28日，重庆市渝中区政府区长黄茂军主持召开", "重庆市渝中区", id="province-level-city-and-district"),
+    pytest.param("3月1日，浙江省杭州市人民政府召开会议", "浙江省杭州市", id="province-and-city-people-government"),
+    pytest.param("3月1日，青禾区人民政府召开常务会议", "青禾区", id="fictional-district-at-clause-start"),
+    pytest.param("会议要求召开区政府会议", "", id="no-named-government"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GOVERNMENT_CASES)
+def test_find_government(text, expected):
+    assert find_government((text,)) == expected
+
+
+def test_context_publisher_and_region_win():
+    meta = extract_metadata(
+        raw(year=2022, publisher="青禾区人民政府办公室", region="青禾区"), ("2月28日，重庆市渝中区政府召开会议。",)
+    )
+    assert (meta.publisher, meta.region) == ("青禾区人民政府办公室", "青禾区")
+
+
+SUMMARY_CASES = [
+    pytest.param(["短导语。"], "短导语。", id="short-lead-kept"),
+    pytest.param(["甲" * 100 + "。" + "乙" * 100 + "。"], "甲" * 100 + "。", id="cut-at-sentence"),
+    pytest.param(["甲" * 100 + "，" + "乙" * 100 + "。"], "甲" * 100 + "…", id="cut-at-clause"),
+    pytest.param(["央视网消息（新闻联播）：国务院召开会议。"], "国务院召开会议。", id="dateline-dropped"),
+    pytest.param(["", "  ", "第二段才是导语。"], "第二段才是导语。", id="blank-paragraphs-skipped"),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), SUMMARY_CASES)
+def test_summarize(paragraphs, expected):
+    summary = summarize(tuple(paragraphs))
+    assert summary == expected
+    assert len(summary) <= 120
