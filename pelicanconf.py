@@ -2,7 +2,6 @@
 
 SITENAME = "公报档案"
 SITEURL = ""
-AUTHOR = ""
 TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 
@@ -32,7 +31,42 @@ ARTICLE_SAVE_AS = ARTICLE_URL
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = PAGE_URL
 
+# Every other list is written by our plugins (see their docstrings); Pelican's own tag pages and
+# period archives are replaced by linear ones in entity_pages.
+DIRECT_TEMPLATES = ["index", "archives", "categories", "search", "404"]
+PAGINATED_TEMPLATES = {
+    "index": None, "category": None, "tag": None, "period_archives": None,
+    "person": None, "document": None,
+    "persons": 200, "documents": 200, "tags": 200,
+}
+DEFAULT_PAGINATION = 30
+PAGINATION_PATTERNS = [
+    (1, "{url}", "{save_as}"),
+    (2, "{name}-{number}{extension}", "{name}-{number}{extension}"),
+]
+CATEGORY_URL = "categories/{slug}.html"
+CATEGORY_SAVE_AS = CATEGORY_URL
+TAG_URL = "tags/{slug}.html"
+TAG_SAVE_AS = TAG_URL
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = "archives.html"
+CATEGORIES_SAVE_AS = "categories.html"
+DEFAULT_CATEGORY = "其他"
+USE_FOLDER_AS_CATEGORY = False
+
+# Autoescape every template (Pelican 4.12 leaves it off); only article/page bodies are |safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
+
+# Entity pages (persons, documents, tags, year/month archives): defaults live in the plugin.
+BULLETINS_PERSON_URL = "persons/{slug}.html"
+BULLETINS_DOCUMENT_URL = "documents/{slug}.html"
+BULLETINS_PUBLIC_URL = ""  # publishconf.py sets the published address (sitemap, canonical, JSON-LD)
+
 PLUGINS = [
+    "bulletins.plugins.entity_pages",
+    "bulletins.plugins.raw_source",
+    "bulletins.plugins.site_meta",
     "bulletins.plugins.search_index",
 ]
 

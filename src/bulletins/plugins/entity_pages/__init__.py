@@ -1,0 +1,12 @@
+"""Entity pages: persons, documents, tags, year/month archives, with our own ASCII slugs."""
+
+from pelican import signals
+
+from bulletins.plugins.entity_pages import generator
+
+
+def register():
+    signals.initialized.connect(generator.configure)
+    signals.article_generator_pretaxonomy.connect(generator.set_taxonomy_slugs)
+    signals.article_generator_finalized.connect(generator.take_over_tag_pages)
+    signals.get_generators.connect(generator.get_generators)

@@ -1,0 +1,173 @@
+"""EntityPagesGenerator: groups the articles once and writes the entity and archive pages.
+
+It writes, each list paginated by Pelican's writer:
+persons index + one page per person (presided / attended), documents index + one page per
+《》 title, tags index + one page per tag, and the year and month archives.
+
+Tag pages and year/month archives are written here rather than by Pelican's ArticlesGenerator
+because Pelican builds them with a list-membership scan per group (quadratic: seconds on
+11k bulletins); here every group is built in one pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from operator import attrgetter
+
+from pelican.generators import Generator
+
+from bulletins.plugins.entity_pages.annotate import annotate_articles
+from bulletins.site import entities
+from bulletins.site.archive import by_year_and_month
+from bulletins.site.config import Option, SettingsError, configure as configure_options, url_pattern
+from bulletins.site.slugs import unique_slugs
+from bulletins.site.timeline import month_counts, render_svg
+
+logger = logging.getLogger(__name__)
+
+OPTIONS = (
+    Option("BULLETINS_PERSON_URL", "persons/{slug}.html", url_pattern("slug"), "a relative .html pattern with {slug}"),
+    Option("BULLETINS_PERSONS_URL", "persons.html", url_pattern(), "a relative .html path"),
+    Option("BULLETINS_DOCUMENT_URL", "documents/{slug}.html", url_pattern("slug"), "a relative .html pattern with {slug}"),
+    Option("BULLETINS_DOCUMENTS_URL", "documents.html", url_pattern(), "a relative .html path"),
+    Option("BULLETINS_TAGS_URL", "tags.html", url_pattern(), "a relative .html path"),
+    Option("BULLETINS_YEAR_URL", "bulletins/{year}/index.html", url_pattern("year"), "a relative .html pattern with {year}"),
+    Option(
+        "BULLETINS_MONTH_URL",
+        "bulletins/{year}/{month:02d}/index.html",
+        url_pattern("year", "month"),
+        "a relative .html pattern with {year} and {month}",
+    ),
+)
+PAGINATED = ("person", "persons", "document", "documents", "tag", "tags", "period_archives")
+
+
+def configure(pelican) -> None:
+    """Default and validate our settings once; a bad value stops the build with one line."""
+    try:
+        configure_options(pelican.settings, OPTIONS)
+    except SettingsError as error:
+        raise SystemExit(f"CRITICAL: {error}") from None
+    paginated = pelican.settings.setdefault("PAGINATED_TEMPLATES", {})
+    for name in PAGINATED:
+        paginated.setdefault(name, None)
+    if "tags" in pelican.settings.get("DIRECT_TEMPLATES", ()):
+        raise SystemExit("CRITICAL: DIRECT_TEMPLATES must not list 'tags': entity_pages writes the tags index")
+
+
+def set_taxonomy_slugs(article_generator) -> None:
+    """Give categories and tags our stable ASCII slugs before Pelican groups articles by them."""
+    articles = article_generator.articles
+    names = [a.category.name for a in articles if hasattr(a, "category")]
+    names += [t.name for a in articles for t in getattr(a, "tags", ())]
+    slugs = unique_slugs(names)
+    for article in articles:
+        if hasattr(article, "category"):
+            article.category.slug = slugs[article.category.name]
+        for tag in getattr(article, "tags", ()):
+            tag.slug = slugs[tag.name]
+
+
+def take_over_tag_pages(article_generator) -> None:
+    """Stop Pelican writing tag pages (quadratic there); EntityPagesGenerator writes them."""
+    article_generator.tags = {}
+
+
+def get_generators(pelican):
+    return EntityPagesGenerator
+
+
+class EntityPagesGenerator(Generator):
+    """Reads ``context["articles"]`` after the ArticlesGenerator and adds entity pages."""
+
+    def generate_context(self):
+        newest = sorted(self.context.get("articles", ()), key=attrgetter("date"), reverse=True)
+        meta = [a.metadata for a in newest]
+        self.persons = entities.group(
+            (a, entities.person_roles(m.get("presider"), m.get("people"))) for a, m in zip(newest, meta)
+        )
+        self.documents = entities.group(
+            (a, entities.document_roles(m.get("documents"))) for a, m in zip(newest, meta)
+        )
+        self.tags = self._group_tags(newest)
+        self.years = by_year_and_month(newest, attrgetter("date"))
+        s = self.settings
+        for entity in self.persons:
+            entity.url = s["BULLETINS_PERSON_URL"].format(slug=entity.slug)
+        for entity in self.documents:
+            entity.url = s["BULLETINS_DOCUMENT_URL"].format(slug=entity.slug)
+        for year in self.years:
+            year.url = s["BULLETINS_YEAR_URL"].format(year=year.year)
+            for month in year.months:
+                month.url = s["BULLETINS_MONTH_URL"].format(year=month.year, month=month.month)
+            year.timeline = render_svg(
+                month_counts((a.date.year, a.date.month) for a in year.items),
+                f"timeline-{year.year}",
+                f"{year.year}年每月公报数量",
+            )
+        annotate_articles(newest, self.persons, self.documents)
+        self.context.update(
+            bulletins_persons=self.persons,
+            bulletins_documents=self.documents,
+            bulletins_tags=self.tags,
+            bulletins_years=self.years,
+            bulletins_timeline=render_svg(
+                month_counts((a.date.year, a.date.month) for a in newest), "timeline-all", "每月公报数量"
+            ),
+            BULLETINS_PERSONS_URL=s["BULLETINS_PERSONS_URL"],
+            BULLETINS_DOCUMENTS_URL=s["BULLETINS_DOCUMENTS_URL"],
+            BULLETINS_TAGS_URL=s["BULLETINS_TAGS_URL"],
+        )
+        logger.info(
+            "entity_pages: %d persons, %d documents, %d tags, %d years",
+            len(self.persons), len(self.documents), len(self.tags), len(self.years),
+        )
+
+    @staticmethod
+    def _group_tags(newest):
+        """Tags as entities, keeping Pelican's Tag objects (their slug and url)."""
+        groups: dict[str, entities.Entity] = {}
+        for article in newest:
+            for tag in getattr(article, "tags", ()):
+                entity = groups.get(tag.name)
+                if entity is None:
+                    entity = groups[tag.name] = entities.Entity(name=tag.name, slug=tag.slug)
+                    entity.url = tag.url
+                    entity.tag = tag
+                entity.items.append(article)
+        return sorted(groups.values(), key=lambda e: (-e.count, e.slug))
+
+    def generate_output(self, writer):
+        write = self._writer(writer)
+        s = self.settings
+        write(s["BULLETINS_PERSONS_URL"], "persons", self.persons)
+        for person in self.persons:
+            write(person.url, "person", person.entries(), person=person)
+        write(s["BULLETINS_DOCUMENTS_URL"], "documents", self.documents)
+        for document in self.documents:
+            write(document.url, "document", document.items, document=document)
+        write(s["BULLETINS_TAGS_URL"], "tags", self.tags)
+        for tag in self.tags:
+            write(tag.url, "tag", tag.items, tag=tag.tag, entity=tag)
+        for year in self.years:
+            write(year.url, "period_archives", year.items, period=year)
+            for month in year.months:
+                write(month.url, "period_archives", month.items, period=month, year=year)
+
+    def _writer(self, writer):
+        relative = self.settings["RELATIVE_URLS"]
+
+        def write(url, template_name, items, **kwargs):
+            key = "entities" if template_name in ("persons", "documents", "tags") else "articles"
+            writer.write_file(
+                url,
+                self.get_template(template_name),
+                self.context,
+                relative_urls=relative,
+                paginated={key: items},
+                template_name=template_name,
+                url=url,
+                **kwargs,
+            )
+
+        return write

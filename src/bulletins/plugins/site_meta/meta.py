@@ -1,0 +1,104 @@
+"""Adapters from Pelican objects to the pure ``bulletins.site`` modules."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from bulletins.models import split_documents, split_names
+from bulletins.site import dates
+from bulletins.site.config import Option, SettingsError, configure as configure_options, is_public_url, url_pattern
+from bulletins.site.jsonld import BulletinFacts, article_jsonld
+from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
+
+logger = logging.getLogger(__name__)
+
+OPTIONS = (
+    Option("BULLETINS_PUBLIC_URL", "", is_public_url, "'' or an absolute http(s):// URL of the published site"),
+    Option("BULLETINS_SITEMAP_SAVE_AS", "sitemap.xml", lambda v: isinstance(v, str), "a file name ('' = no sitemap)"),
+)
+
+
+def configure(pelican) -> None:
+    try:
+        configure_options(pelican.settings, OPTIONS)
+    except SettingsError as error:
+        raise SystemExit(f"CRITICAL: {error}") from None
+
+
+def safe_href(url: str) -> str:
+    """Only http(s) URLs from sources become links; anything else (``javascript:``) is text."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def jsonld_for(article, settings) -> dict:
+    meta = article.metadata
+    return article_jsonld(
+        BulletinFacts(
+            title=article.title,
+            date=dates.iso_date(article.date),
+            url=join_url(settings.get("BULLETINS_PUBLIC_URL", ""), article.url) if settings.get("BULLETINS_PUBLIC_URL") else "",
+            identifier=meta.get("identifier", ""),
+            publisher=meta.get("publisher", ""),
+            region=meta.get("region", ""),
+            doc_number=meta.get("docnumber", ""),
+            category=str(getattr(article, "category", "") or ""),
+            keywords=[t.name for t in getattr(article, "tags", ())],
+            people=list(dict.fromkeys(split_names(meta.get("presider")) + split_names(meta.get("people")))),
+            documents=split_documents(meta.get("documents")),
+            summary=meta.get("summary", ""),
+            source_url=meta.get("sourceurl", ""),
+        )
+    )
+
+
+def add_template_helpers(generator) -> None:
+    env = generator.env
+    env.filters.update(
+        zh_date=dates.zh_date,
+        iso_date=dates.iso_date,
+        safe_href=safe_href,
+    )
+    env.globals.update(
+        zh_month=dates.zh_month,
+        zh_year=dates.zh_year,
+        bulletins_jsonld=lambda article: jsonld_for(article, generator.settings),
+    )
+
+
+def get_generators(pelican):
+    return SiteMetaGenerator
+
+
+class SiteMetaGenerator(Generator):
+    """Writes sitemap.xml and robots.txt from the URLs every generator put in the context."""
+
+    def generate_context(self):
+        pass
+
+    def _entries(self):
+        ctx = self.context
+        yield SitemapEntry("index.html")
+        for article in ctx.get("articles", ()):
+            yield SitemapEntry(article.url, dates.iso_date(getattr(article, "modified", None) or article.date))
+        for page in ctx.get("pages", ()):
+            yield SitemapEntry(page.url)
+        for key in ("bulletins_persons", "bulletins_documents", "bulletins_tags"):
+            for entity in ctx.get(key, ()):
+                yield SitemapEntry(entity.url)
+        for cat, _ in ctx.get("categories", ()):
+            yield SitemapEntry(cat.url)
+        for year in ctx.get("bulletins_years", ()):
+            yield SitemapEntry(year.url)
+            for month in year.months:
+                yield SitemapEntry(month.url)
+
+    def generate_output(self, writer=None):
+        base = self.settings["BULLETINS_PUBLIC_URL"]
+        out = Path(self.output_path)
+        save_as = self.settings["BULLETINS_SITEMAP_SAVE_AS"]
+        if save_as:
+            (out / save_as).write_text(render_sitemap(self._entries(), base), encoding="utf-8")
+        (out / "robots.txt").write_text(render_robots(base, save_as), encoding="utf-8")

@@ -1,0 +1,60 @@
+"""``BULLETINS_*`` settings: defaults declared by each plugin, validated once per build."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+
+
+class SettingsError(ValueError):
+    """A ``BULLETINS_*`` setting has a value the plugins cannot use."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: object
+    check: Callable[[object], bool]
+    expect: str  # what a valid value looks like, for the error message
+
+
+def url_pattern(*fields: str) -> Callable[[object], bool]:
+    """A relative ``.html`` URL pattern naming every one of FIELDS, e.g. ``persons/{slug}.html``."""
+
+    def check(value: object) -> bool:
+        return (
+            isinstance(value, str)
+            and value.endswith(".html")
+            and not value.startswith(("/", "http:", "https:"))
+            and all("{" + f in value for f in fields)
+        )
+
+    return check
+
+
+def is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def is_public_url(value: object) -> bool:
+    return isinstance(value, str) and (value == "" or value.startswith(("http://", "https://")))
+
+
+def is_relative_path(value: object) -> bool:
+    return isinstance(value, str) and bool(value) and not value.startswith("/") and ".." not in value
+
+
+def configure(settings: MutableMapping, options: Sequence[Option]) -> None:
+    """Fill in missing options with their defaults, then check every value.
+
+    Raises SettingsError naming the first bad setting, its value and what was expected.
+    """
+    for option in options:
+        settings.setdefault(option.name, option.default)
+        value = settings[option.name]
+        if not option.check(value):
+            raise SettingsError(f"{option.name} = {value!r} is not valid: expected {option.expect}")
+
+
+def defaults(options: Sequence[Option]) -> Mapping[str, object]:
+    return {option.name: option.default for option in options}

@@ -1,0 +1,63 @@
+"""Stable ASCII slugs for names written in Chinese (categories, tags, persons, documents).
+
+Pelican's default slugify romanizes Chinese with wrong readings and maps names that differ
+only in punctuation (``·`` / ``•``) to one slug, silently merging two pages. Here a slug is a
+readable pinyin prefix plus a hash of the exact name, so it never changes for a name and two
+different names never share one.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Iterable
+
+from pypinyin import Style, lazy_pinyin
+
+PREFIX_MAX = 32
+HASH_LEN = 8
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=None)
+def romanize(name: str) -> str:
+    """A readable ASCII prefix: pinyin without tones, ASCII words kept, separators collapsed."""
+    syllables = lazy_pinyin(name, style=Style.NORMAL, errors="default", v_to_u=False)
+    text = "-".join(s.lower() for s in syllables)
+    text = _NOT_SLUG.sub("-", text.replace("ü", "v")).strip("-")
+    return text[:PREFIX_MAX].strip("-")
+
+
+def name_hash(name: str, length: int = HASH_LEN) -> str:
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:length]
+
+
+@functools.lru_cache(maxsize=None)
+def slug_for(name: str, length: int = HASH_LEN) -> str:
+    """``常务会议`` -> ``chang-wu-hui-yi-1f0c…``; the exact name decides the hash."""
+    prefix = romanize(name)
+    digest = name_hash(name, length)
+    return f"{prefix}-{digest}" if prefix else digest
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Map every distinct name to a slug no other name has.
+
+    On a (rare) hash collision the colliding names get longer hashes; all other slugs keep the
+    short, stable form.
+    """
+    distinct = sorted(set(names))
+    slugs = {name: slug_for(name) for name in distinct}
+    length = HASH_LEN
+    while True:
+        owners: dict[str, list[str]] = {}
+        for name, slug in slugs.items():
+            owners.setdefault(slug, []).append(name)
+        clashes = [group for group in owners.values() if len(group) > 1]
+        if not clashes:
+            return slugs
+        length += 4
+        for group in clashes:
+            for name in group:
+                slugs[name] = slug_for(name, length)

@@ -1,0 +1,32 @@
+"""Build tests/fixtures/content with the project's pelicanconf.py into a folder (in-process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support.shared import ROOT
+
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+FIXTURE_RAW = ROOT / "tests" / "fixtures" / "raw"
+
+
+def build_fixture_site(output: Path, **overrides) -> Path:
+    """Run Pelican over the fixture articles; return OUTPUT. Search indexing is left out."""
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = {
+        "PATH": str(FIXTURE_CONTENT),
+        "OUTPUT_PATH": str(output),
+        "BULLETINS_SOURCE_ROOT": str(FIXTURE_RAW),
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "PLUGINS": [
+            "bulletins.plugins.entity_pages",
+            "bulletins.plugins.raw_source",
+            "bulletins.plugins.site_meta",
+        ],
+    }
+    settings.update(overrides)
+    Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=settings)).run()
+    return output
