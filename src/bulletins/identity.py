@@ -12,35 +12,34 @@ import hashlib
 import os
 import re
 from collections.abc import Container
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 _SAFE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MAX_SLUG = 60
 _INITIALS = 16
 
 
-def normalize_source(source: str) -> str:
-    """A path as the same string however it was given: POSIX, relative to the working
-    folder when below it (``./sources/a.txt``, ``sources/a.txt`` and its absolute form agree)."""
+def normalize_source(source: str, root: str | os.PathLike = ".") -> str:
+    """SOURCE as one string however it was given (``./sources/a.txt``, ``sources/a.txt``, its
+    absolute form, from any working folder): POSIX, relative to ROOT (the folder holding the
+    content folder) when below it, else absolute."""
     if not source:
         return ""
-    path = Path(source)
-    if path.is_absolute():
-        try:
-            path = path.relative_to(Path.cwd())
-        except ValueError:
-            pass
-    return PurePath(os.path.normpath(path)).as_posix()
+    path = os.path.abspath(source)
+    base = os.path.abspath(root)
+    if os.path.commonpath([path, base]) == base:
+        path = os.path.relpath(path, base)
+    return PurePath(path).as_posix()
 
 
 def source_key(source: str, source_id: str | None = None, line: int | None = None) -> str:
-    """``path``, ``path#id=<id>`` or ``path#line=<n>``: one bulletin of one source."""
-    path = normalize_source(source)
+    """``path``, ``path#id=<id>`` or ``path#line=<n>``: one bulletin of one source (SOURCE
+    already normalized)."""
     if source_id:
-        return f"{path}#id={source_id}"
+        return f"{source}#id={source_id}"
     if line:
-        return f"{path}#line={line}"
-    return path
+        return f"{source}#line={line}"
+    return source
 
 
 def key_hash(key: str, length: int = 8) -> str:
@@ -66,7 +65,7 @@ def title_initials(title: str) -> str:
     """Pinyin initials of the Han characters plus ASCII letters and digits: 区政府常务会议 -> qzfcwhy."""
     from pypinyin import Style, lazy_pinyin
 
-    letters = "".join(lazy_pinyin(title, style=Style.FIRST_LETTER, errors="ignore"))
+    letters = "".join(lazy_pinyin(title, style=Style.FIRST_LETTER, errors="default"))
     return re.sub(r"[^a-z0-9]", "", letters.lower())[:_INITIALS]
 
 

@@ -47,6 +47,7 @@ class Prepared:
     """One bulletin read, cleaned and described by a worker, waiting for its identity."""
 
     raw: RawBulletin  # without its text: the paragraphs replace it
+    source: str  # raw.source relative to the project (identity.normalize_source)
     metadata: Metadata
     paragraphs: tuple[str, ...]
     key: str
@@ -74,20 +75,22 @@ class Report:
 class _Unit:
     path: Path
     context: Context
+    root: str  # the project folder, which source paths are written relative to
     lines: tuple[int, int] | None = None  # [first, last) 1-based record lines of a collection
     size: int = 1  # bulletins expected, for the progress bar
 
 
-def _prepare(raw: RawBulletin) -> Prepared:
+def _prepare(raw: RawBulletin, root: str) -> Prepared:
     from .metadata import extract_metadata
     from .normalize import clean_paragraphs
 
     paragraphs = clean_paragraphs(raw.text, raw.context.script)
     metadata = extract_metadata(raw, paragraphs)
-    key = identity.source_key(raw.source, raw.source_id, raw.line)
+    source = identity.normalize_source(raw.source, root)
+    key = identity.source_key(source, raw.source_id, raw.line)
     name = raw.source_id if raw.source_id else (None if raw.line else Path(raw.source).name.split(".")[0])
     wanted = identity.base_slug(key, metadata.title, name)
-    return Prepared(dataclasses.replace(raw, text=""), metadata, paragraphs, key, wanted)
+    return Prepared(dataclasses.replace(raw, text=""), source, metadata, paragraphs, key, wanted)
 
 
 def _read(unit: _Unit) -> Iterator[RawBulletin | SourceProblem]:
@@ -106,7 +109,7 @@ def _work(unit: _Unit) -> list[Prepared | str]:
                 results.append(str(item))
                 continue
             try:
-                results.append(_prepare(item))
+                results.append(_prepare(item, unit.root))
             except BulletinError as error:
                 results.append(f"{item.where}: {error}")
             except Exception as error:  # a bug must not cost the other bulletins
@@ -127,7 +130,7 @@ def _count_lines(path: Path) -> int:
         return 0  # read_source reports it
 
 
-def _units(paths: Iterable[Path], base: Context, jobs: int) -> Iterator[_Unit | str]:
+def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterator[_Unit | str]:
     from .sources import context_for
 
     for path in paths:
@@ -138,15 +141,15 @@ def _units(paths: Iterable[Path], base: Context, jobs: int) -> Iterator[_Unit | 
             yield text if path.as_posix() in text else f"{path.as_posix()}: {text}"
             continue
         if not path.name.endswith(_COLLECTIONS):
-            yield _Unit(path, context)
+            yield _Unit(path, context, root)
             continue
         total = _count_lines(path)
         chunk = max(50, min(500, total // (jobs * 8) or 1))
         if total <= chunk:
-            yield _Unit(path, context, None, max(total, 1))
+            yield _Unit(path, context, root, None, max(total, 1))
             continue
         for first in range(1, total + 1, chunk):
-            yield _Unit(path, context, (first, min(first + chunk, total + 1)), min(chunk, total + 1 - first))
+            yield _Unit(path, context, root, (first, min(first + chunk, total + 1)), min(chunk, total + 1 - first))
 
 
 def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Prepared | str]:
@@ -157,7 +160,7 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
     yield from (str(problem) for problem in problems)
     jobs = options.jobs or os.cpu_count() or 1
     units: list[_Unit] = []
-    for unit in _units(files, options.context, jobs):
+    for unit in _units(files, options.context, project_root(options.content), jobs):
         if isinstance(unit, str):
             yield unit
         else:
@@ -191,6 +194,11 @@ def _progress_bar(wanted: bool | None, total: int):
 
 
 # --- identity and the archive already on disk -----------------------------------------------
+
+
+def project_root(content: Path) -> str:
+    """The folder holding the content folder: Source paths are written relative to it."""
+    return os.path.dirname(os.path.abspath(content))
 
 
 @dataclass(frozen=True)
@@ -233,7 +241,7 @@ class Archive:
             paragraphs=item.paragraphs,
             identifier=ident,
             slug=slug,
-            source=raw.source,
+            source=item.source,
             source_hash=raw.source_hash,
             source_id=raw.source_id or "",
             source_line=raw.line,
