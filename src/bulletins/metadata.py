@@ -20,7 +20,7 @@ from bulletins.entities import (
     find_presider,
 )
 from bulletins.keywords import extract_keywords
-from bulletins.models import Metadata, RawBulletin
+from bulletins.models import BulletinError, Metadata, RawBulletin
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +194,9 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
     if raw.title and raw.title.strip():
         title, title_source = _keep_exactly(raw.title), "source"
     else:
-        title, title_source = generate_title(presider, find_meeting(paragraphs), paragraphs), "generated"
+        title, title_source = _one_line(generate_title(presider, find_meeting(paragraphs), paragraphs)), "generated"
+        if not title:
+            raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
     lead = lead_text(paragraphs)
     government = find_government(paragraphs)
     publisher = _one_line(context.publisher or "") or (f"{government}人民政府" if government else "")
