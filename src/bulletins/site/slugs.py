@@ -26,7 +26,10 @@ def romanize(name: str) -> str:
     syllables = lazy_pinyin(name, style=Style.NORMAL, errors="default", v_to_u=False)
     text = "-".join(s.lower() for s in syllables)
     text = _NOT_SLUG.sub("-", text.replace("ü", "v")).strip("-")
-    return text[:PREFIX_MAX].strip("-")
+    if len(text) > PREFIX_MAX:
+        cut = text.rfind("-", 0, PREFIX_MAX + 1)
+        text = text[: cut if cut > 0 else PREFIX_MAX]
+    return text.strip("-")
 
 
 def name_hash(name: str, length: int = HASH_LEN) -> str:
