@@ -15,6 +15,7 @@ in an otherwise well-punctuated bulletin is quoted as published.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -38,14 +39,15 @@ __all__ = [
 
 
 class Rule(NamedTuple):
-    """One named cleanup: every match of ``pattern`` becomes ``replacement``."""
+    """One named cleanup step, ``str -> str``."""
 
     name: str
-    pattern: re.Pattern[str]
-    replacement: str | Callable[[re.Match[str]], str]
+    apply: Callable[[str], str]
 
-    def apply(self, text: str) -> str:
-        return self.pattern.sub(self.replacement, text)
+
+def substitution(pattern: str, replacement: str | Callable[[re.Match[str]], str]) -> Callable[[str], str]:
+    """A step that replaces every match of PATTERN (compiled once) by REPLACEMENT."""
+    return functools.partial(re.compile(pattern).sub, replacement)
 
 
 def apply_rules(text: str, rules: tuple[Rule, ...]) -> str:
@@ -59,40 +61,44 @@ def apply_rules(text: str, rules: tuple[Rule, ...]) -> str:
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
-def _unescape(match: re.Match[str]) -> str:
-    return html.unescape(match[0])
+def _unescape_entities(text: str) -> str:
+    """Decode entities until none is left: ``&amp;nbsp;`` -> ``&nbsp;`` -> no-break space."""
+    while "&" in text:
+        unescaped = _ENTITY.sub(lambda match: html.unescape(match[0]), text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
+
+
+def _collapse_spaces(text: str) -> str:
+    # str.split() splits on every Unicode space (tab, U+00A0, U+3000, U+2002...) in C
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
 
 
 WHITESPACE_RULES: tuple[Rule, ...] = (
-    # &nbsp; &amp; &#12345; &#x4e2d; left in plain text by a scraper (only with the ``;``).
-    Rule("html-entity", _ENTITY, _unescape),
-    # \r\n, \r, form feed, U+2028/2029 and friends all end a paragraph.
-    Rule("line-break", re.compile(r"\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]"), "\n"),
+    # &nbsp; &amp; &#12345; &#x4e2d; left in plain text by a scraper (only with the ``;``)
+    Rule("html-entity", _unescape_entities),
     # zero-width spaces/joiners, BOM, soft hyphen, bidi controls, C0/C1 controls, lone surrogates
     Rule(
         "invisible",
-        re.compile(
+        substitution(
             "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f"
-            "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+            "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]",
+            "",
         ),
-        "",
     ),
-    # tabs, no-break spaces, ideographic spaces, runs of them: one ASCII space
-    Rule("space-run", re.compile(r"[^\S\n]+"), " "),
-    Rule("line-edge-space", re.compile(r" ?\n ?"), "\n"),
-    Rule("blank-lines", re.compile(r"\n{2,}"), "\n"),
+    # \r\n, \r, form feed, U+2028/2029 and the other line boundaries all end a paragraph
+    Rule("line-break", lambda text: "\n".join(text.splitlines())),
+    # tabs, no-break and ideographic spaces, runs of them: one ASCII space, none at line edges
+    Rule("space-run", _collapse_spaces),
+    Rule("blank-lines", lambda text: "\n".join(line for line in text.split("\n") if line)),
 )
 
 
 def normalize_whitespace(text: str) -> str:
     """One space for any run of spaces, no blank or padded lines, no invisible characters."""
-    if "&" in text:
-        while True:  # &amp;nbsp; -> &nbsp; -> no-break space
-            unescaped = _ENTITY.sub(_unescape, text)
-            if unescaped == text:
-                break
-            text = unescaped
-    return apply_rules(text, WHITESPACE_RULES[1:]).strip(" \n")
+    return apply_rules(text, WHITESPACE_RULES)
 
 
 # --- punctuation ----------------------------------------------------------------------------
@@ -106,10 +112,14 @@ _HANISH = (
 _HAN_CHAR = re.compile(f"[{_HANISH}]")
 
 
-def _beside_han(mark: str, unless_after: str = "") -> re.Pattern[str]:
-    """MARK with Han text on either side (and not followed by UNLESS_AFTER)."""
-    mark, guard = re.escape(mark), f"(?!{unless_after})" if unless_after else ""
-    return re.compile(f"(?<=[{_HANISH}]){mark}{guard}|{mark}(?=[{_HANISH}])")
+def _beside_han(marks: str, unless_before: str = "") -> str:
+    """A pattern for one of MARKS with Han text right after or right before it.
+
+    The mark comes first so the regex engine can scan for it instead of testing every
+    position. UNLESS_BEFORE: text that must not follow when only the left side is Han.
+    """
+    guard = f"(?!{unless_before})" if unless_before else ""
+    return f"[{re.escape(marks)}](?:(?=[{_HANISH}])|(?<=[{_HANISH}].){guard})"
 
 
 def _full_width_pair(match: re.Match[str]) -> str:
@@ -122,21 +132,22 @@ def _full_width_pair(match: re.Match[str]) -> str:
 
 
 PUNCTUATION_RULES: tuple[Rule, ...] = (
-    Rule("parenthesis-pair", re.compile(r"\(([^()\n]*)\)"), _full_width_pair),
-    Rule("parenthesis-open", _beside_han("("), "（"),
-    Rule("parenthesis-close", _beside_han(")"), "）"),
+    Rule("parenthesis-pair", substitution(r"\(([^()\n]*)\)", _full_width_pair)),
+    Rule("parenthesis-open", substitution(_beside_han("("), "（")),
+    Rule("parenthesis-close", substitution(_beside_han(")"), "）")),
     # digits on both sides (1,000  3:2  12:30) are never beside Han text, so they stay
-    Rule("comma", _beside_han(","), "，"),
+    Rule("comma", substitution(_beside_han(","), "，")),
     # 增长8.7%,31个省份: a thousands separator never follows a percent sign
-    Rule("comma-after-percent", re.compile(r"(?<=[%‰]),(?! )"), "，"),
-    Rule("semicolon", _beside_han(";"), "；"),
-    Rule("colon", _beside_han(":", unless_after="//"), "："),
-    Rule("question-mark", _beside_han("?"), "？"),
-    Rule("exclamation-mark", _beside_han("!"), "！"),
+    Rule("comma-after-percent", substitution(r"(?<=[%‰]),(?! )", "，")),
+    Rule("semicolon", substitution(_beside_han(";"), "；")),
+    Rule("colon", substitution(_beside_han(":", unless_before="//"), "：")),
+    Rule("question-mark", substitution(_beside_han("?"), "？")),
+    Rule("exclamation-mark", substitution(_beside_han("!"), "！")),
 )
 
-_ASCII_MARKS = re.compile(f"(?<=[{_HANISH}])[,;:?!]|[,;:?!](?=[{_HANISH}])")
-_FULL_WIDTH_MARKS = re.compile("[，；：？！]")
+_ASCII_MARKS = re.compile(_beside_han(",;:?!"))
+_FULL_WIDTH_MARKS = "，；：？！"
+_ASCII_PUNCTUATION = ",;:?!()"
 
 
 def fix_punctuation(text: str) -> str:
@@ -144,17 +155,18 @@ def fix_punctuation(text: str) -> str:
 
     Repeated until nothing changes: a converted mark is Han text for its neighbours.
     """
-    while True:
+    while any(mark in text for mark in _ASCII_PUNCTUATION):
         fixed = apply_rules(text, PUNCTUATION_RULES)
         if fixed == text:
-            return text
+            break
         text = fixed
+    return text
 
 
 def looks_machine_punctuated(text: str) -> bool:
     """More ASCII than full-width ``, ; : ? !`` beside Han text: punctuation was converted."""
     ascii_marks = len(_ASCII_MARKS.findall(text))
-    return ascii_marks > 0 and ascii_marks > len(_FULL_WIDTH_MARKS.findall(text))
+    return ascii_marks > 0 and ascii_marks > sum(map(text.count, _FULL_WIDTH_MARKS))
 
 
 # --- the stage ------------------------------------------------------------------------------

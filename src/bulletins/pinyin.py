@@ -14,11 +14,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-# One Han character, then a parenthesised run of pinyin-looking letters: ASCII letters,
-# ü/ê, the precomposed tone letters, combining tone marks, and an optional tone digit.
+# One Han character, then a parenthesised run of pinyin-looking letters: lower-case ASCII
+# letters, ü/ê, the precomposed tone letters, combining tone marks, and an optional tone
+# digit. Capitals are left alone: ``(WHO)`` after a name is an acronym, not a reading.
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _PINYIN_LETTERS = (
-    "A-Za-z\u00e0\u00e1\u00e8\u00e9\u00ea\u00ec\u00ed\u00f2\u00f3\u00f9\u00fa\u00fc"
+    "a-z\u00e0\u00e1\u00e8\u00e9\u00ea\u00ec\u00ed\u00f2\u00f3\u00f9\u00fa\u00fc"
     "\u0101\u0113\u011b\u012b\u0144\u0148\u014d\u016b\u01ce\u01d0\u01d2\u01d4"
     "\u01d6\u01d8\u01da\u01dc\u01f9\u1e3f\u1ebf\u1ec1\u0300-\u030c"
 )
@@ -26,8 +27,8 @@ ANNOTATION = re.compile(rf"(?P<char>[{_HAN}])\((?P<reading>[{_PINYIN_LETTERS}]{{
 
 
 def _canonical(reading: str) -> str:
-    """NFC, lower case, ``v`` spelled ``ü``: the form readings are compared in."""
-    return unicodedata.normalize("NFC", reading).lower().replace("v", "ü")
+    """NFC, ``v`` spelled ``ü``: the form readings are compared in."""
+    return unicodedata.normalize("NFC", reading).replace("v", "ü")
 
 
 @functools.lru_cache(maxsize=None)
@@ -52,9 +53,15 @@ def readings(char: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_reading(char: str, annotation: str) -> bool:
-    """True when ANNOTATION (``qū``, ``qu1``, ``QU``, ``zhe``) is a reading of CHAR."""
+    """True when ANNOTATION (``qū``, ``qu1``, ``qu``, ``zhe``) is a reading of CHAR."""
     return _canonical(annotation) in readings(char)
+
+
+def _drop_reading(match: re.Match[str]) -> str:
+    char = match["char"]
+    return char if is_reading(char, match["reading"]) else match[0]
 
 
 def strip_pinyin_annotations(text: str, twin: Callable[[str], str] | None = None) -> str:
@@ -68,36 +75,36 @@ def strip_pinyin_annotations(text: str, twin: Callable[[str], str] | None = None
     if "(" not in text:
         return text
     while True:
-        stripped = _strip_once(text, twin)
+        stripped = ANNOTATION.sub(_drop_reading, text)
+        if twin is not None and ANNOTATION.search(stripped):
+            stripped = _strip_by_twin(stripped, twin)
         if stripped == text:
             return text
         text = stripped
 
 
-def _strip_once(text: str, twin: Callable[[str], str] | None) -> str:
+def _strip_by_twin(text: str, twin: Callable[[str], str]) -> str:
+    """Remove the annotations that read the character's twin: the same position in TWIN(text
+    without any candidate annotation). Needs a length-preserving TWIN; otherwise no change."""
     matches = list(ANNOTATION.finditer(text))
-    if not matches:
-        return text
-    # the text with every candidate removed, and where each candidate's character lands in it
+    ends = [match.start("char") + 1 for match in matches]
     pieces: list[str] = []
-    where: list[int] = []
+    where: list[int] = []  # index of each candidate's character in the bare text
     done = length = 0
-    for match in matches:
-        pieces.append(text[done : match.start("char") + 1])
-        length += match.start("char") + 1 - done
+    for match, end in zip(matches, ends):
+        pieces.append(text[done:end])
+        length += end - done
         where.append(length - 1)
         done = match.end()
     pieces.append(text[done:])
     bare = "".join(pieces)
-    twins = twin(bare) if twin else ""
-    if len(twins) != len(bare):  # a phrase conversion changed the length: no alignment
-        twins = bare
+    twins = twin(bare)
+    if len(twins) != len(bare):
+        return text
     out: list[str] = []
     done = 0
-    for match, at in zip(matches, where):
-        reading = match["reading"]
-        keep = not (is_reading(match["char"], reading) or is_reading(twins[at], reading))
-        out.append(text[done : match.end() if keep else match.start("char") + 1])
+    for match, end, at in zip(matches, ends, where):
+        out.append(text[done : end if is_reading(twins[at], match["reading"]) else match.end()])
         done = match.end()
     out.append(text[done:])
     return "".join(out)

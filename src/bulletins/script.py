@@ -16,6 +16,9 @@ log = logging.getLogger(__name__)
 
 SIMPLIFIED, TRADITIONAL, UNKNOWN = "simplified", "traditional", "unknown"
 
+# The ideographs OpenCC's character tables cover: the URO, extension A, compatibility block.
+_HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
 # OpenCC's own Traditional (what ``s2t`` writes) and Taiwan's standard (what ``s2tw`` writes,
 # and many websites' converters) differ in a few common characters. The inverse of the
 # converter that made a text recovers it best: ``tw2s`` turns Taiwan's 帶著 back into 带着,
@@ -32,6 +35,24 @@ def converter(config: str):
     return opencc.OpenCC(config)
 
 
+@functools.lru_cache(maxsize=None)
+def _one_script_only() -> tuple[frozenset[str], frozenset[str]]:
+    """(Traditional-only, Simplified-only) ideographs, from OpenCC's character conversions.
+
+    Built once per process (~60 ms): every ideograph on its own line goes through ``t2s``
+    and ``s2t`` in one call each, so no phrase rule applies. A character both conversions
+    change (compatibility forms, 麽, 苧...) belongs to neither set.
+    """
+    chars = [chr(code) for start, stop in _HAN_BLOCKS for code in range(start, stop)]
+    joined = "\n".join(chars)
+    to_simplified = converter("t2s").convert(joined).split("\n")
+    to_traditional = converter("s2t").convert(joined).split("\n")
+    traditional = {c for c, s in zip(chars, to_simplified) if s != c}
+    simplified = {c for c, t in zip(chars, to_traditional) if t != c}
+    both = traditional & simplified
+    return frozenset(traditional - both), frozenset(simplified - both)
+
+
 @functools.lru_cache(maxsize=65536)
 def variants(char: str) -> tuple[str, ...]:
     """The other-script forms of one character: ``區`` -> ("区",), ``区`` -> ("區",)."""
@@ -40,32 +61,15 @@ def variants(char: str) -> tuple[str, ...]:
     return tuple(sorted(forms))
 
 
-@functools.lru_cache(maxsize=65536)
-def _script_of(char: str) -> str:
-    """SIMPLIFIED or TRADITIONAL for a character only one script writes, else UNKNOWN."""
-    if converter("t2s").convert(char) != char:
-        return TRADITIONAL
-    if converter("s2t").convert(char) != char:
-        return SIMPLIFIED
-    return UNKNOWN
-
-
 def script_counts(text: str) -> tuple[int, int]:
     """(distinct Traditional-only characters, distinct Simplified-only characters) in TEXT."""
-    traditional = simplified = 0
-    for char in set(text):
-        if char < "\u3400":
-            continue
-        kind = _script_of(char)
-        if kind == TRADITIONAL:
-            traditional += 1
-        elif kind == SIMPLIFIED:
-            simplified += 1
-    return traditional, simplified
+    traditional, simplified = _one_script_only()
+    chars = set(text)
+    return len(traditional.intersection(chars)), len(simplified.intersection(chars))
 
 
 def detect_script(text: str) -> str:
-    """SIMPLIFIED, TRADITIONAL, or UNKNOWN (no character that only one script uses).
+    """SIMPLIFIED, TRADITIONAL, or UNKNOWN (as many characters of each script, e.g. none).
 
     A text is Traditional when its Traditional-only characters outnumber its
     Simplified-only ones, and the other way round.
@@ -76,6 +80,12 @@ def detect_script(text: str) -> str:
     if simplified > traditional:
         return SIMPLIFIED
     return UNKNOWN
+
+
+def to_simplified_config(text: str) -> str:
+    """``tw2s`` for text in Taiwan's character forms, else ``t2s``."""
+    chars = set(text)
+    return "tw2s" if len(_TAIWAN_FORMS & chars) > len(_OPENCC_FORMS & chars) else "t2s"
 
 
 def convert_script(text: str, target: str) -> str:
@@ -94,9 +104,3 @@ def convert_script(text: str, target: str) -> str:
     config = "s2t" if target == TRADITIONAL else to_simplified_config(text)
     log.debug("converting %s text to %s with OpenCC %s", source, target, config)
     return converter(config).convert(text)
-
-
-def to_simplified_config(text: str) -> str:
-    """``tw2s`` for text in Taiwan's character forms, else ``t2s``."""
-    chars = set(text)
-    return "tw2s" if len(chars & _TAIWAN_FORMS) > len(chars & _OPENCC_FORMS) else "t2s"
