@@ -32,7 +32,6 @@ PAGES = [
         "青溪区启动“青溪夜市”消费季活动",
         "2023年6月2日",
         (
-            "发布时间：2023年6月2日\u3000来源：区商务委",
             "6月1日晚，“青溪夜市”消费季在柳荫街步行街启动。",
             "活动持续至8月底，将推出夜间美食、非遗展演、文创集市等三大板块。",
             "区商务委负责人表示，将同步发放1000万元消费券。",
@@ -44,7 +43,6 @@ PAGES = [
         "关于临时调整望江路公交线路的通告",
         "2023年9月18日",
         (
-            "日期：2023年9月18日",
             "因望江路雨污分流改造施工，自9月20日起，12路、35路公交车临时绕行青溪大道。",
             "施工结束后恢复原线路，给市民出行带来不便，敬请谅解。",
             "线路",
@@ -52,7 +50,7 @@ PAGES = [
             "12路",
             "青溪大道—柳荫街",
         ),
-        id="body-only-chrome-dropped-title-line-dropped",
+        id="body-only-chrome-title-and-date-lines-dropped",
     ),
 ]
 
@@ -131,3 +129,23 @@ FRAGMENTS = [
 @pytest.mark.parametrize(("html", "paragraphs"), FRAGMENTS)
 def test_fragment_paragraphs(html, paragraphs):
     assert fragment_paragraphs(html) == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("html", "paragraphs"),
+    [
+        pytest.param(
+            "<h1>标题</h1><p>来源：区政府办</p><p>正文。</p><p>日期：2023年1月1日</p>",
+            ("正文。", "日期：2023年1月1日"),
+            id="info-lines-dropped-only-above-the-body",
+        ),
+        pytest.param("<body><div>标题</div><p>正文。</p></body>", ("标题", "正文。"), id="no-title-nothing-dropped"),
+        pytest.param(
+            "<title>标题_青溪区</title><body><div class='menu'>首页</div><div>标题</div><p>正文。</p></body>",
+            ("正文。",),
+            id="menu-by-class-and-repeated-title",
+        ),
+    ],
+)
+def test_page_body_edges(html, paragraphs):
+    assert extract_page(html).paragraphs == paragraphs

@@ -14,7 +14,9 @@ Two shapes of HTML reach the pipeline:
   ...) or a ``发布时间：`` / ``日期：`` line. The body is the first content container found
   (``#zoom``, ``.TRS_Editor``, ``.article-content``, ``article``, ``main`` ...), else
   ``<body>`` without ``nav``/``header``/``footer``/``aside``/``form``; scripts, styles and
-  comments never count. Paragraphs break at block elements and at ``<br>``.
+  comments never count. Paragraphs break at block elements and at ``<br>``. Lines above the
+  body that repeat the title or only say when and where from (``发布时间：… 来源：…``) are
+  metadata, not body, and are dropped.
 
 Both are pure functions of a string. Truncated markup is fine: the parser closes what it
 can and the text that was there comes out.
@@ -62,6 +64,7 @@ _DATE = r"\d{4}\s*(?:-|/|\.|年)\s*\d{1,2}\s*(?:-|/|\.|月)\s*\d{1,2}\s*日?"
 _DATE_VALUE = re.compile(_DATE)
 _DATE_LINE = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|日期|时间)\s*[:：]\s*(" + _DATE + ")")
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*(?:(?!\s[-—–]\s)[^_|｜])*$")
+_INFO_LINE = re.compile(r"^\s*(?:发布时间|发布日期|日期|时间|来源|作者|浏览次数|点击数)\s*[:：].{0,80}$")
 _NEWLINES = re.compile(r"[\r\n]+")
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 
@@ -98,8 +101,8 @@ def extract_page(html: str) -> Page:
         tag.decompose()
     paragraphs: list[str] = []
     _walk(body, paragraphs, [], br_breaks=True)
-    if paragraphs and title and _flat(paragraphs[0]) == title:
-        del paragraphs[0]  # the title repeated as the first line of the body
+    while paragraphs and (_flat(paragraphs[0]) == title or _INFO_LINE.match(paragraphs[0])):
+        del paragraphs[0]  # the title repeated, or a 发布时间/来源 line, above the body
     return Page(title=title or None, date=date, paragraphs=tuple(paragraphs))
 
 
