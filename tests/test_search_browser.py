@@ -8,7 +8,6 @@ must execute nothing (no dialog, no element the UI did not build itself).
 
 from __future__ import annotations
 
-import html
 import random
 import re
 from dataclasses import dataclass
@@ -19,6 +18,9 @@ from xml.etree import ElementTree
 
 import pytest
 
+from bulletins.mdwriter import body_paragraphs, parse_article
+from bulletins.search.foldmap import build_fold_map
+from bulletins.tokenize import FoldTable, fold
 from support.browser import launch, open_context, origin, screenshots
 from support.sites import Site, corpus_site, hostile_site, sample_site
 
@@ -53,14 +55,11 @@ class Bulletin:
 
 def read_article(path: Path) -> Bulletin:
     """Title, date, category and plain text of one ``content/**/*.md`` article."""
-    header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
-    fields = {}
-    for line in header.splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            fields[key.strip().lower()] = html.unescape(value.strip())
-    title = fields.get("title", "")
-    return Bulletin(title, fields.get("date", "")[:10], fields.get("category", ""), title + "\n" + html.unescape(body))
+    text = path.read_text(encoding="utf-8")
+    header = parse_article(text)
+    title = header.get("Title", "")
+    body = "\n".join(body_paragraphs(text))
+    return Bulletin(title, header.get("Date", "")[:10], header.get("Category", ""), title + "\n" + body)
 
 
 @cache
@@ -68,8 +67,20 @@ def bulletins(site: Site) -> tuple[Bulletin, ...]:
     return tuple(read_article(path) for path in site.articles())
 
 
+@cache
+def folder() -> FoldTable:
+    return FoldTable(build_fold_map())
+
+
+@cache
+def folded_texts(site: Site) -> tuple[str, ...]:
+    return tuple(fold(b.text, folder()) for b in bulletins(site))
+
+
 def matching(site: Site, query: str) -> list[Bulletin]:
-    return [b for b in bulletins(site) if query in b.text]
+    """The bulletins whose folded text contains the folded query (the search's contract)."""
+    needle = fold(query, folder())
+    return [b for b, text in zip(bulletins(site), folded_texts(site)) if needle in text]
 
 
 def pick_queries(site: Site, count: int, most: int, least: int = 1, seed: int = 4) -> list[str]:

@@ -1,0 +1,311 @@
+"""Search benchmark: this archive's index against Pagefind 1.5 on the same built pages.
+
+    python benchmarks/bench_search.py                 # corpus site + 100,000 synthetic bulletins
+    python benchmarks/bench_search.py --synthetic 0   # the corpus comparison only
+    python benchmarks/bench_search.py --site DIR      # reuse a built site (DIR/content, DIR/output)
+
+The 11,442 real bulletins are ingested and built with Pelican once into ``--work`` (default
+``benchmarks/out/search``; reused while ``built.log`` is there). Pagefind indexes the same bulletin pages
+in the same run. Browser figures come from Debian's Chromium on a 127.0.0.1 server: a fresh
+browser context per cold query (no cache), bytes counted from the files the page requested.
+The query set is fixed-seed exact substrings (2-8 Han characters) of bulletin bodies; a
+bulletin is relevant when its title or body contains the query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support.browser import launch, serve  # noqa: E402
+from support.shared import BULLETINS  # noqa: E402
+from synthetic import corpus_paragraphs, synthetic_bulletins  # noqa: E402
+
+from bulletins.mdwriter import body_paragraphs, parse_article  # noqa: E402
+from bulletins.models import split_documents, split_names  # noqa: E402
+from bulletins.search.build import build_index  # noqa: E402
+from bulletins.search.documents import from_dict  # noqa: E402
+from bulletins.search.foldmap import build_fold_map  # noqa: E402
+from bulletins.tokenize import FoldTable, fold  # noqa: E402
+
+import probes  # noqa: E402
+
+log = logging.getLogger("bench_search")
+
+SEED = 2024
+WORK = ROOT / "benchmarks" / "out" / "search"
+RESULTS_SHOWN = 20  # both engines load result data for the first page of 20
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def PAGEFIND_INDEX(path: Path) -> bool:
+    """Pagefind's index and search runtime, without its optional UI bundles."""
+    return not re.match(r"pagefind-(component-|modular-)?(ui|highlight)", path.name)
+
+
+@dataclass
+class Figures:
+    """One column of the printed table."""
+
+    name: str
+    rows: dict[str, str] = field(default_factory=dict)
+
+    def add(self, label: str, value: str) -> None:
+        self.rows[label] = value
+
+
+# --- the corpus site -----------------------------------------------------------------------
+
+
+def run(args: list[str], what: str) -> float:
+    """Run a tool; return its wall time in seconds, stop with its output if it fails."""
+    started = time.perf_counter()
+    result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(f"{what} failed (exit {result.returncode}):\n{(result.stdout + result.stderr)[-3000:]}")
+    return time.perf_counter() - started
+
+
+def build_site(work: Path) -> tuple[Path, Path]:
+    content, output = work / "content", work / "output"
+    if (work / "built.log").exists():
+        log.info("reusing the site built in %s", work)
+        return content, output
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    seconds = run(["bulletins", "ingest", str(BULLETINS), "--content", str(content)], "ingest")
+    log.info("ingest: %.0f s", seconds)
+    seconds = run(
+        [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
+         "-e", f'CACHE_PATH="{work / "cache"}"'],
+        "pelican",
+    )
+    log.info("pelican: %.0f s", seconds)
+    (work / "built.log").write_text(f"pelican {seconds:.1f} s\n", encoding="utf-8")
+    return content, output
+
+
+def read_records(content: Path) -> list[dict]:
+    """The index builder's input records, from the Markdown articles ingest wrote."""
+    records = []
+    for path in sorted((content / "bulletins").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        header = parse_article(text)
+        date = header["Date"][:10]
+        records.append({
+            "url": f"bulletins/{date[:4]}/{date[5:7]}/{header['Slug']}.html",
+            "title": header.get("Title", ""),
+            "date": date,
+            "body": "\n".join(body_paragraphs(text)),
+            "category": header.get("Category", ""),
+            "people": split_names(header.get("People")),
+            "documents": split_documents(header.get("Documents")),
+            "source_id": header.get("SourceId", ""),
+        })
+    return records
+
+
+def searchable(record: dict, table: FoldTable) -> str:
+    """What a query must be a substring of (folded title and rest, never across them)."""
+    doc = from_dict(record)
+    return fold(doc.title, table) + "\n" + fold(doc.rest, table)
+
+
+def pick_queries(texts: list[str], count: int, seed: int = SEED) -> list[str]:
+    """COUNT distinct exact substrings of 2-8 Han characters, drawn from random texts."""
+    rng = random.Random(seed)
+    queries: list[str] = []
+    while len(queries) < count:
+        runs = HAN_RUN.findall(rng.choice(texts))
+        if not runs:
+            continue
+        run_ = rng.choice(runs)
+        size = rng.randint(2, min(8, len(run_)))
+        start = rng.randrange(len(run_) - size + 1)
+        query = run_[start : start + size]
+        if query not in queries:
+            queries.append(query)
+    return queries
+
+
+def truth(records: list[dict], queries: list[str]) -> list[set[str]]:
+    """For each query, the URLs of the bulletins that contain it."""
+    table = FoldTable(build_fold_map())
+    texts = [(r["url"], searchable(r, table)) for r in records]
+    return [{url for url, text in texts if fold(q, table) in text} for q in queries]
+
+
+def recall(found: list[set[str]], expected: list[set[str]]) -> tuple[float, float, float]:
+    """Mean recall, mean precision, and the share of queries answered completely."""
+    recalls = [len(f & e) / len(e) for f, e in zip(found, expected)]
+    precisions = [len(f & e) / len(f) if f else 0.0 for f, e in zip(found, expected)]
+    complete = sum(e <= f for f, e in zip(found, expected)) / len(expected)
+    return statistics.mean(recalls), statistics.mean(precisions), complete
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+def disk(folder: Path, keep=lambda path: True) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file() and keep(p)]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:,.0f} KB" if n < 10 * 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
+
+
+def ms(values: list[float], q: float) -> str:
+    return f"{quantile(values, q):,.1f} ms"
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def build_our_index(records: list[dict], out: Path) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    build_index(records, out)
+    return time.perf_counter() - started
+
+
+def measure_ours(browser, output: Path, queries: list[str], expected: list[set[str]], column: Figures) -> None:
+    with serve(output) as base:
+        cold = [probes.cold_ui(browser, base, output, q) for q in queries]
+        warm = probes.warm_core(browser, base + "search.html", "search/", queries)
+    add_latency(column, cold, warm)
+    found = [{unquote(u) for u in urls} for urls in warm.urls]
+    add_recall(column, found, expected)
+
+
+def add_latency(column: Figures, cold: list, warm) -> None:
+    column.add("cold query: bytes loaded (median)", kb(statistics.median(c.raw for c in cold)))
+    column.add("  same, gzip on the wire", kb(statistics.median(c.gzipped for c in cold)))
+    column.add("cold query: files loaded (median)", f"{statistics.median(c.files for c in cold):.0f}")
+    column.add("first query: page parsed -> results (median)", ms([c.query_ms for c in cold], 0.5))
+    column.add("first query: page parsed -> results (p95)", ms([c.query_ms for c in cold], 0.95))
+    column.add("first query: navigation -> results (median)", ms([c.ms for c in cold], 0.5))
+    column.add("warm query p50", ms(warm.times, 0.5))
+    column.add("warm query p95", ms(warm.times, 0.95))
+
+
+def add_recall(column: Figures, found: list[set[str]], expected: list[set[str]]) -> None:
+    mean_recall, precision, complete = recall(found, expected)
+    column.add("recall (mean over queries)", f"{mean_recall:.3f}")
+    column.add("queries with every match found", f"{complete:.0%}")
+    column.add("precision (mean)", f"{precision:.3f}")
+
+
+def measure_pagefind(browser, output: Path, queries: list[str], expected: list[set[str]], column: Figures) -> None:
+    probes.write_pagefind_page(output)
+    ids = probes.pagefind_fragment_urls(output / "pagefind")
+    with serve(output) as base:
+        cold = [probes.cold_pagefind(browser, base, output, q) for q in queries]
+        warm = probes.warm_pagefind(browser, base, queries)
+    add_latency(column, cold, warm)
+    found = [{ids[i].lstrip("/") for i in result if i in ids} for result in warm.urls]
+    add_recall(column, found, expected)
+
+
+def corpus_comparison(args, browser) -> list[Figures]:
+    content, output = (args.site / "content", args.site / "output") if args.site else build_site(args.work)
+    started = time.perf_counter()
+    records = read_records(content)
+    reading = time.perf_counter() - started
+    queries = pick_queries([r["body"] for r in records], args.queries)
+    expected = truth(records, queries)
+    log.info("%d bulletins, %d queries, %d relevant pairs", len(records), len(queries), sum(map(len, expected)))
+    ours, pagefind = Figures("this archive"), Figures("Pagefind 1.5.2")
+
+    seconds = build_our_index(records, output / "search")
+    ours.add("index build time", f"{seconds:.1f} s (+ {reading:.1f} s reading the articles)")
+    size, files = disk(output / "search")
+    ours.add("index size on disk", kb(size))
+    ours.add("index files", f"{files:,}")
+
+    shutil.rmtree(output / "pagefind", ignore_errors=True)
+    seconds = run([sys.executable, "-m", "pagefind", "--site", str(output), "--glob", "bulletins/**/*.html"], "pagefind")
+    size, files = disk(output / "pagefind", PAGEFIND_INDEX)
+    pagefind.add("index build time", f"{seconds:.1f} s (reads the built pages)")
+    pagefind.add("index size on disk", kb(size))
+    pagefind.add("index files", f"{files:,}")
+
+    measure_ours(browser, output, queries, expected, ours)
+    measure_pagefind(browser, output, queries, expected, pagefind)
+    return [ours, pagefind]
+
+
+def synthetic_scale(args, browser) -> Figures:
+    column = Figures(f"this archive, {args.synthetic:,} synthetic")
+    with gzip.open(BULLETINS, "rt", encoding="utf-8") as fh:
+        paragraphs = corpus_paragraphs(json.loads(line) for line in fh if line.strip())
+    bulletins = list(synthetic_bulletins(paragraphs, args.synthetic))
+    site = args.work / "synthetic"
+    records = [
+        {"url": b.url, "title": b.title, "date": b.date, "category": b.category, "body": b.text} for b in bulletins
+    ]
+    seconds = build_our_index(records, site / "search")
+    size, files = disk(site / "search")
+    column.add("index build time", f"{seconds:.1f} s")
+    column.add("index size on disk", kb(size))
+    column.add("index files", f"{files:,}")
+    queries = pick_queries([b.text for b in bulletins], args.queries, seed=SEED + 1)
+    probes.write_core_page(site)
+    with serve(site) as base:
+        cold = [probes.cold_core(browser, base, site, q) for q in queries]
+        warm = probes.warm_core(browser, base + "bench.html", "search/", queries, all_results=False)
+    add_latency(column, cold, warm)
+    return column
+
+
+def print_table(columns: list[Figures]) -> None:
+    labels = list(dict.fromkeys(label for c in columns for label in c.rows))
+    widths = [max(len(labels[0]), *map(len, labels))] + [max(len(c.name), *(len(v) for v in c.rows.values())) for c in columns]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(["", *(c.name for c in columns)], widths)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for label in labels:
+        cells = [label, *(c.rows.get(label, "–") for c in columns)]
+        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(cells, widths)) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=WORK, help="build folder (default benchmarks/out/search)")
+    parser.add_argument("--site", type=Path, help="an already built site: DIR/content and DIR/output")
+    parser.add_argument("--queries", type=int, default=100, help="query set size (default 100)")
+    parser.add_argument("--synthetic", type=int, default=100_000, help="synthetic bulletins (0 to skip)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if not BULLETINS.exists():
+        sys.exit(f"{BULLETINS} is absent: the benchmark needs ../shared/corpus")
+    args.work.mkdir(parents=True, exist_ok=True)
+    with launch() as browser:
+        columns = corpus_comparison(args, browser)
+        print_table(columns)
+        if args.synthetic:
+            columns.append(synthetic_scale(args, browser))
+            print()
+            print_table(columns)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
