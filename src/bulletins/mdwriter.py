@@ -158,8 +158,8 @@ def _assemble(header: dict[str, str], body: str) -> str:
 def render_article(article: Article) -> str:
     """The content/*.md text of ARTICLE, Checksum included."""
     header = header_fields(article)
-    paragraphs = (escape_paragraph(p) for p in article.paragraphs)
-    body = "".join(f"{p}\n\n" for p in paragraphs if p).rstrip("\n") + "\n"
+    paragraphs = [p for p in map(escape_paragraph, article.paragraphs) if p]
+    body = "\n\n".join(paragraphs) + "\n" if paragraphs else ""
     header[CHECKSUM] = _digest(_assemble(header, body))
     return _assemble(header, body)
 
@@ -207,9 +207,9 @@ def read_article(text: str) -> Article:
     metadata = Metadata(
         title=h.get("Title", ""),
         date=dt.date.fromisoformat(h["Date"][:10]),
-        date_precision=h.get("DatePrecision", "day"),
-        date_source=h.get("DateSource", "text"),
-        title_source=h.get("TitleSource", "source"),
+        date_precision=h.get("DatePrecision", ""),
+        date_source=h.get("DateSource", ""),
+        title_source=h.get("TitleSource", ""),
         category=h.get("Category", ""),
         publisher=h.get("Publisher", ""),
         region=h.get("Region", ""),
