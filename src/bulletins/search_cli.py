@@ -1,21 +1,163 @@
 """``bulletins search``: query a built archive from the terminal with the site's own search-core.js.
 
-The CLI wires it in with ``search_cli.add_arguments(parser)`` and ``search_cli.run(args)``.
+There is one search implementation: this module starts ``node`` on a small runner
+(``bulletins/js/search-node.js``) that loads the built site's ``search-core.js`` and reads the
+index files from disk. The CLI wires it in with ``add_arguments(parser)`` and ``run(args)``;
+``NodeSearch`` keeps one Node process for many queries (tests, tools).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+RUNNER = Path(__file__).resolve().parent / "js" / "search-node.js"
+# Where Pelican puts the theme's static files (THEME_STATIC_DIR), then the source theme.
+CORE_CANDIDATES = ("theme/js/search-core.js", "js/search-core.js", "static/js/search-core.js")
+
+
+class SearchError(Exception):
+    """A problem the user can fix (no index, no node): printed as one line."""
+
+
+def find_index(site: Path) -> tuple[Path, Path]:
+    """``(search-core.js, index folder)`` of a built site."""
+    index = site / "search"
+    if not (index / "manifest.js").is_file():
+        raise SearchError(f"no search index in {site} (expected {index / 'manifest.js'}): build the site first")
+    for candidate in CORE_CANDIDATES:
+        if (site / candidate).is_file():
+            return site / candidate, index
+    raise SearchError(f"no search-core.js in {site} (looked for {', '.join(CORE_CANDIDATES)})")
+
+
+def node_binary() -> str:
+    node = shutil.which("node")
+    if not node:
+        raise SearchError("node was not found on PATH: install Node.js 18 or newer to search from the terminal")
+    return node
+
+
+def search_once(site: Path, query: str, options: dict) -> dict:
+    """One search of the built ``site``: ``{"total", "results"}`` as search-core.js answers."""
+    core, index = find_index(site)
+    done = subprocess.run(
+        [node_binary(), str(RUNNER), str(core), str(index), query, json.dumps(options)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
+    if done.returncode != 0:
+        raise SearchError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "search failed")
+    return json.loads(done.stdout)
+
+
+class NodeSearch:
+    """One Node process answering many searches over the same index, in order."""
+
+    def __init__(self, core: Path, index: Path):
+        self.process = subprocess.Popen(
+            [node_binary(), str(RUNNER), str(core), str(index), "--jsonl"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self.asked = 0
+
+    def search(self, query: str, **options) -> dict:
+        self.asked += 1
+        self.process.stdin.write(json.dumps({"id": self.asked, "q": query, "opts": options}, ensure_ascii=False) + "\n")
+        self.process.stdin.flush()
+        reply = json.loads(self.process.stdout.readline())
+        if "error" in reply:
+            raise SearchError(reply["error"])
+        return reply
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=30)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``bulletins search``."""
-    parser.add_argument("query", help="words to find; spaces mean AND, \"...\" keeps spaces")
-    parser.add_argument("--site", default="output", help="the built archive (default: output)")
-    parser.add_argument("--json", action="store_true", help="print every result as JSON")
-    parser.add_argument("--limit", type=int, default=10, help="results to show (0 = all, default 10)")
+    parser.add_argument("query", help='words to find; spaces mean AND, "..." keeps spaces')
+    parser.add_argument("--site", default="output", type=Path, help="the built archive (default: output)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--limit", type=int, default=10, help="results to show (0 = all; default 10)")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only bulletins from this date")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only bulletins up to this date")
+    parser.add_argument("--category", help="only bulletins of this category")
+    parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one search; return the exit status."""
-    raise NotImplementedError
+    """Run one search and print it; return the exit status."""
+    if args.limit < 0:
+        print("search: --limit must be 0 (all) or more", file=sys.stderr)
+        return 2
+    options = {"limit": args.limit, "sort": args.sort}
+    for name, value in (("from", args.date_from), ("to", args.date_to), ("category", args.category)):
+        if value:
+            options[name] = value
+    try:
+        answer = search_once(Path(args.site), args.query, options)
+    except SearchError as error:
+        print(f"search: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(as_json(args.query, answer), ensure_ascii=False, indent=2))
+    else:
+        print(as_text(args.query, answer, color=sys.stdout.isatty()))
+    return 0
+
+
+def as_json(query: str, answer: dict) -> dict:
+    keys = ("url", "title", "date", "category", "score", "sourceId")
+    return {
+        "query": query,
+        "total": answer["total"],
+        "results": [{key: result.get(key) for key in keys} for result in answer["results"]],
+    }
+
+
+def highlight(text: str, marks: list[list[int]], color: bool) -> str:
+    start, end = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+    out, at = [], 0
+    for a, b in marks:
+        out += [text[at:a], start, text[a:b], end]
+        at = b
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _utf16_marks(text: str, marks: list[list[int]]) -> list[list[int]]:
+    """search-core.js counts UTF-16 units; Python counts code points."""
+    units, index = [], 0
+    for i, ch in enumerate(text):
+        units.append(index)
+        index += 2 if ord(ch) > 0xFFFF else 1
+    units.append(index)
+    lookup = {u: i for i, u in enumerate(units)}
+    return [[lookup.get(a, 0), lookup.get(b, len(text))] for a, b in marks]
+
+
+def as_text(query: str, answer: dict, color: bool = False) -> str:
+    lines = [f"{answer['total']} bulletins contain {query!r}" + (f", showing {len(answer['results'])}:" if answer["results"] else ".")]
+    for n, result in enumerate(answer["results"], 1):
+        snippet = result["snippet"]
+        lines.append(f"{n:>3}. {result['date']}  {result['title']}")
+        lines.append(f"     {result['url']}")
+        lines.append("     " + highlight(snippet["text"], _utf16_marks(snippet["text"], snippet["marks"]), color))
+    return "\n".join(lines)

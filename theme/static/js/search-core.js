@@ -32,45 +32,521 @@
 (function (root) {
   "use strict";
 
+  var FORMAT = 1;
+  var K1 = 1.2;
+  var EXACT_TITLE = 1000;
+  var SNIPPET_BEFORE = 40;
+  var SNIPPET_LENGTH = 140;
   var registry = Object.create(null);
 
   function register(name, data) {
     registry[name] = data;
   }
 
+  // --- varints (see bulletins/search/shards.py) ----------------------------------------------
+  var MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
+  var LAST = "ghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = new Int16Array(128).fill(-1);
+  for (var d = 0; d < 32; d++) {
+    DIGIT[MORE.charCodeAt(d)] = d;
+    DIGIT[LAST.charCodeAt(d)] = 32 + d;
+  }
+
+  function decodeVarints(text) {
+    var out = [];
+    var current = 0;
+    for (var i = 0; i < text.length; i++) {
+      var v = DIGIT[text.charCodeAt(i)];
+      if (v >= 32) {
+        out.push(current * 32 + v - 32);
+        current = 0;
+      } else current = current * 32 + v;
+    }
+    return out;
+  }
+
+  /** A posting list: docs ascending; counts; for positional keys, positions of doc i in
+   * pos[start[i] .. start[i + 1]). */
+  function decodePostings(text, positional) {
+    var nums = decodeVarints(text);
+    var docs = [], counts = [], start = [0], pos = [];
+    var doc = -1;
+    for (var i = 0; i < nums.length; ) {
+      var head = nums[i++];
+      doc += (head >>> 1) + 1;
+      var count = head & 1 ? nums[i++] : 1;
+      docs.push(doc);
+      counts.push(count);
+      if (positional) {
+        var p = 0;
+        for (var j = 0; j < count; j++) pos.push((p += nums[i++]));
+        start.push(pos.length);
+      }
+    }
+    return { docs: docs, counts: counts, start: start, pos: pos };
+  }
+
+  // --- tokenizer (twin of bulletins/tokenize.py; both pass tests/fixtures/tokenize_cases.json)
+  var HAN = [
+    [0x3007, 0x3007], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xf900, 0xfaff],
+    [0x20000, 0x2a6df], [0x2a700, 0x2ebef], [0x2f800, 0x2fa1f], [0x30000, 0x323af],
+  ];
+  var LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+  function isHan(ch) {
+    var code = ch.codePointAt(0);
+    for (var i = 0; i < HAN.length; i++) if (code >= HAN[i][0] && code <= HAN[i][1]) return true;
+    return false;
+  }
+
+  /** "han", "word" or null (a separator) for one code point. */
+  function charClass(ch) {
+    if (isHan(ch)) return "han";
+    return LETTER_OR_DIGIT.test(ch) ? "word" : null;
+  }
+
+  function Folder(data) {
+    var from = Array.from(data.from), to = Array.from(data.to);
+    this.map = new Map();
+    for (var i = 0; i < from.length; i++) this.map.set(from[i], to[i]);
+    this.cache = new Map();
+  }
+
+  /** NFKC + lowercase + Traditional -> Simplified of one code point (a pure function; the
+   * cache only remembers answers). */
+  Folder.prototype.char = function (ch) {
+    var hit = this.cache.get(ch);
+    if (hit !== undefined) return hit;
+    var map = this.map;
+    var folded = Array.from(ch.normalize("NFKC").toLowerCase(), function (c) {
+      var m = map.get(c);
+      return m === undefined ? c : m;
+    }).join("");
+    this.cache.set(ch, folded);
+    return folded;
+  };
+
+  Folder.prototype.fold = function (text) {
+    var out = "";
+    for (var ch of text) out += this.char(ch);
+    return out;
+  };
+
+  /** The folded text plus, for each of its UTF-16 units, the original [start, end). */
+  Folder.prototype.foldMapped = function (text) {
+    var out = "", starts = [], ends = [], i = 0;
+    for (var ch of text) {
+      var f = this.char(ch);
+      for (var k = 0; k < f.length; k++) {
+        starts.push(i);
+        ends.push(i + ch.length);
+      }
+      out += f;
+      i += ch.length;
+    }
+    return { text: out, starts: starts, ends: ends };
+  };
+
+  /** Runs of a folded text: [{ type: "han"|"word", chars: [code points], at }], `at` in code points. */
+  function runs(folded) {
+    var out = [], current = null, at = 0;
+    for (var ch of folded) {
+      var type = charClass(ch);
+      if (type && current && current.type === type) current.chars.push(ch);
+      else if (type) out.push((current = { type: type, chars: [ch], at: at }));
+      else current = null;
+      at++;
+    }
+    return out;
+  }
+
+  /** [key, position] for every bigram, run edge and word of a folded text. */
+  function positionalTokens(folded) {
+    var out = [];
+    runs(folded).forEach(function (run) {
+      var c = run.chars, n = c.length;
+      if (run.type === "word") return out.push([c.join(""), run.at]);
+      out.push(["^" + c[0], run.at]);
+      for (var i = 0; i + 1 < n; i++) out.push([c[i] + c[i + 1], run.at + i]);
+      out.push([c[n - 1] + "$", run.at + n - 1]);
+    });
+    return out;
+  }
+
+  // --- queries -----------------------------------------------------------------------------
+  /** Split a query into parts: whitespace separates, "..." (or “...”) keeps spaces. */
+  function parseQuery(query) {
+    var parts = [], re = /["“”]([^"“”]*)["“”]?|([^\s"“”]+)/g, m;
+    while ((m = re.exec(String(query || "")))) {
+      var part = m[1] !== undefined ? m[1] : m[2];
+      if (part) parts.push(part);
+    }
+    return parts;
+  }
+
+  /** What the index must hold for a folded phrase to occur: a one-character query reads the
+   * unigram counts; anything longer is a chain of [key, offset] constraints on positions
+   * (offsets in code points from the phrase's first character). Returns null without tokens. */
+  function phrasePlan(folded) {
+    var rs = runs(folded);
+    if (!rs.length) return null;
+    var first = rs[0], lastRun = rs[rs.length - 1];
+    var span = { start: first.at, end: lastRun.at + lastRun.chars.length };
+    if (rs.length === 1 && first.type === "han" && first.chars.length === 1) {
+      return { unigram: first.chars[0], constraints: null, span: span, marker: null };
+    }
+    var constraints = [], marker = null;
+    rs.forEach(function (run, r) {
+      var c = run.chars, n = c.length;
+      if (run.type === "word") {
+        constraints.push([c.join(""), run.at]);
+      } else if (n === 1) {
+        if (r > 0 || rs.length === 1) constraints.push(["^" + c[0], run.at]);
+        if (r < rs.length - 1) constraints.push([c[0] + "$", run.at]);
+      } else {
+        for (var i = 0; i + 1 < n; i += 2) constraints.push([c[i] + c[i + 1], run.at + i]);
+        if (n % 2 === 1) constraints.push([c[n - 2] + c[n - 1], run.at + n - 2]);
+      }
+    });
+    var c = lastRun.chars, n = c.length;
+    if (lastRun.type === "word") marker = [c.join("") + "#", lastRun.at];
+    else if (n === 1) marker = ["^" + c[0] + "#", lastRun.at];
+    else marker = [c[n - 2] + c[n - 1] + "#", lastRun.at + n - 2];
+    return { unigram: null, constraints: constraints, span: span, marker: marker };
+  }
+
+  // --- matching ----------------------------------------------------------------------------
+  function lowerBound(arr, lo, hi, value) {
+    while (lo < hi) {
+      var mid = (lo + hi) >>> 1;
+      if (arr[mid] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Docs where every constraint sits at P + offset for one P; per doc the match count, the
+   * smallest P, and whether P == 0 occurs (`atZero`). `lists[i]` is constraint i's postings. */
+  function matchPhrase(constraints, lists) {
+    var result = { docs: [], tf: [], first: [], atZero: [] };
+    if (lists.some(function (l) { return !l; })) return result;
+    var order = constraints.map(function (_, i) { return i; });
+    order.sort(function (a, b) { return lists[a].docs.length - lists[b].docs.length; });
+    var base = lists[order[0]], baseOff = constraints[order[0]][1];
+    var cursors = order.map(function () { return 0; });
+    for (var i = 0; i < base.docs.length; i++) {
+      var doc = base.docs[i], slots = [], ok = true;
+      for (var k = 1; k < order.length && ok; k++) {
+        var l = lists[order[k]];
+        cursors[k] = lowerBound(l.docs, cursors[k], l.docs.length, doc);
+        ok = l.docs[cursors[k]] === doc;
+        slots.push(cursors[k]);
+      }
+      if (!ok) continue;
+      var tf = 0, first = -1, atZero = false;
+      for (var j = base.start[i]; j < base.start[i + 1]; j++) {
+        var p = base.pos[j] - baseOff, all = true;
+        for (k = 1; k < order.length && all; k++) {
+          var other = lists[order[k]], want = p + constraints[order[k]][1];
+          var lo = other.start[slots[k - 1]], hi = other.start[slots[k - 1] + 1];
+          var at = lowerBound(other.pos, lo, hi, want);
+          all = at < hi && other.pos[at] === want;
+        }
+        if (!all) continue;
+        tf++;
+        if (first < 0) first = p;
+        if (p === 0) atZero = true;
+      }
+      if (tf) {
+        result.docs.push(doc);
+        result.tf.push(tf);
+        result.first.push(first);
+        result.atZero.push(atZero);
+      }
+    }
+    return result;
+  }
+
+  function intersect(a, b) {
+    var out = [], j = 0;
+    for (var i = 0; i < a.length; i++) {
+      j = lowerBound(b, j, b.length, a[i]);
+      if (b[j] === a[i]) out.push(a[i]);
+    }
+    return out;
+  }
+
+  // --- dates ---------------------------------------------------------------------------------
+  function dayNumber(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
+  }
+
+  function isoDay(n) {
+    return new Date(n * 86400000).toISOString().slice(0, 10);
+  }
+
+  /** Doc ids run newest first: runs[i] = { day, first (id), count }. */
+  function dayRuns(days) {
+    var out = [], id = 0, day = dayNumber(days.first), nums = decodeVarints(days.runs || "");
+    for (var i = 0; i + 1 < nums.length; i += 2) {
+      day -= nums[i];
+      out.push({ day: day, first: id, count: nums[i + 1] });
+      id += nums[i + 1];
+    }
+    return out;
+  }
+
+  // --- the engine ----------------------------------------------------------------------------
   function create(options) {
     var base = (options && options.base) || "search/";
     var load = options && options.load;
     if (typeof load !== "function") throw new TypeError("BulletinSearch.create: options.load(url) is required");
-    var manifestPromise = null;
+    var state = null; // { manifest, folder, runs } once loaded; never changed by a search
+    var pending = null;
+    var files = Object.create(null); // name -> Promise of registered data
+    var decoded = Object.create(null); // key -> decoded postings (read-only once made)
+
+    function file(name) {
+      if (!files[name]) {
+        files[name] = Promise.resolve(load(base + name + ".js")).then(function () {
+          if (!(name in registry)) throw new Error("search index: " + name + ".js registered no data");
+          return registry[name];
+        });
+        files[name].catch(function () { delete files[name]; });
+      }
+      return files[name];
+    }
 
     function ready() {
-      if (!manifestPromise) {
-        manifestPromise = load(base + "manifest.js").then(function () {
-          var manifest = registry["manifest"];
-          if (!manifest) throw new Error("search index: manifest.js did not register a manifest");
-          return manifest;
-        });
-        manifestPromise.catch(function () { manifestPromise = null; });
+      if (state) return Promise.resolve(state);
+      if (!pending) {
+        pending = file("manifest")
+          .then(function (manifest) {
+            if (manifest.format !== FORMAT) throw new Error("search index: format " + manifest.format + " is not " + FORMAT);
+            return file(manifest.fold.replace(/\.js$/, "")).then(function (fold) {
+              state = { manifest: manifest, folder: new Folder(fold), runs: dayRuns(manifest.days) };
+              return state;
+            });
+          })
+          .catch(function (error) {
+            pending = null;
+            throw error;
+          });
       }
-      return manifestPromise;
+      return pending;
+    }
+
+    function shardName(key) {
+      var bounds = state.manifest.shards, lo = 0, hi = bounds.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >>> 1;
+        if (bounds[mid] <= key) lo = mid + 1;
+        else hi = mid;
+      }
+      return "t/" + state.manifest.tag + "-" + (lo - 1);
+    }
+
+    /** Postings of `key` (null when the index has none). */
+    function postings(key, positional) {
+      if (key in decoded) return Promise.resolve(decoded[key]);
+      if (!state.manifest.shards.length) return Promise.resolve(null);
+      return file(shardName(key)).then(function (shard) {
+        var text = (positional ? shard.p : shard.d)[key];
+        if (!(key in decoded)) decoded[key] = text === undefined ? null : decodePostings(text, positional);
+        return decoded[key];
+      });
+    }
+
+    /** One query part -> { docs, tf, title (first match in the title) } */
+    function matchPart(plan) {
+      if (plan.unigram) {
+        return postings(plan.unigram, false).then(function (l) {
+          return { docs: l ? l.docs : [], tf: l ? l.counts : [], title: [] };
+        });
+      }
+      var span = state.manifest.titleSpan;
+      return Promise.all(plan.constraints.map(function (c) { return postings(c[0], true); })).then(function (lists) {
+        var m = matchPhrase(plan.constraints, lists);
+        return { docs: m.docs, tf: m.tf, title: m.first.map(function (p) { return p + plan.span.start < span; }) };
+      });
+    }
+
+    /** Docs whose title is exactly the query: the phrase starts at the title's position 0
+     * and the title's last token key is the query's (its "#" marker at the same offset). */
+    function exactTitles(plan) {
+      if (!plan || !plan.constraints) return Promise.resolve([]);
+      var constraints = plan.constraints.concat([plan.marker]);
+      return Promise.all(constraints.map(function (c) { return postings(c[0], true); })).then(function (lists) {
+        var m = matchPhrase(constraints, lists);
+        return m.docs.filter(function (_, i) { return m.atZero[i]; });
+      });
+    }
+
+    function idRange(opts) {
+      var runs = state.runs, lo = 0, hi = state.manifest.docs;
+      var to = dayNumber(opts.to), from = dayNumber(opts.from);
+      for (var i = 0; i < runs.length; i++) {
+        if (to !== null && runs[i].day > to) lo = runs[i].first + runs[i].count;
+        if (from !== null && runs[i].day < from) {
+          hi = runs[i].first;
+          break;
+        }
+      }
+      return [lo, hi];
+    }
+
+    function dateOf(id) {
+      var runs = state.runs, lo = 0, hi = runs.length - 1;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >>> 1;
+        if (runs[mid].first <= id) lo = mid;
+        else hi = mid - 1;
+      }
+      return runs.length ? isoDay(runs[lo].day) : "";
+    }
+
+    function categoryDocs(name) {
+      var cats = state.manifest.categories;
+      for (var i = 0; i < cats.length; i++) {
+        if (cats[i][0] === name) return postings("@" + i, false).then(function (l) { return l ? l.docs : []; });
+      }
+      return Promise.resolve([]);
+    }
+
+    function rank(parts, exact, docs) {
+      var n = state.manifest.docs, scores = new Map();
+      var idfSum = 0;
+      parts.forEach(function (part) {
+        var df = part.docs.length, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        idfSum += idf;
+        part.docs.forEach(function (doc, i) {
+          var tf = part.tf[i];
+          var s = (idf * tf * (K1 + 1)) / (tf + K1) + (part.title[i] ? 2 * idf : 0);
+          scores.set(doc, (scores.get(doc) || 0) + s);
+        });
+      });
+      var exactSet = new Set(exact);
+      return docs.map(function (doc) {
+        return { id: doc, score: exactSet.has(doc) ? EXACT_TITLE + idfSum : scores.get(doc) };
+      });
+    }
+
+    function search(query, opts) {
+      opts = opts || {};
+      return ready().then(function () {
+        var folder = state.folder;
+        var texts = parseQuery(query).map(function (p) { return folder.fold(p); });
+        var plans = texts.map(phrasePlan).filter(Boolean);
+        if (!plans.length) return { total: 0, results: [] };
+        var whole = phrasePlan(folder.fold(String(query).replace(/["“”]/g, "").trim()));
+        return Promise.all([
+          Promise.all(plans.map(matchPart)),
+          exactTitles(whole),
+          opts.category ? categoryDocs(opts.category) : null,
+        ]).then(function (found) {
+          var parts = found[0], range = idRange(opts);
+          var docs = parts.map(function (p) { return p.docs; }).reduce(intersect);
+          if (found[2]) docs = intersect(docs, found[2]);
+          docs = docs.filter(function (doc) { return doc >= range[0] && doc < range[1]; });
+          var hits = rank(parts, found[1], docs);
+          if (opts.sort !== "date") hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+          var offset = Math.max(0, opts.offset | 0);
+          var limit = opts.limit === undefined || opts.limit === null ? 10 : Math.max(0, opts.limit | 0);
+          var page = hits.slice(offset, limit ? offset + limit : hits.length);
+          return describe(page, texts).then(function (results) {
+            return { total: hits.length, results: results };
+          });
+        });
+      });
+    }
+
+    /** Load result data for a page of hits and attach titles, URLs and snippets. */
+    function describe(page, texts) {
+      var size = state.manifest.fragments.size, tag = state.manifest.tag;
+      return Promise.all(page.map(function (hit) {
+        return file("f/" + tag + "-" + Math.floor(hit.id / size)).then(function (rows) {
+          var row = rows[hit.id % size];
+          return {
+            id: hit.id,
+            url: row[0],
+            title: row[1],
+            date: row[2] || dateOf(hit.id),
+            category: row[3],
+            sourceId: row[4],
+            score: Math.round(hit.score * 1000) / 1000,
+            snippet: snippet(state.folder, row[5], texts),
+            titleMarks: marks(state.folder.foldMapped(row[1]), texts),
+          };
+        });
+      }));
     }
 
     return {
       ready: ready,
-      search: function (query, opts) {
-        return ready().then(function () { return { total: 0, results: [] }; });
-      },
+      search: search,
       categories: function () {
-        return ready().then(function (m) { return (m.categories || []).map(function (c) { return { name: c[0], count: c[1] }; }); });
+        return ready().then(function (s) {
+          return s.manifest.categories.map(function (c) { return { name: c[0], count: c[1] }; });
+        });
       },
       tokenize: function (text) {
-        return ready().then(function () { return []; });
+        return ready().then(function (s) { return positionalTokens(s.folder.fold(String(text))); });
+      },
+      fold: function (text) {
+        return ready().then(function (s) { return s.folder.fold(String(text)); });
       },
     };
   }
 
-  var api = { create: create, register: register, version: 1 };
+  // --- snippets ------------------------------------------------------------------------------
+  /** Where the query parts occur in a text: [start, end) in the original text's UTF-16
+   * units, sorted and merged. */
+  function marks(mapped, texts) {
+    var spans = [];
+    texts.forEach(function (t) {
+      var core = t.trim();
+      if (!core) return;
+      for (var at = mapped.text.indexOf(core); at >= 0; at = mapped.text.indexOf(core, at + 1)) {
+        spans.push([mapped.starts[at], mapped.ends[at + core.length - 1]]);
+      }
+    });
+    spans.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var merged = [];
+    spans.forEach(function (s) {
+      var last = merged[merged.length - 1];
+      if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+      else merged.push(s.slice());
+    });
+    return merged;
+  }
+
+  function snippet(folder, text, texts) {
+    text = text || "";
+    var all = marks(folder.foldMapped(text), texts);
+    var start = all.length ? Math.max(0, all[0][0] - SNIPPET_BEFORE) : 0;
+    var end = Math.min(text.length, start + SNIPPET_LENGTH);
+    if (start > 0 && /[\uDC00-\uDFFF]/.test(text[start])) start--;
+    if (end < text.length && /[\uDC00-\uDFFF]/.test(text[end])) end++;
+    var head = start > 0 ? "…" : "", tail = end < text.length ? "…" : "";
+    var shown = head + text.slice(start, end).replace(/\n/g, " ") + tail;
+    var inside = all
+      .filter(function (m) { return m[0] < end && m[1] > start; })
+      .map(function (m) { return [Math.max(m[0], start) - start + head.length, Math.min(m[1], end) - start + head.length]; });
+    return { text: shown, marks: inside };
+  }
+
+  var api = {
+    create: create,
+    register: register,
+    version: FORMAT,
+    // pure parts, for tests and tools
+    Folder: Folder,
+    positionalTokens: positionalTokens,
+    phrasePlan: phrasePlan,
+    parseQuery: parseQuery,
+    decodeVarints: decodeVarints,
+  };
   root.BulletinSearch = api;
   root.__bulletinsSearch = register;
   if (typeof module !== "undefined" && module.exports) module.exports = api;

@@ -1,0 +1,183 @@
+"""``build_index(docs, out_dir)``: plain bulletin records in, the sharded search index out.
+
+The folder holds (names of shards and fragments carry a hash of everything indexed, so they
+change whenever the content does; the same content gives the same bytes):
+
+    manifest.js          doc count, categories, dates, shard boundaries, the other names
+    fold-<hash>.js       the Traditional -> Simplified map queries fold with
+    t/<tag>-<i>.js       term shards: {"p": {key: positional postings}, "d": {key: counts}}
+    f/<tag>-<i>.js       result data of ``size`` consecutive bulletins:
+                         [url, title, date, category, source id, body text]
+
+Doc ids are the bulletins in date order, newest first (ties by URL), so "newest first" is
+"lowest id first" and a date range is an id range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletins import tokenize
+from bulletins.search import shards as sh
+from bulletins.search.documents import TITLE_SPAN, SearchDoc, from_dict, rest_offset
+from bulletins.search.foldmap import build_fold_map
+from bulletins.search.write import IndexWriter, dumps, short_hash
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
+FRAGMENT_BYTES = 6_000  # result-data bytes per fragment file (one file per shown result)
+TITLE_END = "#"
+CATEGORY = "@"
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    docs: int
+    files: int
+    bytes: int
+    shards: int
+    fragments: int
+    seconds: float
+
+
+def build_index(
+    docs: Iterable[dict | SearchDoc],
+    out_dir: Path | str,
+    *,
+    shard_bytes: int = SHARD_BYTES,
+    fragment_bytes: int = FRAGMENT_BYTES,
+) -> IndexStats:
+    """Write the index of ``docs`` (dicts as in ``documents.from_dict``, or SearchDocs) into
+    ``out_dir`` (the index folder itself, e.g. ``output/search``)."""
+    started = time.perf_counter()
+    ordered = sorted(
+        (d if isinstance(d, SearchDoc) else from_dict(d) for d in docs),
+        key=lambda d: (-dt.date.fromisoformat(d.date).toordinal(), d.url),
+    )
+    fold_map = build_fold_map()
+    fold_name = "fold-" + short_hash(dumps(fold_map))
+    categories = sorted({d.category for d in ordered if d.category})
+    category_ids = {name: i for i, name in enumerate(categories)}
+
+    postings = sh.Postings()
+    table = tokenize.FoldTable(fold_map)
+    for doc_id, doc in enumerate(ordered):
+        _index_doc(postings, doc_id, doc, table, category_ids)
+
+    tag = short_hash(str(FORMAT), fold_name, *(dumps(_fragment_row(d)) for d in ordered))
+    writer = IndexWriter(Path(out_dir))
+    writer.clear()
+    writer.write_script(fold_name, {"from": "".join(fold_map), "to": "".join(fold_map.values())})
+    bounds = _write_shards(writer, postings, tag, shard_bytes)
+    size, fragment_count = _write_fragments(writer, ordered, tag, fragment_bytes)
+    manifest = {
+        "format": FORMAT,
+        "tag": tag,
+        "docs": len(ordered),
+        "fold": fold_name + ".js",
+        "shards": bounds,
+        "fragments": {"size": size, "count": fragment_count},
+        "categories": [[name, sum(1 for d in ordered if d.category == name)] for name in categories],
+        "days": _day_runs(ordered),
+        "titleSpan": TITLE_SPAN,
+    }
+    writer.write_script("manifest", manifest)
+    writer.write("manifest.json", dumps(manifest) + "\n")
+    stats = IndexStats(
+        docs=len(ordered),
+        files=writer.files,
+        bytes=writer.bytes,
+        shards=len(bounds),
+        fragments=fragment_count,
+        seconds=time.perf_counter() - started,
+    )
+    log.info("search index: %d bulletins, %d files, %d bytes in %.1f s", stats.docs, stats.files, stats.bytes, stats.seconds)
+    return stats
+
+
+def _index_doc(postings: sh.Postings, doc_id: int, doc: SearchDoc, table, category_ids) -> None:
+    title = tokenize.fold(doc.title, table)
+    rest = tokenize.fold(doc.rest, table)
+    grouped: defaultdict[str, list[int]] = defaultdict(list)
+    for text, offset in ((title, 0), (rest, rest_offset(title))):
+        for key, pos in tokenize.positional_tokens(text, offset):
+            grouped[key].append(pos)
+    marker = _title_end(title)
+    if marker:
+        grouped[marker[0]] = [marker[1]]
+    postings.add_positions(doc_id, grouped)
+
+    counts = Counter(tokenize.unigrams(title))
+    counts.update(tokenize.unigrams(rest))
+    if doc.category:
+        counts[CATEGORY + str(category_ids[doc.category])] = 1
+    postings.add_counts(doc_id, counts)
+
+
+def _title_end(title: str) -> tuple[str, int] | None:
+    """The title-end marker: the title's last token key plus ``#``, at that key's position.
+
+    A query equal to the title ends with the same key at the same offset, and the marker
+    sorts right after that key, so it sits in a shard the query loads anyway. The last key
+    is the last bigram of a Han run, ``^c`` for a one-character run, or the last word.
+    """
+    last = None
+    for key, pos in tokenize.positional_tokens(title):
+        if not key.endswith(tokenize.END):  # "^a" is followed by the bigram "ab" if there is one
+            last = (key, pos)
+    return (last[0] + TITLE_END, last[1]) if last else None
+
+
+def _write_shards(writer: IndexWriter, postings: sh.Postings, tag: str, target: int) -> list[str]:
+    lists = postings.lists()
+    keys = sorted(lists, key=sh.js_order)
+    groups = sh.cut(((k, len(lists[k][1])) for k in keys), target)
+    for i, group in enumerate(groups):
+        data: dict[str, dict[str, str]] = {"p": {}, "d": {}}
+        for key in group:
+            kind, buf = lists[key]
+            data[kind][key] = buf.decode("ascii")
+        writer.write_script(f"t/{tag}-{i}", data)
+    return sh.boundaries(groups)
+
+
+def _fragment_row(doc: SearchDoc) -> list[str]:
+    return [doc.url, doc.title, doc.date, doc.category, doc.source_id, doc.rest]
+
+
+def _write_fragments(writer: IndexWriter, ordered: list[SearchDoc], tag: str, target: int) -> tuple[int, int]:
+    """Result data in files of ``size`` consecutive bulletins, about ``target`` bytes each."""
+    if not ordered:
+        return 1, 0
+    average = sum(len(d.rest.encode("utf-8")) + len(d.title.encode("utf-8")) + 100 for d in ordered) / len(ordered)
+    size = max(1, round(target / average))
+    count = 0
+    for start in range(0, len(ordered), size):
+        writer.write_script(f"f/{tag}-{count}", [_fragment_row(d) for d in ordered[start : start + size]])
+        count += 1
+    return size, count
+
+
+def _day_runs(ordered: list[SearchDoc]) -> dict:
+    """Dates by doc id: the newest date, then (days back from the previous run, bulletins)
+    pairs as one varint string."""
+    if not ordered:
+        return {"first": None, "runs": ""}
+    runs: list[list[int]] = []
+    previous = dt.date.fromisoformat(ordered[0].date).toordinal()
+    for doc in ordered:
+        day = dt.date.fromisoformat(doc.date).toordinal()
+        if runs and day == previous:
+            runs[-1][1] += 1
+        else:
+            runs.append([previous - day, 1])
+            previous = day
+    return {"first": ordered[0].date, "runs": "".join(sh.encode(a) + sh.encode(b) for a, b in runs)}

@@ -1,0 +1,103 @@
+"""What the index knows about one bulletin, and the exact text it indexes.
+
+``SearchDoc`` is built from a plain dict (``from_dict``: the builder's input, so tests and
+benchmarks need no Pelican) or from a Pelican article (``from_article``).
+
+The indexed text of a bulletin has two fields, folded separately and never matched across:
+the title, at position 0, and the rest (body paragraphs, then people, then document titles
+in 《》), one field per line, starting at the first multiple of ``TITLE_SPAN`` after the title.
+A match below ``TITLE_SPAN`` is a title match. A search "contains" a query exactly when
+``fold(query)`` is a substring of ``fold(title)`` or of ``fold(rest)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup
+
+from bulletins.models import split_documents, split_names
+
+TITLE_SPAN = 256
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    url: str  # relative to the site root, e.g. "bulletins/2022/02/x.html"
+    title: str
+    date: str  # YYYY-MM-DD
+    body: str  # plain text, paragraphs separated by "\n"
+    category: str = ""
+    people: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    source_id: str = ""
+
+    def __post_init__(self):
+        if not _DATE.match(self.date):
+            raise ValueError(f"{self.url}: date must be YYYY-MM-DD, got {self.date!r}")
+
+    @property
+    def rest(self) -> str:
+        """Body, people and documents: the second indexed field."""
+        lines = [self.body]
+        if self.people:
+            lines.append("、".join(self.people))
+        if self.documents:
+            lines.append("".join(f"《{title}》" for title in self.documents))
+        return "\n".join(lines)
+
+
+def rest_offset(folded_title: str) -> int:
+    """Where the second field starts: the first multiple of TITLE_SPAN past the title."""
+    return (len(folded_title) // TITLE_SPAN + 1) * TITLE_SPAN
+
+
+def from_dict(record: dict) -> SearchDoc:
+    """A builder input record: url, title, date, body, and optional category, people (list),
+    documents (list), source_id."""
+    return SearchDoc(
+        url=record["url"],
+        title=record.get("title") or "",
+        date=str(record["date"])[:10],
+        body=record.get("body") or "",
+        category=record.get("category") or "",
+        people=tuple(record.get("people") or ()),
+        documents=tuple(record.get("documents") or ()),
+        source_id=str(record.get("source_id") or ""),
+    )
+
+
+def html_text(html: str) -> str:
+    """Rendered article HTML -> plain text, one line per block element."""
+    soup = BeautifulSoup(html or "", "html.parser")
+    for block in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br"]):
+        block.insert_after("\n")
+    lines = (line.strip() for line in soup.get_text().split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _metadata_list(article, name: str, split) -> tuple[str, ...]:
+    value = getattr(article, name, None) or article.metadata.get(name)
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return split(str(value)) if value else ()
+
+
+def from_article(article) -> SearchDoc:
+    """A Pelican article (read from ``context["articles"]``, never from disk)."""
+    date = article.date
+    category = getattr(article, "category", None)
+    source_id = getattr(article, "sourceid", None) or article.metadata.get("sourceid", "")
+    return SearchDoc(
+        url=article.url,
+        title=str(article.title),
+        date=date.strftime("%Y-%m-%d") if isinstance(date, (dt.date, dt.datetime)) else str(date)[:10],
+        body=html_text(article.content),
+        category=str(category) if category else "",
+        people=_metadata_list(article, "people", split_names),
+        documents=_metadata_list(article, "documents", split_documents),
+        source_id=str(source_id or ""),
+    )

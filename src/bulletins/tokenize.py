@@ -1,0 +1,91 @@
+"""The tokenizer spec of the search index (its JavaScript twin is in search-core.js).
+
+Both sides pass ``tests/fixtures/tokenize_cases.json``.
+
+Folding. ``fold(text, table)`` maps every code point on its own: NFKC, then lowercase, then
+the Traditional -> Simplified character map (``bulletins.search.foldmap``, shipped beside the
+index). Folding code point by code point makes it a homomorphism, ``fold(a + b) ==
+fold(a) + fold(b)``, so a text that contains a query also contains it after folding, and
+positions in the folded text line up with positions in the folded query.
+
+Tokens of a folded text, each with its code-point offset:
+
+* a run of Han characters ``abc`` gives the overlapping bigrams ``ab``, ``bc`` at their
+  offsets, plus two edge tokens: ``^a`` (a run starts here) and ``c$`` (a run ends here);
+* a run of other letters and digits (``g20``, ``2022``) is one word token;
+* everything else (punctuation, spaces) separates runs and gives no token.
+
+Every Han character is also indexed on its own, without positions, for one-character
+queries (``unigrams``). Bigrams with positions answer any longer Han query exactly: a query
+``abcde`` matches where ``ab``, ``cd`` and ``de`` sit at offsets p, p+2, p+3. The edge tokens
+pin a single Han character next to a number or a word (``2022年``: ``2022`` at p and ``^年``
+at p+4), so those queries stay exact without positions on every unigram.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+
+# Han code points (Unified Ideographs, Extensions A-H, compatibility blocks, and 〇).
+HAN_RANGES = (
+    (0x3007, 0x3007),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x2A6DF),
+    (0x2A700, 0x2EBEF),
+    (0x2F800, 0x2FA1F),
+    (0x30000, 0x323AF),
+)
+_HAN_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in HAN_RANGES)
+# A Han run, or a run of letters/digits that are not Han (``[^\W_]`` is Unicode L and N).
+_RUNS = re.compile(f"(?P<han>[{_HAN_CLASS}]+)|(?P<word>[^\\W_{_HAN_CLASS}]+)")
+
+START, END = "^", "$"
+
+
+class FoldTable(dict):
+    """``str.translate`` table for ``fold``: filled lazily, one code point at a time."""
+
+    def __init__(self, char_map: Mapping[str, str]):
+        super().__init__()
+        self.char_map = dict(char_map)
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = "".join(self.char_map.get(c, c) for c in unicodedata.normalize("NFKC", ch).lower())
+        self[code] = folded
+        return folded
+
+
+def fold(text: str, table: FoldTable) -> str:
+    """NFKC + lowercase + Traditional -> Simplified, per code point."""
+    return text.translate(table)
+
+
+def is_han(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in HAN_RANGES)
+
+
+def positional_tokens(folded: str, offset: int = 0) -> Iterator[tuple[str, int]]:
+    """``(key, position)`` for every bigram, run edge and word of a folded text, in order."""
+    for match in _RUNS.finditer(folded):
+        start = match.start() + offset
+        run = match.group()
+        if match.lastgroup == "word":
+            yield run, start
+            continue
+        yield START + run[0], start
+        for i in range(len(run) - 1):
+            yield run[i : i + 2], start + i
+        yield run[-1] + END, start + len(run) - 1
+
+
+def unigrams(folded: str) -> Iterator[str]:
+    """Every Han character of a folded text (with repeats), for one-character queries."""
+    for match in _RUNS.finditer(folded):
+        if match.lastgroup == "han":
+            yield from match.group()
