@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support.shared import BULLETINS, bulletin_records
 from support.sources import SIMPLIFIED, TRADITIONAL
 
@@ -338,3 +340,29 @@ def test_corpus_reads_every_record_with_its_fields_and_paragraphs():
         if [_squeeze(p) for p in bulletin.text.split("\n")] != _p_texts(record["html"]):
             mismatched.append(record["id"])
     assert mismatched == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param("[" * 100_000 + "]" * 100_000, id="nested-too-deep"),
+        pytest.param('{"id": ' + "9" * 5000 + ', "text": "x"}', id="number-too-long"),
+        pytest.param('{"text": "x", "date": "0000-01-01"}', id="year-zero-not-taken"),
+    ],
+)
+def test_hostile_jsonl_lines_never_raise(tmp_path, line):
+    (result,) = read_all(write(tmp_path, "c.jsonl", line + "\n"))
+    assert isinstance(result, SourceProblem) or result.context.year is None
+
+
+SUFFIX_NAMES = ["a.txt", "a.html", "a.jsonl", "a.jsonl.gz"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=400), st.text(max_size=200).map(str.encode)), name=st.sampled_from(SUFFIX_NAMES))
+def test_any_bytes_give_bulletins_or_problems(tmp_path, data, name):
+    path = write(tmp_path, name, data)
+    for result in read_all(path):
+        assert isinstance(result, (RawBulletin, SourceProblem))
+        if isinstance(result, RawBulletin):
+            assert result.text.strip() and "\r" not in result.text

@@ -95,7 +95,7 @@ def extract_page(html: str) -> Page:
     title = _flat(heading.get_text()) if heading is not None else ""
     if not title:
         title = _meta(soup, "ArticleTitle") or _title_without_site(soup)
-    elif body in heading.parents:
+    elif any(parent is body for parent in heading.parents):
         heading.extract()
     for tag in body.find_all(_is_chrome):
         tag.decompose()

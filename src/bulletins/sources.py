@@ -166,7 +166,12 @@ def read_source(path: Path, context: Context, lines: range | None = None) -> Ite
             return
         yield RawBulletin(source=source, text=text, source_hash=digest, context=context)
         return
-    page = extract_page(text)
+    try:
+        page = extract_page(text)
+    except Exception as error:  # the parser on hostile markup: one problem, never a crash
+        log.debug("%s: HTML parser failed", source, exc_info=True)
+        yield SourceProblem(source, f"cannot parse the HTML: {type(error).__name__}: {error}")
+        return
     if not page.paragraphs:
         yield SourceProblem(source, "no text found in the HTML page")
         return
@@ -210,6 +215,8 @@ def _record(line: bytes, source: str, number: int, context: Context) -> RawBulle
         return problem(f"not UTF-8 (byte offset {error.start})")
     except json.JSONDecodeError as error:
         return problem(f"not JSON: {error.msg} at column {error.colno}")
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number, [[[[...]]]] nested too deep
+        return problem(f"not JSON: {type(error).__name__}: {error}")
     if not isinstance(record, dict):
         return problem(f"a JSON {type(record).__name__}, not an object")
     fields: dict[str, str | None] = {}
@@ -219,14 +226,18 @@ def _record(line: bytes, source: str, number: int, context: Context) -> RawBulle
             return problem(f"field {key!r} is not a string")
         fields[key] = None if value is None or isinstance(value, bool) else str(value)
     if fields["html"] and fields["html"].strip():
-        text = "\n".join(fragment_paragraphs(fields["html"]))
+        try:
+            text = "\n".join(fragment_paragraphs(fields["html"]))
+        except Exception as error:  # the parser on hostile markup: one problem, never a crash
+            log.debug("%s:%d: HTML parser failed", source, number, exc_info=True)
+            return problem(f"cannot parse the 'html' field: {type(error).__name__}: {error}")
     else:
         text = _newlines(fields["text"] or "")
     if not text.strip():
         return problem("record has no text (no non-empty 'html' or 'text')")
     overrides = {key: fields[key].strip() for key in _RECORD_CONTEXT if fields[key] and fields[key].strip()}
     year = _YEAR.match(fields["date"] or "")
-    if year:
+    if year and 1900 <= int(year.group(1)) <= 2100:
         overrides["year"] = int(year.group(1))
     return RawBulletin(
         source=source,
