@@ -111,7 +111,7 @@ def _work(unit: _Unit) -> list[Prepared | str]:
             try:
                 results.append(_prepare(item, unit.root))
             except BulletinError as error:
-                results.append(f"{item.where}: {error}")
+                results.append(_located(item.where, str(error)))
             except Exception as error:  # a bug must not cost the other bulletins
                 logger.debug("failed on %s", item.where, exc_info=True)
                 results.append(f"{item.where}: cannot process: {type(error).__name__}: {error}")
@@ -119,6 +119,11 @@ def _work(unit: _Unit) -> list[Prepared | str]:
         logger.debug("failed reading %s", unit.path, exc_info=True)
         results.append(f"{unit.path.as_posix()}: cannot read: {type(error).__name__}: {error}")
     return results
+
+
+def _located(where: str, message: str) -> str:
+    """``where: message``, unless the message already starts with the place."""
+    return message if message.startswith(f"{where}:") else f"{where}: {message}"
 
 
 def _count_lines(path: Path) -> int:
@@ -137,8 +142,7 @@ def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterat
         try:
             context = context_for(path, base)
         except (BulletinError, ValueError, OSError) as error:
-            text = str(error)
-            yield text if path.as_posix() in text else f"{path.as_posix()}: {text}"
+            yield _located(path.as_posix(), str(error))
             continue
         if not path.name.endswith(_COLLECTIONS):
             yield _Unit(path, context, root)
