@@ -366,3 +366,10 @@ def test_any_bytes_give_bulletins_or_problems(tmp_path, data, name):
         assert isinstance(result, (RawBulletin, SourceProblem))
         if isinstance(result, RawBulletin):
             assert result.text.strip() and "\r" not in result.text
+
+
+def test_discover_survives_a_symlink_loop(chdir_tmp):
+    write(chdir_tmp, "src/a.txt", "x")
+    (chdir_tmp / "src" / "loop").symlink_to(chdir_tmp / "src", target_is_directory=True)
+    files, problems = discover([Path("src")])
+    assert files == [Path("src/a.txt")] and problems == []

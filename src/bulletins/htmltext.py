@@ -106,6 +106,9 @@ def extract_page(html: str) -> Page:
     return Page(title=title or None, date=date, paragraphs=tuple(paragraphs))
 
 
+_FLUSH = object()  # stack marker: the block element opened here ends
+
+
 def _walk(node: Tag, out: list[str], current: list[str], *, br_breaks: bool) -> None:
     """Append the paragraphs under NODE to OUT; CURRENT collects the open paragraph's text.
 
@@ -139,9 +142,6 @@ def _walk(node: Tag, out: list[str], current: list[str], *, br_breaks: bool) -> 
             stack.append(_FLUSH)
         stack.extend(reversed(item.contents))
     _flush(out, current)
-
-
-_FLUSH = object()
 
 
 def _flush(out: list[str], current: list[str]) -> None:

@@ -82,7 +82,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SourceProblem]]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file in sorted(_walk(path), key=lambda p: p.as_posix()):
+            for file in sorted(_walk(path, problems, set()), key=lambda p: p.as_posix()):
                 add(file)
         elif path.is_file():
             if _kind(path) is None:
@@ -95,12 +95,21 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SourceProblem]]:
     return files, problems
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    for entry in folder.iterdir():
+def _walk(folder: Path, problems: list[SourceProblem], visited: set[Path]) -> Iterator[Path]:
+    real = folder.resolve()
+    if real in visited:  # a symlink loop, or the same folder reached twice
+        return
+    visited.add(real)
+    try:
+        entries = list(folder.iterdir())
+    except OSError as error:
+        problems.append(SourceProblem(folder.as_posix(), f"cannot list the folder: {error.strerror or error}"))
+        return
+    for entry in entries:
         if _hidden(entry):
             continue
         if entry.is_dir():
-            yield from _walk(entry)
+            yield from _walk(entry, problems, visited)
         elif entry.is_file() and entry.name != defaults.DEFAULTS_NAME and _kind(entry):
             yield entry
 
