@@ -1,5 +1,9 @@
-"""Search index plugin (placeholder until the index builder lands)."""
+"""Search index: writes output/search/ (manifest, term shards, result data) after the pages."""
+
+from pelican import signals
+
+from bulletins.search import pelican_generator
 
 
 def register():
-    pass
+    signals.get_generators.connect(pelican_generator.get_generators)

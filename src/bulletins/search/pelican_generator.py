@@ -1,0 +1,42 @@
+"""The Pelican side of the search index: a generator that runs after the pages are written.
+
+Pelican calls plugin generators' ``generate_output`` after the built-in article and page
+generators, so the index is written once the articles it points to exist. It reads the
+articles from ``context["articles"]`` (never from disk) and hands plain ``SearchDoc``
+records to the pure ``build_index``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.generators import Generator
+
+from bulletins.search.build import build_index
+from bulletins.search.documents import from_article
+
+logger = logging.getLogger(__name__)
+
+INDEX_DIR = "search"
+
+
+def get_generators(pelican):
+    return SearchIndexGenerator
+
+
+class SearchIndexGenerator(Generator):
+    def generate_context(self):
+        pass
+
+    def generate_output(self, writer):
+        articles = self.context.get("articles", ())
+        docs = [from_article(article) for article in articles]
+        stats = build_index(docs, Path(self.output_path) / INDEX_DIR)
+        logger.info(
+            "search index: %d bulletins, %d files, %.1f MB, %.1f s",
+            stats.docs,
+            stats.files,
+            stats.bytes / 1e6,
+            stats.seconds,
+        )

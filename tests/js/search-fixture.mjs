@@ -1,0 +1,38 @@
+// Builds the fixture index once (tests/support/search_fixture.py) and opens engines on it.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, "..", "..");
+const require = createRequire(import.meta.url);
+export const core = require(path.join(root, "theme", "static", "js", "search-core.js"));
+
+let built = null;
+
+/** The fixture folder: { dir, docs } (built on first use). */
+export function fixture() {
+  if (built) return built;
+  const dir = mkdtempSync(path.join(tmpdir(), "search-core-"));
+  const python = process.env.PYTHON || "python";
+  const run = spawnSync(python, [path.join(root, "tests", "support", "search_fixture.py"), dir], { encoding: "utf8" });
+  if (run.status !== 0) throw new Error("fixture build failed: " + run.stderr);
+  built = { dir, docs: JSON.parse(readFileSync(path.join(dir, "docs.json"), "utf8")) };
+  return built;
+}
+
+/** A fresh engine over the fixture index; `loaded` records every file it reads. */
+export function engine(loaded = []) {
+  const { dir } = fixture();
+  return core.create({
+    base: path.join(dir, "search") + path.sep,
+    load: async (url) => {
+      loaded.push(url);
+      vm.runInThisContext(readFileSync(url, "utf8"), { filename: url });
+    },
+  });
+}

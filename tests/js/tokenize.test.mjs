@@ -1,0 +1,22 @@
+// The tokenizer table shared with tests/test_tokenize.py, through search-core.js.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+
+import { core, engine, root } from "./search-fixture.mjs";
+
+const { cases } = JSON.parse(readFileSync(path.join(root, "tests", "fixtures", "tokenize_cases.json"), "utf8"));
+
+for (const c of cases) {
+  test(`fold: ${c.name}`, async () => {
+    assert.equal(await engine().fold(c.input), c.folded);
+  });
+  test(`tokens: ${c.name}`, () => {
+    assert.deepEqual(core.positionalTokens(c.folded), c.tokens);
+  });
+}
+
+test("engine.tokenize folds then tokenizes", async () => {
+  assert.deepEqual(await engine().tokenize("經濟"), [["^经", 0], ["经济", 0], ["济$", 1]]);
+});

@@ -1,0 +1,49 @@
+"""A tiny search index for the search-core.js tests, built by the real Python builder.
+
+    python tests/support/search_fixture.py OUT_DIR
+
+writes OUT_DIR/search/ (the index) and OUT_DIR/docs.json (the records below). Each record is
+named for the case it covers; tests/js/search-core.test.mjs runs this script once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+from bulletins.search.build import build_index  # noqa: E402
+
+
+def _doc(slug, date, title, body, category="新闻", **extra):
+    return {"url": f"bulletins/{date[:4]}/{date[5:7]}/{slug}.html", "title": title, "date": date,
+            "body": body, "category": category, "source_id": slug, **extra}  # fmt: skip
+
+
+FIXTURE_DOCS = [
+    _doc("kuaixun-new", "2024-03-02", "国内联播快讯", "经济发展稳中向好。各地推进改革开放。"),
+    _doc("kuaixun-old", "2024-03-01", "国内联播快讯", "经济发展质量提升，经济发展动能增强，经济发展再上台阶。"),
+    _doc("kuaixun-longer", "2024-03-03", "国内联播快讯（二）", "文旅市场持续升温。"),
+    _doc("scattered-chars", "2024-02-20", "发布会", "发展改良品种，推进改革试点。经济社会发展成效显著。"),
+    _doc("traditional-text", "2024-02-10", "經濟發展新動能", "國務院常務會議研究經濟發展。"),
+    _doc("comma-between", "2024-01-15", "会议纪要", "坚持发展，改革不停步。会议 议程已公布。", category="常务会议"),
+    _doc("no-space", "2023-12-30", "会议通知", "会议议程另行通知。2022年G20峰会相关报道。", category="通知公告"),
+    _doc("people-docs", "2023-06-01", "区政府常务会议", "会议审议了有关文件。", category="常务会议",
+         people=["张三丰", "李四"], documents=["关于推进改革的意见"]),  # fmt: skip
+    _doc("hostile", "2023-01-01", "<img src=x onerror=alert(1)>", "正文含有<script>alert(1)</script>经济发展字样。"),
+    _doc("district", "2022-05-05", "渝中区召开会议", "渝中区推进城市更新，重庆市渝中区人民政府发布。", category="工作动态"),
+]
+
+
+def main(out_dir: str) -> int:
+    out = Path(out_dir)
+    build_index(FIXTURE_DOCS, out / "search")
+    (out / "docs.json").write_text(json.dumps(FIXTURE_DOCS, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

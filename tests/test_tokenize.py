@@ -1,0 +1,56 @@
+"""The tokenizer spec, from the table shared with tests/js/tokenize.test.mjs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bulletins import tokenize
+from bulletins.search.foldmap import build_fold_map
+
+CASES = json.loads((Path(__file__).parent / "fixtures" / "tokenize_cases.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.fixture(scope="module")
+def table():
+    return tokenize.FoldTable(build_fold_map())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_fold(case, table):
+    assert tokenize.fold(case["input"], table) == case["folded"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_positional_tokens(case):
+    assert [[k, p] for k, p in tokenize.positional_tokens(case["folded"])] == case["tokens"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("渝中区", ["渝", "中", "区"]),
+        ("2022年G20", ["年"]),
+        ("abc", []),
+        ("發展，发展", ["發", "展", "发", "展"]),  # unigrams read folded text; this one is not folded
+    ],
+    ids=["han_run", "han_between_words", "no_han", "repeats_kept"],
+)
+def test_unigrams(text, expected):
+    assert list(tokenize.unigrams(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("經濟", "發展"), ("ＧＤＰ", "增长"), ("區(qū)", "2022年"), ("\U00020000", "中")],
+    ids=["traditional", "fullwidth", "annotation", "astral"],
+)
+def test_fold_is_per_code_point(a, b, table):
+    """fold(a + b) == fold(a) + fold(b): positions in a folded text match the folded query."""
+    assert tokenize.fold(a + b, table) == tokenize.fold(a, table) + tokenize.fold(b, table)
+
+
+def test_offset_shifts_positions():
+    assert list(tokenize.positional_tokens("中国", offset=256)) == [("^中", 256), ("中国", 256), ("国$", 257)]
