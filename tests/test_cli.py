@@ -1,0 +1,123 @@
+"""The ``bulletins`` command: exit codes, one line per problem, never a traceback."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from support.pipeline import GOOD_COUNT, expected_problem_starts, snapshot, write_sources
+
+from bulletins import __version__
+from bulletins.cli import main
+
+INSPECT_KEYS = {
+    "title", "date", "date_precision", "date_source", "title_source", "category", "publisher", "region",
+    "doc_number", "presider", "people", "documents", "keywords", "summary", "identifier", "slug",
+    "source", "source_id", "source_line", "url", "paragraphs",
+}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_sources(tmp_path)
+    return tmp_path
+
+
+def run(*args, cwd):
+    """The installed console script, as a user runs it."""
+    return subprocess.run(["bulletins", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_ingest_reports_each_problem_on_one_line_and_exits_1(project, capsys):
+    assert main(["ingest", "src", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    problems, summary = err[:-1], err[-1]
+    starts = expected_problem_starts()
+    assert len(problems) == len(starts)
+    assert all(line.startswith(start) for line, start in zip(sorted(problems), starts))
+    assert summary == f"ingest: {GOOD_COUNT} written, 0 unchanged, 0 kept, {len(problems)} problems"
+
+
+def test_console_script_never_prints_a_traceback(project):
+    result = run("ingest", "src", "missing.txt", "--jobs", "2", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "missing.txt: no such file or folder" in result.stderr.splitlines()
+    assert len(list((project / "content").rglob("*.md"))) == GOOD_COUNT
+
+
+def test_clean_input_exits_0_and_rerun_changes_nothing(project, capsys):
+    assert main(["ingest", "src/meeting.txt", "src/page.html"]) == 0
+    before = snapshot(project / "content")
+    assert main(["ingest", "src/meeting.txt", "src/page.html"]) == 0
+    assert capsys.readouterr().err.splitlines()[-1] == "ingest: 0 written, 2 unchanged, 0 kept, 0 problems"
+    assert snapshot(project / "content") == before
+
+
+def test_hand_edit_needs_force(project, capsys):
+    main(["ingest", "src/meeting.txt"])
+    path = next((project / "content").rglob("meeting.md"))
+    path.write_text(path.read_text("utf-8").replace("会议指出", "会议强调"), encoding="utf-8")
+    assert main(["ingest", "src/meeting.txt"]) == 0
+    assert "kept: edited by hand, use --force" in capsys.readouterr().err
+    assert "会议强调" in path.read_text("utf-8")
+    assert main(["ingest", "src/meeting.txt", "--force"]) == 0
+    assert "会议强调" not in path.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        pytest.param(["ingest", "src", "--year", "abc"], "not a year", id="year-not-a-number"),
+        pytest.param(["ingest", "src", "--year", "1800"], "year out of range", id="year-out-of-range"),
+        pytest.param(["ingest", "src", "--jobs", "0"], "at least 1", id="no-jobs"),
+        pytest.param(["ingest", "src", "--script", "cyrillic"], "invalid choice", id="unknown-script"),
+        pytest.param(["ingest"], "required", id="no-source"),
+        pytest.param(["publish"], "invalid choice", id="unknown-command"),
+        pytest.param([], "required", id="no-command"),
+    ],
+)
+def test_usage_errors_exit_2(project, capsys, args, message):
+    with pytest.raises(SystemExit) as exit:
+        main(args)
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_unwritable_content_folder_is_reported(project, capsys):
+    (project / "blocked").write_text("a file, not a folder")
+    assert main(["ingest", "src/meeting.txt", "--content", "blocked"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("src/meeting.txt: cannot write bulletins/2023/03/meeting.md")
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out.strip() == f"bulletins {__version__}"
+
+
+def test_inspect_json_one_object_per_bulletin_in_input_order(project, capsys):
+    assert main(["inspect", "src/c.jsonl", "src/meeting.txt", "--json"]) == 1  # c.jsonl has bad lines
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["source_id"] for r in records] == ["r1", "r5", None]
+    assert all(set(r) == INSPECT_KEYS for r in records)
+    assert records[0]["source_line"] == 1 and records[0]["date"] == "2023-05-06"
+    assert records[2]["paragraphs"] == ["2023年3月1日，青溪区区长张明主持召开区政府第3次常务会议，研究部署一季度经济运行工作。", "会议指出，要狠抓项目建设。"]
+    assert not (project / "content").exists()
+
+
+def test_inspect_plain_view(project, capsys):
+    assert main(["inspect", "src/meeting.txt"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("2023-03-01  ")
+    assert "paragraphs: 2" in out
+
+
+def test_search_is_a_subcommand():
+    result = subprocess.run([sys.executable, "-m", "bulletins.cli", "search", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "--site" in result.stdout
