@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -61,25 +62,41 @@ def clean(c):
         shutil.rmtree(ROOT / path, ignore_errors=True)
 
 
+def _missing_test_packages() -> list[str]:
+    """Debian packages the browser and validator tests need that this machine lacks."""
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append("chromium")
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    if not fonts or not fonts.stdout.strip():
+        missing.append("fonts-noto-cjk")  # screenshots show tofu without a CJK font
+    if not shutil.which("java"):
+        missing.append("default-jre-headless")  # the Nu Html Checker
+    if not shutil.which("npm"):
+        missing.append("npm")
+    return missing
+
+
 @task
 def testdeps(c):
-    """Install what the browser and validator tests need: Debian's Chromium and the Node packages."""
-    if not Path(CHROMIUM).exists():
+    """Install what the browser and validator tests need: Debian's Chromium, a CJK font, Java, the Node packages."""
+    missing = _missing_test_packages()
+    if missing:
         sudo = "" if os.geteuid() == 0 else "sudo "
-        c.run(f"{sudo}apt-get update -qq && {sudo}apt-get install -y -qq chromium >/dev/null")
+        c.run(f"{sudo}apt-get update -qq && {sudo}apt-get install -y -qq {' '.join(missing)} >/dev/null")
     if not (ROOT / "node_modules" / "vnu-jar").exists() or not (ROOT / "node_modules" / "axe-core").exists():
         c.run("npm install --no-audit --no-fund --silent")
 
 
 @task(pre=[testdeps])
 def test(c, args=""):
-    """Run the whole test suite (Python, Node, browser, corpus-wide). Extra pytest ARGS allowed."""
-    c.run("node --test tests/js/", warn=False)
+    """Run the whole test suite (Node, then Python: browser and corpus-wide too). Extra pytest ARGS allowed."""
+    node = c.run("node --test tests/js/", warn=True)
     result = c.run(f"python -m pytest {args}", warn=True)
     if result.exited == 5:
         print("pytest collected no tests", file=sys.stderr)
         sys.exit(1)
-    sys.exit(result.exited)
+    sys.exit(node.exited or result.exited)
 
 
 @task

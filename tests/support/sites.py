@@ -63,6 +63,10 @@ class Site:
         """Every Markdown article ingest wrote, sorted."""
         return sorted((self.content / "bulletins").rglob("*.md"))
 
+    def page_of(self, article: Path) -> Path:
+        """The built page of the Markdown ARTICLE (same year/month/slug path, ``.html``)."""
+        return self.output / article.relative_to(self.content).with_suffix(".html")
+
 
 def sample_site() -> Site:
     """The repository's ``sources/`` ingested and built (the quick start's archive)."""
@@ -86,7 +90,8 @@ def hostile_site() -> Site:
 
 def ingest(sources: tuple[Path, ...], content: Path) -> str:
     """Run ``bulletins ingest SOURCES... --content CONTENT``; return its output, fail on error."""
-    return _run([_bulletins_cli(), "ingest", *map(str, sources), "--content", str(content)], "ingest")
+    args = [_bulletins_cli(), "ingest", *map(_project_relative, sources), "--content", str(content)]
+    return _run(args, "ingest")
 
 
 def pelican(content: Path, output: Path, *overrides: str, settings: Path = ROOT / "pelicanconf.py") -> str:
@@ -139,6 +144,12 @@ def _run(args: list[str], what: str) -> str:
     if result.returncode != 0:
         pytest.fail(f"{what} failed (exit {result.returncode}): {' '.join(args)}\n{output[-4000:]}", pytrace=False)
     return output
+
+
+def _project_relative(path: Path) -> str:
+    """PATH as ``./run build`` would name it (relative to the project), so articles record
+    ``Source: sources/x.txt`` rather than this machine's absolute path."""
+    return os.path.relpath(path, ROOT) if path.is_absolute() else str(path)
 
 
 def _bulletins_cli() -> str:
