@@ -132,6 +132,18 @@ TITLE_CASES = [
         ["张三主持召开中华人民共和国某某某某某某某某某某某某某某工作领导小组第一次全体会议。"],
         "张三主持召开中华人民共和国某某某某某某某某某某某某某某工作", id="too-long-meeting-title-falls-back-to-headline",
     ),
+    pytest.param(
+        "", "", ["中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。"],
+        "丁薛祥出席会议并讲话", id="headline-drops-the-offices-before-a-name",
+    ),
+    pytest.param(
+        "", "", ["今天（9月14日），杭州亚运会火炬在浙江台州传递。"],
+        "杭州亚运会火炬在浙江台州传递", id="headline-skips-a-when-clause",
+    ),
+    pytest.param(
+        "", "", ["新华社播发《“为祖国发展繁荣而不懈奋斗”——以习近平同志为核心的党中央关心港澳工作纪实》。"],
+        "新华社播发", id="headline-never-leaves-a-bracket-open",
+    ),
 ]
 
 
@@ -174,6 +186,8 @@ PRESIDER_CASES = [
     pytest.param("会议由副市长欧阳明主持。", "欧阳明", id="compound-surname"),
     pytest.param("自治区主席艾尔肯·吐尼亚孜主持会议。", "艾尔肯·吐尼亚孜", id="ethnic-minority-name"),
     pytest.param("会议由区长助理孙立新同志主持。", "孙立新", id="comrade-suffix"),
+    pytest.param("国务院总理李强在主持学习时强调，要深化改革。", "李强", id="while-presiding"),
+    pytest.param("李强同朔尔茨总理共同主持第七轮中德政府磋商。", "", id="co-chair-with-unknown-name"),
     pytest.param("区政府召开常务会议，研究部署工作。", "", id="no-presider"),
     pytest.param("会议指出，要培训节目主持人。", "", id="host-is-not-presider"),
 ]
@@ -211,6 +225,13 @@ PEOPLE_CASES = [
     pytest.param("全区各部门、街道负责同志参加。", (), id="no-names-in-list"),
     pytest.param("要组织企业参加培训。", (), id="attend-a-training-not-a-list"),
     pytest.param("黄孝明参加。黄孝明、陈平出席。", ("黄孝明", "陈平"), id="deduplicated"),
+    pytest.param(
+        "副委员长李鸿忠、铁凝、洛桑江村、雪克来提·扎克尔，秘书长刘奇出席会议。",
+        ("李鸿忠", "铁凝", "洛桑江村", "雪克来提·扎克尔", "刘奇"),
+        id="rare-surname-and-ethnic-names-inside-a-list",
+    ),
+    pytest.param("全国人大常委会副委员长、全国妇联主席沈跃跃出席会议并讲话。", ("沈跃跃",), id="office-chain-before-one-name"),
+    pytest.param("所有越共中央政治局委员悉数出席。", (), id="adverb-after-office-is-not-a-name"),
 ]
 
 
@@ -286,6 +307,10 @@ GOVERNMENT_CASES = [
     pytest.param("3月1日，浙江省杭州市人民政府召开会议", "浙江省杭州市", id="province-and-city-people-government"),
     pytest.param("3月1日，青禾区人民政府召开常务会议", "青禾区", id="fictional-district-at-clause-start"),
     pytest.param("会议要求召开区政府会议", "", id="no-named-government"),
+    pytest.param("应澳门特别行政区政府邀请，代表团访问澳门", "", id="government-as-object-not-subject"),
+    pytest.param("北京市副市长高朋代表北京市政府致辞", "", id="office-inside-is-not-a-place"),
+    pytest.param("香港特区政府今天宣布", "香港特区", id="special-administrative-region"),
+    pytest.param("自治区政府召开会议", "", id="bare-unit-word"),
 ]
 
 

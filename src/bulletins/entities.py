@@ -42,6 +42,7 @@ _NOT_NAME = re.compile(
     r"会议|政府|部门|领导|委员|主任|书记|主席|常委|常务|全体|单位|街道|代表|同志|工作|有关|相关"
     r"|负责|机关|人大|政协|党组|干部|群众|企业|成员|班子|出席|参加|列席|主持|召开|讲话|强调"
 )
+_ORG_CHARS = re.compile(r"[副会委长省市区县部局厅办院党国府署司处科组员]")
 _ETHNIC = re.compile(rf"([{_HAN}]{{2,8}})[·•・]([{_HAN}]{{1,8}}(?:[·•・][{_HAN}]{{1,8}})?)$")
 _LEFT_OK = frozenset("、，,：:；由和及与 ")
 
@@ -81,16 +82,16 @@ def trailing_name(segment: str) -> str:
         candidate = segment[-size:]
         if len(segment) >= size and is_name(candidate) and _left_boundary(segment[:-size]):
             return candidate
-    for size in (3, 2):
-        # an unlisted surname is still a name right after an explicit office word
-        candidate = segment[-size:]
-        if (
-            len(segment) > size
-            and re.fullmatch(rf"[{_HAN}]+", candidate)
-            and not _NOT_NAME.search(candidate)
-            and _OFFICE_WORDS.search(segment[:-size])
-        ):
-            return candidate
+    # an unlisted surname (习近平) is still a name right after an explicit office word
+    candidate = segment[-3:]
+    if (
+        len(segment) > 3
+        and re.fullmatch(rf"[{_HAN}]+", candidate)
+        and not _NOT_NAME.search(candidate)
+        and not _ORG_CHARS.search(candidate)
+        and _OFFICE_WORDS.search(segment[:-3])
+    ):
+        return candidate
     stripped = _OFFICE_WORDS.sub("", segment)
     if stripped != segment:
         return trailing_name(stripped)
@@ -105,8 +106,8 @@ _PRESIDE = re.compile(r"主持(?!人)")
 _PRESIDE_TAIL = re.compile(
     r"(?:(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日|近日|日前|今天|昨天)?"
     r"(?:上午|下午|晚上|晚间|中午|傍晚|早上|晚)?"
-    r"(?:在[^，。；：、]{1,25}?)?"
-    r"(?:出席(?:会议)?并|亲自|专门|召集并)?$"
+    r"(?:是?在[^，。；：、]{1,25}?|是?在(?:结束)?)?"
+    r"(?:出席(?:会议)?并|亲自|专门|召集并|共同|联合)?$"
 )
 
 
@@ -163,13 +164,21 @@ _LIST_SPLIT = re.compile(r"[、和及与]")
 
 def _names_in_clause(clause: str) -> list[str] | None:
     """Every segment's name, or None when some segment holds no name."""
-    names = []
+    names: list[str] = []
     for segment in _LIST_SPLIT.split(re.sub(r"(?:等|等同志|同志)$", "", clause)):
         name = trailing_name(segment)
+        if not name and names and _is_bare_listed_name(segment):
+            name = segment  # 铁凝, 洛桑江村: after a name in the same list
         if not name:
             return None
         names.append(name)
     return names
+
+
+def _is_bare_listed_name(segment: str) -> bool:
+    return bool(re.fullmatch(rf"[{_HAN}]{{2,4}}", segment)) and not (
+        _NOT_NAME.search(segment) or _ORG_CHARS.search(segment)
+    )
 
 
 def find_people(paragraphs: Sequence[str]) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from bulletins.entities import (
     find_meeting,
     find_people,
     find_presider,
+    trailing_name,
 )
 from bulletins.keywords import extract_keywords
 from bulletins.models import BulletinError, Metadata, RawBulletin
@@ -34,11 +35,16 @@ _DATELINE = re.compile(
     r"^(?:[^，,。：:；]{1,24}?(?:消息|讯)\s*(?:[（(][^）)]{1,16}[）)])?\s*[：:]?"
     r"|新华社[^，,。：:]{0,16}?电\s*(?:[（(][^）)]{1,20}[）)])?)\s*"
 )
-_LEADING_DATE = re.compile(
-    r"^(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚间|中午)?[，,]\s*"
+# A leading clause that only says when: ``2月28日，`` ``今天（9月14日），`` ``当地时间16日上午，``.
+_LEADING_WHEN = re.compile(
+    r"^(?=[^，,。]{2,24}[，,])(?:当地时间|北京时间)?"
+    r"(?:今天|昨天|近日|日前|目前|截至目前|今年以来|近年来|近期|(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?"
+    r"(?:[（(][^）)]{1,12}[）)])?(?:凌晨|上午|下午|晚上|晚间|中午|傍晚|早上)?(?:\d{1,2}[时点](?:\d{1,2}分)?许?)?"
+    r"[，,]\s*"
 )
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,；;：:、"
+_HEADLINE_CLAUSE_END = "，,；;：:"
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -63,14 +69,14 @@ def lead_text(paragraphs: tuple[str, ...]) -> str:
     return ""
 
 
-def cut_at_boundary(text: str, limit: int, ellipsis: str = "") -> str:
+def cut_at_boundary(text: str, limit: int, ellipsis: str = "", clause_marks: str = _CLAUSE_END) -> str:
     """TEXT if it fits LIMIT, else its longest prefix ending at a sentence end, else at a
     clause end, else at a word boundary (jieba), with ELLIPSIS appended within LIMIT."""
     if len(text) <= limit:
         return text
     room = limit - len(ellipsis)
     window = text[: room + 1]
-    for marks in (_SENTENCE_END, _CLAUSE_END):
+    for marks in (_SENTENCE_END, clause_marks):
         cut = max(window.rfind(mark, 0, room + 1) for mark in marks)
         if cut >= room // 3:
             if marks is _SENTENCE_END:
@@ -91,18 +97,55 @@ def _cut_at_word(text: str, room: int) -> str:
 
 
 def generate_headline(paragraphs: tuple[str, ...]) -> str:
-    """A short headline (<= 30 characters) from the lead: its first clause (joined with the
-    next while shorter than 8 characters), cut at a word boundary when still too long."""
-    lead = _LEADING_DATE.sub("", lead_text(paragraphs), count=1)
-    sentence = re.split(r"[。！？!?]", lead, maxsplit=1)[0]
-    clauses = re.findall(rf"[^{_CLAUSE_END}]+[{_CLAUSE_END}]?", sentence)
+    """A short headline (<= 30 characters) from the lead: its first clause after any clause
+    that only says when (joined with the next while shorter than 8 characters), cut at a
+    word boundary when still too long."""
+    lead = lead_text(paragraphs)
+    sentence = re.split(r"[。！？!?]", _LEADING_WHEN.sub("", lead, count=1), maxsplit=1)[0]
+    marks = _HEADLINE_CLAUSE_END
+    clauses = re.findall(rf"[^{marks}]+[{marks}]?", sentence)
     headline = clauses[0] if clauses else ""
     for clause in clauses[1:]:
-        if len(headline.rstrip(_CLAUSE_END)) >= 8 or len(headline + clause) > MAX_TITLE + 1:
+        if len(headline.rstrip(marks)) >= 8 or len(headline + clause) > MAX_TITLE + 1:
             break
         headline += clause
-    headline = cut_at_boundary(headline.rstrip(_CLAUSE_END + " "), MAX_TITLE).rstrip(_CLAUSE_END + " ")
-    return headline or lead[:MAX_TITLE].strip()
+    headline = _drop_leading_offices(headline.rstrip(marks + " "))
+    headline = _close_brackets(cut_at_boundary(headline, MAX_TITLE, clause_marks=marks))
+    return headline.rstrip(_CLAUSE_END + " ") or lead[:MAX_TITLE].strip()
+
+
+_OFFICE_CHAIN = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,14}?(?:常委|委员|书记|主席|总理|委员长|部长|主任|省长|市长|区长|县长|秘书长|领导)、?)+"
+)
+
+
+def _drop_leading_offices(clause: str) -> str:
+    """``中共中央政治局常委、国务院副总理丁薛祥出席…`` -> ``丁薛祥出席…``: headlines name people
+    without their offices."""
+    chain = _OFFICE_CHAIN.match(clause)
+    if chain is None or chain.group(0).endswith("、"):
+        return clause
+    for size in (3, 2):
+        name = clause[chain.end() : chain.end() + size]
+        if len(name) == size and trailing_name(chain.group(0) + name) == name:
+            return clause[chain.end() :]
+    return clause
+
+
+_BRACKETS = {"《": "》", "“": "”", "（": "）", "〈": "〉", "「": "」", "【": "】"}
+
+
+def _close_brackets(text: str) -> str:
+    """TEXT cut before its last unclosed bracket, when that leaves a few characters."""
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _BRACKETS:
+            stack.append(i)
+        elif stack and ch == _BRACKETS[text[stack[-1]]]:
+            stack.pop()
+    if stack and stack[0] >= 4:
+        return text[: stack[0]]
+    return text
 
 
 def generate_title(presider: str, meeting: str, paragraphs: tuple[str, ...]) -> str:
@@ -156,24 +199,32 @@ _PROVINCES = (
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南"
     "|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
 )
-_ADMIN = r"[\u4e00-\u9fff]{1,7}?(?:自治州|自治县|地区|市|州|盟|区|县|旗)"
-# A place name read without a province to anchor it may not hold these (``会议要求召开区政府``).
-_PLACE_CHAR = r"(?:(?![的了在和与及对把将是为会议要求召开各全本我该有等])[\u4e00-\u9fff])"
-_LOCAL = rf"{_PLACE_CHAR}{{1,7}}?(?:自治州|自治县|地区|市|州|盟|区|县|旗)"
+_PROVINCE_LEVEL = rf"(?:{_PROVINCES})(?:省|市|[\u4e00-\u9fff]{{0,4}}?自治区|特别行政区|特区)?"
+# A place name may not hold these: ``会议要求召开区政府``, ``北京市副市长``, ``自治区``.
+_PLACE_CHAR = r"(?:(?![的了在和与及对把将是为会议要求召开各全本我该有等副代表任治应据])[\u4e00-\u9fff])"
+_LOCAL = rf"{_PLACE_CHAR}{{2,7}}?(?:自治州|自治县|自治旗|地区|市|区|县|旗|盟)"
+# The government that is the subject of a clause in the lead sentence.
 _GOVERNMENT = re.compile(
-    rf"((?:(?:{_PROVINCES})(?:省|市|(?:[\u4e00-\u9fff]{{0,6}}?)自治区|特别行政区)?)(?:{_ADMIN}){{0,2}})(?:人民)?政府"
-    rf"|(?:^|(?<=[，,。：:；、\s日]))((?:{_PLACE_CHAR}{{1,7}}?省)?(?:{_LOCAL}){{1,2}})(?:人民)?政府"
+    rf"(?:^|(?<=[，,：:；、\s]))((?:{_PROVINCE_LEVEL}|{_PLACE_CHAR}{{2,7}}?省)?(?:{_LOCAL}){{0,2}})(?:人民)?政府"
 )
-_GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)(?:办公室|办公厅)?$")
 
 
 def find_government(paragraphs: tuple[str, ...]) -> str:
-    """The region whose government the lead names: ``重庆市渝中区政府`` -> ``重庆市渝中区``."""
-    for paragraph in paragraphs[:2]:
-        match = _GOVERNMENT.search(paragraph)
-        if match:
-            return match.group(1) or match.group(2)
+    """The region whose government the lead sentence names: ``重庆市渝中区政府`` -> ``重庆市渝中区``."""
+    lead = _LEADING_WHEN.sub("", lead_text(paragraphs), count=1)
+    sentence = re.split(r"[。！？!?]", lead, maxsplit=1)[0]
+    for match in _GOVERNMENT.finditer(sentence):
+        if match.group(1):
+            return match.group(1)
     return ""
+
+
+def government_name(region: str) -> str:
+    """``重庆市渝中区`` -> ``重庆市渝中区人民政府``; ``香港特别行政区`` -> ``香港特别行政区政府``."""
+    return f"{region}政府" if region.endswith(("特别行政区", "特区")) else f"{region}人民政府"
+
+
+_GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)(?:办公室|办公厅)?$")
 
 
 def region_of(publisher: str) -> str:
@@ -199,7 +250,7 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
             raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
     lead = lead_text(paragraphs)
     government = find_government(paragraphs)
-    publisher = _one_line(context.publisher or "") or (f"{government}人民政府" if government else "")
+    publisher = _one_line(context.publisher or "") or (government_name(government) if government else "")
     region = _one_line(context.region or "") or region_of(publisher) or government
     metadata = Metadata(
         title=title,
