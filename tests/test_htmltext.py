@@ -62,7 +62,20 @@ def test_extract_page(name, title, date, paragraphs):
 
 
 @pytest.mark.parametrize(
-    "noise", ["统计代码", "console.log", "政务公开", "无障碍", "备案号", "分享到", "text-indent", "相关新闻", "版权所有", "搜索", "网站地图"]
+    "noise",
+    [
+        "统计代码",
+        "console.log",
+        "政务公开",
+        "无障碍",
+        "备案号",
+        "分享到",
+        "text-indent",
+        "相关新闻",
+        "版权所有",
+        "搜索",
+        "网站地图",
+    ],
 )
 @pytest.mark.parametrize("name", [p.values[0] for p in PAGES])
 def test_page_chrome_never_reaches_the_body(name, noise):
@@ -72,12 +85,22 @@ def test_page_chrome_never_reaches_the_body(name, noise):
 @pytest.mark.parametrize(
     ("html", "title"),
     [
-        pytest.param("<title>青溪区召开安全生产会议_临江市青溪区人民政府</title><p>正文</p>", "青溪区召开安全生产会议", id="underscore-site-suffix"),
-        pytest.param("<title>青溪区召开安全生产会议 - 首页</title><p>正文</p>", "青溪区召开安全生产会议", id="dash-suffix"),
+        pytest.param(
+            "<title>青溪区召开安全生产会议_临江市青溪区人民政府</title><p>正文</p>",
+            "青溪区召开安全生产会议",
+            id="underscore-site-suffix",
+        ),
+        pytest.param(
+            "<title>青溪区召开安全生产会议 - 首页</title><p>正文</p>", "青溪区召开安全生产会议", id="dash-suffix"
+        ),
         pytest.param("<title>会议 - 青溪 - 首页</title><p>正文</p>", "会议 - 青溪", id="only-last-dash-segment"),
         pytest.param("<title>青溪区政务 | 通知公告</title><p>正文</p>", "青溪区政务", id="pipe-suffix"),
         pytest.param("<title>无后缀标题</title><p>正文</p>", "无后缀标题", id="no-suffix"),
-        pytest.param('<meta name="ArticleTitle" content="元数据标题"><title>别的_站点</title><p>正文</p>', "元数据标题", id="article-title-meta"),
+        pytest.param(
+            '<meta name="ArticleTitle" content="元数据标题"><title>别的_站点</title><p>正文</p>',
+            "元数据标题",
+            id="article-title-meta",
+        ),
         pytest.param("<p>只有正文</p>", None, id="no-title"),
     ],
 )
@@ -90,7 +113,11 @@ def test_page_title(html, title):
     [
         pytest.param('<meta name="PubDate" content="2023-03-14 10:20"><p>x</p>', "2023-03-14", id="pubdate-with-time"),
         pytest.param('<meta name="publishdate" content="2023/3/14"><p>x</p>', "2023/3/14", id="publishdate-slashes"),
-        pytest.param('<meta property="article:published_time" content="2023-03-14T08:00:00+08:00"><p>x</p>', "2023-03-14", id="open-graph-iso"),
+        pytest.param(
+            '<meta property="article:published_time" content="2023-03-14T08:00:00+08:00"><p>x</p>',
+            "2023-03-14",
+            id="open-graph-iso",
+        ),
         pytest.param("<p>发布时间：2023-03-14 09:00</p><p>x</p>", "2023-03-14", id="date-line-fullwidth-colon"),
         pytest.param("<p>发布日期: 2023年3月14日</p>", "2023年3月14日", id="date-line-chinese-date"),
         pytest.param("<p>3月14日，区政府召开会议。</p>", None, id="month-day-only-is-not-a-page-date"),
@@ -111,12 +138,20 @@ def test_truncated_page_still_gives_its_text():
 
 FRAGMENTS = [
     pytest.param("<p>甲。</p><p>乙。</p>", ["甲。", "乙。"], id="one-paragraph-per-p"),
-    pytest.param("<p><strong>央视网消息</strong>（新闻联播）：正文。</p>", ["央视网消息（新闻联播）：正文。"], id="strong-kept-inline"),
+    pytest.param(
+        "<p><strong>央视网消息</strong>（新闻联播）：正文。</p>",
+        ["央视网消息（新闻联播）：正文。"],
+        id="strong-kept-inline",
+    ),
     pytest.param("<p><strong>小标题</strong><br></p><p>正文。</p>", ["小标题", "正文。"], id="trailing-br"),
     pytest.param("<p>公报<br><br>（2023年通过）</p>", ["公报  （2023年通过）"], id="br-inside-p-is-a-space"),
     pytest.param("<p>数量&nbsp;</p>", ["数量"], id="trailing-nbsp-is-whitespace"),
     pytest.param("<p>关于修改&lt;章程&gt;的决定</p>", ["关于修改<章程>的决定"], id="entities-decoded"),
-    pytest.param('<p style="text-indent: 2em;"><span style="text-indent: 2em;">缩进</span>段落</p>', ["缩进段落"], id="styled-spans"),
+    pytest.param(
+        '<p style="text-indent: 2em;"><span style="text-indent: 2em;">缩进</span>段落</p>',
+        ["缩进段落"],
+        id="styled-spans",
+    ),
     pytest.param("<p>跨\n行</p>", ["跨 行"], id="newline-in-markup-is-a-space"),
     pytest.param("<p><br></p><p>&nbsp;</p><p>有字</p>", ["有字"], id="empty-paragraphs-dropped"),
     pytest.param("undefined", ["undefined"], id="text-outside-any-p"),

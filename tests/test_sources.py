@@ -29,8 +29,8 @@ def write(root: Path, rel: str, data: bytes | str) -> Path:
     return path
 
 
-def read_all(path: Path, context: Context = Context()) -> list[RawBulletin | SourceProblem]:
-    return list(read_source(path, context))
+def read_all(path: Path, context: Context | None = None) -> list[RawBulletin | SourceProblem]:
+    return list(read_source(path, context or Context()))
 
 
 @pytest.fixture
@@ -49,7 +49,14 @@ def test_discover_walks_folders_in_a_stable_order(chdir_tmp):
         write(chdir_tmp, rel, "x")
     write(chdir_tmp, "a/defaults.toml", "year = 2023\n")
     files, problems = discover([Path("b"), Path("a"), Path("c.txt")])
-    assert [f.as_posix() for f in files] == ["b/10.html", "b/2.txt", "a/sub/y.htm", "a/x.jsonl", "a/z.jsonl.gz", "c.txt"]
+    assert [f.as_posix() for f in files] == [
+        "b/10.html",
+        "b/2.txt",
+        "a/sub/y.htm",
+        "a/x.jsonl",
+        "a/z.jsonl.gz",
+        "c.txt",
+    ]
     assert problems == []
 
 
@@ -113,7 +120,10 @@ DEFAULTS_INNER = 'year = 2023\npublisher = "临江市青溪区人民政府"\nscr
         pytest.param("qingxi-2022/03/a.txt", UNSET, Context(year=2022), id="year-in-folder-name"),
         pytest.param("2021-2022/a.txt", UNSET, Context(), id="two-years-in-a-name-is-no-year"),
         pytest.param(
-            "outer/2019/a.txt", UNSET, Context(2021, "临江市人民政府", "临江市", "通知公告"), id="defaults-beat-path-year"
+            "outer/2019/a.txt",
+            UNSET,
+            Context(2021, "临江市人民政府", "临江市", "通知公告"),
+            id="defaults-beat-path-year",
         ),
         pytest.param(
             "outer/inner/a.txt",
@@ -143,7 +153,13 @@ def test_context_precedence(chdir_tmp, rel, base, expected):
 
 
 def test_record_fields_beat_cli_options(tmp_path):
-    record = {"id": "r1", "date": "2024-05-06", "html": "<p>正文</p>", "publisher": "记录里的机关", "region": "记录里的地区"}
+    record = {
+        "id": "r1",
+        "date": "2024-05-06",
+        "html": "<p>正文</p>",
+        "publisher": "记录里的机关",
+        "region": "记录里的地区",
+    }
     path = write(tmp_path, "c.jsonl", json.dumps(record, ensure_ascii=False) + "\n")
     (bulletin,) = read_all(path, Context(year=2020, publisher="命令行机关", category="命令行分类"))
     assert bulletin.context == Context(2024, "记录里的机关", "记录里的地区", "命令行分类")
@@ -167,7 +183,10 @@ def test_read_txt(tmp_path, name, data, text):
     path = write(tmp_path, name, data)
     (bulletin,) = read_all(path, Context(year=2023))
     assert bulletin == RawBulletin(
-        source=path.as_posix(), text=text, source_hash="sha256:" + hashlib.sha256(data).hexdigest(), context=Context(year=2023)
+        source=path.as_posix(),
+        text=text,
+        source_hash="sha256:" + hashlib.sha256(data).hexdigest(),
+        context=Context(year=2023),
     )
 
 
@@ -183,9 +202,16 @@ def test_source_is_the_path_as_given(chdir_tmp):
         pytest.param("empty.txt", b"", "empty file", id="empty"),
         pytest.param("blank.txt", b" \r\n\t\n", "no text", id="whitespace-only"),
         pytest.param("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file", id="binary"),
-        pytest.param("bad.txt", SIMPLIFIED.encode()[:40] + b"\xc3\x28" + SIMPLIFIED.encode()[40:], "invalid UTF-8", id="bad-utf8-byte"),
+        pytest.param(
+            "bad.txt",
+            SIMPLIFIED.encode()[:40] + b"\xc3\x28" + SIMPLIFIED.encode()[40:],
+            "invalid UTF-8",
+            id="bad-utf8-byte",
+        ),
         pytest.param("empty.html", b"", "empty file", id="empty-html"),
-        pytest.param("chrome.html", b"<html><body><nav>menu</nav></body></html>", "no text found", id="html-without-text"),
+        pytest.param(
+            "chrome.html", b"<html><body><nav>menu</nav></body></html>", "no text found", id="html-without-text"
+        ),
     ],
 )
 def test_bad_files_are_problems(tmp_path, name, data, reason):
@@ -225,7 +251,13 @@ def test_read_html_in_declared_gbk(tmp_path):
 
 # --- read_source: .jsonl and .jsonl.gz ------------------------------------------------------
 
-GOOD = {"id": "qx-001", "date": "2023-03-14", "title": "标题", "html": "<p>第一段</p><p>第二段</p>", "url": "https://example.org/1.html"}
+GOOD = {
+    "id": "qx-001",
+    "date": "2023-03-14",
+    "title": "标题",
+    "html": "<p>第一段</p><p>第二段</p>",
+    "url": "https://example.org/1.html",
+}
 LINES = [
     json.dumps(GOOD, ensure_ascii=False),  # 1
     "",  # 2: blank lines are skipped silently
@@ -233,7 +265,9 @@ LINES = [
     "[1, 2]",  # 4
     json.dumps({"id": "qx-002", "title": "无正文"}),  # 5
     json.dumps({"id": "qx-003", "html": "<p><br></p>"}),  # 6
-    json.dumps({"id": "qx-004", "text": "纯文本第一段\r\n纯文本第二段", "category": "人事任免"}, ensure_ascii=False),  # 7
+    json.dumps(
+        {"id": "qx-004", "text": "纯文本第一段\r\n纯文本第二段", "category": "人事任免"}, ensure_ascii=False
+    ),  # 7
     json.dumps({"id": ["x"], "html": "<p>x</p>"}),  # 8
     json.dumps({"id": 5, "html": "<p>数字编号</p>", "date": None}),  # 9
 ]
@@ -359,7 +393,9 @@ SUFFIX_NAMES = ["a.txt", "a.html", "a.jsonl", "a.jsonl.gz"]
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=400), st.text(max_size=200).map(str.encode)), name=st.sampled_from(SUFFIX_NAMES))
+@given(
+    data=st.one_of(st.binary(max_size=400), st.text(max_size=200).map(str.encode)), name=st.sampled_from(SUFFIX_NAMES)
+)
 def test_any_bytes_give_bulletins_or_problems(tmp_path, data, name):
     path = write(tmp_path, name, data)
     for result in read_all(path):

@@ -31,7 +31,7 @@ import functools
 import re
 import unicodedata
 
-__all__ = ["DecodeError", "decode_bytes", "CANDIDATES"]
+__all__ = ["CANDIDATES", "DecodeError", "decode_bytes"]
 
 CANDIDATES = ("gb18030", "big5hkscs")
 
@@ -99,7 +99,7 @@ def _strict(data: bytes, encoding: str) -> str:
 
 
 def _utf16_reading(data: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" when BOM-less DATA reads as Chinese or ASCII text in it, else None.
+    """The byte order ("utf-16-le" or "utf-16-be") in which BOM-less DATA reads as text, or None.
 
     Both byte orders are tried (the one with NULs in the odd positions first: ASCII leaves
     its NUL in the high byte); a reading counts when it has almost no control, unassigned or

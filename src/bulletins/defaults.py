@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .models import SCRIPTS
 
-__all__ = ["DEFAULTS_NAME", "DefaultsError", "folder_defaults", "load_defaults", "year_from_path", "defaults_files"]
+__all__ = ["DEFAULTS_NAME", "DefaultsError", "defaults_files", "folder_defaults", "load_defaults", "year_from_path"]
 
 DEFAULTS_NAME = "defaults.toml"
 _STRING_KEYS = ("publisher", "region", "category", "script")

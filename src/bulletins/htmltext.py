@@ -29,16 +29,21 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-try:  # lxml is faster and copes with worse markup; html.parser is always there
+try:  # lxml copes with worse markup (same speed here); html.parser is always there
     import lxml  # noqa: F401
 
     PARSER = "lxml"
 except ImportError:  # pragma: no cover - depends on the environment
     PARSER = "html.parser"
 
-__all__ = ["Page", "extract_page", "fragment_paragraphs", "PARSER"]
+__all__ = ["PARSER", "Page", "extract_page", "fragment_paragraphs"]
 
-_SKIP = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "svg", "button", "select", "textarea"})
+_SKIP = frozenset(
+    {
+        "script", "style", "noscript", "template", "head", "title", "meta", "link", "iframe", "svg",
+        "button", "select", "textarea",
+    }
+)  # fmt: skip
 _BLOCK = frozenset(
     {
         "address", "article", "aside", "blockquote", "caption", "center", "dd", "div", "dl", "dt",

@@ -39,7 +39,7 @@ from .decode import DecodeError, decode_bytes
 from .htmltext import extract_page, fragment_paragraphs
 from .models import Context, RawBulletin, SourceProblem
 
-__all__ = ["SUFFIXES", "discover", "context_for", "read_source"]
+__all__ = ["SUFFIXES", "context_for", "discover", "read_source"]
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SourceProblem]]:
                 add(file)
         elif path.is_file():
             if _kind(path) is None:
-                problems.append(SourceProblem(path.as_posix(), f"unsupported file type (expected {', '.join(SUFFIXES)})"))
+                problems.append(
+                    SourceProblem(path.as_posix(), f"unsupported file type (expected {', '.join(SUFFIXES)})")
+                )
             else:
                 add(path)
         else:
@@ -185,7 +187,12 @@ def read_source(path: Path, context: Context, lines: range | None = None) -> Ite
         yield SourceProblem(source, "no text found in the HTML page")
         return
     yield RawBulletin(
-        source=source, text="\n".join(page.paragraphs), source_hash=digest, context=context, title=page.title, date=page.date
+        source=source,
+        text="\n".join(page.paragraphs),
+        source_hash=digest,
+        context=context,
+        title=page.title,
+        date=page.date,
     )
 
 
