@@ -59,12 +59,20 @@ def apply_rules(text: str, rules: tuple[Rule, ...]) -> str:
 # --- whitespace, invisible characters, HTML entities -----------------------------------------
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def _decode_entity(match: re.Match[str]) -> str:
+    return _INVISIBLE.sub("", html.unescape(match[0]))  # &#8203; is as invisible as U+200B
 
 
 def _unescape_entities(text: str) -> str:
     """Decode entities until none is left: ``&amp;nbsp;`` -> ``&nbsp;`` -> no-break space."""
     while "&" in text:
-        unescaped = _ENTITY.sub(lambda match: html.unescape(match[0]), text)
+        unescaped = _ENTITY.sub(_decode_entity, text)
         if unescaped == text:
             break
         text = unescaped
@@ -77,17 +85,10 @@ def _collapse_spaces(text: str) -> str:
 
 
 WHITESPACE_RULES: tuple[Rule, ...] = (
+    # zero-width spaces/joiners, BOM, soft hyphen, bidi controls, C0/C1 controls, lone surrogates
+    Rule("invisible", functools.partial(_INVISIBLE.sub, "")),
     # &nbsp; &amp; &#12345; &#x4e2d; left in plain text by a scraper (only with the ``;``)
     Rule("html-entity", _unescape_entities),
-    # zero-width spaces/joiners, BOM, soft hyphen, bidi controls, C0/C1 controls, lone surrogates
-    Rule(
-        "invisible",
-        substitution(
-            "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f"
-            "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]",
-            "",
-        ),
-    ),
     # \r\n, \r, form feed, U+2028/2029 and the other line boundaries all end a paragraph
     Rule("line-break", lambda text: "\n".join(text.splitlines())),
     # tabs, no-break and ideographic spaces, runs of them: one ASCII space, none at line edges

@@ -1,0 +1,112 @@
+"""Property tests: whatever comes in, clean_paragraphs returns tidy paragraphs, and running it
+again changes nothing."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support.shared import DIRTY, SEED
+
+from bulletins.models import SCRIPTS
+from bulletins.normalize import clean_paragraphs, fix_punctuation, normalize_whitespace
+from bulletins.pinyin import strip_pinyin_annotations
+
+PROPERTIES = settings(
+    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+
+# Built-in samples, so the properties run without ../shared; the seed and a few dirty records
+# join them when they are there.
+_SAMPLES = (
+    "2月28日,重慶市渝中區(qū)政府區(qū)長黃茂軍主持召開區(qū)政府第5次常務會議,研究部署一季度經(jīng)濟運行。",
+    "央視網消息(新聞聯播)：國家衛生健康委今(jīn)天(11月20日)通報,31個省(自治區、直轄市)。",
+    "要加大文物和(hé)文化遺產保(bǎo)護力度,《全國智慧農業行動計劃(2024—2028年)》出台。",
+    "GDP(国内生产总值)增长8.7%,收购1,000亿斤,比分3:2,时间12:30,网址https://www.gov.cn/a?id=1。",
+)
+
+
+@functools.lru_cache(maxsize=None)
+def _texts() -> tuple[str, ...]:
+    texts = list(_SAMPLES)
+    if SEED.exists():
+        texts.append(SEED.read_text(encoding="utf-8"))
+    if DIRTY.exists():
+        from support.shared import dirty_records
+
+        texts.extend(record["dirty"] for record in dirty_records()[:20])
+    return tuple(texts)
+
+
+_DIRT = st.sampled_from(
+    [
+        "(", ")", "()", "(qū)", "(zhe)", "(qu1)", "(jīn)", "(金)", "(2021-2025年)", "(WTO)", "(le)",
+        ",", ";", ":", "?", "!", ",,", "?!", "://", "1,000", "12:30",
+        " ", "  ", "\t", "\n", "\r\n", "\n\n", "\u3000", "\u00a0", "\u200b", "\ufeff", "\u2028",
+        "\x00", "\x07", "\x1f", "\x85", "&nbsp;", "&amp;", "&amp;nbsp;", "&#12345;", "&#x4e2d;", "&",
+        "區", "区", "着", "瞭", "乾", "樂", "《", "》", "“", "”", "。", "，", "（", "）",
+    ]
+)
+_PINYINISH = st.from_regex(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}[1-5]?\)", fullmatch=True)
+
+
+@st.composite
+def mutated_texts(draw) -> str:
+    """A real-looking text with dirt inserted, parts deleted, and random characters thrown in."""
+    text = draw(st.sampled_from(_texts()))
+    start = draw(st.integers(0, len(text)))
+    text = text[start : start + draw(st.integers(0, 400))]
+    for _ in range(draw(st.integers(0, 12))):
+        at = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["dirt", "pinyin", "random", "delete"]))
+        if action == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 5)) :]
+            continue
+        piece = {"dirt": _DIRT, "pinyin": _PINYINISH, "random": st.text(max_size=3)}[action]
+        text = text[:at] + draw(piece) + text[at:]
+    return text
+
+
+def _assert_tidy(paragraphs: tuple[str, ...]) -> None:
+    assert isinstance(paragraphs, tuple)
+    for paragraph in paragraphs:
+        assert paragraph, "empty paragraph"
+        assert paragraph == paragraph.strip(), f"untrimmed {paragraph!r}"
+        assert len(paragraph.splitlines()) == 1, f"line break inside {paragraph!r}"
+        assert "\u200b" not in paragraph and "\ufeff" not in paragraph
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+@PROPERTIES
+@given(text=st.text())
+def test_random_unicode_gives_tidy_stable_paragraphs(script: str, text: str) -> None:
+    paragraphs = clean_paragraphs(text, script)
+    _assert_tidy(paragraphs)
+    assert clean_paragraphs("\n".join(paragraphs), script) == paragraphs
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+@PROPERTIES
+@given(text=mutated_texts())
+def test_mutated_bulletins_give_tidy_stable_paragraphs(script: str, text: str) -> None:
+    paragraphs = clean_paragraphs(text, script)
+    _assert_tidy(paragraphs)
+    assert clean_paragraphs("\n".join(paragraphs), script) == paragraphs
+
+
+@PROPERTIES
+@given(text=mutated_texts())
+def test_each_step_is_idempotent(text: str) -> None:
+    for step in (normalize_whitespace, strip_pinyin_annotations, fix_punctuation):
+        once = step(text)
+        assert step(once) == once, step.__name__
+
+
+@PROPERTIES
+@given(text=st.text(alphabet=st.characters(categories=["Lo", "Nd", "Zs"]), max_size=200))
+def test_text_without_markup_or_annotations_keeps_every_character(text: str) -> None:
+    """Han text, digits and spaces with no punctuation to repair: only spaces may change."""
+    cleaned = "".join(clean_paragraphs(text, "keep"))
+    assert cleaned.replace(" ", "") == "".join(text.split())
