@@ -33,7 +33,9 @@ PAGE_SAVE_AS = PAGE_URL
 
 # Every other list is written by our plugins (see their docstrings); Pelican's own tag pages and
 # period archives are replaced by linear ones in entity_pages.
-DIRECT_TEMPLATES = ["index", "archives", "categories", "search", "404"]
+DIRECT_TEMPLATES = ["index", "archives", "categories", "search", "opensearch", "404"]
+OPENSEARCH_SAVE_AS = "opensearch.xml"  # the OpenSearch description browsers pick up
+TEMPLATE_EXTENSIONS = [".html", ".xml"]  # opensearch.xml is a template of its own
 PAGINATED_TEMPLATES = {
     "index": None, "category": None, "tag": None, "period_archives": None,
     "person": None, "document": None,

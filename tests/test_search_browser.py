@@ -347,4 +347,5 @@ def test_opensearch_description_points_at_the_search_page(sample):
     assert url.get("template").endswith("search.html?q={searchTerms}")
     assert url.get("type") == "text/html"
     link = 'rel="search" type="application/opensearchdescription+xml"'
-    assert link in (sample.output / "search.html").read_text(encoding="utf-8")
+    for page in ("index.html", "search.html"):
+        assert link in (sample.output / page).read_text(encoding="utf-8"), page
