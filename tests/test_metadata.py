@@ -11,11 +11,21 @@ from bulletins.entities import (
     find_doc_number,
     find_documents,
     find_meeting,
+    find_named,
     find_people,
     find_presider,
     trailing_name,
 )
-from bulletins.metadata import classify, extract_metadata, find_government, generate_title, summarize
+from bulletins.keywords import extract_keywords
+from bulletins.metadata import (
+    classify,
+    extract_metadata,
+    find_government,
+    generate_title,
+    lead_text,
+    signature,
+    summarize,
+)
 from bulletins.models import BulletinError, Context, MissingYear, RawBulletin
 from support.metadata import seed_paragraphs, seed_raw
 
@@ -285,7 +295,8 @@ CATEGORY_CASES = [
     pytest.param("区政府召开安全生产专题会议", "", "专题会议", id="special-meeting"),
     pytest.param("李强主持召开经济形势专家座谈会", "", "座谈会", id="symposium"),
     pytest.param("关于召开区政府常务会议的通知", "", "通知公告", id="notice-about-a-meeting"),
-    pytest.param("区政府关于张三同志任免职务的通知", "", "通知公告", id="notice-title-wins"),
+    pytest.param("区政府关于张三同志任免职务的通知", "", "人事任免", id="personnel-notice"),
+    pytest.param("区政府关于召开安全生产工作会议的通知", "", "通知公告", id="notice-title-wins-over-meeting"),
     pytest.param("国务院任免国家工作人员", "", "人事任免", id="appointments"),
     pytest.param("青禾区举行春季植树活动", "机关干部参加植树。", "综合", id="default"),
     pytest.param("青禾区开展调研", "3月1日，区长主持召开会议。", "会议", id="lead-decides-when-title-is-silent"),
@@ -340,3 +351,73 @@ def test_summarize(paragraphs, expected):
     summary = summarize(tuple(paragraphs))
     assert summary == expected
     assert len(summary) <= 120
+
+
+# --- official documents (公文) -------------------------------------------------------------------
+
+NOTICE = (
+    "青溪府发〔2023〕12号",
+    "临江市青溪区人民政府关于印发《青溪区促进夜间经济发展若干措施》的通知",
+    "各街道办事处，区政府各部门，有关单位：",
+    "《青溪区促进夜间经济发展若干措施》已经区政府第8次常务会议审议通过，现印发给你们，请认真贯彻执行。",
+    "一、延长经营时间。",
+    "临江市青溪区人民政府",
+    "2023年5月16日",
+)
+
+
+def test_official_notice():
+    meta = extract_metadata(raw(), NOTICE)
+    assert meta.title == "关于印发《青溪区促进夜间经济发展若干措施》的通知"
+    assert (meta.date, meta.date_source) == (dt.date(2023, 5, 16), "text")
+    assert meta.doc_number == "青溪府发〔2023〕12号"
+    assert meta.publisher == "临江市青溪区人民政府"
+    assert meta.region == "临江市青溪区"
+    assert meta.category == "通知公告"
+    assert meta.summary.startswith("《青溪区促进夜间经济发展若干措施》已经区政府第8次常务会议审议通过")
+
+
+LEAD_CASES = [
+    pytest.param(NOTICE, NOTICE[3], id="skips-doc-number-title-and-addressee"),
+    pytest.param(("经区政府研究决定：", "任命方立新为区发改委副主任；"), "经区政府研究决定：任命方立新为区发改委副主任；", id="colon-line-joined-with-what-follows"),
+    pytest.param(("新华社北京3月5日电 国务院召开会议。",), "国务院召开会议。", id="xinhua-dateline"),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), LEAD_CASES)
+def test_lead_text(paragraphs, expected):
+    assert lead_text(paragraphs) == expected
+
+
+SIGNATURE_CASES = [
+    pytest.param(NOTICE, "临江市青溪区人民政府", id="government-signature-before-date"),
+    pytest.param(("正文。", "临江市青溪区人民政府办公室", "2023年5月16日"), "临江市青溪区人民政府办公室", id="office-signature"),
+    pytest.param(("正文。", "会议强调，要抓好落实。"), "", id="no-signature"),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), SIGNATURE_CASES)
+def test_signature(paragraphs, expected):
+    assert signature(paragraphs) == expected
+
+
+# --- keywords ----------------------------------------------------------------------------------
+
+def test_keywords_skip_pieces_of_names_numbers_and_filler():
+    paragraphs = ("3月14日，区长周文澜主持召开区政府第5次常务会议，研究部署春季防汛备汛工作。", "会议强调，防汛工作要落实2023年责任。")
+    keywords = extract_keywords("", paragraphs, exclude=find_named(paragraphs))
+    assert "防汛" in keywords
+    assert not {"文澜", "工作", "强调", "2023", "14"} & set(keywords)
+    assert len(keywords) <= 8
+
+
+NAMED_CASES = [
+    pytest.param("区长周文澜主持会议，副区长许明远参加。", ("周文澜", "许明远"), id="after-offices"),
+    pytest.param("任命方立新为区发改委副主任；免去程国栋的职务。", ("方立新", "程国栋"), id="appointed-and-removed"),
+    pytest.param("区长助理参加。", (), id="office-without-name"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMED_CASES)
+def test_find_named(text, expected):
+    assert find_named((text,)) == expected

@@ -98,6 +98,25 @@ def trailing_name(segment: str) -> str:
     return ""
 
 
+_NAMED_AFTER = re.compile(
+    r"(?:委员长|副总理|总理|主席|书记|省长|市长|区长|县长|镇长|乡长|主任|部长|局长|厅长|秘书长|常委|委员|领导"
+    r"|任命|免去|聘任|提名)"
+)
+
+
+def find_named(paragraphs: Iterable[str]) -> tuple[str, ...]:
+    """Every name right after an office word or 任命/免去, in text order, each once."""
+    names: list[str] = []
+    for paragraph in paragraphs:
+        for match in _NAMED_AFTER.finditer(paragraph):
+            following = paragraph[match.end() : match.end() + 3]
+            for size in (3, 2):
+                if len(following) >= size and is_name(following[:size]):
+                    names.append(following[:size])
+                    break
+    return tuple(dict.fromkeys(names))
+
+
 # --- presider --------------------------------------------------------------------------
 
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:！？!?\n（）()“”\"]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Iterable
 
 MAX_KEYWORDS = 8
 MAX_CHARS = 400
@@ -20,7 +21,7 @@ STOP_WORDS = frozenset(
     工作 会议 强调 指出 要求 进一步 推动 推进 加强 坚持 全面 深入 扎实 切实 持续 研究 部署
     加快 做好 抓好 确保 提升 落实 有关 相关 认真 积极 主动 重要 重点 各项 全力 不断 着力
     围绕 主持 召开 举行 出席 参加 列席 讲话 表示 同志 领导 方面 问题 情况 时间 目前 当前
-    今年 去年 一是 二是 三是 以及 我们 他们 这个 一个 进行 开展 实施 听取 审议 通过 会上
+    今年 去年 一是 二是 三是 以及 我们 他们 这个 一个 进行 开展 实施 听取 审议 通过 会上 在讲话中
     """.split()
 )
 _NUMBERISH = re.compile(r"^[\d０-９.,%．，％〇零一二三四五六七八九十百千万亿第次年月日号]+$")
@@ -42,8 +43,11 @@ def segment(text: str) -> list[str]:
     return _tfidf().tokenizer.lcut(text, HMM=False)
 
 
-def extract_keywords(title: str, paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+def extract_keywords(title: str, paragraphs: tuple[str, ...], exclude: Iterable[str] = ()) -> tuple[str, ...]:
     """The bulletin's keywords, best first; the same text always gives the same keywords.
+
+    Words inside an EXCLUDE name are dropped: ``文澜`` is a dictionary word, but in
+    ``区长周文澜`` it is a piece of a name, and people have their own field.
 
     TF-IDF as ``jieba.analyse.extract_tags`` computes it, over dictionary words only
     (HMM off: about a third faster, and the words it would add are mostly names), ties
@@ -51,11 +55,14 @@ def extract_keywords(title: str, paragraphs: tuple[str, ...]) -> tuple[str, ...]
     """
     text = "\n".join((title, *paragraphs))[:MAX_CHARS]
     tfidf = _tfidf()
+    names = [name for name in exclude if name]
     counts: dict[str, int] = {}
     for word in segment(text):
         if len(word) < 2 or word in STOP_WORDS or word.lower() in tfidf.stop_words or _NUMBERISH.match(word):
             continue
         if len(word) > 20 or any(ch.isspace() for ch in word):
+            continue
+        if any(word in name for name in names):
             continue
         counts[word] = counts.get(word, 0) + 1
     idf, median = tfidf.idf_freq, tfidf.median_idf

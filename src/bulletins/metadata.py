@@ -16,6 +16,7 @@ from bulletins.entities import (
     find_doc_number,
     find_documents,
     find_meeting,
+    find_named,
     find_people,
     find_presider,
     trailing_name,
@@ -42,6 +43,11 @@ _LEADING_WHEN = re.compile(
     r"(?:[（(][^）)]{1,12}[）)])?(?:凌晨|上午|下午|晚上|晚间|中午|傍晚|早上)?(?:\d{1,2}[时点](?:\d{1,2}分)?许?)?"
     r"[，,]\s*"
 )
+# A leading clause that only says where the news comes from: ``记者从区商务委获悉，``.
+_LEADING_SOURCE = re.compile(
+    r"^(?:(?:本报)?记者|笔者)?(?:近日|今天)?(?:从|在)?[^，,。]{0,20}(?:获悉|了解到|得知)[，,：:]\s*"
+    r"|^据[^，,。]{1,20}(?:消息|介绍|统计|报道)[，,：:]\s*"
+)
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,；;：:、"
 _HEADLINE_CLAUSE_END = "，,；;：:"
@@ -60,11 +66,46 @@ def _keep_exactly(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text)
 
 
+# --- the frame of an official document (公文): 文号, 标题, 主送机关, 落款 ---------------------
+
+_DOC_NUMBER_LINE = re.compile(r"^\S{1,16}[〔\[［【（(]\s*(?:19|20)\d{2}\s*[〕\]］】）)]\s*第?\d{1,4}\s*号$")
+_DOC_TITLE_LINE = re.compile(
+    r"^[^。，,；;！？]{4,80}(?:通知|通报|决定|意见|通告|公告|公示|批复|办法|规定|方案|函|报告|请示|纪要|细则|规划|公报|命令|令)$"
+)
+_ADDRESSEE_LINE = re.compile(r"^(?!.*(?:决定|如下|研究|经|为))[^。！？]{2,80}[：:]$")
+_SIGNATURE_LINE = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府|政府|委员会|办公室|办公厅|局|厅|委)$")
+
+
+def _is_frame(paragraph: str) -> bool:
+    return bool(_DOC_NUMBER_LINE.match(paragraph) or _DOC_TITLE_LINE.match(paragraph) or _ADDRESSEE_LINE.match(paragraph))
+
+
+def document_title(paragraphs: tuple[str, ...]) -> str:
+    """The title line of an official document among its first lines, or ``""``."""
+    for paragraph in paragraphs[:3]:
+        line = _one_line(paragraph)
+        if _DOC_TITLE_LINE.match(line) and not _ADDRESSEE_LINE.match(line):
+            return line
+    return ""
+
+
+def signature(paragraphs: tuple[str, ...]) -> str:
+    """The issuing body signed at the end (落款): ``临江市青溪区人民政府``, or ``""``."""
+    for paragraph in paragraphs[-3:]:
+        line = _one_line(paragraph)
+        if _SIGNATURE_LINE.match(line):
+            return line
+    return ""
+
+
 def lead_text(paragraphs: tuple[str, ...]) -> str:
-    """The first paragraph that says something, without its dateline."""
-    for paragraph in paragraphs:
+    """The first paragraph that says something, without its dateline, after an official
+    document's 文号, title and addressee lines."""
+    for i, paragraph in enumerate(paragraphs):
         text = _DATELINE.sub("", _one_line(paragraph), count=1).strip()
-        if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text):
+        if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text) and not _is_frame(text):
+            if text.endswith(("：", ":")) and i + 1 < len(paragraphs):
+                text += _one_line(paragraphs[i + 1])  # 经区政府研究决定：+ what was decided
             return text
     return ""
 
@@ -101,7 +142,8 @@ def generate_headline(paragraphs: tuple[str, ...]) -> str:
     that only says when (joined with the next while shorter than 8 characters), cut at a
     word boundary when still too long."""
     lead = lead_text(paragraphs)
-    sentence = re.split(r"[。！？!?]", _LEADING_WHEN.sub("", lead, count=1), maxsplit=1)[0]
+    lead = _LEADING_SOURCE.sub("", _LEADING_WHEN.sub("", lead, count=1), count=1)
+    sentence = re.split(r"[。！？!?]", lead, maxsplit=1)[0]
     marks = _HEADLINE_CLAUSE_END
     clauses = re.findall(rf"[^{marks}]+[{marks}]?", sentence)
     headline = clauses[0] if clauses else ""
@@ -148,8 +190,19 @@ def _close_brackets(text: str) -> str:
     return text
 
 
+def shorten_document_title(title: str) -> str:
+    """An official title within 30 characters: whole, else from its ``关于``, else cut at a word."""
+    if len(title) > MAX_TITLE and "关于" in title:
+        title = title[title.index("关于") :]
+    return _close_brackets(cut_at_boundary(title, MAX_TITLE)) if len(title) > MAX_TITLE else title
+
+
 def generate_title(presider: str, meeting: str, paragraphs: tuple[str, ...]) -> str:
-    """``{presider}主持召开{meeting}`` for a meeting bulletin, else a headline from the lead."""
+    """An official document's own title line; ``{presider}主持召开{meeting}`` for a meeting
+    bulletin; else a headline from the lead. Never more than 30 characters."""
+    own = document_title(paragraphs)
+    if own:
+        return shorten_document_title(own)
     if presider and meeting:
         title = f"{presider}主持召开{meeting}"
         if len(title) <= MAX_TITLE:
@@ -165,6 +218,7 @@ def summarize(paragraphs: tuple[str, ...]) -> str:
 # --- category ----------------------------------------------------------------------------
 
 CATEGORY_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("人事任免", re.compile(r"(?:任免|任命|免去|聘任)[^。]*(?:通知|决定)$")),
     ("通知公告", re.compile(r"(?:通知|公告|通告|公示)$")),
     ("常务会议", re.compile(r"常务会议")),
     ("全体会议", re.compile(r"全体(?:（扩大）)?会议")),
@@ -180,8 +234,8 @@ DEFAULT_CATEGORY = "综合"
 def classify(title: str, lead: str) -> str:
     """主题分类 by the first rule of ``CATEGORY_RULES`` that matches the title, else the lead.
 
-    The rules run from the most specific to the least: a title ending in 通知/公告 is a
-    notice even when it names a meeting; then the meeting kinds (常务会议 — a government's
+    The rules run from the most specific to the least: a personnel notice (…任免…的通知) is
+    人事任免; any other title ending in 通知/公告 is a notice even when it names a meeting; then the meeting kinds (常务会议 — a government's
     executive meeting —, 全体会议, 专题会议, 座谈会); then 人事任免 (appointments, which
     full meetings also decide, hence after them); then any notice; then any other meeting.
     A bulletin that matches none is ``综合``.
@@ -249,8 +303,13 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
         if not title:
             raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
     lead = lead_text(paragraphs)
+    people = find_people(paragraphs)
     government = find_government(paragraphs)
-    publisher = _one_line(context.publisher or "") or (government_name(government) if government else "")
+    publisher = (
+        _one_line(context.publisher or "")
+        or signature(paragraphs)
+        or (government_name(government) if government else "")
+    )
     region = _one_line(context.region or "") or region_of(publisher) or government
     metadata = Metadata(
         title=title,
@@ -263,9 +322,9 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
         region=region,
         doc_number=find_doc_number(paragraphs),
         presider=presider,
-        people=find_people(paragraphs),
+        people=people,
         documents=tuple(_one_line(d) for d in find_documents(paragraphs)),
-        keywords=extract_keywords(title, paragraphs),
+        keywords=extract_keywords(title, paragraphs, exclude=(presider, *people, *find_named(paragraphs))),
         summary=summarize(paragraphs),
     )
     log.debug("%s: %s (%s, %s)", raw.where, metadata.title, metadata.date, metadata.date_source)
