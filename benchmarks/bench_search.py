@@ -92,8 +92,18 @@ def build_site(work: Path) -> tuple[Path, Path]:
     seconds = run(["bulletins", "ingest", str(BULLETINS), "--content", str(content)], "ingest")
     log.info("ingest: %.0f s", seconds)
     seconds = run(
-        [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
-         "-e", f'CACHE_PATH="{work / "cache"}"'],
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-o",
+            str(output),
+            "-s",
+            str(ROOT / "pelicanconf.py"),
+            "-e",
+            f'CACHE_PATH="{work / "cache"}"',
+        ],
         "pelican",
     )
     log.info("pelican: %.0f s", seconds)
@@ -108,16 +118,18 @@ def read_records(content: Path) -> list[dict]:
         text = path.read_text(encoding="utf-8")
         header = parse_article(text)
         date = header["Date"][:10]
-        records.append({
-            "url": f"bulletins/{date[:4]}/{date[5:7]}/{header['Slug']}.html",
-            "title": header.get("Title", ""),
-            "date": date,
-            "body": "\n".join(body_paragraphs(text)),
-            "category": header.get("Category", ""),
-            "people": split_names(header.get("People")),
-            "documents": split_documents(header.get("Documents")),
-            "source_id": header.get("SourceId", ""),
-        })
+        records.append(
+            {
+                "url": f"bulletins/{date[:4]}/{date[5:7]}/{header['Slug']}.html",
+                "title": header.get("Title", ""),
+                "date": date,
+                "body": "\n".join(body_paragraphs(text)),
+                "category": header.get("Category", ""),
+                "people": split_names(header.get("People")),
+                "documents": split_documents(header.get("Documents")),
+                "source_id": header.get("SourceId", ""),
+            }
+        )
     return records
 
 
@@ -242,7 +254,9 @@ def corpus_comparison(args, browser) -> list[Figures]:
     ours.add("index files", f"{files:,}")
 
     shutil.rmtree(output / "pagefind", ignore_errors=True)
-    seconds = run([sys.executable, "-m", "pagefind", "--site", str(output), "--glob", "bulletins/**/*.html"], "pagefind")
+    seconds = run(
+        [sys.executable, "-m", "pagefind", "--site", str(output), "--glob", "bulletins/**/*.html"], "pagefind"
+    )
     size, files = disk(output / "pagefind", PAGEFIND_INDEX)
     pagefind.add("index build time", f"{seconds:.1f} s (reads the built pages)")
     pagefind.add("index size on disk", kb(size))
@@ -278,7 +292,9 @@ def synthetic_scale(args, browser) -> Figures:
 
 def print_table(columns: list[Figures]) -> None:
     labels = list(dict.fromkeys(label for c in columns for label in c.rows))
-    widths = [max(len(labels[0]), *map(len, labels))] + [max(len(c.name), *(len(v) for v in c.rows.values())) for c in columns]
+    widths = [max(len(labels[0]), *map(len, labels))] + [
+        max(len(c.name), *(len(v) for v in c.rows.values())) for c in columns
+    ]
     print("| " + " | ".join(h.ljust(w) for h, w in zip(["", *(c.name for c in columns)], widths)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for label in labels:

@@ -63,7 +63,8 @@ PAGEFIND_PAGE = """<!DOCTYPE html>
 <body><script type="module" src="pagefind-bench.js"></script></body></html>
 """
 
-PAGEFIND_RUN = """const pagefind = await import('./pagefind/pagefind.js');
+PAGEFIND_RUN = (
+    """const pagefind = await import('./pagefind/pagefind.js');
 window.__pagefind = pagefind;
 const q = new URLSearchParams(location.search).get('q');
 if (q) {
@@ -72,7 +73,9 @@ if (q) {
   window.__total = found.results.length;
   window.__settledAt = performance.now();
 }
-""" % PAGE_SIZE
+"""
+    % PAGE_SIZE
+)
 
 WARM_CORE = """async ({base, queries, all}) => {
   %s
@@ -208,7 +211,7 @@ def pagefind_fragment_urls(bundle: Path) -> dict[str, str]:
     urls = {}
     for path in (bundle / "fragment").glob("*.pf_fragment"):
         data = zlib.decompress(path.read_bytes(), 16 + zlib.MAX_WBITS)
-        data = data[data.index(b"{"):]
+        data = data[data.index(b"{") :]
         urls[path.stem.split("_", 1)[-1]] = json.loads(data)["url"]
         urls[path.stem] = urls[path.stem.split("_", 1)[-1]]
     return urls

@@ -34,14 +34,14 @@ UI_TAGS = {"P", "OL", "LI", "H2", "A", "TIME", "SPAN", "MARK", "BUTTON"}
 # Elements a successful injection would leave behind (the page has no inline script of its own).
 COUNT_INJECTED = (
     "document.querySelectorAll('.search-page img, .search-page svg, .search-page iframe,"
-    " .search-page b, script:not([src]):not([type=\"application/ld+json\"])').length"
+    ' .search-page b, script:not([src]):not([type="application/ld+json"])\').length'
 )
 HOSTILE_QUERIES = {
     "img_onerror": "<img src=x onerror=alert(1)>",
     "attribute_breakout_script": '"><script>alert(1)</script>',
     "svg_onload": "'><svg onload=alert(1)>",
     "javascript_url": "javascript:alert(1)",
-    "entity_and_quote": "&lt;b&gt; \"<b>粗</b>",
+    "entity_and_quote": '&lt;b&gt; "<b>粗</b>',
 }
 
 
