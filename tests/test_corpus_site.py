@@ -6,16 +6,12 @@ the same checks run first over the small sample site.
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
-from bulletins.mdwriter import body_paragraphs, split_file
-from bulletins.models import split_documents, split_names
+from support.fidelity import assert_nothing_lost, lost_on_page
 from support.links import broken_reason, check_site, is_internal, references
-from support.pagetext import page_text, squeeze
-from support.sites import Site, corpus_site, sample_site
+from support.pagetext import page_text
+from support.sites import corpus_site, sample_site
 
 REFERENCE_CASES = {
     "anchor_href": ('<a href="../2022/index.html">2022</a>', ["../2022/index.html"]),
@@ -90,43 +86,6 @@ def test_full_corpus_site_has_no_broken_links():
     assert_no_broken_links(corpus_site())
 
 
-# --- nothing lost ---------------------------------------------------------------------------
-# How each header value must appear in the page's visible text. Lists show item by item;
-# the date in Chinese; the slug is the page's file name.
-SHOWN_AS = {
-    "Date": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
-    "Tags": lambda v: list(split_names(v)),
-    "People": lambda v: list(split_names(v)),
-    "Documents": lambda v: [f"《{d}》" for d in split_documents(v)],
-    "Slug": lambda v: [],
-}
-
-
-def zh_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def lost_on_page(article: Path, page: Path) -> list[str]:
-    """What of ARTICLE (a content/*.md file) its built PAGE does not show."""
-    if not page.is_file():
-        return ["no page"]
-    markdown = article.read_text(encoding="utf-8")
-    header, _ = split_file(markdown)
-    shown = page_text(page.read_text(encoding="utf-8"))
-    lost = []
-    if not shown.found:
-        lost.append("no .bulletin-body element")
-    elif squeeze("".join(body_paragraphs(markdown))) != squeeze(shown.part):
-        lost.append("body text differs")
-    if header.get("Slug") != page.stem:
-        lost.append(f"Slug {header.get('Slug')!r} is not the page name {page.stem!r}")
-    for key, value in header.items():
-        for item in SHOWN_AS.get(key, lambda v: [v])(value):
-            if item not in shown.text:
-                lost.append(f"{key} {item!r} not shown")
-    return lost
-
-
 PAGE_TEXT_CASES = {
     "body_part_and_whole": ('<body><h1>题</h1><div class="bulletin-body"><p>一</p><p>二</p></div></body>', "题\n一\n二", "一\n二"),
     "entities_decoded": ('<div class="bulletin-body"><p>&lt;script&gt; &amp;</p></div>', "<script> &", "<script> &"),
@@ -150,16 +109,6 @@ def test_lost_on_page_names_what_is_missing(tmp_path):
     assert lost_on_page(article, page) == ["body text differs", "People '乙' not shown"]
     page.write_text('<h1>标题</h1><p>2022年2月28日 甲、乙</p><div class="bulletin-body"><p>第一段</p>\n<p>第 二段</p></div>', encoding="utf-8")
     assert lost_on_page(article, page) == []
-
-
-def assert_nothing_lost(site: Site) -> None:
-    articles = site.articles()
-    assert articles, f"no article in {site.content}"
-    lost = {a.relative_to(site.content).as_posix(): found for a in articles if (found := lost_on_page(a, site.page_of(a)))}
-    values = sum(len(split_file(a.read_text(encoding="utf-8"))[0]) for a in articles)
-    print(f"nothing lost: {len(articles)} articles, {values} header values, {len(lost)} pages losing something")
-    shown = "\n".join(f"{name}: {'; '.join(found[:4])}" for name, found in list(lost.items())[:15])
-    assert not lost, f"{len(lost)} of {len(articles)} pages lose something; first ones:\n{shown}"
 
 
 @pytest.mark.slow
