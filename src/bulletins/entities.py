@@ -62,7 +62,7 @@ def _left_boundary(before: str) -> bool:
     return not before or before[-1] in _OFFICE_END or before[-1] in _LEFT_OK
 
 
-def trailing_name(segment: str) -> str:
+def trailing_name(segment: str, office_after: bool = True) -> str:
     """The name that ends SEGMENT after an office word or at its start, else ``""``.
 
     ``渝中区领导黄孝明`` -> ``黄孝明``; ``全国政协主席汪洋`` -> ``汪洋``; ``栗战书委员长`` -> ``栗战书``.
@@ -92,9 +92,9 @@ def trailing_name(segment: str) -> str:
         and _OFFICE_WORDS.search(segment[:-3])
     ):
         return candidate
-    stripped = _OFFICE_WORDS.sub("", segment)
+    stripped = _OFFICE_WORDS.sub("", segment) if office_after else segment
     if stripped != segment:
-        return trailing_name(stripped)
+        return trailing_name(stripped, office_after=False)
     return ""
 
 
@@ -151,8 +151,9 @@ def find_presider(paragraphs: Sequence[str]) -> str:
 
 _MEETING_END = re.compile(r"(?:并(?:讲话|发表|作|致辞|强调|指出)|时强调|时指出)")
 _CONVENE = re.compile(r"主持召开([^，,。；;：:！？!?\n]{2,40})")
+_MEETING_WINDOW = 300  # the meeting is named in the first sentences; bounds the regex work
 _HELD = re.compile(
-    r"([^，,。；;：:！？!?\n]{2,40}?(?:会议|会))"
+    r"(?:^|(?<=[，,。；;：:！？!?\s]))([^，,。；;：:！？!?\n]{2,40}?(?:会议|会))"
     r"(?:(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)?(?:上午|下午|晚上|中午)?(?:在[^，,。；;]{1,25}?)?(?:召开|举行)"
 )
 _MEETING_TAIL = re.compile(r"^(.*?(?:会议|会))[^会议]*$")
@@ -161,6 +162,7 @@ _MEETING_TAIL = re.compile(r"^(.*?(?:会议|会))[^会议]*$")
 def find_meeting(paragraphs: Sequence[str]) -> str:
     """The meeting a bulletin reports: ``…主持召开区政府第5次常务会议，…`` -> ``区政府第5次常务会议``."""
     for paragraph in paragraphs[:2]:
+        paragraph = paragraph[:_MEETING_WINDOW]
         match = _CONVENE.search(paragraph)
         if match:
             meeting = _MEETING_END.split(match.group(1))[0]
@@ -228,12 +230,18 @@ def find_people(paragraphs: Sequence[str]) -> tuple[str, ...]:
 # --- documents and document numbers --------------------------------------------------------
 
 
+_ANGLE = re.compile(r"[《》]")
+
+
 def find_documents(paragraphs: Iterable[str]) -> tuple[str, ...]:
     """Titles inside top-level 《》 in text order, deduplicated, without the brackets."""
     titles: list[str] = []
     for paragraph in paragraphs:
+        if "《" not in paragraph:
+            continue
         depth, start = 0, 0
-        for i, ch in enumerate(paragraph):
+        for bracket in _ANGLE.finditer(paragraph):
+            i, ch = bracket.start(), bracket.group(0)
             if ch == "《":
                 if depth == 0:
                     start = i + 1

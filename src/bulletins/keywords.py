@@ -11,6 +11,8 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
 MAX_KEYWORDS = 8
 MAX_CHARS = 400
@@ -27,44 +29,55 @@ STOP_WORDS = frozenset(
 _NUMBERISH = re.compile(r"^[\d０-９.,%．，％〇零一二三四五六七八九十百千万亿第次年月日号]+$")
 
 
+@dataclass(frozen=True)
+class _Model:
+    tokenizer: object  # jieba.Tokenizer
+    idf: dict[str, float]
+    median_idf: float
+
+
 @functools.lru_cache(maxsize=1)
-def _tfidf():
-    """jieba's tokenizer and IDF table, loaded once per process."""
+def _model() -> _Model:
+    """jieba's dictionary and the IDF table it ships (jieba/analyse/idf.txt), loaded once per
+    process. The table is read directly: importing ``jieba.analyse`` would also load the
+    part-of-speech tables that TextRank needs, which this stage does not use."""
     import jieba
-    import jieba.analyse
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    return jieba.analyse.TFIDF()
+    idf: dict[str, float] = {}
+    text = (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, _, value = line.strip().partition(" ")
+        if value:
+            idf[word] = float(value)
+    ordered = sorted(idf.values())
+    return _Model(jieba.dt, idf, ordered[len(ordered) // 2])
 
 
 def segment(text: str) -> list[str]:
     """TEXT cut into dictionary words by jieba (no HMM guessing of unknown words)."""
-    return _tfidf().tokenizer.lcut(text, HMM=False)
+    return _model().tokenizer.lcut(text, HMM=False)
 
 
 def extract_keywords(title: str, paragraphs: tuple[str, ...], exclude: Iterable[str] = ()) -> tuple[str, ...]:
     """The bulletin's keywords, best first; the same text always gives the same keywords.
 
-    Words inside an EXCLUDE name are dropped: ``文澜`` is a dictionary word, but in
-    ``区长周文澜`` it is a piece of a name, and people have their own field.
-
     TF-IDF as ``jieba.analyse.extract_tags`` computes it, over dictionary words only
     (HMM off: about a third faster, and the words it would add are mostly names), ties
-    broken by first occurrence.
+    broken by first occurrence. Words inside an EXCLUDE name are dropped: ``文澜`` is a
+    dictionary word, but in ``区长周文澜`` it is a piece of a name, and people have their
+    own field.
     """
     text = "\n".join((title, *paragraphs))[:MAX_CHARS]
-    tfidf = _tfidf()
+    model = _model()
     names = [name for name in exclude if name]
     counts: dict[str, int] = {}
     for word in segment(text):
-        if len(word) < 2 or word in STOP_WORDS or word.lower() in tfidf.stop_words or _NUMBERISH.match(word):
+        if len(word) < 2 or len(word) > 20 or word in STOP_WORDS or _NUMBERISH.match(word):
             continue
-        if len(word) > 20 or any(ch.isspace() for ch in word):
-            continue
-        if any(word in name for name in names):
+        if any(ch.isspace() for ch in word) or any(word in name for name in names):
             continue
         counts[word] = counts.get(word, 0) + 1
-    idf, median = tfidf.idf_freq, tfidf.median_idf
-    scores = {word: count * idf.get(word, median) for word, count in counts.items()}
+    scores = {word: count * model.idf.get(word, model.median_idf) for word, count in counts.items()}
     return tuple(sorted(scores, key=scores.__getitem__, reverse=True)[:MAX_KEYWORDS])
