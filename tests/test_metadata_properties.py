@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ TRIGGERS = [
     "〔2022〕", "号", "月", "日", "年", "2月28日", "2月30日", "2022年", "二〇二二年", "区长", "书记",
     "黄茂军", "欧阳", "·", "常务会议", "通知", "重庆市", "渝中区", "政府", "人民政府", "等", "同志",
     "会议", "在北京", "下午", "\n", " ", "\t", "\u2028", "\u200b", "<p>", "*", "#", "0", "12", "…",
+    "青溪府发〔2023〕12号", "关于印发", "的通知", "各街道办事处：", "经研究决定：", "任命", "免去", "人民政府",
+    "记者从", "获悉", "今天（9月14日）", "中共中央政治局常委、", "副总理", "“", "”", "（", "）",
 ]
 fragment = st.one_of(
     st.sampled_from(TRIGGERS),
@@ -99,4 +102,21 @@ def mutated_seed(draw):
 @given(paras=mutated_seed(), year=st.one_of(st.none(), st.just(2022)))
 def test_mutated_seed(paras, year):
     raw = RawBulletin(source="seed.txt", text="", source_hash="sha256:0", context=Context(year=year))
+    _run(raw, paras)
+
+
+PATHOLOGICAL = [
+    pytest.param(("会" * 5000,), id="one-character-repeated"),
+    pytest.param(("区长" * 3000 + "主持",), id="office-words-repeated-before-preside"),
+    pytest.param(("张三、" * 3000 + "出席",), id="very-long-attendee-list"),
+    pytest.param(("《" * 5000,), id="unclosed-brackets"),
+    pytest.param(("，" * 5000,), id="punctuation-only"),
+    pytest.param(("会议在" * 2000 + "举行",), id="meeting-words-repeated"),
+    pytest.param(("各部门：",) * 50, id="colon-lines-only"),
+]
+
+
+@pytest.mark.parametrize("paras", PATHOLOGICAL)
+def test_pathological_paragraphs(paras):
+    raw = RawBulletin(source="odd.txt", text="", source_hash="sha256:0", date="2022-02-28")
     _run(raw, paras)
