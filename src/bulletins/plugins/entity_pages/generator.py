@@ -12,6 +12,7 @@ because Pelican builds them with a list-membership scan per group (quadratic: se
 from __future__ import annotations
 
 import logging
+from itertools import chain
 from operator import attrgetter
 
 from pelican.generators import Generator
@@ -69,8 +70,17 @@ def set_taxonomy_slugs(article_generator) -> None:
 
 
 def take_over_tag_pages(article_generator) -> None:
-    """Stop Pelican writing tag pages (quadratic there); EntityPagesGenerator writes them."""
+    """Stop Pelican writing tag pages (quadratic there); EntityPagesGenerator writes them.
+
+    Also fix every article's URL once: Pelican recomputes ``article.url`` from the URL
+    settings on each access (date formatting, relative source path), and list pages read it
+    tens of thousands of times. ``override_url`` is Pelican's own per-article URL override.
+    """
     article_generator.tags = {}
+    gen = article_generator
+    for article in chain(gen.articles, gen.translations, gen.hidden_articles, gen.hidden_translations):
+        if not hasattr(article, "override_url"):
+            article.override_url = article.url
 
 
 def get_generators(pelican):
