@@ -34,13 +34,19 @@ WHITESPACE_CASES = [
     ("html-entity", "&#37325;&#x5e86;市", "重庆市"),
     ("html-entity", "double-escaped&amp;nbsp;space", "double-escaped space"),
     ("html-entity", "zero&#8203;width", "zerowidth"),
+    ("html-entity", "&nbsp&nbsp渝中区", "渝中区"),
     ("html-entity", "R&D部门 &copy &unknown; a&b", "R&D部门 &copy &unknown; a&b"),
+    ("html-entity", "https://a.cn/?q=1&amp=2&nbspx=3", "https://a.cn/?q=1&amp=2&nbspx=3"),
     ("invisible", "渝\u200b中\u200c区\u200d政\u2060府\ufeff", "渝中区政府"),
     ("invisible", "soft\u00adhyphen and \u202ebidi\u202c marks", "softhyphen and bidi marks"),
     ("invisible", "control\x00\x07\x1b\x7f\x9fchars", "controlchars"),
     ("invisible", "渝&\u200bnbsp;中", "渝 中"),
     ("line-break", "第一段\r\n第二段\r第三段", "第一段\n第二段\n第三段"),
-    ("line-break", "第一段\u2028第二段\u2029第三段\f第四段\x85第五段", "第一段\n第二段\n第三段\n第四段\n第五段"),
+    (
+        "line-break",
+        "第一段\u2028第二段\u2029第三段\f第四段\x85第五段",
+        "第一段\n第二段\n第三段\n第四段\n第五段",
+    ),
     ("space-run", "会议\t\t指出", "会议 指出"),
     ("space-run", "会议\u00a0\u3000\u2002 指出", "会议 指出"),
     ("space-run", "  \u3000会议指出。 \n\t全区上下 ", "会议指出。\n全区上下"),
@@ -103,7 +109,9 @@ def test_every_rule_has_a_test_row() -> None:
     [
         pytest.param("2月28日,重庆市渝中区政府,研究部署", True, id="ascii-commas-throughout"),
         pytest.param("这是什么?", True, id="one-ascii-mark-no-full-width"),
-        pytest.param("其中,快递业务量，同比增长，超过", False, id="stray-ascii-comma-in-full-width-text"),
+        pytest.param(
+            "其中,快递业务量，同比增长，超过", False, id="stray-ascii-comma-in-full-width-text"
+        ),
         pytest.param("收购1,000亿斤，比分3:2", False, id="numbers-are-not-beside-han"),
         pytest.param("Hello, world", False, id="latin-only"),
     ],
@@ -188,12 +196,28 @@ def test_detect_script(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "target", "expected"),
     [
-        pytest.param("區政府經濟發展", "simplified", "区政府经济发展", id="traditional-to-simplified"),
-        pytest.param(SIMPLIFIED_WITH_TRAPS, "simplified", SIMPLIFIED_WITH_TRAPS, id="simplified-never-through-t2s"),
-        pytest.param("帶著使命，著力推動，為民", "simplified", "带着使命，着力推动，为民", id="taiwan-forms-use-tw2s"),
+        pytest.param(
+            "區政府經濟發展", "simplified", "区政府经济发展", id="traditional-to-simplified"
+        ),
+        pytest.param(
+            SIMPLIFIED_WITH_TRAPS,
+            "simplified",
+            SIMPLIFIED_WITH_TRAPS,
+            id="simplified-never-through-t2s",
+        ),
+        pytest.param(
+            "帶著使命，著力推動，為民",
+            "simplified",
+            "带着使命，着力推动，为民",
+            id="taiwan-forms-use-tw2s",
+        ),
         pytest.param("堅持讀原著,爲民", "simplified", "坚持读原著,为民", id="opencc-forms-use-t2s"),
-        pytest.param("区政府经济发展", "traditional", "區政府經濟發展", id="simplified-to-traditional"),
-        pytest.param("區政府經濟發展", "traditional", "區政府經濟發展", id="traditional-stays-traditional"),
+        pytest.param(
+            "区政府经济发展", "traditional", "區政府經濟發展", id="simplified-to-traditional"
+        ),
+        pytest.param(
+            "區政府經濟發展", "traditional", "區政府經濟發展", id="traditional-stays-traditional"
+        ),
         pytest.param("區政府經濟發展", "keep", "區政府經濟發展", id="keep"),
     ],
 )
@@ -219,18 +243,39 @@ def test_to_simplified_config(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "script", "expected"),
     [
-        pytest.param("渝中區(qū)政府,發(fā)展(新聞聯播)", "simplified", ("渝中区政府，发展（新闻联播）",), id="all-dirt-at-once"),
-        pytest.param("渝中區(qū)政府,發(fā)展", "keep", ("渝中區政府，發展",), id="keep-script-still-cleans"),
-        pytest.param("渝中区(qū)政府,发展", "traditional", ("渝中區政府，發展",), id="to-traditional"),
-        pytest.param("\n\n  第一段 \r\n\u3000\n第二段\u200b\n", "simplified", ("第一段", "第二段"), id="blank-and-padded-lines"),
+        pytest.param(
+            "渝中區(qū)政府,發(fā)展(新聞聯播)",
+            "simplified",
+            ("渝中区政府，发展（新闻联播）",),
+            id="all-dirt-at-once",
+        ),
+        pytest.param(
+            "渝中區(qū)政府,發(fā)展", "keep", ("渝中區政府，發展",), id="keep-script-still-cleans"
+        ),
+        pytest.param(
+            "渝中区(qū)政府,发展", "traditional", ("渝中區政府，發展",), id="to-traditional"
+        ),
+        pytest.param(
+            "\n\n  第一段 \r\n\u3000\n第二段\u200b\n",
+            "simplified",
+            ("第一段", "第二段"),
+            id="blank-and-padded-lines",
+        ),
         pytest.param(" \n\u3000\u200b\n", "simplified", (), id="nothing-but-whitespace"),
         pytest.param(
             "其中,快递业务量（不包含邮政集团包裹业务）同比增长，超过“2022中国(曲阜)国际孔子文化节”。",
             "simplified",
-            ("其中,快递业务量（不包含邮政集团包裹业务）同比增长，超过“2022中国(曲阜)国际孔子文化节”。",),
+            (
+                "其中,快递业务量（不包含邮政集团包裹业务）同比增长，超过“2022中国(曲阜)国际孔子文化节”。",
+            ),
             id="clean-text-keeps-its-stray-ascii",
         ),
-        pytest.param(SIMPLIFIED_WITH_TRAPS, "simplified", (SIMPLIFIED_WITH_TRAPS,), id="clean-text-keeps-its-characters"),
+        pytest.param(
+            SIMPLIFIED_WITH_TRAPS,
+            "simplified",
+            (SIMPLIFIED_WITH_TRAPS,),
+            id="clean-text-keeps-its-characters",
+        ),
     ],
 )
 def test_clean_paragraphs(raw: str, script: str, expected: tuple[str, ...]) -> None:

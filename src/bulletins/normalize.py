@@ -45,7 +45,9 @@ class Rule(NamedTuple):
     apply: Callable[[str], str]
 
 
-def substitution(pattern: str, replacement: str | Callable[[re.Match[str]], str]) -> Callable[[str], str]:
+def substitution(
+    pattern: str, replacement: str | Callable[[re.Match[str]], str]
+) -> Callable[[str], str]:
     """A step that replaces every match of PATTERN (compiled once) by REPLACEMENT."""
     return functools.partial(re.compile(pattern).sub, replacement)
 
@@ -58,7 +60,12 @@ def apply_rules(text: str, rules: tuple[Rule, ...]) -> str:
 
 # --- whitespace, invisible characters, HTML entities -----------------------------------------
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# With the ``;``, any entity; without it, only the few that scrapers leave bare (``&nbsp政府``),
+# and never inside a URL query (``?a=1&amp=2``) or a word (``&nbspx``).
+_ENTITY = re.compile(
+    r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
+    r"|(?:nbsp|amp|lt|gt|quot)(?![A-Za-z0-9=;]))"
+)
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
@@ -87,7 +94,7 @@ def _collapse_spaces(text: str) -> str:
 WHITESPACE_RULES: tuple[Rule, ...] = (
     # zero-width spaces/joiners, BOM, soft hyphen, bidi controls, C0/C1 controls, lone surrogates
     Rule("invisible", functools.partial(_INVISIBLE.sub, "")),
-    # &nbsp; &amp; &#12345; &#x4e2d; left in plain text by a scraper (only with the ``;``)
+    # &nbsp; &amp; &#12345; &#x4e2d; left in plain text by a scraper
     Rule("html-entity", _unescape_entities),
     # \r\n, \r, form feed, U+2028/2029 and the other line boundaries all end a paragraph
     Rule("line-break", lambda text: "\n".join(text.splitlines())),

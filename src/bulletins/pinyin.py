@@ -31,7 +31,7 @@ def _canonical(reading: str) -> str:
     return unicodedata.normalize("NFC", reading).replace("v", "ü")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def readings(char: str) -> frozenset[str]:
     """Every way a reading of CHAR may be written: ``區`` -> {"qū", "qu1", "qu", "ōu", ...}.
 

@@ -27,7 +27,7 @@ _TAIWAN_FORMS = frozenset("為眾群啟裡偽峰床麵")
 _OPENCC_FORMS = frozenset("爲衆羣啓裏僞峯牀麪着")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def converter(config: str):
     """One OpenCC converter per configuration and process (building one costs ~3 ms)."""
     import opencc
@@ -35,7 +35,7 @@ def converter(config: str):
     return opencc.OpenCC(config)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _one_script_only() -> tuple[frozenset[str], frozenset[str]]:
     """(Traditional-only, Simplified-only) ideographs, from OpenCC's character conversions.
 
