@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -27,7 +28,7 @@ from bulletins.metadata import (
     summarize,
 )
 from bulletins.models import BulletinError, Context, MissingYear, RawBulletin
-from support.metadata import seed_paragraphs, seed_raw
+from support.metadata import clean, seed_paragraphs, seed_raw
 
 SEED_ATTENDEES = ("黄孝明", "邓光怀", "梁栋", "陈平", "艾正兵", "罗毅", "朱荣堂", "高琳")
 SEED_PLANS = ("重庆市渝中区应急管理“十四五”规划", "重庆市渝中区数字经济“十四五”发展规划")
@@ -68,6 +69,16 @@ def test_seed_without_year_is_missing_year():
 def test_seed_publisher_derived_from_text_when_context_has_none():
     meta = extract_metadata(seed_raw(2022, None), seed_paragraphs())
     assert (meta.publisher, meta.region) == ("重庆市渝中区人民政府", "重庆市渝中区")
+
+
+def test_seed_kept_in_traditional_is_read_through_a_simplified_copy():
+    raw = dataclasses.replace(seed_raw(2022, None), context=Context(year=2022, script="keep"))
+    meta = extract_metadata(raw, clean(raw.text, "keep"))
+    assert meta.title == "黃茂軍主持召開區政府第5次常務會議"
+    assert meta.presider == "黃茂軍"
+    assert meta.people == ("黃孝明", "鄧光懷", "梁棟", "陳平", "艾正兵", "羅毅", "朱榮堂", "高琳")
+    assert meta.documents[0] == "重慶市渝中區應急管理“十四五”規劃"
+    assert (meta.publisher, meta.region, meta.category) == ("重慶市渝中區人民政府", "重慶市渝中區", "常務會議")
 
 
 def test_seed_keywords_are_deterministic():

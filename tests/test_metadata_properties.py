@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bulletins.metadata import extract_metadata
-from bulletins.models import BulletinError, Context, Metadata, RawBulletin
+from bulletins.script import converter
+from bulletins.models import SCRIPTS, BulletinError, Context, Metadata, RawBulletin
 from support.metadata import seed_paragraphs
 
 # Characters that trigger the rules, plus ordinary Han text, digits, whitespace and oddities.
@@ -35,6 +36,7 @@ contexts = st.builds(
     publisher=st.one_of(st.none(), st.text(max_size=12)),
     region=st.one_of(st.none(), st.text(max_size=8)),
     category=st.one_of(st.none(), st.text(max_size=8)),
+    script=st.sampled_from(SCRIPTS),
 )
 source_dates = st.one_of(st.none(), st.sampled_from(["2022-02-28", "2022年2月28日", "20220230", "", " ", "x"]), st.text(max_size=12))
 titles = st.one_of(st.none(), st.text(max_size=40))
@@ -99,9 +101,12 @@ def mutated_seed(draw):
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(paras=mutated_seed(), year=st.one_of(st.none(), st.just(2022)))
-def test_mutated_seed(paras, year):
-    raw = RawBulletin(source="seed.txt", text="", source_hash="sha256:0", context=Context(year=year))
+@given(paras=mutated_seed(), year=st.one_of(st.none(), st.just(2022)), traditional=st.booleans())
+def test_mutated_seed(paras, year, traditional):
+    if traditional:
+        paras = tuple(converter("s2t").convert(p) for p in paras)
+    context = Context(year=year, script="keep" if traditional else "simplified")
+    raw = RawBulletin(source="seed.txt", text="", source_hash="sha256:0", context=context)
     _run(raw, paras)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from bulletins.dates import resolve_date
 from bulletins.entities import (
@@ -23,6 +24,7 @@ from bulletins.entities import (
 )
 from bulletins.keywords import extract_keywords
 from bulletins.models import BulletinError, Metadata, RawBulletin
+from bulletins.script import SIMPLIFIED, TRADITIONAL, convert_script, converter, detect_script
 
 log = logging.getLogger(__name__)
 
@@ -290,42 +292,94 @@ def region_of(publisher: str) -> str:
 # --- the stage ---------------------------------------------------------------------------
 
 
+def read_fields(paragraphs: tuple[str, ...], title: str | None) -> dict[str, object]:
+    """Every field the text tells, from Simplified PARAGRAPHS (TITLE: the source's, if any)."""
+    presider = find_presider(paragraphs)
+    people = find_people(paragraphs)
+    generated = "" if title else _one_line(generate_title(presider, find_meeting(paragraphs), paragraphs))
+    government = find_government(paragraphs)
+    publisher = signature(paragraphs) or (government_name(government) if government else "")
+    return {
+        "title": generated,
+        "category": classify(title or generated, lead_text(paragraphs)),
+        "publisher": publisher,
+        "region": region_of(publisher) or government,
+        "doc_number": find_doc_number(paragraphs),
+        "presider": presider,
+        "people": people,
+        "documents": tuple(_one_line(d) for d in find_documents(paragraphs)),
+        "keywords": extract_keywords(
+            title or generated, paragraphs, exclude=(presider, *people, *find_named(paragraphs))
+        ),
+        "summary": summarize(paragraphs),
+    }
+
+
+def reading_copy(paragraphs: tuple[str, ...], script: str) -> tuple[tuple[str, ...], Callable[[str], str]]:
+    """PARAGRAPHS in Simplified for the rules to read, and how to write a value found there
+    back in the text's own script.
+
+    Articles written in Traditional (``--script traditional`` or ``keep`` on a Traditional
+    source) are read through OpenCC; a value goes back character by character as this text
+    writes it (OpenCC converts almost one to one), else through ``s2t``.
+    """
+    text = "\n".join(paragraphs)
+    if script == SIMPLIFIED or detect_script(text) != TRADITIONAL:
+        return paragraphs, _same
+    simplified = convert_script(text, SIMPLIFIED)
+    own: dict[str, str] = {}
+    if len(simplified) == len(text):
+        for plain, written in zip(simplified, text):
+            if plain != written:
+                own.setdefault(plain, written)
+    s2t = converter("s2t").convert
+
+    def back(value: str) -> str:
+        return "".join(own.get(ch) or s2t(ch) for ch in value)
+
+    return tuple(simplified.split("\n")), back
+
+
+def _same(value: str) -> str:
+    return value
+
+
+def _written_back(value: object, back: Callable[[str], str]) -> object:
+    if isinstance(value, tuple):
+        return tuple(back(item) for item in value)
+    return back(value) if isinstance(value, str) else value
+
+
 def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
-    """Cleaned (Simplified) paragraphs + what the source/context said -> Metadata. Raises MissingYear."""
+    """Cleaned (Simplified) paragraphs + what the source/context said -> Metadata. Raises MissingYear.
+
+    Paragraphs in Traditional are read through a Simplified copy (``reading_copy``).
+    """
     context = raw.context
     paragraphs = tuple(p for p in paragraphs if p.strip())
     date, date_source = resolve_date(raw.date, paragraphs, context.year, raw.where)
-    presider = find_presider(paragraphs)
-    if raw.title and raw.title.strip():
-        title, title_source = _keep_exactly(raw.title), "source"
-    else:
-        title, title_source = _one_line(generate_title(presider, find_meeting(paragraphs), paragraphs)), "generated"
-        if not title:
-            raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
-    lead = lead_text(paragraphs)
-    people = find_people(paragraphs)
-    government = find_government(paragraphs)
-    publisher = (
-        _one_line(context.publisher or "")
-        or signature(paragraphs)
-        or (government_name(government) if government else "")
-    )
-    region = _one_line(context.region or "") or region_of(publisher) or government
+    source_title = _keep_exactly(raw.title) if raw.title and raw.title.strip() else None
+    reading, back = reading_copy(paragraphs, context.script)
+    title_read = convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
+    found = {name: _written_back(value, back) for name, value in read_fields(reading, title_read).items()}
+    if source_title is None and not found["title"]:
+        raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
+    publisher = _one_line(context.publisher or "") or found["publisher"]
     metadata = Metadata(
-        title=title,
+        title=source_title or found["title"],
         date=date,
         date_precision="day",
         date_source=date_source,
-        title_source=title_source,
-        category=_one_line(context.category or "") or classify(title, lead),
+        title_source="source" if source_title else "generated",
+        category=_one_line(context.category or "") or found["category"],
         publisher=publisher,
-        region=region,
-        doc_number=find_doc_number(paragraphs),
-        presider=presider,
-        people=people,
-        documents=tuple(_one_line(d) for d in find_documents(paragraphs)),
-        keywords=extract_keywords(title, paragraphs, exclude=(presider, *people, *find_named(paragraphs))),
-        summary=summarize(paragraphs),
+        region=_one_line(context.region or "") or region_of(publisher) or found["region"],
+        doc_number=found["doc_number"],
+        presider=found["presider"],
+        people=found["people"],
+        documents=found["documents"],
+        keywords=found["keywords"],
+        summary=found["summary"],
     )
     log.debug("%s: %s (%s, %s)", raw.where, metadata.title, metadata.date, metadata.date_source)
     return metadata

@@ -20,12 +20,13 @@ def _stand_in_clean(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
-def clean(text: str) -> tuple[str, ...]:
+def clean(text: str, script: str = "simplified") -> tuple[str, ...]:
+    """normalize.clean_paragraphs, or the stand-in while that module is absent."""
     try:
         from bulletins.normalize import clean_paragraphs
     except ImportError:
         return _stand_in_clean(text)
-    return tuple(clean_paragraphs(text, "simplified"))
+    return tuple(clean_paragraphs(text, script))
 
 
 def seed_paragraphs() -> tuple[str, ...]:
