@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from support.shared import ROOT
-from support.sites import corpus_site, sample_site
+from support.sites import Site, corpus_site, sample_site
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
@@ -34,11 +34,12 @@ def describe(message: dict, folder: Path) -> str:
     return f"{where}:{message.get('lastLine', '?')}: {message.get('message')} [{message.get('extract', '').strip()}]"
 
 
-def assert_valid(folder: Path) -> None:
+def assert_valid(site: Site) -> None:
+    folder = site.output
     pages = sorted(folder.rglob("*.html"))
     assert pages, f"no HTML page in {folder}"
     errors = vnu_errors(folder)
-    print(f"vnu: {len(pages)} pages, {len(errors)} errors in {folder.name}")
+    print(f"vnu ({site.name} site): {len(pages)} pages, {len(errors)} errors")
     shown = "\n".join(describe(m, folder) for m in errors[:15])
     assert not errors, f"{len(errors)} HTML errors over {len(pages)} pages; first ones:\n{shown}"
 
@@ -55,10 +56,10 @@ def test_vnu_reports_a_broken_page(tmp_path):
 
 @pytest.mark.slow
 def test_sample_site_is_valid_html():
-    assert_valid(sample_site().output)
+    assert_valid(sample_site())
 
 
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_thousand_bulletin_site_is_valid_html():
-    assert_valid(corpus_site(1000).output)
+    assert_valid(corpus_site(1000))
