@@ -69,9 +69,12 @@ class NodeSearch:
         )
         self.asked = 0
 
-    def search(self, query: str, **options) -> dict:
+    def search(self, query: str, *, fresh: bool = False, **options) -> dict:
+        """search-core's answer; ``fresh`` runs it on a new engine and adds ``loaded``
+        (the index files read, with their sizes)."""
         self.asked += 1
-        self.process.stdin.write(json.dumps({"id": self.asked, "q": query, "opts": options}, ensure_ascii=False) + "\n")
+        request = {"id": self.asked, "q": query, "opts": options, "fresh": fresh}
+        self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
         self.process.stdin.flush()
         reply = json.loads(self.process.stdout.readline())
         if "error" in reply:

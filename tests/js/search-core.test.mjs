@@ -104,6 +104,12 @@ test("ranking: exact title first, newest first among equal titles, longer titles
   assert.equal(answer.results[0].score, answer.results[1].score);
 });
 
+test("ranking: a pasted title with “” stays one phrase and finds that title first", async () => {
+  const answer = await engine().search("举行“最美医生”见面会", { limit: 0 });
+  assert.deepEqual(slugs(answer), ["quoted-title-new", "quoted-title-old"]);
+  assert.equal(answer.results[0].score, answer.results[1].score);
+});
+
 test("ranking: a title match beats a body match", async () => {
   const answer = await engine().search("渝中区", { limit: 0 });
   assert.equal(answer.results[0].sourceId, "district");

@@ -34,6 +34,8 @@ FIXTURE_DOCS = [
     _doc("people-docs", "2023-06-01", "区政府常务会议", "会议审议了有关文件。", category="常务会议",
          people=["张三丰", "李四"], documents=["关于推进改革的意见"]),  # fmt: skip
     _doc("hostile", "2023-01-01", "<img src=x onerror=alert(1)>", "正文含有<script>alert(1)</script>经济发展字样。"),
+    _doc("quoted-title-new", "2024-01-20", "举行“最美医生”见面会", "见面会在京举行。"),
+    _doc("quoted-title-old", "2023-01-20", "举行“最美医生”见面会", "举行“最美医生”见面会，再次举行“最美医生”见面会。"),
     _doc("district", "2022-05-05", "渝中区召开会议", "渝中区推进城市更新，重庆市渝中区人民政府发布。", category="工作动态"),
 ]
 

@@ -5,6 +5,8 @@
  *   node search-node.js CORE INDEX QUERY [OPTIONS_JSON]   one search, its answer as JSON
  *   node search-node.js CORE INDEX --jsonl                  one {"q", "opts"} per stdin line,
  *                                                           one answer per stdout line
+ * In --jsonl mode a request with "fresh": true runs on a new engine (a cold start) and its
+ * answer lists the index files that search read: "loaded": [[name, bytes], ...].
  * CORE is the site's search-core.js, INDEX its search/ folder.
  */
 "use strict";
@@ -13,13 +15,15 @@ const path = require("path");
 const readline = require("readline");
 const vm = require("vm");
 
-function engineFor(corePath, indexDir) {
+function engineFor(corePath, indexDir, loaded) {
   const core = require(path.resolve(corePath));
+  const base = path.resolve(indexDir) + path.sep;
   const load = (url) =>
-    fs.promises.readFile(url, "utf8").then((code) => {
-      vm.runInThisContext(code, { filename: url });
+    fs.promises.readFile(url).then((bytes) => {
+      if (loaded) loaded.push([url.slice(base.length), bytes.length]);
+      vm.runInThisContext(bytes.toString("utf8"), { filename: url });
     });
-  return core.create({ base: path.resolve(indexDir) + path.sep, load });
+  return core.create({ base, load });
 }
 
 async function main(argv) {
@@ -40,7 +44,10 @@ async function main(argv) {
     const request = JSON.parse(line);
     let reply;
     try {
-      reply = await engine.search(request.q, request.opts || {});
+      const loaded = request.fresh ? [] : null;
+      const target = request.fresh ? engineFor(corePath, indexDir, loaded) : engine;
+      reply = await target.search(request.q, request.opts || {});
+      if (loaded) reply.loaded = loaded;
     } catch (error) {
       reply = { error: String(error && error.message ? error.message : error) };
     }

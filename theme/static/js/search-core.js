@@ -24,7 +24,8 @@
  *   await engine.categories();       // [{ name, count }] in manifest order
  *   await engine.tokenize("中華人民"); // the index tokens of a text, as the builder makes them
  *
- * Queries: spaces mean AND; "..." keeps its spaces literally. Each part matches only as an
+ * Queries: spaces mean AND; "..." keeps its spaces literally (only the straight quote is
+ * syntax: “” are text, so a pasted title stays one phrase). Each part matches only as an
  * exact substring of the folded text (NFKC, lowercase, Traditional -> Simplified), never as
  * scattered characters. A search never changes what a later search returns: loaded files are
  * cached read-only, and every search builds its own state.
@@ -174,14 +175,22 @@
   }
 
   // --- queries -----------------------------------------------------------------------------
-  /** Split a query into parts: whitespace separates, "..." (or “...”) keeps spaces. */
+  /** Split a query into parts: whitespace separates, "..." keeps spaces. Only the ASCII
+   * (or full-width) straight quote is syntax: “” and 「」 are text, as in pasted titles. */
   function parseQuery(query) {
-    var parts = [], re = /["“”]([^"“”]*)["“”]?|([^\s"“”]+)/g, m;
+    var parts = [], re = /["＂]([^"＂]*)["＂]?|([^\s"＂]+)/g, m;
     while ((m = re.exec(String(query || "")))) {
       var part = m[1] !== undefined ? m[1] : m[2];
       if (part) parts.push(part);
     }
     return parts;
+  }
+
+  /** The query as one phrase, for the exact-title check: enclosing quotes dropped. */
+  function wholeQuery(query) {
+    var q = String(query || "").trim();
+    var m = /^["＂]([^"＂]*)["＂]$/.exec(q);
+    return m ? m[1] : q;
   }
 
   /** What the index must hold for a folded phrase to occur: a one-character query reads the
@@ -439,7 +448,7 @@
         var texts = parseQuery(query).map(function (p) { return folder.fold(p); });
         var plans = texts.map(phrasePlan).filter(Boolean);
         if (!plans.length) return { total: 0, results: [] };
-        var whole = phrasePlan(folder.fold(String(query).replace(/["“”]/g, "").trim()));
+        var whole = phrasePlan(folder.fold(wholeQuery(query)));
         return Promise.all([
           Promise.all(plans.map(matchPart)),
           exactTitles(whole),
