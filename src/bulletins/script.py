@@ -63,8 +63,11 @@ def variants(char: str) -> tuple[str, ...]:
 
 def script_counts(text: str) -> tuple[int, int]:
     """(distinct Traditional-only characters, distinct Simplified-only characters) in TEXT."""
+    return _counts(set(text))
+
+
+def _counts(chars: set[str]) -> tuple[int, int]:
     traditional, simplified = _one_script_only()
-    chars = set(text)
     return len(traditional.intersection(chars)), len(simplified.intersection(chars))
 
 
@@ -74,7 +77,11 @@ def detect_script(text: str) -> str:
     A text is Traditional when its Traditional-only characters outnumber its
     Simplified-only ones, and the other way round.
     """
-    traditional, simplified = script_counts(text)
+    return _verdict(set(text))
+
+
+def _verdict(chars: set[str]) -> str:
+    traditional, simplified = _counts(chars)
     if traditional > simplified:
         return TRADITIONAL
     if simplified > traditional:
@@ -84,7 +91,10 @@ def detect_script(text: str) -> str:
 
 def to_simplified_config(text: str) -> str:
     """``tw2s`` for text in Taiwan's character forms, else ``t2s``."""
-    chars = set(text)
+    return _simplified_config(set(text))
+
+
+def _simplified_config(chars: set[str]) -> str:
     return "tw2s" if len(_TAIWAN_FORMS & chars) > len(_OPENCC_FORMS & chars) else "t2s"
 
 
@@ -98,9 +108,10 @@ def convert_script(text: str, target: str) -> str:
         return text
     if target not in (SIMPLIFIED, TRADITIONAL):
         raise ValueError(f"unknown script {target!r}: use simplified, traditional or keep")
-    source = detect_script(text)
+    chars = set(text)
+    source = _verdict(chars)
     if source in (UNKNOWN, target):
         return text
-    config = "s2t" if target == TRADITIONAL else to_simplified_config(text)
+    config = "s2t" if target == TRADITIONAL else _simplified_config(chars)
     log.debug("converting %s text to %s with OpenCC %s", source, target, config)
     return converter(config).convert(text)
