@@ -10,10 +10,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from bulletins.metadata import extract_metadata  # noqa: E402
-from bulletins.models import RawBulletin  # noqa: E402
-from support.metadata import record_paragraphs  # noqa: E402
-from support.shared import bulletin_records  # noqa: E402
+from support.metadata import record_paragraphs
+from support.shared import bulletin_records
+
+from bulletins.metadata import extract_metadata
+from bulletins.models import RawBulletin
 
 
 def main(count: int = 2000) -> None:

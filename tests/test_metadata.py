@@ -6,11 +6,13 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from support.metadata import clean, seed_paragraphs, seed_raw
 
 from bulletins.dates import parse_source_date, resolve_date
 from bulletins.entities import (
     find_doc_number,
     find_documents,
+    find_government,
     find_meeting,
     find_named,
     find_people,
@@ -21,14 +23,12 @@ from bulletins.keywords import extract_keywords
 from bulletins.metadata import (
     classify,
     extract_metadata,
-    find_government,
     generate_title,
     lead_text,
     signature,
     summarize,
 )
 from bulletins.models import BulletinError, Context, MissingYear, RawBulletin
-from support.metadata import clean, seed_paragraphs, seed_raw
 
 SEED_ATTENDEES = ("黄孝明", "邓光怀", "梁栋", "陈平", "艾正兵", "罗毅", "朱荣堂", "高琳")
 SEED_PLANS = ("重庆市渝中区应急管理“十四五”规划", "重庆市渝中区数字经济“十四五”发展规划")
@@ -338,7 +338,7 @@ GOVERNMENT_CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), GOVERNMENT_CASES)
 def test_find_government(text, expected):
-    assert find_government((text,)) == expected
+    assert find_government(text) == expected
 
 
 def test_context_publisher_and_region_win():

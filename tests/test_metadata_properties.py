@@ -8,11 +8,11 @@ import dataclasses
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support.metadata import seed_paragraphs
 
 from bulletins.metadata import extract_metadata
-from bulletins.script import converter
 from bulletins.models import SCRIPTS, BulletinError, Context, Metadata, RawBulletin
-from support.metadata import seed_paragraphs
+from bulletins.script import converter
 
 # Characters that trigger the rules, plus ordinary Han text, digits, whitespace and oddities.
 TRIGGERS = [

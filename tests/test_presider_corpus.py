@@ -6,11 +6,11 @@ import re
 from dataclasses import replace
 
 import pytest
+from support.metadata import record_paragraphs
+from support.shared import bulletin_records
 
 from bulletins.metadata import extract_metadata
 from bulletins.models import Context, RawBulletin
-from support.metadata import record_paragraphs
-from support.shared import bulletin_records
 
 pytestmark = pytest.mark.corpus
 

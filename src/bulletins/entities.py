@@ -1,4 +1,4 @@
-"""Named things in a bulletin: the presider, the attendees, documents in 《》, the 文号.
+"""Named things in a bulletin: presider, attendees, documents in 《》, 文号, the government named.
 
 People are found structurally, not with a part-of-speech tagger: a name is 2-3 Han
 characters (4 with a compound surname, or a ·-joined ethnic-minority name) that starts
@@ -115,6 +115,45 @@ def find_named(paragraphs: Iterable[str]) -> tuple[str, ...]:
                     names.append(following[:size])
                     break
     return tuple(dict.fromkeys(names))
+
+
+# --- publisher and region ------------------------------------------------------------------
+
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南"
+    "|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+_PROVINCE_LEVEL = rf"(?:{_PROVINCES})(?:省|市|[\u4e00-\u9fff]{{0,4}}?自治区|特别行政区|特区)?"
+# A place name may not hold these: ``会议要求召开区政府``, ``北京市副市长``, ``自治区``.
+_PLACE_CHAR = r"(?:(?![的了在和与及对把将是为会议要求召开各全本我该有等副代表任治应据])[\u4e00-\u9fff])"
+_LOCAL = rf"{_PLACE_CHAR}{{2,7}}?(?:自治州|自治县|自治旗|地区|市|区|县|旗|盟)"
+# The government that is the subject of a clause in the lead sentence.
+_GOVERNMENT = re.compile(
+    rf"(?:^|(?<=[，,：:；、\s]))((?:{_PROVINCE_LEVEL}|{_PLACE_CHAR}{{2,7}}?省)?(?:{_LOCAL}){{0,2}})(?:人民)?政府"
+)
+
+
+def find_government(sentence: str) -> str:
+    """The region whose government is the subject of a clause of SENTENCE (the lead's first):
+    ``2月28日，重庆市渝中区政府区长黄茂军…`` -> ``重庆市渝中区``."""
+    for match in _GOVERNMENT.finditer(sentence):
+        if match.group(1):
+            return match.group(1)
+    return ""
+
+
+def government_name(region: str) -> str:
+    """``重庆市渝中区`` -> ``重庆市渝中区人民政府``; ``香港特别行政区`` -> ``香港特别行政区政府``."""
+    return f"{region}政府" if region.endswith(("特别行政区", "特区")) else f"{region}人民政府"
+
+
+_GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)(?:办公室|办公厅)?$")
+
+
+def region_of(publisher: str) -> str:
+    """``重庆市渝中区人民政府`` -> ``重庆市渝中区``; ``""`` when it names no government."""
+    stripped = _GOVERNMENT_SUFFIX.sub("", publisher)
+    return stripped if stripped != publisher and re.search(r"[省市区县州盟旗]$", stripped) else ""
 
 
 # --- presider --------------------------------------------------------------------------

@@ -16,15 +16,24 @@ from bulletins.dates import resolve_date
 from bulletins.entities import (
     find_doc_number,
     find_documents,
+    find_government,
     find_meeting,
     find_named,
     find_people,
     find_presider,
+    government_name,
+    region_of,
     trailing_name,
 )
 from bulletins.keywords import extract_keywords
 from bulletins.models import BulletinError, Metadata, RawBulletin
-from bulletins.script import SIMPLIFIED, TRADITIONAL, convert_script, converter, detect_script
+from bulletins.script import (
+    SIMPLIFIED,
+    TRADITIONAL,
+    convert_script,
+    converter,
+    detect_script,
+)
 
 log = logging.getLogger(__name__)
 
@@ -249,46 +258,6 @@ def classify(title: str, lead: str) -> str:
     return DEFAULT_CATEGORY
 
 
-# --- publisher and region ------------------------------------------------------------------
-
-_PROVINCES = (
-    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南"
-    "|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
-)
-_PROVINCE_LEVEL = rf"(?:{_PROVINCES})(?:省|市|[\u4e00-\u9fff]{{0,4}}?自治区|特别行政区|特区)?"
-# A place name may not hold these: ``会议要求召开区政府``, ``北京市副市长``, ``自治区``.
-_PLACE_CHAR = r"(?:(?![的了在和与及对把将是为会议要求召开各全本我该有等副代表任治应据])[\u4e00-\u9fff])"
-_LOCAL = rf"{_PLACE_CHAR}{{2,7}}?(?:自治州|自治县|自治旗|地区|市|区|县|旗|盟)"
-# The government that is the subject of a clause in the lead sentence.
-_GOVERNMENT = re.compile(
-    rf"(?:^|(?<=[，,：:；、\s]))((?:{_PROVINCE_LEVEL}|{_PLACE_CHAR}{{2,7}}?省)?(?:{_LOCAL}){{0,2}})(?:人民)?政府"
-)
-
-
-def find_government(paragraphs: tuple[str, ...]) -> str:
-    """The region whose government the lead sentence names: ``重庆市渝中区政府`` -> ``重庆市渝中区``."""
-    lead = _LEADING_WHEN.sub("", lead_text(paragraphs), count=1)
-    sentence = re.split(r"[。！？!?]", lead, maxsplit=1)[0]
-    for match in _GOVERNMENT.finditer(sentence):
-        if match.group(1):
-            return match.group(1)
-    return ""
-
-
-def government_name(region: str) -> str:
-    """``重庆市渝中区`` -> ``重庆市渝中区人民政府``; ``香港特别行政区`` -> ``香港特别行政区政府``."""
-    return f"{region}政府" if region.endswith(("特别行政区", "特区")) else f"{region}人民政府"
-
-
-_GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)(?:办公室|办公厅)?$")
-
-
-def region_of(publisher: str) -> str:
-    """``重庆市渝中区人民政府`` -> ``重庆市渝中区``; ``""`` when it names no government."""
-    stripped = _GOVERNMENT_SUFFIX.sub("", publisher)
-    return stripped if stripped != publisher and re.search(r"[省市区县州盟旗]$", stripped) else ""
-
-
 # --- the stage ---------------------------------------------------------------------------
 
 
@@ -297,7 +266,7 @@ def read_fields(paragraphs: tuple[str, ...], title: str | None) -> dict[str, obj
     presider = find_presider(paragraphs)
     people = find_people(paragraphs)
     generated = "" if title else _one_line(generate_title(presider, find_meeting(paragraphs), paragraphs))
-    government = find_government(paragraphs)
+    government = find_government(re.split(r"[。！？!?]", lead_text(paragraphs), maxsplit=1)[0])
     publisher = signature(paragraphs) or (government_name(government) if government else "")
     return {
         "title": generated,
