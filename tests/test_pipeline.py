@@ -184,3 +184,9 @@ def test_articles_writes_nothing(project):
     items = list(pipeline.articles(["src"], options()))
     assert sum(isinstance(i, str) for i in items) == len(expected_problem_starts())
     assert not (project / "content").exists()
+
+
+@pytest.mark.parametrize("wanted,shown", [(True, True), (False, False), (None, False)], ids=["asked", "refused", "not-a-tty"])
+def test_progress_bar_on_stderr_only_when_asked_or_on_a_terminal(project, capsys, wanted, shown):
+    pipeline.ingest(["src/c.jsonl"], options(progress=wanted))
+    assert ("bulletin" in capsys.readouterr().err) == shown

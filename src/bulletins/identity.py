@@ -8,6 +8,7 @@ article is written the pipeline reads them back from the file and never changes 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -23,10 +24,14 @@ def normalize_source(source: str, root: str | os.PathLike = ".") -> str:
     """SOURCE as one string however it was given (``./sources/a.txt``, ``sources/a.txt``, its
     absolute form, from any working folder): POSIX, relative to ROOT (the folder holding the
     content folder) when below it, else absolute."""
-    if not source:
-        return ""
-    path = os.path.abspath(source)
-    base = os.path.abspath(root)
+    return _normalize(str(source), os.fspath(root), os.getcwd()) if source else ""
+
+
+@functools.lru_cache(maxsize=4096)  # a collection gives the same path for every record
+def _normalize(source: str, root: str, cwd: str) -> str:
+    path = os.path.join(cwd, source)
+    base = os.path.join(cwd, root)
+    path, base = os.path.normpath(path), os.path.normpath(base)
     if os.path.commonpath([path, base]) == base:
         path = os.path.relpath(path, base)
     return PurePath(path).as_posix()

@@ -285,7 +285,8 @@ def articles(sources: Iterable[str | Path], options: Options, archive: Archive |
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace PATH with DATA in one step: readers see the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
