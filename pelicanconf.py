@@ -69,6 +69,7 @@ PLUGINS = [
     "bulletins.plugins.entity_pages",
     "bulletins.plugins.raw_source",
     "bulletins.plugins.site_meta",
+    "bulletins.plugins.incremental",
     "bulletins.plugins.search_index",
 ]
 

@@ -19,12 +19,14 @@ def build_fixture_site(output: Path, **overrides) -> Path:
         "PATH": str(FIXTURE_CONTENT),
         "OUTPUT_PATH": str(output),
         "BULLETINS_SOURCE_ROOT": str(FIXTURE_RAW),
+        "CACHE_PATH": str(output.parent / "cache"),
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "PLUGINS": [
             "bulletins.plugins.entity_pages",
             "bulletins.plugins.raw_source",
             "bulletins.plugins.site_meta",
+            "bulletins.plugins.incremental",
         ],
     }
     settings.update(overrides)

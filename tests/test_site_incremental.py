@@ -1,0 +1,71 @@
+"""Rebuilds skip unchanged pages, and what they produce equals a cold build."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from support.site_build import FIXTURE_CONTENT, build_fixture_site
+
+NEW_ARTICLE = """\
+Title: 临江区召开新增测试会议
+Date: 2023-06-15
+Category: 工作动态
+Tags: 营商环境
+Summary: 新增的一篇公报。
+Slug: ljq-2023-0615-new
+Identifier: LJ-20230615-new
+People: 林晓东
+
+6月15日，临江区召开会议。
+"""
+
+
+def html_files(root):
+    return {p.relative_to(root): p for p in root.rglob("*.html")}
+
+
+def mtimes(root):
+    return {rel: p.stat().st_mtime_ns for rel, p in html_files(root).items()}
+
+
+@pytest.fixture()
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    return folder
+
+
+def test_unchanged_rebuild_writes_nothing(tmp_path, content):
+    out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content))
+    before = mtimes(out)
+    build_fixture_site(out, PATH=str(content))
+    assert mtimes(out) == before
+
+
+def test_adding_a_bulletin_rerenders_only_what_shows_it(tmp_path, content):
+    out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content))
+    before = mtimes(out)
+    new = content / "bulletins/2023/06/ljq-2023-0615-new.md"
+    new.write_text(NEW_ARTICLE, encoding="utf-8")
+    build_fixture_site(out, PATH=str(content))
+    after = mtimes(out)
+    rewritten = {str(rel) for rel in after if after[rel] != before.get(rel)}
+    assert "bulletins/2023/06/ljq-2023-0615-new.html" in rewritten
+    assert "bulletins/2023/06/ljq-2023-0602-ggwh.html" in rewritten  # its older neighbour
+    assert "index.html" in rewritten and "bulletins/2023/06/index.html" in rewritten
+    assert "bulletins/2022/02/ljq-2022-0228-cwhy5.html" not in rewritten  # unrelated
+    assert len(rewritten) < len(after) / 2
+
+    cold = build_fixture_site(tmp_path / "b" / "output", PATH=str(content))
+    warm_files, cold_files = html_files(out), html_files(cold)
+    assert warm_files.keys() == cold_files.keys()
+    differ = [str(rel) for rel in cold_files if cold_files[rel].read_bytes() != warm_files[rel].read_bytes()]
+    assert differ == []
+
+
+def test_deleted_output_is_rebuilt(tmp_path, content):
+    out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content))
+    (out / "persons.html").unlink()
+    build_fixture_site(out, PATH=str(content))
+    assert (out / "persons.html").is_file()
