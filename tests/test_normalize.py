@@ -176,7 +176,10 @@ def test_is_reading(char: str, annotation: str, expected: bool) -> None:
 
 # --- script -----------------------------------------------------------------------------------
 
-SIMPLIFIED_WITH_TRAPS = "覆盖全区。蒜薹丰收。乾隆年间的《樂府》抄本，王丙乾同志。"
+# t2s changes each of these in some OpenCC version; 1.4.2 still changes the last four
+SIMPLIFIED_WITH_TRAPS = (
+    "覆盖全区。蒜薹丰收。乾隆年间的《樂府》抄本，王丙乾同志，破坏土耳其的李奕昇。"
+)
 
 
 @pytest.mark.parametrize(
@@ -251,6 +254,12 @@ def test_to_simplified_config(text: str, expected: str) -> None:
         ),
         pytest.param(
             "渝中區(qū)政府,發(fā)展", "keep", ("渝中區政府，發展",), id="keep-script-still-cleans"
+        ),
+        pytest.param(
+            "剛果(金)和(hé)GDP(國內生產總值),《規劃(2021-2025年)》",
+            "simplified",
+            ("刚果（金）和GDP（国内生产总值），《规划（2021-2025年）》",),
+            id="text-in-parentheses-stays-in-full-width",
         ),
         pytest.param(
             "渝中区(qū)政府,发展", "traditional", ("渝中區政府，發展",), id="to-traditional"
