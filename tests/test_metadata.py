@@ -241,6 +241,7 @@ PEOPLE_CASES = [
     pytest.param("副区长王一、李二，区政府秘书长赵三参加会议。", ("王一", "李二", "赵三"), id="lists-across-commas"),
     pytest.param("中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。", ("丁薛祥",), id="titles-joined-by-dunhao"),
     pytest.param("区领导张红和刘伟出席。", ("张红", "刘伟"), id="joined-by-he"),
+    pytest.param("副区长刘和平、王与之参加。", ("刘和平", "王与之"), id="conjunction-inside-a-name"),
     pytest.param("区委常委周明等出席。", ("周明",), id="deng-suffix"),
     pytest.param("区政府办公室主任吴刚列席会议。", ("吴刚",), id="sits-in"),
     pytest.param("全区各部门、街道负责同志参加。", (), id="no-names-in-list"),

@@ -219,19 +219,29 @@ def find_meeting(paragraphs: Sequence[str]) -> str:
 _ATTEND = re.compile(
     r"(?:参加|出席|列席)(?:了)?(?:会议|座谈会|活动|仪式|调研)?(?:并(?:讲话|致辞|发言))?(?=[。，,；;]|$)"
 )
-_LIST_SPLIT = re.compile(r"[、和及与]")
+_CONJUNCTION = re.compile(r"以及|和|及|与")
+
+
+def _segment_names(segment: str) -> list[str]:
+    """The names in one 、-separated item: ``张红和刘伟`` -> both, ``刘和平`` -> itself."""
+    if _CONJUNCTION.search(segment):
+        parts = [trailing_name(part) for part in _CONJUNCTION.split(segment)]
+        if all(parts):
+            return parts
+    name = trailing_name(segment)
+    return [name] if name else []
 
 
 def _names_in_clause(clause: str) -> list[str] | None:
-    """Every segment's name, or None when some segment holds no name."""
+    """Every item's names, or None when some item holds no name."""
     names: list[str] = []
-    for segment in _LIST_SPLIT.split(re.sub(r"(?:等|等同志|同志)$", "", clause)):
-        name = trailing_name(segment)
-        if not name and names and _is_bare_listed_name(segment):
-            name = segment  # 铁凝, 洛桑江村: after a name in the same list
-        if not name:
+    for segment in re.sub(r"(?:等|等同志|同志)$", "", clause).split("、"):
+        found = _segment_names(segment)
+        if not found and names and _is_bare_listed_name(segment):
+            found = [segment]  # 铁凝, 洛桑江村: after a name in the same list
+        if not found:
             return None
-        names.append(name)
+        names.extend(found)
     return names
 
 
@@ -257,9 +267,8 @@ def find_people(paragraphs: Sequence[str]) -> tuple[str, ...]:
                 names = _names_in_clause(clause) if clause else None
                 if names is None:
                     # a clause like "中共中央政治局常委、国务院副总理丁薛祥": keep its last name
-                    last = trailing_name(_LIST_SPLIT.split(clause)[-1]) if clause and not group else ""
-                    if last:
-                        group[:0] = [last]
+                    if clause and not group:
+                        group[:0] = _segment_names(clause.split("、")[-1])
                     break
                 group[:0] = names
             found.extend(group)
