@@ -158,6 +158,7 @@ def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterat
 
 def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Prepared | str]:
     """Every bulletin below SOURCES, in input order, as a Prepared or a problem line."""
+    from . import metadata, normalize  # noqa: F401  (loaded once, before the workers fork)
     from .sources import discover
 
     files, problems = discover([Path(s) for s in sources])
