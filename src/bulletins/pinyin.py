@@ -14,6 +14,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from bulletins.script import variants
+
 # One Han character, then a parenthesised run of pinyin-looking letters: lower-case ASCII
 # letters, ü/ê, the precomposed tone letters, combining tone marks, and an optional tone
 # digit. Capitals are left alone: ``(WHO)`` after a name is an acronym, not a reading.
@@ -38,19 +40,25 @@ def readings(char: str) -> frozenset[str]:
     Readings of the character's other-script form are included, so a Traditional character
     pypinyin lacks still matches through its Simplified twin.
     """
-    from pypinyin import Style, pinyin
-
-    from bulletins.script import variants
+    from pypinyin import Style  # imported on the first annotation: clean text never needs it
 
     found: set[str] = set()
-    for form in {char, *variants(char)}:
-        for style in (Style.TONE, Style.TONE3, Style.NORMAL):
-            for reading in pinyin(form, style=style, heteronym=True, errors="ignore")[:1]:
-                found.update(_canonical(r) for r in reading)
-    # tone-number spellings also come with an explicit neutral tone: zhe5
-    found.update(r + "5" for r in list(found) if r.isascii() and r.isalpha())
+    for form in (char, *variants(char)):
+        for reading in _heteronyms(form, Style.TONE):
+            found.add(reading)
+            if reading.isascii():  # neutral tone, no mark: zhe, also written zhe5
+                found.add(reading + "5")
+        found.update(_heteronyms(form, Style.TONE3))
+        found.update(_heteronyms(form, Style.NORMAL))
     found.discard("")
-    return frozenset(found)
+    return frozenset(_canonical(reading) for reading in found)
+
+
+def _heteronyms(char: str, style) -> list[str]:
+    from pypinyin import pinyin
+
+    readings_per_char = pinyin(char, style=style, heteronym=True, errors="ignore")
+    return readings_per_char[0] if readings_per_char else []
 
 
 @functools.lru_cache(maxsize=65536)
