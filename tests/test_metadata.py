@@ -254,6 +254,7 @@ PEOPLE_CASES = [
     ),
     pytest.param("全国人大常委会副委员长、全国妇联主席沈跃跃出席会议并讲话。", ("沈跃跃",), id="office-chain-before-one-name"),
     pytest.param("所有越共中央政治局委员悉数出席。", (), id="adverb-after-office-is-not-a-name"),
+    pytest.param("蔡奇、王毅陪同出席。", ("蔡奇", "王毅"), id="adverb-before-the-verb"),
 ]
 
 
