@@ -24,7 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import identity, mdwriter
+from .metadata import extract_metadata
 from .models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
+from .normalize import clean_paragraphs
+from .sources import context_for, discover, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +84,6 @@ class _Unit:
 
 
 def _prepare(raw: RawBulletin, root: str) -> Prepared:
-    from .metadata import extract_metadata
-    from .normalize import clean_paragraphs
-
     paragraphs = clean_paragraphs(raw.text, raw.context.script)
     metadata = extract_metadata(raw, paragraphs)
     source = identity.normalize_source(raw.source, root)
@@ -94,8 +94,6 @@ def _prepare(raw: RawBulletin, root: str) -> Prepared:
 
 
 def _read(unit: _Unit) -> Iterator[RawBulletin | SourceProblem]:
-    from .sources import read_source
-
     lines = range(*unit.lines) if unit.lines else None
     return read_source(unit.path, unit.context, lines=lines)
 
@@ -136,8 +134,6 @@ def _count_lines(path: Path) -> int:
 
 
 def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterator[_Unit | str]:
-    from .sources import context_for
-
     for path in paths:
         try:
             context = context_for(path, base)
@@ -148,7 +144,7 @@ def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterat
             yield _Unit(path, context, root)
             continue
         total = _count_lines(path)
-        chunk = max(50, min(500, total // (jobs * 8) or 1))
+        chunk = max(50, min(500, total // (jobs * 8)))  # ~8 chunks a worker, for balance
         if total <= chunk:
             yield _Unit(path, context, root, None, max(total, 1))
             continue
@@ -158,9 +154,6 @@ def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterat
 
 def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Prepared | str]:
     """Every bulletin below SOURCES, in input order, as a Prepared or a problem line."""
-    from . import metadata, normalize  # noqa: F401  (loaded once, before the workers fork)
-    from .sources import discover
-
     files, problems = discover([Path(s) for s in sources])
     yield from (str(problem) for problem in problems)
     jobs = options.jobs or os.cpu_count() or 1
@@ -173,8 +166,7 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
     bar = _progress_bar(options.progress, sum(u.size for u in units))
     try:
         if jobs == 1 or len(units) <= 1:
-            results = map(_work, units)
-            yield from _flatten(results, units, bar)
+            yield from _flatten(map(_work, units), units, bar)
         else:
             with multiprocessing.Pool(min(jobs, len(units))) as pool:
                 yield from _flatten(pool.imap(_work, units), units, bar)
