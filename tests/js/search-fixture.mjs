@@ -14,14 +14,15 @@ export const core = require(path.join(root, "theme", "static", "js", "search-cor
 
 let built = null;
 
-/** The fixture folder: { dir, docs } (built on first use). */
+/** The fixture folder: { dir, docs, fold (the whole fold map) } (built on first use). */
 export function fixture() {
   if (built) return built;
   const dir = mkdtempSync(path.join(tmpdir(), "search-core-"));
   const python = process.env.PYTHON || "python";
   const run = spawnSync(python, [path.join(root, "tests", "support", "search_fixture.py"), dir], { encoding: "utf8" });
   if (run.status !== 0) throw new Error("fixture build failed: " + run.stderr);
-  built = { dir, docs: JSON.parse(readFileSync(path.join(dir, "docs.json"), "utf8")) };
+  const json = (name) => JSON.parse(readFileSync(path.join(dir, name), "utf8"));
+  built = { dir, docs: json("docs.json"), fold: json("fold.json") };
   return built;
 }
 

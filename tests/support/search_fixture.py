@@ -2,7 +2,8 @@
 
     python tests/support/search_fixture.py OUT_DIR
 
-writes OUT_DIR/search/ (the index) and OUT_DIR/docs.json (the records below). Each record is
+writes OUT_DIR/search/ (the index), OUT_DIR/docs.json (the records below) and
+OUT_DIR/fold.json (the whole fold map; the index ships only the part its text needs). Each record is
 named for the case it covers; tests/js/search-core.test.mjs runs this script once.
 """
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from bulletins.search.build import build_index  # noqa: E402
+from bulletins.search.foldmap import build_fold_map  # noqa: E402
 
 
 def _doc(slug, date, title, body, category="新闻", **extra):
@@ -43,6 +45,8 @@ FIXTURE_DOCS = [
 def main(out_dir: str) -> int:
     out = Path(out_dir)
     build_index(FIXTURE_DOCS, out / "search")
+    fold = build_fold_map()
+    (out / "fold.json").write_text(json.dumps({"from": "".join(fold), "to": "".join(fold.values())}, ensure_ascii=False), encoding="utf-8")
     (out / "docs.json").write_text(json.dumps(FIXTURE_DOCS, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

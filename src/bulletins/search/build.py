@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
-FRAGMENT_BYTES = 6_000  # result-data bytes per fragment file (one file per shown result)
+FRAGMENT_BYTES = 2_000  # result-data bytes per fragment file: about one bulletin per file
 TITLE_END = "#"
 CATEGORY = "@"
 
@@ -63,7 +63,6 @@ def build_index(
         key=lambda d: (-dt.date.fromisoformat(d.date).toordinal(), d.url),
     )
     fold_map = build_fold_map()
-    fold_name = "fold-" + short_hash(dumps(fold_map))
     categories = sorted({d.category for d in ordered if d.category})
     category_ids = {name: i for i, name in enumerate(categories)}
 
@@ -72,10 +71,12 @@ def build_index(
     for doc_id, doc in enumerate(ordered):
         _index_doc(postings, doc_id, doc, table, category_ids)
 
+    shipped = _shipped_fold_map(fold_map, postings)
+    fold_name = "fold-" + short_hash(dumps(shipped))
     tag = short_hash(str(FORMAT), fold_name, *(dumps(_fragment_row(d)) for d in ordered))
     writer = IndexWriter(Path(out_dir))
     writer.clear()
-    writer.write_script(fold_name, {"from": "".join(fold_map), "to": "".join(fold_map.values())})
+    writer.write_script(fold_name, {"from": "".join(shipped), "to": "".join(shipped.values())})
     bounds = _write_shards(writer, postings, tag, shard_bytes)
     size, fragment_count = _write_fragments(writer, ordered, tag, fragment_bytes)
     manifest = {
@@ -101,6 +102,14 @@ def build_index(
     )
     log.info("search index: %d bulletins, %d files, %d bytes in %.1f s", stats.docs, stats.files, stats.bytes, stats.seconds)
     return stats
+
+
+def _shipped_fold_map(fold_map: dict[str, str], postings: sh.Postings) -> dict[str, str]:
+    """The entries of the map whose Simplified side occurs in the index. Dropping the others
+    changes no answer: a Traditional character whose Simplified form is nowhere in the
+    archive finds nothing folded or not (every indexed copy of it was folded to that form)."""
+    present = postings.counts
+    return {trad: simp for trad, simp in fold_map.items() if simp in present}
 
 
 def _index_doc(postings: sh.Postings, doc_id: int, doc: SearchDoc, table, category_ids) -> None:
