@@ -394,6 +394,9 @@ LEAD_CASES = [
     pytest.param(NOTICE, NOTICE[3], id="skips-doc-number-title-and-addressee"),
     pytest.param(("经区政府研究决定：", "任命方立新为区发改委副主任；"), "经区政府研究决定：任命方立新为区发改委副主任；", id="colon-line-joined-with-what-follows"),
     pytest.param(("新华社北京3月5日电 国务院召开会议。",), "国务院召开会议。", id="xinhua-dateline"),
+    pytest.param(("央视网消息 （新闻联播）：国务院召开会议。",), "国务院召开会议。", id="cctv-dateline"),
+    pytest.param(("本报讯（记者 张三）3月1日，区政府召开会议。",), "3月1日，区政府召开会议。", id="reporter-dateline"),
+    pytest.param(("区政府发布最新消息，全区复工。",), "区政府发布最新消息，全区复工。", id="news-word-is-not-a-dateline"),
 ]
 
 

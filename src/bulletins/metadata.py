@@ -44,7 +44,7 @@ MAX_SUMMARY = 120
 
 # News-agency datelines and a leading bare date clause: not part of what the bulletin says.
 _DATELINE = re.compile(
-    r"^(?:[^，,。：:；]{1,24}?(?:消息|讯)\s*(?:[（(][^）)]{1,16}[）)])?\s*[：:]?"
+    r"^(?:[^，,。：:；\s]{1,24}?(?:消息|讯)\s*(?:[（(][^）)]{1,16}[）)]\s*[：:]?|[：:]|\s)"
     r"|新华社[^，,。：:]{0,16}?电\s*(?:[（(][^）)]{1,20}[）)])?)\s*"
 )
 # A leading clause that only says when: ``2月28日，`` ``今天（9月14日），`` ``当地时间16日上午，``.
