@@ -36,7 +36,12 @@ SEED_PLANS = ("重庆市渝中区应急管理“十四五”规划", "重庆市�
 
 def raw(title=None, date=None, **context) -> RawBulletin:
     return RawBulletin(
-        source="sample.txt", text="", source_hash="sha256:0", title=title, date=date, context=Context(**context)
+        source="sample.txt",
+        text="",
+        source_hash="sha256:0",
+        title=title,
+        date=date,
+        context=Context(**context),
     )
 
 
@@ -62,7 +67,9 @@ def test_seed_with_year_and_publisher():
 
 
 def test_seed_without_year_is_missing_year():
-    with pytest.raises(MissingYear, match=r"000_8999f5b1fbddfc77\.txt: date 2月28日 has no year; give --year"):
+    with pytest.raises(
+        MissingYear, match=r"000_8999f5b1fbddfc77\.txt: date 2月28日 has no year; give --year"
+    ):
         extract_metadata(seed_raw(year=None), seed_paragraphs())
 
 
@@ -78,7 +85,11 @@ def test_seed_kept_in_traditional_is_read_through_a_simplified_copy():
     assert meta.presider == "黃茂軍"
     assert meta.people == ("黃孝明", "鄧光懷", "梁棟", "陳平", "艾正兵", "羅毅", "朱榮堂", "高琳")
     assert meta.documents[0] == "重慶市渝中區應急管理“十四五”規劃"
-    assert (meta.publisher, meta.region, meta.category) == ("重慶市渝中區人民政府", "重慶市渝中區", "常務會議")
+    assert (meta.publisher, meta.region, meta.category) == (
+        "重慶市渝中區人民政府",
+        "重慶市渝中區",
+        "常務會議",
+    )
 
 
 def test_seed_keywords_are_deterministic():
@@ -89,17 +100,59 @@ def test_seed_keywords_are_deterministic():
 # --- dates ---------------------------------------------------------------------------------
 
 DATE_CASES = [
-    pytest.param("2022-02-28", ["3月1日，会议召开。"], None, (dt.date(2022, 2, 28), "record"), id="iso-record-wins-over-text"),
+    pytest.param(
+        "2022-02-28",
+        ["3月1日，会议召开。"],
+        None,
+        (dt.date(2022, 2, 28), "record"),
+        id="iso-record-wins-over-text",
+    ),
     pytest.param("2022年2月28日", [], None, (dt.date(2022, 2, 28), "record"), id="chinese-record-date"),
     pytest.param("2022/2/28", [], None, (dt.date(2022, 2, 28), "record"), id="slash-record-date"),
     pytest.param("20220228", [], None, (dt.date(2022, 2, 28), "record"), id="compact-record-date"),
     pytest.param("2022-02-28 09:30:00", [], None, (dt.date(2022, 2, 28), "record"), id="record-with-time"),
-    pytest.param(None, ["2023年3月5日，区政府召开会议。"], 2022, (dt.date(2023, 3, 5), "text"), id="full-date-beats-context-year"),
-    pytest.param(None, ["2月28日，区政府召开会议。"], 2022, (dt.date(2022, 2, 28), "text+context-year"), id="month-day-takes-context-year"),
-    pytest.param(None, ["区政府召开会议。", "二〇二二年三月一日"], None, (dt.date(2022, 3, 1), "text"), id="chinese-numeral-date-at-the-end"),
-    pytest.param(None, ["3月5日，区政府召开会议。", "要求2022年6月30日前完成。"], 2022, (dt.date(2022, 3, 5), "text+context-year"), id="lead-month-day-beats-body-deadline"),
-    pytest.param(None, ["3月5日，区政府召开会议。", "要求2022年6月30日前完成。"], None, (dt.date(2022, 6, 30), "text"), id="body-full-date-when-no-context-year"),
-    pytest.param(None, ["6月26日至28日在北京举行。"], 2024, (dt.date(2024, 6, 26), "text+context-year"), id="date-range-takes-its-start"),
+    pytest.param(
+        None,
+        ["2023年3月5日，区政府召开会议。"],
+        2022,
+        (dt.date(2023, 3, 5), "text"),
+        id="full-date-beats-context-year",
+    ),
+    pytest.param(
+        None,
+        ["2月28日，区政府召开会议。"],
+        2022,
+        (dt.date(2022, 2, 28), "text+context-year"),
+        id="month-day-takes-context-year",
+    ),
+    pytest.param(
+        None,
+        ["区政府召开会议。", "二〇二二年三月一日"],
+        None,
+        (dt.date(2022, 3, 1), "text"),
+        id="chinese-numeral-date-at-the-end",
+    ),
+    pytest.param(
+        None,
+        ["3月5日，区政府召开会议。", "要求2022年6月30日前完成。"],
+        2022,
+        (dt.date(2022, 3, 5), "text+context-year"),
+        id="lead-month-day-beats-body-deadline",
+    ),
+    pytest.param(
+        None,
+        ["3月5日，区政府召开会议。", "要求2022年6月30日前完成。"],
+        None,
+        (dt.date(2022, 6, 30), "text"),
+        id="body-full-date-when-no-context-year",
+    ),
+    pytest.param(
+        None,
+        ["6月26日至28日在北京举行。"],
+        2024,
+        (dt.date(2024, 6, 26), "text+context-year"),
+        id="date-range-takes-its-start",
+    ),
     pytest.param(None, ["日期：2022-02-28"], None, (dt.date(2022, 2, 28), "text"), id="iso-date-in-text"),
 ]
 
@@ -110,12 +163,28 @@ def test_resolve_date(source_date, paragraphs, year, expected):
 
 
 DATE_ERRORS = [
-    pytest.param(None, ["2月30日，区政府召开会议。"], 2022, BulletinError, "date 2月30日 does not exist", id="february-30th"),
+    pytest.param(
+        None,
+        ["2月30日，区政府召开会议。"],
+        2022,
+        BulletinError,
+        "date 2月30日 does not exist",
+        id="february-30th",
+    ),
     pytest.param(None, ["2022年13月1日，会议。"], None, BulletinError, "does not exist", id="month-13"),
     pytest.param("2022-02-30", [], None, BulletinError, "does not exist", id="invalid-record-date"),
-    pytest.param("next tuesday", [], None, BulletinError, "cannot read the source date", id="unreadable-record-date"),
+    pytest.param(
+        "next tuesday", [], None, BulletinError, "cannot read the source date", id="unreadable-record-date"
+    ),
     pytest.param(None, ["区政府召开会议。"], 2022, BulletinError, "no date", id="no-date-at-all"),
-    pytest.param(None, ["2月28日，区政府召开会议。"], None, MissingYear, "date 2月28日 has no year", id="month-day-without-year"),
+    pytest.param(
+        None,
+        ["2月28日，区政府召开会议。"],
+        None,
+        MissingYear,
+        "date 2月28日 has no year",
+        id="month-day-without-year",
+    ),
 ]
 
 
@@ -133,37 +202,60 @@ def test_record_date_is_kept_exactly():
 
 TITLE_CASES = [
     pytest.param(
-        "黄茂军", "区政府第5次常务会议", ["2月28日，区长黄茂军主持召开区政府第5次常务会议，研究工作。"],
-        "黄茂军主持召开区政府第5次常务会议", id="meeting-bulletin",
+        "黄茂军",
+        "区政府第5次常务会议",
+        ["2月28日，区长黄茂军主持召开区政府第5次常务会议，研究工作。"],
+        "黄茂军主持召开区政府第5次常务会议",
+        id="meeting-bulletin",
     ),
     pytest.param(
-        "", "", ["3月1日，青禾区举行春季植树活动，机关干部二百余人参加。"],
-        "青禾区举行春季植树活动", id="headline-drops-leading-date-and-cuts-at-clause",
+        "",
+        "",
+        ["3月1日，青禾区举行春季植树活动，机关干部二百余人参加。"],
+        "青禾区举行春季植树活动",
+        id="headline-drops-leading-date-and-cuts-at-clause",
     ),
     pytest.param(
-        "", "", ["央视网消息（新闻联播）：国务院近日印发通知，部署做好今年的防汛抗旱工作。"],
-        "国务院近日印发通知", id="headline-drops-dateline",
+        "",
+        "",
+        ["央视网消息（新闻联播）：国务院近日印发通知，部署做好今年的防汛抗旱工作。"],
+        "国务院近日印发通知",
+        id="headline-drops-dateline",
     ),
     pytest.param(
-        "", "", ["区人力资源和社会保障局会同区财政局区税务局全面落实稳岗返还政策助力中小微企业渡过难关。"],
-        "区人力资源和社会保障局会同区财政局区税务局全面落实稳岗返还", id="long-clause-cut-at-a-word",
+        "",
+        "",
+        ["区人力资源和社会保障局会同区财政局区税务局全面落实稳岗返还政策助力中小微企业渡过难关。"],
+        "区人力资源和社会保障局会同区财政局区税务局全面落实稳岗返还",
+        id="long-clause-cut-at-a-word",
     ),
     pytest.param(
-        "张三", "中华人民共和国某某某某某某某某某某某某某某工作领导小组第一次全体会议",
+        "张三",
+        "中华人民共和国某某某某某某某某某某某某某某工作领导小组第一次全体会议",
         ["张三主持召开中华人民共和国某某某某某某某某某某某某某某工作领导小组第一次全体会议。"],
-        "张三主持召开中华人民共和国某某某某某某某某某某某某某某工作", id="too-long-meeting-title-falls-back-to-headline",
+        "张三主持召开中华人民共和国某某某某某某某某某某某某某某工作",
+        id="too-long-meeting-title-falls-back-to-headline",
     ),
     pytest.param(
-        "", "", ["中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。"],
-        "丁薛祥出席会议并讲话", id="headline-drops-the-offices-before-a-name",
+        "",
+        "",
+        ["中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。"],
+        "丁薛祥出席会议并讲话",
+        id="headline-drops-the-offices-before-a-name",
     ),
     pytest.param(
-        "", "", ["今天（9月14日），杭州亚运会火炬在浙江台州传递。"],
-        "杭州亚运会火炬在浙江台州传递", id="headline-skips-a-when-clause",
+        "",
+        "",
+        ["今天（9月14日），杭州亚运会火炬在浙江台州传递。"],
+        "杭州亚运会火炬在浙江台州传递",
+        id="headline-skips-a-when-clause",
     ),
     pytest.param(
-        "", "", ["新华社播发《“为祖国发展繁荣而不懈奋斗”——以习近平同志为核心的党中央关心港澳工作纪实》。"],
-        "新华社播发", id="headline-never-leaves-a-bracket-open",
+        "",
+        "",
+        ["新华社播发《“为祖国发展繁荣而不懈奋斗”——以习近平同志为核心的党中央关心港澳工作纪实》。"],
+        "新华社播发",
+        id="headline-never-leaves-a-bracket-open",
     ),
 ]
 
@@ -182,9 +274,21 @@ def test_source_title_is_kept_exactly():
 
 
 MEETING_CASES = [
-    pytest.param("区长黄茂军主持召开区政府第5次常务会议，研究部署工作。", "区政府第5次常务会议", id="convene-then-comma"),
-    pytest.param("习近平在上海主持召开深入推进长三角一体化发展座谈会并发表重要讲话。", "深入推进长三角一体化发展座谈会", id="meeting-then-speech"),
-    pytest.param("十四届全国人大常委会第二次委员长会议14日下午在北京人民大会堂举行。赵乐际委员长主持会议。", "十四届全国人大常委会第二次委员长会议", id="meeting-held-then-presided"),
+    pytest.param(
+        "区长黄茂军主持召开区政府第5次常务会议，研究部署工作。",
+        "区政府第5次常务会议",
+        id="convene-then-comma",
+    ),
+    pytest.param(
+        "习近平在上海主持召开深入推进长三角一体化发展座谈会并发表重要讲话。",
+        "深入推进长三角一体化发展座谈会",
+        id="meeting-then-speech",
+    ),
+    pytest.param(
+        "十四届全国人大常委会第二次委员长会议14日下午在北京人民大会堂举行。赵乐际委员长主持会议。",
+        "十四届全国人大常委会第二次委员长会议",
+        id="meeting-held-then-presided",
+    ),
     pytest.param("区长张三深入企业调研。", "", id="no-meeting"),
 ]
 
@@ -197,12 +301,24 @@ def test_find_meeting(text, expected):
 # --- presider ------------------------------------------------------------------------------
 
 PRESIDER_CASES = [
-    pytest.param("2月28日，重庆市渝中区政府区长黄茂军主持召开区政府第5次常务会议。", "黄茂军", id="office-then-name"),
+    pytest.param(
+        "2月28日，重庆市渝中区政府区长黄茂军主持召开区政府第5次常务会议。", "黄茂军", id="office-then-name"
+    ),
     pytest.param("国务院总理李克强26日主持召开国务院常务会议。", "李克强", id="day-between-name-and-verb"),
-    pytest.param("国务院总理李强7月21日主持召开国务院常务会议。", "李强", id="two-char-name-and-full-month-day"),
-    pytest.param("中共中央总书记、国家主席习近平7日下午在黑龙江省哈尔滨市主持召开座谈会。", "习近平", id="time-and-place-before-verb"),
+    pytest.param(
+        "国务院总理李强7月21日主持召开国务院常务会议。", "李强", id="two-char-name-and-full-month-day"
+    ),
+    pytest.param(
+        "中共中央总书记、国家主席习近平7日下午在黑龙江省哈尔滨市主持召开座谈会。",
+        "习近平",
+        id="time-and-place-before-verb",
+    ),
     pytest.param("会议在北京人民大会堂举行，栗战书委员长主持。", "栗战书", id="office-after-name"),
-    pytest.param("十四届全国人大常委会第三十五次委员长会议13日在京举行。赵乐际主持。", "赵乐际", id="bare-name-at-sentence-start"),
+    pytest.param(
+        "十四届全国人大常委会第三十五次委员长会议13日在京举行。赵乐际主持。",
+        "赵乐际",
+        id="bare-name-at-sentence-start",
+    ),
     pytest.param("中共中央政治局常委、全国政协主席王沪宁主持并讲话。", "王沪宁", id="presided-and-spoke"),
     pytest.param("会议由副市长欧阳明主持。", "欧阳明", id="compound-surname"),
     pytest.param("自治区主席艾尔肯·吐尼亚孜主持会议。", "艾尔肯·吐尼亚孜", id="ethnic-minority-name"),
@@ -237,9 +353,15 @@ def test_trailing_name(segment, expected):
 # --- attendees -----------------------------------------------------------------------------
 
 PEOPLE_CASES = [
-    pytest.param("渝中区领导黄孝明、邓光怀、梁栋参加。", ("黄孝明", "邓光怀", "梁栋"), id="leaders-list-attend"),
-    pytest.param("副区长王一、李二，区政府秘书长赵三参加会议。", ("王一", "李二", "赵三"), id="lists-across-commas"),
-    pytest.param("中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。", ("丁薛祥",), id="titles-joined-by-dunhao"),
+    pytest.param(
+        "渝中区领导黄孝明、邓光怀、梁栋参加。", ("黄孝明", "邓光怀", "梁栋"), id="leaders-list-attend"
+    ),
+    pytest.param(
+        "副区长王一、李二，区政府秘书长赵三参加会议。", ("王一", "李二", "赵三"), id="lists-across-commas"
+    ),
+    pytest.param(
+        "中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。", ("丁薛祥",), id="titles-joined-by-dunhao"
+    ),
     pytest.param("区领导张红和刘伟出席。", ("张红", "刘伟"), id="joined-by-he"),
     pytest.param("副区长刘和平、王与之参加。", ("刘和平", "王与之"), id="conjunction-inside-a-name"),
     pytest.param("区委常委周明等出席。", ("周明",), id="deng-suffix"),
@@ -252,7 +374,11 @@ PEOPLE_CASES = [
         ("李鸿忠", "铁凝", "洛桑江村", "雪克来提·扎克尔", "刘奇"),
         id="rare-surname-and-ethnic-names-inside-a-list",
     ),
-    pytest.param("全国人大常委会副委员长、全国妇联主席沈跃跃出席会议并讲话。", ("沈跃跃",), id="office-chain-before-one-name"),
+    pytest.param(
+        "全国人大常委会副委员长、全国妇联主席沈跃跃出席会议并讲话。",
+        ("沈跃跃",),
+        id="office-chain-before-one-name",
+    ),
     pytest.param("所有越共中央政治局委员悉数出席。", (), id="adverb-after-office-is-not-a-name"),
     pytest.param("蔡奇、王毅陪同出席。", ("蔡奇", "王毅"), id="adverb-before-the-verb"),
 ]
@@ -264,7 +390,9 @@ def test_find_people(text, expected):
 
 
 def test_presider_not_among_people():
-    meta = extract_metadata(raw(year=2022), ("2月28日，区长黄茂军主持召开区政府常务会议。", "区领导陈平参加。"))
+    meta = extract_metadata(
+        raw(year=2022), ("2月28日，区长黄茂军主持召开区政府常务会议。", "区领导陈平参加。")
+    )
     assert (meta.presider, meta.people) == ("黄茂军", ("陈平",))
 
 
@@ -272,8 +400,14 @@ def test_presider_not_among_people():
 
 DOCUMENT_CASES = [
     pytest.param(["审议《甲规划》《乙方案》。"], ("甲规划", "乙方案"), id="adjacent-titles"),
-    pytest.param(["审议《甲规划》。", "会议指出《甲规划》很重要。"], ("甲规划",), id="deduplicated-across-paragraphs"),
-    pytest.param(["讨论《〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）》。"], ("〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）",), id="inner-angle-brackets"),
+    pytest.param(
+        ["审议《甲规划》。", "会议指出《甲规划》很重要。"], ("甲规划",), id="deduplicated-across-paragraphs"
+    ),
+    pytest.param(
+        ["讨论《〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）》。"],
+        ("〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）",),
+        id="inner-angle-brackets",
+    ),
     pytest.param(["学习《论语《学而》篇》。"], ("论语《学而》篇",), id="nested-double-brackets"),
     pytest.param(["未闭合《标题"], (), id="unclosed-bracket"),
     pytest.param(["《》"], (), id="empty-title"),
@@ -304,7 +438,9 @@ def test_find_doc_number(text, expected):
 
 CATEGORY_CASES = [
     pytest.param("李强主持召开国务院常务会议", "", "常务会议", id="executive-meeting"),
-    pytest.param("李强主持召开国务院第六次全体会议 决定任命岑浩辉", "", "全体会议", id="plenary-before-appointment"),
+    pytest.param(
+        "李强主持召开国务院第六次全体会议 决定任命岑浩辉", "", "全体会议", id="plenary-before-appointment"
+    ),
     pytest.param("区政府召开安全生产专题会议", "", "专题会议", id="special-meeting"),
     pytest.param("李强主持召开经济形势专家座谈会", "", "座谈会", id="symposium"),
     pytest.param("关于召开区政府常务会议的通知", "", "通知公告", id="notice-about-a-meeting"),
@@ -312,7 +448,9 @@ CATEGORY_CASES = [
     pytest.param("区政府关于召开安全生产工作会议的通知", "", "通知公告", id="notice-title-wins-over-meeting"),
     pytest.param("国务院任免国家工作人员", "", "人事任免", id="appointments"),
     pytest.param("青禾区举行春季植树活动", "机关干部参加植树。", "综合", id="default"),
-    pytest.param("青禾区开展调研", "3月1日，区长主持召开会议。", "会议", id="lead-decides-when-title-is-silent"),
+    pytest.param(
+        "青禾区开展调研", "3月1日，区长主持召开会议。", "会议", id="lead-decides-when-title-is-silent"
+    ),
 ]
 
 
@@ -327,8 +465,12 @@ def test_context_category_wins():
 
 
 GOVERNMENT_CASES = [
-    pytest.param("2月28日，重庆市渝中区政府区长黄茂军主持召开", "重庆市渝中区", id="province-level-city-and-district"),
-    pytest.param("3月1日，浙江省杭州市人民政府召开会议", "浙江省杭州市", id="province-and-city-people-government"),
+    pytest.param(
+        "2月28日，重庆市渝中区政府区长黄茂军主持召开", "重庆市渝中区", id="province-level-city-and-district"
+    ),
+    pytest.param(
+        "3月1日，浙江省杭州市人民政府召开会议", "浙江省杭州市", id="province-and-city-people-government"
+    ),
     pytest.param("3月1日，青禾区人民政府召开常务会议", "青禾区", id="fictional-district-at-clause-start"),
     pytest.param("会议要求召开区政府会议", "", id="no-named-government"),
     pytest.param("应澳门特别行政区政府邀请，代表团访问澳门", "", id="government-as-object-not-subject"),
@@ -345,7 +487,8 @@ def test_find_government(text, expected):
 
 def test_context_publisher_and_region_win():
     meta = extract_metadata(
-        raw(year=2022, publisher="青禾区人民政府办公室", region="青禾区"), ("2月28日，重庆市渝中区政府召开会议。",)
+        raw(year=2022, publisher="青禾区人民政府办公室", region="青禾区"),
+        ("2月28日，重庆市渝中区政府召开会议。",),
     )
     assert (meta.publisher, meta.region) == ("青禾区人民政府办公室", "青禾区")
 
@@ -392,11 +535,21 @@ def test_official_notice():
 
 LEAD_CASES = [
     pytest.param(NOTICE, NOTICE[3], id="skips-doc-number-title-and-addressee"),
-    pytest.param(("经区政府研究决定：", "任命方立新为区发改委副主任；"), "经区政府研究决定：任命方立新为区发改委副主任；", id="colon-line-joined-with-what-follows"),
+    pytest.param(
+        ("经区政府研究决定：", "任命方立新为区发改委副主任；"),
+        "经区政府研究决定：任命方立新为区发改委副主任；",
+        id="colon-line-joined-with-what-follows",
+    ),
     pytest.param(("新华社北京3月5日电 国务院召开会议。",), "国务院召开会议。", id="xinhua-dateline"),
     pytest.param(("央视网消息 （新闻联播）：国务院召开会议。",), "国务院召开会议。", id="cctv-dateline"),
-    pytest.param(("本报讯（记者 张三）3月1日，区政府召开会议。",), "3月1日，区政府召开会议。", id="reporter-dateline"),
-    pytest.param(("区政府发布最新消息，全区复工。",), "区政府发布最新消息，全区复工。", id="news-word-is-not-a-dateline"),
+    pytest.param(
+        ("本报讯（记者 张三）3月1日，区政府召开会议。",), "3月1日，区政府召开会议。", id="reporter-dateline"
+    ),
+    pytest.param(
+        ("区政府发布最新消息，全区复工。",),
+        "区政府发布最新消息，全区复工。",
+        id="news-word-is-not-a-dateline",
+    ),
 ]
 
 
@@ -407,7 +560,11 @@ def test_lead_text(paragraphs, expected):
 
 SIGNATURE_CASES = [
     pytest.param(NOTICE, "临江市青溪区人民政府", id="government-signature-before-date"),
-    pytest.param(("正文。", "临江市青溪区人民政府办公室", "2023年5月16日"), "临江市青溪区人民政府办公室", id="office-signature"),
+    pytest.param(
+        ("正文。", "临江市青溪区人民政府办公室", "2023年5月16日"),
+        "临江市青溪区人民政府办公室",
+        id="office-signature",
+    ),
     pytest.param(("正文。", "会议强调，要抓好落实。"), "", id="no-signature"),
 ]
 
@@ -419,8 +576,12 @@ def test_signature(paragraphs, expected):
 
 # --- keywords ----------------------------------------------------------------------------------
 
+
 def test_keywords_skip_pieces_of_names_numbers_and_filler():
-    paragraphs = ("3月14日，区长周文澜主持召开区政府第5次常务会议，研究部署春季防汛备汛工作。", "会议强调，防汛工作要落实2023年责任。")
+    paragraphs = (
+        "3月14日，区长周文澜主持召开区政府第5次常务会议，研究部署春季防汛备汛工作。",
+        "会议强调，防汛工作要落实2023年责任。",
+    )
     keywords = extract_keywords("", paragraphs, exclude=find_named(paragraphs))
     assert "防汛" in keywords
     assert not {"文澜", "工作", "强调", "2023", "14"} & set(keywords)
@@ -429,7 +590,9 @@ def test_keywords_skip_pieces_of_names_numbers_and_filler():
 
 NAMED_CASES = [
     pytest.param("区长周文澜主持会议，副区长许明远参加。", ("周文澜", "许明远"), id="after-offices"),
-    pytest.param("任命方立新为区发改委副主任；免去程国栋的职务。", ("方立新", "程国栋"), id="appointed-and-removed"),
+    pytest.param(
+        "任命方立新为区发改委副主任；免去程国栋的职务。", ("方立新", "程国栋"), id="appointed-and-removed"
+    ),
     pytest.param("区长助理参加。", (), id="office-without-name"),
 ]
 

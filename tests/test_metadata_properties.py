@@ -16,12 +16,72 @@ from bulletins.script import converter
 
 # Characters that trigger the rules, plus ordinary Han text, digits, whitespace and oddities.
 TRIGGERS = [
-    "主持召开", "主持", "主持会议", "参加", "出席", "列席", "、", "，", "。", "；", "：", "《", "》",
-    "〔2022〕", "号", "月", "日", "年", "2月28日", "2月30日", "2022年", "二〇二二年", "区长", "书记",
-    "黄茂军", "欧阳", "·", "常务会议", "通知", "重庆市", "渝中区", "政府", "人民政府", "等", "同志",
-    "会议", "在北京", "下午", "\n", " ", "\t", "\u2028", "\u200b", "<p>", "*", "#", "0", "12", "…",
-    "青溪府发〔2023〕12号", "关于印发", "的通知", "各街道办事处：", "经研究决定：", "任命", "免去", "人民政府",
-    "记者从", "获悉", "今天（9月14日）", "中共中央政治局常委、", "副总理", "“", "”", "（", "）",
+    "主持召开",
+    "主持",
+    "主持会议",
+    "参加",
+    "出席",
+    "列席",
+    "、",
+    "，",
+    "。",
+    "；",
+    "：",
+    "《",
+    "》",
+    "〔2022〕",
+    "号",
+    "月",
+    "日",
+    "年",
+    "2月28日",
+    "2月30日",
+    "2022年",
+    "二〇二二年",
+    "区长",
+    "书记",
+    "黄茂军",
+    "欧阳",
+    "·",
+    "常务会议",
+    "通知",
+    "重庆市",
+    "渝中区",
+    "政府",
+    "人民政府",
+    "等",
+    "同志",
+    "会议",
+    "在北京",
+    "下午",
+    "\n",
+    " ",
+    "\t",
+    "\u2028",
+    "\u200b",
+    "<p>",
+    "*",
+    "#",
+    "0",
+    "12",
+    "…",
+    "青溪府发〔2023〕12号",
+    "关于印发",
+    "的通知",
+    "各街道办事处：",
+    "经研究决定：",
+    "任命",
+    "免去",
+    "人民政府",
+    "记者从",
+    "获悉",
+    "今天（9月14日）",
+    "中共中央政治局常委、",
+    "副总理",
+    "“",
+    "”",
+    "（",
+    "）",
 ]
 fragment = st.one_of(
     st.sampled_from(TRIGGERS),
@@ -38,7 +98,11 @@ contexts = st.builds(
     category=st.one_of(st.none(), st.text(max_size=8)),
     script=st.sampled_from(SCRIPTS),
 )
-source_dates = st.one_of(st.none(), st.sampled_from(["2022-02-28", "2022年2月28日", "20220230", "", " ", "x"]), st.text(max_size=12))
+source_dates = st.one_of(
+    st.none(),
+    st.sampled_from(["2022-02-28", "2022年2月28日", "20220230", "", " ", "x"]),
+    st.text(max_size=12),
+)
 titles = st.one_of(st.none(), st.text(max_size=40))
 
 
@@ -71,7 +135,9 @@ def _run(raw: RawBulletin, paras: tuple[str, ...]) -> None:
 @example(paras=(), context=Context(), date="2022-02-28", title=None)
 @example(paras=("《\n》", "2月28日"), context=Context(year=2022), date=None, title="a\nb")
 def test_random_paragraphs(paras, context, date, title):
-    raw = RawBulletin(source="random.txt", text="", source_hash="sha256:0", context=context, date=date, title=title)
+    raw = RawBulletin(
+        source="random.txt", text="", source_hash="sha256:0", context=context, date=date, title=title
+    )
     _run(raw, paras)
 
 
@@ -85,11 +151,11 @@ def mutated_seed(draw):
         pos = draw(st.integers(min_value=0, max_value=len(text)))
         action = draw(st.sampled_from(["delete", "insert", "replace", "split", "drop"]))
         if action == "delete":
-            text = text[:pos] + text[pos + draw(st.integers(1, 20)):]
+            text = text[:pos] + text[pos + draw(st.integers(1, 20)) :]
         elif action == "insert":
             text = text[:pos] + draw(fragment) + text[pos:]
         elif action == "replace":
-            text = text[:pos] + draw(fragment) + text[pos + 1:]
+            text = text[:pos] + draw(fragment) + text[pos + 1 :]
         elif action == "split":
             paras.insert(i + 1, text[pos:])
             text = text[:pos]

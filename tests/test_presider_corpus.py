@@ -45,5 +45,7 @@ def test_presider_found_without_the_title():
         if meta.presider != expected:
             misses.append((record["id"], expected, meta.presider))
     share = 1 - len(misses) / len(rows)
-    print(f"\npresider = title's X for {len(rows) - len(misses)}/{len(rows)} records ({share:.1%}); misses: {misses}")
+    print(
+        f"\npresider = title's X for {len(rows) - len(misses)}/{len(rows)} records ({share:.1%}); misses: {misses}"
+    )
     assert share >= 0.95

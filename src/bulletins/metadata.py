@@ -1,9 +1,11 @@
 """Cleaned paragraphs + what the source and context said -> ``Metadata``.
 
-Each field has one small rule (dates in ``dates``, people and documents in ``entities``,
-keywords in ``keywords``); this module puts them together and holds the title, summary,
-category, publisher and region rules. What the source or the context gives explicitly
-always wins over what is read from the text.
+Each field has one small rule: dates in ``dates``; presider, attendees, documents, 文号
+and the government a text names in ``entities``; keywords in ``keywords``. This module
+holds the rules about the shape of a bulletin (its lead, the frame of an official
+document, the generated title, the summary, the category) and puts the fields together.
+What the source or the context gives explicitly always wins over what is read from the
+text; a text in Traditional is read through a Simplified copy.
 """
 
 from __future__ import annotations
@@ -63,8 +65,6 @@ _SENTENCE_END = "。！？!?"
 _CLAUSE_END = "，,；;：:、"
 _HEADLINE_CLAUSE_END = "，,；;：:"
 _WHITESPACE = re.compile(r"\s+")
-
-
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
@@ -88,7 +88,7 @@ _SIGNATURE_LINE = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府|政府|委�
 
 
 def _is_frame(paragraph: str) -> bool:
-    return bool(_DOC_NUMBER_LINE.match(paragraph) or _DOC_TITLE_LINE.match(paragraph) or _ADDRESSEE_LINE.match(paragraph))
+    return any(rule.match(paragraph) for rule in (_DOC_NUMBER_LINE, _DOC_TITLE_LINE, _ADDRESSEE_LINE))
 
 
 def document_title(paragraphs: tuple[str, ...]) -> str:
@@ -329,10 +329,14 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
     date, date_source = resolve_date(raw.date, paragraphs, context.year, raw.where)
     source_title = _keep_exactly(raw.title) if raw.title and raw.title.strip() else None
     reading, back = reading_copy(paragraphs, context.script)
-    title_read = convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
+    title_read = (
+        convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
+    )
     found = {name: _written_back(value, back) for name, value in read_fields(reading, title_read).items()}
     if source_title is None and not found["title"]:
-        raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
+        raise BulletinError(
+            f"{raw.where}: no title: the source gives none and the text has no lead to make one"
+        )
     publisher = _one_line(context.publisher or "") or found["publisher"]
     metadata = Metadata(
         title=source_title or found["title"],

@@ -36,7 +36,10 @@ def seed_paragraphs() -> tuple[str, ...]:
 def seed_raw(year: int | None = 2022, publisher: str | None = "重庆市渝中区人民政府") -> RawBulletin:
     text = require(SEED).read_text(encoding="utf-8")
     return RawBulletin(
-        source=str(SEED.name), text=text, source_hash="sha256:0", context=Context(year=year, publisher=publisher)
+        source=str(SEED.name),
+        text=text,
+        source_hash="sha256:0",
+        context=Context(year=year, publisher=publisher),
     )
 
 
