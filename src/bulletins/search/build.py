@@ -63,7 +63,8 @@ def build_index(
         key=lambda d: (-dt.date.fromisoformat(d.date).toordinal(), d.url),
     )
     fold_map = build_fold_map()
-    categories = sorted({d.category for d in ordered if d.category})
+    per_category = Counter(d.category for d in ordered if d.category)
+    categories = sorted(per_category)
     category_ids = {name: i for i, name in enumerate(categories)}
 
     postings = sh.Postings()
@@ -86,7 +87,7 @@ def build_index(
         "fold": fold_name + ".js",
         "shards": bounds,
         "fragments": {"size": size, "count": fragment_count},
-        "categories": [[name, sum(1 for d in ordered if d.category == name)] for name in categories],
+        "categories": [[name, per_category[name]] for name in categories],
         "days": _day_runs(ordered),
         "titleSpan": TITLE_SPAN,
     }

@@ -1,0 +1,212 @@
+"""The index builder: codec, shard cutting, fold map, documents, and the files it writes."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from bulletins.search import shards as sh
+from bulletins.search.build import build_index
+from bulletins.search.documents import TITLE_SPAN, from_dict, html_text, rest_offset
+from bulletins.search.foldmap import build_fold_map, fold_pairs
+from support.search_fixture import FIXTURE_DOCS
+
+# --- varints ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [0, 1, 31, 32, 1023, 1024, 32767, 32768, 10**6, 2**31])
+def test_varint_round_trip(n):
+    assert sh.decode(sh.encode(n)) == [n]
+
+
+def test_varint_alphabet_needs_no_json_escape():
+    alphabet = sh.MORE + sh.LAST
+    assert len(set(alphabet)) == 64
+    assert json.dumps(alphabet) == f'"{alphabet}"'
+
+
+def test_varints_concatenate():
+    numbers = [5, 0, 40000, 31, 32, 7]
+    assert sh.decode("".join(map(sh.encode, numbers))) == numbers
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        ([(0, {"ab": [3]})], [0 << 1, 3]),
+        ([(0, {"ab": [3, 10, 12]})], [0 << 1 | 1, 3, 3, 7, 2]),
+        ([(2, {"ab": [0]}), (7, {"ab": [300]})], [2 << 1, 0, 4 << 1, 300]),
+    ],
+    ids=["single_occurrence", "repeats_as_deltas", "doc_gaps"],
+)
+def test_positional_postings(entries, expected):
+    postings = sh.Postings()
+    for doc, grouped in entries:
+        postings.add_positions(doc, grouped)
+    kind, buf = postings.lists()["ab"]
+    assert kind == "p"
+    assert sh.decode(buf.decode()) == expected
+
+
+def test_count_postings():
+    postings = sh.Postings()
+    postings.add_counts(0, {"中": 1})
+    postings.add_counts(3, {"中": 4})
+    kind, buf = postings.lists()["中"]
+    assert (kind, sh.decode(buf.decode())) == ("d", [0, 2 << 1 | 1, 4])
+
+
+# --- shards -------------------------------------------------------------------------------
+
+
+def test_js_order_is_utf16_order():
+    # U+FF01 is one UTF-16 unit above the surrogates that encode U+20000
+    assert sh.js_order("\U00020000") < sh.js_order("\uff01")
+    assert "\U00020000" > "\uff01"  # Python's code-point order differs
+
+
+def test_cut_by_volume():
+    volumes = [("a", 10), ("b", 10), ("c", 500), ("d", 10), ("e", 10)]
+    groups = sh.cut(volumes, target=40)
+    assert [k for g in groups for k in g] == ["a", "b", "c", "d", "e"]
+    assert ["c"] in groups  # a list bigger than the target gets a shard of its own
+
+
+def test_every_key_finds_its_shard():
+    rng = random.Random(7)
+    alphabet = "的一是国中经济发展" + "abz09^$#@" + "\U00020000\U0002a700\uff01\uf900"
+    keys = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(3000)}, key=sh.js_order)
+    groups = sh.cut(((k, rng.randint(1, 50)) for k in keys), target=200)
+    bounds = sh.boundaries(groups)
+    assert len(bounds) == len(groups) > 10
+    for i, group in enumerate(groups):
+        for key in group:
+            assert sh.shard_of(bounds, key) == i, key
+    assert all(len(b) <= 4 for b in bounds)
+
+
+# --- fold map -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "trad, simp",
+    [("經", "经"), ("裡", "里"), ("裏", "里"), ("乾", "干"), ("後", "后"), ("髮", "发"), ("覆", "复"), ("臺", "台")],
+    ids=["common", "li_variant_1", "li_variant_2", "phrase_only_qian", "hou", "fa_hair", "fu_cover", "tai"],
+)
+def test_fold_map_rows(trad, simp):
+    assert build_fold_map()[trad] == simp
+
+
+def test_fold_map_is_single_characters_and_idempotent():
+    fold = build_fold_map()
+    assert len(fold) > 3000
+    assert all(len(t) == len(s) == 1 for t, s in fold.items())
+    assert not [s for s in fold.values() if s in fold]  # folding twice changes nothing
+
+
+def test_fold_map_keeps_simplified_text():
+    fold = build_fold_map()
+    text = "中华人民共和国国务院关于推进经济社会高质量发展的意见"
+    assert "".join(fold.get(c, c) for c in text) == text
+
+
+def test_fold_pairs_from_dictionary_rows():
+    ts = [("乾", ["干", "乾"]), ("後", ["后"]), ("著", ["著"])]
+    st = [("干", ["幹", "乾", "干"]), ("着", ["著", "着"]), ("表", ["表", "錶"])]
+    assert fold_pairs(ts, st) == {"乾": "干", "後": "后", "幹": "干", "著": "着", "錶": "表"}
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def test_rest_holds_body_people_and_documents():
+    doc = from_dict({"url": "a.html", "title": "t", "date": "2024-01-02", "body": "正文\n第二段",
+                     "people": ["张三", "李四"], "documents": ["甲方案"]})  # fmt: skip
+    assert doc.rest == "正文\n第二段\n张三、李四\n《甲方案》"
+
+
+@pytest.mark.parametrize("title_length, offset", [(0, 256), (10, 256), (255, 256), (256, 512), (600, 768)])
+def test_rest_starts_past_the_title(title_length, offset):
+    assert rest_offset("字" * title_length) == offset
+    assert TITLE_SPAN == 256
+
+
+def test_dates_must_be_iso():
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        from_dict({"url": "a.html", "title": "t", "date": "2024年1月2日", "body": ""})
+
+
+def test_html_text_keeps_paragraphs_and_decodes_entities():
+    assert html_text("<p>第一段&lt;b&gt;</p><p>第二<strong>段</strong></p>") == "第一段<b>\n第二段"
+
+
+# --- the written index --------------------------------------------------------------------
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_same_content_same_bytes(tmp_path):
+    build_index(FIXTURE_DOCS, tmp_path / "a")
+    build_index(list(reversed(FIXTURE_DOCS)), tmp_path / "b")
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_names_change_with_content(tmp_path):
+    build_index(FIXTURE_DOCS, tmp_path / "a")
+    edited = [dict(FIXTURE_DOCS[0], body=FIXTURE_DOCS[0]["body"] + "新增一句。"), *FIXTURE_DOCS[1:]]
+    build_index(edited, tmp_path / "b")
+    names_a = set(tree(tmp_path / "a")) - {"manifest.js", "manifest.json"}
+    names_b = set(tree(tmp_path / "b")) - {"manifest.js", "manifest.json"}
+    assert manifest(tmp_path / "a")["tag"] != manifest(tmp_path / "b")["tag"]
+    assert not {n for n in names_a & names_b if n.startswith(("t/", "f/"))}
+
+
+def test_files_and_manifest(tmp_path):
+    stats = build_index(FIXTURE_DOCS, tmp_path)
+    m = manifest(tmp_path)
+    files = tree(tmp_path)
+    assert stats.files == len(files) and stats.bytes == sum(map(len, files.values()))
+    assert m["docs"] == len(FIXTURE_DOCS) == stats.docs
+    assert dict(m["categories"]) == {"新闻": 8, "常务会议": 2, "通知公告": 1, "工作动态": 1}
+    assert f"{m['fold']}" in files
+    assert len([n for n in files if n.startswith("t/")]) == len(m["shards"])
+    assert len([n for n in files if n.startswith("f/")]) == m["fragments"]["count"]
+    for name, data in files.items():
+        if name.endswith(".js"):
+            stem = name[: -len(".js")]
+            assert data.decode().startswith(f'BulletinSearch.register("{stem}",'), name
+
+
+def test_result_data_in_date_order(tmp_path):
+    build_index(FIXTURE_DOCS, tmp_path)
+    rows = []
+    for i in range(manifest(tmp_path)["fragments"]["count"]):
+        text = (tmp_path / "f" / f"{manifest(tmp_path)['tag']}-{i}.js").read_text(encoding="utf-8")
+        rows += json.loads(re.match(r"BulletinSearch\.register\(\"[^\"]+\",(.*)\);\n$", text, re.S).group(1))
+    assert [r[2] for r in rows] == sorted((d["date"] for d in FIXTURE_DOCS), reverse=True)
+    assert {r[4] for r in rows} == {d["source_id"] for d in FIXTURE_DOCS}
+
+
+def test_rebuild_removes_stale_files_only(tmp_path):
+    build_index(FIXTURE_DOCS, tmp_path)
+    (tmp_path / "README.txt").write_text("kept")
+    build_index(FIXTURE_DOCS[:3], tmp_path)
+    assert (tmp_path / "README.txt").read_text() == "kept"
+    tag = manifest(tmp_path)["tag"]
+    assert all(tag in p.name for p in (tmp_path / "t").iterdir())
+    assert all(tag in p.name for p in (tmp_path / "f").iterdir())
+
+
+def test_empty_archive(tmp_path):
+    stats = build_index([], tmp_path)
+    assert stats.docs == 0 and manifest(tmp_path)["shards"] == []
