@@ -19,7 +19,7 @@ from bulletins.entities import (
     find_presider,
     trailing_name,
 )
-from bulletins.keywords import extract_keywords
+from bulletins.keywords import extract_keywords, topic_sample
 from bulletins.metadata import (
     classify,
     extract_metadata,
@@ -586,6 +586,15 @@ def test_keywords_skip_pieces_of_names_numbers_and_filler():
     assert "防汛" in keywords
     assert not {"文澜", "工作", "强调", "2023", "14"} & set(keywords)
     assert len(keywords) <= 8
+
+
+def test_keywords_read_every_paragraph_subject_within_the_sample():
+    paragraphs = ("2月28日，区政府召开常务会议。" + "研究部署工作，" * 60, "会议指出，发展数字经济是战略选择。")
+    sample = topic_sample("", paragraphs)
+    assert len(sample) <= 400
+    assert "研究部署工作" in sample
+    long_body = ("区政府召开常务会议。", "会议指出，应急管理是重要组成部分。" + "甲乙丙丁" * 300)
+    assert topic_sample("", long_body).endswith("会议指出，应急管理是重要组成部分。")
 
 
 NAMED_CASES = [

@@ -1,8 +1,9 @@
 """主题词: up to eight keywords by jieba's TF-IDF, deterministic, without filler or numbers.
 
 jieba is loaded lazily, once per process, the first time keywords are asked for; its
-start-up message is silenced. Only the first ``MAX_CHARS`` characters are read: the subject
-of a bulletin is in its first paragraphs, and this bounds the cost of very long texts.
+start-up message is silenced. Keywords are read from a sample of at most ``MAX_CHARS``
+characters (``topic_sample``): segmenting costs about 2 µs a character, and the sample
+bounds the cost of long bulletins while still seeing every paragraph's subject.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ STOP_WORDS = frozenset(
     加快 做好 抓好 确保 提升 落实 有关 相关 认真 积极 主动 重要 重点 各项 全力 不断 着力
     围绕 主持 召开 举行 出席 参加 列席 讲话 表示 同志 领导 方面 问题 情况 时间 目前 当前
     今年 去年 一是 二是 三是 以及 我们 他们 这个 一个 进行 开展 实施 听取 审议 通过 会上 在讲话中
+    狠抓 倒逼 强化 提高 完善 健全 抓实 压实 细化 筑牢 守住 助力 助推 聚焦 统筹 全区 全市 全县
+    全省 各级 各地 各部门 有利于 发展
     """.split()
 )
 _NUMBERISH = re.compile(r"^[\d０-９.,%．，％〇零一二三四五六七八九十百千万亿第次年月日号]+$")
@@ -60,6 +63,17 @@ def segment(text: str) -> list[str]:
     return _model().tokenizer.lcut(text, HMM=False)
 
 
+_FIRST_SENTENCE = re.compile(r"^.*?(?:[。！？!?]|$)")
+
+
+def topic_sample(title: str, paragraphs: tuple[str, ...]) -> str:
+    """What keywords are read from: the title, the lead, and the first sentence of every
+    later paragraph (bulletins state each paragraph's subject first: ``会议指出，发展数字经济
+    是…``), at most ``MAX_CHARS`` characters."""
+    firsts = (_FIRST_SENTENCE.match(paragraph).group(0) for paragraph in paragraphs[1:])
+    return "\n".join((title, *paragraphs[:1], *firsts))[:MAX_CHARS]
+
+
 def extract_keywords(title: str, paragraphs: tuple[str, ...], exclude: Iterable[str] = ()) -> tuple[str, ...]:
     """The bulletin's keywords, best first; the same text always gives the same keywords.
 
@@ -69,7 +83,7 @@ def extract_keywords(title: str, paragraphs: tuple[str, ...], exclude: Iterable[
     dictionary word, but in ``区长周文澜`` it is a piece of a name, and people have their
     own field.
     """
-    text = "\n".join((title, *paragraphs))[:MAX_CHARS]
+    text = topic_sample(title, paragraphs)
     model = _model()
     names = [name for name in exclude if name]
     counts: dict[str, int] = {}
