@@ -166,3 +166,11 @@ def test_checksum_tells_a_hand_edit(edit):
 )
 def test_unescape_paragraph(text, expected):
     assert mdwriter.unescape_paragraph(text) == expected
+
+
+def test_hostile_people_and_documents_read_back_as_literal_text():
+    people = ('"><img src=x onerror=alert(1)>', "[x](javascript:alert(1))", "*李华*")
+    documents = ("<script>alert(1)</script>", "# 标题 **加粗**")
+    _, meta = pelican_read(mdwriter.render_article(make_article(people=people, documents=documents)))
+    assert split_names(meta["people"]) == people
+    assert split_documents(meta["documents"]) == documents
