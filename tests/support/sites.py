@@ -13,7 +13,8 @@ search index included). Both steps run the real tools in subprocesses, exactly a
 Builds live in a temporary folder removed when the session ends. Set
 ``BULLETINS_TEST_SITES=/some/dir`` to keep them across sessions instead: a build is then
 reused while its inputs (sources, ``src/bulletins``, ``theme``, ``pelicanconf.py``,
-``content/pages``) hash the same, and pytest-xdist workers share it under a file lock.
+``content/pages``) hash the same, older builds of the same site are removed, and
+pytest-xdist workers share a build under a file lock.
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ def _site(name: str, sources: tuple[Path, ...], records: int | None = None) -> S
         if done.exists():
             log.info("reusing the %s site in %s", name, home)
             return Site(name, site.content, site.output, done.read_text(encoding="utf-8"))
-        shutil.rmtree(home, ignore_errors=True)
+        for stale in home.parent.glob(f"{name}-*"):  # builds of older inputs
+            if stale.is_dir() and stale.name.removeprefix(f"{name}-").isalnum():
+                shutil.rmtree(stale, ignore_errors=True)
         home.mkdir(parents=True)
         if records is not None and records < CORPUS_SIZE:
             sources = (head_of_corpus(records, home / f"first-{records}.jsonl.gz"),)
