@@ -566,6 +566,7 @@ SIGNATURE_CASES = [
         id="office-signature",
     ),
     pytest.param(("正文。", "会议强调，要抓好落实。"), "", id="no-signature"),
+    pytest.param(("正文。", "美民调显示近七成受访者不信任政府"), "", id="headline-ending-in-government"),
 ]
 
 

@@ -84,7 +84,9 @@ _DOC_TITLE_LINE = re.compile(
     r"^[^。，,；;！？]{4,80}(?:通知|通报|决定|意见|通告|公告|公示|批复|办法|规定|方案|函|报告|请示|纪要|细则|规划|公报|命令|令)$"
 )
 _ADDRESSEE_LINE = re.compile(r"^(?!.*(?:决定|如下|研究|经|为))[^。！？]{2,80}[：:]$")
-_SIGNATURE_LINE = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府|政府|委员会|办公室|办公厅|局|厅|委)$")
+_SIGNATURE_LINE = re.compile(
+    r"^[\u4e00-\u9fff]{2,30}(?:人民政府|(?:省|市|区|县|州|旗|盟|特别行政区)政府|委员会|办公室|办公厅|局|厅)$"
+)
 
 
 def _is_frame(paragraph: str) -> bool:
