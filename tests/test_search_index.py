@@ -140,8 +140,19 @@ def test_dates_must_be_iso():
         from_dict({"url": "a.html", "title": "t", "date": "2024年1月2日", "body": ""})
 
 
-def test_html_text_keeps_paragraphs_and_decodes_entities():
-    assert html_text("<p>第一段&lt;b&gt;</p><p>第二<strong>段</strong></p>") == "第一段<b>\n第二段"
+@pytest.mark.parametrize(
+    "markup, text",
+    [
+        ("<p>第一段&lt;b&gt;</p><p>第二<strong>段</strong></p>", "第一段<b>\n第二段"),
+        ("<p>a<br>b</p><ul><li>一</li><li>二</li></ul>", "a\nb\n一\n二"),
+        ("<p>正文</p><script>alert(1)</script><style>p{}</style>", "正文"),
+        ("<p>&amp;&nbsp;x &#x4e2d;</p>", "&\xa0x 中"),
+        ("<p>  </p><p>\n</p>", ""),
+    ],
+    ids=["escaped_markup_and_inline_tags", "br_and_lists", "scripts_dropped", "entities", "blank_paragraphs"],
+)
+def test_html_text(markup, text):
+    assert html_text(markup) == text
 
 
 # --- the written index --------------------------------------------------------------------
