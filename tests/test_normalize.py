@@ -34,6 +34,7 @@ WHITESPACE_CASES = [
     ("html-entity", "&#37325;&#x5e86;市", "重庆市"),
     ("html-entity", "double-escaped&amp;nbsp;space", "double-escaped space"),
     ("html-entity", "zero&#8203;width", "zerowidth"),
+    ("html-entity", "a&amp;amp;amp;lt;b", "a<b"),
     ("html-entity", "&nbsp&nbsp渝中区", "渝中区"),
     ("html-entity", "R&D部门 &copy &unknown; a&b", "R&D部门 &copy &unknown; a&b"),
     ("html-entity", "https://a.cn/?q=1&amp=2&nbspx=3", "https://a.cn/?q=1&amp=2&nbspx=3"),
@@ -73,21 +74,23 @@ PUNCTUATION_CASES = [
     ("parenthesis-pair", "加入世界贸易组织(WTO)后", "加入世界贸易组织（WTO）后"),
     ("parenthesis-pair", "f(x) = sin(x)", "f(x) = sin(x)"),
     ("parenthesis-open", "今天(9月1日）上午", "今天（9月1日）上午"),
+    ("parenthesis-open", "((中", "（（中"),
     ("parenthesis-close", "今天（9月1日)上午", "今天（9月1日）上午"),
-    ("comma", "2月28日,重庆市", "2月28日，重庆市"),
-    ("comma", "“开门红”,“开门稳”", "“开门红”，“开门稳”"),
-    ("comma", "收购1,000亿斤", "收购1,000亿斤"),
-    ("comma", "Hello, world", "Hello, world"),
+    ("marks", "2月28日,重庆市", "2月28日，重庆市"),
+    ("marks", "“开门红”,“开门稳”", "“开门红”，“开门稳”"),
+    ("marks", "收购1,000亿斤", "收购1,000亿斤"),
+    ("marks", "Hello, world", "Hello, world"),
     ("comma-after-percent", "同比增长8.7%,31个省份", "同比增长8.7%，31个省份"),
     ("comma-after-percent", "rates of 5%, 6%", "rates of 5%, 6%"),
-    ("semicolon", "收尾阶段;东北", "收尾阶段；东北"),
-    ("colon", "会议指出:一年之计", "会议指出：一年之计"),
-    ("colon", "比分3:2,时间12:30", "比分3:2，时间12:30"),
-    ("colon", "网址:https://www.gov.cn/", "网址：https://www.gov.cn/"),
-    ("question-mark", "怎么办?要狠抓", "怎么办？要狠抓"),
-    ("question-mark", "见https://a.cn/q?id=1", "见https://a.cn/q?id=1"),
-    ("exclamation-mark", "大力营造!", "大力营造！"),
-    ("exclamation-mark", "什么?!", "什么？！"),
+    ("marks", "收尾阶段;东北", "收尾阶段；东北"),
+    ("marks", "会议指出:一年之计", "会议指出：一年之计"),
+    ("marks", "比分3:2,时间12:30", "比分3:2，时间12:30"),
+    ("marks", "网址:https://www.gov.cn/", "网址：https://www.gov.cn/"),
+    ("marks", "怎么办?要狠抓", "怎么办？要狠抓"),
+    ("marks", "见https://a.cn/q?id=1", "见https://a.cn/q?id=1"),
+    ("marks", "大力营造!", "大力营造！"),
+    ("marks", "什么?!", "什么？！"),
+    ("marks", "中,,,;", "中，，，；"),
 ]
 
 
@@ -138,6 +141,7 @@ def test_looks_machine_punctuated(text: str, expected: bool) -> None:
         pytest.param("区(qu\u0304)", "区", id="combining-macron"),
         pytest.param("绿(lv4)地(dì)", "绿地", id="v-for-u-umlaut"),
         pytest.param("區(qū)(qū)", "區", id="repeated-annotation"),
+        pytest.param("區(qū)(jīn)(qū)", "區(jīn)(qū)", id="chain-stops-at-a-non-reading"),
         pytest.param("(2021-2025年)", "(2021-2025年)", id="years-in-parentheses-stay"),
         pytest.param("刚果(金)", "刚果(金)", id="han-in-parentheses-stays"),
         pytest.param("GDP(国内生产总值)", "GDP(国内生产总值)", id="gloss-stays"),
@@ -289,6 +293,22 @@ def test_to_simplified_config(text: str, expected: str) -> None:
 )
 def test_clean_paragraphs(raw: str, script: str, expected: tuple[str, ...]) -> None:
     assert clean_paragraphs(raw, script) == expected
+
+
+@pytest.mark.parametrize(
+    ("step", "raw", "expected"),
+    [
+        pytest.param(fix_punctuation, "中" + "," * 20_000, "中" + "，" * 20_000, id="comma-run"),
+        pytest.param(
+            fix_punctuation, "(" * 5_000 + "中", "（" * 5_000 + "中", id="parenthesis-run"
+        ),
+        pytest.param(strip_pinyin_annotations, "区" + "(qū)" * 5_000, "区", id="annotation-chain"),
+        pytest.param(normalize_whitespace, "&" + "amp;" * 20_000 + "lt;", "<", id="escaping-depth"),
+    ],
+)
+def test_long_runs_are_handled_in_one_pass(step, raw: str, expected: str) -> None:
+    """Hostile input: each of these would take quadratic time if each pass fixed one item."""
+    assert step(raw) == expected
 
 
 def test_unknown_script_is_one_clear_error() -> None:

@@ -61,11 +61,13 @@ def apply_rules(text: str, rules: tuple[Rule, ...]) -> str:
 # --- whitespace, invisible characters, HTML entities -----------------------------------------
 
 # With the ``;``, any entity; without it, only the few that scrapers leave bare (``&nbsp政府``),
-# and never inside a URL query (``?a=1&amp=2``) or a word (``&nbspx``).
+# and never inside a URL query (``?a=1&amp=2``) or a word (``&nbspx``). Any depth of
+# escaping (``&amp;amp;nbsp;``) is one match.
 _ENTITY = re.compile(
-    r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
+    r"&(?:amp;)*(?P<entity>#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
     r"|(?:nbsp|amp|lt|gt|quot)(?![A-Za-z0-9=;]))"
 )
+_MAX_PASSES = 4  # repeated steps settle in one or two passes; the bound caps hostile input
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u180e\u200b-\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]"
@@ -73,12 +75,15 @@ _INVISIBLE = re.compile(
 
 
 def _decode_entity(match: re.Match[str]) -> str:
-    return _INVISIBLE.sub("", html.unescape(match[0]))  # &#8203; is as invisible as U+200B
+    # &#8203; is as invisible as U+200B
+    return _INVISIBLE.sub("", html.unescape("&" + match["entity"]))
 
 
 def _unescape_entities(text: str) -> str:
-    """Decode entities until none is left: ``&amp;nbsp;`` -> ``&nbsp;`` -> no-break space."""
-    while "&" in text:
+    """Decode entities, however deeply escaped: ``&amp;amp;nbsp;`` -> no-break space."""
+    for _ in range(_MAX_PASSES):  # again only for ``&#38;amp;``-style escapes
+        if "&" not in text:
+            break
         unescaped = _ENTITY.sub(_decode_entity, text)
         if unescaped == text:
             break
@@ -120,14 +125,32 @@ _HANISH = (
 _HAN_CHAR = re.compile(f"[{_HANISH}]")
 
 
-def _beside_han(marks: str, unless_before: str = "") -> str:
+def _beside_han(marks: str) -> str:
     """A pattern for one of MARKS with Han text right after or right before it.
 
     The mark comes first so the regex engine can scan for it instead of testing every
-    position. UNLESS_BEFORE: text that must not follow when only the left side is Han.
+    position.
     """
-    guard = f"(?!{unless_before})" if unless_before else ""
-    return f"[{re.escape(marks)}](?:(?=[{_HANISH}])|(?<=[{_HANISH}].){guard})"
+    return f"[{re.escape(marks)}](?:(?=[{_HANISH}])|(?<=[{_HANISH}].))"
+
+
+def _runs_beside_han(marks: str, full_width: str, unless_before: str = "") -> Callable[[str], str]:
+    """A step turning each run of MARKS (``?!``, ``((``) with Han text on either side into
+    FULL_WIDTH, in one pass. UNLESS_BEFORE: text that must not follow a run whose only Han
+    neighbour is on its left (``://``)."""
+    table = str.maketrans(marks, full_width)
+
+    def replace(match: re.Match[str]) -> str:
+        text, start, end = match.string, match.start(), match.end()
+        after_han = _HAN_CHAR.match(text, end) is not None
+        before_han = start > 0 and _HAN_CHAR.match(text, start - 1) is not None
+        if after_han or (
+            before_han and not (unless_before and text.startswith(unless_before, end))
+        ):
+            return match[0].translate(table)
+        return match[0]
+
+    return functools.partial(re.compile(f"[{re.escape(marks)}]+").sub, replace)
 
 
 def _full_width_pair(match: re.Match[str]) -> str:
@@ -141,16 +164,12 @@ def _full_width_pair(match: re.Match[str]) -> str:
 
 PUNCTUATION_RULES: tuple[Rule, ...] = (
     Rule("parenthesis-pair", substitution(r"\(([^()\n]*)\)", _full_width_pair)),
-    Rule("parenthesis-open", substitution(_beside_han("("), "（")),
-    Rule("parenthesis-close", substitution(_beside_han(")"), "）")),
-    # digits on both sides (1,000  3:2  12:30) are never beside Han text, so they stay
-    Rule("comma", substitution(_beside_han(","), "，")),
+    Rule("parenthesis-open", _runs_beside_han("(", "（")),
+    Rule("parenthesis-close", _runs_beside_han(")", "）")),
+    # , ; : ? ! -- digits on both sides (1,000  3:2  12:30) are not Han text, so they stay
+    Rule("marks", _runs_beside_han(",;:?!", "，；：？！", unless_before="//")),
     # 增长8.7%,31个省份: a thousands separator never follows a percent sign
     Rule("comma-after-percent", substitution(r"(?<=[%‰]),(?! )", "，")),
-    Rule("semicolon", substitution(_beside_han(";"), "；")),
-    Rule("colon", substitution(_beside_han(":", unless_before="//"), "：")),
-    Rule("question-mark", substitution(_beside_han("?"), "？")),
-    Rule("exclamation-mark", substitution(_beside_han("!"), "！")),
 )
 
 _ASCII_MARKS = re.compile(_beside_han(",;:?!"))
@@ -161,9 +180,12 @@ _ASCII_PUNCTUATION = ",;:?!()"
 def fix_punctuation(text: str) -> str:
     """ASCII ``, ; : ? ! ( )`` beside Han text -> full-width; numbers, Latin text, URLs stay.
 
-    Repeated until nothing changes: a converted mark is Han text for its neighbours.
+    Repeated while it changes something (a converted mark is Han text for its neighbours:
+    ``(a),中`` needs two passes), at most a few times.
     """
-    while any(mark in text for mark in _ASCII_PUNCTUATION):
+    for _ in range(_MAX_PASSES):
+        if not any(mark in text for mark in _ASCII_PUNCTUATION):
+            break
         fixed = apply_rules(text, PUNCTUATION_RULES)
         if fixed == text:
             break

@@ -25,7 +25,13 @@ _PINYIN_LETTERS = (
     "\u0101\u0113\u011b\u012b\u0144\u0148\u014d\u016b\u01ce\u01d0\u01d2\u01d4"
     "\u01d6\u01d8\u01da\u01dc\u01f9\u1e3f\u1ebf\u1ec1\u0300-\u030c"
 )
-ANNOTATION = re.compile(rf"(?P<char>[{_HAN}])\((?P<reading>[{_PINYIN_LETTERS}]{{1,12}}[1-5]?)\)")
+# A character with a chain of such annotations, ``區(qū)(qū)``, is one match, so no input makes
+# the removal go round more than once per chain.
+ANNOTATIONS = re.compile(
+    rf"(?P<char>[{_HAN}])(?P<notes>(?:\([{_PINYIN_LETTERS}]{{1,12}}[1-5]?\))+)"
+)
+_NOTE = re.compile(r"\(([^()]*)\)")
+_MAX_PASSES = 4  # a pass never uncovers a new annotation; the bound only caps hostile input
 
 
 def _canonical(reading: str) -> str:
@@ -67,9 +73,21 @@ def is_reading(char: str, annotation: str) -> bool:
     return _canonical(annotation) in readings(char)
 
 
-def _drop_reading(match: re.Match[str]) -> str:
-    char = match["char"]
-    return char if is_reading(char, match["reading"]) else match[0]
+def _unread(notes: str, chars: tuple[str, ...]) -> str:
+    """NOTES (``(qū)(xx)``) without the leading annotations that read one of CHARS."""
+    if notes.count("(") == 1:  # the common case: one annotation
+        return "" if any(is_reading(char, notes[1:-1]) for char in chars) else notes
+    for note in _NOTE.finditer(notes):
+        if not any(is_reading(char, note[1]) for char in chars):
+            return notes[note.start() :]
+    return ""
+
+
+def _drop_readings(match: re.Match[str]) -> str:
+    char, notes = match.group(1, 2)
+    if notes.count("(") == 1:  # the common case, kept lean: ~60 calls in a dirty bulletin
+        return char if is_reading(char, notes[1:-1]) else match[0]
+    return char + _unread(notes, (char,))
 
 
 def strip_pinyin_annotations(text: str, twin: Callable[[str], str] | None = None) -> str:
@@ -77,29 +95,29 @@ def strip_pinyin_annotations(text: str, twin: Callable[[str], str] | None = None
 
     TWIN, when given, converts the text to the script its annotations were made for (OpenCC
     ``t2s``): ``瞭(le)解`` was ``了解`` annotated before conversion, and 瞭 alone never reads
-    ``le``. Repeated until nothing changes, so ``區(qū)(qū)`` loses both and the result is
-    stable.
+    ``le``. ``區(qū)(qū)`` loses both annotations; a second run changes nothing.
     """
     if "(" not in text:
         return text
-    while True:
-        stripped = ANNOTATION.sub(_drop_reading, text)
-        if twin is not None and ANNOTATION.search(stripped):
+    for _ in range(_MAX_PASSES):
+        stripped = ANNOTATIONS.sub(_drop_readings, text)
+        if twin is not None and ANNOTATIONS.search(stripped):
             stripped = _strip_by_twin(stripped, twin)
         if stripped == text:
-            return text
+            break
         text = stripped
+    return text
 
 
 def _strip_by_twin(text: str, twin: Callable[[str], str]) -> str:
     """Remove the annotations that read the character's twin: the same position in TWIN(text
     without any candidate annotation). Needs a length-preserving TWIN; otherwise no change."""
-    matches = list(ANNOTATION.finditer(text))
-    ends = [match.start("char") + 1 for match in matches]
+    matches = list(ANNOTATIONS.finditer(text))
     pieces: list[str] = []
     where: list[int] = []  # index of each candidate's character in the bare text
     done = length = 0
-    for match, end in zip(matches, ends):
+    for match in matches:
+        end = match.end("char")
         pieces.append(text[done:end])
         length += end - done
         where.append(length - 1)
@@ -111,8 +129,9 @@ def _strip_by_twin(text: str, twin: Callable[[str], str]) -> str:
         return text
     out: list[str] = []
     done = 0
-    for match, end, at in zip(matches, ends, where):
-        out.append(text[done : end if is_reading(twins[at], match["reading"]) else match.end()])
+    for match, at in zip(matches, where):
+        out.append(text[done : match.end("char")])
+        out.append(_unread(match["notes"], (match["char"], twins[at])))
         done = match.end()
     out.append(text[done:])
     return "".join(out)
