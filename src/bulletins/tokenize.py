@@ -16,7 +16,9 @@ Tokens of a folded text, each with its code-point offset:
 * everything else (punctuation, spaces) separates runs and gives no token.
 
 Every Han character is also indexed on its own, without positions, for one-character
-queries (``unigrams``). Bigrams with positions answer any longer Han query exactly: a query
+queries (``unigrams``): looking a character up through bigrams would read every bigram that
+starts or ends with it (hundreds of keys spread over many shards, plus the run edges), while
+per-document counts cost about a tenth of the index and one shard per query. Bigrams with positions answer any longer Han query exactly: a query
 ``abcde`` matches where ``ab``, ``cd`` and ``de`` sit at offsets p, p+2, p+3. The edge tokens
 pin a single Han character next to a number or a word (``2022年``: ``2022`` at p and ``^年``
 at p+4), so those queries stay exact without positions on every unigram.
