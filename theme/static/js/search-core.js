@@ -291,10 +291,6 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
   }
 
-  function isoDay(n) {
-    return new Date(n * 86400000).toISOString().slice(0, 10);
-  }
-
   /** Doc ids run newest first: runs[i] = { day, first (id), count }. */
   function dayRuns(days) {
     var out = [], id = 0, day = dayNumber(days.first), nums = decodeVarints(days.runs || "");
@@ -405,16 +401,6 @@
       return [lo, hi];
     }
 
-    function dateOf(id) {
-      var runs = state.runs, lo = 0, hi = runs.length - 1;
-      while (lo < hi) {
-        var mid = (lo + hi + 1) >>> 1;
-        if (runs[mid].first <= id) lo = mid;
-        else hi = mid - 1;
-      }
-      return runs.length ? isoDay(runs[lo].day) : "";
-    }
-
     function categoryDocs(name) {
       var cats = state.manifest.categories;
       for (var i = 0; i < cats.length; i++) {
@@ -480,7 +466,7 @@
             id: hit.id,
             url: row[0],
             title: row[1],
-            date: row[2] || dateOf(hit.id),
+            date: row[2],
             category: row[3],
             sourceId: row[4],
             score: Math.round(hit.score * 1000) / 1000,
