@@ -55,6 +55,9 @@ AUTHORS_SAVE_AS = ""
 ARCHIVES_SAVE_AS = "archives.html"
 CATEGORIES_SAVE_AS = "categories.html"
 DEFAULT_CATEGORY = "其他"
+# One language, no translations: skip Pelican's translation matching (quadratic in articles).
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 USE_FOLDER_AS_CATEGORY = False
 
 # Autoescape every template (Pelican 4.12 leaves it off); only article/page bodies are |safe.

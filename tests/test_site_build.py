@@ -69,7 +69,7 @@ def test_every_internal_link_resolves(site):
 
 def test_links_name_html_files_not_folders(site):
     hrefs = re.findall(r'href="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
-    internal = [h for h in hrefs if "://" not in h and not h.startswith("#")]
+    internal = [h for h in hrefs if ":" not in h and not h.startswith("#")]
     assert internal and all(h.endswith((".html", ".css", ".xml")) for h in internal)
 
 
@@ -101,3 +101,25 @@ def test_article_metadata_table(site):
     assert "2022年2月28日" in text
     assert "临府纪〔2022〕5号" in text
     assert 'rel="next"' in text and 'type="application/ld+json"' in text
+
+
+def test_publish_settings_write_feeds_with_absolute_links(tmp_path):
+    public = "https://bulletins.example.org"
+    out = build_fixture_site(
+        tmp_path / "output",
+        SITEURL=public,
+        FEED_DOMAIN=public,
+        FEED_ALL_ATOM="feeds/all.atom.xml",
+        CATEGORY_FEED_ATOM="feeds/{slug}.atom.xml",
+        BULLETINS_PUBLIC_URL=public,
+    )
+    feed = (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    links = re.findall(r'<link href="([^"]+)"', feed)
+    assert links and all(link.startswith(public + "/") for link in links)
+    assert f"{public}/bulletins/2022/02/ljq-2022-0228-cwhy5.html" in links
+    category_feeds = sorted(p.name for p in (out / "feeds").glob("*.atom.xml") if p.name != "all.atom.xml")
+    assert "chang-wu-hui-yi-6d8394de.atom.xml" in category_feeds and len(category_feeds) == 5
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{public}/feeds/all.atom.xml"' in index  # feed links stay absolute
+    assert 'href="./archives.html"' in index  # while pages keep relative links
+    assert f"Sitemap: {public}/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")

@@ -36,10 +36,17 @@ def content(tmp_path):
     return folder
 
 
-def test_unchanged_rebuild_writes_nothing(tmp_path, content):
+@pytest.mark.parametrize(
+    "rebuild",
+    [
+        pytest.param({}, id="same-settings"),
+        pytest.param({"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}, id="content-cache-on"),
+    ],
+)
+def test_unchanged_rebuild_writes_nothing(tmp_path, content, rebuild):
     out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content))
     before = mtimes(out)
-    build_fixture_site(out, PATH=str(content))
+    build_fixture_site(out, PATH=str(content), **rebuild)
     assert mtimes(out) == before
 
 

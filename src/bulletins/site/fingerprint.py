@@ -96,6 +96,15 @@ def tree_digest(folder: str) -> str:
     return h.hexdigest()
 
 
+# Settings that change how a build runs, not what a page shows.
+BUILD_ONLY_SETTINGS = frozenset({
+    "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CACHE_PATH", "CONTENT_CACHING_LAYER", "CHECK_MODIFIED_METHOD",
+    "GZIP_CACHE", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION", "OUTPUT_PATH", "WRITE_SELECTED",
+    "LOG_FILTER", "DEBUG", "PORT", "BIND", "BULLETINS_SKIP_UNCHANGED", "BULLETINS_PAGE_CACHE",
+})
+
+
 def settings_digest(settings: Mapping) -> str:
-    """UPPERCASE settings, by their repr (objects without a stable repr make it change)."""
-    return digest((k, repr(settings[k])) for k in sorted(settings) if k.isupper())
+    """UPPERCASE settings that can change a page, by their repr (an unstable repr only costs
+    skipped work, never a stale page)."""
+    return digest((k, repr(settings[k])) for k in sorted(settings) if k.isupper() and k not in BUILD_ONLY_SETTINGS)

@@ -56,9 +56,19 @@ def configure(pelican) -> None:
         raise SystemExit("CRITICAL: DIRECT_TEMPLATES must not list 'tags': entity_pages writes the tags index")
 
 
-def set_taxonomy_slugs(article_generator) -> None:
-    """Give categories and tags our stable ASCII slugs before Pelican groups articles by them."""
-    articles = article_generator.articles
+def _all_articles(gen):
+    return chain(gen.articles, gen.translations, gen.hidden_articles, gen.hidden_translations)
+
+
+def prepare_articles(article_generator) -> None:
+    """Before Pelican groups articles: our stable ASCII slugs for categories and tags, and
+    each article's URL and output name fixed once.
+
+    Pelican recomputes ``article.url`` and ``save_as`` from the URL settings on every access
+    (date formatting, relative source path), and list pages read them tens of thousands of
+    times; ``override_url``/``override_save_as`` are Pelican's own per-article overrides.
+    """
+    articles = list(_all_articles(article_generator))
     names = [a.category.name for a in articles if hasattr(a, "category")]
     names += [t.name for a in articles for t in getattr(a, "tags", ())]
     slugs = unique_slugs(names)
@@ -67,20 +77,18 @@ def set_taxonomy_slugs(article_generator) -> None:
             article.category.slug = slugs[article.category.name]
         for tag in getattr(article, "tags", ()):
             tag.slug = slugs[tag.name]
-
-
-def take_over_tag_pages(article_generator) -> None:
-    """Stop Pelican writing tag pages (quadratic there); EntityPagesGenerator writes them.
-
-    Also fix every article's URL once: Pelican recomputes ``article.url`` from the URL
-    settings on each access (date formatting, relative source path), and list pages read it
-    tens of thousands of times. ``override_url`` is Pelican's own per-article URL override.
-    """
-    article_generator.tags = {}
-    gen = article_generator
-    for article in chain(gen.articles, gen.translations, gen.hidden_articles, gen.hidden_translations):
         if not hasattr(article, "override_url"):
             article.override_url = article.url
+        if not hasattr(article, "override_save_as"):
+            article.override_save_as = article.save_as
+
+
+def take_over_taxonomy_pages(article_generator) -> None:
+    """Stop Pelican writing tag and category pages and category feeds: it builds each with
+    a list-membership scan over all articles (quadratic: seconds on 11k bulletins).
+    EntityPagesGenerator writes them from one pass. ``context["categories"]`` stays as is."""
+    article_generator.tags = {}
+    article_generator.categories = []
 
 
 def get_generators(pelican):
@@ -99,7 +107,8 @@ class EntityPagesGenerator(Generator):
         self.documents = entities.group(
             (a, entities.document_roles(m.get("documents"))) for a, m in zip(newest, meta)
         )
-        self.tags = self._group_tags(newest)
+        self.tags = self._group_taxonomy((a, getattr(a, "tags", ())) for a in newest)
+        self.categories = self._group_taxonomy((a, [a.category] if hasattr(a, "category") else []) for a in newest)
         self.years = by_year_and_month(newest, attrgetter("date"))
         s = self.settings
         for entity in self.persons:
@@ -120,6 +129,7 @@ class EntityPagesGenerator(Generator):
             bulletins_persons=self.persons,
             bulletins_documents=self.documents,
             bulletins_tags=self.tags,
+            bulletins_categories=self.categories,
             bulletins_years=self.years,
             bulletins_timeline=render_svg(
                 month_counts((a.date.year, a.date.month) for a in newest), "timeline-all", "每月公报数量"
@@ -134,16 +144,16 @@ class EntityPagesGenerator(Generator):
         )
 
     @staticmethod
-    def _group_tags(newest):
-        """Tags as entities, keeping Pelican's Tag objects (their slug and url)."""
+    def _group_taxonomy(pairs):
+        """Tags or categories as entities, keeping Pelican's objects (their slug and url)."""
         groups: dict[str, entities.Entity] = {}
-        for article in newest:
-            for tag in getattr(article, "tags", ()):
-                entity = groups.get(tag.name)
+        for article, wrappers in pairs:
+            for wrapper in wrappers:
+                entity = groups.get(wrapper.name)
                 if entity is None:
-                    entity = groups[tag.name] = entities.Entity(name=tag.name, slug=tag.slug)
-                    entity.url = tag.url
-                    entity.tag = tag
+                    entity = groups[wrapper.name] = entities.Entity(name=wrapper.name, slug=wrapper.slug)
+                    entity.url = wrapper.url
+                    entity.wrapper = wrapper
                 entity.items.append(article)
         return sorted(groups.values(), key=lambda e: (-e.count, e.slug))
 
@@ -158,11 +168,25 @@ class EntityPagesGenerator(Generator):
             write(document.url, "document", document.items, document=document)
         write(s["BULLETINS_TAGS_URL"], "tags", self.tags)
         for tag in self.tags:
-            write(tag.url, "tag", tag.items, tag=tag.tag, entity=tag)
+            write(tag.url, "tag", tag.items, tag=tag.wrapper, entity=tag)
+        for category in self.categories:
+            write(category.url, "category", category.items, category=category.wrapper, entity=category)
+        self._write_category_feeds(writer)
         for year in self.years:
             write(year.url, "period_archives", year.items, period=year)
             for month in year.months:
                 write(month.url, "period_archives", month.items, period=month, year=year)
+
+    def _write_category_feeds(self, writer):
+        """What Pelican's generate_feeds does for categories (its category list is emptied)."""
+        s = self.settings
+        for key, feed_type in (("CATEGORY_FEED_ATOM", "atom"), ("CATEGORY_FEED_RSS", "rss")):
+            if not s.get(key):
+                continue
+            for category in self.categories:
+                path = str(s[key]).format(slug=category.slug)
+                url = s.get(f"{key}_URL", str(s[key])).format(slug=category.slug)
+                writer.write_feed(category.items, self.context, path, url, feed_title=category.name, feed_type=feed_type)
 
     def _writer(self, writer):
         relative = self.settings["RELATIVE_URLS"]
