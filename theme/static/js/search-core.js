@@ -276,6 +276,40 @@
     return result;
   }
 
+  /** Indexes of the `k` best hits, best first: higher score, then lower id (newer). A heap
+   * keeps this O(n log k), so a one-character query over 100,000 bulletins stays fast. */
+  function best(scores, docs, k) {
+    function worse(a, b) {
+      return scores[a] < scores[b] || (scores[a] === scores[b] && docs[a] > docs[b]);
+    }
+    var heap = []; // heap[0] is the worst of the best k
+    function down(i) {
+      for (;;) {
+        var l = 2 * i + 1, r = l + 1, m = i;
+        if (l < heap.length && worse(heap[l], heap[m])) m = l;
+        if (r < heap.length && worse(heap[r], heap[m])) m = r;
+        if (m === i) return;
+        var t = heap[i]; heap[i] = heap[m]; heap[m] = t;
+        i = m;
+      }
+    }
+    for (var i = 0; i < scores.length && k > 0; i++) {
+      if (heap.length < k) {
+        heap.push(i);
+        for (var c = heap.length - 1; c > 0; ) {
+          var p = (c - 1) >> 1;
+          if (!worse(heap[c], heap[p])) break;
+          var t = heap[c]; heap[c] = heap[p]; heap[p] = t;
+          c = p;
+        }
+      } else if (worse(heap[0], i)) {
+        heap[0] = i;
+        down(0);
+      }
+    }
+    return heap.sort(function (a, b) { return worse(a, b) ? 1 : worse(b, a) ? -1 : 0; });
+  }
+
   function intersect(a, b) {
     var out = [], j = 0;
     for (var i = 0; i < a.length; i++) {
@@ -409,22 +443,19 @@
       return Promise.resolve([]);
     }
 
+    /** Scores of `docs` (BM25 with b = 0, plus title boosts), indexed like `docs`. */
     function rank(parts, exact, docs) {
-      var n = state.manifest.docs, scores = new Map();
-      var idfSum = 0;
+      var n = state.manifest.docs, byDoc = new Float64Array(n), idfSum = 0;
       parts.forEach(function (part) {
         var df = part.docs.length, idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         idfSum += idf;
-        part.docs.forEach(function (doc, i) {
+        for (var i = 0; i < df; i++) {
           var tf = part.tf[i];
-          var s = (idf * tf * (K1 + 1)) / (tf + K1) + (part.title[i] ? 2 * idf : 0);
-          scores.set(doc, (scores.get(doc) || 0) + s);
-        });
+          byDoc[part.docs[i]] += (idf * tf * (K1 + 1)) / (tf + K1) + (part.title[i] ? 2 * idf : 0);
+        }
       });
-      var exactSet = new Set(exact);
-      return docs.map(function (doc) {
-        return { id: doc, score: exactSet.has(doc) ? EXACT_TITLE + idfSum : scores.get(doc) };
-      });
+      exact.forEach(function (doc) { byDoc[doc] = EXACT_TITLE + idfSum; });
+      return docs.map(function (doc) { return byDoc[doc]; });
     }
 
     function search(query, opts) {
@@ -444,13 +475,14 @@
           var docs = parts.map(function (p) { return p.docs; }).reduce(intersect);
           if (found[2]) docs = intersect(docs, found[2]);
           docs = docs.filter(function (doc) { return doc >= range[0] && doc < range[1]; });
-          var hits = rank(parts, found[1], docs);
-          if (opts.sort !== "date") hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+          var scores = rank(parts, found[1], docs);
           var offset = Math.max(0, opts.offset | 0);
           var limit = opts.limit === undefined || opts.limit === null ? 10 : Math.max(0, opts.limit | 0);
-          var page = hits.slice(offset, limit ? offset + limit : hits.length);
+          var end = limit ? Math.min(docs.length, offset + limit) : docs.length;
+          var order = opts.sort === "date" ? docs.map(function (_, i) { return i; }).slice(0, end) : best(scores, docs, end);
+          var page = order.slice(offset).map(function (i) { return { id: docs[i], score: scores[i] }; });
           return describe(page, texts).then(function (results) {
-            return { total: hits.length, results: results };
+            return { total: docs.length, results: results };
           });
         });
       });
@@ -541,6 +573,7 @@
     phrasePlan: phrasePlan,
     parseQuery: parseQuery,
     decodeVarints: decodeVarints,
+    best: best,
   };
   root.BulletinSearch = api;
   root.__bulletinsSearch = register;
