@@ -60,14 +60,21 @@ def _all_articles(gen):
     return chain(gen.articles, gen.translations, gen.hidden_articles, gen.hidden_translations)
 
 
+def newest_first(article):
+    """Sort key (with reverse=True): by date, ties by slug, so lists, archives and prev/next
+    are the same in every build whatever order the files were read in."""
+    return (article.date, article.slug)
+
+
 def prepare_articles(article_generator) -> None:
-    """Before Pelican groups articles: our stable ASCII slugs for categories and tags, and
-    each article's URL and output name fixed once.
+    """Before Pelican groups articles: a deterministic order, our stable ASCII slugs for
+    categories and tags, and each article's URL and output name fixed once.
 
     Pelican recomputes ``article.url`` and ``save_as`` from the URL settings on every access
     (date formatting, relative source path), and list pages read them tens of thousands of
     times; ``override_url``/``override_save_as`` are Pelican's own per-article overrides.
     """
+    article_generator.articles.sort(key=newest_first, reverse=True)
     articles = list(_all_articles(article_generator))
     names = [a.category.name for a in articles if hasattr(a, "category")]
     names += [t.name for a in articles for t in getattr(a, "tags", ())]
@@ -99,7 +106,7 @@ class EntityPagesGenerator(Generator):
     """Reads ``context["articles"]`` after the ArticlesGenerator and adds entity pages."""
 
     def generate_context(self):
-        newest = sorted(self.context.get("articles", ()), key=attrgetter("date"), reverse=True)
+        newest = sorted(self.context.get("articles", ()), key=newest_first, reverse=True)
         meta = [a.metadata for a in newest]
         self.persons = entities.group(
             (a, entities.person_roles(m.get("presider"), m.get("people"))) for a, m in zip(newest, meta)
