@@ -239,12 +239,19 @@ def test_typed_query_is_written_to_the_url_and_survives_a_reload(visit, sample):
     assert [r["title"] for r in shown(page)] == before
 
 
-def test_slash_key_focuses_the_search_box(visit, sample):
+@pytest.mark.parametrize(
+    "page_name, box",
+    [("search.html", "search-q"), ("index.html", "site-search-q")],
+    ids=["search_page", "any_page"],
+)
+def test_slash_key_focuses_the_search_box(visit, sample, page_name, box):
     page, base = visit(sample)
-    page.goto(base + "search.html")
+    page.goto(base + page_name)
     page.focus("body")
     page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.id") == "search-q"
+    assert page.evaluate("document.activeElement.id") == box
+    page.keyboard.type("会议")
+    assert page.input_value(f"#{box}") == "会议", "the slash itself must not be typed"
 
 
 def test_traditional_query_finds_the_same_bulletins(visit, sample):

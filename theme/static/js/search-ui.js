@@ -223,19 +223,15 @@
       });
   };
 
-  /** Fill the category select from the index manifest (engine.categories, if it has any). */
+  /** Fill the category select from the index manifest: "name (count)" per category. */
   SearchPage.prototype.fillCategories = function (selected) {
     var select = this.fields.category;
     var doc = this.doc;
     if (!select) return Promise.resolve();
-    var engine = this.engine;
-    var source = typeof engine.categories === "function" ? engine.categories() : engine.categories;
-    return Promise.resolve(source).then(function (categories) {
-      (categories || []).forEach(function (category) {
-        var name = typeof category === "string" ? category : category && category.name;
-        if (!name) return;
-        var option = element(doc, "option", "", name);
-        option.value = name;
+    return this.engine.categories().then(function (categories) {
+      categories.forEach(function (category) {
+        var option = element(doc, "option", "", category.name + "（" + category.count + "）");
+        option.value = category.name;
         select.appendChild(option);
       });
       if (selected) select.value = selected;
