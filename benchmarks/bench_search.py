@@ -5,11 +5,19 @@
     python benchmarks/bench_search.py --site DIR      # reuse a built site (DIR/content, DIR/output)
 
 The 11,442 real bulletins are ingested and built with Pelican once into ``--work`` (default
-``benchmarks/out/search``; reused while ``built.log`` is there). Pagefind indexes the same bulletin pages
-in the same run. Browser figures come from Debian's Chromium on a 127.0.0.1 server: a fresh
-browser context per cold query (no cache), bytes counted from the files the page requested.
+``benchmarks/out/search``; reused while ``built.log`` is there); the index is rebuilt from the
+articles with the pure builder, timed, and Pagefind indexes the same bulletin pages in the
+same run. Browser figures come from Debian's Chromium on a 127.0.0.1 server:
+
+- cold query: a fresh browser context (empty cache) opens ``search.html?q=...`` (for Pagefind,
+  a page that imports ``pagefind.js``, searches and loads ``data()`` of the first 20 results);
+  bytes are the search's own files the page requested (our search-core.js, search-ui.js and
+  ``search/``; Pagefind's bundle), as stored and as gzip would send them;
+- warm query: every query run twice in one page, the second run timed (first 20 results with
+  their snippets / ``data()``).
+
 The query set is fixed-seed exact substrings (2-8 Han characters) of bulletin bodies; a
-bulletin is relevant when its title or body contains the query.
+bulletin is relevant when its folded title or body contains the folded query.
 """
 
 from __future__ import annotations
@@ -237,6 +245,12 @@ def measure_pagefind(browser, output: Path, queries: list[str], expected: list[s
     add_recall(column, found, expected)
 
 
+def refresh_scripts(output: Path) -> None:
+    """Copy the theme's current search scripts over the ones a reused build holds."""
+    for script in (ROOT / "theme" / "static" / "js").glob("search-*.js"):
+        shutil.copyfile(script, output / "theme" / "js" / script.name)
+
+
 def corpus_comparison(args, browser) -> list[Figures]:
     content, output = (args.site / "content", args.site / "output") if args.site else build_site(args.work)
     started = time.perf_counter()
@@ -247,6 +261,7 @@ def corpus_comparison(args, browser) -> list[Figures]:
     log.info("%d bulletins, %d queries, %d relevant pairs", len(records), len(queries), sum(map(len, expected)))
     ours, pagefind = Figures("this archive"), Figures("Pagefind 1.5.2")
 
+    refresh_scripts(output)
     seconds = build_our_index(records, output / "search")
     ours.add("index build time", f"{seconds:.1f} s (+ {reading:.1f} s reading the articles)")
     size, files = disk(output / "search")
