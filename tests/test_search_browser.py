@@ -8,6 +8,7 @@ must execute nothing (no dialog, no element the UI did not build itself).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 from dataclasses import dataclass
@@ -116,26 +117,23 @@ def kind(request):
 
 @pytest.fixture
 def visit(browser, kind):
-    """``visit(site)`` -> ``(page, base)`` opened over KIND; checks the recorder afterwards."""
-    stack = []
-
-    def open_site(site: Site):
-        manager = origin(kind, site.output)
-        where = manager.__enter__()
-        stack.append(manager)
-        context, recorder = open_context(browser, where.base, site.output)
-        stack.append(context)
-        recorders.append(recorder)
-        return context.new_page(), where.base
-
+    """``visit(site)`` -> ``(page, base)`` opened over KIND; afterwards, every page opened must
+    have stayed inside the site, opened no dialog and logged no error."""
     recorders = []
-    yield open_site
-    for recorder in recorders:
-        recorder.assert_stayed_inside()
-        assert not recorder.dialogs, f"a dialog opened: {recorder.dialogs}"
-        recorder.assert_no_errors()
-    for item in reversed(stack):
-        item.close() if hasattr(item, "close") else item.__exit__(None, None, None)
+    with contextlib.ExitStack() as stack:
+
+        def open_site(site: Site):
+            where = stack.enter_context(origin(kind, site.output))
+            context, recorder = open_context(browser, where.base, site.output)
+            stack.callback(context.close)
+            recorders.append(recorder)
+            return context.new_page(), where.base
+
+        yield open_site
+        for recorder in recorders:
+            recorder.assert_stayed_inside()
+            assert not recorder.dialogs, f"a dialog opened: {recorder.dialogs}"
+            recorder.assert_no_errors()
 
 
 def settle(page, query: str) -> None:
