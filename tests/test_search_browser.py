@@ -237,6 +237,16 @@ def test_typed_query_is_written_to_the_url_and_survives_a_reload(visit, sample):
     assert [r["title"] for r in shown(page)] == before
 
 
+def test_results_follow_typing_without_enter(visit, sample):
+    page, base = visit(sample)
+    query = pick_queries(sample, 1, most=PAGE_SIZE, seed=5)[0]
+    page.goto(base + "search.html")
+    page.type("#search-q", query, delay=30)
+    settle(page, query)
+    assert total(page) == len(matching(sample, query))
+    assert parse_qs(urlsplit(page.url).query).get("q") == [query]
+
+
 @pytest.mark.parametrize(
     "page_name, box",
     [("search.html", "search-q"), ("index.html", "site-search-q")],
