@@ -68,6 +68,9 @@ BULLETINS_PERSON_URL = "persons/{slug}.html"
 BULLETINS_DOCUMENT_URL = "documents/{slug}.html"
 BULLETINS_PUBLIC_URL = ""  # publishconf.py sets the published address (sitemap, canonical, JSON-LD)
 
+# Pelican's content cache (used by rebuilds) is written on every build: uncompressed is faster.
+GZIP_CACHE = False
+
 PLUGINS = [
     "bulletins.plugins.entity_pages",
     "bulletins.plugins.raw_source",

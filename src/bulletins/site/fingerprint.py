@@ -63,6 +63,9 @@ def describe(value, *, page: bool = False):
     """Plain, comparable data standing for VALUE as a template sees it."""
     if isinstance(value, _SCALARS):
         return value
+    stamp = getattr(value, "_bulletins_stamp", None)
+    if stamp is not None and not page:
+        return stamp
     if hasattr(value, "source_path") and hasattr(value, "metadata"):
         return _article_page(value) if page else _content(value)
     if hasattr(value, "slug") and hasattr(value, "_name"):  # Pelican URLWrapper (Tag, Category)

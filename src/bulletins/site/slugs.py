@@ -63,8 +63,9 @@ def unique_slugs(names: Iterable[str]) -> dict[str, str]:
     On a (rare) hash collision the colliding names get longer hashes; all other slugs keep the
     short, stable form.
     """
-    distinct = sorted(set(names))
-    slugs = {name: slug_for(name) for name in distinct}
+    slugs = {name: slug_for(name) for name in set(names)}
+    if len(set(slugs.values())) == len(slugs):
+        return slugs
     length = HASH_LEN
     while True:
         owners: dict[str, list[str]] = {}

@@ -11,7 +11,9 @@ because Pelican builds them with a list-membership scan per group (quadratic: se
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import string
 from itertools import chain
 from operator import attrgetter
 
@@ -84,10 +86,29 @@ def prepare_articles(article_generator) -> None:
             article.category.slug = slugs[article.category.name]
         for tag in getattr(article, "tags", ()):
             tag.slug = slugs[tag.name]
+    settings = article_generator.settings
+    url_of = url_formatter(settings["ARTICLE_URL"])
+    same_pattern = settings["ARTICLE_URL"] == settings["ARTICLE_SAVE_AS"]
+    for article in articles:
         if not hasattr(article, "override_url"):
-            article.override_url = article.url
+            article.override_url = url_of(article)
         if not hasattr(article, "override_save_as"):
-            article.override_save_as = article.save_as
+            article.override_save_as = article.override_url if same_pattern else article.save_as
+
+
+def url_formatter(pattern: str):
+    """``article -> URL`` for ARTICLE_URL. A pattern naming only ``{slug}`` and ``{date:...}``
+    (ours) is formatted directly, the date as a plain datetime (C strftime); any other pattern
+    goes through Pelican's ``article.url``, which also builds the path, author, tag... fields."""
+    fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+    if not fields <= {"slug", "date"}:
+        return attrgetter("url")
+
+    def format_url(article):
+        d = article.date
+        return pattern.format(slug=article.slug, date=dt.datetime(d.year, d.month, d.day, d.hour, d.minute, d.second))
+
+    return format_url
 
 
 def take_over_taxonomy_pages(article_generator) -> None:
