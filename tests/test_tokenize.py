@@ -53,4 +53,9 @@ def test_fold_is_per_code_point(a, b, table):
 
 
 def test_offset_shifts_positions():
-    assert list(tokenize.positional_tokens("中国", offset=256)) == [("^中", 256), ("中国", 256), ("国$", 257)]
+    assert list(tokenize.positional_tokens("2022年度", offset=256)) == [("2022", 256), ("^年", 260), ("年度", 260)]
+
+
+@pytest.mark.parametrize("text, last", [("国内联播快讯", 5), ("快讯（二）", 3), ("g20。", 2), ("，。", None)])
+def test_last_token_char(text, last):
+    assert tokenize.last_token_char(text) == last

@@ -11,17 +11,23 @@ positions in the folded text line up with positions in the folded query.
 Tokens of a folded text, each with its code-point offset:
 
 * a run of Han characters ``abc`` gives the overlapping bigrams ``ab``, ``bc`` at their
-  offsets, plus two edge tokens: ``^a`` (a run starts here) and ``c$`` (a run ends here);
+  offsets; where the run touches a word directly (``2022年``, ``年g20``) it also gives an
+  edge token, ``^a`` (the run starts right after a word) or ``c$`` (a word follows at once);
 * a run of other letters and digits (``g20``, ``2022``) is one word token;
 * everything else (punctuation, spaces) separates runs and gives no token.
 
+Bigrams with positions answer any longer Han query exactly: a query ``abcde`` matches where
+``ab``, ``cd`` and ``de`` sit at offsets p, p+2, p+3. The edge tokens pin a single Han
+character next to a number or a word (``2022年``: ``2022`` at p and ``^年`` at p+4), so those
+queries stay exact without positions on every character. Edges only where a word touches
+the run cost almost nothing; edges at every run boundary would add 15% to the index for the
+rare query that puts one Han character between punctuation (``，年，``), which instead
+matches that character anywhere in the bulletin.
+
 Every Han character is also indexed on its own, without positions, for one-character
 queries (``unigrams``): looking a character up through bigrams would read every bigram that
-starts or ends with it (hundreds of keys spread over many shards, plus the run edges), while
-per-document counts cost about a tenth of the index and one shard per query. Bigrams with positions answer any longer Han query exactly: a query
-``abcde`` matches where ``ab``, ``cd`` and ``de`` sit at offsets p, p+2, p+3. The edge tokens
-pin a single Han character next to a number or a word (``2022年``: ``2022`` at p and ``^年``
-at p+4), so those queries stay exact without positions on every unigram.
+starts or ends with it (hundreds of keys spread over many shards), while per-document
+counts cost about a seventh of the index and one shard per query.
 """
 
 from __future__ import annotations
@@ -73,17 +79,28 @@ def is_han(ch: str) -> bool:
 
 
 def positional_tokens(folded: str, offset: int = 0) -> Iterator[tuple[str, int]]:
-    """``(key, position)`` for every bigram, run edge and word of a folded text, in order."""
-    for match in _RUNS.finditer(folded):
-        start = match.start() + offset
+    """``(key, position)`` for every bigram, word-side run edge and word, in text order."""
+    matches = list(_RUNS.finditer(folded))
+    for i, match in enumerate(matches):
+        start = match.start()
         run = match.group()
         if match.lastgroup == "word":
-            yield run, start
+            yield run, start + offset
             continue
-        yield START + run[0], start
-        for i in range(len(run) - 1):
-            yield run[i : i + 2], start + i
-        yield run[-1] + END, start + len(run) - 1
+        if i and matches[i - 1].end() == start:  # a word ends right before the run
+            yield START + run[0], start + offset
+        for j in range(len(run) - 1):
+            yield run[j : j + 2], start + offset + j
+        if i + 1 < len(matches) and matches[i + 1].start() == match.end():
+            yield run[-1] + END, start + offset + len(run) - 1
+
+
+def last_token_char(folded: str) -> int | None:
+    """Offset of the last Han or word character of a folded text (None without one)."""
+    end = None
+    for match in _RUNS.finditer(folded):
+        end = match.end() - 1
+    return end
 
 
 def unigrams(folded: str) -> Iterator[str]:

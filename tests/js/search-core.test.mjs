@@ -45,6 +45,13 @@ test("scattered characters never match: 发展改革 needs the characters in a r
   assert.equal(answer.total, 0); // scattered-chars has 发展, 展改 and 改革, but not 发展改革
 });
 
+test("one Han character between punctuation only has to occur in the bulletin (no edge index)", async () => {
+  const answer = await engine().search("坚持发展，改", { limit: 0 });
+  assert.deepEqual(slugs(answer), ["comma-between"]);
+  const loose = await engine().search("发展，改", { limit: 0 });
+  assert.ok(slugs(loose).includes("comma-between"));
+});
+
 test("Traditional input finds Simplified text and the other way round", async () => {
   const e = engine();
   const simplified = sorted(slugs(await e.search("经济发展", { limit: 0 })));

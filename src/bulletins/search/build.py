@@ -133,17 +133,19 @@ def _index_doc(postings: sh.Postings, doc_id: int, doc: SearchDoc, table, catego
 
 
 def _title_end(title: str) -> tuple[str, int] | None:
-    """The title-end marker: the title's last token key plus ``#``, at that key's position.
+    """The title-end marker: the title's last positional key (a bigram, ``^c`` or a word; not
+    a ``c$`` edge) plus ``#``, at the position of the title's last Han or word character.
 
-    A query equal to the title ends with the same key at the same offset, and the marker
-    sorts right after that key, so it sits in a shard the query loads anyway. The last key
-    is the last bigram of a Han run, ``^c`` for a one-character run, or the last word.
+    A query equal to the title has the same last key and the same last character offset, so
+    it finds the marker where a longer title (``国内联播快讯（二）``) has it elsewhere. The
+    marker sorts right after that key, in a shard the query loads anyway.
     """
-    last = None
-    for key, pos in tokenize.positional_tokens(title):
-        if not key.endswith(tokenize.END):  # "^a" is followed by the bigram "ab" if there is one
-            last = (key, pos)
-    return (last[0] + TITLE_END, last[1]) if last else None
+    last_key = None
+    for key, _ in tokenize.positional_tokens(title):
+        if not key.endswith(tokenize.END):
+            last_key = key
+    last_char = tokenize.last_token_char(title)
+    return (last_key + TITLE_END, last_char) if last_key and last_char is not None else None
 
 
 def _write_shards(writer: IndexWriter, postings: sh.Postings, tag: str, target: int) -> list[str]:

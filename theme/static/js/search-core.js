@@ -148,28 +148,30 @@
     return { text: out, starts: starts, ends: ends };
   };
 
-  /** Runs of a folded text: [{ type: "han"|"word", chars: [code points], at }], `at` in code points. */
+  /** Runs of a folded text: [{ type: "han"|"word", chars: [code points], at }], `at` in
+   * code points; `joined` is true when the run starts right where the previous one ends. */
   function runs(folded) {
-    var out = [], current = null, at = 0;
+    var out = [], current = null, at = 0, end = -1;
     for (var ch of folded) {
       var type = charClass(ch);
       if (type && current && current.type === type) current.chars.push(ch);
-      else if (type) out.push((current = { type: type, chars: [ch], at: at }));
+      else if (type) out.push((current = { type: type, chars: [ch], at: at, joined: end === at }));
       else current = null;
       at++;
+      if (type) end = at;
     }
     return out;
   }
 
-  /** [key, position] for every bigram, run edge and word of a folded text. */
+  /** [key, position] for every bigram, word-side run edge and word of a folded text. */
   function positionalTokens(folded) {
-    var out = [];
-    runs(folded).forEach(function (run) {
+    var out = [], rs = runs(folded);
+    rs.forEach(function (run, r) {
       var c = run.chars, n = c.length;
       if (run.type === "word") return out.push([c.join(""), run.at]);
-      out.push(["^" + c[0], run.at]);
+      if (run.joined) out.push(["^" + c[0], run.at]);
       for (var i = 0; i + 1 < n; i++) out.push([c[i] + c[i + 1], run.at + i]);
-      out.push([c[n - 1] + "$", run.at + n - 1]);
+      if (r + 1 < rs.length && rs[r + 1].joined) out.push([c[n - 1] + "$", run.at + n - 1]);
     });
     return out;
   }
@@ -193,35 +195,32 @@
     return m ? m[1] : q;
   }
 
-  /** What the index must hold for a folded phrase to occur: a one-character query reads the
-   * unigram counts; anything longer is a chain of [key, offset] constraints on positions
-   * (offsets in code points from the phrase's first character). Returns null without tokens. */
+  /** What the index must hold for a folded phrase to occur: [key, offset] constraints on
+   * positions (offsets in code points from the phrase's first character), plus `filters`,
+   * single Han characters between punctuation, which only have to occur in the bulletin.
+   * A one-character phrase is one filter. `marker` is the title-end key a title equal to
+   * the phrase carries (its last key + "#", at its last character; see build.py). Returns null without tokens. */
   function phrasePlan(folded) {
     var rs = runs(folded);
     if (!rs.length) return null;
-    var first = rs[0], lastRun = rs[rs.length - 1];
-    var span = { start: first.at, end: lastRun.at + lastRun.chars.length };
-    if (rs.length === 1 && first.type === "han" && first.chars.length === 1) {
-      return { unigram: first.chars[0], constraints: null, span: span, marker: null };
-    }
-    var constraints = [], marker = null;
+    var constraints = [], filters = [];
     rs.forEach(function (run, r) {
-      var c = run.chars, n = c.length;
-      if (run.type === "word") {
-        constraints.push([c.join(""), run.at]);
-      } else if (n === 1) {
-        if (r > 0 || rs.length === 1) constraints.push(["^" + c[0], run.at]);
-        if (r < rs.length - 1) constraints.push([c[0] + "$", run.at]);
-      } else {
-        for (var i = 0; i + 1 < n; i += 2) constraints.push([c[i] + c[i + 1], run.at + i]);
-        if (n % 2 === 1) constraints.push([c[n - 2] + c[n - 1], run.at + n - 2]);
+      var c = run.chars, n = c.length, next = rs[r + 1];
+      if (run.type === "word") return constraints.push([c.join(""), run.at]);
+      if (n === 1) {
+        if (run.joined) constraints.push(["^" + c[0], run.at]);
+        if (next && next.joined) constraints.push([c[0] + "$", run.at]);
+        if (!run.joined && !(next && next.joined)) filters.push(c[0]);
+        return;
       }
+      for (var i = 0; i + 1 < n; i += 2) constraints.push([c[i] + c[i + 1], run.at + i]);
+      if (n % 2 === 1) constraints.push([c[n - 2] + c[n - 1], run.at + n - 2]);
     });
-    var c = lastRun.chars, n = c.length;
-    if (lastRun.type === "word") marker = [c.join("") + "#", lastRun.at];
-    else if (n === 1) marker = ["^" + c[0] + "#", lastRun.at];
-    else marker = [c[n - 2] + c[n - 1] + "#", lastRun.at + n - 2];
-    return { unigram: null, constraints: constraints, span: span, marker: marker };
+    var marker = null, last = rs[rs.length - 1];
+    positionalTokens(folded).forEach(function (t) {
+      if (t[0].slice(-1) !== "$") marker = [t[0] + "#", last.at + last.chars.length - 1];
+    });
+    return { constraints: constraints, filters: filters, start: rs[0].at, marker: marker };
   }
 
   // --- matching ----------------------------------------------------------------------------
@@ -399,22 +398,32 @@
 
     /** One query part -> { docs, tf, title (first match in the title) } */
     function matchPart(plan) {
-      if (plan.unigram) {
-        return postings(plan.unigram, false).then(function (l) {
-          return { docs: l ? l.docs : [], tf: l ? l.counts : [], title: [] };
-        });
-      }
       var span = state.manifest.titleSpan;
-      return Promise.all(plan.constraints.map(function (c) { return postings(c[0], true); })).then(function (lists) {
-        var m = matchPhrase(plan.constraints, lists);
-        return { docs: m.docs, tf: m.tf, title: m.first.map(function (p) { return p + plan.span.start < span; }) };
+      var filtered = Promise.all(plan.filters.map(function (ch) { return postings(ch, false); }));
+      var positioned = Promise.all(plan.constraints.map(function (c) { return postings(c[0], true); }));
+      return Promise.all([filtered, positioned]).then(function (found) {
+        var part;
+        if (plan.constraints.length) {
+          var m = matchPhrase(plan.constraints, found[1]);
+          part = { docs: m.docs, tf: m.tf, title: m.first.map(function (p) { return p + plan.start < span; }) };
+        } else {
+          var l = found[0][0];
+          part = { docs: l ? l.docs : [], tf: l ? l.counts : [], title: [] };
+        }
+        found[0].forEach(function (l) {
+          var keep = new Set(l ? l.docs : []);
+          var i = part.docs.map(function (doc, k) { return keep.has(doc) ? k : -1; }).filter(function (k) { return k >= 0; });
+          part = { docs: i.map(function (k) { return part.docs[k]; }), tf: i.map(function (k) { return part.tf[k]; }),
+                   title: i.map(function (k) { return part.title[k]; }) };
+        });
+        return part;
       });
     }
 
     /** Docs whose title is exactly the query: the phrase starts at the title's position 0
      * and the title's last token key is the query's (its "#" marker at the same offset). */
     function exactTitles(plan) {
-      if (!plan || !plan.constraints) return Promise.resolve([]);
+      if (!plan || !plan.constraints.length || !plan.marker) return Promise.resolve([]);
       var constraints = plan.constraints.concat([plan.marker]);
       return Promise.all(constraints.map(function (c) { return postings(c[0], true); })).then(function (lists) {
         var m = matchPhrase(constraints, lists);
