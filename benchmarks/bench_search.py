@@ -10,10 +10,10 @@ articles with the pure builder, timed, and Pagefind indexes the same bulletin pa
 same run. Browser figures come from Debian's Chromium on a 127.0.0.1 server:
 
 - cold query: a fresh browser context (empty cache) opens ``search.html?q=...`` (for Pagefind,
-  a page that imports ``pagefind.js``, searches and loads ``data()`` of the first 20 results);
+  a page that imports ``pagefind.js``, searches and loads ``data()`` of the first 10 results);
   bytes are the search's own files the page requested (our search-core.js, search-ui.js and
   ``search/``; Pagefind's bundle), as stored and as gzip would send them;
-- warm query: every query run twice in one page, the second run timed (first 20 results with
+- warm query: every query run twice in one page, the second run timed (first 10 results with
   their snippets / ``data()``).
 
 The query set is fixed-seed exact substrings (2-8 Han characters) of bulletin bodies; a
@@ -58,7 +58,6 @@ log = logging.getLogger("bench_search")
 
 SEED = 2024
 WORK = ROOT / "benchmarks" / "out" / "search"
-RESULTS_SHOWN = 20  # both engines load result data for the first page of 20
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 

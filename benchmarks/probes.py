@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # results shown per page, both engines (search-ui.js shows 10)
 TIMEOUT_MS = 60_000
 
 # Records when search-ui.js marks the result region as settled for a query.

@@ -28,7 +28,7 @@ from support.sites import Site, corpus_site, hostile_site, sample_site
 pytestmark = pytest.mark.browser
 
 SMALL_CORPUS = 300
-PAGE_SIZE = 20  # results per page in search-ui.js
+PAGE_SIZE = 10  # results per page in search-ui.js
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 # The only elements search-ui.js builds inside the result region.
 UI_TAGS = {"P", "OL", "LI", "H2", "A", "TIME", "SPAN", "MARK", "BUTTON"}

@@ -13,7 +13,7 @@
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 20;
+  var PAGE_SIZE = 10;
   var DEBOUNCE_MS = 250;
   var FILTERS = ["from", "to", "category", "sort"];
   var SAFE_PROTOCOLS = { "http:": true, "https:": true, "file:": true };
