@@ -13,6 +13,7 @@ from bulletins.search import shards as sh
 from bulletins.search.build import build_index
 from bulletins.search.documents import TITLE_SPAN, from_dict, html_text, rest_offset
 from bulletins.search.foldmap import build_fold_map, fold_pairs
+from bulletins.search.write import packed, unpacked
 from support.search_fixture import FIXTURE_DOCS
 
 # --- varints ------------------------------------------------------------------------------
@@ -58,6 +59,12 @@ def test_count_postings():
     postings.add_counts(3, {"中": 4})
     kind, buf = postings.lists()["中"]
     assert (kind, sh.decode(buf.decode())) == ("d", [0, 2 << 1 | 1, 4])
+
+
+@pytest.mark.parametrize("data", [[], [["a.html", "标题", "2024-01-02", "", "", "正文\n第二段"]], {"k": "é𠀀"}])
+def test_packed_round_trip(data):
+    assert unpacked(packed(data)) == data
+    assert packed(data) == packed(data)
 
 
 # --- shards -------------------------------------------------------------------------------
@@ -203,7 +210,7 @@ def test_result_data_in_date_order(tmp_path):
     rows = []
     for i in range(manifest(tmp_path)["fragments"]["count"]):
         text = (tmp_path / "f" / f"{manifest(tmp_path)['tag']}-{i}.js").read_text(encoding="utf-8")
-        rows += json.loads(re.match(r"BulletinSearch\.register\(\"[^\"]+\",(.*)\);\n$", text, re.S).group(1))
+        rows += unpacked(json.loads(re.match(r"BulletinSearch\.register\(\"[^\"]+\",(.*)\);\n$", text, re.S).group(1)))
     assert [r[2] for r in rows] == sorted((d["date"] for d in FIXTURE_DOCS), reverse=True)
     assert {r[4] for r in rows} == {d["source_id"] for d in FIXTURE_DOCS}
 

@@ -6,8 +6,8 @@ change whenever the content does; the same content gives the same bytes):
     manifest.js          doc count, categories, dates, shard boundaries, the other names
     fold-<hash>.js       the Traditional -> Simplified map queries fold with
     t/<tag>-<i>.js       term shards: {"p": {key: positional postings}, "d": {key: counts}}
-    f/<tag>-<i>.js       result data of ``size`` consecutive bulletins:
-                         [url, title, date, category, source id, body text]
+    f/<tag>-<i>.js       result data of ``size`` consecutive bulletins, deflated
+                         (``write.packed``): [url, title, date, category, source id, text]
 
 Doc ids are the bulletins in date order, newest first (ties by URL), so "newest first" is
 "lowest id first" and a date range is an id range.
@@ -27,7 +27,7 @@ from bulletins import tokenize
 from bulletins.search import shards as sh
 from bulletins.search.documents import TITLE_SPAN, SearchDoc, from_dict, rest_offset
 from bulletins.search.foldmap import build_fold_map
-from bulletins.search.write import IndexWriter, dumps, short_hash
+from bulletins.search.write import IndexWriter, dumps, packed, short_hash
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ def _write_fragments(writer: IndexWriter, ordered: list[SearchDoc], tag: str, ta
     size = max(1, round(target / average))
     count = 0
     for start in range(0, len(ordered), size):
-        writer.write_script(f"f/{tag}-{count}", [_fragment_row(d) for d in ordered[start : start + size]])
+        writer.write_script(f"f/{tag}-{count}", packed([_fragment_row(d) for d in ordered[start : start + size]]))
         count += 1
     return size, count
 

@@ -7,9 +7,11 @@ out for the same data, on every machine.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
+import zlib
 from pathlib import Path
 
 # Everything the builder writes below the index folder (removed before a new build).
@@ -22,6 +24,19 @@ def dumps(data) -> str:
 
 def script(name: str, data) -> str:
     return f"BulletinSearch.register({dumps(name)},{dumps(data)});\n"
+
+
+def packed(data) -> dict:
+    """``{"z": base64(raw DEFLATE of the JSON)}``: result text is about a third of the index,
+    and this saves a quarter of it. search-core.js inflates it with DecompressionStream."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = deflate.compress(dumps(data).encode("utf-8")) + deflate.flush()
+    return {"z": base64.b64encode(raw).decode("ascii")}
+
+
+def unpacked(data: dict):
+    """The inverse of ``packed``."""
+    return json.loads(zlib.decompress(base64.b64decode(data["z"]), -15))
 
 
 def short_hash(*parts: str | bytes, length: int = 10) -> str:

@@ -318,6 +318,15 @@
     return out;
   }
 
+  /** Data written by write.packed: {"z": base64 of raw DEFLATE of JSON} -> Promise of the JSON. */
+  function unpack(data) {
+    if (!data || typeof data.z !== "string") return Promise.resolve(data);
+    var binary = atob(data.z), bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   // --- dates ---------------------------------------------------------------------------------
   function dayNumber(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
@@ -344,6 +353,7 @@
     var pending = null;
     var files = Object.create(null); // name -> Promise of registered data
     var decoded = Object.create(null); // key -> decoded postings (read-only once made)
+    var inflated = Object.create(null); // fragment name -> Promise of its rows
 
     function file(name) {
       if (!files[name]) {
@@ -497,11 +507,20 @@
       });
     }
 
+    /** Result rows of one fragment file, inflated once. */
+    function fragment(name) {
+      if (!inflated[name]) {
+        inflated[name] = file(name).then(unpack);
+        inflated[name].catch(function () { delete inflated[name]; });
+      }
+      return inflated[name];
+    }
+
     /** Load result data for a page of hits and attach titles, URLs and snippets. */
     function describe(page, texts) {
       var size = state.manifest.fragments.size, tag = state.manifest.tag;
       return Promise.all(page.map(function (hit) {
-        return file("f/" + tag + "-" + Math.floor(hit.id / size)).then(function (rows) {
+        return fragment("f/" + tag + "-" + Math.floor(hit.id / size)).then(function (rows) {
           var row = rows[hit.id % size];
           return {
             id: hit.id,
