@@ -40,6 +40,8 @@ CATEGORY = "@"
 
 @dataclass(frozen=True)
 class IndexStats:
+    """What a build wrote (``bytes`` is the total size of the files)."""
+
     docs: int
     files: int
     bytes: int
@@ -101,7 +103,7 @@ def build_index(
         fragments=fragment_count,
         seconds=time.perf_counter() - started,
     )
-    log.info("search index: %d bulletins, %d files, %d bytes in %.1f s", stats.docs, stats.files, stats.bytes, stats.seconds)
+    log.debug("search index: %d bulletins, %d files, %d bytes in %.1f s", stats.docs, stats.files, stats.bytes, stats.seconds)
     return stats
 
 
