@@ -297,6 +297,7 @@ def test_more_results_appends_the_next_page(visit, small_corpus):
     page.wait_for_function("n => document.querySelectorAll('#search-list > li').length > n", arg=PAGE_SIZE)
     hrefs = [r["href"] for r in shown(page)]
     assert len(hrefs) == min(2 * PAGE_SIZE, total(page)) == len(set(hrefs))
+    assert page.evaluate("document.activeElement.href") == hrefs[PAGE_SIZE], "focus moves to the first new result"
 
 
 @pytest.mark.corpus

@@ -218,7 +218,7 @@
       .then(function () { return self.run(false); })
       .catch(function (error) {
         self.setStatus("搜索索引无法加载，请稍后再试或按日期浏览。");
-        self.settle("error", 0);
+        self.settle("error", 0, initial.q);
         if (self.win.console) self.win.console.error(error);
       });
   };
@@ -290,11 +290,11 @@
     if (state.category) options.category = state.category;
     return this.engine.search(state.q, options).then(function (answer) {
       if (generation !== self.generation) return;
-      self.render(answer, append);
+      self.render(answer, append, state.q);
     }, function (error) {
       if (generation !== self.generation) return;
       self.setStatus("搜索出错：" + (error && error.message ? error.message : error));
-      self.settle("error", 0);
+      self.settle("error", 0, state.q);
     });
   };
 
@@ -305,11 +305,12 @@
     show(this.more, false);
     show(this.empty, false);
     show(this.tips, true);
-    this.settle("idle", 0);
+    this.settle("idle", 0, "");
     this.doc.title = this.title;
   };
 
-  SearchPage.prototype.render = function (answer, append) {
+  /** Show one page of results for QUERY; appended pages move focus to their first result. */
+  SearchPage.prototype.render = function (answer, append, query) {
     var doc = this.doc;
     var list = this.list;
     var siteRoot = this.siteRoot;
@@ -318,6 +319,7 @@
       clear(list);
       this.shown = 0;
     }
+    var first = list.children.length;
     var fragment = doc.createDocumentFragment();
     results.forEach(function (result) { fragment.appendChild(renderResult(doc, result, siteRoot)); });
     list.appendChild(fragment);
@@ -325,18 +327,19 @@
     var total = answer.total || 0;
     this.setStatus(total
       ? "找到 " + total + " 篇公报" + (this.shown < total ? "，显示前 " + this.shown + " 篇" : "")
-      : "没有找到包含「" + this.input.value.trim() + "」的公报。");
-    doc.title = "「" + this.input.value.trim() + "」 · " + this.title;
+      : "没有找到包含「" + query + "」的公报。");
+    doc.title = "「" + query + "」 · " + this.title;
     show(this.empty, total === 0);
     show(this.more, this.shown < total);
-    this.settle(total ? "results" : "none", total);
+    this.settle(total ? "results" : "none", total, query);
+    if (append && list.children[first]) list.children[first].querySelector("a").focus();
   };
 
-  /** Mark the region as up to date for the query now in the box (state: results|none|idle|error). */
-  SearchPage.prototype.settle = function (state, total) {
+  /** Mark the region as up to date for QUERY (state: results|none|idle|error). */
+  SearchPage.prototype.settle = function (state, total, query) {
     this.region.removeAttribute("aria-busy");
     this.region.setAttribute("data-state", state);
-    this.region.setAttribute("data-query", this.input.value.trim());
+    this.region.setAttribute("data-query", query);
     this.region.setAttribute("data-total", String(total || 0));
     this.region.setAttribute("data-shown", String(this.shown));
   };
