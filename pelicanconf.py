@@ -41,7 +41,7 @@ PAGINATED_TEMPLATES = {
     "person": None, "document": None,
     "persons": 200, "documents": 200, "tags": 200,
 }
-DEFAULT_PAGINATION = 30
+DEFAULT_PAGINATION = 50
 PAGINATION_PATTERNS = [
     (1, "{url}", "{save_as}"),
     (2, "{name}-{number}{extension}", "{name}-{number}{extension}"),

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from bulletins.models import split_documents, split_names
-from bulletins.site.entities import Entity
+from collections.abc import Sequence
+
+from bulletins.site.entities import PRESIDED, Entity
 
 
-def annotate_articles(newest: list, persons: list[Entity], documents: list[Entity]) -> None:
+def annotate_articles(
+    newest: list,
+    people: Sequence[list[tuple[str, str]]],
+    documents: Sequence[list[tuple[str, str]]],
+    persons: list[Entity],
+    titles: list[Entity],
+) -> None:
     """Set ``bulletins_presider``/``bulletins_people``/``bulletins_documents`` as (name, url)
-    pairs, and ``bulletins_prev``/``bulletins_next`` (older / newer neighbour) on each article."""
+    pairs, and ``bulletins_prev``/``bulletins_next`` (older / newer neighbour) on each article.
+
+    PEOPLE and DOCUMENTS are each article's ``(name, role)`` lists, parallel to NEWEST.
+    """
     person_url = {e.name: e.url for e in persons}
-    document_url = {e.name: e.url for e in documents}
-    for article in newest:
-        meta = article.metadata
-        article.bulletins_presider = [(n, person_url[n]) for n in split_names(meta.get("presider"))]
-        article.bulletins_people = [(n, person_url[n]) for n in split_names(meta.get("people"))]
-        article.bulletins_documents = [
-            (t, document_url[t]) for t in dict.fromkeys(split_documents(meta.get("documents")))
-        ]
+    document_url = {e.name: e.url for e in titles}
+    for article, named, cited in zip(newest, people, documents):
+        article.bulletins_presider = [(n, person_url[n]) for n, role in named if role == PRESIDED]
+        article.bulletins_people = [(n, person_url[n]) for n, role in named if role != PRESIDED]
+        article.bulletins_documents = [(t, document_url[t]) for t, _ in cited]
     for i, article in enumerate(newest):
         article.bulletins_next = newest[i - 1] if i > 0 else None
         article.bulletins_prev = newest[i + 1] if i + 1 < len(newest) else None

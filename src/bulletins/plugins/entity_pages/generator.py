@@ -128,13 +128,10 @@ class EntityPagesGenerator(Generator):
 
     def generate_context(self):
         newest = sorted(self.context.get("articles", ()), key=newest_first, reverse=True)
-        meta = [a.metadata for a in newest]
-        self.persons = entities.group(
-            (a, entities.person_roles(m.get("presider"), m.get("people"))) for a, m in zip(newest, meta)
-        )
-        self.documents = entities.group(
-            (a, entities.document_roles(m.get("documents"))) for a, m in zip(newest, meta)
-        )
+        people = [entities.person_roles(a.metadata.get("presider"), a.metadata.get("people")) for a in newest]
+        documents = [entities.document_roles(a.metadata.get("documents")) for a in newest]
+        self.persons = entities.group(zip(newest, people))
+        self.documents = entities.group(zip(newest, documents))
         self.tags = self._group_taxonomy((a, getattr(a, "tags", ())) for a in newest)
         self.categories = self._group_taxonomy((a, [a.category] if hasattr(a, "category") else []) for a in newest)
         self.years = by_year_and_month(newest, attrgetter("date"))
@@ -152,7 +149,7 @@ class EntityPagesGenerator(Generator):
                 f"timeline-{year.year}",
                 f"{year.year}年每月公报数量",
             )
-        annotate_articles(newest, self.persons, self.documents)
+        annotate_articles(newest, people, documents, self.persons, self.documents)
         self.context.update(
             bulletins_persons=self.persons,
             bulletins_documents=self.documents,

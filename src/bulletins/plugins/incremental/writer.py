@@ -87,8 +87,8 @@ class SkippingWriter(Writer):
             fingerprint.describe(inputs),
         ))
         old = self._old.get(name)
-        out = Path(self.output_path)
-        if old and old[0] == key and all((out / f).is_file() for f in old[1]):
+        out = self.output_path
+        if old and old[0] == key and all(os.path.isfile(os.path.join(out, f)) for f in old[1]):
             self._new[name] = old
             self.skipped += 1
             return None

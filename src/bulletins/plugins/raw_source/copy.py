@@ -50,6 +50,15 @@ def read_lines(path: Path, wanted: set[int]) -> dict[int, bytes]:
     return found
 
 
+def _up_to_date(dest: str, size: int, source_mtime_ns: int) -> bool:
+    """DEST was written after its source last changed, and has the expected size."""
+    try:
+        st = os.stat(dest)
+    except OSError:
+        return False
+    return st.st_size == size and st.st_mtime_ns >= source_mtime_ns
+
+
 class RawSourceGenerator(Generator):
     def _resolve(self, source: str) -> Path | None:
         path = Path(source)
@@ -72,7 +81,7 @@ class RawSourceGenerator(Generator):
             if copy:
                 by_source[copy.source].append((article, copy))
         self.files: list[tuple[Path, str]] = []
-        self.records: list[tuple[bytes, str]] = []
+        self.records: list[tuple[bytes, str, Path]] = []
         for source, pairs in by_source.items():
             path = self._resolve(source)
             if path is None:
@@ -86,27 +95,31 @@ class RawSourceGenerator(Generator):
             lines = read_lines(path, {copy.line for _, copy in pairs})
             for article, copy in pairs:
                 if copy.line in lines:
-                    self.records.append((lines[copy.line], copy.target))
+                    self.records.append((lines[copy.line], copy.target, path))
                     article.bulletins_raw_url = copy.target
                 else:
                     logger.warning("raw_source: %s has no line %d", source, copy.line)
 
     def generate_output(self, writer=None):
-        out = Path(self.output_path)
+        out = self.output_path
         written = 0
+        stats = {}
         for path, target in self.files:
-            dest = out / target
-            if dest.exists() and dest.stat().st_size == path.stat().st_size and dest.stat().st_mtime >= path.stat().st_mtime:
+            st = stats.get(path) or stats.setdefault(path, path.stat())
+            dest = os.path.join(out, target)
+            if _up_to_date(dest, st.st_size, st.st_mtime_ns):
                 continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
             shutil.copy2(path, dest)
             written += 1
-        for data, target in self.records:
-            dest = out / target
+        for data, target, source in self.records:
+            mtime = stats.get(source) or stats.setdefault(source, source.stat())
+            dest = os.path.join(out, target)
             data += b"\n"
-            if dest.exists() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+            if _up_to_date(dest, len(data), mtime.st_mtime_ns):
                 continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(dest, "wb") as fh:
+                fh.write(data)
             written += 1
         logger.info("raw_source: %d raw copies written, %d unchanged", written, len(self.files) + len(self.records) - written)
