@@ -275,6 +275,18 @@
     return result;
   }
 
+  /** A part's matches restricted to `docs` (sorted ids). */
+  function only(part, docs) {
+    var keep = new Set(docs), out = { docs: [], tf: [], title: [] };
+    part.docs.forEach(function (doc, i) {
+      if (!keep.has(doc)) return;
+      out.docs.push(doc);
+      out.tf.push(part.tf[i]);
+      out.title.push(part.title[i]);
+    });
+    return out;
+  }
+
   /** Indexes of the `k` best hits, best first: higher score, then lower id (newer). A heap
    * keeps this O(n log k), so a one-character query over 100,000 bulletins stays fast. */
   function best(scores, docs, k) {
@@ -420,13 +432,7 @@
           var l = found[0][0];
           part = { docs: l ? l.docs : [], tf: l ? l.counts : [], title: [] };
         }
-        found[0].forEach(function (l) {
-          var keep = new Set(l ? l.docs : []);
-          var i = part.docs.map(function (doc, k) { return keep.has(doc) ? k : -1; }).filter(function (k) { return k >= 0; });
-          part = { docs: i.map(function (k) { return part.docs[k]; }), tf: i.map(function (k) { return part.tf[k]; }),
-                   title: i.map(function (k) { return part.title[k]; }) };
-        });
-        return part;
+        return found[0].reduce(function (p, l) { return only(p, l ? l.docs : []); }, part);
       });
     }
 
