@@ -123,3 +123,10 @@ def test_publish_settings_write_feeds_with_absolute_links(tmp_path):
     assert f'href="{public}/feeds/all.atom.xml"' in index  # feed links stay absolute
     assert 'href="./archives.html"' in index  # while pages keep relative links
     assert f"Sitemap: {public}/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_navigation_leaves_out_a_missing_about_page(tmp_path):
+    out = build_fixture_site(tmp_path / "output", PAGE_PATHS=["no-such-folder"])
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "about.html" not in index
+    assert [b for b in check_site(out).broken if b.page != "search.html"] == []

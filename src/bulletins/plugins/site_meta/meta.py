@@ -9,7 +9,7 @@ from pelican.generators import Generator
 
 from bulletins.models import split_documents, split_names
 from bulletins.site import dates
-from bulletins.site.config import Option, SettingsError, configure as configure_options, is_public_url, url_pattern
+from bulletins.site.config import Option, SettingsError, configure as configure_options, is_public_url
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
 from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
 
@@ -76,7 +76,9 @@ class SiteMetaGenerator(Generator):
     """Writes sitemap.xml and robots.txt from the URLs every generator put in the context."""
 
     def generate_context(self):
-        pass
+        """``bulletins_about_url``: the about page's URL for the navigation, or None."""
+        about = next((p for p in self.context.get("pages", ()) if p.slug == "about"), None)
+        self.context["bulletins_about_url"] = about.url if about else None
 
     def _entries(self):
         ctx = self.context
