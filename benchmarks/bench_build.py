@@ -1,16 +1,18 @@
 """Site build time: our theme and plugins against plain Pelican, over the 11,442 real bulletins.
 
-    python benchmarks/bench_build.py [--records N] [--repeat K] [--profile]
+    python benchmarks/bench_build.py [--records N] [--repeat K] [--profile cold|rebuild]
 
 1. ingests ../shared/corpus/bulletins-2022-2024.jsonl.gz into benchmarks/out/content (once;
    reused while it holds the expected number of articles);
 2. builds that content folder with plain Pelican (default theme, default Markdown
    extensions, no plugins) and with pelicanconf.py (our theme and plugins, the search index
    plugin removed: the index has its own benchmark), each from a cold start, in the same run;
-3. adds one bulletin and rebuilds ours with Pelican's content cache (LOAD_CONTENT_CACHE).
+3. adds one bulletin and rebuilds ours over the same output folder with Pelican's content
+   cache (LOAD_CONTENT_CACHE) and our writer's page cache, as ``./run html`` would; then,
+   with that bulletin removed again, times a rebuild where nothing changed (the floor).
 
-Figures are printed as ``key value`` lines. ``--profile`` also runs our cold build under
-cProfile and prints the functions where the time goes.
+Figures are printed as ``key value`` lines. ``--profile cold`` (or ``rebuild``) also runs
+that build under cProfile and prints the functions where the time goes.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def our_plugins() -> list[str]:
 
 def pelican_args(content: Path, output: Path, settings: Path, *overrides: str) -> list[str]:
     args = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(settings)]
-    args += ["--fatal", "errors", "-q", "-e", "DELETE_OUTPUT_DIRECTORY=true", *overrides]
+    args += ["--fatal", "errors", "-q", "-e", *overrides]
     return args
 
 
@@ -100,22 +102,40 @@ def ours(content: Path, output: Path, *overrides: str) -> list[str]:
     return pelican_args(content, output, ROOT / "pelicanconf.py", f"PLUGINS={plugins}", f"CACHE_PATH={cache}", *overrides)
 
 
-def profile(content: Path, top: int = 25) -> None:
-    stats_file = OUT / "ours.prof"
-    args = ours(content, OUT / "ours-profiled", "LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=false")
+def add_one_and(build, content: Path):
+    """Ingest one new bulletin into CONTENT, call BUILD, remove the bulletin again."""
+    added = OUT / "extra"
+    added.mkdir(exist_ok=True)
+    run([BULLETINS_CLI, "ingest", str(extra_bulletin(added / "extra.jsonl")), "--content", str(content)])
+    try:
+        return build()
+    finally:
+        for path in (content / "bulletins").rglob("*.md"):
+            if "bench-extra-1" in path.read_text(encoding="utf-8"):
+                path.unlink()
+
+
+def cold(output: Path) -> Path:
+    """OUTPUT and the caches removed: the next build starts from nothing."""
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(OUT / "cache", ignore_errors=True)
+    return output
+
+
+def profile(args: list[str], label: str, top: int = 25) -> None:
+    stats_file = OUT / f"{label}.prof"
     run([args[0], "-m", "cProfile", "-o", str(stats_file), *args[1:]])
     stats = pstats.Stats(str(stats_file))
-    print(f"\nprofile (our cold build), top {top} by cumulative time:")
-    stats.sort_stats("cumulative").print_stats(top)
-    print(f"profile (our cold build), top {top} by own time:")
-    stats.sort_stats("tottime").print_stats(top)
+    for order in ("cumulative", "tottime"):
+        print(f"\nprofile of {label}, top {top} by {order}:")
+        stats.sort_stats(order).print_stats(top)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=11_442, help="first N corpus records (default: all)")
     parser.add_argument("--repeat", type=int, default=1, help="build each K times, keep the fastest")
-    parser.add_argument("--profile", action="store_true", help="also profile our cold build")
+    parser.add_argument("--profile", choices=("cold", "rebuild"), help="also run that build of ours under cProfile")
     options = parser.parse_args(argv)
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
@@ -125,21 +145,22 @@ def main(argv: list[str] | None = None) -> None:
     plain_settings = OUT / "plain_pelicanconf.py"
     plain_settings.write_text(PLAIN_SETTINGS, encoding="utf-8")
 
+    cold_build = ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=true")
+    rebuild = ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=true", "CACHE_CONTENT=true")
     plain_s = ours_s = float("inf")
     for _ in range(options.repeat):
-        plain_s = min(plain_s, run(pelican_args(content, OUT / "plain", plain_settings, "CACHE_CONTENT=false")))
-        shutil.rmtree(OUT / "cache", ignore_errors=True)
-        ours_s = min(ours_s, run(ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=true")))
+        plain_s = min(plain_s, run(pelican_args(content, cold(OUT / "plain"), plain_settings, "CACHE_CONTENT=false")))
+        cold(OUT / "ours")
+        if options.profile == "cold":
+            profile(cold_build, "our-cold-build")
+            cold(OUT / "ours")
+        ours_s = min(ours_s, run(cold_build))
 
-    added = OUT / "extra"
-    added.mkdir(exist_ok=True)
-    run([BULLETINS_CLI, "ingest", str(extra_bulletin(added / "extra.jsonl")), "--content", str(content)])
-    try:
-        rebuild_s = run(ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=true", "CACHE_CONTENT=true"))
-    finally:
-        for path in (content / "bulletins").rglob("*.md"):
-            if "bench-extra-1" in path.read_text(encoding="utf-8"):
-                path.unlink()
+    rebuild_s = add_one_and(lambda: run(rebuild), content)
+    run(rebuild)  # the new bulletin is gone again: back to the cold build's pages
+    unchanged_s = run(rebuild)
+    if options.profile == "rebuild":
+        add_one_and(lambda: profile(rebuild, "our-rebuild-after-one-new"), content)
 
     pages = {name: len(list((OUT / name).rglob("*.html"))) for name in ("plain", "ours")}
     print(f"bulletins {count}")
@@ -148,8 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"ratio_ours_to_plain {ours_s / plain_s:.2f}")
     print(f"rebuild_after_one_new_s {rebuild_s:.1f}")
     print(f"rebuild_to_cold_ratio {rebuild_s / ours_s:.2f}")
-    if options.profile:
-        profile(content)
+    print(f"rebuild_nothing_changed_s {unchanged_s:.1f}")
 
 
 if __name__ == "__main__":
