@@ -31,8 +31,8 @@ ARTICLE_SAVE_AS = ARTICLE_URL
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = PAGE_URL
 
-# Every other list is written by our plugins (see their docstrings); Pelican's own tag pages and
-# period archives are replaced by linear ones in entity_pages.
+# Every other list is written by our plugins (see their docstrings): entity_pages writes the
+# tag, category, person, document and year/month pages in one pass (Pelican's are quadratic).
 DIRECT_TEMPLATES = ["index", "archives", "categories", "search", "opensearch", "404"]
 OPENSEARCH_SAVE_AS = "opensearch.xml"  # the OpenSearch description browsers pick up
 TEMPLATE_EXTENSIONS = [".html", ".xml"]  # opensearch.xml is a template of its own
@@ -63,7 +63,7 @@ USE_FOLDER_AS_CATEGORY = False
 # Autoescape every template (Pelican 4.12 leaves it off); only article/page bodies are |safe.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
 
-# Entity pages (persons, documents, tags, year/month archives): defaults live in the plugin.
+# Our plugins' settings (all BULLETINS_*, defaulted and validated in the plugins).
 BULLETINS_PERSON_URL = "persons/{slug}.html"
 BULLETINS_DOCUMENT_URL = "documents/{slug}.html"
 BULLETINS_PUBLIC_URL = ""  # publishconf.py sets the published address (sitemap, canonical, JSON-LD)

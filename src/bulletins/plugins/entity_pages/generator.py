@@ -1,12 +1,12 @@
 """EntityPagesGenerator: groups the articles once and writes the entity and archive pages.
 
-It writes, each list paginated by Pelican's writer:
-persons index + one page per person (presided / attended), documents index + one page per
-《》 title, tags index + one page per tag, and the year and month archives.
+It writes, each list paginated by Pelican's writer: persons index + one page per person
+(presided / attended), documents index + one page per 《》 title, tags index + one page per
+tag, one page per category (and the category feeds), and the year and month archives.
 
-Tag pages and year/month archives are written here rather than by Pelican's ArticlesGenerator
-because Pelican builds them with a list-membership scan per group (quadratic: seconds on
-11k bulletins); here every group is built in one pass.
+Tag and category pages and the year/month archives are written here rather than by Pelican's
+ArticlesGenerator because Pelican builds each of them with a list-membership scan over all
+articles (quadratic: seconds on 11k bulletins); here every group is built in one pass.
 """
 
 from __future__ import annotations
