@@ -123,6 +123,9 @@ def test_publish_settings_write_feeds_with_absolute_links(tmp_path):
     assert f'href="{public}/feeds/all.atom.xml"' in index  # feed links stay absolute
     assert 'href="./archives.html"' in index  # while pages keep relative links
     assert f"Sitemap: {public}/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+    # a web server shows 404.html for any missing path: its links must not be relative
+    not_found = (out / "404.html").read_text(encoding="utf-8")
+    assert f'href="{public}/index.html"' in not_found and 'href="./' not in not_found
 
 
 def test_navigation_leaves_out_a_missing_about_page(tmp_path):
