@@ -11,75 +11,65 @@ from __future__ import annotations
 
 import hashlib
 import os
+import uuid
 from collections.abc import Iterable, Mapping
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
-class _Fresh:
-    """Equal to nothing: an input the fingerprint cannot see."""
-
-    _count = 0
-
-    def __init__(self):
-        _Fresh._count += 1
-        self.n = _Fresh._count
-
-    def __repr__(self):
-        return f"<fresh {os.getpid()}-{self.n}-{id(self)}>"
+def fresh() -> str:
+    """A token equal to no other: stands for an input the fingerprint cannot see."""
+    return f"<fresh {uuid.uuid4().hex}>"
 
 
-def source_stamp(path: str) -> tuple:
+def source_stamp(path: str) -> str:
+    """Path, size and modification time of a source file, hashed to 16 hex digits."""
     try:
         st = os.stat(path)
     except OSError:
-        return (path, _Fresh())
-    return (path, st.st_size, st.st_mtime_ns)
+        return fresh()
+    return hashlib.blake2b(f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode(), digest_size=8).hexdigest()
 
 
-def _content(obj) -> tuple:
-    cached = getattr(obj, "_bulletins_stamp", None)
-    if cached is None:
-        cached = source_stamp(obj.source_path)
-        obj._bulletins_stamp = cached
-    return cached
+def _token(obj) -> str:
+    token = obj.__dict__.get("_bulletins_token")
+    if token is None:
+        token = obj._bulletins_token = source_stamp(obj.source_path)
+    return token
 
 
-def _article_page(obj) -> tuple:
+def _article_page(obj) -> str:
     """What an article page shows beyond its own file: neighbours, entity links, raw copy."""
     prev, nxt = getattr(obj, "bulletins_prev", None), getattr(obj, "bulletins_next", None)
-    return (
-        _content(obj),
-        _content(prev) if prev is not None else None,
-        _content(nxt) if nxt is not None else None,
-        tuple(getattr(obj, "bulletins_presider", ())),
-        tuple(getattr(obj, "bulletins_people", ())),
-        tuple(getattr(obj, "bulletins_documents", ())),
+    return repr((
+        _token(obj),
+        _token(prev) if prev is not None else None,
+        _token(nxt) if nxt is not None else None,
+        getattr(obj, "bulletins_presider", None),
+        getattr(obj, "bulletins_people", None),
+        getattr(obj, "bulletins_documents", None),
         getattr(obj, "bulletins_raw_url", None),
-    )
+    ))
 
 
-def describe(value, *, page: bool = False):
-    """Plain, comparable data standing for VALUE as a template sees it."""
+def describe(value, *, page: bool = False) -> str:
+    """A string standing for VALUE as a template sees it (equal strings: same page)."""
     if isinstance(value, _SCALARS):
-        return value
-    stamp = getattr(value, "_bulletins_stamp", None)
-    if stamp is not None and not page:
-        return stamp
-    if hasattr(value, "source_path") and hasattr(value, "metadata"):
-        return _article_page(value) if page else _content(value)
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join([describe(v) for v in value]) + "]"
+    if hasattr(value, "source_path") and hasattr(value, "metadata"):  # a Pelican article or page
+        return _article_page(value) if page else _token(value)
     if hasattr(value, "slug") and hasattr(value, "_name"):  # Pelican URLWrapper (Tag, Category)
-        return (type(value).__name__, value.name, value.slug)
+        return repr((type(value).__name__, value.name, value.slug))
     if hasattr(value, "items") and hasattr(value, "counts"):  # bulletins.site.entities.Entity
-        return ("entity", value.name, value.slug, getattr(value, "url", ""), sorted(value.counts.items()), value.count)
+        return repr(("entity", value.name, value.slug, getattr(value, "url", ""), sorted(value.counts.items()), value.count))
     if hasattr(value, "months") and hasattr(value, "year"):  # bulletins.site.archive.Period
         months = tuple((m.month, m.count, getattr(m, "url", "")) for m in value.months)
-        return ("period", value.year, value.month, value.count, getattr(value, "url", ""), months, str(getattr(value, "timeline", "")))
+        return repr(("period", value.year, value.month, value.count, getattr(value, "url", ""), months, str(getattr(value, "timeline", ""))))
     if isinstance(value, Mapping):
-        return tuple(sorted((str(k), describe(v)) for k, v in value.items()))
-    if isinstance(value, (list, tuple)):
-        return tuple(describe(v) for v in value)
-    return _Fresh()
+        return "{" + ",".join(f"{k!r}:{describe(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+    return fresh()
 
 
 def digest(parts: Iterable) -> str:

@@ -1,0 +1,80 @@
+"""Page fingerprints: equal inputs describe equal, any change or unknown input differs."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from types import SimpleNamespace
+
+import pytest
+
+from bulletins.site.fingerprint import describe, digest, settings_digest, source_stamp
+
+
+def article(path, **extra):
+    return SimpleNamespace(source_path=str(path), metadata={}, **extra)
+
+
+@pytest.fixture()
+def sources(tmp_path):
+    paths = []
+    for name in ("a.md", "b.md"):
+        path = tmp_path / name
+        path.write_text(f"Title: {name}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_same_inputs_same_description(sources):
+    a, b = article(sources[0]), article(sources[1])
+    assert describe({"articles": [a, b], "n": 2}) == describe({"n": 2, "articles": [article(sources[0]), article(sources[1])]})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda p: p.write_text("Title: edited\n", encoding="utf-8"), id="edited"),
+        pytest.param(lambda p: os.utime(p, ns=(1, 1)), id="touched"),
+        pytest.param(lambda p: p.unlink(), id="deleted"),
+    ],
+)
+def test_source_change_changes_the_stamp(sources, change):
+    before = source_stamp(str(sources[0]))
+    change(sources[0])
+    assert source_stamp(str(sources[0])) != before
+
+
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        pytest.param([1, 2], [2, 1], id="order"),
+        pytest.param({"x": "a"}, {"x": "b"}, id="value"),
+        pytest.param(SimpleNamespace(name="甲", slug="a", _name="甲"), SimpleNamespace(name="甲", slug="b", _name="甲"), id="slug"),
+        pytest.param(
+            SimpleNamespace(name="甲", slug="s", url="u", items=[], count=1, counts=Counter(presided=1)),
+            SimpleNamespace(name="甲", slug="s", url="u", items=[], count=1, counts=Counter(attended=1)),
+            id="entity-counts",
+        ),
+    ],
+)
+def test_different_inputs_differ(left, right):
+    assert describe(left) != describe(right)
+
+
+def test_unknown_objects_never_match():
+    thing = object()
+    assert describe(thing) != describe(thing)
+
+
+def test_article_page_sees_its_neighbours(sources):
+    a, b = article(sources[0]), article(sources[1])
+    alone = describe(article(sources[0], bulletins_prev=None, bulletins_next=None), page=True)
+    assert describe(article(sources[0], bulletins_prev=b, bulletins_next=None), page=True) != alone
+    assert describe(a) != describe(b)
+
+
+def test_settings_digest_ignores_cache_settings():
+    base = {"SITENAME": "公报档案", "CACHE_PATH": "/tmp/a", "LOAD_CONTENT_CACHE": False}
+    assert settings_digest(base) == settings_digest(dict(base, CACHE_PATH="/tmp/b", LOAD_CONTENT_CACHE=True))
+    assert settings_digest(base) != settings_digest(dict(base, SITENAME="别的"))
+    assert digest(["a", "b"]) != digest(["ab"])
