@@ -67,7 +67,7 @@ def _missing_test_packages() -> list[str]:
     missing = []
     if not Path(CHROMIUM).exists():
         missing.append("chromium")
-    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True) if shutil.which("fc-list") else None
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True) if shutil.which("fc-list") else None
     if not fonts or not fonts.stdout.strip():
         missing.append("fonts-noto-cjk")  # screenshots show tofu without a CJK font
     if not shutil.which("java"):

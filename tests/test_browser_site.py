@@ -14,11 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from bulletins.models import split_documents, split_names
-from bulletins.mdwriter import body_paragraphs, split_file
-from support.browser import file_base, is_inside, launch, open_context, origin, screenshots
+from support.browser import (
+    file_base,
+    is_inside,
+    launch,
+    open_context,
+    origin,
+    screenshots,
+)
 from support.sites import Site, sample_site
+
+from bulletins.mdwriter import body_paragraphs, split_file
+from bulletins.models import split_documents, split_names
 
 ORIGINS = ("http", "file")
 
@@ -100,8 +107,10 @@ def browser():
 
 def well_connected(bulletins: list[Bulletin]) -> Bulletin:
     """The article with the most people and documents, unique title in its year: the walk's target."""
+
     def unique(b):
         return sum(o.title == b.title and o.date.year == b.date.year for o in bulletins) == 1
+
     candidates = [b for b in bulletins if b.people and b.documents and unique(b)]
     assert candidates, "no sample article has people, documents and a unique title"
     return max(candidates, key=lambda b: (len(b.people), len(b.documents), b.header["Slug"]))
@@ -168,7 +177,9 @@ def test_reader_walks_from_home_to_a_document_and_back(browser, site, bulletins,
         assert heading(page) == target.title
 
         document = target.documents[0]
-        click(page, page.locator("table.meta td.meta-documents").get_by_role("link", name=f"《{document}》", exact=True))
+        click(
+            page, page.locator("table.meta td.meta-documents").get_by_role("link", name=f"《{document}》", exact=True)
+        )
         assert heading(page) == f"《{document}》"
         assert target.title in listed_titles(page)
         screenshots(page, f"{kind}-6-document")
@@ -209,8 +220,10 @@ def test_no_page_requests_anything_outside_the_site(browser, site, kind):
         for path in pages:
             page.goto(where.base + path.relative_to(site.output).as_posix(), wait_until="load")
         context.close()
-    print(f"{kind}: {len(pages)} pages opened, {len(record.requests)} requests, "
-          f"{len(record.outside())} outside the site, {len(record.console_errors) + len(record.page_errors)} errors")
+    print(
+        f"{kind}: {len(pages)} pages opened, {len(record.requests)} requests, "
+        f"{len(record.outside())} outside the site, {len(record.console_errors) + len(record.page_errors)} errors"
+    )
     assert len(record.requests) >= len(pages)
     record.assert_stayed_inside()
     record.assert_no_errors()

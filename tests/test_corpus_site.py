@@ -7,7 +7,6 @@ the same checks run first over the small sample site.
 from __future__ import annotations
 
 import pytest
-
 from support.fidelity import assert_nothing_lost, lost_on_page
 from support.links import broken_reason, check_site, is_internal, references
 from support.pagetext import page_text
@@ -15,7 +14,10 @@ from support.sites import corpus_site, sample_site
 
 REFERENCE_CASES = {
     "anchor_href": ('<a href="../2022/index.html">2022</a>', ["../2022/index.html"]),
-    "stylesheet_and_script": ('<link rel="stylesheet" href="theme/css/site.css"><script src="a.js"></script>', ["theme/css/site.css", "a.js"]),
+    "stylesheet_and_script": (
+        '<link rel="stylesheet" href="theme/css/site.css"><script src="a.js"></script>',
+        ["theme/css/site.css", "a.js"],
+    ),
     "image_srcset": ('<img src="a.png" srcset="a-2x.png 2x, a-3x.png 3x" alt="">', ["a.png", "a-2x.png", "a-3x.png"]),
     "entity_in_url": ('<a href="p.html?a=1&amp;b=2">x</a>', ["p.html?a=1&b=2"]),
     "attribute_without_value": ("<input disabled><a>no href</a>", []),
@@ -68,8 +70,10 @@ def test_broken_reason(tmp_path, ref, reason):
 
 def assert_no_broken_links(site) -> None:
     report = check_site(site.output)
-    print(f"links: {report.pages} pages, {report.internal} internal references, "
-          f"{report.external} external, {len(report.broken)} broken")
+    print(
+        f"links: {report.pages} pages, {report.internal} internal references, "
+        f"{report.external} external, {len(report.broken)} broken"
+    )
     assert report.pages and report.internal
     shown = "\n".join(map(str, report.broken[:20]))
     assert not report.broken, f"{len(report.broken)} broken internal links; first ones:\n{shown}"
@@ -87,10 +91,22 @@ def test_full_corpus_site_has_no_broken_links():
 
 
 PAGE_TEXT_CASES = {
-    "body_part_and_whole": ('<body><h1>题</h1><div class="bulletin-body"><p>一</p><p>二</p></div></body>', "题\n一\n二", "一\n二"),
+    "body_part_and_whole": (
+        '<body><h1>题</h1><div class="bulletin-body"><p>一</p><p>二</p></div></body>',
+        "题\n一\n二",
+        "一\n二",
+    ),
     "entities_decoded": ('<div class="bulletin-body"><p>&lt;script&gt; &amp;</p></div>', "<script> &", "<script> &"),
-    "script_and_style_hidden": ('<head><title>t</title><style>p{}</style></head><body><script>x()</script><p>文</p></body>', "文", ""),
-    "nested_divs_in_part": ('<div class="a bulletin-body"><div><p>甲</p></div><p>乙</p></div><p>外</p>', "甲\n乙\n外", "甲\n乙"),
+    "script_and_style_hidden": (
+        "<head><title>t</title><style>p{}</style></head><body><script>x()</script><p>文</p></body>",
+        "文",
+        "",
+    ),
+    "nested_divs_in_part": (
+        '<div class="a bulletin-body"><div><p>甲</p></div><p>乙</p></div><p>外</p>',
+        "甲\n乙\n外",
+        "甲\n乙",
+    ),
     "void_elements": ('<div class="bulletin-body"><p>上<br>下<img src="a.png" alt=""></p></div>', "上\n下", "上\n下"),
 }
 
@@ -103,11 +119,18 @@ def test_page_text(html, text, part):
 
 def test_lost_on_page_names_what_is_missing(tmp_path):
     article = tmp_path / "x-1.md"
-    article.write_text("Title: 标题\nDate: 2022-02-28\nSlug: x-1\nPeople: 甲, 乙\n\n第一段\n\n第二段\n", encoding="utf-8")
+    article.write_text(
+        "Title: 标题\nDate: 2022-02-28\nSlug: x-1\nPeople: 甲, 乙\n\n第一段\n\n第二段\n", encoding="utf-8"
+    )
     page = tmp_path / "x-1.html"
-    page.write_text('<h1>标题</h1><p>2022年2月28日 甲</p><div class="bulletin-body"><p>第一段</p></div>', encoding="utf-8")
+    page.write_text(
+        '<h1>标题</h1><p>2022年2月28日 甲</p><div class="bulletin-body"><p>第一段</p></div>', encoding="utf-8"
+    )
     assert lost_on_page(article, page) == ["body text differs", "People '乙' not shown"]
-    page.write_text('<h1>标题</h1><p>2022年2月28日 甲、乙</p><div class="bulletin-body"><p>第一段</p>\n<p>第 二段</p></div>', encoding="utf-8")
+    page.write_text(
+        '<h1>标题</h1><p>2022年2月28日 甲、乙</p><div class="bulletin-body"><p>第一段</p>\n<p>第 二段</p></div>',
+        encoding="utf-8",
+    )
     assert lost_on_page(article, page) == []
 
 

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-
-from bulletins.mdwriter import body_paragraphs, split_file
 from support.browser import launch, open_context, origin
 from support.fidelity import assert_nothing_lost
 from support.sites import HOSTILE, Site, hostile_site
+
+from bulletins.mdwriter import body_paragraphs, split_file
 
 # Strings the fixtures carry; each must reach at least one article and show literally there.
 PAYLOADS = (
@@ -57,7 +57,9 @@ def markup_problems(html: str, page: Path, root: Path) -> list[str]:
             value = " ".join(value) if isinstance(value, list) else value
             if name.lower().startswith("on"):
                 problems.append(f"<{tag.name} {name}={value!r}>")
-            if name.lower() in URL_ATTRIBUTES and "".join(value.split()).lower().startswith(("javascript:", "vbscript:")):
+            if name.lower() in URL_ATTRIBUTES and "".join(value.split()).lower().startswith(
+                ("javascript:", "vbscript:")
+            ):
                 problems.append(f"<{tag.name} {name}={value!r}>")
         if tag.name in FORBIDDEN_TAGS:
             problems.append(f"<{tag.name}> element")
@@ -110,8 +112,15 @@ def test_no_page_carries_script_or_markup_from_a_source(site):
 def test_header_injection_changes_no_setting(site):
     """A title or publisher carrying ``Save_as:``/``Template:``/``Status:`` lines stays one value."""
     home = site.output.parent
-    strays = [p for p in home.rglob("*") if p.is_file() and site.output not in p.parents
-              and site.content not in p.parents and p.parent != home and "cache" not in p.parts]
+    strays = [
+        p
+        for p in home.rglob("*")
+        if p.is_file()
+        and site.output not in p.parents
+        and site.content not in p.parents
+        and p.parent != home
+        and "cache" not in p.parts
+    ]
     assert not strays, strays
     assert not list(home.rglob("pwned.html"))
     assert all(site.page_of(a).is_file() for a in site.articles()), "an article became a draft or moved"
@@ -166,8 +175,10 @@ def test_chromium_runs_no_source_script_and_shows_payloads_literally(site):
                     assert payload in visible, f"{article.name}: {payload!r} is not shown literally"
                     shown.append(payload)
         context.close()
-    print(f"hostile: {len(site.pages())} pages opened, {len(shown)} payloads shown literally, "
-          f"{len(executed)} script calls, {len(record.dialogs)} dialogs")
+    print(
+        f"hostile: {len(site.pages())} pages opened, {len(shown)} payloads shown literally, "
+        f"{len(executed)} script calls, {len(record.dialogs)} dialogs"
+    )
     assert not executed and not record.dialogs, executed + record.dialogs
     assert not record.page_errors, record.page_errors
     record.assert_stayed_inside()

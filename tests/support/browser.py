@@ -61,7 +61,7 @@ def launch():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format, *args):
         log.debug("%s %s", self.address_string(), format % args)
 
 

@@ -47,11 +47,12 @@ def lost_on_page(article: Path, page: Path) -> list[str]:
     return lost
 
 
-
 def assert_nothing_lost(site: Site) -> None:
     articles = site.articles()
     assert articles, f"no article in {site.content}"
-    lost = {a.relative_to(site.content).as_posix(): found for a in articles if (found := lost_on_page(a, site.page_of(a)))}
+    lost = {
+        a.relative_to(site.content).as_posix(): found for a in articles if (found := lost_on_page(a, site.page_of(a)))
+    }
     values = sum(len(split_file(a.read_text(encoding="utf-8"))[0]) for a in articles)
     print(f"nothing lost: {len(articles)} articles, {values} header values, {len(lost)} pages losing something")
     shown = "\n".join(f"{name}: {'; '.join(found[:4])}" for name, found in list(lost.items())[:15])

@@ -143,7 +143,9 @@ def _site(name: str, sources: tuple[Path, ...], records: int | None = None) -> S
 
 def _run(args: list[str], what: str) -> str:
     env = {**os.environ, "COLUMNS": "200"}  # Pelican's log wraps tracebacks to the terminal width
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace")
+    result = subprocess.run(
+        args, check=False, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace"
+    )
     output = result.stdout + result.stderr
     if result.returncode != 0:
         pytest.fail(f"{what} failed (exit {result.returncode}): {' '.join(args)}\n{output[-4000:]}", pytrace=False)
