@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from bulletins.models import split_documents
+
 _HAN = "\u4e00-\u9fff"
 
 # Single surnames, most common first; characters that more often start an ordinary word
@@ -279,28 +281,9 @@ def find_people(paragraphs: Sequence[str]) -> tuple[str, ...]:
 # --- documents and document numbers --------------------------------------------------------
 
 
-_ANGLE = re.compile(r"[《》]")
-
-
 def find_documents(paragraphs: Iterable[str]) -> tuple[str, ...]:
     """Titles inside top-level 《》 in text order, deduplicated, without the brackets."""
-    titles: list[str] = []
-    for paragraph in paragraphs:
-        if "《" not in paragraph:
-            continue
-        depth, start = 0, 0
-        for bracket in _ANGLE.finditer(paragraph):
-            i, ch = bracket.start(), bracket.group(0)
-            if ch == "《":
-                if depth == 0:
-                    start = i + 1
-                depth += 1
-            elif ch == "》" and depth:
-                depth -= 1
-                if depth == 0:
-                    title = paragraph[start:i].strip()
-                    if title:
-                        titles.append(title)
+    titles = (title for paragraph in paragraphs for title in split_documents(paragraph))
     return tuple(dict.fromkeys(titles))
 
 

@@ -12,9 +12,11 @@ Every stage is a pure function over these frozen dataclasses; only
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 SCRIPTS = ("simplified", "traditional", "keep")
+_ANGLE = re.compile("[《》]")
 
 
 class BulletinError(Exception):
@@ -129,16 +131,17 @@ def split_names(value: str | None) -> tuple[str, ...]:
 
 def split_documents(value: str | None) -> tuple[str, ...]:
     """``"《甲》《乙《丙》》"`` -> ``("甲", "乙《丙》")``: top-level 《》 groups, nesting kept."""
-    if not value:
+    if not value or "《" not in value:
         return ()
     titles: list[str] = []
     depth, start = 0, 0
-    for i, ch in enumerate(value):
-        if ch == "《":
+    for bracket in _ANGLE.finditer(value):
+        i = bracket.start()
+        if bracket.group(0) == "《":
             if depth == 0:
                 start = i + 1
             depth += 1
-        elif ch == "》" and depth:
+        elif depth:
             depth -= 1
             if depth == 0 and value[start:i].strip():
                 titles.append(value[start:i].strip())
