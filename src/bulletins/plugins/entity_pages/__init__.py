@@ -7,6 +7,7 @@ from bulletins.plugins.entity_pages import generator
 
 def register():
     signals.initialized.connect(generator.configure)
+    signals.article_generator_context.connect(generator.fix_url_early)
     signals.article_generator_pretaxonomy.connect(generator.prepare_articles)
     signals.article_generator_finalized.connect(generator.take_over_taxonomy_pages)
     signals.get_generators.connect(generator.get_generators)

@@ -12,6 +12,7 @@ articles (quadratic: seconds on 11k bulletins); here every group is built in one
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import string
 from itertools import chain
@@ -96,19 +97,36 @@ def prepare_articles(article_generator) -> None:
             article.override_save_as = article.override_url if same_pattern else article.save_as
 
 
+def fix_url_early(article_generator, metadata) -> None:
+    """While Pelican reads an article: its URL and output name as metadata (Pelican's own
+    ``URL:``/``Save_as:`` override), so Pelican never expands the URL settings for it: it
+    does so for every article while checking it (``is_valid``) and on every access after."""
+    settings = article_generator.settings
+    if "url" in metadata or "save_as" in metadata or "slug" not in metadata or "date" not in metadata:
+        return
+    if settings["ARTICLE_URL"] != settings["ARTICLE_SAVE_AS"]:
+        return
+    fields = _pattern_fields(settings["ARTICLE_URL"])
+    if fields <= {"slug", "date"}:
+        metadata["url"] = metadata["save_as"] = _format_url(settings["ARTICLE_URL"], metadata["slug"], metadata["date"])
+
+
+@functools.lru_cache(maxsize=8)
+def _pattern_fields(pattern: str) -> frozenset:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None)
+
+
+def _format_url(pattern: str, slug: str, d) -> str:
+    return pattern.format(slug=slug, date=dt.datetime(d.year, d.month, d.day, d.hour, d.minute, d.second))
+
+
 def url_formatter(pattern: str):
     """``article -> URL`` for ARTICLE_URL. A pattern naming only ``{slug}`` and ``{date:...}``
     (ours) is formatted directly, the date as a plain datetime (C strftime); any other pattern
     goes through Pelican's ``article.url``, which also builds the path, author, tag... fields."""
-    fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-    if not fields <= {"slug", "date"}:
+    if not _pattern_fields(pattern) <= {"slug", "date"}:
         return attrgetter("url")
-
-    def format_url(article):
-        d = article.date
-        return pattern.format(slug=article.slug, date=dt.datetime(d.year, d.month, d.day, d.hour, d.minute, d.second))
-
-    return format_url
+    return lambda article: _format_url(pattern, article.slug, article.date)
 
 
 def take_over_taxonomy_pages(article_generator) -> None:
