@@ -50,12 +50,24 @@ def test_unchanged_rebuild_writes_nothing(tmp_path, content, rebuild):
     assert mtimes(out) == before
 
 
-def test_adding_a_bulletin_rerenders_only_what_shows_it(tmp_path, content):
-    out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content))
+TWO_PER_PAGE = {
+    "DEFAULT_PAGINATION": 2,
+    "PAGINATED_TEMPLATES": dict.fromkeys(
+        ("index", "category", "tag", "period_archives", "person", "document", "persons", "documents", "tags"), 2
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [pytest.param({}, id="one-page-lists"), pytest.param(TWO_PER_PAGE, id="paginated-lists")],
+)
+def test_adding_a_bulletin_rerenders_only_what_shows_it(tmp_path, content, settings):
+    out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content), **settings)
     before = mtimes(out)
     new = content / "bulletins/2023/06/ljq-2023-0615-new.md"
     new.write_text(NEW_ARTICLE, encoding="utf-8")
-    build_fixture_site(out, PATH=str(content))
+    build_fixture_site(out, PATH=str(content), **settings)
     after = mtimes(out)
     rewritten = {str(rel) for rel in after if after[rel] != before.get(rel)}
     assert "bulletins/2023/06/ljq-2023-0615-new.html" in rewritten
@@ -64,7 +76,7 @@ def test_adding_a_bulletin_rerenders_only_what_shows_it(tmp_path, content):
     assert "bulletins/2022/02/ljq-2022-0228-cwhy5.html" not in rewritten  # unrelated
     assert len(rewritten) < len(after) / 2
 
-    cold = build_fixture_site(tmp_path / "b" / "output", PATH=str(content))
+    cold = build_fixture_site(tmp_path / "b" / "output", PATH=str(content), **settings)
     warm_files, cold_files = html_files(out), html_files(cold)
     assert warm_files.keys() == cold_files.keys()
     differ = [str(rel) for rel in cold_files if cold_files[rel].read_bytes() != warm_files[rel].read_bytes()]

@@ -57,7 +57,10 @@ def describe(value, *, page: bool = False) -> str:
     if isinstance(value, _SCALARS):
         return repr(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join([describe(v) for v in value]) + "]"
+        try:  # the common case, a list of articles already seen
+            return "[" + ",".join([v.__dict__["_bulletins_token"] for v in value]) + "]"
+        except (AttributeError, KeyError, TypeError):
+            return "[" + ",".join([describe(v) for v in value]) + "]"
     if hasattr(value, "source_path") and hasattr(value, "metadata"):  # a Pelican article or page
         return _article_page(value) if page else _token(value)
     if hasattr(value, "slug") and hasattr(value, "_name"):  # Pelican URLWrapper (Tag, Category)
