@@ -31,9 +31,10 @@ ARTICLE_SAVE_AS = ARTICLE_URL
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = PAGE_URL
 
-# Every other list is written by our plugins (see their docstrings): entity_pages writes the
-# tag, category, person, document and year/month pages in one pass (Pelican's are quadratic).
-DIRECT_TEMPLATES = ["index", "archives", "categories", "search", "opensearch", "404"]
+# Every list is written by our plugins (see their docstrings): entity_pages writes the home,
+# tag, category, person, document and year/month pages in one pass (Pelican's are quadratic),
+# paginated from the oldest item so that new bulletins leave all but the first page unchanged.
+DIRECT_TEMPLATES = ["archives", "categories", "search", "opensearch", "404"]
 OPENSEARCH_SAVE_AS = "opensearch.xml"  # the OpenSearch description browsers pick up
 TEMPLATE_EXTENSIONS = [".html", ".xml"]  # opensearch.xml is a template of its own
 PAGINATED_TEMPLATES = {
@@ -42,10 +43,6 @@ PAGINATED_TEMPLATES = {
     "persons": 200, "documents": 200, "tags": 200,
 }
 DEFAULT_PAGINATION = 50
-PAGINATION_PATTERNS = [
-    (1, "{url}", "{save_as}"),
-    (2, "{name}-{number}{extension}", "{name}-{number}{extension}"),
-]
 CATEGORY_URL = "categories/{slug}.html"
 CATEGORY_SAVE_AS = CATEGORY_URL
 TAG_URL = "tags/{slug}.html"

@@ -75,6 +75,9 @@ def test_adding_a_bulletin_rerenders_only_what_shows_it(tmp_path, content, setti
     assert "index.html" in rewritten and "bulletins/2023/06/index.html" in rewritten
     assert "bulletins/2022/02/ljq-2022-0228-cwhy5.html" not in rewritten  # unrelated
     assert len(rewritten) < len(after) / 2
+    if settings:  # lists of two per page: only their first pages (the newest items) change
+        assert {"index-1.html", "index-2.html", "index-3.html"} <= set(map(str, after))
+        assert not {"index-1.html", "index-2.html", "index-3.html"} & rewritten
 
     cold = build_fixture_site(tmp_path / "b" / "output", PATH=str(content), **settings)
     warm_files, cold_files = html_files(out), html_files(cold)

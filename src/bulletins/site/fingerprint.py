@@ -14,6 +14,8 @@ import os
 import uuid
 from collections.abc import Iterable, Mapping
 
+from bulletins.site.paging import Heading, ListPage, PageLink
+
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -61,6 +63,10 @@ def describe(value, *, page: bool = False) -> str:
             return "[" + ",".join([v.__dict__["_bulletins_token"] for v in value]) + "]"
         except (AttributeError, KeyError, TypeError):
             return "[" + ",".join([describe(v) for v in value]) + "]"
+    if isinstance(value, (PageLink, Heading)):
+        return repr(value)
+    if isinstance(value, ListPage):
+        return repr((value.number, value.url)) + describe(value.object_list)
     if hasattr(value, "source_path") and hasattr(value, "metadata"):  # a Pelican article or page
         return _article_page(value) if page else _token(value)
     if hasattr(value, "slug") and hasattr(value, "_name"):  # Pelican URLWrapper (Tag, Category)

@@ -21,7 +21,7 @@ from operator import attrgetter
 from pelican.generators import Generator
 
 from bulletins.plugins.entity_pages.annotate import annotate_articles
-from bulletins.site import entities
+from bulletins.site import entities, paging
 from bulletins.site.archive import by_year_and_month
 from bulletins.site.config import Option, SettingsError, configure as configure_options, url_pattern
 from bulletins.site.slugs import unique_slugs
@@ -55,8 +55,9 @@ def configure(pelican) -> None:
     paginated = pelican.settings.setdefault("PAGINATED_TEMPLATES", {})
     for name in PAGINATED:
         paginated.setdefault(name, None)
-    if "tags" in pelican.settings.get("DIRECT_TEMPLATES", ()):
-        raise SystemExit("CRITICAL: DIRECT_TEMPLATES must not list 'tags': entity_pages writes the tags index")
+    taken = {"index", "tags"} & set(pelican.settings.get("DIRECT_TEMPLATES", ()))
+    if taken:
+        raise SystemExit(f"CRITICAL: DIRECT_TEMPLATES must not list {sorted(taken)}: entity_pages writes those pages")
 
 
 def _all_articles(gen):
@@ -145,7 +146,7 @@ class EntityPagesGenerator(Generator):
     """Reads ``context["articles"]`` after the ArticlesGenerator and adds entity pages."""
 
     def generate_context(self):
-        newest = sorted(self.context.get("articles", ()), key=newest_first, reverse=True)
+        newest = self.newest = sorted(self.context.get("articles", ()), key=newest_first, reverse=True)
         people = [entities.person_roles(a.metadata.get("presider"), a.metadata.get("people")) for a in newest]
         documents = [entities.document_roles(a.metadata.get("documents")) for a in newest]
         self.persons = entities.group(zip(newest, people))
@@ -203,6 +204,7 @@ class EntityPagesGenerator(Generator):
     def generate_output(self, writer):
         write = self._writer(writer)
         s = self.settings
+        write(s["INDEX_SAVE_AS"], "index", self.newest)
         write(s["BULLETINS_PERSONS_URL"], "persons", self.persons)
         for person in self.persons:
             write(person.url, "person", person.entries(), person=person)
@@ -232,19 +234,28 @@ class EntityPagesGenerator(Generator):
                 writer.write_feed(category.items, self.context, path, url, feed_title=category.name, feed_type=feed_type)
 
     def _writer(self, writer):
+        """``write(url, template, items, **kwargs)``: one file per page of ITEMS (anchored
+        pagination, see ``bulletins.site.paging``); the template gets ``<key>_page``,
+        ``<key>_previous_page`` (newer), ``<key>_next_page`` (older) and, on the first page
+        only, ``<key>_count``: later pages must not change when newer items arrive."""
         relative = self.settings["RELATIVE_URLS"]
+        per_page_of = self.settings["PAGINATED_TEMPLATES"]
 
         def write(url, template_name, items, **kwargs):
             key = "entities" if template_name in ("persons", "documents", "tags") else "articles"
-            writer.write_file(
-                url,
-                self.get_template(template_name),
-                self.context,
-                relative_urls=relative,
-                paginated={key: items},
-                template_name=template_name,
-                url=url,
-                **kwargs,
-            )
+            template = self.get_template(template_name)
+            per_page = per_page_of.get(template_name) or self.settings["DEFAULT_PAGINATION"] or 0
+            for page, newer, older in paging.paginate(items, per_page, url):
+                subjects = kwargs if page.number == 1 else {k: paging.heading(v) for k, v in kwargs.items()}
+                page_vars = {
+                    f"{key}_page": page,
+                    f"{key}_previous_page": newer,
+                    f"{key}_next_page": older,
+                    f"{key}_count": len(items) if page.number == 1 else None,
+                }
+                writer.write_file(
+                    page.save_as, template, self.context, relative_urls=relative, paginated={},
+                    template_name=template_name, url=page.url, **page_vars, **subjects,
+                )
 
         return write

@@ -14,7 +14,6 @@ import logging
 import os
 from pathlib import Path
 
-from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from bulletins.site import fingerprint
@@ -27,8 +26,6 @@ OPTIONS = (
     Option("BULLETINS_PAGE_CACHE", "bulletins-pages.json", lambda v: isinstance(v, str) and bool(v), "a file name in CACHE_PATH"),
 )
 _ACTIVE: list["SkippingWriter"] = []
-# Pelican's own list pages pass whole lists besides the paginated ones: fingerprint them whole.
-PELICAN_LISTS = frozenset({"articles", "dates", "all_articles"})
 
 
 def configure(pelican) -> None:
@@ -82,8 +79,6 @@ class SkippingWriter(Writer):
                    override_output=False, url=None, **kwargs):
         if not name:
             return None
-        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"] and not PELICAN_LISTS & kwargs.keys():
-            return self._write_pages(name, template, context, relative_urls, paginated, template_name, url, kwargs)
         inputs = dict(kwargs, paginated=paginated)
         key = fingerprint.digest((
             self._base, name, template.name, template_name, relative_urls, url,
@@ -94,30 +89,6 @@ class SkippingWriter(Writer):
         return self._write_if_changed(name, key, lambda: super(SkippingWriter, self).write_file(
             name, template, context, relative_urls=relative_urls, paginated=paginated,
             template_name=template_name, override_output=override_output, url=url, **kwargs))
-
-    def _write_pages(self, name, template, context, relative_urls, paginated, template_name, url, kwargs):
-        """Pelican's pagination, with a fingerprint per page: a page whose slice of the list is
-        unchanged is skipped even when other pages of the same list change."""
-        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
-        paginators = {key: Paginator(name, url, items, self.settings, per_page) for key, items in paginated.items()}
-        common = (self._base, template.name, template_name, relative_urls, fingerprint.describe(kwargs))
-        for number in range(1, next(iter(paginators.values())).num_pages + 1):
-            page_kwargs = dict(kwargs)
-            parts = list(common)
-            for key, paginator in paginators.items():
-                page = paginator.page(number)
-                page_kwargs.update({
-                    f"{key}_paginator": paginator,
-                    f"{key}_page": page,
-                    f"{key}_previous_page": paginator.page(number - 1) if number > 1 else None,
-                    f"{key}_next_page": paginator.page(number + 1) if number < paginator.num_pages else None,
-                })
-                parts += [key, paginator.count, paginator.num_pages, number, fingerprint.describe(page.object_list)]
-            save_as = page.save_as
-            parts.append(save_as)
-            self._write_if_changed(save_as, fingerprint.digest(parts), lambda: super(SkippingWriter, self).write_file(
-                save_as, template, context, relative_urls=relative_urls, paginated={}, template_name=template_name,
-                **page_kwargs))
 
     def _write_if_changed(self, name, key, write):
         old = self._old.get(name)
