@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support.browser import launch, serve  # noqa: E402
+from support.browser import launch  # noqa: E402
 from support.shared import BULLETINS  # noqa: E402
 from synthetic import corpus_paragraphs, synthetic_bulletins  # noqa: E402
 
@@ -207,7 +207,7 @@ def build_our_index(records: list[dict], out: Path) -> float:
 
 
 def measure_ours(browser, output: Path, queries: list[str], expected: list[set[str]], column: Figures) -> None:
-    with serve(output) as base:
+    with probes.serve(output) as base:
         cold = [probes.cold_ui(browser, base, output, q) for q in queries]
         warm = probes.warm_core(browser, base + "search.html", "search/", queries)
     add_latency(column, cold, warm)
@@ -236,7 +236,7 @@ def add_recall(column: Figures, found: list[set[str]], expected: list[set[str]])
 def measure_pagefind(browser, output: Path, queries: list[str], expected: list[set[str]], column: Figures) -> None:
     probes.write_pagefind_page(output)
     ids = probes.pagefind_fragment_urls(output / "pagefind")
-    with serve(output) as base:
+    with probes.serve(output) as base:
         cold = [probes.cold_pagefind(browser, base, output, q) for q in queries]
         warm = probes.warm_pagefind(browser, base, queries)
     add_latency(column, cold, warm)
@@ -297,7 +297,7 @@ def synthetic_scale(args, browser) -> Figures:
     column.add("index files", f"{files:,}")
     queries = pick_queries([b.text for b in bulletins], args.queries, seed=SEED + 1)
     probes.write_core_page(site)
-    with serve(site) as base:
+    with probes.serve(site) as base:
         cold = [probes.cold_core(browser, base, site, q) for q in queries]
         warm = probes.warm_core(browser, base + "bench.html", "search/", queries, all_results=False)
     add_latency(column, cold, warm)

@@ -8,9 +8,14 @@ and times the second pass, when the index files it needs are already loaded.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
+import socket
+import subprocess
+import sys
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +116,26 @@ WARM_PAGEFIND = """async (queries) => {
   }
   return {urls: ids, times};
 }""" % (PAGE_SIZE, PAGE_SIZE)
+
+
+@contextlib.contextmanager
+def serve(root: Path):
+    """Serve ROOT on 127.0.0.1 from a separate process (a server thread in this process would
+    compete with the browser driver for the interpreter lock and slow every response)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(root)]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.1):
+                break
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @dataclass(frozen=True)
