@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import pstats
 import shutil
@@ -41,6 +42,17 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh-CN"
 PLUGINS = []
 """
+
+
+def inputs_digest() -> str:
+    """A digest of the code and settings a build reads: a run whose inputs change midway
+    (an edit, a checkout) measures two different programs."""
+    digest = hashlib.sha256()
+    for top in (ROOT / "src" / "bulletins", ROOT / "theme", ROOT / "pelicanconf.py"):
+        for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
 
 
 def run(args: list[str]) -> float:
@@ -147,6 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     plain_settings = OUT / "plain_pelicanconf.py"
     plain_settings.write_text(PLAIN_SETTINGS, encoding="utf-8")
 
+    started_with = inputs_digest()
     cold_build = ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=false", "CACHE_CONTENT=true")
     rebuild = ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=true", "CACHE_CONTENT=true")
     plain_s = ours_s = float("inf")
@@ -172,6 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"rebuild_after_one_new_s {rebuild_s:.1f}")
     print(f"rebuild_to_cold_ratio {rebuild_s / ours_s:.2f}")
     print(f"rebuild_nothing_changed_s {unchanged_s:.1f}")
+    if inputs_digest() != started_with:
+        sys.exit("the code or settings changed during the run: these figures compare different builds")
 
 
 if __name__ == "__main__":
