@@ -3,8 +3,9 @@
 The folder holds (names of shards and fragments carry a hash of everything indexed, so they
 change whenever the content does; the same content gives the same bytes):
 
-    manifest.js          doc count, categories, dates, shard boundaries, the other names
-    fold-<hash>.js       the Traditional -> Simplified map queries fold with
+    manifest.js          doc count, categories, dates, shard boundaries, the other names, and
+                         the Traditional -> Simplified map queries fold with (in the manifest,
+                         so a cold query waits for one file less)
     t/<tag>-<i>.js       term shards: {"p": {key: positional postings}, "d": {key: counts}}
     f/<tag>-<i>.js       result data of ``size`` consecutive bulletins, deflated
                          (``write.packed``): [url, title, date, category, source id, text]
@@ -31,7 +32,7 @@ from bulletins.search.write import IndexWriter, dumps, packed, short_hash
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: the fold map sits in the manifest (1 had a separate fold-<hash>.js)
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
 FRAGMENT_BYTES = 2_000  # result-data bytes per fragment file: about one bulletin per file
 TITLE_END = "#"
@@ -75,18 +76,17 @@ def build_index(
         _index_doc(postings, doc_id, doc, table, category_ids)
 
     shipped = _shipped_fold_map(fold_map, postings)
-    fold_name = "fold-" + short_hash(dumps(shipped))
-    tag = short_hash(str(FORMAT), fold_name, *(dumps(_fragment_row(d)) for d in ordered))
+    fold = {"from": "".join(shipped), "to": "".join(shipped.values())}
+    tag = short_hash(str(FORMAT), dumps(fold), *(dumps(_fragment_row(d)) for d in ordered))
     writer = IndexWriter(Path(out_dir))
     writer.clear()
-    writer.write_script(fold_name, {"from": "".join(shipped), "to": "".join(shipped.values())})
     bounds = _write_shards(writer, postings, tag, shard_bytes)
     size, fragment_count = _write_fragments(writer, ordered, tag, fragment_bytes)
     manifest = {
         "format": FORMAT,
         "tag": tag,
         "docs": len(ordered),
-        "fold": fold_name + ".js",
+        "fold": fold,
         "shards": bounds,
         "fragments": {"size": size, "count": fragment_count},
         "categories": [[name, per_category[name]] for name in categories],

@@ -14,7 +14,8 @@ import shutil
 import zlib
 from pathlib import Path
 
-# Everything the builder writes below the index folder (removed before a new build).
+# Everything the builder writes below the index folder (removed before a new build;
+# fold-*.js is what format 1 wrote).
 OWNED = ("manifest.js", "manifest.json", "fold-*.js", "t", "f")
 
 

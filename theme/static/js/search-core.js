@@ -9,7 +9,8 @@
  *     base: "search/",              // URL of the index folder, relative to the page (ends in "/")
  *     load: (url) => Promise<void>, // runs the .js file at `url` (script tag, or read + eval in Node)
  *   });
- *   await engine.ready();            // loads manifest.js (search() calls it too)
+ *   await engine.ready();            // loads manifest.js (search() calls it too; call it early
+ *                                    // to have the index's first file in before the first query)
  *   const page = await engine.search("渝中区 会议", {
  *     limit: 10, offset: 0,           // limit 0 = every result
  *     from: "2022-01-01", to: "2022-12-31",  // inclusive, either may be omitted
@@ -33,7 +34,7 @@
 (function (root) {
   "use strict";
 
-  var FORMAT = 1;
+  var FORMAT = 2; // the index format of bulletins/search/build.py
   var K1 = 1.2;
   var EXACT_TITLE = 1000;
   var SNIPPET_BEFORE = 40;
@@ -384,10 +385,8 @@
         pending = file("manifest")
           .then(function (manifest) {
             if (manifest.format !== FORMAT) throw new Error("search index: format " + manifest.format + " is not " + FORMAT);
-            return file(manifest.fold.replace(/\.js$/, "")).then(function (fold) {
-              state = { manifest: manifest, folder: new Folder(fold), runs: dayRuns(manifest.days) };
-              return state;
-            });
+            state = { manifest: manifest, folder: new Folder(manifest.fold), runs: dayRuns(manifest.days) };
+            return state;
           })
           .catch(function (error) {
             pending = null;

@@ -17,6 +17,8 @@
   var DEBOUNCE_MS = 250;
   var FILTERS = ["from", "to", "category", "sort"];
   var SAFE_PROTOCOLS = { "http:": true, "https:": true, "file:": true };
+  // This script's own URL (deferred scripts have currentScript): search-core.js sits beside it.
+  var OWN_URL = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : "";
 
   /* ---- loading index files ------------------------------------------------------- */
 
@@ -213,7 +215,7 @@
       .then(function () { return self.win.BulletinSearch.create({ base: self.base, load: load }); })
       .then(function (engine) {
         self.engine = engine;
-        return self.fillCategories(initial.category);
+        return self.fillCategories(initial.category); // loads the manifest before any query
       })
       .then(function () { return self.run(false); })
       .catch(function (error) {
@@ -361,11 +363,28 @@
     });
   }
 
+  /** Off the search page: the first time the header search box gets focus, prefetch the
+   * files every search starts with (search-core.js and the index manifest), so the search
+   * page the form opens finds them in the cache and its first query waits for less. */
+  function prefetchOnFocus(doc, box) {
+    if (!box || !box.form || !OWN_URL) return;
+    box.addEventListener("focus", function () {
+      var searchPage = new URL(box.form.getAttribute("action") || "search.html", doc.baseURI);
+      [new URL("search-core.js", OWN_URL), new URL("search/manifest.js", searchPage)].forEach(function (url) {
+        var link = doc.createElement("link");
+        link.rel = "prefetch";
+        link.href = url.href;
+        doc.head.appendChild(link);
+      });
+    }, { once: true });
+  }
+
   function init(win) {
     var doc = win.document;
     bindSlashKey(doc);
     var root = doc.querySelector("[data-search-base]");
     if (root && win.BulletinSearch) new SearchPage(win, root).start();
+    else if (!root) prefetchOnFocus(doc, doc.querySelector("form[role=search] input[type=search][name=q]"));
   }
 
   if (typeof window !== "undefined" && window.document) {
