@@ -58,3 +58,19 @@ def configure(settings: MutableMapping, options: Sequence[Option]) -> None:
 
 def defaults(options: Sequence[Option]) -> Mapping[str, object]:
     return {option.name: option.default for option in options}
+
+
+def settings_check(options: Sequence[Option]) -> Callable[[object], None]:
+    """A handler for Pelican's ``initialized`` signal: default and validate OPTIONS once.
+
+    A bad value stops the build with one line (``CRITICAL: BULLETINS_X = ... is not valid``)
+    rather than a traceback.
+    """
+
+    def check(pelican) -> None:
+        try:
+            configure(pelican.settings, options)
+        except SettingsError as error:
+            raise SystemExit(f"CRITICAL: {error}") from None
+
+    return check

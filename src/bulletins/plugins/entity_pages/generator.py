@@ -23,7 +23,7 @@ from pelican.generators import Generator
 from bulletins.plugins.entity_pages.annotate import annotate_articles
 from bulletins.site import entities, paging
 from bulletins.site.archive import by_year_and_month
-from bulletins.site.config import Option, SettingsError, configure as configure_options, url_pattern
+from bulletins.site.config import Option, settings_check, url_pattern
 from bulletins.site.slugs import unique_slugs
 from bulletins.site.timeline import month_counts, render_svg
 
@@ -46,12 +46,12 @@ OPTIONS = (
 PAGINATED = ("person", "persons", "document", "documents", "tag", "tags", "period_archives")
 
 
+_check_options = settings_check(OPTIONS)
+
+
 def configure(pelican) -> None:
     """Default and validate our settings once; a bad value stops the build with one line."""
-    try:
-        configure_options(pelican.settings, OPTIONS)
-    except SettingsError as error:
-        raise SystemExit(f"CRITICAL: {error}") from None
+    _check_options(pelican)
     paginated = pelican.settings.setdefault("PAGINATED_TEMPLATES", {})
     for name in PAGINATED:
         paginated.setdefault(name, None)

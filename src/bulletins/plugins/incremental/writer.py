@@ -17,7 +17,7 @@ from pathlib import Path
 from pelican.writers import Writer
 
 from bulletins.site import fingerprint
-from bulletins.site.config import Option, SettingsError, configure as configure_options
+from bulletins.site.config import Option, settings_check
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +28,7 @@ OPTIONS = (
 _ACTIVE: list["SkippingWriter"] = []
 
 
-def configure(pelican) -> None:
-    try:
-        configure_options(pelican.settings, OPTIONS)
-    except SettingsError as error:
-        raise SystemExit(f"CRITICAL: {error}") from None
+configure = settings_check(OPTIONS)  # the ``initialized`` handler
 
 
 def get_writer(pelican):

@@ -15,7 +15,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from bulletins.site import rawcopy
-from bulletins.site.config import Option, SettingsError, configure as configure_options, is_relative_path, is_str
+from bulletins.site.config import Option, is_relative_path, is_str, settings_check
 
 logger = logging.getLogger(__name__)
 
@@ -25,11 +25,7 @@ OPTIONS = (
 )
 
 
-def configure(pelican) -> None:
-    try:
-        configure_options(pelican.settings, OPTIONS)
-    except SettingsError as error:
-        raise SystemExit(f"CRITICAL: {error}") from None
+configure = settings_check(OPTIONS)  # the ``initialized`` handler
 
 
 def get_generators(pelican):

@@ -9,7 +9,7 @@ from pelican.generators import Generator
 
 from bulletins.models import split_documents, split_names
 from bulletins.site import dates
-from bulletins.site.config import Option, SettingsError, configure as configure_options, is_public_url
+from bulletins.site.config import Option, is_public_url, settings_check
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
 from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
 
@@ -21,11 +21,7 @@ OPTIONS = (
 )
 
 
-def configure(pelican) -> None:
-    try:
-        configure_options(pelican.settings, OPTIONS)
-    except SettingsError as error:
-        raise SystemExit(f"CRITICAL: {error}") from None
+configure = settings_check(OPTIONS)  # the ``initialized`` handler
 
 
 def safe_href(url: str) -> str:
