@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from bulletins.search import shards as sh
 from bulletins.search.build import build_index
 from bulletins.search.documents import TITLE_SPAN, from_dict, html_text, rest_offset
 from bulletins.search.foldmap import build_fold_map, fold_pairs
-from bulletins.search.write import packed, unpacked
+from bulletins.search.write import PACK_BASE, pack_bytes, packed, read_script, script_bytes, unpack_bytes, unpacked
 from support.search_fixture import FIXTURE_DOCS
 
 # --- varints ------------------------------------------------------------------------------
@@ -65,6 +64,22 @@ def test_count_postings():
 def test_packed_round_trip(data):
     assert unpacked(packed(data)) == data
     assert packed(data) == packed(data)
+    assert read_script(script_bytes("f/x-0", packed(data))) == ("f/x-0", data)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 14, 15, 16, 29, 30, 31, 1000])
+def test_pack_bytes_round_trip(size):
+    raw = random.Random(size).randbytes(size)
+    text = pack_bytes(raw)
+    assert len(text) == -(-8 * size // 15), "15 bits per unit, no spare unit"
+    assert all(PACK_BASE <= ord(ch) < PACK_BASE + (1 << 15) for ch in text), "no escape, no surrogate"
+    assert unpack_bytes(text, size) == raw
+
+
+def test_packed_files_are_utf16_with_bom():
+    data = script_bytes("t/x-0", packed({"p": {"中国": "gh"}}))
+    assert data.startswith(b"\xff\xfe") and data[2:].decode("utf-16-le").startswith('BulletinSearch.register("t/x-0",')
+    assert script_bytes("manifest", {"docs": 1}).decode("utf-8").startswith('BulletinSearch.register("manifest",')
 
 
 # --- shards -------------------------------------------------------------------------------
@@ -202,16 +217,14 @@ def test_files_and_manifest(tmp_path):
     assert len([n for n in files if n.startswith("f/")]) == m["fragments"]["count"]
     for name, data in files.items():
         if name.endswith(".js"):
-            stem = name[: -len(".js")]
-            assert data.decode().startswith(f'BulletinSearch.register("{stem}",'), name
+            assert read_script(data)[0] == name[: -len(".js")], name
 
 
 def test_result_data_in_date_order(tmp_path):
     build_index(FIXTURE_DOCS, tmp_path)
     rows = []
     for i in range(manifest(tmp_path)["fragments"]["count"]):
-        text = (tmp_path / "f" / f"{manifest(tmp_path)['tag']}-{i}.js").read_text(encoding="utf-8")
-        rows += unpacked(json.loads(re.match(r"BulletinSearch\.register\(\"[^\"]+\",(.*)\);\n$", text, re.S).group(1)))
+        rows += read_script((tmp_path / "f" / f"{manifest(tmp_path)['tag']}-{i}.js").read_bytes())[1]
     assert [r[2] for r in rows] == sorted((d["date"] for d in FIXTURE_DOCS), reverse=True)
     assert {r[4] for r in rows} == {d["source_id"] for d in FIXTURE_DOCS}
 

@@ -33,7 +33,9 @@ export function engine(loaded = []) {
     base: path.join(dir, "search") + path.sep,
     load: async (url) => {
       loaded.push(url);
-      vm.runInThisContext(readFileSync(url, "utf8"), { filename: url });
+      const bytes = readFileSync(url); // packed index files are UTF-16 with a byte-order mark
+      const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe;
+      vm.runInThisContext(utf16 ? bytes.toString("utf16le", 2) : bytes.toString("utf8"), { filename: url });
     },
   });
 }

@@ -15,13 +15,20 @@ const path = require("path");
 const readline = require("readline");
 const vm = require("vm");
 
+/** A script's text as a browser decodes it: a UTF-16 byte-order mark wins (packed index
+ * files are UTF-16, see bulletins/search/write.py), else UTF-8. */
+function scriptText(bytes) {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString("utf16le", 2);
+  return bytes.toString("utf8");
+}
+
 function engineFor(corePath, indexDir, loaded) {
   const core = require(path.resolve(corePath));
   const base = path.resolve(indexDir) + path.sep;
   const load = (url) =>
     fs.promises.readFile(url).then((bytes) => {
       if (loaded) loaded.push([url.slice(base.length), bytes.length]);
-      vm.runInThisContext(bytes.toString("utf8"), { filename: url });
+      vm.runInThisContext(scriptText(bytes), { filename: url });
     });
   return core.create({ base, load });
 }

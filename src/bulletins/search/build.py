@@ -6,7 +6,8 @@ change whenever the content does; the same content gives the same bytes):
     manifest.js          doc count, categories, dates, shard boundaries, the other names, and
                          the Traditional -> Simplified map queries fold with (in the manifest,
                          so a cold query waits for one file less)
-    t/<tag>-<i>.js       term shards: {"p": {key: positional postings}, "d": {key: counts}}
+    t/<tag>-<i>.js       term shards: {"p": {key: positional postings}, "d": {key: counts}},
+                         deflated (``write.packed``)
     f/<tag>-<i>.js       result data of ``size`` consecutive bulletins, deflated
                          (``write.packed``): [url, title, date, category, source id, text]
 
@@ -32,7 +33,9 @@ from bulletins.search.write import IndexWriter, dumps, packed, short_hash
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: the fold map sits in the manifest (1 had a separate fold-<hash>.js)
+# 2: the fold map sits in the manifest (1 had a separate fold-<hash>.js);
+# 3: shards deflated too, and packed data is 15 bits per UTF-16 unit, not base64
+FORMAT = 3
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
 FRAGMENT_BYTES = 2_000  # result-data bytes per fragment file: about one bulletin per file
 TITLE_END = "#"
@@ -159,7 +162,7 @@ def _write_shards(writer: IndexWriter, postings: sh.Postings, tag: str, target: 
         for key in group:
             kind, buf = lists[key]
             data[kind][key] = buf.decode("ascii")
-        writer.write_script(f"t/{tag}-{i}", data)
+        writer.write_script(f"t/{tag}-{i}", packed(data))
     return sh.boundaries(groups)
 
 

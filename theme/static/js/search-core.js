@@ -34,7 +34,7 @@
 (function (root) {
   "use strict";
 
-  var FORMAT = 2; // the index format of bulletins/search/build.py
+  var FORMAT = 3; // the index format of bulletins/search/build.py
   var K1 = 1.2;
   var EXACT_TITLE = 1000;
   var SNIPPET_BEFORE = 40;
@@ -331,11 +331,28 @@
     return out;
   }
 
-  /** Data written by write.packed: {"z": base64 of raw DEFLATE of JSON} -> Promise of the JSON. */
+  /** Bytes of a packed string (bulletins/search/write.py): 15 bits per UTF-16 unit, each
+   * unit U+4E00 + bits, most significant bit first; `size` bytes in all. */
+  var PACK_BASE = 0x4e00;
+  function unpackBytes(text, size) {
+    var out = new Uint8Array(size), acc = 0, bits = 0, j = 0;
+    for (var i = 0; i < text.length && j < size; i++) {
+      acc = (acc << 15) | (text.charCodeAt(i) - PACK_BASE);
+      bits += 15;
+      while (bits >= 8 && j < size) {
+        bits -= 8;
+        out[j++] = (acc >>> bits) & 255;
+      }
+      acc &= (1 << bits) - 1;
+    }
+    return out;
+  }
+
+  /** Data written by write.packed: {"n": bytes, "z": packed raw DEFLATE of JSON} -> Promise
+   * of the JSON; anything else as it is. */
   function unpack(data) {
     if (!data || typeof data.z !== "string") return Promise.resolve(data);
-    var binary = atob(data.z), bytes = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    var bytes = unpackBytes(data.z, data.n);
     var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     return new Response(stream).text().then(JSON.parse);
   }
@@ -366,7 +383,7 @@
     var pending = null;
     var files = Object.create(null); // name -> Promise of registered data
     var decoded = Object.create(null); // key -> decoded postings (read-only once made)
-    var inflated = Object.create(null); // fragment name -> Promise of its rows
+    var unpacked = Object.create(null); // shard or fragment name -> Promise of its data
 
     function file(name) {
       if (!files[name]) {
@@ -410,7 +427,7 @@
     function postings(key, positional) {
       if (key in decoded) return Promise.resolve(decoded[key]);
       if (!state.manifest.shards.length) return Promise.resolve(null);
-      return file(shardName(key)).then(function (shard) {
+      return contents(shardName(key)).then(function (shard) {
         var text = (positional ? shard.p : shard.d)[key];
         if (!(key in decoded)) decoded[key] = text === undefined ? null : decodePostings(text, positional);
         return decoded[key];
@@ -512,20 +529,20 @@
       });
     }
 
-    /** Result rows of one fragment file, inflated once. */
-    function fragment(name) {
-      if (!inflated[name]) {
-        inflated[name] = file(name).then(unpack);
-        inflated[name].catch(function () { delete inflated[name]; });
+    /** The data of a packed index file (a term shard or result data), unpacked once. */
+    function contents(name) {
+      if (!unpacked[name]) {
+        unpacked[name] = file(name).then(unpack);
+        unpacked[name].catch(function () { delete unpacked[name]; });
       }
-      return inflated[name];
+      return unpacked[name];
     }
 
     /** Load result data for a page of hits and attach titles, URLs and snippets. */
     function describe(page, texts) {
       var size = state.manifest.fragments.size, tag = state.manifest.tag;
       return Promise.all(page.map(function (hit) {
-        return fragment("f/" + tag + "-" + Math.floor(hit.id / size)).then(function (rows) {
+        return contents("f/" + tag + "-" + Math.floor(hit.id / size)).then(function (rows) {
           var row = rows[hit.id % size];
           return {
             id: hit.id,
@@ -606,6 +623,7 @@
     phrasePlan: phrasePlan,
     parseQuery: parseQuery,
     decodeVarints: decodeVarints,
+    unpackBytes: unpackBytes,
     best: best,
   };
   root.BulletinSearch = api;
