@@ -357,6 +357,21 @@ def test_hostile_indexed_text_is_shown_as_text(visit, kind):
     assert page.evaluate(COUNT_INJECTED) == 0
 
 
+def test_first_query_starts_with_the_manifest_already_loaded(visit, sample):
+    """search.html carries the manifest as a deferred script: one request for it, made by the
+    page before any term shard, and the packed (UTF-16) shards and result data decode."""
+    page, base = visit(sample)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(unquote(urlsplit(request.url).path)))
+    search(page, base, "城市更新")
+    index = [path.split("/search/", 1)[1] for path in requested if "/search/" in path]
+    assert index.count("manifest.js") == 1, index
+    assert index[0] == "manifest.js", index
+    assert any(name.startswith("t/") for name in index) and any(name.startswith("f/") for name in index)
+    assert total(page) == len(matching(sample, "城市更新")) > 0
+    assert all(result["marks"] for result in shown(page)), "every result shows where it matched"
+
+
 def test_opensearch_description_points_at_the_search_page(sample):
     description = ElementTree.parse(sample.output / "opensearch.xml").getroot()
     url = description.find("{http://a9.com/-/spec/opensearch/1.1/}Url")

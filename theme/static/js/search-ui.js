@@ -22,10 +22,16 @@
 
   /* ---- loading index files ------------------------------------------------------- */
 
-  /** A loader for search-core: injects <script src> once per URL, resolves when it ran. */
+  /** A loader for search-core: injects <script src> once per URL, resolves when it ran.
+   * Scripts the page itself carries (search.html's index manifest, deferred) ran before this
+   * one, so they count as loaded. */
   function scriptLoader(doc) {
     var pending = Object.create(null);
-    return function load(url) {
+    Array.prototype.forEach.call(doc.querySelectorAll("script[src]"), function (script) {
+      pending[script.src] = Promise.resolve();
+    });
+    return function load(relative) {
+      var url = new URL(relative, doc.baseURI).href;
       if (!pending[url]) {
         pending[url] = new Promise(function (resolve, reject) {
           var script = doc.createElement("script");
