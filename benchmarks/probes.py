@@ -168,7 +168,7 @@ def _cold(browser, url: str, root: Path, counted, init: str | None = None) -> Co
         context.add_init_script(init)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("window.__settledAt !== undefined", timeout=TIMEOUT_MS)
+    page.wait_for_function("() => window.__settledAt !== undefined", timeout=TIMEOUT_MS)  # a function: the CSP forbids eval
     settled, total, interactive = page.evaluate(
         "[window.__settledAt, window.__total, performance.getEntriesByType('navigation')[0].domInteractive]"
     )
@@ -202,7 +202,7 @@ def warm_core(browser, page_url: str, index_base: str, queries: list[str], all_r
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     page.goto(page_url)
-    page.wait_for_function("typeof BulletinSearch !== 'undefined'")
+    page.wait_for_function("() => typeof BulletinSearch !== 'undefined'")
     answer = page.evaluate(WARM_CORE, {"base": index_base, "queries": queries, "all": all_results})
     context.close()
     return Warm(answer["urls"], answer["times"])
@@ -212,7 +212,7 @@ def warm_pagefind(browser, base: str, queries: list[str]) -> Warm:
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     page.goto(base + "pagefind-bench.html")
-    page.wait_for_function("window.__pagefind !== undefined")
+    page.wait_for_function("() => window.__pagefind !== undefined")
     answer = page.evaluate(WARM_PAGEFIND, queries)
     context.close()
     return Warm(answer["urls"], answer["times"])
