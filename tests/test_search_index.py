@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from bulletins.search import shards as sh
 from bulletins.search.build import build_index
 from bulletins.search.documents import TITLE_SPAN, from_dict, html_text, rest_offset
 from bulletins.search.foldmap import build_fold_map, fold_pairs
-from bulletins.search.write import PACK_BASE, pack_bytes, packed, read_script, script_bytes, unpack_bytes, unpacked
+from bulletins.search.write import FINAL_BLOCK, PACK_BASE, pack_bytes, packed, read_script, script_bytes, unpack_bytes, unpacked
 from support.search_fixture import FIXTURE_DOCS
 
 # --- varints ------------------------------------------------------------------------------
@@ -74,6 +75,19 @@ def test_pack_bytes_round_trip(size):
     assert len(text) == -(-8 * size // 15), "15 bits per unit, no spare unit"
     assert all(PACK_BASE <= ord(ch) < PACK_BASE + (1 << 15) for ch in text), "no escape, no surrogate"
     assert unpack_bytes(text, size) == raw
+
+
+def test_packed_payloads_concatenate_into_one_stream():
+    """What search-core.js's unpackAll relies on: payloads end with a sync flush, so end to
+    end plus one empty final block they inflate in one go, cut at the "u" byte counts."""
+    rows = [{"p": {"中国": "gh" * 400}}, [["a.html", "标题", "正文" * 300]], {"d": {}}]
+    items = [packed(r) for r in rows]
+    stream = b"".join(unpack_bytes(i["z"], i["n"]) for i in items) + FINAL_BLOCK
+    text, cuts = zlib.decompress(stream, -15), [0]
+    for item in items:
+        cuts.append(cuts[-1] + item["u"])
+    assert len(text) == cuts[-1]
+    assert [json.loads(text[a:b]) for a, b in zip(cuts, cuts[1:])] == rows
 
 
 def test_packed_files_are_utf16_with_bom():

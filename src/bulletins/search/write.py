@@ -64,20 +64,28 @@ def unpack_bytes(text: str, size: int) -> bytes:
 
 
 def packed(data) -> dict:
-    """``{"n": bytes, "z": raw DEFLATE of the JSON, packed}``. search-core.js unpacks the
-    string and inflates it with DecompressionStream."""
+    """``{"n": bytes, "u": JSON bytes, "z": raw DEFLATE of the JSON, packed}``.
+
+    The DEFLATE data ends with a sync flush instead of a final block, so the payloads of
+    several files, laid end to end and closed with an empty final block (``FINAL_BLOCK``),
+    form one valid stream: search-core.js inflates all the files a query step loaded with one
+    DecompressionStream and cuts the output at the ``u`` byte counts."""
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
-    raw = deflate.compress(dumps(data).encode("utf-8")) + deflate.flush()
-    return {"n": len(raw), "z": pack_bytes(raw)}
+    text = dumps(data).encode("utf-8")
+    raw = deflate.compress(text) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    return {"n": len(raw), "u": len(text), "z": pack_bytes(raw)}
+
+
+FINAL_BLOCK = b"\x03\x00"  # an empty, final, fixed-Huffman DEFLATE block
 
 
 def unpacked(data: dict):
     """The inverse of ``packed``."""
-    return json.loads(zlib.decompress(unpack_bytes(data["z"], data["n"]), -15))
+    return json.loads(zlib.decompress(unpack_bytes(data["z"], data["n"]) + FINAL_BLOCK, -15))
 
 
 def is_packed(data) -> bool:
-    return isinstance(data, dict) and set(data) == {"n", "z"}
+    return isinstance(data, dict) and set(data) == {"n", "u", "z"}
 
 
 def script_bytes(name: str, data) -> bytes:

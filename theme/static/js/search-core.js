@@ -348,13 +348,36 @@
     return out;
   }
 
-  /** Data written by write.packed: {"n": bytes, "z": packed raw DEFLATE of JSON} -> Promise
-   * of the JSON; anything else as it is. */
-  function unpack(data) {
-    if (!data || typeof data.z !== "string") return Promise.resolve(data);
-    var bytes = unpackBytes(data.z, data.n);
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Response(stream).text().then(JSON.parse);
+  /** Data written by write.packed ({"n": bytes, "u": JSON bytes, "z": packed DEFLATE}), any
+   * number of them -> Promise of their JSON values, in order. The payloads end with a sync
+   * flush, so laid end to end and closed with an empty final block they are one DEFLATE
+   * stream: one DecompressionStream for all the files a query step loaded, its output cut
+   * at the "u" counts. Data that is not packed passes through. */
+  function unpackAll(list) {
+    var parts = [], size = 2;
+    list.forEach(function (data) {
+      if (data && typeof data.z === "string") {
+        parts.push(unpackBytes(data.z, data.n));
+        size += data.n;
+      }
+    });
+    if (!parts.length) return Promise.resolve(list);
+    var stream = new Uint8Array(size), at = 0;
+    parts.forEach(function (bytes) {
+      stream.set(bytes, at);
+      at += bytes.length;
+    });
+    stream[at] = 3; // the empty final block: 03 00
+    var inflated = new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(inflated).arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer), decoder = new TextDecoder(), start = 0;
+      return list.map(function (data) {
+        if (!data || typeof data.z !== "string") return data;
+        var text = decoder.decode(bytes.subarray(start, start + data.u));
+        start += data.u;
+        return JSON.parse(text);
+      });
+    });
   }
 
   // --- dates ---------------------------------------------------------------------------------
@@ -529,13 +552,36 @@
       });
     }
 
-    /** The data of a packed index file (a term shard or result data), unpacked once. */
+    /** The data of a packed index file (a term shard or result data), unpacked once. The
+     * files asked for in one turn (all the shards of a query, all the result data of a page)
+     * load together and are inflated in one go (`unpackAll`). */
+    var batch = null;
     function contents(name) {
       if (!unpacked[name]) {
-        unpacked[name] = file(name).then(unpack);
+        if (!batch) {
+          batch = [];
+          Promise.resolve().then(flush);
+        }
+        var entry = { name: name };
+        unpacked[name] = new Promise(function (resolve, reject) {
+          entry.resolve = resolve;
+          entry.reject = reject;
+        });
         unpacked[name].catch(function () { delete unpacked[name]; });
+        batch.push(entry);
       }
       return unpacked[name];
+    }
+
+    function flush() {
+      var entries = batch;
+      batch = null;
+      Promise.all(entries.map(function (e) { return file(e.name); }))
+        .then(unpackAll)
+        .then(
+          function (values) { entries.forEach(function (e, i) { e.resolve(values[i]); }); },
+          function (error) { entries.forEach(function (e) { e.reject(error); }); }
+        );
     }
 
     /** Load result data for a page of hits and attach titles, URLs and snippets. */
