@@ -68,21 +68,33 @@
   }
 
   /** A posting list: docs ascending; counts; for positional keys, positions of doc i in
-   * pos[start[i] .. start[i + 1]). */
+   * pos[start[i] .. start[i + 1]). One pass over the varints (the lists of common bigrams
+   * hold hundreds of thousands of numbers, and a first query runs this code cold); every
+   * number takes at least one character, so `text.length` bounds the positions. */
   function decodePostings(text, positional) {
-    var nums = decodeVarints(text);
-    var docs = [], counts = [], start = [0], pos = [];
-    var doc = -1;
-    for (var i = 0; i < nums.length; ) {
-      var head = nums[i++];
+    var docs = [], counts = [], start = [0];
+    var pos = positional ? new Int32Array(text.length) : null, used = 0;
+    var doc = -1, i = 0, n = text.length, v, value;
+    while (i < n) {
+      value = 0;
+      while ((v = DIGIT[text.charCodeAt(i++)]) < 32) value = value * 32 + v;
+      var head = value * 32 + v - 32;
       doc += (head >>> 1) + 1;
-      var count = head & 1 ? nums[i++] : 1;
+      var count = 1;
+      if (head & 1) {
+        value = 0;
+        while ((v = DIGIT[text.charCodeAt(i++)]) < 32) value = value * 32 + v;
+        count = value * 32 + v - 32;
+      }
       docs.push(doc);
       counts.push(count);
       if (positional) {
-        var p = 0;
-        for (var j = 0; j < count; j++) pos.push((p += nums[i++]));
-        start.push(pos.length);
+        for (var j = 0, p = 0; j < count; j++) {
+          value = 0;
+          while ((v = DIGIT[text.charCodeAt(i++)]) < 32) value = value * 32 + v;
+          pos[used++] = p += value * 32 + v - 32;
+        }
+        start.push(used);
       }
     }
     return { docs: docs, counts: counts, start: start, pos: pos };
