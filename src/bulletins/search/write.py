@@ -9,8 +9,8 @@ carry text, so the compressed bytes travel as a string: 15 bits per UTF-16 code 
 unit ``U+4E00 + bits`` (U+4E00..U+CDFF: no quote, backslash, line break or surrogate, so the
 string needs no escapes), in a file written as UTF-16 with a byte-order mark, which browsers
 and Node's loader decode before anything else. That is 16 stored bits per 15 bits of
-payload (base64 in a UTF-8 file needs 32 per 24), and there is no decoding step beyond the
-string the JavaScript engine already holds.
+payload (base64 in a UTF-8 file needs 32 per 24), and turning the string back into bytes is
+one shift loop (search-core.js ``unpackBytes``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def script(name: str, data) -> str:
 PACK_BASE = 0x4E00  # the code unit that carries 15 zero bits
 _SHIFTS = (105, 90, 75, 60, 45, 30, 15, 0)  # 15 bytes = 120 bits = 8 units
 UTF16_BOM = b"\xff\xfe"
+FINAL_BLOCK = b"\x03\x00"  # an empty, final, fixed-Huffman DEFLATE block
 
 
 def pack_bytes(raw: bytes) -> str:
@@ -74,9 +75,6 @@ def packed(data) -> dict:
     text = dumps(data).encode("utf-8")
     raw = deflate.compress(text) + deflate.flush(zlib.Z_SYNC_FLUSH)
     return {"n": len(raw), "u": len(text), "z": pack_bytes(raw)}
-
-
-FINAL_BLOCK = b"\x03\x00"  # an empty, final, fixed-Huffman DEFLATE block
 
 
 def unpacked(data: dict):
