@@ -11,6 +11,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const root = path.resolve(here, "..", "..");
 const require = createRequire(import.meta.url);
 export const core = require(path.join(root, "theme", "static", "js", "search-core.js"));
+// How the terminal search decodes an index file (packed ones are UTF-16 with a byte-order mark).
+const { scriptText } = require(path.join(root, "src", "bulletins", "js", "search-node.js"));
 
 let built = null;
 
@@ -33,9 +35,7 @@ export function engine(loaded = []) {
     base: path.join(dir, "search") + path.sep,
     load: async (url) => {
       loaded.push(url);
-      const bytes = readFileSync(url); // packed index files are UTF-16 with a byte-order mark
-      const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe;
-      vm.runInThisContext(utf16 ? bytes.toString("utf16le", 2) : bytes.toString("utf8"), { filename: url });
+      vm.runInThisContext(scriptText(readFileSync(url)), { filename: url });
     },
   });
 }

@@ -63,10 +63,14 @@ async function main(argv) {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    process.stderr.write("search: " + (error && error.message ? error.message : error) + "\n");
-    process.exit(1);
-  }
-);
+module.exports = { scriptText };
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write("search: " + (error && error.message ? error.message : error) + "\n");
+      process.exit(1);
+    }
+  );
+}
