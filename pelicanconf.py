@@ -31,16 +31,22 @@ ARTICLE_SAVE_AS = ARTICLE_URL
 PAGE_URL = "{slug}.html"
 PAGE_SAVE_AS = PAGE_URL
 
-# Every list is written by our plugins (see their docstrings): entity_pages writes the home,
+# Every list is written by our plugins (see their docstrings): list_pages writes the home,
 # tag, category, person, document and year/month pages in one pass (Pelican's are quadratic),
 # paginated from the oldest item so that new bulletins leave all but the first page unchanged.
 DIRECT_TEMPLATES = ["archives", "categories", "search", "opensearch", "404"]
 OPENSEARCH_SAVE_AS = "opensearch.xml"  # the OpenSearch description browsers pick up
 TEMPLATE_EXTENSIONS = [".html", ".xml"]  # opensearch.xml is a template of its own
 PAGINATED_TEMPLATES = {
-    "index": None, "category": None, "tag": None, "period_archives": None,
-    "person": None, "document": None,
-    "persons": 200, "documents": 200, "tags": 200,
+    "index": None,
+    "category": None,
+    "tag": None,
+    "period_archives": None,
+    "person": None,
+    "document": None,
+    "persons": 200,
+    "documents": 200,
+    "tags": 200,
 }
 DEFAULT_PAGINATION = 50
 CATEGORY_URL = "categories/{slug}.html"
@@ -69,7 +75,7 @@ BULLETINS_PUBLIC_URL = ""  # publishconf.py sets the published address (sitemap,
 GZIP_CACHE = False
 
 PLUGINS = [
-    "bulletins.plugins.entity_pages",
+    "bulletins.plugins.list_pages",
     "bulletins.plugins.raw_source",
     "bulletins.plugins.site_meta",
     "bulletins.plugins.incremental",

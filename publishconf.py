@@ -4,7 +4,7 @@ import os
 import sys
 
 sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402,F401,F403
+from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("BULLETINS_SITEURL", "https://bulletins.example.org")
 FEED_DOMAIN = SITEURL

@@ -15,6 +15,17 @@ SOURCES = "sources"
 CHROMIUM = "/usr/bin/chromium"
 
 
+def _extras(c, *names: str) -> None:
+    """Install the project's optional dependency groups NAMES (test, bench, lint) once per change of pyproject.toml."""
+    stamp = ROOT / ".venv" / f".extras-{'-'.join(names)}"
+    pyproject = ROOT / "pyproject.toml"
+    if stamp.exists() and stamp.stat().st_mtime >= pyproject.stat().st_mtime:
+        return
+    quiet = "--quiet --disable-pip-version-check"
+    c.run(f"{sys.executable} -m pip install {quiet} -e '.[{','.join(names)}]'")
+    stamp.touch()
+
+
 @task
 def ingest(c, sources=SOURCES, content=CONTENT, force=False):
     """Clean raw bulletins from SOURCES into Markdown articles in CONTENT."""
@@ -67,7 +78,11 @@ def _missing_test_packages() -> list[str]:
     missing = []
     if not Path(CHROMIUM).exists():
         missing.append("chromium")
-    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True) if shutil.which("fc-list") else None
+    fonts = (
+        subprocess.run(["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True)
+        if shutil.which("fc-list")
+        else None
+    )
     if not fonts or not fonts.stdout.strip():
         missing.append("fonts-noto-cjk")  # screenshots show tofu without a CJK font
     if not shutil.which("java"):
@@ -88,9 +103,18 @@ def testdeps(c):
         c.run("npm install --no-audit --no-fund --silent")
 
 
+@task
+def lint(c):
+    """ruff: lint and format check of the whole project (configured in pyproject.toml)."""
+    _extras(c, "lint")
+    c.run("ruff check .")
+    c.run("ruff format --check .")
+
+
 @task(pre=[testdeps])
 def test(c, args=""):
     """Run the whole test suite (Node, then Python: browser and corpus-wide too). Extra pytest ARGS allowed."""
+    _extras(c, "test")
     node = c.run("node --test tests/js/", warn=True)
     result = c.run(f"python -m pytest {args}", warn=True)
     if result.exited == 5:
@@ -102,11 +126,13 @@ def test(c, args=""):
 @task
 def quick(c, args=""):
     """The fast inner loop: tests not marked corpus, browser or slow."""
+    _extras(c, "test")
     c.run(f"python -m pytest -m 'not corpus and not browser and not slow' {args}")
 
 
 @task
 def bench(c):
     """Run every benchmark in benchmarks/ and print its figures."""
+    _extras(c, "test", "bench")
     for script in sorted((ROOT / "benchmarks").glob("bench_*.py")):
         c.run(f"python {script}")

@@ -37,7 +37,7 @@ def _cpu() -> tuple[float, float]:
 
 def _ingest(source: Path, content: Path, jobs: int):
     """(report, wall seconds, parent CPU seconds, workers' CPU seconds)."""
-    from bulletins import pipeline
+    from bulletins.ingest import pipeline
     from bulletins.models import Context
 
     options = pipeline.Options(content=content, context=Context(script=None), jobs=jobs, progress=False)
@@ -86,7 +86,15 @@ def main(argv: list[str] | None = None) -> int:
         if report.problems:
             print(f"bench_ingest: {len(report.problems)} problems, first: {report.problems[0]}")
         again, *timing_again = _ingest(CORPUS, folder / "content", args.jobs)
-        print(_line(f"re-ingest, {len(again.written)} written", again.unchanged + len(again.written), timing_again, args.jobs), flush=True)
+        print(
+            _line(
+                f"re-ingest, {len(again.written)} written",
+                again.unchanged + len(again.written),
+                timing_again,
+                args.jobs,
+            ),
+            flush=True,
+        )
         if args.profile or count / timing[0] < GOAL:
             _profile(folder)
     return 0

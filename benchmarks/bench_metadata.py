@@ -10,11 +10,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from bulletins.ingest.metadata import extract_metadata
+from bulletins.models import RawBulletin
 from support.metadata import record_paragraphs
 from support.shared import bulletin_records
-
-from bulletins.metadata import extract_metadata
-from bulletins.models import RawBulletin
 
 
 def main(count: int = 2000) -> None:

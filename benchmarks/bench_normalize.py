@@ -26,12 +26,10 @@ def main() -> int:
         records = [json.loads(line) for line in fh if line.strip()]
 
     started = time.process_time()
-    from bulletins.normalize import clean_paragraphs
+    from bulletins.ingest.normalize import clean_paragraphs
 
     clean_paragraphs(records[0]["dirty"])
-    print(
-        f"start-up (imports, OpenCC tables, first bulletin): {time.process_time() - started:.3f} s"
-    )
+    print(f"start-up (imports, OpenCC tables, first bulletin): {time.process_time() - started:.3f} s")
 
     for field, label in (("gold", "clean Simplified"), ("dirty", "dirty Traditional")):
         texts = [record[field] for record in records]

@@ -44,18 +44,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support.browser import launch  # noqa: E402
-from support.shared import BULLETINS  # noqa: E402
-from synthetic import corpus_paragraphs, synthetic_bulletins  # noqa: E402
-
-from bulletins.mdwriter import body_paragraphs, parse_article  # noqa: E402
+import probes  # noqa: E402
+from bulletins.ingest.frontmatter import body_paragraphs, parse_article  # noqa: E402
 from bulletins.models import split_documents, split_names  # noqa: E402
 from bulletins.search.build import build_index  # noqa: E402
 from bulletins.search.documents import from_dict  # noqa: E402
 from bulletins.search.foldmap import build_fold_map  # noqa: E402
-from bulletins.tokenize import FoldTable, fold  # noqa: E402
-
-import probes  # noqa: E402
+from bulletins.search.tokens import FoldTable, fold  # noqa: E402
+from support.browser import launch  # noqa: E402
+from support.shared import BULLETINS  # noqa: E402
+from synthetic import corpus_paragraphs, synthetic_bulletins  # noqa: E402
 
 log = logging.getLogger("bench_search")
 

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import sys
 import time
@@ -21,9 +22,9 @@ from pathlib import Path
 import charset_normalizer
 import opencc
 
-from bulletins.decode import DecodeError, decode_bytes
+from bulletins.ingest.decode import DecodeError, decode_bytes
+from bulletins.ingest.sources import read_source
 from bulletins.models import Context, RawBulletin
-from bulletins.sources import read_source
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "bulletins-2022-2024.jsonl.gz"
 ENCODINGS = {"gb18030": "gb18030", "big5": "big5hkscs", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}
@@ -55,10 +56,8 @@ def detection(bulletins: list[RawBulletin], sample: int) -> None:
                 except UnicodeEncodeError:
                     continue
                 counts[name][0] += 1
-                try:
+                with contextlib.suppress(DecodeError):
                     counts[name][1] += decode_bytes(data)[0] == text
-                except DecodeError:
-                    pass
                 best = charset_normalizer.from_bytes(data).best()
                 counts[name][2] += best is not None and str(best) == text
         label = f"first {length} chars" if length else "whole text"

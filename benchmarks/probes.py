@@ -154,7 +154,7 @@ class Warm:
     times: list  # per query: ms of the second run
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sizes(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     return len(data), len(gzip.compress(data, 6))
@@ -168,7 +168,9 @@ def _cold(browser, url: str, root: Path, counted, init: str | None = None) -> Co
         context.add_init_script(init)
     page = context.new_page()
     page.goto(url)
-    page.wait_for_function("() => window.__settledAt !== undefined", timeout=TIMEOUT_MS)  # a function: the CSP forbids eval
+    page.wait_for_function(
+        "() => window.__settledAt !== undefined", timeout=TIMEOUT_MS
+    )  # a function: the CSP forbids eval
     settled, total, interactive = page.evaluate(
         "[window.__settledAt, window.__total, performance.getEntriesByType('navigation')[0].domInteractive]"
     )

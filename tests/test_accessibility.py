@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from support.browser import axe_violations, launch, open_context, origin
 from support.sites import Site, sample_site
 

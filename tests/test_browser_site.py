@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from bulletins.ingest.frontmatter import body_paragraphs, split_file
+from bulletins.models import split_documents, split_names
 from support.browser import (
     file_base,
     is_inside,
@@ -23,9 +26,6 @@ from support.browser import (
     screenshots,
 )
 from support.sites import Site, sample_site
-
-from bulletins.mdwriter import body_paragraphs, split_file
-from bulletins.models import split_documents, split_names
 
 ORIGINS = ("http", "file")
 

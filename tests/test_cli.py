@@ -5,15 +5,33 @@ import subprocess
 import sys
 
 import pytest
-from support.pipeline import GOOD_COUNT, expected_problem_starts, snapshot, write_sources
 
 from bulletins import __version__
 from bulletins.cli import main
+from support.pipeline import GOOD_COUNT, expected_problem_starts, snapshot, write_sources
 
 INSPECT_KEYS = {
-    "title", "date", "date_precision", "date_source", "title_source", "category", "publisher", "region",
-    "doc_number", "presider", "people", "documents", "keywords", "summary", "identifier", "slug",
-    "source", "source_id", "source_line", "url", "paragraphs",
+    "title",
+    "date",
+    "date_precision",
+    "date_source",
+    "title_source",
+    "category",
+    "publisher",
+    "region",
+    "doc_number",
+    "presider",
+    "people",
+    "documents",
+    "keywords",
+    "summary",
+    "identifier",
+    "slug",
+    "source",
+    "source_id",
+    "source_line",
+    "url",
+    "paragraphs",
 }
 
 
@@ -106,7 +124,10 @@ def test_inspect_json_one_object_per_bulletin_in_input_order(project, capsys):
     assert [r["source_id"] for r in records] == ["r1", "r5", None]
     assert all(set(r) == INSPECT_KEYS for r in records)
     assert records[0]["source_line"] == 1 and records[0]["date"] == "2023-05-06"
-    assert records[2]["paragraphs"] == ["2023年3月1日，青溪区区长张明主持召开区政府第3次常务会议，研究部署一季度经济运行工作。", "会议指出，要狠抓项目建设。"]
+    assert records[2]["paragraphs"] == [
+        "2023年3月1日，青溪区区长张明主持召开区政府第3次常务会议，研究部署一季度经济运行工作。",
+        "会议指出，要狠抓项目建设。",
+    ]
     assert not (project / "content").exists()
 
 

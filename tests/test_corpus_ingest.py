@@ -12,10 +12,10 @@ import unicodedata
 
 import pytest
 from bs4 import BeautifulSoup
-from support.shared import BULLETINS, bulletin_records, require
 
-from bulletins import mdwriter, pipeline
+from bulletins.ingest import frontmatter, pipeline
 from bulletins.models import Context
+from support.shared import BULLETINS, bulletin_records, require
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
@@ -49,7 +49,7 @@ def ingested(tmp_path_factory):
     articles = {}
     for path in content.rglob("*.md"):
         text = path.read_text("utf-8")
-        articles[mdwriter.parse_article(text)["SourceId"]] = text
+        articles[frontmatter.parse_article(text)["SourceId"]] = text
     return report, articles
 
 
@@ -65,7 +65,7 @@ def test_corpus_titles_and_dates_kept_exactly(ingested):
     _, articles = ingested
     wrong = []
     for record in bulletin_records():
-        header = mdwriter.parse_article(articles[record["id"]])
+        header = frontmatter.parse_article(articles[record["id"]])
         if (header["Title"], header["Date"]) != (record["title"], record["date"]):
             wrong.append((record["id"], record["title"], header["Title"], record["date"], header["Date"]))
     print(f"\ncorpus titles/dates: {len(bulletin_records()) - len(wrong)} exact, {len(wrong)} differ")
@@ -76,7 +76,7 @@ def test_corpus_no_paragraph_text_lost(ingested):
     _, articles = ingested
     lost = []
     for record in bulletin_records():
-        body = fold("".join(mdwriter.body_paragraphs(articles[record["id"]])))
+        body = fold("".join(frontmatter.body_paragraphs(articles[record["id"]])))
         missing = lost_text(record_paragraphs(record["html"]), body)
         if missing is not None:
             lost.append((record["id"], missing[:80]))

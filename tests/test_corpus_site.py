@@ -7,6 +7,7 @@ the same checks run first over the small sample site.
 from __future__ import annotations
 
 import pytest
+
 from support.fidelity import assert_nothing_lost, lost_on_page
 from support.links import broken_reason, check_site, is_internal, references
 from support.pagetext import page_text

@@ -5,9 +5,9 @@ from __future__ import annotations
 import codecs
 
 import pytest
-from support.sources import SIMPLIFIED, TRADITIONAL, seed_text
 
-from bulletins.decode import DecodeError, common_han_share, decode_bytes
+from bulletins.ingest.decode import DecodeError, common_han_share, decode_bytes
+from support.sources import SIMPLIFIED, TRADITIONAL, seed_text
 
 # (row id, text, how the bytes are made, encoding decode_bytes should report)
 ROUND_TRIPS = [

@@ -7,10 +7,10 @@ import random
 import re
 
 import pytest
+
+from bulletins.ingest.normalize import clean_paragraphs
 from support.normalize import levenshtein, levenshtein_dp
 from support.shared import bulletin_records, dirty_records
-
-from bulletins.normalize import clean_paragraphs
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+
+from bulletins.ingest.frontmatter import body_paragraphs, split_file
 from support.browser import launch, open_context, origin
 from support.fidelity import assert_nothing_lost
 from support.sites import HOSTILE, Site, hostile_site
-
-from bulletins.mdwriter import body_paragraphs, split_file
 
 # Strings the fixtures carry; each must reach at least one article and show literally there.
 PAYLOADS = (

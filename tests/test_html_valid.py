@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from support.shared import ROOT
 from support.sites import Site, corpus_site, sample_site
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.htmltext import extract_page, fragment_paragraphs
+from bulletins.ingest.htmltext import extract_page, fragment_paragraphs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 

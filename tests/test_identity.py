@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bulletins import identity
+from bulletins.ingest import identity
 
 
 @pytest.mark.parametrize(

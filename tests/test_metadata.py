@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from support.metadata import clean, seed_paragraphs, seed_raw
 
-from bulletins.dates import parse_source_date, resolve_date
-from bulletins.entities import (
+from bulletins.ingest.dates import parse_source_date, resolve_date
+from bulletins.ingest.keywords import extract_keywords, topic_sample
+from bulletins.ingest.mentions import (
     find_doc_number,
     find_documents,
     find_government,
@@ -19,8 +19,7 @@ from bulletins.entities import (
     find_presider,
     trailing_name,
 )
-from bulletins.keywords import extract_keywords, topic_sample
-from bulletins.metadata import (
+from bulletins.ingest.metadata import (
     classify,
     extract_metadata,
     generate_title,
@@ -29,6 +28,7 @@ from bulletins.metadata import (
     summarize,
 )
 from bulletins.models import BulletinError, Context, MissingYear, RawBulletin
+from support.metadata import clean, seed_paragraphs, seed_raw
 
 SEED_ATTENDEES = ("黄孝明", "邓光怀", "梁栋", "陈平", "艾正兵", "罗毅", "朱荣堂", "高琳")
 SEED_PLANS = ("重庆市渝中区应急管理“十四五”规划", "重庆市渝中区数字经济“十四五”发展规划")
@@ -67,9 +67,7 @@ def test_seed_with_year_and_publisher():
 
 
 def test_seed_without_year_is_missing_year():
-    with pytest.raises(
-        MissingYear, match=r"000_8999f5b1fbddfc77\.txt: date 2月28日 has no year; give --year"
-    ):
+    with pytest.raises(MissingYear, match=r"000_8999f5b1fbddfc77\.txt: date 2月28日 has no year; give --year"):
         extract_metadata(seed_raw(year=None), seed_paragraphs())
 
 
@@ -173,9 +171,7 @@ DATE_ERRORS = [
     ),
     pytest.param(None, ["2022年13月1日，会议。"], None, BulletinError, "does not exist", id="month-13"),
     pytest.param("2022-02-30", [], None, BulletinError, "does not exist", id="invalid-record-date"),
-    pytest.param(
-        "next tuesday", [], None, BulletinError, "cannot read the source date", id="unreadable-record-date"
-    ),
+    pytest.param("next tuesday", [], None, BulletinError, "cannot read the source date", id="unreadable-record-date"),
     pytest.param(None, ["区政府召开会议。"], 2022, BulletinError, "no date", id="no-date-at-all"),
     pytest.param(
         None,
@@ -301,13 +297,9 @@ def test_find_meeting(text, expected):
 # --- presider ------------------------------------------------------------------------------
 
 PRESIDER_CASES = [
-    pytest.param(
-        "2月28日，重庆市渝中区政府区长黄茂军主持召开区政府第5次常务会议。", "黄茂军", id="office-then-name"
-    ),
+    pytest.param("2月28日，重庆市渝中区政府区长黄茂军主持召开区政府第5次常务会议。", "黄茂军", id="office-then-name"),
     pytest.param("国务院总理李克强26日主持召开国务院常务会议。", "李克强", id="day-between-name-and-verb"),
-    pytest.param(
-        "国务院总理李强7月21日主持召开国务院常务会议。", "李强", id="two-char-name-and-full-month-day"
-    ),
+    pytest.param("国务院总理李强7月21日主持召开国务院常务会议。", "李强", id="two-char-name-and-full-month-day"),
     pytest.param(
         "中共中央总书记、国家主席习近平7日下午在黑龙江省哈尔滨市主持召开座谈会。",
         "习近平",
@@ -353,15 +345,9 @@ def test_trailing_name(segment, expected):
 # --- attendees -----------------------------------------------------------------------------
 
 PEOPLE_CASES = [
-    pytest.param(
-        "渝中区领导黄孝明、邓光怀、梁栋参加。", ("黄孝明", "邓光怀", "梁栋"), id="leaders-list-attend"
-    ),
-    pytest.param(
-        "副区长王一、李二，区政府秘书长赵三参加会议。", ("王一", "李二", "赵三"), id="lists-across-commas"
-    ),
-    pytest.param(
-        "中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。", ("丁薛祥",), id="titles-joined-by-dunhao"
-    ),
+    pytest.param("渝中区领导黄孝明、邓光怀、梁栋参加。", ("黄孝明", "邓光怀", "梁栋"), id="leaders-list-attend"),
+    pytest.param("副区长王一、李二，区政府秘书长赵三参加会议。", ("王一", "李二", "赵三"), id="lists-across-commas"),
+    pytest.param("中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。", ("丁薛祥",), id="titles-joined-by-dunhao"),
     pytest.param("区领导张红和刘伟出席。", ("张红", "刘伟"), id="joined-by-he"),
     pytest.param("副区长刘和平、王与之参加。", ("刘和平", "王与之"), id="conjunction-inside-a-name"),
     pytest.param("区委常委周明等出席。", ("周明",), id="deng-suffix"),
@@ -390,9 +376,7 @@ def test_find_people(text, expected):
 
 
 def test_presider_not_among_people():
-    meta = extract_metadata(
-        raw(year=2022), ("2月28日，区长黄茂军主持召开区政府常务会议。", "区领导陈平参加。")
-    )
+    meta = extract_metadata(raw(year=2022), ("2月28日，区长黄茂军主持召开区政府常务会议。", "区领导陈平参加。"))
     assert (meta.presider, meta.people) == ("黄茂军", ("陈平",))
 
 
@@ -400,9 +384,7 @@ def test_presider_not_among_people():
 
 DOCUMENT_CASES = [
     pytest.param(["审议《甲规划》《乙方案》。"], ("甲规划", "乙方案"), id="adjacent-titles"),
-    pytest.param(
-        ["审议《甲规划》。", "会议指出《甲规划》很重要。"], ("甲规划",), id="deduplicated-across-paragraphs"
-    ),
+    pytest.param(["审议《甲规划》。", "会议指出《甲规划》很重要。"], ("甲规划",), id="deduplicated-across-paragraphs"),
     pytest.param(
         ["讨论《〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）》。"],
         ("〈中华人民共和国农业技术推广法〉等3部法律的修正案（草案）",),
@@ -438,9 +420,7 @@ def test_find_doc_number(text, expected):
 
 CATEGORY_CASES = [
     pytest.param("李强主持召开国务院常务会议", "", "常务会议", id="executive-meeting"),
-    pytest.param(
-        "李强主持召开国务院第六次全体会议 决定任命岑浩辉", "", "全体会议", id="plenary-before-appointment"
-    ),
+    pytest.param("李强主持召开国务院第六次全体会议 决定任命岑浩辉", "", "全体会议", id="plenary-before-appointment"),
     pytest.param("区政府召开安全生产专题会议", "", "专题会议", id="special-meeting"),
     pytest.param("李强主持召开经济形势专家座谈会", "", "座谈会", id="symposium"),
     pytest.param("关于召开区政府常务会议的通知", "", "通知公告", id="notice-about-a-meeting"),
@@ -448,9 +428,7 @@ CATEGORY_CASES = [
     pytest.param("区政府关于召开安全生产工作会议的通知", "", "通知公告", id="notice-title-wins-over-meeting"),
     pytest.param("国务院任免国家工作人员", "", "人事任免", id="appointments"),
     pytest.param("青禾区举行春季植树活动", "机关干部参加植树。", "综合", id="default"),
-    pytest.param(
-        "青禾区开展调研", "3月1日，区长主持召开会议。", "会议", id="lead-decides-when-title-is-silent"
-    ),
+    pytest.param("青禾区开展调研", "3月1日，区长主持召开会议。", "会议", id="lead-decides-when-title-is-silent"),
 ]
 
 
@@ -465,12 +443,8 @@ def test_context_category_wins():
 
 
 GOVERNMENT_CASES = [
-    pytest.param(
-        "2月28日，重庆市渝中区政府区长黄茂军主持召开", "重庆市渝中区", id="province-level-city-and-district"
-    ),
-    pytest.param(
-        "3月1日，浙江省杭州市人民政府召开会议", "浙江省杭州市", id="province-and-city-people-government"
-    ),
+    pytest.param("2月28日，重庆市渝中区政府区长黄茂军主持召开", "重庆市渝中区", id="province-level-city-and-district"),
+    pytest.param("3月1日，浙江省杭州市人民政府召开会议", "浙江省杭州市", id="province-and-city-people-government"),
     pytest.param("3月1日，青禾区人民政府召开常务会议", "青禾区", id="fictional-district-at-clause-start"),
     pytest.param("会议要求召开区政府会议", "", id="no-named-government"),
     pytest.param("应澳门特别行政区政府邀请，代表团访问澳门", "", id="government-as-object-not-subject"),
@@ -542,9 +516,7 @@ LEAD_CASES = [
     ),
     pytest.param(("新华社北京3月5日电 国务院召开会议。",), "国务院召开会议。", id="xinhua-dateline"),
     pytest.param(("央视网消息 （新闻联播）：国务院召开会议。",), "国务院召开会议。", id="cctv-dateline"),
-    pytest.param(
-        ("本报讯（记者 张三）3月1日，区政府召开会议。",), "3月1日，区政府召开会议。", id="reporter-dateline"
-    ),
+    pytest.param(("本报讯（记者 张三）3月1日，区政府召开会议。",), "3月1日，区政府召开会议。", id="reporter-dateline"),
     pytest.param(
         ("区政府发布最新消息，全区复工。",),
         "区政府发布最新消息，全区复工。",
@@ -600,9 +572,7 @@ def test_keywords_read_every_paragraph_subject_within_the_sample():
 
 NAMED_CASES = [
     pytest.param("区长周文澜主持会议，副区长许明远参加。", ("周文澜", "许明远"), id="after-offices"),
-    pytest.param(
-        "任命方立新为区发改委副主任；免去程国栋的职务。", ("方立新", "程国栋"), id="appointed-and-removed"
-    ),
+    pytest.param("任命方立新为区发改委副主任；免去程国栋的职务。", ("方立新", "程国栋"), id="appointed-and-removed"),
     pytest.param("区长助理参加。", (), id="office-without-name"),
 ]
 

@@ -8,11 +8,11 @@ import dataclasses
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from support.metadata import seed_paragraphs
 
-from bulletins.metadata import extract_metadata
+from bulletins.ingest.metadata import extract_metadata
+from bulletins.ingest.script import converter
 from bulletins.models import SCRIPTS, BulletinError, Context, Metadata, RawBulletin
-from bulletins.script import converter
+from support.metadata import seed_paragraphs
 
 # Characters that trigger the rules, plus ordinary Han text, digits, whitespace and oddities.
 TRIGGERS = [
@@ -135,9 +135,7 @@ def _run(raw: RawBulletin, paras: tuple[str, ...]) -> None:
 @example(paras=(), context=Context(), date="2022-02-28", title=None)
 @example(paras=("《\n》", "2月28日"), context=Context(year=2022), date=None, title="a\nb")
 def test_random_paragraphs(paras, context, date, title):
-    raw = RawBulletin(
-        source="random.txt", text="", source_hash="sha256:0", context=context, date=date, title=title
-    )
+    raw = RawBulletin(source="random.txt", text="", source_hash="sha256:0", context=context, date=date, title=title)
     _run(raw, paras)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from support.shared import SEED, require
 
-from bulletins.normalize import (
+from bulletins.ingest.normalize import (
     PUNCTUATION_RULES,
     WHITESPACE_RULES,
     clean_paragraphs,
@@ -15,8 +14,8 @@ from bulletins.normalize import (
     looks_machine_punctuated,
     normalize_whitespace,
 )
-from bulletins.pinyin import is_reading, strip_pinyin_annotations
-from bulletins.script import (
+from bulletins.ingest.pinyin import is_reading, strip_pinyin_annotations
+from bulletins.ingest.script import (
     SIMPLIFIED,
     TRADITIONAL,
     UNKNOWN,
@@ -25,6 +24,7 @@ from bulletins.script import (
     detect_script,
     to_simplified_config,
 )
+from support.shared import SEED, require
 
 # --- whitespace rules: (rule name, raw, expected) ---------------------------------------------
 
@@ -112,9 +112,7 @@ def test_every_rule_has_a_test_row() -> None:
     [
         pytest.param("2月28日,重庆市渝中区政府,研究部署", True, id="ascii-commas-throughout"),
         pytest.param("这是什么?", True, id="one-ascii-mark-no-full-width"),
-        pytest.param(
-            "其中,快递业务量，同比增长，超过", False, id="stray-ascii-comma-in-full-width-text"
-        ),
+        pytest.param("其中,快递业务量，同比增长，超过", False, id="stray-ascii-comma-in-full-width-text"),
         pytest.param("收购1,000亿斤，比分3:2", False, id="numbers-are-not-beside-han"),
         pytest.param("Hello, world", False, id="latin-only"),
     ],
@@ -181,9 +179,7 @@ def test_is_reading(char: str, annotation: str, expected: bool) -> None:
 # --- script -----------------------------------------------------------------------------------
 
 # t2s changes each of these in some OpenCC version; 1.4.2 still changes the last four
-SIMPLIFIED_WITH_TRAPS = (
-    "覆盖全区。蒜薹丰收。乾隆年间的《樂府》抄本，王丙乾同志，破坏土耳其的李奕昇。"
-)
+SIMPLIFIED_WITH_TRAPS = "覆盖全区。蒜薹丰收。乾隆年间的《樂府》抄本，王丙乾同志，破坏土耳其的李奕昇。"
 
 
 @pytest.mark.parametrize(
@@ -203,9 +199,7 @@ def test_detect_script(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "target", "expected"),
     [
-        pytest.param(
-            "區政府經濟發展", "simplified", "区政府经济发展", id="traditional-to-simplified"
-        ),
+        pytest.param("區政府經濟發展", "simplified", "区政府经济发展", id="traditional-to-simplified"),
         pytest.param(
             SIMPLIFIED_WITH_TRAPS,
             "simplified",
@@ -219,12 +213,8 @@ def test_detect_script(text: str, expected: str) -> None:
             id="taiwan-forms-use-tw2s",
         ),
         pytest.param("堅持讀原著,爲民", "simplified", "坚持读原著,为民", id="opencc-forms-use-t2s"),
-        pytest.param(
-            "区政府经济发展", "traditional", "區政府經濟發展", id="simplified-to-traditional"
-        ),
-        pytest.param(
-            "區政府經濟發展", "traditional", "區政府經濟發展", id="traditional-stays-traditional"
-        ),
+        pytest.param("区政府经济发展", "traditional", "區政府經濟發展", id="simplified-to-traditional"),
+        pytest.param("區政府經濟發展", "traditional", "區政府經濟發展", id="traditional-stays-traditional"),
         pytest.param("區政府經濟發展", "keep", "區政府經濟發展", id="keep"),
     ],
 )
@@ -256,18 +246,14 @@ def test_to_simplified_config(text: str, expected: str) -> None:
             ("渝中区政府，发展（新闻联播）",),
             id="all-dirt-at-once",
         ),
-        pytest.param(
-            "渝中區(qū)政府,發(fā)展", "keep", ("渝中區政府，發展",), id="keep-script-still-cleans"
-        ),
+        pytest.param("渝中區(qū)政府,發(fā)展", "keep", ("渝中區政府，發展",), id="keep-script-still-cleans"),
         pytest.param(
             "剛果(金)和(hé)GDP(國內生產總值),《規劃(2021-2025年)》",
             "simplified",
             ("刚果（金）和GDP（国内生产总值），《规划（2021-2025年）》",),
             id="text-in-parentheses-stays-in-full-width",
         ),
-        pytest.param(
-            "渝中区(qū)政府,发展", "traditional", ("渝中區政府，發展",), id="to-traditional"
-        ),
+        pytest.param("渝中区(qū)政府,发展", "traditional", ("渝中區政府，發展",), id="to-traditional"),
         pytest.param(
             "\n\n  第一段 \r\n\u3000\n第二段\u200b\n",
             "simplified",
@@ -278,9 +264,7 @@ def test_to_simplified_config(text: str, expected: str) -> None:
         pytest.param(
             "其中,快递业务量（不包含邮政集团包裹业务）同比增长，超过“2022中国(曲阜)国际孔子文化节”。",
             "simplified",
-            (
-                "其中,快递业务量（不包含邮政集团包裹业务）同比增长，超过“2022中国(曲阜)国际孔子文化节”。",
-            ),
+            ("其中,快递业务量（不包含邮政集团包裹业务）同比增长，超过“2022中国(曲阜)国际孔子文化节”。",),
             id="clean-text-keeps-its-stray-ascii",
         ),
         pytest.param(
@@ -299,9 +283,7 @@ def test_clean_paragraphs(raw: str, script: str, expected: tuple[str, ...]) -> N
     ("step", "raw", "expected"),
     [
         pytest.param(fix_punctuation, "中" + "," * 20_000, "中" + "，" * 20_000, id="comma-run"),
-        pytest.param(
-            fix_punctuation, "(" * 5_000 + "中", "（" * 5_000 + "中", id="parenthesis-run"
-        ),
+        pytest.param(fix_punctuation, "(" * 5_000 + "中", "（" * 5_000 + "中", id="parenthesis-run"),
         pytest.param(strip_pinyin_annotations, "区" + "(qū)" * 5_000, "区", id="annotation-chain"),
         pytest.param(normalize_whitespace, "&" + "amp;" * 20_000 + "lt;", "<", id="escaping-depth"),
     ],

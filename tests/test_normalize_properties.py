@@ -8,15 +8,13 @@ import functools
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from bulletins.ingest.normalize import clean_paragraphs, fix_punctuation, normalize_whitespace
+from bulletins.ingest.pinyin import strip_pinyin_annotations
+from bulletins.models import SCRIPTS
 from support.shared import DIRTY, SEED
 
-from bulletins.models import SCRIPTS
-from bulletins.normalize import clean_paragraphs, fix_punctuation, normalize_whitespace
-from bulletins.pinyin import strip_pinyin_annotations
-
-PROPERTIES = settings(
-    max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTIES = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 # Built-in samples, so the properties run without ../shared; the seed and a few dirty records
 # join them when they are there.

@@ -5,7 +5,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from support.mdwriter import html_paragraphs, html_tags, pelican_read
+
+from bulletins.ingest import frontmatter, pipeline
+from bulletins.models import Context
+from support.frontmatter import html_paragraphs, html_tags, pelican_read
 from support.pipeline import (
     GOOD_COUNT,
     HOSTILE_RECORD,
@@ -14,9 +17,6 @@ from support.pipeline import (
     write_collection,
     write_sources,
 )
-
-from bulletins import mdwriter, pipeline
-from bulletins.models import Context
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_every_problem_is_one_line_naming_the_file_and_good_bulletins_are_writte
     assert len(report.written) == GOOD_COUNT
     written = articles_in(project / "content")
     assert len(written) == GOOD_COUNT
-    titles = {mdwriter.parse_article(t)["Title"] for t in written.values()}
+    titles = {frontmatter.parse_article(t)["Title"] for t in written.values()}
     assert {"青溪区召开防汛会议", "青溪区召开安全生产会议"} <= titles
 
 
@@ -86,10 +86,12 @@ def test_hand_edit_is_kept_without_force_and_overwritten_with_it(project):
 def test_changed_source_rewrites_its_article_keeping_slug_and_identifier(project):
     pipeline.ingest(["src"], options())
     path = next((project / "content").rglob("meeting.md"))
-    before = mdwriter.parse_article(path.read_text("utf-8"))
-    (project / "src" / "meeting.txt").write_text("2023年3月1日,青溪区区长张明主持召开区政府第3次常务会议。\n会议指出,要抓好安全。\n", encoding="utf-8")
+    before = frontmatter.parse_article(path.read_text("utf-8"))
+    (project / "src" / "meeting.txt").write_text(
+        "2023年3月1日,青溪区区长张明主持召开区政府第3次常务会议。\n会议指出,要抓好安全。\n", encoding="utf-8"
+    )
     report = pipeline.ingest(["src"], options())
-    after = mdwriter.parse_article(path.read_text("utf-8"))
+    after = frontmatter.parse_article(path.read_text("utf-8"))
     assert report.written == [path.relative_to(project).as_posix()]
     assert (after["Slug"], after["Identifier"]) == (before["Slug"], before["Identifier"])
     assert after["SourceHash"] != before["SourceHash"]
@@ -133,7 +135,12 @@ def test_hostile_record_renders_as_literal_text(project):
     assert meta["title"] == HOSTILE_RECORD["title"]
     assert html_tags(html) == {"p"}
     assert html_paragraphs(html) == [
-        "*重要* [点此](javascript:alert(1))", "<script>alert(1)</script>", "# 标题", "1. 第一项", "> 引用", "---",
+        "*重要* [点此](javascript:alert(1))",
+        "<script>alert(1)</script>",
+        "# 标题",
+        "1. 第一项",
+        "> 引用",
+        "---",
         "C:\\路径 `代码` <b>粗",
     ]
 
@@ -156,7 +163,7 @@ def test_colliding_record_ids_get_distinct_stable_slugs(tmp_path, monkeypatch):
     write_collection(tmp_path / "src" / "a.jsonl", 3)
     write_collection(tmp_path / "src" / "b.jsonl", 3)
     pipeline.ingest(["src"], options())
-    slugs = sorted(mdwriter.parse_article(t)["Slug"] for t in articles_in(tmp_path / "content").values())
+    slugs = sorted(frontmatter.parse_article(t)["Slug"] for t in articles_in(tmp_path / "content").values())
     assert len(set(slugs)) == 6
     assert {"n0000", "n0001", "n0002"} <= set(slugs)
     assert pipeline.ingest(["src"], options()).written == []
@@ -175,7 +182,7 @@ def test_duplicate_id_in_one_collection_is_a_problem(tmp_path, monkeypatch):
 def test_context_supplies_the_missing_year(project):
     report = pipeline.ingest(["src/noyear.txt"], options(context=Context(year=2022, script=None)))
     assert report.problems == []
-    header = mdwriter.parse_article((project / report.written[0]).read_text("utf-8"))
+    header = frontmatter.parse_article((project / report.written[0]).read_text("utf-8"))
     assert header["Date"] == "2022-02-28"
     assert header["Slug"] == "noyear"
 
@@ -186,7 +193,9 @@ def test_articles_writes_nothing(project):
     assert not (project / "content").exists()
 
 
-@pytest.mark.parametrize("wanted,shown", [(True, True), (False, False), (None, False)], ids=["asked", "refused", "not-a-tty"])
+@pytest.mark.parametrize(
+    "wanted,shown", [(True, True), (False, False), (None, False)], ids=["asked", "refused", "not-a-tty"]
+)
 def test_progress_bar_on_stderr_only_when_asked_or_on_a_terminal(project, capsys, wanted, shown):
     pipeline.ingest(["src/c.jsonl"], options(progress=wanted))
     assert ("bulletin" in capsys.readouterr().err) == shown

@@ -6,11 +6,11 @@ import re
 from dataclasses import replace
 
 import pytest
+
+from bulletins.ingest.metadata import extract_metadata
+from bulletins.models import Context, RawBulletin
 from support.metadata import record_paragraphs
 from support.shared import bulletin_records
-
-from bulletins.metadata import extract_metadata
-from bulletins.models import Context, RawBulletin
 
 pytestmark = pytest.mark.corpus
 
@@ -45,7 +45,5 @@ def test_presider_found_without_the_title():
         if meta.presider != expected:
             misses.append((record["id"], expected, meta.presider))
     share = 1 - len(misses) / len(rows)
-    print(
-        f"\npresider = title's X for {len(rows) - len(misses)}/{len(rows)} records ({share:.1%}); misses: {misses}"
-    )
+    print(f"\npresider = title's X for {len(rows) - len(misses)}/{len(rows)} records ({share:.1%}); misses: {misses}")
     assert share >= 0.95

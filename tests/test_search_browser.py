@@ -19,9 +19,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from bulletins.mdwriter import body_paragraphs, parse_article
+from bulletins.ingest.frontmatter import body_paragraphs, parse_article
 from bulletins.search.foldmap import build_fold_map
-from bulletins.tokenize import FoldTable, fold
+from bulletins.search.tokens import FoldTable, fold
 from support.browser import launch, open_context, origin, screenshots
 from support.sites import Site, corpus_site, hostile_site, sample_site
 

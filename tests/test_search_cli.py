@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins import search_cli
+from bulletins.search import cli as search_cli
 from bulletins.search.build import build_index
 from support.search_fixture import FIXTURE_DOCS
 
@@ -65,7 +65,9 @@ def test_text_output_marks_the_query(site):
 
 
 def test_filters_pass_through(site):
-    done = bulletins("search", "--site", str(site), "会议", "--json", "--limit", "0", "--category", "常务会议", "--sort", "date")
+    done = bulletins(
+        "search", "--site", str(site), "会议", "--json", "--limit", "0", "--category", "常务会议", "--sort", "date"
+    )
     answer = json.loads(done.stdout)
     assert [r["sourceId"] for r in answer["results"]] == ["comma-between", "people-docs"]
 

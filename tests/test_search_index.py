@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import zlib
@@ -13,7 +14,16 @@ from bulletins.search import shards as sh
 from bulletins.search.build import build_index
 from bulletins.search.documents import TITLE_SPAN, from_dict, html_text, rest_offset
 from bulletins.search.foldmap import build_fold_map, fold_pairs
-from bulletins.search.write import FINAL_BLOCK, PACK_BASE, pack_bytes, packed, read_script, script_bytes, unpack_bytes, unpacked
+from bulletins.search.write import (
+    FINAL_BLOCK,
+    PACK_BASE,
+    pack_bytes,
+    packed,
+    read_script,
+    script_bytes,
+    unpack_bytes,
+    unpacked,
+)
 from support.search_fixture import FIXTURE_DOCS
 
 # --- varints ------------------------------------------------------------------------------
@@ -87,7 +97,7 @@ def test_packed_payloads_concatenate_into_one_stream():
     for item in items:
         cuts.append(cuts[-1] + item["u"])
     assert len(text) == cuts[-1]
-    assert [json.loads(text[a:b]) for a, b in zip(cuts, cuts[1:])] == rows
+    assert [json.loads(text[a:b]) for a, b in itertools.pairwise(cuts)] == rows
 
 
 def test_packed_files_are_utf16_with_bom():
@@ -115,7 +125,9 @@ def test_cut_by_volume():
 def test_every_key_finds_its_shard():
     rng = random.Random(7)
     alphabet = "的一是国中经济发展" + "abz09^$#@" + "\U00020000\U0002a700\uff01\uf900"
-    keys = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(3000)}, key=sh.js_order)
+    keys = sorted(
+        {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(3000)}, key=sh.js_order
+    )
     groups = sh.cut(((k, rng.randint(1, 50)) for k in keys), target=200)
     bounds = sh.boundaries(groups)
     assert len(bounds) == len(groups) > 10

@@ -17,11 +17,11 @@ from pathlib import Path
 import opencc
 import pytest
 
-from bulletins import tokenize
+from bulletins.search import tokens
 from bulletins.search.build import build_index
+from bulletins.search.cli import NodeSearch
 from bulletins.search.documents import from_dict
 from bulletins.search.foldmap import build_fold_map
-from bulletins.search_cli import NodeSearch
 from support.search_corpus import corpus_docs
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
@@ -42,14 +42,14 @@ def corpus(tmp_path_factory):
     stats = build_index(docs, out)
     seconds = time.perf_counter() - started
     print(f"\nindex: {stats.docs} bulletins, {stats.files} files, {stats.bytes / 1e6:.1f} MB, built in {seconds:.1f} s")
-    table = tokenize.FoldTable(build_fold_map())
-    folded = [(d.source_id, tokenize.fold(d.title, table), tokenize.fold(d.rest, table)) for d in docs]
+    table = tokens.FoldTable(build_fold_map())
+    folded = [(d.source_id, tokens.fold(d.title, table), tokens.fold(d.rest, table)) for d in docs]
     with NodeSearch(CORE, out) as node:
         yield {"docs": docs, "folded": folded, "table": table, "node": node}
 
 
 def containing(corpus, query: str) -> set[str]:
-    q = tokenize.fold(query, corpus["table"])
+    q = tokens.fold(query, corpus["table"])
     return {sid for sid, title, rest in corpus["folded"] if q in title or q in rest}
 
 
@@ -87,8 +87,9 @@ def test_exact_substrings(corpus):
     pairs = [(containing(corpus, q), found(corpus, q)) for q in queries]
     recall, precision, exact = recall_precision(pairs)
     sizes = [len(e) for e, _ in pairs]
-    print(f"\nsubstrings: {QUERIES} queries, recall {recall:.4f}, precision {precision:.4f}, "
-          f"{exact} exact; matching bulletins per query median {statistics.median(sizes)}, max {max(sizes)}")  # fmt: skip
+    median = statistics.median(sizes)
+    print(f"\nsubstrings: {QUERIES} queries, recall {recall:.4f}, precision {precision:.4f}, ", end="")
+    print(f"{exact} exact; matching bulletins per query median {median}, max {max(sizes)}")
     wrong = [(q, len(e - f), len(f - e)) for q, (e, f) in zip(queries, pairs) if e != f]
     assert not wrong, f"missed/extra bulletins for: {wrong[:10]}"
 

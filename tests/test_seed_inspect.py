@@ -5,9 +5,9 @@ import re
 import subprocess
 
 import pytest
-from support.shared import SEED, require
 
 from bulletins.cli import main
+from support.shared import SEED, require
 
 ARGS = ["--year", "2022", "--publisher", "重庆市渝中区人民政府", "--json"]
 ATTENDEES = ["黄孝明", "邓光怀", "梁栋", "陈平", "艾正兵", "罗毅", "朱荣堂", "高琳"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from support.links import check_site
 from support.site_build import build_fixture_site
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from support.site_build import build_fixture_site
 
-from bulletins.plugins.entity_pages.generator import OPTIONS as ENTITY_OPTIONS
-from bulletins.plugins.raw_source.copy import OPTIONS as RAW_OPTIONS
-from bulletins.plugins.site_meta.meta import OPTIONS as META_OPTIONS
+from bulletins.plugins.list_pages.generator import OPTIONS as ENTITY_OPTIONS
+from bulletins.plugins.raw_source.generator import OPTIONS as RAW_OPTIONS
+from bulletins.plugins.site_meta.generator import OPTIONS as META_OPTIONS
 from bulletins.site.config import SettingsError, configure
+from support.site_build import build_fixture_site
 
 ALL = ENTITY_OPTIONS + RAW_OPTIONS + META_OPTIONS
 

@@ -14,9 +14,16 @@ from bulletins.site.archive import by_year_and_month
 @pytest.mark.parametrize(
     "presider, people, expected",
     [
-        pytest.param("黄茂军", "黄孝明, 邓光怀", [("黄茂军", "presided"), ("黄孝明", "attended"), ("邓光怀", "attended")], id="meeting"),
+        pytest.param(
+            "黄茂军",
+            "黄孝明, 邓光怀",
+            [("黄茂军", "presided"), ("黄孝明", "attended"), ("邓光怀", "attended")],
+            id="meeting",
+        ),
         pytest.param("", "黄孝明", [("黄孝明", "attended")], id="no-presider"),
-        pytest.param("黄茂军", "黄茂军, 梁栋", [("黄茂军", "presided"), ("梁栋", "attended")], id="presider-also-listed-once"),
+        pytest.param(
+            "黄茂军", "黄茂军, 梁栋", [("黄茂军", "presided"), ("梁栋", "attended")], id="presider-also-listed-once"
+        ),
         pytest.param(None, " , 陈平 ,, 陈平", [("陈平", "attended")], id="blanks-and-repeats"),
         pytest.param("", "", [], id="nobody"),
     ],
@@ -53,7 +60,11 @@ def test_group_is_newest_first_and_counts_roles():
 
 
 def test_group_orders_by_count_then_slug_and_slugs_are_unique():
-    pairs = [("a", [("工作动态·文化", "cited")]), ("b", [("工作动态•文化", "cited"), ("常务会议", "cited")]), ("c", [("常务会议", "cited")])]
+    pairs = [
+        ("a", [("工作动态·文化", "cited")]),
+        ("b", [("工作动态•文化", "cited"), ("常务会议", "cited")]),
+        ("c", [("常务会议", "cited")]),
+    ]
     groups = entities.group(pairs)
     assert groups[0].name == "常务会议"
     assert len({g.slug for g in groups}) == 3

@@ -27,7 +27,9 @@ def sources(tmp_path):
 
 def test_same_inputs_same_description(sources):
     a, b = article(sources[0]), article(sources[1])
-    assert describe({"articles": [a, b], "n": 2}) == describe({"n": 2, "articles": [article(sources[0]), article(sources[1])]})
+    assert describe({"articles": [a, b], "n": 2}) == describe(
+        {"n": 2, "articles": [article(sources[0]), article(sources[1])]}
+    )
 
 
 @pytest.mark.parametrize(
@@ -49,7 +51,11 @@ def test_source_change_changes_the_stamp(sources, change):
     [
         pytest.param([1, 2], [2, 1], id="order"),
         pytest.param({"x": "a"}, {"x": "b"}, id="value"),
-        pytest.param(SimpleNamespace(name="甲", slug="a", _name="甲"), SimpleNamespace(name="甲", slug="b", _name="甲"), id="slug"),
+        pytest.param(
+            SimpleNamespace(name="甲", slug="a", _name="甲"),
+            SimpleNamespace(name="甲", slug="b", _name="甲"),
+            id="slug",
+        ),
         pytest.param(
             SimpleNamespace(name="甲", slug="s", url="u", items=[], count=1, counts=Counter(presided=1)),
             SimpleNamespace(name="甲", slug="s", url="u", items=[], count=1, counts=Counter(attended=1)),

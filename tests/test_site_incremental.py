@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
 NEW_ARTICLE = """\

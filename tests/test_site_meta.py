@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from jinja2 import Environment
 
-from bulletins.site.dates import iso_date, zh_date, zh_month, zh_year
+from bulletins.site.datefmt import iso_date, zh_date, zh_month, zh_year
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
 from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
 
@@ -20,7 +20,9 @@ from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render
     [
         pytest.param(dt.date(2022, 2, 28), "2022年2月28日", id="no-leading-zeros"),
         pytest.param(dt.date(2023, 12, 1), "2023年12月1日", id="two-digit-month"),
-        pytest.param(dt.datetime(2024, 1, 9, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")), "2024年1月9日", id="aware-datetime"),
+        pytest.param(
+            dt.datetime(2024, 1, 9, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai")), "2024年1月9日", id="aware-datetime"
+        ),
     ],
 )
 def test_zh_date(value, expected):
@@ -54,7 +56,10 @@ def test_jsonld_fields():
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == FACTS.title and data["datePublished"] == "2022-02-28"
     assert data["publisher"] == {"@type": "GovernmentOrganization", "name": "重庆市渝中区人民政府"}
-    assert {i["propertyID"]: i["value"] for i in data["identifier"]} == {"索引号": "YZ-2022-0005", "文号": "渝中府纪〔2022〕5号"}
+    assert {i["propertyID"]: i["value"] for i in data["identifier"]} == {
+        "索引号": "YZ-2022-0005",
+        "文号": "渝中府纪〔2022〕5号",
+    }
     assert [p["name"] for p in data["mentions"]] == ["黄茂军", "黄孝明"]
     assert data["citation"][0]["name"] == "《渝中区数字经济规划》"
     assert "isBasedOn" not in data  # only http(s) source URLs
@@ -100,4 +105,4 @@ def test_sitemap_is_valid_xml_with_absolute_urls():
 def test_robots(base, sitemap_line):
     lines = render_robots(base).splitlines()
     assert lines[:2] == ["User-agent: *", "Allow: /"]
-    assert (sitemap_line in lines) if sitemap_line else not any(l.startswith("Sitemap") for l in lines)
+    assert (sitemap_line in lines) if sitemap_line else not any(ln.startswith("Sitemap") for ln in lines)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import pytest
 
 from bulletins.site.paging import Heading, chunk_name, cuts, heading, paginate
@@ -26,17 +29,21 @@ def test_cuts(count, per_page, expected):
 @pytest.mark.parametrize("count", range(6, 40))
 def test_adding_newer_items_keeps_every_chunk(count):
     old = list(range(count))[::-1]  # newest first: the largest number is the newest item
-    new = [count] + old
+    new = [count, *old]
     before = {page.url: page.object_list for page, _, _ in paginate(old, 5, "tags/x.html")}
     after = {page.url: page.object_list for page, _, _ in paginate(new, 5, "tags/x.html")}
     kept = [url for url in before if url != "tags/x.html"]
     assert all(after[url] == before[url] for url in kept)
-    assert sorted(sum(after.values(), [])) == sorted(new)  # nothing lost, nothing twice
+    assert sorted(functools.reduce(operator.iadd, after.values(), [])) == sorted(new)  # nothing lost, nothing twice
 
 
 def test_paginate_links_and_names():
     pages = paginate(list(range(7)), 2, "bulletins/2022/index.html")
-    assert [p.url for p, _, _ in pages] == ["bulletins/2022/index.html", "bulletins/2022/index-2.html", "bulletins/2022/index-1.html"]
+    assert [p.url for p, _, _ in pages] == [
+        "bulletins/2022/index.html",
+        "bulletins/2022/index-2.html",
+        "bulletins/2022/index-1.html",
+    ]
     first, newer, older = pages[0]
     assert first.object_list == [0, 1, 2] and newer is None and older.url == "bulletins/2022/index-2.html"
     assert pages[-1][1].number == 2 and pages[-1][2] is None
@@ -44,7 +51,11 @@ def test_paginate_links_and_names():
 
 @pytest.mark.parametrize(
     "path, chunk, expected",
-    [("index.html", None, "index.html"), ("index.html", 3, "index-3.html"), ("persons/a-1f.html", 2, "persons/a-1f-2.html")],
+    [
+        ("index.html", None, "index.html"),
+        ("index.html", 3, "index-3.html"),
+        ("persons/a-1f.html", 2, "persons/a-1f-2.html"),
+    ],
 )
 def test_chunk_name(path, chunk, expected):
     assert chunk_name(path, chunk) == expected

@@ -6,7 +6,7 @@ import gzip
 
 import pytest
 
-from bulletins.plugins.raw_source.copy import read_lines
+from bulletins.plugins.raw_source.generator import read_lines
 from bulletins.site.rawcopy import parse_line, plan
 
 SAVE_AS = "bulletins/2022/02/x.html"

@@ -20,7 +20,11 @@ ASCII_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
         pytest.param("工作动态·文化", "gong-zuo-dong-tai-wen-hua", id="middle-dot-dropped"),
         pytest.param("<script>alert(1)</script>", "script-alert-1-script", id="markup-reduced"),
         pytest.param("《》——", "", id="punctuation-only"),
-        pytest.param("中华人民共和国国民经济和社会发展第十四个五年规划", "zhong-hua-ren-min-gong-he-guo", id="long-name-cut-between-syllables"),
+        pytest.param(
+            "中华人民共和国国民经济和社会发展第十四个五年规划",
+            "zhong-hua-ren-min-gong-he-guo",
+            id="long-name-cut-between-syllables",
+        ),
     ],
 )
 def test_romanize(name, prefix):

@@ -15,7 +15,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 @pytest.mark.parametrize(
     "months, expected",
     [
-        pytest.param([(2022, 2), (2022, 2), (2022, 4)], [(2022, 2, 2), (2022, 3, 0), (2022, 4, 1)], id="gap-month-is-zero"),
+        pytest.param(
+            [(2022, 2), (2022, 2), (2022, 4)], [(2022, 2, 2), (2022, 3, 0), (2022, 4, 1)], id="gap-month-is-zero"
+        ),
         pytest.param([(2022, 12), (2023, 1)], [(2022, 12, 1), (2023, 1, 1)], id="year-boundary"),
         pytest.param([(2023, 5)], [(2023, 5, 1)], id="single-month"),
         pytest.param([], [], id="empty"),

@@ -6,10 +6,10 @@ import pytest
 from pelican.contents import Article
 from pelican.readers import Readers
 from pelican.settings import read_settings
+
+from bulletins.plugins.list_pages.generator import url_formatter
 from support.shared import ROOT
 from support.site_build import FIXTURE_CONTENT
-
-from bulletins.plugins.entity_pages.generator import url_formatter
 
 
 def fixture_articles(**overrides):
@@ -17,8 +17,7 @@ def fixture_articles(**overrides):
     readers = Readers(settings)
     paths = sorted((FIXTURE_CONTENT / "bulletins").rglob("*.md"))
     return settings, [
-        readers.read_file(base_path=str(FIXTURE_CONTENT), path=str(p), content_class=Article, context={})
-        for p in paths
+        readers.read_file(base_path=str(FIXTURE_CONTENT), path=str(p), content_class=Article, context={}) for p in paths
     ]
 
 
@@ -32,7 +31,7 @@ def fixture_articles(**overrides):
     ],
 )
 def test_url_formatter_matches_pelican(pattern):
-    settings, articles = fixture_articles(ARTICLE_URL=pattern, ARTICLE_SAVE_AS=pattern)
+    _settings, articles = fixture_articles(ARTICLE_URL=pattern, ARTICLE_SAVE_AS=pattern)
     url_of = url_formatter(pattern)
     assert len(articles) == 8
     assert [url_of(a) for a in articles] == [a.url for a in articles]

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from bulletins.ingest.sources import context_for, discover, read_source
+from bulletins.models import Context, RawBulletin, SourceProblem
 from support.shared import BULLETINS, bulletin_records
 from support.sources import SIMPLIFIED, TRADITIONAL
-
-from bulletins.models import Context, RawBulletin, SourceProblem
-from bulletins.sources import context_for, discover, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 

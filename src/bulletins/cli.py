@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .models import SCRIPTS, Article, Context
+from bulletins import __version__
+from bulletins.models import SCRIPTS, Article, Context
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +49,17 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--script", choices=SCRIPTS, help="script of the articles (default: simplified)")
     parser.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
     parser.add_argument(
-        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="progress bar on stderr (default: on a terminal, for large inputs)",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bulletins", description="Government bulletins in, a searchable static archive out.")
+    parser = argparse.ArgumentParser(
+        prog="bulletins", description="Government bulletins in, a searchable static archive out."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -73,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.set_defaults(handler=run_inspect)
 
     try:
-        from . import search_cli
+        from bulletins.search import cli as search_cli
     except ImportError as error:  # ingest must work even when search is not installed
         logger.debug("search unavailable: %s", error)
     else:
@@ -84,17 +88,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _options(args: argparse.Namespace, force: bool = False):
-    from .pipeline import Options
+    from bulletins.ingest.pipeline import Options
 
     context = Context(
-        year=args.year, publisher=args.publisher, region=args.region, category=args.category,
+        year=args.year,
+        publisher=args.publisher,
+        region=args.region,
+        category=args.category,
         script=args.script,  # None: the folder's defaults file or "simplified" decides
     )
     return Options(content=args.content, context=context, force=force, jobs=args.jobs, progress=args.progress)
 
 
 def run_ingest(args: argparse.Namespace) -> int:
-    from .pipeline import ingest
+    from bulletins.ingest.pipeline import ingest
 
     report = ingest(args.sources, _options(args, force=args.force))
     for line in report.problems:
@@ -134,7 +141,10 @@ def article_record(article: Article) -> dict:
 
 
 def _describe(record: dict) -> str:
-    lines = [f"{record['date']}  {record['title']}", f"  {record['identifier']}  {record['slug']}  ({record['source']})"]
+    lines = [
+        f"{record['date']}  {record['title']}",
+        f"  {record['identifier']}  {record['slug']}  ({record['source']})",
+    ]
     for key in ("category", "publisher", "region", "doc_number", "presider"):
         if record[key]:
             lines.append(f"  {key}: {record[key]}")
@@ -146,7 +156,7 @@ def _describe(record: dict) -> str:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
-    from .pipeline import articles
+    from bulletins.ingest.pipeline import articles
 
     problems = 0
     for item in articles(args.sources, _options(args)):
@@ -162,7 +172,9 @@ def run_inspect(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     try:
         return args.handler(args)
     except KeyboardInterrupt:

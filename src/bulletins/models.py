@@ -3,7 +3,7 @@
     sources.read_source(path, context)  -> RawBulletin (or SourceProblem)
     normalize.clean_paragraphs(text, script) -> tuple[str, ...]
     metadata.extract_metadata(raw, paragraphs) -> Metadata
-    mdwriter.render_article(article) -> str   (the content/*.md file)
+    frontmatter.render_article(article) -> str   (the content/*.md file)
 
 Every stage is a pure function over these frozen dataclasses; only
 ``pipeline.py`` (and the Pelican plugins' write steps) touch the disk.

@@ -12,7 +12,7 @@ export const root = path.resolve(here, "..", "..");
 const require = createRequire(import.meta.url);
 export const core = require(path.join(root, "theme", "static", "js", "search-core.js"));
 // How the terminal search decodes an index file (packed ones are UTF-16 with a byte-order mark).
-const { scriptText } = require(path.join(root, "src", "bulletins", "js", "search-node.js"));
+const { scriptText } = require(path.join(root, "src", "bulletins", "search", "node", "search-node.js"));
 
 let built = null;
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bulletins.mdwriter import body_paragraphs, split_file
+from bulletins.ingest.frontmatter import body_paragraphs, split_file
 from bulletins.models import split_documents, split_names
 from support.pagetext import page_text, squeeze
 from support.sites import Site

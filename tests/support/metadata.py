@@ -23,7 +23,7 @@ def _stand_in_clean(text: str) -> tuple[str, ...]:
 def clean(text: str, script: str = "simplified") -> tuple[str, ...]:
     """normalize.clean_paragraphs, or the stand-in while that module is absent."""
     try:
-        from bulletins.normalize import clean_paragraphs
+        from bulletins.ingest.normalize import clean_paragraphs
     except ImportError:
         return _stand_in_clean(text)
     return tuple(clean_paragraphs(text, script))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-GOOD_TXT = "2023年3月1日,青溪区区长张明主持召开区政府第3次常务会议,研究部署一季度经济运行工作。\n会议指出,要狠抓项目建设。\n"
+GOOD_TXT = (
+    "2023年3月1日,青溪区区长张明主持召开区政府第3次常务会议,研究部署一季度经济运行工作。\n会议指出,要狠抓项目建设。\n"
+)
 GOOD_HTML = (
-    '<html><head><title>青溪区召开安全生产会议</title></head><body><nav>首页</nav>'
+    "<html><head><title>青溪区召开安全生产会议</title></head><body><nav>首页</nav>"
     '<div id="zoom"><p>2023年3月2日，青溪区召开安全生产会议。</p><p>会议要求压实责任。</p></div>'
     "<script>track()</script></body></html>"
 )
@@ -34,7 +36,10 @@ GOOD_FILES = {
     "truncated.html": "<html><body><div id=zoom><p>2023年3月1日，青溪区召开会议。</p><p>会议指出".encode(),
 }
 COLLECTION = [
-    json.dumps({"id": "r1", "date": "2023-05-06", "title": "青溪区召开防汛会议", "text": "5月6日，青溪区召开防汛会议。"}, ensure_ascii=False),
+    json.dumps(
+        {"id": "r1", "date": "2023-05-06", "title": "青溪区召开防汛会议", "text": "5月6日，青溪区召开防汛会议。"},
+        ensure_ascii=False,
+    ),
     "not json {",
     json.dumps({"id": "r3", "date": "2023-05-07", "title": "无正文"}, ensure_ascii=False),
     json.dumps({"id": "r4", "text": "6月1日，青溪区召开会议。"}, ensure_ascii=False),
@@ -65,10 +70,17 @@ def write_collection(path: Path, count: int, first_day: int = 1) -> Path:
     lines = []
     for i in range(count):
         day = first_day + i % 28
-        lines.append(json.dumps({
-            "id": f"n{i:04d}", "date": f"2023-06-{day:02d}", "title": f"青溪区第{i}号通报",
-            "html": f"<p>6月{day}日，青溪区召开第{i}次会议。</p><p>会议要求*落实*第{i}项工作。</p>",
-        }, ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"n{i:04d}",
+                    "date": f"2023-06-{day:02d}",
+                    "title": f"青溪区第{i}号通报",
+                    "html": f"<p>6月{day}日，青溪区召开第{i}次会议。</p><p>会议要求*落实*第{i}项工作。</p>",
+                },
+                ensure_ascii=False,
+            )
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -77,5 +89,6 @@ def snapshot(content: Path) -> dict[str, tuple[bytes, int]]:
     """relative path -> (bytes, mtime_ns) of every file below CONTENT."""
     return {
         p.relative_to(content).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
-        for p in sorted(content.rglob("*")) if p.is_file()
+        for p in sorted(content.rglob("*"))
+        if p.is_file()
     }

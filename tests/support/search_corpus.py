@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from bulletins.htmltext import fragment_paragraphs
+from bulletins.ingest.htmltext import fragment_paragraphs
 from support.shared import bulletin_records
 
 

@@ -33,12 +33,25 @@ FIXTURE_DOCS = [
     _doc("traditional-text", "2024-02-10", "經濟發展新動能", "國務院常務會議研究經濟發展。"),
     _doc("comma-between", "2024-01-15", "会议纪要", "坚持发展，改革不停步。会议 议程已公布。", category="常务会议"),
     _doc("no-space", "2023-12-30", "会议通知", "会议议程另行通知。2022年G20峰会相关报道。", category="通知公告"),
-    _doc("people-docs", "2023-06-01", "区政府常务会议", "会议审议了有关文件。", category="常务会议",
-         people=["张三丰", "李四"], documents=["关于推进改革的意见"]),  # fmt: skip
+    _doc(
+        "people-docs",
+        "2023-06-01",
+        "区政府常务会议",
+        "会议审议了有关文件。",
+        category="常务会议",
+        people=["张三丰", "李四"],
+        documents=["关于推进改革的意见"],
+    ),
     _doc("hostile", "2023-01-01", "<img src=x onerror=alert(1)>", "正文含有<script>alert(1)</script>经济发展字样。"),
     _doc("quoted-title-new", "2024-01-20", "举行“最美医生”见面会", "见面会在京举行。"),
     _doc("quoted-title-old", "2023-01-20", "举行“最美医生”见面会", "举行“最美医生”见面会，再次举行“最美医生”见面会。"),
-    _doc("district", "2022-05-05", "渝中区召开会议", "渝中区推进城市更新，重庆市渝中区人民政府发布。", category="工作动态"),
+    _doc(
+        "district",
+        "2022-05-05",
+        "渝中区召开会议",
+        "渝中区推进城市更新，重庆市渝中区人民政府发布。",
+        category="工作动态",
+    ),
 ]
 
 
@@ -46,7 +59,9 @@ def main(out_dir: str) -> int:
     out = Path(out_dir)
     build_index(FIXTURE_DOCS, out / "search")
     fold = build_fold_map()
-    (out / "fold.json").write_text(json.dumps({"from": "".join(fold), "to": "".join(fold.values())}, ensure_ascii=False), encoding="utf-8")
+    (out / "fold.json").write_text(
+        json.dumps({"from": "".join(fold), "to": "".join(fold.values())}, ensure_ascii=False), encoding="utf-8"
+    )
     (out / "docs.json").write_text(json.dumps(FIXTURE_DOCS, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

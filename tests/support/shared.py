@@ -23,7 +23,7 @@ def require(path: Path) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load(path: Path) -> tuple[dict, ...]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh if line.strip())

@@ -23,7 +23,7 @@ def build_fixture_site(output: Path, **overrides) -> Path:
         "CACHE_CONTENT": False,
         "LOAD_CONTENT_CACHE": False,
         "PLUGINS": [
-            "bulletins.plugins.entity_pages",
+            "bulletins.plugins.list_pages",
             "bulletins.plugins.raw_source",
             "bulletins.plugins.site_meta",
             "bulletins.plugins.incremental",

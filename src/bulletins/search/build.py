@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletins import tokenize
 from bulletins.search import shards as sh
+from bulletins.search import tokens
 from bulletins.search.documents import TITLE_SPAN, SearchDoc, from_dict, rest_offset
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.write import IndexWriter, dumps, packed, short_hash
@@ -74,7 +74,7 @@ def build_index(
     category_ids = {name: i for i, name in enumerate(categories)}
 
     postings = sh.Postings()
-    table = tokenize.FoldTable(fold_map)
+    table = tokens.FoldTable(fold_map)
     for doc_id, doc in enumerate(ordered):
         _index_doc(postings, doc_id, doc, table, category_ids)
 
@@ -106,7 +106,9 @@ def build_index(
         fragments=fragment_count,
         seconds=time.perf_counter() - started,
     )
-    log.debug("search index: %d bulletins, %d files, %d bytes in %.1f s", stats.docs, stats.files, stats.bytes, stats.seconds)
+    log.debug(
+        "search index: %d bulletins, %d files, %d bytes in %.1f s", stats.docs, stats.files, stats.bytes, stats.seconds
+    )
     return stats
 
 
@@ -119,19 +121,19 @@ def _shipped_fold_map(fold_map: dict[str, str], postings: sh.Postings) -> dict[s
 
 
 def _index_doc(postings: sh.Postings, doc_id: int, doc: SearchDoc, table, category_ids) -> None:
-    title = tokenize.fold(doc.title, table)
-    rest = tokenize.fold(doc.rest, table)
+    title = tokens.fold(doc.title, table)
+    rest = tokens.fold(doc.rest, table)
     grouped: defaultdict[str, list[int]] = defaultdict(list)
     for text, offset in ((title, 0), (rest, rest_offset(title))):
-        for key, pos in tokenize.positional_tokens(text, offset):
+        for key, pos in tokens.positional_tokens(text, offset):
             grouped[key].append(pos)
     marker = _title_end(title)
     if marker:
         grouped[marker[0]] = [marker[1]]
     postings.add_positions(doc_id, grouped)
 
-    counts = Counter(tokenize.unigrams(title))
-    counts.update(tokenize.unigrams(rest))
+    counts = Counter(tokens.unigrams(title))
+    counts.update(tokens.unigrams(rest))
     if doc.category:
         counts[CATEGORY + str(category_ids[doc.category])] = 1
     postings.add_counts(doc_id, counts)
@@ -146,10 +148,10 @@ def _title_end(title: str) -> tuple[str, int] | None:
     marker sorts right after that key, in a shard the query loads anyway.
     """
     last_key = None
-    for key, _ in tokenize.positional_tokens(title):
-        if not key.endswith(tokenize.END):
+    for key, _ in tokens.positional_tokens(title):
+        if not key.endswith(tokens.END):
             last_key = key
-    last_char = tokenize.last_token_char(title)
+    last_char = tokens.last_token_char(title)
     return (last_key + TITLE_END, last_char) if last_key and last_char is not None else None
 
 

@@ -14,7 +14,7 @@ class Period(Generic[T]):
     year: int
     month: int | None  # None for a whole year
     items: list[T] = field(default_factory=list)
-    months: list["Period[T]"] = field(default_factory=list)  # a year's months, newest first
+    months: list[Period[T]] = field(default_factory=list)  # a year's months, newest first
 
     @property
     def count(self) -> int:

@@ -43,15 +43,17 @@ def _token(obj) -> str:
 def _article_page(obj) -> str:
     """What an article page shows beyond its own file: neighbours, entity links, raw copy."""
     prev, nxt = getattr(obj, "bulletins_prev", None), getattr(obj, "bulletins_next", None)
-    return repr((
-        _token(obj),
-        _token(prev) if prev is not None else None,
-        _token(nxt) if nxt is not None else None,
-        getattr(obj, "bulletins_presider", None),
-        getattr(obj, "bulletins_people", None),
-        getattr(obj, "bulletins_documents", None),
-        getattr(obj, "bulletins_raw_url", None),
-    ))
+    return repr(
+        (
+            _token(obj),
+            _token(prev) if prev is not None else None,
+            _token(nxt) if nxt is not None else None,
+            getattr(obj, "bulletins_presider", None),
+            getattr(obj, "bulletins_people", None),
+            getattr(obj, "bulletins_documents", None),
+            getattr(obj, "bulletins_raw_url", None),
+        )
+    )
 
 
 def describe(value, *, page: bool = False) -> str:
@@ -72,10 +74,22 @@ def describe(value, *, page: bool = False) -> str:
     if hasattr(value, "slug") and hasattr(value, "_name"):  # Pelican URLWrapper (Tag, Category)
         return repr((type(value).__name__, value.name, value.slug))
     if hasattr(value, "items") and hasattr(value, "counts"):  # bulletins.site.entities.Entity
-        return repr(("entity", value.name, value.slug, getattr(value, "url", ""), sorted(value.counts.items()), value.count))
+        return repr(
+            ("entity", value.name, value.slug, getattr(value, "url", ""), sorted(value.counts.items()), value.count)
+        )
     if hasattr(value, "months") and hasattr(value, "year"):  # bulletins.site.archive.Period
         months = tuple((m.month, m.count, getattr(m, "url", "")) for m in value.months)
-        return repr(("period", value.year, value.month, value.count, getattr(value, "url", ""), months, str(getattr(value, "timeline", ""))))
+        return repr(
+            (
+                "period",
+                value.year,
+                value.month,
+                value.count,
+                getattr(value, "url", ""),
+                months,
+                str(getattr(value, "timeline", "")),
+            )
+        )
     if isinstance(value, Mapping):
         return "{" + ",".join(f"{k!r}:{describe(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
     return fresh()
@@ -99,11 +113,26 @@ def tree_digest(folder: str) -> str:
 
 
 # Settings that change how a build runs, not what a page shows.
-BUILD_ONLY_SETTINGS = frozenset({
-    "CACHE_CONTENT", "LOAD_CONTENT_CACHE", "CACHE_PATH", "CONTENT_CACHING_LAYER", "CHECK_MODIFIED_METHOD",
-    "GZIP_CACHE", "DELETE_OUTPUT_DIRECTORY", "OUTPUT_RETENTION", "OUTPUT_PATH", "WRITE_SELECTED",
-    "LOG_FILTER", "DEBUG", "PORT", "BIND", "BULLETINS_SKIP_UNCHANGED", "BULLETINS_PAGE_CACHE",
-})
+BUILD_ONLY_SETTINGS = frozenset(
+    {
+        "CACHE_CONTENT",
+        "LOAD_CONTENT_CACHE",
+        "CACHE_PATH",
+        "CONTENT_CACHING_LAYER",
+        "CHECK_MODIFIED_METHOD",
+        "GZIP_CACHE",
+        "DELETE_OUTPUT_DIRECTORY",
+        "OUTPUT_RETENTION",
+        "OUTPUT_PATH",
+        "WRITE_SELECTED",
+        "LOG_FILTER",
+        "DEBUG",
+        "PORT",
+        "BIND",
+        "BULLETINS_SKIP_UNCHANGED",
+        "BULLETINS_PAGE_CACHE",
+    }
+)
 
 
 def settings_digest(settings: Mapping) -> str:

@@ -23,12 +23,12 @@ _HAN = re.compile(f"[{_HAN_CLASS}]")
 _RUNS = re.compile(f"[{_HAN_CLASS}]|[^{_HAN_CLASS}]+")  # one Han character, or a run of anything else
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _syllable(char: str) -> str:
     return lazy_pinyin(char, style=Style.NORMAL, errors="default", v_to_u=False)[0]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def romanize(name: str) -> str:
     """A readable ASCII prefix: pinyin without tones, ASCII words kept, separators collapsed.
 
@@ -49,7 +49,7 @@ def name_hash(name: str, length: int = HASH_LEN) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()[:length]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def slug_for(name: str, length: int = HASH_LEN) -> str:
     """``常务会议`` -> ``chang-wu-hui-yi-1f0c…``; the exact name decides the hash."""
     prefix = romanize(name)

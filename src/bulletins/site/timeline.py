@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from bulletins.site.dates import zh_month
+from bulletins.site.datefmt import zh_month
 
 BAR = 12
 GAP = 3
@@ -49,8 +49,7 @@ def render_svg(series: list[MonthCount], ident: str, title: str) -> Markup:
     total = sum(mc.count for mc in series)
     first, last = series[0], series[-1]
     desc = (
-        f"{zh_month(first.year, first.month)}至{zh_month(last.year, last.month)}，"
-        f"共{total}篇；最多的一个月{peak}篇。"
+        f"{zh_month(first.year, first.month)}至{zh_month(last.year, last.month)}，共{total}篇；最多的一个月{peak}篇。"
     )
     parts = [
         f'<svg class="timeline" role="img" aria-labelledby="{ident}-title {ident}-desc" '

@@ -23,9 +23,14 @@ logger = logging.getLogger(__name__)
 
 OPTIONS = (
     Option("BULLETINS_SKIP_UNCHANGED", True, lambda v: isinstance(v, bool), "True or False"),
-    Option("BULLETINS_PAGE_CACHE", "bulletins-pages.json", lambda v: isinstance(v, str) and bool(v), "a file name in CACHE_PATH"),
+    Option(
+        "BULLETINS_PAGE_CACHE",
+        "bulletins-pages.json",
+        lambda v: isinstance(v, str) and bool(v),
+        "a file name in CACHE_PATH",
+    ),
 )
-_ACTIVE: list["SkippingWriter"] = []
+_ACTIVE: list[SkippingWriter] = []
 
 
 configure = settings_check(OPTIONS)  # the ``initialized`` handler
@@ -48,7 +53,10 @@ class SkippingWriter(Writer):
         self._new: dict[str, list] = {}
         self._recording: list[str] | None = None
         self._base = fingerprint.digest(
-            (fingerprint.tree_digest(os.path.join(settings["THEME"], "templates")), fingerprint.settings_digest(settings))
+            (
+                fingerprint.tree_digest(os.path.join(settings["THEME"], "templates")),
+                fingerprint.settings_digest(settings),
+            )
         )
         self.skipped = 0
         _ACTIVE.append(self)
@@ -71,20 +79,49 @@ class SkippingWriter(Writer):
             self._recording.append(os.path.relpath(filename, self.output_path))
         return super()._open_w(filename, encoding, override=override)
 
-    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
-                   override_output=False, url=None, **kwargs):
+    def write_file(
+        self,
+        name,
+        template,
+        context,
+        relative_urls=False,
+        paginated=None,
+        template_name=None,
+        override_output=False,
+        url=None,
+        **kwargs,
+    ):
         if not name:
             return None
         inputs = dict(kwargs, paginated=paginated)
-        key = fingerprint.digest((
-            self._base, name, template.name, template_name, relative_urls, url,
-            fingerprint.describe(inputs.pop("article", None), page=True),
-            fingerprint.describe(inputs.pop("page", None), page=True),
-            fingerprint.describe(inputs),
-        ))
-        return self._write_if_changed(name, key, lambda: super(SkippingWriter, self).write_file(
-            name, template, context, relative_urls=relative_urls, paginated=paginated,
-            template_name=template_name, override_output=override_output, url=url, **kwargs))
+        key = fingerprint.digest(
+            (
+                self._base,
+                name,
+                template.name,
+                template_name,
+                relative_urls,
+                url,
+                fingerprint.describe(inputs.pop("article", None), page=True),
+                fingerprint.describe(inputs.pop("page", None), page=True),
+                fingerprint.describe(inputs),
+            )
+        )
+        return self._write_if_changed(
+            name,
+            key,
+            lambda: super(SkippingWriter, self).write_file(
+                name,
+                template,
+                context,
+                relative_urls=relative_urls,
+                paginated=paginated,
+                template_name=template_name,
+                override_output=override_output,
+                url=url,
+                **kwargs,
+            ),
+        )
 
     def _write_if_changed(self, name, key, write):
         old = self._old.get(name)

@@ -2,9 +2,9 @@
 
 from pelican import signals
 
-from bulletins.plugins.raw_source import copy
+from bulletins.plugins.raw_source import generator
 
 
 def register():
-    signals.initialized.connect(copy.configure)
-    signals.get_generators.connect(copy.get_generators)
+    signals.initialized.connect(generator.configure)
+    signals.get_generators.connect(generator.get_generators)

@@ -2,8 +2,8 @@
 
 from pelican import signals
 
-from bulletins.search import pelican_generator
+from bulletins.plugins.search_index import generator
 
 
 def register():
-    signals.get_generators.connect(pelican_generator.get_generators)
+    signals.get_generators.connect(generator.get_generators)

@@ -2,10 +2,10 @@
 
 from pelican import signals
 
-from bulletins.plugins.site_meta import meta
+from bulletins.plugins.site_meta import generator
 
 
 def register():
-    signals.initialized.connect(meta.configure)
-    signals.generator_init.connect(meta.add_template_helpers)
-    signals.get_generators.connect(meta.get_generators)
+    signals.initialized.connect(generator.configure)
+    signals.generator_init.connect(generator.add_template_helpers)
+    signals.get_generators.connect(generator.get_generators)

@@ -14,8 +14,9 @@ import logging
 import re
 from collections.abc import Callable
 
-from bulletins.dates import resolve_date
-from bulletins.entities import (
+from bulletins.ingest.dates import resolve_date
+from bulletins.ingest.keywords import extract_keywords
+from bulletins.ingest.mentions import (
     find_doc_number,
     find_documents,
     find_government,
@@ -27,15 +28,14 @@ from bulletins.entities import (
     region_of,
     trailing_name,
 )
-from bulletins.keywords import extract_keywords
-from bulletins.models import BulletinError, Metadata, RawBulletin
-from bulletins.script import (
+from bulletins.ingest.script import (
     SIMPLIFIED,
     TRADITIONAL,
     convert_script,
     converter,
     detect_script,
 )
+from bulletins.models import BulletinError, Metadata, RawBulletin
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def cut_at_boundary(text: str, limit: int, ellipsis: str = "", clause_marks: str
 
 
 def _cut_at_word(text: str, room: int) -> str:
-    from bulletins.keywords import segment
+    from bulletins.ingest.keywords import segment
 
     out = ""
     for word in segment(text[: room + 8]):
@@ -248,7 +248,8 @@ def classify(title: str, lead: str) -> str:
     """主题分类 by the first rule of ``CATEGORY_RULES`` that matches the title, else the lead.
 
     The rules run from the most specific to the least: a personnel notice (…任免…的通知) is
-    人事任免; any other title ending in 通知/公告 is a notice even when it names a meeting; then the meeting kinds (常务会议 — a government's
+    人事任免; any other title ending in 通知/公告 is a notice even when it names a meeting; then the meeting kinds
+    (常务会议 — a government's
     executive meeting —, 全体会议, 专题会议, 座谈会); then 人事任免 (appointments, which
     full meetings also decide, hence after them); then any notice; then any other meeting.
     A bulletin that matches none is ``综合``.
@@ -331,14 +332,10 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
     date, date_source = resolve_date(raw.date, paragraphs, context.year, raw.where)
     source_title = _keep_exactly(raw.title) if raw.title and raw.title.strip() else None
     reading, back = reading_copy(paragraphs, context.script)
-    title_read = (
-        convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
-    )
+    title_read = convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
     found = {name: _written_back(value, back) for name, value in read_fields(reading, title_read).items()}
     if source_title is None and not found["title"]:
-        raise BulletinError(
-            f"{raw.where}: no title: the source gives none and the text has no lead to make one"
-        )
+        raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
     publisher = _one_line(context.publisher or "") or found["publisher"]
     metadata = Metadata(
         title=source_title or found["title"],

@@ -72,7 +72,9 @@ class RawSourceGenerator(Generator):
         by_source: dict[str, list] = defaultdict(list)
         for article in self.context.get("articles", ()):
             meta = article.metadata
-            copy = rawcopy.plan(article.save_as, meta.get("source", ""), rawcopy.parse_line(meta.get("sourceline")), raw_dir)
+            copy = rawcopy.plan(
+                article.save_as, meta.get("source", ""), rawcopy.parse_line(meta.get("sourceline")), raw_dir
+            )
             article.bulletins_raw_url = None
             if copy:
                 by_source[copy.source].append((article, copy))
@@ -118,4 +120,6 @@ class RawSourceGenerator(Generator):
             with open(dest, "wb") as fh:
                 fh.write(data)
             written += 1
-        logger.info("raw_source: %d raw copies written, %d unchanged", written, len(self.files) + len(self.records) - written)
+        logger.info(
+            "raw_source: %d raw copies written, %d unchanged", written, len(self.files) + len(self.records) - written
+        )

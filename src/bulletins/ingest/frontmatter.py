@@ -23,13 +23,31 @@ import datetime as dt
 import hashlib
 import re
 
-from .models import Article, Metadata, split_documents, split_names
+from bulletins.models import Article, Metadata, split_documents, split_names
 
 # Header keys in the order they are written. A key whose value is empty is left out.
 FIELDS = (
-    "Title", "Date", "Category", "Tags", "Summary", "Slug", "Identifier", "Publisher",
-    "Region", "DocNumber", "Presider", "People", "Documents", "Source", "SourceHash",
-    "SourceId", "SourceLine", "SourceUrl", "DatePrecision", "DateSource", "TitleSource",
+    "Title",
+    "Date",
+    "Category",
+    "Tags",
+    "Summary",
+    "Slug",
+    "Identifier",
+    "Publisher",
+    "Region",
+    "DocNumber",
+    "Presider",
+    "People",
+    "Documents",
+    "Source",
+    "SourceHash",
+    "SourceId",
+    "SourceLine",
+    "SourceUrl",
+    "DatePrecision",
+    "DateSource",
+    "TitleSource",
     "Checksum",
 )
 CHECKSUM = "Checksum"
@@ -171,7 +189,7 @@ def split_file(text: str) -> tuple[dict[str, str], str]:
     lines = text.lstrip("\ufeff").split("\n")
     for i, line in enumerate(lines):
         if not line.strip():
-            return header, "\n".join(lines[i + 1:])
+            return header, "\n".join(lines[i + 1 :])
         key, sep, value = line.partition(":")
         if sep and re.fullmatch(r"[ ]{0,3}[A-Za-z0-9_-]+", key):
             header.setdefault(key.strip(), value.strip())

@@ -22,7 +22,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from .models import SCRIPTS
+from bulletins.models import SCRIPTS
 
 __all__ = ["DEFAULTS_NAME", "DefaultsError", "defaults_files", "folder_defaults", "load_defaults", "year_from_path"]
 

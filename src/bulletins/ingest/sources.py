@@ -34,10 +34,10 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import defaults
-from .decode import DecodeError, decode_bytes
-from .htmltext import extract_page, fragment_paragraphs
-from .models import Context, RawBulletin, SourceProblem
+from bulletins.ingest import defaults
+from bulletins.ingest.decode import DecodeError, decode_bytes
+from bulletins.ingest.htmltext import extract_page, fragment_paragraphs
+from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["SUFFIXES", "context_for", "discover", "read_source"]
 

@@ -20,7 +20,7 @@ from operator import attrgetter
 
 from pelican.generators import Generator
 
-from bulletins.plugins.entity_pages.annotate import annotate_articles
+from bulletins.plugins.list_pages.annotate import annotate_articles
 from bulletins.site import entities, paging
 from bulletins.site.archive import by_year_and_month
 from bulletins.site.config import Option, settings_check, url_pattern
@@ -32,10 +32,14 @@ logger = logging.getLogger(__name__)
 OPTIONS = (
     Option("BULLETINS_PERSON_URL", "persons/{slug}.html", url_pattern("slug"), "a relative .html pattern with {slug}"),
     Option("BULLETINS_PERSONS_URL", "persons.html", url_pattern(), "a relative .html path"),
-    Option("BULLETINS_DOCUMENT_URL", "documents/{slug}.html", url_pattern("slug"), "a relative .html pattern with {slug}"),
+    Option(
+        "BULLETINS_DOCUMENT_URL", "documents/{slug}.html", url_pattern("slug"), "a relative .html pattern with {slug}"
+    ),
     Option("BULLETINS_DOCUMENTS_URL", "documents.html", url_pattern(), "a relative .html path"),
     Option("BULLETINS_TAGS_URL", "tags.html", url_pattern(), "a relative .html path"),
-    Option("BULLETINS_YEAR_URL", "bulletins/{year}/index.html", url_pattern("year"), "a relative .html pattern with {year}"),
+    Option(
+        "BULLETINS_YEAR_URL", "bulletins/{year}/index.html", url_pattern("year"), "a relative .html pattern with {year}"
+    ),
     Option(
         "BULLETINS_MONTH_URL",
         "bulletins/{year}/{month:02d}/index.html",
@@ -57,7 +61,7 @@ def configure(pelican) -> None:
         paginated.setdefault(name, None)
     taken = {"index", "tags"} & set(pelican.settings.get("DIRECT_TEMPLATES", ()))
     if taken:
-        raise SystemExit(f"CRITICAL: DIRECT_TEMPLATES must not list {sorted(taken)}: entity_pages writes those pages")
+        raise SystemExit(f"CRITICAL: DIRECT_TEMPLATES must not list {sorted(taken)}: list_pages writes those pages")
 
 
 def _all_articles(gen):
@@ -183,8 +187,11 @@ class EntityPagesGenerator(Generator):
             BULLETINS_TAGS_URL=s["BULLETINS_TAGS_URL"],
         )
         logger.info(
-            "entity_pages: %d persons, %d documents, %d tags, %d years",
-            len(self.persons), len(self.documents), len(self.tags), len(self.years),
+            "list_pages: %d persons, %d documents, %d tags, %d years",
+            len(self.persons),
+            len(self.documents),
+            len(self.tags),
+            len(self.years),
         )
 
     @staticmethod
@@ -231,7 +238,9 @@ class EntityPagesGenerator(Generator):
             for category in self.categories:
                 path = str(s[key]).format(slug=category.slug)
                 url = s.get(f"{key}_URL", str(s[key])).format(slug=category.slug)
-                writer.write_feed(category.items, self.context, path, url, feed_title=category.name, feed_type=feed_type)
+                writer.write_feed(
+                    category.items, self.context, path, url, feed_title=category.name, feed_type=feed_type
+                )
 
     def _writer(self, writer):
         """``write(url, template, items, **kwargs)``: one file per page of ITEMS (anchored
@@ -254,8 +263,15 @@ class EntityPagesGenerator(Generator):
                     f"{key}_count": len(items) if page.number == 1 else None,
                 }
                 writer.write_file(
-                    page.save_as, template, self.context, relative_urls=relative, paginated={},
-                    template_name=template_name, url=page.url, **page_vars, **subjects,
+                    page.save_as,
+                    template,
+                    self.context,
+                    relative_urls=relative,
+                    paginated={},
+                    template_name=template_name,
+                    url=page.url,
+                    **page_vars,
+                    **subjects,
                 )
 
         return write

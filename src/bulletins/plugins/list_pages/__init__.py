@@ -2,7 +2,7 @@
 
 from pelican import signals
 
-from bulletins.plugins.entity_pages import generator
+from bulletins.plugins.list_pages import generator
 
 
 def register():

@@ -1,4 +1,4 @@
-"""The tokenizer spec, from the table shared with tests/js/tokenize.test.mjs."""
+"""The tokenizer spec, from the table shared with tests/js/tokens.test.mjs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins import tokenize
+from bulletins.search import tokens
 from bulletins.search.foldmap import build_fold_map
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "tokenize_cases.json").read_text(encoding="utf-8"))["cases"]
@@ -15,17 +15,17 @@ CASES = json.loads((Path(__file__).parent / "fixtures" / "tokenize_cases.json").
 
 @pytest.fixture(scope="module")
 def table():
-    return tokenize.FoldTable(build_fold_map())
+    return tokens.FoldTable(build_fold_map())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_fold(case, table):
-    assert tokenize.fold(case["input"], table) == case["folded"]
+    assert tokens.fold(case["input"], table) == case["folded"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_positional_tokens(case):
-    assert [[k, p] for k, p in tokenize.positional_tokens(case["folded"])] == case["tokens"]
+    assert [[k, p] for k, p in tokens.positional_tokens(case["folded"])] == case["tokens"]
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_positional_tokens(case):
     ids=["han_run", "han_between_words", "no_han", "repeats_kept"],
 )
 def test_unigrams(text, expected):
-    assert list(tokenize.unigrams(text)) == expected
+    assert list(tokens.unigrams(text)) == expected
 
 
 @pytest.mark.parametrize(
@@ -49,13 +49,13 @@ def test_unigrams(text, expected):
 )
 def test_fold_is_per_code_point(a, b, table):
     """fold(a + b) == fold(a) + fold(b): positions in a folded text match the folded query."""
-    assert tokenize.fold(a + b, table) == tokenize.fold(a, table) + tokenize.fold(b, table)
+    assert tokens.fold(a + b, table) == tokens.fold(a, table) + tokens.fold(b, table)
 
 
 def test_offset_shifts_positions():
-    assert list(tokenize.positional_tokens("2022年度", offset=256)) == [("2022", 256), ("^年", 260), ("年度", 260)]
+    assert list(tokens.positional_tokens("2022年度", offset=256)) == [("2022", 256), ("^年", 260), ("年度", 260)]
 
 
 @pytest.mark.parametrize("text, last", [("国内联播快讯", 5), ("快讯（二）", 3), ("g20。", 2), ("，。", None)])
 def test_last_token_char(text, last):
-    assert tokenize.last_token_char(text) == last
+    assert tokens.last_token_char(text) == last

@@ -3,10 +3,10 @@
 import datetime as dt
 
 import pytest
-from support.mdwriter import html_paragraphs, html_tags, make_article, pelican_read, pelican_values
 
-from bulletins import mdwriter
+from bulletins.ingest import frontmatter
 from bulletins.models import split_documents, split_names
+from support.frontmatter import html_paragraphs, html_tags, make_article, pelican_read, pelican_values
 
 HOSTILE_PARAGRAPHS = [
     pytest.param("<script>alert(1)</script>", id="script-tag"),
@@ -44,11 +44,11 @@ HOSTILE_PARAGRAPHS = [
 
 @pytest.mark.parametrize("paragraph", HOSTILE_PARAGRAPHS)
 def test_body_renders_as_the_literal_text(paragraph):
-    text = mdwriter.render_article(make_article(paragraphs=["开头。", paragraph, "结尾。"]))
+    text = frontmatter.render_article(make_article(paragraphs=["开头。", paragraph, "结尾。"]))
     html, _ = pelican_read(text)
-    assert html_paragraphs(html) == ["开头。", mdwriter.clean_text(paragraph), "结尾。"]
+    assert html_paragraphs(html) == ["开头。", frontmatter.clean_text(paragraph), "结尾。"]
     assert html_tags(html) == {"p"}
-    assert mdwriter.body_paragraphs(text) == ("开头。", mdwriter.clean_text(paragraph), "结尾。")
+    assert frontmatter.body_paragraphs(text) == ("开头。", frontmatter.clean_text(paragraph), "结尾。")
 
 
 HOSTILE_VALUES = [
@@ -66,18 +66,18 @@ HOSTILE_VALUES = [
 @pytest.mark.parametrize("field,header", [("title", "title"), ("summary", "summary"), ("presider", "presider")])
 def test_header_value_cannot_break_the_header(value, field, header):
     article = make_article(**{field: value})
-    text = mdwriter.render_article(article)
+    text = frontmatter.render_article(article)
     html, meta = pelican_read(text)
-    assert meta[header] == mdwriter.clean_text(value)
+    assert meta[header] == frontmatter.clean_text(value)
     assert "evil" not in meta.get("slug", "")
     assert html_paragraphs(html) == list(article.paragraphs)
-    assert mdwriter.parse_article(text)[header.capitalize()] == mdwriter.clean_text(value)
+    assert frontmatter.parse_article(text)[header.capitalize()] == frontmatter.clean_text(value)
 
 
 def test_fields_in_contract_order_and_empty_ones_left_out():
-    text = mdwriter.render_article(make_article(doc_number="", source_id="20230407-01", source_line=12))
-    keys = list(mdwriter.parse_article(text))
-    assert keys == [k for k in mdwriter.FIELDS if k in keys]
+    text = frontmatter.render_article(make_article(doc_number="", source_id="20230407-01", source_line=12))
+    keys = list(frontmatter.parse_article(text))
+    assert keys == [k for k in frontmatter.FIELDS if k in keys]
     assert "DocNumber" not in keys and "SourceUrl" not in keys
     assert {"SourceId", "SourceLine", "Checksum", "Identifier", "Slug"} <= set(keys)
 
@@ -92,7 +92,7 @@ def test_fields_in_contract_order_and_empty_ones_left_out():
     ],
 )
 def test_list_fields_are_comma_separated_and_sanitized(people, expected):
-    header = mdwriter.header_fields(make_article(people=people, keywords=people))
+    header = frontmatter.header_fields(make_article(people=people, keywords=people))
     assert header["People"] == expected
     assert header["Tags"] == expected
     assert split_names(header["People"]) == tuple(expected.split(", "))
@@ -109,33 +109,38 @@ def test_list_fields_are_comma_separated_and_sanitized(people, expected):
     ],
 )
 def test_documents_keep_brackets_and_split_back(documents, expected):
-    text = mdwriter.render_article(make_article(documents=documents))
-    assert split_documents(mdwriter.parse_article(text).get("Documents")) == expected
+    text = frontmatter.render_article(make_article(documents=documents))
+    assert split_documents(frontmatter.parse_article(text).get("Documents")) == expected
     _, meta = pelican_read(text)
     assert split_documents(meta.get("documents")) == expected
 
 
 def test_pelican_reads_every_header_value_back():
-    article = make_article(source_id="20230407-01", source_line=3, source_url="https://example.gov.cn/a.html", doc_number="青府发〔2023〕5号")
-    text = mdwriter.render_article(article)
+    article = make_article(
+        source_id="20230407-01",
+        source_line=3,
+        source_url="https://example.gov.cn/a.html",
+        doc_number="青府发〔2023〕5号",
+    )
+    text = frontmatter.render_article(article)
     _, meta = pelican_read(text)
-    expected = {key.lower(): value for key, value in mdwriter.parse_article(text).items()}
+    expected = {key.lower(): value for key, value in frontmatter.parse_article(text).items()}
     assert pelican_values(meta) == expected
     assert meta["date"].date() == dt.date(2023, 4, 7)
 
 
 def test_read_article_inverts_render():
     article = make_article(source_id="x-1", source_line=9, source_url="https://example.gov.cn/")
-    assert mdwriter.read_article(mdwriter.render_article(article)) == article
+    assert frontmatter.read_article(frontmatter.render_article(article)) == article
 
 
 def test_render_is_deterministic():
-    assert mdwriter.render_article(make_article()) == mdwriter.render_article(make_article())
+    assert frontmatter.render_article(make_article()) == frontmatter.render_article(make_article())
 
 
 def test_a_title_is_required():
     with pytest.raises(ValueError):
-        mdwriter.render_article(make_article(title=" \n "))
+        frontmatter.render_article(make_article(title=" \n "))
 
 
 @pytest.mark.parametrize(
@@ -145,13 +150,15 @@ def test_a_title_is_required():
         pytest.param(lambda t: t.replace("张明主持", "张敏主持", 1), id="title-fixed"),
         pytest.param(lambda t: t.replace("会议指出", "会议强调"), id="body-changed"),
         pytest.param(lambda t: t + "\n补充一段。\n", id="paragraph-added"),
-        pytest.param(lambda t: "\n".join(l for l in t.split("\n") if not l.startswith("Checksum:")), id="checksum-removed"),
+        pytest.param(
+            lambda t: "\n".join(ln for ln in t.split("\n") if not ln.startswith("Checksum:")), id="checksum-removed"
+        ),
     ],
 )
 def test_checksum_tells_a_hand_edit(edit):
-    text = mdwriter.render_article(make_article())
+    text = frontmatter.render_article(make_article())
     edited = edit(text)
-    assert mdwriter.is_edited(edited) == (edited != text)
+    assert frontmatter.is_edited(edited) == (edited != text)
 
 
 @pytest.mark.parametrize(
@@ -165,12 +172,12 @@ def test_checksum_tells_a_hand_edit(edit):
     ],
 )
 def test_unescape_paragraph(text, expected):
-    assert mdwriter.unescape_paragraph(text) == expected
+    assert frontmatter.unescape_paragraph(text) == expected
 
 
 def test_hostile_people_and_documents_read_back_as_literal_text():
     people = ('"><img src=x onerror=alert(1)>', "[x](javascript:alert(1))", "*李华*")
     documents = ("<script>alert(1)</script>", "# 标题 **加粗**")
-    _, meta = pelican_read(mdwriter.render_article(make_article(people=people, documents=documents)))
+    _, meta = pelican_read(frontmatter.render_article(make_article(people=people, documents=documents)))
     assert split_names(meta["people"]) == people
     assert split_documents(meta["documents"]) == documents

@@ -8,7 +8,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from bulletins.models import split_documents, split_names
-from bulletins.site import dates
+from bulletins.site import datefmt
 from bulletins.site.config import Option, is_public_url, settings_check
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
 from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
@@ -34,8 +34,10 @@ def jsonld_for(article, settings) -> dict:
     return article_jsonld(
         BulletinFacts(
             title=article.title,
-            date=dates.iso_date(article.date),
-            url=join_url(settings.get("BULLETINS_PUBLIC_URL", ""), article.url) if settings.get("BULLETINS_PUBLIC_URL") else "",
+            date=datefmt.iso_date(article.date),
+            url=join_url(settings.get("BULLETINS_PUBLIC_URL", ""), article.url)
+            if settings.get("BULLETINS_PUBLIC_URL")
+            else "",
             identifier=meta.get("identifier", ""),
             publisher=meta.get("publisher", ""),
             region=meta.get("region", ""),
@@ -53,13 +55,13 @@ def jsonld_for(article, settings) -> dict:
 def add_template_helpers(generator) -> None:
     env = generator.env
     env.filters.update(
-        zh_date=dates.zh_date,
-        iso_date=dates.iso_date,
+        zh_date=datefmt.zh_date,
+        iso_date=datefmt.iso_date,
         safe_href=safe_href,
     )
     env.globals.update(
-        zh_month=dates.zh_month,
-        zh_year=dates.zh_year,
+        zh_month=datefmt.zh_month,
+        zh_year=datefmt.zh_year,
         bulletins_jsonld=lambda article: jsonld_for(article, generator.settings),
     )
 
@@ -80,7 +82,7 @@ class SiteMetaGenerator(Generator):
         ctx = self.context
         yield SitemapEntry("index.html")
         for article in ctx.get("articles", ()):
-            yield SitemapEntry(article.url, dates.iso_date(getattr(article, "modified", None) or article.date))
+            yield SitemapEntry(article.url, datefmt.iso_date(getattr(article, "modified", None) or article.date))
         for page in ctx.get("pages", ()):
             yield SitemapEntry(page.url)
         for key in ("bulletins_persons", "bulletins_documents", "bulletins_tags"):

@@ -21,9 +21,9 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from bulletins.ingest.pinyin import strip_pinyin_annotations
+from bulletins.ingest.script import convert_script, converter, detect_script
 from bulletins.models import SCRIPTS
-from bulletins.pinyin import strip_pinyin_annotations
-from bulletins.script import convert_script, converter, detect_script
 
 __all__ = [
     "PUNCTUATION_RULES",
@@ -45,9 +45,7 @@ class Rule(NamedTuple):
     apply: Callable[[str], str]
 
 
-def substitution(
-    pattern: str, replacement: str | Callable[[re.Match[str]], str]
-) -> Callable[[str], str]:
+def substitution(pattern: str, replacement: str | Callable[[re.Match[str]], str]) -> Callable[[str], str]:
     """A step that replaces every match of PATTERN (compiled once) by REPLACEMENT."""
     return functools.partial(re.compile(pattern).sub, replacement)
 
@@ -144,9 +142,7 @@ def _runs_beside_han(marks: str, full_width: str, unless_before: str = "") -> Ca
         text, start, end = match.string, match.start(), match.end()
         after_han = _HAN_CHAR.match(text, end) is not None
         before_han = start > 0 and _HAN_CHAR.match(text, start - 1) is not None
-        if after_han or (
-            before_han and not (unless_before and text.startswith(unless_before, end))
-        ):
+        if after_han or (before_han and not (unless_before and text.startswith(unless_before, end))):
             return match[0].translate(table)
         return match[0]
 

@@ -23,11 +23,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import identity, mdwriter
-from .metadata import extract_metadata
-from .models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
-from .normalize import clean_paragraphs
-from .sources import context_for, discover, read_source
+from bulletins.ingest import frontmatter, identity
+from bulletins.ingest.metadata import extract_metadata
+from bulletins.ingest.normalize import clean_paragraphs
+from bulletins.ingest.sources import context_for, discover, read_source
+from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ _PROGRESS_MIN = 200  # bulletins; smaller runs never show a bar on their own
 @dataclass(frozen=True)
 class Options:
     content: Path = Path("content")
-    context: Context = Context()
+    context: Context = field(default_factory=Context)
     force: bool = False
     jobs: int = 0  # 0: one per CPU
     progress: bool | None = None  # None: when stderr is a terminal and the input is large
@@ -256,10 +256,12 @@ def _read_header(path: Path) -> dict[str, str]:
                 lines.append(line)
     except OSError:
         return {}
-    return mdwriter.parse_article("".join(lines))
+    return frontmatter.parse_article("".join(lines))
 
 
-def articles(sources: Iterable[str | Path], options: Options, archive: Archive | None = None) -> Iterator[Article | str]:
+def articles(
+    sources: Iterable[str | Path], options: Options, archive: Archive | None = None
+) -> Iterator[Article | str]:
     """What ingest would write, in input order, without writing: Articles and problem lines."""
     archive = archive or Archive(options.content)
     seen: dict[str, str] = {}
@@ -292,14 +294,14 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def _store(article: Article, options: Options, archive: Archive, report: Report) -> None:
     target = options.content / article.relpath
-    data = mdwriter.render_article(article).encode("utf-8")
+    data = frontmatter.render_article(article).encode("utf-8")
     existing = archive.by_key.get(identity.source_key(article.source, article.source_id, article.source_line))
     old_path = existing.path if existing else target
     old = old_path.read_bytes() if old_path.is_file() else None
     if old == data and old_path == target:
         report.unchanged += 1
         return
-    if old is not None and not options.force and mdwriter.is_edited(old.decode("utf-8", "replace")):
+    if old is not None and not options.force and frontmatter.is_edited(old.decode("utf-8", "replace")):
         report.kept.append(f"{old_path.as_posix()}: kept: edited by hand, use --force")
         return
     write_atomic(target, data)

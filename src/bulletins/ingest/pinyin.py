@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from bulletins.script import variants
+from bulletins.ingest.script import variants
 
 # One Han character, then a parenthesised run of pinyin-looking letters: lower-case ASCII
 # letters, ü/ê, the precomposed tone letters, combining tone marks, and an optional tone
@@ -27,9 +27,7 @@ _PINYIN_LETTERS = (
 )
 # A character with a chain of such annotations, ``區(qū)(qū)``, is one match, so no input makes
 # the removal go round more than once per chain.
-ANNOTATIONS = re.compile(
-    rf"(?P<char>[{_HAN}])(?P<notes>(?:\([{_PINYIN_LETTERS}]{{1,12}}[1-5]?\))+)"
-)
+ANNOTATIONS = re.compile(rf"(?P<char>[{_HAN}])(?P<notes>(?:\([{_PINYIN_LETTERS}]{{1,12}}[1-5]?\))+)")
 _NOTE = re.compile(r"\(([^()]*)\)")
 _MAX_PASSES = 4  # a pass never uncovers a new annotation; the bound only caps hostile input
 

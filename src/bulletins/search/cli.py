@@ -1,7 +1,7 @@
 """``bulletins search``: query a built archive from the terminal with the site's own search-core.js.
 
 There is one search implementation: this module starts ``node`` on a small runner
-(``bulletins/js/search-node.js``) that loads the built site's ``search-core.js`` and reads the
+(``bulletins/search/node/search-node.js``) that loads the built site's ``search-core.js`` and reads the
 index files from disk. The CLI wires it in with ``add_arguments(parser)`` and ``run(args)``;
 ``NodeSearch`` keeps one Node process for many queries (tests, tools).
 """
@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-RUNNER = Path(__file__).resolve().parent / "js" / "search-node.js"
+RUNNER = Path(__file__).resolve().parent / "node" / "search-node.js"
 # Where Pelican puts the theme's static files (THEME_STATIC_DIR), then the source theme.
 CORE_CANDIDATES = ("theme/js/search-core.js", "js/search-core.js", "static/js/search-core.js")
 
@@ -148,7 +148,7 @@ def highlight(text: str, marks: list[list[int]], color: bool) -> str:
 def _utf16_marks(text: str, marks: list[list[int]]) -> list[list[int]]:
     """search-core.js counts UTF-16 units; Python counts code points."""
     units, index = [], 0
-    for i, ch in enumerate(text):
+    for _i, ch in enumerate(text):
         units.append(index)
         index += 2 if ord(ch) > 0xFFFF else 1
     units.append(index)
@@ -157,7 +157,10 @@ def _utf16_marks(text: str, marks: list[list[int]]) -> list[list[int]]:
 
 
 def as_text(query: str, answer: dict, color: bool = False) -> str:
-    lines = [f"{answer['total']} bulletins contain {query!r}" + (f", showing {len(answer['results'])}:" if answer["results"] else ".")]
+    lines = [
+        f"{answer['total']} bulletins contain {query!r}"
+        + (f", showing {len(answer['results'])}:" if answer["results"] else ".")
+    ]
     for n, result in enumerate(answer["results"], 1):
         snippet = result["snippet"]
         lines.append(f"{n:>3}. {result['date']}  {result['title']}")

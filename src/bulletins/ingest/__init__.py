@@ -1,0 +1,1 @@
+"""Ingest: sources/ -> content/ (read -> decode -> clean -> metadata -> article writer)."""
