@@ -55,6 +55,9 @@ class RawBulletin:
     date: str | None = None  # date given by the source, any common format ("2022-02-28", "2022年2月28日")
     url: str | None = None
     source_id: str | None = None  # a JSONL record's "id"
+    format: str = ""  # txt, html, jsonl, docx, pdf, ofd: the reader that produced it
+    blocks: tuple = ()  # laid-out documents only: tuple[ingest.blocks.Block, ...] in reading order
+    ocr: bool = False  # the text was recognised from page images, not read from a text layer
 
     @property
     def where(self) -> str:
