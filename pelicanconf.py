@@ -1,5 +1,7 @@
 """Pelican settings for the bulletin archive (settings only; logic lives in src/bulletins)."""
 
+import os
+
 SITENAME = "公报档案"
 SITEURL = ""
 TIMEZONE = "Asia/Shanghai"
@@ -70,12 +72,18 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 BULLETINS_PERSON_URL = "persons/{slug}.html"
 BULLETINS_DOCUMENT_URL = "documents/{slug}.html"
 BULLETINS_PUBLIC_URL = ""  # publishconf.py sets the published address (sitemap, canonical, JSON-LD)
+# Raw copies are made only of regular files inside these folders; relative ones are resolved
+# against BULLETINS_BASE_DIR (this file's folder), wherever Pelican runs.
+BULLETINS_BASE_DIR = os.path.dirname(os.path.abspath(__file__))
+BULLETINS_SOURCE_ROOTS = ["sources"]
 
 # Pelican's content cache (used by rebuilds) is written on every build: uncompressed is faster.
 GZIP_CACHE = False
 
 PLUGINS = [
+    "bulletins.plugins.article_headers",
     "bulletins.plugins.list_pages",
+    "bulletins.plugins.article_urls",  # after list_pages: URLs may name the category slug
     "bulletins.plugins.raw_source",
     "bulletins.plugins.site_meta",
     "bulletins.plugins.incremental",

@@ -7,7 +7,7 @@ from pelican.contents import Article
 from pelican.readers import Readers
 from pelican.settings import read_settings
 
-from bulletins.plugins.list_pages.generator import url_formatter
+from bulletins.plugins.article_urls.generator import url_formatter
 from support.shared import ROOT
 from support.site_build import FIXTURE_CONTENT
 

@@ -25,6 +25,7 @@ import fcntl
 import functools
 import gzip
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -104,6 +105,12 @@ def pelican(content: Path, output: Path, *overrides: str, settings: Path = ROOT 
     return _run(args, "pelican")
 
 
+def source_roots(sources: tuple[Path, ...]) -> str:
+    """The ``-e`` override that lets raw copies come from SOURCES (files or folders)."""
+    folders = [str((p if p.is_dir() else p.parent).resolve()) for p in sources]
+    return f"BULLETINS_SOURCE_ROOTS={json.dumps(folders)}"
+
+
 def head_of_corpus(n: int, target: Path) -> Path:
     """Write the first N lines of the real corpus to TARGET (a ``.jsonl.gz``) and return it."""
     with gzip.open(require(BULLETINS), "rt", encoding="utf-8") as src, gzip.open(target, "wt", encoding="utf-8") as dst:
@@ -135,7 +142,7 @@ def _site(name: str, sources: tuple[Path, ...], records: int | None = None) -> S
         pages = ROOT / "content" / "pages"
         if pages.is_dir():
             shutil.copytree(pages, site.content / "pages", dirs_exist_ok=True)
-        output += pelican(site.content, site.output, f'CACHE_PATH="{home / "cache"}"')
+        output += pelican(site.content, site.output, f'CACHE_PATH="{home / "cache"}"', source_roots(sources))
         log.info("built the %s site in %.1f s", name, time.perf_counter() - started)
         done.write_text(output, encoding="utf-8")
         return Site(name, site.content, site.output, output)

@@ -44,6 +44,16 @@ def is_relative_path(value: object) -> bool:
     return isinstance(value, str) and bool(value) and not value.startswith("/") and ".." not in value
 
 
+def is_base_dir(value: object) -> bool:
+    """'' (the working folder) or an absolute folder."""
+    return isinstance(value, str) and (value == "" or value.startswith("/"))
+
+
+def is_folder_list(value: object) -> bool:
+    """A list (or tuple) of folder names, each a non-empty string."""
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) and v.strip() for v in value)
+
+
 def configure(settings: MutableMapping, options: Sequence[Option]) -> None:
     """Fill in missing options with their defaults, then check every value.
 

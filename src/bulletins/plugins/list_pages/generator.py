@@ -11,10 +11,7 @@ articles (quadratic: seconds on 11k bulletins); here every group is built in one
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 import logging
-import string
 from itertools import chain
 from operator import attrgetter
 
@@ -24,8 +21,9 @@ from bulletins.plugins.list_pages.annotate import annotate_articles
 from bulletins.site import entities, paging
 from bulletins.site.archive import by_year_and_month
 from bulletins.site.config import Option, settings_check, url_pattern
+from bulletins.site.headers import as_text
 from bulletins.site.slugs import unique_slugs
-from bulletins.site.timeline import month_counts, render_svg
+from bulletins.site.timeline import build_timeline, render_svg
 
 logger = logging.getLogger(__name__)
 
@@ -75,13 +73,8 @@ def newest_first(article):
 
 
 def prepare_articles(article_generator) -> None:
-    """Before Pelican groups articles: a deterministic order, our stable ASCII slugs for
-    categories and tags, and each article's URL and output name fixed once.
-
-    Pelican recomputes ``article.url`` and ``save_as`` from the URL settings on every access
-    (date formatting, relative source path), and list pages read them tens of thousands of
-    times; ``override_url``/``override_save_as`` are Pelican's own per-article overrides.
-    """
+    """Before Pelican groups articles: a deterministic order and our stable ASCII slugs for
+    categories and tags (``article_urls``, listed after this plugin, then fixes the URLs)."""
     article_generator.articles.sort(key=newest_first, reverse=True)
     articles = list(_all_articles(article_generator))
     names = [a.category.name for a in articles if hasattr(a, "category")]
@@ -92,46 +85,6 @@ def prepare_articles(article_generator) -> None:
             article.category.slug = slugs[article.category.name]
         for tag in getattr(article, "tags", ()):
             tag.slug = slugs[tag.name]
-    settings = article_generator.settings
-    url_of = url_formatter(settings["ARTICLE_URL"])
-    same_pattern = settings["ARTICLE_URL"] == settings["ARTICLE_SAVE_AS"]
-    for article in articles:
-        if not hasattr(article, "override_url"):
-            article.override_url = url_of(article)
-        if not hasattr(article, "override_save_as"):
-            article.override_save_as = article.override_url if same_pattern else article.save_as
-
-
-def fix_url_early(article_generator, metadata) -> None:
-    """While Pelican reads an article: its URL and output name as metadata (Pelican's own
-    ``URL:``/``Save_as:`` override), so Pelican never expands the URL settings for it: it
-    does so for every article while checking it (``is_valid``) and on every access after."""
-    settings = article_generator.settings
-    if "url" in metadata or "save_as" in metadata or "slug" not in metadata or "date" not in metadata:
-        return
-    if settings["ARTICLE_URL"] != settings["ARTICLE_SAVE_AS"]:
-        return
-    fields = _pattern_fields(settings["ARTICLE_URL"])
-    if fields <= {"slug", "date"}:
-        metadata["url"] = metadata["save_as"] = _format_url(settings["ARTICLE_URL"], metadata["slug"], metadata["date"])
-
-
-@functools.lru_cache(maxsize=8)
-def _pattern_fields(pattern: str) -> frozenset:
-    return frozenset(name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None)
-
-
-def _format_url(pattern: str, slug: str, d) -> str:
-    return pattern.format(slug=slug, date=dt.datetime(d.year, d.month, d.day, d.hour, d.minute, d.second))
-
-
-def url_formatter(pattern: str):
-    """``article -> URL`` for ARTICLE_URL. A pattern naming only ``{slug}`` and ``{date:...}``
-    (ours) is formatted directly, the date as a plain datetime (C strftime); any other pattern
-    goes through Pelican's ``article.url``, which also builds the path, author, tag... fields."""
-    if not _pattern_fields(pattern) <= {"slug", "date"}:
-        return attrgetter("url")
-    return lambda article: _format_url(pattern, article.slug, article.date)
 
 
 def take_over_taxonomy_pages(article_generator) -> None:
@@ -140,6 +93,12 @@ def take_over_taxonomy_pages(article_generator) -> None:
     EntityPagesGenerator writes them from one pass. ``context["categories"]`` stays as is."""
     article_generator.tags = {}
     article_generator.categories = []
+
+
+def _timeline(articles, ident: str, prefix: str = ""):
+    """The timeline SVG of ARTICLES and what one of its bars counts (月, 年, 十年...)."""
+    timeline = build_timeline((a.date.year, a.date.month) for a in articles)
+    return render_svg(timeline, ident, f"{prefix}每{timeline.unit}公报数量"), timeline.unit
 
 
 def get_generators(pelican):
@@ -151,8 +110,11 @@ class EntityPagesGenerator(Generator):
 
     def generate_context(self):
         newest = self.newest = sorted(self.context.get("articles", ()), key=newest_first, reverse=True)
-        people = [entities.person_roles(a.metadata.get("presider"), a.metadata.get("people")) for a in newest]
-        documents = [entities.document_roles(a.metadata.get("documents")) for a in newest]
+        people = [
+            entities.person_roles(as_text(a.metadata.get("presider")), as_text(a.metadata.get("people")))
+            for a in newest
+        ]
+        documents = [entities.document_roles(as_text(a.metadata.get("documents"), "")) for a in newest]
         self.persons = entities.group(zip(newest, people))
         self.documents = entities.group(zip(newest, documents))
         self.tags = self._group_taxonomy((a, getattr(a, "tags", ())) for a in newest)
@@ -167,11 +129,8 @@ class EntityPagesGenerator(Generator):
             year.url = s["BULLETINS_YEAR_URL"].format(year=year.year)
             for month in year.months:
                 month.url = s["BULLETINS_MONTH_URL"].format(year=month.year, month=month.month)
-            year.timeline = render_svg(
-                month_counts((a.date.year, a.date.month) for a in year.items),
-                f"timeline-{year.year}",
-                f"{year.year}年每月公报数量",
-            )
+            year.timeline, _ = _timeline(year.items, f"timeline-{year.year}", f"{year.year}年")
+        timeline, unit = _timeline(newest, "timeline-all")
         annotate_articles(newest, people, documents, self.persons, self.documents)
         self.context.update(
             bulletins_persons=self.persons,
@@ -179,9 +138,8 @@ class EntityPagesGenerator(Generator):
             bulletins_tags=self.tags,
             bulletins_categories=self.categories,
             bulletins_years=self.years,
-            bulletins_timeline=render_svg(
-                month_counts((a.date.year, a.date.month) for a in newest), "timeline-all", "每月公报数量"
-            ),
+            bulletins_timeline=timeline,
+            bulletins_timeline_unit=unit,
             BULLETINS_PERSONS_URL=s["BULLETINS_PERSONS_URL"],
             BULLETINS_DOCUMENTS_URL=s["BULLETINS_DOCUMENTS_URL"],
             BULLETINS_TAGS_URL=s["BULLETINS_TAGS_URL"],

@@ -1,6 +1,7 @@
 """RawSourceGenerator: plans the copies in ``generate_context`` (so the article template can
 link them) and writes them in ``generate_output``. Each collection is read once, however many
-of its records are in the archive; a missing source is a warning and the article gets no link.
+of its records are in the archive. A source that is missing, outside the source roots
+(``BULLETINS_SOURCE_ROOTS``) or not a regular file is one warning and its articles get no link.
 """
 
 from __future__ import annotations
@@ -15,13 +16,21 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from bulletins.site import rawcopy
-from bulletins.site.config import Option, is_relative_path, is_str, settings_check
+from bulletins.site.config import Option, is_base_dir, is_folder_list, is_relative_path, is_str, settings_check
+from bulletins.site.headers import as_text
 
 logger = logging.getLogger(__name__)
 
 OPTIONS = (
     Option("BULLETINS_RAW_DIR", "raw", is_relative_path, "a relative folder name such as 'raw'"),
     Option("BULLETINS_SOURCE_ROOT", "", is_str, "the folder ingest ran in ('' = the build's working folder)"),
+    Option("BULLETINS_BASE_DIR", "", is_base_dir, "'' (the build's working folder) or an absolute folder"),
+    Option(
+        "BULLETINS_SOURCE_ROOTS",
+        ["sources"],
+        is_folder_list,
+        "a list of folders raw copies may come from, such as ['sources']",
+    ),
 )
 
 
@@ -34,10 +43,10 @@ def get_generators(pelican):
 
 def read_lines(path: Path, wanted: set[int]) -> dict[int, bytes]:
     """The WANTED 1-based lines of a (possibly gzipped) collection, without line endings."""
-    opener = gzip.open if path.suffix == ".gz" else open
     found: dict[int, bytes] = {}
     last = max(wanted)
-    with opener(path, "rb") as fh:
+    with rawcopy.open_regular(path) as raw:
+        fh = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
         for number, line in enumerate(fh, start=1):
             if number in wanted:
                 found[number] = line.rstrip(b"\r\n")
@@ -55,66 +64,69 @@ def _up_to_date(dest: str, size: int, source_mtime_ns: int) -> bool:
     return st.st_size == size and st.st_mtime_ns >= source_mtime_ns
 
 
+def _names(articles) -> str:
+    names = [a.relative_source_path for a in articles[:3]]
+    return ", ".join(names) + (f" and {len(articles) - 3} more" if len(articles) > 3 else "")
+
+
 class RawSourceGenerator(Generator):
-    def _resolve(self, source: str) -> Path | None:
-        path = Path(source)
-        if path.is_absolute():
-            return path if path.exists() else None
-        roots = [self.settings["BULLETINS_SOURCE_ROOT"] or os.getcwd(), Path(self.settings["PATH"]).parent]
-        for root in roots:
-            candidate = Path(root) / path
-            if candidate.exists():
-                return candidate
-        return None
+    def _locate(self, source: str) -> rawcopy.Located:
+        s = self.settings
+        bases = [s["BULLETINS_SOURCE_ROOT"] or os.getcwd(), str(Path(s["PATH"]).parent)]
+        roots = rawcopy.real_roots(s["BULLETINS_SOURCE_ROOTS"], s["BULLETINS_BASE_DIR"] or os.getcwd())
+        return rawcopy.locate(source, bases, roots)
 
     def generate_context(self):
         raw_dir = self.settings["BULLETINS_RAW_DIR"]
         by_source: dict[str, list] = defaultdict(list)
         for article in self.context.get("articles", ()):
             meta = article.metadata
-            copy = rawcopy.plan(
-                article.save_as, meta.get("source", ""), rawcopy.parse_line(meta.get("sourceline")), raw_dir
-            )
+            line = rawcopy.parse_line(as_text(meta.get("sourceline")))
+            copy = rawcopy.plan(article.save_as, as_text(meta.get("source")), line, raw_dir)
             article.bulletins_raw_url = None
             if copy:
                 by_source[copy.source].append((article, copy))
         self.files: list[tuple[Path, str]] = []
         self.records: list[tuple[bytes, str, Path]] = []
         for source, pairs in by_source.items():
-            path = self._resolve(source)
-            if path is None:
-                logger.warning("raw_source: %s not found; %d article(s) get no raw link", source, len(pairs))
+            found = self._locate(source)
+            if found.path is None:
+                logger.warning(
+                    "raw_source: %s is %s: no raw link for %s", source, found.problem, _names([a for a, _ in pairs])
+                )
                 continue
             if pairs[0][1].line is None:
                 for article, copy in pairs:
-                    self.files.append((path, copy.target))
+                    self.files.append((found.path, copy.target))
                     article.bulletins_raw_url = copy.target
                 continue
+            self._plan_records(source, found.path, pairs)
+
+    def _plan_records(self, source: str, path: Path, pairs) -> None:
+        try:
             lines = read_lines(path, {copy.line for _, copy in pairs})
-            for article, copy in pairs:
-                if copy.line in lines:
-                    self.records.append((lines[copy.line], copy.target, path))
-                    article.bulletins_raw_url = copy.target
-                else:
-                    logger.warning("raw_source: %s has no line %d", source, copy.line)
+        except (OSError, EOFError, gzip.BadGzipFile) as error:
+            logger.warning(
+                "raw_source: %s cannot be read (%s): no raw link for %s", source, error, _names([a for a, _ in pairs])
+            )
+            return
+        for article, copy in pairs:
+            if copy.line in lines:
+                self.records.append((lines[copy.line], copy.target, path))
+                article.bulletins_raw_url = copy.target
+            else:
+                logger.warning(
+                    "raw_source: %s has no line %d: no raw link for %s", source, copy.line, article.relative_source_path
+                )
 
     def generate_output(self, writer=None):
-        out = self.output_path
         written = 0
-        stats = {}
         for path, target in self.files:
-            st = stats.get(path) or stats.setdefault(path, path.stat())
-            dest = os.path.join(out, target)
-            if _up_to_date(dest, st.st_size, st.st_mtime_ns):
-                continue
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            shutil.copy2(path, dest)
-            written += 1
+            written += self._copy(path, os.path.join(self.output_path, target))
         for data, target, source in self.records:
-            mtime = stats.get(source) or stats.setdefault(source, source.stat())
-            dest = os.path.join(out, target)
+            dest = os.path.join(self.output_path, target)
             data += b"\n"
-            if _up_to_date(dest, len(data), mtime.st_mtime_ns):
+            if _up_to_date(dest, len(data), source.stat().st_mtime_ns):
                 continue
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             with open(dest, "wb") as fh:
@@ -123,3 +135,19 @@ class RawSourceGenerator(Generator):
         logger.info(
             "raw_source: %d raw copies written, %d unchanged", written, len(self.files) + len(self.records) - written
         )
+
+    @staticmethod
+    def _copy(path: Path, dest: str) -> int:
+        """Copy the regular file PATH to DEST unless DEST is up to date; 1 if written."""
+        try:
+            with rawcopy.open_regular(path) as src:
+                st = os.fstat(src.fileno())
+                if _up_to_date(dest, st.st_size, st.st_mtime_ns):
+                    return 0
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                with open(dest, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+        except OSError as error:
+            logger.warning("raw_source: %s was not copied: %s", path, error)
+            return 0
+        return 1

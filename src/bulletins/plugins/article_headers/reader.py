@@ -1,0 +1,100 @@
+"""A Markdown reader that checks each header (``bulletins.site.headers``) before Pelican
+processes it, and logs one warning line per article it changed or skipped.
+
+Pelican stops a ``--fatal errors`` build on any article it cannot read (a bad date, invalid
+UTF-8, a duplicated ``People:`` line that a plugin then cannot split...), and fails later on an
+unknown template or two articles writing one page. Here such an article is read as
+``Status: skip`` (Pelican's own way to leave a file out) with one warning naming it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from pelican.readers import MarkdownReader
+
+from bulletins.site.headers import clean_header, display
+
+logger = logging.getLogger(__name__)
+
+
+class Skip(Exception):
+    """The article cannot be built; the message says why."""
+
+
+def use_checked_reader(readers) -> None:
+    """``readers_init``: read Markdown with ``CheckedMarkdownReader``."""
+    for ext, cls in list(readers.reader_classes.items()):
+        if cls is MarkdownReader:
+            readers.reader_classes[ext] = CheckedMarkdownReader
+
+
+def theme_templates(settings, prefix: str) -> frozenset[str]:
+    """Names of the theme's (and overrides') templates starting with PREFIX (``article``)."""
+    folders = [Path(settings.get("THEME", "")) / "templates", *map(Path, settings.get("THEME_TEMPLATES_OVERRIDES", ()))]
+    found = {prefix}
+    for folder in folders:
+        if folder.is_dir():
+            found.update(p.stem for p in folder.glob(f"{prefix}*.html"))
+    return frozenset(found)
+
+
+class CheckedMarkdownReader(MarkdownReader):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._templates = {kind: theme_templates(self.settings, kind) for kind in ("article", "page")}
+        self._notes: list[str] = []
+
+    def _name(self, source_path: str) -> str:
+        return os.path.relpath(source_path, self.settings.get("PATH", os.curdir))
+
+    def _is_page(self, source_path: str) -> bool:
+        name = Path(self._name(source_path))
+        return any(name.is_relative_to(folder) for folder in self.settings.get("PAGE_PATHS", ()))
+
+    def read(self, source_path):
+        self._notes = []
+        try:
+            content, metadata = super().read(source_path)
+        except Skip as skip:
+            return self._skipped(source_path, str(skip))
+        except Exception as error:  # undecodable bytes, a Markdown failure...: never the whole build
+            return self._skipped(source_path, f"cannot be read ({type(error).__name__}: {str(error)[:200]})")
+        if self._notes:
+            logger.warning("%s: %s", self._name(source_path), "; ".join(self._notes))
+        return content, metadata
+
+    def _skipped(self, source_path: str, reason: str):
+        notes = f" ({'; '.join(self._notes)})" if self._notes else ""
+        logger.warning("skipped %s: %s%s", self._name(source_path), reason, notes)
+        return "", {"status": "skip"}
+
+    def _parse_metadata(self, meta):
+        """Pelican's own, over the checked header; a value its processor rejects is dropped
+        (Date: the article is skipped)."""
+        page = self._is_page(self._source_path)
+        header = clean_header(
+            meta,
+            stem=Path(self._source_path).stem,
+            templates=self._templates["page" if page else "article"],
+            article=not page,
+        )
+        self._notes = list(header.notes)
+        if header.skip:
+            raise Skip(header.skip)
+        self._md.preprocessors.deregister("meta")
+        formatted = self.settings["FORMATTED_FIELDS"]
+        output = {}
+        for name, value in header.fields.items():
+            if name in formatted:
+                self._md.reset()
+                value = self._md.convert(value)
+            try:
+                output[name] = self.process_metadata(name, value)
+            except (ValueError, TypeError, OverflowError) as error:
+                if name == "date":
+                    raise Skip(f"Date {value[:40]!r}: {error}") from None
+                self._notes.append(f"{display(name)} dropped: {error}")
+        return output
