@@ -1,6 +1,10 @@
 """The content/*.md contract: header fields, escaping, checksum, reading back through Pelican."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -134,8 +138,26 @@ def test_read_article_inverts_render():
     assert frontmatter.read_article(frontmatter.render_article(article)) == article
 
 
+RENDER_IN_A_PROCESS = (
+    "import sys; from support.frontmatter import make_article; from bulletins.ingest import frontmatter; "
+    "sys.stdout.buffer.write(frontmatter.render_article(make_article()).encode('utf-8'))"
+)
+
+
 def test_render_is_deterministic():
-    assert frontmatter.render_article(make_article()) == frontmatter.render_article(make_article())
+    """Separate processes with different string hashing render the same bytes."""
+    tests = str(Path(__file__).resolve().parent)
+    renders = {
+        seed: subprocess.run(
+            [sys.executable, "-c", RENDER_IN_A_PROCESS],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": tests},
+            capture_output=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "4242")
+    }
+    assert len(set(renders.values())) == 1
+    assert renders["0"].decode("utf-8") == frontmatter.render_article(make_article())
 
 
 def test_a_title_is_required():

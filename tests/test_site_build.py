@@ -7,7 +7,8 @@ import re
 import pytest
 
 from support.links import check_site
-from support.site_build import build_fixture_site
+from support.site_build import FIXTURE_CONTENT, FIXTURE_RAW, build_fixture_site
+from support.sites import pelican
 
 HOSTILE = "bulletins/2023/07/ljq-2023-0701-hostile.html"
 
@@ -134,3 +135,26 @@ def test_navigation_leaves_out_a_missing_about_page(tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "about.html" not in index
     assert [b for b in check_site(out).broken if b.page != "search.html"] == []
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_builds_in_processes_with_different_hash_seeds_are_identical(tmp_path):
+    """Every file, search index included, is the same whatever order sets and dicts hash in."""
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed-{seed}"
+        pelican(
+            FIXTURE_CONTENT,
+            out / "output",
+            f'CACHE_PATH="{out / "cache"}"',
+            f'BULLETINS_SOURCE_ROOT="{FIXTURE_RAW}"',
+            f'BULLETINS_SOURCE_ROOTS=["{FIXTURE_RAW / "sources"}"]',
+            hash_seed=seed,
+        )
+        trees.append(_tree(out / "output"))
+    assert len(trees[0]) > 40 and trees[0].keys() == trees[1].keys()
+    assert [name for name in trees[0] if trees[0][name] != trees[1][name]] == []

@@ -18,6 +18,7 @@ def test_defaults_are_valid_and_filled_in():
     configure(settings, ALL)
     assert settings["BULLETINS_PERSON_URL"] == "persons/{slug}.html"
     assert settings["BULLETINS_PUBLIC_URL"] == ""
+    assert settings["BULLETINS_SOURCE_ROOTS"] == ["sources"] and settings["BULLETINS_BASE_DIR"] == ""
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,10 @@ def test_defaults_are_valid_and_filled_in():
         pytest.param("BULLETINS_PUBLIC_URL", "example.org", id="public-url-without-scheme"),
         pytest.param("BULLETINS_RAW_DIR", "../raw", id="raw-dir-outside-output"),
         pytest.param("BULLETINS_SOURCE_ROOT", 3, id="not-a-string"),
+        pytest.param("BULLETINS_SOURCE_ROOTS", "sources", id="roots-a-string-not-a-list"),
+        pytest.param("BULLETINS_SOURCE_ROOTS", ["sources", ""], id="roots-with-an-empty-name"),
+        pytest.param("BULLETINS_SOURCE_ROOTS", [None], id="roots-not-strings"),
+        pytest.param("BULLETINS_BASE_DIR", "relative/folder", id="base-dir-relative"),
     ],
 )
 def test_bad_value_is_named(name, value):

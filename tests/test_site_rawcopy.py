@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import gzip
+import os
+from pathlib import Path
 
 import pytest
 
 from bulletins.plugins.raw_source.generator import read_lines
-from bulletins.site.rawcopy import parse_line, plan
+from bulletins.site.rawcopy import (
+    NOT_FOUND,
+    NOT_REGULAR,
+    OUTSIDE,
+    Located,
+    locate,
+    open_regular,
+    parse_line,
+    plan,
+    real_roots,
+)
 
 SAVE_AS = "bulletins/2022/02/x.html"
 
@@ -51,3 +63,65 @@ def test_read_lines(tmp_path, compress):
     path.write_bytes(gzip.compress(data) if compress else data)
     assert read_lines(path, {2, 3}) == {2: lines[1], 3: lines[2]}
     assert read_lines(path, {9}) == {}
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project folder: sources/ with a file, a collection, a folder, a symlink in and one
+    out, a FIFO; and a secret beside sources/."""
+    sources = tmp_path / "sources"
+    (sources / "2022").mkdir(parents=True)
+    (sources / "2022" / "a.txt").write_text("公报", encoding="utf-8")
+    (sources / "c.jsonl").write_bytes(b'{"id": "a"}\n{"id": "b"}\n')
+    (tmp_path / "secret.txt").write_text("PASSWORD=x", encoding="utf-8")
+    (sources / "inside.txt").symlink_to(sources / "2022" / "a.txt")
+    (sources / "escape.txt").symlink_to(tmp_path / "secret.txt")
+    (sources / "passwd.txt").symlink_to("/etc/passwd")
+    (sources / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(sources / "pipe.txt")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "source, found",
+    [
+        pytest.param("sources/2022/a.txt", "sources/2022/a.txt", id="file-in-the-roots"),
+        pytest.param("sources/c.jsonl", "sources/c.jsonl", id="collection"),
+        pytest.param("sources/inside.txt", "sources/2022/a.txt", id="symlink-staying-inside"),
+        pytest.param("sources/escape.txt", OUTSIDE, id="symlink-out-of-the-roots"),
+        pytest.param("sources/passwd.txt", OUTSIDE, id="symlink-to-etc-passwd"),
+        pytest.param("sources/dangling.txt", OUTSIDE, id="dangling-symlink-out"),
+        pytest.param("sources/../secret.txt", OUTSIDE, id="dot-dot"),
+        pytest.param("../../../../../../../../proc/self/environ", OUTSIDE, id="proc-environ"),
+        pytest.param("/etc/shadow", OUTSIDE, id="absolute-outside"),
+        pytest.param("/dev/zero", OUTSIDE, id="device"),
+        pytest.param("sources/pipe.txt", NOT_REGULAR, id="fifo"),
+        pytest.param("sources/2022", NOT_REGULAR, id="folder"),
+        pytest.param("sources", NOT_REGULAR, id="the-root-itself"),
+        pytest.param("sources/missing.txt", NOT_FOUND, id="missing"),
+    ],
+)
+def test_locate_copies_only_regular_files_inside_the_roots(project, source, found):
+    located = locate(source, [str(project)], real_roots(["sources"], str(project)))
+    if found in (OUTSIDE, NOT_REGULAR, NOT_FOUND):
+        assert located == Located(None, found)
+    else:
+        assert located == Located(Path(os.path.realpath(project / found)))
+
+
+def test_locate_takes_absolute_paths_inside_the_roots(project):
+    path = project / "sources" / "2022" / "a.txt"
+    assert locate(str(path), [], real_roots(["sources"], str(project))).path == path.resolve()
+
+
+def test_locate_with_no_roots_copies_nothing(project):
+    assert locate("sources/2022/a.txt", [str(project)], []).problem == OUTSIDE
+
+
+def test_open_regular_never_waits_on_a_fifo_nor_follows_a_symlink(project):
+    with pytest.raises(OSError):
+        open_regular(project / "sources" / "pipe.txt")
+    with pytest.raises(OSError):
+        open_regular(project / "sources" / "escape.txt")
+    with open_regular(project / "sources" / "2022" / "a.txt") as fh:
+        assert fh.read().decode("utf-8") == "公报"

@@ -8,6 +8,7 @@ from pelican.readers import Readers
 from pelican.settings import read_settings
 
 from bulletins.plugins.article_urls.generator import url_formatter
+from bulletins.site.urls import first_claims
 from support.shared import ROOT
 from support.site_build import FIXTURE_CONTENT
 
@@ -35,3 +36,19 @@ def test_url_formatter_matches_pelican(pattern):
     url_of = url_formatter(pattern)
     assert len(articles) == 8
     assert [url_of(a) for a in articles] == [a.url for a in articles]
+
+
+@pytest.mark.parametrize(
+    "claims, clashes",
+    [
+        pytest.param([("a.md", "x.html"), ("b.md", "y.html")], [], id="distinct"),
+        pytest.param([("b.md", "x.html"), ("a.md", "x.html")], [("b.md", "x.html", "a.md")], id="first-by-source-path"),
+        pytest.param(
+            [("c.md", "x.html"), ("a.md", "x.html"), ("b.md", "x.html")],
+            [("b.md", "x.html", "a.md"), ("c.md", "x.html", "a.md")],
+            id="three-on-one-page",
+        ),
+    ],
+)
+def test_first_claims(claims, clashes):
+    assert first_claims(claims) == clashes

@@ -96,13 +96,16 @@ def ingest(sources: tuple[Path, ...], content: Path) -> str:
     return _run(args, "ingest")
 
 
-def pelican(content: Path, output: Path, *overrides: str, settings: Path = ROOT / "pelicanconf.py") -> str:
-    """Run Pelican over CONTENT into OUTPUT with SETTINGS and ``-e`` OVERRIDES (``KEY=json``)."""
+def pelican(
+    content: Path, output: Path, *overrides: str, settings: Path = ROOT / "pelicanconf.py", hash_seed: str = ""
+) -> str:
+    """Run Pelican over CONTENT into OUTPUT with SETTINGS and ``-e`` OVERRIDES (``KEY=json``),
+    with PYTHONHASHSEED set to HASH_SEED when given."""
     args = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(settings)]
     args += ["--fatal", "errors"]
     if overrides:
         args += ["-e", *overrides]
-    return _run(args, "pelican")
+    return _run(args, "pelican", {"PYTHONHASHSEED": hash_seed} if hash_seed else {})
 
 
 def source_roots(sources: tuple[Path, ...]) -> str:
@@ -148,8 +151,8 @@ def _site(name: str, sources: tuple[Path, ...], records: int | None = None) -> S
         return Site(name, site.content, site.output, output)
 
 
-def _run(args: list[str], what: str) -> str:
-    env = {**os.environ, "COLUMNS": "200"}  # Pelican's log wraps tracebacks to the terminal width
+def _run(args: list[str], what: str, env: dict[str, str] | None = None) -> str:
+    env = {**os.environ, "COLUMNS": "200", **(env or {})}  # Pelican's log wraps to the terminal width
     result = subprocess.run(
         args, check=False, cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace"
     )

@@ -118,7 +118,7 @@ def _check_modified(value: str, _templates) -> str | None:
 
 
 def _ignored(_value: str, _templates) -> str | None:
-    return "ignored: the URL settings decide where pages go"
+    return "the URL settings decide where pages go"
 
 
 RULES: dict[str, Callable[[str, Container[str]], str | None]] = {

@@ -95,6 +95,6 @@ class CheckedMarkdownReader(MarkdownReader):
                 output[name] = self.process_metadata(name, value)
             except (ValueError, TypeError, OverflowError) as error:
                 if name == "date":
-                    raise Skip(f"Date {value[:40]!r}: {error}") from None
+                    raise Skip(f"Date {str(error)[:80]}") from None
                 self._notes.append(f"{display(name)} dropped: {error}")
         return output
