@@ -111,8 +111,15 @@ def pelican_args(content: Path, output: Path, settings: Path, *overrides: str) -
 def ours(content: Path, output: Path, *overrides: str) -> list[str]:
     plugins = json.dumps(our_plugins())
     cache = json.dumps(str(OUT / "cache"))
+    roots = json.dumps([str(CORPUS.parent), str(OUT)])  # raw copies come from the corpus and the added bulletin
     return pelican_args(
-        content, output, ROOT / "pelicanconf.py", f"PLUGINS={plugins}", f"CACHE_PATH={cache}", *overrides
+        content,
+        output,
+        ROOT / "pelicanconf.py",
+        f"PLUGINS={plugins}",
+        f"CACHE_PATH={cache}",
+        f"BULLETINS_SOURCE_ROOTS={roots}",
+        *overrides,
     )
 
 

@@ -145,52 +145,56 @@ def test_reader_walks_from_home_to_a_document_and_back(browser, site, bulletins,
     with origin(kind, site.output) as where:
         context, record = open_context(browser, where.base, where.root)
         page = context.new_page()
-
-        page.goto(where.base + "index.html")
-        assert "公报档案" in page.title()
-        assert heading(page) == "最新公报"
-        assert newest.title in listed_titles(page)[:3]
-        screenshots(page, f"{kind}-1-home")
-
-        click(page, page.get_by_role("navigation", name="主导航").get_by_role("link", name="归档", exact=True))
-        assert heading(page) == "归档"
-        assert page.locator("main svg.timeline[role=img]").count() >= 1
-        screenshots(page, f"{kind}-2-archives")
-
-        click(page, page.locator("main").get_by_role("link", name=f"{target.date.year}年", exact=True))
-        assert heading(page) == f"{target.date.year}年公报"
-        assert f"共 {len(in_year)} 篇" in page.locator("main").inner_text()
-        assert target.title in listed_titles(page)
-        screenshots(page, f"{kind}-3-year")
-
-        click(page, page.locator("main .bulletin-list .item-title a", has_text=target.title))
-        assert_article_page(page, target)
-        screenshots(page, f"{kind}-4-article")
-
-        person = target.people[0]
-        click(page, page.locator("table.meta td.meta-people").get_by_role("link", name=person, exact=True))
-        assert heading(page) == person
-        assert target.title in listed_titles(page)
-        screenshots(page, f"{kind}-5-person")
-
-        click(page, page.locator("main .bulletin-list .item-title a", has_text=target.title))
-        assert heading(page) == target.title
-
-        document = target.documents[0]
-        click(
-            page, page.locator("table.meta td.meta-documents").get_by_role("link", name=f"《{document}》", exact=True)
-        )
-        assert heading(page) == f"《{document}》"
-        assert target.title in listed_titles(page)
-        screenshots(page, f"{kind}-6-document")
-
+        walk_from_home_to_the_year(page, where.base, kind, newest, target, in_year)
+        walk_from_the_article_to_a_document(page, kind, target)
         page.go_back()
         assert_article_page(page, target)
         assert page.url.endswith(site.page_of(target.path).relative_to(site.output).as_posix())
-
         context.close()
         record.assert_stayed_inside()
         record.assert_no_errors()
+
+
+def walk_from_home_to_the_year(page, base: str, kind: str, newest, target, in_year) -> None:
+    """Home, then the archive with its timeline, then TARGET's year listing it."""
+    page.goto(base + "index.html")
+    assert "公报档案" in page.title()
+    assert heading(page) == "最新公报"
+    assert newest.title in listed_titles(page)[:3]
+    screenshots(page, f"{kind}-1-home")
+
+    click(page, page.get_by_role("navigation", name="主导航").get_by_role("link", name="归档", exact=True))
+    assert heading(page) == "归档"
+    assert page.locator("main svg.timeline[role=img]").count() >= 1
+    screenshots(page, f"{kind}-2-archives")
+
+    click(page, page.locator("main").get_by_role("link", name=f"{target.date.year}年", exact=True))
+    assert heading(page) == f"{target.date.year}年公报"
+    assert f"共 {len(in_year)} 篇" in page.locator("main").inner_text()
+    assert target.title in listed_titles(page)
+    screenshots(page, f"{kind}-3-year")
+
+
+def walk_from_the_article_to_a_document(page, kind: str, target) -> None:
+    """TARGET's page, one of its people and back, then one of its documents."""
+    click(page, page.locator("main .bulletin-list .item-title a", has_text=target.title))
+    assert_article_page(page, target)
+    screenshots(page, f"{kind}-4-article")
+
+    person = target.people[0]
+    click(page, page.locator("table.meta td.meta-people").get_by_role("link", name=person, exact=True))
+    assert heading(page) == person
+    assert target.title in listed_titles(page)
+    screenshots(page, f"{kind}-5-person")
+
+    click(page, page.locator("main .bulletin-list .item-title a", has_text=target.title))
+    assert heading(page) == target.title
+
+    document = target.documents[0]
+    click(page, page.locator("table.meta td.meta-documents").get_by_role("link", name=f"《{document}》", exact=True))
+    assert heading(page) == f"《{document}》"
+    assert target.title in listed_titles(page)
+    screenshots(page, f"{kind}-6-document")
 
 
 def assert_article_page(page, bulletin: Bulletin) -> None:

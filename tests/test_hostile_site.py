@@ -126,6 +126,16 @@ def test_header_injection_changes_no_setting(site):
     assert all(site.page_of(a).is_file() for a in site.articles()), "an article became a draft or moved"
 
 
+def test_every_article_links_a_raw_copy_from_the_source_roots(site):
+    """Sources inside the roots the build was given are still copied, never as HTML."""
+    for article in site.articles():
+        page = site.page_of(article).read_text(encoding="utf-8")
+        href = BeautifulSoup(page, "html.parser").select_one("a.raw-link")["href"]
+        copy = (site.page_of(article).parent / href).resolve()
+        assert copy.is_file() and site.output.resolve() in copy.parents, href
+        assert copy.suffix in (".txt", ".json"), href
+
+
 def test_hostile_site_loses_nothing(site):
     assert_nothing_lost(site)
 

@@ -7,8 +7,18 @@ from __future__ import annotations
 
 import pytest
 
-from support.hand_edits import EDITS, HandEditedSite, build_hand_edited_site, edited
+from support.hand_edits import (
+    EDITS,
+    FOLDER,
+    HandEditedSite,
+    build_hand_edited_site,
+    edited,
+    hostile_sources,
+    source_settings,
+    write_hand_edits,
+)
 from support.site_build import FIXTURE_CONTENT
+from support.sites import pelican
 
 GOOD = sorted(p.relative_to(FIXTURE_CONTENT / "bulletins") for p in (FIXTURE_CONTENT / "bulletins").rglob("*.md"))
 SECRETS = ("root:", "PATH=", "HOME=")  # what /etc/passwd, /etc/shadow or an environment would show
@@ -84,3 +94,19 @@ def test_archive_timeline_stays_small_from_year_1000_to_9999(site):
 def test_edited(changes, expected):
     text = edited("Title: 标题\nDate: 2022-02-28\nPeople: 林晓东, 何芳, 陈立新\nSlug: a\n\n正文\n", changes, "b")
     assert expected in text and "Slug: b" in text and text.endswith("\n\n正文\n")
+
+
+@pytest.mark.slow
+def test_a_warm_build_names_the_broken_articles_again(tmp_path):
+    """Pelican's content cache replays what was read, not the warnings: they are logged anew."""
+    content = tmp_path / "content"
+    files = write_hand_edits(content)
+    keep = {"date-year-999", "people-twice", "template-nonexistent"}
+    for case, path in files.items():
+        if case not in keep:
+            path.unlink()
+    caching = (f'CACHE_PATH="{tmp_path / "cache"}"', "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true")
+    caching += source_settings(hostile_sources(tmp_path / "raw"))
+    logs = [pelican(content, tmp_path / "output", *caching) for _ in range(2)]
+    for log in logs:
+        assert all(log.count(f"{FOLDER}/{case}.md") == 1 for case in keep), log[-2000:]

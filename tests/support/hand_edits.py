@@ -167,11 +167,10 @@ def build_hand_edited_site(home: Path) -> HandEditedSite:
     """Write the articles and sources below HOME and build them with every plugin."""
     content, output, sources = home / "content", home / "output", hostile_sources(home / "raw")
     files = write_hand_edits(content)
-    log = pelican(
-        content,
-        output,
-        f'CACHE_PATH="{home / "cache"}"',
-        f'BULLETINS_SOURCE_ROOT="{sources}"',
-        f'BULLETINS_SOURCE_ROOTS=["{sources / "sources"}"]',
-    )
+    log = pelican(content, output, f'CACHE_PATH="{home / "cache"}"', *source_settings(sources))
     return HandEditedSite(content, output, files, log)
+
+
+def source_settings(sources: Path) -> tuple[str, str]:
+    """``-e`` overrides: Source paths are relative to SOURCES, raw copies come from its sources/."""
+    return f'BULLETINS_SOURCE_ROOT="{sources}"', f'BULLETINS_SOURCE_ROOTS=["{sources / "sources"}"]'

@@ -7,3 +7,5 @@ from bulletins.plugins.article_headers import reader
 
 def register():
     signals.readers_init.connect(reader.use_checked_reader)
+    signals.article_generator_context.connect(reader.report)
+    signals.page_generator_context.connect(reader.report)

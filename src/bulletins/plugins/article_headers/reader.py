@@ -20,6 +20,17 @@ from bulletins.site.headers import clean_header, display
 logger = logging.getLogger(__name__)
 
 
+REPORT = "bulletins_report"  # metadata key carrying the article's one warning line to ``report``
+
+
+def report(sender, metadata) -> None:
+    """``article_generator_context``/``page_generator_context``: log the reader's warning line.
+    Logged here, on every build, because Pelican's reader cache replays metadata, not logs."""
+    line = metadata.pop(REPORT, None)
+    if line:
+        logger.warning("%s", line)
+
+
 class Skip(Exception):
     """The article cannot be built; the message says why."""
 
@@ -56,20 +67,20 @@ class CheckedMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self._notes = []
+        name = self._name(source_path)
         try:
             content, metadata = super().read(source_path)
         except Skip as skip:
-            return self._skipped(source_path, str(skip))
+            return self._skipped(name, str(skip))
         except Exception as error:  # undecodable bytes, a Markdown failure...: never the whole build
-            return self._skipped(source_path, f"cannot be read ({type(error).__name__}: {str(error)[:200]})")
+            return self._skipped(name, f"cannot be read ({type(error).__name__}: {str(error)[:200]})")
         if self._notes:
-            logger.warning("%s: %s", self._name(source_path), "; ".join(self._notes))
+            metadata[REPORT] = f"{name}: {'; '.join(self._notes)}"
         return content, metadata
 
-    def _skipped(self, source_path: str, reason: str):
+    def _skipped(self, name: str, reason: str):
         notes = f" ({'; '.join(self._notes)})" if self._notes else ""
-        logger.warning("skipped %s: %s%s", self._name(source_path), reason, notes)
-        return "", {"status": "skip"}
+        return "", {"status": "skip", REPORT: f"skipped {name}: {reason}{notes}"}
 
     def _parse_metadata(self, meta):
         """Pelican's own, over the checked header; a value its processor rejects is dropped
