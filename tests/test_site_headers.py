@@ -3,9 +3,19 @@ articles that cannot be built skipped with a reason (``bulletins.site.headers``)
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from bulletins.site.headers import MAX_VALUE, as_text, clean_header, date_problem, merge, slug_problem
+from bulletins.site.headers import (
+    MAX_VALUE,
+    as_text,
+    clean_header,
+    date_problem,
+    instant_problem,
+    merge,
+    slug_problem,
+)
 
 TEMPLATES = frozenset({"article", "article_wide"})
 GOOD = {
@@ -47,6 +57,22 @@ def header(**changes):
 def test_date_problem(value, problem):
     found = date_problem(value)
     assert found is None if problem is None else problem in found
+
+
+@pytest.mark.parametrize(
+    "value, zone, ok",
+    [
+        pytest.param(dt.datetime(2022, 2, 28), "Asia/Shanghai", True, id="ordinary"),
+        pytest.param(dt.datetime(9999, 12, 31, 23), "Asia/Shanghai", True, id="last-year-east-of-utc"),
+        pytest.param(dt.datetime(9999, 12, 31, 23), "America/New_York", False, id="last-year-west-of-utc"),
+        pytest.param(
+            dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-12))), "UTC", False, id="offset"
+        ),
+        pytest.param(dt.datetime(1000, 1, 1), "Pacific/Kiritimati", True, id="year-1000-far-east"),
+    ],
+)
+def test_instant_problem(value, zone, ok):
+    assert (instant_problem(value, zone) is None) == ok
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,7 @@ EDITS = {
     "date-garbage": Edit("skipped", (s("Date", "去年春天"),)),
     "date-year-only": Edit("skipped", (s("Date", "2022"),)),
     "date-bad-time": Edit("skipped", (s("Date", "2022-02-28 25:99"),)),
+    "date-beyond-9999-in-utc": Edit("skipped", (s("Date", "9999-12-31T23:00-12:00"),)),
     "date-empty": Edit("skipped", (s("Date", ""),)),
     "date-missing": Edit("skipped", (d("Date"),)),
     "date-twice": Edit("built", (a("Date", "2022-03-01"),)),

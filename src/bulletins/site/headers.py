@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -85,6 +86,17 @@ def date_problem(value: str) -> str | None:
         dt.date(year, month, day)
     except ValueError:
         return f"{value[:40]!r} is not a real day"
+    return None
+
+
+def instant_problem(value: dt.datetime, zone: str) -> str | None:
+    """Why the parsed date VALUE (naive ones in ZONE) names no instant Python can hold: at
+    the ends of year 1 or 9999 a time zone offset can carry it out of range."""
+    try:
+        aware = value if value.tzinfo else value.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+        aware.astimezone(dt.UTC)
+    except (OverflowError, ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return f"{value.isoformat()} in UTC is out of range"
     return None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican.readers import MarkdownReader
 
-from bulletins.site.headers import clean_header, display
+from bulletins.site.headers import clean_header, display, instant_problem
 
 logger = logging.getLogger(__name__)
 
@@ -108,4 +108,6 @@ class CheckedMarkdownReader(MarkdownReader):
                 if name == "date":
                     raise Skip(f"Date {str(error)[:80]}") from None
                 self._notes.append(f"{display(name)} dropped: {error}")
+        if "date" in output and (problem := instant_problem(output["date"], self.settings["TIMEZONE"])):
+            raise Skip(f"Date {problem}")
         return output
