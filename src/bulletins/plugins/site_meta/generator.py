@@ -10,6 +10,7 @@ from pelican.generators import Generator
 from bulletins.models import split_documents, split_names
 from bulletins.site import datefmt
 from bulletins.site.config import Option, is_public_url, settings_check
+from bulletins.site.headers import as_text
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
 from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
 
@@ -30,14 +31,13 @@ def safe_href(url: str) -> str:
 
 
 def jsonld_for(article, settings) -> dict:
-    meta = article.metadata
+    meta = {key: as_text(value) for key, value in article.metadata.items() if isinstance(value, (str, list, tuple))}
+    public = settings.get("BULLETINS_PUBLIC_URL", "")
     return article_jsonld(
         BulletinFacts(
             title=article.title,
             date=datefmt.iso_date(article.date),
-            url=join_url(settings.get("BULLETINS_PUBLIC_URL", ""), article.url)
-            if settings.get("BULLETINS_PUBLIC_URL")
-            else "",
+            url=join_url(public, article.url) if public else "",
             identifier=meta.get("identifier", ""),
             publisher=meta.get("publisher", ""),
             region=meta.get("region", ""),
