@@ -1,0 +1,192 @@
+"""Gazette facts of one document: its issue (期), its meeting series, its effective and expiry dates.
+
+    parse_issue("2025年 第 3 期（总第812期）") -> Issue(2025, 3, 812)
+    issue_from_path("sources/2025年第3期/a.txt") -> Issue(2025, 3)
+    parse_series("黄茂军主持召开区政府第14次常务会议") -> Series("区政府常务会议", 14)
+    find_effective(paragraphs, issued) / find_expiry(paragraphs, effective)
+
+Pure functions; nothing here is guessed: a value the text does not state is ``None``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_NUMBER = r"[0-9０-９]+|[〇零一二两三四五六七八九十百]+"
+
+
+def cn_number(text: str) -> int | None:
+    """``12``, ``１２``, ``十二``, ``一百零五`` -> int; None for anything else."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _CN_DIGITS and ch not in "十百" for ch in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in "十百":
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+        else:
+            current = _CN_DIGITS[ch]
+    return total + current
+
+
+# --- issues --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One gazette issue: year and number within the year, the overall number when given."""
+
+    year: int
+    number: int
+    total: int | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年第{self.number}期"
+
+    @property
+    def key(self) -> str:
+        """ASCII and sortable: ``2025-03`` (file names, the header's canonical form)."""
+        return f"{self.year:04d}-{self.number:02d}"
+
+    def header(self) -> str:
+        """``2025年第3期`` or ``2025年第3期（总第812期）``: the ``Issue`` header value."""
+        return f"{self.label}（总第{self.total}期）" if self.total else self.label
+
+
+_ISSUE = re.compile(rf"((?:19|20)\d{{2}})\s*年\s*(?:第\s*)?({_NUMBER})\s*期")
+_ISSUE_SHORT = re.compile(r"((?:19|20)\d{2})\s*[-/.]\s*(?:No\.?\s*)?(\d{1,3})", re.IGNORECASE)
+_TOTAL = re.compile(rf"总\s*第?\s*({_NUMBER})\s*期")
+_ISSUE_FOLDER = re.compile(rf"^\D*((?:19|20)\d{{2}})\s*年\s*第\s*({_NUMBER})\s*期")
+
+
+def parse_issue(value: str | int | None) -> Issue | None:
+    """``2025年第3期``, ``2025年 第 3 期``, ``2025-3``, ``2025年第三期（总第812期）`` -> Issue;
+    None when no year and number can be read (a bare ``总第812期`` names no year)."""
+    text = str(value or "").strip()
+    match = _ISSUE.search(text) or _ISSUE_SHORT.fullmatch(text.split("（")[0].split("(")[0].strip())
+    if not match:
+        return None
+    number = cn_number(match.group(2))
+    total = _TOTAL.search(text)
+    if not number or not 1 <= number <= 400:
+        return None
+    return Issue(int(match.group(1)), number, cn_number(total.group(1)) if total else None)
+
+
+def issue_from_path(path: str | PurePath) -> Issue | None:
+    """The issue a source folder is named for (``2025年第3期/``, ``公报2025年第3期/``), nearest first."""
+    for part in reversed(PurePath(path).parent.parts):
+        match = _ISSUE_FOLDER.match(part)
+        if match:
+            return parse_issue(match.group(0))
+    return None
+
+
+# --- meeting series ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Series:
+    """A numbered meeting of one body: ``区政府第14次常务会议`` -> (``区政府常务会议``, 14)."""
+
+    name: str
+    number: int
+
+
+_MEETING = re.compile(rf"第({_NUMBER})次([\u4e00-\u9fff]{{0,8}}?会议)")
+_BODY_CUT = re.compile(r".*(?:召开|举行|主持|出席|参加|：|:|，|,|\s|》)")
+
+
+def parse_series(title: str) -> Series | None:
+    """The meeting series a title names, or None. The body is what precedes ``第N次`` after the
+    verb (``主持召开``) and must be named: ``第3次会议`` alone is no series."""
+    match = _MEETING.search(title or "")
+    if not match:
+        return None
+    before = _BODY_CUT.sub("", title[: match.start()])[-12:]
+    number = cn_number(match.group(1))
+    if not before or not number or "《" in before:
+        return None
+    return Series(f"{before}{match.group(2)}", number)
+
+
+# --- effective and expiry dates ------------------------------------------------------------
+
+_DATE = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+_OWN = r"本(?:办法|规定|细则|意见|通知|决定|方案|规则|条例|措施|制度|实施意见|若干措施|指引|标准|公告|通告|文件|政策)"
+_IN_FORCE = r"起\s*(?:施行|实施|执行|生效|试行)"
+_EFFECTIVE = (
+    (re.compile(rf"{_OWN}[^。；，]{{0,6}}自\s*{_DATE}\s*{_IN_FORCE}"), True),
+    (re.compile(rf"{_OWN}[^。；，]{{0,6}}自(?:印发|发布|公布|签发)之日{_IN_FORCE}"), False),
+    (re.compile(rf"自\s*{_DATE}\s*{_IN_FORCE}"), True),
+    (re.compile(rf"自(?:印发|发布|公布|签发)之日{_IN_FORCE}"), False),
+)
+_EXPIRES_ON = re.compile(rf"有效期(?:至|到|截至)\s*{_DATE}|{_OWN}[^。；]{{0,8}}?{_DATE}\s*(?:起)?\s*(?:自动)?失效")
+_VALID_YEARS = re.compile(rf"(?:有效期|试行期)(?:为|限为|暂定)?\s*({_NUMBER})\s*年")
+_VALID_BETWEEN = re.compile(rf"有效期(?:为|自)?\s*{_DATE}\s*(?:至|到|—|－|-)\s*{_DATE}")
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def find_effective(paragraphs: Sequence[str], issued: dt.date | None = None) -> dt.date | None:
+    """施行日期: ``自2024年3月1日起施行`` (a sentence about this document, ``本办法…``, wins over
+    one that may be about another), or ISSUED for ``自印发之日起施行``."""
+    text = "\n".join(paragraphs)
+    for pattern, dated in _EFFECTIVE:
+        match = pattern.search(text)
+        if match:
+            return _date(*match.group(1, 2, 3)) if dated else issued
+    return None
+
+
+def add_years(start: dt.date, years: int) -> dt.date:
+    """The last day of a validity of YEARS years from START (``有效期5年`` from 2024-03-01 -> 2029-02-28)."""
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28) + dt.timedelta(days=1)
+    return end - dt.timedelta(days=1)
+
+
+def find_expiry(paragraphs: Sequence[str], effective: dt.date | None = None) -> dt.date | None:
+    """失效日期: ``有效期至2027年12月31日``, ``有效期为2024年3月1日至2029年2月28日``, or
+    ``有效期5年`` counted from EFFECTIVE (None when that is unknown)."""
+    text = "\n".join(paragraphs)
+    between = _VALID_BETWEEN.search(text)
+    if between:
+        return _date(*between.group(4, 5, 6))
+    on = _EXPIRES_ON.search(text)
+    if on:
+        return _date(*(on.group(1, 2, 3) if on.group(1) else on.group(4, 5, 6)))
+    years = _VALID_YEARS.search(text)
+    count = cn_number(years.group(1)) if years else None
+    if count and effective and count <= 100:
+        return add_years(effective, count)
+    return None

@@ -1,0 +1,211 @@
+"""The life of every document of the archive, resolved in one pass: relations and 效力状态.
+
+    resolve(documents, today) -> Resolution
+
+Each document says what it repeals, amends and interprets (``bulletins.ingest.relations``
+found them at ingest; an editor may change them in the header). A reference is matched to a
+document of the archive by 文号 first, then by exact title; a title matches a document's
+own title or the one it issues (``关于印发《X》的通知`` issues X). Same title, different 文号:
+the 文号 decides. No unique match: the reference is listed as unresolved, never guessed.
+
+Status, relative to TODAY (the build date, stated on the page):
+``已废止`` (a repeal in force by today) > ``已失效`` (expired before today) > ``已修改`` (an
+amendment in force by today) > ``现行有效``. A document with no 文号, no lifecycle date and no
+relation has no status (a news item is not a regulation). ``Validity:`` in the header
+overrides the status (Pelican keeps ``Status:`` for draft/published/hidden).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bulletins.ingest.relations import Reference, normalize_doc_number
+
+IN_FORCE, AMENDED, REPEALED, EXPIRED = "现行有效", "已修改", "已废止", "已失效"
+STATUSES = (IN_FORCE, AMENDED, REPEALED, EXPIRED)
+NOT_IN_FORCE = frozenset({REPEALED, EXPIRED})
+_ISSUES = re.compile(r"关于(?:印发|颁布|发布|公布|转发|下发)《(.+)》的(?:通知|决定|公告|通告|命令|令)$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What one article says about its own life (from its header)."""
+
+    key: str  # unique in the archive (the article's URL)
+    title: str
+    date: dt.date  # published
+    doc_number: str = ""
+    date_effective: dt.date | None = None
+    date_expires: dt.date | None = None
+    repeals: tuple[Reference, ...] = ()
+    amends: tuple[Reference, ...] = ()
+    interprets: tuple[Reference, ...] = ()
+    validity: str = ""  # a hand-set status (one of STATUSES), else ""
+
+    @property
+    def in_force_from(self) -> dt.date:
+        return self.date_effective or self.date
+
+
+@dataclass
+class Lifecycle:
+    """One document's resolved life: keys of related documents, each list in date order."""
+
+    status: str = ""
+    repealed_by: list[str] = field(default_factory=list)
+    amended_by: list[str] = field(default_factory=list)
+    interpretations: list[str] = field(default_factory=list)
+    repeals: list[str] = field(default_factory=list)
+    amends: list[str] = field(default_factory=list)
+    interprets: list[str] = field(default_factory=list)
+    repealed_on: dt.date | None = None  # when the first repeal took effect
+
+    @property
+    def in_force(self) -> bool:
+        return self.status not in NOT_IN_FORCE
+
+    @property
+    def related(self) -> bool:
+        return any(
+            (self.repealed_by, self.amended_by, self.interpretations, self.repeals, self.amends, self.interprets)
+        )
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A reference that names no single document of the archive."""
+
+    key: str  # the document that makes it
+    reference: Reference
+    candidates: int  # 0: nothing matches; 2+: ambiguous
+
+    def __str__(self) -> str:
+        why = "no document of the archive" if not self.candidates else f"{self.candidates} documents"
+        return f"{self.key}: {self.reference.kind} {self.reference.label()} matches {why}"
+
+
+@dataclass
+class Resolution:
+    documents: dict[str, Lifecycle]
+    unresolved: list[Unresolved]
+
+
+def normalize_title(title: str) -> str:
+    return _SPACES.sub("", title or "").strip("《》")
+
+
+def issued_title(title: str) -> str:
+    """The title of the document a notice issues (``关于印发《X》的通知`` -> X), else ""."""
+    match = _ISSUES.search(normalize_title(title))
+    return match.group(1) if match else ""
+
+
+class _Index:
+    """文号 and title -> documents, built once."""
+
+    def __init__(self, documents: Sequence[DocumentFacts]):
+        self.by_number: dict[str, list[DocumentFacts]] = defaultdict(list)
+        self.by_title: dict[str, list[DocumentFacts]] = defaultdict(list)
+        self.by_issued: dict[str, list[DocumentFacts]] = defaultdict(list)
+        for doc in documents:
+            if doc.doc_number:
+                self.by_number[normalize_doc_number(doc.doc_number)].append(doc)
+            self.by_title[normalize_title(doc.title)].append(doc)
+            issued = issued_title(doc.title)
+            if issued:
+                self.by_issued[issued].append(doc)
+
+    def match(self, source: DocumentFacts, ref: Reference) -> list[DocumentFacts]:
+        """The documents REF may name (the caller accepts exactly one)."""
+        number = normalize_doc_number(ref.doc_number)
+        if number:
+            found = [d for d in self.by_number.get(number, ()) if d.key != source.key]
+            if found:
+                return found
+        if not ref.title:
+            return []
+        title = normalize_title(ref.title)
+        for table in (self.by_title, self.by_issued):
+            found = [d for d in table.get(title, ()) if d.key != source.key]
+            if number:  # the 文号 decides: a title match must not carry another one
+                found = [d for d in found if not d.doc_number or normalize_doc_number(d.doc_number) == number]
+            if found:
+                return found
+        return []
+
+
+_LINKS = (("repeals", "repealed_by"), ("amends", "amended_by"), ("interprets", "interpretations"))
+
+
+def _link(index: _Index, docs: Sequence[DocumentFacts], lives: dict[str, Lifecycle]) -> list[Unresolved]:
+    unresolved: list[Unresolved] = []
+    for doc in docs:
+        for forward, backward in _LINKS:
+            for ref in getattr(doc, forward):
+                found = index.match(doc, ref)
+                if len(found) != 1:
+                    unresolved.append(Unresolved(doc.key, ref, len(found)))
+                    continue
+                target = found[0].key
+                if target not in getattr(lives[doc.key], forward):
+                    getattr(lives[doc.key], forward).append(target)
+                    getattr(lives[target], backward).append(doc.key)
+    return unresolved
+
+
+def _status(doc: DocumentFacts, life: Lifecycle, facts: dict[str, DocumentFacts], today: dt.date) -> str:
+    if doc.validity in STATUSES:
+        return doc.validity
+    repeals = sorted(facts[k].in_force_from for k in life.repealed_by if facts[k].in_force_from <= today)
+    if repeals:
+        life.repealed_on = repeals[0]
+        return REPEALED
+    if doc.date_expires and doc.date_expires < today:
+        return EXPIRED
+    if any(facts[k].in_force_from <= today for k in life.amended_by):
+        return AMENDED
+    has_life = doc.doc_number or doc.date_effective or doc.date_expires or life.repealed_by or life.amended_by
+    return IN_FORCE if has_life or life.repeals or life.amends else ""
+
+
+def resolve(documents: Iterable[DocumentFacts], today: dt.date) -> Resolution:
+    """Every document's Lifecycle and the references that name no single document.
+    Linear in the number of documents and references (dictionary look-ups only)."""
+    docs = list(documents)
+    facts = {doc.key: doc for doc in docs}
+    lives = {doc.key: Lifecycle() for doc in docs}
+    unresolved = _link(_Index(docs), docs, lives)
+    order = {doc.key: (doc.date, doc.key) for doc in docs}
+    for doc in docs:
+        life = lives[doc.key]
+        for name in ("repealed_by", "amended_by", "interpretations", "repeals", "amends", "interprets"):
+            getattr(life, name).sort(key=order.__getitem__)
+        life.status = _status(doc, life, facts, today)
+    return Resolution(lives, unresolved)
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """An ISO date from a header (``2024-03-01``), else None."""
+    try:
+        return dt.date.fromisoformat((value or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def parse_validity(value: str | None) -> str:
+    """A ``Validity:`` header: one of STATUSES (``有效``/``废止``/``失效``/``修改`` accepted), else ""."""
+    text = (value or "").strip()
+    aliases = {
+        "有效": IN_FORCE,
+        "现行": IN_FORCE,
+        "废止": REPEALED,
+        "失效": EXPIRED,
+        "修改": AMENDED,
+        "已修订": AMENDED,
+    }
+    return text if text in STATUSES else aliases.get(text, "")

@@ -1,0 +1,180 @@
+"""Relations found in a document's text: repeal, amendment, interpretation, plain citation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bulletins.ingest.relations import (
+    AMENDS,
+    CITES,
+    INTERPRETS,
+    REPEALS,
+    Reference,
+    find_relations,
+    format_references,
+    is_interpretation,
+    normalize_doc_number,
+    parse_references,
+    relations_of,
+)
+
+OLD = "澄溪区河道管理暂行办法"
+NUMBER = "澄府发〔2020〕12号"
+
+
+def kinds(title, paragraphs):
+    found = find_relations(title, paragraphs)
+    return sorted({(r.kind, r.title, r.doc_number) for r in found})
+
+
+@pytest.mark.parametrize(
+    "title, paragraphs, expected",
+    [
+        pytest.param(
+            "澄溪区河道管理办法",
+            [f"本办法自2024年3月1日起施行。《{OLD}》（{NUMBER}）同时废止。"],
+            [(REPEALS, OLD, NUMBER)],
+            id="repeal-same-time",
+        ),
+        pytest.param(
+            "澄溪区河道管理办法",
+            [f"本办法自2024年3月1日起施行，原《{OLD}》（澄府发[2020]12号）同时废止。"],
+            [(REPEALS, OLD, NUMBER)],
+            id="repeal-original-bracket-spelling",
+        ),
+        pytest.param(
+            f"澄溪区人民政府关于废止《{OLD}》的决定",
+            [
+                "根据《澄溪区规范性文件管理规定》，经区政府研究，决定废止《澄溪区河道管理暂行办法》（澄府发（2020）第12号）。"
+            ],
+            [(CITES, "澄溪区规范性文件管理规定", ""), (REPEALS, OLD, ""), (REPEALS, OLD, NUMBER)],
+            id="repeal-decision-with-citation",
+        ),
+        pytest.param(
+            "澄溪区人民政府关于废止部分规范性文件的决定",
+            [
+                "经区政府同意，决定废止以下规范性文件：",
+                "1.《澄溪区甲办法》（澄府发〔2018〕1号）",
+                "2.《澄溪区乙规定》（澄府办发〔2017〕9号）",
+                "本决定自印发之日起施行。根据《澄溪区丙办法》开展清理。",
+            ],
+            [
+                (CITES, "澄溪区丙办法", ""),
+                (REPEALS, "澄溪区甲办法", "澄府发〔2018〕1号"),
+                (REPEALS, "澄溪区乙规定", "澄府办发〔2017〕9号"),
+            ],
+            id="repeal-list",
+        ),
+        pytest.param(
+            "关于修改《澄溪区停车管理规定》的决定",
+            ["区政府决定对《澄溪区停车管理规定》（澄府发〔2021〕5号）作如下修改：", "一、将第三条修改为……"],
+            [(AMENDS, "澄溪区停车管理规定", ""), (AMENDS, "澄溪区停车管理规定", "澄府发〔2021〕5号")],
+            id="amend-decision",
+        ),
+        pytest.param(
+            "澄溪区人民政府关于调整停车收费的通知",
+            ["《澄溪区停车管理规定》（澄府发〔2021〕5号）部分条款修改如下："],
+            [(AMENDS, "澄溪区停车管理规定", "澄府发〔2021〕5号")],
+            id="amend-as-follows",
+        ),
+        pytest.param(
+            "《澄溪区河道管理办法》政策解读",
+            ["一、起草背景", f"此次《{OLD}》同时废止，《澄溪区停车管理规定》作如下修改。"],
+            [(CITES, OLD, ""), (CITES, "澄溪区停车管理规定", ""), (INTERPRETS, "澄溪区河道管理办法", "")],
+            id="interpretation-body-only-cites",
+        ),
+        pytest.param("一图读懂《澄溪区河道管理办法》", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="one-picture"),
+        pytest.param("解读《澄溪区河道管理办法》", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="interpret-verb"),
+        pytest.param(
+            "澄溪区河道管理办法解读",
+            ["现就《澄溪区河道管理办法》（澄府发〔2024〕3号）解读如下："],
+            [
+                (CITES, "澄溪区河道管理办法", "澄府发〔2024〕3号"),
+                (INTERPRETS, "澄溪区河道管理办法", "澄府发〔2024〕3号"),
+            ],
+            id="interpretation-named-in-opening",
+        ),
+        pytest.param(
+            "关于开展河道检查的通知",
+            [f"根据《{OLD}》（{NUMBER}）有关规定，区水利局开展检查。"],
+            [(CITES, OLD, NUMBER)],
+            id="plain-citation",
+        ),
+        pytest.param(
+            "关于开展河道检查的通知",
+            ["区水利局依据《关于废止部分规范性文件的决定》开展检查。"],
+            [(CITES, "关于废止部分规范性文件的决定", "")],
+            id="repeal-word-inside-a-cited-title",
+        ),
+        pytest.param(
+            "通知",
+            ["《澄溪区甲办法》同时废止，《澄溪区乙办法》继续有效。"],
+            [(CITES, "澄溪区乙办法", ""), (REPEALS, "澄溪区甲办法", "")],
+            id="kept-in-force",
+        ),
+        pytest.param(
+            "区司法局开展规范性文件清理",
+            ["区司法局根据《澄溪区规范性文件管理规定》开展清理，共废止文件3件。"],
+            [(CITES, "澄溪区规范性文件管理规定", "")],
+            id="citing-verb-inside-repeal-sentence",
+        ),
+    ],
+)
+def test_find_relations(title, paragraphs, expected):
+    assert kinds(title, paragraphs) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("澄府发〔2020〕12号", "澄府发〔2020〕12号"),
+        ("澄府发[2020]12号", "澄府发〔2020〕12号"),
+        ("澄府发（2020）第12号", "澄府发〔2020〕12号"),
+        ("澄府发 【2020】 12号", "澄府发〔2020〕12号"),
+        ("", ""),
+    ],
+)
+def test_normalize_doc_number(value, expected):
+    assert normalize_doc_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("《甲办法》政策解读", True),
+        ("一图读懂《甲办法》", True),
+        ("关于废止《甲办法》的决定", False),
+        ("《读懂解读》印发", False),
+    ],
+)
+def test_is_interpretation(title, expected):
+    assert is_interpretation(title) is expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        pytest.param(
+            "《甲办法》（澄府发〔2020〕12号）; 《乙规定》",
+            (Reference(REPEALS, "甲办法", NUMBER), Reference(REPEALS, "乙规定", "")),
+            id="written",
+        ),
+        pytest.param("澄府发[2020]12号", (Reference(REPEALS, "", NUMBER),), id="bare-number"),
+        pytest.param(
+            "甲办法；乙规定", (Reference(REPEALS, "甲办法", ""), Reference(REPEALS, "乙规定", "")), id="bare-titles"
+        ),
+        pytest.param("", (), id="empty"),
+    ],
+)
+def test_parse_references(value, expected):
+    assert parse_references(value, REPEALS) == expected
+
+
+def test_header_round_trip():
+    refs = (Reference(AMENDS, "甲办法", NUMBER), Reference(AMENDS, "乙规定", ""), Reference(AMENDS, "", "澄府令第3号"))
+    assert parse_references(format_references(refs), AMENDS) == refs
+
+
+def test_relations_of_drops_title_only_duplicate():
+    found = find_relations(f"关于废止《{OLD}》的决定", [f"决定废止《{OLD}》（{NUMBER}）。"])
+    assert relations_of(found, REPEALS) == (Reference(REPEALS, OLD, NUMBER),)

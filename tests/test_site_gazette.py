@@ -1,0 +1,94 @@
+"""Issue contents and meeting series pages (pure grouping, no Pelican)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bulletins.ingest.gazette import Issue, Series
+from bulletins.site.gazette import by_year, gaps, group_issues, group_series, series_rows, source_order
+
+ENTRIES = [
+    ("c", Issue(2025, 3), source_order("sources/gazette/2025年第3期/10-c.txt")),
+    ("a", Issue(2025, 3, 812), source_order("sources/gazette/2025年第3期/2-a.txt")),
+    ("x", Issue(2024, 24), source_order("sources/gazette/x.jsonl", 3)),
+    ("y", Issue(2024, 24), source_order("sources/gazette/x.jsonl", 1)),
+    ("d", Issue(2025, 4), source_order("sources/gazette/2025年第4期/1-d.txt")),
+]
+
+
+@pytest.fixture(scope="module")
+def issues():
+    return group_issues(ENTRIES, "issues/{key}.html")
+
+
+def test_issues_in_order_with_their_documents(issues):
+    assert [(g.label, g.items, g.url) for g in issues] == [
+        ("2024年第24期", ["y", "x"], "issues/2024-24.html"),
+        ("2025年第3期", ["a", "c"], "issues/2025-03.html"),
+        ("2025年第4期", ["d"], "issues/2025-04.html"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "index, previous, following",
+    [(0, None, "2025年第3期"), (1, "2024年第24期", "2025年第4期"), (2, "2025年第3期", None)],
+)
+def test_previous_and_next_issue(issues, index, previous, following):
+    group = issues[index]
+    assert (group.previous and group.previous.label, group.next and group.next.label) == (previous, following)
+
+
+def test_overall_number_kept(issues):
+    assert issues[1].total == 812
+
+
+def test_index_by_year(issues):
+    assert [(year, [g.issue.number for g in groups]) for year, groups in by_year(issues)] == [
+        (2025, [3, 4]),
+        (2024, [24]),
+    ]
+
+
+PUBLISHER = "澄溪区人民政府"
+MEETINGS = [
+    ("m12", PUBLISHER, Series("区政府常务会议", 12), 1),
+    ("m9", PUBLISHER, Series("区政府常务会议", 9), 2),
+    ("m14", PUBLISHER, Series("区政府常务会议", 14), 3),
+    ("m14b", PUBLISHER, Series("区政府常务会议", 14), 0),
+    ("m6", PUBLISHER, Series("区政府常务会议", 6), 4),
+    ("other", "临江市某县人民政府", Series("区政府常务会议", 3), 5),
+    ("lone", PUBLISHER, Series("区政府全体会议", 2), 6),
+]
+
+
+def test_series_grouped_by_publisher_and_name():
+    groups = group_series(MEETINGS, "series/{slug}.html")
+    assert [(g.name, g.publisher, g.count) for g in groups] == [("区政府常务会议", PUBLISHER, 5)]
+    assert groups[0].url == f"series/{groups[0].slug}.html" and groups[0].slug.isascii()
+
+
+def test_series_rows_show_gaps():
+    group = group_series(MEETINGS)[0]
+    rows = [(r.label, r.items) for r in series_rows(group)]
+    assert rows == [
+        ("第6次", ["m6"]),
+        ("第7–8次", []),
+        ("第9次", ["m9"]),
+        ("第10–11次", []),
+        ("第12次", ["m12"]),
+        ("第13次", []),
+        ("第14次", ["m14b", "m14"]),
+    ]
+    assert gaps(group) == [7, 8, 10, 11, 13]
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        (("dir/2-a.txt", None), ("dir/10-a.txt", None)),
+        (("x.jsonl", 2), ("x.jsonl", 11)),
+        (("a/1.txt", None), ("b/0.txt", None)),
+    ],
+)
+def test_source_order(a, b):
+    assert source_order(*a) < source_order(*b)
