@@ -84,6 +84,7 @@ PLUGINS = [
     "bulletins.plugins.article_headers",
     "bulletins.plugins.list_pages",
     "bulletins.plugins.article_urls",  # after list_pages: URLs may name the category slug
+    "bulletins.plugins.gazette",  # after article_urls: links to related documents use final URLs
     "bulletins.plugins.raw_source",
     "bulletins.plugins.site_meta",
     "bulletins.plugins.incremental",

@@ -190,3 +190,24 @@ def test_parse_validity(value, expected):
 @pytest.mark.parametrize("value, expected", [("2024-03-01", dt.date(2024, 3, 1)), ("2024-13-01", None), (None, None)])
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+def test_a_number_read_from_a_reference_is_not_the_documents_own():
+    number = "澄府发〔2020〕12号"
+    archive = [
+        doc("x", "澄溪区甲办法", number=number),
+        # ingest took the cited 文号 for this news item's own
+        doc(
+            "news", "区里废止甲办法", "2021-01-01", number=number, repeals=(Reference(REPEALS, "澄溪区甲办法", number),)
+        ),
+        doc(
+            "later",
+            "关于废止的决定",
+            "2022-01-01",
+            number="澄府发〔2022〕1号",
+            repeals=(Reference(REPEALS, "", number),),
+        ),
+    ]
+    result = resolve(archive, TODAY)
+    assert result.documents["x"].repealed_by == ["news", "later"]
+    assert result.unresolved == []

@@ -52,6 +52,9 @@ def _article_page(obj) -> str:
             getattr(obj, "bulletins_people", None),
             getattr(obj, "bulletins_documents", None),
             getattr(obj, "bulletins_raw_url", None),
+            getattr(obj, "bulletins_lifecycle", None),
+            getattr(obj, "bulletins_issue", None),
+            getattr(obj, "bulletins_series", None),
         )
     )
 

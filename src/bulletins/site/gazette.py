@@ -152,3 +152,50 @@ def gaps(group: SeriesGroup) -> list[int]:
     """The missing numbers of a series (for counts and tests)."""
     held = sorted(group.numbers)
     return [n for n in range(held[0], held[-1] + 1) if n not in group.numbers] if held else []
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+_FORCE = "https://schema.org/InForce", "https://schema.org/NotInForce"
+
+
+def _work(related, public_url: str, kind: str = "Legislation") -> dict:
+    data = {"@type": kind, "name": f"《{related.title}》"}
+    if related.doc_number:
+        data["legislationIdentifier"] = related.doc_number
+    if public_url and related.url:
+        data["url"] = public_url.rstrip("/") + "/" + related.url
+    return data
+
+
+def gazette_jsonld(view, issue_label: str = "", issue_number: int | None = None, public_url: str = "") -> dict:
+    """What the gazette adds to an article's JSON-LD: schema.org's Legislation terms (legal
+    force, repeals, amends, both ways with ``@reverse``), ``about``/``subjectOf`` between a 解读
+    and its original, ``expires`` and the gazette issue it appeared in. URLs only when the
+    site's public address is known (a relative URL would resolve against the page)."""
+    data: dict = {}
+    if issue_label:
+        data["isPartOf"] = {"@type": "PublicationIssue", "name": issue_label, "issueNumber": str(issue_number or "")}
+    if view is None:
+        return data
+    if view.status:
+        data["@type"] = ["NewsArticle", "Legislation"]
+        data["legislationLegalForce"] = _FORCE[0] if view.in_force else _FORCE[1]
+    if view.date_expires:
+        data["expires"] = view.date_expires.isoformat()
+    if view.date_effective:
+        end = view.date_expires.isoformat() if view.date_expires else ".."
+        data["temporalCoverage"] = f"{view.date_effective.isoformat()}/{end}"
+    forward = (("legislationRepeals", view.repeals, "Legislation"), ("legislationAmends", view.amends, "Legislation"))
+    for name, items, kind in (*forward, ("about", view.interprets, "Legislation")):
+        if items:
+            data[name] = [_work(d, public_url, kind) for d in items]
+    backward = {
+        "legislationRepeals": view.repealed_by,
+        "legislationAmends": view.amended_by,
+        "about": view.interpretations,
+    }
+    reverse = {name: [_work(d, public_url, "CreativeWork") for d in items] for name, items in backward.items() if items}
+    if reverse:
+        data["@reverse"] = reverse
+    return data

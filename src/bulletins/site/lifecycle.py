@@ -113,8 +113,12 @@ class _Index:
         self.by_title: dict[str, list[DocumentFacts]] = defaultdict(list)
         self.by_issued: dict[str, list[DocumentFacts]] = defaultdict(list)
         for doc in documents:
-            if doc.doc_number:
-                self.by_number[normalize_doc_number(doc.doc_number)].append(doc)
+            number = normalize_doc_number(doc.doc_number)
+            # a 文号 the document itself repeals, amends or interprets was read from that
+            # reference, not from its own header: it names the other document only
+            named = {normalize_doc_number(r.doc_number) for r in (*doc.repeals, *doc.amends, *doc.interprets)}
+            if number and number not in named:
+                self.by_number[number].append(doc)
             self.by_title[normalize_title(doc.title)].append(doc)
             issued = issued_title(doc.title)
             if issued:
@@ -209,3 +213,79 @@ def parse_validity(value: str | None) -> str:
         "已修订": AMENDED,
     }
     return text if text in STATUSES else aliases.get(text, "")
+
+
+# --- what an article page shows ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Related:
+    """A related document as a page links it."""
+
+    title: str
+    doc_number: str
+    url: str
+    date: dt.date
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class LifecycleView:
+    """Plain values for the article template (its repr is part of the page's fingerprint)."""
+
+    status: str
+    as_of: dt.date
+    date_effective: dt.date | None = None
+    date_expires: dt.date | None = None
+    repealed_on: dt.date | None = None
+    repealed_by: tuple[Related, ...] = ()
+    amended_by: tuple[Related, ...] = ()
+    interpretations: tuple[Related, ...] = ()
+    repeals: tuple[Related, ...] = ()
+    amends: tuple[Related, ...] = ()
+    interprets: tuple[Related, ...] = ()
+    unresolved: tuple[str, ...] = ()  # references that name no single document, as written
+
+    @property
+    def in_force(self) -> bool:
+        return self.status not in NOT_IN_FORCE
+
+    @property
+    def related(self) -> bool:
+        links = (self.repealed_by, self.amended_by, self.interpretations, self.repeals, self.amends, self.interprets)
+        return any(links) or bool(self.unresolved)
+
+
+def views(resolution: Resolution, documents: Iterable[DocumentFacts], urls: dict[str, str], today: dt.date):
+    """key -> LifecycleView for every document that has a status, a lifecycle date or a relation."""
+    facts = {doc.key: doc for doc in documents}
+    lives = resolution.documents
+    missing: dict[str, list[str]] = defaultdict(list)
+    for item in resolution.unresolved:
+        missing[item.key].append(item.reference.label())
+
+    def related(keys: list[str]) -> tuple[Related, ...]:
+        return tuple(
+            Related(facts[k].title, facts[k].doc_number, urls.get(k, ""), facts[k].date, lives[k].status) for k in keys
+        )
+
+    shown = {}
+    for key, doc in facts.items():
+        life = lives[key]
+        if not (life.status or life.related or doc.date_effective or doc.date_expires or missing.get(key)):
+            continue
+        shown[key] = LifecycleView(
+            status=life.status,
+            as_of=today,
+            date_effective=doc.date_effective,
+            date_expires=doc.date_expires,
+            repealed_on=life.repealed_on,
+            repealed_by=related(life.repealed_by),
+            amended_by=related(life.amended_by),
+            interpretations=related(life.interpretations),
+            repeals=related(life.repeals),
+            amends=related(life.amends),
+            interprets=related(life.interprets),
+            unresolved=tuple(dict.fromkeys(missing.get(key, ()))),
+        )
+    return shown

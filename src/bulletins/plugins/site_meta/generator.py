@@ -33,7 +33,7 @@ def safe_href(url: str) -> str:
 def jsonld_for(article, settings) -> dict:
     meta = {key: as_text(value) for key, value in article.metadata.items() if isinstance(value, (str, list, tuple))}
     public = settings.get("BULLETINS_PUBLIC_URL", "")
-    return article_jsonld(
+    data = article_jsonld(
         BulletinFacts(
             title=article.title,
             date=datefmt.iso_date(article.date),
@@ -50,6 +50,8 @@ def jsonld_for(article, settings) -> dict:
             source_url=meta.get("sourceurl", ""),
         )
     )
+    data.update(getattr(article, "bulletins_jsonld", None) or {})  # the gazette plugin's relations
+    return data
 
 
 def add_template_helpers(generator) -> None:

@@ -1,0 +1,235 @@
+"""A tiny archive of related documents built with the gazette plugin: banners and links on
+both pages, issue contents, previous/next issue, series gaps; an archive without issue data
+has no issue pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from support.links import check_site
+from support.shared import ROOT
+
+PLUGINS = [
+    "bulletins.plugins.article_headers",
+    "bulletins.plugins.list_pages",
+    "bulletins.plugins.article_urls",
+    "bulletins.plugins.gazette",
+    "bulletins.plugins.site_meta",
+    "bulletins.plugins.incremental",
+]
+
+# slug, date, title, extra header lines
+DOCUMENTS = [
+    ("old", "2020-03-02", "澄溪区河道管理暂行办法", {"DocNumber": "澄府发〔2020〕12号"}),
+    (
+        "new",
+        "2024-02-10",
+        "澄溪区人民政府关于印发《澄溪区河道管理办法》的通知",
+        {
+            "DocNumber": "澄府发〔2024〕3号",
+            "DateEffective": "2024-03-01",
+            "DateExpires": "2029-02-28",
+            "Repeals": "《澄溪区河道管理暂行办法》（澄府发〔2020〕12号）",
+            "Issue": "2024年第3期",
+            "Source": "sources/gazette/2024年第3期/01-new.txt",
+        },
+    ),
+    (
+        "reading",
+        "2024-02-11",
+        "《澄溪区河道管理办法》政策解读",
+        {
+            "Interprets": "《澄溪区河道管理办法》",
+            "Issue": "2024年第3期",
+            "Source": "sources/gazette/2024年第3期/02-r.txt",
+        },
+    ),
+    ("parking", "2021-05-06", "澄溪区停车管理规定", {"DocNumber": "澄府发〔2021〕5号"}),
+    (
+        "amend",
+        "2024-02-20",
+        "关于修改《澄溪区停车管理规定》的决定",
+        {
+            "DocNumber": "澄府发〔2024〕5号",
+            "Amends": "《澄溪区停车管理规定》（澄府发〔2021〕5号）",
+            "Issue": "2024-4",
+            "Source": "sources/gazette/b.jsonl",
+            "SourceLine": "2",
+        },
+    ),
+    (
+        "cites",
+        "2024-03-10",
+        "区水利局开展河道检查",
+        {
+            "Documents": "《澄溪区河道管理暂行办法》",
+            "Issue": "2024年第4期（总第28期）",
+            "Source": "sources/gazette/b.jsonl",
+            "SourceLine": "1",
+        },
+    ),
+    ("fee-2019", "2019-01-05", "澄溪区收费管理办法", {"DocNumber": "澄府发〔2019〕2号"}),
+    ("fee-2023", "2023-01-05", "澄溪区收费管理办法", {"DocNumber": "澄府发〔2023〕2号"}),
+    (
+        "fee-repeal",
+        "2024-03-15",
+        "关于废止《澄溪区收费管理办法》的决定",
+        {"DocNumber": "澄府发〔2024〕9号", "Repeals": "澄府发〔2019〕2号", "Issue": "2024年第5期"},
+    ),
+    ("hand", "2010-01-01", "澄溪区旧规定", {"DocNumber": "澄府发〔2010〕1号", "Validity": "已失效"}),
+    ("m3", "2023-02-14", "林晓东主持召开区政府第3次常务会议", {"Publisher": "澄溪区人民政府"}),
+    ("m5", "2023-03-14", "林晓东主持召开区政府第5次常务会议", {"Publisher": "澄溪区人民政府"}),
+    ("m6", "2023-04-14", "林晓东主持召开区政府第6次常务会议", {"Publisher": "澄溪区人民政府"}),
+]
+
+
+def write_content(folder: Path, documents) -> Path:
+    for slug, date, title, extra in documents:
+        header = {"Title": title, "Date": date, "Slug": f"g-{slug}", "Category": "规范性文件", **extra}
+        path = folder / "bulletins" / date[:4] / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lines = "".join(f"{key}: {value}\n" for key, value in header.items())
+        path.write_text(f"{lines}\n{title}的正文。\n", encoding="utf-8")
+    return folder
+
+
+def build(tmp: Path, documents) -> Path:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    content = write_content(tmp / "content", documents)
+    settings = {
+        "PATH": str(content),
+        "OUTPUT_PATH": str(tmp / "output"),
+        "CACHE_PATH": str(tmp / "cache"),
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        "PLUGINS": PLUGINS,
+        "BULLETINS_BUILD_DATE": "2025-06-01",
+    }
+    Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=settings)).run()
+    return tmp / "output"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("gazette"), DOCUMENTS)
+
+
+def page(site: Path, slug: str) -> str:
+    date = next(d for s, d, _, _ in DOCUMENTS if s == slug)
+    return (site / f"bulletins/{date[:4]}/{date[5:7]}/g-{slug}.html").read_text(encoding="utf-8")
+
+
+def href_of(slug: str) -> str:
+    date = next(d for s, d, _, _ in DOCUMENTS if s == slug)
+    return f"bulletins/{date[:4]}/{date[5:7]}/g-{slug}.html"
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize(
+    "slug, status",
+    [
+        ("old", "已废止"),
+        ("new", "现行有效"),
+        ("parking", "已修改"),
+        ("amend", "现行有效"),
+        ("fee-2019", "已废止"),
+        ("fee-2023", "现行有效"),
+        ("hand", "已失效"),
+    ],
+)
+def test_status_row(site, slug, status):
+    assert f"效力状态{status}（截至2025年6月1日）" in text(page(site, slug))
+
+
+@pytest.mark.parametrize("slug", ["reading", "cites", "m3"])
+def test_no_status_where_there_is_no_legal_life(site, slug):
+    assert "效力状态" not in page(site, slug) and "lifecycle-banner" not in page(site, slug)
+
+
+def test_repealed_banner_links_the_repealing_document(site):
+    html = page(site, "old")
+    banner = re.search(r'<div class="lifecycle-banner[^"]*".*?</div>', html, re.S).group(0)
+    assert "已废止" in banner and href_of("new") in banner
+    assert "被《澄溪区人民政府关于印发《澄溪区河道管理办法》的通知》（澄府发〔2024〕3号）废止，2024年3月1日起" in text(
+        banner
+    )
+
+
+@pytest.mark.parametrize(
+    "slug, related_class, other",
+    [
+        ("new", "related-repeals", "old"),
+        ("old", "related-repealed_by", "new"),
+        ("parking", "related-amended_by", "amend"),
+        ("amend", "related-amends", "parking"),
+        ("new", "related-interpretations", "reading"),
+        ("reading", "related-interprets", "new"),
+        ("fee-2019", "related-repealed_by", "fee-repeal"),
+    ],
+)
+def test_relation_on_both_pages(site, slug, related_class, other):
+    items = re.findall(rf'<li class="{related_class}">.*?</li>', page(site, slug), re.S)
+    assert any(href_of(other) in item for item in items)
+
+
+@pytest.mark.parametrize("slug", ["fee-2023", "cites", "m3"])
+def test_not_related_by_citation_or_same_title(site, slug):
+    assert "related-repealed_by" not in page(site, slug) and "related-amended_by" not in page(site, slug)
+
+
+def test_issue_contents_in_source_order_with_neighbours(site):
+    html = (site / "issues/2024-04.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<li class="item">\s*<a href="[^"]*?(bulletins/[^"]+)"', html)
+    assert listed == [href_of("cites"), href_of("amend")]
+    assert "总第28期" in html and "澄府发〔2024〕5号" in html
+    assert re.search(r'rel="prev" href="[^"]*issues/2024-03.html"', html)
+    assert re.search(r'rel="next" href="[^"]*issues/2024-05.html"', html)
+
+
+def test_issue_index_by_year(site):
+    html = (site / "issues.html").read_text(encoding="utf-8")
+    assert re.findall(r"issues/(2024-\d\d).html", html) == ["2024-03", "2024-04", "2024-05"]
+    assert "期刊" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_article_links_its_issue(site):
+    html = page(site, "reading")
+    assert re.search(r'刊登于</th><td class="meta-issue"><a href="[^"]*issues/2024-03.html">2024年第3期</a>', html)
+
+
+def test_series_page_shows_the_gap(site):
+    (series,) = (site / "series").glob("*.html")
+    html = series.read_text(encoding="utf-8")
+    assert "第4次</span> — 未收录" in html
+    assert re.findall(r"第(\d)次</span> <a", html) == ["3", "5", "6"]
+    assert series.name in page(site, "m5")
+
+
+def test_jsonld_relations(site):
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page(site, "new")).group(1))
+    assert data["legislationLegalForce"] == "https://schema.org/InForce"
+    assert [d["legislationIdentifier"] for d in data["legislationRepeals"]] == ["澄府发〔2020〕12号"]
+    old = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page(site, "old")).group(1))
+    assert old["legislationLegalForce"] == "https://schema.org/NotInForce"
+    assert old["@reverse"]["legislationRepeals"][0]["legislationIdentifier"] == "澄府发〔2024〕3号"
+
+
+def test_every_internal_link_resolves(site):
+    broken = [b for b in check_site(site).broken if b.page != "search.html"]
+    assert broken == [], "\n".join(map(str, broken[:20]))
+
+
+def test_archive_without_issue_data_has_no_issue_pages(tmp_path):
+    plain = [(s, d, t, {k: v for k, v in extra.items() if k != "Issue"}) for s, d, t, extra in DOCUMENTS[:4]]
+    site = build(tmp_path, plain)
+    assert not (site / "issues.html").exists() and not (site / "issues").exists()
+    assert "期刊" not in (site / "index.html").read_text(encoding="utf-8")
