@@ -118,6 +118,36 @@ def kinds(title, paragraphs):
             [(CITES, "澄溪区规范性文件管理规定", "")],
             id="citing-verb-inside-repeal-sentence",
         ),
+        pytest.param(
+            "国务院常务会议",
+            ["会议决定，对《甲条例》等8部行政法规的部分条款予以修改，对《乙办法》等13部行政法规予以废止。"],
+            [(AMENDS, "甲条例", ""), (REPEALS, "乙办法", "")],
+            id="amend-and-repeal-in-one-sentence",
+        ),
+        pytest.param(
+            "决定",
+            ["对《甲条例》《乙条例》《丙条例》等21部行政法规的部分条款予以修改，废止《丁规定》等4部行政法规。"],
+            [(AMENDS, "甲条例", ""), (AMENDS, "乙条例", ""), (AMENDS, "丙条例", ""), (REPEALS, "丁规定", "")],
+            id="several-amended-in-a-row",
+        ),
+        pytest.param(
+            "通知",
+            ["《澄溪区甲办法》（澄府发〔2019〕4号），自2024年1月1日起废止。"],
+            [(REPEALS, "澄溪区甲办法", "澄府发〔2019〕4号")],
+            id="repeal-in-the-next-clause",
+        ),
+        pytest.param(
+            "会议",
+            ["审议通过《甲意见（送审稿）》，决定一揽子修改和废止部分行政法规，讨论《乙决定（草案）》。"],
+            [(CITES, "甲意见（送审稿）", ""), (CITES, "乙决定（草案）", "")],
+            id="repeal-word-in-another-clause",
+        ),
+        pytest.param(
+            "科技创新成就",
+            ["修订《科技进步法》等法律法规，一批科研成果走出实验室。"],
+            [(CITES, "科技进步法", "")],
+            id="a-report-of-a-revision-is-no-amendment",
+        ),
     ],
 )
 def test_find_relations(title, paragraphs, expected):

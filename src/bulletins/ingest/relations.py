@@ -42,14 +42,15 @@ _CITING = re.compile(
 )
 _KEEPS = re.compile(r"继续有效|继续执行|仍然有效|仍有效|不予废止|暂不废止|保留")
 _REPEAL = re.compile(r"废止|予以废除|宣布失效")
+_MARKS = rf"{_MARK}(?:[、，,和及与]?{_MARK})*"  # one or more references in a row
 _AMEND = re.compile(
     "|".join(
         (
-            rf"关于(?:修改|修订|修正){_MARK}",
-            rf"决定(?:修改|修订|修正){_MARK}",
-            rf"对{_MARK}(?:的)?(?:部分条款|部分内容|有关条款|条款)?(?:作|做|作出|做出|进行)(?:如下|以下|相应)?(?:修改|修订|修正)",
-            rf"{_MARK}(?:的)?(?:部分条款|部分内容)?(?:修改|修订|修正)如下",
-            rf"(?:^|[，,；;：:\s])(?:同时|并)?(?:修改|修订|修正){_MARK}",
+            rf"关于(?:修改|修订|修正){_MARKS}",
+            rf"决定(?:对)?(?:修改|修订|修正){_MARKS}",
+            rf"对{_MARKS}(?:等[^，。；《》]{{0,15}}?)?(?:的)?(?:部分条款|部分内容|有关条款|条款|相关内容)?"
+            rf"(?:予以|作|做|作出|做出|进行)(?:如下|以下|相应)?(?:的)?(?:修改|修订|修正)",
+            rf"{_MARKS}(?:的)?(?:部分条款|部分内容)?(?:修改|修订|修正)如下",
         )
     )
 )
@@ -65,6 +66,7 @@ _INTERPRET_TITLE = re.compile(
 )
 _INTERPRET_BODY = re.compile(rf"(?:就|对|将){_MARK}(?:的?(?:有关情况|主要内容|有关内容))?(?:进行|作)?(?:政策)?解读如下")
 _IS_INTERPRETATION = re.compile(r"解读|一图读懂|图解")
+_REFERENCES_ONLY = re.compile(rf"[{_MARK}、，,：:和及与原\s]")
 _LIST_ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[-·•])")
 
 
@@ -127,14 +129,29 @@ def _mask(sentence: str) -> tuple[str, list[tuple[str, str]]]:
     return "".join(parts), refs
 
 
+def _repeal_in(clauses: list[str], n: int, citing: bool) -> bool:
+    """Clause N says 废止, or holds references only and the next clause (with none of its own)
+    says it: ``《X》（文号），自2024年1月1日起废止``."""
+    if citing:
+        return False
+    if _REPEAL.search(clauses[n]):
+        return True
+    if _REFERENCES_ONLY.sub("", clauses[n]):
+        return False
+    following = clauses[n + 1] if n + 1 < len(clauses) else ""
+    return _MARK not in following and bool(_REPEAL.search(following)) and not _KEEPS.search(following)
+
+
 def _clause_kinds(masked: str) -> list[str]:
-    """The kind of each mark of a masked sentence, in order."""
+    """The kind of each mark of a masked sentence, in order: amended when an amendment
+    phrase covers it, repealed when its clause repeals, else cited."""
     kinds: list[str] = []
-    amended = {m.start() + m.group().index(_MARK) for m in _AMEND.finditer(masked)}
+    amended = {m.start() + i for m in _AMEND.finditer(masked) for i, ch in enumerate(m.group()) if ch == _MARK}
+    clauses = _CLAUSES.findall(masked)
     offset = 0
-    for clause in _CLAUSES.findall(masked):
+    for n, clause in enumerate(clauses):
         citing = bool(_CITING.match(clause)) or bool(_KEEPS.search(clause))
-        repeal = bool(_REPEAL.search(masked)) and not citing
+        repeal = _MARK in clause and _repeal_in(clauses, n, citing)
         for i, ch in enumerate(clause):
             if ch != _MARK:
                 continue
