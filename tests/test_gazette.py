@@ -7,15 +7,18 @@ import datetime as dt
 import pytest
 
 from bulletins.ingest.gazette import (
+    DocumentLife,
     Issue,
     Series,
     add_years,
     cn_number,
+    document_life,
     find_effective,
     find_expiry,
     issue_from_path,
     parse_issue,
     parse_series,
+    status_on,
 )
 
 
@@ -124,3 +127,28 @@ def test_effective_and_expiry(paragraphs, effective, expires):
 
 def test_add_years_end_of_february():
     assert add_years(dt.date(2024, 3, 1), 1) == dt.date(2025, 2, 28)
+
+
+def test_document_life():
+    paragraphs = ["本办法自2024年3月1日起施行，有效期5年。《澄溪区河道管理暂行办法》（澄府发〔2020〕12号）同时废止。"]
+    life = document_life("澄溪区河道管理办法", paragraphs, dt.date(2024, 2, 10), "2024年 第 3 期")
+    assert life == DocumentLife(
+        issue="2024年第3期",
+        date_effective=dt.date(2024, 3, 1),
+        date_expires=dt.date(2029, 2, 28),
+        repeals=("《澄溪区河道管理暂行办法》（澄府发〔2020〕12号）",),
+    )
+
+
+@pytest.mark.parametrize(
+    "life, number, expected",
+    [
+        (DocumentLife(date_expires=dt.date(2023, 12, 31)), "澄府办发〔2022〕8号", "已失效"),
+        (DocumentLife(date_expires=dt.date(2026, 12, 31)), "", "现行有效"),
+        (DocumentLife(), "澄府发〔2024〕3号", "现行有效"),
+        (DocumentLife(interprets=("《甲办法》",)), "", ""),
+        (DocumentLife(), "", ""),
+    ],
+)
+def test_status_on(life, number, expected):
+    assert status_on(life, number, dt.date(2025, 6, 1)) == expected

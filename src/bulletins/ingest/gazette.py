@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, find_relations, relations_of
+
 _CN_DIGITS = {
     "〇": 0,
     "零": 0,
@@ -190,3 +192,46 @@ def find_expiry(paragraphs: Sequence[str], effective: dt.date | None = None) -> 
     if count and effective and count <= 100:
         return add_years(effective, count)
     return None
+
+
+# --- one document's gazette facts, as ingest writes them -----------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentLife:
+    """What ingest writes in the header: ``Issue``, ``DateEffective``, ``DateExpires``,
+    ``Repeals``, ``Amends``, ``Interprets`` (each relation a ``《title》（文号）`` label)."""
+
+    issue: str = ""
+    date_effective: dt.date | None = None
+    date_expires: dt.date | None = None
+    repeals: tuple[str, ...] = ()
+    amends: tuple[str, ...] = ()
+    interprets: tuple[str, ...] = ()
+
+
+def document_life(title: str, paragraphs: Sequence[str], issued: dt.date, issue: object = None) -> DocumentLife:
+    """The gazette facts of one document: ISSUE as given (record field, option, defaults file
+    or folder name; normalised, dropped when unreadable), dates and relations from the text."""
+    found = find_relations(title, paragraphs)
+    effective = find_effective(paragraphs, issued)
+    parsed = parse_issue(issue) if issue else None
+    return DocumentLife(
+        issue=parsed.header() if parsed else "",
+        date_effective=effective,
+        date_expires=find_expiry(paragraphs, effective),
+        repeals=tuple(r.label() for r in relations_of(found, REPEALS)),
+        amends=tuple(r.label() for r in relations_of(found, AMENDS)),
+        interprets=tuple(r.label() for r in relations_of(found, INTERPRETS)),
+    )
+
+
+def status_on(life: DocumentLife, doc_number: str, today: dt.date) -> str:
+    """The status one document shows by itself (``inspect``): 已失效 after its expiry,
+    现行有效 for a document with a 文号, a lifecycle date or a repeal/amendment of its own,
+    else "". Repeals and amendments by other documents are resolved only at build time."""
+    if life.date_expires and life.date_expires < today:
+        return "已失效"
+    if doc_number or life.date_effective or life.date_expires or life.repeals or life.amends:
+        return "现行有效"
+    return ""
