@@ -93,7 +93,9 @@ def write_content(folder: Path, documents) -> Path:
         path = folder / "bulletins" / date[:4] / f"{slug}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         lines = "".join(f"{key}: {value}\n" for key, value in header.items())
-        path.write_text(f"{lines}\n{title}的正文。\n", encoding="utf-8")
+        text = f"{lines}\n{title}的正文。\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
     return folder
 
 
@@ -233,3 +235,21 @@ def test_archive_without_issue_data_has_no_issue_pages(tmp_path):
     site = build(tmp_path, plain)
     assert not (site / "issues.html").exists() and not (site / "issues").exists()
     assert "期刊" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_adding_a_repeal_rerenders_the_repealed_page(tmp_path):
+    without = [d for d in DOCUMENTS if d[0] != "fee-repeal"]
+    out = build(tmp_path / "warm", without)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    out = build(tmp_path / "warm", DOCUMENTS)
+    rewritten = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if before.get(p) != p.stat().st_mtime_ns}
+    assert href_of("fee-2019") in rewritten and "已废止" in page(out, "fee-2019")
+    assert href_of("fee-2023") not in rewritten
+    cold = build(tmp_path / "cold", DOCUMENTS)
+    differ = [
+        p.relative_to(cold).as_posix()
+        for p in cold.rglob("*.html")
+        if p.read_bytes() != (out / p.relative_to(cold)).read_bytes()
+    ]
+    assert differ == []
