@@ -235,3 +235,71 @@ def status_on(life: DocumentLife, doc_number: str, today: dt.date) -> str:
     if doc_number or life.date_effective or life.date_expires or life.repeals or life.amends:
         return "现行有效"
     return ""
+
+
+# --- the header and inspect forms (frontmatter.py and cli.py call these) -------------------
+
+FIELDS = ("Issue", "DateEffective", "DateExpires", "Repeals", "Amends", "Interprets")
+_LISTS = (("Repeals", "repeals"), ("Amends", "amends"), ("Interprets", "interprets"))
+
+
+def metadata_values(life: DocumentLife) -> dict:
+    """DocumentLife -> the ``Metadata`` keyword arguments."""
+    return {
+        "issue": life.issue,
+        "date_effective": life.date_effective,
+        "date_expires": life.date_expires,
+        "repeals": life.repeals,
+        "amends": life.amends,
+        "interprets": life.interprets,
+    }
+
+
+def _iso(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def header_values(metadata) -> dict[str, str]:
+    """Metadata -> header fields (empty values are left out by the writer)."""
+    values = {
+        "Issue": metadata.issue,
+        "DateEffective": _iso(metadata.date_effective),
+        "DateExpires": _iso(metadata.date_expires),
+    }
+    for key, name in _LISTS:
+        values[key] = "; ".join(item.replace(";", "；") for item in getattr(metadata, name))
+    return values
+
+
+def _header_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def header_metadata(header: dict[str, str]) -> dict:
+    """Header fields -> the ``Metadata`` keyword arguments (the inverse of header_values)."""
+    values = {
+        "issue": header.get("Issue", ""),
+        "date_effective": _header_date(header.get("DateEffective")),
+        "date_expires": _header_date(header.get("DateExpires")),
+    }
+    for key, name in _LISTS:
+        values[name] = tuple(item.strip() for item in re.split(r"\s*;\s*", header.get(key, "")) if item.strip())
+    return values
+
+
+def record_values(metadata, today: dt.date | None = None) -> dict:
+    """The ``inspect --json`` keys: issue, date_effective, date_expires, repeals, amends,
+    interprets (lists of ``《title》（文号）``) and status (what the document says by itself)."""
+    life = DocumentLife(**{name: getattr(metadata, name) for name in metadata_values(DocumentLife())})
+    return {
+        "issue": metadata.issue,
+        "date_effective": _iso(metadata.date_effective),
+        "date_expires": _iso(metadata.date_expires),
+        "repeals": list(metadata.repeals),
+        "amends": list(metadata.amends),
+        "interprets": list(metadata.interprets),
+        "status": status_on(life, metadata.doc_number, today or dt.date.today()),
+    }

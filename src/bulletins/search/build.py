@@ -10,6 +10,7 @@ change whenever the content does; the same content gives the same bytes):
                          deflated (``write.packed``)
     f/<tag>-<i>.js       result data of ``size`` consecutive bulletins, deflated
                          (``write.packed``): [url, title, date, category, source id, text]
+                         plus the 效力状态 of a bulletin that has changed (已废止, 已失效, 已修改)
 
 Doc ids are the bulletins in date order, newest first (ties by URL), so "newest first" is
 "lowest id first" and a date range is an id range.
@@ -40,6 +41,8 @@ SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few o
 FRAGMENT_BYTES = 2_000  # result-data bytes per fragment file: about one bulletin per file
 TITLE_END = "#"
 CATEGORY = "@"
+SHOWN_STATUSES = ("已废止", "已失效", "已修改")  # result data carries these; the first two are not in force
+NOT_IN_FORCE = SHOWN_STATUSES[:2]
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def build_index(
         "categories": [[name, per_category[name]] for name in categories],
         "days": _day_runs(ordered),
         "titleSpan": TITLE_SPAN,
+        **_not_in_force(ordered),
     }
     writer.write_script("manifest", manifest)
     writer.write("manifest.json", dumps(manifest) + "\n")
@@ -168,8 +172,15 @@ def _write_shards(writer: IndexWriter, postings: sh.Postings, tag: str, target: 
     return sh.boundaries(groups)
 
 
+def _not_in_force(ordered: list[SearchDoc]) -> dict:
+    """``notInForce``: the ids the "in force only" filter leaves out (no key when there are none)."""
+    ids = [doc_id for doc_id, doc in enumerate(ordered) if doc.status in NOT_IN_FORCE]
+    return {"notInForce": ids} if ids else {}
+
+
 def _fragment_row(doc: SearchDoc) -> list[str]:
-    return [doc.url, doc.title, doc.date, doc.category, doc.source_id, doc.rest]
+    row = [doc.url, doc.title, doc.date, doc.category, doc.source_id, doc.rest]
+    return [*row, doc.status] if doc.status in SHOWN_STATUSES else row
 
 
 def _write_fragments(writer: IndexWriter, ordered: list[SearchDoc], tag: str, target: int) -> tuple[int, int]:

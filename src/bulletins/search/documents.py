@@ -33,6 +33,7 @@ class SearchDoc:
     people: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     source_id: str = ""
+    status: str = ""  # 效力状态 when the gazette plugin gave one (已废止, 已失效, 已修改, 现行有效)
 
     def __post_init__(self):
         if not _DATE.match(self.date):
@@ -56,7 +57,7 @@ def rest_offset(folded_title: str) -> int:
 
 def from_dict(record: dict) -> SearchDoc:
     """A builder input record: url, title, date, body, and optional category, people (list),
-    documents (list), source_id."""
+    documents (list), source_id, status."""
     return SearchDoc(
         url=record["url"],
         title=record.get("title") or "",
@@ -66,6 +67,7 @@ def from_dict(record: dict) -> SearchDoc:
         people=tuple(record.get("people") or ()),
         documents=tuple(record.get("documents") or ()),
         source_id=str(record.get("source_id") or ""),
+        status=str(record.get("status") or ""),
     )
 
 
@@ -105,4 +107,5 @@ def from_article(article) -> SearchDoc:
         people=_metadata_list(article, "people", split_names),
         documents=_metadata_list(article, "documents", split_documents),
         source_id=str(source_id or ""),
+        status=str(getattr(article, "bulletins_status", "") or ""),
     )
