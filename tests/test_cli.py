@@ -32,6 +32,8 @@ INSPECT_KEYS = {
     "source_line",
     "url",
     "paragraphs",
+    # the gazette's: issue, lifecycle dates, relations and the status a document shows by itself
+    *("issue", "date_effective", "date_expires", "repeals", "amends", "interprets", "status"),
 }
 
 

@@ -408,6 +408,12 @@ DOC_NUMBER_CASES = [
     pytest.param("京政办发【2024】7号", "京政办发〔2024〕7号", id="lenticular-brackets"),
     pytest.param("位于（2022）5号楼", "", id="building-number-is-not-a-doc-number"),
     pytest.param("区政府召开会议。", "", id="none"),
+    pytest.param("《青溪区收费管理办法》（青溪府发〔2023〕2号）继续有效。", "", id="number-of-a-cited-document"),
+    pytest.param(
+        "《甲办法》（青溪府发〔2020〕1号）同时废止。青溪府发〔2024〕3号",
+        "青溪府发〔2024〕3号",
+        id="own-number-after-a-cited-one",
+    ),
 ]
 
 

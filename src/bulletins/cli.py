@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bulletins import __version__
+from bulletins.ingest import gazette
 from bulletins.models import SCRIPTS, Article, Context
 
 logger = logging.getLogger(__name__)
@@ -40,12 +41,20 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _issue(value: str) -> str:
+    issue = gazette.parse_issue(value)
+    if issue is None:
+        raise argparse.ArgumentTypeError(f"not a gazette issue: {value!r} (expected e.g. 2025年第3期 or 2025-3)")
+    return issue.header()
+
+
 def _source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     parser.add_argument("--year", type=_year, help="year of bulletins whose text gives only month and day")
     parser.add_argument("--publisher", help="发布机构, e.g. 重庆市渝中区人民政府")
     parser.add_argument("--region", help="region, e.g. 重庆市渝中区")
     parser.add_argument("--category", help="主题分类 when the text does not tell, e.g. 常务会议")
+    parser.add_argument("--issue", type=_issue, help="gazette issue (期) of the bulletins, e.g. 2025年第3期")
     parser.add_argument("--script", choices=SCRIPTS, help="script of the articles (default: simplified)")
     parser.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
     parser.add_argument(
@@ -96,6 +105,7 @@ def _options(args: argparse.Namespace, force: bool = False):
         region=args.region,
         category=args.category,
         script=args.script,  # None: the folder's defaults file or "simplified" decides
+        issue=args.issue,
     )
     return Options(content=args.content, context=context, force=force, jobs=args.jobs, progress=args.progress)
 
@@ -130,6 +140,7 @@ def article_record(article: Article) -> dict:
         "documents": list(m.documents),
         "keywords": list(m.keywords),
         "summary": m.summary,
+        **gazette.record_values(m),
         "identifier": article.identifier,
         "slug": article.slug,
         "source": article.source,

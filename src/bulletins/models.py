@@ -40,6 +40,7 @@ class Context:
     region: str | None = None
     category: str | None = None
     script: str = "simplified"  # one of SCRIPTS: the script articles are written in
+    issue: str | None = None  # the gazette issue (期) as given, e.g. 2025年第3期
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,13 @@ class Metadata:
     documents: tuple[str, ...] = ()  # titles inside 《》, without the brackets, in text order
     keywords: tuple[str, ...] = ()  # 主题词, at most 8
     summary: str = ""  # 内容概述, at most 120 characters
+    # a gazette document's life; see ingest/gazette.py and ingest/relations.py
+    issue: str = ""  # 刊期: 2025年第3期 or 2025年第3期（总第812期）
+    date_effective: dt.date | None = None  # 施行日期
+    date_expires: dt.date | None = None  # 有效期至
+    repeals: tuple[str, ...] = ()  # documents it repeals, each 《title》（文号）, 《title》 or 文号
+    amends: tuple[str, ...] = ()  # documents it amends
+    interprets: tuple[str, ...] = ()  # documents it interprets (a 解读)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@
     publisher = "临江市青溪区人民政府"
     region = "临江市青溪区"
     category = "常务会议"      # optional
+    issue = "2025年第3期"      # optional: the gazette issue (期) of the bulletins below
     script = "simplified"      # optional: simplified | traditional | keep
 
-Keys are exactly ``year``, ``publisher``, ``region``, ``category`` and ``script``; anything
+Keys are exactly ``year``, ``publisher``, ``region``, ``category``, ``script`` and ``issue``; anything
 else (a typo like ``yaer``) makes the file invalid rather than silently ignored. A file
 applies to its folder and every folder below it; a nearer file overrides a farther one key
 by key. A folder named like a year (``2023``, ``qingxi-2023``, ``2023年``) supplies the year
@@ -22,12 +23,13 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from bulletins.ingest.gazette import parse_issue
 from bulletins.models import SCRIPTS
 
 __all__ = ["DEFAULTS_NAME", "DefaultsError", "defaults_files", "folder_defaults", "load_defaults", "year_from_path"]
 
 DEFAULTS_NAME = "defaults.toml"
-_STRING_KEYS = ("publisher", "region", "category", "script")
+_STRING_KEYS = ("publisher", "region", "category", "script", "issue")
 _KEYS = ("year", *_STRING_KEYS)
 _YEAR_IN_NAME = re.compile(r"(?<![0-9])(19[5-9][0-9]|20[0-9]{2})(?![0-9])")
 
@@ -70,6 +72,8 @@ def validate(data: Mapping[str, object], where: str) -> dict[str, object]:
             if not isinstance(value, str) or not value.strip():
                 raise DefaultsError(where, f"{key} must be a non-empty string, not {value!r}")
             values[key] = value.strip()
+    if "issue" in values and parse_issue(values["issue"]) is None:
+        raise DefaultsError(where, f"issue must be a gazette issue like 2025年第3期, not {values['issue']!r}")
     if "script" in values and values["script"] not in SCRIPTS:
         raise DefaultsError(where, f"script must be one of {', '.join(SCRIPTS)}, not {values['script']!r}")
     return values

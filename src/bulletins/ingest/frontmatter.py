@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import re
 
+from bulletins.ingest import gazette
 from bulletins.models import Article, Metadata, split_documents, split_names
 
 # Header keys in the order they are written. A key whose value is empty is left out.
@@ -48,6 +49,7 @@ FIELDS = (
     "DatePrecision",
     "DateSource",
     "TitleSource",
+    *gazette.FIELDS,
     "Checksum",
 )
 CHECKSUM = "Checksum"
@@ -125,6 +127,7 @@ def header_fields(article: Article) -> dict[str, str]:
         "DatePrecision": clean_text(m.date_precision),
         "DateSource": clean_text(m.date_source),
         "TitleSource": clean_text(m.title_source),
+        **{key: clean_text(value) for key, value in gazette.header_values(m).items()},
     }
     if not raw["Title"]:
         raise ValueError("an article needs a title")
@@ -237,6 +240,7 @@ def read_article(text: str) -> Article:
         documents=split_documents(h.get("Documents")),
         keywords=split_names(h.get("Tags")),
         summary=h.get("Summary", ""),
+        **gazette.header_metadata(h),
     )
     line = h.get("SourceLine", "")
     return Article(

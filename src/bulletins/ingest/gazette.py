@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, find_relations, relations_of
+from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, find_relations, is_interpretation, relations_of
 
 _CN_DIGITS = {
     "〇": 0,
@@ -214,12 +214,13 @@ def document_life(title: str, paragraphs: Sequence[str], issued: dt.date, issue:
     """The gazette facts of one document: ISSUE as given (record field, option, defaults file
     or folder name; normalised, dropped when unreadable), dates and relations from the text."""
     found = find_relations(title, paragraphs)
-    effective = find_effective(paragraphs, issued)
+    # a 解读 retells the dates of the document it explains: they are not its own
+    effective = None if is_interpretation(title) else find_effective(paragraphs, issued)
     parsed = parse_issue(issue) if issue else None
     return DocumentLife(
         issue=parsed.header() if parsed else "",
         date_effective=effective,
-        date_expires=find_expiry(paragraphs, effective),
+        date_expires=find_expiry(paragraphs, effective) if effective or not is_interpretation(title) else None,
         repeals=tuple(r.label() for r in relations_of(found, REPEALS)),
         amends=tuple(r.label() for r in relations_of(found, AMENDS)),
         interprets=tuple(r.label() for r in relations_of(found, INTERPRETS)),

@@ -329,6 +329,8 @@ def find_doc_number(paragraphs: Iterable[str]) -> str:
             if prefix is None:
                 continue
             issuer = _DOC_PREFIX_LEAD.sub("", prefix.group(0))
+            if paragraph[: prefix.end() - len(issuer)].endswith(("》（", "》(")):
+                continue  # 《X》（文号）: the number of the document cited, not of this one
             if len(issuer) >= 2 and not issuer.endswith(("第", "年", "于", "在")):
                 return f"{issuer}〔{match.group(1)}〕{match.group(2)}号"
     return ""

@@ -10,10 +10,12 @@ text; a text in Traditional is read through a Simplified copy.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
 
+from bulletins.ingest import gazette
 from bulletins.ingest.dates import resolve_date
 from bulletins.ingest.keywords import extract_keywords
 from bulletins.ingest.mentions import (
@@ -352,6 +354,10 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
         documents=found["documents"],
         keywords=found["keywords"],
         summary=found["summary"],
+    )
+    life = gazette.document_life(title_read or (found["title"] if back is _same else ""), reading, date, context.issue)
+    metadata = dataclasses.replace(
+        metadata, **{k: _written_back(v, back) for k, v in gazette.metadata_values(life).items()}
     )
     log.debug("%s: %s (%s, %s)", raw.where, metadata.title, metadata.date, metadata.date_source)
     return metadata

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from bulletins.ingest import defaults
 from bulletins.ingest.decode import DecodeError, decode_bytes
+from bulletins.ingest.gazette import issue_from_path
 from bulletins.ingest.htmltext import extract_page, fragment_paragraphs
 from bulletins.models import Context, RawBulletin, SourceProblem
 
@@ -44,7 +45,7 @@ __all__ = ["SUFFIXES", "context_for", "discover", "read_source"]
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz")
-_RECORD_CONTEXT = ("publisher", "category", "region")
+_RECORD_CONTEXT = ("publisher", "category", "region", "issue")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _YEAR = re.compile(r"^\s*(\d{4})(?!\d)")
 
@@ -129,7 +130,8 @@ def _defaults_problems(files: list[Path]) -> list[SourceProblem]:
 
 def context_for(path: Path, base: Context) -> Context:
     """The context for one file: BASE (CLI options) over the nearest defaults files over a year in the path."""
-    values: dict[str, object] = {"year": defaults.year_from_path(path)}
+    issue = issue_from_path(path)
+    values: dict[str, object] = {"year": defaults.year_from_path(path), "issue": issue.header() if issue else None}
     values.update(defaults.folder_defaults(Path(path).parent)[0])
     for field in dataclasses.fields(Context):
         given = getattr(base, field.name)

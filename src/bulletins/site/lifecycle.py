@@ -256,6 +256,12 @@ class LifecycleView:
         return any(links) or bool(self.unresolved)
 
 
+def _shown_title(title: str) -> str:
+    """How a related document is named: the document a notice issues (``关于印发《X》的通知``
+    is shown as 《X》), else its title."""
+    return issued_title(title) or title
+
+
 def views(resolution: Resolution, documents: Iterable[DocumentFacts], urls: dict[str, str], today: dt.date):
     """key -> LifecycleView for every document that has a status, a lifecycle date or a relation."""
     facts = {doc.key: doc for doc in documents}
@@ -266,7 +272,8 @@ def views(resolution: Resolution, documents: Iterable[DocumentFacts], urls: dict
 
     def related(keys: list[str]) -> tuple[Related, ...]:
         return tuple(
-            Related(facts[k].title, facts[k].doc_number, urls.get(k, ""), facts[k].date, lives[k].status) for k in keys
+            Related(_shown_title(facts[k].title), facts[k].doc_number, urls.get(k, ""), facts[k].date, lives[k].status)
+            for k in keys
         )
 
     shown = {}
