@@ -104,11 +104,21 @@ def test_usage_errors_exit_2(project, capsys, args, message):
     assert message in err and "Traceback" not in err
 
 
-def test_unwritable_content_folder_is_reported(project, capsys):
-    (project / "blocked").write_text("a file, not a folder")
-    assert main(["ingest", "src/meeting.txt", "--content", "blocked"]) == 1
+@pytest.mark.parametrize(
+    "blocked,message",
+    [
+        pytest.param("content", "bulletins: cannot lock the content folder content: ", id="content-folder"),
+        pytest.param(
+            "content/bulletins/2023", "src/meeting.txt: cannot write bulletins/2023/03/meeting.md: ", id="month-folder"
+        ),
+    ],
+)
+def test_unwritable_content_folder_is_reported(project, capsys, blocked, message):
+    (project / blocked).parent.mkdir(parents=True, exist_ok=True)
+    (project / blocked).write_text("a file, not a folder")
+    assert main(["ingest", "src/meeting.txt"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("src/meeting.txt: cannot write bulletins/2023/03/meeting.md")
+    assert err[0].startswith(message)
 
 
 def test_version(capsys):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bulletins.ingest.dates import parse_source_date, resolve_date
+from bulletins.ingest.dates import YearRange, check_year, parse_source_date, resolve_date
 from bulletins.ingest.keywords import extract_keywords, topic_sample
 from bulletins.ingest.mentions import (
     find_doc_number,
@@ -67,7 +67,7 @@ def test_seed_with_year_and_publisher():
 
 
 def test_seed_without_year_is_missing_year():
-    with pytest.raises(MissingYear, match=r"000_8999f5b1fbddfc77\.txt: date 2月28日 has no year; give --year"):
+    with pytest.raises(MissingYear, match=r"^date 2月28日 has no year; give --year"):
         extract_metadata(seed_raw(year=None), seed_paragraphs())
 
 
@@ -152,12 +152,23 @@ DATE_CASES = [
         id="date-range-takes-its-start",
     ),
     pytest.param(None, ["日期：2022-02-28"], None, (dt.date(2022, 2, 28), "text"), id="iso-date-in-text"),
+    pytest.param(
+        None,
+        ["二〇二三年十十月一日，区政府召开会议。", "要求2023年6月30日前完成。"],
+        None,
+        (dt.date(2023, 6, 30), "text"),
+        id="malformed-chinese-numerals-are-not-a-date",
+    ),
+    pytest.param(
+        None, ["二〇二三年十二月三十一日，区政府召开会议。"], None, (dt.date(2023, 12, 31), "text"), id="chinese-tens"
+    ),
+    pytest.param("0999-01-01", [], None, (dt.date(999, 1, 1), "record"), id="early-record-date-read-as-given"),
 ]
 
 
 @pytest.mark.parametrize(("source_date", "paragraphs", "year", "expected"), DATE_CASES)
 def test_resolve_date(source_date, paragraphs, year, expected):
-    assert resolve_date(source_date, paragraphs, year, "x.txt") == expected
+    assert resolve_date(source_date, paragraphs, year) == expected
 
 
 DATE_ERRORS = [
@@ -174,6 +185,10 @@ DATE_ERRORS = [
     pytest.param("next tuesday", [], None, BulletinError, "cannot read the source date", id="unreadable-record-date"),
     pytest.param(None, ["区政府召开会议。"], 2022, BulletinError, "no date", id="no-date-at-all"),
     pytest.param(
+        None, ["二〇二三年十十月一日，区政府召开会议。"], None, BulletinError, "no date", id="chinese-ten-ten"
+    ),
+    pytest.param("99999-01-01", [], None, BulletinError, "cannot read the source date", id="five-digit-year"),
+    pytest.param(
         None,
         ["2月28日，区政府召开会议。"],
         None,
@@ -187,11 +202,36 @@ DATE_ERRORS = [
 @pytest.mark.parametrize(("source_date", "paragraphs", "year", "error", "message"), DATE_ERRORS)
 def test_resolve_date_errors(source_date, paragraphs, year, error, message):
     with pytest.raises(error, match=message):
-        resolve_date(source_date, paragraphs, year, "x.txt")
+        resolve_date(source_date, paragraphs, year)
 
 
 def test_record_date_is_kept_exactly():
     assert parse_source_date(" 2024-12-31 ") == dt.date(2024, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("date", "years", "ok"),
+    [
+        pytest.param(dt.date(2023, 5, 6), (1949, 2027), True, id="inside"),
+        pytest.param(dt.date(1949, 1, 1), (1949, 2027), True, id="first-year-included"),
+        pytest.param(dt.date(2027, 12, 31), (1949, 2027), True, id="last-year-included"),
+        pytest.param(dt.date(999, 1, 1), (1949, 2027), False, id="three-digit-year"),
+        pytest.param(dt.date(1, 1, 1), (1949, 2027), False, id="year-one"),
+        pytest.param(dt.date(9999, 1, 1), (1949, 2027), False, id="year-9999"),
+        pytest.param(dt.date(999, 1, 1), (1, 9999), True, id="widened"),
+    ],
+)
+def test_check_year(date, years, ok):
+    if ok:
+        check_year(date, years)
+    else:
+        with pytest.raises(BulletinError, match=rf"^date {date.year:04d}-\d\d-\d\d is outside {years[0]}-{years[1]}"):
+            check_year(date, years)
+
+
+def test_default_range_ends_next_year():
+    assert YearRange().bounds(dt.date(2026, 11, 30)) == (1949, 2027)
+    assert YearRange(1900, 2030).bounds(dt.date(2026, 11, 30)) == (1900, 2030)
 
 
 # --- titles --------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.ingest import frontmatter, pipeline
-from bulletins.models import Context
+from bulletins.ingest import files, frontmatter, pipeline
+from bulletins.models import Context, SourceProblem
 from support.frontmatter import html_paragraphs, html_tags, pelican_read
 from support.pipeline import (
     GOOD_COUNT,
@@ -35,11 +35,16 @@ def articles_in(content: Path) -> dict[str, str]:
     return {p.relative_to(content).as_posix(): p.read_text("utf-8") for p in sorted(content.rglob("*.md"))}
 
 
+def lines(problems) -> list[str]:
+    return sorted(f"{problem.where}: {problem.reason}" for problem in problems)
+
+
 def test_every_problem_is_one_line_naming_the_file_and_good_bulletins_are_written(project):
     report = pipeline.ingest(["src"], options())
     starts = expected_problem_starts()
+    assert all(isinstance(problem, SourceProblem) for problem in report.problems)
     assert len(report.problems) == len(starts)
-    for line, start in zip(sorted(report.problems), starts):
+    for line, start in zip(lines(report.problems), starts):
         assert line.startswith(start) and "\n" not in line and "Traceback" not in line
         assert len(line) > len(start) + 5  # a reason follows the place
     assert len(report.written) == GOOD_COUNT
@@ -75,7 +80,7 @@ def test_hand_edit_is_kept_without_force_and_overwritten_with_it(project):
 
     kept = pipeline.ingest(["src"], options())
     assert kept.written == []
-    assert kept.kept == [f"{path.relative_to(project).as_posix()}: kept: edited by hand, use --force"]
+    assert kept.kept == [SourceProblem(path.relative_to(project).as_posix(), "kept: edited by hand, use --force")]
     assert path.read_text("utf-8") == edited
 
     forced = pipeline.ingest(["src"], options(force=True))
@@ -110,8 +115,8 @@ def test_new_date_moves_the_article_and_removes_the_old_file(project):
 def test_no_temp_files_are_left(project):
     pipeline.ingest(["src"], options())
     pipeline.ingest(["src"], options(force=True))
-    leftovers = [p for p in (project / "content").rglob("*") if p.is_file() and not p.name.endswith(".md")]
-    assert leftovers == []
+    leftovers = [p.name for p in (project / "content").rglob("*") if p.is_file() and not p.name.endswith(".md")]
+    assert leftovers == [files.LOCK_NAME]
 
 
 def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
@@ -123,7 +128,7 @@ def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError):
-        pipeline.write_atomic(target, b"new")
+        files.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
@@ -176,7 +181,7 @@ def test_duplicate_id_in_one_collection_is_a_problem(tmp_path, monkeypatch):
     path.write_text(path.read_text("utf-8") * 2, encoding="utf-8")
     report = pipeline.ingest(["src"], options())
     assert len(report.written) == 2
-    assert [p.split(": ")[0] for p in report.problems] == ["src/a.jsonl:3", "src/a.jsonl:4"]
+    assert [p.where for p in report.problems] == ["src/a.jsonl:3", "src/a.jsonl:4"]
 
 
 def test_context_supplies_the_missing_year(project):
@@ -189,7 +194,7 @@ def test_context_supplies_the_missing_year(project):
 
 def test_articles_writes_nothing(project):
     items = list(pipeline.articles(["src"], options()))
-    assert sum(isinstance(i, str) for i in items) == len(expected_problem_starts())
+    assert sum(isinstance(i, SourceProblem) for i in items) == len(expected_problem_starts())
     assert not (project / "content").exists()
 
 
