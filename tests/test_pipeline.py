@@ -1,12 +1,18 @@
 """The pipeline: bad input reported and skipped, idempotent and atomic writes, hand edits kept."""
 
+import json
 import os
+import stat
+import subprocess
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bulletins.ingest import files, frontmatter, pipeline
+from bulletins.ingest.dates import YearRange
 from bulletins.models import Context, SourceProblem
 from support.frontmatter import html_paragraphs, html_tags, pelican_read
 from support.pipeline import (
@@ -204,3 +210,150 @@ def test_articles_writes_nothing(project):
 def test_progress_bar_on_stderr_only_when_asked_or_on_a_terminal(project, capsys, wanted, shown):
     pipeline.ingest(["src/c.jsonl"], options(progress=wanted))
     assert ("bulletin" in capsys.readouterr().err) == shown
+
+
+# --- dates out of range ----------------------------------------------------------------------
+
+_PAGE = (
+    "<html><head><meta name='PubDate' content='{}'><title>青溪区召开会议</title></head><body><p>{}</p></body></html>"
+)
+
+
+def _record(record_id: str, date: str, text: str = "青溪区召开会议。") -> str:
+    return json.dumps({"id": record_id, "date": date, "title": "青溪区召开会议", "text": text}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        pytest.param("c.jsonl", _record("r1", "0999-01-01"), "date 0999-01-01 is outside 1949-", id="jsonl-year-999"),
+        pytest.param("c.jsonl", _record("r1", "99999-01-01"), "cannot read the source date", id="jsonl-year-99999"),
+        pytest.param("p.html", _PAGE.format("0001-01-01", "会议。"), "date 0001-01-01 is outside", id="html-year-1"),
+        pytest.param(
+            "p.html", _PAGE.format("99999-01-01", "会议。"), "date 9999-01-01 is outside", id="html-year-99999"
+        ),
+        pytest.param("t.txt", "1900年3月1日，青溪区召开会议。", "date 1900-03-01 is outside", id="text-year-1900"),
+        pytest.param("t.txt", "二〇二三年十十月一日，青溪区召开会议。", "no date", id="chinese-ten-ten"),
+    ],
+)
+def test_bad_date_is_one_problem_and_nothing_is_written(tmp_path, monkeypatch, name, data, reason):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / name).write_text(f"{_record('r0', '2023-05-06')}\n{data}\n" if name.endswith("l") else data)
+    report = pipeline.ingest(["src"], options())
+    (problem,) = report.problems
+    assert problem.source == f"src/{name}" and reason in problem.reason
+    assert len(report.written) == (1 if name.endswith(".jsonl") else 0)  # the good record still is
+
+
+def test_year_range_is_a_setting_and_dates_are_written_with_four_digits(project):
+    (project / "src" / "old.jsonl").write_text(_record("r1", "0999-01-01") + "\n", encoding="utf-8")
+    wide = options(years=YearRange(1, 9999))
+    report = pipeline.ingest(["src/old.jsonl"], wide)
+    assert report.problems == []
+    assert frontmatter.parse_article((project / report.written[0]).read_text("utf-8"))["Date"] == "0999-01-01"
+    narrow = pipeline.ingest(["src/meeting.txt"], options(years=YearRange(2024, 2025)))
+    assert [p.reason for p in narrow.problems] == [
+        "date 2023-03-01 is outside 2024-2025 (a typo? else widen --min-year/--max-year)"
+    ]
+
+
+# --- identity of awkward names -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        pytest.param("a\nb", id="newline"),
+        pytest.param("a\rb", id="carriage-return"),
+        pytest.param("a\tb", id="tab"),
+        pytest.param("a\u2028b", id="line-separator"),
+        pytest.param("a   b", id="run-of-spaces"),
+        pytest.param(" a b ", id="padded"),
+    ],
+)
+@pytest.mark.parametrize("where", ["record-id", "file-name"])
+def test_reingest_of_odd_names_writes_nothing_new(tmp_path, monkeypatch, odd, where):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    if where == "record-id":
+        (tmp_path / "src" / "c.jsonl").write_text(_record(odd, "2023-05-06") + "\n", encoding="utf-8")
+    else:
+        (tmp_path / "src" / f"{odd}.txt").write_text("2023年5月6日，青溪区召开会议。", encoding="utf-8")
+    first = pipeline.ingest(["src"], options())
+    assert first.problems == [] and len(first.written) == 1
+    again = pipeline.ingest(["src"], options())
+    assert (again.written, again.unchanged) == ([], 1)
+    assert len(articles_in(tmp_path / "content")) == 1
+
+
+# --- the content folder: lock, file modes, stale temp files -------------------------------------
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_articles_get_the_mode_the_umask_gives(project, umask, mode):
+    old = os.umask(umask)
+    try:
+        report = pipeline.ingest(["src/meeting.txt"], options())
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((project / report.written[0]).stat().st_mode) == mode
+
+
+def test_stale_temp_files_of_a_killed_run_are_removed_and_others_kept(project):
+    folder = project / "content" / "bulletins" / "2023" / "03"
+    folder.mkdir(parents=True)
+    ours = folder / ".meeting.md.k3j_9x0a.tmp"
+    theirs = [folder / ".notes.tmp", folder / "meeting.md.tmp", folder / ".draft.md.swp"]
+    for path in (ours, *theirs):
+        path.write_text("half an article")
+    pipeline.ingest(["src/meeting.txt"], options())
+    assert not ours.exists()
+    assert all(path.exists() for path in theirs)
+
+
+CONCURRENT = """
+import sys
+from pathlib import Path
+from bulletins.ingest import pipeline
+report = pipeline.ingest([sys.argv[1]], pipeline.Options(content=Path("content"), jobs=1, progress=False))
+print(len(report.written))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("trial", range(2))
+def test_concurrent_runs_into_one_content_folder_keep_both_articles(tmp_path, trial):
+    for folder in ("A", "B"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notice.txt").write_text(f"2023年3月{trial + 1}日，{folder}区召开会议。", encoding="utf-8")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT, f"{folder}/notice.txt"], cwd=tmp_path, stdout=subprocess.PIPE
+        )
+        for folder in ("A", "B")
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert [out.strip() for out in outputs] == [b"1", b"1"]
+    written = articles_in(tmp_path / "content")
+    assert len(written) == 2
+    sources = sorted(frontmatter.parse_article(text)["Source"] for text in written.values())
+    assert sources == ["A/notice.txt", "B/notice.txt"]
+
+
+def test_a_second_run_waits_for_the_lock(project):
+    content, told = project / "content", []
+    run = options(content=content)
+    waiter = threading.Thread(
+        target=lambda: told.append(pipeline.ingest([project / "src/meeting.txt"], run, told.append))
+    )
+    try:
+        with files.content_lock(content):
+            waiter.start()
+            waiter.join(timeout=1)
+            assert waiter.is_alive() and told == [content]  # told once, and still waiting
+            assert not list(content.rglob("*.md"))
+    finally:
+        waiter.join(timeout=60)
+    assert len(told[1].written) == 1
