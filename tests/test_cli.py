@@ -189,7 +189,9 @@ def test_inspect_json_survives_a_lone_surrogate(tmp_path, monkeypatch, capsys):
     [
         pytest.param([], 0, None, id="2023-inside-the-default-range"),
         pytest.param(["--max-year", "2022"], 1, "date 2023-03-01 is outside 1949-2022", id="max-year"),
-        pytest.param(["--min-year", "2024", "--max-year", "2030"], 1, "date 2023-03-01 is outside 2024-2030", id="min-year"),
+        pytest.param(
+            ["--min-year", "2024", "--max-year", "2030"], 1, "date 2023-03-01 is outside 2024-2030", id="min-year"
+        ),
     ],
 )
 def test_year_range_options(project, capsys, args, code, message):
