@@ -287,12 +287,11 @@ class TextFields:
 
     def written_back(self, back: Callable[[str], str]) -> TextFields:
         """Every value passed through BACK (Simplified -> the text's own script)."""
-        changes = {
-            item.name: tuple(map(back, value)) if isinstance(value, tuple) else back(value)
-            for item in fields(self)
-            for value in (getattr(self, item.name),)
-        }
-        return TextFields(**changes)
+        values = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            values[item.name] = tuple(map(back, value)) if isinstance(value, tuple) else back(value)
+        return TextFields(**values)
 
 
 def read_fields(paragraphs: tuple[str, ...], title: str | None) -> TextFields:
