@@ -3,11 +3,13 @@
 import json
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from bulletins import __version__
 from bulletins.cli import main
+from bulletins.ingest.files import content_lock
 from support.pipeline import GOOD_COUNT, expected_problem_starts, snapshot, write_sources
 
 INSPECT_KEYS = {
@@ -214,3 +216,21 @@ def test_year_range_usage_errors(project, capsys, args, message):
     with pytest.raises(SystemExit) as exit:
         main(["ingest", "src", *args])
     assert exit.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_second_ingest_says_it_waits_for_the_first(project, capsys):
+    codes = []
+    waiter = threading.Thread(target=lambda: codes.append(main(["ingest", "src/meeting.txt", "--jobs", "1"])))
+    try:
+        with content_lock(project / "content"):
+            waiter.start()
+            waiter.join(timeout=1)
+            assert waiter.is_alive()
+    finally:
+        waiter.join(timeout=60)
+    assert codes == [0]
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "content: another ingest is writing there; waiting for it to finish",
+        "ingest: 1 written, 0 unchanged, 0 kept, 0 problems",
+    ]

@@ -34,7 +34,6 @@ from bulletins.models import Article, BulletinError, Context, Metadata, RawBulle
 
 logger = logging.getLogger(__name__)
 
-
 _COLLECTIONS = (".jsonl", ".jsonl.gz")
 _PROGRESS_MIN = 200  # bulletins; smaller runs never show a bar on their own
 
