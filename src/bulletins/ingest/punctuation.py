@@ -4,11 +4,11 @@ A mark converts when Han text touches it, and a converted mark is Han text for i
 neighbours, so ``()()(月`` converts as a whole: the marks form a graph (each mark with the
 marks right beside it, each parenthesis with its partner, everything inside a pair with that
 pair) and one walk from the marks Han text touches converts everything it reaches. The walk
-visits each mark once, so the result is the same as repeating the old rule-by-rule passes until
-nothing changes — in linear time, and a second run changes nothing.
+visits each mark once (linear time, however long the chain) and stops only where no rule
+applies, so a second run changes nothing.
 
 Pairs are matched like brackets within a line (``(a(b)c)`` is two pairs), so a pair converts
-as a whole or not at all.
+as a whole or not at all: ``中(a(b)c)`` -> ``中（a(b)c）``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class PunctuationRule(NamedTuple):
 
 
 PUNCTUATION_RULES: tuple[PunctuationRule, ...] = (
-    PunctuationRule("beside-han", "a run of marks or parentheses with Han text right before or after it"),
+    PunctuationRule("beside-han", "marks or parentheses with Han text right beside them; 1,000 3:2 12:30 stay"),
     PunctuationRule("parenthesis-pair", "both parentheses of a pair whose inside or either outside is Han text"),
     PunctuationRule("url", "marks right before // (a URL scheme) ignore Han text on their left: 网址:https://"),
     PunctuationRule("comma-after-percent", "8.7%,31: a thousands separator never follows a percent sign"),
