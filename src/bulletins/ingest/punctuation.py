@@ -31,6 +31,7 @@ _HAN_CHAR = re.compile(f"[{HAN_TEXT}]")
 _ASCII = "(),;:?!"
 _MARKS = ",;:?!"
 _CHAIN = re.compile(r"[(),;:?!]+")
+_PARENTHESIS = re.compile(r"[()]")
 _MARK_RUN_AT_END = re.compile(r"[,;:?!]+$")
 _FULL_WIDTH = str.maketrans(_ASCII, "（），；：？！")
 
@@ -53,14 +54,20 @@ PUNCTUATION_RULES: tuple[PunctuationRule, ...] = (
 
 @dataclass
 class _Graph:
-    """The marks of one text: who converts whom. Pair nodes are ``-(open + 1)``."""
+    """The chains of marks of one text and who converts whom.
+
+    A *unit* is a chain less the marks right before ``//`` at its end (those convert only after
+    a percent sign): the marks of a unit touch each other, so they convert together. Pair
+    nodes are numbered by the position of their ``(``.
+    """
 
     text: str
-    blocked: set[int] = field(default_factory=set)  # marks before "//": no Han from the left
-    pair_of: dict[int, int] = field(default_factory=dict)  # parenthesis -> its pair's open position
-    partner: dict[int, int] = field(default_factory=dict)  # open -> close
-    inside: dict[int, int] = field(default_factory=dict)  # mark or pair open -> innermost pair around it
-    seeds: list[int] = field(default_factory=list)
+    units: list[tuple[int, int]] = field(default_factory=list)  # [start, stop) of each unit
+    unit_pairs: dict[int, list[int]] = field(default_factory=dict)  # unit -> pairs it converts
+    pair_units: dict[int, list[int]] = field(default_factory=dict)  # pair -> units of its parentheses
+    parent: dict[int, int] = field(default_factory=dict)  # pair -> innermost pair around it
+    seeds: list[tuple[str, int]] = field(default_factory=list)  # ("unit" | "pair", index)
+    lone_commas: list[int] = field(default_factory=list)  # "%," before "//": converts alone
 
 
 def _is_han(text: str, at: int) -> bool:
@@ -75,87 +82,93 @@ def _chains(text: str) -> Iterator[tuple[int, int, bool]]:
         previous = match.end()
 
 
-def _match_pairs(graph: _Graph, chains: list[tuple[int, int, bool]]) -> None:
-    """Bracket matching within each line; then the innermost pair around every mark."""
-    text, stack = graph.text, []
+def _match_pairs(text: str, chains: list[tuple[int, int, bool]]) -> dict[int, int]:
+    """Bracket matching within each line: open -> close of every pair."""
+    partner: dict[int, int] = {}
+    stack: list[int] = []
     for start, end, new_line in chains:
         if new_line:
             stack.clear()
-        for at in range(start, end):
-            if text[at] == "(":
-                stack.append(at)
-            elif text[at] == ")" and stack:
-                opening = stack.pop()
-                graph.partner[opening] = at
-                graph.pair_of[opening] = graph.pair_of[at] = opening
-    around: list[int] = []
-    for start, end, _ in chains:
-        for at in range(start, end):
-            if at in graph.partner:
-                if around:
-                    graph.inside[at] = around[-1]
-                around.append(at)
-            elif at in graph.pair_of:
-                around.pop()
-            elif around:
-                graph.inside[at] = around[-1]
+        for paren in _PARENTHESIS.finditer(text, start, end):
+            if paren.group() == "(":
+                stack.append(paren.start())
+            elif stack:
+                partner[stack.pop()] = paren.start()
+    return partner
 
 
-def _seed_chain(graph: _Graph, start: int, end: int) -> None:
-    """The marks of one chain that Han text (or a percent sign) converts directly."""
+def _add_unit(graph: _Graph, start: int, end: int) -> int:
+    """The unit of one chain; seeds what Han text or a percent sign converts directly."""
     text = graph.text
+    stop = end
     if text.startswith("//", end):
         run = _MARK_RUN_AT_END.search(text, start, end)
-        if run:
-            graph.blocked.update(range(run.start(), end))
-    if _is_han(text, end):
-        graph.seeds.append(end - 1)
-    if _is_han(text, start - 1) and start not in graph.blocked:
-        graph.seeds.append(start)
-    if text[start] == "," and start > 0 and text[start - 1] in "%‰" and not text.startswith(" ", start + 1):
-        graph.seeds.append(start)
+        stop = run.start() if run else end
+    unit = len(graph.units)
+    graph.units.append((start, stop))
+    percent = text[start] == "," and start > 0 and text[start - 1] in "%‰" and not text.startswith(" ", start + 1)
+    if start < stop and (_is_han(text, start - 1) or (stop == end and _is_han(text, end)) or percent):
+        graph.seeds.append(("unit", unit))
+    elif percent:
+        graph.lone_commas.append(start)
+    return unit
 
 
-def _seed_pairs(graph: _Graph) -> None:
+def _link(graph: _Graph, chains: list[tuple[int, int, bool]], partner: dict[int, int]) -> None:
+    """Units, the pairs their parentheses belong to, the pair around their marks."""
+    closes = {close: opening for opening, close in partner.items()}
+    around: list[int] = []  # the pairs open at this point, innermost last
+    for start, end, _ in chains:
+        unit = _add_unit(graph, start, end)
+        stop = graph.units[unit][1]
+        links = graph.unit_pairs.setdefault(unit, [])
+        if around and graph.lone_commas and graph.lone_commas[-1] == start:
+            graph.seeds.append(("pair", around[-1]))  # the comma converts inside that pair
+        previous = start
+        for paren in _PARENTHESIS.finditer(graph.text, start, end):
+            at = paren.start()
+            if at > previous and around:
+                links.append(around[-1])  # marks inside a pair
+            if at in partner:
+                if around:
+                    graph.parent[at] = around[-1]
+                around.append(at)
+            elif at in closes:
+                around.pop()
+            pair = at if at in partner else closes.get(at)
+            if pair is not None:
+                links.append(pair)
+                graph.pair_units.setdefault(pair, []).append(unit)
+            previous = at + 1
+        if stop > previous and around:
+            links.append(around[-1])
+
+
+def _seed_pairs(graph: _Graph, partner: dict[int, int]) -> None:
     """Pairs with Han text inside them."""
-    if not graph.partner:
-        return
-    han = [match.start() for match in _HAN_CHAR.finditer(graph.text)]
-    for opening, closing in graph.partner.items():
+    han = [match.start() for match in _HAN_CHAR.finditer(graph.text)] if partner else []
+    for opening, closing in partner.items():
         first = bisect.bisect_right(han, opening)
         if first < len(han) and han[first] < closing:
-            graph.seeds.append(-(opening + 1))
+            graph.seeds.append(("pair", opening))
 
 
-def _neighbours(graph: _Graph, node: int) -> Iterator[int]:
-    if node < 0:  # a pair: both its parentheses and the pair around it
-        opening = -node - 1
-        yield opening
-        yield graph.partner[opening]
-        if opening in graph.inside:
-            yield -(graph.inside[opening] + 1)
-        return
-    text = graph.text
-    for beside in (node - 1, node + 1):
-        if 0 <= beside < len(text) and text[beside] in _ASCII and beside not in graph.blocked:
-            yield beside
-    if node in graph.pair_of:
-        yield -(graph.pair_of[node] + 1)
-    elif node in graph.inside:
-        yield -(graph.inside[node] + 1)
-
-
-def _converted(graph: _Graph) -> set[int]:
-    """Every node the seeds reach."""
-    reached: set[int] = set()
+def _converted_units(graph: _Graph) -> set[int]:
+    """Every unit the seeds reach (a pair reaches its parentheses' units and the pair around it)."""
+    units: set[int] = set()
+    pairs: set[int] = set()
     todo = list(graph.seeds)
     while todo:
-        node = todo.pop()
-        if node in reached:
-            continue
-        reached.add(node)
-        todo.extend(n for n in _neighbours(graph, node) if n not in reached)
-    return {node for node in reached if node >= 0}
+        kind, node = todo.pop()
+        if kind == "unit" and node not in units:
+            units.add(node)
+            todo.extend(("pair", pair) for pair in graph.unit_pairs.get(node, ()) if pair not in pairs)
+        elif kind == "pair" and node not in pairs:
+            pairs.add(node)
+            todo.extend(("unit", unit) for unit in graph.pair_units[node] if unit not in units)
+            if node in graph.parent:
+                todo.append(("pair", graph.parent[node]))
+    return units
 
 
 def fix_punctuation(text: str) -> str:
@@ -168,14 +181,16 @@ def fix_punctuation(text: str) -> str:
         return text
     graph = _Graph(text)
     chains = list(_chains(text))
-    _match_pairs(graph, chains)
-    for start, end, _ in chains:
-        _seed_chain(graph, start, end)
-    _seed_pairs(graph)
-    positions = _converted(graph)
-    if not positions:
+    partner = _match_pairs(text, chains)
+    _link(graph, chains, partner)
+    _seed_pairs(graph, partner)
+    spans = sorted([graph.units[unit] for unit in _converted_units(graph)] + [(at, at + 1) for at in graph.lone_commas])
+    if not spans:
         return text
-    chars = list(text)
-    for at in positions:
-        chars[at] = chars[at].translate(_FULL_WIDTH)
-    return "".join(chars)
+    pieces, previous = [], 0
+    for start, stop in spans:
+        pieces.append(text[previous:start])
+        pieces.append(text[start:stop].translate(_FULL_WIDTH))
+        previous = stop
+    pieces.append(text[previous:])
+    return "".join(pieces)
