@@ -3,11 +3,13 @@
 import json
 import subprocess
 import sys
+import threading
 
 import pytest
 
 from bulletins import __version__
 from bulletins.cli import main
+from bulletins.ingest.files import content_lock
 from support.pipeline import GOOD_COUNT, expected_problem_starts, snapshot, write_sources
 
 INSPECT_KEYS = {
@@ -106,11 +108,21 @@ def test_usage_errors_exit_2(project, capsys, args, message):
     assert message in err and "Traceback" not in err
 
 
-def test_unwritable_content_folder_is_reported(project, capsys):
-    (project / "blocked").write_text("a file, not a folder")
-    assert main(["ingest", "src/meeting.txt", "--content", "blocked"]) == 1
+@pytest.mark.parametrize(
+    "blocked,message",
+    [
+        pytest.param("content", "bulletins: cannot lock the content folder content: ", id="content-folder"),
+        pytest.param(
+            "content/bulletins/2023", "src/meeting.txt: cannot write bulletins/2023/03/meeting.md: ", id="month-folder"
+        ),
+    ],
+)
+def test_unwritable_content_folder_is_reported(project, capsys, blocked, message):
+    (project / blocked).parent.mkdir(parents=True, exist_ok=True)
+    (project / blocked).write_text("a file, not a folder")
+    assert main(["ingest", "src/meeting.txt"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("src/meeting.txt: cannot write bulletins/2023/03/meeting.md")
+    assert err[0].startswith(message)
 
 
 def test_version(capsys):
@@ -144,3 +156,83 @@ def test_search_is_a_subcommand():
     result = subprocess.run([sys.executable, "-m", "bulletins.cli", "search", "--help"], capture_output=True, text=True)
     assert result.returncode == 0
     assert "--site" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "name,shown",
+    [
+        pytest.param("bad\nname.txt", "src/bad\\x0aname.txt: ", id="newline"),
+        pytest.param("bad\x1b[2J.txt", "src/bad\\x1b[2J.txt: ", id="terminal-escape"),
+        pytest.param("bad\u202eevil.txt", "src/bad\\u202eevil.txt: ", id="bidi-override"),
+        pytest.param("公告\u3000一.txt", "src/公告\u3000一.txt: ", id="ideographic-space-stays"),
+    ],
+)
+def test_file_names_in_messages_are_escaped(tmp_path, monkeypatch, capsys, name, shown):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / name).write_bytes(b"")  # empty: reported
+    assert main(["ingest", "src", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[0].startswith(shown)
+    assert "\x1b" not in err[0] and "\u202e" not in err[0]
+
+
+def test_inspect_json_survives_a_lone_surrogate(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    record = '{"id": "s1", "date": "2023-05-06", "title": "青溪区\\ud800会议", "text": "青溪区召开会议。"}'
+    (tmp_path / "c.jsonl").write_text(record + "\n", encoding="utf-8")
+    assert main(["inspect", "c.jsonl", "--json"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["title"] == "青溪区\ud800会议"
+    assert main(["inspect", "c.jsonl"]) == 0
+    assert capsys.readouterr().out.startswith("2023-05-06  青溪区\\ud800会议\n")
+
+
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        pytest.param([], 0, None, id="2023-inside-the-default-range"),
+        pytest.param(["--max-year", "2022"], 1, "date 2023-03-01 is outside 1949-2022", id="max-year"),
+        pytest.param(
+            ["--min-year", "2024", "--max-year", "2030"], 1, "date 2023-03-01 is outside 2024-2030", id="min-year"
+        ),
+    ],
+)
+def test_year_range_options(project, capsys, args, code, message):
+    assert main(["ingest", "src/meeting.txt", *args]) == code
+    err = capsys.readouterr().err
+    assert message is None or f"src/meeting.txt: {message}" in err
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        pytest.param(
+            ["--min-year", "2030", "--max-year", "2020"], "--min-year 2030 is after --max-year 2020", id="min>max"
+        ),
+        pytest.param(["--max-year", "0"], "year out of range", id="year-zero"),
+        pytest.param(["--min-year", "x"], "not a year", id="not-a-year"),
+    ],
+)
+def test_year_range_usage_errors(project, capsys, args, message):
+    with pytest.raises(SystemExit) as exit:
+        main(["ingest", "src", *args])
+    assert exit.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_a_second_ingest_says_it_waits_for_the_first(project, capsys):
+    codes = []
+    waiter = threading.Thread(target=lambda: codes.append(main(["ingest", "src/meeting.txt", "--jobs", "1"])))
+    try:
+        with content_lock(project / "content"):
+            waiter.start()
+            waiter.join(timeout=1)
+            assert waiter.is_alive()
+    finally:
+        waiter.join(timeout=60)
+    assert codes == [0]
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "content: another ingest is writing there; waiting for it to finish",
+        "ingest: 1 written, 0 unchanged, 0 kept, 0 problems",
+    ]

@@ -78,6 +78,24 @@ def test_header_value_cannot_break_the_header(value, field, header):
     assert frontmatter.parse_article(text)[header.capitalize()] == frontmatter.clean_text(value)
 
 
+@pytest.mark.parametrize(
+    "date,written",
+    [
+        pytest.param(dt.date(2023, 4, 7), "2023-04-07", id="modern"),
+        pytest.param(dt.date(999, 1, 1), "0999-01-01", id="three-digit-year"),
+        pytest.param(dt.date(1, 2, 3), "0001-02-03", id="year-one"),
+    ],
+)
+def test_date_is_written_with_a_four_digit_year(date, written):
+    assert frontmatter.parse_article(frontmatter.render_article(make_article(date=date)))["Date"] == written
+
+
+def test_lone_surrogate_in_a_value_becomes_a_space():
+    text = frontmatter.render_article(make_article(title="青溪区\ud800会议"))
+    assert frontmatter.parse_article(text)["Title"] == "青溪区 会议"
+    text.encode("utf-8")  # the article can be written
+
+
 def test_fields_in_contract_order_and_empty_ones_left_out():
     text = frontmatter.render_article(make_article(doc_number="", source_id="20230407-01", source_line=12))
     keys = list(frontmatter.parse_article(text))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bulletins.ingest.metadata import extract_metadata
 from bulletins.ingest.script import converter
 from bulletins.models import SCRIPTS, BulletinError, Context, Metadata, RawBulletin
-from support.metadata import seed_paragraphs
+from support.metadata import sample_paragraphs
 
 # Characters that trigger the rules, plus ordinary Han text, digits, whitespace and oddities.
 TRIGGERS = [
@@ -140,9 +140,9 @@ def test_random_paragraphs(paras, context, date, title):
 
 
 @st.composite
-def mutated_seed(draw):
-    """The seed's paragraphs with characters deleted, inserted or replaced, and lines split."""
-    paras = list(seed_paragraphs())
+def mutated_sample(draw):
+    """The in-repo sample's paragraphs with characters deleted, inserted or replaced, and lines split."""
+    paras = list(sample_paragraphs())
     for _ in range(draw(st.integers(min_value=1, max_value=12))):
         i = draw(st.integers(min_value=0, max_value=len(paras) - 1))
         text = paras[i]
@@ -165,12 +165,12 @@ def mutated_seed(draw):
 
 
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(paras=mutated_seed(), year=st.one_of(st.none(), st.just(2022)), traditional=st.booleans())
-def test_mutated_seed(paras, year, traditional):
+@given(paras=mutated_sample(), year=st.one_of(st.none(), st.just(2022)), traditional=st.booleans())
+def test_mutated_sample(paras, year, traditional):
     if traditional:
         paras = tuple(converter("s2t").convert(p) for p in paras)
     context = Context(year=year, script="keep" if traditional else "simplified")
-    raw = RawBulletin(source="seed.txt", text="", source_hash="sha256:0", context=context)
+    raw = RawBulletin(source="sample.txt", text="", source_hash="sha256:0", context=context)
     _run(raw, paras)
 
 

@@ -67,30 +67,40 @@ def test_normalize_whitespace(rule: str, raw: str, expected: str) -> None:
 # --- punctuation rules ------------------------------------------------------------------------
 
 PUNCTUATION_CASES = [
-    ("parenthesis-pair", "央视网消息(新闻联播)：", "央视网消息（新闻联播）："),
+    ("beside-han", "央视网消息(新闻联播)：", "央视网消息（新闻联播）："),
     ("parenthesis-pair", "GDP(国内生产总值)", "GDP（国内生产总值）"),
     ("parenthesis-pair", "规划(2021-2025年)", "规划（2021-2025年）"),
     ("parenthesis-pair", "刚果(金)", "刚果（金）"),
     ("parenthesis-pair", "加入世界贸易组织(WTO)后", "加入世界贸易组织（WTO）后"),
     ("parenthesis-pair", "f(x) = sin(x)", "f(x) = sin(x)"),
-    ("parenthesis-open", "今天(9月1日）上午", "今天（9月1日）上午"),
-    ("parenthesis-open", "((中", "（（中"),
-    ("parenthesis-close", "今天（9月1日)上午", "今天（9月1日）上午"),
-    ("marks", "2月28日,重庆市", "2月28日，重庆市"),
-    ("marks", "“开门红”,“开门稳”", "“开门红”，“开门稳”"),
-    ("marks", "收购1,000亿斤", "收购1,000亿斤"),
-    ("marks", "Hello, world", "Hello, world"),
+    ("parenthesis-pair", "中(a(b)c)", "中（a(b)c）"),
+    ("chain", "(a(中)c)", "（a（中）c）"),
+    ("parenthesis-pair", "(a(b)c)", "(a(b)c)"),
+    ("parenthesis-pair", "(1)\n(2)中", "(1)\n（2）中"),
+    ("beside-han", "今天(9月1日）上午", "今天（9月1日）上午"),
+    ("beside-han", "((中", "（（中"),
+    ("beside-han", "今天（9月1日)上午", "今天（9月1日）上午"),
+    ("beside-han", "2月28日,重庆市", "2月28日，重庆市"),
+    ("beside-han", "“开门红”,“开门稳”", "“开门红”，“开门稳”"),
+    ("beside-han", "收购1,000亿斤", "收购1,000亿斤"),
+    ("beside-han", "Hello, world", "Hello, world"),
     ("comma-after-percent", "同比增长8.7%,31个省份", "同比增长8.7%，31个省份"),
     ("comma-after-percent", "rates of 5%, 6%", "rates of 5%, 6%"),
-    ("marks", "收尾阶段;东北", "收尾阶段；东北"),
-    ("marks", "会议指出:一年之计", "会议指出：一年之计"),
-    ("marks", "比分3:2,时间12:30", "比分3:2，时间12:30"),
-    ("marks", "网址:https://www.gov.cn/", "网址：https://www.gov.cn/"),
-    ("marks", "怎么办?要狠抓", "怎么办？要狠抓"),
-    ("marks", "见https://a.cn/q?id=1", "见https://a.cn/q?id=1"),
-    ("marks", "大力营造!", "大力营造！"),
-    ("marks", "什么?!", "什么？！"),
-    ("marks", "中,,,;", "中，，，；"),
+    ("beside-han", "收尾阶段;东北", "收尾阶段；东北"),
+    ("beside-han", "会议指出:一年之计", "会议指出：一年之计"),
+    ("beside-han", "比分3:2,时间12:30", "比分3:2，时间12:30"),
+    ("beside-han", "网址:https://www.gov.cn/", "网址：https://www.gov.cn/"),
+    ("beside-han", "怎么办?要狠抓", "怎么办？要狠抓"),
+    ("url", "见https://a.cn/q?id=1", "见https://a.cn/q?id=1"),
+    ("url", "中://a.cn", "中://a.cn"),
+    ("url", "中)://a.cn", "中）://a.cn"),
+    ("beside-han", "大力营造!", "大力营造！"),
+    ("beside-han", "什么?!", "什么？！"),
+    ("beside-han", "中,,,;", "中，，，；"),
+    ("chain", "(a),中", "（a），中"),
+    ("chain", "()()()()(月", "（）（）（）（）（月"),
+    ("chain", "中(:)x", "中（：）x"),
+    ("chain", "x(,)x", "x(,)x"),
 ]
 
 
@@ -100,6 +110,7 @@ PUNCTUATION_CASES = [
 )
 def test_fix_punctuation(rule: str, raw: str, expected: str) -> None:
     assert fix_punctuation(raw) == expected
+    assert fix_punctuation(expected) == expected  # a second pass changes nothing
 
 
 def test_every_rule_has_a_test_row() -> None:
@@ -284,6 +295,8 @@ def test_clean_paragraphs(raw: str, script: str, expected: tuple[str, ...]) -> N
     [
         pytest.param(fix_punctuation, "中" + "," * 20_000, "中" + "，" * 20_000, id="comma-run"),
         pytest.param(fix_punctuation, "(" * 5_000 + "中", "（" * 5_000 + "中", id="parenthesis-run"),
+        pytest.param(fix_punctuation, "()" * 5_000 + "(月", "（）" * 5_000 + "（月", id="parenthesis-chain"),
+        pytest.param(fix_punctuation, "(" * 5_000 + "中" + ")" * 5_000, "（" * 5_000 + "中" + "）" * 5_000, id="nest"),
         pytest.param(strip_pinyin_annotations, "区" + "(qū)" * 5_000, "区", id="annotation-chain"),
         pytest.param(normalize_whitespace, "&" + "amp;" * 20_000 + "lt;", "<", id="escaping-depth"),
     ],

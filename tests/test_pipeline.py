@@ -1,13 +1,19 @@
 """The pipeline: bad input reported and skipped, idempotent and atomic writes, hand edits kept."""
 
+import json
 import os
+import stat
+import subprocess
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from bulletins.ingest import frontmatter, pipeline
-from bulletins.models import Context
+from bulletins.ingest import files, frontmatter, pipeline
+from bulletins.ingest.dates import YearRange
+from bulletins.models import Context, SourceProblem
 from support.frontmatter import html_paragraphs, html_tags, pelican_read
 from support.pipeline import (
     GOOD_COUNT,
@@ -35,11 +41,16 @@ def articles_in(content: Path) -> dict[str, str]:
     return {p.relative_to(content).as_posix(): p.read_text("utf-8") for p in sorted(content.rglob("*.md"))}
 
 
+def lines(problems) -> list[str]:
+    return sorted(f"{problem.where}: {problem.reason}" for problem in problems)
+
+
 def test_every_problem_is_one_line_naming_the_file_and_good_bulletins_are_written(project):
     report = pipeline.ingest(["src"], options())
     starts = expected_problem_starts()
+    assert all(isinstance(problem, SourceProblem) for problem in report.problems)
     assert len(report.problems) == len(starts)
-    for line, start in zip(sorted(report.problems), starts):
+    for line, start in zip(lines(report.problems), starts):
         assert line.startswith(start) and "\n" not in line and "Traceback" not in line
         assert len(line) > len(start) + 5  # a reason follows the place
     assert len(report.written) == GOOD_COUNT
@@ -75,7 +86,7 @@ def test_hand_edit_is_kept_without_force_and_overwritten_with_it(project):
 
     kept = pipeline.ingest(["src"], options())
     assert kept.written == []
-    assert kept.kept == [f"{path.relative_to(project).as_posix()}: kept: edited by hand, use --force"]
+    assert kept.kept == [SourceProblem(path.relative_to(project).as_posix(), "kept: edited by hand, use --force")]
     assert path.read_text("utf-8") == edited
 
     forced = pipeline.ingest(["src"], options(force=True))
@@ -110,8 +121,8 @@ def test_new_date_moves_the_article_and_removes_the_old_file(project):
 def test_no_temp_files_are_left(project):
     pipeline.ingest(["src"], options())
     pipeline.ingest(["src"], options(force=True))
-    leftovers = [p for p in (project / "content").rglob("*") if p.is_file() and not p.name.endswith(".md")]
-    assert leftovers == []
+    leftovers = [p.name for p in (project / "content").rglob("*") if p.is_file() and not p.name.endswith(".md")]
+    assert leftovers == [files.LOCK_NAME]
 
 
 def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
@@ -123,7 +134,7 @@ def test_failed_write_keeps_the_old_file_and_no_temp(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError):
-        pipeline.write_atomic(target, b"new")
+        files.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.md"]
 
@@ -176,7 +187,7 @@ def test_duplicate_id_in_one_collection_is_a_problem(tmp_path, monkeypatch):
     path.write_text(path.read_text("utf-8") * 2, encoding="utf-8")
     report = pipeline.ingest(["src"], options())
     assert len(report.written) == 2
-    assert [p.split(": ")[0] for p in report.problems] == ["src/a.jsonl:3", "src/a.jsonl:4"]
+    assert [p.where for p in report.problems] == ["src/a.jsonl:3", "src/a.jsonl:4"]
 
 
 def test_context_supplies_the_missing_year(project):
@@ -189,7 +200,7 @@ def test_context_supplies_the_missing_year(project):
 
 def test_articles_writes_nothing(project):
     items = list(pipeline.articles(["src"], options()))
-    assert sum(isinstance(i, str) for i in items) == len(expected_problem_starts())
+    assert sum(isinstance(i, SourceProblem) for i in items) == len(expected_problem_starts())
     assert not (project / "content").exists()
 
 
@@ -199,3 +210,150 @@ def test_articles_writes_nothing(project):
 def test_progress_bar_on_stderr_only_when_asked_or_on_a_terminal(project, capsys, wanted, shown):
     pipeline.ingest(["src/c.jsonl"], options(progress=wanted))
     assert ("bulletin" in capsys.readouterr().err) == shown
+
+
+# --- dates out of range ----------------------------------------------------------------------
+
+_PAGE = (
+    "<html><head><meta name='PubDate' content='{}'><title>青溪区召开会议</title></head><body><p>{}</p></body></html>"
+)
+
+
+def _record(record_id: str, date: str, text: str = "青溪区召开会议。") -> str:
+    return json.dumps({"id": record_id, "date": date, "title": "青溪区召开会议", "text": text}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        pytest.param("c.jsonl", _record("r1", "0999-01-01"), "date 0999-01-01 is outside 1949-", id="jsonl-year-999"),
+        pytest.param("c.jsonl", _record("r1", "99999-01-01"), "cannot read the source date", id="jsonl-year-99999"),
+        pytest.param("p.html", _PAGE.format("0001-01-01", "会议。"), "date 0001-01-01 is outside", id="html-year-1"),
+        pytest.param(
+            "p.html", _PAGE.format("99999-01-01", "会议。"), "date 9999-01-01 is outside", id="html-year-99999"
+        ),
+        pytest.param("t.txt", "1900年3月1日，青溪区召开会议。", "date 1900-03-01 is outside", id="text-year-1900"),
+        pytest.param("t.txt", "二〇二三年十十月一日，青溪区召开会议。", "no date", id="chinese-ten-ten"),
+    ],
+)
+def test_bad_date_is_one_problem_and_nothing_is_written(tmp_path, monkeypatch, name, data, reason):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / name).write_text(f"{_record('r0', '2023-05-06')}\n{data}\n" if name.endswith("l") else data)
+    report = pipeline.ingest(["src"], options())
+    (problem,) = report.problems
+    assert problem.source == f"src/{name}" and reason in problem.reason
+    assert len(report.written) == (1 if name.endswith(".jsonl") else 0)  # the good record still is
+
+
+def test_year_range_is_a_setting_and_dates_are_written_with_four_digits(project):
+    (project / "src" / "old.jsonl").write_text(_record("r1", "0999-01-01") + "\n", encoding="utf-8")
+    wide = options(years=YearRange(1, 9999))
+    report = pipeline.ingest(["src/old.jsonl"], wide)
+    assert report.problems == []
+    assert frontmatter.parse_article((project / report.written[0]).read_text("utf-8"))["Date"] == "0999-01-01"
+    narrow = pipeline.ingest(["src/meeting.txt"], options(years=YearRange(2024, 2025)))
+    assert [p.reason for p in narrow.problems] == [
+        "date 2023-03-01 is outside 2024-2025 (a typo? else widen --min-year/--max-year)"
+    ]
+
+
+# --- identity of awkward names -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        pytest.param("a\nb", id="newline"),
+        pytest.param("a\rb", id="carriage-return"),
+        pytest.param("a\tb", id="tab"),
+        pytest.param("a\u2028b", id="line-separator"),
+        pytest.param("a   b", id="run-of-spaces"),
+        pytest.param(" a b ", id="padded"),
+    ],
+)
+@pytest.mark.parametrize("where", ["record-id", "file-name"])
+def test_reingest_of_odd_names_writes_nothing_new(tmp_path, monkeypatch, odd, where):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    if where == "record-id":
+        (tmp_path / "src" / "c.jsonl").write_text(_record(odd, "2023-05-06") + "\n", encoding="utf-8")
+    else:
+        (tmp_path / "src" / f"{odd}.txt").write_text("2023年5月6日，青溪区召开会议。", encoding="utf-8")
+    first = pipeline.ingest(["src"], options())
+    assert first.problems == [] and len(first.written) == 1
+    again = pipeline.ingest(["src"], options())
+    assert (again.written, again.unchanged) == ([], 1)
+    assert len(articles_in(tmp_path / "content")) == 1
+
+
+# --- the content folder: lock, file modes, stale temp files -------------------------------------
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_articles_get_the_mode_the_umask_gives(project, umask, mode):
+    old = os.umask(umask)
+    try:
+        report = pipeline.ingest(["src/meeting.txt"], options())
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((project / report.written[0]).stat().st_mode) == mode
+
+
+def test_stale_temp_files_of_a_killed_run_are_removed_and_others_kept(project):
+    folder = project / "content" / "bulletins" / "2023" / "03"
+    folder.mkdir(parents=True)
+    ours = folder / ".meeting.md.k3j_9x0a.tmp"
+    theirs = [folder / ".notes.tmp", folder / "meeting.md.tmp", folder / ".draft.md.swp"]
+    for path in (ours, *theirs):
+        path.write_text("half an article")
+    pipeline.ingest(["src/meeting.txt"], options())
+    assert not ours.exists()
+    assert all(path.exists() for path in theirs)
+
+
+CONCURRENT = """
+import sys
+from pathlib import Path
+from bulletins.ingest import pipeline
+report = pipeline.ingest([sys.argv[1]], pipeline.Options(content=Path("content"), jobs=1, progress=False))
+print(len(report.written))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("trial", range(2))
+def test_concurrent_runs_into_one_content_folder_keep_both_articles(tmp_path, trial):
+    for folder in ("A", "B"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notice.txt").write_text(f"2023年3月{trial + 1}日，{folder}区召开会议。", encoding="utf-8")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CONCURRENT, f"{folder}/notice.txt"], cwd=tmp_path, stdout=subprocess.PIPE
+        )
+        for folder in ("A", "B")
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert [out.strip() for out in outputs] == [b"1", b"1"]
+    written = articles_in(tmp_path / "content")
+    assert len(written) == 2
+    sources = sorted(frontmatter.parse_article(text)["Source"] for text in written.values())
+    assert sources == ["A/notice.txt", "B/notice.txt"]
+
+
+def test_a_second_run_waits_for_the_lock(project):
+    content, told = project / "content", []
+    run = options(content=content)
+    waiter = threading.Thread(
+        target=lambda: told.append(pipeline.ingest([project / "src/meeting.txt"], run, told.append))
+    )
+    try:
+        with files.content_lock(content):
+            waiter.start()
+            waiter.join(timeout=1)
+            assert waiter.is_alive() and told == [content]  # told once, and still waiting
+            assert not list(content.rglob("*.md"))
+    finally:
+        waiter.join(timeout=60)
+    assert len(told[1].written) == 1

@@ -2,6 +2,10 @@
 
 Exit status: 0 when everything went through, 1 when any bulletin or file had a problem (each
 printed as one ``path[:line]: reason`` line on stderr), 2 for a usage error.
+
+Every message line goes through ``warn``, which escapes what a terminal would act on (line
+breaks, escape sequences, bidi controls, lone surrogates): file names and values come from
+the sources and are shown, never obeyed.
 """
 
 from __future__ import annotations
@@ -10,13 +14,16 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 from bulletins import __version__
 from bulletins.ingest import gazette
-from bulletins.models import SCRIPTS, Article, Context
+from bulletins.ingest.dates import MIN_YEAR, YearRange
+from bulletins.models import SCRIPTS, Article, Context, SourceProblem
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +35,16 @@ def _year(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a year: {value!r} (expected e.g. 2022)") from None
     if not 1900 <= year <= 2100:
         raise argparse.ArgumentTypeError(f"year out of range: {year} (1900-2100)")
+    return year
+
+
+def _year_bound(value: str) -> int:
+    try:
+        year = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {value!r} (expected e.g. 1990)") from None
+    if not 1 <= year <= 9999:
+        raise argparse.ArgumentTypeError(f"year out of range: {year} (1-9999)")
     return year
 
 
@@ -57,6 +74,10 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--issue", type=_issue, help="gazette issue (期) of the bulletins, e.g. 2025年第3期")
     parser.add_argument("--script", choices=SCRIPTS, help="script of the articles (default: simplified)")
     parser.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
+    parser.add_argument(
+        "--min-year", type=_year_bound, default=MIN_YEAR, help=f"earliest year a date may have (default: {MIN_YEAR})"
+    )
+    parser.add_argument("--max-year", type=_year_bound, help="latest year a date may have (default: next year)")
     parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -107,18 +128,50 @@ def _options(args: argparse.Namespace, force: bool = False):
         script=args.script,  # None: the folder's defaults file or "simplified" decides
         issue=args.issue,
     )
-    return Options(content=args.content, context=context, force=force, jobs=args.jobs, progress=args.progress)
+    years = YearRange(args.min_year, args.max_year)
+    return Options(
+        content=args.content, context=context, force=force, jobs=args.jobs, progress=args.progress, years=years
+    )
+
+
+# --- messages: the one place that formats and escapes them --------------------------------
+
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def escape(text: str) -> str:
+    """TEXT safe for a terminal line: control and format characters, line and paragraph
+    separators, unassigned code points and lone surrogates as ``\\xNN``/``\\uNNNN``."""
+    if text.isprintable():
+        return text
+    return "".join(_escape_char(ch) if unicodedata.category(ch) in _UNSAFE_CATEGORIES else ch for ch in text)
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def warn(text: str) -> None:
+    """One message line on stderr, escaped."""
+    print(escape(text), file=sys.stderr, flush=True)
+
+
+def report_problem(problem: SourceProblem) -> None:
+    """``path[:line]: reason`` on stderr, escaped."""
+    warn(f"{problem.where}: {problem.reason}")
 
 
 def run_ingest(args: argparse.Namespace) -> int:
     from bulletins.ingest.pipeline import ingest
 
-    report = ingest(args.sources, _options(args, force=args.force))
-    for line in report.problems:
-        print(line, file=sys.stderr)
-    for line in report.kept:
-        print(line, file=sys.stderr)
-    print(f"ingest: {report.summary()}", file=sys.stderr)
+    def waiting(content: Path) -> None:
+        warn(f"{content}: another ingest is writing there; waiting for it to finish")
+
+    report = ingest(args.sources, _options(args, force=args.force), waiting)
+    for problem in (*report.problems, *report.kept):
+        report_problem(problem)
+    warn(f"ingest: {report.summary()}")
     return 1 if report.problems else 0
 
 
@@ -151,6 +204,12 @@ def article_record(article: Article) -> dict:
     }
 
 
+def _json_line(record: dict) -> str:
+    """One JSON object on one line; a lone surrogate (no UTF-8 for it) as its ``\\uXXXX`` escape."""
+    text = json.dumps(record, ensure_ascii=False)
+    return re.sub(r"[\ud800-\udfff]", lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
 def _describe(record: dict) -> str:
     lines = [
         f"{record['date']}  {record['title']}",
@@ -163,7 +222,7 @@ def _describe(record: dict) -> str:
         if record[key]:
             lines.append(f"  {key}: {'、'.join(record[key])}")
     lines.append(f"  paragraphs: {len(record['paragraphs'])}")
-    return "\n".join(lines)
+    return "\n".join(map(escape, lines))
 
 
 def run_inspect(args: argparse.Namespace) -> int:
@@ -171,18 +230,20 @@ def run_inspect(args: argparse.Namespace) -> int:
 
     problems = 0
     for item in articles(args.sources, _options(args)):
-        if isinstance(item, str):
+        if isinstance(item, SourceProblem):
             problems += 1
-            print(item, file=sys.stderr)
+            report_problem(item)
             continue
         record = article_record(item)
-        print(json.dumps(record, ensure_ascii=False) if args.json else _describe(record), flush=True)
+        print(_json_line(record) if args.json else _describe(record), flush=True)
     return 1 if problems else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "max_year", None) is not None and args.min_year > args.max_year:
+        parser.error(f"--min-year {args.min_year} is after --max-year {args.max_year}")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -195,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 1
     except OSError as error:  # e.g. a content folder that cannot be written
-        print(f"bulletins: {error}", file=sys.stderr)
+        warn(f"bulletins: {error}")
         return 1
 
 

@@ -1,6 +1,7 @@
 """The data that flows between the pipeline stages.
 
     sources.read_source(path, context)  -> RawBulletin (or SourceProblem)
+    pipeline.articles(sources, options)  -> Article (or SourceProblem)
     normalize.clean_paragraphs(text, script) -> tuple[str, ...]
     metadata.extract_metadata(raw, paragraphs) -> Metadata
     frontmatter.render_article(article) -> str   (the content/*.md file)
@@ -22,7 +23,8 @@ _ANGLE = re.compile("[《》]")
 class BulletinError(Exception):
     """A problem with one bulletin that the user can fix (bad input, missing year...).
 
-    The CLI prints ``str(error)`` as one line and goes on with the next bulletin.
+    ``str(error)`` is the reason only; the pipeline turns it into a ``SourceProblem`` naming
+    the bulletin's source and line, and goes on with the next bulletin.
     """
 
 
@@ -62,21 +64,31 @@ class RawBulletin:
 
     @property
     def where(self) -> str:
-        """``path`` or ``path:line`` for messages."""
-        return f"{self.source}:{self.line}" if self.line else self.source
+        """``path`` or ``path:line`` (see ``place``)."""
+        return place(self.source, self.line)
 
 
 @dataclass(frozen=True)
 class SourceProblem:
-    """A source (or one line of it) that could not be read; reported, never fatal."""
+    """A problem with one file, or one line of a collection: reported, never fatal.
 
-    source: str
+    Carried as a value from the stage that finds it to the command line, which formats it
+    (escaped) as one ``path[:line]: reason`` line.
+    """
+
+    source: str  # the raw file (or, for an article kept because it was edited, the article)
     reason: str
-    line: int | None = None
+    line: int | None = None  # 1-based line of a collection record
 
-    def __str__(self) -> str:
-        where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.reason}"
+    @property
+    def where(self) -> str:
+        """``path`` or ``path:line`` (see ``place``)."""
+        return place(self.source, self.line)
+
+
+def place(source: str, line: int | None = None) -> str:
+    """``path`` or ``path:line``: how messages and logs name a source or one of its records."""
+    return f"{source}:{line}" if line else source
 
 
 @dataclass(frozen=True)

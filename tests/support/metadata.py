@@ -1,32 +1,25 @@
-"""Helpers for the metadata tests: the seed's cleaned paragraphs and corpus records as RawBulletins."""
+"""Helpers for the metadata tests: cleaned paragraphs of the in-repo sample and the seed, corpus records."""
 
 from __future__ import annotations
 
-import re
-
 from bs4 import BeautifulSoup
 
+from bulletins.ingest.normalize import clean_paragraphs
 from bulletins.models import Context, RawBulletin
-from support.shared import SEED, require
+from support.shared import ROOT, SEED, require
 
-_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]+\)")
-
-
-def _stand_in_clean(text: str) -> tuple[str, ...]:
-    """What normalize.clean_paragraphs does to the seed, in a few lines (used until it exists)."""
-    import opencc
-
-    text = opencc.OpenCC("t2s").convert(_PINYIN.sub("", text)).replace(",", "，")
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
+# A fictional executive-meeting bulletin in the seed's style (Traditional, pinyin glued to
+# characters, ASCII commas), kept in the repository: property tests start from it.
+SAMPLE = ROOT / "sources" / "qingxi-2023" / "0214-changwu-3.txt"
 
 
 def clean(text: str, script: str = "simplified") -> tuple[str, ...]:
-    """normalize.clean_paragraphs, or the stand-in while that module is absent."""
-    try:
-        from bulletins.ingest.normalize import clean_paragraphs
-    except ImportError:
-        return _stand_in_clean(text)
-    return tuple(clean_paragraphs(text, script))
+    return clean_paragraphs(text, script)
+
+
+def sample_paragraphs() -> tuple[str, ...]:
+    """The in-repo sample's cleaned paragraphs (no ../shared needed)."""
+    return clean(SAMPLE.read_text(encoding="utf-8"))
 
 
 def seed_paragraphs() -> tuple[str, ...]:

@@ -12,7 +12,10 @@ Order of precedence (``resolve_date``):
 Step 3 comes before step 4 so that a deadline in the body (``2022年6月30日前完成``) does
 not displace the meeting date of the lead when the publisher told us the year. A month-day
 date without a year raises ``MissingYear``; a date that does not exist (``2月30日``) raises
-``BulletinError``.
+``BulletinError``. Error messages give the reason only: the pipeline adds the place.
+
+``check_year`` rejects a date outside the archive's range of years (default 1949 to next
+year): one mistyped year (``0999-01-01``) must not reach Pelican, which cannot build it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bulletins.models import BulletinError, MissingYear
 
@@ -36,9 +40,9 @@ _FULL_DATE = re.compile(
     r"|(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])"
 )
 _CJK_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
-_CJK_FULL_DATE = re.compile(
-    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
-)
+# 1-31 in Chinese numerals: 一 … 九, 十, 十一 … 十九, 二十 … 三十一 (never 十十)
+_CJK_SMALL = "(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_CJK_FULL_DATE = re.compile(rf"([〇零一二三四五六七八九]{{4}})年({_CJK_SMALL})月({_CJK_SMALL})日")
 _MONTH_DAY = re.compile(r"(?<![\d年/.\-])(?<!年\s)(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 
 
@@ -50,14 +54,14 @@ def _cjk_number(text: str) -> int:
     return (_CJK_DIGITS[tens] if tens else 1) * 10 + (_CJK_DIGITS[units] if units else 0)
 
 
-def _make_date(year: int, month: int, day: int, shown: str, where: str) -> dt.date:
+def _make_date(year: int, month: int, day: int, shown: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise BulletinError(f"{where}: date {shown} does not exist") from None
+        raise BulletinError(f"date {shown} does not exist") from None
 
 
-def parse_source_date(value: str, where: str = "") -> dt.date | None:
+def parse_source_date(value: str) -> dt.date | None:
     """A date given by the source: ``2022-02-28``, ``2022年2月28日``, ``2022/2/28``, ``20220228``.
 
     Returns None for a blank value; raises ``BulletinError`` for one that cannot be read.
@@ -69,22 +73,25 @@ def parse_source_date(value: str, where: str = "") -> dt.date | None:
         match = pattern.fullmatch(value)
         if match:
             year, month, day = (int(group) for group in match.groups())
-            return _make_date(year, month, day, repr(value), where)
-    raise BulletinError(f"{where}: cannot read the source date {value!r}")
+            return _make_date(year, month, day, repr(value))
+    raise BulletinError(f"cannot read the source date {value!r}")
 
 
-def find_full_date(text: str, where: str = "") -> dt.date | None:
-    """The first date with a year in TEXT (Arabic or Chinese numerals), or None."""
+def find_full_date(text: str) -> dt.date | None:
+    """The first date with a year in TEXT (Arabic or Chinese numerals), or None.
+
+    Raises ``BulletinError`` when that date does not exist (``2022年2月30日``).
+    """
     match = _FULL_DATE.search(text)
     cjk = _CJK_FULL_DATE.search(text)
     if cjk and (match is None or cjk.start() < match.start()):
         y, m, d = (_cjk_number(group) for group in cjk.groups())
-        return _make_date(y, m, d, cjk.group(0), where)
+        return _make_date(y, m, d, cjk.group(0))
     if match is None:
         return None
     parts = [group for group in match.groups() if group is not None]
     year, month, day = (int(part) for part in parts)
-    return _make_date(year, month, day, match.group(0), where)
+    return _make_date(year, month, day, match.group(0))
 
 
 def find_month_day(text: str) -> tuple[int, int, str] | None:
@@ -95,30 +102,56 @@ def find_month_day(text: str) -> tuple[int, int, str] | None:
     return int(match.group(1)), int(match.group(2)), match.group(0)
 
 
-def resolve_date(
-    source_date: str | None,
-    paragraphs: Sequence[str],
-    year: int | None,
-    where: str = "",
-) -> tuple[dt.date, str]:
-    """The bulletin's date and where it came from (see the module docstring)."""
-    given = parse_source_date(source_date, where) if source_date else None
+def resolve_date(source_date: str | None, paragraphs: Sequence[str], year: int | None) -> tuple[dt.date, str]:
+    """The bulletin's date and where it came from (see the module docstring).
+
+    Raises ``MissingYear`` or ``BulletinError`` (no date, a date that does not exist, a source
+    date that cannot be read).
+    """
+    given = parse_source_date(source_date) if source_date else None
     if given is not None:
         return given, "record"
     lead = paragraphs[0] if paragraphs else ""
     rest = "\n".join(paragraphs[1:])
-    full = find_full_date(lead, where)
+    full = find_full_date(lead)
     if full is not None:
         return full, "text"
     lead_md = find_month_day(lead)
     if lead_md is not None and year is not None:
-        return _make_date(year, lead_md[0], lead_md[1], lead_md[2], where), "text+context-year"
-    full = find_full_date(rest, where)
+        return _make_date(year, lead_md[0], lead_md[1], lead_md[2]), "text+context-year"
+    full = find_full_date(rest)
     if full is not None:
         return full, "text"
     month_day = lead_md or find_month_day(rest)
     if month_day is None:
-        raise BulletinError(f"{where}: no date: the source gives none and the text names none")
+        raise BulletinError("no date: the source gives none and the text names none")
     if year is None:
-        raise MissingYear(f"{where}: date {month_day[2]} has no year; give --year or a defaults file")
-    return _make_date(year, month_day[0], month_day[1], month_day[2], where), "text+context-year"
+        raise MissingYear(f"date {month_day[2]} has no year; give --year or a defaults file")
+    return _make_date(year, month_day[0], month_day[1], month_day[2]), "text+context-year"
+
+
+# --- the archive's range of years ------------------------------------------------------------
+
+MIN_YEAR = 1949
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """The years a bulletin's date may have; ``last`` None: next year, counted from today."""
+
+    first: int = MIN_YEAR
+    last: int | None = None
+
+    def bounds(self, today: dt.date | None = None) -> tuple[int, int]:
+        last = self.last if self.last is not None else (today or dt.date.today()).year + 1
+        return self.first, last
+
+
+def check_year(date: dt.date, years: tuple[int, int]) -> None:
+    """Raise ``BulletinError`` when DATE's year is outside YEARS (first, last), both included."""
+    first, last = years
+    if not first <= date.year <= last:
+        raise BulletinError(
+            f"date {date.year:04d}-{date.month:02d}-{date.day:02d} is outside {first}-{last}"
+            " (a typo? else widen --min-year/--max-year)"
+        )

@@ -55,15 +55,17 @@ FIELDS = (
 CHECKSUM = "Checksum"
 
 # --- header values -------------------------------------------------------------------------
-# Line breaks of any kind and control characters would end the value or start a new key;
-# Python-Markdown strips the value's ends (str.strip), so we do the same.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Line breaks of any kind and control characters would end the value or start a new key, and
+# a lone surrogate has no UTF-8; Python-Markdown strips the value's ends (str.strip), so we do
+# the same.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _SPACES = re.compile(r" {2,}")
 
 
 def clean_text(value: object) -> str:
-    """One line of text: control characters and line breaks become a space, runs of
-    spaces one space, both ends stripped. Used for header values and body paragraphs."""
+    """One line of text: control characters, line breaks and lone surrogates become a space,
+    runs of spaces one space, both ends stripped. Used for header values and body paragraphs
+    (and by ``identity.source_key``, which must see values as the header shows them)."""
     text = _CONTROL.sub(" ", str(value))
     return _SPACES.sub(" ", text).strip()
 
@@ -107,7 +109,7 @@ def header_fields(article: Article) -> dict[str, str]:
     m = article.metadata
     raw = {
         "Title": clean_text(m.title),
-        "Date": m.date.isoformat(),
+        "Date": f"{m.date.year:04d}-{m.date.month:02d}-{m.date.day:02d}",
         "Category": clean_text(m.category),
         "Tags": _join_names(m.keywords),
         "Summary": clean_text(m.summary),

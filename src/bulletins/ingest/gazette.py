@@ -244,15 +244,17 @@ FIELDS = ("Issue", "DateEffective", "DateExpires", "Repeals", "Amends", "Interpr
 _LISTS = (("Repeals", "repeals"), ("Amends", "amends"), ("Interprets", "interprets"))
 
 
-def metadata_values(life: DocumentLife) -> dict:
-    """DocumentLife -> the ``Metadata`` keyword arguments."""
+def metadata_values(life: DocumentLife, back=None) -> dict:
+    """DocumentLife -> the ``Metadata`` keyword arguments; BACK writes a relation found in the
+    Simplified reading copy back in the article's script."""
+    back = back or (lambda value: value)
     return {
         "issue": life.issue,
         "date_effective": life.date_effective,
         "date_expires": life.date_expires,
-        "repeals": life.repeals,
-        "amends": life.amends,
-        "interprets": life.interprets,
+        "repeals": tuple(map(back, life.repeals)),
+        "amends": tuple(map(back, life.amends)),
+        "interprets": tuple(map(back, life.interprets)),
     }
 
 

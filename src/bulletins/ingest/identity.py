@@ -15,6 +15,8 @@ import re
 from collections.abc import Container
 from pathlib import PurePath
 
+from bulletins.ingest.frontmatter import clean_text
+
 _SAFE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MAX_SLUG = 60
 _INITIALS = 16
@@ -39,7 +41,14 @@ def _normalize(source: str, root: str, cwd: str) -> str:
 
 def source_key(source: str, source_id: str | None = None, line: int | None = None) -> str:
     """``path``, ``path#id=<id>`` or ``path#line=<n>``: one bulletin of one source (SOURCE
-    already normalized)."""
+    already normalized).
+
+    Path and id are taken as the article's header writes them (``frontmatter.clean_text``:
+    one line, runs of spaces collapsed), so a key built from a source and one read back from
+    an article agree even when a file name or record id holds a line break or a tab.
+    """
+    source = clean_text(source)
+    source_id = clean_text(source_id) if source_id else ""
     if source_id:
         return f"{source}#id={source_id}"
     if line:

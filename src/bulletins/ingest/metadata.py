@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 
 from bulletins.ingest import gazette
 from bulletins.ingest.dates import resolve_date
@@ -39,7 +40,7 @@ from bulletins.ingest.script import (
 )
 from bulletins.models import BulletinError, Metadata, RawBulletin
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 MAX_TITLE = 30
 MAX_SUMMARY = 120
@@ -152,11 +153,11 @@ def _cut_at_word(text: str, room: int) -> str:
     return out or text[:room]
 
 
-def generate_headline(paragraphs: tuple[str, ...]) -> str:
+def generate_headline(paragraphs: tuple[str, ...], lead: str | None = None) -> str:
     """A short headline (<= 30 characters) from the lead: its first clause after any clause
     that only says when (joined with the next while shorter than 8 characters), cut at a
-    word boundary when still too long."""
-    lead = lead_text(paragraphs)
+    word boundary when still too long. LEAD: ``lead_text(paragraphs)`` when known."""
+    lead = lead_text(paragraphs) if lead is None else lead
     lead = _LEADING_SOURCE.sub("", _LEADING_WHEN.sub("", lead, count=1), count=1)
     sentence = re.split(r"[。！？!?]", lead, maxsplit=1)[0]
     marks = _HEADLINE_CLAUSE_END
@@ -212,9 +213,10 @@ def shorten_document_title(title: str) -> str:
     return _close_brackets(cut_at_boundary(title, MAX_TITLE)) if len(title) > MAX_TITLE else title
 
 
-def generate_title(presider: str, meeting: str, paragraphs: tuple[str, ...]) -> str:
+def generate_title(presider: str, meeting: str, paragraphs: tuple[str, ...], lead: str | None = None) -> str:
     """An official document's own title line; ``{presider}主持召开{meeting}`` for a meeting
-    bulletin; else a headline from the lead. Never more than 30 characters."""
+    bulletin; else a headline from the lead (LEAD: ``lead_text(paragraphs)`` when known).
+    Never more than 30 characters."""
     own = document_title(paragraphs)
     if own:
         return shorten_document_title(own)
@@ -222,12 +224,16 @@ def generate_title(presider: str, meeting: str, paragraphs: tuple[str, ...]) -> 
         title = f"{presider}主持召开{meeting}"
         if len(title) <= MAX_TITLE:
             return title
-    return generate_headline(paragraphs)
+    return generate_headline(paragraphs, lead)
 
 
 def summarize(paragraphs: tuple[str, ...]) -> str:
     """内容概述: the lead, at most 120 characters, cut at a sentence or clause boundary."""
-    return cut_at_boundary(lead_text(paragraphs), MAX_SUMMARY, ellipsis="…")
+    return _summary(lead_text(paragraphs))
+
+
+def _summary(lead: str) -> str:
+    return cut_at_boundary(lead, MAX_SUMMARY, ellipsis="…")
 
 
 # --- category ----------------------------------------------------------------------------
@@ -266,27 +272,50 @@ def classify(title: str, lead: str) -> str:
 # --- the stage ---------------------------------------------------------------------------
 
 
-def read_fields(paragraphs: tuple[str, ...], title: str | None) -> dict[str, object]:
+@dataclass(frozen=True)
+class TextFields:
+    """What the text of a bulletin tells (``read_fields``); the source and context may override."""
+
+    title: str  # generated; "" when the source gives a title
+    category: str
+    publisher: str
+    region: str
+    doc_number: str
+    presider: str
+    people: tuple[str, ...]
+    documents: tuple[str, ...]
+    keywords: tuple[str, ...]
+    summary: str
+
+    def written_back(self, back: Callable[[str], str]) -> TextFields:
+        """Every value passed through BACK (Simplified -> the text's own script)."""
+        values = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            values[item.name] = tuple(map(back, value)) if isinstance(value, tuple) else back(value)
+        return TextFields(**values)
+
+
+def read_fields(paragraphs: tuple[str, ...], title: str | None) -> TextFields:
     """Every field the text tells, from Simplified PARAGRAPHS (TITLE: the source's, if any)."""
+    lead = lead_text(paragraphs)
     presider = find_presider(paragraphs)
     people = find_people(paragraphs)
-    generated = "" if title else _one_line(generate_title(presider, find_meeting(paragraphs), paragraphs))
-    government = find_government(re.split(r"[。！？!?]", lead_text(paragraphs), maxsplit=1)[0])
+    generated = "" if title else _one_line(generate_title(presider, find_meeting(paragraphs), paragraphs, lead))
+    government = find_government(re.split(r"[。！？!?]", lead, maxsplit=1)[0])
     publisher = signature(paragraphs) or (government_name(government) if government else "")
-    return {
-        "title": generated,
-        "category": classify(title or generated, lead_text(paragraphs)),
-        "publisher": publisher,
-        "region": region_of(publisher) or government,
-        "doc_number": find_doc_number(paragraphs),
-        "presider": presider,
-        "people": people,
-        "documents": tuple(_one_line(d) for d in find_documents(paragraphs)),
-        "keywords": extract_keywords(
-            title or generated, paragraphs, exclude=(presider, *people, *find_named(paragraphs))
-        ),
-        "summary": summarize(paragraphs),
-    }
+    return TextFields(
+        title=generated,
+        category=classify(title or generated, lead),
+        publisher=publisher,
+        region=region_of(publisher) or government,
+        doc_number=find_doc_number(paragraphs),
+        presider=presider,
+        people=people,
+        documents=tuple(_one_line(d) for d in find_documents(paragraphs)),
+        keywords=extract_keywords(title or generated, paragraphs, exclude=(presider, *people, *find_named(paragraphs))),
+        summary=_summary(lead),
+    )
 
 
 def reading_copy(paragraphs: tuple[str, ...], script: str) -> tuple[tuple[str, ...], Callable[[str], str]]:
@@ -318,46 +347,44 @@ def _same(value: str) -> str:
     return value
 
 
-def _written_back(value: object, back: Callable[[str], str]) -> object:
-    if isinstance(value, tuple):
-        return tuple(back(item) for item in value)
-    return back(value) if isinstance(value, str) else value
-
-
 def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
-    """Cleaned (Simplified) paragraphs + what the source/context said -> Metadata. Raises MissingYear.
+    """Cleaned paragraphs + what the source/context said -> Metadata.
 
-    Paragraphs in Traditional are read through a Simplified copy (``reading_copy``).
+    Paragraphs in Traditional are read through a Simplified copy (``reading_copy``). Raises
+    ``BulletinError`` (``MissingYear`` among them) when the bulletin has no usable date (none,
+    one without a year and no context year, one that does not exist, a source date that
+    cannot be read) or no title (none given and no lead to make one). Its message is the
+    reason only; the caller knows the place.
     """
     context = raw.context
     paragraphs = tuple(p for p in paragraphs if p.strip())
-    date, date_source = resolve_date(raw.date, paragraphs, context.year, raw.where)
+    date, date_source = resolve_date(raw.date, paragraphs, context.year)
     source_title = _keep_exactly(raw.title) if raw.title and raw.title.strip() else None
     reading, back = reading_copy(paragraphs, context.script)
     title_read = convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
-    found = {name: _written_back(value, back) for name, value in read_fields(reading, title_read).items()}
-    if source_title is None and not found["title"]:
-        raise BulletinError(f"{raw.where}: no title: the source gives none and the text has no lead to make one")
-    publisher = _one_line(context.publisher or "") or found["publisher"]
+    found = read_fields(reading, title_read)
+    if back is not _same:
+        found = found.written_back(back)
+    if source_title is None and not found.title:
+        raise BulletinError("no title: the source gives none and the text has no lead to make one")
+    publisher = _one_line(context.publisher or "") or found.publisher
     metadata = Metadata(
-        title=source_title or found["title"],
+        title=source_title or found.title,
         date=date,
         date_precision="day",
         date_source=date_source,
         title_source="source" if source_title else "generated",
-        category=_one_line(context.category or "") or found["category"],
+        category=_one_line(context.category or "") or found.category,
         publisher=publisher,
-        region=_one_line(context.region or "") or region_of(publisher) or found["region"],
-        doc_number=found["doc_number"],
-        presider=found["presider"],
-        people=found["people"],
-        documents=found["documents"],
-        keywords=found["keywords"],
-        summary=found["summary"],
+        region=_one_line(context.region or "") or region_of(publisher) or found.region,
+        doc_number=found.doc_number,
+        presider=found.presider,
+        people=found.people,
+        documents=found.documents,
+        keywords=found.keywords,
+        summary=found.summary,
     )
-    life = gazette.document_life(title_read or (found["title"] if back is _same else ""), reading, date, context.issue)
-    metadata = dataclasses.replace(
-        metadata, **{k: _written_back(v, back) for k, v in gazette.metadata_values(life).items()}
-    )
-    log.debug("%s: %s (%s, %s)", raw.where, metadata.title, metadata.date, metadata.date_source)
+    life = gazette.document_life(title_read or (found.title if back is _same else ""), reading, date, context.issue)
+    metadata = dataclasses.replace(metadata, **gazette.metadata_values(life, back))
+    logger.debug("%s: %s (%s, %s)", raw.where, metadata.title, metadata.date, metadata.date_source)
     return metadata

@@ -3,8 +3,9 @@
     clean_paragraphs(text, script) = split(repair_punctuation?(convert_script(
         strip_pinyin_annotations(normalize_whitespace(text)), script)))
 
-Each step is a pure ``str -> str`` function; whitespace and punctuation are ordered tables
-of named rules (``WHITESPACE_RULES``, ``PUNCTUATION_RULES``). The body is never NFKC'd:
+Each step is a pure ``str -> str`` function; whitespace is an ordered table of named rules
+(``WHITESPACE_RULES``), punctuation one walk over chains of marks whose rules are named in
+``PUNCTUATION_RULES`` (see ``punctuation``). The body is never NFKC'd:
 that would turn full-width punctuation into ASCII.
 
 Clean text must come out as it went in, apart from whitespace. So ASCII punctuation is
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from bulletins.ingest.pinyin import strip_pinyin_annotations
+from bulletins.ingest.punctuation import HAN_TEXT, PUNCTUATION_RULES, fix_punctuation
 from bulletins.ingest.script import convert_script, converter, detect_script
 from bulletins.models import SCRIPTS
 
@@ -43,11 +45,6 @@ class Rule(NamedTuple):
 
     name: str
     apply: Callable[[str], str]
-
-
-def substitution(pattern: str, replacement: str | Callable[[re.Match[str]], str]) -> Callable[[str], str]:
-    """A step that replaces every match of PATTERN (compiled once) by REPLACEMENT."""
-    return functools.partial(re.compile(pattern).sub, replacement)
 
 
 def apply_rules(text: str, rules: tuple[Rule, ...]) -> str:
@@ -113,80 +110,10 @@ def normalize_whitespace(text: str) -> str:
 
 
 # --- punctuation ----------------------------------------------------------------------------
+# ``fix_punctuation`` and its rules live in ``punctuation``: one walk over chains of marks.
 
-# What counts as "Han text" around a mark: ideographs, CJK and full-width punctuation, curly
-# quotes, the ellipsis and the em dash.
-_HANISH = (
-    "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-    "\U00020000-\U0003134f\u2018\u2019\u201c\u201d\u2026\u2014"
-)
-_HAN_CHAR = re.compile(f"[{_HANISH}]")
-
-
-def _beside_han(marks: str) -> str:
-    """A pattern for one of MARKS with Han text right after or right before it.
-
-    The mark comes first so the regex engine can scan for it instead of testing every
-    position.
-    """
-    return f"[{re.escape(marks)}](?:(?=[{_HANISH}])|(?<=[{_HANISH}].))"
-
-
-def _runs_beside_han(marks: str, full_width: str, unless_before: str = "") -> Callable[[str], str]:
-    """A step turning each run of MARKS (``?!``, ``((``) with Han text on either side into
-    FULL_WIDTH, in one pass. UNLESS_BEFORE: text that must not follow a run whose only Han
-    neighbour is on its left (``://``)."""
-    table = str.maketrans(marks, full_width)
-
-    def replace(match: re.Match[str]) -> str:
-        text, start, end = match.string, match.start(), match.end()
-        after_han = _HAN_CHAR.match(text, end) is not None
-        before_han = start > 0 and _HAN_CHAR.match(text, start - 1) is not None
-        if after_han or (before_han and not (unless_before and text.startswith(unless_before, end))):
-            return match[0].translate(table)
-        return match[0]
-
-    return functools.partial(re.compile(f"[{re.escape(marks)}]+").sub, replace)
-
-
-def _full_width_pair(match: re.Match[str]) -> str:
-    """``(…)`` -> ``（…）`` when the inside or either outside neighbour is Han text."""
-    text, start, end = match.string, match.start(), match.end()
-    outside = text[start - 1 : start] + text[end : end + 1]
-    if _HAN_CHAR.search(match[1]) or _HAN_CHAR.search(outside):
-        return f"（{match[1]}）"
-    return match[0]
-
-
-PUNCTUATION_RULES: tuple[Rule, ...] = (
-    Rule("parenthesis-pair", substitution(r"\(([^()\n]*)\)", _full_width_pair)),
-    Rule("parenthesis-open", _runs_beside_han("(", "（")),
-    Rule("parenthesis-close", _runs_beside_han(")", "）")),
-    # , ; : ? ! -- digits on both sides (1,000  3:2  12:30) are not Han text, so they stay
-    Rule("marks", _runs_beside_han(",;:?!", "，；：？！", unless_before="//")),
-    # 增长8.7%,31个省份: a thousands separator never follows a percent sign
-    Rule("comma-after-percent", substitution(r"(?<=[%‰]),(?! )", "，")),
-)
-
-_ASCII_MARKS = re.compile(_beside_han(",;:?!"))
+_ASCII_MARKS = re.compile(f"[,;:?!](?:(?=[{HAN_TEXT}])|(?<=[{HAN_TEXT}].))")
 _FULL_WIDTH_MARKS = "，；：？！"
-_ASCII_PUNCTUATION = ",;:?!()"
-
-
-def fix_punctuation(text: str) -> str:
-    """ASCII ``, ; : ? ! ( )`` beside Han text -> full-width; numbers, Latin text, URLs stay.
-
-    Repeated while it changes something (a converted mark is Han text for its neighbours:
-    ``(a),中`` needs two passes), at most a few times.
-    """
-    for _ in range(_MAX_PASSES):
-        if not any(mark in text for mark in _ASCII_PUNCTUATION):
-            break
-        fixed = apply_rules(text, PUNCTUATION_RULES)
-        if fixed == text:
-            break
-        text = fixed
-    return text
 
 
 def looks_machine_punctuated(text: str) -> bool:

@@ -4,6 +4,7 @@ The only module that writes. Workers (``--jobs``) read and clean bulletins — a
 chunk of records of a large collection — and hand the results back in input order; the parent
 gives each new bulletin its slug and Identifier, renders it and writes it:
 
+* under the content folder's lock, so concurrent runs take turns;
 * atomically (a temp file in the target folder, then ``os.replace``);
 * only when the bytes differ, so re-ingesting unchanged sources touches nothing;
 * never over an article edited by hand (its Checksum no longer matches) unless forced.
@@ -17,13 +18,15 @@ import logging
 import multiprocessing
 import os
 import sys
-import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletins.ingest import frontmatter, identity
+from bulletins.ingest.dates import YearRange, check_year
+from bulletins.ingest.defaults import DefaultsError
+from bulletins.ingest.files import ARTICLES, content_lock, remove_stale_temps, write_atomic
 from bulletins.ingest.metadata import extract_metadata
 from bulletins.ingest.normalize import clean_paragraphs
 from bulletins.ingest.sources import context_for, discover, read_source
@@ -31,7 +34,6 @@ from bulletins.models import Article, BulletinError, Context, Metadata, RawBulle
 
 logger = logging.getLogger(__name__)
 
-ARTICLES = "bulletins"  # below the content folder (pelicanconf.ARTICLE_PATHS)
 _COLLECTIONS = (".jsonl", ".jsonl.gz")
 _PROGRESS_MIN = 200  # bulletins; smaller runs never show a bar on their own
 
@@ -43,6 +45,7 @@ class Options:
     force: bool = False
     jobs: int = 0  # 0: one per CPU
     progress: bool | None = None  # None: when stderr is a terminal and the input is large
+    years: YearRange = field(default_factory=YearRange)  # a date outside is reported, not written
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,10 @@ class Prepared:
 
 @dataclass
 class Report:
-    written: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # article paths, as the content folder was given
     unchanged: int = 0
-    kept: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    kept: list[SourceProblem] = field(default_factory=list)  # articles edited by hand, left as they are
+    problems: list[SourceProblem] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -79,13 +82,15 @@ class _Unit:
     path: Path
     context: Context
     root: str  # the project folder, which source paths are written relative to
+    years: tuple[int, int]  # first and last year a date may have
     lines: tuple[int, int] | None = None  # [first, last) 1-based record lines of a collection
     size: int = 1  # bulletins expected, for the progress bar
 
 
-def _prepare(raw: RawBulletin, root: str) -> Prepared:
+def _prepare(raw: RawBulletin, root: str, years: tuple[int, int]) -> Prepared:
     paragraphs = clean_paragraphs(raw.text, raw.context.script)
     metadata = extract_metadata(raw, paragraphs)
+    check_year(metadata.date, years)
     source = identity.normalize_source(raw.source, root)
     key = identity.source_key(source, raw.source_id, raw.line)
     name = raw.source_id if raw.source_id else (None if raw.line else Path(raw.source).name.split(".")[0])
@@ -98,30 +103,26 @@ def _read(unit: _Unit) -> Iterator[RawBulletin | SourceProblem]:
     return read_source(unit.path, unit.context, lines=lines)
 
 
-def _work(unit: _Unit) -> list[Prepared | str]:
-    """Everything a worker does for one unit; problems come back as message lines."""
-    results: list[Prepared | str] = []
+def _work(unit: _Unit) -> list[Prepared | SourceProblem]:
+    """Everything a worker does for one unit; a BulletinError becomes a SourceProblem."""
+    results: list[Prepared | SourceProblem] = []
     try:
         for item in _read(unit):
             if isinstance(item, SourceProblem):
-                results.append(str(item))
+                results.append(item)
                 continue
             try:
-                results.append(_prepare(item, unit.root))
+                results.append(_prepare(item, unit.root, unit.years))
             except BulletinError as error:
-                results.append(_located(item.where, str(error)))
+                results.append(SourceProblem(item.source, str(error), item.line))
             except Exception as error:  # a bug must not cost the other bulletins
                 logger.debug("failed on %s", item.where, exc_info=True)
-                results.append(f"{item.where}: cannot process: {type(error).__name__}: {error}")
+                reason = f"cannot process: {type(error).__name__}: {error}"
+                results.append(SourceProblem(item.source, reason, item.line))
     except Exception as error:
         logger.debug("failed reading %s", unit.path, exc_info=True)
-        results.append(f"{unit.path.as_posix()}: cannot read: {type(error).__name__}: {error}")
+        results.append(SourceProblem(unit.path.as_posix(), f"cannot read: {type(error).__name__}: {error}"))
     return results
-
-
-def _located(where: str, message: str) -> str:
-    """``where: message``, unless the message already starts with the place."""
-    return message if message.startswith(f"{where}:") else f"{where}: {message}"
 
 
 def _count_lines(path: Path) -> int:
@@ -133,33 +134,43 @@ def _count_lines(path: Path) -> int:
         return 0  # read_source reports it
 
 
-def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterator[_Unit | str]:
+def _context(path: Path, base: Context) -> Context | SourceProblem:
+    try:
+        return context_for(path, base)
+    except DefaultsError as error:
+        return SourceProblem(error.path, error.reason)
+    except (BulletinError, ValueError, OSError) as error:
+        return SourceProblem(path.as_posix(), str(error))
+
+
+def _units(paths: Iterable[Path], options: Options, root: str, jobs: int) -> Iterator[_Unit | SourceProblem]:
+    years = options.years.bounds()
     for path in paths:
-        try:
-            context = context_for(path, base)
-        except (BulletinError, ValueError, OSError) as error:
-            yield _located(path.as_posix(), str(error))
+        context = _context(path, options.context)
+        if isinstance(context, SourceProblem):
+            yield context
             continue
         if not path.name.endswith(_COLLECTIONS):
-            yield _Unit(path, context, root)
+            yield _Unit(path, context, root, years)
             continue
         total = _count_lines(path)
         chunk = max(50, min(500, total // (jobs * 8)))  # ~8 chunks a worker, for balance
         if total <= chunk:
-            yield _Unit(path, context, root, None, max(total, 1))
+            yield _Unit(path, context, root, years, None, max(total, 1))
             continue
         for first in range(1, total + 1, chunk):
-            yield _Unit(path, context, root, (first, min(first + chunk, total + 1)), min(chunk, total + 1 - first))
+            lines = (first, min(first + chunk, total + 1))
+            yield _Unit(path, context, root, years, lines, lines[1] - first)
 
 
-def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Prepared | str]:
-    """Every bulletin below SOURCES, in input order, as a Prepared or a problem line."""
+def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Prepared | SourceProblem]:
+    """Every bulletin below SOURCES, in input order, as a Prepared or a SourceProblem."""
     files, problems = discover([Path(s) for s in sources])
-    yield from (str(problem) for problem in problems)
+    yield from problems
     jobs = options.jobs or os.cpu_count() or 1
     units: list[_Unit] = []
-    for unit in _units(files, options.context, project_root(options.content), jobs):
-        if isinstance(unit, str):
+    for unit in _units(files, options, project_root(options.content), jobs):
+        if isinstance(unit, SourceProblem):
             yield unit
         else:
             units.append(unit)
@@ -175,7 +186,7 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
             bar.close()
 
 
-def _flatten(results, units, bar) -> Iterator[Prepared | str]:
+def _flatten(results, units, bar) -> Iterator[Prepared | SourceProblem]:
     for unit, items in zip(units, results):
         if bar is not None:
             bar.update(unit.size)
@@ -261,35 +272,22 @@ def _read_header(path: Path) -> dict[str, str]:
 
 def articles(
     sources: Iterable[str | Path], options: Options, archive: Archive | None = None
-) -> Iterator[Article | str]:
-    """What ingest would write, in input order, without writing: Articles and problem lines."""
+) -> Iterator[Article | SourceProblem]:
+    """What ingest would write, in input order, without writing: Articles and SourceProblems."""
     archive = archive or Archive(options.content)
     seen: dict[str, str] = {}
     for item in prepare_all(sources, options):
-        if isinstance(item, str):
+        if isinstance(item, SourceProblem):
             yield item
         elif item.key in seen:
-            yield f"{item.raw.where}: same source key as {seen[item.key]} (duplicate record id?)"
+            raw = item.raw
+            yield SourceProblem(raw.source, f"same source key as {seen[item.key]} (duplicate record id?)", raw.line)
         else:
             seen[item.key] = item.raw.where
             yield archive.identify(item)
 
 
 # --- writing -------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace PATH with DATA in one step: readers see the old file or the new, never half."""
-    if not path.parent.is_dir():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _store(article: Article, options: Options, archive: Archive, report: Report) -> None:
@@ -302,7 +300,7 @@ def _store(article: Article, options: Options, archive: Archive, report: Report)
         report.unchanged += 1
         return
     if old is not None and not options.force and frontmatter.is_edited(old.decode("utf-8", "replace")):
-        report.kept.append(f"{old_path.as_posix()}: kept: edited by hand, use --force")
+        report.kept.append(SourceProblem(old_path.as_posix(), "kept: edited by hand, use --force"))
         return
     write_atomic(target, data)
     if old is not None and old_path != target:
@@ -310,17 +308,23 @@ def _store(article: Article, options: Options, archive: Archive, report: Report)
     report.written.append(target.as_posix())
 
 
-def ingest(sources: Iterable[str | Path], options: Options) -> Report:
-    """Read SOURCES and write their articles below OPTIONS.content; return what happened."""
+def ingest(sources: Iterable[str | Path], options: Options, waiting: Callable[[Path], None] | None = None) -> Report:
+    """Read SOURCES and write their articles below OPTIONS.content; return what happened.
+
+    The whole run holds the content folder's lock (``content_lock``; WAITING is told when it
+    has to wait) and first removes temp files a killed run left behind.
+    """
     report = Report()
-    archive = Archive(options.content)
-    for item in articles(sources, options, archive):
-        if isinstance(item, str):
-            report.problems.append(item)
-            continue
-        try:
-            _store(item, options, archive, report)
-        except (OSError, ValueError) as error:
-            where = f"{item.source}:{item.source_line}" if item.source_line else item.source
-            report.problems.append(f"{where}: cannot write {item.relpath}: {error}")
+    with content_lock(options.content, waiting):
+        remove_stale_temps(options.content)
+        archive = Archive(options.content)
+        for item in articles(sources, options, archive):
+            if isinstance(item, SourceProblem):
+                report.problems.append(item)
+                continue
+            try:
+                _store(item, options, archive, report)
+            except (OSError, ValueError) as error:
+                reason = f"cannot write {item.relpath}: {error}"
+                report.problems.append(SourceProblem(item.source, reason, item.source_line))
     return report

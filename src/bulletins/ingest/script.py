@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 SIMPLIFIED, TRADITIONAL, UNKNOWN = "simplified", "traditional", "unknown"
 
@@ -114,5 +114,5 @@ def convert_script(text: str, target: str) -> str:
     if source in (UNKNOWN, target):
         return text
     config = "s2t" if target == TRADITIONAL else _simplified_config(chars)
-    log.debug("converting %s text to %s with OpenCC %s", source, target, config)
+    logger.debug("converting %s text to %s with OpenCC %s", source, target, config)
     return converter(config).convert(text)
