@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bulletins import __version__
+from bulletins.ingest import frame
 from bulletins.models import SCRIPTS, Article, Context
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,7 @@ def article_record(article: Article) -> dict:
         "documents": list(m.documents),
         "keywords": list(m.keywords),
         "summary": m.summary,
+        **frame.record_values(m),
         "identifier": article.identifier,
         "slug": article.slug,
         "source": article.source,
