@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from bulletins.site import rawcopy
+from bulletins.site import originals, rawcopy
 from bulletins.site.config import Option, is_relative_path, is_str, settings_check
 
 logger = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 OPTIONS = (
     Option("BULLETINS_RAW_DIR", "raw", is_relative_path, "a relative folder name such as 'raw'"),
     Option("BULLETINS_SOURCE_ROOT", "", is_str, "the folder ingest ran in ('' = the build's working folder)"),
+    Option("BULLETINS_ORIGINALS_DIR", "originals", is_relative_path, "a relative folder name such as 'originals'"),
 )
 
 
@@ -70,15 +71,18 @@ class RawSourceGenerator(Generator):
     def generate_context(self):
         raw_dir = self.settings["BULLETINS_RAW_DIR"]
         by_source: dict[str, list] = defaultdict(list)
+        self.files: list[tuple[Path, str]] = []
         for article in self.context.get("articles", ()):
             meta = article.metadata
+            if self._plan_original(article):
+                article.bulletins_raw_url = None
+                continue  # the original file is the raw source
             copy = rawcopy.plan(
                 article.save_as, meta.get("source", ""), rawcopy.parse_line(meta.get("sourceline")), raw_dir
             )
             article.bulletins_raw_url = None
             if copy:
                 by_source[copy.source].append((article, copy))
-        self.files: list[tuple[Path, str]] = []
         self.records: list[tuple[bytes, str, Path]] = []
         for source, pairs in by_source.items():
             path = self._resolve(source)
@@ -97,6 +101,26 @@ class RawSourceGenerator(Generator):
                     article.bulletins_raw_url = copy.target
                 else:
                     logger.warning("raw_source: %s has no line %d", source, copy.line)
+
+    def _plan_original(self, article) -> bool:
+        """An official document's original file, copied when it still has its SourceHash: planned
+        into ``self.files`` and linked as ``article.bulletins_original``. False: not an original."""
+        article.bulletins_original = None
+        meta = article.metadata
+        copy = originals.plan(article.save_as, meta.get("original", ""), self.settings["BULLETINS_ORIGINALS_DIR"])
+        if copy is None:
+            return False
+        path = self._resolve(copy.source)
+        if path is None:
+            logger.warning("raw_source: original %s not found; %s gets no link", copy.source, article.save_as)
+        elif originals.sha256_of(path) != meta.get("sourcehash", ""):
+            logger.warning("raw_source: %s changed since it was ingested (SourceHash); not copied", copy.source)
+        else:
+            self.files.append((path, copy.target))
+            article.bulletins_original = originals.OriginalCopy(
+                copy.source, copy.target, originals.label(copy.source, path.stat().st_size)
+            )
+        return True
 
     def generate_output(self, writer=None):
         out = self.output_path
