@@ -133,12 +133,16 @@ HOSTILE_CELLS = [
 def test_table_cells_render_as_their_text(cell):
     rows = (("项目", "说明"), ("甲", cell))
     article = make_article(paragraphs=("开头。", "表格", "结尾。"), tables=((1, rows),))
-    html, _ = pelican_read(frontmatter.render_article(article))
+    text = frontmatter.render_article(article)
+    html, _ = pelican_read(text)
     soup = BeautifulSoup(html, "html.parser")
     assert {tag.name for tag in soup.find_all(True)} == {"p", "table", "tr", "td"}
     cells = [[td.get_text() for td in tr.find_all("td")] for tr in soup.find_all("tr")]
     assert cells == [["项目", "说明"], ["甲", frontmatter.clean_text(cell)]]
     assert [p.get_text() for p in soup.find_all("p")] == ["开头。", "结尾。"]
+    back = frontmatter.read_article(text)
+    assert back.tables == ((1, (("项目", "说明"), ("甲", frontmatter.clean_text(cell)))),)
+    assert back.paragraphs == ("开头。", f"项目 说明 甲 {frontmatter.clean_text(cell)}", "结尾。")
 
 
 def test_article_of_a_laid_out_notice_reads_back():
