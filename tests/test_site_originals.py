@@ -137,3 +137,11 @@ def test_build_warns_about_the_changed_original(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         build_fixture_site(tmp_path / "output", PATH=str(tmp_path / "content"), BULLETINS_SOURCE_ROOT=str(tmp_path))
     assert any("src/edited.pdf changed since it was ingested" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.slow
+def test_pages_of_official_documents_are_valid_html(site):
+    from test_html_valid import assert_valid
+
+    built, _ = site
+    assert_valid(built)
