@@ -145,3 +145,15 @@ def test_pages_of_official_documents_are_valid_html(site):
 
     built, _ = site
     assert_valid(built)
+
+
+def test_rebuild_drops_the_link_when_the_original_changed(tmp_path):
+    _write_article(tmp_path, "later.docx", b"PK\x03\x04 first")
+    settings = {"PATH": str(tmp_path / "content"), "BULLETINS_SOURCE_ROOT": str(tmp_path)}
+    output = build_fixture_site(tmp_path / "output", **settings)
+    built = Site("later", tmp_path / "content", output)
+    stem = next(built.content.rglob("later*.md")).stem
+    assert _page(built, stem).select_one("a.original-link") is not None
+    (tmp_path / "src" / "later.docx").write_bytes(b"PK\x03\x04 replaced")
+    build_fixture_site(tmp_path / "output", **settings)
+    assert _page(built, stem).select_one("a.original-link") is None
