@@ -149,7 +149,7 @@ def _read_head(r: _Reading) -> None:
             r.fields["signer"] = (number["signer"] or "").strip()
         elif _SIGNER.match(line):
             r.fields["signer"] = _SIGNER.match(line).group(1).strip()
-        elif _MARK.match(line) or (_is_letterhead(r, i) and i + 1 < len(lines) and _is_mark_or_number(lines[i + 1])):
+        elif _is_mark(line) or (_is_letterhead(r, i) and i + 1 < len(lines) and _is_mark_or_number(lines[i + 1])):
             r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
         elif not r.fields.get("title") and (size := _title_size(r, i)):
             r.fields["title"] = _join_lines(lines[i : i + size])
@@ -166,8 +166,13 @@ def _is_letterhead(r: _Reading, i: int) -> bool:
     return bool(_ORG.match(r.lines[i]) or (r.centred(i) and not _SENTENCE.search(r.lines[i])))
 
 
+def _is_mark(line: str) -> bool:
+    """``XX人民政府文件``, or the ``文件`` that a joint header sets beside its offices' names."""
+    return bool(_MARK.match(line)) or line == "文件"
+
+
 def _is_mark_or_number(line: str) -> bool:
-    return bool(_MARK.match(line) or _NUMBER.match(_ascii_digits(line)) or (_ORG.match(line) and len(line) <= 40))
+    return bool(_is_mark(line) or _NUMBER.match(_ascii_digits(line)) or (_ORG.match(line) and len(line) <= 40))
 
 
 def _title_size(r: _Reading, i: int) -> int:
