@@ -14,6 +14,7 @@ from bulletins.ingest.normalize import clean_paragraphs
 from bulletins.ingest.sources import read_source
 from bulletins.models import Context, RawBulletin
 from support.gongwen import CASES, NOT_OFFICIAL, NOTICE_APPENDIX, NOTICE_LINES
+from support.shared import BULLETINS, DIRTY, require
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = [f.name for f in dataclasses.fields(Gongwen) if f.name not in ("body", "body_lines", "appendix_at")]
@@ -131,3 +132,15 @@ def test_fragments_never_fail(lines):
 def test_aligns_may_be_shorter_than_the_paragraphs():
     paragraphs = [text for _, text in NOTICE_LINES]
     assert parse(paragraphs, ["center", "center"]).doc_number == "澄府发〔2025〕7号"
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", [BULLETINS, DIRTY], ids=["bulletins", "dirty"])
+def test_nothing_is_taken_from_the_corpus(corpus):
+    """The real corpus holds meeting bulletins and news, no 公文: the parser must leave every one alone."""
+    taken = []
+    for raw in read_source(require(corpus), Context(year=2023)):
+        if isinstance(raw, RawBulletin) and parse(paragraphs := clean_paragraphs(raw.text)).body != paragraphs:
+            taken.append(raw.where)
+    assert not taken, f"{len(taken)} bulletins read as 公文, first: {taken[:5]}"
