@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bulletins import __version__
+from bulletins.ingest import frame
 from bulletins.ingest.dates import MIN_YEAR, YearRange
 from bulletins.models import SCRIPTS, Article, Context, SourceProblem
 
@@ -183,6 +184,7 @@ def article_record(article: Article) -> dict:
         "documents": list(m.documents),
         "keywords": list(m.keywords),
         "summary": m.summary,
+        **frame.record_values(m),
         "identifier": article.identifier,
         "slug": article.slug,
         "source": article.source,
