@@ -71,7 +71,8 @@ def unreadable(text: str) -> str | None:
     if not visible:
         return "no text layer (an image-only scan?); OCR is not supported"
     cids = _CID.findall(visible)
-    if cids and sum(map(len, cids)) > len(visible) / 10:
+    glyphs = len(visible) - sum(map(len, cids)) + len(cids)  # a (cid:NN) run stands for one glyph
+    if cids and len(cids) > glyphs / 10:
         return f"text layer unreadable: {len(cids)} (cid:NN) glyphs without Unicode (a font without a ToUnicode map)"
     bad = len(_BAD.findall(visible))
     if bad > len(visible) / 10:

@@ -216,7 +216,13 @@ def paragraph_blocks(lines: Sequence[Line]) -> tuple[Block, ...]:
 
 def _table_neighbour(lines: Sequence[Line], index: int) -> bool:
     """A line of cells is a table row only beside another one (a lone gap is 印发机关 … 印发日期)."""
-    return any(0 <= i < len(lines) and len(lines[i].cells) >= 2 for i in (index - 1, index + 1))
+    line = lines[index]
+
+    def beside(other: Line) -> bool:
+        gap = max(other.top - line.bottom, line.top - other.bottom)
+        return len(other.cells) >= 2 and other.page == line.page and gap < 2 * line.size
+
+    return any(0 <= i < len(lines) and beside(lines[i]) for i in (index - 1, index + 1))
 
 
 def _paragraph(lines: list[Line], align: str, frame: _Frame) -> Block:
