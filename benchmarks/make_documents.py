@@ -144,7 +144,8 @@ def to_docx(doc: Gongwen) -> bytes:
 def _with_footnote(data: bytes, text: str) -> bytes:
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     notes = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}">'
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{w}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
         '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
         '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
         f'</w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> {text}'

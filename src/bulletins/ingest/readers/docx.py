@@ -20,6 +20,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
@@ -83,10 +84,13 @@ def _ole_problem(path: Path) -> str:
 
 
 def _body_blocks(document) -> Iterator[Block]:
+    # Paragraph.style looks the default style up by scanning every style, per paragraph: resolve once.
+    styles = {style.style_id: style for style in document.styles}
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            block = _paragraph(Paragraph(child, document))
+            block = _paragraph(Paragraph(child, document), styles.get(child.style, default))
             if block:
                 yield block
         elif child.tag == qn("w:tbl"):
@@ -95,12 +99,11 @@ def _body_blocks(document) -> Iterator[Block]:
                 yield block
 
 
-def _paragraph(paragraph: Paragraph) -> Block | None:
+def _paragraph(paragraph: Paragraph, style) -> Block | None:
     text = " ".join(part.strip() for part in paragraph.text.split("\t") if part.strip())
     if not text:
         return None
-    style = paragraph.style
-    kind = "heading" if _is_heading(paragraph) else heading_kind(text)
+    kind = "heading" if _is_heading(paragraph, style) else heading_kind(text)
     return Block(text=text, kind=kind, align=_alignment(paragraph, style), indent=_indent(paragraph, style))
 
 
@@ -111,9 +114,9 @@ def _styles(style) -> Iterator:
         style, seen = style.base_style, seen + 1
 
 
-def _is_heading(paragraph: Paragraph) -> bool:
-    for style in _styles(paragraph.style):
-        name = (style.name or "").lower()
+def _is_heading(paragraph: Paragraph, style) -> bool:
+    for each in _styles(style):
+        name = (each.name or "").lower()
         if name.startswith(("heading", "标题", "title")):
             return True
     ppr = paragraph._p.pPr
