@@ -141,6 +141,13 @@ def to_docx(doc: Gongwen) -> bytes:
     return _with_footnote(out.getvalue(), FOOTNOTE)
 
 
+def _fixed(name: str) -> zipfile.ZipInfo:
+    """A part with a fixed timestamp: the same document gives the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(2025, 3, 18, 9, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def _with_footnote(data: bytes, text: str) -> bytes:
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     notes = (
@@ -169,8 +176,8 @@ def _with_footnote(data: bytes, text: str) -> bytes:
                 body = body.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
             elif item.filename == "[Content_Types].xml":
                 body = body.replace(b"</Types>", override.encode() + b"</Types>")
-            dst.writestr(item, body)
-        dst.writestr("word/footnotes.xml", notes)
+            dst.writestr(_fixed(item.filename), body)
+        dst.writestr(_fixed("word/footnotes.xml"), notes)
     return out.getvalue()
 
 

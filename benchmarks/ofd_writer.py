@@ -148,13 +148,26 @@ def _page_xml(runs: list[Run], number: int, rng: random.Random) -> str:
     )
 
 
+class _Fixed:
+    """Writes parts with a fixed timestamp, so the same document gives the same bytes."""
+
+    def __init__(self, package: zipfile.ZipFile) -> None:
+        self.package = package
+
+    def writestr(self, name: str, data: str) -> None:
+        info = zipfile.ZipInfo(name, date_time=(2025, 3, 18, 9, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        self.package.writestr(info, data)
+
+
 def to_ofd(doc: Gongwen, seed: int = 7) -> bytes:
     """DOC as the bytes of an .ofd package."""
     rng = random.Random(seed)
     pages = typeset(doc)
     page_list = "".join(f'<ofd:Page ID="{10 + i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        z = _Fixed(package)
         z.writestr(
             "OFD.xml",
             f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{NS}" Version="1.1" DocType="OFD"><ofd:DocBody>'
