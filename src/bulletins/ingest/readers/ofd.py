@@ -133,21 +133,29 @@ def _glyphs(content: ElementTree.Element) -> list[Glyph]:
     for text_object in (e for e in content.iter() if _local(e.tag) == "TextObject"):
         try:
             left, top, _, _ = _numbers(text_object.get("Boundary"), 4)
+            ctm = _numbers(text_object.get("CTM") or "1 0 0 1 0 0", 6)
             size = float(text_object.get("Size") or 3.5)
             for code in (e for e in text_object if _local(e.tag) == "TextCode"):
-                glyphs.extend(_code_glyphs(code, left, top, size))
+                glyphs.extend(_code_glyphs(code, (left, top), size, ctm))
         except ValueError:
             continue  # a malformed number: skip the object, keep the page
     return glyphs
 
 
-def _code_glyphs(code: ElementTree.Element, left: float, top: float, size: float) -> Iterator[Glyph]:
+def _code_glyphs(
+    code: ElementTree.Element, origin: tuple[float, float], size: float, ctm: list[float]
+) -> Iterator[Glyph]:
+    """The glyphs of one TextCode in page millimetres: positions inside the object go through its CTM
+    (``a b c d e f``: scaled and moved, rotation ignored), then from the object's boundary origin."""
+    a, _, _, d, e, f = ctm
+    scale = abs(d) or 1.0
     text = code.text or ""
     dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
-    x = left + float(code.get("X") or 0)
-    y = top + float(code.get("Y") or 0)
+    x, y = float(code.get("X") or 0), float(code.get("Y") or 0)
     for i, char in enumerate(text):
         advance = dx[i] if i < len(dx) else size
-        yield Glyph(char, x, x + min(advance, size), y - 0.88 * size, y + 0.12 * size, size)
+        left, baseline, height = origin[0] + a * x + e, origin[1] + d * y + f, size * scale
+        yield Glyph(char, left, left + min(advance * abs(a or 1), height), baseline - 0.88 * height,
+                    baseline + 0.12 * height, height)  # fmt: skip
         x += advance
         y += dy[i] if i < len(dy) else 0.0
