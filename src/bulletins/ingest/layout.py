@@ -32,6 +32,7 @@ _PAGE_NUMBER = re.compile(
 _DASHED_NUMBER = re.compile(r"^[-—–－~～]\s*\d{1,4}\s*[-—–－~～]$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d{1,2}[.．、](?!\d))")
 _LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]")
+_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f'’.,;:!?()-]+")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Line:
 
 def join_text(left: str, right: str) -> str:
     """Join two pieces of one line or paragraph: Chinese without a space, Latin words with one."""
-    if left and right and _LATIN.match(left[-1]) and _LATIN.match(right[0]):
+    if left and right and _WORD.match(left[-1]) and _LATIN.match(right[0]):
         return f"{left} {right}"
     return left + right
 
@@ -70,31 +71,38 @@ def join_text(left: str, right: str) -> str:
 def page_lines(glyphs: Iterable[Glyph], page: int) -> list[Line]:
     """GLYPHS of one page -> its lines, top to bottom, each left to right (whitespace glyphs dropped)."""
     rows: list[list[Glyph]] = []
-    for glyph in sorted((g for g in glyphs if g.text.strip()), key=lambda g: (g.top + g.bottom) / 2):
+    for glyph in sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2):
         middle = (glyph.top + glyph.bottom) / 2
         row = rows[-1] if rows else None
         if row and row[0].top - 0.2 * row[0].size <= middle <= row[0].bottom + 0.2 * row[0].size:
             row.append(glyph)
         else:
             rows.append([glyph])
-    return [_line(sorted(row, key=lambda g: g.x0), page) for row in rows]
+    ordered = (sorted(row, key=lambda g: g.x0) for row in rows)
+    return [_line(row, page) for row in ordered if any(g.text.strip() for g in row)]
 
 
 def _line(row: list[Glyph], page: int) -> Line:
-    size = statistics.median(g.size for g in row)
-    cells: list[str] = [row[0].text]
-    previous = row[0]
-    for glyph in row[1:]:
+    """One row of glyphs -> a line: a space where the layer has one or a gap opens next to a Latin
+    character (never between two ideographs), a new cell at a gap wider than CELL_GAP characters."""
+    visible = [g for g in row if g.text.strip()]
+    size = statistics.median(g.size for g in visible)
+    cells: list[str] = [visible[0].text]
+    previous, spaced = visible[0], False
+    for glyph in row[row.index(visible[0]) + 1 :]:
+        if not glyph.text.strip():
+            spaced = True
+            continue
         gap = glyph.x0 - previous.x1
         if gap > CELL_GAP * size:
             cells.append(glyph.text)
-        elif gap > 0.15 * size:
-            cells[-1] = join_text(cells[-1], glyph.text)
+        elif (spaced or gap > 0.15 * size) and (_LATIN.match(cells[-1][-1]) or _LATIN.match(glyph.text[0])):
+            cells[-1] += " " + glyph.text
         else:
             cells[-1] += glyph.text
-        previous = glyph
-    top, bottom = min(g.top for g in row), max(g.bottom for g in row)
-    x0, x1 = row[0].x0, max(g.x1 for g in row)
+        previous, spaced = glyph, False
+    top, bottom = min(g.top for g in visible), max(g.bottom for g in visible)
+    x0, x1 = visible[0].x0, max(g.x1 for g in visible)
     return Line(" ".join(cells), x0, x1, top, bottom, size, page, tuple(cells) if len(cells) > 1 else ())
 
 
@@ -164,6 +172,14 @@ def heading_kind(text: str) -> str:
     return "paragraph"
 
 
+def _word_did_not_fit(previous: Line, line: Line, frame: _Frame) -> bool:
+    """Whether LINE opens with a Latin word too wide for the room PREVIOUS left: a ragged right edge."""
+    word = _WORD.match(line.text)
+    if not word or not _WORD.match(previous.text[-1]):
+        return False
+    return frame.right - previous.x1 < (len(word.group(0)) * 0.6 + 0.5) * line.size
+
+
 def _starts_new(previous: Line, line: Line, frame: _Frame, aligns: tuple[str, str]) -> bool:
     before, now = aligns
     if before != now or now == "right" or previous.cells:
@@ -173,7 +189,9 @@ def _starts_new(previous: Line, line: Line, frame: _Frame, aligns: tuple[str, st
         return abs(line.size - previous.size) > 0.5 or line.page != previous.page or gap > line.size
     if line.x0 - frame.left >= 1.5 * frame.size or _HEADING.match(line.text):
         return True
-    if previous.x1 < frame.right - 1.5 * frame.size or abs(line.size - previous.size) > 0.2 * frame.size:
+    if previous.x1 < frame.right - 1.5 * frame.size and not _word_did_not_fit(previous, line, frame):
+        return True
+    if abs(line.size - previous.size) > 0.2 * frame.size:
         return True
     return line.page == previous.page and line.top - previous.bottom > 1.5 * previous.size
 
