@@ -40,8 +40,14 @@ def test_page_lines_rebuilds_order_and_spaces_from_positions():
     chars = [Glyph(c, 100 + i * 16, 116 + i * 16, 50, 66, 16) for i, c in enumerate("澄江市")]
     words = [Glyph("Qingxi", 100, 148, 80, 96, 16), Glyph("District", 152, 212, 80, 96, 16)]
     cells = [Glyph("序号", 100, 132, 110, 126, 16), Glyph("牵头单位", 200, 264, 110, 126, 16)]
-    lines = page_lines(list(reversed(chars + words + cells)), page=2)
-    assert [(ln.text, ln.page) for ln in lines] == [("澄江市", 2), ("Qingxi District", 2), ("序号 牵头单位", 2)]
+    marked = [
+        Glyph("印发", 100, 132, 140, 156, 16),
+        Glyph(" ISO", 132, 160, 140, 156, 16),
+        Glyph(" ", 0, 1, 140, 156, 16),
+    ]
+    lines = page_lines(list(reversed(chars + words + cells + marked)), page=2)
+    texts = [(ln.text, ln.page) for ln in lines]
+    assert texts == [("澄江市", 2), ("Qingxi District", 2), ("序号 牵头单位", 2), ("印发 ISO", 2)]
     assert lines[2].cells == ("序号", "牵头单位")
 
 

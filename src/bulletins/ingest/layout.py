@@ -37,7 +37,8 @@ _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f'’.,;:!?()-]+")
 
 @dataclass(frozen=True)
 class Glyph:
-    """A character (or a run) placed on a page: box in page units, top-down."""
+    """A character (or a run) placed on a page: box in page units, top-down. A text that starts with a
+    space says the text layer has a space before it (a space glyph's own box is not to be trusted)."""
 
     text: str
     x0: float
@@ -71,38 +72,35 @@ def join_text(left: str, right: str) -> str:
 def page_lines(glyphs: Iterable[Glyph], page: int) -> list[Line]:
     """GLYPHS of one page -> its lines, top to bottom, each left to right (whitespace glyphs dropped)."""
     rows: list[list[Glyph]] = []
-    for glyph in sorted(glyphs, key=lambda g: (g.top + g.bottom) / 2):
+    for glyph in sorted((g for g in glyphs if g.text.strip()), key=lambda g: (g.top + g.bottom) / 2):
         middle = (glyph.top + glyph.bottom) / 2
         row = rows[-1] if rows else None
         if row and row[0].top - 0.2 * row[0].size <= middle <= row[0].bottom + 0.2 * row[0].size:
             row.append(glyph)
         else:
             rows.append([glyph])
-    ordered = (sorted(row, key=lambda g: g.x0) for row in rows)
-    return [_line(row, page) for row in ordered if any(g.text.strip() for g in row)]
+    return [_line(sorted(row, key=lambda g: g.x0), page) for row in rows]
 
 
 def _line(row: list[Glyph], page: int) -> Line:
-    """One row of glyphs -> a line: a space where the layer has one or a gap opens next to a Latin
-    character (never between two ideographs), a new cell at a gap wider than CELL_GAP characters."""
-    visible = [g for g in row if g.text.strip()]
-    size = statistics.median(g.size for g in visible)
-    cells: list[str] = [visible[0].text]
-    previous, spaced = visible[0], False
-    for glyph in row[row.index(visible[0]) + 1 :]:
-        if not glyph.text.strip():
-            spaced = True
-            continue
-        gap = glyph.x0 - previous.x1
+    """One row of glyphs -> a line: a space where the layer has one (a glyph whose text starts with a
+    space) or a gap opens, next to a Latin character (never between two ideographs), and a new cell at a
+    gap wider than CELL_GAP characters. Whitespace glyphs are dropped by ``page_lines``."""
+    size = statistics.median(g.size for g in row)
+    cells: list[str] = [row[0].text.strip()]
+    previous = row[0]
+    for glyph in row[1:]:
+        text, gap = glyph.text.strip(), glyph.x0 - previous.x1
+        spaced = glyph.text[0].isspace() or gap > 0.15 * size
         if gap > CELL_GAP * size:
-            cells.append(glyph.text)
-        elif (spaced or gap > 0.15 * size) and (_LATIN.match(cells[-1][-1]) or _LATIN.match(glyph.text[0])):
-            cells[-1] += " " + glyph.text
+            cells.append(text)
+        elif spaced and (_LATIN.match(cells[-1][-1]) or _LATIN.match(text[0])):
+            cells[-1] += " " + text
         else:
-            cells[-1] += glyph.text
-        previous, spaced = glyph, False
-    top, bottom = min(g.top for g in visible), max(g.bottom for g in visible)
-    x0, x1 = visible[0].x0, max(g.x1 for g in visible)
+            cells[-1] += text
+        previous = glyph
+    top, bottom = min(g.top for g in row), max(g.bottom for g in row)
+    x0, x1 = row[0].x0, max(g.x1 for g in row)
     return Line(" ".join(cells), x0, x1, top, bottom, size, page, tuple(cells) if len(cells) > 1 else ())
 
 

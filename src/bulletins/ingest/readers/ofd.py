@@ -152,10 +152,15 @@ def _code_glyphs(
     text = code.text or ""
     dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
     x, y = float(code.get("X") or 0), float(code.get("Y") or 0)
+    space = ""
     for i, char in enumerate(text):
         advance = dx[i] if i < len(dx) else size
         left, baseline, height = origin[0] + a * x + e, origin[1] + d * y + f, size * scale
-        yield Glyph(char, left, left + min(advance * abs(a or 1), height), baseline - 0.88 * height,
-                    baseline + 0.12 * height, height)  # fmt: skip
         x += advance
         y += dy[i] if i < len(dy) else 0.0
+        if char.isspace():
+            space = " "
+            continue
+        yield Glyph(space + char, left, left + min(advance * abs(a or 1), height), baseline - 0.88 * height,
+                    baseline + 0.12 * height, height)  # fmt: skip
+        space = ""

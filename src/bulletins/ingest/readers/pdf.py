@@ -105,20 +105,35 @@ def _pages(document: pdfium.PdfDocument) -> list[tuple[list[Line], float]]:
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
+    """Every character of the page with its loose box (top-down) and its font size in page units.
+
+    Raw PDFium calls, a handful per character: the size is worked out once per text object (the font size
+    is in text space, so it is scaled by the object's matrix, e.g. Chromium's 0.75 from CSS pixels).
+    """
     raw = textpage.raw
-    matrix = pdfium_c.FS_MATRIX()
+    box, matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+    sizes: dict[int, float] = {}
     glyphs: list[Glyph] = []
-    for i in range(textpage.count_chars()):
+    space = ""
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in (0, 0xFFFE, 0xFFFF) or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+        if code in (0, 0xFFFE, 0xFFFF):
             continue
         char = "\ufffd" if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1 else chr(code)
-        if char.isspace():
+        if char.isspace():  # a space glyph's box is unreliable: it marks the next glyph instead
+            space = " " if char not in "\r\n" else space
             continue
-        left, bottom, right, top = textpage.get_charbox(i, loose=True)
-        size = pdfium_c.FPDFText_GetFontSize(raw, i)
-        if size and pdfium_c.FPDFText_GetMatrix(raw, i, ctypes.byref(matrix)):
-            size *= math.hypot(matrix.c, matrix.d)  # the font size is in text space, before the page's scaling
-        size = size or (top - bottom)
-        glyphs.append(Glyph(char, left, right, height - top, height - bottom, size))
+        if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
+            continue
+        handle = ctypes.cast(pdfium_c.FPDFText_GetTextObject(raw, i), ctypes.c_void_p).value or 0
+        size = sizes.get(handle) or sizes.setdefault(handle, _size(raw, i, matrix) or (box.top - box.bottom))
+        glyphs.append(Glyph(space + char, box.left, box.right, height - box.top, height - box.bottom, size))
+        space = ""
     return glyphs
+
+
+def _size(raw, index: int, matrix) -> float:
+    size = pdfium_c.FPDFText_GetFontSize(raw, index)
+    if size and pdfium_c.FPDFText_GetMatrix(raw, index, ctypes.byref(matrix)):
+        size *= math.hypot(matrix.c, matrix.d)
+    return size
