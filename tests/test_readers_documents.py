@@ -5,6 +5,7 @@ cases, each of which must give exactly one problem naming the file."""
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 from pathlib import Path
 
@@ -138,3 +139,23 @@ def test_broken_file_is_one_problem(name, reason):
 def test_missing_file_is_one_problem(tmp_path, suffix):
     items = list(READERS[suffix].read(tmp_path / f"gone.{suffix}", Context()))
     assert len(items) == 1 and "cannot read" in items[0].reason
+
+
+def damaged(data: bytes, seed: int) -> bytes:
+    """DATA cut short (odd seeds) or with 20 bytes overwritten (even seeds), fixed by SEED."""
+    rng = random.Random(seed)
+    if seed % 2:
+        return data[: rng.randrange(len(data))]
+    out = bytearray(data)
+    for _ in range(20):
+        out[rng.randrange(len(out))] = rng.randrange(256)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("name", ["gongwen.docx", "gongwen.ofd", "gongwen.pdf"])
+def test_damaged_bytes_give_one_item_and_never_raise(tmp_path, name, seed):
+    path = tmp_path / name
+    path.write_bytes(damaged((FIXTURES / name).read_bytes(), seed))
+    items = list(READERS[path.suffix.lstrip(".")].read(path, Context()))
+    assert len(items) == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -70,8 +71,12 @@ def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
         log.debug("%s: cannot open", source, exc_info=True)
         yield SourceProblem(source, f"not a readable Word document (damaged or cut short?): {error}")
         return
-    except ElementTree.ParseError as error:
-        yield SourceProblem(source, f"damaged Word document: {error}")
+    except (ElementTree.ParseError, zlib.error, NotImplementedError, UnicodeDecodeError) as error:
+        yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
+        return
+    except Exception as error:  # python-docx and lxml on a damaged package: one problem, never a crash
+        log.debug("%s: cannot parse", source, exc_info=True)
+        yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
         return
     yield finish(path, context, FORMAT, tuple(blocks), digest)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -69,7 +70,7 @@ def _xml(package: zipfile.ZipFile, name: str, what: str) -> ElementTree.Element:
         data = package.read(name)
     except KeyError:
         raise OfdError(f"damaged OFD: the {what} part {name} is missing") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error, NotImplementedError) as error:
         raise OfdError(f"damaged OFD: cannot unpack {name}: {error}") from None
     try:
         return ElementTree.fromstring(data)
