@@ -21,11 +21,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pypdfium2
+
 from bulletins.models import Context, RawBulletin
 from document_content import gongwen, to_html
 from make_documents import to_pdfs, write_set
 
 READERS = {".docx": "docx", ".pdf": "pdf", ".ofd": "ofd"}
+SECTIONS = 3  # three pages of text, then the attachment page with its table
 
 
 def read_one(path: str) -> tuple[str, bool]:
@@ -208,18 +211,20 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.keep or Path(tmp)
         seeds = list(range(1, args.count + 1))
         start = time.perf_counter()
-        files = write_set(folder, seeds, 4)
+        files = write_set(folder, seeds, SECTIONS)
         radical = folder / "radicals.pdf"
-        radical.write_bytes(to_pdfs([(to_html(gongwen(7, 4), radicals=True), True)])[0])
-        print(f"made {len(files)} documents in {time.perf_counter() - start:.1f} s ({os.cpu_count()} CPUs)")
+        radical.write_bytes(to_pdfs([(to_html(gongwen(7, SECTIONS), radicals=True), True)])[0])
+        pages = [len(pypdfium2.PdfDocument(f)) for f in files if f.suffix == ".pdf"]
+        print(f"made {len(files)} documents ({sum(pages) / len(pages):.1f} PDF pages each) in", end=" ")
+        print(f"{time.perf_counter() - start:.1f} s; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
         print("\n%-8s %8s %8s %6s" % ("format", "1 core", "2 cores", "ok"))
         for suffix in (*READERS, "mixed"):
             chosen = [f for f in files if suffix == "mixed" or f.suffix == suffix]
             one, _ = throughput(chosen, 1)
             two, ok = throughput(chosen, 2)
             print("%-8s %7.1f/s %7.1f/s %3d/%d" % (suffix, one, two, ok, len(chosen)))
-        compare_pdf(folder, radical, seeds, 4)
-        compare_docx(folder, seeds, 4)
+        compare_pdf(folder, radical, seeds, SECTIONS)
+        compare_docx(folder, seeds, SECTIONS)
         if args.pages:
             big_pdf_memory(big_pdf(folder, args.pages))
     return 0
