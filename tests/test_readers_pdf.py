@@ -4,6 +4,8 @@ without), paragraphs kept whole across a page break, page numbers gone, the page
 from __future__ import annotations
 
 import html
+import subprocess
+import sys
 
 import pytest
 
@@ -50,3 +52,49 @@ def test_printed_paragraphs_come_back_whole(printed, what, paragraphs):
     assert [b.text for b in item.blocks] == paragraphs
     assert item.blocks[0].indent == 2.0 and item.blocks[0].page == 1
     assert "- 1 -" not in item.text and "- 2 -" not in item.text
+
+
+def long_pdf(pages: int) -> bytes:
+    """A PDF of PAGES pages of Latin text (Helvetica, 40 lines in paragraphs of 5) and page numbers."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for n in range(1, pages + 1):
+        lines = b"".join(
+            b"BT /F1 11 Tf %d %d Td (Qingxi District notice %d, paragraph line %d of the plan.) Tj ET\n"
+            % (94 if i % 5 == 0 else 72, 760 - 16 * i, n, i)  # an indented first line every five lines
+            for i in range(40)
+        )
+        lines += b"BT /F1 11 Tf 290 40 Td (- %d -) Tj ET" % n
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(lines), lines))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+                       b"/Contents %d 0 R >>" % len(objects))  # fmt: skip
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PEAK = """
+import resource, sys
+from pathlib import Path
+from bulletins.ingest.readers import pdf
+from bulletins.models import Context
+(item,) = pdf.read(Path(sys.argv[1]), Context())
+print(item.blocks[-1].page, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.slow
+def test_500_pages_stay_under_500_mb(tmp_path):
+    path = tmp_path / "long.pdf"
+    path.write_bytes(long_pdf(500))
+    out = subprocess.run([sys.executable, "-c", PEAK, str(path)], capture_output=True, text=True, check=True)
+    last_page, peak_mb = map(int, out.stdout.split())
+    assert last_page == 500 and peak_mb < 500
