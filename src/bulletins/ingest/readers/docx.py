@@ -1,11 +1,12 @@
 """Word reader (.docx, python-docx): paragraphs and tables in body order, footnotes, layout kept.
 
-Each paragraph becomes a block with its alignment (set on the paragraph or inherited from its style) and
-its first-line indent in characters (``w:firstLineChars``, as Chinese Word writes it, or a length divided
-by the font size). Headings come from the paragraph style (``Heading N``/``标题 N``, an outline level) or
-a 公文 heading number (``一、`` ``（一）``). A table becomes one ``table`` block with every cell's text, row
-by row (a merged cell once). Footnotes follow the body. Headers and footers (running titles, page
-numbers) are not part of the body and are dropped.
+Each paragraph (a text box's paragraphs come before the paragraph they are anchored in) becomes a block
+with its alignment (set on the paragraph or inherited from its style) and its first-line indent in
+characters (``w:firstLineChars``, as Chinese Word writes it, or a length divided by the font size).
+Headings come from the paragraph style (``Heading N``/``标题 N``, an outline level) or a 公文 heading
+number (``一、`` ``（一）``). A table becomes one ``table`` block with every cell's text, row by row (a
+merged cell once). Footnotes follow the body. Headers and footers (running titles, page numbers) are not
+part of the body and are dropped.
 
 A password-protected file (an OLE container, not a zip), a damaged or truncated package and a document
 without text each give one ``SourceProblem``.
@@ -45,6 +46,7 @@ _ALIGN = {
     WD_ALIGN_PARAGRAPH.DISTRIBUTE: "justify",
 }
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 DEFAULT_SIZE_PT = 10.5  # 五号, Word's Chinese default when neither paragraph nor style says
 
 
@@ -95,6 +97,10 @@ def _body_blocks(document) -> Iterator[Block]:
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
+            for box in _text_boxes(child):  # a 版头 is often a text box anchored to the first paragraph
+                for inner in box.iter(qn("w:p")):
+                    block = _paragraph(Paragraph(inner, document), styles.get(inner.style, default))
+                    yield from [block] if block else []
             block = _paragraph(Paragraph(child, document), styles.get(child.style, default))
             if block:
                 yield block
@@ -102,6 +108,15 @@ def _body_blocks(document) -> Iterator[Block]:
             block = _table(Table(child, document))
             if block:
                 yield block
+
+
+def _text_boxes(paragraph) -> list:
+    """The text boxes anchored in PARAGRAPH, each once: Word writes a VML copy in ``mc:Fallback`` too."""
+    boxes = []
+    for box in paragraph.iter(qn("w:txbxContent")):
+        if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            boxes.append(box)
+    return boxes
 
 
 def _paragraph(paragraph: Paragraph, style) -> Block | None:
