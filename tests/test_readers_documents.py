@@ -159,3 +159,17 @@ def test_damaged_bytes_give_one_item_and_never_raise(tmp_path, name, seed):
     path.write_bytes(damaged((FIXTURES / name).read_bytes(), seed))
     items = list(READERS[path.suffix.lstrip(".")].read(path, Context()))
     assert len(items) == 1
+
+
+SAMPLES = sorted(
+    p
+    for p in (Path(__file__).parent.parent / "sources" / "documents").glob("*.*")
+    if p.suffix in (".docx", ".pdf", ".ofd")
+)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_sample_archive_documents_read(path):
+    (item,) = READERS[path.suffix.lstrip(".")].read(path, Context())
+    assert isinstance(item, RawBulletin) and "澄江市人民政府" in [b.text for b in item.blocks]
+    assert [b.rows[0] for b in item.blocks if b.kind == "table"] == [TABLE[0]]
