@@ -135,3 +135,15 @@ def test_rows_of_cells_become_a_table_and_a_lone_gap_does_not():
 )  # fmt: skip
 def test_heading_kind(text, kind):
     assert heading_kind(text) == kind
+
+
+def test_mirrored_margins_of_even_pages_do_not_change_indents():
+    odd = [full(f"第{i}行正文内容，第一页的左边距较宽，行行写满版心宽度", row=i) for i in range(9)]
+    even = [
+        Line(ln.text, ln.x0 - 3 * SIZE, ln.x1 - 3 * SIZE, ln.top, ln.bottom, SIZE, 2, ())
+        for ln in [full("第二页续写上一页的段落，左右边距与第一页对称", page=2, row=0)]
+        + [full(f"第{i}行正文内容，第二页的左边距较窄，行行写满版心宽度", page=2, row=i) for i in range(1, 8)]
+        + [line("本段至此结束。", page=2, row=8), line("新的一段从这里开始。", page=2, row=9, indent=2)]
+    ]
+    result = paragraph_blocks(odd + even)
+    assert [(b.indent, b.page) for b in result] == [(0.0, 1), (2.0, 2)]

@@ -14,6 +14,7 @@ All functions are pure.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections import Counter
@@ -151,6 +152,22 @@ def _frame(lines: Sequence[Line]) -> _Frame:
     return _Frame(left, max(right, widest - size / 2), size)
 
 
+def _same_margins(lines: Sequence[Line]) -> list[Line]:
+    """LINES with every page moved sideways onto the document's left margin (odd and even pages of a
+    printed 公文 often mirror their margins); pages with fewer than 8 lines stay where they are."""
+    left = _frame(lines).left
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    shifts = {page: left - _frame(group).left for page, group in by_page.items() if len(group) >= 8}
+    return [
+        dataclasses.replace(line, x0=line.x0 + shifts[line.page], x1=line.x1 + shifts[line.page])
+        if shifts.get(line.page)
+        else line
+        for line in lines
+    ]
+
+
 def _align(line: Line, frame: _Frame) -> str:
     before, after = line.x0 - frame.left, frame.right - line.x1
     wide = before > 3 * frame.size
@@ -198,6 +215,7 @@ def paragraph_blocks(lines: Sequence[Line]) -> tuple[Block, ...]:
     """LINES in reading order (page furniture removed) -> paragraph, heading and table blocks."""
     if not lines:
         return ()
+    lines = _same_margins(lines)
     frame = _frame(lines)
     blocks: list[Block] = []
     table: list[Line] = []
