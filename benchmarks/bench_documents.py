@@ -168,6 +168,35 @@ def compare_docx(folder: Path, seeds: list[int], sections: int) -> None:
         print("%-32s %9.1f %7.0f%% %8s %9s" % (name, ms, whole * 100, table, note))
 
 
+def compare_ofd(folder: Path, seeds: list[int], sections: int) -> None:
+    """Ours against ofdkit (the one OFD reader without dependencies), if it is installed."""
+
+    def ours(path):
+        from bulletins.ingest.readers import ofd
+
+        (item,) = ofd.read(Path(path), Context())
+        return item.text
+
+    def ofdkit(path):
+        import ofdkit as kit
+
+        return kit.extract_text(path)
+
+    print("\nOFD readers on %d documents" % len(seeds))
+    print("%-32s %9s %8s %9s %8s" % ("library", "ms/doc", "whole", "anywhere", "pageno"))
+    for name, extract in {"bulletins (zipfile + ElementTree)": ours, "ofdkit": ofdkit}.items():
+        try:
+            start = time.perf_counter()
+            texts = [extract(str(folder / f"chengjiang-{seed:03d}.ofd")) for seed in seeds]
+        except ImportError:
+            print("%-32s (not installed)" % name)
+            continue
+        ms = (time.perf_counter() - start) * 1000 / len(seeds)
+        scores = [accuracy(t, expected_paragraphs(s, sections)) for t, s in zip(texts, seeds)]
+        whole, anywhere = (sum(s[k] for s in scores) / len(scores) for k in (0, 1))
+        print("%-32s %9.1f %7.0f%% %8.0f%% %8d" % (name, ms, whole * 100, anywhere * 100, sum(s[2] for s in scores)))
+
+
 def big_pdf(folder: Path, pages: int) -> Path:
     """A PDF of about PAGES pages: 公文 bodies one after another."""
     per_document = 4  # pages of one 4-section 公文 laid out by Chromium, attachment included
@@ -225,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             print("%-8s %7.1f/s %7.1f/s %3d/%d" % (suffix, one, two, ok, len(chosen)))
         compare_pdf(folder, radical, seeds, SECTIONS)
         compare_docx(folder, seeds, SECTIONS)
+        compare_ofd(folder, seeds, SECTIONS)
         if args.pages:
             big_pdf_memory(big_pdf(folder, args.pages))
     return 0
