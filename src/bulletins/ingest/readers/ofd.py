@@ -8,8 +8,10 @@ with ``TextCode``s placing glyph after glyph from ``X``/``Y`` (relative to the b
 object in any order, so the reading order is rebuilt from positions by ``layout``, then paragraphs as for
 PDF.
 
-The maintained Python OFD packages (easyofd, ofdkit) pull in PyMuPDF, reportlab, numpy, onnxruntime and
-more to render and convert; zipfile and ElementTree read the text in a few dozen lines and no more. A
+Why the standard library: easyofd pulls in PyMuPDF, reportlab, numpy, onnxruntime and more to render and
+convert; ofdkit has no dependencies and returns lines in order, but neither paragraphs nor page furniture
+handling, is a few weeks old and declares no licence. zipfile and ElementTree read the text in a few dozen
+lines, and the positions go straight to ``layout``. A
 file that is not a zip or is cut short, a missing ``OFD.xml``, ``Document.xml`` or page part, and
 malformed XML each give one ``SourceProblem``.
 """
