@@ -147,3 +147,25 @@ def test_mirrored_margins_of_even_pages_do_not_change_indents():
     ]
     result = paragraph_blocks(odd + even)
     assert [(b.indent, b.page) for b in result] == [(0.0, 1), (2.0, 2)]
+
+
+def test_last_page_of_indented_lines_is_not_moved():
+    first = [full(f"第{i}行正文内容，第一页的行都写满版心宽度的正文内容", row=i) for i in range(9)]
+    tail = [
+        full("续写上一页的段落，这一行仍然写满版心宽度的正文", page=2, row=0),
+        line("本段至此结束。", page=2, row=1),
+    ]
+    banji = [
+        Line(
+            f"抄送：市委各部门，市人大常委会办公室第{i}行",
+            LEFT + 2 * SIZE,
+            RIGHT - 2 * SIZE,
+            200 + 28 * i,
+            216 + 28 * i,
+            SIZE,
+            2,
+        )
+        for i in range(6)
+    ]
+    result = paragraph_blocks(first + tail + banji)
+    assert result[0].text.endswith("续写上一页的段落，这一行仍然写满版心宽度的正文本段至此结束。")

@@ -154,12 +154,18 @@ def _frame(lines: Sequence[Line]) -> _Frame:
 
 def _same_margins(lines: Sequence[Line]) -> list[Line]:
     """LINES with every page moved sideways onto the document's left margin (odd and even pages of a
-    printed 公文 often mirror their margins); pages with fewer than 8 lines stay where they are."""
-    left = _frame(lines).left
+    printed 公文 often mirror their margins). A page moves only when both its edges sit off by the same
+    amount; pages with fewer than 8 lines stay where they are."""
+    whole = _frame(lines)
     by_page: dict[int, list[Line]] = {}
     for line in lines:
         by_page.setdefault(line.page, []).append(line)
-    shifts = {page: left - _frame(group).left for page, group in by_page.items() if len(group) >= 8}
+    shifts = {}
+    for page, group in by_page.items():
+        frame = _frame(group) if len(group) >= 8 else whole
+        left, right = whole.left - frame.left, whole.right - frame.right
+        if abs(left - right) < whole.size / 2:  # both edges moved alike: a mirrored margin, not a short page
+            shifts[page] = left
     return [
         dataclasses.replace(line, x0=line.x0 + shifts[line.page], x1=line.x1 + shifts[line.page])
         if shifts.get(line.page)
