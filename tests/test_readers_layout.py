@@ -30,7 +30,8 @@ def full(text: str, page: int = 1, row: int = 0, indent: float = 0.0) -> Line:
     ("left", "right", "joined"),
     [("澄江市人民", "政府", "澄江市人民政府"), ("Chengjiang", "Municipal", "Chengjiang Municipal"),
      ("2025年", "3月", "2025年3月"), ("共计2025", "个", "共计2025个"), ("", "政府", "政府"),
-     ("the plan,", "so that", "the plan, so that"), ("（2025—", "2027年）", "（2025—2027年）")],
+     ("the plan,", "so that", "the plan, so that"), ("（2025—2", "027年）", "（2025—2027年）"),
+     ("ISO 9001", "standard", "ISO 9001 standard"), ("（2025—", "2027年）", "（2025—2027年）")],
 )  # fmt: skip
 def test_join_text(left, right, joined):
     assert join_text(left, right) == joined

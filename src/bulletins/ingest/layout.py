@@ -64,8 +64,9 @@ class Line:
 
 
 def join_text(left: str, right: str) -> str:
-    """Join two pieces of one line or paragraph: Chinese without a space, Latin words with one."""
-    if left and right and _WORD.match(left[-1]) and _LATIN.match(right[0]):
+    """Join two pieces of one line or paragraph: Chinese without a space, Latin words with one, digits
+    without (a number broken over two lines, ``2025—2`` + ``027年``)."""
+    if left and right and _WORD.match(left[-1]) and _LATIN.match(right[0]) and not (left[-1] + right[0]).isdigit():
         return f"{left} {right}"
     return left + right
 
