@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import re
 
-from bulletins.ingest import frame, layout
+from bulletins.ingest import bodymarkup, frame
 from bulletins.models import Article, Metadata, split_documents, split_names
 
 # Header keys in the order they are written. A key whose value is empty is left out.
@@ -181,7 +181,7 @@ def _assemble(header: dict[str, str], body: str) -> str:
 def render_article(article: Article) -> str:
     """The content/*.md text of ARTICLE, Checksum included."""
     header = header_fields(article)
-    paragraphs = layout.body_blocks(article.paragraphs, article.tables, article.appendix_at, escape_paragraph)
+    paragraphs = bodymarkup.body_blocks(article.paragraphs, article.tables, article.appendix_at, escape_paragraph)
     body = "\n\n".join(paragraphs) + "\n" if paragraphs else ""
     header[CHECKSUM] = _digest(_assemble(header, body))
     return _assemble(header, body)
@@ -212,10 +212,10 @@ def body_paragraphs(text: str) -> tuple[str, ...]:
 
 
 def read_body(text: str) -> tuple[tuple[str, ...], tuple, int | None]:
-    """(paragraphs, tables, appendix_at) of a content/*.md file (``layout.read_blocks``)."""
+    """(paragraphs, tables, appendix_at) of a content/*.md file (``bodymarkup.read_blocks``)."""
     body = split_file(text)[1]
     blocks = (" ".join(block.split("\n")).strip() for block in re.split(r"\n[ \t]*\n", body))
-    return layout.read_blocks((block for block in blocks if block), unescape_paragraph)
+    return bodymarkup.read_blocks((block for block in blocks if block), unescape_paragraph)
 
 
 def is_edited(text: str) -> bool:

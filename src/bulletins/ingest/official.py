@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bulletins.ingest import layout
+from bulletins.ingest import bodymarkup
 from bulletins.ingest.blocks import Block
 from bulletins.ingest.frame import DATE_WRITTEN
 from bulletins.ingest.gongwen import Gongwen, parse
@@ -38,7 +38,7 @@ class CleanBlocks:
 
     lines: tuple[str, ...]  # a table's line is its cells' text (``table_text``)
     aligns: tuple[str, ...]
-    tables: dict[int, layout.Rows]  # line index -> the table's cleaned rows
+    tables: dict[int, bodymarkup.Rows]  # line index -> the table's cleaned rows
 
 
 def _one_line(text: str) -> str:
@@ -62,14 +62,14 @@ def clean_blocks(blocks: Sequence[Block], script: str) -> CleanBlocks:
     texts = iter(line.removeprefix(_LINE).strip() for line in cleaned)
     lines: list[str] = []
     aligns: list[str] = []
-    tables: dict[int, layout.Rows] = {}
+    tables: dict[int, bodymarkup.Rows] = {}
     for block in blocks:
         if block.kind == "table":
             rows = tuple(tuple(next(texts) for _ in row) for row in block.rows)
-            if not layout.table_text(rows):
+            if not bodymarkup.table_text(rows):
                 continue
             tables[len(lines)] = rows
-            text = layout.table_text(rows)
+            text = bodymarkup.table_text(rows)
         else:
             text = next(texts)
         if text:
@@ -84,7 +84,7 @@ class Document:
 
     paragraphs: tuple[str, ...]
     gongwen: Gongwen
-    tables: tuple[tuple[int, layout.Rows], ...] = ()  # (paragraph index, rows)
+    tables: tuple[tuple[int, bodymarkup.Rows], ...] = ()  # (paragraph index, rows)
     appendix_at: int | None = None
 
 
