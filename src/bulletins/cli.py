@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bulletins import __version__
-from bulletins.ingest import gazette
+from bulletins.ingest import frame, gazette
 from bulletins.ingest.dates import MIN_YEAR, YearRange
 from bulletins.models import SCRIPTS, Article, Context, SourceProblem
 
@@ -193,6 +193,7 @@ def article_record(article: Article) -> dict:
         "documents": list(m.documents),
         "keywords": list(m.keywords),
         "summary": m.summary,
+        **frame.record_values(m),
         **gazette.record_values(m),
         "identifier": article.identifier,
         "slug": article.slug,

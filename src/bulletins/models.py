@@ -109,6 +109,15 @@ class Metadata:
     documents: tuple[str, ...] = ()  # titles inside 《》, without the brackets, in text order
     keywords: tuple[str, ...] = ()  # 主题词, at most 8
     summary: str = ""  # 内容概述, at most 120 characters
+    # an official document's (公文) own parts; see ingest/gongwen.py
+    date_written: dt.date | None = None  # 成文日期
+    recipients: str = ""  # 主送机关
+    attachments: tuple[str, ...] = ()  # 附件说明: the attachments' names
+    note: str = ""  # 附注, e.g. （此件公开发布）
+    copy_to: str = ""  # 抄送机关
+    printed_by: str = ""  # 印发机关
+    date_printed: dt.date | None = None  # 印发日期
+    format: str = ""  # the source's format: txt, html, jsonl, docx, pdf, ofd
     # a gazette document's life; see ingest/gazette.py and ingest/relations.py
     issue: str = ""  # 刊期: 2025年第3期 or 2025年第3期（总第812期）
     date_effective: dt.date | None = None  # 施行日期
@@ -131,6 +140,8 @@ class Article:
     source_id: str = ""  # a collection record's "id"
     source_line: int | None = None  # 1-based line of the record in a collection
     source_url: str = ""
+    tables: tuple[tuple[int, tuple[tuple[str, ...], ...]], ...] = ()  # (paragraph index, rows): shown as tables
+    appendix_at: int | None = None  # index of the first paragraph of an official document's attachment pages
 
     @property
     def relpath(self) -> str:

@@ -16,6 +16,8 @@ from support.sites import Site
 SHOWN_AS = {
     "Date": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
     "Tags": lambda v: list(split_names(v)),
+    "DateWritten": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
+    "Attachments": lambda v: list(split_names(v)),
     "People": lambda v: list(split_names(v)),
     "Documents": lambda v: [f"《{d}》" for d in split_documents(v)],
     "Slug": lambda v: [],

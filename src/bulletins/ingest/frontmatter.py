@@ -23,7 +23,7 @@ import datetime as dt
 import hashlib
 import re
 
-from bulletins.ingest import gazette
+from bulletins.ingest import bodymarkup, frame, gazette
 from bulletins.models import Article, Metadata, split_documents, split_names
 
 # Header keys in the order they are written. A key whose value is empty is left out.
@@ -49,6 +49,7 @@ FIELDS = (
     "DatePrecision",
     "DateSource",
     "TitleSource",
+    *frame.FIELDS,
     *gazette.FIELDS,
     "Checksum",
 )
@@ -129,6 +130,7 @@ def header_fields(article: Article) -> dict[str, str]:
         "DatePrecision": clean_text(m.date_precision),
         "DateSource": clean_text(m.date_source),
         "TitleSource": clean_text(m.title_source),
+        **{key: clean_text(value) for key, value in frame.header_values(article).items()},
         **{key: clean_text(value) for key, value in gazette.header_values(m).items()},
     }
     if not raw["Title"]:
@@ -181,7 +183,7 @@ def _assemble(header: dict[str, str], body: str) -> str:
 def render_article(article: Article) -> str:
     """The content/*.md text of ARTICLE, Checksum included."""
     header = header_fields(article)
-    paragraphs = [p for p in map(escape_paragraph, article.paragraphs) if p]
+    paragraphs = bodymarkup.body_blocks(article.paragraphs, article.tables, article.appendix_at, escape_paragraph)
     body = "\n\n".join(paragraphs) + "\n" if paragraphs else ""
     header[CHECKSUM] = _digest(_assemble(header, body))
     return _assemble(header, body)
@@ -207,10 +209,15 @@ def parse_article(text: str) -> dict[str, str]:
 
 
 def body_paragraphs(text: str) -> tuple[str, ...]:
-    """The plain-text paragraphs of a content/*.md file."""
+    """The plain-text paragraphs of a content/*.md file (a table's: its cells' text)."""
+    return read_body(text)[0]
+
+
+def read_body(text: str) -> tuple[tuple[str, ...], tuple, int | None]:
+    """(paragraphs, tables, appendix_at) of a content/*.md file (``bodymarkup.read_blocks``)."""
     body = split_file(text)[1]
     blocks = (" ".join(block.split("\n")).strip() for block in re.split(r"\n[ \t]*\n", body))
-    return tuple(unescape_paragraph(block) for block in blocks if block)
+    return bodymarkup.read_blocks((block for block in blocks if block), unescape_paragraph)
 
 
 def is_edited(text: str) -> bool:
@@ -242,12 +249,14 @@ def read_article(text: str) -> Article:
         documents=split_documents(h.get("Documents")),
         keywords=split_names(h.get("Tags")),
         summary=h.get("Summary", ""),
+        **frame.metadata_values(h),
         **gazette.header_metadata(h),
     )
+    paragraphs, tables, appendix_at = read_body(text)
     line = h.get("SourceLine", "")
     return Article(
         metadata=metadata,
-        paragraphs=body_paragraphs(text),
+        paragraphs=paragraphs,
         identifier=h.get("Identifier", ""),
         slug=h.get("Slug", ""),
         source=h.get("Source", ""),
@@ -255,4 +264,6 @@ def read_article(text: str) -> Article:
         source_id=h.get("SourceId", ""),
         source_line=int(line) if line.isdigit() else None,
         source_url=h.get("SourceUrl", ""),
+        tables=tables,
+        appendix_at=appendix_at,
     )

@@ -23,12 +23,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulletins.ingest import frontmatter, identity
+from bulletins.ingest import frontmatter, identity, official
 from bulletins.ingest.dates import YearRange, check_year
 from bulletins.ingest.defaults import DefaultsError
 from bulletins.ingest.files import ARTICLES, content_lock, remove_stale_temps, write_atomic
-from bulletins.ingest.metadata import extract_metadata
-from bulletins.ingest.normalize import clean_paragraphs
 from bulletins.ingest.sources import context_for, discover, read_source
 from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
 
@@ -58,6 +56,8 @@ class Prepared:
     paragraphs: tuple[str, ...]
     key: str
     wanted_slug: str
+    tables: tuple = ()  # (paragraph index, rows) of a laid-out document's tables
+    appendix_at: int | None = None  # first paragraph of an official document's attachment pages
 
 
 @dataclass
@@ -88,14 +88,16 @@ class _Unit:
 
 
 def _prepare(raw: RawBulletin, root: str, years: tuple[int, int]) -> Prepared:
-    paragraphs = clean_paragraphs(raw.text, raw.context.script)
-    metadata = extract_metadata(raw, paragraphs)
+    document = official.read(raw)
+    metadata = official.describe(raw, document)
     check_year(metadata.date, years)
+    paragraphs = document.paragraphs
     source = identity.normalize_source(raw.source, root)
     key = identity.source_key(source, raw.source_id, raw.line)
     name = raw.source_id if raw.source_id else (None if raw.line else Path(raw.source).name.split(".")[0])
     wanted = identity.base_slug(key, metadata.title, name)
-    return Prepared(dataclasses.replace(raw, text=""), source, metadata, paragraphs, key, wanted)
+    lean = dataclasses.replace(raw, text="", blocks=())
+    return Prepared(lean, source, metadata, paragraphs, key, wanted, document.tables, document.appendix_at)
 
 
 def _read(unit: _Unit) -> Iterator[RawBulletin | SourceProblem]:
@@ -254,6 +256,8 @@ class Archive:
             source_id=raw.source_id or "",
             source_line=raw.line,
             source_url=raw.url or "",
+            tables=item.tables,
+            appendix_at=item.appendix_at,
         )
 
 

@@ -41,7 +41,7 @@ def _token(obj) -> str:
 
 
 def _article_page(obj) -> str:
-    """What an article page shows beyond its own file: neighbours, entity links, raw copy."""
+    """What an article page shows beyond its own file: neighbours, entity links, raw copy, original."""
     prev, nxt = getattr(obj, "bulletins_prev", None), getattr(obj, "bulletins_next", None)
     return repr(
         (
@@ -52,6 +52,7 @@ def _article_page(obj) -> str:
             getattr(obj, "bulletins_people", None),
             getattr(obj, "bulletins_documents", None),
             getattr(obj, "bulletins_raw_url", None),
+            getattr(obj, "bulletins_original", None),
             getattr(obj, "bulletins_lifecycle", None),
             getattr(obj, "bulletins_issue", None),
             getattr(obj, "bulletins_series", None),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from bulletins.site import rawcopy
+from bulletins.site import originals, rawcopy
 from bulletins.site.config import Option, is_base_dir, is_folder_list, is_relative_path, is_str, settings_check
 from bulletins.site.headers import as_text
 
@@ -31,6 +31,7 @@ OPTIONS = (
         is_folder_list,
         "a list of folders raw copies may come from, such as ['sources']",
     ),
+    Option("BULLETINS_ORIGINALS_DIR", "originals", is_relative_path, "a relative folder name such as 'originals'"),
 )
 
 
@@ -79,14 +80,17 @@ class RawSourceGenerator(Generator):
     def generate_context(self):
         raw_dir = self.settings["BULLETINS_RAW_DIR"]
         by_source: dict[str, list] = defaultdict(list)
+        self.files: list[tuple[Path, str]] = []
         for article in self.context.get("articles", ()):
             meta = article.metadata
+            if self._plan_original(article):
+                article.bulletins_raw_url = None
+                continue  # the original file is the raw source
             line = rawcopy.parse_line(as_text(meta.get("sourceline")))
             copy = rawcopy.plan(article.save_as, as_text(meta.get("source")), line, raw_dir)
             article.bulletins_raw_url = None
             if copy:
                 by_source[copy.source].append((article, copy))
-        self.files: list[tuple[Path, str]] = []
         self.records: list[tuple[bytes, str, Path]] = []
         for source, pairs in by_source.items():
             found = self._locate(source)
@@ -118,6 +122,29 @@ class RawSourceGenerator(Generator):
                 logger.warning(
                     "raw_source: %s has no line %d: no raw link for %s", source, copy.line, article.relative_source_path
                 )
+
+    def _plan_original(self, article) -> bool:
+        """An official document's original file, copied when it still has its SourceHash: planned
+        into ``self.files`` and linked as ``article.bulletins_original``. False: not an original."""
+        article.bulletins_original = None
+        meta = article.metadata
+        original = as_text(meta.get("original"))
+        copy = originals.plan(article.save_as, original, self.settings["BULLETINS_ORIGINALS_DIR"])
+        if copy is None:
+            return False
+        path = self._locate(copy.source).path
+        if path is None:
+            logger.warning(
+                "raw_source: original %s is not readable here; %s gets no link", copy.source, article.save_as
+            )
+        elif originals.sha256_of(path) != as_text(meta.get("sourcehash")):
+            logger.warning("raw_source: %s changed since it was ingested (SourceHash); not copied", copy.source)
+        else:
+            self.files.append((path, copy.target))
+            article.bulletins_original = originals.OriginalCopy(
+                copy.source, copy.target, originals.label(copy.source, path.stat().st_size)
+            )
+        return True
 
     def generate_output(self, writer=None):
         written = 0

@@ -1,0 +1,341 @@
+"""The parts of an official document (公文, laid out per GB/T 9704-2012), from its paragraphs.
+
+    parse(paragraphs, aligns=None) -> Gongwen
+
+A 公文 reads, top to bottom: 份号/密级/紧急程度, 发文机关标志 (``XX人民政府文件``), 发文字号
+(``澄府发〔2025〕7号``, with 签发人 on 上行文), 标题 (centred, wrapping over 2–3 lines), 主送机关
+(``各县（市、区）人民政府，市政府各部门：``), 正文, 附件说明 (``附件：1．…``), 发文机关署名 and 成文日期,
+附注 (``（此件公开发布）``), the attachment pages (``附件1`` + title + content) and the 版记
+(``抄送：…``, ``XX办公室 2025年3月14日印发``).
+
+Text sources carry the paragraphs only; laid-out ones also tell how each paragraph is aligned,
+which finds a title that does not end with its kind (通知, 意见...) and a signature that is not a
+known kind of office. A text is taken for a 公文 only when at least two parts of its frame are
+found, one of them at the top (mark, number or title): otherwise ``body`` is every paragraph
+and every other field is empty, so a meeting bulletin or a news item comes out unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bulletins.ingest.dates import find_full_date
+from bulletins.models import BulletinError
+
+MAX_TITLE_LINES = 3
+
+# --- the lines of the frame ----------------------------------------------------------------
+
+_KINDS = (
+    "通知|通报|决定|决议|意见|通告|公告|公报|公示|批复|办法|规定|规则|细则|方案|函|复函|报告|请示|纪要|规划|命令|令"
+    "|议案|指引|指南|标准|章程|条例|要点|计划|清单|目录|名单|答复"
+)
+_TITLE_END = re.compile(rf"(?:{_KINDS})$")
+_OWN_TITLE = re.compile(r"关于|(?:办法|规定|细则|条例|规则|章程|准则|守则)$")
+_SKIP = re.compile(r"^(?:\d{6}|(?:绝密|机密|秘密)(?:★.*)?|特急|加急|特提|平急|急件)$")
+_MARK = re.compile(r"^[^\s，。；：:][^，。；：:]{1,60}(?<!的)文件$")
+_ORG_END = (
+    r"(?:人民政府|政府|委员会|委|办公室|办公厅|办事处|管理委员会|管委会|局|厅|院|部|署|会|中心|公司|集团|处|科|站|所|队"
+    r"|社|馆|组|室|司|党组|支部|协会|联合会|银行|学校|大学)"
+)
+_ORG = re.compile(rf"^[^\s，。；：:、“”《》]{{2,36}}{_ORG_END}(?:\s[^\s，。；：:]{{2,36}}{_ORG_END})*$")
+_BRACKETS = r"[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]"
+_NUMBER = re.compile(
+    rf"^(?P<issuer>[^\s〔\[［【（(，。：:]{{1,20}})\s*{_BRACKETS}\s*第?\s*(?P<n>\d{{1,5}})\s*号"
+    r"(?:\s*签发人[：:]\s*(?P<signer>.*))?$"
+)
+_SIGNER = re.compile(r"^签发人[：:]\s*(.+)$")
+_RECIPIENTS = re.compile(r"^(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))[^。！？；]{2,120}[：:]$")
+_RECIPIENTS_HEAD = re.compile(r"^(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))[^。！？；：:]{2,80}[，、,]$")
+_ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
+_ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
+_ATTACHMENT_PAGE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]{0,3}$")
+_NOTE = re.compile(r"^[（(](?:此件|本件|联系人|联系电话|此文|本文件|主动公开|依申请公开|不予公开).*[）)]$")
+_COPY_TO = re.compile(r"^(?:抄\s*送|分\s*送)[：:]\s*(.*?)[。．]?$")
+_DATE = (
+    r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+    r"|[〇○零ＯO一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
+)
+_DATE_LINE = re.compile(rf"^(?:(?P<org>.+?)\s+)?(?P<date>{_DATE})$")
+_PRINTED = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{_DATE})\s*印\s*发$")
+_TAIL_EXTRA = re.compile(r"^[（(]共印\d+份[）)]$|^主题词[：:]")
+_SENTENCE = re.compile(r"[。；！？：:]")
+_ZERO = str.maketrans("○ＯO", "〇〇〇")
+
+
+@dataclass(frozen=True)
+class Gongwen:
+    """An official document's parts; for any other text, ``body`` is every paragraph."""
+
+    body: tuple[str, ...]  # 正文 with its headings, then the attachment pages (from ``appendix_at``)
+    body_lines: tuple[int, ...] = ()  # index in the parsed paragraphs of each body paragraph
+    appendix_at: int | None = None  # index in ``body`` where the attachment pages begin
+    mark: str = ""  # 发文机关标志, e.g. 澄江市人民政府文件
+    doc_number: str = ""  # 发文字号, brackets normalised: 澄府发〔2025〕7号
+    signer: str = ""  # 签发人
+    title: str = ""  # 标题, wrapped lines joined
+    recipients: str = ""  # 主送机关, without the colon
+    attachments: tuple[str, ...] = ()  # 附件说明: the attachments' names, without numbers
+    publisher: str = ""  # 发文机关署名 (joint signatures joined by 、)
+    date_written: dt.date | None = None  # 成文日期
+    note: str = ""  # 附注, brackets kept: （此件公开发布）
+    copy_to: str = ""  # 抄送机关
+    printed_by: str = ""  # 印发机关
+    date_printed: dt.date | None = None  # 印发日期
+
+    @property
+    def is_official(self) -> bool:
+        """Whether the text was read as a 公文 (any part of the frame found)."""
+        return bool(self.mark or self.doc_number or self.title or self.publisher or self.date_written)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``2025年3月12日`` or ``二〇二五年三月十二日`` (also with ``○``) -> a date; None if none or invalid."""
+    try:
+        return find_full_date(_cjk_zeros(text))
+    except BulletinError:
+        return None
+
+
+def _cjk_zeros(text: str) -> str:
+    """``二○二五`` -> ``二〇二五``: the circle and letter O stand for 〇 in written years."""
+    return re.sub(r"[〇○零ＯO一二三四五六七八九]{4}年", lambda m: m.group().translate(_ZERO), text)
+
+
+def normalize_doc_number(line: str) -> str:
+    """``澄府发[2025]7号`` ``澄府发（2025）7号`` ``澄府发【2025】7号`` -> ``澄府发〔2025〕7号``; ``""`` if none."""
+    match = _NUMBER.match(_ascii_digits(line.strip()))
+    return f"{match['issuer']}〔{match[2]}〕{match['n']}号" if match else ""
+
+
+def _ascii_digits(text: str) -> str:
+    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+# --- the head: 版头 and 标题, 主送机关 ----------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """The paragraphs and what has been read of them so far."""
+
+    lines: tuple[str, ...]
+    aligns: tuple[str, ...]
+    fields: dict
+    start: int = 0  # first body line
+    end: int = 0  # one past the last 正文 line (before 附件说明 and the signature)
+    appendix: tuple[int, int] | None = None  # [first, last) lines of the attachment pages
+
+    def centred(self, i: int) -> bool:
+        return i < len(self.aligns) and self.aligns[i] == "center"
+
+    def right(self, i: int) -> bool:
+        return i < len(self.aligns) and self.aligns[i] == "right"
+
+
+def _read_head(r: _Reading) -> None:
+    """版头 (份号, 密级, mark, number, 签发人), then the title and 主送机关, from the top."""
+    i, lines, head_limit = 0, r.lines, min(len(r.lines), 8)
+    while i < head_limit:
+        line = lines[i]
+        number = _NUMBER.match(_ascii_digits(line))
+        if _SKIP.match(line):
+            pass
+        elif number and not r.fields.get("doc_number"):
+            r.fields["doc_number"] = normalize_doc_number(line)
+            r.fields["signer"] = (number["signer"] or "").strip()
+        elif _SIGNER.match(line):
+            r.fields["signer"] = _SIGNER.match(line).group(1).strip()
+        elif _is_mark(line) or (_is_letterhead(r, i) and i + 1 < len(lines) and _is_mark_or_number(lines[i + 1])):
+            r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
+        elif not r.fields.get("title") and (size := _title_size(r, i)):
+            r.fields["title"] = _join_lines(lines[i : i + size])
+            i += size
+            continue
+        else:
+            break
+        i += 1
+    r.start = _read_recipients(r, i)
+
+
+def _is_letterhead(r: _Reading, i: int) -> bool:
+    """An office's name alone at the top (信函格式), or any centred line without punctuation there."""
+    return bool(_ORG.match(r.lines[i]) or (r.centred(i) and not _SENTENCE.search(r.lines[i])))
+
+
+def _is_mark(line: str) -> bool:
+    """``XX人民政府文件``, or the ``文件`` that a joint header sets beside its offices' names."""
+    return bool(_MARK.match(line)) or line == "文件"
+
+
+def _is_mark_or_number(line: str) -> bool:
+    return bool(_is_mark(line) or _NUMBER.match(_ascii_digits(line)) or (_ORG.match(line) and len(line) <= 40))
+
+
+def _title_size(r: _Reading, i: int) -> int:
+    """How many lines from I make the title (0: no title there)."""
+    lines = r.lines
+    if r.centred(i):
+        size = 1
+        while size < MAX_TITLE_LINES and i + size < len(lines) and r.centred(i + size):
+            if _is_mark_or_number(lines[i + size]) or _SENTENCE.search(lines[i + size]):
+                break
+            size += 1
+        return size if not _SENTENCE.search(lines[i]) or lines[i].endswith("》") else 0
+    for size in range(1, MAX_TITLE_LINES + 1):
+        part = lines[i : i + size]
+        if len(part) < size or any(_SENTENCE.search(line) or len(line) > 60 for line in part):
+            return 0
+        if size > 1 and _is_mark_or_number(part[-1]):
+            return 0
+        if _TITLE_END.search(part[-1]) and len(_join_lines(part)) >= 4:
+            return size
+    return 0
+
+
+def _read_recipients(r: _Reading, i: int) -> int:
+    """主送机关 at line I (one line, or one ending in ``，`` and the next): the first body line."""
+    lines = r.lines
+    if not (r.fields.get("title") or r.fields.get("doc_number")) or i >= len(lines):
+        return i
+    if _RECIPIENTS.match(lines[i]):
+        r.fields["recipients"] = lines[i][:-1].strip()
+        return i + 1
+    if i + 1 < len(lines) and _RECIPIENTS_HEAD.match(lines[i]) and _RECIPIENTS.match(lines[i + 1]):
+        r.fields["recipients"] = (lines[i] + lines[i + 1])[:-1].strip()
+        return i + 2
+    return i
+
+
+def _join_lines(lines: Sequence[str]) -> str:
+    """Wrapped lines as one: no space between Han characters, one between anything else."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if out and not (_is_han(out[-1]) or _is_han(line[:1])):
+            out += " "
+        out += line
+    return out
+
+
+def _is_han(ch: str) -> bool:
+    return bool(ch) and ("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+
+
+# --- the tail: 版记, 附注, attachment pages, 署名 and 成文日期, 附件说明 ------------------------------
+
+
+def _read_imprint(r: _Reading) -> int:
+    """版记 at the end (抄送, 印发机关 and 印发日期): the index where it begins."""
+    lines, first = r.lines, len(r.lines)
+    low = max(r.start, len(lines) - 6)
+    printed = next((i for i in range(len(lines) - 1, low - 1, -1) if _PRINTED.match(lines[i])), None)
+    copy = next(
+        (i for i in range(low, printed if printed is not None else len(lines)) if _COPY_TO.match(lines[i])), None
+    )
+    if printed is not None and (day := parse_date(_PRINTED.match(lines[printed])["date"])):
+        r.fields["printed_by"] = _PRINTED.match(lines[printed])["org"].strip()
+        r.fields["date_printed"] = day
+        first = printed
+    if copy is not None:
+        stop = printed if printed is not None and r.fields.get("date_printed") else min(copy + 2, len(lines))
+        r.fields["copy_to"] = _join_lines([_COPY_TO.match(lines[copy]).group(1), *lines[copy + 1 : stop]])
+        first = copy
+    while first > r.start and _TAIL_EXTRA.match(lines[first - 1]):
+        first -= 1
+    return first
+
+
+def _after_signature(r: _Reading, k: int, imprint: int) -> tuple[list[str], tuple[int, int] | None] | None:
+    """What follows a date at line K: notes, then attachment pages; None if anything else does."""
+    notes, i = [], k + 1
+    while i < imprint and _NOTE.match(r.lines[i]):
+        notes.append(r.lines[i])
+        i += 1
+    if i == imprint:
+        return notes, None
+    if _ATTACHMENT_PAGE.match(r.lines[i]):
+        return notes, (i, imprint)
+    return None
+
+
+def _signature_above(r: _Reading, k: int) -> int:
+    """First line of the 署名 right above line K (K itself when there is none)."""
+    first = k
+    while first > r.start and k - first < 3:
+        line = r.lines[first - 1]
+        if not (_ORG.match(line) or (r.right(first - 1) and len(line) <= 40 and not _SENTENCE.search(line))):
+            break
+        first -= 1
+    return first
+
+
+def _read_signature(r: _Reading, imprint: int) -> int:
+    """署名 and 成文日期 (the first that only notes, attachment pages or 版记 follow): the index of
+    the first signature line, or IMPRINT when there is none."""
+    strong = bool(r.fields.get("doc_number") or r.fields.get("mark"))
+    for k in range(r.start, imprint):
+        match = _DATE_LINE.match(r.lines[k])
+        day = parse_date(match["date"]) if match else None
+        if day is None or (after := _after_signature(r, k, imprint)) is None:
+            continue
+        first = _signature_above(r, k)
+        own = match["org"] if match["org"] and _ORG.match(match["org"]) else ""
+        if match["org"] and not own:
+            continue
+        if not (own or first < k or r.right(k) or strong):
+            continue
+        names = [*r.lines[first:k], own] if own else r.lines[first:k]
+        r.fields.update(publisher="、".join(n.strip() for n in names if n.strip()), date_written=day)
+        r.fields["note"] = " ".join(after[0])
+        r.appendix = after[1]
+        return first
+    return imprint
+
+
+def _read_attachment_note(r: _Reading, end: int) -> int:
+    """附件说明 right above line END (``附件：1．甲`` then ``2．乙``): the index where it begins."""
+    i = end
+    while i > r.start and _ATTACHMENT_ITEM.match(r.lines[i - 1]):
+        i -= 1
+    note = _ATTACHMENT_NOTE.match(r.lines[i - 1]) if i > r.start else None
+    if note is None:
+        return end
+    names = [note.group(1), *r.lines[i:end]]
+    r.fields["attachments"] = tuple(
+        _ATTACHMENT_ITEM.sub(r"\2", name).rstrip("。；;").strip() for name in names if name.strip()
+    )
+    return i - 1
+
+
+def _accepted(fields: dict) -> bool:
+    """Two parts of the frame, one at the top; a title alone at the top must be one of a 公文 (关于…)
+    or of rules (…办法): a headline (``澄江市出台老旧小区改造方案``) is no 公文."""
+    if not (fields.get("mark") or fields.get("doc_number")) and not _OWN_TITLE.search(fields.get("title", "")):
+        return False
+    top = [fields.get(k) for k in ("mark", "doc_number", "title")]
+    rest = [fields.get(k) for k in ("recipients", "date_written", "copy_to", "printed_by")]
+    return any(top) and sum(map(bool, top + rest)) >= 2
+
+
+def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None) -> Gongwen:
+    """The parts of PARAGRAPHS (cleaned, non-empty) read as a 公文; ALIGNS, when given, is the
+    alignment of each (``left``, ``center``, ``right``, ``justify``)."""
+    lines = tuple(p.strip() for p in paragraphs)
+    r = _Reading(lines, tuple(aligns or ()), {})
+    _read_head(r)
+    imprint = _read_imprint(r)
+    r.end = _read_attachment_note(r, _read_signature(r, imprint))
+    if not _accepted(r.fields):
+        return Gongwen(body=tuple(paragraphs), body_lines=tuple(range(len(lines))))
+    index = list(range(r.start, r.end))
+    appendix_at = None
+    if r.appendix:
+        appendix_at = len(index)
+        index.extend(range(*r.appendix))
+    return Gongwen(
+        body=tuple(paragraphs[i] for i in index), body_lines=tuple(index), appendix_at=appendix_at, **r.fields
+    )

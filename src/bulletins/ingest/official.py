@@ -1,0 +1,149 @@
+"""Official documents (公文) in the archive: a bulletin's body and the parts of its frame.
+
+    read(raw) -> Document            cleaned body paragraphs (+ tables), and the parsed frame
+    describe(raw, document) -> Metadata
+
+Every bulletin goes through here, laid out (``raw.blocks``) or text: ``gongwen.parse`` takes
+nothing from a text that is not a 公文, so an ordinary bulletin keeps every paragraph and the
+metadata ``extract_metadata`` reads from it. A 公文 hands over its 正文 (and attachment pages)
+as the body, its title as the source's title, its 成文日期 as the date when the source gives
+none (``DateSource: date-written``), and its signature as the publisher.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bulletins.ingest import bodymarkup
+from bulletins.ingest.blocks import Block
+from bulletins.ingest.frame import DATE_WRITTEN
+from bulletins.ingest.gongwen import Gongwen, parse
+from bulletins.ingest.mentions import region_of
+from bulletins.ingest.metadata import extract_metadata, reading_copy
+from bulletins.ingest.normalize import clean_paragraphs
+from bulletins.models import Metadata, RawBulletin
+
+_SUFFIX_FORMATS = {".htm": "html", ".jsonl.gz": "jsonl", ".ndjson": "jsonl"}
+_FRAME_TEXT = ("mark", "doc_number", "signer", "title", "recipients", "publisher", "note", "copy_to", "printed_by")
+
+
+_LINE = "\ue000"  # starts every line handed to the cleaner, so that none of them is dropped
+
+
+@dataclass(frozen=True)
+class CleanBlocks:
+    """A laid-out document cleaned: one line per non-empty paragraph or table."""
+
+    lines: tuple[str, ...]  # a table's line is its cells' text (``table_text``)
+    aligns: tuple[str, ...]
+    tables: dict[int, bodymarkup.Rows]  # line index -> the table's cleaned rows
+
+
+def _one_line(text: str) -> str:
+    """A paragraph's soft line breaks removed: nothing between two wide characters, else a space."""
+    out = ""
+    for part in filter(None, (part.strip() for part in text.splitlines())):
+        out += part if not out or (not out[-1].isascii() and not part[0].isascii()) else " " + part
+    return out
+
+
+def clean_blocks(blocks: Sequence[Block], script: str) -> CleanBlocks:
+    """BLOCKS cleaned like a text source (``normalize.clean_paragraphs``), layout kept: as one text,
+    so that the script is decided once, over the whole document."""
+    pieces: list[str] = []
+    for block in blocks:
+        cells = [c for row in block.rows for c in row] if block.kind == "table" else [block.text]
+        pieces.extend(_one_line(cell) for cell in cells)
+    cleaned = clean_paragraphs("\n".join(_LINE + piece for piece in pieces), script) if pieces else ()
+    if len(cleaned) != len(pieces):  # cannot happen: every line starts with a character that stays
+        raise ValueError("cleaning changed the number of lines of a laid-out document")
+    texts = iter(line.removeprefix(_LINE).strip() for line in cleaned)
+    lines: list[str] = []
+    aligns: list[str] = []
+    tables: dict[int, bodymarkup.Rows] = {}
+    for block in blocks:
+        if block.kind == "table":
+            rows = tuple(tuple(next(texts) for _ in row) for row in block.rows)
+            if not bodymarkup.table_text(rows):
+                continue
+            tables[len(lines)] = rows
+            text = bodymarkup.table_text(rows)
+        else:
+            text = next(texts)
+        if text:
+            lines.append(text)
+            aligns.append(block.align)
+    return CleanBlocks(tuple(lines), tuple(aligns), tables)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What an article shows of a bulletin: body paragraphs, its tables and the frame read."""
+
+    paragraphs: tuple[str, ...]
+    gongwen: Gongwen
+    tables: tuple[tuple[int, bodymarkup.Rows], ...] = ()  # (paragraph index, rows)
+    appendix_at: int | None = None
+
+
+def source_format(raw: RawBulletin) -> str:
+    """``raw.format`` as its reader set it, else the source's suffix: ``txt``, ``html``, ``jsonl``..."""
+    if raw.format:
+        return raw.format
+    name = raw.source.lower()
+    for suffix, kind in _SUFFIX_FORMATS.items():
+        if name.endswith(suffix):
+            return kind
+    return name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+
+
+def read(raw: RawBulletin) -> Document:
+    """The cleaned body of RAW and the parts of its frame (a bulletin that is no 公文: every paragraph)."""
+    script = raw.context.script
+    if raw.blocks:
+        cleaned = clean_blocks(raw.blocks, script)
+        lines, aligns, tables = cleaned.lines, cleaned.aligns, cleaned.tables
+    else:
+        lines, aligns, tables = clean_paragraphs(raw.text, script), None, {}
+    reading, back = reading_copy(lines, script)
+    found = _written_back(parse(reading, aligns), back)
+    body = tuple(lines[i] for i in found.body_lines)
+    at = tuple((j, tables[i]) for j, i in enumerate(found.body_lines) if i in tables)
+    return Document(body, found, at, found.appendix_at)
+
+
+def _written_back(found: Gongwen, back: Callable[[str], str]) -> Gongwen:
+    """The frame's text in the script of the article (the parser reads a Simplified copy)."""
+    changes: dict[str, object] = {name: back(getattr(found, name)) for name in _FRAME_TEXT}
+    changes["attachments"] = tuple(back(name) for name in found.attachments)
+    return dataclasses.replace(found, **changes)
+
+
+def describe(raw: RawBulletin, document: Document) -> Metadata:
+    """Metadata of RAW: ``extract_metadata`` over the body, with what the frame of a 公文 says."""
+    found = document.gongwen
+    written = found.date_written
+    given = dataclasses.replace(
+        raw, title=raw.title or found.title or None, date=raw.date or (written.isoformat() if written else None)
+    )
+    metadata = extract_metadata(given, document.paragraphs)
+    metadata = dataclasses.replace(metadata, format=source_format(raw))
+    if not found.is_official:
+        return metadata
+    publisher = found.publisher or metadata.publisher
+    return dataclasses.replace(
+        metadata,
+        date_source=DATE_WRITTEN if not raw.date and written else metadata.date_source,
+        publisher=publisher,
+        region=(raw.context.region or "").strip() or region_of(publisher) or metadata.region,
+        doc_number=found.doc_number,
+        date_written=written,
+        recipients=found.recipients,
+        attachments=found.attachments,
+        note=found.note,
+        copy_to=found.copy_to,
+        printed_by=found.printed_by,
+        date_printed=found.date_printed,
+    )

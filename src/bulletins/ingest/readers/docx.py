@@ -1,0 +1,208 @@
+"""Word reader (.docx, python-docx): paragraphs and tables in body order, footnotes, layout kept.
+
+Each paragraph (a text box's paragraphs come before the paragraph they are anchored in) becomes a block
+with its alignment (set on the paragraph or inherited from its style) and its first-line indent in
+characters (``w:firstLineChars``, as Chinese Word writes it, or a length divided by the font size).
+Headings come from the paragraph style (``Heading N``/``标题 N``, an outline level) or a 公文 heading
+number (``一、`` ``（一）``). A table becomes one ``table`` block with every cell's text, row by row (a
+merged cell once). Footnotes follow the body. Headers and footers (running titles, page numbers) are not
+part of the body and are dropped.
+
+A password-protected file (an OLE container, not a zip), a damaged or truncated package and a document
+without text each give one ``SourceProblem``.
+"""
+
+from __future__ import annotations
+
+import logging
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from bulletins.ingest.blocks import Block
+from bulletins.ingest.documents import file_hash, finish
+from bulletins.ingest.layout import heading_kind
+from bulletins.models import Context, RawBulletin, SourceProblem
+
+__all__ = ["read"]
+
+log = logging.getLogger(__name__)
+FORMAT = "docx"
+OLE = bytes.fromhex("d0cf11e0a1b11ae1")
+_ALIGN = {
+    WD_ALIGN_PARAGRAPH.CENTER: "center",
+    WD_ALIGN_PARAGRAPH.RIGHT: "right",
+    WD_ALIGN_PARAGRAPH.JUSTIFY: "justify",
+    WD_ALIGN_PARAGRAPH.DISTRIBUTE: "justify",
+}
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+DEFAULT_SIZE_PT = 10.5  # 五号, Word's Chinese default when neither paragraph nor style says
+
+
+def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
+    """One .docx file -> one RawBulletin (format ``docx``, blocks, text), or one SourceProblem."""
+    path = Path(path)
+    source = path.as_posix()
+    try:
+        digest = file_hash(path)
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        if head == OLE:
+            yield SourceProblem(source, _ole_problem(path))
+            return
+        document = Document(str(path))
+        blocks = (*_body_blocks(document), *_footnotes(path))
+    except OSError as error:
+        yield SourceProblem(source, f"cannot read: {error.strerror or error}")
+        return
+    except PackageNotFoundError:
+        yield SourceProblem(source, "not a readable Word document: not a .docx package (damaged or cut short?)")
+        return
+    except (zipfile.BadZipFile, KeyError, EOFError, ValueError) as error:
+        log.debug("%s: cannot open", source, exc_info=True)
+        yield SourceProblem(source, f"not a readable Word document (damaged or cut short?): {error}")
+        return
+    except (ElementTree.ParseError, zlib.error, NotImplementedError, UnicodeDecodeError) as error:
+        yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
+        return
+    except Exception as error:  # python-docx and lxml on a damaged package: one problem, never a crash
+        log.debug("%s: cannot parse", source, exc_info=True)
+        yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
+        return
+    yield finish(path, context, FORMAT, tuple(blocks), digest)
+
+
+def _ole_problem(path: Path) -> str:
+    data = path.read_bytes()[: 1 << 16]
+    if "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data:
+        return "password-protected Word document: save a copy without the password"
+    return "a Word 97-2003 document named .docx: rename it .doc (read through LibreOffice)"
+
+
+def _body_blocks(document) -> Iterator[Block]:
+    # Paragraph.style looks the default style up by scanning every style, per paragraph: resolve once.
+    styles = {style.style_id: style for style in document.styles}
+    default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            for box in _text_boxes(child):  # a 版头 is often a text box anchored to the first paragraph
+                for inner in box.iter(qn("w:p")):
+                    block = _paragraph(Paragraph(inner, document), styles.get(inner.style, default))
+                    yield from [block] if block else []
+            block = _paragraph(Paragraph(child, document), styles.get(child.style, default))
+            if block:
+                yield block
+        elif child.tag == qn("w:tbl"):
+            block = _table(Table(child, document))
+            if block:
+                yield block
+
+
+def _text_boxes(paragraph) -> list:
+    """The text boxes anchored in PARAGRAPH, each once: Word writes a VML copy in ``mc:Fallback`` too."""
+    boxes = []
+    for box in paragraph.iter(qn("w:txbxContent")):
+        if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            boxes.append(box)
+    return boxes
+
+
+def _paragraph(paragraph: Paragraph, style) -> Block | None:
+    text = " ".join(part.strip() for part in paragraph.text.split("\t") if part.strip())
+    if not text:
+        return None
+    kind = "heading" if _is_heading(paragraph, style) else heading_kind(text)
+    return Block(text=text, kind=kind, align=_alignment(paragraph, style), indent=_indent(paragraph, style))
+
+
+def _styles(style) -> Iterator:
+    seen = 0
+    while style is not None and seen < 10:
+        yield style
+        style, seen = style.base_style, seen + 1
+
+
+def _is_heading(paragraph: Paragraph, style) -> bool:
+    for each in _styles(style):
+        name = (each.name or "").lower()
+        if name.startswith(("heading", "标题", "title")):
+            return True
+    ppr = paragraph._p.pPr
+    level = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+    return level is not None and level.get(qn("w:val")) not in (None, "9")
+
+
+def _alignment(paragraph: Paragraph, style) -> str:
+    align = paragraph.paragraph_format.alignment
+    for each in _styles(style):
+        if align is not None:
+            break
+        align = each.paragraph_format.alignment
+    return _ALIGN.get(align, "left")
+
+
+def _indent(paragraph: Paragraph, style) -> float:
+    for ppr in (paragraph._p.pPr, *(s.element.pPr for s in _styles(style))):
+        ind = ppr.find(qn("w:ind")) if ppr is not None else None
+        if ind is None:
+            continue
+        chars = ind.get(qn("w:firstLineChars"))
+        if chars is not None:
+            return int(chars) / 100
+        twips = ind.get(qn("w:firstLine"))
+        if twips is not None:
+            return round(int(twips) / 20 / _font_size(paragraph, style) * 2) / 2
+        if ind.get(qn("w:hanging")) is not None:
+            return 0.0
+    return 0.0
+
+
+def _font_size(paragraph: Paragraph, style) -> float:
+    for run in paragraph.runs:
+        if run.font.size:
+            return run.font.size.pt
+    for each in _styles(style):
+        if each.font.size:
+            return each.font.size.pt
+    return DEFAULT_SIZE_PT
+
+
+def _table(table: Table) -> Block | None:
+    rows: list[tuple[str, ...]] = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue  # a cell merged across columns appears once per grid column
+            seen.add(id(cell._tc))
+            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+        if any(cells):
+            rows.append(tuple(cells))
+    if not rows:
+        return None
+    return Block(text="\n".join("\t".join(r) for r in rows), kind="table", rows=tuple(rows))
+
+
+def _footnotes(path: Path) -> Iterator[Block]:
+    with zipfile.ZipFile(path) as package:
+        if "word/footnotes.xml" not in package.namelist():
+            return
+        root = ElementTree.fromstring(package.read("word/footnotes.xml"))
+    for note in root.iter(f"{_W}footnote"):
+        if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        text = "".join(t.text or "" for t in note.iter(f"{_W}t")).strip()
+        if text:
+            yield Block(text=f"注：{text}", kind="paragraph")

@@ -1,0 +1,169 @@
+"""OFD reader (GB/T 33190): a zip of XML parts, read with the standard library.
+
+``OFD.xml`` names the document root (``DocRoot``), ``Document.xml`` lists the pages in order (``BaseLoc``
+of each ``Page``) and the page size (``PhysicalBox``, a page's own ``Area`` wins). A page's
+``Content.xml`` holds ``TextObject``s: a ``Boundary`` (x y w h, millimetres, top-down) and a ``Size``,
+with ``TextCode``s placing glyph after glyph from ``X``/``Y`` (relative to the boundary) by ``DeltaX``/
+``DeltaY`` (``g N v`` repeats the advance v N times). Producers write a line per object or a glyph per
+object in any order, so the reading order is rebuilt from positions by ``layout``, then paragraphs as for
+PDF.
+
+Why the standard library: easyofd pulls in PyMuPDF, reportlab, numpy, onnxruntime and more to render and
+convert; ofdkit has no dependencies and returns lines in order, but neither paragraphs nor page furniture
+handling, is a few weeks old and declares no licence. zipfile and ElementTree read the text in a few dozen
+lines, and the positions go straight to ``layout``. A
+file that is not a zip or is cut short, a missing ``OFD.xml``, ``Document.xml`` or page part, and
+malformed XML each give one ``SourceProblem``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+from bulletins.ingest.documents import file_hash, finish
+from bulletins.ingest.layout import Glyph, Line, page_lines, paragraph_blocks, strip_furniture
+from bulletins.models import Context, RawBulletin, SourceProblem
+
+__all__ = ["deltas", "read"]
+
+FORMAT = "ofd"
+A4_HEIGHT = 297.0
+
+
+class OfdError(Exception):
+    """The package lacks a part or holds one that cannot be parsed."""
+
+
+def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
+    """One .ofd file -> one RawBulletin (format ``ofd``, blocks, text), or one SourceProblem."""
+    path = Path(path)
+    source = path.as_posix()
+    try:
+        digest = file_hash(path)
+        with zipfile.ZipFile(path) as package:
+            pages = _pages(package)
+    except OSError as error:
+        yield SourceProblem(source, f"cannot read: {error.strerror or error}")
+        return
+    except (zipfile.BadZipFile, EOFError) as error:
+        yield SourceProblem(source, f"not a readable OFD package (damaged or cut short?): {error}")
+        return
+    except OfdError as error:
+        yield SourceProblem(source, str(error))
+        return
+    if not pages:
+        yield SourceProblem(source, "OFD without pages")
+        return
+    yield finish(path, context, FORMAT, paragraph_blocks(strip_furniture(pages)), digest)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml(package: zipfile.ZipFile, name: str, what: str) -> ElementTree.Element:
+    name = name.lstrip("/")
+    try:
+        data = package.read(name)
+    except KeyError:
+        raise OfdError(f"damaged OFD: the {what} part {name} is missing") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error, NotImplementedError) as error:
+        raise OfdError(f"damaged OFD: cannot unpack {name}: {error}") from None
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise OfdError(f"damaged OFD: {name} is not well-formed XML ({error})") from None
+
+
+def _find(element: ElementTree.Element, name: str) -> ElementTree.Element | None:
+    return next((e for e in element.iter() if _local(e.tag) == name), None)
+
+
+def _resolve(base: str, location: str) -> str:
+    location = location.strip()
+    return posixpath.normpath(location.lstrip("/") if location.startswith("/") else posixpath.join(base, location))
+
+
+def _pages(package: zipfile.ZipFile) -> list[tuple[list[Line], float]]:
+    root = _find(_xml(package, "OFD.xml", "entry"), "DocRoot")
+    if root is None or not (root.text or "").strip():
+        raise OfdError("damaged OFD: OFD.xml names no DocRoot")
+    document_name = _resolve("", root.text)
+    document = _xml(package, document_name, "document")
+    base = posixpath.dirname(document_name)
+    height = _height(_find(document, "PageArea"), A4_HEIGHT)
+    pages: list[tuple[list[Line], float]] = []
+    for number, page in enumerate((e for e in document.iter() if _local(e.tag) == "Page"), start=1):
+        content = _xml(package, _resolve(base, page.get("BaseLoc", "")), f"page {number}")
+        page_height = _height(_find(content, "Area"), height)
+        pages.append((page_lines(_glyphs(content), number), page_height))
+    return pages
+
+
+def _height(area: ElementTree.Element | None, default: float) -> float:
+    box = _find(area, "PhysicalBox") if area is not None else None
+    try:
+        return float((box.text or "").split()[3]) if box is not None else default
+    except (IndexError, ValueError):
+        return default
+
+
+def deltas(value: str | None) -> list[float]:
+    """``"g 3 5.6 2.8"`` -> ``[5.6, 5.6, 5.6, 2.8]``: the advances of a DeltaX/DeltaY attribute."""
+    tokens, out, i = (value or "").split(), [], 0
+    while i < len(tokens):
+        if tokens[i] == "g" and i + 2 < len(tokens):
+            out.extend([float(tokens[i + 2])] * int(float(tokens[i + 1])))
+            i += 3
+        else:
+            out.append(float(tokens[i]))
+            i += 1
+    return out
+
+
+def _numbers(value: str | None, count: int) -> list[float]:
+    parts = [float(p) for p in (value or "").split()]
+    return (parts + [0.0] * count)[:count]
+
+
+def _glyphs(content: ElementTree.Element) -> list[Glyph]:
+    glyphs: list[Glyph] = []
+    for text_object in (e for e in content.iter() if _local(e.tag) == "TextObject"):
+        try:
+            left, top, _, _ = _numbers(text_object.get("Boundary"), 4)
+            ctm = _numbers(text_object.get("CTM") or "1 0 0 1 0 0", 6)
+            size = float(text_object.get("Size") or 3.5)
+            for code in (e for e in text_object if _local(e.tag) == "TextCode"):
+                glyphs.extend(_code_glyphs(code, (left, top), size, ctm))
+        except ValueError:
+            continue  # a malformed number: skip the object, keep the page
+    return glyphs
+
+
+def _code_glyphs(
+    code: ElementTree.Element, origin: tuple[float, float], size: float, ctm: list[float]
+) -> Iterator[Glyph]:
+    """The glyphs of one TextCode in page millimetres: positions inside the object go through its CTM
+    (``a b c d e f``: scaled and moved, rotation ignored), then from the object's boundary origin."""
+    a, _, _, d, e, f = ctm
+    scale = abs(d) or 1.0
+    text = code.text or ""
+    dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
+    x, y = float(code.get("X") or 0), float(code.get("Y") or 0)
+    space = ""
+    for i, char in enumerate(text):
+        advance = dx[i] if i < len(dx) else size
+        left, baseline, height = origin[0] + a * x + e, origin[1] + d * y + f, size * scale
+        x += advance
+        y += dy[i] if i < len(dy) else 0.0
+        if char.isspace():
+            space = " "
+            continue
+        yield Glyph(space + char, left, left + min(advance * abs(a or 1), height), baseline - 0.88 * height,
+                    baseline + 0.12 * height, height)  # fmt: skip
+        space = ""

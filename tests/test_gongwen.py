@@ -1,0 +1,146 @@
+"""The 公文 parser: the frame of official documents of several offices and kinds, in text and
+laid out, and ordinary bulletins (samples, fixtures) coming out unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bulletins.ingest.gongwen import Gongwen, normalize_doc_number, parse, parse_date
+from bulletins.ingest.normalize import clean_paragraphs
+from bulletins.ingest.sources import read_source
+from bulletins.models import Context, RawBulletin
+from support.gongwen import CASES, NOT_OFFICIAL, NOTICE_APPENDIX, NOTICE_LINES
+from support.shared import BULLETINS, DIRTY, require
+
+ROOT = Path(__file__).resolve().parent.parent
+FIELDS = [f.name for f in dataclasses.fields(Gongwen) if f.name not in ("body", "body_lines", "appendix_at")]
+OFFICIAL_SAMPLES = {"0516-notice-gb18030.txt", "0608-personnel-utf16.txt"}
+
+
+def _value(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@pytest.mark.parametrize("sample", CASES.values(), ids=CASES.keys())
+def test_frame(sample):
+    found = parse(sample.paragraphs, sample.aligns)
+    assert found.is_official
+    got = {name: _value(getattr(found, name)) for name in FIELDS if getattr(found, name)}
+    assert got == sample.expected
+    assert (found.body[0], found.body[-1]) == (sample.body_first, sample.body_last)
+    assert all(sample.paragraphs[i] == p for i, p in zip(found.body_lines, found.body, strict=True))
+
+
+@pytest.mark.parametrize("sample", CASES.values(), ids=CASES.keys())
+def test_frame_is_not_body(sample):
+    body = set(parse(sample.paragraphs, sample.aligns).body)
+    frame = {sample.expected.get(k) for k in ("mark", "doc_number", "publisher")}
+    assert not body & frame
+    assert not any(line.startswith(("抄送", "附件：", "签发人")) or line.endswith("印发") for line in body)
+
+
+@pytest.mark.parametrize("aligned", [True, False], ids=["laid-out", "text"])
+def test_attachment_pages_follow_the_body_after_a_separator(aligned):
+    sample = CASES["notice-laid-out" if aligned else "notice-as-text"]
+    found = parse(sample.paragraphs, sample.aligns)
+    assert found.body[found.appendix_at :] == NOTICE_APPENDIX
+    assert found.body[found.appendix_at - 1] == "各地各部门要加强统筹协调，每季度向市发展改革委报送工作进展。"
+    assert "一、总体要求" in found.body[: found.appendix_at]  # headings stay in the body
+
+
+@pytest.mark.parametrize("paragraphs", NOT_OFFICIAL.values(), ids=NOT_OFFICIAL.keys())
+def test_ordinary_bulletins_come_out_unchanged(paragraphs):
+    found = parse(paragraphs)
+    assert found == Gongwen(body=paragraphs, body_lines=tuple(range(len(paragraphs))))
+    assert not found.is_official
+
+
+def _sample_texts() -> list:
+    folders = [ROOT / "sources", ROOT / "tests" / "fixtures"]
+    files = sorted(
+        p for folder in folders for p in folder.rglob("*") if p.suffix in (".txt", ".html", ".htm", ".jsonl")
+    )
+    return [pytest.param(p, id=p.relative_to(ROOT).as_posix()) for p in files]
+
+
+@pytest.mark.parametrize("path", _sample_texts())
+def test_samples_and_fixtures(path):
+    """The two 公文 among the samples are read as such; from every other bulletin nothing is taken."""
+    bulletins = [b for b in read_source(path, Context(year=2023)) if isinstance(b, RawBulletin)]
+    for raw in bulletins:
+        paragraphs = clean_paragraphs(raw.text)
+        found = parse(paragraphs)
+        if path.name in OFFICIAL_SAMPLES:
+            assert found.doc_number.startswith("青溪府") and found.publisher == "临江市青溪区人民政府"
+            assert found.title.startswith("临江市青溪区人民政府关于") and found.date_written.year == 2023
+        else:
+            assert found.body == paragraphs and not found.is_official, raw.where
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        pytest.param("澄府发〔2025〕7号", "澄府发〔2025〕7号", id="hexagonal"),
+        pytest.param("澄府发[2025]7号", "澄府发〔2025〕7号", id="ascii-square"),
+        pytest.param("澄府发［2025］7号", "澄府发〔2025〕7号", id="full-width-square"),
+        pytest.param("澄府发（2025）7号", "澄府发〔2025〕7号", id="full-width-parentheses"),
+        pytest.param("澄府发(2025)7号", "澄府发〔2025〕7号", id="ascii-parentheses"),
+        pytest.param("澄府发【2025】7号", "澄府发〔2025〕7号", id="lenticular"),
+        pytest.param("澄府发〔２０２５〕第７号", "澄府发〔2025〕7号", id="full-width-digits-and-di"),
+        pytest.param("澄府发 〔2025〕 7号 签发人：罗明远", "澄府发〔2025〕7号", id="with-signer"),
+        pytest.param("根据澄府发〔2025〕7号文件精神", "", id="inside-a-sentence"),
+        pytest.param("2025年3月12日", "", id="a-date"),
+    ],
+)
+def test_normalize_doc_number(line, expected):
+    assert normalize_doc_number(line) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        pytest.param("2025年3月12日", dt.date(2025, 3, 12), id="arabic"),
+        pytest.param("二〇二五年三月十二日", dt.date(2025, 3, 12), id="cjk"),
+        pytest.param("二○二五年十二月三十一日", dt.date(2025, 12, 31), id="circle-zero"),
+        pytest.param("二〇二五年二月三十日", None, id="no-such-day"),
+        pytest.param("三月十二日", None, id="no-year"),
+    ],
+)
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param(("澄府发〔2025〕7号",), id="number-only"),
+        pytest.param(("",), id="empty-line"),
+        pytest.param((), id="nothing"),
+        pytest.param(("澄江市人民政府文件", "澄府发〔2025〕7号"), id="header-without-body"),
+        pytest.param(("附件：", "2025年3月12日"), id="bare-words"),
+    ],
+)
+def test_fragments_never_fail(lines):
+    found = parse(lines)
+    assert set(found.body) <= set(lines)
+
+
+def test_aligns_may_be_shorter_than_the_paragraphs():
+    paragraphs = [text for _, text in NOTICE_LINES]
+    assert parse(paragraphs, ["center", "center"]).doc_number == "澄府发〔2025〕7号"
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", [BULLETINS, DIRTY], ids=["bulletins", "dirty"])
+def test_nothing_is_taken_from_the_corpus(corpus):
+    """The real corpus holds meeting bulletins and news, no 公文: the parser must leave every one alone."""
+    taken = []
+    for raw in read_source(require(corpus), Context(year=2023)):
+        if isinstance(raw, RawBulletin) and parse(paragraphs := clean_paragraphs(raw.text)).body != paragraphs:
+            taken.append(raw.where)
+    assert not taken, f"{len(taken)} bulletins read as 公文, first: {taken[:5]}"

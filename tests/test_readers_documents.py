@@ -1,0 +1,175 @@
+"""Readers of laid-out documents (.docx, .pdf, .ofd) on the committed fixtures: one fictional 公文 of 澄江市
+in each format (benchmarks/make_documents.py), a PDF whose text layer holds radical glyphs, and the broken
+cases, each of which must give exactly one problem naming the file."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from bulletins.ingest.blocks import blocks_text
+from bulletins.ingest.readers import docx, ofd, pdf
+from bulletins.models import Context, RawBulletin, SourceProblem
+
+FIXTURES = Path(__file__).parent / "fixtures" / "documents"
+READERS = {"docx": docx, "pdf": pdf, "ofd": ofd}
+GOOD = ["gongwen.docx", "gongwen.pdf", "gongwen-radicals.pdf", "gongwen.ofd"]
+
+TOPIC = "农村饮水安全"
+LEAD = "各区、各部门要坚持以人民为中心的发展思想，把农村饮水安全工作摆在突出位置，主要负责同志亲自研究、亲自部署。"
+PUBLICITY = (
+    "充分运用电视、报刊、网站和“澄江发布”等新媒体平台，广泛宣传农村饮水安全的好经验好做法，"
+    "营造全社会共同参与的良好氛围。"
+)
+FUNDS = "市发展改革委、市财政局要会同有关部门研究制定配套措施，统筹安排专项资金，保障项目建设用地和用能需求。"
+PARAGRAPHS = [  # (what, text, kind, align): every one must come out as one whole block
+    ("header", "澄江市人民政府文件", "paragraph", "center"),
+    ("doc number", "澄府发〔2025〕8号", "paragraph", "center"),
+    ("title over two lines", f"澄江市人民政府关于印发澄江市{TOPIC}三年行动方案的通知", "paragraph", "center"),
+    ("recipients", "各区人民政府，市政府各部门，各直属机构：", "paragraph", "left"),
+    ("lead", f"现将《澄江市{TOPIC}三年行动方案（2025—2027年）》印发给你们，请认真贯彻执行。", "paragraph", "left"),
+    ("heading 一、", "一、总体要求", "heading", "left"),
+    ("heading （一）", "（一）加强组织领导。", "heading", "left"),
+    ("paragraph across a page break", LEAD + PUBLICITY, "paragraph", "left"),
+    ("heading 二、", "二、主要任务", "heading", "left"),
+    ("three sentences", LEAD + FUNDS + PUBLICITY, "paragraph", "left"),
+    ("attachment note", f"附件：澄江市{TOPIC}重点任务分工表", "paragraph", "left"),
+    ("signature", "澄江市人民政府", "paragraph", "right"),
+    ("date", "2025年3月18日", "paragraph", "right"),
+    ("publicity note", "（此件公开发布）", "paragraph", "left"),
+    ("copies", "抄送：市委各部门，市人大常委会办公室，市政协办公室，市监委，市法院，市检察院。", "paragraph", "left"),
+    ("printer and date", "澄江市人民政府办公室 2025年3月18日印发", "paragraph", "left"),
+    ("attachment title", f"澄江市{TOPIC}重点任务分工表", "paragraph", "center"),
+]
+TABLE = (
+    ("序号", "重点任务", "牵头单位", "完成时限"),
+    ("1", "编制专项规划", "市发展改革委", "2025年6月"),
+    ("2", "落实资金保障", "市财政局", "2025年9月"),
+    ("3", "开展督查考核", "市政府督查室", "2026年12月"),
+)
+BROKEN = [  # (file, words the one problem must contain)
+    ("broken-private-use.pdf", "unreadable"),
+    ("broken-cid.pdf", "unreadable"),
+    ("broken-scan.pdf", "image-only"),
+    ("broken-encrypted.pdf", "password"),
+    ("broken-truncated.pdf", "cut short"),
+    ("broken-truncated.docx", "not a readable Word document"),
+    ("broken-not-a-zip.docx", "not a readable Word document"),
+    ("broken-protected.docx", "password-protected"),
+    ("broken-missing-page.ofd", "Page_1/Content.xml is missing"),
+    ("broken-truncated.ofd", "not a readable OFD"),
+]
+
+
+def read(name: str) -> list[RawBulletin | SourceProblem]:
+    path = FIXTURES / name
+    return list(READERS[path.suffix.lstrip(".")].read(path, Context(year=2025)))
+
+
+@pytest.fixture(scope="module", params=GOOD)
+def bulletin(request) -> RawBulletin:
+    (item,) = read(request.param)
+    assert isinstance(item, RawBulletin), item
+    return item
+
+
+@pytest.mark.parametrize(("what", "text", "kind", "align"), PARAGRAPHS, ids=[p[0] for p in PARAGRAPHS])
+def test_paragraph_found_whole(bulletin, what, text, kind, align):
+    matches = [b for b in bulletin.blocks if b.text == text]
+    assert matches, f"{what} not found whole in {bulletin.source}"
+    assert (matches[0].kind, matches[0].align in (align, "justify" if align == "left" else align)) == (kind, True)
+
+
+def test_body_paragraphs_have_the_two_character_indent(bulletin):
+    body = [b for b in bulletin.blocks if b.text.startswith(("现将", LEAD, "（此件"))]
+    assert body and all(b.indent == 2.0 for b in body), [(b.text[:8], b.indent) for b in body]
+
+
+def test_table_has_every_cell(bulletin):
+    tables = [b for b in bulletin.blocks if b.kind == "table"]
+    assert [t.rows for t in tables] == [TABLE]
+
+
+def test_text_is_the_blocks_and_hash_is_the_file(bulletin):
+    path = Path(bulletin.source)
+    assert bulletin.text == blocks_text(bulletin.blocks)
+    assert bulletin.source_hash == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    assert bulletin.format == path.suffix.lstrip(".")
+    assert bulletin.context == Context(year=2025)
+
+
+def test_no_page_numbers_running_headers_or_radicals(bulletin):
+    assert not re.search(r"—\s*\d+\s*—|第\s*\d+\s*页", bulletin.text)
+    assert "澄江市人民政府公报" not in bulletin.text  # the running header of the radical-glyph PDF
+    assert not re.search("[\u2e80-\u2fdf]", bulletin.text)
+    assert "\ufffd" not in bulletin.text
+
+
+def test_paragraphs_keep_reading_order(bulletin):
+    texts = [b.text for b in bulletin.blocks]
+    order = [texts.index(text) for _, text, _, _ in PARAGRAPHS if text in texts]
+    assert order == sorted(order)
+
+
+def test_radical_glyphs_are_in_the_fixture_and_repaired():
+    path = FIXTURES / "gongwen-radicals.pdf"
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    raw = document[0].get_textpage().get_text_range()
+    document.close()
+    assert "⼈" in raw and "⺠" in raw  # the layer really holds radicals...
+    (item,) = read(path.name)
+    assert "人民政府" in item.text  # ...and the reader gives the ideographs
+
+
+@pytest.mark.parametrize(("name", "reason"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_file_is_one_problem(name, reason):
+    items = read(name)
+    assert len(items) == 1 and isinstance(items[0], SourceProblem), items
+    assert items[0].source == (FIXTURES / name).as_posix()
+    assert reason in items[0].reason
+
+
+@pytest.mark.parametrize("suffix", ["docx", "pdf", "ofd"])
+def test_missing_file_is_one_problem(tmp_path, suffix):
+    items = list(READERS[suffix].read(tmp_path / f"gone.{suffix}", Context()))
+    assert len(items) == 1 and "cannot read" in items[0].reason
+
+
+def damaged(data: bytes, seed: int) -> bytes:
+    """DATA cut short (odd seeds) or with 20 bytes overwritten (even seeds), fixed by SEED."""
+    rng = random.Random(seed)
+    if seed % 2:
+        return data[: rng.randrange(len(data))]
+    out = bytearray(data)
+    for _ in range(20):
+        out[rng.randrange(len(out))] = rng.randrange(256)
+    return bytes(out)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("name", ["gongwen.docx", "gongwen.ofd", "gongwen.pdf"])
+def test_damaged_bytes_give_one_item_and_never_raise(tmp_path, name, seed):
+    path = tmp_path / name
+    path.write_bytes(damaged((FIXTURES / name).read_bytes(), seed))
+    items = list(READERS[path.suffix.lstrip(".")].read(path, Context()))
+    assert len(items) == 1
+
+
+SAMPLES = sorted(
+    p
+    for p in (Path(__file__).parent.parent / "sources" / "documents").glob("*.*")
+    if p.suffix in (".docx", ".pdf", ".ofd")
+)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
+def test_sample_archive_documents_read(path):
+    (item,) = READERS[path.suffix.lstrip(".")].read(path, Context())
+    assert isinstance(item, RawBulletin) and "澄江市人民政府" in [b.text for b in item.blocks]
+    assert [b.rows[0] for b in item.blocks if b.kind == "table"] == [TABLE[0]]

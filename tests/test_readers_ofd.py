@@ -1,0 +1,89 @@
+"""ofd reader: DeltaX runs, glyphs placed out of order, CTM-scaled objects, part paths, damaged packages."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bulletins.ingest.readers import ofd
+from bulletins.models import Context, RawBulletin, SourceProblem
+
+NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+@pytest.mark.parametrize(
+    ("value", "advances"),
+    [("g 3 5.6", [5.6, 5.6, 5.6]), ("g 2 5.6 2.8 2.8", [5.6, 5.6, 2.8, 2.8]), ("5.6 g 2 2.8", [5.6, 2.8, 2.8]),
+     ("", []), (None, [])],
+)  # fmt: skip
+def test_deltas(value, advances):
+    assert ofd.deltas(value) == advances
+
+
+def text_object(x: float, y: float, text: str, size: float = 5.6, ctm: str = "", delta: str = "") -> str:
+    ctm = f' CTM="{ctm}"' if ctm else ""
+    delta = f' DeltaX="{delta}"' if delta else f' DeltaX="g {len(text) - 1} {size}"' if len(text) > 1 else ""
+    return (
+        f'<ofd:TextObject ID="1" Boundary="{x} {y} 156 8" Size="{size}"{ctm}>'
+        f'<ofd:TextCode X="0" Y="5"{delta}>{text}</ofd:TextCode></ofd:TextObject>'
+    )
+
+
+def package(tmp_path: Path, pages: list[str], base_loc: str = "Pages/Page_{}/Content.xml", raw: str = "") -> Path:
+    """An OFD of PAGES (their text objects), or of one page whose Content.xml is RAW."""
+    path = tmp_path / "t.ofd"
+    listing = "".join(f'<ofd:Page ID="{i}" BaseLoc="{base_loc.format(i)}"/>' for i in range(len(pages)))
+    with zipfile.ZipFile(path, "w") as z:
+        root = "<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody>"
+        z.writestr("OFD.xml", f"<ofd:OFD {NS}>{root}</ofd:OFD>")
+        z.writestr("Doc_0/Document.xml", f"<ofd:Document {NS}><ofd:Pages>{listing}</ofd:Pages></ofd:Document>")
+        for i, objects in enumerate(pages):
+            page = raw or f"<ofd:Page {NS}><ofd:Content><ofd:Layer>{objects}</ofd:Layer></ofd:Content></ofd:Page>"
+            z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", page)
+    return path
+
+
+def read(path: Path) -> RawBulletin | SourceProblem:
+    (item,) = ofd.read(path, Context())
+    return item
+
+
+def test_glyphs_written_out_of_order_are_read_in_order(tmp_path):
+    title = "澄江市人民政府文件"
+    glyphs = [text_object(60 + i * 7.7, 40, ch, 7.7) for i, ch in enumerate(title)]
+    body = text_object(28, 60, "各区人民政府，市政府各部门：")
+    item = read(package(tmp_path, ["".join(reversed(glyphs)) + body]))
+    assert [(b.text, b.align) for b in item.blocks][:1] == [(title, "center")]
+    assert item.blocks[1].text == "各区人民政府，市政府各部门："
+
+
+def test_ctm_scaled_object_joins_its_line(tmp_path):
+    left = text_object(28, 60, "澄江市人民", ctm="1 0 0 1 0 0")
+    right = text_object(0, 0, "政府", size=2.8, ctm="2 0 0 2 56 55", delta="g 1 2.8")  # 5.6 mm once scaled
+    item = read(package(tmp_path, [left + right]))
+    assert item.text == "澄江市人民政府"
+
+
+def test_absolute_part_paths(tmp_path):
+    pages = [text_object(28, 60, "澄府发〔2025〕7号")]
+    item = read(package(tmp_path, pages, base_loc="/Doc_0/Pages/Page_{}/Content.xml"))
+    assert item.text == "澄府发〔2025〕7号"
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [("<ofd:Page", "not well-formed XML"), ("", "no text layer")],
+)
+def test_damaged_page_is_one_problem(tmp_path, page, reason):
+    item = read(package(tmp_path, [""], raw=page or f"<ofd:Page {NS}/>"))
+    assert isinstance(item, SourceProblem) and reason in item.reason
+
+
+def test_package_without_ofd_xml_is_one_problem(tmp_path):
+    path = tmp_path / "empty.ofd"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "nothing")
+    item = read(path)
+    assert isinstance(item, SourceProblem) and "OFD.xml is missing" in item.reason
