@@ -148,6 +148,37 @@ def kinds(title, paragraphs):
             [(CITES, "科技进步法", "")],
             id="a-report-of-a-revision-is-no-amendment",
         ),
+        pytest.param(
+            "澄溪区排水管理办法",
+            ["本办法自2024年5月1日起施行。原《澄溪区排水管理暂行规定》（澄府办发〔2018〕3号）同时停止执行。"],
+            [(REPEALS, "澄溪区排水管理暂行规定", "澄府办发〔2018〕3号")],
+            id="repeal-by-ceasing-to-apply",
+        ),
+        pytest.param(
+            "关于修改《澄溪区停车管理规定》部分条款的决定",
+            ["一、将《澄溪区停车管理规定》第五条中的“每小时3元”修改为“首小时2元”。"],
+            [(AMENDS, "澄溪区停车管理规定", "")],
+            id="amend-by-replacing-words",
+        ),
+        pytest.param(
+            "关于废止部分规范性文件的决定",
+            ["现决定对以下规范性文件予以废止：", "《澄溪区甲办法》（澄府发〔2018〕1号）", "《澄溪区乙规定》"],
+            [(REPEALS, "澄溪区甲办法", "澄府发〔2018〕1号"), (REPEALS, "澄溪区乙规定", "")],
+            id="repeal-list-without-numbers",
+        ),
+        pytest.param(
+            "【图解】《澄溪区河道管理办法》", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="bracketed-tag"
+        ),
+        pytest.param("《澄溪区河道管理办法》政策问答", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="questions"),
+        pytest.param(
+            "关于澄溪区河道管理办法的政策解读",
+            [],
+            [(INTERPRETS, "澄溪区河道管理办法", "")],
+            id="title-without-brackets",
+        ),
+        pytest.param(
+            "一图读懂澄溪区河道管理办法", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="picture-without-brackets"
+        ),
     ],
 )
 def test_find_relations(title, paragraphs, expected):

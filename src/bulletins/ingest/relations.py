@@ -41,7 +41,7 @@ _CITING = re.compile(
     r"^\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:根据|依据|按照|依照|参照|参考|遵照|对照|为贯彻|为落实|贯彻|落实)"
 )
 _KEEPS = re.compile(r"继续有效|继续执行|仍然有效|仍有效|不予废止|暂不废止|保留")
-_REPEAL = re.compile(r"废止|予以废除|宣布失效")
+_REPEAL = re.compile(r"废止|予以废除|宣布失效|同时失效|停止执行|不再执行")
 _MARKS = rf"{_MARK}(?:[、，,和及与]?{_MARK})*"  # one or more references in a row
 _AMEND = re.compile(
     "|".join(
@@ -51,6 +51,7 @@ _AMEND = re.compile(
             rf"对{_MARKS}(?:等[^，。；《》]{{0,15}}?)?(?:的)?(?:部分条款|部分内容|有关条款|条款|相关内容)?"
             rf"(?:予以|作|做|作出|做出|进行)(?:如下|以下|相应)?(?:的)?(?:修改|修订|修正)",
             rf"{_MARKS}(?:的)?(?:部分条款|部分内容)?(?:修改|修订|修正)如下",
+            rf"将{_MARKS}[^，。；《》]{{0,20}}?(?:修改为|修订为|调整为|删去|删除)",
         )
     )
 )
@@ -62,12 +63,17 @@ _REPEAL_LIST = re.compile(
 )
 _CITED_BEFORE = re.compile(r"(?:根据|依据|按照|依照|参照|参考|遵照|对照|贯彻|落实|学习|宣传)[^、和及与\ue000]{0,8}$")
 _INTERPRET_TITLE = re.compile(
-    rf"(?:一图读懂|图解|读懂|解读|速览)\s*{_MARK}|{_MARK}\s*(?:的)?(?:政策)?(?:解读|图解|问答)|关于{_MARK}的(?:政策)?解读"
+    rf"(?:一图读懂|图解|读懂|解读|速览)[\s:：|｜】\]]*{_MARK}|{_MARK}\s*(?:的)?(?:政策)?(?:解读|图解|问答)|关于{_MARK}的(?:政策)?解读"
 )
 _INTERPRET_BODY = re.compile(rf"(?:就|对|将){_MARK}(?:的?(?:有关情况|主要内容|有关内容))?(?:进行|作)?(?:政策)?解读如下")
-_IS_INTERPRETATION = re.compile(r"解读|一图读懂|图解")
+_IS_INTERPRETATION = re.compile(r"解读|一图读懂|图解|政策问答")
+# a 解读 that names its original without brackets: 关于青溪区河道管理办法的政策解读, 一图读懂青溪区河道管理办法
+_BARE_INTERPRETED = re.compile(
+    r"^[【\[]?(?:一图读懂|图解|解读)[】\]]?[\s:：|｜]*(?P<after>[^《》]{4,60})$"
+    r"|^(?:关于)?(?P<before>[^《》]{4,60}?)(?:的)?(?:政策)?(?:解读|图解|问答)$"
+)
 _REFERENCES_ONLY = re.compile(rf"[{_MARK}、，,：:和及与原\s]")
-_LIST_ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[-·•])")
+_LIST_ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]|[-·•]|《)")
 
 
 @dataclass(frozen=True)
@@ -199,7 +205,9 @@ def _interpreted(title: str, paragraphs: Sequence[str]) -> list[Reference]:
         match = _INTERPRET_BODY.search(masked)
         if match:
             return [Reference(INTERPRETS, *refs[masked[: match.start()].count(_MARK)])]
-    return []
+    bare = _BARE_INTERPRETED.match(title.strip()) if "《" not in title else None
+    named = bare and (bare.group("after") or bare.group("before"))
+    return [Reference(INTERPRETS, named)] if named and not _IS_INTERPRETATION.search(named) else []
 
 
 def _body_references(paragraphs: Iterable[str]) -> list[Reference]:
