@@ -251,3 +251,8 @@ def test_adding_a_repeal_rerenders_the_repealed_page(tmp_path):
         if p.read_bytes() != (out / p.relative_to(cold)).read_bytes()
     ]
     assert differ == []
+
+
+def test_sitemap_lists_issue_and_series_pages(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "issues.html" in sitemap and "issues/2024-03.html" in sitemap and "series/" in sitemap

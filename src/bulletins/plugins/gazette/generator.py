@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.generators import Generator
 
@@ -59,8 +60,14 @@ class SeriesLink:
 
 
 def build_date(settings) -> dt.date:
-    """The date statuses are relative to: ``BULLETINS_BUILD_DATE`` or today."""
-    return lifecycle.parse_date(settings.get("BULLETINS_BUILD_DATE", "")) or dt.date.today()
+    """The date statuses are relative to: ``BULLETINS_BUILD_DATE``, or today in the site's TIMEZONE."""
+    given = lifecycle.parse_date(settings.get("BULLETINS_BUILD_DATE", ""))
+    if given:
+        return given
+    try:
+        return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.date.today()
 
 
 def document_facts(article) -> lifecycle.DocumentFacts:
@@ -125,6 +132,11 @@ class GazetteGenerator(Generator):
             bulletins_issues_url=self.settings["BULLETINS_ISSUES_URL"] if self.issues else None,
             bulletins_series=self.series,
             bulletins_build_date=today,
+            bulletins_gazette_urls=[
+                *([self.settings["BULLETINS_ISSUES_URL"]] if self.issues else []),
+                *(group.url for group in self.issues),
+                *(group.url for group in self.series),
+            ],
         )
         logger.info(
             "gazette: %d documents with a status, %d relations unresolved, %d issues, %d series",

@@ -92,6 +92,8 @@ class SiteMetaGenerator(Generator):
                 yield SitemapEntry(entity.url)
         for cat, _ in ctx.get("categories", ()):
             yield SitemapEntry(cat.url)
+        for url in ctx.get("bulletins_gazette_urls", ()):  # issue and series pages (gazette plugin)
+            yield SitemapEntry(url)
         for year in ctx.get("bulletins_years", ()):
             yield SitemapEntry(year.url)
             for month in year.months:
