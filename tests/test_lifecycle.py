@@ -211,3 +211,33 @@ def test_a_number_read_from_a_reference_is_not_the_documents_own():
     result = resolve(archive, TODAY)
     assert result.documents["x"].repealed_by == ["news", "later"]
     assert result.unresolved == []
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_no_corpus_bulletin_is_marked_repealed_or_amended():
+    """The 11,442 real bulletins are news and meetings: the documents they report repealed or
+    amended are not in the archive, so nothing may be marked (and nothing is guessed)."""
+    from bulletins.ingest.gazette import document_life
+    from bulletins.ingest.relations import parse_references
+    from support.metadata import record_paragraphs
+    from support.shared import bulletin_records
+
+    documents = []
+    for i, record in enumerate(bulletin_records()):
+        date = dt.date.fromisoformat(record["date"][:10])
+        life = document_life(record.get("title") or "", record_paragraphs(record["html"]), date)
+        documents.append(
+            doc(
+                str(i),
+                record.get("title") or "",
+                date.isoformat(),
+                repeals=parse_references("; ".join(life.repeals), REPEALS),
+                amends=parse_references("; ".join(life.amends), AMENDS),
+                interprets=parse_references("; ".join(life.interprets), INTERPRETS),
+            )
+        )
+    result = resolve(documents, TODAY)
+    marked = [k for k, life in result.documents.items() if life.status in (REPEALED, AMENDED)]
+    assert marked == []
+    assert len(result.unresolved) < 50
