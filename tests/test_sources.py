@@ -187,6 +187,7 @@ def test_read_txt(tmp_path, name, data, text):
         text=text,
         source_hash="sha256:" + hashlib.sha256(data).hexdigest(),
         context=Context(year=2023),
+        format="txt",
     )
 
 

@@ -1,0 +1,87 @@
+"""What every reader shares: opening only regular files, a bound on a record's size, hashing.
+
+A reader opens its file with ``open_regular``: a FIFO, a socket or a device named as a
+source is refused (``not a regular file``) without ever blocking on it, since the file is
+opened non-blocking and checked with ``fstat`` before a byte is read. ``read_limited``
+reads a whole-file source (``.txt``, ``.html``, ...) but never more than ``limit`` bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from typing import BinaryIO
+
+__all__ = [
+    "DEFAULT_MAX_RECORD_BYTES",
+    "ReadError",
+    "megabytes",
+    "newlines",
+    "open_regular",
+    "read_limited",
+    "sha256",
+]
+
+DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024  # one bulletin, or one line of a collection
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+class ReadError(Exception):
+    """A source that cannot be read; ``str()`` is the one-line reason."""
+
+
+def file_kind(mode: int) -> str:
+    """``a FIFO``, ``a character device`` ... for a mode that is not a regular file's."""
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
+def open_regular(path: os.PathLike[str] | str) -> BinaryIO:
+    """PATH opened for binary reading; ReadError unless it is a regular file (never blocks)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ReadError(f"not a regular file ({file_kind(mode)})")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limited(path: os.PathLike[str] | str, limit: int) -> bytes:
+    """The bytes of PATH; ReadError when it is not a regular file or holds more than LIMIT bytes."""
+    with open_regular(path) as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as error:
+            raise ReadError(f"cannot read: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise ReadError(f"larger than {megabytes(limit)}, the most one bulletin may have (--max-record-bytes)")
+    return data
+
+
+def megabytes(size: int) -> str:
+    """``16 MB``, ``1.5 MB``, ``512 bytes``: a size for messages."""
+    if size < 1024 * 1024:
+        return f"{size:,} bytes"
+    return f"{size / (1024 * 1024):,.4g} MB"
+
+
+def sha256(data: bytes) -> str:
+    """``sha256:<hex>``: the source hash of a file's or a record's bytes."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def newlines(text: str) -> str:
+    """CRLF and CR line endings as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
