@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bulletins import __version__
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, record_size
 from bulletins.models import SCRIPTS, Article, Context
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,13 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--category", help="主题分类 when the text does not tell, e.g. 常务会议")
     parser.add_argument("--script", choices=SCRIPTS, help="script of the articles (default: simplified)")
     parser.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
+    parser.add_argument(
+        "--max-record-bytes",
+        type=record_size,
+        default=DEFAULT_MAX_RECORD_BYTES,
+        metavar="SIZE",
+        help="largest bulletin or collection line read, e.g. 16M (the default); a larger one is reported",
+    )
     parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
@@ -97,7 +105,14 @@ def _options(args: argparse.Namespace, force: bool = False):
         category=args.category,
         script=args.script,  # None: the folder's defaults file or "simplified" decides
     )
-    return Options(content=args.content, context=context, force=force, jobs=args.jobs, progress=args.progress)
+    return Options(
+        content=args.content,
+        context=context,
+        force=force,
+        jobs=args.jobs,
+        progress=args.progress,
+        max_record_bytes=args.max_record_bytes,
+    )
 
 
 def run_ingest(args: argparse.Namespace) -> int:

@@ -12,13 +12,12 @@ gives each new bulletin its slug and Identifier, renders it and writes it:
 from __future__ import annotations
 
 import dataclasses
-import gzip
+import itertools
 import logging
 import multiprocessing
 import os
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,8 @@ from pathlib import Path
 from bulletins.ingest import frontmatter, identity
 from bulletins.ingest.metadata import extract_metadata
 from bulletins.ingest.normalize import clean_paragraphs
+from bulletins.ingest.readers import jsonl
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES
 from bulletins.ingest.sources import context_for, discover, read_source
 from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
 
@@ -43,6 +44,7 @@ class Options:
     force: bool = False
     jobs: int = 0  # 0: one per CPU
     progress: bool | None = None  # None: when stderr is a terminal and the input is large
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # a bigger bulletin or collection line is reported
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class _Unit:
     root: str  # the project folder, which source paths are written relative to
     lines: tuple[int, int] | None = None  # [first, last) 1-based record lines of a collection
     size: int = 1  # bulletins expected, for the progress bar
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    records: tuple = ()  # a chunk's lines, read once by the parent (jsonl.chunks); workers only parse
 
 
 def _prepare(raw: RawBulletin, root: str) -> Prepared:
@@ -94,8 +98,8 @@ def _prepare(raw: RawBulletin, root: str) -> Prepared:
 
 
 def _read(unit: _Unit) -> Iterator[RawBulletin | SourceProblem]:
-    lines = range(*unit.lines) if unit.lines else None
-    return read_source(unit.path, unit.context, lines=lines)
+    records = unit.records if unit.lines else None
+    return read_source(unit.path, unit.context, records=records, max_record_bytes=unit.max_record_bytes)
 
 
 def _work(unit: _Unit) -> list[Prepared | str]:
@@ -124,32 +128,36 @@ def _located(where: str, message: str) -> str:
     return message if message.startswith(f"{where}:") else f"{where}: {message}"
 
 
-def _count_lines(path: Path) -> int:
-    opener = gzip.open if path.name.endswith(".gz") else open
-    try:
-        with opener(path, "rb") as fh:
-            return sum(1 for _ in fh)
-    except (OSError, EOFError, zlib.error):
-        return 0  # read_source reports it
-
-
-def _units(paths: Iterable[Path], base: Context, root: str, jobs: int) -> Iterator[_Unit | str]:
+def _units(paths: Iterable[Path], base: Context, root: str, jobs: int, limit: int) -> Iterator[_Unit | str]:
     for path in paths:
         try:
             context = context_for(path, base)
         except (BulletinError, ValueError, OSError) as error:
             yield _located(path.as_posix(), str(error))
             continue
-        if not path.name.endswith(_COLLECTIONS):
-            yield _Unit(path, context, root)
+        if not path.name.lower().endswith(_COLLECTIONS):
+            yield _Unit(path, context, root, max_record_bytes=limit)
             continue
-        total = _count_lines(path)
+        total = jsonl.count_lines(path)
         chunk = max(50, min(500, total // (jobs * 8)))  # ~8 chunks a worker, for balance
         if total <= chunk:
-            yield _Unit(path, context, root, None, max(total, 1))
+            yield _Unit(path, context, root, None, max(total, 1), limit)
             continue
         for first in range(1, total + 1, chunk):
-            yield _Unit(path, context, root, (first, min(first + chunk, total + 1)), min(chunk, total + 1 - first))
+            size = min(chunk, total + 1 - first)
+            yield _Unit(path, context, root, (first, min(first + chunk, total + 1)), size, limit)
+
+
+def _feed(units: list[_Unit]) -> Iterator[_Unit]:
+    """UNITS as the workers get them: the chunks of a collection carry their lines, read once, in order."""
+    for (path, chunked), group in itertools.groupby(units, key=lambda u: (u.path, u.lines is not None)):
+        if not chunked:
+            yield from group
+            continue
+        group = list(group)
+        stops = [unit.lines[1] for unit in group]
+        for unit, records in zip(group, jsonl.chunks(path, stops, max_record_bytes=group[0].max_record_bytes)):
+            yield dataclasses.replace(unit, records=records)
 
 
 def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Prepared | str]:
@@ -158,7 +166,7 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
     yield from (str(problem) for problem in problems)
     jobs = options.jobs or os.cpu_count() or 1
     units: list[_Unit] = []
-    for unit in _units(files, options.context, project_root(options.content), jobs):
+    for unit in _units(files, options.context, project_root(options.content), jobs, options.max_record_bytes):
         if isinstance(unit, str):
             yield unit
         else:
@@ -166,10 +174,10 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
     bar = _progress_bar(options.progress, sum(u.size for u in units))
     try:
         if jobs == 1 or len(units) <= 1:
-            yield from _flatten(map(_work, units), units, bar)
+            yield from _flatten(map(_work, _feed(units)), units, bar)
         else:
             with multiprocessing.Pool(min(jobs, len(units))) as pool:
-                yield from _flatten(pool.imap(_work, units), units, bar)
+                yield from _flatten(pool.imap(_work, _feed(units)), units, bar)
     finally:
         if bar is not None:
             bar.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from typing import BinaryIO
 
@@ -20,10 +21,12 @@ __all__ = [
     "newlines",
     "open_regular",
     "read_limited",
+    "record_size",
     "sha256",
 ]
 
 DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024  # one bulletin, or one line of a collection
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -85,3 +88,11 @@ def sha256(data: bytes) -> str:
 def newlines(text: str) -> str:
     """CRLF and CR line endings as LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def record_size(value: str) -> int:
+    """``16M``, ``512k``, ``1G``, ``1048576`` -> bytes (powers of 1024); ValueError for anything else."""
+    found = _SIZE.match(value)
+    if not found or int(found.group(1)) < 1:
+        raise ValueError(f"not a size: {value!r} (expected e.g. 16M, 512K or a number of bytes)")
+    return int(found.group(1)) * 1024 ** " kmg".index(found.group(2).lower() or " ")

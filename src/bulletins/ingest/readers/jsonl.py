@@ -13,6 +13,7 @@ collection is never re-read from its first line.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import json
@@ -76,18 +77,15 @@ def read_lines(path: Path, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) 
     number, found = 0, False
     try:
         with _open(path) as fh:
-            while line := fh.readline(max_record_bytes + 2):
+            for line in _split(fh, max_record_bytes):
                 number += 1
-                if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                if number == 1 and line and line.startswith(b"\xef\xbb\xbf"):
                     line = line[3:]
-                if not line.endswith(b"\n") and len(line) > max_record_bytes:
+                if line is None or len(line := line.rstrip(b"\r")) > max_record_bytes:
                     found = True
-                    _skip_line(fh)
                     reason = f"record longer than {megabytes(max_record_bytes)} (--max-record-bytes), skipped"
                     yield SourceProblem(source, reason, line=number)
-                    continue
-                line = line.rstrip(b"\r\n")
-                if line.strip():
+                elif line.strip():
                     found = True
                     yield number, line
     except ReadError as error:
@@ -101,14 +99,34 @@ def read_lines(path: Path, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) 
         yield SourceProblem(source, "empty file" if number == 0 else "no records (only blank lines)")
 
 
-def _open(path: Path) -> BinaryIO:
-    fh = open_regular(path)
-    return gzip.GzipFile(fileobj=fh, mode="rb") if Path(path).name.lower().endswith(".gz") else fh
+def _split(fh: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of FH without their "\\n", read a block at a time; None for a line over LIMIT + 1
+    bytes, whose bytes are dropped as they come (memory stays within LIMIT + one block)."""
+    pending, over = bytearray(), False
+    while block := fh.read1(_BLOCK):
+        start = 0
+        while (end := block.find(b"\n", start)) >= 0:
+            over = over or len(pending) + end - start > limit + 1
+            yield None if over else bytes(pending) + block[start:end]
+            pending.clear()
+            over, start = False, end + 1
+        if not over:
+            pending += memoryview(block)[start:]
+            if len(pending) > limit + 1:
+                pending.clear()
+                over = True
+    if over or pending:
+        yield None if over else bytes(pending)
 
 
-def _skip_line(fh: BinaryIO) -> None:
-    while (rest := fh.readline(_BLOCK)) and not rest.endswith(b"\n"):
-        pass
+@contextlib.contextmanager
+def _open(path: Path) -> Iterator[BinaryIO]:
+    with open_regular(path) as raw:
+        if not Path(path).name.lower().endswith(".gz"):
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as fh:
+            yield fh
 
 
 def chunks(
@@ -138,7 +156,7 @@ def count_lines(path: Path) -> int:
     count, last = 0, b"\n"
     try:
         with _open(path) as fh:
-            while block := fh.read(_BLOCK):
+            while block := fh.read1(_BLOCK):
                 count += block.count(b"\n")
                 last = block[-1:]
     except (ReadError, *_BROKEN):
