@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bulletins.ingest import defaults, readers
 from bulletins.ingest.readers import SUFFIXES, kind_of
+from bulletins.ingest.readers.common import file_kind, source_name
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["SUFFIXES", "context_for", "discover", "read_source"]
@@ -37,63 +39,106 @@ __all__ = ["SUFFIXES", "context_for", "discover", "read_source"]
 log = logging.getLogger(__name__)
 
 
+# Folders a walk never enters: tools' folders anywhere, and the project's own build folders (beside
+# its pelicanconf.py or pyproject.toml) -- `bulletins ingest .` must not read the site's raw copies.
+_TOOL_FOLDERS = frozenset({"node_modules", "__pycache__", "venv"})
+_PROJECT_FOLDERS = frozenset({"output", "content", "cache"})
+_PROJECT_MARKERS = ("pelicanconf.py", "pyproject.toml")
+
+
 def _hidden(path: Path) -> bool:
     return path.name.startswith((".", "~")) or path.name.endswith("~")
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SourceProblem]]:
-    """Files to read, in a stable order (folders walked recursively; .txt .html .htm .jsonl .jsonl.gz).
+    """Files to read, in a stable order (folders walked recursively; the suffixes of ``readers``).
 
-    A missing path or an unsupported file named explicitly is a SourceProblem; inside a
-    folder, unsupported, hidden and ``defaults.toml`` files are skipped silently. Every
-    invalid defaults file that applies to a found file is reported once. A file named
-    twice (or reached through two arguments) is read once.
+    A missing path, a FIFO or device, or an unsupported file named explicitly is a SourceProblem.
+    Inside a folder, unsupported, hidden and ``defaults.toml`` files are skipped silently, and so
+    are hidden folders, ``node_modules``-like tool folders and a project's own ``output``,
+    ``content`` and ``cache``; a symlink leading outside the folder walked is reported, not
+    followed. Every invalid defaults file that applies to a found file is reported once. A file
+    named twice (or reached through two arguments) is read once.
     """
     files: list[Path] = []
     problems: list[SourceProblem] = []
     seen: set[Path] = set()
-
-    def add(file: Path) -> None:
-        key = file.resolve()
-        if key not in seen:
-            seen.add(key)
-            files.append(file)
-
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            for file in sorted(_walk(path, problems, set()), key=lambda p: p.as_posix()):
-                add(file)
-        elif path.is_file():
-            if kind_of(path) is None:
-                problems.append(
-                    SourceProblem(path.as_posix(), f"unsupported file type (expected {', '.join(SUFFIXES)})")
-                )
-            else:
-                add(path)
-        else:
-            problems.append(SourceProblem(path.as_posix(), "no such file or folder"))
+        found = _given(path, problems)
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     problems.extend(_defaults_problems(files))
     return files, problems
 
 
-def _walk(folder: Path, problems: list[SourceProblem], visited: set[Path]) -> Iterator[Path]:
+def _given(path: Path, problems: list[SourceProblem]) -> list[Path]:
+    """The files one command-line argument stands for (problems appended)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symlinks (Python 3.11)
+        if path.is_symlink():
+            reason = "broken symlink or a loop of symlinks"
+        elif isinstance(error, (FileNotFoundError, NotADirectoryError)):
+            reason = "no such file or folder"
+        else:
+            reason = f"cannot read: {getattr(error, 'strerror', None) or error}"
+        problems.append(SourceProblem(source_name(path), reason))
+        return []
+    if stat.S_ISDIR(mode):
+        root = path.resolve()
+        return sorted(_walk(path, root, problems, set()), key=lambda p: p.as_posix())
+    if not stat.S_ISREG(mode):
+        problems.append(SourceProblem(source_name(path), f"not a regular file ({file_kind(mode)})"))
+    elif kind_of(path) is None:
+        problems.append(SourceProblem(source_name(path), f"unsupported file type (expected {', '.join(SUFFIXES)})"))
+    else:
+        return [path]
+    return []
+
+
+def _walk(folder: Path, root: Path, problems: list[SourceProblem], visited: set[Path]) -> Iterator[Path]:
     real = folder.resolve()
     if real in visited:  # a symlink loop, or the same folder reached twice
         return
     visited.add(real)
     try:
-        entries = list(folder.iterdir())
+        entries = sorted(folder.iterdir())
     except OSError as error:
-        problems.append(SourceProblem(folder.as_posix(), f"cannot list the folder: {error.strerror or error}"))
+        problems.append(SourceProblem(source_name(folder), f"cannot list the folder: {error.strerror or error}"))
         return
+    project = any((folder / marker).is_file() for marker in _PROJECT_MARKERS)
     for entry in entries:
-        if _hidden(entry):
+        if _hidden(entry) or entry.name in _TOOL_FOLDERS or (project and entry.name in _PROJECT_FOLDERS):
+            continue
+        if entry.is_symlink() and not _inside(entry, root, problems):
             continue
         if entry.is_dir():
-            yield from _walk(entry, problems, visited)
-        elif entry.is_file() and entry.name != defaults.DEFAULTS_NAME and kind_of(entry):
-            yield entry
+            yield from _walk(entry, root, problems, visited)
+        elif entry.is_file():
+            if entry.name != defaults.DEFAULTS_NAME and kind_of(entry):
+                yield entry
+        elif kind_of(entry) and entry.exists():
+            problems.append(SourceProblem(source_name(entry), "not a regular file (a FIFO, socket or device)"))
+
+
+def _inside(link: Path, root: Path, problems: list[SourceProblem]) -> bool:
+    """True when the symlink LINK leads to something inside ROOT; else reported (a source) or skipped."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # broken, or a loop of links
+        if kind_of(link):
+            problems.append(SourceProblem(source_name(link), "broken symlink or a loop of symlinks, not read"))
+        return False
+    if target == root or target.is_relative_to(root):
+        return True
+    if target.is_dir() or kind_of(link) or kind_of(target):
+        where = f"outside {source_name(root)}"
+        problems.append(SourceProblem(source_name(link), f"symlink to {source_name(target)}, {where}: not read"))
+    return False
 
 
 def _defaults_problems(files: list[Path]) -> list[SourceProblem]:

@@ -12,20 +12,28 @@ import hashlib
 import os
 import re
 import stat
+from pathlib import Path
 from typing import BinaryIO
+
+from bulletins.ingest.decode import common_han_share, garbled_at
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
     "ReadError",
     "megabytes",
     "newlines",
+    "on_disk",
     "open_regular",
     "read_limited",
     "record_size",
     "sha256",
+    "source_name",
 ]
 
 DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024  # one bulletin, or one line of a collection
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_HAN = re.compile("[\u4e00-\u9fff]")
+_NAME_ENCODINGS = ("gb18030", "latin-1")
 _SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO"),
@@ -71,6 +79,52 @@ def read_limited(path: os.PathLike[str] | str, limit: int) -> bytes:
     if len(data) > limit:
         raise ReadError(f"larger than {megabytes(limit)}, the most one bulletin may have (--max-record-bytes)")
     return data
+
+
+def source_name(path: os.PathLike[str] | str) -> str:
+    """PATH as a source name (POSIX, as given) that is valid text.
+
+    A name that is not UTF-8 (from a zip made on Chinese Windows: GBK bytes, which Python keeps
+    as lone surrogates) is read, part by part, as GB18030 when that gives Chinese, else as
+    Latin-1; ``on_disk`` finds the file again from such a name.
+    """
+    name = Path(path).as_posix()
+    if not _SURROGATE.search(name):
+        return name
+    return "/".join(_readable(part) for part in name.split("/"))
+
+
+def on_disk(source: str) -> Path | None:
+    """The file a source name stands for, undoing ``source_name`` part by part; None when absent."""
+    path = Path(source)
+    if path.exists():
+        return path
+    current = Path(path.anchor)
+    for part in path.parts[1 if path.anchor else 0 :]:
+        for encoding in (None, *_NAME_ENCODINGS):
+            try:
+                candidate = current / (os.fsdecode(part.encode(encoding)) if encoding else part)
+            except UnicodeEncodeError:
+                continue
+            if os.path.lexists(candidate):
+                current = candidate
+                break
+        else:
+            return None
+    return current
+
+
+def _readable(part: str) -> str:
+    if not _SURROGATE.search(part):
+        return part
+    data = os.fsencode(part)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+    if _HAN.search(text) and common_han_share(text) >= 0.75 and garbled_at(text) is None:
+        return text
+    return data.decode("latin-1")
 
 
 def megabytes(size: int) -> str:

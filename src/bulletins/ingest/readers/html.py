@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bulletins.ingest.decode import DecodeError, decode_bytes
 from bulletins.ingest.htmltext import extract_page
-from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, ReadError, read_limited, sha256
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, ReadError, read_limited, sha256, source_name
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["declared_charset", "read"]
@@ -27,7 +27,7 @@ def read(
     path: Path, context: Context, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
 ) -> Iterator[RawBulletin | SourceProblem]:
     """The page's title, date and body paragraphs as one RawBulletin, or the problem with it."""
-    source = Path(path).as_posix()
+    source = source_name(path)
     try:
         data = read_limited(path, max_record_bytes)
         text, encoding = decode_bytes(data, declared_charset(data))

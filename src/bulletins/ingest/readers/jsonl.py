@@ -32,6 +32,7 @@ from bulletins.ingest.readers.common import (
     newlines,
     open_regular,
     sha256,
+    source_name,
 )
 from bulletins.models import Context, RawBulletin, SourceProblem
 
@@ -59,7 +60,7 @@ def read(
     LINES limits the result to those 1-based line numbers; RECORDS are lines already read
     (a slice from ``chunks``), parsed instead of opening the file.
     """
-    source = Path(path).as_posix()
+    source = source_name(path)
     items = records if records is not None else read_lines(path, max_record_bytes=max_record_bytes)
     for item in items:
         number = item.line if isinstance(item, SourceProblem) else item[0]
@@ -73,7 +74,7 @@ def read(
 
 def read_lines(path: Path, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Line | SourceProblem]:
     """The non-blank lines of the collection at PATH, streamed, with problems in their place."""
-    source = Path(path).as_posix()
+    source = source_name(path)
     number, found = 0, False
     try:
         with _open(path) as fh:

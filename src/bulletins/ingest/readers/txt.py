@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bulletins.ingest.decode import DecodeError, decode_bytes
-from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, ReadError, newlines, read_limited, sha256
+from bulletins.ingest.readers.common import (
+    DEFAULT_MAX_RECORD_BYTES,
+    ReadError,
+    newlines,
+    read_limited,
+    sha256,
+    source_name,
+)
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["read"]
@@ -19,7 +26,7 @@ def read(
     path: Path, context: Context, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
 ) -> Iterator[RawBulletin | SourceProblem]:
     """The file's text as one RawBulletin (line endings as LF), or the problem with it."""
-    source = Path(path).as_posix()
+    source = source_name(path)
     try:
         data = read_limited(path, max_record_bytes)
         text, encoding = decode_bytes(data)
