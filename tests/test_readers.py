@@ -357,3 +357,18 @@ def test_record_size_option_values(value, expected):
 def test_record_size_rejects_nonsense(value):
     with pytest.raises(ValueError, match="not a size"):
         record_size(value)
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        pytest.param('<meta charset="rot13">', id="rot13"),
+        pytest.param('<meta http-equiv="Content-Type" content="text/html; charset=x-no-such">', id="unknown-label"),
+        pytest.param('<meta charset="iso-8859-1">', id="declared-latin1"),
+        pytest.param('<meta charset="utf-16">', id="declared-utf16"),
+    ],
+)
+def test_html_with_a_wrong_or_unknown_declared_charset_is_detected(tmp_path, meta):
+    page = f"<html><head>{meta}<title>青溪区防汛会议</title></head><body><p>{SIMPLIFIED}</p></body></html>"
+    (bulletin,) = read_all(write(tmp_path, "page.html", page.encode("gbk")))
+    assert bulletin.title == "青溪区防汛会议" and bulletin.text == SIMPLIFIED.replace("\n", " ")

@@ -5,10 +5,12 @@ Reading each format is tested in test_readers.py."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from bulletins.ingest.readers.common import on_disk
 from bulletins.ingest.sources import context_for, discover
 from bulletins.models import Context
 from support.sources import read_all, write
@@ -151,3 +153,114 @@ def test_discover_survives_a_symlink_loop(chdir_tmp):
     (chdir_tmp / "src" / "loop").symlink_to(chdir_tmp / "src", target_is_directory=True)
     files, problems = discover([Path("src")])
     assert files == [Path("src/a.txt")] and problems == []
+
+
+# --- what a walk reads, skips and reports -----------------------------------------------------
+
+PROJECT_TREE = [
+    "pelicanconf.py",
+    "sources/a.txt",
+    "sources/2023/b.html",
+    "output/raw/bulletins/2023/03/a.txt",
+    "output/bulletins/2023/03/a.html",
+    "content/pages/about.html",
+    "cache/x.html",
+    "node_modules/pkg/README.txt",
+    ".venv/lib/site.txt",
+    ".cache/c.txt",
+    "notes/content/kept.txt",  # not beside a project marker: a folder of sources like any other
+]
+
+
+def test_walking_a_project_skips_its_own_build_and_tool_folders(chdir_tmp):
+    for rel in PROJECT_TREE:
+        write(chdir_tmp, rel, "x")
+    files, problems = discover([Path(".")])
+    assert [f.as_posix() for f in files] == ["notes/content/kept.txt", "sources/2023/b.html", "sources/a.txt"]
+    assert problems == []
+
+
+@pytest.mark.parametrize("folder", ["output", "content", "cache", "node_modules", ".venv"])
+def test_a_skipped_folder_named_explicitly_is_read(chdir_tmp, folder):
+    for rel in PROJECT_TREE:
+        write(chdir_tmp, rel, "x")
+    files, _ = discover([Path(folder)])
+    assert files and all(f.as_posix().startswith(folder + "/") for f in files)
+
+
+def _fifo(path: Path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        pytest.param(lambda tmp: _fifo(tmp / "pipe.txt"), "not a regular file (a FIFO)", id="fifo"),
+        pytest.param(lambda tmp: Path("/dev/null"), "not a regular file (a character device)", id="device"),
+        pytest.param(lambda tmp: tmp / "missing.txt", "no such file or folder", id="missing"),
+    ],
+)
+def test_a_fifo_or_device_named_explicitly_is_reported_without_blocking(tmp_path, make, reason):
+    path = make(tmp_path)
+    files, problems = discover([path])
+    assert files == [] and [str(p) for p in problems] == [f"{path.as_posix()}: {reason}"]
+    if path.exists() and path.suffix:
+        (problem,) = read_all(path)  # opened without blocking, refused before a byte is read
+        assert reason in problem.reason
+
+
+def test_a_fifo_with_a_source_name_inside_a_folder_is_reported(tmp_path):
+    write(tmp_path, "src/a.txt", "x")
+    _fifo(tmp_path / "src" / "pipe.jsonl")
+    files, problems = discover([tmp_path / "src"])
+    assert files == [tmp_path / "src" / "a.txt"]
+    assert [p.reason for p in problems] == ["not a regular file (a FIFO, socket or device)"]
+
+
+def test_symlinks_leading_outside_the_folder_are_reported_not_read(chdir_tmp):
+    write(chdir_tmp, "outside/secret.txt", "x")
+    write(chdir_tmp, "src/real/a.txt", "x")
+    (chdir_tmp / "src" / "in.txt").symlink_to(chdir_tmp / "outside" / "secret.txt")
+    (chdir_tmp / "src" / "ext").symlink_to(chdir_tmp / "outside", target_is_directory=True)
+    (chdir_tmp / "src" / "alias.txt").symlink_to(chdir_tmp / "src" / "real" / "a.txt")
+    (chdir_tmp / "src" / "self.txt").symlink_to(chdir_tmp / "src" / "self.txt")
+    (chdir_tmp / "src" / "gone.txt").symlink_to(chdir_tmp / "nowhere.txt")
+    files, problems = discover([Path("src")])
+    assert [f.as_posix() for f in files] == ["src/alias.txt"]  # src/real/a.txt is the same file, read once
+    assert sorted(str(p).split(":")[0] for p in problems) == ["src/ext", "src/gone.txt", "src/in.txt", "src/self.txt"]
+    assert all("not read" in p.reason for p in problems)
+    assert "outside" in next(p.reason for p in problems if p.source == "src/in.txt")
+
+
+def test_a_symlink_named_explicitly_is_read(chdir_tmp):
+    write(chdir_tmp, "outside/secret.txt", "x")
+    (chdir_tmp / "link.txt").symlink_to(chdir_tmp / "outside" / "secret.txt")
+    assert discover([Path("link.txt")]) == ([Path("link.txt")], [])
+
+
+# --- file names that are not UTF-8 (zips made on Chinese Windows) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        pytest.param("青溪区会议纪要.txt".encode("gbk"), "src/青溪区会议纪要.txt", id="gbk-name"),
+        pytest.param("2023年第3期.html".encode("gbk"), "src/2023年第3期.html", id="gbk-name-with-digits"),
+        pytest.param(b"caf\xe9 r\xe9sum\xe9.txt", "src/café résumé.txt", id="latin1-name"),
+        pytest.param("正文.txt".encode(), "src/正文.txt", id="utf8-name-unchanged"),
+    ],
+)
+def test_non_utf8_file_names_are_read_under_a_readable_name(chdir_tmp, name, source):
+    (chdir_tmp / "src").mkdir()
+    page = (
+        "<html><body><p>2023年3月1日，青溪区召开会议。</p></body></html>" if source.endswith("html") else "青溪区会议"
+    )
+    (chdir_tmp / "src" / os.fsdecode(name)).write_bytes(page.encode("gbk"))
+    files, problems = discover([Path("src")])
+    (bulletin,) = read_all(files[0])
+    assert problems == [] and bulletin.source == source
+    assert bulletin.source.encode("utf-8")  # valid text: it goes into headers, messages and hashes
+    assert on_disk(bulletin.source) == files[0]

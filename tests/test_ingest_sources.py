@@ -1,4 +1,4 @@
-"""Large collections through the pipeline: read once, in bounded memory, chunks in order."""
+"""Sources through the whole pipeline: large collections read once in bounded memory, odd file names."""
 
 from __future__ import annotations
 
@@ -127,3 +127,13 @@ def test_ingesting_a_gzip_bomb_stays_small(tmp_path):
     assert status == 1 and "bomb.jsonl.gz:2: record longer than 16 MB" in stderr
     assert len(list((tmp_path / "bomb.jsonl.gz.out").rglob("*.md"))) == 1
     assert peak - baseline < 64, f"peak RSS {peak} MB, {baseline} MB for one small record"
+
+
+def test_a_gbk_file_name_from_a_windows_zip_is_ingested_under_its_readable_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    name = os.fsdecode("青溪区防汛会议.txt".encode("gbk"))
+    (tmp_path / "src" / name).write_bytes("2023年3月1日，青溪区召开防汛会议。\n会议要求压实责任。".encode("gbk"))
+    report = pipeline.ingest(["src"], options())
+    assert report.problems == [] and len(report.written) == 1
+    assert "Source: src/青溪区防汛会议.txt\n" in Path(report.written[0]).read_text("utf-8")
