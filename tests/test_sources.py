@@ -1,4 +1,4 @@
-"""sources: discover (what is read, what is skipped and reported) and context_for (defaults precedence).
+"""sources: discover (what is read, skipped, reported), context_for (defaults precedence), the reader registry.
 
 Reading each format is tested in test_readers.py."""
 
@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from bulletins.ingest import readers
 from bulletins.ingest.readers.common import on_disk
 from bulletins.ingest.sources import context_for, discover
 from bulletins.models import Context
-from support.sources import read_all, write
+from support.sources import SIMPLIFIED, read_all, write
 
 
 @pytest.fixture
@@ -264,3 +265,36 @@ def test_non_utf8_file_names_are_read_under_a_readable_name(chdir_tmp, name, sou
     assert problems == [] and bulletin.source == source
     assert bulletin.source.encode("utf-8")  # valid text: it goes into headers, messages and hashes
     assert on_disk(bulletin.source) == files[0]
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a.txt", "txt"),
+        ("A.TXT", "txt"),
+        ("a.htm", "html"),
+        ("a.html", "html"),
+        ("a.jsonl", "jsonl"),
+        ("a.JSONL.GZ", "jsonl"),
+        ("a.gz", None),
+        ("a.json", None),
+        ("jsonl", None),
+        ("notes.md", None),
+    ],
+)
+def test_kind_of(name, kind):
+    assert readers.kind_of(Path(name)) == kind
+
+
+def test_a_reader_gets_only_the_options_it_takes(tmp_path):
+    path = write(tmp_path, "a.txt", SIMPLIFIED)
+    (bulletin,) = readers.read(path, Context(), lines=range(1, 2), records=(), max_record_bytes=1 << 20)
+    assert bulletin.text == SIMPLIFIED and bulletin.format == "txt"
+
+
+def test_an_unsupported_file_is_a_problem_not_an_error(tmp_path):
+    (problem,) = readers.read(write(tmp_path, "a.docx.bak", b"x"), Context())
+    assert "unsupported file type" in problem.reason
