@@ -242,15 +242,15 @@ def garbled_at(text: str) -> int | None:
 
     Each suspect character has a weight: private-use, replacement or unassigned 3; a script or
     symbol block foreign to Chinese text 2; an ASCII character glued between two Chinese ones 1
-    for a capital (``A股``, ``长征五号B``), else 3 (``e`` or ``^``: the real corpus has one in
-    12,000 texts); a rare Han character 1. A window of 8 of them weighing 4 or more, one of them
+    for a capital after a common character (``A股``, ``长征五号B``), else 3 (``e`` or ``^``: the
+    real corpus has one in 12,000 texts); a rare Han character 1. A window of 8 of them weighing 4 or more, one of them
     more than a rare character, is mojibake.
     """
     window: list[tuple[int, int, bool]] = []  # (index, weight, more than a rare character)
     total = strong = 0
     for found in _SUSPECT.finditer(text):
         ch = found.group()
-        weight, is_strong = ((1 if ch.isupper() else 3), True) if ch < "\x80" else _weight(ch)
+        weight, is_strong = (_glued(ch, text[found.start() - 1]), True) if ch < "\x80" else _weight(ch)
         if not weight and ch.isspace():
             continue
         window.append((found.start(), weight, is_strong))
@@ -261,6 +261,12 @@ def garbled_at(text: str) -> int | None:
         if total >= _GARBLED and strong:
             return next(index for index, weight, _ in window if weight)
     return None
+
+
+def _glued(ch: str, before: str) -> int:
+    """Weight of an ASCII character glued between two Chinese ones: 1 for a capital after a common
+    character (``A股``), else 3 (``e``, ``^``, or a capital where a shifted reading got back in step)."""
+    return 1 if ch.isupper() and not _weight(before)[0] else 3
 
 
 @functools.lru_cache(maxsize=65536)
