@@ -8,20 +8,29 @@
    OpenCC s2tw, where every character fits) and as BOM-less UTF-16 (both byte orders), in full and cut to 20
    and 60 characters, and counts how often ``decode_bytes`` gives back the same text. The
    same bytes go through charset-normalizer for comparison.
+3. Lost bytes: deletes single bytes from sampled bulletins written as GBK and Big5 and counts how
+   many readings ``decode_bytes`` reports rather than returns as mojibake.
+4. Scaling of a large collection through ``pipeline.prepare_all`` (``--jobs 2``): synthetic
+   ``.jsonl.gz`` files of 100,000 and 400,000 records without text (each one cheap problem), so
+   the figure is the cost of counting, reading once, chunking and parsing; it must grow linearly.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
+import json
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import charset_normalizer
 import opencc
 
+from bulletins.ingest import pipeline
 from bulletins.ingest.decode import DecodeError, decode_bytes
 from bulletins.ingest.sources import read_source
 from bulletins.models import Context, RawBulletin
@@ -65,6 +74,42 @@ def detection(bulletins: list[RawBulletin], sample: int) -> None:
             print(f"{label:>15} {name:>9}: decode_bytes {ours}/{tried}, charset-normalizer {theirs}/{tried}")
 
 
+def lost_bytes(bulletins: list[RawBulletin], sample: int) -> None:
+    s2tw = opencc.OpenCC("s2tw")
+    rng = random.Random(20240601)
+    chosen = rng.sample(bulletins, min(sample, len(bulletins)))
+    for codec, script in (("gbk", "simplified"), ("gbk", "traditional"), ("big5hkscs", "traditional")):
+        counts = {"reported": 0, "mojibake returned": 0, "same text": 0}
+        for bulletin in chosen:
+            text = (s2tw.convert(bulletin.text) if script == "traditional" else bulletin.text)[:400]
+            try:
+                data = text.encode(codec)
+            except UnicodeEncodeError:
+                continue
+            for index in (i for i in rng.sample(range(len(data)), min(8, len(data))) if data[i] >= 0x80):
+                try:
+                    decoded = decode_bytes(data[:index] + data[index + 1 :])[0]
+                except DecodeError:
+                    counts["reported"] += 1
+                    continue
+                counts["same text" if decoded == text else "mojibake returned"] += 1
+        print(f"lost byte in {script} {codec}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def collection_scaling(sizes: tuple[int, ...] = (100_000, 400_000)) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = Path(folder) / f"c{size}.jsonl.gz"
+            with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as fh:
+                for i in range(size):
+                    fh.write(json.dumps({"id": f"r{i}", "title": f"青溪区第{i}次常务会议"}, ensure_ascii=False) + "\n")
+            options = pipeline.Options(content=Path(folder) / "content", jobs=2, progress=False)
+            start = time.perf_counter()
+            count = sum(1 for _ in pipeline.prepare_all([path], options))
+            seconds = time.perf_counter() - start
+            print(f"collection of {size:,} records: {count:,} results in {seconds:.1f} s ({size / seconds:,.0f}/s)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=1500, help="bulletins used for the detection figures")
@@ -74,6 +119,8 @@ def main() -> int:
         return 1
     bulletins = read_speed()
     detection(bulletins, args.sample)
+    lost_bytes(bulletins, args.sample // 5)
+    collection_scaling()
     return 0
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import codecs
 
+import opencc
 import pytest
 
-from bulletins.ingest.decode import DecodeError, common_han_share, decode_bytes
+from bulletins.ingest.decode import DecodeError, common_han_share, decode_bytes, garbled_at
+from bulletins.ingest.htmltext import fragment_paragraphs
+from support.shared import bulletin_records, dirty_records
 from support.sources import SIMPLIFIED, TRADITIONAL, seed_text
 
 # (row id, text, how the bytes are made, encoding decode_bytes should report)
@@ -95,3 +98,93 @@ def test_unknown_declared_charset_is_ignored():
 )
 def test_common_han_share(text, at_least, at_most):
     assert at_least <= common_han_share(text) <= at_most
+
+
+# --- mojibake: a reading that decodes but is not Chinese --------------------------------------
+
+
+def _deleted(text: str, encoding: str, index: int) -> bytes:
+    data = text.encode(encoding)
+    return data[:index] + data[index + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        pytest.param(_deleted(TRADITIONAL, "gbk", 33), "line 1: '(qū)橹芪臑", id="gbk-lead-byte-lost"),
+        pytest.param(_deleted(TRADITIONAL, "gbk", 34), "line 1", id="gbk-trail-byte-lost"),
+        pytest.param(_deleted(TRADITIONAL, "gbk", 152), "line 2", id="gbk-byte-lost-second-line"),
+        pytest.param(_deleted(TRADITIONAL, "big5hkscs", 121), "line 2", id="big5-byte-lost"),
+    ],
+)
+def test_a_lost_byte_is_reported_not_read_as_mojibake(data, where):
+    with pytest.raises(DecodeError) as caught:
+        decode_bytes(data)
+    assert "no encoding reads it cleanly" in str(caught.value) and where in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "garbled"),
+    [
+        pytest.param(SIMPLIFIED, False, id="simplified"),
+        pytest.param(TRADITIONAL, False, id="traditional-with-pinyin"),
+        pytest.param("我国已发射风云三号A星和B星，长征五号B遥四运载火箭。", False, id="glued-capitals"),
+        pytest.param("被撞的鹈鹕岛大桥旁，共向北部湾放流黑鲷、黄鳍鲷。", False, id="rare-fish-and-birds"),
+        pytest.param("园区智慧e谷展览馆开放。", False, id="one-glued-small-letter"),
+        pytest.param("會議指出,要壓實責任,細化措施,確保汛期群眾生命財產安全。區(qū)領導許明遠", False, id="pinyin"),
+        pytest.param("3月14日,臨江市青溪區(qū)區(qū)橹芪臑懼鞒终匍_區(qū)政府", True, id="gbk-shifted-after-lost-byte"),
+        pytest.param("青溪区召开会议，研究部署却蟠\ue300斫ㄗh工作。", True, id="private-use-and-bopomofo"),
+        pytest.param("会议要求ぷ鞯呢熑胃小⒕o，确保安全。", True, id="kana-and-rare-cluster"),
+        pytest.param("ÇàÏªÇøÕþ¸®", False, id="latin-letters-are-not-judged-here"),
+    ],
+)
+def test_garbled_at(text, garbled):
+    assert (garbled_at(text) is not None) == garbled
+
+
+@pytest.mark.parametrize(
+    ("hint", "encoding"),
+    [
+        pytest.param("rot13", "gb18030", id="rot13-is-no-charset"),
+        pytest.param("base64", "gb18030", id="base64-is-no-charset"),
+        pytest.param("iso-8859-1", "gb18030", id="gbk-declared-latin1"),
+        pytest.param("big5", "gb18030", id="gbk-declared-big5"),
+        pytest.param("gb2312", "gb18030", id="declared-right"),
+    ],
+)
+def test_a_wrong_or_unknown_declared_charset_falls_back_to_detection(hint, encoding):
+    assert decode_bytes(SIMPLIFIED.encode("gbk"), hint=hint) == (SIMPLIFIED, encoding)
+
+
+def test_latin1_declared_and_no_chinese_reading_keeps_the_declaration():
+    text = "Qingxi District Café: résumé of the meeting"
+    assert decode_bytes(text.encode("latin-1"), hint="iso-8859-1") == (text, "iso8859-1")
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_no_real_bulletin_is_taken_for_mojibake():
+    """Every real bulletin (and every dirty seed-style text), written as GB18030 and, in Traditional
+    script, as Big5, decodes back to itself: judging readings rejects no good file."""
+    s2tw = opencc.OpenCC("s2tw")
+    texts = [_record_text(r) for r in bulletin_records()] + [
+        text for r in dirty_records() for text in (r["dirty"], r["gold"])
+    ]
+    rejected = []
+    for text in texts:
+        for encoding, variant in (("gb18030", text), ("big5hkscs", s2tw.convert(text))):
+            try:
+                data = variant.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            try:
+                if decode_bytes(data)[0] != variant:
+                    rejected.append((encoding, variant[:40]))
+            except DecodeError as error:
+                rejected.append((encoding, str(error)))
+    print(f"{len(texts)} texts judged, {len(rejected)} rejected")
+    assert rejected == []
+
+
+def _record_text(record: dict) -> str:
+    return "\n".join([record["title"], *fragment_paragraphs(record["html"])])

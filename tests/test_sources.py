@@ -1,36 +1,20 @@
-"""sources: discover, context_for (defaults precedence), read_source over every format and bad input."""
+"""sources: discover (what is read, skipped, reported), context_for (defaults precedence), the reader registry.
+
+Reading each format is tested in test_readers.py."""
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import html
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from bulletins.ingest.sources import context_for, discover, read_source
-from bulletins.models import Context, RawBulletin, SourceProblem
-from support.shared import BULLETINS, bulletin_records
-from support.sources import SIMPLIFIED, TRADITIONAL
-
-FIXTURES = Path(__file__).parent / "fixtures" / "sources"
-
-
-def write(root: Path, rel: str, data: bytes | str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
-def read_all(path: Path, context: Context | None = None) -> list[RawBulletin | SourceProblem]:
-    return list(read_source(path, context or Context()))
+from bulletins.ingest import readers
+from bulletins.ingest.readers.common import on_disk
+from bulletins.ingest.sources import context_for, discover
+from bulletins.models import Context
+from support.sources import SIMPLIFIED, read_all, write
 
 
 @pytest.fixture
@@ -165,247 +149,152 @@ def test_record_fields_beat_cli_options(tmp_path):
     assert bulletin.context == Context(2024, "记录里的机关", "记录里的地区", "命令行分类")
 
 
-# --- read_source: .txt and .html -------------------------------------------------------------
-
-ENCODED_TXT = [
-    pytest.param("utf8.txt", SIMPLIFIED.encode("utf-8"), SIMPLIFIED, id="utf8"),
-    pytest.param("utf8-bom.txt", b"\xef\xbb\xbf" + TRADITIONAL.encode("utf-8"), TRADITIONAL, id="utf8-bom-stripped"),
-    pytest.param("utf16.txt", TRADITIONAL.encode("utf-16"), TRADITIONAL, id="utf16-bom"),
-    pytest.param("gbk.txt", TRADITIONAL.encode("gbk"), TRADITIONAL, id="gbk"),
-    pytest.param("big5.txt", TRADITIONAL.encode("big5hkscs"), TRADITIONAL, id="big5"),
-    pytest.param("crlf.txt", SIMPLIFIED.replace("\n", "\r\n").encode("gb18030"), SIMPLIFIED, id="crlf-to-lf"),
-    pytest.param("cr.txt", SIMPLIFIED.replace("\n", "\r").encode(), SIMPLIFIED, id="old-mac-cr-to-lf"),
-]
-
-
-@pytest.mark.parametrize(("name", "data", "text"), ENCODED_TXT)
-def test_read_txt(tmp_path, name, data, text):
-    path = write(tmp_path, name, data)
-    (bulletin,) = read_all(path, Context(year=2023))
-    assert bulletin == RawBulletin(
-        source=path.as_posix(),
-        text=text,
-        source_hash="sha256:" + hashlib.sha256(data).hexdigest(),
-        context=Context(year=2023),
-    )
-
-
-def test_source_is_the_path_as_given(chdir_tmp):
-    write(chdir_tmp, "sources/a.txt", SIMPLIFIED)
-    (bulletin,) = read_all(Path("sources/a.txt"))
-    assert bulletin.source == "sources/a.txt"
-
-
-@pytest.mark.parametrize(
-    ("name", "data", "reason"),
-    [
-        pytest.param("empty.txt", b"", "empty file", id="empty"),
-        pytest.param("blank.txt", b" \r\n\t\n", "no text", id="whitespace-only"),
-        pytest.param("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file", id="binary"),
-        pytest.param(
-            "bad.txt",
-            SIMPLIFIED.encode()[:40] + b"\xc3\x28" + SIMPLIFIED.encode()[40:],
-            "invalid UTF-8",
-            id="bad-utf8-byte",
-        ),
-        pytest.param("empty.html", b"", "empty file", id="empty-html"),
-        pytest.param(
-            "chrome.html", b"<html><body><nav>menu</nav></body></html>", "no text found", id="html-without-text"
-        ),
-    ],
-)
-def test_bad_files_are_problems(tmp_path, name, data, reason):
-    path = write(tmp_path, name, data)
-    (problem,) = read_all(path)
-    assert isinstance(problem, SourceProblem) and problem.source == path.as_posix() and reason in problem.reason
-
-
-def test_unreadable_file_is_a_problem(tmp_path):
-    path = write(tmp_path, "secret.txt", SIMPLIFIED)
-    path.chmod(0)
-    try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as a user who can read anything")
-        (problem,) = read_all(path)
-        assert "cannot read" in problem.reason
-    finally:
-        path.chmod(0o644)
-
-
-def test_read_html_page(tmp_path):
-    data = (FIXTURES / "page_gov_site_zoom.html").read_bytes()
-    path = write(tmp_path, "page.html", data)
-    (bulletin,) = read_all(path)
-    assert bulletin.title == "青溪区召开2023年河长制工作会议"
-    assert bulletin.date == "2023-04-11"
-    assert bulletin.text.split("\n")[-1] == "区领导许明远、韩素琴参加会议。"
-    assert bulletin.source_hash == "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def test_read_html_in_declared_gbk(tmp_path):
-    html = '<html><head><meta charset="gb2312"><title>通知_青溪区</title></head><body><p>青溪区</p></body></html>'
-    path = write(tmp_path, "gbk.htm", html.encode("gbk"))
-    (bulletin,) = read_all(path)
-    assert (bulletin.title, bulletin.text) == ("通知", "青溪区")
-
-
-# --- read_source: .jsonl and .jsonl.gz ------------------------------------------------------
-
-GOOD = {
-    "id": "qx-001",
-    "date": "2023-03-14",
-    "title": "标题",
-    "html": "<p>第一段</p><p>第二段</p>",
-    "url": "https://example.org/1.html",
-}
-LINES = [
-    json.dumps(GOOD, ensure_ascii=False),  # 1
-    "",  # 2: blank lines are skipped silently
-    "{not json",  # 3
-    "[1, 2]",  # 4
-    json.dumps({"id": "qx-002", "title": "无正文"}),  # 5
-    json.dumps({"id": "qx-003", "html": "<p><br></p>"}),  # 6
-    json.dumps(
-        {"id": "qx-004", "text": "纯文本第一段\r\n纯文本第二段", "category": "人事任免"}, ensure_ascii=False
-    ),  # 7
-    json.dumps({"id": ["x"], "html": "<p>x</p>"}),  # 8
-    json.dumps({"id": 5, "html": "<p>数字编号</p>", "date": None}),  # 9
-]
-EXPECTED = [
-    (1, "第一段\n第二段"),
-    (3, "not JSON"),
-    (4, "a JSON list, not an object"),
-    (5, "record has no text"),
-    (6, "record has no text"),
-    (7, "纯文本第一段\n纯文本第二段"),
-    (8, "field 'id' is not a string"),
-    (9, "数字编号"),
-]
-
-
-@pytest.mark.parametrize("compress", [False, True], ids=["jsonl", "jsonl-gz"])
-def test_read_jsonl_good_and_bad_lines(tmp_path, compress):
-    data = ("\n".join(LINES) + "\n").encode("utf-8")
-    path = write(tmp_path, "c.jsonl.gz" if compress else "c.jsonl", gzip.compress(data) if compress else data)
-    results = read_all(path)
-    got = [(r.line, r.text if isinstance(r, RawBulletin) else r.reason) for r in results]
-    assert [line for line, _ in got] == [line for line, _ in EXPECTED]
-    for (_, value), (_, expected) in zip(got, EXPECTED):
-        assert expected in value
-    first = results[0]
-    assert (first.title, first.date, first.url, first.source_id, first.where) == (
-        "标题",
-        "2023-03-14",
-        "https://example.org/1.html",
-        "qx-001",
-        f"{path.as_posix()}:1",
-    )
-    assert first.source_hash == "sha256:" + hashlib.sha256(LINES[0].encode()).hexdigest()
-    assert results[5].context.category == "人事任免"
-    assert results[7].source_id == "5"
-
-
-@pytest.mark.parametrize(
-    ("data", "reason"),
-    [
-        pytest.param(b"", "empty file", id="empty-jsonl"),
-        pytest.param(b'{"html": "<p>\xff</p>"}\n', "not UTF-8", id="line-not-utf8"),
-    ],
-)
-def test_jsonl_problems(tmp_path, data, reason):
-    (problem,) = read_all(write(tmp_path, "c.jsonl", data))
-    assert reason in problem.reason
-
-
-def test_truncated_gzip_keeps_the_good_lines(tmp_path):
-    lines = [json.dumps({"id": f"r{i}", "text": "正文" * 50}, ensure_ascii=False) for i in range(200)]
-    data = gzip.compress("\n".join(lines).encode(), mtime=0)
-    results = read_all(write(tmp_path, "cut.jsonl.gz", data[: len(data) // 2]))
-    assert isinstance(results[-1], SourceProblem) and "cannot read" in results[-1].reason
-    good = results[:-1]
-    assert good and all(isinstance(r, RawBulletin) for r in good)
-    assert [r.line for r in good] == list(range(1, len(good) + 1))
-
-
-def test_jsonl_bom_on_first_line(tmp_path):
-    path = write(tmp_path, "bom.jsonl", b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n")
-    (bulletin,) = read_all(path)
-    assert bulletin.source_id == "qx-001"
-
-
-def test_jsonl_line_range_reads_only_those_lines(tmp_path):
-    lines = [json.dumps({"id": f"r{i}", "text": f"第{i}条"}, ensure_ascii=False) for i in range(1, 8)]
-    path = write(tmp_path, "c.jsonl", "\n".join(lines))
-    assert [r.source_id for r in read_source(path, Context(), lines=range(3, 6))] == ["r3", "r4", "r5"]
-
-
-# --- the real corpus ----------------------------------------------------------------------
-
-_P = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
-
-
-def _p_texts(html_text: str) -> list[str]:
-    """The text of each <p> of a record, read independently of the code under test."""
-    found = [_squeeze(html.unescape(_TAG.sub("", p))) for p in _P.findall(html_text)] or [_squeeze(html_text)]
-    return [p for p in found if p]
-
-
-@pytest.mark.corpus
-@pytest.mark.slow
-def test_corpus_reads_every_record_with_its_fields_and_paragraphs():
-    records = bulletin_records()
-    files, problems = discover([BULLETINS])
-    results = list(read_source(files[0], context_for(files[0], Context(script=None))))
-    assert problems == [] and [r for r in results if isinstance(r, SourceProblem)] == []
-    assert len(results) == len(records) == 11442
-    mismatched = []
-    for record, bulletin in zip(records, results):
-        assert (bulletin.source_id, bulletin.title, bulletin.date, bulletin.url) == (
-            record["id"],
-            record["title"],
-            record["date"],
-            record["url"],
-        )
-        if [_squeeze(p) for p in bulletin.text.split("\n")] != _p_texts(record["html"]):
-            mismatched.append(record["id"])
-    assert mismatched == []
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        pytest.param("[" * 100_000 + "]" * 100_000, id="nested-too-deep"),
-        pytest.param('{"id": ' + "9" * 5000 + ', "text": "x"}', id="number-too-long"),
-        pytest.param('{"text": "x", "date": "0000-01-01"}', id="year-zero-not-taken"),
-    ],
-)
-def test_hostile_jsonl_lines_never_raise(tmp_path, line):
-    (result,) = read_all(write(tmp_path, "c.jsonl", line + "\n"))
-    assert isinstance(result, SourceProblem) or result.context.year is None
-
-
-SUFFIX_NAMES = ["a.txt", "a.html", "a.jsonl", "a.jsonl.gz"]
-
-
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    data=st.one_of(st.binary(max_size=400), st.text(max_size=200).map(str.encode)), name=st.sampled_from(SUFFIX_NAMES)
-)
-def test_any_bytes_give_bulletins_or_problems(tmp_path, data, name):
-    path = write(tmp_path, name, data)
-    for result in read_all(path):
-        assert isinstance(result, (RawBulletin, SourceProblem))
-        if isinstance(result, RawBulletin):
-            assert result.text.strip() and "\r" not in result.text
-
-
 def test_discover_survives_a_symlink_loop(chdir_tmp):
     write(chdir_tmp, "src/a.txt", "x")
     (chdir_tmp / "src" / "loop").symlink_to(chdir_tmp / "src", target_is_directory=True)
     files, problems = discover([Path("src")])
     assert files == [Path("src/a.txt")] and problems == []
+
+
+# --- what a walk reads, skips and reports -----------------------------------------------------
+
+PROJECT_TREE = [
+    "pelicanconf.py",
+    "sources/a.txt",
+    "sources/2023/b.html",
+    "output/raw/bulletins/2023/03/a.txt",
+    "output/bulletins/2023/03/a.html",
+    "content/pages/about.html",
+    "cache/x.html",
+    "node_modules/pkg/README.txt",
+    ".venv/lib/site.txt",
+    ".cache/c.txt",
+    "notes/content/kept.txt",  # not beside a project marker: a folder of sources like any other
+]
+
+
+def test_walking_a_project_skips_its_own_build_and_tool_folders(chdir_tmp):
+    for rel in PROJECT_TREE:
+        write(chdir_tmp, rel, "x")
+    files, problems = discover([Path(".")])
+    assert [f.as_posix() for f in files] == ["notes/content/kept.txt", "sources/2023/b.html", "sources/a.txt"]
+    assert problems == []
+
+
+@pytest.mark.parametrize("folder", ["output", "content", "cache", "node_modules", ".venv"])
+def test_a_skipped_folder_named_explicitly_is_read(chdir_tmp, folder):
+    for rel in PROJECT_TREE:
+        write(chdir_tmp, rel, "x")
+    files, _ = discover([Path(folder)])
+    assert files and all(f.as_posix().startswith(folder + "/") for f in files)
+
+
+def _fifo(path: Path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        pytest.param(lambda tmp: _fifo(tmp / "pipe.txt"), "not a regular file (a FIFO)", id="fifo"),
+        pytest.param(lambda tmp: Path("/dev/null"), "not a regular file (a character device)", id="device"),
+        pytest.param(lambda tmp: tmp / "missing.txt", "no such file or folder", id="missing"),
+    ],
+)
+def test_a_fifo_or_device_named_explicitly_is_reported_without_blocking(tmp_path, make, reason):
+    path = make(tmp_path)
+    files, problems = discover([path])
+    assert files == [] and [str(p) for p in problems] == [f"{path.as_posix()}: {reason}"]
+    if path.exists() and path.suffix:
+        (problem,) = read_all(path)  # opened without blocking, refused before a byte is read
+        assert reason in problem.reason
+
+
+def test_a_fifo_with_a_source_name_inside_a_folder_is_reported(tmp_path):
+    write(tmp_path, "src/a.txt", "x")
+    _fifo(tmp_path / "src" / "pipe.jsonl")
+    files, problems = discover([tmp_path / "src"])
+    assert files == [tmp_path / "src" / "a.txt"]
+    assert [p.reason for p in problems] == ["not a regular file (a FIFO, socket or device)"]
+
+
+def test_symlinks_leading_outside_the_folder_are_reported_not_read(chdir_tmp):
+    write(chdir_tmp, "outside/secret.txt", "x")
+    write(chdir_tmp, "src/real/a.txt", "x")
+    (chdir_tmp / "src" / "in.txt").symlink_to(chdir_tmp / "outside" / "secret.txt")
+    (chdir_tmp / "src" / "ext").symlink_to(chdir_tmp / "outside", target_is_directory=True)
+    (chdir_tmp / "src" / "alias.txt").symlink_to(chdir_tmp / "src" / "real" / "a.txt")
+    (chdir_tmp / "src" / "self.txt").symlink_to(chdir_tmp / "src" / "self.txt")
+    (chdir_tmp / "src" / "gone.txt").symlink_to(chdir_tmp / "nowhere.txt")
+    files, problems = discover([Path("src")])
+    assert [f.as_posix() for f in files] == ["src/alias.txt"]  # src/real/a.txt is the same file, read once
+    assert sorted(str(p).split(":")[0] for p in problems) == ["src/ext", "src/gone.txt", "src/in.txt", "src/self.txt"]
+    assert all("not read" in p.reason for p in problems)
+    assert "outside" in next(p.reason for p in problems if p.source == "src/in.txt")
+
+
+def test_a_symlink_named_explicitly_is_read(chdir_tmp):
+    write(chdir_tmp, "outside/secret.txt", "x")
+    (chdir_tmp / "link.txt").symlink_to(chdir_tmp / "outside" / "secret.txt")
+    assert discover([Path("link.txt")]) == ([Path("link.txt")], [])
+
+
+# --- file names that are not UTF-8 (zips made on Chinese Windows) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        pytest.param("青溪区会议纪要.txt".encode("gbk"), "src/青溪区会议纪要.txt", id="gbk-name"),
+        pytest.param("2023年第3期.html".encode("gbk"), "src/2023年第3期.html", id="gbk-name-with-digits"),
+        pytest.param(b"caf\xe9 r\xe9sum\xe9.txt", "src/café résumé.txt", id="latin1-name"),
+        pytest.param("正文.txt".encode(), "src/正文.txt", id="utf8-name-unchanged"),
+    ],
+)
+def test_non_utf8_file_names_are_read_under_a_readable_name(chdir_tmp, name, source):
+    (chdir_tmp / "src").mkdir()
+    page = (
+        "<html><body><p>2023年3月1日，青溪区召开会议。</p></body></html>" if source.endswith("html") else "青溪区会议"
+    )
+    (chdir_tmp / "src" / os.fsdecode(name)).write_bytes(page.encode("gbk"))
+    files, problems = discover([Path("src")])
+    (bulletin,) = read_all(files[0])
+    assert problems == [] and bulletin.source == source
+    assert bulletin.source.encode("utf-8")  # valid text: it goes into headers, messages and hashes
+    assert on_disk(bulletin.source) == files[0]
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a.txt", "txt"),
+        ("A.TXT", "txt"),
+        ("a.htm", "html"),
+        ("a.html", "html"),
+        ("a.jsonl", "jsonl"),
+        ("a.JSONL.GZ", "jsonl"),
+        ("a.gz", None),
+        ("a.json", None),
+        ("jsonl", None),
+        ("notes.md", None),
+    ],
+)
+def test_kind_of(name, kind):
+    assert readers.kind_of(Path(name)) == kind
+
+
+def test_a_reader_gets_only_the_options_it_takes(tmp_path):
+    path = write(tmp_path, "a.txt", SIMPLIFIED)
+    (bulletin,) = readers.read(path, Context(), lines=range(1, 2), records=(), max_record_bytes=1 << 20)
+    assert bulletin.text == SIMPLIFIED and bulletin.format == "txt"
+
+
+def test_an_unsupported_file_is_a_problem_not_an_error(tmp_path):
+    (problem,) = readers.read(write(tmp_path, "a.docx.bak", b"x"), Context())
+    assert "unsupported file type" in problem.reason

@@ -23,6 +23,7 @@ from pathlib import Path
 from bulletins import __version__
 from bulletins.ingest import frame, gazette
 from bulletins.ingest.dates import MIN_YEAR, YearRange
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, record_size
 from bulletins.models import SCRIPTS, Article, Context, SourceProblem
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,13 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--max-year", type=_year_bound, help="latest year a date may have (default: next year)")
     parser.add_argument(
+        "--max-record-bytes",
+        type=record_size,
+        default=DEFAULT_MAX_RECORD_BYTES,
+        metavar="SIZE",
+        help="largest bulletin or collection line read, e.g. 16M (the default); a larger one is reported",
+    )
+    parser.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -130,7 +138,13 @@ def _options(args: argparse.Namespace, force: bool = False):
     )
     years = YearRange(args.min_year, args.max_year)
     return Options(
-        content=args.content, context=context, force=force, jobs=args.jobs, progress=args.progress, years=years
+        content=args.content,
+        context=context,
+        force=force,
+        jobs=args.jobs,
+        progress=args.progress,
+        years=years,
+        max_record_bytes=args.max_record_bytes,
     )
 
 

@@ -13,12 +13,11 @@ gives each new bulletin its slug and Identifier, renders it and writes it:
 from __future__ import annotations
 
 import dataclasses
-import gzip
+import itertools
 import logging
 import multiprocessing
 import os
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,8 @@ from bulletins.ingest import frontmatter, identity, official
 from bulletins.ingest.dates import YearRange, check_year
 from bulletins.ingest.defaults import DefaultsError
 from bulletins.ingest.files import ARTICLES, content_lock, remove_stale_temps, write_atomic
+from bulletins.ingest.readers import jsonl
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES
 from bulletins.ingest.sources import context_for, discover, read_source
 from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
 
@@ -44,6 +45,7 @@ class Options:
     jobs: int = 0  # 0: one per CPU
     progress: bool | None = None  # None: when stderr is a terminal and the input is large
     years: YearRange = field(default_factory=YearRange)  # a date outside is reported, not written
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES  # a bigger bulletin or collection line is reported
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class _Unit:
     years: tuple[int, int]  # first and last year a date may have
     lines: tuple[int, int] | None = None  # [first, last) 1-based record lines of a collection
     size: int = 1  # bulletins expected, for the progress bar
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    records: tuple = ()  # a chunk's lines, read once by the parent (jsonl.chunks); workers only parse
 
 
 def _prepare(raw: RawBulletin, root: str, years: tuple[int, int]) -> Prepared:
@@ -101,8 +105,8 @@ def _prepare(raw: RawBulletin, root: str, years: tuple[int, int]) -> Prepared:
 
 
 def _read(unit: _Unit) -> Iterator[RawBulletin | SourceProblem]:
-    lines = range(*unit.lines) if unit.lines else None
-    return read_source(unit.path, unit.context, lines=lines)
+    records = unit.records if unit.lines else None
+    return read_source(unit.path, unit.context, records=records, max_record_bytes=unit.max_record_bytes)
 
 
 def _work(unit: _Unit) -> list[Prepared | SourceProblem]:
@@ -127,15 +131,6 @@ def _work(unit: _Unit) -> list[Prepared | SourceProblem]:
     return results
 
 
-def _count_lines(path: Path) -> int:
-    opener = gzip.open if path.name.endswith(".gz") else open
-    try:
-        with opener(path, "rb") as fh:
-            return sum(1 for _ in fh)
-    except (OSError, EOFError, zlib.error):
-        return 0  # read_source reports it
-
-
 def _context(path: Path, base: Context) -> Context | SourceProblem:
     try:
         return context_for(path, base)
@@ -146,23 +141,35 @@ def _context(path: Path, base: Context) -> Context | SourceProblem:
 
 
 def _units(paths: Iterable[Path], options: Options, root: str, jobs: int) -> Iterator[_Unit | SourceProblem]:
-    years = options.years.bounds()
+    years, limit = options.years.bounds(), options.max_record_bytes
     for path in paths:
         context = _context(path, options.context)
         if isinstance(context, SourceProblem):
             yield context
             continue
-        if not path.name.endswith(_COLLECTIONS):
-            yield _Unit(path, context, root, years)
+        if not path.name.lower().endswith(_COLLECTIONS):
+            yield _Unit(path, context, root, years, max_record_bytes=limit)
             continue
-        total = _count_lines(path)
+        total = jsonl.count_lines(path)
         chunk = max(50, min(500, total // (jobs * 8)))  # ~8 chunks a worker, for balance
         if total <= chunk:
-            yield _Unit(path, context, root, years, None, max(total, 1))
+            yield _Unit(path, context, root, years, None, max(total, 1), limit)
             continue
         for first in range(1, total + 1, chunk):
             lines = (first, min(first + chunk, total + 1))
-            yield _Unit(path, context, root, years, lines, lines[1] - first)
+            yield _Unit(path, context, root, years, lines, lines[1] - first, limit)
+
+
+def _feed(units: list[_Unit]) -> Iterator[_Unit]:
+    """UNITS as the workers get them: the chunks of a collection carry their lines, read once, in order."""
+    for (path, chunked), group in itertools.groupby(units, key=lambda u: (u.path, u.lines is not None)):
+        if not chunked:
+            yield from group
+            continue
+        group = list(group)
+        stops = [unit.lines[1] for unit in group]
+        for unit, records in zip(group, jsonl.chunks(path, stops, max_record_bytes=group[0].max_record_bytes)):
+            yield dataclasses.replace(unit, records=records)
 
 
 def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Prepared | SourceProblem]:
@@ -179,10 +186,10 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
     bar = _progress_bar(options.progress, sum(u.size for u in units))
     try:
         if jobs == 1 or len(units) <= 1:
-            yield from _flatten(map(_work, units), units, bar)
+            yield from _flatten(map(_work, _feed(units)), units, bar)
         else:
             with multiprocessing.Pool(min(jobs, len(units))) as pool:
-                yield from _flatten(pool.imap(_work, units), units, bar)
+                yield from _flatten(pool.imap(_work, _feed(units)), units, bar)
     finally:
         if bar is not None:
             bar.close()

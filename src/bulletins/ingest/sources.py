@@ -1,9 +1,8 @@
 """Reading sources: files and folders -> ``RawBulletin`` (or ``SourceProblem``), never raising.
 
-Formats: ``.txt`` (one bulletin, any supported encoding), ``.html``/``.htm`` (one bulletin:
-a page saved from a government site, see ``htmltext``), ``.jsonl`` and ``.jsonl.gz`` (one
-bulletin per line: an object with ``html`` or ``text`` and optional ``id``, ``title``,
-``date``, ``url``, ``publisher``, ``category``, ``region``; ``html`` wins when both are given).
+Finding the files (``discover``) and their context (``context_for``) is done here; reading a
+file is the job of the reader of its format (``bulletins.ingest.readers``: ``txt``, ``html``,
+``jsonl`` ...), which ``read_source`` calls.
 
 Where a bulletin's context comes from, strongest first:
 
@@ -25,37 +24,27 @@ nothing.
 from __future__ import annotations
 
 import dataclasses
-import gzip
-import hashlib
-import json
 import logging
-import re
-import zlib
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bulletins.ingest import defaults
-from bulletins.ingest.decode import DecodeError, decode_bytes
+from bulletins.ingest import defaults, readers
 from bulletins.ingest.gazette import issue_from_path
-from bulletins.ingest.htmltext import extract_page, fragment_paragraphs
+from bulletins.ingest.readers import SUFFIXES, kind_of
+from bulletins.ingest.readers.common import file_kind, source_name
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["SUFFIXES", "context_for", "discover", "read_source"]
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".jsonl.gz")
-_RECORD_CONTEXT = ("publisher", "category", "region", "issue")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
-_YEAR = re.compile(r"^\s*(\d{4})(?!\d)")
 
-
-def _kind(path: Path) -> str | None:
-    name = path.name.lower()
-    for suffix in SUFFIXES:
-        if name.endswith(suffix):
-            return suffix
-    return None
+# Folders a walk never enters: tools' folders anywhere, and the project's own build folders (beside
+# its pelicanconf.py or pyproject.toml) -- `bulletins ingest .` must not read the site's raw copies.
+_TOOL_FOLDERS = frozenset({"node_modules", "__pycache__", "venv"})
+_PROJECT_FOLDERS = frozenset({"output", "content", "cache"})
+_PROJECT_MARKERS = ("pelicanconf.py", "pyproject.toml")
 
 
 def _hidden(path: Path) -> bool:
@@ -63,58 +52,94 @@ def _hidden(path: Path) -> bool:
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[SourceProblem]]:
-    """Files to read, in a stable order (folders walked recursively; .txt .html .htm .jsonl .jsonl.gz).
+    """Files to read, in a stable order (folders walked recursively; the suffixes of ``readers``).
 
-    A missing path or an unsupported file named explicitly is a SourceProblem; inside a
-    folder, unsupported, hidden and ``defaults.toml`` files are skipped silently. Every
-    invalid defaults file that applies to a found file is reported once. A file named
-    twice (or reached through two arguments) is read once.
+    A missing path, a FIFO or device, or an unsupported file named explicitly is a SourceProblem.
+    Inside a folder, unsupported, hidden and ``defaults.toml`` files are skipped silently, and so
+    are hidden folders, ``node_modules``-like tool folders and a project's own ``output``,
+    ``content`` and ``cache``; a symlink leading outside the folder walked is reported, not
+    followed. Every invalid defaults file that applies to a found file is reported once. A file
+    named twice (or reached through two arguments) is read once.
     """
     files: list[Path] = []
     problems: list[SourceProblem] = []
     seen: set[Path] = set()
-
-    def add(file: Path) -> None:
-        key = file.resolve()
-        if key not in seen:
-            seen.add(key)
-            files.append(file)
-
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            for file in sorted(_walk(path, problems, set()), key=lambda p: p.as_posix()):
-                add(file)
-        elif path.is_file():
-            if _kind(path) is None:
-                problems.append(
-                    SourceProblem(path.as_posix(), f"unsupported file type (expected {', '.join(SUFFIXES)})")
-                )
-            else:
-                add(path)
-        else:
-            problems.append(SourceProblem(path.as_posix(), "no such file or folder"))
+        found = _given(path, problems)
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     problems.extend(_defaults_problems(files))
     return files, problems
 
 
-def _walk(folder: Path, problems: list[SourceProblem], visited: set[Path]) -> Iterator[Path]:
+def _given(path: Path, problems: list[SourceProblem]) -> list[Path]:
+    """The files one command-line argument stands for (problems appended)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symlinks (Python 3.11)
+        if path.is_symlink():
+            reason = "broken symlink or a loop of symlinks"
+        elif isinstance(error, (FileNotFoundError, NotADirectoryError)):
+            reason = "no such file or folder"
+        else:
+            reason = f"cannot read: {getattr(error, 'strerror', None) or error}"
+        problems.append(SourceProblem(source_name(path), reason))
+        return []
+    if stat.S_ISDIR(mode):
+        root = path.resolve()
+        return sorted(_walk(path, root, problems, set()), key=lambda p: p.as_posix())
+    if not stat.S_ISREG(mode):
+        problems.append(SourceProblem(source_name(path), f"not a regular file ({file_kind(mode)})"))
+    elif kind_of(path) is None:
+        problems.append(SourceProblem(source_name(path), f"unsupported file type (expected {', '.join(SUFFIXES)})"))
+    else:
+        return [path]
+    return []
+
+
+def _walk(folder: Path, root: Path, problems: list[SourceProblem], visited: set[Path]) -> Iterator[Path]:
     real = folder.resolve()
     if real in visited:  # a symlink loop, or the same folder reached twice
         return
     visited.add(real)
     try:
-        entries = list(folder.iterdir())
+        entries = sorted(folder.iterdir())
     except OSError as error:
-        problems.append(SourceProblem(folder.as_posix(), f"cannot list the folder: {error.strerror or error}"))
+        problems.append(SourceProblem(source_name(folder), f"cannot list the folder: {error.strerror or error}"))
         return
+    project = any((folder / marker).is_file() for marker in _PROJECT_MARKERS)
     for entry in entries:
-        if _hidden(entry):
+        if _hidden(entry) or entry.name in _TOOL_FOLDERS or (project and entry.name in _PROJECT_FOLDERS):
+            continue
+        if entry.is_symlink() and not _inside(entry, root, problems):
             continue
         if entry.is_dir():
-            yield from _walk(entry, problems, visited)
-        elif entry.is_file() and entry.name != defaults.DEFAULTS_NAME and _kind(entry):
-            yield entry
+            yield from _walk(entry, root, problems, visited)
+        elif entry.is_file():
+            if entry.name != defaults.DEFAULTS_NAME and kind_of(entry):
+                yield entry
+        elif kind_of(entry) and entry.exists():
+            problems.append(SourceProblem(source_name(entry), "not a regular file (a FIFO, socket or device)"))
+
+
+def _inside(link: Path, root: Path, problems: list[SourceProblem]) -> bool:
+    """True when the symlink LINK leads to something inside ROOT; else reported (a source) or skipped."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # broken, or a loop of links
+        if kind_of(link):
+            problems.append(SourceProblem(source_name(link), "broken symlink or a loop of symlinks, not read"))
+        return False
+    if target == root or target.is_relative_to(root):
+        return True
+    if target.is_dir() or kind_of(link) or kind_of(target):
+        where = f"outside {source_name(root)}"
+        problems.append(SourceProblem(source_name(link), f"symlink to {source_name(target)}, {where}: not read"))
+    return False
 
 
 def _defaults_problems(files: list[Path]) -> list[SourceProblem]:
@@ -142,146 +167,14 @@ def context_for(path: Path, base: Context) -> Context:
     return Context(**values)
 
 
-def read_source(path: Path, context: Context, lines: range | None = None) -> Iterator[RawBulletin | SourceProblem]:
+def read_source(
+    path: Path, context: Context, lines: range | None = None, **opts: object
+) -> Iterator[RawBulletin | SourceProblem]:
     """One file -> its bulletins (one for .txt/.html, one per line for .jsonl/.jsonl.gz), or problems.
 
-    LINES limits a collection to those 1-based line numbers (a worker's chunk of a large file).
-
-    Never raises for bad input: an unreadable file, an empty or binary one, undecodable
-    bytes, a bad JSONL line each give a SourceProblem (with the line number for JSONL).
+    LINES limits a collection to those 1-based line numbers; other options go to the reader of
+    the format (``readers``), e.g. ``max_record_bytes``. Never raises for bad input: an
+    unreadable file, an empty or binary one, undecodable bytes, a bad JSONL line each give a
+    SourceProblem (with the line number for JSONL).
     """
-    path = Path(path)
-    source = path.as_posix()
-    kind = _kind(path)
-    try:
-        if kind in (".jsonl", ".jsonl.gz"):
-            yield from _read_jsonl(path, source, context, gz=kind == ".jsonl.gz", lines=lines)
-            return
-        data = path.read_bytes()
-    except OSError as error:
-        yield SourceProblem(source, f"cannot read: {error.strerror or error}")
-        return
-    if kind is None:
-        yield SourceProblem(source, "unsupported file type")
-        return
-    try:
-        hint = _declared_charset(data) if kind != ".txt" else None
-        text, encoding = decode_bytes(data, hint)
-    except DecodeError as error:
-        yield SourceProblem(source, str(error))
-        return
-    log.debug("%s: decoded as %s", source, encoding)
-    digest = _hash(data)
-    if kind == ".txt":
-        text = _newlines(text)
-        if not text.strip():
-            yield SourceProblem(source, "no text (only whitespace)")
-            return
-        yield RawBulletin(source=source, text=text, source_hash=digest, context=context)
-        return
-    try:
-        page = extract_page(text)
-    except Exception as error:  # the parser on hostile markup: one problem, never a crash
-        log.debug("%s: HTML parser failed", source, exc_info=True)
-        yield SourceProblem(source, f"cannot parse the HTML: {type(error).__name__}: {error}")
-        return
-    if not page.paragraphs:
-        yield SourceProblem(source, "no text found in the HTML page")
-        return
-    yield RawBulletin(
-        source=source,
-        text="\n".join(page.paragraphs),
-        source_hash=digest,
-        context=context,
-        title=page.title,
-        date=page.date,
-    )
-
-
-def _read_jsonl(
-    path: Path, source: str, context: Context, *, gz: bool, lines: range | None = None
-) -> Iterator[RawBulletin | SourceProblem]:
-    opener = gzip.open if gz else open
-    number = 0
-    try:
-        with opener(path, "rb") as fh:
-            for number, line in enumerate(fh, start=1):
-                if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-                    line = line[3:]
-                if lines is not None and number not in lines:
-                    if number >= lines.stop:
-                        break
-                    continue
-                line = line.rstrip(b"\r\n")
-                if line.strip():
-                    yield _record(line, source, number, context)
-    except (OSError, EOFError, zlib.error) as error:
-        where = f"after line {number}" if number else "at the start"
-        yield SourceProblem(source, f"cannot read {where}: {error}")
-        return
-    if number == 0:
-        yield SourceProblem(source, "empty file")
-
-
-def _record(line: bytes, source: str, number: int, context: Context) -> RawBulletin | SourceProblem:
-    def problem(reason: str) -> SourceProblem:
-        return SourceProblem(source, reason, line=number)
-
-    try:
-        record = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        return problem(f"not UTF-8 (byte offset {error.start})")
-    except json.JSONDecodeError as error:
-        return problem(f"not JSON: {error.msg} at column {error.colno}")
-    except (ValueError, RecursionError) as error:  # a 5,000-digit number, [[[[...]]]] nested too deep
-        return problem(f"not JSON: {type(error).__name__}: {error}")
-    if not isinstance(record, dict):
-        return problem(f"a JSON {type(record).__name__}, not an object")
-    fields: dict[str, str | None] = {}
-    for key in ("html", "text", "title", "date", "url", "id", *_RECORD_CONTEXT):
-        value = record.get(key)
-        if isinstance(value, (dict, list)):
-            return problem(f"field {key!r} is not a string")
-        fields[key] = None if value is None or isinstance(value, bool) else str(value)
-    if fields["html"] and fields["html"].strip():
-        try:
-            text = "\n".join(fragment_paragraphs(fields["html"]))
-        except Exception as error:  # the parser on hostile markup: one problem, never a crash
-            log.debug("%s:%d: HTML parser failed", source, number, exc_info=True)
-            return problem(f"cannot parse the 'html' field: {type(error).__name__}: {error}")
-    else:
-        text = _newlines(fields["text"] or "")
-    if not text.strip():
-        return problem("record has no text (no non-empty 'html' or 'text')")
-    overrides = {key: fields[key].strip() for key in _RECORD_CONTEXT if fields[key] and fields[key].strip()}
-    year = _YEAR.match(fields["date"] or "")
-    if year and 1900 <= int(year.group(1)) <= 2100:
-        overrides["year"] = int(year.group(1))
-    return RawBulletin(
-        source=source,
-        text=text,
-        source_hash=_hash(line),
-        context=dataclasses.replace(context, **overrides) if overrides else context,
-        line=number,
-        title=_blank_to_none(fields["title"]),
-        date=_blank_to_none(fields["date"]),
-        url=_blank_to_none(fields["url"]),
-        source_id=_blank_to_none(fields["id"]),
-    )
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    return value if value and value.strip() else None
-
-
-def _hash(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _declared_charset(data: bytes) -> str | None:
-    found = _META_CHARSET.search(data[:4096])
-    return found.group(1).decode("ascii") if found else None
+    return readers.read(Path(path), context, lines=lines, **opts)

@@ -1,0 +1,152 @@
+"""What every reader shares: opening only regular files, a bound on a record's size, hashing.
+
+A reader opens its file with ``open_regular``: a FIFO, a socket or a device named as a
+source is refused (``not a regular file``) without ever blocking on it, since the file is
+opened non-blocking and checked with ``fstat`` before a byte is read. ``read_limited``
+reads a whole-file source (``.txt``, ``.html``, ...) but never more than ``limit`` bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+from bulletins.ingest.decode import common_han_share, garbled_at
+
+__all__ = [
+    "DEFAULT_MAX_RECORD_BYTES",
+    "ReadError",
+    "megabytes",
+    "newlines",
+    "on_disk",
+    "open_regular",
+    "read_limited",
+    "record_size",
+    "sha256",
+    "source_name",
+]
+
+DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024  # one bulletin, or one line of a collection
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_HAN = re.compile("[\u4e00-\u9fff]")
+_NAME_ENCODINGS = ("gb18030", "latin-1")
+_SIZE = re.compile(r"^\s*(\d+)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+class ReadError(Exception):
+    """A source that cannot be read; ``str()`` is the one-line reason."""
+
+
+def file_kind(mode: int) -> str:
+    """``a FIFO``, ``a character device`` ... for a mode that is not a regular file's."""
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
+
+
+def open_regular(path: os.PathLike[str] | str) -> BinaryIO:
+    """PATH opened for binary reading; ReadError unless it is a regular file (never blocks)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise ReadError(f"cannot read: {error.strerror or error}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise ReadError(f"not a regular file ({file_kind(mode)})")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limited(path: os.PathLike[str] | str, limit: int) -> bytes:
+    """The bytes of PATH; ReadError when it is not a regular file or holds more than LIMIT bytes."""
+    with open_regular(path) as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as error:
+            raise ReadError(f"cannot read: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise ReadError(f"larger than {megabytes(limit)}, the most one bulletin may have (--max-record-bytes)")
+    return data
+
+
+def source_name(path: os.PathLike[str] | str) -> str:
+    """PATH as a source name (POSIX, as given) that is valid text.
+
+    A name that is not UTF-8 (from a zip made on Chinese Windows: GBK bytes, which Python keeps
+    as lone surrogates) is read, part by part, as GB18030 when that gives Chinese, else as
+    Latin-1; ``on_disk`` finds the file again from such a name.
+    """
+    name = Path(path).as_posix()
+    if not _SURROGATE.search(name):
+        return name
+    return "/".join(_readable(part) for part in name.split("/"))
+
+
+def on_disk(source: str) -> Path | None:
+    """The file a source name stands for, undoing ``source_name`` part by part; None when absent."""
+    path = Path(source)
+    if path.exists():
+        return path
+    current = Path(path.anchor)
+    for part in path.parts[1 if path.anchor else 0 :]:
+        for encoding in (None, *_NAME_ENCODINGS):
+            try:
+                candidate = current / (os.fsdecode(part.encode(encoding)) if encoding else part)
+            except UnicodeEncodeError:
+                continue
+            if os.path.lexists(candidate):
+                current = candidate
+                break
+        else:
+            return None
+    return current
+
+
+def _readable(part: str) -> str:
+    if not _SURROGATE.search(part):
+        return part
+    data = os.fsencode(part)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+    if _HAN.search(text) and common_han_share(text) >= 0.75 and garbled_at(text) is None:
+        return text
+    return data.decode("latin-1")
+
+
+def megabytes(size: int) -> str:
+    """``16 MB``, ``1.5 MB``, ``512 bytes``: a size for messages."""
+    if size < 1024 * 1024:
+        return f"{size:,} bytes"
+    return f"{size / (1024 * 1024):,.4g} MB"
+
+
+def sha256(data: bytes) -> str:
+    """``sha256:<hex>``: the source hash of a file's or a record's bytes."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def newlines(text: str) -> str:
+    """CRLF and CR line endings as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def record_size(value: str) -> int:
+    """``16M``, ``512k``, ``1G``, ``1048576`` -> bytes (powers of 1024); ValueError for anything else."""
+    found = _SIZE.match(value)
+    if not found or int(found.group(1)) < 1:
+        raise ValueError(f"not a size: {value!r} (expected e.g. 16M, 512K or a number of bytes)")
+    return int(found.group(1)) * 1024 ** " kmg".index(found.group(2).lower() or " ")

@@ -1,0 +1,41 @@
+"""``.txt``: one bulletin per file, in any supported encoding (see ``decode``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+from bulletins.ingest.decode import DecodeError, decode_bytes
+from bulletins.ingest.readers.common import (
+    DEFAULT_MAX_RECORD_BYTES,
+    ReadError,
+    newlines,
+    read_limited,
+    sha256,
+    source_name,
+)
+from bulletins.models import Context, RawBulletin, SourceProblem
+
+__all__ = ["read"]
+
+log = logging.getLogger(__name__)
+
+
+def read(
+    path: Path, context: Context, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[RawBulletin | SourceProblem]:
+    """The file's text as one RawBulletin (line endings as LF), or the problem with it."""
+    source = source_name(path)
+    try:
+        data = read_limited(path, max_record_bytes)
+        text, encoding = decode_bytes(data)
+    except (ReadError, DecodeError) as error:
+        yield SourceProblem(source, str(error))
+        return
+    log.debug("%s: decoded as %s", source, encoding)
+    text = newlines(text)
+    if not text.strip():
+        yield SourceProblem(source, "no text (only whitespace)")
+        return
+    yield RawBulletin(source=source, text=text, source_hash=sha256(data), context=context, format="txt")
