@@ -241,3 +241,20 @@ def test_no_corpus_bulletin_is_marked_repealed_or_amended():
     marked = [k for k, life in result.documents.items() if life.status in (REPEALED, AMENDED)]
     assert marked == []
     assert len(result.unresolved) < 50
+
+
+@pytest.mark.parametrize(
+    "cited, expected",
+    [
+        pytest.param("关于修改〈澄溪区停车管理规定〉的决定", ["decision"], id="inner-angle-brackets-and-no-issuer"),
+        pytest.param("澄溪区人民政府关于修改《澄溪区停车管理规定》的决定", ["decision"], id="exact"),
+        pytest.param("关于修改 《澄溪区停车管理规定》 的决定", ["decision"], id="spaces"),
+        pytest.param("澄溪区停车管理规定", [], id="the-amended-one-is-another-document"),
+    ],
+)
+def test_title_forms_that_match(cited, expected):
+    archive = [
+        doc("decision", "澄溪区人民政府关于修改《澄溪区停车管理规定》的决定", "2024-01-01", "澄府发〔2024〕5号"),
+        doc("reading", "解读", "2024-01-02", interprets=(Reference(INTERPRETS, cited),)),
+    ]
+    assert resolve(archive, TODAY).documents["reading"].interprets == expected

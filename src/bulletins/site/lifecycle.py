@@ -5,7 +5,8 @@
 Each document says what it repeals, amends and interprets (``bulletins.ingest.relations``
 found them at ingest; an editor may change them in the header). A reference is matched to a
 document of the archive by 文号 first, then by exact title; a title matches a document's
-own title or the one it issues (``关于印发《X》的通知`` issues X). Same title, different 文号:
+own title, the one it issues (``关于印发《X》的通知`` issues X), or its title from 关于 on
+(the issuer left out), in that order. Same title, different 文号:
 the 文号 decides. No unique match: the reference is listed as unresolved, never guessed.
 
 Status, relative to TODAY (the build date, stated on the page):
@@ -95,8 +96,19 @@ class Resolution:
     unresolved: list[Unresolved]
 
 
+_INNER = str.maketrans({"〈": "《", "〉": "》", "<": "《", ">": "》"})
+
+
 def normalize_title(title: str) -> str:
-    return _SPACES.sub("", title or "").strip("《》")
+    """Spaces dropped, inner 〈〉 as 《》: ``《关于修改〈X〉的决定》`` names ``关于修改《X》的决定``."""
+    return _SPACES.sub("", title or "").translate(_INNER).strip("《》")
+
+
+def from_about(title: str) -> str:
+    """The title from its first 关于 on, when an issuer precedes it (``青溪区人民政府关于废止《X》的决定``
+    is cited as ``《关于废止〈X〉的决定》``), else ""."""
+    at = title.find("关于")
+    return title[at:] if at > 0 else ""
 
 
 def issued_title(title: str) -> str:
@@ -112,6 +124,7 @@ class _Index:
         self.by_number: dict[str, list[DocumentFacts]] = defaultdict(list)
         self.by_title: dict[str, list[DocumentFacts]] = defaultdict(list)
         self.by_issued: dict[str, list[DocumentFacts]] = defaultdict(list)
+        self.by_about: dict[str, list[DocumentFacts]] = defaultdict(list)
         for doc in documents:
             number = normalize_doc_number(doc.doc_number)
             # a 文号 the document itself repeals, amends or interprets was read from that
@@ -119,10 +132,11 @@ class _Index:
             named = {normalize_doc_number(r.doc_number) for r in (*doc.repeals, *doc.amends, *doc.interprets)}
             if number and number not in named:
                 self.by_number[number].append(doc)
-            self.by_title[normalize_title(doc.title)].append(doc)
-            issued = issued_title(doc.title)
-            if issued:
-                self.by_issued[issued].append(doc)
+            title = normalize_title(doc.title)
+            self.by_title[title].append(doc)
+            for table, alias in ((self.by_issued, issued_title(title)), (self.by_about, from_about(title))):
+                if alias:
+                    table[alias].append(doc)
 
     def match(self, source: DocumentFacts, ref: Reference) -> list[DocumentFacts]:
         """The documents REF may name (the caller accepts exactly one)."""
@@ -134,7 +148,7 @@ class _Index:
         if not ref.title:
             return []
         title = normalize_title(ref.title)
-        for table in (self.by_title, self.by_issued):
+        for table in (self.by_title, self.by_issued, self.by_about):
             found = [d for d in table.get(title, ()) if d.key != source.key]
             if number:  # the 文号 decides: a title match must not carry another one
                 found = [d for d in found if not d.doc_number or normalize_doc_number(d.doc_number) == number]
