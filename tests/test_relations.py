@@ -179,6 +179,21 @@ def kinds(title, paragraphs):
         pytest.param(
             "一图读懂澄溪区河道管理办法", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="picture-without-brackets"
         ),
+        pytest.param(
+            "区政府新闻办发布会解读澄溪区发展新路重大政策", [], [], id="news-about-an-interpretation-names-nothing"
+        ),
+        pytest.param(
+            "澄溪区排水管理办法",
+            ["《澄溪区排水管理暂行规定》第五条同时废止。《澄溪区甲办法》中的有关规定停止执行。"],
+            [(AMENDS, "澄溪区排水管理暂行规定", ""), (AMENDS, "澄溪区甲办法", "")],
+            id="a-part-repealed-is-an-amendment",
+        ),
+        pytest.param(
+            "关于《澄溪区河道管理办法（征求意见稿）》的起草说明",
+            [],
+            [(INTERPRETS, "澄溪区河道管理办法（征求意见稿）", "")],
+            id="drafting-notes",
+        ),
     ],
 )
 def test_find_relations(title, paragraphs, expected):

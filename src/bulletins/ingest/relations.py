@@ -63,10 +63,13 @@ _REPEAL_LIST = re.compile(
 )
 _CITED_BEFORE = re.compile(r"(?:根据|依据|按照|依照|参照|参考|遵照|对照|贯彻|落实|学习|宣传)[^、和及与\ue000]{0,8}$")
 _INTERPRET_TITLE = re.compile(
-    rf"(?:一图读懂|图解|读懂|解读|速览)[\s:：|｜】\]]*{_MARK}|{_MARK}\s*(?:的)?(?:政策)?(?:解读|图解|问答)|关于{_MARK}的(?:政策)?解读"
+    rf"(?:一图读懂|图解|读懂|解读|速览)[\s:：|｜】\]]*{_MARK}|{_MARK}\s*(?:的)?(?:政策)?(?:解读|图解|问答|起草说明)|关于{_MARK}的(?:政策)?(?:解读|起草说明)"
+)
+_PARTIAL = re.compile(
+    r"[^，。；\ue000]{0,6}?(?:第[一二三四五六七八九十百零\d]+(?:条|款|章|项)|中的?|的?有关(?:规定|条款|内容)|的?部分(?:条款|内容))"
 )
 _INTERPRET_BODY = re.compile(rf"(?:就|对|将){_MARK}(?:的?(?:有关情况|主要内容|有关内容))?(?:进行|作)?(?:政策)?解读如下")
-_IS_INTERPRETATION = re.compile(r"解读|一图读懂|图解|政策问答")
+_IS_INTERPRETATION = re.compile(r"解读|一图读懂|图解|政策问答|起草说明")
 # a 解读 that names its original without brackets: 关于青溪区河道管理办法的政策解读, 一图读懂青溪区河道管理办法
 _BARE_INTERPRETED = re.compile(
     r"^[【\[]?(?:一图读懂|图解|解读)[】\]]?[\s:：|｜]*(?P<after>[^《》]{4,60})$"
@@ -164,7 +167,8 @@ def _clause_kinds(masked: str) -> list[str]:
             if offset + i in amended and not citing:
                 kinds.append(AMENDS)
             elif repeal and not _CITED_BEFORE.search(clause[:i]):
-                kinds.append(REPEALS)
+                # 《X》第五条同时废止: a part of X goes, X stays in force as amended
+                kinds.append(AMENDS if _PARTIAL.match(clause, i + 1) else REPEALS)
             else:
                 kinds.append(CITES)
         offset += len(clause)
