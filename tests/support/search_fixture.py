@@ -5,11 +5,15 @@
 writes OUT_DIR/search/ (the index), OUT_DIR/docs.json (the records below) and
 OUT_DIR/fold.json (the whole fold map; the index ships only the part its text needs). Each record is
 named for the case it covers; tests/js/search-core.test.mjs runs this script once.
+
+``generated_docs(count, seed)`` makes many more bulletins of a fictional district, each
+containing 会议, for answers far larger than a pipe's buffer.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -46,6 +50,13 @@ FIXTURE_DOCS = [
     _doc("quoted-title-new", "2024-01-20", "举行“最美医生”见面会", "见面会在京举行。"),
     _doc("quoted-title-old", "2023-01-20", "举行“最美医生”见面会", "举行“最美医生”见面会，再次举行“最美医生”见面会。"),
     _doc(
+        "prototype-names",
+        "2022-04-04",
+        "接口说明",
+        "说明列出 toString、valueOf、hasOwnProperty 与 __proto__ 等名称（不含构造函数）。",
+        category="技术",
+    ),
+    _doc(
         "district",
         "2022-05-05",
         "渝中区召开会议",
@@ -53,6 +64,21 @@ FIXTURE_DOCS = [
         category="工作动态",
     ),
 ]
+
+
+PHRASES = ("召开区政府常务会议", "研究部署城市更新工作", "听取营商环境情况汇报", "审议通过实施方案",
+           "推进乡村振兴", "加强安全生产", "做好防汛准备", "优化公共服务", "落实惠企政策", "提升基层治理水平")  # fmt: skip
+
+
+def generated_docs(count: int, seed: int = 7) -> list[dict]:
+    """``count`` bulletins of the fictional 青溪区, each with 会议 in its body (fixed seed)."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(count):
+        date = f"20{rng.randint(20, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        body = "。".join(rng.choice(PHRASES) for _ in range(rng.randint(12, 24))) + "。"
+        docs.append(_doc(f"generated-{i:05d}", date, f"青溪区第{i + 1}次会议纪要", body, category="常务会议"))
+    return docs
 
 
 def main(out_dir: str) -> int:
