@@ -33,8 +33,11 @@
  * scattered characters. A search never changes what a later search returns: loaded files are
  * cached read-only, and every search builds its own state.
  */
-(function (root) {
-  "use strict";
+"use strict";
+// A block, not a function: its declarations stay private to this script (classic scripts
+// share one global scope; under Node the module has its own).
+{
+  const root = globalThis;
 
   const isNode = typeof module === "object" && module && module.exports;
   /** A part loaded before this script (browser) or beside it (Node). */
@@ -367,4 +370,4 @@
   root.BulletinSearch = Object.assign(root.BulletinSearch || {}, api);
   root.__bulletinsSearch = index.register;
   if (isNode) module.exports = api;
-})(typeof globalThis !== "undefined" ? globalThis : this);
+}

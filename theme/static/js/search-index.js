@@ -11,8 +11,11 @@
  * The data shapes of the builder are named once, below; no other code indexes rows or reads
  * one-letter keys.
  */
-(function (root) {
-  "use strict";
+"use strict";
+// A block, not a function: its declarations stay private to this script (classic scripts
+// share one global scope; under Node the module has its own).
+{
+  const root = globalThis;
 
   const FORMAT = 3; // the index format of bulletins/search/build.py
   const MANIFEST_NAME = "manifest";
@@ -339,4 +342,4 @@
   namespace.index = index;
   namespace.register = register;
   root.__bulletinsSearch = register;
-})(typeof globalThis !== "undefined" ? globalThis : this);
+}

@@ -10,8 +10,11 @@
  * text: overlapping bigrams of Han runs, `^c` / `c$` edges where a Han run touches a word,
  * and whole words (letters and digits), each with its code-point offset.
  */
-(function (root) {
-  "use strict";
+"use strict";
+// A block, not a function: its declarations stay private to this script (classic scripts
+// share one global scope; under Node the module has its own).
+{
+  const root = globalThis;
 
   // Han code points (Unified Ideographs, Extensions A-H, compatibility blocks, and 〇).
   const HAN_RANGES = [
@@ -172,4 +175,4 @@
   const tokens = { Folder, runs, positionalTokens, parseQuery, wholeQuery, phrasePlan };
   if (typeof module === "object" && module && module.exports) module.exports = tokens;
   else (root.BulletinSearch = root.BulletinSearch || {}).tokens = tokens;
-})(typeof globalThis !== "undefined" ? globalThis : this);
+}

@@ -13,8 +13,11 @@
  * A classic script; under Node it runs no DOM code and exports its pure helpers
  * (readState, stateQuery, safeHref, markRanges) for tests.
  */
-(function (root) {
-  "use strict";
+"use strict";
+// A block, not a function: its declarations stay private to this script (classic scripts
+// share one global scope; under Node the module has its own).
+{
+  const root = globalThis;
 
   const PAGE_SIZE = 10;
   const DEBOUNCE_MS = 250;
@@ -387,4 +390,4 @@
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => init(root));
     else init(root);
   }
-})(typeof globalThis !== "undefined" ? globalThis : this);
+}
