@@ -13,7 +13,7 @@ import pytest
 
 from bulletins.search import cli as search_cli
 from bulletins.search.build import build_index
-from support.search_fixture import FIXTURE_DOCS, generated_docs
+from support.search_fixture import ENGINE_DOCS, generated_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = ROOT / "theme" / "static" / "js"
@@ -35,20 +35,20 @@ def built_site(root: Path, docs: list[dict]) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    return built_site(tmp_path_factory.mktemp("site"), FIXTURE_DOCS)
+    return built_site(tmp_path_factory.mktemp("site"), ENGINE_DOCS)
 
 
 @pytest.fixture(scope="module")
 def constructor_site(tmp_path_factory):
     """The fixture plus a bulletin that does contain the word constructor."""
-    extra = dict(FIXTURE_DOCS[0], url="bulletins/2021/01/constructor.html", source_id="constructor", date="2021-01-01")
+    extra = dict(ENGINE_DOCS[0], url="bulletins/2021/01/constructor.html", source_id="constructor", date="2021-01-01")
     extra.update(title="构造说明", body="文中提到 constructor 一词。")
-    return built_site(tmp_path_factory.mktemp("constructor-site"), [*FIXTURE_DOCS, extra])
+    return built_site(tmp_path_factory.mktemp("constructor-site"), [*ENGINE_DOCS, extra])
 
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory):
-    return built_site(tmp_path_factory.mktemp("big-site"), [*FIXTURE_DOCS, *generated_docs(GENERATED)])
+    return built_site(tmp_path_factory.mktemp("big-site"), [*ENGINE_DOCS, *generated_docs(GENERATED)])
 
 
 def bulletins(*args: str, env=None) -> subprocess.CompletedProcess:
@@ -59,7 +59,7 @@ def test_json_lists_every_result_with_its_fields(site):
     done = bulletins("search", "--site", str(site), "经济发展", "--json", "--limit", "0")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    expected = {d["source_id"] for d in FIXTURE_DOCS if "经济发展" in d["body"] + d["title"]}
+    expected = {d["source_id"] for d in ENGINE_DOCS if "经济发展" in d["body"] + d["title"]}
     assert answer["total"] == len(answer["results"]) == len(expected | {"traditional-text"})
     assert {r["sourceId"] for r in answer["results"]} == expected | {"traditional-text"}
     for result in answer["results"]:
@@ -105,7 +105,7 @@ def test_answers_far_larger_than_a_pipe_arrive_whole(big_site, limit):
     done = bulletins("search", "--site", str(big_site), "会议", "--json", "--limit", limit)
     assert done.returncode == 0, done.stderr[-2000:]
     answer = json.loads(done.stdout)
-    matching = GENERATED + sum(any(q in d["title"] + d["body"] for q in ("会议", "會議")) for d in FIXTURE_DOCS)
+    matching = GENERATED + sum(any(q in d["title"] + d["body"] for q in ("会议", "會議")) for d in ENGINE_DOCS)
     assert answer["total"] == matching
     assert len(answer["results"]) == (matching if limit in ("0", "5000") else int(limit))
     assert len({r["sourceId"] for r in answer["results"]}) == len(answer["results"])

@@ -2,7 +2,7 @@
 
     python tests/support/search_fixture.py OUT_DIR
 
-writes OUT_DIR/search/ (the index), OUT_DIR/docs.json (the records below) and
+writes OUT_DIR/search/ (the index of ``ENGINE_DOCS``), OUT_DIR/docs.json (those records) and
 OUT_DIR/fold.json (the whole fold map; the index ships only the part its text needs). Each record is
 named for the case it covers; tests/js/search-core.test.mjs runs this script once.
 
@@ -50,13 +50,6 @@ FIXTURE_DOCS = [
     _doc("quoted-title-new", "2024-01-20", "举行“最美医生”见面会", "见面会在京举行。"),
     _doc("quoted-title-old", "2023-01-20", "举行“最美医生”见面会", "举行“最美医生”见面会，再次举行“最美医生”见面会。"),
     _doc(
-        "prototype-names",
-        "2022-04-04",
-        "接口说明",
-        "说明列出 toString、valueOf、hasOwnProperty 与 __proto__ 等名称（不含构造函数）。",
-        category="技术",
-    ),
-    _doc(
         "district",
         "2022-05-05",
         "渝中区召开会议",
@@ -65,6 +58,17 @@ FIXTURE_DOCS = [
     ),
 ]
 
+
+# Words that are also names on Object.prototype (constructor is left out on purpose: a query
+# for it must find nothing, not Object's constructor). Only the engine tests (Node, CLI) use it.
+PROTOTYPE_NAMES_DOC = _doc(
+    "prototype-names",
+    "2022-04-04",
+    "接口说明",
+    "说明列出 toString、valueOf、hasOwnProperty 与 __proto__ 等名称（不含构造函数）。",
+    category="技术",
+)
+ENGINE_DOCS = [*FIXTURE_DOCS, PROTOTYPE_NAMES_DOC]
 
 PHRASES = (
     "召开区政府常务会议",
@@ -93,12 +97,12 @@ def generated_docs(count: int, seed: int = 7) -> list[dict]:
 
 def main(out_dir: str) -> int:
     out = Path(out_dir)
-    build_index(FIXTURE_DOCS, out / "search")
+    build_index(ENGINE_DOCS, out / "search")
     fold = build_fold_map()
     (out / "fold.json").write_text(
         json.dumps({"from": "".join(fold), "to": "".join(fold.values())}, ensure_ascii=False), encoding="utf-8"
     )
-    (out / "docs.json").write_text(json.dumps(FIXTURE_DOCS, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "docs.json").write_text(json.dumps(ENGINE_DOCS, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
