@@ -178,6 +178,17 @@ def test_user_errors_are_one_line(site, args, message):
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("missing", search_cli.CORE_FILES)
+def test_a_site_without_one_search_script_is_one_clear_error(site, tmp_path, missing):
+    shutil.copytree(site, tmp_path / "site")
+    (tmp_path / "site" / "theme" / "js" / missing).unlink()
+    done = bulletins("search", "--site", str(tmp_path / "site"), "经济")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"search: incomplete search scripts in {tmp_path / 'site' / 'theme' / 'js'}: " + (
+        f"{missing} missing; rebuild the site"
+    )
+
+
 def test_node_missing(site, tmp_path):
     env = dict(os.environ, PATH=str(tmp_path))  # no node on this PATH
     done = subprocess.run(

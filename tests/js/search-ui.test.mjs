@@ -21,7 +21,7 @@ const stateCases = [
   ["unknown_keys_ignored", "?q=a&page=3&constructor=1&__proto__=x", { ...empty, q: "a" }],
   ["prototype_names_as_values", "?q=constructor&category=__proto__", { ...empty, q: "constructor", category: "__proto__" }],
   ["hostile_query_kept_as_text", "?q=%3Cimg%20src%3Dx%3E", { ...empty, q: "<img src=x>" }],
-]; // prettier-ignore
+];
 
 for (const [name, search, expected] of stateCases) {
   test(`readState: ${name}`, () => {

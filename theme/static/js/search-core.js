@@ -71,7 +71,7 @@
   function phraseHits(constraints, lists, order, i, slots) {
     const base = lists[order[0]];
     const baseOffset = constraints[order[0]][1];
-    let tf = 0, first = -1, atZero = false; // prettier-ignore
+    let tf = 0, first = -1, atZero = false;
     for (let j = base.start[i]; j < base.start[i + 1]; j++) {
       const p = base.pos[j] - baseOffset;
       let all = true;

@@ -89,7 +89,7 @@
     const start = [0];
     const pos = positional ? new Int32Array(text.length) : null;
     const n = text.length;
-    let used = 0, doc = -1, i = 0, v, value; // prettier-ignore
+    let used = 0, doc = -1, i = 0, v, value;
     while (i < n) {
       value = 0;
       while ((v = DIGIT[text.charCodeAt(i++)]) < 32) value = value * 32 + v;
@@ -122,7 +122,7 @@
    * significant bit first; `size` bytes in all. */
   function unpackBytes(text, size) {
     const out = new Uint8Array(size);
-    let acc = 0, bits = 0, j = 0; // prettier-ignore
+    let acc = 0, bits = 0, j = 0;
     for (let i = 0; i < text.length && j < size; i++) {
       acc = (acc << 15) | (text.charCodeAt(i) - PACK_BASE);
       bits += 15;
