@@ -126,14 +126,17 @@ def test_many_large_answers_through_one_process(big_site):
         (b'{"total": 1, "results": [{"title": "\xe4\xbc', "the search answer was cut short"),
         (b"", "the search answer was cut short"),
         (b"[1, 2]\n", "garbled"),
+        (b'{"id": 1}\n', "garbled"),
+        (b'{"total": "3", "results": []}\n', "garbled"),
         (b"\xff\xfe{}\n", "garbled"),
         (b'{"id": 1, "error": "search index: format 2 is not 3"}\n', "search index: format 2 is not 3"),
     ],
-    ids=["cut_json", "cut_utf8", "empty", "not_an_object", "not_utf8", "error_reply"],
+    ids=["cut_json", "cut_utf8", "empty", "not_an_object", "no_results", "total_not_number", "not_utf8", "error_reply"],
 )
 def test_a_broken_answer_is_one_clear_error(stdout, message):
-    with pytest.raises(search_cli.SearchError, match=message):
+    with pytest.raises(search_cli.SearchError, match=message) as raised:
         search_cli.parse_answer(stdout)
+    assert "\n" not in str(raised.value)
 
 
 PROTOTYPE_CASES = [

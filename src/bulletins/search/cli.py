@@ -63,6 +63,9 @@ def parse_answer(line: bytes) -> dict:
         reply = json.loads(line.decode("utf-8"))
         if not isinstance(reply, dict):
             raise ValueError("not an object")
+        complete = isinstance(reply.get("total"), int) and isinstance(reply.get("results"), list)
+        if "error" not in reply and not complete:
+            raise ValueError("no total and results")
     except ValueError:  # UnicodeDecodeError and JSONDecodeError too
         shown = line[:SHOWN_BYTES].decode("utf-8", "replace")
         raise SearchError(f"the search answer was cut short or garbled ({len(line)} bytes: {shown!r}...)") from None
