@@ -10,10 +10,11 @@ articles with the pure builder, timed, and Pagefind indexes the same bulletin pa
 same run. Browser figures come from Debian's Chromium on a 127.0.0.1 server:
 
 - cold query: a fresh browser context (empty cache) opens a page with the query in its URL;
-  bytes are the search's own files the page requested (our search-core.js, search-ui.js and
-  ``search/``; Pagefind's bundle), as stored and as gzip would send them. Two page shapes:
-  a bare page that loads only the engine, searches and loads the first 10 results (ours:
-  ``bench.html`` with search-core.js; Pagefind: ``pagefind.js`` and ``data()`` of the first
+  bytes are the search's own files the page requested (our search scripts, search-tokens.js,
+  search-index.js, search-core.js and search-ui.js, and ``search/``; Pagefind's bundle), as
+  stored and as gzip would send them. Two page shapes: a bare page that loads only the engine,
+  searches and loads the first 10 results (ours: ``bench.html`` with the three engine scripts,
+  ``probes.write_core_page``; Pagefind: ``pagefind.js`` and ``data()`` of the first
   10), and for us also the real ``search.html?q=...`` with its UI, layout and rendering;
 - warm query: every query run twice in one page, the second run timed (first 10 results with
   their snippets / ``data()``).

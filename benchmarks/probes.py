@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from bulletins.search.cli import CORE_FILES
+
 PAGE_SIZE = 10  # results shown per page, both engines (search-ui.js shows 10)
 TIMEOUT_MS = 60_000
 
@@ -49,8 +51,8 @@ const load = url => pending[url] || (pending[url] = new Promise((resolve, reject
 
 CORE_PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>search-core</title></head>
-<body><script src="search-core.js"></script><script src="bench-run.js"></script></body></html>
-"""
+<body>%s<script src="bench-run.js"></script></body></html>
+""" % "".join(f'<script src="{name}"></script>' for name in CORE_FILES)
 
 CORE_RUN = """(function () {
   %s
@@ -182,7 +184,7 @@ def _cold(browser, url: str, root: Path, counted, init: str | None = None) -> Co
 
 
 def _is_ours(path: str) -> bool:
-    return path.startswith("search/") or path.endswith(("search-core.js", "search-ui.js"))
+    return path.startswith("search/") or path.endswith((*CORE_FILES, "search-ui.js"))
 
 
 def cold_ui(browser, base: str, root: Path, query: str) -> Cold:
@@ -221,9 +223,10 @@ def warm_pagefind(browser, base: str, queries: list[str]) -> Warm:
 
 
 def write_core_page(root: Path) -> None:
-    """``bench.html`` + ``bench-run.js`` + a copy of search-core.js beside ``root/search/``."""
-    core = Path(__file__).resolve().parents[1] / "theme" / "static" / "js" / "search-core.js"
-    (root / "search-core.js").write_bytes(core.read_bytes())
+    """``bench.html`` + ``bench-run.js`` + a copy of the search scripts beside ``root/search/``."""
+    scripts = Path(__file__).resolve().parents[1] / "theme" / "static" / "js"
+    for name in CORE_FILES:
+        (root / name).write_bytes((scripts / name).read_bytes())
     (root / "bench.html").write_text(CORE_PAGE, encoding="utf-8")
     (root / "bench-run.js").write_text(CORE_RUN, encoding="utf-8")
 

@@ -41,7 +41,7 @@ def test_a_chunked_collection_is_read_once_not_from_line_1_per_chunk(tmp_path, m
     before = bytes_read()
     report = pipeline.ingest(["src"], options())
     read = bytes_read() - before
-    assert [line.split(":")[1] for line in report.problems] == [str(n) for n in range(1, 4001)]
+    assert [str(p.line) for p in report.problems] == [str(n) for n in range(1, 4001)]
     assert read < 2.5 * path.stat().st_size  # counting the lines, then reading them; never once per chunk
 
 
@@ -53,9 +53,9 @@ def test_chunks_read_by_workers_come_back_complete_and_in_order(tmp_path, monkey
     name = "src/c.jsonl.gz" if compress else "src/c.jsonl"
     write(tmp_path, name, gzip.compress(data) if compress else data)
     report = pipeline.ingest(["src"], options(jobs=2))
-    places = [int(line.split(":")[1]) for line in report.problems]
+    places = [p.line for p in report.problems]
     assert places == [*range(1, 118), *range(120, 234)]  # 118 and 119 are blank
-    assert "not JSON" in report.problems[116] and "record has no text" in report.problems[117]
+    assert "not JSON" in report.problems[116].reason and "record has no text" in report.problems[117].reason
 
 
 @pytest.mark.parametrize(

@@ -299,7 +299,9 @@ def test_gzip_bomb_line_is_one_problem_in_bounded_memory(tmp_path, line_bytes, l
         tracemalloc.stop()
     assert [r.line for r in results] == [1, 2, 3]
     assert [r.source_id for r in (results[0], results[2])] == ["r1", "r3"]
-    assert str(results[1]).startswith(f"{path.as_posix()}:2: record longer than {limit // MB if limit else 16} MB")
+    assert (results[1].where + ": " + results[1].reason).startswith(
+        f"{path.as_posix()}:2: record longer than {limit // MB if limit else 16} MB"
+    )
     assert peak < peak_at_most
 
 

@@ -338,6 +338,14 @@ def test_hostile_query_executes_nothing(visit, sample, query):
     assert page.evaluate(COUNT_INJECTED) == 0
 
 
+def test_prototype_names_are_ordinary_words(visit, sample):
+    page, base = visit(sample)
+    for query in ("constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "会议 constructor"):
+        search(page, base, query)
+        assert page.get_attribute("#search-results", "data-state") in ("none", "results"), query
+        assert total(page) == len(matching(sample, query)), query
+
+
 HOSTILE_TEXT_QUERIES = ("自查", "城市更新", "防汛", "alert", "点我", "script")
 
 

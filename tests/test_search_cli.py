@@ -13,23 +13,42 @@ import pytest
 
 from bulletins.search import cli as search_cli
 from bulletins.search.build import build_index
-from support.search_fixture import FIXTURE_DOCS
+from support.search_fixture import ENGINE_DOCS, generated_docs
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ROOT / "theme" / "static" / "js" / "search-core.js"
+SCRIPTS = ROOT / "theme" / "static" / "js"
 BULLETINS = [sys.executable, "-m", "bulletins.cli"]
+PROTOTYPE_NAMES = ("constructor", "__proto__", "toString", "hasOwnProperty", "valueOf")
+GENERATED = 3000  # bulletins with 会议: an answer of about 1.8 MB from the runner
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 
+def built_site(root: Path, docs: list[dict]) -> Path:
+    """A built-site layout: search/ from the builder, theme/js/ holding the search scripts as Pelican copies them."""
+    build_index(docs, root / "search")
+    (root / "theme" / "js").mkdir(parents=True)
+    for script in SCRIPTS.glob("search-*.js"):
+        shutil.copy(script, root / "theme" / "js" / script.name)
+    return root
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    """A built-site layout: search/ from the builder, theme/js/search-core.js as Pelican copies it."""
-    root = tmp_path_factory.mktemp("site")
-    build_index(FIXTURE_DOCS, root / "search")
-    (root / "theme" / "js").mkdir(parents=True)
-    shutil.copy(CORE, root / "theme" / "js" / "search-core.js")
-    return root
+    return built_site(tmp_path_factory.mktemp("site"), ENGINE_DOCS)
+
+
+@pytest.fixture(scope="module")
+def constructor_site(tmp_path_factory):
+    """The fixture plus a bulletin that does contain the word constructor."""
+    extra = dict(ENGINE_DOCS[0], url="bulletins/2021/01/constructor.html", source_id="constructor", date="2021-01-01")
+    extra.update(title="构造说明", body="文中提到 constructor 一词。")
+    return built_site(tmp_path_factory.mktemp("constructor-site"), [*ENGINE_DOCS, extra])
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory):
+    return built_site(tmp_path_factory.mktemp("big-site"), [*ENGINE_DOCS, *generated_docs(GENERATED)])
 
 
 def bulletins(*args: str, env=None) -> subprocess.CompletedProcess:
@@ -40,7 +59,7 @@ def test_json_lists_every_result_with_its_fields(site):
     done = bulletins("search", "--site", str(site), "经济发展", "--json", "--limit", "0")
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
-    expected = {d["source_id"] for d in FIXTURE_DOCS if "经济发展" in d["body"] + d["title"]}
+    expected = {d["source_id"] for d in ENGINE_DOCS if "经济发展" in d["body"] + d["title"]}
     assert answer["total"] == len(answer["results"]) == len(expected | {"traditional-text"})
     assert {r["sourceId"] for r in answer["results"]} == expected | {"traditional-text"}
     for result in answer["results"]:
@@ -74,10 +93,77 @@ def test_filters_pass_through(site):
 
 def test_same_answers_as_search_core(site):
     """The CLI adds nothing of its own: its answer is search-core's."""
-    with search_cli.NodeSearch(site / "theme" / "js" / "search-core.js", site / "search") as node:
+    with search_cli.NodeSearch(*search_cli.find_index(site)) as node:
         direct = node.search("會議", limit=0)
     done = bulletins("search", "--site", str(site), "會議", "--json", "--limit", "0")
     assert [r["url"] for r in json.loads(done.stdout)["results"]] == [r["url"] for r in direct["results"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("limit", ["0", "200", "5000"], ids=["zero_means_all", "two_hundred", "more_than_all"])
+def test_answers_far_larger_than_a_pipe_arrive_whole(big_site, limit):
+    done = bulletins("search", "--site", str(big_site), "会议", "--json", "--limit", limit)
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer = json.loads(done.stdout)
+    matching = GENERATED + sum(any(q in d["title"] + d["body"] for q in ("会议", "會議")) for d in ENGINE_DOCS)
+    assert answer["total"] == matching
+    assert len(answer["results"]) == (matching if limit in ("0", "5000") else int(limit))
+    assert len({r["sourceId"] for r in answer["results"]}) == len(answer["results"])
+
+
+@pytest.mark.slow
+def test_many_large_answers_through_one_process(big_site):
+    with search_cli.NodeSearch(*search_cli.find_index(big_site)) as node:
+        for query in ("会议", "青溪区", "纪要"):
+            answer = node.search(query, limit=0)
+            assert answer["total"] == len(answer["results"]) >= GENERATED, query
+
+
+@pytest.mark.parametrize(
+    "stdout, message",
+    [
+        (b'{"total": 3, "results": [{"url": "bulletins/2', "the search answer was cut short"),
+        (b'{"total": 1, "results": [{"title": "\xe4\xbc', "the search answer was cut short"),
+        (b"", "the search answer was cut short"),
+        (b"[1, 2]\n", "garbled"),
+        (b'{"id": 1}\n', "garbled"),
+        (b'{"total": "3", "results": []}\n', "garbled"),
+        (b"\xff\xfe{}\n", "garbled"),
+        (b'{"id": 1, "error": "search index: format 2 is not 3"}\n', "search index: format 2 is not 3"),
+    ],
+    ids=["cut_json", "cut_utf8", "empty", "not_an_object", "no_results", "total_not_number", "not_utf8", "error_reply"],
+)
+def test_a_broken_answer_is_one_clear_error(stdout, message):
+    with pytest.raises(search_cli.SearchError, match=message) as raised:
+        search_cli.parse_answer(stdout)
+    assert "\n" not in str(raised.value)
+
+
+PROTOTYPE_CASES = [
+    *[("site", name, set() if name == "constructor" else {"prototype-names"}) for name in PROTOTYPE_NAMES],
+    ("constructor_site", "constructor", {"constructor"}),
+    ("constructor_site", "toString", {"prototype-names"}),
+]
+
+
+@pytest.mark.parametrize("site_name, name, expected", PROTOTYPE_CASES, ids=lambda v: v if isinstance(v, str) else "")
+def test_prototype_names_are_ordinary_words(request, site_name, name, expected):
+    root = request.getfixturevalue(site_name)
+    done = bulletins("search", "--site", str(root), name, "--json", "--limit", "0")
+    assert done.returncode == 0, done.stderr
+    assert {r["sourceId"] for r in json.loads(done.stdout)["results"]} == expected
+
+
+@pytest.mark.parametrize("query", ["--jsonl", "-x", "--limit", "-", "--json"], ids=str)
+def test_a_query_that_looks_like_a_flag_is_searched(site, query):
+    done = subprocess.run(
+        [*BULLETINS, "search", "--site", str(site), "--json", "--", query],
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["query"] == query
+    assert len(answer["results"]) == min(answer["total"], 10)
 
 
 @pytest.mark.parametrize(
@@ -93,6 +179,17 @@ def test_user_errors_are_one_line(site, args, message):
     assert done.returncode != 0
     assert message in done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("missing", search_cli.CORE_FILES)
+def test_a_site_without_one_search_script_is_one_clear_error(site, tmp_path, missing):
+    shutil.copytree(site, tmp_path / "site")
+    (tmp_path / "site" / "theme" / "js" / missing).unlink()
+    done = bulletins("search", "--site", str(tmp_path / "site"), "经济")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"search: incomplete search scripts in {tmp_path / 'site' / 'theme' / 'js'}: " + (
+        f"{missing} missing; rebuild the site"
+    )
 
 
 def test_node_missing(site, tmp_path):

@@ -8,8 +8,10 @@ Run with ``-s`` to see the figures.
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import opencc
 import pytest
 
+from bulletins import cli
 from bulletins.search import tokens
 from bulletins.search.build import build_index
 from bulletins.search.cli import NodeSearch
@@ -26,11 +29,14 @@ from support.search_corpus import corpus_docs
 
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
-CORE = Path(__file__).resolve().parents[1] / "theme" / "static" / "js" / "search-core.js"
+SCRIPTS = Path(__file__).resolve().parents[1] / "theme" / "static" / "js"
+CORE = SCRIPTS / "search-core.js"
 SEED = 20240601
 QUERIES = 500
 PAIRS = 200
 TITLES = 500
+CLI_QUERIES = 100
+COMMON_BIGRAMS = ("会议", "工作", "合作", "发展")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2,}")
 
 
@@ -44,8 +50,12 @@ def corpus(tmp_path_factory):
     print(f"\nindex: {stats.docs} bulletins, {stats.files} files, {stats.bytes / 1e6:.1f} MB, built in {seconds:.1f} s")
     table = tokens.FoldTable(build_fold_map())
     folded = [(d.source_id, tokens.fold(d.title, table), tokens.fold(d.rest, table)) for d in docs]
+    site = out.parent  # laid out as a built site for `bulletins search --site`
+    (site / "theme" / "js").mkdir(parents=True)
+    for script in SCRIPTS.glob("search-*.js"):
+        shutil.copy(script, site / "theme" / "js" / script.name)
     with NodeSearch(CORE, out) as node:
-        yield {"docs": docs, "folded": folded, "table": table, "node": node}
+        yield {"docs": docs, "folded": folded, "table": table, "node": node, "site": site}
 
 
 def containing(corpus, query: str) -> set[str]:
@@ -165,3 +175,26 @@ def test_cold_query_bytes(corpus):
     print(f"\ncold query: median {statistics.median(totals) / 1000:.0f} KB in {files:.0f} files, "
           f"p90 {totals[89] / 1000:.0f} KB, max {totals[-1] / 1000:.0f} KB")  # fmt: skip
     assert all(any(name == "manifest.js" for name, _ in loaded) for loaded in loads)
+
+
+def test_terminal_search_finds_every_bulletin(corpus, capsys):
+    """``bulletins search Q --json --limit 0``, the real command, parsed whole for every query:
+    the common bigrams' answers are megabytes."""
+    queries = [*COMMON_BIGRAMS, *random_substrings(corpus["docs"], CLI_QUERIES, random.Random(SEED + 5))]
+    pairs, largest = [], 0
+    for query in queries:
+        status = cli.main(["search", "--site", str(corpus["site"]), "--json", "--limit", "0", "--", query])
+        out, err = capsys.readouterr()
+        assert status == 0 and not err, (query, err)
+        answer = json.loads(out)
+        ids = [r["sourceId"] for r in answer["results"]]
+        assert answer["query"] == query and answer["total"] == len(ids) == len(set(ids)), query
+        pairs.append((containing(corpus, query), set(ids)))
+        largest = max(largest, len(out.encode("utf-8")))
+    recall, precision, exact = recall_precision(pairs)
+    most = max(len(e) for e, _ in pairs)
+    with capsys.disabled():
+        print(f"\nterminal search: {len(queries)} queries, recall {recall:.4f}, precision {precision:.4f}, "
+              f"{exact} exact; largest answer {largest / 1e6:.1f} MB ({most} bulletins)")  # fmt: skip
+    assert exact == len(queries), [q for q, (e, f) in zip(queries, pairs) if e != f][:10]
+    assert recall == precision == 1.0

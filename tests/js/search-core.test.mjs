@@ -192,3 +192,38 @@ test("top-k selection equals a full sort (score down, then id up), ties included
     for (const k of [1, 5, 20, n]) assert.deepEqual(core.best(scores, docs, k), full.slice(0, k));
   }
 });
+
+// Keys from a query or from the index are looked up as the data's own, never on Object.prototype.
+const PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf"];
+
+for (const name of PROTOTYPE_NAMES) {
+  test(`a query of a prototype name is an ordinary word: ${name}`, async () => {
+    const e = engine();
+    const alone = sorted(await containing(name, e.fold));
+    const withExplanation = alone.filter((s) => s === "prototype-names"); // the one bulletin with 说明
+    for (const [query, expected] of [[name, alone], [`"${name}"`, alone], [name.toUpperCase(), alone],
+      [`${name} 说明`, withExplanation]]) {
+      assert.deepEqual(sorted(slugs(await e.search(query, { limit: 0 }))), expected, query);
+    }
+  });
+
+  test(`a category named like a prototype name matches nothing: ${name}`, async () => {
+    assert.equal((await engine().search("说明", { limit: 0, category: name })).total, 0);
+  });
+}
+
+test("the fixture has prototype names as words, and constructor is absent", async () => {
+  const e = engine();
+  assert.deepEqual(slugs(await e.search("toString", { limit: 0 })), ["prototype-names"]);
+  assert.equal((await e.search("constructor", { limit: 0 })).total, 0);
+});
+
+test("index files may register under prototype names", async () => {
+  const { IndexReader } = core.index;
+  for (const name of PROTOTYPE_NAMES) {
+    const reader = new IndexReader("", async () => core.register(name, { name }));
+    assert.deepEqual(await reader.file(name), { name });
+  }
+  const missing = new IndexReader("", async () => {});
+  await assert.rejects(missing.file("toLocaleString"), /toLocaleString\.js registered no data/);
+});

@@ -2,14 +2,18 @@
 
     python tests/support/search_fixture.py OUT_DIR
 
-writes OUT_DIR/search/ (the index), OUT_DIR/docs.json (the records below) and
+writes OUT_DIR/search/ (the index of ``ENGINE_DOCS``), OUT_DIR/docs.json (those records) and
 OUT_DIR/fold.json (the whole fold map; the index ships only the part its text needs). Each record is
 named for the case it covers; tests/js/search-core.test.mjs runs this script once.
+
+``generated_docs(count, seed)`` makes many more bulletins of a fictional district, each
+containing 会议, for answers far larger than a pipe's buffer.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -55,14 +59,50 @@ FIXTURE_DOCS = [
 ]
 
 
+# Words that are also names on Object.prototype (constructor is left out on purpose: a query
+# for it must find nothing, not Object's constructor). Only the engine tests (Node, CLI) use it.
+PROTOTYPE_NAMES_DOC = _doc(
+    "prototype-names",
+    "2022-04-04",
+    "接口说明",
+    "说明列出 toString、valueOf、hasOwnProperty 与 __proto__ 等名称（不含构造函数）。",
+    category="技术",
+)
+ENGINE_DOCS = [*FIXTURE_DOCS, PROTOTYPE_NAMES_DOC]
+
+PHRASES = (
+    "召开区政府常务会议",
+    "研究部署城市更新工作",
+    "听取营商环境情况汇报",
+    "审议通过实施方案",
+    "推进乡村振兴",
+    "加强安全生产",
+    "做好防汛准备",
+    "优化公共服务",
+    "落实惠企政策",
+    "提升基层治理水平",
+)
+
+
+def generated_docs(count: int, seed: int = 7) -> list[dict]:
+    """``count`` bulletins of the fictional 青溪区, each with 会议 in its body (fixed seed)."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(count):
+        date = f"20{rng.randint(20, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        body = "。".join(rng.choice(PHRASES) for _ in range(rng.randint(12, 24))) + "。"
+        docs.append(_doc(f"generated-{i:05d}", date, f"青溪区第{i + 1}次会议纪要", body, category="常务会议"))
+    return docs
+
+
 def main(out_dir: str) -> int:
     out = Path(out_dir)
-    build_index(FIXTURE_DOCS, out / "search")
+    build_index(ENGINE_DOCS, out / "search")
     fold = build_fold_map()
     (out / "fold.json").write_text(
         json.dumps({"from": "".join(fold), "to": "".join(fold.values())}, ensure_ascii=False), encoding="utf-8"
     )
-    (out / "docs.json").write_text(json.dumps(FIXTURE_DOCS, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "docs.json").write_text(json.dumps(ENGINE_DOCS, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 

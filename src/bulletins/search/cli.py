@@ -16,23 +16,30 @@ import sys
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parent / "node" / "search-node.js"
+# The search scripts a site ships, in load order; the runner loads the last, which loads the others.
+CORE_FILES = ("search-tokens.js", "search-index.js", "search-core.js")
 # Where Pelican puts the theme's static files (THEME_STATIC_DIR), then the source theme.
-CORE_CANDIDATES = ("theme/js/search-core.js", "js/search-core.js", "static/js/search-core.js")
+CORE_DIRS = ("theme/js", "js", "static/js")
+SHOWN_BYTES = 60  # of a broken answer, in its error message
 
 
 class SearchError(Exception):
-    """A problem the user can fix (no index, no node): printed as one line."""
+    """A problem the user can fix (no index, no node) or a failed search: printed as one line."""
 
 
 def find_index(site: Path) -> tuple[Path, Path]:
-    """``(search-core.js, index folder)`` of a built site."""
+    """``(search-core.js, index folder)`` of a built site; the other search scripts sit beside the core."""
     index = site / "search"
     if not (index / "manifest.js").is_file():
         raise SearchError(f"no search index in {site} (expected {index / 'manifest.js'}): build the site first")
-    for candidate in CORE_CANDIDATES:
-        if (site / candidate).is_file():
-            return site / candidate, index
-    raise SearchError(f"no search-core.js in {site} (looked for {', '.join(CORE_CANDIDATES)})")
+    for folder in CORE_DIRS:
+        present = [name for name in CORE_FILES if (site / folder / name).is_file()]
+        if len(present) == len(CORE_FILES):
+            return site / folder / CORE_FILES[-1], index
+        if present:
+            missing = ", ".join(name for name in CORE_FILES if name not in present)
+            raise SearchError(f"incomplete search scripts in {site / folder}: {missing} missing; rebuild the site")
+    raise SearchError(f"no search-core.js in {site} (looked in {', '.join(CORE_DIRS)})")
 
 
 def node_binary() -> str:
@@ -42,18 +49,47 @@ def node_binary() -> str:
     return node
 
 
+def request_line(query: str, options: dict, request_id: int = 1, fresh: bool = False) -> bytes:
+    """One request for the runner: the query travels inside JSON, never as an argument."""
+    request = {"id": request_id, "q": query, "opts": options, "fresh": fresh}
+    return (json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def parse_answer(line: bytes) -> dict:
+    """The runner's answer line as a dict; a cut or garbled line, or an error reply, is a ``SearchError``."""
+    try:
+        if not line.endswith(b"\n"):
+            raise ValueError("no line end")
+        reply = json.loads(line.decode("utf-8"))
+        if not isinstance(reply, dict):
+            raise ValueError("not an object")
+        complete = isinstance(reply.get("total"), int) and isinstance(reply.get("results"), list)
+        if "error" not in reply and not complete:
+            raise ValueError("no total and results")
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError too
+        shown = line[:SHOWN_BYTES].decode("utf-8", "replace")
+        raise SearchError(f"the search answer was cut short or garbled ({len(line)} bytes: {shown!r}...)") from None
+    if "error" in reply:
+        raise SearchError(str(reply["error"]))
+    return reply
+
+
+def _runner_failure(stderr: bytes) -> SearchError:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    return SearchError(lines[-1] if lines else "the search runner stopped without an answer")
+
+
 def search_once(site: Path, query: str, options: dict) -> dict:
     """One search of the built ``site``: ``{"total", "results"}`` as search-core.js answers."""
     core, index = find_index(site)
     done = subprocess.run(
-        [node_binary(), str(RUNNER), str(core), str(index), query, json.dumps(options)],
+        [node_binary(), str(RUNNER), str(core), str(index)],
+        input=request_line(query, options),
         capture_output=True,
-        text=True,
-        encoding="utf-8",
     )
-    if done.returncode != 0:
-        raise SearchError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "search failed")
-    return json.loads(done.stdout)
+    if done.returncode != 0 and not done.stdout:
+        raise _runner_failure(done.stderr)
+    return parse_answer(done.stdout)
 
 
 class NodeSearch:
@@ -61,11 +97,9 @@ class NodeSearch:
 
     def __init__(self, core: Path, index: Path):
         self.process = subprocess.Popen(
-            [node_binary(), str(RUNNER), str(core), str(index), "--jsonl"],
+            [node_binary(), str(RUNNER), str(core), str(index)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
         )
         self.asked = 0
 
@@ -73,18 +107,18 @@ class NodeSearch:
         """search-core's answer; ``fresh`` runs it on a new engine and adds ``loaded``
         (the index files read, with their sizes)."""
         self.asked += 1
-        request = {"id": self.asked, "q": query, "opts": options, "fresh": fresh}
-        self.process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
-        self.process.stdin.flush()
-        reply = json.loads(self.process.stdout.readline())
-        if "error" in reply:
-            raise SearchError(reply["error"])
-        return reply
+        try:
+            self.process.stdin.write(request_line(query, options, self.asked, fresh))
+            self.process.stdin.flush()
+        except OSError as error:  # the runner has stopped
+            raise SearchError(f"the search runner stopped: {error}") from None
+        return parse_answer(self.process.stdout.readline())
 
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.stdin.close()
             self.process.wait(timeout=30)
+        self.process.stdout.close()
 
     def __enter__(self):
         return self

@@ -9,16 +9,78 @@
  * Works on file:// and under a CSP without 'unsafe-inline': index files are loaded by
  * <script> tags, never fetch(); nothing is inserted as HTML: every string from the index
  * or the query becomes a text node, and <mark> elements are built from snippet ranges.
+ *
+ * A classic script; under Node it runs no DOM code and exports its pure helpers
+ * (readState, stateQuery, safeHref, markRanges) for tests.
  */
-(function () {
-  "use strict";
+"use strict";
+// A block, not a function: its declarations stay private to this script (classic scripts
+// share one global scope; under Node the module has its own).
+{
+  const root = globalThis;
 
-  var PAGE_SIZE = 10;
-  var DEBOUNCE_MS = 250;
-  var FILTERS = ["from", "to", "category", "sort"];
-  var SAFE_PROTOCOLS = { "http:": true, "https:": true, "file:": true };
-  // This script's own URL (deferred scripts have currentScript): search-core.js sits beside it.
-  var OWN_URL = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : "";
+  const PAGE_SIZE = 10;
+  const DEBOUNCE_MS = 250;
+  const FILTERS = ["from", "to", "category", "sort"];
+  const SORT_BY_DATE = "date";
+  const SAFE_PROTOCOLS = new Set(["http:", "https:", "file:"]);
+  // Files every search starts with, relative to this script and to the search page.
+  const CORE_SCRIPTS = ["search-tokens.js", "search-index.js", "search-core.js"];
+  const MANIFEST = "search/manifest.js";
+  const isNode = typeof module === "object" && module && module.exports;
+  const hasDocument = typeof document !== "undefined";
+  // This script's own URL (deferred scripts have currentScript): the search scripts sit beside it.
+  const OWN_URL = hasDocument && document.currentScript ? document.currentScript.src : "";
+
+  /* ---- pure helpers (exported under Node) ------------------------------------------ */
+
+  /** The one merge of highlight ranges: search-core.js's. */
+  function coreMerge() {
+    const core = isNode ? require("./search-core.js") : root.BulletinSearch;
+    return core.mergeRanges;
+  }
+
+  /** Snippet marks ([start, end] pairs or { start, end }) as sorted, non-overlapping
+   * [start, end) pairs inside the snippet's text. */
+  function markRanges(snippet) {
+    const length = snippet.text.length;
+    const ranges = (snippet.marks || [])
+      .map((mark) => {
+        const start = Array.isArray(mark) ? mark[0] : mark && mark.start;
+        const end = Array.isArray(mark) ? mark[1] : mark && mark.end;
+        return [Math.max(0, Number(start) || 0), Math.min(length, Number(end) || 0)];
+      })
+      .filter(([start, end]) => end > start);
+    return coreMerge()(ranges);
+  }
+
+  /** Resolve a result URL against the site root; anything but http(s)/file becomes "#". */
+  function safeHref(url, siteRoot) {
+    try {
+      const resolved = new URL(String(url), siteRoot);
+      return SAFE_PROTOCOLS.has(resolved.protocol) ? resolved.href : "#";
+    } catch (error) {
+      return "#";
+    }
+  }
+
+  /** The search state ({ q, from, to, category, sort }) a location.search holds. */
+  function readState(search) {
+    const params = new URLSearchParams(search);
+    const state = { q: (params.get("q") || "").trim() };
+    for (const name of FILTERS) state[name] = params.get(name) || "";
+    if (state.sort !== SORT_BY_DATE) state.sort = "";
+    return state;
+  }
+
+  /** The location.search of a state: "" or "?q=...&..." with only the fields that are set. */
+  function stateQuery(state) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    for (const name of FILTERS) if (state[name]) params.set(name, state[name]);
+    const query = params.toString();
+    return query ? "?" + query : "";
+  }
 
   /* ---- loading index files ------------------------------------------------------- */
 
@@ -26,34 +88,33 @@
    * Scripts the page itself carries (search.html's index manifest, deferred) ran before this
    * one, so they count as loaded. */
   function scriptLoader(doc) {
-    var pending = Object.create(null);
-    Array.prototype.forEach.call(doc.querySelectorAll("script[src]"), function (script) {
-      pending[script.src] = Promise.resolve();
-    });
+    const pending = new Map();
+    for (const script of doc.querySelectorAll("script[src]")) pending.set(script.src, Promise.resolve());
     return function load(relative) {
-      var url = new URL(relative, doc.baseURI).href;
-      if (!pending[url]) {
-        pending[url] = new Promise(function (resolve, reject) {
-          var script = doc.createElement("script");
+      const url = new URL(relative, doc.baseURI).href;
+      if (!pending.has(url)) {
+        const loaded = new Promise((resolve, reject) => {
+          const script = doc.createElement("script");
           script.src = url;
           script.async = true;
-          script.onload = function () { resolve(); };
-          script.onerror = function () {
-            delete pending[url];
+          script.onload = () => resolve();
+          script.onerror = () => {
+            pending.delete(url);
             script.remove();
             reject(new Error("cannot load " + url));
           };
           doc.head.appendChild(script);
         });
+        pending.set(url, loaded);
       }
-      return pending[url];
+      return pending.get(url);
     };
   }
 
-  /* ---- small DOM helpers ---------------------------------------------------------- */
+  /* ---- rendering ------------------------------------------------------------------ */
 
   function element(doc, tag, className, text) {
-    var node = doc.createElement(tag);
+    const node = doc.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
@@ -67,59 +128,23 @@
     if (node) node.hidden = !visible;
   }
 
-  /** Normalise snippet marks to sorted, non-overlapping [start, end) pairs inside text. */
-  function markRanges(snippet) {
-    var length = snippet.text.length;
-    var ranges = (snippet.marks || []).map(function (mark) {
-      var start = Array.isArray(mark) ? mark[0] : mark.start;
-      var end = Array.isArray(mark) ? mark[1] : mark.end;
-      return [Math.max(0, Number(start) || 0), Math.min(length, Number(end) || 0)];
-    }).filter(function (r) { return r[1] > r[0]; });
-    ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-    var merged = [];
-    ranges.forEach(function (r) {
-      var last = merged[merged.length - 1];
-      if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
-      else merged.push(r.slice());
-    });
-    return merged;
-  }
-
   /** Append snippet text to parent as text nodes, with <mark> around each matched range. */
   function appendSnippet(doc, parent, snippet) {
     if (!snippet || typeof snippet.text !== "string") return;
-    var text = snippet.text;
-    var pos = 0;
-    markRanges(snippet).forEach(function (r) {
-      if (r[0] > pos) parent.appendChild(doc.createTextNode(text.slice(pos, r[0])));
-      parent.appendChild(element(doc, "mark", "", text.slice(r[0], r[1])));
-      pos = r[1];
-    });
+    const text = snippet.text;
+    let pos = 0;
+    for (const [start, end] of markRanges(snippet)) {
+      if (start > pos) parent.appendChild(doc.createTextNode(text.slice(pos, start)));
+      parent.appendChild(element(doc, "mark", "", text.slice(start, end)));
+      pos = end;
+    }
     if (pos < text.length) parent.appendChild(doc.createTextNode(text.slice(pos)));
   }
 
-  /** Resolve a result URL against the site root; anything but http(s)/file becomes "#". */
-  function safeHref(url, siteRoot) {
-    try {
-      var resolved = new URL(String(url), siteRoot);
-      return SAFE_PROTOCOLS[resolved.protocol] ? resolved.href : "#";
-    } catch (e) {
-      return "#";
-    }
-  }
-
-  function renderResult(doc, result, siteRoot) {
-    var item = element(doc, "li", "search-result");
-    var heading = element(doc, "h2", "search-result-title");
-    var link = element(doc, "a");
-    appendSnippet(doc, link, { text: String(result.title || result.url), marks: result.titleMarks });
-    link.href = safeHref(result.url, siteRoot);
-    heading.appendChild(link);
-    item.appendChild(heading);
-
-    var meta = element(doc, "p", "search-result-meta");
+  function resultMeta(doc, result) {
+    const meta = element(doc, "p", "search-result-meta");
     if (result.date) {
-      var time = element(doc, "time", "", result.date);
+      const time = element(doc, "time", "", result.date);
       time.setAttribute("datetime", String(result.date));
       meta.appendChild(time);
     }
@@ -127,241 +152,205 @@
       if (meta.firstChild) meta.appendChild(doc.createTextNode(" · "));
       meta.appendChild(element(doc, "span", "search-result-category", result.category));
     }
-    if (meta.firstChild) item.appendChild(meta);
+    return meta;
+  }
 
+  function renderResult(doc, result, siteRoot) {
+    const item = element(doc, "li", "search-result");
+    const heading = element(doc, "h2", "search-result-title");
+    const link = element(doc, "a");
+    appendSnippet(doc, link, { text: String(result.title || result.url), marks: result.titleMarks });
+    link.href = safeHref(result.url, siteRoot);
+    heading.appendChild(link);
+    item.appendChild(heading);
+    const meta = resultMeta(doc, result);
+    if (meta.firstChild) item.appendChild(meta);
     if (result.snippet && result.snippet.text) {
-      var snippet = element(doc, "p", "search-result-snippet");
+      const snippet = element(doc, "p", "search-result-snippet");
       appendSnippet(doc, snippet, result.snippet);
       item.appendChild(snippet);
     }
     return item;
   }
 
-  /* ---- the URL <-> form state ----------------------------------------------------- */
-
-  function readState(search) {
-    var params = new URLSearchParams(search);
-    var state = { q: (params.get("q") || "").trim() };
-    FILTERS.forEach(function (name) { state[name] = params.get(name) || ""; });
-    if (state.sort !== "date") state.sort = "";
-    return state;
-  }
-
-  function stateQuery(state) {
-    var params = new URLSearchParams();
-    if (state.q) params.set("q", state.q);
-    FILTERS.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
-    var query = params.toString();
-    return query ? "?" + query : "";
-  }
-
   function replaceUrl(win, state) {
-    var query = stateQuery(state);
+    const query = stateQuery(state);
     if (query === win.location.search) return;
     try {
       win.history.replaceState(null, "", win.location.pathname + query + win.location.hash);
-    } catch (e) {
+    } catch (error) {
       /* some browsers refuse history changes on file://; the search still works */
     }
   }
 
   /* ---- the search page ------------------------------------------------------------ */
 
-  function SearchPage(win, root) {
-    var doc = win.document;
-    this.win = win;
-    this.doc = doc;
-    this.root = root;
-    this.siteRoot = new URL(root.getAttribute("data-site-root") || "./", doc.baseURI).href;
-    this.base = new URL(root.getAttribute("data-search-base") || "search/", doc.baseURI).href;
-    this.form = doc.getElementById("search-form");
-    this.input = doc.getElementById("search-q");
-    this.fields = {
-      from: doc.getElementById("search-from"),
-      to: doc.getElementById("search-to"),
-      category: doc.getElementById("search-category"),
-      sort: doc.getElementById("search-sort"),
-    };
-    this.region = doc.getElementById("search-results");
-    this.status = doc.getElementById("search-status");
-    this.list = doc.getElementById("search-list");
-    this.more = doc.getElementById("search-more");
-    this.tips = doc.getElementById("search-tips");
-    this.empty = doc.getElementById("search-empty");
-    this.generation = 0;
-    this.shown = 0;
-    this.timer = null;
-    this.engine = null;
-    this.title = doc.title;
-  }
+  class SearchPage {
+    constructor(win, rootElement) {
+      const doc = win.document;
+      const byId = (id) => doc.getElementById(id);
+      this.win = win;
+      this.doc = doc;
+      this.siteRoot = new URL(rootElement.getAttribute("data-site-root") || "./", doc.baseURI).href;
+      this.base = new URL(rootElement.getAttribute("data-search-base") || "search/", doc.baseURI).href;
+      this.form = byId("search-form");
+      this.input = byId("search-q");
+      this.fields = Object.fromEntries(FILTERS.map((name) => [name, byId("search-" + name)]));
+      this.region = byId("search-results");
+      this.status = byId("search-status");
+      this.list = byId("search-list");
+      this.more = byId("search-more");
+      this.tips = byId("search-tips");
+      this.empty = byId("search-empty");
+      this.generation = 0;
+      this.shown = 0;
+      this.timer = null;
+      this.engine = null;
+      this.title = doc.title;
+    }
 
-  SearchPage.prototype.state = function () {
-    var state = { q: this.input.value.trim() };
-    var fields = this.fields;
-    FILTERS.forEach(function (name) { state[name] = fields[name] ? fields[name].value : ""; });
-    if (state.sort !== "date") state.sort = "";
-    return state;
-  };
+    state() {
+      const state = { q: this.input.value.trim() };
+      for (const name of FILTERS) state[name] = this.fields[name] ? this.fields[name].value : "";
+      if (state.sort !== SORT_BY_DATE) state.sort = "";
+      return state;
+    }
 
-  SearchPage.prototype.fill = function (state) {
-    var fields = this.fields;
-    this.input.value = state.q;
-    FILTERS.forEach(function (name) {
-      if (fields[name] && state[name]) fields[name].value = state[name];
-    });
-  };
+    fill(state) {
+      this.input.value = state.q;
+      for (const name of FILTERS) if (this.fields[name] && state[name]) this.fields[name].value = state[name];
+    }
 
-  SearchPage.prototype.start = function () {
-    var self = this;
-    var initial = readState(this.win.location.search);
-    this.fill(initial);
-    this.bind();
-    var load = scriptLoader(this.doc);
-    return Promise.resolve()
-      .then(function () { return self.win.BulletinSearch.create({ base: self.base, load: load }); })
-      .then(function (engine) {
-        self.engine = engine;
-        return self.fillCategories(initial.category); // loads the manifest before any query
-      })
-      .then(function () { return self.run(false); })
-      .catch(function (error) {
-        self.setStatus("搜索索引无法加载，请稍后再试或按日期浏览。");
-        self.settle("error", 0, initial.q);
-        if (self.win.console) self.win.console.error(error);
-      });
-  };
+    async start() {
+      const initial = readState(this.win.location.search);
+      this.fill(initial);
+      this.bind();
+      try {
+        this.engine = this.win.BulletinSearch.create({ base: this.base, load: scriptLoader(this.doc) });
+        await this.fillCategories(initial.category); // loads the manifest before any query
+        await this.run(false);
+      } catch (error) {
+        this.setStatus("搜索索引无法加载，请稍后再试或按日期浏览。");
+        this.settle("error", 0, initial.q);
+        if (this.win.console) this.win.console.error(error);
+      }
+    }
 
-  /** Fill the category select from the index manifest: "name (count)" per category. */
-  SearchPage.prototype.fillCategories = function (selected) {
-    var select = this.fields.category;
-    var doc = this.doc;
-    if (!select) return Promise.resolve();
-    return this.engine.categories().then(function (categories) {
-      categories.forEach(function (category) {
-        var option = element(doc, "option", "", category.name + "（" + category.count + "）");
+    /** Fill the category select from the index manifest: "name (count)" per category. */
+    async fillCategories(selected) {
+      const select = this.fields.category;
+      if (!select) return;
+      for (const category of await this.engine.categories()) {
+        const option = element(this.doc, "option", "", category.name + "（" + category.count + "）");
         option.value = category.name;
         select.appendChild(option);
-      });
+      }
       if (selected) select.value = selected;
-    });
-  };
-
-  SearchPage.prototype.bind = function () {
-    var self = this;
-    this.form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      self.schedule(0);
-    });
-    this.input.addEventListener("input", function () { self.schedule(DEBOUNCE_MS); });
-    FILTERS.forEach(function (name) {
-      var field = self.fields[name];
-      if (field) field.addEventListener("change", function () { self.schedule(0); });
-    });
-    if (this.more) {
-      this.more.addEventListener("click", function () { self.run(true); });
     }
-  };
 
-  SearchPage.prototype.schedule = function (delay) {
-    var self = this;
-    if (this.timer) this.win.clearTimeout(this.timer);
-    this.timer = this.win.setTimeout(function () {
-      self.timer = null;
-      self.run(false);
-    }, delay);
-  };
-
-  SearchPage.prototype.setStatus = function (text) {
-    this.status.textContent = text;
-  };
-
-  /** Run the current query: a fresh list, or (append) the next page of results. */
-  SearchPage.prototype.run = function (append) {
-    var self = this;
-    var state = this.state();
-    if (!append) replaceUrl(this.win, state);
-    if (!this.engine) return Promise.resolve();
-    var generation = append ? this.generation : ++this.generation;
-    if (!state.q) {
-      this.reset();
-      return Promise.resolve();
+    bind() {
+      this.form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.schedule(0);
+      });
+      this.input.addEventListener("input", () => this.schedule(DEBOUNCE_MS));
+      for (const name of FILTERS) {
+        if (this.fields[name]) this.fields[name].addEventListener("change", () => this.schedule(0));
+      }
+      if (this.more) this.more.addEventListener("click", () => this.run(true));
     }
-    show(this.tips, false);
-    this.region.setAttribute("aria-busy", "true");
-    var options = {
-      limit: PAGE_SIZE,
-      offset: append ? this.shown : 0,
-      sort: state.sort || "relevance",
-    };
-    if (state.from) options.from = state.from;
-    if (state.to) options.to = state.to;
-    if (state.category) options.category = state.category;
-    return this.engine.search(state.q, options).then(function (answer) {
-      if (generation !== self.generation) return;
-      self.render(answer, append, state.q);
-    }, function (error) {
-      if (generation !== self.generation) return;
-      self.setStatus("搜索出错：" + (error && error.message ? error.message : error));
-      self.settle("error", 0, state.q);
-    });
-  };
 
-  SearchPage.prototype.reset = function () {
-    clear(this.list);
-    this.shown = 0;
-    this.setStatus("");
-    show(this.more, false);
-    show(this.empty, false);
-    show(this.tips, true);
-    this.settle("idle", 0, "");
-    this.doc.title = this.title;
-  };
+    schedule(delay) {
+      if (this.timer) this.win.clearTimeout(this.timer);
+      this.timer = this.win.setTimeout(() => {
+        this.timer = null;
+        this.run(false);
+      }, delay);
+    }
 
-  /** Show one page of results for QUERY; appended pages move focus to their first result. */
-  SearchPage.prototype.render = function (answer, append, query) {
-    var doc = this.doc;
-    var list = this.list;
-    var siteRoot = this.siteRoot;
-    var results = answer.results || [];
-    if (!append) {
-      clear(list);
+    setStatus(text) {
+      this.status.textContent = text;
+    }
+
+    /** Run the current query: a fresh list, or (append) the next page of results. */
+    async run(append) {
+      const state = this.state();
+      if (!append) replaceUrl(this.win, state);
+      if (!this.engine) return;
+      const generation = append ? this.generation : ++this.generation;
+      if (!state.q) return this.reset();
+      show(this.tips, false);
+      this.region.setAttribute("aria-busy", "true");
+      const options = { limit: PAGE_SIZE, offset: append ? this.shown : 0, sort: state.sort || "relevance" };
+      for (const name of ["from", "to", "category"]) if (state[name]) options[name] = state[name];
+      let answer;
+      try {
+        answer = await this.engine.search(state.q, options);
+      } catch (error) {
+        if (generation !== this.generation) return;
+        this.setStatus("搜索出错：" + (error && error.message ? error.message : error));
+        return this.settle("error", 0, state.q);
+      }
+      if (generation === this.generation) this.render(answer, append, state.q);
+    }
+
+    reset() {
+      clear(this.list);
       this.shown = 0;
+      this.setStatus("");
+      show(this.more, false);
+      show(this.empty, false);
+      show(this.tips, true);
+      this.settle("idle", 0, "");
+      this.doc.title = this.title;
     }
-    var first = list.children.length;
-    var fragment = doc.createDocumentFragment();
-    results.forEach(function (result) { fragment.appendChild(renderResult(doc, result, siteRoot)); });
-    list.appendChild(fragment);
-    this.shown += results.length;
-    var total = answer.total || 0;
-    this.setStatus(total
-      ? "找到 " + total + " 篇公报" + (this.shown < total ? "，显示前 " + this.shown + " 篇" : "")
-      : "没有找到包含「" + query + "」的公报。");
-    doc.title = "「" + query + "」 · " + this.title;
-    show(this.empty, total === 0);
-    show(this.more, this.shown < total);
-    this.settle(total ? "results" : "none", total, query);
-    if (append && list.children[first]) list.children[first].querySelector("a").focus();
-  };
 
-  /** Mark the region as up to date for QUERY (state: results|none|idle|error). */
-  SearchPage.prototype.settle = function (state, total, query) {
-    this.region.removeAttribute("aria-busy");
-    this.region.setAttribute("data-state", state);
-    this.region.setAttribute("data-query", query);
-    this.region.setAttribute("data-total", String(total || 0));
-    this.region.setAttribute("data-shown", String(this.shown));
-  };
+    /** Show one page of results for QUERY; appended pages move focus to their first result. */
+    render(answer, append, query) {
+      const list = this.list;
+      if (!append) {
+        clear(list);
+        this.shown = 0;
+      }
+      const first = list.children.length;
+      const fragment = this.doc.createDocumentFragment();
+      const results = answer.results || [];
+      for (const result of results) fragment.appendChild(renderResult(this.doc, result, this.siteRoot));
+      list.appendChild(fragment);
+      this.shown += results.length;
+      const total = answer.total || 0;
+      this.setStatus(
+        total
+          ? "找到 " + total + " 篇公报" + (this.shown < total ? "，显示前 " + this.shown + " 篇" : "")
+          : "没有找到包含「" + query + "」的公报。"
+      );
+      this.doc.title = "「" + query + "」 · " + this.title;
+      show(this.empty, total === 0);
+      show(this.more, this.shown < total);
+      this.settle(total ? "results" : "none", total, query);
+      if (append && list.children[first]) list.children[first].querySelector("a").focus();
+    }
+
+    /** Mark the region as up to date for QUERY (state: results|none|idle|error). */
+    settle(state, total, query) {
+      this.region.removeAttribute("aria-busy");
+      this.region.setAttribute("data-state", state);
+      this.region.setAttribute("data-query", query);
+      this.region.setAttribute("data-total", String(total || 0));
+      this.region.setAttribute("data-shown", String(this.shown));
+    }
+  }
 
   /* ---- every page ----------------------------------------------------------------- */
 
   /** "/" focuses the search box unless the reader is typing somewhere already. */
   function bindSlashKey(doc) {
-    doc.addEventListener("keydown", function (event) {
+    doc.addEventListener("keydown", (event) => {
       if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-      var target = event.target;
-      var tag = target && target.tagName;
+      const target = event.target;
+      const tag = target && target.tagName;
       if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
-      var box = doc.getElementById("search-q") || doc.querySelector("input[type=search][name=q]");
+      const box = doc.getElementById("search-q") || doc.querySelector("input[type=search][name=q]");
       if (!box) return;
       event.preventDefault();
       box.focus();
@@ -370,34 +359,35 @@
   }
 
   /** Off the search page: the first time the header search box gets focus, prefetch the
-   * files every search starts with (search-core.js and the index manifest), so the search
+   * files every search starts with (the search scripts and the index manifest), so the search
    * page the form opens finds them in the cache and its first query waits for less. */
   function prefetchOnFocus(doc, box) {
     if (!box || !box.form || !OWN_URL) return;
-    box.addEventListener("focus", function () {
-      var searchPage = new URL(box.form.getAttribute("action") || "search.html", doc.baseURI);
-      [new URL("search-core.js", OWN_URL), new URL("search/manifest.js", searchPage)].forEach(function (url) {
-        var link = doc.createElement("link");
+    const prefetch = () => {
+      const searchPage = new URL(box.form.getAttribute("action") || "search.html", doc.baseURI);
+      const urls = [...CORE_SCRIPTS.map((name) => new URL(name, OWN_URL)), new URL(MANIFEST, searchPage)];
+      for (const url of urls) {
+        const link = doc.createElement("link");
         link.rel = "prefetch";
         link.href = url.href;
         doc.head.appendChild(link);
-      });
-    }, { once: true });
+      }
+    };
+    box.addEventListener("focus", prefetch, { once: true });
   }
 
   function init(win) {
-    var doc = win.document;
+    const doc = win.document;
     bindSlashKey(doc);
-    var root = doc.querySelector("[data-search-base]");
-    if (root && win.BulletinSearch) new SearchPage(win, root).start();
-    else if (!root) prefetchOnFocus(doc, doc.querySelector("form[role=search] input[type=search][name=q]"));
+    const page = doc.querySelector("[data-search-base]");
+    if (page && win.BulletinSearch) new SearchPage(win, page).start();
+    else if (!page) prefetchOnFocus(doc, doc.querySelector("form[role=search] input[type=search][name=q]"));
   }
 
-  if (typeof window !== "undefined" && window.document) {
-    if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", function () { init(window); });
-    } else {
-      init(window);
-    }
+  if (isNode) {
+    module.exports = { readState, stateQuery, safeHref, markRanges, PAGE_SIZE, FILTERS };
+  } else if (hasDocument && root.window === root) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => init(root));
+    else init(root);
   }
-})();
+}

@@ -1,19 +1,28 @@
 #!/usr/bin/env node
 /*
- * Runs a built archive's own search-core.js under Node, reading index files from disk.
+ * Runs a built archive's own search scripts under Node, reading index files from disk.
  *
- *   node search-node.js CORE INDEX QUERY [OPTIONS_JSON]   one search, its answer as JSON
- *   node search-node.js CORE INDEX --jsonl                  one {"q", "opts"} per stdin line,
- *                                                           one answer per stdout line
- * In --jsonl mode a request with "fresh": true runs on a new engine (a cold start) and its
- * answer lists the index files that search read: "loaded": [[name, bytes], ...].
- * CORE is the site's search-core.js, INDEX its search/ folder.
+ *   node search-node.js CORE INDEX
+ *
+ * CORE is the site's search-core.js (its search-tokens.js and search-index.js beside it),
+ * INDEX its search/ folder. Requests arrive on stdin, one JSON object per line:
+ * {"id", "q", "opts", "fresh"}; each gets one answer line on stdout, in order:
+ * {"id", "total", "results"} or {"id", "error"}. The query only ever travels inside JSON, so
+ * no query (`--jsonl`, `-x`) can be taken for an argument. A request with "fresh": true runs
+ * on a new engine (a cold start) and its answer lists the index files that search read:
+ * "loaded": [[name, bytes], ...].
+ *
+ * Answers can be megabytes (`--limit 0` over a large archive): each is written whole before
+ * the next request is read, and the process ends by itself when stdout has drained
+ * (`process.exitCode`), never by `process.exit()`, which would cut a pipe short.
  */
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const readline = require("readline");
 const vm = require("vm");
+
+const USAGE = "usage: search-node.js CORE INDEX  (requests as JSON lines on stdin)\n";
 
 /** A script's text as a browser decodes it: a UTF-16 byte-order mark wins (packed index
  * files are UTF-16, see bulletins/search/write.py), else UTF-8. */
@@ -33,32 +42,42 @@ function engineFor(corePath, indexDir, loaded) {
   return core.create({ base, load });
 }
 
+const message = (error) => String(error && error.message ? error.message : error);
+
+/** Write `text` and resolve once the stream has taken all of it. */
+function send(stream, text) {
+  return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+async function answer(line, corePath, indexDir, engine) {
+  let request = {};
+  try {
+    request = JSON.parse(line);
+    if (!request || typeof request !== "object" || typeof request.q !== "string") {
+      throw new Error('a request is {"q": "...", "opts": {...}}');
+    }
+    const loaded = request.fresh ? [] : null;
+    const target = request.fresh ? engineFor(corePath, indexDir, loaded) : engine;
+    const reply = await target.search(request.q, request.opts || {});
+    if (loaded) reply.loaded = loaded;
+    return { id: request.id, ...reply };
+  } catch (error) {
+    return { id: request && request.id, error: message(error) };
+  }
+}
+
 async function main(argv) {
-  const [corePath, indexDir, query, optionsJson] = argv;
-  if (!corePath || !indexDir || query === undefined) {
-    process.stderr.write("usage: search-node.js CORE INDEX (QUERY [OPTIONS_JSON] | --jsonl)\n");
+  const [corePath, indexDir, extra] = argv;
+  if (!corePath || !indexDir || extra !== undefined) {
+    process.stderr.write(USAGE);
     return 2;
   }
   const engine = engineFor(corePath, indexDir);
-  if (query !== "--jsonl") {
-    const answer = await engine.search(query, JSON.parse(optionsJson || "{}"));
-    process.stdout.write(JSON.stringify(answer) + "\n");
-    return 0;
-  }
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
-    const request = JSON.parse(line);
-    let reply;
-    try {
-      const loaded = request.fresh ? [] : null;
-      const target = request.fresh ? engineFor(corePath, indexDir, loaded) : engine;
-      reply = await target.search(request.q, request.opts || {});
-      if (loaded) reply.loaded = loaded;
-    } catch (error) {
-      reply = { error: String(error && error.message ? error.message : error) };
-    }
-    process.stdout.write(JSON.stringify(Object.assign({ id: request.id }, reply)) + "\n");
+    const reply = await answer(line, corePath, indexDir, engine);
+    await send(process.stdout, JSON.stringify(reply) + "\n");
   }
   return 0;
 }
@@ -66,11 +85,17 @@ async function main(argv) {
 module.exports = { scriptText };
 
 if (require.main === module) {
+  process.stdout.on("error", (error) => {
+    // The reader went away (a closed pipe): nobody is left to answer.
+    if (error.code === "EPIPE") process.exitCode = 1;
+  });
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+      process.exitCode = code;
+    },
     (error) => {
-      process.stderr.write("search: " + (error && error.message ? error.message : error) + "\n");
-      process.exit(1);
+      process.stderr.write("search: " + message(error) + "\n");
+      process.exitCode = 1;
     }
   );
 }

@@ -1,0 +1,345 @@
+/*
+ * search-index.js: reads the index files of bulletins/search/build.py (the loader and decoder
+ * half of the search; search-core.js is the query half).
+ *
+ * A classic script without DOM access, loaded before search-core.js: it sets
+ * `BulletinSearch.index` and `BulletinSearch.register` (index files call
+ * `BulletinSearch.register(name, data)`; `__bulletinsSearch` is an alias) and, under Node,
+ * `module.exports`. Index files are `.js` so they load through <script> tags on file://; the
+ * loader is injected (`load(url)`: a script tag in the browser, read + run under Node).
+ *
+ * The data shapes of the builder are named once, below; no other code indexes rows or reads
+ * one-letter keys.
+ */
+"use strict";
+// A block, not a function: its declarations stay private to this script (classic scripts
+// share one global scope; under Node the module has its own).
+{
+  const root = globalThis;
+
+  const FORMAT = 3; // the index format of bulletins/search/build.py
+  const MANIFEST_NAME = "manifest";
+
+  /** manifest.js: the fields build.py writes. */
+  const Manifest = Object.freeze({
+    FORMAT: "format", // FORMAT
+    TAG: "tag", // content hash in every shard and fragment name
+    DOCS: "docs", // bulletin count; ids 0 .. docs - 1, newest first
+    FOLD: "fold", // { from, to }: the Traditional -> Simplified map (search-tokens.js Folder)
+    SHARDS: "shards", // first key of each term shard, in JS string order
+    FRAGMENTS: "fragments", // { size: bulletins per fragment file, count }
+    FRAGMENT_SIZE: "size",
+    CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
+    DAYS: "days", // { first: newest ISO date, runs: varints (days back, bulletins) pairs }
+    DAYS_FIRST: "first",
+    DAYS_RUNS: "runs",
+    TITLE_SPAN: "titleSpan", // positions below this are in the title
+  });
+  const CategoryEntry = Object.freeze({ NAME: 0, COUNT: 1 });
+  /** A term shard: { p: { key: positional postings }, d: { key: counts } }. */
+  const Shard = Object.freeze({ POSITIONAL: "p", COUNTS: "d" });
+  /** A packed file (write.packed): { n: DEFLATE bytes, u: JSON bytes, z: packed DEFLATE }. */
+  const Packed = Object.freeze({ BYTES: "n", JSON_BYTES: "u", DATA: "z" });
+  /** A row of a result-data (fragment) file. */
+  const Row = Object.freeze({ URL: 0, TITLE: 1, DATE: 2, CATEGORY: 3, SOURCE_ID: 4, TEXT: 5 });
+  const CATEGORY_KEY = "@"; // count key prefix of category ids
+  const shardName = (tag, i) => `t/${tag}-${i}`;
+  const fragmentName = (tag, i) => `f/${tag}-${i}`;
+
+  const hasOwn = (object, key) => object != null && Object.prototype.hasOwnProperty.call(object, key);
+  /** object[key] when it is the object's own: a key from data or a query (`constructor`,
+   * `__proto__`) never reaches Object.prototype. */
+  const own = (object, key) => (hasOwn(object, key) ? object[key] : undefined);
+
+  const registry = new Map(); // file name -> registered data
+
+  function register(name, data) {
+    registry.set(String(name), data);
+  }
+
+  // --- varints (see bulletins/search/shards.py) ----------------------------------------------
+  const MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef";
+  const LAST = "ghijklmnopqrstuvwxyz0123456789-_";
+  const DIGIT = new Int16Array(128).fill(-1);
+  for (let d = 0; d < 32; d++) {
+    DIGIT[MORE.charCodeAt(d)] = d;
+    DIGIT[LAST.charCodeAt(d)] = 32 + d;
+  }
+
+  function decodeVarints(text) {
+    const out = [];
+    let current = 0;
+    for (let i = 0; i < text.length; i++) {
+      const v = DIGIT[text.charCodeAt(i)];
+      if (v >= 32) {
+        out.push(current * 32 + v - 32);
+        current = 0;
+      } else current = current * 32 + v;
+    }
+    return out;
+  }
+
+  /** A posting list: docs ascending; counts; for positional keys, positions of doc i in
+   * pos[start[i] .. start[i + 1]). One pass over the varints (the lists of common bigrams
+   * hold hundreds of thousands of numbers, and a first query runs this code cold); every
+   * number takes at least one character, so `text.length` bounds the positions. */
+  function decodePostings(text, positional) {
+    const docs = [];
+    const counts = [];
+    const start = [0];
+    const pos = positional ? new Int32Array(text.length) : null;
+    const n = text.length;
+    let used = 0, doc = -1, i = 0, v, value;
+    while (i < n) {
+      value = 0;
+      while ((v = DIGIT[text.charCodeAt(i++)]) < 32) value = value * 32 + v;
+      const head = value * 32 + v - 32;
+      doc += (head >>> 1) + 1;
+      let count = 1;
+      if (head & 1) {
+        value = 0;
+        while ((v = DIGIT[text.charCodeAt(i++)]) < 32) value = value * 32 + v;
+        count = value * 32 + v - 32;
+      }
+      docs.push(doc);
+      counts.push(count);
+      if (!positional) continue;
+      for (let j = 0, p = 0; j < count; j++) {
+        value = 0;
+        while ((v = DIGIT[text.charCodeAt(i++)]) < 32) value = value * 32 + v;
+        pos[used++] = p += value * 32 + v - 32;
+      }
+      start.push(used);
+    }
+    return { docs, counts, start, pos };
+  }
+
+  // --- packed files (see bulletins/search/write.py) --------------------------------------------
+  const PACK_BASE = 0x4e00; // the code unit that carries 15 zero bits
+  const FINAL_BLOCK = [3, 0]; // an empty, final DEFLATE block
+
+  /** Bytes of a packed string: 15 bits per UTF-16 unit, each unit PACK_BASE + bits, most
+   * significant bit first; `size` bytes in all. */
+  function unpackBytes(text, size) {
+    const out = new Uint8Array(size);
+    let acc = 0, bits = 0, j = 0;
+    for (let i = 0; i < text.length && j < size; i++) {
+      acc = (acc << 15) | (text.charCodeAt(i) - PACK_BASE);
+      bits += 15;
+      while (bits >= 8 && j < size) {
+        bits -= 8;
+        out[j++] = (acc >>> bits) & 255;
+      }
+      acc &= (1 << bits) - 1;
+    }
+    return out;
+  }
+
+  const isPacked = (data) => data != null && typeof own(data, Packed.DATA) === "string";
+
+  /** Packed data, any number of them -> Promise of their JSON values, in order. The payloads
+   * end with a sync flush, so laid end to end and closed with an empty final block they are
+   * one DEFLATE stream: one DecompressionStream for all the files a query step loaded, its
+   * output cut at the JSON byte counts. Data that is not packed passes through. */
+  async function unpackAll(list) {
+    const packed = list.filter(isPacked);
+    if (!packed.length) return list;
+    const parts = packed.map((data) => unpackBytes(data[Packed.DATA], data[Packed.BYTES]));
+    const stream = new Uint8Array(parts.reduce((size, bytes) => size + bytes.length, FINAL_BLOCK.length));
+    let at = 0;
+    for (const bytes of parts) {
+      stream.set(bytes, at);
+      at += bytes.length;
+    }
+    stream.set(FINAL_BLOCK, at);
+    const inflated = new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    const bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+    const decoder = new TextDecoder();
+    let start = 0;
+    return list.map((data) => {
+      if (!isPacked(data)) return data;
+      const text = decoder.decode(bytes.subarray(start, start + data[Packed.JSON_BYTES]));
+      start += data[Packed.JSON_BYTES];
+      return JSON.parse(text);
+    });
+  }
+
+  // --- the manifest ----------------------------------------------------------------------------
+  function dayNumber(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
+  }
+
+  /** Doc ids run newest first: [{ day, first (id), count }]. */
+  function dayRuns(days) {
+    const out = [];
+    const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
+    let id = 0;
+    let day = dayNumber(own(days, Manifest.DAYS_FIRST));
+    for (let i = 0; i + 1 < nums.length; i += 2) {
+      day -= nums[i];
+      out.push({ day, first: id, count: nums[i + 1] });
+      id += nums[i + 1];
+    }
+    return out;
+  }
+
+  /** The manifest's fields under the names the query side uses. */
+  function readManifest(raw) {
+    const format = own(raw, Manifest.FORMAT);
+    if (format !== FORMAT) throw new Error(`search index: format ${format} is not ${FORMAT}`);
+    const categories = own(raw, Manifest.CATEGORIES) || [];
+    return {
+      tag: own(raw, Manifest.TAG),
+      docCount: own(raw, Manifest.DOCS),
+      fold: own(raw, Manifest.FOLD),
+      shardBounds: own(raw, Manifest.SHARDS) || [],
+      fragmentSize: own(own(raw, Manifest.FRAGMENTS), Manifest.FRAGMENT_SIZE),
+      categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
+      days: dayRuns(own(raw, Manifest.DAYS)),
+      titleSpan: own(raw, Manifest.TITLE_SPAN),
+    };
+  }
+
+  /** A fragment row as a record. */
+  const readRow = (row) => ({
+    url: row[Row.URL],
+    title: row[Row.TITLE],
+    date: row[Row.DATE],
+    category: row[Row.CATEGORY],
+    sourceId: row[Row.SOURCE_ID],
+    text: row[Row.TEXT],
+  });
+
+  // --- the reader ------------------------------------------------------------------------------
+  /** Loads and decodes the files of one index. Everything it hands out is cached read-only:
+   * a search never changes what a later search reads. */
+  class IndexReader {
+    constructor(base, load) {
+      this.base = base;
+      this.load = load;
+      this.files = new Map(); // name -> Promise of registered data
+      this.unpacked = new Map(); // packed file name -> Promise of its data
+      this.decoded = new Map(); // key -> Promise of postings (null when the index has none)
+      this.batch = null;
+      this.manifest = null;
+      this.pending = null;
+    }
+
+    /** Promise of the data a `.js` index file registers (loaded once). */
+    file(name) {
+      if (!this.files.has(name)) {
+        const loaded = Promise.resolve(this.load(this.base + name + ".js")).then(() => {
+          if (!registry.has(name)) throw new Error(`search index: ${name}.js registered no data`);
+          return registry.get(name);
+        });
+        loaded.catch(() => this.files.delete(name));
+        this.files.set(name, loaded);
+      }
+      return this.files.get(name);
+    }
+
+    /** Promise of the manifest (readManifest), loaded once. */
+    ready() {
+      if (this.manifest) return Promise.resolve(this.manifest);
+      if (!this.pending) {
+        this.pending = this.file(MANIFEST_NAME).then(
+          (raw) => (this.manifest = readManifest(raw)),
+          (error) => {
+            this.pending = null;
+            throw error;
+          }
+        );
+      }
+      return this.pending;
+    }
+
+    /** The data of a packed file (a term shard or result data), unpacked once. The files
+     * asked for in one turn (all the shards of a query, all the result data of a page) load
+     * together and are inflated in one go (`unpackAll`). */
+    contents(name) {
+      if (!this.unpacked.has(name)) {
+        if (!this.batch) {
+          this.batch = [];
+          Promise.resolve().then(() => this.flush());
+        }
+        const entry = { name };
+        const promise = new Promise((resolve, reject) => Object.assign(entry, { resolve, reject }));
+        promise.catch(() => this.unpacked.delete(name));
+        this.unpacked.set(name, promise);
+        this.batch.push(entry);
+      }
+      return this.unpacked.get(name);
+    }
+
+    flush() {
+      const entries = this.batch;
+      this.batch = null;
+      Promise.all(entries.map((e) => this.file(e.name)))
+        .then(unpackAll)
+        .then(
+          (values) => entries.forEach((e, i) => e.resolve(values[i])),
+          (error) => entries.forEach((e) => e.reject(error))
+        );
+    }
+
+    shardOf(key) {
+      const bounds = this.manifest.shardBounds;
+      let lo = 0;
+      let hi = bounds.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (bounds[mid] <= key) lo = mid + 1;
+        else hi = mid;
+      }
+      return shardName(this.manifest.tag, lo - 1);
+    }
+
+    /** Promise of the postings of `key` (null when the index has none); after ready(). */
+    postings(key, positional) {
+      if (!this.decoded.has(key)) {
+        const found = !this.manifest.shardBounds.length
+          ? Promise.resolve(null)
+          : this.contents(this.shardOf(key)).then((shard) => {
+              const text = own(own(shard, positional ? Shard.POSITIONAL : Shard.COUNTS), key);
+              return typeof text === "string" ? decodePostings(text, positional) : null;
+            });
+        found.catch(() => this.decoded.delete(key));
+        this.decoded.set(key, found);
+      }
+      return this.decoded.get(key);
+    }
+
+    /** Promise of the doc ids of category `name` (none for an unknown name). */
+    categoryDocs(name) {
+      const i = this.manifest.categories.findIndex((c) => c.name === name);
+      if (i < 0) return Promise.resolve([]);
+      return this.postings(CATEGORY_KEY + i, false).then((list) => (list ? list.docs : []));
+    }
+
+    /** Promise of the result data of bulletin `id` (readRow). */
+    row(id) {
+      const size = this.manifest.fragmentSize;
+      const name = fragmentName(this.manifest.tag, Math.floor(id / size));
+      return this.contents(name).then((rows) => readRow(rows[id % size]));
+    }
+  }
+
+  const index = {
+    FORMAT,
+    IndexReader,
+    register,
+    decodeVarints,
+    decodePostings,
+    unpackBytes,
+    unpackAll,
+    dayNumber,
+    readManifest,
+    hasOwn,
+  };
+  if (typeof module === "object" && module && module.exports) module.exports = index;
+  const namespace = (root.BulletinSearch = root.BulletinSearch || {});
+  namespace.index = index;
+  namespace.register = register;
+  root.__bulletinsSearch = register;
+}
