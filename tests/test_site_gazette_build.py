@@ -99,7 +99,7 @@ def write_content(folder: Path, documents) -> Path:
     return folder
 
 
-def build(tmp: Path, documents) -> Path:
+def build(tmp: Path, documents, **overrides) -> Path:
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -112,6 +112,7 @@ def build(tmp: Path, documents) -> Path:
         "LOAD_CONTENT_CACHE": False,
         "PLUGINS": PLUGINS,
         "BULLETINS_BUILD_DATE": "2025-06-01",
+        **overrides,
     }
     Pelican(read_settings(str(ROOT / "pelicanconf.py"), override=settings)).run()
     return tmp / "output"
@@ -256,3 +257,37 @@ def test_adding_a_repeal_rerenders_the_repealed_page(tmp_path):
 def test_sitemap_lists_issue_and_series_pages(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "issues.html" in sitemap and "issues/2024-03.html" in sitemap and "series/" in sitemap
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("searchable")
+    return build(tmp, DOCUMENTS, PLUGINS=[*PLUGINS, "bulletins.plugins.search_index"])
+
+
+@pytest.mark.parametrize(
+    "options, never",
+    [
+        pytest.param({"inForce": True}, {"g-old", "g-fee-2019", "g-hand"}, id="in-force"),
+        pytest.param({}, set(), id="all"),
+    ],
+)
+def test_search_in_force_never_returns_a_repealed_document(searchable, options, never):
+    from bulletins.search.cli import search_once
+
+    answer = search_once(searchable, "正文", {"limit": 0, **options})
+    slugs = {Path(r["url"]).stem for r in answer["results"]}
+    assert not slugs & never
+    assert len(slugs) == len(DOCUMENTS) - len(never)
+    statuses = {Path(r["url"]).stem: r["status"] for r in answer["results"]}
+    assert statuses.get("g-parking") == "已修改" and statuses.get("g-new") == ""
+
+
+def test_search_cli_in_force_option(searchable, capsys):
+    from bulletins.cli import main
+
+    assert main(["search", "正文", "--site", str(searchable), "--in-force", "--json", "--limit", "0"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert results and all(r["status"] not in ("已废止", "已失效") for r in results)
+    assert main(["search", "收费管理办法", "--site", str(searchable)]) == 0
+    assert "[已废止]" in capsys.readouterr().out

@@ -9,14 +9,16 @@ import { core, root } from "./search-fixture.mjs";
 const require = createRequire(import.meta.url);
 const ui = require(path.join(root, "theme", "static", "js", "search-ui.js"));
 
-const empty = { q: "", from: "", to: "", category: "", sort: "" };
+const empty = { q: "", from: "", to: "", category: "", sort: "", inforce: "" };
 
 const stateCases = [
   ["nothing", "", empty],
   ["query_trimmed", "?q=%20%E4%BC%9A%E8%AE%AE%20", { ...empty, q: "会议" }],
   ["plus_is_a_space", "?q=%E6%B8%9D%E4%B8%AD%E5%8C%BA+%E4%BC%9A%E8%AE%AE", { ...empty, q: "渝中区 会议" }],
   ["every_filter", "?q=a&from=2022-01-01&to=2022-12-31&category=%E5%B8%B8%E5%8A%A1%E4%BC%9A%E8%AE%AE&sort=date",
-    { q: "a", from: "2022-01-01", to: "2022-12-31", category: "常务会议", sort: "date" }],
+    { q: "a", from: "2022-01-01", to: "2022-12-31", category: "常务会议", sort: "date", inforce: "" }],
+  ["in_force_only", "?q=a&inforce=1", { ...empty, q: "a", inforce: "1" }],
+  ["in_force_other_value_ignored", "?q=a&inforce=yes", { ...empty, q: "a" }],
   ["unknown_sort_is_relevance", "?q=a&sort=oldest", { ...empty, q: "a" }],
   ["unknown_keys_ignored", "?q=a&page=3&constructor=1&__proto__=x", { ...empty, q: "a" }],
   ["prototype_names_as_values", "?q=constructor&category=__proto__", { ...empty, q: "constructor", category: "__proto__" }],

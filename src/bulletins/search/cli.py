@@ -137,6 +137,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only bulletins up to this date")
     parser.add_argument("--category", help="only bulletins of this category")
     parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    parser.add_argument(
+        "--in-force", action="store_true", help="leave out repealed (已废止) and expired (已失效) documents"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -148,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
     for name, value in (("from", args.date_from), ("to", args.date_to), ("category", args.category)):
         if value:
             options[name] = value
+    if args.in_force:
+        options["inForce"] = True
     try:
         answer = search_once(Path(args.site), args.query, options)
     except SearchError as error:
@@ -161,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_json(query: str, answer: dict) -> dict:
-    keys = ("url", "title", "date", "category", "score", "sourceId")
+    keys = ("url", "title", "date", "category", "score", "sourceId", "status")
     return {
         "query": query,
         "total": answer["total"],
@@ -197,7 +202,8 @@ def as_text(query: str, answer: dict, color: bool = False) -> str:
     ]
     for n, result in enumerate(answer["results"], 1):
         snippet = result["snippet"]
-        lines.append(f"{n:>3}. {result['date']}  {result['title']}")
+        status = f"  [{result['status']}]" if result.get("status") else ""  # 已废止, 已失效, 已修改
+        lines.append(f"{n:>3}. {result['date']}  {result['title']}{status}")
         lines.append(f"     {result['url']}")
         lines.append("     " + highlight(snippet["text"], _utf16_marks(snippet["text"], snippet["marks"]), color))
     return "\n".join(lines)

@@ -17,9 +17,10 @@
  *     limit: 10, offset: 0,           // limit 0 = every result
  *     from: "2022-01-01", to: "2022-12-31",  // inclusive, either may be omitted
  *     category: "常务会议",           // exact category name, or omitted
+ *     inForce: true,                  // leave out repealed (已废止) and expired (已失效) documents
  *     sort: "relevance",              // or "date" (newest first)
  *   });
- *   // page = { total, results: [{ id, url, title, date, category, score, sourceId,
+ *   // page = { total, results: [{ id, url, title, date, category, score, sourceId, status,
  *   //                             snippet: { text, marks: [[start, end], ...] },
  *   //                             titleMarks: [[start, end], ...] }] }
  *   // url is relative to the site root ("bulletins/2022/02/x.html"); marks are UTF-16 offsets
@@ -299,6 +300,10 @@
       ]);
       let docs = parts.map((p) => p.docs).reduce(intersect);
       if (inCategory) docs = intersect(docs, inCategory);
+      if (opts.inForce && this.manifest.notInForce.length) {
+        const out = new Set(this.manifest.notInForce);
+        docs = docs.filter((doc) => !out.has(doc));
+      }
       const [lo, hi] = this.idRange(opts);
       docs = docs.filter((doc) => doc >= lo && doc < hi);
       const scores = this.rank(parts, exact, docs);
@@ -322,6 +327,7 @@
             date: row.date,
             category: row.category,
             sourceId: row.sourceId,
+            status: row.status, // "" unless 已废止, 已失效 or 已修改
             score: Math.round(hit.score * 1000) / 1000,
             snippet: snippet(this.folder, row.text, texts),
             titleMarks: marks(this.folder.foldMapped(row.title), texts),

@@ -34,6 +34,7 @@
     DAYS_FIRST: "first",
     DAYS_RUNS: "runs",
     TITLE_SPAN: "titleSpan", // positions below this are in the title
+    NOT_IN_FORCE: "notInForce", // ids of repealed or expired documents (absent when none)
   });
   const CategoryEntry = Object.freeze({ NAME: 0, COUNT: 1 });
   /** A term shard: { p: { key: positional postings }, d: { key: counts } }. */
@@ -41,7 +42,8 @@
   /** A packed file (write.packed): { n: DEFLATE bytes, u: JSON bytes, z: packed DEFLATE }. */
   const Packed = Object.freeze({ BYTES: "n", JSON_BYTES: "u", DATA: "z" });
   /** A row of a result-data (fragment) file. */
-  const Row = Object.freeze({ URL: 0, TITLE: 1, DATE: 2, CATEGORY: 3, SOURCE_ID: 4, TEXT: 5 });
+  // STATUS (效力状态: 已废止, 已失效, 已修改) only on the rows of documents that changed
+  const Row = Object.freeze({ URL: 0, TITLE: 1, DATE: 2, CATEGORY: 3, SOURCE_ID: 4, TEXT: 5, STATUS: 6 });
   const CATEGORY_KEY = "@"; // count key prefix of category ids
   const shardName = (tag, i) => `t/${tag}-${i}`;
   const fragmentName = (tag, i) => `f/${tag}-${i}`;
@@ -198,6 +200,7 @@
       categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
       days: dayRuns(own(raw, Manifest.DAYS)),
       titleSpan: own(raw, Manifest.TITLE_SPAN),
+      notInForce: own(raw, Manifest.NOT_IN_FORCE) || [],
     };
   }
 
@@ -209,6 +212,7 @@
     category: row[Row.CATEGORY],
     sourceId: row[Row.SOURCE_ID],
     text: row[Row.TEXT],
+    status: row[Row.STATUS] || "",
   });
 
   // --- the reader ------------------------------------------------------------------------------

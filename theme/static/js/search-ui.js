@@ -21,7 +21,8 @@
 
   const PAGE_SIZE = 10;
   const DEBOUNCE_MS = 250;
-  const FILTERS = ["from", "to", "category", "sort"];
+  const FILTERS = ["from", "to", "category", "sort", "inforce"];
+  const CHECKED = "1"; // the value of a ticked checkbox filter (inforce: 仅现行有效)
   const SORT_BY_DATE = "date";
   const SAFE_PROTOCOLS = new Set(["http:", "https:", "file:"]);
   // Files every search starts with, relative to this script and to the search page.
@@ -64,12 +65,13 @@
     }
   }
 
-  /** The search state ({ q, from, to, category, sort }) a location.search holds. */
+  /** The search state ({ q, from, to, category, sort, inforce }) a location.search holds. */
   function readState(search) {
     const params = new URLSearchParams(search);
     const state = { q: (params.get("q") || "").trim() };
     for (const name of FILTERS) state[name] = params.get(name) || "";
     if (state.sort !== SORT_BY_DATE) state.sort = "";
+    if (state.inforce !== CHECKED) state.inforce = "";
     return state;
   }
 
@@ -152,6 +154,11 @@
       if (meta.firstChild) meta.appendChild(doc.createTextNode(" · "));
       meta.appendChild(element(doc, "span", "search-result-category", result.category));
     }
+    if (result.status) {
+      // 已废止 / 已失效 / 已修改: a reader must see at once that a document changed
+      if (meta.firstChild) meta.appendChild(doc.createTextNode(" · "));
+      meta.appendChild(element(doc, "span", "search-result-status", result.status));
+    }
     return meta;
   }
 
@@ -171,6 +178,13 @@
       item.appendChild(snippet);
     }
     return item;
+  }
+
+  /** A filter field's state value: a checkbox is CHECKED or "", anything else its value. */
+  function fieldValue(field) {
+    if (!field) return "";
+    if (field.type === "checkbox") return field.checked ? CHECKED : "";
+    return field.value;
   }
 
   function replaceUrl(win, state) {
@@ -211,14 +225,18 @@
 
     state() {
       const state = { q: this.input.value.trim() };
-      for (const name of FILTERS) state[name] = this.fields[name] ? this.fields[name].value : "";
+      for (const name of FILTERS) state[name] = fieldValue(this.fields[name]);
       if (state.sort !== SORT_BY_DATE) state.sort = "";
       return state;
     }
 
     fill(state) {
       this.input.value = state.q;
-      for (const name of FILTERS) if (this.fields[name] && state[name]) this.fields[name].value = state[name];
+      for (const name of FILTERS) {
+        const field = this.fields[name];
+        if (field && field.type === "checkbox") field.checked = state[name] === CHECKED;
+        else if (field && state[name]) field.value = state[name];
+      }
     }
 
     async start() {
@@ -283,6 +301,7 @@
       this.region.setAttribute("aria-busy", "true");
       const options = { limit: PAGE_SIZE, offset: append ? this.shown : 0, sort: state.sort || "relevance" };
       for (const name of ["from", "to", "category"]) if (state[name]) options[name] = state[name];
+      if (state.inforce) options.inForce = true;
       let answer;
       try {
         answer = await this.engine.search(state.q, options);
