@@ -1,4 +1,4 @@
-"""The tokenizer spec of the search index (its JavaScript twin is in search-core.js).
+"""The tokenizer spec of the search index (its JavaScript twin is search-tokens.js).
 
 Both sides pass ``tests/fixtures/tokenize_cases.json``.
 

@@ -10,7 +10,7 @@ unit ``U+4E00 + bits`` (U+4E00..U+CDFF: no quote, backslash, line break or surro
 string needs no escapes), in a file written as UTF-16 with a byte-order mark, which browsers
 and Node's loader decode before anything else. That is 16 stored bits per 15 bits of
 payload (base64 in a UTF-8 file needs 32 per 24), and turning the string back into bytes is
-one shift loop (search-core.js ``unpackBytes``).
+one shift loop (search-index.js ``unpackBytes``).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def packed(data) -> dict:
 
     The DEFLATE data ends with a sync flush instead of a final block, so the payloads of
     several files, laid end to end and closed with an empty final block (``FINAL_BLOCK``),
-    form one valid stream: search-core.js inflates all the files a query step loaded with one
+    form one valid stream: search-index.js inflates all the files a query step loaded with one
     DecompressionStream and cuts the output at the ``u`` byte counts."""
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
     text = dumps(data).encode("utf-8")
