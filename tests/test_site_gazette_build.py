@@ -182,3 +182,18 @@ def test_search_cli_in_force_option(searchable, capsys):
     assert results and all(r["status"] not in ("已废止", "已失效") for r in results)
     assert main(["search", "收费管理办法", "--site", str(searchable)]) == 0
     assert "[已废止]" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_first_issue_adds_the_navigation_link_to_every_page_of_a_warm_build(tmp_path):
+    without = [(s, d, t, {k: v for k, v in extra.items() if k != "Issue"}) for s, d, t, extra in DOCUMENTS]
+    build(tmp_path / "warm", without)
+    warm = build(tmp_path / "warm", DOCUMENTS)
+    assert "期刊" in (warm / href_of("m3")).read_text(encoding="utf-8")  # a page that did not change
+    cold = build(tmp_path / "cold", DOCUMENTS)
+    differ = [
+        p.relative_to(cold).as_posix()
+        for p in cold.rglob("*.html")
+        if p.read_bytes() != (warm / p.relative_to(cold)).read_bytes()
+    ]
+    assert differ == []

@@ -118,6 +118,9 @@ class GazetteGenerator(Generator):
             article.bulletins_lifecycle = shown.get(article.source_path)
             article.bulletins_status = resolution.documents[article.source_path].status
         self._group(articles)
+        # Also a setting: the incremental writer fingerprints every page with the settings, and
+        # every page's navigation gains (or loses) the link when the first issue comes (or goes).
+        self.settings["BULLETINS_ISSUES_NAV"] = self.settings["BULLETINS_ISSUES_URL"] if self.issues else ""
         public = self.settings.get("BULLETINS_PUBLIC_URL", "")
         for article in articles:
             issue = parse_issue(as_text(article.metadata.get("issue")))
