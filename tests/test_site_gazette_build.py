@@ -136,6 +136,8 @@ def test_adding_a_repeal_rerenders_the_repealed_page(tmp_path):
     rewritten = {p.relative_to(out).as_posix() for p in out.rglob("*.html") if before.get(p) != p.stat().st_mtime_ns}
     assert href_of("fee-2019") in rewritten and "已废止" in page(out, "fee-2019")
     assert href_of("fee-2023") not in rewritten
+    assert "issues/2019-01.html" in rewritten  # its contents page marks it repealed
+    assert "已废止" in (out / "issues/2019-01.html").read_text(encoding="utf-8")
     cold = build(tmp_path / "cold", DOCUMENTS)
     differ = [
         p.relative_to(cold).as_posix()

@@ -186,7 +186,8 @@ class GazetteGenerator(Generator):
             years = [(year, [issue_page(g) for g in groups]) for year, groups in gazette.by_year(self.issues)]
             write(self.settings["BULLETINS_ISSUES_URL"], "issues", issue_years=years)
         for group in self.issues:
-            write(group.url, "issue", issue=issue_page(group), articles=group.items)
+            statuses = [a.bulletins_status for a in group.items]  # plain values: part of the fingerprint
+            write(group.url, "issue", issue=issue_page(group), articles=group.items, statuses=statuses)
         for group in self.series:
             rows = [{"label": r.label, "gap": r.gap, "articles": r.items} for r in gazette.series_rows(group)]
             write(group.url, "series", series=series_page(group), rows=rows)
