@@ -15,6 +15,7 @@ from bulletins.ingest.gazette import (
     document_life,
     find_effective,
     find_expiry,
+    is_official,
     issue_from_path,
     parse_issue,
     parse_series,
@@ -141,14 +142,29 @@ def test_document_life():
 
 
 @pytest.mark.parametrize(
-    "life, number, expected",
+    "life, official, expected",
     [
-        (DocumentLife(date_expires=dt.date(2023, 12, 31)), "澄府办发〔2022〕8号", "已失效"),
-        (DocumentLife(date_expires=dt.date(2026, 12, 31)), "", "现行有效"),
-        (DocumentLife(), "澄府发〔2024〕3号", "现行有效"),
-        (DocumentLife(interprets=("《甲办法》",)), "", ""),
-        (DocumentLife(), "", ""),
+        (DocumentLife(date_expires=dt.date(2023, 12, 31)), True, "已失效"),
+        (DocumentLife(date_expires=dt.date(2026, 12, 31)), False, "现行有效"),
+        (DocumentLife(), True, "现行有效"),
+        (DocumentLife(interprets=("《甲办法》",)), False, ""),
+        (DocumentLife(), False, ""),
     ],
 )
-def test_status_on(life, number, expected):
-    assert status_on(life, number, dt.date(2025, 6, 1)) == expected
+def test_status_on(life, official, expected):
+    assert status_on(life, official, dt.date(2025, 6, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    "title, number, written, expected",
+    [
+        ("澄溪区停车管理规定", "澄府发〔2021〕5号", False, True),
+        ("澄溪区人民政府关于印发《甲办法》的通知", "澄府发〔2024〕3号", False, True),
+        ("澄溪区河道管理办法（试行）", "澄府发〔2024〕3号", False, True),
+        ("澄溪区2024年重点工作安排", "澄府发〔2024〕1号", True, True),
+        ("区水利局开展河道检查", "澄府发〔2023〕4号", False, False),
+        ("澄溪区停车管理规定", "", True, False),
+    ],
+)
+def test_is_official(title, number, written, expected):
+    assert is_official(title, number, written) is expected

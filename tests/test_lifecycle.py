@@ -258,3 +258,18 @@ def test_title_forms_that_match(cited, expected):
         doc("reading", "解读", "2024-01-02", interprets=(Reference(INTERPRETS, cited),)),
     ]
     assert resolve(archive, TODAY).documents["reading"].interprets == expected
+
+
+@pytest.mark.parametrize(
+    "title, number, written, status",
+    [
+        pytest.param("澄溪区停车管理规定", "澄府发〔2021〕5号", False, IN_FORCE, id="regulation-by-title"),
+        pytest.param("关于开展河道检查的通知", "澄府办发〔2023〕4号", False, IN_FORCE, id="notice-by-title"),
+        pytest.param("澄溪区2024年重点工作安排", "澄府发〔2024〕1号", True, IN_FORCE, id="by-its-frame"),
+        pytest.param("区水利局开展河道检查", "澄府发〔2023〕4号", False, "", id="news-quoting-a-number"),
+        pytest.param("澄溪区停车管理规定", "", False, "", id="no-number"),
+    ],
+)
+def test_status_of_an_official_document_alone(title, number, written, status):
+    facts = DocumentFacts(key="a", title=title, date=dt.date(2024, 1, 1), doc_number=number, written=written)
+    assert resolve([facts], TODAY).documents["a"].status == status

@@ -227,13 +227,25 @@ def document_life(title: str, paragraphs: Sequence[str], issued: dt.date, issue:
     )
 
 
-def status_on(life: DocumentLife, doc_number: str, today: dt.date) -> str:
+_OFFICIAL_TITLE = re.compile(
+    r"(?:办法|规定|条例|细则|规则|意见|通知|决定|方案|规划|措施|公告|通告|命令|批复|纪要|纲要|标准|指引|制度|函)"
+    r"(?:[（(][^）)]*[）)])?$"
+)
+
+
+def is_official(title: str, doc_number: str, written: bool = False) -> bool:
+    """A 公文 with a 文号 of its own: by its frame (WRITTEN: it has a 成文日期) or by a title
+    naming a document type (``…办法``, ``…的通知``). A news item quoting a 文号 is not one."""
+    return bool(doc_number) and (written or bool(_OFFICIAL_TITLE.search(title or "")))
+
+
+def status_on(life: DocumentLife, official: bool, today: dt.date) -> str:
     """The status one document shows by itself (``inspect``): 已失效 after its expiry,
-    现行有效 for a document with a 文号, a lifecycle date or a repeal/amendment of its own,
-    else "". Repeals and amendments by other documents are resolved only at build time."""
+    现行有效 for an official document, one with a lifecycle date or a repeal/amendment of its
+    own, else "". Repeals and amendments by other documents are resolved only at build time."""
     if life.date_expires and life.date_expires < today:
         return "已失效"
-    if doc_number or life.date_effective or life.date_expires or life.repeals or life.amends:
+    if official or life.date_effective or life.date_expires or life.repeals or life.amends:
         return "现行有效"
     return ""
 
@@ -304,5 +316,9 @@ def record_values(metadata, today: dt.date | None = None) -> dict:
         "repeals": list(metadata.repeals),
         "amends": list(metadata.amends),
         "interprets": list(metadata.interprets),
-        "status": status_on(life, metadata.doc_number, today or dt.date.today()),
+        "status": status_on(
+            life,
+            is_official(metadata.title, metadata.doc_number, bool(getattr(metadata, "date_written", None))),
+            today or dt.date.today(),
+        ),
     }

@@ -11,8 +11,9 @@ the 文号 decides. No unique match: the reference is listed as unresolved, neve
 
 Status, relative to TODAY (the build date, stated on the page):
 ``已废止`` (a repeal in force by today) > ``已失效`` (expired before today) > ``已修改`` (an
-amendment in force by today) > ``现行有效``. A document with no 文号, no lifecycle date and no
-relation has no status (a news item is not a regulation). ``Validity:`` in the header
+amendment in force by today) > ``现行有效``. A document that is no official document (a 文号
+and a frame or a title like ``…办法``, ``…的通知``), has no lifecycle date and no relation has
+no status: a news item is not a regulation. ``Validity:`` in the header
 overrides the status (Pelican keeps ``Status:`` for draft/published/hidden).
 """
 
@@ -24,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bulletins.ingest.gazette import is_official
 from bulletins.ingest.relations import Reference, normalize_doc_number
 
 IN_FORCE, AMENDED, REPEALED, EXPIRED = "现行有效", "已修改", "已废止", "已失效"
@@ -47,6 +49,13 @@ class DocumentFacts:
     amends: tuple[Reference, ...] = ()
     interprets: tuple[Reference, ...] = ()
     validity: str = ""  # a hand-set status (one of STATUSES), else ""
+    written: bool = False  # the 公文 frame gave a 成文日期 (DateWritten): an official document
+
+    @property
+    def official(self) -> bool:
+        """A 公文 with a 文号 of its own: by its frame, or a title naming a document type. A news
+        item that quotes a 文号 is not one."""
+        return is_official(self.title, self.doc_number, self.written)
 
     @property
     def in_force_from(self) -> dt.date:
@@ -187,7 +196,7 @@ def _status(doc: DocumentFacts, life: Lifecycle, facts: dict[str, DocumentFacts]
         return EXPIRED
     if any(facts[k].in_force_from <= today for k in life.amended_by):
         return AMENDED
-    has_life = doc.doc_number or doc.date_effective or doc.date_expires or life.repealed_by or life.amended_by
+    has_life = doc.official or doc.date_effective or doc.date_expires or life.repealed_by or life.amended_by
     return IN_FORCE if has_life or life.repeals or life.amends else ""
 
 

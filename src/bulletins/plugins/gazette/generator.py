@@ -84,6 +84,7 @@ def document_facts(article) -> lifecycle.DocumentFacts:
         amends=parse_references(text["amends"], AMENDS),
         interprets=parse_references(text["interprets"], INTERPRETS),
         validity=lifecycle.parse_validity(as_text(meta.get("validity"))),
+        written=bool(meta.get("datewritten")),
     )
 
 
