@@ -118,6 +118,9 @@ ISSUED = dt.date(2024, 2, 10)
         ),
         pytest.param(["有效期5年。"], None, None, id="years-without-start"),
         pytest.param(["区水利局开展检查。"], None, None, id="nothing"),
+        pytest.param(
+            ["新修订的《澄溪区甲条例》自2024年5月1日起施行。"], None, None, id="a-cited-document-takes-effect"
+        ),
     ],
 )
 def test_effective_and_expiry(paragraphs, effective, expires):

@@ -271,5 +271,8 @@ def test_title_forms_that_match(cited, expected):
     ],
 )
 def test_status_of_an_official_document_alone(title, number, written, status):
-    facts = DocumentFacts(key="a", title=title, date=dt.date(2024, 1, 1), doc_number=number, written=written)
+    effective = dt.date(2024, 3, 1)  # never a status by itself: news retells when laws take effect
+    facts = DocumentFacts(
+        key="a", title=title, date=dt.date(2024, 1, 1), doc_number=number, written=written, date_effective=effective
+    )
     assert resolve([facts], TODAY).documents["a"].status == status

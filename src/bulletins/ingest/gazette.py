@@ -142,8 +142,9 @@ _IN_FORCE = r"起\s*(?:施行|实施|执行|生效|试行)"
 _EFFECTIVE = (
     (re.compile(rf"{_OWN}[^。；，]{{0,6}}自\s*{_DATE}\s*{_IN_FORCE}"), True),
     (re.compile(rf"{_OWN}[^。；，]{{0,6}}自(?:印发|发布|公布|签发)之日{_IN_FORCE}"), False),
-    (re.compile(rf"自\s*{_DATE}\s*{_IN_FORCE}"), True),
-    (re.compile(rf"自(?:印发|发布|公布|签发)之日{_IN_FORCE}"), False),
+    # a sentence without a subject of its own, unless a cited title is its subject (《条例》自…)
+    (re.compile(rf"(?:^|(?<=[。；，,\n]))[^。；，,\n》]{{0,8}}自\s*{_DATE}\s*{_IN_FORCE}"), True),
+    (re.compile(rf"(?:^|(?<=[。；，,\n]))[^。；，,\n》]{{0,8}}自(?:印发|发布|公布|签发)之日{_IN_FORCE}"), False),
 )
 _EXPIRES_ON = re.compile(rf"有效期(?:至|到|截至)\s*{_DATE}|{_OWN}[^。；]{{0,8}}?{_DATE}\s*(?:起)?\s*(?:自动)?失效")
 _VALID_YEARS = re.compile(rf"(?:有效期|试行期)(?:为|限为|暂定)?\s*({_NUMBER})\s*年")
@@ -245,7 +246,7 @@ def status_on(life: DocumentLife, official: bool, today: dt.date) -> str:
     own, else "". Repeals and amendments by other documents are resolved only at build time."""
     if life.date_expires and life.date_expires < today:
         return "已失效"
-    if official or life.date_effective or life.date_expires or life.repeals or life.amends:
+    if official or life.date_expires or life.repeals or life.amends:
         return "现行有效"
     return ""
 

@@ -196,7 +196,8 @@ def _status(doc: DocumentFacts, life: Lifecycle, facts: dict[str, DocumentFacts]
         return EXPIRED
     if any(facts[k].in_force_from <= today for k in life.amended_by):
         return AMENDED
-    has_life = doc.official or doc.date_effective or doc.date_expires or life.repealed_by or life.amended_by
+    # an effective date alone makes no status: a news item retells when a law takes effect
+    has_life = doc.official or doc.date_expires or life.repealed_by or life.amended_by
     return IN_FORCE if has_life or life.repeals or life.amends else ""
 
 
@@ -302,7 +303,7 @@ def views(resolution: Resolution, documents: Iterable[DocumentFacts], urls: dict
     shown = {}
     for key, doc in facts.items():
         life = lives[key]
-        if not (life.status or life.related or doc.date_effective or doc.date_expires or missing.get(key)):
+        if not (life.status or life.related or missing.get(key)):
             continue
         shown[key] = LifecycleView(
             status=life.status,
