@@ -303,7 +303,7 @@ def views(resolution: Resolution, documents: Iterable[DocumentFacts], urls: dict
     shown = {}
     for key, doc in facts.items():
         life = lives[key]
-        if not (life.status or life.related or missing.get(key)):
+        if not (life.status or life.related):  # unresolved references show on official documents only
             continue
         shown[key] = LifecycleView(
             status=life.status,
