@@ -113,6 +113,11 @@ def test_jsonld_relations(site):
     old = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page(site, "old")).group(1))
     assert old["legislationLegalForce"] == "https://schema.org/NotInForce"
     assert old["@reverse"]["legislationRepeals"][0]["legislationIdentifier"] == "澄府发〔2024〕3号"
+    reading = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page(site, "reading")).group(1)
+    )
+    assert reading["isPartOf"] == {"@type": "PublicationIssue", "name": "2024年第3期", "issueNumber": "3"}
+    assert reading["about"][0]["name"] == "《澄溪区河道管理办法》" and reading["@type"] == "NewsArticle"
 
 
 def test_every_internal_link_resolves(site):

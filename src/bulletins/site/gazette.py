@@ -160,7 +160,7 @@ _FORCE = "https://schema.org/InForce", "https://schema.org/NotInForce"
 
 
 def _work(related, public_url: str, kind: str = "Legislation") -> dict:
-    data = {"@type": kind, "name": f"《{related.title}》"}
+    data = {"@type": kind, "name": related.title if "《" in related.title else f"《{related.title}》"}
     if related.doc_number:
         data["legislationIdentifier"] = related.doc_number
     if public_url and related.url:

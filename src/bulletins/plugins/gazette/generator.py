@@ -50,6 +50,7 @@ class IssueLink:
     label: str
     url: str
     total: int | None = None
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -122,15 +123,7 @@ class GazetteGenerator(Generator):
         # Also a setting: the incremental writer fingerprints every page with the settings, and
         # every page's navigation gains (or loses) the link when the first issue comes (or goes).
         self.settings["BULLETINS_ISSUES_NAV"] = self.settings["BULLETINS_ISSUES_URL"] if self.issues else ""
-        public = self.settings.get("BULLETINS_PUBLIC_URL", "")
-        for article in articles:
-            issue = parse_issue(as_text(article.metadata.get("issue")))
-            article.bulletins_jsonld = gazette.gazette_jsonld(
-                article.bulletins_lifecycle,
-                article.bulletins_issue.label if article.bulletins_issue else "",
-                issue.number if issue else None,
-                public,
-            )
+        self._set_jsonld(articles)
         self.context.update(
             bulletins_issue_years=gazette.by_year(self.issues),
             bulletins_issues_url=self.settings["BULLETINS_ISSUES_URL"] if self.issues else None,
@@ -150,6 +143,15 @@ class GazetteGenerator(Generator):
             len(self.series),
         )
 
+    def _set_jsonld(self, articles) -> None:
+        """What each article's JSON-LD gains (read by site_meta's ``bulletins_jsonld``)."""
+        public = self.settings.get("BULLETINS_PUBLIC_URL", "")
+        for article in articles:
+            issue = article.bulletins_issue
+            article.bulletins_jsonld = gazette.gazette_jsonld(
+                article.bulletins_lifecycle, issue.label if issue else "", issue.number if issue else None, public
+            )
+
     def _group(self, articles) -> None:
         s = self.settings
         issued = [(a, parse_issue(as_text(a.metadata.get("issue")))) for a in articles]
@@ -165,7 +167,7 @@ class GazetteGenerator(Generator):
             article.bulletins_issue = article.bulletins_series = None
         for group in self.issues:
             for article in group.items:
-                article.bulletins_issue = IssueLink(group.label, group.url, group.total)
+                article.bulletins_issue = IssueLink(group.label, group.url, group.total, group.issue.number)
         for group in self.series:
             for number, items in group.numbers.items():
                 for article in items:
