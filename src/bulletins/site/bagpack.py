@@ -18,23 +18,23 @@ from bulletins.site.fixity import MANIFEST
 logger = logging.getLogger(__name__)
 
 
-def bag_info(publisher: str, sitename: str, build_date: dt.date) -> dict[str, str]:
+def bag_info(publisher: str, sitename: str, built: dt.datetime) -> dict[str, str]:
     """The bag-info.txt fields (bagit adds Bagging-Date, Payload-Oxum and Bag-Software-Agent)."""
     return {
         "Source-Organization": publisher,
         "External-Description": f"{sitename}：静态公报档案，打开 data/index.html 即可离线浏览",
-        "Build-Date": build_date.isoformat(),
+        "Build-Date": built.isoformat(timespec="seconds").replace("+00:00", "Z"),
     }
 
 
-def build_date(site: Path) -> dt.date:
-    """When SITE was last built: the time its manifest (written last) or its newest file changed."""
+def build_time(site: Path) -> dt.datetime:
+    """When SITE was last built (UTC): when its manifest (written last) or its newest file changed."""
     manifest = site / MANIFEST
     if manifest.is_file():
         stamp = manifest.stat().st_mtime
     else:
         stamp = max((p.stat().st_mtime for p in site.rglob("*") if p.is_file()), default=0.0)
-    return dt.datetime.fromtimestamp(stamp, tz=dt.UTC).date()
+    return dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
 
 
 def pack(site: Path, zip_path: Path, info: dict[str, str]) -> Path:

@@ -55,7 +55,7 @@ def publisher_of(settings_file: Path) -> tuple[str, str]:
 
 def run_pack(args: argparse.Namespace) -> int:
     publisher, sitename = publisher_of(args.settings)
-    info = bagpack.bag_info(args.publisher or publisher, sitename, bagpack.build_date(args.site))
+    info = bagpack.bag_info(args.publisher or publisher, sitename, bagpack.build_time(args.site))
     try:
         path = bagpack.pack(args.site, Path(f"{args.name}.zip").resolve(), info)
     except OSError as error:
