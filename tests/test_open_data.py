@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.plugins.open_data.generator import header_text
-from bulletins.site import opendata
+from bulletins.site import opendata, opendata_sqlite
 from bulletins.site.opendata import Bulletin
 from support.shared import ROOT
 from support.site_build import build_fixture_site
@@ -230,6 +230,13 @@ def test_rebuild_with_nothing_changed_rewrites_no_data_file(tmp_path):
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
 
 
+@pytest.mark.slow
+def test_two_builds_in_different_folders_write_the_same_bytes(site, tmp_path):
+    other = build(tmp_path / "elsewhere" / "output")
+    for name in (*(f"data/{n}" for n in DATA_FILES), "manifest-sha256.txt", "data.html"):
+        assert (other / name).read_bytes() == (site / name).read_bytes(), name
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -310,3 +317,16 @@ def test_corpus_fts_matches_substring_search():
     assert len(read_csv(built.output / "data" / "bulletins.csv")) == len(rows)
     for query in substring_queries(rows, 30, seed=7):
         assert fts_ids(built.output / "data" / "bulletins.sqlite", query) == expected_ids(rows, query), query
+
+
+@pytest.mark.parametrize("background", [pytest.param(True, id="child-process"), pytest.param(False, id="in-process")])
+def test_database_built_in_a_child_process_or_here_is_the_same(site, tmp_path, monkeypatch, background):
+    monkeypatch.setattr(opendata_sqlite, "BACKGROUND_ROWS", 0 if background else 10**9)
+    rows = read_jsonl(site / "data" / "bulletins.jsonl")
+    target, stamp = tmp_path / "bulletins.sqlite", tmp_path / "cache" / "stamp.json"
+    key = opendata_sqlite.sqlite_key((site / "data" / "bulletins.jsonl").read_bytes())
+    job = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, key, stamp)
+    assert (job.process is not None) is background
+    assert job.finish() and target.read_bytes() == (site / "data" / "bulletins.sqlite").read_bytes()
+    again = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, key, stamp)
+    assert again.process is None and not again.finish()

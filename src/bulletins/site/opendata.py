@@ -2,10 +2,7 @@
 
 ``bulletin_row`` turns one article's header (already plain strings) and body text into a row
 with the fixed column order of ``columns``; ``render_jsonl`` and ``render_csv`` are pure.
-``write_sqlite`` builds ``bulletins.sqlite`` with sqlite-utils: the ``bulletins`` table, the
-``people`` and ``documents`` tables that point back to it, and an FTS5 index with the
-``trigram`` tokenizer (``bulletins_fts``), so ``MATCH '"青溪区"'`` finds any Chinese substring
-of three characters or more — ready for ``datasette bulletins.sqlite``.
+``bulletins.site.opendata_sqlite`` builds ``bulletins.sqlite`` from the same rows.
 
 Rows are sorted by date, then URL, and every file is compared with what is on disk before it
 is written: a rebuild where nothing changed leaves the files' bytes and mtimes as they were.
@@ -14,12 +11,9 @@ is written: a rebuild where nothing changed leaves the files' bytes and mtimes a
 from __future__ import annotations
 
 import csv
-import filecmp
-import hashlib
 import io
 import json
 import os
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +23,6 @@ from bulletins.site.entities import document_roles, person_roles
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
 SQLITE = "bulletins.sqlite"
-SCHEMA_VERSION = 1  # bump when write_sqlite changes what it writes for the same rows
 
 # Header fields (Pelican's lowercased keys) -> column names, in the order of the README's table.
 HEADER_COLUMNS = {
@@ -186,73 +179,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def sqlite_key(jsonl: bytes) -> str:
-    """What ``bulletins.sqlite`` is built from: the rows, the schema and the SQLite version."""
-    import sqlite_utils
-
-    versions = f"{SCHEMA_VERSION}\0{sqlite3.sqlite_version}\0{getattr(sqlite_utils, '__version__', '')}\0"
-    return hashlib.sha256(versions.encode() + jsonl).hexdigest()
-
-
-def build_sqlite(path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]]) -> None:
-    """A new SQLite database at PATH: bulletins, people, documents and the trigram FTS index."""
-    import sqlite_utils
-
-    db = sqlite_utils.Database(path, recreate=True)
-    # A scratch file until it is moved into place: no journal, no fsync (bytes are the same).
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA cache_size = -65536")
-    try:
-        bulletins = db.table("bulletins")
-        bulletins.create(dict.fromkeys(cols, str), pk="id", not_null={"id", "url"})
-        bulletins.insert_all(rows, batch_size=1000)
-        db.table("people").create(
-            {"name": str, "role": str, "bulletin": str}, foreign_keys=[("bulletin", "bulletins", "id")]
-        )
-        db.table("people").insert_all(people_rows(rows), batch_size=1000)
-        db.table("documents").create({"title": str, "bulletin": str}, foreign_keys=[("bulletin", "bulletins", "id")])
-        db.table("documents").insert_all(document_rows(rows), batch_size=1000)
-        for table, column in (("people", "name"), ("people", "bulletin"), ("documents", "title")):
-            db.table(table).create_index([column])
-        db.table("documents").create_index(["bulletin"])
-        bulletins.enable_fts(["title", "text"], tokenize="trigram")
-        db.vacuum()
-    finally:
-        db.close()
-
-
-def write_sqlite(path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]], key: str, stamp: Path) -> bool:
-    """Build PATH unless STAMP says it was built from KEY and PATH is untouched since; True when written.
-
-    STAMP (in Pelican's cache folder) records the key with the file's size and mtime. A rebuilt
-    database that comes out byte-identical to the one on disk is not moved over it."""
-    try:
-        st = path.stat()
-        recorded = json.loads(stamp.read_text(encoding="utf-8"))
-        if recorded == {"key": key, "size": st.st_size, "mtime_ns": st.st_mtime_ns}:
-            return False
-    except (OSError, ValueError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.build")
-    build_sqlite(tmp, cols, rows)
-    written = not (path.is_file() and filecmp.cmp(tmp, path, shallow=False))
-    if written:
-        os.replace(tmp, path)
-    else:
-        tmp.unlink()
-    st = path.stat()
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(json.dumps({"key": key, "size": st.st_size, "mtime_ns": st.st_mtime_ns}), encoding="utf-8")
-    return written
-
-
-def write_all(folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]], stamp: Path) -> dict[str, bool]:
-    """Write the three files of ``table_rows`` into FOLDER; ``{file name: written?}``."""
+def write_text_files(folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]]) -> tuple[bytes, dict]:
+    """Write the JSONL and CSV files of ``table_rows`` into FOLDER: ``(jsonl bytes, {name: written?})``."""
     jsonl = render_jsonl(rows)
-    return {
+    written = {
         JSONL: write_if_changed(folder / JSONL, jsonl),
         CSV: write_if_changed(folder / CSV, render_csv(cols, rows)),
-        SQLITE: write_sqlite(folder / SQLITE, cols, rows, sqlite_key(jsonl), stamp),
     }
+    return jsonl, written

@@ -17,7 +17,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from bulletins.search.documents import html_text
-from bulletins.site import fixity, opendata
+from bulletins.site import fixity, opendata, opendata_sqlite
 from bulletins.site.config import Option, is_relative_path, settings_check, url_pattern
 
 logger = logging.getLogger(__name__)
@@ -72,22 +72,33 @@ def human_size(size: int) -> str:
 
 
 class OpenDataGenerator(Generator):
+    """Rows and text files while the context is built; the SQLite database in a child process
+    while Pelican renders the pages; the data page once the database is in place."""
+
     def generate_context(self):
         self.context["BULLETINS_DATA_URL"] = self.settings["BULLETINS_DATA_URL"]
+        started = time.perf_counter()
+        folder = Path(self.output_path) / self.settings["BULLETINS_DATA_DIR"]
+        self.cols, rows = opendata.table_rows(bulletin_of(a) for a in self.context.get("articles", ()))
+        self.count = len(rows)
+        jsonl, self.written = opendata.write_text_files(folder, self.cols, rows)
+        key = opendata_sqlite.sqlite_key(jsonl)
+        stamp = Path(self.settings["CACHE_PATH"]) / SQLITE_STAMP
+        self.sqlite = opendata_sqlite.start(
+            folder / opendata.SQLITE, folder / opendata.JSONL, self.cols, rows, key, stamp
+        )
+        self.seconds = time.perf_counter() - started
 
     def generate_output(self, writer):
         started = time.perf_counter()
-        folder = Path(self.output_path) / self.settings["BULLETINS_DATA_DIR"]
-        cols, rows = opendata.table_rows(bulletin_of(a) for a in self.context.get("articles", ()))
-        stamp = Path(self.settings["CACHE_PATH"]) / SQLITE_STAMP
-        written = opendata.write_all(folder, cols, rows, stamp)
-        self._write_page(writer, cols, len(rows))
+        self.written[opendata.SQLITE] = self.sqlite.finish()
+        self._write_page(writer, self.cols, self.count)
         logger.info(
             "open_data: %d bulletins, %d of %d files written, %.1f s",
-            len(rows),
-            sum(written.values()),
-            len(written),
-            time.perf_counter() - started,
+            self.count,
+            sum(self.written.values()),
+            len(self.written),
+            self.seconds + time.perf_counter() - started,
         )
 
     def _write_page(self, writer, cols, count):
