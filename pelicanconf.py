@@ -76,6 +76,7 @@ BULLETINS_PUBLIC_URL = ""  # publishconf.py sets the published address (sitemap,
 # against BULLETINS_BASE_DIR (this file's folder), wherever Pelican runs.
 BULLETINS_BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 BULLETINS_SOURCE_ROOTS = ["sources"]
+BULLETINS_DATA_LICENSE = "知识共享 署名 4.0 国际许可协议（CC BY 4.0）：注明来源即可自由复制、分发和改编"
 
 # Pelican's content cache (used by rebuilds) is written on every build: uncompressed is faster.
 GZIP_CACHE = False
@@ -89,6 +90,7 @@ PLUGINS = [
     "bulletins.plugins.site_meta",
     "bulletins.plugins.incremental",
     "bulletins.plugins.search_index",
+    "bulletins.plugins.open_data",  # last: its manifest-sha256.txt lists every file the others wrote
 ]
 
 # Feeds are written by publishconf.py, which knows the absolute site URL.

@@ -60,10 +60,18 @@ def publish(c, target=None):
 
 
 @task
-def pack(c, name="bulletins-archive"):
-    """Pack output/ as NAME.zip for offline hand-out (open index.html from the unpacked folder)."""
-    archive = shutil.make_archive(name, "zip", OUTPUT)
-    print(archive)
+def pack(c, name="bulletins-archive", plain=False):
+    """Pack output/ as NAME.zip for hand-out: a BagIt bag (open data/index.html), or with --plain the bare site."""
+    if plain:
+        print(shutil.make_archive(name, "zip", OUTPUT))
+        return
+    c.run(f"bulletins pack --site {OUTPUT} --name {name}")
+
+
+@task
+def verify(c, site=OUTPUT):
+    """Check --site DIR (default output/; an unpacked copy or bag of it too) against its manifest-sha256.txt."""
+    sys.exit(c.run(f"bulletins verify {site}", warn=True).exited)
 
 
 @task

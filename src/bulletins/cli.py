@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
         search = commands.add_parser("search", help="search a built archive from the terminal")
         search_cli.add_arguments(search)
         search.set_defaults(handler=search_cli.run)
+    from bulletins.site import fixity_cli
+
+    fixity_cli.add_commands(commands)
     return parser
 
 

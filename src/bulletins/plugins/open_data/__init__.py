@@ -1,0 +1,12 @@
+"""Open data and fixity: data/ (JSONL, CSV, SQLite with full-text search), the data page, and
+manifest-sha256.txt over every file of the site, written last."""
+
+from pelican import signals
+
+from bulletins.plugins.open_data import generator
+
+
+def register():
+    signals.initialized.connect(generator.configure)
+    signals.get_generators.connect(generator.get_generators)
+    signals.finalized.connect(generator.write_manifest)

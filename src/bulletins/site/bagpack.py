@@ -1,0 +1,55 @@
+"""A built site as a zipped BagIt bag (RFC 8493) for hand-out: ``NAME.zip`` holds ``NAME/``
+with ``bagit.txt``, ``bag-info.txt``, the SHA-256 manifests and the site under ``data/``.
+
+``bag_info`` is pure; ``pack`` copies the site to a temporary folder beside the zip, bags the
+copy with the ``bagit`` library and zips it. The site itself is never moved or changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from bulletins.site.fixity import MANIFEST
+
+logger = logging.getLogger(__name__)
+
+
+def bag_info(publisher: str, sitename: str, built: dt.datetime) -> dict[str, str]:
+    """The bag-info.txt fields (bagit adds Bagging-Date, Payload-Oxum and Bag-Software-Agent)."""
+    return {
+        "Source-Organization": publisher,
+        "External-Description": f"{sitename}：静态公报档案，打开 data/index.html 即可离线浏览",
+        "Build-Date": built.isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }
+
+
+def build_time(site: Path) -> dt.datetime:
+    """When SITE was last built (UTC): when its manifest (written last) or its newest file changed."""
+    manifest = site / MANIFEST
+    if manifest.is_file():
+        stamp = manifest.stat().st_mtime
+    else:
+        stamp = max((p.stat().st_mtime for p in site.rglob("*") if p.is_file()), default=0.0)
+    return dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
+
+
+def pack(site: Path, zip_path: Path, info: dict[str, str]) -> Path:
+    """Bag a copy of SITE with INFO and zip it to ZIP_PATH (``<name>.zip`` holding ``<name>/``)."""
+    import bagit
+
+    if not site.is_dir():
+        raise FileNotFoundError(f"{site}: no such folder (build the site first)")
+    name = zip_path.name.removesuffix(".zip")
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".bag-", dir=zip_path.parent) as tmp:
+        bag_dir = Path(tmp) / name
+        shutil.copytree(site, bag_dir)
+        bagit.make_bag(str(bag_dir), bag_info=info, checksums=["sha256"])
+        archive = shutil.make_archive(str(Path(tmp) / name), "zip", root_dir=tmp, base_dir=name)
+        Path(archive).replace(zip_path)
+    logger.info("pack: %s (%.1f MB)", zip_path, zip_path.stat().st_size / 1e6)
+    return zip_path

@@ -1,0 +1,172 @@
+"""Fixity of a built site: ``manifest-sha256.txt`` lists every file with its SHA-256.
+
+The manifest has the format of ``sha256sum`` (``<hex>  <relative path>``, one file a line,
+sorted by path, the manifest itself left out), so ``sha256sum -c manifest-sha256.txt`` in the
+site's folder checks it as well as ``bulletins verify``. A path holding a backslash or a line
+break is escaped the way coreutils does it (a leading ``\\`` on the line).
+
+``render_manifest``, ``parse_manifest`` and ``compare`` are pure; ``hash_tree`` reads the files
+(reusing the hashes of files whose size and mtime are unchanged since the last build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = "manifest-sha256.txt"
+_CHUNK = 1 << 20
+
+
+class ManifestError(ValueError):
+    """A manifest line that is not ``<64 hex digits>  <path>``."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """What differs between a manifest and a folder (paths relative to the folder, sorted)."""
+
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    altered: tuple[str, ...] = ()
+    checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.extra or self.altered)
+
+    def lines(self) -> list[str]:
+        """One line per problem (``missing: x``), then a summary line."""
+        out = [f"{kind}: {path}" for kind in ("missing", "extra", "altered") for path in getattr(self, kind)]
+        problems = len(self.missing) + len(self.extra) + len(self.altered)
+        summary = f"{self.checked} files listed, " + (
+            "all present and unchanged" if self.ok else f"{problems} problem(s)"
+        )
+        return [*out, summary]
+
+
+def _escape(path: str) -> tuple[str, str]:
+    if "\\" in path or "\n" in path or "\r" in path:
+        return "\\", path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return "", path
+
+
+def _unescape(path: str) -> str:
+    out, i = [], 0
+    while i < len(path):
+        if path[i] == "\\" and i + 1 < len(path):
+            out.append({"n": "\n", "r": "\r", "\\": "\\"}.get(path[i + 1], path[i + 1]))
+            i += 2
+        else:
+            out.append(path[i])
+            i += 1
+    return "".join(out)
+
+
+def render_manifest(digests: Mapping[str, str]) -> str:
+    """``{relative POSIX path: sha256 hex}`` -> manifest text, sorted by path."""
+    lines = []
+    for path in sorted(digests):
+        prefix, name = _escape(path)
+        lines.append(f"{prefix}{digests[path]}  {name}\n")
+    return "".join(lines)
+
+
+def parse_manifest(text: str) -> dict[str, str]:
+    """Manifest text -> ``{path: sha256 hex}``; raises ManifestError on a malformed line."""
+    digests: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        escaped = line.startswith("\\")
+        body = line[1:] if escaped else line
+        hexdigest, sep, name = body.partition("  ")
+        if not sep or len(hexdigest) != 64 or any(c not in "0123456789abcdef" for c in hexdigest.lower()) or not name:
+            raise ManifestError(f"line {number}: expected '<sha256>  <path>', got {line[:80]!r}")
+        digests[_unescape(name) if escaped else name] = hexdigest.lower()
+    return digests
+
+
+def compare(expected: Mapping[str, str], actual: Mapping[str, str]) -> Report:
+    """Files listed but absent, present but unlisted, and listed with another digest."""
+    return Report(
+        missing=tuple(sorted(set(expected) - set(actual))),
+        extra=tuple(sorted(set(actual) - set(expected))),
+        altered=tuple(sorted(p for p in set(expected) & set(actual) if expected[p] != actual[p])),
+        checked=len(expected),
+    )
+
+
+def list_files(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> list[str]:
+    """Every regular file below ROOT as a relative POSIX path, sorted; EXCLUDE names are skipped."""
+    skip = set(exclude)
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        rel = os.path.relpath(folder, root)
+        for name in files:
+            path = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+            if path not in skip and os.path.isfile(os.path.join(folder, name)):
+                found.append(path)
+    return sorted(found)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class HashCache:
+    """``{path: [size, mtime_ns, sha256]}`` from the last build: a file whose size and mtime
+    are unchanged is not read again (the build writes the manifest; ``verify`` never uses it)."""
+
+    entries: dict[str, list] = field(default_factory=dict)
+    hashed: int = 0
+
+    def digest(self, root: Path, path: str) -> tuple[str, list]:
+        st = os.stat(root / path)
+        old = self.entries.get(path)
+        if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            return old[2], old
+        self.hashed += 1
+        return sha256_file(root / path), [st.st_size, st.st_mtime_ns, None]
+
+
+def hash_tree(root: Path, cache: HashCache | None = None) -> dict[str, str]:
+    """``{relative path: sha256}`` of every file below ROOT except the manifest. With CACHE,
+    unchanged files keep their recorded hash and CACHE.entries is replaced by the new state."""
+    digests: dict[str, str] = {}
+    fresh: dict[str, list] = {}
+    for path in list_files(root):
+        if cache is None:
+            digests[path] = sha256_file(root / path)
+            continue
+        digest, entry = cache.digest(root, path)
+        entry[2] = digests[path] = digest
+        fresh[path] = entry
+    if cache is not None:
+        cache.entries = fresh
+    return digests
+
+
+def verify(root: Path) -> Report:
+    """Check ROOT against its ``manifest-sha256.txt`` (every file read and hashed)."""
+    manifest = root / MANIFEST
+    if not manifest.is_file():
+        raise FileNotFoundError(f"{manifest}: no manifest (build the site first)")
+    expected = parse_manifest(manifest.read_text(encoding="utf-8"))
+    return compare(expected, hash_tree(root))
+
+
+def site_root(folder: Path) -> Path:
+    """FOLDER, or its ``data/`` payload when FOLDER is an unpacked BagIt bag of a site."""
+    if (folder / "bagit.txt").is_file() and (folder / "data" / MANIFEST).is_file():
+        return folder / "data"
+    return folder

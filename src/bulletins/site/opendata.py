@@ -1,0 +1,189 @@
+"""Open data of the archive: every bulletin as a row, written as JSON Lines, CSV and SQLite.
+
+``bulletin_row`` turns one article's header (already plain strings) and body text into a row
+with the fixed column order of ``columns``; ``render_jsonl`` and ``render_csv`` are pure.
+``bulletins.site.opendata_sqlite`` builds ``bulletins.sqlite`` from the same rows.
+
+Rows are sorted by date, then URL, and every file is compared with what is on disk before it
+is written: a rebuild where nothing changed leaves the files' bytes and mtimes as they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletins.site.entities import document_roles, person_roles
+
+JSONL = "bulletins.jsonl"
+CSV = "bulletins.csv"
+SQLITE = "bulletins.sqlite"
+
+# Header fields (Pelican's lowercased keys) -> column names, in the order of the README's table.
+HEADER_COLUMNS = {
+    "identifier": "identifier",
+    "title": "title",
+    "date": "date",
+    "category": "category",
+    "tags": "tags",
+    "summary": "summary",
+    "slug": "slug",
+    "publisher": "publisher",
+    "region": "region",
+    "docnumber": "doc_number",
+    "presider": "presider",
+    "people": "people",
+    "documents": "documents",
+    "source": "source",
+    "sourcehash": "source_hash",
+    "sourceid": "source_id",
+    "sourceline": "source_line",
+    "sourceurl": "source_url",
+    "dateprecision": "date_precision",
+    "datesource": "date_source",
+    "titlesource": "title_source",
+    "checksum": "checksum",
+}
+# Keys Pelican or our plugins add to an article's metadata that are not header fields.
+NOT_HEADER = frozenset({"url", "save_as", "text", "id", "reader", "template", "status", "lang"})
+
+# What each column holds, for the data page (and anyone reading the files).
+COLUMN_NOTES = {
+    "id": "行标识：索引号（Identifier），没有或重复时为页面地址",
+    "url": "公报页面相对站点根目录的地址",
+    "identifier": "索引号",
+    "title": "名称（标题）",
+    "date": "生成日期，YYYY-MM-DD",
+    "category": "主题分类",
+    "tags": "主题词，以“, ”分隔",
+    "summary": "内容概述",
+    "slug": "页面文件名",
+    "publisher": "发布机构",
+    "region": "地区",
+    "doc_number": "文号",
+    "presider": "主持人",
+    "people": "参加人员，以“, ”分隔",
+    "documents": "引用文件，如《甲规划》《乙方案》",
+    "source": "原始文件（相对项目目录）",
+    "source_hash": "原始文件字节的 SHA-256",
+    "source_id": "合集记录的 id",
+    "source_line": "合集记录所在行",
+    "source_url": "记录的原始网址",
+    "date_precision": "日期精度",
+    "date_source": "日期来源",
+    "title_source": "标题来源：source 或 generated",
+    "checksum": "文章文本的校验和（用于识别手工修改）",
+    "text": "正文纯文本，每段一行",
+}
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """One article as the open data sees it: header fields (column -> text) and body text."""
+
+    url: str
+    fields: Mapping[str, str]
+    text: str
+
+
+def column_name(key: str) -> str:
+    """A header key as Pelican gives it (lowercased) -> the column name."""
+    return HEADER_COLUMNS.get(key, key)
+
+
+def is_header_key(key: str) -> bool:
+    return key not in NOT_HEADER and not key.startswith("_")
+
+
+def columns(bulletins: Iterable[Bulletin]) -> list[str]:
+    """``id``, ``url``, the known header fields, any other header field (sorted), ``text``."""
+    known = list(HEADER_COLUMNS.values())
+    extra = sorted({name for b in bulletins for name in b.fields} - set(known) - {"id", "url", "text"})
+    return ["id", "url", *known, *extra, "text"]
+
+
+def sort_key(bulletin: Bulletin) -> tuple[str, str]:
+    return (bulletin.fields.get("date", ""), bulletin.url)
+
+
+def assign_ids(bulletins: Sequence[Bulletin]) -> list[str]:
+    """Each bulletin's row id: its identifier, or its URL when it has none or shares it."""
+    counts: dict[str, int] = {}
+    for b in bulletins:
+        ident = b.fields.get("identifier", "")
+        counts[ident] = counts.get(ident, 0) + 1
+    return [
+        b.fields["identifier"] if b.fields.get("identifier") and counts[b.fields["identifier"]] == 1 else b.url
+        for b in bulletins
+    ]
+
+
+def table_rows(bulletins: Iterable[Bulletin]) -> tuple[list[str], list[dict[str, str]]]:
+    """Sorted rows, every one with every column (missing fields are ``""``)."""
+    ordered = sorted(bulletins, key=sort_key)
+    cols = columns(ordered)
+    rows = []
+    for row_id, b in zip(assign_ids(ordered), ordered):
+        values = {"id": row_id, "url": b.url, **b.fields, "text": b.text}
+        rows.append({c: values.get(c, "") for c in cols})
+    return cols, rows
+
+
+def render_jsonl(rows: Iterable[Mapping[str, str]]) -> bytes:
+    """One JSON object per line, keys in column order, UTF-8 unescaped."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+
+
+def render_csv(cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
+    """RFC 4180 CSV with a header row, CRLF line ends, UTF-8 with a BOM (so spreadsheet
+    programs read the Chinese text right)."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(cols), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def people_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """``(name, role, bulletin)`` for the presider and every attendee of each bulletin."""
+    return [
+        {"name": name, "role": role, "bulletin": row["id"]}
+        for row in rows
+        for name, role in person_roles(row.get("presider"), row.get("people"))
+    ]
+
+
+def document_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """``(title, bulletin)`` for each distinct 《》 title a bulletin cites."""
+    return [
+        {"title": title, "bulletin": row["id"]} for row in rows for title, _ in document_roles(row.get("documents"))
+    ]
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write DATA to PATH unless PATH already holds exactly DATA; True when written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
+def write_text_files(folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]]) -> tuple[bytes, dict]:
+    """Write the JSONL and CSV files of ``table_rows`` into FOLDER: ``(jsonl bytes, {name: written?})``."""
+    jsonl = render_jsonl(rows)
+    written = {
+        JSONL: write_if_changed(folder / JSONL, jsonl),
+        CSV: write_if_changed(folder / CSV, render_csv(cols, rows)),
+    }
+    return jsonl, written

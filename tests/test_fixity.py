@@ -1,0 +1,170 @@
+"""Fixity: manifest-sha256.txt written last in the build, ``bulletins verify``, ``bulletins pack`` (BagIt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bulletins.cli import main
+from bulletins.site import fixity
+from bulletins.site.fixity import HashCache, ManifestError, Report
+from support.shared import ROOT
+from support.site_build import build_fixture_site
+
+PLUGINS = ["bulletins.plugins.list_pages", "bulletins.plugins.site_meta", "bulletins.plugins.open_data"]
+SHA_A = hashlib.sha256(b"a").hexdigest()
+SHA_B = hashlib.sha256(b"b").hexdigest()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_fixture_site(tmp_path_factory.mktemp("fixity") / "output", PLUGINS=PLUGINS)
+
+
+@pytest.fixture
+def copy(site, tmp_path) -> Path:
+    """A copy of the built site that a test may change."""
+    return Path(shutil.copytree(site, tmp_path / "copy"))
+
+
+# --- pure parts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "digests",
+    [
+        pytest.param({"index.html": SHA_A, "bulletins/2022/02/x.html": SHA_B}, id="plain"),
+        pytest.param({"raw/a b.txt": SHA_A}, id="space"),
+        pytest.param({"raw/back\\slash.txt": SHA_A, "raw/line\nbreak.txt": SHA_B}, id="escaped"),
+        pytest.param({"人物/周文澜.html": SHA_A}, id="non-ascii"),
+        pytest.param({}, id="empty"),
+    ],
+)
+def test_manifest_round_trip(digests):
+    text = fixity.render_manifest(digests)
+    assert fixity.parse_manifest(text) == digests
+    assert len(text.splitlines()) == len(digests)
+
+
+def test_manifest_is_sorted_by_path_in_sha256sum_format():
+    text = fixity.render_manifest({"b.html": SHA_B, "a.html": SHA_A})
+    assert text == f"{SHA_A}  a.html\n{SHA_B}  b.html\n"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        pytest.param(f"{SHA_A} index.html", id="one-space"),
+        pytest.param(f"{SHA_A[:-1]}  index.html", id="short-digest"),
+        pytest.param(f"{'g' * 64}  index.html", id="not-hex"),
+        pytest.param(f"{SHA_A}  ", id="no-path"),
+    ],
+)
+def test_malformed_manifest_line_is_an_error(line):
+    with pytest.raises(ManifestError, match="line 2"):
+        fixity.parse_manifest(f"{SHA_B}  a.html\n{line}\n")
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "report"),
+    [
+        pytest.param({"a": SHA_A}, {"a": SHA_A}, Report(checked=1), id="same"),
+        pytest.param({"a": SHA_A, "b": SHA_B}, {"a": SHA_A}, Report(missing=("b",), checked=2), id="missing"),
+        pytest.param({"a": SHA_A}, {"a": SHA_A, "c": SHA_B}, Report(extra=("c",), checked=1), id="extra"),
+        pytest.param({"a": SHA_A}, {"a": SHA_B}, Report(altered=("a",), checked=1), id="altered"),
+    ],
+)
+def test_compare(expected, actual, report):
+    assert fixity.compare(expected, actual) == report
+    assert fixity.compare(expected, actual).ok is (report == Report(checked=len(expected)))
+
+
+def test_hash_cache_reuses_unchanged_files_and_rehashes_changed_ones(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"a")
+    (tmp_path / "b.txt").write_bytes(b"b")
+    cache = HashCache()
+    assert fixity.hash_tree(tmp_path, cache) == {"a.txt": SHA_A, "b.txt": SHA_B} and cache.hashed == 2
+    (tmp_path / "b.txt").write_bytes(b"ab")
+    again = HashCache(cache.entries)
+    assert fixity.hash_tree(tmp_path, again)["b.txt"] == hashlib.sha256(b"ab").hexdigest()
+    assert again.hashed == 1
+
+
+# --- the built site -----------------------------------------------------------------------
+
+
+def test_manifest_lists_every_file_of_the_build(site):
+    listed = fixity.parse_manifest((site / fixity.MANIFEST).read_text(encoding="utf-8"))
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert sorted(listed) == [f for f in files if f != fixity.MANIFEST]
+    assert {"index.html", "data.html", "data/bulletins.sqlite", "sitemap.xml"} <= set(listed)
+    assert listed["index.html"] == hashlib.sha256((site / "index.html").read_bytes()).hexdigest()
+
+
+def test_verify_passes_on_a_fresh_build(site, capsys):
+    assert main(["verify", str(site)]) == 0
+    assert "all present and unchanged" in capsys.readouterr().out
+
+
+def test_verify_names_altered_missing_and_added_files(copy, capsys):
+    (copy / "about.html").write_text("changed", encoding="utf-8")
+    (copy / "data" / "bulletins.csv").unlink()
+    (copy / "bulletins" / "extra.html").write_text("<p>added</p>", encoding="utf-8")
+    assert main(["verify", str(copy)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[:3] == ["missing: data/bulletins.csv", "extra: bulletins/extra.html", "altered: about.html"]
+    assert err[-1].endswith("3 problem(s)")
+
+
+def test_verify_without_manifest_is_a_usage_error(tmp_path, capsys):
+    assert main(["verify", str(tmp_path)]) == 2
+    assert "no manifest" in capsys.readouterr().err
+
+
+def test_rebuild_keeps_the_manifest_and_a_new_file_is_listed(tmp_path):
+    out = build_fixture_site(tmp_path / "output", PLUGINS=PLUGINS)
+    manifest = out / fixity.MANIFEST
+    before = (manifest.read_bytes(), manifest.stat().st_mtime_ns)
+    build_fixture_site(out, PLUGINS=PLUGINS)
+    assert (manifest.read_bytes(), manifest.stat().st_mtime_ns) == before
+    (out / "extra.txt").write_text("x", encoding="utf-8")
+    build_fixture_site(out, PLUGINS=PLUGINS)
+    assert "extra.txt" in fixity.parse_manifest(manifest.read_text(encoding="utf-8"))
+    assert fixity.verify(out).ok
+
+
+# --- BagIt --------------------------------------------------------------------------------
+
+
+def test_pack_writes_a_valid_bag_naming_publisher_and_build_date(site, tmp_path, monkeypatch, capsys):
+    bagit = pytest.importorskip("bagit")
+    monkeypatch.chdir(tmp_path)
+    settings = str(ROOT / "pelicanconf.py")
+    assert main(["pack", "--site", str(site), "--name", "handout", "--settings", settings]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "handout.zip")
+    with zipfile.ZipFile(tmp_path / "handout.zip") as archive:
+        archive.extractall(tmp_path / "unpacked")
+    bag = bagit.Bag(str(tmp_path / "unpacked" / "handout"))
+    bag.validate()
+    assert bag.info["Source-Organization"] == "公报档案"
+    built = dt.datetime.fromtimestamp(int((site / fixity.MANIFEST).stat().st_mtime), tz=dt.UTC)
+    assert bag.info["Build-Date"] == built.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert (tmp_path / "unpacked" / "handout" / "data" / "index.html").is_file()
+    assert main(["verify", str(tmp_path / "unpacked" / "handout")]) == 0
+    cli = Path(sys.executable).with_name("bagit.py")
+    if cli.exists():
+        result = subprocess.run([sys.executable, str(cli), "--validate", str(tmp_path / "unpacked" / "handout")])
+        assert result.returncode == 0
+
+
+def test_pack_of_a_missing_site_fails_cleanly(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["pack", "--site", str(tmp_path / "none"), "--settings", str(ROOT / "pelicanconf.py")]) == 2
+    assert "no such folder" in capsys.readouterr().err
