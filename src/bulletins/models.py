@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.parse
 from dataclasses import dataclass, field
 
 SCRIPTS = ("simplified", "traditional", "keep")
@@ -180,3 +181,31 @@ def split_documents(value: str | None) -> tuple[str, ...]:
             if depth == 0 and value[start:i].strip():
                 titles.append(value[start:i].strip())
     return tuple(titles)
+
+
+# --- file paths in the header -------------------------------------------------------------
+# A header value is one line with single spaces, but a file name may hold a line break, a tab
+# or a run of spaces (a scraper's or a zip's name). ``Source:`` and ``Original:`` therefore keep
+# such characters, and ``%``, as %XX escapes: the build still finds the very file ingest read.
+
+_PATH_UNSAFE = re.compile(r"%|[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]|(?<= ) | (?= )|^ | $")
+
+
+def quote_path(path: str) -> str:
+    """PATH as a header value: ``%``, control characters, line/paragraph separators and spaces
+    that one-line cleaning would drop or merge as %XX escapes (UTF-8); everything else as is."""
+    return _PATH_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in _path_bytes(m.group(0))), path)
+
+
+def _path_bytes(text: str) -> bytes:
+    try:
+        return text.encode("utf-8", "surrogateescape")  # a byte of a non-UTF-8 name, as os.fsdecode gives it
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def unquote_path(value: str | None) -> str:
+    """The inverse of ``quote_path`` (a value without ``%`` is returned unchanged)."""
+    if not value or "%" not in value:
+        return value or ""
+    return urllib.parse.unquote(value, errors="surrogateescape")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bulletins.models import Article, Metadata, split_names
+from bulletins.models import Article, Metadata, quote_path, split_names
 
 DATE_WRITTEN = "date-written"  # DateSource of a date that is the 成文日期
 ORIGINAL_FORMATS = ("docx", "pdf", "ofd", "doc", "wps")  # the file is the record: it ships with the site
@@ -43,7 +43,7 @@ def header_values(article: Article) -> dict[str, str]:
         "PrintedBy": m.printed_by,
         "DatePrinted": _date(m.date_printed),
         "Format": m.format,
-        "Original": article.source if m.format in ORIGINAL_FORMATS else "",
+        "Original": quote_path(article.source) if m.format in ORIGINAL_FORMATS else "",
     }
 
 

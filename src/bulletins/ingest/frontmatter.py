@@ -24,7 +24,7 @@ import hashlib
 import re
 
 from bulletins.ingest import bodymarkup, frame, gazette
-from bulletins.models import Article, Metadata, split_documents, split_names
+from bulletins.models import Article, Metadata, quote_path, split_documents, split_names, unquote_path
 
 # Header keys in the order they are written. A key whose value is empty is left out.
 FIELDS = (
@@ -122,7 +122,7 @@ def header_fields(article: Article) -> dict[str, str]:
         "Presider": clean_text(m.presider),
         "People": _join_names(m.people),
         "Documents": _join_documents(m.documents),
-        "Source": clean_text(article.source),
+        "Source": quote_path(article.source),
         "SourceHash": clean_text(article.source_hash),
         "SourceId": clean_text(article.source_id),
         "SourceLine": str(article.source_line) if article.source_line else "",
@@ -259,7 +259,7 @@ def read_article(text: str) -> Article:
         paragraphs=paragraphs,
         identifier=h.get("Identifier", ""),
         slug=h.get("Slug", ""),
-        source=h.get("Source", ""),
+        source=unquote_path(h.get("Source", "")),
         source_hash=h.get("SourceHash", ""),
         source_id=h.get("SourceId", ""),
         source_line=int(line) if line.isdigit() else None,

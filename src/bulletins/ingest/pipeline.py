@@ -29,7 +29,7 @@ from bulletins.ingest.files import ARTICLES, content_lock, remove_stale_temps, w
 from bulletins.ingest.readers import jsonl
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES
 from bulletins.ingest.sources import context_for, discover, read_source
-from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
+from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem, unquote_path
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +239,7 @@ class Archive:
             if header.get("Source"):
                 line = header.get("SourceLine", "")
                 key = identity.source_key(
-                    header["Source"], header.get("SourceId"), int(line) if line.isdigit() else None
+                    unquote_path(header["Source"]), header.get("SourceId"), int(line) if line.isdigit() else None
                 )
                 self.by_key.setdefault(key, Existing(path, slug, header.get("Identifier", "")))
 

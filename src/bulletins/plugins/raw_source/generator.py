@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from bulletins.models import unquote_path
 from bulletins.site import originals, rawcopy
 from bulletins.site.config import Option, is_base_dir, is_folder_list, is_relative_path, is_str, settings_check
 from bulletins.site.headers import as_text
@@ -87,7 +88,7 @@ class RawSourceGenerator(Generator):
                 article.bulletins_raw_url = None
                 continue  # the original file is the raw source
             line = rawcopy.parse_line(as_text(meta.get("sourceline")))
-            copy = rawcopy.plan(article.save_as, as_text(meta.get("source")), line, raw_dir)
+            copy = rawcopy.plan(article.save_as, unquote_path(as_text(meta.get("source"))), line, raw_dir)
             article.bulletins_raw_url = None
             if copy:
                 by_source[copy.source].append((article, copy))
@@ -128,7 +129,7 @@ class RawSourceGenerator(Generator):
         into ``self.files`` and linked as ``article.bulletins_original``. False: not an original."""
         article.bulletins_original = None
         meta = article.metadata
-        original = as_text(meta.get("original"))
+        original = unquote_path(as_text(meta.get("original")))
         copy = originals.plan(article.save_as, original, self.settings["BULLETINS_ORIGINALS_DIR"])
         if copy is None:
             return False
