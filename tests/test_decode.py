@@ -136,6 +136,10 @@ def test_a_lost_byte_is_reported_not_read_as_mojibake(data, where):
         pytest.param("青溪区召开会议，研究部署却蟠\ue300斫ㄗh工作。", True, id="private-use-and-bopomofo"),
         pytest.param("会议要求ぷ鞯呢熑胃小⒕o，确保安全。", True, id="kana-and-rare-cluster"),
         pytest.param("ÇàÏªÇøÕþ¸®", False, id="latin-letters-are-not-judged-here"),
+        pytest.param(
+            "青溪区实验小学望江校区建成投用_青溪教育_临江市青溪区人民政府", False, id="title-parts-joined-by-_"
+        ),
+        pytest.param("关于开展安全生产检查的通知|临江市应急管理局|政务公开", False, id="title-parts-joined-by-|"),
     ],
 )
 def test_garbled_at(text, garbled):

@@ -263,10 +263,15 @@ def garbled_at(text: str) -> int | None:
     return None
 
 
+_SEPARATORS = frozenset("_|@~")  # page titles join their parts with them: 标题_栏目_网站, 标题|网站
+
+
 def _glued(ch: str, before: str) -> int:
     """Weight of an ASCII character glued between two Chinese ones: 1 for a capital after a common
-    character (``A股``), else 3 (``e``, ``^``, or a capital where a shifted reading got back in step)."""
-    return 1 if ch.isupper() and not _weight(before)[0] else 3
+    character (``A股``) or a separator web pages put between title parts (``标题_栏目``), else 3
+    (``e``, ``^``, or a capital where a shifted reading got back in step)."""
+    common_before = not _weight(before)[0]
+    return 1 if common_before and (ch.isupper() or ch in _SEPARATORS) else 3
 
 
 @functools.lru_cache(maxsize=65536)
