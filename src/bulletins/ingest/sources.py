@@ -37,7 +37,7 @@ from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["SUFFIXES", "context_for", "discover", "read_source"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 
 # Folders a walk never enters: tools' folders anywhere, and the project's own build folders (beside

@@ -32,7 +32,7 @@ from bulletins.search.documents import TITLE_SPAN, SearchDoc, from_dict, rest_of
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.write import IndexWriter, dumps, packed, short_hash
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 # 2: the fold map sits in the manifest (1 had a separate fold-<hash>.js);
 # 3: shards deflated too, and packed data is 15 bits per UTF-16 unit, not base64
@@ -73,8 +73,7 @@ def build_index(
     )
     fold_map = build_fold_map()
     per_category = Counter(d.category for d in ordered if d.category)
-    categories = sorted(per_category)
-    category_ids = {name: i for i, name in enumerate(categories)}
+    category_ids = {name: i for i, name in enumerate(sorted(per_category))}
 
     postings = sh.Postings()
     table = tokens.FoldTable(fold_map)
@@ -88,18 +87,7 @@ def build_index(
     writer.clear()
     bounds = _write_shards(writer, postings, tag, shard_bytes)
     size, fragment_count = _write_fragments(writer, ordered, tag, fragment_bytes)
-    manifest = {
-        "format": FORMAT,
-        "tag": tag,
-        "docs": len(ordered),
-        "fold": fold,
-        "shards": bounds,
-        "fragments": {"size": size, "count": fragment_count},
-        "categories": [[name, per_category[name]] for name in categories],
-        "days": _day_runs(ordered),
-        "titleSpan": TITLE_SPAN,
-        **_not_in_force(ordered),
-    }
+    manifest = _manifest(ordered, tag, fold, bounds, (size, fragment_count), per_category)
     writer.write_script("manifest", manifest)
     writer.write("manifest.json", dumps(manifest) + "\n")
     stats = IndexStats(
@@ -110,10 +98,27 @@ def build_index(
         fragments=fragment_count,
         seconds=time.perf_counter() - started,
     )
-    log.debug(
+    logger.debug(
         "search index: %d bulletins, %d files, %d bytes in %.1f s", stats.docs, stats.files, stats.bytes, stats.seconds
     )
     return stats
+
+
+def _manifest(ordered: list[SearchDoc], tag: str, fold: dict, bounds: list, fragments: tuple[int, int], per_category):
+    """The manifest: what a query loads first (format, shard bounds, fragment layout, categories)."""
+    size, count = fragments
+    return {
+        "format": FORMAT,
+        "tag": tag,
+        "docs": len(ordered),
+        "fold": fold,
+        "shards": bounds,
+        "fragments": {"size": size, "count": count},
+        "categories": [[name, per_category[name]] for name in sorted(per_category)],
+        "days": _day_runs(ordered),
+        "titleSpan": TITLE_SPAN,
+        **_not_in_force(ordered),
+    }
 
 
 def _shipped_fold_map(fold_map: dict[str, str], postings: sh.Postings) -> dict[str, str]:

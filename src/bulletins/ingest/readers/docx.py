@@ -36,7 +36,7 @@ from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["read"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 FORMAT = "docx"
 OLE = bytes.fromhex("d0cf11e0a1b11ae1")
 _ALIGN = {
@@ -70,14 +70,14 @@ def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
         yield SourceProblem(source, "not a readable Word document: not a .docx package (damaged or cut short?)")
         return
     except (zipfile.BadZipFile, KeyError, EOFError, ValueError) as error:
-        log.debug("%s: cannot open", source, exc_info=True)
+        logger.debug("%s: cannot open", source, exc_info=True)
         yield SourceProblem(source, f"not a readable Word document (damaged or cut short?): {error}")
         return
     except (ElementTree.ParseError, zlib.error, NotImplementedError, UnicodeDecodeError) as error:
         yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
         return
     except Exception as error:  # python-docx and lxml on a damaged package: one problem, never a crash
-        log.debug("%s: cannot parse", source, exc_info=True)
+        logger.debug("%s: cannot parse", source, exc_info=True)
         yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
         return
     yield finish(path, context, FORMAT, tuple(blocks), digest)

@@ -18,7 +18,7 @@ from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["declared_charset", "read"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
@@ -34,11 +34,11 @@ def read(
     except (ReadError, DecodeError) as error:
         yield SourceProblem(source, str(error))
         return
-    log.debug("%s: decoded as %s", source, encoding)
+    logger.debug("%s: decoded as %s", source, encoding)
     try:
         page = extract_page(text)
     except Exception as error:  # the parser on hostile markup: one problem, never a crash
-        log.debug("%s: HTML parser failed", source, exc_info=True)
+        logger.debug("%s: HTML parser failed", source, exc_info=True)
         yield SourceProblem(source, f"cannot parse the HTML: {type(error).__name__}: {error}")
         return
     if not page.paragraphs:

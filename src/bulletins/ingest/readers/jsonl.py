@@ -38,7 +38,7 @@ from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["Line", "chunks", "count_lines", "parse", "read", "read_lines"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 Line = tuple[int, bytes]  # 1-based line number, the line without its ending
 _RECORD_CONTEXT = ("publisher", "category", "region", "issue")
@@ -190,7 +190,7 @@ def parse(line: bytes, source: str, number: int, context: Context) -> RawBulleti
     try:
         text = _text(fields)
     except Exception as error:  # the parser on hostile markup: one problem, never a crash
-        log.debug("%s:%d: HTML parser failed", source, number, exc_info=True)
+        logger.debug("%s:%d: HTML parser failed", source, number, exc_info=True)
         return problem(f"cannot parse the 'html' field: {type(error).__name__}: {error}")
     if not text.strip():
         return problem("record has no text (no non-empty 'html' or 'text')")

@@ -26,7 +26,7 @@ from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["read"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 FORMAT = "pdf"
 
 
@@ -50,7 +50,7 @@ def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
         pages = _pages(document)
         empty = not any(lines for lines, _ in pages) and _textless(document)
     except pdfium.PdfiumError as error:
-        log.debug("%s: page failed", source, exc_info=True)
+        logger.debug("%s: page failed", source, exc_info=True)
         yield SourceProblem(source, f"damaged PDF: {error}")
         return
     finally:

@@ -19,7 +19,7 @@ from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["read"]
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 
 def read(
@@ -33,7 +33,7 @@ def read(
     except (ReadError, DecodeError) as error:
         yield SourceProblem(source, str(error))
         return
-    log.debug("%s: decoded as %s", source, encoding)
+    logger.debug("%s: decoded as %s", source, encoding)
     text = newlines(text)
     if not text.strip():
         yield SourceProblem(source, "no text (only whitespace)")
