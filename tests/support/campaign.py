@@ -4,7 +4,7 @@ Every case is one or more files below ``sources/`` whose names carry the case's 
 so whatever ingest or Pelican says about them can be told apart. A case expects
 
 * ``PAGE``: every bulletin it holds becomes an article and a page showing its ``marker``;
-* ``REPORT``: it is reported on one stderr line naming it (and nothing else happens);
+* ``REPORT``: it is reported on one stderr line naming it, with a reason (not an internal error);
 * ``EITHER``: a page or a one-line report, as long as nothing crashes or escapes.
 
 Hand edits (``Case.edit``) take the article ingest wrote for the case's good source and
@@ -143,7 +143,3 @@ def cases() -> list[Case]:
 
 def gzipped(data: bytes) -> bytes:
     return gzip.compress(data, compresslevel=6, mtime=0)
-
-
-def repeat_to(data: bytes, size: int) -> bytes:
-    return (data * (size // max(len(data), 1) + 1))[:size]

@@ -10,6 +10,7 @@ from support.campaign import (
     BASES,
     EITHER,
     MB,
+    PAGE,
     REPORT,
     Case,
     Fifo,
@@ -107,24 +108,24 @@ def html(rng: random.Random) -> list[Case]:
     body = paragraphs_html(0)
     nested = "<div>" * 1000 + body + "</div>" * 1000
     return [
-        _html("unclosed", html_page("<div><p>" + "<p><b><i>".join(BASES[0])), marker=marker(0), expect="page"),
+        _html("unclosed", html_page("<div><p>" + "<p><b><i>".join(BASES[0])), marker=marker(0), expect=PAGE),
         _html("script", html_page(body + "<script>alert(1)</script><style>p{}</style><iframe src=x></iframe>")),
         _html("only-script", html_page("<script>document.write('3月14日')</script>"), REPORT),
-        _html("rot13", html_page(body, charset="rot13"), "page", marker=marker(0)),
-        _html("utf7", html_page(body, charset="utf-7"), "page", marker=marker(0)),
-        _html("bogus-charset", html_page(body, charset="x-no-such-charset"), "page", marker=marker(0)),
-        _html("gbk-says-utf8", html_page(paragraphs_html(2)).encode("gbk"), "page", marker=marker(2)),
-        _html("nested-1000", html_page(nested), "page", marker=marker(0)),
+        _html("rot13", html_page(body, charset="rot13"), PAGE, marker=marker(0)),
+        _html("utf7", html_page(body, charset="utf-7"), PAGE, marker=marker(0)),
+        _html("bogus-charset", html_page(body, charset="x-no-such-charset"), PAGE, marker=marker(0)),
+        _html("gbk-says-utf8", html_page(paragraphs_html(2)).encode("gbk"), PAGE, marker=marker(2)),
+        _html("nested-1000", html_page(nested), PAGE, marker=marker(0)),
         _html("nested-5000", html_page("<b>" * 5000 + body)),
         _html("entities", html_page("<p>&#x9752;&#28330;&bogus;&#0;&#xD800;&#99999999;&amp;&lt;x&gt;</p>" + body)),
-        _html("no-body", "<html><head><title>x</title></head>" + body, "page", marker=marker(0)),
-        _html("bare-text", text(0), "page", marker=marker(0)),
+        _html("no-body", "<html><head><title>x</title></head>" + body, PAGE, marker=marker(0)),
+        _html("bare-text", text(0), PAGE, marker=marker(0)),
         _html("empty-html", "<html></html>", REPORT),
         _html("empty-file", b"", REPORT),
         _html("comment-only", "<!-- " + text(0) + " -->", REPORT),
         _html("cdata", html_page("<![CDATA[" + text(0) + "]]>" + body)),
         _html("plaintext", html_page("<plaintext>" + text(0))),
-        _html("huge-attr", html_page(f'<p title="{"x" * 1_000_000}">' + "</p>" + body), "page", marker=marker(0)),
+        _html("huge-attr", html_page(f'<p title="{"x" * 1_000_000}">' + "</p>" + body), PAGE, marker=marker(0)),
         _html("binary", rng.randbytes(2048), REPORT),
         _html("svg-math", html_page("<svg><script>alert(1)</script></svg><math><mi>x</mi></math>" + body)),
     ]
@@ -139,20 +140,20 @@ def collections(rng: random.Random) -> list[Case]:
     good = jsonl(record(3))
     bomb = gzipped(b'{"text": "' + b"a" * (64 * MB))
     return [
-        _jsonl("good", good, "page", marker=marker(3)),
+        _jsonl("good", good, PAGE, marker=marker(3)),
         _jsonl("bad-json", jsonl(b"{not json", record(3, id="bad-json-2")), REPORT),
         _jsonl("blank-only", b"\n\n   \n\r\n", REPORT, defect="blank-line JSONL is not reported"),
         _jsonl("array", jsonl([1, 2], "text", 3, None), REPORT),
         _jsonl("empty", b"", REPORT),
-        _jsonl("huge-record", jsonl(record(4, html="<p>" + text(4) * 4000 + "</p>")), "page", marker=marker(4)),
-        _jsonl("gzgood", gzipped(good), "page", ".jsonl.gz", marker=marker(3)),
+        _jsonl("huge-record", jsonl(record(4, html="<p>" + text(4) * 4000 + "</p>")), PAGE, marker=marker(4)),
+        _jsonl("gzgood", gzipped(good), PAGE, ".jsonl.gz", marker=marker(3)),
         _jsonl("gz-truncated", gzipped(jsonl(*(record(3, id=f"t{n}") for n in range(50))))[:-40], REPORT, ".jsonl.gz"),
         _jsonl("gz-not-gzip", good, REPORT, ".jsonl.gz"),
         _jsonl("gz-bomb", bomb, REPORT, ".jsonl.gz"),
         _jsonl("nested", b"[" * 100_000 + b"\n", REPORT),
         _jsonl("huge-number", b"1" * 5000 + b"\n", REPORT),
         _jsonl("bad-utf8", jsonl(record(3))[:40] + b"\xff\xfe" + jsonl(record(3))[40:], REPORT),
-        _jsonl("bom-crlf", b"\xef\xbb\xbf" + jsonl(record(3)).replace(b"\n", b"\r\n"), "page", marker=marker(3)),
+        _jsonl("bom-crlf", b"\xef\xbb\xbf" + jsonl(record(3)).replace(b"\n", b"\r\n"), PAGE, marker=marker(3)),
         _jsonl("no-text", jsonl({"id": "x", "date": "2023-06-01", "title": "无正文"}), REPORT),
         _jsonl("dup-id", jsonl(record(3), record(4, id="qx-campaign-3")), REPORT),
         _jsonl("junk", rng.randbytes(3000), REPORT),
@@ -184,15 +185,11 @@ IDS = {
     "long": "q" * 3000,
     "nul": "qx\x002023",
 }
-ID_DEFECTS: dict[str, str] = {}
 
 
 def ids(rng: random.Random) -> list[Case]:
     """Record ids with line breaks, escapes, path parts: the bulletin is fine, the id must not hurt."""
-    return [
-        _jsonl(f"id-{name}", jsonl(record(1, id=value)), "page", marker=marker(1), defect=ID_DEFECTS.get(name, ""))
-        for name, value in IDS.items()
-    ]
+    return [_jsonl(f"id-{name}", jsonl(record(1, id=value)), PAGE, marker=marker(1)) for name, value in IDS.items()]
 
 
 DATES = ("0999-01-01", "0001-01-01", "99999-01-01", "2024-13-45", "二〇二三年十十月一日", "", "garbage", "2023-02-30")
