@@ -142,7 +142,7 @@ def test_stderr_has_no_raw_control_characters(campaign):
 
 
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
-def test_case(case: Case, campaign, tmp_path):
-    result = run(tmp_path, [case]) if case.isolated else campaign
+def test_case(case: Case, request):
+    result = run(request.getfixturevalue("tmp_path"), [case]) if case.isolated else request.getfixturevalue("campaign")
     problems = (run_problems(result) if case.isolated else []) + case_problems(result, case)
     assert not problems, f"{case.tag}: " + "\n".join(problems)
