@@ -21,7 +21,6 @@ MAX_TOP_MODULES = 6
 MODULES = sorted(SRC.rglob("*.py"))
 # Known breaches, each being fixed where that module is being changed; strict: the mark goes with the fix.
 LONG_FUNCTIONS = {
-    "bulletins/ingest/sources.py": "read_source is 54 lines",
     "bulletins/search/build.py": "build_index is 56 lines",
 }
 SHADOWING = "the bulletins.site package is named like the standard library's site module"
