@@ -59,27 +59,23 @@ def big_header(article: str) -> bytes:
     return set_field("Summary", "长" * (MB // 3))(article)
 
 
-ESCAPES = "raw copy follows Source: out of the sources folder"
 EDITS = {
-    "dup-people": (duplicate("People", "甲某, 乙某"), "duplicated header lines"),
-    "dup-presider": (duplicate("Presider", "乙某"), "duplicated header lines"),
+    "dup-people": (duplicate("People", "甲某, 乙某"), ""),
+    "dup-presider": (duplicate("Presider", "乙某"), ""),
     "dup-tags": (duplicate("Tags", "重复, 标签"), ""),
     "dup-title": (duplicate("Title", "第二个标题"), ""),
     "dup-date": (duplicate("Date", "2023-04-01"), ""),
-    "template": (set_field("Template", "nonexistent"), "Template: nonexistent stops the build"),
-    "src-proc4": (set_field("Source", "../../../../proc/self/environ"), ESCAPES),
-    "src-proc-deep": (set_field("Source", "../" * 24 + "proc/self/environ"), ESCAPES),
-    "src-passwd": (set_field("Source", "/etc/passwd"), ESCAPES),
-    "src-outer": (set_field("Source", "../../../../secret.txt"), ESCAPES),
-    "src-dotted": (set_field("Source", "sources/../../../../../secret.txt"), ESCAPES),
+    "template": (set_field("Template", "nonexistent"), ""),
+    "src-proc4": (set_field("Source", "../../../../proc/self/environ"), ""),
+    "src-proc-deep": (set_field("Source", "../" * 24 + "proc/self/environ"), ""),
+    "src-passwd": (set_field("Source", "/etc/passwd"), ""),
+    "src-outer": (set_field("Source", "../../../../secret.txt"), ""),
+    "src-dotted": (set_field("Source", "sources/../../../../../secret.txt"), ""),
     "src-line": (set_field("SourceLine", "-5"), ""),
     "save-as2": (set_field("Save_as", "../../x.html"), ""),
     "save-as-deep": (set_field("Save_as", "../../../../campaign-escape.html"), ""),
     "slug-dots": (set_field("Slug", "../../../../../campaign-slug"), ""),
-    "url": (
-        set_field("Url", "javascript:alert(1)"),
-        "Url: javascript:alert(1) is written as a file and linked, unreported",
-    ),
+    "url": (set_field("Url", "javascript:alert(1)"), ""),
     "date-garbage": (set_field("Date", "garbage"), ""),
     "date-far": (set_field("Date", "99999-01-01"), ""),
     "status": (set_field("Status", "nonsense"), ""),
@@ -90,8 +86,8 @@ EDITS = {
 }
 
 
-# Edits that stop the whole build today: each gets a project of its own.
-ISOLATED = {"dup-people", "dup-presider", "template"}
+# Edits that would stop the whole build (a defect being fixed): each gets a project of its own.
+ISOLATED: set[str] = set()
 
 
 def edits(rng: random.Random) -> list[Case]:
