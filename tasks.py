@@ -138,7 +138,8 @@ def test(c, args=""):
 def quick(c, args=""):
     """The fast inner loop: tests not marked corpus, browser or slow."""
     _extras(c, "test")
-    c.run(f"python -m pytest {PARALLEL} -m 'not corpus and not browser and not slow' {args}")
+    # One process: here two workers' start-up and collection cost more than they save.
+    c.run(f"python -m pytest -m 'not corpus and not browser and not slow' {args}")
 
 
 @task
