@@ -1,4 +1,4 @@
-"""Session-wide test setup.
+"""Test-run-wide setup.
 
 Built sites (``support.sites``: the sample, hostile and corpus archives) are built once per
 test run. In one process ``functools.cache`` does that; under pytest-xdist (``./run test``
