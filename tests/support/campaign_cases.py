@@ -222,6 +222,11 @@ NAMES = {
 }
 
 
+NAME_DEFECTS = {
+    "name-nonutf8-good": "a file name that is not UTF-8: no raw copy is found and the log shows raw bytes (\\x80)",
+}
+
+
 def names(rng: random.Random) -> list[Case]:
     """Hostile file names, each with a good bulletin (a page) and with an empty file (a report)."""
     found = []
@@ -229,7 +234,7 @@ def names(rng: random.Random) -> list[Case]:
         for kind, data, expect in (("good", text(5).encode(), EITHER), ("bad", b"", REPORT)):
             tag = f"name-{key}-{kind}"
             path = b"names/" + name.replace(b"KIND", tag.encode()) + b".txt"
-            found.append(Case(tag, {path: data}, expect))
+            found.append(Case(tag, {path: data}, expect, defect=NAME_DEFECTS.get(tag, "")))
     return found
 
 
