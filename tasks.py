@@ -13,6 +13,9 @@ CONTENT = "content"
 OUTPUT = "output"
 SOURCES = "sources"
 CHROMIUM = "/usr/bin/chromium"
+# Two pytest-xdist workers (the reference machine has two cores); each test module stays on one
+# worker, so its module-scoped fixtures (a search index, a browser, a built site) are made once.
+PARALLEL = "-n 2 --dist loadscope"
 
 
 def _extras(c, *names: str) -> None:
@@ -124,7 +127,7 @@ def test(c, args=""):
     """Run the whole test suite (Node, then Python: browser and corpus-wide too). Extra pytest ARGS allowed."""
     _extras(c, "test")
     node = c.run("node --test tests/js/", warn=True)
-    result = c.run(f"python -m pytest {args}", warn=True)
+    result = c.run(f"python -m pytest {PARALLEL} {args}", warn=True)
     if result.exited == 5:
         print("pytest collected no tests", file=sys.stderr)
         sys.exit(1)
@@ -135,6 +138,7 @@ def test(c, args=""):
 def quick(c, args=""):
     """The fast inner loop: tests not marked corpus, browser or slow."""
     _extras(c, "test")
+    # One process: here two workers' start-up and collection cost more than they save.
     c.run(f"python -m pytest -m 'not corpus and not browser and not slow' {args}")
 
 

@@ -1,0 +1,52 @@
+"""Test-run-wide setup.
+
+Built sites (``support.sites``: the sample, hostile and corpus archives) are built once per
+test run. In one process ``functools.cache`` does that; under pytest-xdist (``./run test``
+runs two workers) the controller points every worker at one folder for the run
+(``BULLETINS_TEST_SITES``), where a file lock lets the first worker build a site and the
+others reuse it. The folder is removed when the run ends; a ``BULLETINS_TEST_SITES`` the
+user set is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+SITES = "BULLETINS_TEST_SITES"
+
+
+def _is_xdist_controller(config) -> bool:
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", None))
+
+
+def pytest_configure(config):
+    if _is_xdist_controller(config) and not os.environ.get(SITES):
+        folder = tempfile.mkdtemp(prefix="bulletins-test-sites-")
+        os.environ[SITES] = folder  # inherited by the workers, which start after this hook
+        config._bulletins_sites = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_bulletins_sites", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(SITES, None)
+
+
+# The longest modules (``--durations``: the corpus-wide search recall, the full-corpus site, the
+# validator over a 1,000-bulletin site, corpus ingest, the hostile-input campaign) start first,
+# so under ``--dist loadscope`` the two workers share the rest and finish together.
+HEAVY_FIRST = (
+    "test_search_recall.py",
+    "test_corpus_site.py",
+    "test_html_valid.py",
+    "test_corpus_ingest.py",
+    "test_hostile_campaign.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: n for n, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(HEAVY_FIRST)))  # stable: modules stay whole
