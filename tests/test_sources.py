@@ -149,11 +149,14 @@ def test_record_fields_beat_cli_options(tmp_path):
     assert bulletin.context == Context(2024, "记录里的机关", "记录里的地区", "命令行分类")
 
 
-def test_discover_survives_a_symlink_loop(chdir_tmp):
+def test_discover_survives_a_symlink_loop_and_reports_it(chdir_tmp):
     write(chdir_tmp, "src/a.txt", "x")
     (chdir_tmp / "src" / "loop").symlink_to(chdir_tmp / "src", target_is_directory=True)
     files, problems = discover([Path("src")])
-    assert files == [Path("src/a.txt")] and problems == []
+    assert files == [Path("src/a.txt")]
+    assert [(p.where, p.reason) for p in problems] == [
+        ("src/loop", "symlink to a folder already read (a loop), not read again")
+    ]
 
 
 # --- what a walk reads, skips and reports -----------------------------------------------------

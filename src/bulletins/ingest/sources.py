@@ -117,6 +117,11 @@ def _walk(folder: Path, root: Path, problems: list[SourceProblem], visited: set[
             continue
         if entry.is_symlink() and not _inside(entry, root, problems):
             continue
+        if entry.is_symlink() and entry.is_dir() and entry.resolve() in visited:
+            problems.append(
+                SourceProblem(source_name(entry), "symlink to a folder already read (a loop), not read again")
+            )
+            continue
         if entry.is_dir():
             yield from _walk(entry, root, problems, visited)
         elif entry.is_file():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -76,14 +76,19 @@ def real_roots(roots: Sequence[str], base: str) -> list[Path]:
     return [Path(os.path.realpath(os.path.join(base, root))) for root in roots]
 
 
-def locate(source: str, bases: Sequence[str], roots: Sequence[Path]) -> Located:
+def locate(
+    source: str, bases: Sequence[str], roots: Sequence[Path], find: Callable[[str], Path | None] | None = None
+) -> Located:
     """SOURCE (relative to the first of BASES where it exists, or absolute) with its symlinks
-    resolved; refused unless that is a regular file inside one of ROOTS (real paths)."""
+    resolved; refused unless that is a regular file inside one of ROOTS (real paths). FIND maps a
+    name that is not on disk as written (a non-UTF-8 file name shown readable) to the real file."""
     path = Path(source)
     candidates = [path] if path.is_absolute() else [Path(base) / path for base in bases]
     for candidate in candidates:
         if not os.path.lexists(candidate):
-            continue
+            candidate = find(str(candidate)) if find else None
+            if candidate is None:
+                continue
         real = Path(os.path.realpath(candidate))
         if not any(real.is_relative_to(root) for root in roots):
             return Located(None, OUTSIDE)

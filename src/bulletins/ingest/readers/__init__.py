@@ -1,6 +1,6 @@
 """One reader per source format, chosen by the file's suffix.
 
-Every format module (``txt``, ``html``, ``jsonl``, ...) exposes
+Every format module (``txt``, ``webpage`` for html, ``jsonl``, ``docx``, ``pdf``, ``ofd``, ``doc``) exposes
 
     read(path: Path, context: Context, ...) -> Iterator[RawBulletin | SourceProblem]
 
@@ -57,9 +57,13 @@ def read(path: Path, context: Context, **opts: object) -> Iterator[RawBulletin |
     yield from reader(path, context, **{k: v for k, v in opts.items() if accepted is None or k in accepted})
 
 
+# The module of a kind, where its name would shadow a standard-library module (``html``).
+_MODULES = {"html": "webpage"}
+
+
 @functools.cache
 def _reader(kind: str) -> Callable[..., Iterator[RawBulletin | SourceProblem]]:
-    return importlib.import_module(f"bulletins.ingest.readers.{kind}").read
+    return importlib.import_module(f"bulletins.ingest.readers.{_MODULES.get(kind, kind)}").read
 
 
 @functools.cache

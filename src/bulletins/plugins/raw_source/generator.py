@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from bulletins.ingest.readers.common import on_disk
 from bulletins.models import unquote_path
 from bulletins.site import originals, rawcopy
 from bulletins.site.config import Option, is_base_dir, is_folder_list, is_relative_path, is_str, settings_check
@@ -76,7 +77,7 @@ class RawSourceGenerator(Generator):
         s = self.settings
         bases = [s["BULLETINS_SOURCE_ROOT"] or os.getcwd(), str(Path(s["PATH"]).parent)]
         roots = rawcopy.real_roots(s["BULLETINS_SOURCE_ROOTS"], s["BULLETINS_BASE_DIR"] or os.getcwd())
-        return rawcopy.locate(source, bases, roots)
+        return rawcopy.locate(source, bases, roots, find=on_disk)
 
     def generate_context(self):
         raw_dir = self.settings["BULLETINS_RAW_DIR"]
