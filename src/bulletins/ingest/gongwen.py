@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bulletins.ingest.dates import find_full_date
+from bulletins.ingest.layout import join_text
 from bulletins.models import BulletinError
 
 MAX_TITLE_LINES = 3
@@ -152,7 +153,7 @@ def _read_head(r: _Reading) -> None:
         elif _is_mark(line) or (_is_letterhead(r, i) and i + 1 < len(lines) and _is_mark_or_number(lines[i + 1])):
             r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
         elif not r.fields.get("title") and (size := _title_size(r, i)):
-            r.fields["title"] = _join_lines(lines[i : i + size])
+            r.fields["title"] = join_lines(lines[i : i + size])
             i += size
             continue
         else:
@@ -191,7 +192,7 @@ def _title_size(r: _Reading, i: int) -> int:
             return 0
         if size > 1 and _is_mark_or_number(part[-1]):
             return 0
-        if _TITLE_END.search(part[-1]) and len(_join_lines(part)) >= 4:
+        if _TITLE_END.search(part[-1]) and len(join_lines(part)) >= 4:
             return size
     return 0
 
@@ -210,19 +211,13 @@ def _read_recipients(r: _Reading, i: int) -> int:
     return i
 
 
-def _join_lines(lines: Sequence[str]) -> str:
-    """Wrapped lines as one: no space between Han characters, one between anything else."""
+def join_lines(lines: Sequence[str]) -> str:
+    """Wrapped lines as one (``layout.join_text``): a space only between two Latin words, never next to
+    Chinese or a dash (``（2025`` + ``—2027年）`` stays ``（2025—2027年）``)."""
     out = ""
     for line in lines:
-        line = line.strip()
-        if out and not (_is_han(out[-1]) or _is_han(line[:1])):
-            out += " "
-        out += line
+        out = join_text(out, line.strip())
     return out
-
-
-def _is_han(ch: str) -> bool:
-    return bool(ch) and ("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
 
 
 # --- the tail: 版记, 附注, attachment pages, 署名 and 成文日期, 附件说明 ------------------------------
@@ -242,7 +237,7 @@ def _read_imprint(r: _Reading) -> int:
         first = printed
     if copy is not None:
         stop = printed if printed is not None and r.fields.get("date_printed") else min(copy + 2, len(lines))
-        r.fields["copy_to"] = _join_lines([_COPY_TO.match(lines[copy]).group(1), *lines[copy + 1 : stop]])
+        r.fields["copy_to"] = join_lines([_COPY_TO.match(lines[copy]).group(1), *lines[copy + 1 : stop]])
         first = copy
     while first > r.start and _TAIL_EXTRA.match(lines[first - 1]):
         first -= 1
