@@ -34,6 +34,7 @@ _PAGE_NUMBER = re.compile(
 )
 _DASHED_NUMBER = re.compile(r"^[-—–－~～]\s*\d{1,4}\s*[-—–－~～]$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百]+[）)]|\d{1,2}[.．、](?!\d))")
+_ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*[0-9０-９一二三四五六七八九十]{0,3}$")
 _LATIN = re.compile(r"[0-9A-Za-z\u00c0-\u024f]")
 _WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f'’.,;:!?()-]+")
 
@@ -220,6 +221,8 @@ def _starts_new(previous: Line, line: Line, frame: _Frame, aligns: tuple[str, st
         return abs(line.size - previous.size) > 0.5 or line.page != previous.page or gap > line.size
     if line.x0 - frame.left >= 1.5 * frame.size or _HEADING.match(line.text):
         return True
+    if _ATTACHMENT_LABEL.match(line.text) or _ATTACHMENT_LABEL.match(previous.text):
+        return True  # ``附件2`` heads an attachment page, even right under a full line of the page before
     if previous.x1 < frame.right - 1.5 * frame.size and not _word_did_not_fit(previous, line, frame):
         return True
     if abs(line.size - previous.size) > 0.2 * frame.size:
