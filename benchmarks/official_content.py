@@ -66,6 +66,9 @@ class Case:
     printer: tuple[str, str]
     runs_header: bool  # a running header on every page
     radicals: bool  # a PDF whose text layer maps glyphs to radicals
+    imprint_first: bool  # 版记 right after the 附注, before the attachment pages (as many offices print it)
+    split_title: bool  # a .docx title typed as two centred paragraphs
+    side_by_side: bool  # a joint document's two signatures on one line
 
 
 def _cn_date(year: int, month: int, day: int) -> str:
@@ -185,6 +188,9 @@ def case(seed: int) -> Case:
         printer=(f"{city}人民政府办公室", f"{year}年{month}月{day}日印发"),
         runs_header=rng.random() < 0.5,
         radicals=rng.random() < 0.5,
+        imprint_first=rng.random() < 0.4,
+        split_title=len(title) > 24 and rng.random() < 0.5,
+        side_by_side=len(issuers) > 1 and rng.random() < 0.5,
     )
 
 

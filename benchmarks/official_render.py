@@ -48,22 +48,31 @@ def to_html(doc: Case) -> str:
     parts += [p("", doc.recipients)] if doc.recipients else []
     parts += [p("indent", text) for _kind, text in doc.body]
     parts += [p("indent gap" if i == 0 else "indent", line) for i, line in enumerate(attachment_lines(doc))]
-    parts += [p("right gap" if i == 0 else "right", name) for i, name in enumerate(doc.issuers)]
+    if doc.side_by_side:
+        names = "".join(f"<span>{e(name)}</span>" for name in doc.issuers)
+        parts.append(f'<p class="printer gap" style="border:0;padding:0 2em">{names}</p>')
+    else:
+        parts += [p("right gap" if i == 0 else "right", name) for i, name in enumerate(doc.issuers)]
     parts += [p("right", doc.date)] + ([p("indent", doc.note)] if doc.note else [])
+    parts += [_html_imprint(doc, e)] if doc.imprint_first else []
     for i, item in enumerate(doc.attachments):
         parts.append(f'<div class="attachment">{p("", _label(doc, i))}{p("title gap", item.name)}')
         parts += [p("indent", text) for text in item.paragraphs]
         rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in item.table)
         parts.append(f"<table>{rows}</table></div>" if rows else "</div>")
-    copies = p("", doc.copy_to) if doc.copy_to else ""
-    parts.append(
-        f'<div class="banji">{copies}<p class="printer"><span>{e(doc.printer[0])}</span>'
-        f"<span>{e(doc.printer[1])}</span></p></div>"
-    )
+    parts += [] if doc.imprint_first else [_html_imprint(doc, e)]
     return (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>{CSS}</style></head><body>'
         + "".join(parts)
         + "</body></html>"
+    )
+
+
+def _html_imprint(doc: Case, e) -> str:
+    copies = f"<p>{e(doc.copy_to)}</p>" if doc.copy_to else ""
+    return (
+        f'<div class="banji">{copies}<p class="printer"><span>{e(doc.printer[0])}</span>'
+        f"<span>{e(doc.printer[1])}</span></p></div>"
     )
 
 
@@ -84,6 +93,12 @@ def _docx_attachment(d, doc: Case, i: int, item: Attachment) -> None:
                 table.cell(r, c).text = cell
 
 
+def _docx_imprint(d, doc: Case) -> None:
+    if doc.copy_to:
+        _para(d, doc.copy_to, size=14)
+    _para(d, "\t".join(doc.printer), size=14)
+
+
 def to_docx(doc: Case) -> bytes:
     """DOC as a .docx (a running header when ``doc.runs_header``, a PAGE field in the footer)."""
     d = Document()
@@ -99,7 +114,9 @@ def to_docx(doc: Case) -> bytes:
     for line in doc.mark:
         _para(d, line, center, size=26, red=True)
     _para(d, doc.number, center)
-    _para(d, doc.title, center, size=22)
+    half = len(doc.title) // 2 if doc.split_title else len(doc.title)
+    for part in filter(None, (doc.title[:half], doc.title[half:])):
+        _para(d, part, center, size=22)
     if doc.recipients:
         _para(d, doc.recipients)
     for kind, text in doc.body:
@@ -111,15 +128,17 @@ def to_docx(doc: Case) -> bytes:
             _para(d, text, indent=True, bold=kind == "h2")
     for line in attachment_lines(doc):
         _para(d, line, indent=True)
-    for line in [*doc.issuers, doc.date]:
+    signatures = ["\t".join(doc.issuers)] if doc.side_by_side else list(doc.issuers)
+    for line in [*signatures, doc.date]:
         _para(d, line, right).paragraph_format.right_indent = Pt(64)
     if doc.note:
         _para(d, doc.note, indent=True)
+    if doc.imprint_first:
+        _docx_imprint(d, doc)
     for i, item in enumerate(doc.attachments):
         _docx_attachment(d, doc, i, item)
-    if doc.copy_to:
-        _para(d, doc.copy_to, size=14)
-    _para(d, "\t".join(doc.printer), size=14)
+    if not doc.imprint_first:
+        _docx_imprint(d, doc)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
@@ -152,6 +171,14 @@ def _row(s: ow._Setter, row: tuple[str, ...]) -> None:
     s.y += ow.PITCH / 3  # cell padding and the rule between rows
 
 
+def _ofd_imprint(s: ow._Setter, doc: Case) -> None:
+    s.y += ow.PITCH
+    if doc.copy_to:
+        s.paragraph(doc.copy_to, ow.SMALL, indent=False)
+    printed = ow.WIDTH - ow.SMALL - sum(ow._advance(c, ow.SMALL) for c in doc.printer[1])
+    s.cells(doc.printer, (ow.SMALL, printed), ow.SMALL)
+
+
 def typeset(doc: Case) -> list[list[ow.Run]]:
     """DOC in pages of runs, the title placed glyph by glyph, a running header when asked."""
     s = ow._Setter()
@@ -170,10 +197,17 @@ def typeset(doc: Case) -> list[list[ow.Run]]:
     for line in attachment_lines(doc):
         s.paragraph(line)
     s.y += ow.PITCH
-    for line in [*doc.issuers, doc.date]:
-        s.paragraph(line, align="right")
+    if doc.side_by_side:
+        second = ow.WIDTH - 4 * ow.BODY - len(doc.issuers[1]) * ow.BODY
+        s.cells(doc.issuers, (2 * ow.BODY, second), ow.BODY)
+    else:
+        for line in doc.issuers:
+            s.paragraph(line, align="right")
+    s.paragraph(doc.date, align="right")
     if doc.note:
         s.paragraph(doc.note)
+    if doc.imprint_first:
+        _ofd_imprint(s, doc)
     for i, item in enumerate(doc.attachments):
         s.pages.append([])
         s.y = ow.TOP
@@ -184,11 +218,8 @@ def typeset(doc: Case) -> list[list[ow.Run]]:
             s.paragraph(text)
         for row in item.table:
             _row(s, row)
-    s.y += ow.PITCH
-    if doc.copy_to:
-        s.paragraph(doc.copy_to, ow.SMALL, indent=False)
-    printed = ow.WIDTH - ow.SMALL - sum(ow._advance(c, ow.SMALL) for c in doc.printer[1])
-    s.cells(doc.printer, (ow.SMALL, printed), ow.SMALL)
+    if not doc.imprint_first:
+        _ofd_imprint(s, doc)
     if doc.runs_header:
         for page in s.pages:
             deltas = tuple(ow.SMALL for _ in doc.printer[0])

@@ -223,11 +223,26 @@ def join_lines(lines: Sequence[str]) -> str:
 # --- the tail: 版记, 附注, attachment pages, 署名 and 成文日期, 附件说明 ------------------------------
 
 
-def _read_imprint(r: _Reading) -> int:
-    """版记 at the end (抄送, 印发机关 and 印发日期): the index where it begins."""
-    lines, first = r.lines, len(r.lines)
+def _printed_line(r: _Reading) -> tuple[int | None, int]:
+    """The 印发 line of the 版记 and the lowest line its 抄送 may be on: right above the attachment pages
+    (版记 printed after the 附注, before the attachments), else among the last lines."""
+    lines = r.lines
+    before = (
+        i for i in range(len(lines) - 2, r.start - 1, -1)
+        if _PRINTED.match(lines[i]) and _ATTACHMENT_PAGE.match(lines[i + 1])
+    )  # fmt: skip
+    printed = next(before, None)
+    if printed is not None:
+        r.appendix = (printed + 1, len(lines))
+        return printed, max(r.start, printed - 5)
     low = max(r.start, len(lines) - 6)
-    printed = next((i for i in range(len(lines) - 1, low - 1, -1) if _PRINTED.match(lines[i])), None)
+    return next((i for i in range(len(lines) - 1, low - 1, -1) if _PRINTED.match(lines[i])), None), low
+
+
+def _read_imprint(r: _Reading) -> int:
+    """版记 (抄送, 印发机关 and 印发日期), at the end or before the attachment pages: where it begins."""
+    lines, first = r.lines, len(r.lines)
+    printed, low = _printed_line(r)
     copy = next(
         (i for i in range(low, printed if printed is not None else len(lines)) if _COPY_TO.match(lines[i])), None
     )
@@ -268,6 +283,15 @@ def _signature_above(r: _Reading, k: int) -> int:
     return first
 
 
+def _signatures(lines: Sequence[str]) -> str:
+    """The offices that sign, joined by 、: one a line, or side by side on one line (joint documents)."""
+    names = []
+    for line in lines:
+        parts = line.split()
+        names.extend(parts if len(parts) > 1 and all(_ORG.match(part) for part in parts) else [line.strip()])
+    return "、".join(name for name in names if name)
+
+
 def _read_signature(r: _Reading, imprint: int) -> int:
     """署名 and 成文日期 (the first that only notes, attachment pages or 版记 follow): the index of
     the first signature line, or IMPRINT when there is none."""
@@ -284,9 +308,9 @@ def _read_signature(r: _Reading, imprint: int) -> int:
         if not (own or first < k or r.right(k) or strong):
             continue
         names = [*r.lines[first:k], own] if own else r.lines[first:k]
-        r.fields.update(publisher="、".join(n.strip() for n in names if n.strip()), date_written=day)
+        r.fields.update(publisher=_signatures(names), date_written=day)
         r.fields["note"] = " ".join(after[0])
-        r.appendix = after[1]
+        r.appendix = after[1] or r.appendix
         return first
     return imprint
 
