@@ -23,9 +23,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from broken_documents import cid_pdf, image_only_pdf
-from make_documents import to_pdfs
 from official_content import case, truth
-from official_render import to_docx, to_html, to_ofd
+from official_render import to_docx, to_ofd, to_pdfs
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMATS = ("docx", "pdf", "ofd")
@@ -41,7 +40,7 @@ def generate(folder: Path, per_format: int, seed: int = 2025) -> dict[str, dict]
     the truth by file name, also written to FOLDER/../truth.json."""
     folder.mkdir(parents=True, exist_ok=True)
     docs = {fmt: [case(seed + 1000 * k + i) for i in range(per_format)] for k, fmt in enumerate(FORMATS)}
-    pdfs = to_pdfs([(to_html(doc), doc.runs_header) for doc in docs["pdf"]])
+    pdfs = to_pdfs(docs["pdf"])
     expected: dict[str, dict] = {}
     for fmt in FORMATS:
         for i, doc in enumerate(docs[fmt]):

@@ -69,6 +69,7 @@ class Case:
     imprint_first: bool  # 版记 right after the 附注, before the attachment pages (as many offices print it)
     split_title: bool  # a .docx title typed as two centred paragraphs
     side_by_side: bool  # a joint document's two signatures on one line
+    footer: int  # the PDF's page-number style (``official_render.FOOTERS``)
 
 
 def _cn_date(year: int, month: int, day: int) -> str:
@@ -108,7 +109,9 @@ def _title(rng: random.Random, issuers: tuple[str, ...], kind: str, topic: str) 
         return f"{city}{topic}管理办法", ""
     if kind == "批复":
         return f"{who}关于同意{city}{topic}项目实施计划的批复", ""
-    extra = rng.choice(["", "进一步加强", "做好2025年度", "推进"])
+    extra = rng.choice(["", "进一步加强", "做好2025年度", "推进", "进一步加强和改进全市", "建立健全城乡一体化"])
+    if rng.random() < 0.3:
+        topic += rng.choice(["项目建设与资金使用管理", "工作机制和长效管护体系"])
     return f"{who}关于{extra}{topic}工作的{kind}", ""
 
 
@@ -120,6 +123,8 @@ def _body(rng: random.Random, topic: str, plan: str) -> list[tuple[str, str]]:
     body: list[tuple[str, str]] = []
     if plan:
         body.append(("p", f"现将《{plan}》印发给你们，请结合实际认真贯彻执行。"))
+    if rng.random() < 0.1:
+        return [*body, ("p", _sentences(rng, topic, 2))]  # a one-page notice
     for i in range(rng.randint(1, 5)):
         body.append(("h1", f"{_NUMERALS[i]}、{_H1[i % len(_H1)]}"))
         body.append(("p", _sentences(rng, topic, rng.randint(1, 4))))
@@ -159,7 +164,8 @@ def _recipients(rng: random.Random, city: str, kind: str) -> str:
     if kind == "办法" or rng.random() < 0.15:
         return ""
     own = f"{city}{rng.choice(_DEPARTMENTS)}："
-    return rng.choice(["各区人民政府，市政府各部门，各直属机构：", "各乡镇人民政府、街道办事处：", own])
+    long = "各县（市、区）人民政府，市政府各部门，各直属机构，各人民团体，各大型企业，各高等院校："
+    return rng.choice(["各区人民政府，市政府各部门，各直属机构：", "各乡镇人民政府、街道办事处：", own, long])
 
 
 def case(seed: int) -> Case:
@@ -172,6 +178,8 @@ def case(seed: int) -> Case:
     left, right = rng.choice(_BRACKETS)
     code, n = _abbrev(city, "、".join(issuers) if len(issuers) > 1 else issuers[0]), rng.randint(1, 120)
     mark = (*issuers, "文件") if len(issuers) > 1 else (f"{issuers[0]}文件",)
+    if kind == "函" and len(issuers) == 1:
+        mark = issuers  # 信函格式: the office's name, no 文件
     return Case(
         issuers=issuers,
         mark=mark,
@@ -191,6 +199,7 @@ def case(seed: int) -> Case:
         imprint_first=rng.random() < 0.4,
         split_title=len(title) > 24 and rng.random() < 0.5,
         side_by_side=len(issuers) > 1 and rng.random() < 0.5,
+        footer=rng.randrange(4),
     )
 
 

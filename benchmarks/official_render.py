@@ -14,7 +14,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 import ofd_writer as ow
 from document_content import CSS, RADICALS
-from make_documents import _indent_chars, _page_field, _para
+from make_documents import ARGS, CHROMIUM, RUNNING_HEADER, _indent_chars, _page_field, _para
 from official_content import Attachment, Case
 
 
@@ -74,6 +74,33 @@ def _html_imprint(doc: Case, e) -> str:
         f'<div class="banji">{copies}<p class="printer"><span>{e(doc.printer[0])}</span>'
         f"<span>{e(doc.printer[1])}</span></p></div>"
     )
+
+
+FOOTERS = ("— {n} —", "- {n} -", "第 {n} 页", "{n}")
+
+
+def footer(style: int) -> str:
+    """A Chromium footer template with page numbers in STYLE (an index of FOOTERS)."""
+    number = FOOTERS[style].format(n='<span class="pageNumber"></span>')
+    return f"<div style=\"width:100%;text-align:center;font-size:14pt;font-family:'DejaVu Sans'\">{number}</div>"
+
+
+def to_pdfs(docs: list[Case]) -> list[bytes]:
+    """DOCS printed to PDF by Chromium (one browser for all), each with its footer and running header."""
+    from playwright.sync_api import sync_playwright
+
+    out = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        for doc in docs:
+            page.set_content(to_html(doc))
+            header = RUNNING_HEADER if doc.runs_header else "<span></span>"
+            margin = {"top": "37mm", "bottom": "30mm", "left": "28mm", "right": "26mm"}
+            options = {"display_header_footer": True, "header_template": header, "footer_template": footer(doc.footer)}
+            out.append(page.pdf(format="A4", margin=margin, **options))
+        browser.close()
+    return out
 
 
 # --- Word ------------------------------------------------------------------------------------------
