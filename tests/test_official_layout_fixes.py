@@ -41,6 +41,28 @@ CENTRED = [
     cell_line(2, 144, (127, "目"), (250, "区")),
     cell_line(2, 180, (86, "2"), (127, "市财政局"), (250, "农村饮水安全项目")),
 ]
+# the header alone above a page break: no gap between rows anywhere on the page
+HEADER_ABOVE_A_BREAK = [
+    cell_line(1, 684, (86, "序")),
+    cell_line(1, 698, (124, "重点任务"), (326, "牵头单位")),
+    cell_line(1, 712, (86, "号")),
+    cell_line(2, 116, (124, "完成城市公共交通年度任务，覆盖"), (326, "城市公共交通项")),
+    cell_line(2, 130, (86, "1")),
+    cell_line(2, 144, (124, "10个社区"), (326, "目")),
+]
+DONE = "完成河湖长制年度任务，覆盖"
+# a second row whose wrapped cell begins a row gap (1.45 lines) below the first row
+ROW_GAP = [
+    cell_line(1, 460, (86, "序")),
+    cell_line(1, 474, (124, "重点任务"), (326, "牵头单位")),
+    cell_line(1, 488, (86, "号")),
+    cell_line(1, 525, (124, "完成河湖长制年度任务，覆盖"), (326, "完成河湖长制年度任务，覆盖")),
+    cell_line(1, 539, (86, "1")),
+    cell_line(1, 553, (124, "22个社区"), (326, "40个社区")),
+    cell_line(1, 586, (124, "完成河湖长制年度任务，覆盖")),
+    cell_line(1, 600, (86, "2"), (326, "河湖长制项目")),
+    cell_line(1, 614, (124, "30个社区")),
+]
 # a cell that wraps under the last column only, cells top-aligned (Word, OFD)
 WRAPPED = [
     cell_line(1, 100, (86, "序号"), (127, "重点任务"), (250, "牵头单位")),
@@ -65,6 +87,17 @@ WRAPPED = [
             (("序号", "重点任务", "牵头单位"), ("1", "编制专项规划", "市发展改革委、市自然资源局、市住房城乡建设局"),
              ("2", "落实资金保障", "市财政局")),
             id="cell-wrapping-in-the-last-column",
+        ),
+        pytest.param(
+            HEADER_ABOVE_A_BREAK,
+            (("序号", "重点任务", "牵头单位"), ("1", "完成城市公共交通年度任务，覆盖10个社区", "城市公共交通项目")),
+            id="header-alone-above-a-page-break",
+        ),
+        pytest.param(
+            ROW_GAP,
+            (("序号", "重点任务", "牵头单位"), ("1", f"{DONE}22个社区", f"{DONE}40个社区"),
+             ("2", f"{DONE}30个社区", "河湖长制项目")),
+            id="wrapped-cell-opening-a-row",
         ),
     ],
 )  # fmt: skip

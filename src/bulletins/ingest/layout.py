@@ -291,7 +291,7 @@ def _fragment(line: Line, row: Line, columns: Sequence[float]) -> bool:
     """Whether LINE (no wide gaps) is part of a table cell next to ROW: a cell set midway between the
     lines of a row (vertically centred), wholly left or right of it, or the rest of a wrapped cell that
     starts under a column other than the first."""
-    if line.cells or not _beside(line, row, 1.2):
+    if line.cells or not _beside(line, row, 1.6):
         return False
     if line.x1 <= _starts(row)[0] + line.size / 2 or line.x0 >= row.x1 - line.size / 2:
         return _beside(line, row, 0.5)
@@ -334,12 +334,13 @@ def _columns(lines: Sequence[Line]) -> list[float]:
 
 def _row_groups(lines: Sequence[Line]) -> list[list[Line]]:
     """LINES grouped into the table's rows: a row ends at a gap nearly as wide as the widest in the table
-    (cell padding and borders), so the lines of cells that wrap stay in their row."""
+    (cell padding and borders), so the lines of cells that wrap stay in their row; lines that touch or
+    overlap (a cell centred beside two lines of another) are never two rows."""
     gaps = [b.top - a.bottom if a.page == b.page else math.inf for a, b in itertools.pairwise(lines)]
     widest = max((gap for gap in gaps if gap < math.inf), default=0.0)
     groups = [[lines[0]]]
     for gap, line in zip(gaps, lines[1:], strict=True):
-        if gap > 0.8 * widest or widest - gap < 0.1 * line.size:
+        if gap > 0.3 * line.size and (gap > 0.8 * widest or widest - gap < 0.1 * line.size):
             groups.append([line])
         else:
             groups[-1].append(line)
