@@ -187,13 +187,13 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
 
 def _row(s: ow._Setter, row: tuple[str, ...]) -> None:
     """A table row: each cell wrapped in its column, the row as tall as its tallest cell."""
-    width = ow.WIDTH / len(row)
-    cells = [_wrap(cell, ow.SMALL, width - 2) for cell in row]
+    width, pad = ow.WIDTH / len(row), 2.0  # Word's default cell margins: 1.9 mm a side
+    cells = [_wrap(cell, ow.SMALL, width - 2 * pad) for cell in row]
     if s.y + ow.PITCH * max(map(len, cells)) > ow.TOP + ow.HEIGHT:
         s.pages.append([])
         s.y = ow.TOP
     for k in range(max(map(len, cells))):
-        placed = [(lines[k], c * width) for c, lines in enumerate(cells) if k < len(lines) and lines[k]]
+        placed = [(lines[k], c * width + pad) for c, lines in enumerate(cells) if k < len(lines) and lines[k]]
         s.cells(tuple(t for t, _ in placed), tuple(x for _, x in placed), ow.SMALL)
     s.y += ow.PITCH / 3  # cell padding and the rule between rows
 

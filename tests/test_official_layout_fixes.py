@@ -1,14 +1,17 @@
 """Defects the end-to-end check of official documents found (benchmarks/bench_official_e2e.py), each with the
 layout that showed it: tables whose cells wrap or sit vertically centred, narrow table columns, a table that
 starts at the foot of a page, a line wider than the text block, an attachment label right under a full line,
-and wrapped lines joined with a space before a dash."""
+wrapped lines joined with a space before a dash, and an OFD glyph's width guessed without its advance."""
 
 from __future__ import annotations
+
+from xml.etree import ElementTree
 
 import pytest
 
 from bulletins.ingest.gongwen import join_lines, parse
 from bulletins.ingest.layout import Glyph, Line, page_lines, paragraph_blocks
+from bulletins.ingest.readers import ofd
 
 SIZE = 14.0
 LEFT, RIGHT = 80.0, 80.0 + 31 * 16.0
@@ -172,3 +175,28 @@ def test_title_wrapped_at_a_dash_is_read_whole():
         ["center", "center", "center", "left"],
     )
     assert found.title == "临川市人民政府办公室关于印发临川市行动方案（2025—2027年）的通知"
+
+
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        pytest.param("任务，覆盖6", 4.9 * 5 + 2.45, id="narrow-last-glyph"),
+        pytest.param("市财政局", 4.9 * 4, id="wide-last-glyph"),
+        pytest.param("ISO", 2.45 * 3, id="latin"),
+    ],
+)
+def test_ofd_glyph_without_an_advance_is_as_wide_as_its_kind(text, width):
+    deltas = " ".join("2.45" if ch.isascii() else "4.9" for ch in text[:-1])
+    code = ElementTree.fromstring(f'<TextCode X="0" Y="4.3" DeltaX="{deltas}">{text}</TextCode>')
+    glyphs = list(ofd._code_glyphs(code, (28.0, 100.0), 4.9, [1, 0, 0, 1, 0, 0]))
+    assert glyphs[-1].x1 - glyphs[0].x0 == pytest.approx(width)
+
+
+def test_ofd_cells_ending_in_a_number_stay_apart():
+    glyphs = []
+    for x, text in ((33.2, "任务，覆盖6"), (64.4, "任务，覆盖3")):
+        deltas = " ".join("2.45" if ch.isascii() else "4.9" for ch in text[:-1])
+        code = ElementTree.fromstring(f'<TextCode X="0" Y="4.3" DeltaX="{deltas}">{text}</TextCode>')
+        glyphs += ofd._code_glyphs(code, (x, 100.0), 4.9, [1, 0, 0, 1, 0, 0])
+    (line,) = page_lines(glyphs, 1)
+    assert line.cells == ("任务，覆盖6", "任务，覆盖3")
