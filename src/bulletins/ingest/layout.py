@@ -282,9 +282,12 @@ def _starts(line: Line) -> tuple[float, ...]:
 
 
 def _beside(line: Line, other: Line, limit: float) -> bool:
-    """Whether OTHER is on LINE's page, of its size, less than LIMIT characters above or below it."""
-    gap = max(other.top - line.bottom, line.top - other.bottom)
-    return other.page == line.page and abs(other.size - line.size) <= 0.1 * line.size and gap < limit * line.size
+    """Whether OTHER, a line next to LINE in reading order and of its size, is less than LIMIT characters
+    above or below it on its page, or across a page break (a table that goes on over the page)."""
+    if abs(other.size - line.size) > 0.1 * line.size or abs(other.page - line.page) > 1:
+        return False
+    gap = max(other.top - line.bottom, line.top - other.bottom) if other.page == line.page else 0.0
+    return gap < limit * line.size
 
 
 def _fragment(line: Line, row: Line, columns: Sequence[float]) -> bool:
@@ -304,19 +307,26 @@ def _table_lines(lines: Sequence[Line]) -> set[int]:
     rows = {i for i, line in enumerate(lines) if len(line.cells) >= 2}
 
     def joins(j: int, i: int, columns: Sequence[float]) -> bool:
+        if j in rows and lines[j].page != lines[i].page:  # a table going on over the page: same columns
+            shared = sum(any(abs(x - y) < lines[j].size / 2 for y in _starts(lines[i])) for x in _starts(lines[j]))
+            return shared >= 2 and _beside(lines[j], lines[i], 2)
         if j in rows:
             return _beside(lines[j], lines[i], 2)
         return _fragment(lines[j], lines[i], columns)
 
-    marked = {i for i in rows if any(joins(j, i, ()) for j in (i - 1, i + 1) if 0 <= j < len(lines))}
+    marked: set[int] = set()
+    for i in rows:  # a row of cells beside another row or beside a fragment: both are in a table
+        found = {j for j in (i - 1, i + 1) if 0 <= j < len(lines) and joins(j, i, ())}
+        marked |= {i, *found} if found else set()
     columns: dict[int, list[float]] = {}
     for i in marked:
         columns.setdefault(lines[i].page, []).extend(_starts(lines[i]))
     todo = sorted(marked)
     while todo:
         i = todo.pop()
+        near = sorted({*columns.get(lines[i].page, ()), *columns.get(lines[i].page - 1, ())})
         for j in (i - 1, i + 1):
-            if 0 <= j < len(lines) and j not in marked and joins(j, i, sorted(columns.get(lines[i].page, ()))):
+            if 0 <= j < len(lines) and j not in marked and joins(j, i, near):
                 marked.add(j)
                 columns.setdefault(lines[j].page, []).extend(_starts(lines[j]))
                 todo.append(j)
@@ -359,15 +369,20 @@ def _cells(line: Line, columns: Sequence[float]) -> list[tuple[int, str]]:
 
 
 def _table(lines: list[Line]) -> Block:
-    """Table lines -> a table block: each cell in the column it starts under, wrapped cells joined."""
+    """Table lines -> a table block: each cell in the column it starts under, wrapped cells joined, a row
+    cut by a page break (nothing in its first column on the new page) made whole."""
     columns = _columns(lines)
     width = max(len(columns), *(len(line.cells) for line in lines))
-    rows = []
+    rows: list[list[str]] = []
+    page = lines[0].page
     for group in _row_groups(lines):
         row = [""] * width
         for line in group:
             for k, text in _cells(line, columns):
                 row[k] = join_text(row[k], text)
-        rows.append(tuple(row))
-    table = tuple(rows)
+        if rows and group[0].page != page and not row[0]:  # the rest of a row the page break cut
+            row = [join_text(before, after) for before, after in zip(rows.pop(), row, strict=True)]
+        rows.append(row)
+        page = group[-1].page
+    table = tuple(map(tuple, rows))
     return Block(text="\n".join("\t".join(row) for row in table), kind="table", rows=table, page=lines[0].page)
