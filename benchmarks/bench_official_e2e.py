@@ -33,15 +33,15 @@ ROWS = [
 
 def report(fig, result, expected, generate_seconds: float, show_misses: bool) -> int:
     groups = [*FORMATS, "all"]
-    print("%-30s" % "" + "".join("%14s" % g for g in groups))
+    print("%-32s" % "" + "".join("%14s" % g for g in groups))
     for label, key, total in ROWS:
         cells = []
         for g in groups:
             c = fig.counts.get(g, {})
             cells.append("%5.1f%% %3d/%-3d" % (100 * fig.ratio(g, key, total), c.get(key, 0), c.get(total, 0)))
-        print("%-30s" % label + "".join("%14s" % cell for cell in cells))
+        print("%-32s" % label + "".join("%14s" % cell for cell in cells))
     for key in ("page_numbers", "radicals", "cid"):
-        print("%-30s" % f"articles with {key}" + "".join("%14d" % fig.counts.get(g, {}).get(key, 0) for g in groups))
+        print("%-32s" % f"articles with {key}" + "".join("%14d" % fig.counts.get(g, {}).get(key, 0) for g in groups))
     print(f"broken files: {fig.broken_reported} of 2 reported on one line, {fig.broken_written} written; "
           f"ingest exit {result.ingest_status}, build exit {result.build_status}")  # fmt: skip
     total = fig.counts["all"]["documents"] + 2

@@ -185,13 +185,18 @@ def _wrap(text: str, size: float, width: float) -> list[str]:
     return [*lines, current]
 
 
+def _room(s: ow._Setter, height: float) -> None:
+    """A new page when HEIGHT does not fit on this one (``_Setter.cells`` never turns the page)."""
+    if s.y + height > ow.TOP + ow.HEIGHT:
+        s.pages.append([])
+        s.y = ow.TOP
+
+
 def _row(s: ow._Setter, row: tuple[str, ...]) -> None:
     """A table row: each cell wrapped in its column, the row as tall as its tallest cell."""
     width, pad = ow.WIDTH / len(row), 2.0  # Word's default cell margins: 1.9 mm a side
     cells = [_wrap(cell, ow.SMALL, width - 2 * pad) for cell in row]
-    if s.y + ow.PITCH * max(map(len, cells)) > ow.TOP + ow.HEIGHT:
-        s.pages.append([])
-        s.y = ow.TOP
+    _room(s, ow.PITCH * max(map(len, cells)))
     for k in range(max(map(len, cells))):
         placed = [(lines[k], c * width + pad) for c, lines in enumerate(cells) if k < len(lines) and lines[k]]
         s.cells(tuple(t for t, _ in placed), tuple(x for _, x in placed), ow.SMALL)
@@ -203,6 +208,7 @@ def _ofd_imprint(s: ow._Setter, doc: Case) -> None:
     if doc.copy_to:
         s.paragraph(doc.copy_to, ow.SMALL, indent=False)
     printed = ow.WIDTH - ow.SMALL - sum(ow._advance(c, ow.SMALL) for c in doc.printer[1])
+    _room(s, ow.PITCH)
     s.cells(doc.printer, (ow.SMALL, printed), ow.SMALL)
 
 
@@ -226,6 +232,7 @@ def typeset(doc: Case) -> list[list[ow.Run]]:
     s.y += ow.PITCH
     if doc.side_by_side:
         second = ow.WIDTH - 4 * ow.BODY - len(doc.issuers[1]) * ow.BODY
+        _room(s, ow.PITCH)
         s.cells(doc.issuers, (2 * ow.BODY, second), ow.BODY)
     else:
         for line in doc.issuers:

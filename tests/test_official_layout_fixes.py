@@ -224,3 +224,22 @@ def test_ofd_cells_ending_in_a_number_stay_apart():
         glyphs += ofd._code_glyphs(code, (x, 100.0), 4.9, [1, 0, 0, 1, 0, 0])
     (line,) = page_lines(glyphs, 1)
     assert line.cells == ("任务，覆盖6", "任务，覆盖3")
+
+
+def test_left_margin_is_the_leftmost_common_edge_when_indents_outnumber_it():
+    """Headings and one-line paragraphs start indented: the indent is the commonest edge, not the margin."""
+    lines, top = [], 100.0
+    for n in range(4):
+        lines.append(body(f"{'一二三四'[n]}、工作要求", top, full=False))
+        lines.append(body("各责任单位要加强协调配合，于每月5日前报送工作进展情况，遇有", top + PITCH))
+        lines.append(body("重大问题及时报告，确保各项任务落到实处，形成可推广的经验做法。", top + 2 * PITCH, indent=0))
+        lines.append(body("（1）各单位要坚持以人民为中心的发展思想，把工作摆在突出", top + 3 * PITCH))
+        lines.append(body("位置，主要负责同志亲自研究、亲自部署。各单位要加强协调配合", top + 4 * PITCH, indent=0))
+        top += 5 * PITCH
+    lines[-1] = body("位置，主要负责同志亲自研究、亲自部署。", lines[-1].top, indent=0, full=False)
+    texts = [b.text for b in paragraph_blocks(lines)]
+    assert texts[:3] == [
+        "一、工作要求",
+        "各责任单位要加强协调配合，于每月5日前报送工作进展情况，遇有重大问题及时报告，确保各项任务落到实处，形成可推广的经验做法。",
+        "（1）各单位要坚持以人民为中心的发展思想，把工作摆在突出位置，主要负责同志亲自研究、亲自部署。各单位要加强协调配合",
+    ]

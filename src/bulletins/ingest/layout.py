@@ -152,7 +152,11 @@ class _Frame:
 
 def _frame(lines: Sequence[Line]) -> _Frame:
     size = statistics.median(line.size for line in lines)
-    left = Counter(round(line.x0 / (size / 4)) for line in lines).most_common(1)[0][0] * (size / 4)
+    # the left margin: the leftmost edge many lines share (first-line indents can outnumber it: headings
+    # and short paragraphs all start indented)
+    starts = Counter(round(line.x0 / (size / 4)) for line in lines)
+    (mode, most), *_ = starts.most_common(1)
+    left = min((x for x, n in starts.items() if n >= max(2, most / 4)), default=mode) * (size / 4)
     # the right margin from plain lines that start at the left margin: a table row, or a line that hangs
     # out to the left (a title wider than the text block), can reach past it
     near = [line.x1 for line in lines if left - size / 2 <= line.x0 <= left + 2.5 * size and not line.cells]
