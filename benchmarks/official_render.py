@@ -138,8 +138,14 @@ def to_docx(doc: Case) -> bytes:
     if doc.runs_header:
         section.header.paragraphs[0].text = doc.printer[0]
     _page_field(section.footer.paragraphs[0])
-    for line in doc.mark:
-        _para(d, line, center, size=26, red=True)
+    if doc.side_by_side:  # a joint header as Word users set it: the offices stacked, 文件 beside them
+        mark = d.add_table(rows=len(doc.issuers), cols=2)
+        for r, name in enumerate(doc.issuers):
+            mark.cell(r, 0).text = name
+        mark.cell(0, 1).merge(mark.cell(len(doc.issuers) - 1, 1)).text = "文件"
+    else:
+        for line in doc.mark:
+            _para(d, line, center, size=26, red=True)
     _para(d, doc.number, center)
     half = len(doc.title) // 2 if doc.split_title else len(doc.title)
     for part in filter(None, (doc.title[:half], doc.title[half:])):
