@@ -6,8 +6,8 @@ order; ``strip_furniture`` drops page numbers (``— 3 —``, ``- 3 -``, ``第3�
 footers; ``paragraph_blocks`` rebuilds paragraphs across lines and pages the way a 公文 is laid out (GB/T
 9704): a paragraph starts at a two-character first-line indent, at a heading (``一、`` ``（一）`` ``1.``),
 after a line that stops short of the right margin, and at a centred or right-aligned line (title, 署名,
-成文日期). Chinese lines join without a space, Latin words keep one. Rows of cells separated by wide gaps
-become a table block.
+成文日期). Chinese lines join without a space, Latin words keep one. Rows of cells separated by gaps become
+a table block, with the rest of cells that wrap or sit centred between lines, over page breaks too.
 
 All functions are pure.
 """
