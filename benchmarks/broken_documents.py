@@ -12,8 +12,6 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-
 
 def raw_pdf(objects: list[bytes]) -> bytes:
     """A PDF from OBJECTS (1-based; object 1 is the catalog), with a correct cross-reference table."""
@@ -93,7 +91,9 @@ def image_only_pdf() -> bytes:
 
 
 def encrypted_pdf(good: bytes) -> bytes:
-    """GOOD protected with a user password."""
+    """GOOD protected with a user password (pypdf: a bench extra, imported only here)."""
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(good)))
     writer.encrypt(user_password="qingxi-2025", owner_password="chengjiang-owner")
     out = io.BytesIO()

@@ -160,10 +160,10 @@ class _Fixed:
         self.package.writestr(info, data)
 
 
-def to_ofd(doc: Gongwen, seed: int = 7) -> bytes:
-    """DOC as the bytes of an .ofd package."""
+def to_ofd(doc: Gongwen, seed: int = 7, pages: list[list[Run]] | None = None) -> bytes:
+    """DOC as the bytes of an .ofd package (PAGES: DOC already typeset by another layout)."""
     rng = random.Random(seed)
-    pages = typeset(doc)
+    pages = pages or typeset(doc)
     page_list = "".join(f'<ofd:Page ID="{10 + i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bulletins.ingest.dates import find_full_date
+from bulletins.ingest.layout import join_text
 from bulletins.models import BulletinError
 
 MAX_TITLE_LINES = 3
@@ -152,7 +153,7 @@ def _read_head(r: _Reading) -> None:
         elif _is_mark(line) or (_is_letterhead(r, i) and i + 1 < len(lines) and _is_mark_or_number(lines[i + 1])):
             r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
         elif not r.fields.get("title") and (size := _title_size(r, i)):
-            r.fields["title"] = _join_lines(lines[i : i + size])
+            r.fields["title"] = join_lines(lines[i : i + size])
             i += size
             continue
         else:
@@ -191,7 +192,7 @@ def _title_size(r: _Reading, i: int) -> int:
             return 0
         if size > 1 and _is_mark_or_number(part[-1]):
             return 0
-        if _TITLE_END.search(part[-1]) and len(_join_lines(part)) >= 4:
+        if _TITLE_END.search(part[-1]) and len(join_lines(part)) >= 4:
             return size
     return 0
 
@@ -210,29 +211,38 @@ def _read_recipients(r: _Reading, i: int) -> int:
     return i
 
 
-def _join_lines(lines: Sequence[str]) -> str:
-    """Wrapped lines as one: no space between Han characters, one between anything else."""
+def join_lines(lines: Sequence[str]) -> str:
+    """Wrapped lines as one (``layout.join_text``): a space only between two Latin words, never next to
+    Chinese or a dash (``（2025`` + ``—2027年）`` stays ``（2025—2027年）``)."""
     out = ""
     for line in lines:
-        line = line.strip()
-        if out and not (_is_han(out[-1]) or _is_han(line[:1])):
-            out += " "
-        out += line
+        out = join_text(out, line.strip())
     return out
-
-
-def _is_han(ch: str) -> bool:
-    return bool(ch) and ("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
 
 
 # --- the tail: 版记, 附注, attachment pages, 署名 and 成文日期, 附件说明 ------------------------------
 
 
-def _read_imprint(r: _Reading) -> int:
-    """版记 at the end (抄送, 印发机关 and 印发日期): the index where it begins."""
-    lines, first = r.lines, len(r.lines)
+def _printed_line(r: _Reading) -> tuple[int | None, int]:
+    """The 印发 line of the 版记 and the lowest line its 抄送 may be on: right above the attachment pages
+    (版记 printed after the 附注, before the attachments), else among the last lines."""
+    lines = r.lines
+    before = (
+        i for i in range(len(lines) - 2, r.start - 1, -1)
+        if _PRINTED.match(lines[i]) and _ATTACHMENT_PAGE.match(lines[i + 1])
+    )  # fmt: skip
+    printed = next(before, None)
+    if printed is not None:
+        r.appendix = (printed + 1, len(lines))
+        return printed, max(r.start, printed - 5)
     low = max(r.start, len(lines) - 6)
-    printed = next((i for i in range(len(lines) - 1, low - 1, -1) if _PRINTED.match(lines[i])), None)
+    return next((i for i in range(len(lines) - 1, low - 1, -1) if _PRINTED.match(lines[i])), None), low
+
+
+def _read_imprint(r: _Reading) -> int:
+    """版记 (抄送, 印发机关 and 印发日期), at the end or before the attachment pages: where it begins."""
+    lines, first = r.lines, len(r.lines)
+    printed, low = _printed_line(r)
     copy = next(
         (i for i in range(low, printed if printed is not None else len(lines)) if _COPY_TO.match(lines[i])), None
     )
@@ -242,7 +252,7 @@ def _read_imprint(r: _Reading) -> int:
         first = printed
     if copy is not None:
         stop = printed if printed is not None and r.fields.get("date_printed") else min(copy + 2, len(lines))
-        r.fields["copy_to"] = _join_lines([_COPY_TO.match(lines[copy]).group(1), *lines[copy + 1 : stop]])
+        r.fields["copy_to"] = join_lines([_COPY_TO.match(lines[copy]).group(1), *lines[copy + 1 : stop]])
         first = copy
     while first > r.start and _TAIL_EXTRA.match(lines[first - 1]):
         first -= 1
@@ -273,6 +283,15 @@ def _signature_above(r: _Reading, k: int) -> int:
     return first
 
 
+def _signatures(lines: Sequence[str]) -> str:
+    """The offices that sign, joined by 、: one a line, or side by side on one line (joint documents)."""
+    names = []
+    for line in lines:
+        parts = line.split()
+        names.extend(parts if len(parts) > 1 and all(_ORG.match(part) for part in parts) else [line.strip()])
+    return "、".join(name for name in names if name)
+
+
 def _read_signature(r: _Reading, imprint: int) -> int:
     """署名 and 成文日期 (the first that only notes, attachment pages or 版记 follow): the index of
     the first signature line, or IMPRINT when there is none."""
@@ -289,9 +308,9 @@ def _read_signature(r: _Reading, imprint: int) -> int:
         if not (own or first < k or r.right(k) or strong):
             continue
         names = [*r.lines[first:k], own] if own else r.lines[first:k]
-        r.fields.update(publisher="、".join(n.strip() for n in names if n.strip()), date_written=day)
+        r.fields.update(publisher=_signatures(names), date_written=day)
         r.fields["note"] = " ".join(after[0])
-        r.appendix = after[1]
+        r.appendix = after[1] or r.appendix
         return first
     return imprint
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from bulletins.ingest import bodymarkup
 from bulletins.ingest.blocks import Block
 from bulletins.ingest.frame import DATE_WRITTEN
-from bulletins.ingest.gongwen import Gongwen, parse
+from bulletins.ingest.gongwen import Gongwen, join_lines, parse
 from bulletins.ingest.mentions import region_of
 from bulletins.ingest.metadata import extract_metadata, reading_copy
 from bulletins.ingest.normalize import clean_paragraphs
@@ -42,11 +42,8 @@ class CleanBlocks:
 
 
 def _one_line(text: str) -> str:
-    """A paragraph's soft line breaks removed: nothing between two wide characters, else a space."""
-    out = ""
-    for part in filter(None, (part.strip() for part in text.splitlines())):
-        out += part if not out or (not out[-1].isascii() and not part[0].isascii()) else " " + part
-    return out
+    """A paragraph's soft line breaks removed as ``gongwen.join_lines`` joins wrapped lines."""
+    return join_lines([part for part in (part.strip() for part in text.splitlines()) if part])
 
 
 def clean_blocks(blocks: Sequence[Block], script: str) -> CleanBlocks:

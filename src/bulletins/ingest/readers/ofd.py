@@ -145,6 +145,12 @@ def _glyphs(content: ElementTree.Element) -> list[Glyph]:
     return glyphs
 
 
+def _last_advance(char: str, size: float) -> float:
+    """The width of a glyph DeltaX says nothing about (the last of a TextCode): a full em for a wide
+    character, half of one for a narrow (ASCII) one, so a number ending a table cell leaves its gap."""
+    return size / 2 if char.isascii() else size
+
+
 def _code_glyphs(
     code: ElementTree.Element, origin: tuple[float, float], size: float, ctm: list[float]
 ) -> Iterator[Glyph]:
@@ -157,7 +163,7 @@ def _code_glyphs(
     x, y = float(code.get("X") or 0), float(code.get("Y") or 0)
     space = ""
     for i, char in enumerate(text):
-        advance = dx[i] if i < len(dx) else size
+        advance = dx[i] if i < len(dx) else _last_advance(char, size)
         left, baseline, height = origin[0] + a * x + e, origin[1] + d * y + f, size * scale
         x += advance
         y += dy[i] if i < len(dy) else 0.0
