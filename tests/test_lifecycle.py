@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, Reference
+from bulletins.site import lifecycle
 from bulletins.site.lifecycle import (
     AMENDED,
     EXPIRED,
@@ -276,3 +277,24 @@ def test_status_of_an_official_document_alone(title, number, written, status):
         key="a", title=title, date=dt.date(2024, 1, 1), doc_number=number, written=written, date_effective=effective
     )
     assert resolve([facts], TODAY).documents["a"].status == status
+
+
+# --- what the article page is given ---------------------------------------------------------
+NEWS = lifecycle.DocumentFacts("a.html", "区政府召开会议", dt.date(2023, 1, 5))
+DATED_NEWS = lifecycle.DocumentFacts(
+    "b.html", "关于实施新版收费标准的公告", dt.date(2023, 1, 5), date_effective=dt.date(2023, 3, 1)
+)
+
+
+@pytest.mark.parametrize(
+    ("doc", "shown", "effective"),
+    [
+        pytest.param(NEWS, False, None, id="no-status-no-dates"),
+        pytest.param(DATED_NEWS, True, dt.date(2023, 3, 1), id="effective-date-without-status"),
+    ],
+)
+def test_views_show_every_lifecycle_date(doc, shown, effective):
+    today = dt.date(2026, 1, 1)
+    views = lifecycle.views(lifecycle.resolve([doc], today), [doc], {doc.key: doc.key}, today)
+    assert (doc.key in views) == shown
+    assert (views[doc.key].date_effective if shown else None) == effective

@@ -303,7 +303,7 @@ def views(resolution: Resolution, documents: Iterable[DocumentFacts], urls: dict
     shown = {}
     for key, doc in facts.items():
         life = lives[key]
-        if not (life.status or life.related):  # unresolved references show on official documents only
+        if not (life.status or life.related or doc.date_effective or doc.date_expires):
             continue
         shown[key] = LifecycleView(
             status=life.status,
