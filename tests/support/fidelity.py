@@ -18,6 +18,9 @@ SHOWN_AS = {
     "Tags": lambda v: list(split_names(v)),
     "DateWritten": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
     "Attachments": lambda v: list(split_names(v)),
+    "DateEffective": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
+    "DateExpires": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
+    "Issue": lambda v: [part for part in v.replace("（", "\n（").split("\n") if part],  # the issue links, 总第 follows
     "People": lambda v: list(split_names(v)),
     "Documents": lambda v: [f"《{d}》" for d in split_documents(v)],
     "Slug": lambda v: [],
