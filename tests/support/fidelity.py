@@ -20,11 +20,19 @@ SHOWN_AS = {
     "Attachments": lambda v: list(split_names(v)),
     "DateEffective": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
     "DateExpires": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
-    "Issue": lambda v: [part for part in v.replace("（", "\n（").split("\n") if part],  # the issue links, 总第 follows
+    "Issue": lambda v: _parts(v),  # the issue is a link, 总第 follows it
+    "Repeals": lambda v: [p for item in v.split("; ") for p in _parts(item)],  # 《title》 linked, （文号） after
+    "Amends": lambda v: [p for item in v.split("; ") for p in _parts(item)],
+    "Interprets": lambda v: [p for item in v.split("; ") for p in _parts(item)],
     "People": lambda v: list(split_names(v)),
     "Documents": lambda v: [f"《{d}》" for d in split_documents(v)],
     "Slug": lambda v: [],
 }
+
+
+def _parts(value: str) -> list[str]:
+    """``甲（乙）`` -> ``["甲", "（乙）"]``: a link's text and what follows it."""
+    return [part for part in value.replace("（", "\n（", 1).split("\n") if part]
 
 
 def zh_date(day: dt.date) -> str:
