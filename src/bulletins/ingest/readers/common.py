@@ -9,13 +9,15 @@ reads a whole-file source (``.txt``, ``.html``, ...) but never more than ``limit
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from bulletins.ingest.decode import common_han_share, garbled_at
+from bulletins.ingest.decode import DecodeError, common_han_share, decode_bytes, garbled_at
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
@@ -46,6 +48,9 @@ _KINDS = (
 
 class ReadError(Exception):
     """A source that cannot be read; ``str()`` is the one-line reason."""
+
+
+logger = logging.getLogger(__name__)
 
 
 def file_kind(mode: int) -> str:
@@ -79,6 +84,20 @@ def read_limited(path: os.PathLike[str] | str, limit: int) -> bytes:
     if len(data) > limit:
         raise ReadError(f"larger than {megabytes(limit)}, the most one bulletin may have (--max-record-bytes)")
     return data
+
+
+def read_decoded(
+    path: os.PathLike[str] | str, limit: int, declared: Callable[[bytes], str | None] | None = None
+) -> tuple[bytes, str] | str:
+    """PATH's bytes and their text (the charset DECLARED in the bytes tried first), or why not:
+    too large, unreadable or undecodable. The text and web-page readers share it."""
+    try:
+        data = read_limited(path, limit)
+        text, encoding = decode_bytes(data, declared(data) if declared else None)
+    except (ReadError, DecodeError) as error:
+        return str(error)
+    logger.debug("%s: decoded as %s", path, encoding)
+    return data, text
 
 
 def source_name(path: os.PathLike[str] | str) -> str:

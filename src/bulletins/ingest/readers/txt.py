@@ -6,12 +6,10 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletins.ingest.decode import DecodeError, decode_bytes
 from bulletins.ingest.readers.common import (
     DEFAULT_MAX_RECORD_BYTES,
-    ReadError,
     newlines,
-    read_limited,
+    read_decoded,
     sha256,
     source_name,
 )
@@ -27,13 +25,11 @@ def read(
 ) -> Iterator[RawBulletin | SourceProblem]:
     """The file's text as one RawBulletin (line endings as LF), or the problem with it."""
     source = source_name(path)
-    try:
-        data = read_limited(path, max_record_bytes)
-        text, encoding = decode_bytes(data)
-    except (ReadError, DecodeError) as error:
-        yield SourceProblem(source, str(error))
+    decoded = read_decoded(path, max_record_bytes)
+    if isinstance(decoded, str):
+        yield SourceProblem(source, decoded)
         return
-    logger.debug("%s: decoded as %s", source, encoding)
+    data, text = decoded
     text = newlines(text)
     if not text.strip():
         yield SourceProblem(source, "no text (only whitespace)")

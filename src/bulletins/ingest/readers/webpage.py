@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletins.ingest.decode import DecodeError, decode_bytes
 from bulletins.ingest.htmltext import extract_page
-from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, ReadError, read_limited, sha256, source_name
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, read_decoded, sha256, source_name
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["declared_charset", "read"]
@@ -28,13 +27,11 @@ def read(
 ) -> Iterator[RawBulletin | SourceProblem]:
     """The page's title, date and body paragraphs as one RawBulletin, or the problem with it."""
     source = source_name(path)
-    try:
-        data = read_limited(path, max_record_bytes)
-        text, encoding = decode_bytes(data, declared_charset(data))
-    except (ReadError, DecodeError) as error:
-        yield SourceProblem(source, str(error))
+    decoded = read_decoded(path, max_record_bytes, declared_charset)
+    if isinstance(decoded, str):
+        yield SourceProblem(source, decoded)
         return
-    logger.debug("%s: decoded as %s", source, encoding)
+    data, text = decoded
     try:
         page = extract_page(text)
     except Exception as error:  # the parser on hostile markup: one problem, never a crash
