@@ -21,9 +21,9 @@ SHOWN_AS = {
     "DateEffective": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
     "DateExpires": lambda v: [zh_date(dt.date.fromisoformat(v[:10]))],
     "Issue": lambda v: _parts(v),  # the issue is a link, 总第 follows it
-    "Repeals": lambda v: [p for item in v.split("; ") for p in _parts(item)],  # 《title》 linked, （文号） after
-    "Amends": lambda v: [p for item in v.split("; ") for p in _parts(item)],
-    "Interprets": lambda v: [p for item in v.split("; ") for p in _parts(item)],
+    "Repeals": lambda v: _related(v),
+    "Amends": lambda v: _related(v),
+    "Interprets": lambda v: _related(v),
     "People": lambda v: list(split_names(v)),
     "Documents": lambda v: [f"《{d}》" for d in split_documents(v)],
     "Slug": lambda v: [],
@@ -33,6 +33,11 @@ SHOWN_AS = {
 def _parts(value: str) -> list[str]:
     """``甲（乙）`` -> ``["甲", "（乙）"]``: a link's text and what follows it."""
     return [part for part in value.replace("（", "\n（", 1).split("\n") if part]
+
+
+def _related(value: str) -> list[str]:
+    """Related documents, ``; ``-separated: each 《title》 is a link, its （文号） follows it."""
+    return [part for item in value.split("; ") for part in _parts(item)]
 
 
 def zh_date(day: dt.date) -> str:

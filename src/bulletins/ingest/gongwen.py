@@ -49,8 +49,9 @@ _NUMBER = re.compile(
     r"(?:\s*签发人[：:]\s*(?P<signer>.*))?$"
 )
 _SIGNER = re.compile(r"^签发人[：:]\s*(.+)$")
-_RECIPIENTS = re.compile(r"^(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))[^。！？；]{2,120}[：:]$")
-_RECIPIENTS_HEAD = re.compile(r"^(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))[^。！？；：:]{2,80}[，、,]$")
+_NOT_BODY = r"(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))"  # words of the body's first sentence, not of 主送
+_RECIPIENTS = re.compile(rf"^{_NOT_BODY}[^。！？；]{{2,120}}[：:]$")
+_RECIPIENTS_HEAD = re.compile(rf"^{_NOT_BODY}[^。！？；：:]{{2,80}}[，、,]$")
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
 _ATTACHMENT_PAGE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]{0,3}$")
