@@ -96,6 +96,8 @@ def _missing_test_packages() -> list[str]:
     )
     if not fonts or not fonts.stdout.strip():
         missing.append("fonts-noto-cjk")  # screenshots show tofu without a CJK font
+    if not fonts or "WenQuanYi Micro Hei" not in fonts.stdout:
+        missing.append("fonts-wqy-microhei")  # the sample PDFs are printed with it (small files)
     if not shutil.which("java"):
         missing.append("default-jre-headless")  # the Nu Html Checker
     if not shutil.which("npm"):
