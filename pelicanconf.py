@@ -90,6 +90,7 @@ PLUGINS = [
     "bulletins.plugins.site_meta",
     "bulletins.plugins.incremental",
     "bulletins.plugins.search_index",
+    "bulletins.plugins.citations",  # after raw_source: cites the original PDF it copies
     "bulletins.plugins.open_data",  # last: its manifest-sha256.txt lists every file the others wrote
 ]
 
