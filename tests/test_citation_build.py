@@ -1,0 +1,116 @@
+"""The citations plugin in a Pelican build of the fixture articles: files beside each page, the
+archive's CSL-JSON, the public URL, and rebuilds that rewrite only what changed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from support.site_build import FIXTURE_CONTENT, build_fixture_site
+
+PLUGINS = [
+    "bulletins.plugins.article_headers",
+    "bulletins.plugins.list_pages",
+    "bulletins.plugins.article_urls",
+    "bulletins.plugins.raw_source",
+    "bulletins.plugins.site_meta",
+    "bulletins.plugins.incremental",
+    "bulletins.plugins.citations",
+]
+NEW_ARTICLE = """\
+Title: 临江区人民政府关于做好防汛工作的通知
+Date: 2023-06-15
+Category: 工作动态
+Slug: ljq-2023-0615-fx
+Identifier: LJ-20230615-fx
+Publisher: 临江区人民政府
+DocNumber: 临府发〔2023〕15号
+
+各街道：请做好防汛工作。
+"""
+NEW = "bulletins/2023/06/ljq-2023-0615-fx"
+SUFFIXES = (".bib", ".ris", ".json")
+
+
+@pytest.fixture()
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    return folder
+
+
+def build(out, content, **settings):
+    return build_fixture_site(out, PATH=str(content), PLUGINS=PLUGINS, **settings)
+
+
+def cite_files(root):
+    """Every citation file of the site -> its mtime."""
+    found = [p for p in (root / "bulletins").rglob("*") if p.suffix in SUFFIXES]
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in [*found, root / "data" / "bulletins-csl.json"]}
+
+
+def article_pages(root):
+    return sorted(p for p in (root / "bulletins").rglob("*.html") if p.name != "index.html")
+
+
+def test_every_article_has_its_files_and_one_archive_item(tmp_path, content):
+    out = build(tmp_path / "output", content)
+    pages = article_pages(out)
+    assert pages
+    for page in pages:
+        for suffix in SUFFIXES:
+            assert page.with_suffix(suffix).is_file(), page.with_suffix(suffix)
+    items = json.loads((out / "data" / "bulletins-csl.json").read_text(encoding="utf-8"))
+    assert len(items) == len(pages)
+    assert len({item["id"] for item in items}) == len(items)
+    dates = [item["issued"]["date-parts"][0] for item in items]
+    assert dates == sorted(dates)
+
+
+def test_public_url_in_tags_reference_and_files(tmp_path, content):
+    public = "https://archive.linjiang.example/"
+    out = build(tmp_path / "output", content, BULLETINS_PUBLIC_URL=public)
+    page = article_pages(out)[0]
+    url = public + page.relative_to(out).as_posix()
+    html = page.read_text(encoding="utf-8")
+    assert f'<meta name="citation_public_url" content="{url}">' in html
+    assert re.search(rf'<span class="cite-url">{re.escape(url)}</span>\.</p>', html)
+    assert "data-href" not in html
+    assert f"UR  - {url}\r\n" in page.with_suffix(".ris").read_bytes().decode("utf-8")
+    assert json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))[0]["URL"] == url
+
+
+def test_without_public_url_no_public_tag(tmp_path, content):
+    out = build(tmp_path / "output", content)
+    for page in article_pages(out):
+        html = page.read_text(encoding="utf-8")
+        assert "citation_public_url" not in html
+        assert 'data-href="../../../' in html
+
+
+def test_rebuild_rewrites_only_the_new_bulletins_files(tmp_path, content):
+    out = build(tmp_path / "output", content)
+    before = cite_files(out)
+    build(out, content)
+    assert cite_files(out) == before, "an unchanged rebuild rewrote citation files"
+    (content / f"{NEW}.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    build(out, content)
+    after = cite_files(out)
+    rewritten = {name for name, mtime in after.items() if before.get(name) != mtime}
+    assert rewritten == {f"{NEW}{suffix}" for suffix in SUFFIXES} | {"data/bulletins-csl.json"}
+    bib = (out / f"{NEW}.bib").read_text(encoding="utf-8")
+    assert "number = {临府发〔2023〕15号}" in bib and "type = {通知}" in bib
+
+
+def test_removed_bulletin_loses_its_files(tmp_path, content):
+    (content / f"{NEW}.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    out = build(tmp_path / "output", content)
+    assert (out / f"{NEW}.bib").is_file()
+    (content / f"{NEW}.md").unlink()
+    build(out, content)
+    assert not any((out / f"{NEW}{suffix}").exists() for suffix in SUFFIXES)
+    items = json.loads((out / "data" / "bulletins-csl.json").read_text(encoding="utf-8"))
+    assert NEW.replace("/", "-") not in {item["id"] for item in items}
