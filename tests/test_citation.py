@@ -15,6 +15,7 @@ import rispy
 
 from bulletins.site import citation
 from bulletins.site.citation import CitationFields
+from support.bibtex import bibtex_text
 
 PAGE = "bulletins/2025/03/qxfb-2025-07.html"
 PUBLIC = "https://archive.qingxi.example/"
@@ -63,17 +64,6 @@ def fields(row: dict, public: bool = False, pdf: str = "") -> CitationFields:
 
 def expected(row: dict, key: str) -> str:
     return citation.one_line(row.get(key, ""))
-
-
-_BIBTEX_DECODE = {latex: char for char, latex in citation._BIBTEX_SPECIAL.items()}
-_BIBTEX_DECODE_RE = re.compile("|".join(re.escape(latex) for latex in sorted(_BIBTEX_DECODE, key=len, reverse=True)))
-
-
-def bibtex_text(value: str) -> str:
-    """A braced BibTeX value back to its text (outer protecting braces dropped)."""
-    while value.startswith("{") and value.endswith("}"):
-        value = value[1:-1]
-    return _BIBTEX_DECODE_RE.sub(lambda m: _BIBTEX_DECODE[m.group(0)], value)
 
 
 @pytest.mark.parametrize(("name", "row"), ROWS, ids=[r[0] for r in ROWS])
