@@ -114,3 +114,20 @@ def test_removed_bulletin_loses_its_files(tmp_path, content):
     assert not any((out / f"{NEW}{suffix}").exists() for suffix in SUFFIXES)
     items = json.loads((out / "data" / "bulletins-csl.json").read_text(encoding="utf-8"))
     assert NEW.replace("/", "-") not in {item["id"] for item in items}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda p: p.unlink(), id="deleted"),
+        pytest.param(lambda p: p.write_text("@misc{x,}\n", encoding="utf-8"), id="overwritten"),
+        pytest.param(lambda p: p.write_bytes(p.read_bytes()[:-2]), id="truncated"),
+    ],
+)
+def test_a_damaged_file_is_written_again(tmp_path, content, damage):
+    out = build(tmp_path / "output", content)
+    bib = article_pages(out)[0].with_suffix(".bib")
+    good = bib.read_bytes()
+    damage(bib)
+    build(out, content)
+    assert bib.read_bytes() == good

@@ -3,14 +3,18 @@
 While the context is built, each article gets ``bulletins_citation`` (what its page shows, from
 ``bulletins.site.citation``); once the pages are written, its ``.bib``, ``.ris`` and ``.json``
 are written beside the page and the archive's CSL-JSON into the data folder, each file only when
-its bytes change. Files this plugin wrote for an article that is gone are removed: the list of
-them is kept in ``CACHE_PATH``.
+its bytes change. ``CACHE_PATH`` keeps, for every file written, the key of the fields it was
+made from and its size and mtime: an unchanged article's files are not even rendered again,
+and the files of an article that is gone are removed.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -23,7 +27,7 @@ from bulletins.site.sitemap import join_url
 logger = logging.getLogger(__name__)
 
 ARCHIVE_CSL = "bulletins-csl.json"
-WRITTEN_CACHE = "bulletins-citations.json"
+STAMPS_CACHE = "bulletins-citations.json"
 
 
 def get_generators(pelican):
@@ -49,7 +53,43 @@ def fields_for(article, public: str) -> citation.CitationFields:
     )
 
 
-def remove_stale(out: Path, old: list[str], new: list[str]) -> int:
+@functools.cache
+def code_digest() -> str:
+    """The bytes of the formats' code: a new version of it rewrites every file once."""
+    return hashlib.blake2b(Path(citation.__file__).read_bytes(), digest_size=8).hexdigest()
+
+
+def fields_key(fields: citation.CitationFields) -> str:
+    return hashlib.blake2b(f"{code_digest()}\0{fields!r}".encode(), digest_size=12).hexdigest()
+
+
+def stamp(path: str) -> list[int] | None:
+    """``[size, mtime_ns]`` of PATH, None when it is missing."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def write_files(out: str, save_as: str, fields: citation.CitationFields, old: dict, new: dict) -> int:
+    """Write an article's .bib, .ris and .json unless the last build wrote them from the same
+    fields and they are untouched since (same size and mtime): how many were written.
+    OLD and NEW map a file name to ``[fields key, size, mtime_ns]``."""
+    key = fields_key(fields)
+    names = [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
+    if all(name in old and old[name][0] == key and old[name][1:] == stamp(f"{out}/{name}") for name in names):
+        new.update((name, old[name]) for name in names)
+        return 0
+    written = 0
+    for suffix, data in citation.file_bytes(fields).items():
+        name = citation.file_path(save_as, suffix)
+        written += opendata.write_if_changed(Path(out) / name, data)
+        new[name] = [key, *(stamp(f"{out}/{name}") or [])]
+    return written
+
+
+def remove_stale(out: Path, old: dict, new: dict) -> int:
     """Delete the files of OLD (paths under OUT) that NEW no longer has; how many went."""
     removed = 0
     for name in sorted(set(old) - set(new)):
@@ -60,13 +100,15 @@ def remove_stale(out: Path, old: list[str], new: list[str]) -> int:
     return removed
 
 
-def load_list(path: Path) -> list[str]:
-    """The file names a previous build recorded in PATH; [] when there is none."""
+def load_stamps(path: Path) -> dict:
+    """What the last build recorded in PATH (file name -> ``[key, size, mtime_ns]``); {} if none."""
     try:
-        names = json.loads(path.read_text(encoding="utf-8"))
+        stamps = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+        return {}
+    if not isinstance(stamps, dict):
+        return {}
+    return {k: v for k, v in stamps.items() if isinstance(v, list) and len(v) == 3}
 
 
 class CitationsGenerator(Generator):
@@ -83,25 +125,19 @@ class CitationsGenerator(Generator):
     def generate_output(self, writer=None):
         started = time.perf_counter()
         out = Path(self.output_path)
-        files, written = [], 0
-        for _, save_as, fields in self.entries:
-            for suffix, data in citation.file_bytes(fields).items():
-                name = citation.file_path(save_as, suffix)
-                files.append(name)
-                written += opendata.write_if_changed(out / name, data)
-        data_dir = self.settings.get("BULLETINS_DATA_DIR", "data")
+        cache_file = Path(self.settings["CACHE_PATH"]) / STAMPS_CACHE
+        old, new = load_stamps(cache_file), {}
+        written = sum(write_files(str(out), save_as, fields, old, new) for _, save_as, fields in self.entries)
         items = [citation.csl_item(f) for _, _, f in sorted(self.entries, key=lambda e: e[:2])]
-        archive = f"{data_dir}/{ARCHIVE_CSL}"
-        written += opendata.write_if_changed(out / archive, citation.render_csl(items))
-        cache_file = Path(self.settings["CACHE_PATH"]) / WRITTEN_CACHE
-        removed = remove_stale(out, load_list(cache_file), files)
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        opendata.write_if_changed(cache_file, json.dumps(files, ensure_ascii=False).encode("utf-8"))
+        archive = out / self.settings.get("BULLETINS_DATA_DIR", "data") / ARCHIVE_CSL
+        written += opendata.write_if_changed(archive, citation.render_csl(items))
+        removed = remove_stale(out, old, new)
+        opendata.write_if_changed(cache_file, json.dumps(new, separators=(",", ":")).encode("utf-8"))
         logger.info(
             "citations: %d bulletins, %d of %d files written, %d removed, %.1f s",
             len(self.entries),
             written,
-            len(files) + 1,
+            len(new) + 1,
             removed,
             time.perf_counter() - started,
         )
