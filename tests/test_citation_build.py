@@ -7,8 +7,11 @@ import json
 import re
 import shutil
 
+import bibtexparser
 import pytest
+from bs4 import BeautifulSoup
 
+from support.bibtex import bibtex_text
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
 PLUGINS = [
@@ -131,3 +134,34 @@ def test_a_damaged_file_is_written_again(tmp_path, content, damage):
     damage(bib)
     build(out, content)
     assert bib.read_bytes() == good
+
+
+HOSTILE = """\
+Title: 关于"引号"{甲}100%与</script><script>alert(1)</script>的通知
+Date: 2023-06-16
+Category: 工作动态
+Slug: ljq-2023-0616-hostile
+Publisher: 临江区<b>人民</b>政府 & "办公室"
+DocNumber: 临府发〔2023〕16号
+
+正文。
+"""
+
+
+def test_hostile_header_values_are_escaped_everywhere(tmp_path, content):
+    (content / "bulletins/2023/06/ljq-2023-0616-hostile.md").write_text(HOSTILE, encoding="utf-8")
+    out = build(tmp_path / "output", content)
+    page = out / "bulletins/2023/06/ljq-2023-0616-hostile.html"
+    html = page.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<b>人民</b>" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    title = '关于"引号"{甲}100%与</script><script>alert(1)</script>的通知'
+    publisher = '临江区<b>人民</b>政府 & "办公室"'
+    assert soup.find("meta", attrs={"name": "citation_title"})["content"] == title
+    assert soup.find("meta", attrs={"name": "DC.publisher"})["content"] == publisher
+    assert soup.select_one(".cite-text").get_text().startswith(f"{publisher}. {title}[EB/OL]. (2023-06-16)")
+    library = bibtexparser.parse_string(page.with_suffix(".bib").read_text(encoding="utf-8"))
+    assert not library.failed_blocks
+    assert bibtex_text(library.entries[0].fields_dict["title"].value) == title
+    (item,) = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    assert item["title"] == title and item["publisher"] == publisher
