@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 ARCHIVE_CSL = "bulletins-csl.json"
 STAMPS_CACHE = "bulletins-citations.json"
+# The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
+CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
 
 
 def get_generators(pelican):
@@ -36,11 +38,8 @@ def get_generators(pelican):
 
 def fields_for(article, public: str) -> citation.CitationFields:
     """An article -> its citation fields, through the open data's header-to-column mapping."""
-    row = {
-        opendata.column_name(key): header_text(value)
-        for key, value in article.metadata.items()
-        if opendata.is_header_key(key)
-    }
+    meta = article.metadata
+    row = {opendata.column_name(key): header_text(meta[key]) for key in CITED_HEADERS if key in meta}
     row["title"] = header_text(article.title)
     original = getattr(article, "bulletins_original", None)
     pdf = original.target if original and original.target.lower().endswith(".pdf") else ""
@@ -115,12 +114,14 @@ class CitationsGenerator(Generator):
     """``bulletins_citation`` on every article; its files and the archive's CSL-JSON."""
 
     def generate_context(self):
+        started = time.perf_counter()
         public = self.settings.get("BULLETINS_PUBLIC_URL", "")
         self.entries = []
         for article in self.context.get("articles", ()):
             fields = fields_for(article, public)
             article.bulletins_citation = citation.article_citation(fields, article.save_as)
             self.entries.append((fields.date, article.save_as, fields))
+        self.seconds = time.perf_counter() - started
 
     def generate_output(self, writer=None):
         started = time.perf_counter()
@@ -134,10 +135,11 @@ class CitationsGenerator(Generator):
         removed = remove_stale(out, old, new)
         opendata.write_if_changed(cache_file, json.dumps(new, separators=(",", ":")).encode("utf-8"))
         logger.info(
-            "citations: %d bulletins, %d of %d files written, %d removed, %.1f s",
+            "citations: %d bulletins, %d of %d files written, %d removed, %.1f s (%.1f s of it for the pages' fields)",
             len(self.entries),
             written,
             len(new) + 1,
             removed,
-            time.perf_counter() - started,
+            self.seconds + time.perf_counter() - started,
+            self.seconds,
         )
