@@ -101,8 +101,9 @@ def test_copy_falls_back_to_selecting_the_text(browser, site, kind):
         record.assert_no_errors()
 
 
-def test_print_layout_keeps_table_and_reference_hides_buttons(browser, site):
-    with opened(browser, site, "http") as (page, _, _, url):
+@pytest.mark.parametrize("kind", ORIGINS)
+def test_print_layout_keeps_table_and_reference_hides_buttons(browser, site, kind):
+    with opened(browser, site, kind) as (page, _, _, url):
         page.emulate_media(media="print")
         assert page.locator("table.meta").is_visible()
         assert page.locator(".cite-text").is_visible() and page.locator(".cite-url").inner_text() == url
