@@ -239,3 +239,20 @@ def test_search_landmarks_have_distinct_names(site):
     names = [form.get("aria-label") for form in soup.find_all(attrs={"role": "search"})]
     assert len(names) == 2 and all(names) and len(set(names)) == 2, names
     assert re.search(r"站内搜索", names[0])
+
+
+@pytest.mark.parametrize("theme", ["dark", "contrast"])
+def test_a_printed_page_is_dark_on_white_in_any_theme(browser, site, theme):
+    with origin("http", site.output) as where:
+        context, _ = open_context(browser, where.base, where.root, color_scheme="dark")
+        context.add_init_script(stored({"theme": theme}))
+        page = context.new_page()
+        page.goto(where.base + ARTICLE + "#hl=常务会议")
+        page.wait_for_selector("#hl-bar[data-count]", state="attached")
+        page.emulate_media(media="print")
+        date = page.evaluate("getComputedStyle(document.querySelector('.bulletin-date')).color")
+        background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        bar_hidden = page.is_hidden("#hl-bar")
+        context.close()
+    assert background == "rgb(255, 255, 255)" and contrast(date, background) >= 4.5, date
+    assert bar_hidden
