@@ -28,6 +28,11 @@ ACTIVE_JS = """() => { const e = document.activeElement, s = getComputedStyle(e)
           page: getComputedStyle(document.documentElement).backgroundColor}; }"""
 
 
+# What <html> carries when the first frame is drawn (an init script runs before any of the page's).
+FIRST_FRAME_JS = """requestAnimationFrame(() => { const h = document.documentElement;
+  window.firstFrame = ['data-text-size', 'data-theme', 'data-line-spacing'].map(a => h.getAttribute(a)); });"""
+
+
 @pytest.fixture(scope="module")
 def site() -> Site:
     return sample_site()
@@ -126,16 +131,22 @@ def test_the_settings_script_runs_before_the_first_paint(site):
         assert not first.has_attr("defer") and not first.has_attr("async"), path
         assert first.sourceline < head.find("link", rel="stylesheet").sourceline, path
     assert len(pages) > 30
+    search = BeautifulSoup((site.output / "search.html").read_text(encoding="utf-8"), "html.parser")
+    deferred = [s["src"].rsplit("/", 1)[1] for s in search.find_all("script", src=True) if s.has_attr("defer")]
+    assert deferred == ["search-tokens.js", "search-index.js", "search-core.js", "manifest.js", "search-ui.js"]
 
 
 def test_stored_settings_apply_on_arrival(browser, site, kind):
     with origin(kind, site.output) as where:
         context, _ = open_context(browser, where.base, where.root)
         context.add_init_script(stored({"size": "xlarge", "theme": "contrast", "spacing": "loose", "bogus": "x"}))
+        context.add_init_script(FIRST_FRAME_JS)
         page = context.new_page()
         page.goto(where.base + "about.html", wait_until="domcontentloaded")
         got = styles(page)
+        first_frame = page.evaluate("window.firstFrame")
         context.close()
+    assert first_frame == ["xlarge", "contrast", "loose"], "set before the first frame is drawn"
     assert got["fontSize"] == 1.5 * STANDARD and got["background"] == "rgb(255, 255, 255)"
     assert got["lineHeight"] == pytest.approx(2.2 * 1.5 * STANDARD)
     assert sorted(got["pressed"]) == ["shortcuts=", "size=xlarge", "spacing=loose", "theme=contrast"]
