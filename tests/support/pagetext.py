@@ -14,7 +14,9 @@ from lxml import etree
 
 # Elements whose content is not page text (scripts, styles, the document head).
 HIDDEN = ("script", "style", "head", "template", "noscript")
-_FIRST_WITH_CLASS = etree.XPath("(//*[contains(concat(' ', normalize-space(@class), ' '), concat(' ', $name, ' '))])[1]")
+_FIRST_WITH_CLASS = etree.XPath(
+    "(//*[contains(concat(' ', normalize-space(@class), ' '), concat(' ', $name, ' '))])[1]"
+)
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,7 @@ def page_text(html: str | bytes, part_class: str = "bulletin-body") -> PageText:
         return PageText("", "", False)
     etree.strip_elements(document, *HIDDEN, with_tail=False)
     part = _FIRST_WITH_CLASS(document, name=part_class)
-    return PageText(
-        "\n".join(document.itertext()), "\n".join(part[0].itertext()) if part else "", bool(part)
-    )
+    return PageText("\n".join(document.itertext()), "\n".join(part[0].itertext()) if part else "", bool(part))
 
 
 def squeeze(text: str) -> str:
