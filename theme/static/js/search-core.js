@@ -181,7 +181,7 @@
       const core = text.trim();
       if (!core) continue;
       for (let at = mapped.text.indexOf(core); at >= 0; at = mapped.text.indexOf(core, at + 1)) {
-        spans.push([mapped.starts[at], mapped.ends[at + core.length - 1]]);
+        spans.push([mapped.start(at), mapped.end(at + core.length - 1)]);
       }
     }
     return mergeRanges(spans);
