@@ -73,14 +73,14 @@
         out += folded;
         at += ch.length;
       }
-      return { text: out, starts, ends };
+      return { text: out, start: (i) => starts[i], end: (i) => ends[i] };
     },
   };
 
   /** Ranges of TERMS in a text node's TEXT, in the text's own offsets. */
   function rangesIn(text, terms, folder) {
     const mapped = folder.foldMapped(text);
-    return findRanges(mapped.text, terms).map(([s, e]) => [mapped.starts[s], mapped.ends[e - 1]]);
+    return findRanges(mapped.text, terms).map(([s, e]) => [mapped.start(s), mapped.end(e - 1)]);
   }
 
   /* ---- loading the folding ---------------------------------------------------------- */
