@@ -121,7 +121,7 @@ def build_index(
         seconds=time.perf_counter() - started,
         written=writer.written,
         removed=writer.removed,
-        tokenized=len(ordered) - cache.hits,
+        tokenized=cache.missed,
     )
     logger.debug("search index: %s", stats)
     return stats

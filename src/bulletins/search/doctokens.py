@@ -48,6 +48,9 @@ class DocTokens(NamedTuple):
     counts_many_tails: bytes
 
 
+_TYPES = (str, bytes, str, bytes, str, str, bytes)  # of the DocTokens fields
+
+
 def digest(doc: SearchDoc, fold_digest: str) -> str:
     """What decides a bulletin's ``DocTokens``."""
     h = hashlib.sha256()
@@ -120,7 +123,7 @@ class TokenCache:
         self.path = Path(folder) / CACHE_FILE if folder else None
         self.old = self._load()
         self.used: dict[str, DocTokens] = {}
-        self.hits = 0
+        self.missed = 0
 
     def _load(self) -> dict:
         if self.path is None:
@@ -129,26 +132,27 @@ class TokenCache:
             data = marshal.loads(self.path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
             return {}
-        if not isinstance(data, dict) or data.get("version") != VERSION:
+        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("docs"), dict):
             return {}
-        return data.get("docs", {})
+        return data["docs"]
 
     def get(self, key: str, doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
-        found = self.old.get(key)
-        if isinstance(found, tuple) and len(found) == len(DocTokens._fields):
-            self.hits += 1
+        """The bulletin's entries: from the cache when it holds ``key``, else tokenized."""
+        found = self.used.get(key) or self.old.get(key)
+        if isinstance(found, tuple) and tuple(map(type, found)) == _TYPES:
             entry = DocTokens(*found)
         else:
             entry = doc_tokens(doc, table)
+            self.missed += 1
         self.used[key] = entry
         return entry
 
     def save(self) -> None:
-        if self.path is None or (self.hits == len(self.used) == len(self.old)):
+        if self.path is None or (not self.missed and self.used.keys() == self.old.keys()):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         data = {"version": VERSION, "docs": {k: tuple(v) for k, v in self.used.items()}}
         tmp.write_bytes(marshal.dumps(data))
         os.replace(tmp, self.path)
-        logger.debug("search index: %d of %d bulletins tokenized", len(self.used) - self.hits, len(self.used))
+        logger.debug("search index: %d bulletins tokenized, %d in the cache", self.missed, len(self.used))
