@@ -22,6 +22,7 @@ from bulletins.search.build import CATEGORY, build_index, order
 from bulletins.search.doctokens import CACHE_FILE, doc_tokens
 from bulletins.search.documents import from_dict
 from bulletins.search.foldmap import build_fold_map
+from bulletins.search.resume import STATE_FILE
 from bulletins.search.tokens import FoldTable
 from bulletins.search.write import RECORD_FILE, read_script, shard_name
 from support.search_fixture import FIXTURE_DOCS, _doc, generated_docs
@@ -200,17 +201,19 @@ def test_nothing_changed_writes_nothing(tmp_path):
     [
         pytest.param(lambda cache, index: (cache / CACHE_FILE).write_bytes(b"not marshal"), id="token_cache_garbage"),
         pytest.param(lambda cache, index: _retype_token_cache(cache), id="token_cache_wrong_types"),
+        pytest.param(lambda cache, index: (cache / STATE_FILE).write_bytes(b"\0"), id="postings_state_garbage"),
         pytest.param(lambda cache, index: (cache / RECORD_FILE).write_text("[1, 2]"), id="record_garbage"),
         pytest.param(lambda cache, index: _overwrite_a_shard(index), id="shard_edited_by_hand"),
         pytest.param(lambda cache, index: next(index.glob("f/*/*.js")).unlink(), id="result_file_deleted"),
     ],
 )
-def test_a_damaged_cache_or_folder_still_gives_the_cold_build(tmp_path, damage):
+@pytest.mark.parametrize("case", ["add_newest", "edit_body"])
+def test_a_damaged_cache_or_folder_still_gives_the_cold_build(tmp_path, damage, case):
     index, cache = tmp_path / "index", tmp_path / "cache"
     build_index(BASE, index, cache_dir=cache, shard_bytes=SHARD_BYTES)
     damage(cache, index)
-    build_index(CASES["edit_body"], index, cache_dir=cache, shard_bytes=SHARD_BYTES)
-    build_index(CASES["edit_body"], tmp_path / "cold", shard_bytes=SHARD_BYTES)
+    build_index(CASES[case], index, cache_dir=cache, shard_bytes=SHARD_BYTES)
+    build_index(CASES[case], tmp_path / "cold", shard_bytes=SHARD_BYTES)
     assert tree(index) == tree(tmp_path / "cold")
 
 

@@ -18,9 +18,9 @@ from bulletins.search.foldmap import build_fold_map, fold_pairs
 from bulletins.search.write import (
     FINAL_BLOCK,
     PACK_BASE,
+    fragment_name,
     pack_bytes,
     packed,
-    fragment_name,
     read_script,
     script_bytes,
     shard_name,
@@ -68,8 +68,9 @@ def test_positional_postings(entries, expected):
 
 def test_count_postings():
     postings = sh.Postings()
-    postings.add_doc(0, encode_doc({}, {"中": 1}), ["@0"])
-    postings.add_doc(3, encode_doc({}, {"中": 4}), ["@0"])
+    for doc, count in ((0, 1), (3, 4)):
+        postings.add_doc(doc, encode_doc({}, {"中": count}))
+        postings.add_entries(doc, [("@0", b"")], many=False, positional=False)
     lists = postings.lists()
     assert (lists["中"][0], sh.decode(lists["中"][1].decode())) == ("d", [0, 2 << 1 | 1, 4])
     assert sh.decode(lists["@0"][1].decode()) == [0, 2 << 1]

@@ -40,6 +40,7 @@ from bulletins.search import tokens
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, SearchDoc, from_dict
 from bulletins.search.foldmap import build_fold_map
+from bulletins.search.resume import PostingsState
 from bulletins.search.write import (
     IndexWriter,
     dumps,
@@ -96,9 +97,8 @@ def build_index(
     ordered = order(d if isinstance(d, SearchDoc) else from_dict(d) for d in docs)
     fold_map = build_fold_map()
     per_category = Counter(d.category for d in ordered if d.category)
-    cache = TokenCache(cache_dir)
-    postings = _postings(ordered, cache, tokens.FoldTable(fold_map), short_hash(dumps(fold_map)), per_category)
-    cache.save()
+    postings, tokenized = _postings(ordered, cache_dir, tokens.FoldTable(fold_map), short_hash(dumps(fold_map)))
+    _add_categories(postings, ordered, per_category)
 
     shipped = _shipped_fold_map(fold_map, postings)
     fold = {"from": "".join(shipped), "to": "".join(shipped.values())}
@@ -121,7 +121,7 @@ def build_index(
         seconds=time.perf_counter() - started,
         written=writer.written,
         removed=writer.removed,
-        tokenized=cache.missed,
+        tokenized=tokenized,
     )
     logger.debug("search index: %s", stats)
     return stats
@@ -149,14 +149,29 @@ def _manifest(ordered: list[SearchDoc], fold: dict, shard_list: str, per_categor
     }
 
 
-def _postings(ordered: list[SearchDoc], cache: TokenCache, table, fold_digest: str, per_category) -> sh.Postings:
-    """Every bulletin's entries (from the cache, or tokenized) in doc-id order."""
+def _postings(ordered: list[SearchDoc], cache_dir, table, fold_digest: str) -> tuple[sh.Postings, int]:
+    """Every bulletin's entries (from the cache, or tokenized) in doc-id order, continuing the
+    last build's lists when this build only adds bulletins after its last (``resume``); and
+    how many bulletins were tokenized."""
+    digests = [digest(doc, fold_digest) for doc in ordered]
+    cache, state = TokenCache(cache_dir), PostingsState(cache_dir, fold_digest)
+    postings, start = state.resume(digests)
+    cache.keep(digests[:start])
+    for doc_id in range(start, len(ordered)):
+        postings.add_doc(doc_id, cache.get(digests[doc_id], ordered[doc_id], table))
+    state.save(digests, postings)
+    cache.save()
+    return postings, cache.missed
+
+
+def _add_categories(postings: sh.Postings, ordered: list[SearchDoc], per_category: Counter) -> None:
+    """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it."""
     category_ids = {name: i for i, name in enumerate(sorted(per_category))}
-    postings = sh.Postings()
     for doc_id, doc in enumerate(ordered):
-        entry = cache.get(digest(doc, fold_digest), doc, table)
-        postings.add_doc(doc_id, entry, [CATEGORY + str(category_ids[doc.category])] if doc.category else ())
-    return postings
+        if doc.category:
+            postings.add_entries(
+                doc_id, [(CATEGORY + str(category_ids[doc.category]), b"")], many=False, positional=False
+            )
 
 
 def _shipped_fold_map(fold_map: dict[str, str], postings: sh.Postings) -> dict[str, str]:

@@ -147,6 +147,12 @@ class TokenCache:
         self.used[key] = entry
         return entry
 
+    def keep(self, keys: list[str]) -> None:
+        """Keep the entries of ``keys`` (bulletins this build did not need to read again)."""
+        for key in keys:
+            if key in self.old:
+                self.used[key] = self.old[key]
+
     def save(self) -> None:
         if self.path is None or (not self.missed and self.used.keys() == self.old.keys()):
             return

@@ -101,13 +101,11 @@ class Postings:
             buf += table[head] if head < size else _encode_bytes(head)
             buf += tail
 
-    def add_doc(self, doc: int, entry, counts: Iterable[str] = ()) -> None:
-        """A bulletin's ``doctokens.DocTokens``, plus count keys it has once (its category)."""
+    def add_doc(self, doc: int, entry) -> None:
+        """A bulletin's ``doctokens.DocTokens``."""
         self.add_entries(doc, split(entry.one_keys, entry.one_tails), many=False, positional=True)
         self.add_entries(doc, split(entry.many_keys, entry.many_tails), many=True, positional=True)
-        once = split(entry.counts_one)
-        once += ((key, b"") for key in counts)
-        self.add_entries(doc, once, many=False, positional=False)
+        self.add_entries(doc, split(entry.counts_one), many=False, positional=False)
         self.add_entries(doc, split(entry.counts_many_keys, entry.counts_many_tails), many=True, positional=False)
 
     def lists(self) -> dict[str, tuple[str, bytearray]]:
