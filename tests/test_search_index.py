@@ -255,7 +255,10 @@ def test_files_and_manifest(tmp_path):
     assert stats.written == len(files) and stats.removed == 0
     assert m["docs"] == len(FIXTURE_DOCS) == stats.docs
     assert dict(m["categories"]) == {"新闻": 8, "常务会议": 2, "通知公告": 1, "工作动态": 1}
-    assert len(m["fold"]["from"]) == len(m["fold"]["to"]) > 0, "the fold map ships in the manifest"
+    assert len(sh.decode(m["fold"]["codes"])) == len(m["fold"]["to"]) > 0, "the fold map ships in the manifest"
+    codes = list(itertools.accumulate(sh.decode(m["fold"]["codes"])))
+    assert codes == sorted(set(codes)), "Traditional code points ascending"
+    assert dict(zip(map(chr, codes), m["fold"]["to"])).items() <= build_fold_map().items()
     assert not [n for n in files if n.startswith("fold-")]
     entries = shard_entries(m)
     assert sorted(n for n in files if n.startswith("t/")) == sorted(shard_name(e[2:], e[:2]) + ".js" for e in entries)

@@ -100,8 +100,7 @@ def build_index(
     postings, tokenized = _postings(ordered, cache_dir, tokens.FoldTable(fold_map), short_hash(dumps(fold_map)))
     _add_categories(postings, ordered, per_category)
 
-    shipped = _shipped_fold_map(fold_map, postings)
-    fold = {"from": "".join(shipped), "to": "".join(shipped.values())}
+    fold = _fold_codes(_shipped_fold_map(fold_map, postings))
     out = Path(out_dir)
     writer = IndexWriter(out, load_record(cache_dir, out))
     shard_list, shard_count = _write_shards(writer, postings, shard_bytes)
@@ -180,6 +179,18 @@ def _shipped_fold_map(fold_map: dict[str, str], postings: sh.Postings) -> dict[s
     archive finds nothing folded or not (every indexed copy of it was folded to that form)."""
     present = postings.counts
     return {trad: simp for trad, simp in fold_map.items() if simp in present}
+
+
+def _fold_codes(shipped: dict[str, str]) -> dict[str, str]:
+    """The shipped map as ``{"codes": code points of the Traditional side, ascending, as
+    varint gaps; "to": the Simplified side in that order}``: the gaps are mostly one ASCII
+    character where the characters themselves are two or three bytes, and compress far
+    better (search-index.js ``readFold``)."""
+    codes, previous = [], 0
+    for trad in sorted(shipped, key=ord):
+        codes.append(sh.encode(ord(trad) - previous))
+        previous = ord(trad)
+    return {"codes": "".join(codes), "to": "".join(shipped[t] for t in sorted(shipped, key=ord))}
 
 
 def _write_shards(writer: IndexWriter, postings: sh.Postings, target: int) -> tuple[str, int]:

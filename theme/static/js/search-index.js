@@ -24,7 +24,9 @@
   const Manifest = Object.freeze({
     FORMAT: "format", // FORMAT
     DOCS: "docs", // bulletin count; ids 0 .. docs - 1, oldest first
-    FOLD: "fold", // { from, to }: the Traditional -> Simplified map (search-tokens.js Folder)
+    FOLD: "fold", // { codes, to }: the Traditional -> Simplified map (readFold)
+    FOLD_CODES: "codes", // Traditional code points, ascending, as varint gaps
+    FOLD_TO: "to", // their Simplified characters, in that order
     SHARDS: "shards", // the term shards, SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
     DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs }
@@ -198,6 +200,13 @@
   /** ISO date of a day number. */
   const isoDay = (day) => new Date(day * 86400000).toISOString().slice(0, 10);
 
+  /** The manifest's fold map -> { from, to } strings for search-tokens.js Folder. */
+  function readFold(fold) {
+    let code = 0;
+    const from = decodeVarints(own(fold, Manifest.FOLD_CODES) || "").map((gap) => String.fromCodePoint((code += gap)));
+    return { from: from.join(""), to: own(fold, Manifest.FOLD_TO) || "" };
+  }
+
   /** The manifest's shard list -> { bounds: first keys, names: file names }. */
   function readShards(text) {
     const entries = typeof text === "string" && text ? text.split(SHARD_SEPARATOR) : [];
@@ -214,7 +223,7 @@
     const shards = readShards(own(raw, Manifest.SHARDS));
     return {
       docCount: own(raw, Manifest.DOCS),
-      fold: own(raw, Manifest.FOLD),
+      fold: readFold(own(raw, Manifest.FOLD)),
       shardBounds: shards.bounds,
       shardNames: shards.names,
       categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
