@@ -42,10 +42,10 @@ ADDED_BODY = "青溪区人民政府召开常务会议，研究部署防汛抗旱
 
 
 def added(records: list[dict], date: str, slug: str) -> list[dict]:
-    """``records`` plus one fictional bulletin dated ``date``."""
+    """``records`` plus one fictional bulletin dated ``date`` (its text names its date)."""
     url = f"bulletins/{date[:4]}/{date[5:7]}/{slug}.html"
-    extra = {"url": url, "title": "青溪区召开防汛工作会议", "date": date, "body": ADDED_BODY, "category": "常务会议"}
-    return [*records, extra]
+    title = f"青溪区召开防汛工作会议（{date}）"
+    return [*records, {"url": url, "title": title, "date": date, "body": ADDED_BODY, "category": "常务会议"}]
 
 
 def steps(records: list[dict]) -> list[tuple[str, list[dict]]]:

@@ -17,7 +17,7 @@ Doc ids are the bulletins in date order, oldest first (on one day, by URL descen
 "newest first" is "highest id first" (on one day, by URL), a date range is an id range, and
 a new bulletin, being the newest, takes the next id: every other id stays, every posting
 list it is not in keeps its bytes, and the content-defined shard cuts (``shards.cut``) keep
-every shard it does not touch. An older bulletin added, edited away or removed renumbers
+every shard it does not touch. An older bulletin added, re-dated or removed renumbers
 the bulletins after it, and every shard holding one of them is rewritten (README, Search).
 
 A rebuild writes only the files whose bytes change and removes the files no longer named
