@@ -105,6 +105,22 @@ def test_packed_payloads_concatenate_into_one_stream():
     assert [json.loads(text[a:b]) for a, b in itertools.pairwise(cuts)] == rows
 
 
+@pytest.mark.parametrize(
+    "bound, key_hex",
+    [
+        ("", ""),
+        ("中国", "4e2d56fd"),
+        ("^个", "005e4e2a"),
+        ("\U00020000" * 13, "d840dc00" * 12),  # 24 UTF-16 units: the surrogates of 12 characters
+        ("2023" * 10, "0032003000320033" * 6),
+    ],
+    ids=["first_shard", "bigram", "edge", "beyond_the_bmp", "long_word"],
+)
+def test_shard_names_are_hex_of_utf16_units(bound, key_hex):
+    """search-index.js builds the same name from the manifest (unitsHex over UTF-16 units)."""
+    assert shard_name(bound, "\u4e00\u4e01") == f"t/4e004e01{key_hex}"
+
+
 def test_packed_files_are_utf16_with_bom():
     data = script_bytes("t/x-0", packed({"p": {"中国": "gh"}}))
     assert data.startswith(b"\xff\xfe") and data[2:].decode("utf-16-le").startswith('BulletinSearch.register("t/x-0",')

@@ -227,3 +227,11 @@ test("index files may register under prototype names", async () => {
   const missing = new IndexReader("", async () => {});
   await assert.rejects(missing.file("toLocaleString"), /toLocaleString\.js registered no data/);
 });
+
+test("index file names: UTF-16 units in hex and ISO days, as bulletins/search/write.py writes them", () => {
+  const { unitsHex, isoDay, dayNumber } = core.index;
+  assert.equal(unitsHex("中国"), "4e2d56fd");
+  assert.equal(unitsHex("\u{20000}"), "d840dc00");
+  assert.equal(unitsHex(""), "");
+  for (const iso of ["1949-10-01", "2024-02-29", "2025-12-31"]) assert.equal(isoDay(dayNumber(iso)), iso);
+});

@@ -137,7 +137,7 @@ def shard_name(bound: str, units: str) -> str:
     """``t/<hash><first key>``: the two hash units and the shard's bound (its shortest first
     key), in hex. The bound makes the name unique in a build; the hash changes it whenever
     the shard's content changes, so a browser never mixes an old shard with a new manifest."""
-    return f"t/{units_hex(units)}{units_hex(bound[:BOUND_UNITS])}"
+    return f"t/{units_hex(units)}{units_hex(bound)[: 4 * BOUND_UNITS]}"
 
 
 def fragment_name(date: str, ordinal: int) -> str:
