@@ -35,12 +35,12 @@ def pytest_unconfigure(config):
         os.environ.pop(SITES, None)
 
 
-# The longest modules (``--durations``: the corpus-wide search recall, the full-corpus site, the
-# validator over a 1,000-bulletin site, corpus ingest, the hostile-input campaign) start first,
-# so under ``--dist loadscope`` the two workers share the rest and finish together.
+# The longest modules start first, so under ``--dist loadscope`` the two workers share the rest
+# and finish together: the full-corpus site (built once, then read by the validator, the corpus
+# ingest and open-data checks), the corpus-wide search recall, the hostile-input campaign.
 HEAVY_FIRST = (
-    "test_search_recall.py",
     "test_corpus_site.py",
+    "test_search_recall.py",
     "test_html_valid.py",
     "test_corpus_ingest.py",
     "test_hostile_campaign.py",

@@ -1,4 +1,6 @@
-"""axe-core finds no WCAG 2.1 A/AA violation on the archive's kinds of page, light and dark.
+"""axe-core finds no WCAG 2.1 A/AA violation on the archive's kinds of page, light and dark, with
+search results and search-term highlights shown, and in every reading setting (theme: light, dark,
+high contrast; text size: standard, large, extra large).
 
 axe is injected as a script tag, which the site's Content-Security-Policy (no inline script)
 would block: these contexts, and only these, bypass the CSP.
@@ -11,12 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import axe_violations, launch, open_context, origin
+from support.browser import WCAG21_AA, axe_violations, launch, open_context, origin
+from support.reading import stored
 from support.sites import Site, sample_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SCHEMES = ("light", "dark")
+QUERY = "常务会议"
+# Pages in a state a script brings about: what to add to the page's URL and what to wait for.
+STATES = {
+    "search-results": ("search", "?q=" + QUERY, "#search-results[data-state=results]"),
+    "article-highlight": ("article", "#hl=" + QUERY, "#hl-bar[data-count]"),
+}
+# The kinds checked in every reading setting (all kinds are checked in the default setting).
+SETTING_KINDS = ("home", "article-highlight", "search-results")
+THEMES = ("light", "dark", "contrast")
+SIZES = ("", "large", "xlarge")
 
 
 def first(folder: Path, pattern: str) -> Path:
@@ -61,25 +74,73 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(f"  {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
 
 
+def page_urls(site: Site, kinds=None) -> dict[str, tuple[str, str | None]]:
+    """KINDS (default: every kind and state) as (URL relative to the site, selector to wait for)."""
+    pages = representative_pages(site)
+    urls = {kind: (path.relative_to(site.output).as_posix(), None) for kind, path in pages.items()}
+    for state, (kind, suffix, ready) in STATES.items():
+        urls[state] = (urls[kind][0] + suffix, ready)
+    return {kind: urls[kind] for kind in kinds or urls}
+
+
+def axe_failures(context, base: str, urls: dict[str, tuple[str, str | None]], tags=WCAG21_AA) -> dict[str, list[dict]]:
+    page = context.new_page()
+    failures = {}
+    for kind, (url, ready) in urls.items():
+        page.goto("about:blank")  # a new fragment alone would not load the page again
+        page.goto(base + url)
+        if ready:
+            page.wait_for_selector(ready, state="attached", timeout=20_000)
+        violations = axe_violations(page, tags)
+        if violations:
+            failures[f"{kind} ({url})"] = violations
+    return failures
+
+
+def assert_none(failures: dict[str, list[dict]], pages: int, what: str) -> None:
+    count = sum(len(v) for v in failures.values())
+    print(f"axe ({what}): {pages} pages, {count} violations")
+    report = "\n".join(f"{where}:\n{describe(v)}" for where, v in failures.items())
+    assert not failures, f"{count} WCAG 2.1 A/AA violations in {what}:\n{report}"
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_no_wcag21_aa_violation(browser, site, scheme):
-    pages = representative_pages(site)
-    failures = {}
+    urls = page_urls(site)
     with origin("http", site.output) as where:
         context, _ = open_context(browser, where.base, where.root, bypass_csp=True, color_scheme=scheme)
         page = context.new_page()
-        for kind, path in pages.items():
-            page.goto(where.base + path.relative_to(site.output).as_posix())
-            dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-            assert dark is (scheme == "dark")
-            violations = axe_violations(page)
-            if violations:
-                failures[f"{kind} ({path.relative_to(site.output)})"] = violations
+        page.goto(where.base + "index.html")
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") is (scheme == "dark")
+        failures = axe_failures(context, where.base, urls)
         context.close()
-    count = sum(len(v) for v in failures.values())
-    print(f"axe ({scheme}): {len(pages)} pages, {count} violations")
-    report = "\n".join(f"{where}:\n{describe(v)}" for where, v in failures.items())
-    assert not failures, f"{count} WCAG 2.1 A/AA violations in {scheme} mode:\n{report}"
+    assert_none(failures, len(urls), f"{scheme} mode")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["standard", "large", "xlarge"])
+@pytest.mark.parametrize("theme", THEMES)
+def test_no_wcag21_aa_violation_in_any_reading_setting(browser, site, theme, size):
+    urls = page_urls(site, SETTING_KINDS)
+    # the system's scheme is the opposite of the chosen theme's where there is one
+    system = "light" if theme == "dark" else "dark"
+    settings = {"theme": theme, "size": size, "spacing": "loose" if size == "xlarge" else ""}
+    with origin("http", site.output) as where:
+        context, _ = open_context(browser, where.base, where.root, bypass_csp=True, color_scheme=system)
+        context.add_init_script(stored(settings))
+        failures = axe_failures(context, where.base, urls)
+        context.close()
+    assert_none(failures, len(urls), f"theme {theme}, size {size or 'standard'}")
+
+
+def test_no_best_practice_violation_with_results_and_highlights(browser, site):
+    """axe's best practices too (landmark-unique: the header's search form and the search page's
+    form are two search landmarks, told apart by their names) on the pages scripts change."""
+    urls = page_urls(site, SETTING_KINDS)
+    with origin("http", site.output) as where:
+        context, _ = open_context(browser, where.base, where.root, bypass_csp=True)
+        failures = axe_failures(context, where.base, urls, ("best-practice",))
+        context.close()
+    assert_none(failures, len(urls), "best practices")
 
 
 def test_axe_flags_a_page_without_alt_text_and_language(browser, tmp_path):
@@ -100,6 +161,7 @@ def test_axe_flags_a_page_without_alt_text_and_language(browser, tmp_path):
 def test_representative_pages_cover_every_kind(site):
     pages = representative_pages(site)
     assert {"home", "archives", "article", "person", "document", "404"} <= set(pages)
+    assert set(SETTING_KINDS) <= set(page_urls(site))
     missing = [str(p) for p in pages.values() if not p.is_file()]
     assert not missing, missing
     assert re.search(r"bulletins/\d{4}/\d{2}/[^/]+\.html$", pages["article"].as_posix())

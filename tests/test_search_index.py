@@ -12,15 +12,18 @@ import pytest
 
 from bulletins.search import shards as sh
 from bulletins.search.build import build_index
+from bulletins.search.doctokens import encode_doc
 from bulletins.search.documents import TITLE_SPAN, from_dict, html_text, rest_offset
 from bulletins.search.foldmap import build_fold_map, fold_pairs
 from bulletins.search.write import (
     FINAL_BLOCK,
     PACK_BASE,
+    fragment_name,
     pack_bytes,
     packed,
     read_script,
     script_bytes,
+    shard_name,
     unpack_bytes,
     unpacked,
 )
@@ -57,7 +60,7 @@ def test_varints_concatenate():
 def test_positional_postings(entries, expected):
     postings = sh.Postings()
     for doc, grouped in entries:
-        postings.add_positions(doc, grouped)
+        postings.add_doc(doc, encode_doc(grouped, {}))
     kind, buf = postings.lists()["ab"]
     assert kind == "p"
     assert sh.decode(buf.decode()) == expected
@@ -65,10 +68,12 @@ def test_positional_postings(entries, expected):
 
 def test_count_postings():
     postings = sh.Postings()
-    postings.add_counts(0, {"中": 1})
-    postings.add_counts(3, {"中": 4})
-    kind, buf = postings.lists()["中"]
-    assert (kind, sh.decode(buf.decode())) == ("d", [0, 2 << 1 | 1, 4])
+    for doc, count in ((0, 1), (3, 4)):
+        postings.add_doc(doc, encode_doc({}, {"中": count}))
+        postings.add_entries(doc, [("@0", b"")], many=False, positional=False)
+    lists = postings.lists()
+    assert (lists["中"][0], sh.decode(lists["中"][1].decode())) == ("d", [0, 2 << 1 | 1, 4])
+    assert sh.decode(lists["@0"][1].decode()) == [0, 2 << 1]
 
 
 @pytest.mark.parametrize("data", [[], [["a.html", "标题", "2024-01-02", "", "", "正文\n第二段"]], {"k": "é𠀀"}])
@@ -98,6 +103,22 @@ def test_packed_payloads_concatenate_into_one_stream():
         cuts.append(cuts[-1] + item["u"])
     assert len(text) == cuts[-1]
     assert [json.loads(text[a:b]) for a, b in itertools.pairwise(cuts)] == rows
+
+
+@pytest.mark.parametrize(
+    "bound, key_hex",
+    [
+        ("", ""),
+        ("中国", "4e2d56fd"),
+        ("^个", "005e4e2a"),
+        ("\U00020000" * 13, "d840dc00" * 12),  # 24 UTF-16 units: the surrogates of 12 characters
+        ("2023" * 10, "0032003000320033" * 6),
+    ],
+    ids=["first_shard", "bigram", "edge", "beyond_the_bmp", "long_word"],
+)
+def test_shard_names_are_hex_of_utf16_units(bound, key_hex):
+    """search-index.js builds the same name from the manifest (unitsHex over UTF-16 units)."""
+    assert shard_name(bound, "\u4e00\u4e01") == f"t/4e004e01{key_hex}"
 
 
 def test_packed_files_are_utf16_with_bom():
@@ -220,14 +241,26 @@ def test_same_content_same_bytes(tmp_path):
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
-def test_names_change_with_content(tmp_path):
+def test_a_name_changes_with_its_content(tmp_path):
+    """A term shard keeps its name exactly while its bytes stay; result data is named by day
+    and place, so the edited bulletin's file keeps its name and changes its bytes."""
     build_index(FIXTURE_DOCS, tmp_path / "a")
     edited = [dict(FIXTURE_DOCS[0], body=FIXTURE_DOCS[0]["body"] + "新增一句。"), *FIXTURE_DOCS[1:]]
     build_index(edited, tmp_path / "b")
-    names_a = set(tree(tmp_path / "a")) - {"manifest.js", "manifest.json"}
-    names_b = set(tree(tmp_path / "b")) - {"manifest.js", "manifest.json"}
-    assert manifest(tmp_path / "a")["tag"] != manifest(tmp_path / "b")["tag"]
-    assert not {n for n in names_a & names_b if n.startswith(("t/", "f/"))}
+    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+    shards_a, shards_b = ({n for n in t if n.startswith("t/")} for t in (a, b))
+    assert shards_a != shards_b
+    assert all(a[n] == b[n] for n in shards_a & shards_b)
+    changed = [n for n in set(a) & set(b) if n.startswith("f/") and a[n] != b[n]]
+    assert changed == [fragment_path(edited[0]["date"], 0)]
+
+
+def fragment_path(date: str, ordinal: int) -> str:
+    return fragment_name(date, ordinal) + ".js"
+
+
+def shard_entries(m: dict) -> list[str]:
+    return m["shards"].split(" ") if m["shards"] else []
 
 
 def test_files_and_manifest(tmp_path):
@@ -235,12 +268,18 @@ def test_files_and_manifest(tmp_path):
     m = manifest(tmp_path)
     files = tree(tmp_path)
     assert stats.files == len(files) and stats.bytes == sum(map(len, files.values()))
+    assert stats.written == len(files) and stats.removed == 0
     assert m["docs"] == len(FIXTURE_DOCS) == stats.docs
     assert dict(m["categories"]) == {"新闻": 8, "常务会议": 2, "通知公告": 1, "工作动态": 1}
-    assert len(m["fold"]["from"]) == len(m["fold"]["to"]) > 0, "the fold map ships in the manifest"
+    assert len(sh.decode(m["fold"]["codes"])) == len(m["fold"]["to"]) > 0, "the fold map ships in the manifest"
+    codes = list(itertools.accumulate(sh.decode(m["fold"]["codes"])))
+    assert codes == sorted(set(codes)), "Traditional code points ascending"
+    assert dict(zip(map(chr, codes), m["fold"]["to"])).items() <= build_fold_map().items()
     assert not [n for n in files if n.startswith("fold-")]
-    assert len([n for n in files if n.startswith("t/")]) == len(m["shards"])
-    assert len([n for n in files if n.startswith("f/")]) == m["fragments"]["count"]
+    entries = shard_entries(m)
+    assert sorted(n for n in files if n.startswith("t/")) == sorted(shard_name(e[2:], e[:2]) + ".js" for e in entries)
+    assert len([n for n in files if n.startswith("f/")]) == len(FIXTURE_DOCS)
+    assert files["manifest.js"].startswith(b"\xff\xfe"), "the manifest is mostly Han text: UTF-16"
     for name, data in files.items():
         if name.endswith(".js"):
             assert read_script(data)[0] == name[: -len(".js")], name
@@ -248,23 +287,27 @@ def test_files_and_manifest(tmp_path):
 
 def test_result_data_in_date_order(tmp_path):
     build_index(FIXTURE_DOCS, tmp_path)
-    rows = []
-    for i in range(manifest(tmp_path)["fragments"]["count"]):
-        rows += read_script((tmp_path / "f" / f"{manifest(tmp_path)['tag']}-{i}.js").read_bytes())[1]
-    assert [r[2] for r in rows] == sorted((d["date"] for d in FIXTURE_DOCS), reverse=True)
+    rows, day, ordinal = [], None, 0
+    for date in sorted(d["date"] for d in FIXTURE_DOCS):
+        ordinal = ordinal + 1 if date == day else 0
+        day = date
+        rows.append(read_script((tmp_path / fragment_path(date, ordinal)).read_bytes())[1])
+    assert [r[2] for r in rows] == sorted(d["date"] for d in FIXTURE_DOCS), "ids run oldest first"
     assert {r[4] for r in rows} == {d["source_id"] for d in FIXTURE_DOCS}
 
 
 def test_rebuild_removes_stale_files_only(tmp_path):
-    build_index(FIXTURE_DOCS, tmp_path)
-    (tmp_path / "README.txt").write_text("kept")
-    build_index(FIXTURE_DOCS[:3], tmp_path)
-    assert (tmp_path / "README.txt").read_text() == "kept"
-    tag = manifest(tmp_path)["tag"]
-    assert all(tag in p.name for p in (tmp_path / "t").iterdir())
-    assert all(tag in p.name for p in (tmp_path / "f").iterdir())
+    index = tmp_path / "index"
+    build_index(FIXTURE_DOCS, index)
+    (index / "README.txt").write_text("kept")
+    (index / "fold-0123456789.js").write_text("format 1")
+    stats = build_index(FIXTURE_DOCS[:3], index)
+    build_index(FIXTURE_DOCS[:3], tmp_path / "cold")
+    assert (index / "README.txt").read_text() == "kept"
+    assert stats.removed > 0
+    assert tree(index) == {**tree(tmp_path / "cold"), "README.txt": b"kept"}
 
 
 def test_empty_archive(tmp_path):
     stats = build_index([], tmp_path)
-    assert stats.docs == 0 and manifest(tmp_path)["shards"] == []
+    assert stats.docs == 0 and manifest(tmp_path)["shards"] == ""

@@ -102,8 +102,8 @@ def _search_doc(url, date, status=""):
     "statuses, expected",
     [
         pytest.param(["", "", ""], None, id="no-status-no-key"),
-        pytest.param(["已废止", "现行有效", "已修改"], [2], id="repealed"),
-        pytest.param(["已失效", "已废止", ""], [1, 2], id="expired-and-repealed"),
+        pytest.param(["已废止", "现行有效", "已修改"], [0], id="repealed"),
+        pytest.param(["已失效", "已废止", ""], [0, 1], id="expired-and-repealed"),
     ],
 )
 def test_search_manifest_lists_what_is_not_in_force(tmp_path, statuses, expected):
@@ -111,7 +111,7 @@ def test_search_manifest_lists_what_is_not_in_force(tmp_path, statuses, expected
 
     from bulletins.search.build import build_index
 
-    dates = ["2020-01-01", "2021-01-01", "2022-01-01"]  # ids are newest first: 2022 is 0
+    dates = ["2020-01-01", "2021-01-01", "2022-01-01"]  # ids are oldest first: 2020 is 0
     build_index([_search_doc(f"d{i}.html", d, s) for i, (d, s) in enumerate(zip(dates, statuses))], tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest.get("notInForce") == expected

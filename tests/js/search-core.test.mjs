@@ -181,14 +181,14 @@ test("a missing index fails with a clear error", async () => {
   await assert.rejects(broken.search("经济"), /cannot load/);
 });
 
-test("top-k selection equals a full sort (score down, then id up), ties included", () => {
+test("top-k selection equals a full sort (score down, then id down: newer), ties included", () => {
   let seed = 42;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   for (let round = 0; round < 50; round++) {
     const n = 1 + Math.floor(random() * 300);
     const docs = Array.from({ length: n }, (_, i) => i * 3 + Math.floor(random() * 3));
     const scores = docs.map(() => Math.floor(random() * 8) / 2);
-    const full = docs.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || docs[a] - docs[b]);
+    const full = docs.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || docs[b] - docs[a]);
     for (const k of [1, 5, 20, n]) assert.deepEqual(core.best(scores, docs, k), full.slice(0, k));
   }
 });
@@ -226,4 +226,12 @@ test("index files may register under prototype names", async () => {
   }
   const missing = new IndexReader("", async () => {});
   await assert.rejects(missing.file("toLocaleString"), /toLocaleString\.js registered no data/);
+});
+
+test("index file names: UTF-16 units in hex and ISO days, as bulletins/search/write.py writes them", () => {
+  const { unitsHex, isoDay, dayNumber } = core.index;
+  assert.equal(unitsHex("中国"), "4e2d56fd");
+  assert.equal(unitsHex("\u{20000}"), "d840dc00");
+  assert.equal(unitsHex(""), "");
+  for (const iso of ["1949-10-01", "2024-02-29", "2025-12-31"]) assert.equal(isoDay(dayNumber(iso)), iso);
 });

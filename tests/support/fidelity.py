@@ -50,7 +50,7 @@ def lost_on_page(article: Path, page: Path) -> list[str]:
         return ["no page"]
     markdown = article.read_text(encoding="utf-8")
     header, _ = split_file(markdown)
-    shown = page_text(page.read_text(encoding="utf-8"))
+    shown = page_text(page.read_bytes())
     lost = []
     if not shown.found:
         lost.append("no .bulletin-body element")

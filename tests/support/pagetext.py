@@ -1,73 +1,41 @@
 """The text a reader sees on a built page, and the text of one of its parts (by class name).
 
-A plain ``html.parser`` pass (no tree), fast enough for every page of the 11,442-bulletin site.
+One lxml parse per page (libxml2's HTML parser; the hidden elements are stripped, then the text
+nodes are read in C), fast enough for every page of the 11,442-bulletin site. Text nodes are
+joined by ``"\\n"``; compare texts with ``squeeze`` (whitespace aside), as the parser may keep or
+drop whitespace-only nodes between elements.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
+
+from lxml import etree
 
 # Elements whose content is not page text (scripts, styles, the document head).
-HIDDEN = frozenset({"script", "style", "head", "template", "noscript"})
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+HIDDEN = ("script", "style", "head", "template", "noscript")
+_FIRST_WITH_CLASS = etree.XPath(
+    "(//*[contains(concat(' ', normalize-space(@class), ' '), concat(' ', $name, ' '))])[1]"
+)
 
 
 @dataclass(frozen=True)
 class PageText:
-    text: str  # every text node of the body, joined by "\n"
+    text: str  # every visible text node of the page, joined by "\n"
     part: str  # the text inside the first element carrying the wanted class ("" when absent)
     found: bool  # whether such an element exists
 
 
-class _Collector(HTMLParser):
-    def __init__(self, part_class: str):
-        super().__init__(convert_charrefs=True)
-        self.part_class = part_class
-        self.stack: list[str] = []
-        self.hidden = 0
-        self.part_depth: int | None = None
-        self.part_done = False
-        self.texts: list[str] = []
-        self.part: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID:
-            return
-        self.stack.append(tag)
-        if tag in HIDDEN:
-            self.hidden += 1
-        classes = (dict(attrs).get("class") or "").split()
-        if self.part_depth is None and not self.part_done and self.part_class in classes:
-            self.part_depth = len(self.stack)
-
-    def handle_endtag(self, tag):
-        if tag in VOID or tag not in self.stack:
-            return
-        while self.stack:
-            closed = self.stack.pop()
-            if closed in HIDDEN:
-                self.hidden -= 1
-            if self.part_depth is not None and len(self.stack) < self.part_depth:
-                self.part_depth, self.part_done = None, True
-            if closed == tag:
-                break
-
-    def handle_data(self, data):
-        if self.hidden:
-            return
-        self.texts.append(data)
-        if self.part_depth is not None:
-            self.part.append(data)
-
-
-def page_text(html: str, part_class: str = "bulletin-body") -> PageText:
+def page_text(html: str | bytes, part_class: str = "bulletin-body") -> PageText:
     """The visible text of HTML, and of its first element with class PART_CLASS."""
-    collector = _Collector(part_class)
-    collector.feed(html)
-    collector.close()
-    found = collector.part_done or collector.part_depth is not None
-    return PageText("\n".join(collector.texts), "\n".join(collector.part), found)
+    if isinstance(html, str):
+        html = html.encode("utf-8")
+    document = etree.fromstring(html, etree.HTMLParser(encoding="utf-8")) if html.strip() else None
+    if document is None:
+        return PageText("", "", False)
+    etree.strip_elements(document, *HIDDEN, with_tail=False)
+    part = _FIRST_WITH_CLASS(document, name=part_class)
+    return PageText("\n".join(document.itertext()), "\n".join(part[0].itertext()) if part else "", bool(part))
 
 
 def squeeze(text: str) -> str:

@@ -1,7 +1,7 @@
 """Built sites for the browser, validator and corpus tests: each built once per test session.
 
     sample_site()        sources/ (the repository's samples) + content/pages
-    corpus_site(1000)    the first 1,000 records of ../shared/corpus/bulletins-2022-2024.jsonl.gz
+    corpus_site(300)     the first 300 records of ../shared/corpus/bulletins-2022-2024.jsonl.gz
     corpus_site()        all 11,442 of them (minutes: share it between tests, never rebuild it)
     hostile_site()       tests/fixtures/hostile/ (markup and script injection attempts)
 

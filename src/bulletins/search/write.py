@@ -18,14 +18,15 @@ from __future__ import annotations
 import array
 import hashlib
 import json
-import shutil
+import os
 import sys
 import zlib
 from pathlib import Path
 
-# Everything the builder writes below the index folder (removed before a new build;
-# fold-*.js is what format 1 wrote).
-OWNED = ("manifest.js", "manifest.json", "fold-*.js", "t", "f")
+# Names of an earlier format (removed by a build): fold-*.js (format 1).
+OLD_FILES = ("fold-*.js",)
+DATA_FOLDERS = ("t", "f")  # term shards and result data: a build removes every file it did not name
+RECORD_FILE = "search-files.json"  # in the cache folder: what the last build wrote
 
 
 def dumps(data) -> str:
@@ -65,6 +66,11 @@ def unpack_bytes(text: str, size: int) -> bytes:
 
 
 def packed(data) -> dict:
+    """``packed_json(dumps(data))``."""
+    return packed_json(dumps(data))
+
+
+def packed_json(json_text: str) -> dict:
     """``{"n": bytes, "u": JSON bytes, "z": raw DEFLATE of the JSON, packed}``.
 
     The DEFLATE data ends with a sync flush instead of a final block, so the payloads of
@@ -72,7 +78,7 @@ def packed(data) -> dict:
     form one valid stream: search-index.js inflates all the files a query step loaded with one
     DecompressionStream and cuts the output at the ``u`` byte counts."""
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
-    text = dumps(data).encode("utf-8")
+    text = json_text.encode("utf-8")
     raw = deflate.compress(text) + deflate.flush(zlib.Z_SYNC_FLUSH)
     return {"n": len(raw), "u": len(text), "z": pack_bytes(raw)}
 
@@ -86,10 +92,11 @@ def is_packed(data) -> bool:
     return isinstance(data, dict) and set(data) == {"n", "u", "z"}
 
 
-def script_bytes(name: str, data) -> bytes:
-    """The stored bytes of ``<name>.js``: UTF-16 (with BOM) for packed data, else UTF-8."""
+def script_bytes(name: str, data, *, utf16: bool = False) -> bytes:
+    """The stored bytes of ``<name>.js``: UTF-16 (with BOM) for packed data or when asked
+    (a file of mostly Han text is smaller so), else UTF-8."""
     text = script(name, data)
-    return UTF16_BOM + text.encode("utf-16-le") if is_packed(data) else text.encode("utf-8")
+    return UTF16_BOM + text.encode("utf-16-le") if utf16 or is_packed(data) else text.encode("utf-8")
 
 
 def read_script(raw: bytes) -> tuple[str, object]:
@@ -110,32 +117,124 @@ def short_hash(*parts: str | bytes, length: int = 10) -> str:
     return digest.hexdigest()[:length]
 
 
+def hash_units(*parts: str) -> str:
+    """30 bits of a content hash as two code units of the packed alphabet (U+4E00 + 15 bits):
+    what the manifest stores to name a term shard."""
+    value = int(short_hash(*parts, length=8), 16) >> 2
+    return chr(PACK_BASE + (value >> 15)) + chr(PACK_BASE + (value & 0x7FFF))
+
+
+def units_hex(text: str) -> str:
+    """Every UTF-16 code unit of ``text`` as four hex digits (search-index.js ``unitsHex``)."""
+    raw = text.encode("utf-16-be", "surrogatepass")
+    return raw.hex()
+
+
+BOUND_UNITS = 24  # a file name carries at most this many units of its shard's first key
+
+
+def shard_name(bound: str, units: str) -> str:
+    """``t/<hash><first key>``: the two hash units and the shard's bound (its shortest first
+    key), in hex. The bound makes the name unique in a build; the hash changes it whenever
+    the shard's content changes, so a browser never mixes an old shard with a new manifest."""
+    return f"t/{units_hex(units)}{units_hex(bound)[: 4 * BOUND_UNITS]}"
+
+
+def fragment_name(date: str, ordinal: int) -> str:
+    """``f/<year>/<mmdd>-<k>``: the result data of the ``k``-th bulletin of that day, in id
+    order (search-index.js ``fragmentName``). Adding a bulletin of another day leaves the
+    name and the bytes of this one alone."""
+    return f"f/{date[:4]}/{date[5:7]}{date[8:10]}-{ordinal}"
+
+
+def load_record(folder: Path | str | None, root: Path) -> dict:
+    """What the last build wrote into ``root``: ``{relpath: [content key, size, mtime_ns]}``."""
+    if not folder:
+        return {}
+    try:
+        data = json.loads((Path(folder) / RECORD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(data, dict) and data.get("root") == str(Path(root).resolve())
+    return data.get("files", {}) if ok and isinstance(data.get("files"), dict) else {}
+
+
+def save_record(folder: Path | str | None, root: Path, files: dict) -> None:
+    if not folder:
+        return
+    path = Path(folder) / RECORD_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"root": str(Path(root).resolve()), "files": files}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
 class IndexWriter:
-    """Writes the files of one index folder and counts what it wrote."""
+    """Writes the files of one index folder, each only when it is not already there with the
+    same bytes, and counts what it named and what it wrote; ``finish`` removes the files of
+    the data folders this build did not name.
 
-    def __init__(self, root: Path):
+    ``record`` is what the last build wrote (``load_record``): a file whose content key,
+    size and modification time are as recorded is taken as it is, without packing its data
+    again. Without a record every file is packed and compared byte for byte."""
+
+    def __init__(self, root: Path, record: dict | None = None):
         self.root = Path(root)
-        self.files = 0
-        self.bytes = 0
+        self.record = record or {}
+        self.fresh: dict[str, list] = {}
+        self.names: set[str] = set()
+        self.files = self.bytes = self.written = self.removed = 0
 
-    def clear(self) -> None:
-        """Remove the files of an earlier build (and nothing else in the folder)."""
-        for pattern in OWNED:
-            for path in self.root.glob(pattern):
-                if path.is_dir():
-                    shutil.rmtree(path)
-                else:
-                    path.unlink()
-        self.root.mkdir(parents=True, exist_ok=True)
+    def write_script(self, name: str, make, *, key: str | None = None, utf16: bool = False) -> None:
+        """``<name>.js`` registering ``make()`` (called only when the file must be made)."""
+        relpath = f"{name}.js"
+        old = self.record.get(relpath)
+        if key is not None and old and old[0] == key and _stat(self.root / relpath) == old[1:]:
+            self._named(relpath, old[1], old)
+            return
+        self.write(relpath, script_bytes(name, make(), utf16=utf16), key)
 
-    def write(self, relpath: str, text: str | bytes) -> None:
+    def write(self, relpath: str, data: bytes, key: str | None = None) -> None:
         path = self.root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        path.write_bytes(data)
-        self.files += 1
-        self.bytes += len(data)
+        try:
+            same = path.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self.written += 1
+        self._named(relpath, len(data), [key, *_stat(path)] if key is not None else None)
 
-    def write_script(self, name: str, data) -> None:
-        """``<name>.js`` registering ``data`` under ``name``."""
-        self.write(f"{name}.js", script_bytes(name, data))
+    def _named(self, relpath: str, size: int, entry: list | None) -> None:
+        if relpath in self.names:
+            raise ValueError(f"search index: two files named {relpath}")
+        self.names.add(relpath)
+        self.files += 1
+        self.bytes += size
+        if entry is not None:
+            self.fresh[relpath] = entry
+
+    def finish(self) -> None:
+        """Remove the files of an earlier build that this one did not name (and nothing
+        outside the data folders but files of an earlier format)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        stale = [p for pattern in OLD_FILES for p in self.root.glob(pattern)]
+        for folder in DATA_FOLDERS:
+            stale += (p for p in (self.root / folder).rglob("*") if p.is_file())
+        for path in stale:
+            if path.relative_to(self.root).as_posix() not in self.names:
+                path.unlink()
+                self.removed += 1
+        for folder in DATA_FOLDERS:
+            for path in sorted((self.root / folder).rglob("*"), reverse=True):
+                if path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+
+
+def _stat(path: Path) -> list | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]

@@ -142,10 +142,10 @@
     return out;
   }
 
-  /** Indexes of the `k` best hits, best first: higher score, then lower id (newer). A heap
+  /** Indexes of the `k` best hits, best first: higher score, then higher id (newer). A heap
    * keeps this O(n log k), so a one-character query over 100,000 bulletins stays fast. */
   function best(scores, docs, k) {
-    const worse = (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && docs[a] > docs[b]);
+    const worse = (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
     const heap = []; // heap[0] is the worst of the best k
     const swap = (a, b) => ([heap[a], heap[b]] = [heap[b], heap[a]]);
     const down = (i) => {
@@ -181,7 +181,7 @@
       const core = text.trim();
       if (!core) continue;
       for (let at = mapped.text.indexOf(core); at >= 0; at = mapped.text.indexOf(core, at + 1)) {
-        spans.push([mapped.starts[at], mapped.ends[at + core.length - 1]]);
+        spans.push([mapped.start(at), mapped.end(at + core.length - 1)]);
       }
     }
     return mergeRanges(spans);
@@ -254,15 +254,15 @@
       return m.docs.filter((_, i) => m.atZero[i]);
     }
 
-    /** [lo, hi): the ids of bulletins dated within opts.from .. opts.to (ids run newest first). */
+    /** [lo, hi): the ids of bulletins dated within opts.from .. opts.to (ids run oldest first). */
     idRange(opts) {
       let lo = 0;
       let hi = this.manifest.docCount;
       const to = index.dayNumber(opts.to);
       const from = index.dayNumber(opts.from);
       for (const run of this.manifest.days) {
-        if (to !== null && run.day > to) lo = run.first + run.count;
-        if (from !== null && run.day < from) {
+        if (from !== null && run.day < from) lo = run.first + run.count;
+        if (to !== null && run.day > to) {
           hi = run.first;
           break;
         }
@@ -310,7 +310,8 @@
       const offset = Math.max(0, opts.offset | 0);
       const limit = opts.limit === undefined || opts.limit === null ? DEFAULT_LIMIT : Math.max(0, opts.limit | 0);
       const end = limit ? Math.min(docs.length, offset + limit) : docs.length;
-      const order = opts.sort === "date" ? docs.map((_, i) => i).slice(0, end) : best(scores, docs, end);
+      const newest = (_, i) => docs.length - 1 - i; // ids run oldest first
+      const order = opts.sort === "date" ? docs.slice(0, end).map(newest) : best(scores, docs, end);
       const page = order.slice(offset).map((i) => ({ id: docs[i], score: scores[i] }));
       return { total: docs.length, results: await this.describe(page, texts) };
     }

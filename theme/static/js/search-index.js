@@ -17,20 +17,19 @@
 {
   const root = globalThis;
 
-  const FORMAT = 3; // the index format of bulletins/search/build.py
+  const FORMAT = 4; // the index format of bulletins/search/build.py
   const MANIFEST_NAME = "manifest";
 
   /** manifest.js: the fields build.py writes. */
   const Manifest = Object.freeze({
     FORMAT: "format", // FORMAT
-    TAG: "tag", // content hash in every shard and fragment name
-    DOCS: "docs", // bulletin count; ids 0 .. docs - 1, newest first
-    FOLD: "fold", // { from, to }: the Traditional -> Simplified map (search-tokens.js Folder)
-    SHARDS: "shards", // first key of each term shard, in JS string order
-    FRAGMENTS: "fragments", // { size: bulletins per fragment file, count }
-    FRAGMENT_SIZE: "size",
+    DOCS: "docs", // bulletin count; ids 0 .. docs - 1, oldest first
+    FOLD: "fold", // { codes, to }: the Traditional -> Simplified map (readFold)
+    FOLD_CODES: "codes", // Traditional code points, ascending, as varint gaps
+    FOLD_TO: "to", // their Simplified characters, in that order
+    SHARDS: "shards", // the term shards, SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
-    DAYS: "days", // { first: newest ISO date, runs: varints (days back, bulletins) pairs }
+    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs }
     DAYS_FIRST: "first",
     DAYS_RUNS: "runs",
     TITLE_SPAN: "titleSpan", // positions below this are in the title
@@ -45,8 +44,20 @@
   // STATUS (效力状态: 已废止, 已失效, 已修改) only on the rows of documents that changed
   const Row = Object.freeze({ URL: 0, TITLE: 1, DATE: 2, CATEGORY: 3, SOURCE_ID: 4, TEXT: 5, STATUS: 6 });
   const CATEGORY_KEY = "@"; // count key prefix of category ids
-  const shardName = (tag, i) => `t/${tag}-${i}`;
-  const fragmentName = (tag, i) => `f/${tag}-${i}`;
+  const SHARD_SEPARATOR = " ";
+  const HASH_UNITS = 2; // a shard entry starts with its content hash, then its first key
+  const BOUND_UNITS = 24; // a shard's file name carries at most this many units of its key
+
+  /** Every UTF-16 unit of `text` as four hex digits (bulletins/search/write.py units_hex). */
+  function unitsHex(text) {
+    let out = "";
+    for (let i = 0; i < text.length; i++) out += text.charCodeAt(i).toString(16).padStart(4, "0");
+    return out;
+  }
+  /** write.shard_name: `t/<hash><first key>`, both in hex. */
+  const shardName = (hash, bound) => `t/${unitsHex(hash)}${unitsHex(bound.slice(0, BOUND_UNITS))}`;
+  /** write.fragment_name: `f/<year>/<mmdd>-<k>`, the k-th bulletin (in id order) of that day. */
+  const fragmentName = (iso, k) => `f/${iso.slice(0, 4)}/${iso.slice(5, 7)}${iso.slice(8, 10)}-${k}`;
 
   const hasOwn = (object, key) => object != null && Object.prototype.hasOwnProperty.call(object, key);
   /** object[key] when it is the object's own: a key from data or a query (`constructor`,
@@ -172,18 +183,36 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
   }
 
-  /** Doc ids run newest first: [{ day, first (id), count }]. */
+  /** Doc ids run oldest first: [{ day, first (id), count }], days ascending. */
   function dayRuns(days) {
     const out = [];
     const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
     let id = 0;
     let day = dayNumber(own(days, Manifest.DAYS_FIRST));
     for (let i = 0; i + 1 < nums.length; i += 2) {
-      day -= nums[i];
+      day += nums[i];
       out.push({ day, first: id, count: nums[i + 1] });
       id += nums[i + 1];
     }
     return out;
+  }
+
+  /** ISO date of a day number. */
+  const isoDay = (day) => new Date(day * 86400000).toISOString().slice(0, 10);
+
+  /** The manifest's fold map -> { from, to } strings for search-tokens.js Folder. */
+  function readFold(fold) {
+    let code = 0;
+    const from = decodeVarints(own(fold, Manifest.FOLD_CODES) || "").map((gap) => String.fromCodePoint((code += gap)));
+    return { from: from.join(""), to: own(fold, Manifest.FOLD_TO) || "" };
+  }
+
+  /** The manifest's shard list -> { bounds: first keys, names: file names }. */
+  function readShards(text) {
+    const entries = typeof text === "string" && text ? text.split(SHARD_SEPARATOR) : [];
+    const bounds = entries.map((entry) => entry.slice(HASH_UNITS));
+    const names = entries.map((entry, i) => shardName(entry.slice(0, HASH_UNITS), bounds[i]));
+    return { bounds, names };
   }
 
   /** The manifest's fields under the names the query side uses. */
@@ -191,12 +220,12 @@
     const format = own(raw, Manifest.FORMAT);
     if (format !== FORMAT) throw new Error(`search index: format ${format} is not ${FORMAT}`);
     const categories = own(raw, Manifest.CATEGORIES) || [];
+    const shards = readShards(own(raw, Manifest.SHARDS));
     return {
-      tag: own(raw, Manifest.TAG),
       docCount: own(raw, Manifest.DOCS),
-      fold: own(raw, Manifest.FOLD),
-      shardBounds: own(raw, Manifest.SHARDS) || [],
-      fragmentSize: own(own(raw, Manifest.FRAGMENTS), Manifest.FRAGMENT_SIZE),
+      fold: readFold(own(raw, Manifest.FOLD)),
+      shardBounds: shards.bounds,
+      shardNames: shards.names,
       categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
       days: dayRuns(own(raw, Manifest.DAYS)),
       titleSpan: own(raw, Manifest.TITLE_SPAN),
@@ -296,7 +325,7 @@
         if (bounds[mid] <= key) lo = mid + 1;
         else hi = mid;
       }
-      return shardName(this.manifest.tag, lo - 1);
+      return this.manifest.shardNames[lo - 1];
     }
 
     /** Promise of the postings of `key` (null when the index has none); after ready(). */
@@ -321,11 +350,23 @@
       return this.postings(CATEGORY_KEY + i, false).then((list) => (list ? list.docs : []));
     }
 
+    /** The result-data file of bulletin `id`: its day's run gives its date and place. */
+    fragmentOf(id) {
+      const runs = this.manifest.days;
+      let lo = 0;
+      let hi = runs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (runs[mid].first <= id) lo = mid + 1;
+        else hi = mid;
+      }
+      const run = runs[lo - 1];
+      return fragmentName(isoDay(run.day), id - run.first);
+    }
+
     /** Promise of the result data of bulletin `id` (readRow). */
     row(id) {
-      const size = this.manifest.fragmentSize;
-      const name = fragmentName(this.manifest.tag, Math.floor(id / size));
-      return this.contents(name).then((rows) => readRow(rows[id % size]));
+      return this.contents(this.fragmentOf(id)).then(readRow);
     }
   }
 
@@ -338,7 +379,9 @@
     unpackBytes,
     unpackAll,
     dayNumber,
+    isoDay,
     readManifest,
+    unitsHex,
     hasOwn,
   };
   if (typeof module === "object" && module && module.exports) module.exports = index;

@@ -22,6 +22,8 @@
     [0x20000, 0x2a6df], [0x2a700, 0x2ebef], [0x2f800, 0x2fa1f], [0x30000, 0x323af],
   ];
   const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+  const STABLE = /^[a-z0-9\u4e00-\u9fff]$/u; // code points NFKC and lowercase leave alone
+  const SURROGATE = /[\ud800-\udfff]/;
   const HAN = "han";
   const WORD = "word";
   const START = "^"; // edge key: a Han run starting right after a word
@@ -47,6 +49,11 @@
       const to = Array.from(foldData.to);
       this.map = new Map(from.map((ch, i) => [ch, to[i]]));
       this.cache = new Map();
+      // The code points that may fold to something else: all but [a-z0-9] and the main Han
+      // block (NFKC- and case-stable), plus the map's keys inside those. Folding replaces
+      // only these, so a text of Simplified Han and lowercase words is read once, natively.
+      const inside = from.filter((ch) => STABLE.test(ch)).join("");
+      this.changing = new RegExp(`[^a-z0-9\\u4e00-\\u9fff]${inside ? `|[${inside}]` : ""}`, "gu");
     }
 
     /** NFKC + lowercase + Traditional -> Simplified of one code point (a pure function; the
@@ -61,13 +68,24 @@
     }
 
     fold(text) {
-      let out = "";
-      for (const ch of text) out += this.char(ch);
-      return out;
+      return text.replace(this.changing, (ch) => this.char(ch));
     }
 
-    /** The folded text plus, for each of its UTF-16 units, the original [start, end). */
+    /** The folded text, and for each of its UTF-16 units the original [start(i), end(i)). */
     foldMapped(text) {
+      let same = !SURROGATE.test(text);
+      const out = same
+        ? text.replace(this.changing, (ch) => {
+            const folded = this.char(ch);
+            if (folded.length !== ch.length) same = false;
+            return folded;
+          })
+        : "";
+      return same ? { text: out, start: (i) => i, end: (i) => i + 1 } : this.foldMappedByChar(text);
+    }
+
+    /** foldMapped one code point at a time: for texts whose folding changes lengths. */
+    foldMappedByChar(text) {
       let out = "";
       const starts = [];
       const ends = [];
@@ -81,7 +99,7 @@
         out += folded;
         at += ch.length;
       }
-      return { text: out, starts, ends };
+      return { text: out, start: (i) => starts[i], end: (i) => ends[i] };
     }
   }
 

@@ -1,17 +1,19 @@
 /*
  * Search UI: the only code that touches the DOM.
  *
- * On every page: "/" focuses the search box. On the search page (an element with
+ * On every page: prefetches the search files when the header box gets focus (the "/" key
+ * and the other shortcuts are reading.js's). On the search page (an element with
  * data-search-base): reads q and the filters from location.search, asks
  * BulletinSearch (search-core.js) for results, renders them, and keeps the URL in step
- * with history.replaceState so a search can be shared and bookmarked.
+ * with history.replaceState so a search can be shared and bookmarked. Result links carry
+ * the query as `#hl=...` (reading.js's withHighlight) so the article marks its terms.
  *
  * Works on file:// and under a CSP without 'unsafe-inline': index files are loaded by
  * <script> tags, never fetch(); nothing is inserted as HTML: every string from the index
  * or the query becomes a text node, and <mark> elements are built from snippet ranges.
  *
  * A classic script; under Node it runs no DOM code and exports its pure helpers
- * (readState, stateQuery, safeHref, markRanges) for tests.
+ * (readState, stateQuery, safeHref, resultHref, markRanges) for tests.
  */
 "use strict";
 // A block, not a function: its declarations stay private to this script (classic scripts
@@ -63,6 +65,13 @@
     } catch (error) {
       return "#";
     }
+  }
+
+  /** The link of a result: its safe URL with QUERY as the highlight fragment (reading.js). */
+  function resultHref(url, siteRoot, query) {
+    const href = safeHref(url, siteRoot);
+    const reading = isNode ? require("./reading.js") : root.BulletinReading;
+    return href === "#" || !reading ? href : reading.withHighlight(href, query);
   }
 
   /** The search state ({ q, from, to, category, sort, inforce }) a location.search holds. */
@@ -162,12 +171,12 @@
     return meta;
   }
 
-  function renderResult(doc, result, siteRoot) {
+  function renderResult(doc, result, siteRoot, query) {
     const item = element(doc, "li", "search-result");
     const heading = element(doc, "h2", "search-result-title");
     const link = element(doc, "a");
     appendSnippet(doc, link, { text: String(result.title || result.url), marks: result.titleMarks });
-    link.href = safeHref(result.url, siteRoot);
+    link.href = resultHref(result.url, siteRoot, query);
     heading.appendChild(link);
     item.appendChild(heading);
     const meta = resultMeta(doc, result);
@@ -334,7 +343,7 @@
       const first = list.children.length;
       const fragment = this.doc.createDocumentFragment();
       const results = answer.results || [];
-      for (const result of results) fragment.appendChild(renderResult(this.doc, result, this.siteRoot));
+      for (const result of results) fragment.appendChild(renderResult(this.doc, result, this.siteRoot, query));
       list.appendChild(fragment);
       this.shown += results.length;
       const total = answer.total || 0;
@@ -362,21 +371,6 @@
 
   /* ---- every page ----------------------------------------------------------------- */
 
-  /** "/" focuses the search box unless the reader is typing somewhere already. */
-  function bindSlashKey(doc) {
-    doc.addEventListener("keydown", (event) => {
-      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target;
-      const tag = target && target.tagName;
-      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable)) return;
-      const box = doc.getElementById("search-q") || doc.querySelector("input[type=search][name=q]");
-      if (!box) return;
-      event.preventDefault();
-      box.focus();
-      box.select();
-    });
-  }
-
   /** Off the search page: the first time the header search box gets focus, prefetch the
    * files every search starts with (the search scripts and the index manifest), so the search
    * page the form opens finds them in the cache and its first query waits for less. */
@@ -397,14 +391,13 @@
 
   function init(win) {
     const doc = win.document;
-    bindSlashKey(doc);
     const page = doc.querySelector("[data-search-base]");
     if (page && win.BulletinSearch) new SearchPage(win, page).start();
     else if (!page) prefetchOnFocus(doc, doc.querySelector("form[role=search] input[type=search][name=q]"));
   }
 
   if (isNode) {
-    module.exports = { readState, stateQuery, safeHref, markRanges, PAGE_SIZE, FILTERS };
+    module.exports = { readState, stateQuery, safeHref, resultHref, markRanges, PAGE_SIZE, FILTERS };
   } else if (hasDocument && root.window === root) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => init(root));
     else init(root);
