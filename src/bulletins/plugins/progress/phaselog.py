@@ -9,6 +9,7 @@ at the end of each phase and the phase's traced peak (tracemalloc slows the buil
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -36,10 +37,8 @@ def _status() -> str:
 
 
 def _reset_peak() -> None:
-    try:
+    with contextlib.suppress(OSError):
         _CLEAR_REFS.write_text("5", encoding="ascii")  # resets VmHWM to the current RSS
-    except OSError:
-        pass
 
 
 def top_sites(limit: int) -> list[dict]:
