@@ -239,7 +239,10 @@ def test_progress_totals_can_grow_while_reading():
     progress.add_total(5)
     clock.now += 1.0
     progress.advance(7)
-    assert sink.events == [("update", "read              7/35 articles  20%  7.0/s  ETA 4.0 s")]
+    assert sink.events == [
+        ("update", "read              0.0 s"),
+        ("update", "read              7/35 articles  20%  7.0/s  ETA 4.0 s"),
+    ]
 
 
 @pytest.mark.parametrize(

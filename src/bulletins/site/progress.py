@@ -172,6 +172,7 @@ class Progress:
                 return
             self.end()
             self._phase = _Phase(name, unit, self.clock(), total=total)
+            self._draw()  # shown at once when there is no delay
 
     def add_total(self, count: int) -> None:
         with self._lock:

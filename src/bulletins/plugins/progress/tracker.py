@@ -72,6 +72,7 @@ class LiveSink:
         from rich.text import Text
 
         if self.live is not None:
+            self.live.update(Text(""), refresh=True)  # Pelican's display drops the running line at once
             self.live.stop()
             self.live = None
         self.console.print(Text(text, no_wrap=True, overflow="ellipsis"))
