@@ -196,26 +196,40 @@ def by_phase(records: list[dict], measured: Measured) -> dict[str, dict]:
     return dict(phases)
 
 
+def one_article(content: Path) -> Path:
+    return sorted((content / "bulletins").rglob("*.md"))[len(PUBLISHERS)]
+
+
 def edit_one(content: Path) -> Path:
-    article = sorted((content / "bulletins").rglob("*.md"))[len(PUBLISHERS)]
+    article = one_article(content)
     text = article.read_text(encoding="utf-8")
     article.write_text(text.rstrip("\n") + "\n\n编辑补充：本条信息已于次日更正。\n", encoding="utf-8")
     return article
 
 
-def rebuilds(work: Path, jobs: int) -> dict[str, Measured]:
-    """Add one bulletin (ingested), edit one article by hand, remove that article; a build after each."""
-    times = {}
+def add_one(work: Path) -> None:
     extra = work / "sources" / "extra" / "added.jsonl"
     extra.parent.mkdir(parents=True, exist_ok=True)
     record = next(synthetic_records(["青溪区召开基准测试追加会议，研究部署防汛工作。"], 1, seed=SEED + 1))[1]
     extra.write_text(json.dumps(dict(record, id="scale-added"), ensure_ascii=False) + "\n", encoding="utf-8")
     ingest(work, 1, extra)
-    times["add one"] = build(work, "add-one")[0]
-    edited = edit_one(work / "content")
-    times["edit one"] = build(work, "edit-one")[0]
-    edited.unlink()
-    times["remove one"] = build(work, "remove-one")[0]
+
+
+def rebuilds(work: Path, wanted: set[str]) -> dict[str, Measured]:
+    """Add one bulletin (ingested), edit one article by hand, remove that article: a build after
+    each of the WANTED ones (``add``, ``edit``, ``remove``)."""
+    times, edited = {}, None
+    for step in ("add", "edit", "remove"):
+        if step not in wanted:
+            continue
+        if step == "add":
+            add_one(work)
+        elif step == "edit":
+            edited = edit_one(work / "content")
+        else:
+            (edited or one_article(work / "content")).unlink()
+        times[f"{step} one"] = build(work, f"{step}-one")[0]
+        print(f"rebuild_{step}_one_s {times[f'{step} one'].seconds:.1f}", flush=True)
     return times
 
 
@@ -240,13 +254,14 @@ def run_size(size: int, paragraphs: list[str], options) -> dict:
     figures["cold"], records = build(work, "cold")
     figures["phases"] = by_phase(records, figures["cold"])
     figures["output"] = output_figures(work / "output")
-    figures["rebuilds"] = rebuilds(work, options.jobs)
+    print_size(figures)
+    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")))
     if options.tracemalloc:
         shutil.rmtree(work / "output")
         shutil.rmtree(work / "cache", ignore_errors=True)
         traced, records = build(work, "traced", {"BULLETINS_TRACEMALLOC": str(options.tracemalloc)})
         figures["traced"] = by_phase(records, traced)
-    print_size(figures)
+        print_traced(figures["traced"])
     return figures
 
 
@@ -266,12 +281,14 @@ def print_size(f: dict) -> None:
     print("\n| phase | time | peak RSS, Pelican process | peak RSS, with children |\n|---|---|---|---|")
     for name, row in f["phases"].items():
         print("| %s | %.1f s | %s | %s |" % (name, row["seconds"], mb(row["process_kb"]), mb(row["tree_kb"])))
-    for label, run in f["rebuilds"].items():
-        print(f"rebuild_{label.replace(' ', '_')}_s {run.seconds:.1f}  peak process {mb(run.process_kb)}")
     out = f["output"]
     print(f"output {out['bytes'] / 1e6:,.1f} MB in {out['files']:,} files")
     print("largest folders: " + ", ".join(f"{name} {size / 1e6:,.1f} MB" for name, size in out["largest"]))
-    for name, row in f.get("traced", {}).items():
+    sys.stdout.flush()
+
+
+def print_traced(traced: dict) -> None:
+    for name, row in traced.items():
         print(f"\ntracemalloc, {name}: traced peak {mb(row['traced_kb'])}; held at its end by")
         for site in (row["top"][-1] or [])[:10]:
             print("  %8s  %s" % (mb(site["kb"]), short_path(site["site"])))
@@ -295,9 +312,7 @@ def print_summary(all_figures: list[dict]) -> None:
                 mb(f["ingest"].tree_kb),
                 f["cold"].seconds,
                 mb(f["cold"].tree_kb),
-                r["add one"].seconds,
-                r["edit one"].seconds,
-                r["remove one"].seconds,
+                *(r[k].seconds if k in r else float("nan") for k in ("add one", "edit one", "remove one")),
                 out["bytes"] / 1e6,
                 f"{out['files']:,}",
             )
@@ -309,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,30000", help="comma-separated archive sizes (default 10000,30000)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest worker processes")
     parser.add_argument("--tracemalloc", type=int, default=0, metavar="N", help="top N allocation sites per phase")
+    parser.add_argument("--rebuilds", default="add,edit,remove", help="which rebuilds to time (default all three)")
     parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
     options = parser.parse_args(argv)
     if not CORPUS.exists():
