@@ -109,6 +109,6 @@ def test_run_tasks_accept_quiet(task, flag):
     from invoke import Collection, Parser
 
     collection = Collection.from_module(_tasks())
-    parsed = Parser(contexts=[collection.to_contexts()[i] for i, _ in enumerate(collection.task_names)])
+    parsed = Parser(contexts=collection.to_contexts())
     result = parsed.parse_argv([task, flag])
     assert result[0].name == task and result[0].args["quiet"].value is True
