@@ -82,6 +82,7 @@ BULLETINS_DATA_LICENSE = "知识共享 署名 4.0 国际许可协议（CC BY 4.0
 GZIP_CACHE = False
 
 PLUGINS = [
+    "bulletins.plugins.progress",  # first: a line per build phase on a terminal (never in output or logs)
     "bulletins.plugins.article_headers",
     "bulletins.plugins.list_pages",
     "bulletins.plugins.article_urls",  # after list_pages: URLs may name the category slug

@@ -29,21 +29,30 @@ def _extras(c, *names: str) -> None:
     stamp.touch()
 
 
-@task
-def ingest(c, sources=SOURCES, content=CONTENT, force=False):
-    """Clean raw bulletins from SOURCES into Markdown articles in CONTENT."""
-    c.run(f"bulletins ingest {sources} --content {content}" + (" --force" if force else ""), pty=False)
+def _terminal(quiet: bool) -> bool:
+    """Run a command on a pseudo-terminal when ours is one (so it can show its progress), unless QUIET."""
+    return not quiet and sys.stderr.isatty()
 
 
 @task
-def html(c, settings="pelicanconf.py"):
-    """Build the archive from content/ into output/ with Pelican."""
-    c.run(f"pelican {CONTENT} -o {OUTPUT} -s {settings} --fatal errors")
+def ingest(c, sources=SOURCES, content=CONTENT, force=False, quiet=False):
+    """Clean raw bulletins from SOURCES into Markdown articles in CONTENT (--quiet: no progress, no summary)."""
+    options = (" --force" if force else "") + (" --quiet" if quiet else "")
+    c.run(f"bulletins ingest {sources} --content {content}{options}", pty=_terminal(quiet))
 
 
-@task(pre=[ingest], post=[html])
-def build(c):
-    """Ingest sources/ then build the archive into output/ (the quick start)."""
+@task
+def html(c, settings="pelicanconf.py", quiet=False):
+    """Build the archive from content/ into output/ with Pelican (--quiet: no progress lines)."""
+    options = " -e BULLETINS_PROGRESS=false" if quiet else ""
+    c.run(f"pelican {CONTENT} -o {OUTPUT} -s {settings} --fatal errors{options}", pty=_terminal(quiet))
+
+
+@task
+def build(c, quiet=False):
+    """Ingest sources/ then build the archive into output/ (the quick start; --quiet: no progress)."""
+    ingest(c, quiet=quiet)
+    html(c, quiet=quiet)
 
 
 @task

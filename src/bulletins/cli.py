@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("sources", nargs="+", metavar="SRC", help=".txt, .html, .jsonl(.gz) files or folders")
     _source_options(ingest)
     ingest.add_argument("--force", action="store_true", help="overwrite articles edited by hand")
+    ingest.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no summary line (problems are still reported)"
+    )
     ingest.set_defaults(handler=run_ingest)
 
     inspect = commands.add_parser("inspect", help="show what ingest would write, writing nothing")
@@ -145,7 +148,7 @@ def _options(args: argparse.Namespace, force: bool = False):
         context=context,
         force=force,
         jobs=args.jobs,
-        progress=args.progress,
+        progress=False if getattr(args, "quiet", False) else args.progress,
         years=years,
         max_record_bytes=args.max_record_bytes,
     )
@@ -188,7 +191,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     report = ingest(args.sources, _options(args, force=args.force), waiting)
     for problem in (*report.problems, *report.kept):
         report_problem(problem)
-    warn(f"ingest: {report.summary()}")
+    if not args.quiet:
+        warn(f"ingest: {report.summary()}")
     return 1 if report.problems else 0
 
 

@@ -1,0 +1,342 @@
+"""Scale: ingest and build time and memory for N synthetic bulletins, phase by phase.
+
+    python benchmarks/bench_scale.py [--sizes 10000,30000] [--jobs 2] [--tracemalloc 8] [--quick]
+
+For each size N (fixed seed), in ``benchmarks/out/scale-N/`` (never committed):
+
+1. ``sources/``: N bulletins of 2-12 real paragraphs each from
+   ``../shared/corpus/bulletins-2022-2024.jsonl.gz``, titles cut from their first paragraph,
+   dates over 25 years (2000-2024), five fictional publishers, one ``.jsonl.gz`` per publisher;
+2. ``bulletins ingest`` into an empty ``content/``: time and peak memory;
+3. a cold build (``pelicanconf.py`` as ``./run html`` uses it, search index included) in a
+   child process: time and peak memory per phase (read, prepare, write, search index, open
+   data, manifest), from the build's phase log (``BULLETINS_PHASE_LOG``: VmHWM of the Pelican
+   process, reset at each phase) and from sampling ``/proc`` every 0.2 s for the process and
+   its children (the SQLite file is made in a child);
+4. rebuilds over that output after adding one bulletin (ingested), editing one article by hand
+   and removing one;
+5. the output's size and file count, and its largest folders.
+
+``--tracemalloc N`` adds one more cold build under tracemalloc (slow; its time is not
+reported) and prints the N allocation sites holding the most memory at the end of each phase.
+``--quick`` reads paragraphs from the first 1,000 corpus records only (for the test suite).
+Peak memory is given twice: "process" is the largest single process (``wait4``'s
+``ru_maxrss``), "tree" the largest sum over the process and its children at one sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import corpus_paragraphs
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+CORPUS = ROOT.parent / "shared" / "corpus" / "bulletins-2022-2024.jsonl.gz"
+BULLETINS_CLI = str(Path(sys.executable).with_name("bulletins"))
+SEED = 25
+PUBLISHERS = {
+    "qingxi-gov": ("青溪区人民政府", "青溪区"),
+    "qingxi-edu": ("青溪区教育委员会", "青溪区"),
+    "chengchuan-gov": ("澄川市人民政府", "澄川市"),
+    "chengchuan-transport": ("澄川市交通运输局", "澄川市"),
+    "yunling-gov": ("云岭县人民政府", "云岭县"),
+}
+CATEGORIES = ("常务会议", "通知公告", "政策解读", "人事任免", "工作动态", "经济运行", "民生服务")
+FIRST_DAY, DAYS = dt.date(2000, 1, 1), (dt.date(2024, 12, 31) - dt.date(2000, 1, 1)).days
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+SAMPLE_EVERY = 0.2
+
+
+# --- the synthetic archive -------------------------------------------------------------------
+
+
+def read_paragraphs(records: int | None) -> list[str]:
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        rows = (json.loads(line) for number, line in enumerate(fh) if records is None or number < records)
+        return corpus_paragraphs(r for r in rows if r)
+
+
+def synthetic_records(paragraphs: list[str], count: int, seed: int = SEED):
+    """COUNT JSONL records (key of the publisher's file, record), the same ones for a seed."""
+    rng = random.Random(seed)
+    keys = sorted(PUBLISHERS)
+    for number in range(count):
+        body = [rng.choice(paragraphs) for _ in range(rng.randint(2, 12))]
+        title = body[0].split("。")[0][: rng.randint(8, 24)]
+        day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS + 1))
+        key = rng.choice(keys)
+        publisher, region = PUBLISHERS[key]
+        record = {"id": f"scale-{number:06d}", "date": day.isoformat(), "title": title, "text": "\n".join(body)}
+        record.update(publisher=publisher, region=region, category=rng.choice(CATEGORIES))
+        yield key, record
+
+
+def write_sources(folder: Path, paragraphs: list[str], count: int) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    with contextlib.ExitStack() as stack:
+        files = {
+            key: stack.enter_context(gzip.open(folder / f"{key}.jsonl.gz", "wt", encoding="utf-8"))
+            for key in PUBLISHERS
+        }
+        for key, record in synthetic_records(paragraphs, count):
+            files[key].write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+# --- running and measuring a child process ----------------------------------------------------
+
+
+def tree_rss_kb(root: int) -> int:
+    """Resident memory of process ROOT and all its descendants now, in kB."""
+    parents, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(entry)], rss[int(entry)] = int(fields[1]), int(fields[21]) * PAGE_KB
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+@dataclass
+class Measured:
+    seconds: float
+    process_kb: int  # ru_maxrss: the largest single process of the tree
+    samples: list[tuple[float, int]] = field(default_factory=list)  # (wall time, tree kB)
+
+    @property
+    def tree_kb(self) -> int:
+        return max((kb for _, kb in self.samples), default=0)
+
+    def tree_kb_between(self, start: float, end: float) -> int:
+        return max((kb for t, kb in self.samples if start - SAMPLE_EVERY <= t <= end + SAMPLE_EVERY), default=0)
+
+
+def measure(args: list[str], log: Path, env: dict | None = None) -> Measured:
+    """Run ARGS (output to LOG) while sampling its memory; stop the benchmark if it fails."""
+    samples: list[tuple[float, int]] = []
+    done = threading.Event()
+    started = time.perf_counter()
+    with log.open("w", encoding="utf-8") as out:
+        child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+
+        def sample() -> None:
+            while not done.wait(SAMPLE_EVERY):
+                samples.append((time.time(), tree_rss_kb(child.pid)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if child.returncode not in (0, 1):  # ingest exits 1 when it reported a bulletin
+        sys.exit(f"failed (exit {child.returncode}): {' '.join(args)}\n{log.read_text(encoding='utf-8')[-3000:]}")
+    return Measured(seconds, usage.ru_maxrss, samples)
+
+
+def build_args(work: Path) -> list[str]:
+    overrides = [f"CACHE_PATH={json.dumps(str(work / 'cache'))}"]
+    overrides.append(f"BULLETINS_SOURCE_ROOTS={json.dumps([str(work / 'sources')])}")
+    settings = ["-s", str(ROOT / "pelicanconf.py"), "--fatal", "errors", "-e", *overrides]
+    return [sys.executable, "-m", "pelican", str(work / "content"), "-o", str(work / "output"), *settings]
+
+
+def build(work: Path, label: str, extra_env: dict | None = None) -> tuple[Measured, list[dict]]:
+    phases = work / f"phases-{label}.jsonl"
+    phases.unlink(missing_ok=True)
+    env = dict(os.environ, BULLETINS_PHASE_LOG=str(phases), **(extra_env or {}))
+    measured = measure(build_args(work), work / f"{label}.log", env)
+    return measured, [json.loads(line) for line in phases.read_text(encoding="utf-8").splitlines()]
+
+
+def ingest(work: Path, jobs: int, *sources: Path) -> Measured:
+    args = [BULLETINS_CLI, "ingest", *map(str, sources), "--content", str(work / "content"), "--jobs", str(jobs), "-q"]
+    return measure(args, work / f"ingest-{len(list(work.glob('ingest-*.log')))}.log")
+
+
+# --- the steps of one size --------------------------------------------------------------------
+
+
+def by_phase(records: list[dict], measured: Measured) -> dict[str, dict]:
+    """Seconds, process peak and tree peak of each phase (a phase that ran in parts summed)."""
+    phases: dict[str, dict] = defaultdict(lambda: {"seconds": 0.0, "process_kb": 0, "tree_kb": 0})
+    for r in records:
+        row = phases[r["phase"]]
+        row["seconds"] += r["end"] - r["start"]
+        row["process_kb"] = max(row["process_kb"], r["peak_rss_kb"] or 0)
+        row["tree_kb"] = max(row["tree_kb"], measured.tree_kb_between(r["start"], r["end"]))
+        row.setdefault("top", []).append(r.get("top"))
+        row["traced_kb"] = max(row.get("traced_kb", 0), r.get("traced_peak_kb", 0))
+    return dict(phases)
+
+
+def one_article(content: Path) -> Path:
+    return sorted((content / "bulletins").rglob("*.md"))[len(PUBLISHERS)]
+
+
+def edit_one(content: Path) -> Path:
+    article = one_article(content)
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.rstrip("\n") + "\n\n编辑补充：本条信息已于次日更正。\n", encoding="utf-8")
+    return article
+
+
+def add_one(work: Path) -> None:
+    extra = work / "sources" / "extra" / "added.jsonl"
+    extra.parent.mkdir(parents=True, exist_ok=True)
+    record = next(synthetic_records(["青溪区召开基准测试追加会议，研究部署防汛工作。"], 1, seed=SEED + 1))[1]
+    extra.write_text(json.dumps(dict(record, id="scale-added"), ensure_ascii=False) + "\n", encoding="utf-8")
+    ingest(work, 1, extra)
+
+
+def rebuilds(work: Path, wanted: set[str]) -> dict[str, Measured]:
+    """Add one bulletin (ingested), edit one article by hand, remove that article: a build after
+    each of the WANTED ones (``add``, ``edit``, ``remove``)."""
+    times, edited = {}, None
+    for step in ("add", "edit", "remove"):
+        if step not in wanted:
+            continue
+        if step == "add":
+            add_one(work)
+        elif step == "edit":
+            edited = edit_one(work / "content")
+        else:
+            (edited or one_article(work / "content")).unlink()
+        times[f"{step} one"] = build(work, f"{step}-one")[0]
+        print(f"rebuild_{step}_one_s {times[f'{step} one'].seconds:.1f}", flush=True)
+    return times
+
+
+def output_figures(output: Path) -> dict:
+    files = [p for p in output.rglob("*") if p.is_file()]
+    folders: dict[str, int] = defaultdict(int)
+    for path in files:
+        parts = path.relative_to(output).parts
+        folders[parts[0] if len(parts) > 1 else "(top)"] += path.stat().st_size
+    largest = sorted(folders.items(), key=lambda item: -item[1])[:6]
+    return {"files": len(files), "bytes": sum(folders.values()), "largest": largest}
+
+
+def run_size(size: int, paragraphs: list[str], options) -> dict:
+    work = OUT / f"scale-{size}"
+    write_sources(work / "sources", paragraphs, size)
+    for folder in ("content", "output", "cache"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+    for log in work.glob("*.log"):
+        log.unlink()
+    figures = {"size": size, "ingest": ingest(work, options.jobs, work / "sources")}
+    figures["cold"], records = build(work, "cold")
+    figures["phases"] = by_phase(records, figures["cold"])
+    figures["output"] = output_figures(work / "output")
+    print_size(figures)
+    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")))
+    if options.tracemalloc:
+        shutil.rmtree(work / "output")
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        traced, records = build(work, "traced", {"BULLETINS_TRACEMALLOC": str(options.tracemalloc)})
+        figures["traced"] = by_phase(records, traced)
+        print_traced(figures["traced"])
+    return figures
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def mb(kb: int) -> str:
+    return f"{kb / 1024:,.1f} MB" if kb < 10 * 1024 else f"{kb / 1024:,.0f} MB"
+
+
+def print_size(f: dict) -> None:
+    size, ingest_run, cold = f["size"], f["ingest"], f["cold"]
+    print(f"\n## {size:,} bulletins\n")
+    print(f"ingest_s {ingest_run.seconds:.1f}  ({size / ingest_run.seconds:,.0f} bulletins/s)")
+    print(f"ingest_peak process {mb(ingest_run.process_kb)}  tree {mb(ingest_run.tree_kb)}")
+    # The phase log resets the build's VmHWM at each phase, which ru_maxrss follows: its peak is the phases' largest.
+    peak = max(row["process_kb"] for row in f["phases"].values())
+    print(f"cold_build_s {cold.seconds:.1f}  peak process {mb(peak)}  tree {mb(cold.tree_kb)}")
+    print("\n| phase | time | peak RSS, Pelican process | peak RSS, with children |\n|---|---|---|---|")
+    for name, row in f["phases"].items():
+        print("| %s | %.1f s | %s | %s |" % (name, row["seconds"], mb(row["process_kb"]), mb(row["tree_kb"])))
+    out = f["output"]
+    print(f"output {out['bytes'] / 1e6:,.1f} MB in {out['files']:,} files")
+    print("largest folders: " + ", ".join(f"{name} {size / 1e6:,.1f} MB" for name, size in out["largest"]))
+    sys.stdout.flush()
+
+
+def print_traced(traced: dict) -> None:
+    for name, row in traced.items():
+        print(f"\ntracemalloc, {name}: traced peak {mb(row['traced_kb'])}; held at its end by")
+        for site in (row["top"][-1] or [])[:10]:
+            print("  %8s  %s" % (mb(site["kb"]), short_path(site["site"])))
+
+
+def short_path(site: str) -> str:
+    """SITE (``/…/site-packages/pelican/x.py:12``) from its package on."""
+    return re.sub(r"^.*(site-packages/|/src/|/python3\.\d+/)", "", site)
+
+
+def print_summary(all_figures: list[dict]) -> None:
+    print("\n| bulletins | ingest | ingest peak | cold build | build peak | + one | edit one | − one | output |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for f in all_figures:
+        r, out = f["rebuilds"], f["output"]
+        print(
+            "| %s | %.0f s | %s | %.0f s | %s | %.0f s | %.0f s | %.0f s | %.0f MB, %s files |"
+            % (
+                f"{f['size']:,}",
+                f["ingest"].seconds,
+                mb(f["ingest"].tree_kb),
+                f["cold"].seconds,
+                mb(f["cold"].tree_kb),
+                *(r[k].seconds if k in r else float("nan") for k in ("add one", "edit one", "remove one")),
+                out["bytes"] / 1e6,
+                f"{out['files']:,}",
+            )
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,30000", help="comma-separated archive sizes (default 10000,30000)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest worker processes")
+    parser.add_argument("--tracemalloc", type=int, default=0, metavar="N", help="top N allocation sites per phase")
+    parser.add_argument("--rebuilds", default="add,edit,remove", help="which rebuilds to time (default all three)")
+    parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
+    options = parser.parse_args(argv)
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
+    sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]
+    paragraphs = read_paragraphs(1000 if options.quick else None)
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {len(paragraphs):,} paragraphs")
+    print_summary([run_size(size, paragraphs, options) for size in sizes])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

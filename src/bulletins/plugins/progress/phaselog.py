@@ -1,0 +1,95 @@
+"""Each build phase's times and memory as JSON lines, for the scale benchmark.
+
+Off unless the environment asks: ``BULLETINS_PHASE_LOG=FILE`` appends one line per phase
+(``phase``, wall-clock ``start``/``end``, ``count``, ``peak_rss_kb`` — the process's peak
+resident memory during that phase, Linux's VmHWM reset at the phase's start — and ``rss_kb``
+at its end); ``BULLETINS_TRACEMALLOC=N`` adds the N allocation sites holding the most memory
+at the end of each phase and the phase's traced peak (tracemalloc slows the build down).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import time
+import tracemalloc
+from pathlib import Path
+
+LOG_ENV = "BULLETINS_PHASE_LOG"
+TRACEMALLOC_ENV = "BULLETINS_TRACEMALLOC"
+_STATUS = Path("/proc/self/status")
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+def memory_kb(field: str, status: str) -> int | None:
+    """FIELD (``VmHWM``, ``VmRSS``) of a /proc/PID/status text, in kB."""
+    match = re.search(rf"^{field}:\s+(\d+)\s+kB", status, re.M)
+    return int(match.group(1)) if match else None
+
+
+def _status() -> str:
+    try:
+        return _STATUS.read_text(encoding="ascii")
+    except OSError:
+        return ""
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        _CLEAR_REFS.write_text("5", encoding="ascii")  # resets VmHWM to the current RSS
+
+
+def top_sites(limit: int) -> list[dict]:
+    """The LIMIT source lines holding the most traced memory now."""
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap*"))
+    )
+    return [
+        {
+            "site": f"{stat.traceback[0].filename}:{stat.traceback[0].lineno}",
+            "kb": stat.size // 1024,
+            "blocks": stat.count,
+        }
+        for stat in snapshot.statistics("lineno")[:limit]
+    ]
+
+
+class PhaseLog:
+    def __init__(self, path: Path, top: int = 0):
+        self.path, self.top = path, top
+        self._started = (0.0, "")
+        if top and not tracemalloc.is_tracing():
+            tracemalloc.start()
+
+    @classmethod
+    def from_environment(cls, environ=os.environ) -> PhaseLog | None:
+        path = environ.get(LOG_ENV)
+        if not path:
+            return None
+        top = environ.get(TRACEMALLOC_ENV, "")
+        return cls(Path(path), int(top) if top.isdigit() else 0)
+
+    def begin(self, name: str) -> None:
+        _reset_peak()
+        if self.top:
+            tracemalloc.reset_peak()
+        self._started = (time.time(), name)
+
+    def end(self, name: str, count: int) -> None:
+        start, _ = self._started
+        status = _status()
+        record = {
+            "phase": name,
+            "start": start,
+            "end": time.time(),
+            "count": count,
+            "peak_rss_kb": memory_kb("VmHWM", status),
+            "rss_kb": memory_kb("VmRSS", status),
+        }
+        if self.top:
+            record["traced_peak_kb"] = tracemalloc.get_traced_memory()[1] // 1024
+            record["top"] = top_sites(self.top)
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,0 +1,67 @@
+"""The scale benchmark runs end to end on a small archive: synthetic sources, ingest, a cold
+build with its phases, three rebuilds, the output figures and the summary table."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from support.shared import BULLETINS, ROOT, require
+
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]
+
+PHASES = ("read", "prepare", "write", "search index", "open data: files", "open data: SQLite", "manifest")
+
+
+@pytest.fixture(scope="module")
+def report():
+    require(BULLETINS)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--sizes", "300", "--quick", "--jobs", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return run.stdout
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_every_phase_has_a_row(report, phase):
+    assert re.search(rf"^\| {re.escape(phase)} \| [\d.]+ s \| [\d.,]+ MB \| [\d.,]+ MB \|$", report, re.M), report
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        r"^ingest_s [\d.]+",
+        r"^cold_build_s [\d.]+",
+        r"^rebuild_add_one_s",
+        r"^rebuild_edit_one_s",
+        r"^rebuild_remove_one_s",
+    ],
+)
+def test_every_step_is_timed(report, line):
+    assert re.search(line, report, re.M), report
+
+
+def test_summary_row_for_the_size(report):
+    assert re.search(r"^\| 300 \| \d+ s \| [\d.,]+ MB \| \d+ s \|", report, re.M), report
+
+
+def test_sources_are_the_same_for_the_seed():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_scale
+
+    paragraphs = ["第一段。第二句。", "第二段文字。", "第三段文字。"]
+    first = list(bench_scale.synthetic_records(paragraphs, 50))
+    assert first == list(bench_scale.synthetic_records(paragraphs, 50))
+    dates = [record["date"] for _, record in first]
+    assert all("2000-01-01" <= d <= "2024-12-31" for d in dates)
+    assert {key for key, _ in first} <= set(bench_scale.PUBLISHERS)
+    assert all(2 <= record["text"].count("\n") + 1 <= 12 for _, record in first)
