@@ -22,6 +22,7 @@ import pytest
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import opendata, opendata_sqlite
 from bulletins.site.opendata import Bulletin
+from bulletins.site.opendata_state import RowChanges
 from support.shared import ROOT
 from support.site_build import build_fixture_site
 
@@ -323,10 +324,9 @@ def test_corpus_fts_matches_substring_search():
 def test_database_built_in_a_child_process_or_here_is_the_same(site, tmp_path, monkeypatch, background):
     monkeypatch.setattr(opendata_sqlite, "BACKGROUND_ROWS", 0 if background else 10**9)
     rows = read_jsonl(site / "data" / "bulletins.jsonl")
-    target, stamp = tmp_path / "bulletins.sqlite", tmp_path / "cache" / "stamp.json"
-    key = opendata_sqlite.sqlite_key((site / "data" / "bulletins.jsonl").read_bytes())
-    job = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, key, stamp)
+    target = tmp_path / "bulletins.sqlite"
+    job = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows)
     assert (job.process is not None) is background
     assert job.finish() and target.read_bytes() == (site / "data" / "bulletins.sqlite").read_bytes()
-    again = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, key, stamp)
+    again = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, RowChanges())
     assert again.process is None and not again.finish()
