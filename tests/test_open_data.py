@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import random
-import re
 import socket
 import sqlite3
 import subprocess
@@ -23,6 +21,7 @@ from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import opendata, opendata_sqlite
 from bulletins.site.opendata import Bulletin
 from bulletins.site.opendata_state import RowChanges
+from support.open_data import read_jsonl, substring_queries
 from support.shared import ROOT
 from support.site_build import build_fixture_site
 
@@ -34,7 +33,6 @@ PLUGINS = [
     "bulletins.plugins.open_data",
 ]
 DATA_FILES = ("bulletins.jsonl", "bulletins.csv", "bulletins.sqlite")
-HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 
 
 def build(output: Path, **overrides) -> Path:
@@ -53,11 +51,6 @@ def article_pages(out: Path) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in (out / "bulletins").rglob("*.html") if p.name != "index.html")
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
-
-
 def read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -67,18 +60,6 @@ def fts_ids(db: Path, query: str) -> set[str]:
     with sqlite3.connect(db) as conn:
         sql = "SELECT id FROM bulletins WHERE rowid IN (SELECT rowid FROM bulletins_fts WHERE bulletins_fts MATCH ?)"
         return {row[0] for row in conn.execute(sql, (f'"{query}"',))}
-
-
-def substring_queries(rows: list[dict], count: int, seed: int) -> list[str]:
-    """COUNT distinct 3-character Han substrings of the rows' titles and texts (fixed seed)."""
-    rng = random.Random(seed)
-    runs = sorted({run for row in rows for run in HAN_RUN.findall(row["title"] + "\n" + row["text"])})
-    queries: set[str] = set()
-    while len(queries) < count and runs:
-        run = rng.choice(runs)
-        start = rng.randrange(len(run) - 2)
-        queries.add(run[start : start + 3])
-    return sorted(queries)
 
 
 def expected_ids(rows: list[dict], query: str) -> set[str]:
