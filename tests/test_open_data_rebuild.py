@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.site import fixity, opendata, opendata_sqlite
+from bulletins.site import fixity, opendata, opendata_sqlite, opendata_state
+from bulletins.site.opendata_state import RowChanges
 from support.open_data import read_jsonl, substring_queries
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
@@ -81,6 +82,76 @@ CHANGES = [
     pytest.param(add_one_sharing_an_identifier, True, id="add-one-sharing-an-identifier"),
     pytest.param(add_one_with_a_new_field, False, id="add-one-with-a-new-column"),
 ]
+
+
+# --- pure parts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        pytest.param({"A": "1"}, {"A": "1"}, RowChanges(), id="same"),
+        pytest.param({"A": "1"}, {"A": "1", "B": "2"}, RowChanges(insert=("B",)), id="added"),
+        pytest.param({"A": "1", "B": "2"}, {"B": "2"}, RowChanges(remove=("A",)), id="removed"),
+        pytest.param({"A": "1"}, {"A": "9"}, RowChanges(remove=("A",), insert=("A",)), id="changed"),
+        pytest.param(
+            {"LJ-1": "1", "b.html": "2"},
+            {"a.html": "3", "b.html": "4"},
+            RowChanges(remove=("LJ-1", "b.html"), insert=("a.html", "b.html")),
+            id="identifier-now-shared",
+        ),
+        pytest.param({}, {"A": "1"}, RowChanges(insert=("A",)), id="first-build"),
+    ],
+)
+def test_row_changes(old, new, expected):
+    assert opendata_state.row_changes(old, new) == expected
+
+
+@pytest.mark.parametrize(
+    ("changed", "total", "in_place"),
+    [
+        pytest.param(None, 10, False, id="database-unknown"),
+        pytest.param(0, 11_442, True, id="nothing"),
+        pytest.param(1, 11_442, True, id="one-of-many"),
+        pytest.param(2_860, 11_442, True, id="a-quarter"),
+        pytest.param(2_861, 11_442, False, id="more-than-a-quarter"),
+        pytest.param(500, 600, True, id="small-site"),
+    ],
+)
+def test_few_changes_are_applied_in_place(changed, total, in_place):
+    changes = None if changed is None else RowChanges(insert=tuple(map(str, range(changed))))
+    assert opendata_sqlite.in_place(changes, total) is in_place
+
+
+def test_inputs_digest_ignores_article_order_but_not_code():
+    digests = ["a.html\0" + "1" * 16, "b.html\0" + "2" * 16]
+    assert opendata_state.inputs_digest(digests, "v1") == opendata_state.inputs_digest(digests[::-1], "v1")
+    assert opendata_state.inputs_digest(digests, "v1") != opendata_state.inputs_digest(digests, "v2")
+    assert opendata_state.inputs_digest(digests, "v1") != opendata_state.inputs_digest(digests[:1], "v1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("not json", id="not-json"),
+        pytest.param('{"version": 0, "inputs": "x"}', id="older-version"),
+        pytest.param('{"version": 1, "unknown": 1}', id="unknown-key"),
+        pytest.param("[1, 2]", id="not-an-object"),
+    ],
+)
+def test_a_state_that_cannot_be_read_is_empty(tmp_path, text):
+    (tmp_path / "state.json").write_text(text, encoding="utf-8")
+    assert opendata_state.load(tmp_path / "state.json") == opendata_state.DataState()
+
+
+def test_state_round_trip(tmp_path):
+    state = opendata_state.DataState("x", ["id", "url", "text"], 2, {"a.csv": [3, 4]}, "k", {"A": "1", "B": "2"})
+    opendata_state.save(tmp_path / "cache" / "state.json", state)
+    assert opendata_state.load(tmp_path / "cache" / "state.json") == state
+
+
+# --- builds -------------------------------------------------------------------------------
 
 
 def build(content: Path, output: Path) -> Path:
