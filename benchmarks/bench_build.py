@@ -25,6 +25,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import pstats
 import shutil
 import subprocess
@@ -114,7 +115,8 @@ def our_plugins() -> list[str]:
 def phases(args: list[str], label: str) -> None:
     """Run ARGS with Pelican's log on (``-v`` for ``-q``) and print our plugins' timing lines."""
     verbose = ["-v" if a == "-q" else a for a in args]
-    result = subprocess.run(verbose, check=False, cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "COLUMNS": "250"}  # Pelican's log wraps to the terminal width
+    result = subprocess.run(verbose, check=False, cwd=ROOT, env=env, capture_output=True, text=True)
     lines = (result.stdout + result.stderr).splitlines()
     for line in lines:
         if any(key in line for key in PHASE_LINES):
