@@ -135,30 +135,28 @@ def table_rows(bulletins: Iterable[Bulletin]) -> tuple[list[str], list[dict[str,
     return cols, rows
 
 
-def jsonl_lines(rows: Iterable[Mapping[str, str]]) -> list[str]:
-    """One JSON object per row (keys in column order, unescaped), each ending in a line break."""
-    return [json.dumps(row, ensure_ascii=False) + "\n" for row in rows]
+def jsonl_lines(rows: Iterable[Mapping[str, str]]) -> list[bytes]:
+    """One JSON object per row (keys in column order, unescaped), UTF-8, each ending in a line break."""
+    return [(json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8") for row in rows]
 
 
 def render_jsonl(rows: Iterable[Mapping[str, str]]) -> bytes:
     """One JSON object per line, keys in column order, UTF-8 unescaped."""
-    return "".join(jsonl_lines(rows)).encode("utf-8")
+    return b"".join(jsonl_lines(rows))
 
 
-def row_digests(rows: Sequence[Mapping[str, str]], lines: Sequence[str]) -> dict[str, str]:
+def row_digests(rows: Sequence[Mapping[str, str]], lines: Sequence[bytes]) -> dict[str, str]:
     """``{row id: digest of its JSONL line}``: what a rebuild compares to find the changed rows."""
-    return {
-        row["id"]: hashlib.blake2b(line.encode("utf-8"), digest_size=12).hexdigest() for row, line in zip(rows, lines)
-    }
+    return {row["id"]: hashlib.blake2b(line, digest_size=12).hexdigest() for row, line in zip(rows, lines)}
 
 
 def render_csv(cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
     """RFC 4180 CSV with a header row, CRLF line ends, UTF-8 with a BOM (so spreadsheet
     programs read the Chinese text right)."""
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(cols), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(cols)
+    writer.writerows([row.get(c, "") for c in cols] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -179,10 +177,10 @@ def document_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
 
 
 def write_text_files(
-    folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]], lines: Sequence[str]
+    folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]], lines: Sequence[bytes]
 ) -> dict:
     """Write the JSONL (LINES, from ``jsonl_lines``) and CSV files of ROWS into FOLDER: ``{name: written?}``."""
     return {
-        JSONL: write_if_changed(folder / JSONL, "".join(lines).encode("utf-8")),
+        JSONL: write_if_changed(folder / JSONL, b"".join(lines)),
         CSV: write_if_changed(folder / CSV, render_csv(cols, rows)),
     }

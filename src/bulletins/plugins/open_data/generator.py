@@ -53,6 +53,8 @@ def get_generators(pelican):
 
 def header_text(value) -> str:
     """A header value as Pelican parsed it -> its text: dates ISO, tags joined, wrappers by name."""
+    if type(value) is str:  # most fields: the one test they need first
+        return value
     if isinstance(value, dt.datetime):
         midnight = (value.hour, value.minute, value.second) == (0, 0, 0)
         return value.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
