@@ -146,6 +146,7 @@ class HashCache:
     entries: dict[str, list] = field(default_factory=dict)
     manifest: list[int] | None = None
     hashed: int = 0  # files read and hashed
+    hashed_bytes: int = 0
     changed: bool = True  # a file was added or removed, or its hash changed: the manifest changes
 
     @classmethod
@@ -179,6 +180,7 @@ def hash_tree(root: Path, cache: HashCache | None = None) -> dict[str, str]:
             continue
         fresh[path] = [size, mtime_ns, sha256_file(root / path)]
         cache.hashed += 1
+        cache.hashed_bytes += size
         changed = changed or old is None or old[2] != fresh[path][2]
     cache.changed = changed
     cache.entries = fresh

@@ -38,6 +38,7 @@ OPTIONS = (
 DATA_STATE = "bulletins-opendata.json"
 DATA_FILES = (opendata.JSONL, opendata.CSV, opendata.SQLITE)
 FIXITY_CACHE = "bulletins-fixity.json"
+REHASH_BYTES = 4 << 20
 
 
 def is_one_line(value: object, limit: int) -> bool:
@@ -197,7 +198,9 @@ def write_manifest(pelican) -> None:
     cache = fixity.HashCache.load(cache_file)
     digests = fixity.hash_tree(out, cache)
     manifest = out / fixity.MANIFEST
-    written, dirty = False, cache.hashed > 0
+    # Files rewritten with the same bytes (Pelican copies the theme's static files on every
+    # build) are cheaper to hash again next time than the cache is to save, unless they are big.
+    written, dirty = False, cache.changed or cache.hashed_bytes > REHASH_BYTES
     if cache.changed or opendata_state.file_stamp(manifest) != cache.manifest:
         written = write_if_changed(manifest, fixity.render_manifest(digests).encode("utf-8"))
         cache.manifest, dirty = opendata_state.file_stamp(manifest), True
