@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pelican.urlwrappers import Category, Tag
+from pelican.utils import SafeDatetime
 
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import opendata, opendata_sqlite
@@ -74,6 +76,11 @@ def expected_ids(rows: list[dict], query: str) -> set[str]:
     [
         pytest.param(dt.datetime(2022, 2, 28), "2022-02-28", id="date-at-midnight"),
         pytest.param(dt.datetime(2022, 2, 28, 9, 30), "2022-02-28 09:30:00", id="date-with-time"),
+        pytest.param(SafeDatetime(2022, 2, 28), "2022-02-28", id="pelican-date"),
+        pytest.param(SafeDatetime(2022, 2, 28, 9, 30, 5), "2022-02-28 09:30:05", id="pelican-date-with-time"),
+        pytest.param(dt.date(1999, 12, 31), "1999-12-31", id="plain-date"),
+        pytest.param([Tag("营商环境", {}), Tag("数字经济", {})], "营商环境, 数字经济", id="pelican-tags"),
+        pytest.param(Category("常务会议", {}), "常务会议", id="pelican-category"),
         pytest.param(["许明远", "陆承平"], "许明远, 陆承平", id="list"),
         pytest.param(None, "", id="none"),
         pytest.param("《青溪区优化营商环境十条措施》", "《青溪区优化营商环境十条措施》", id="text-kept"),

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from pelican.generators import Generator
+from pelican.urlwrappers import URLWrapper
 
 from bulletins.search import documents
 from bulletins.site import fingerprint, fixity, opendata, opendata_sqlite, opendata_state
@@ -56,14 +57,16 @@ def header_text(value) -> str:
     """A header value as Pelican parsed it -> its text: dates ISO, tags joined, wrappers by name."""
     if type(value) is str:  # most fields: the one test they need first
         return value
-    if isinstance(value, dt.datetime):
-        midnight = (value.hour, value.minute, value.second) == (0, 0, 0)
-        return value.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if isinstance(value, URLWrapper):  # Pelican's Tag, Category
+        return str(value.name)
     if isinstance(value, (list, tuple)):
         return ", ".join(header_text(v) for v in value)
-    if hasattr(value, "slug") and hasattr(value, "name"):  # Pelican's Tag, Category
+    if isinstance(value, dt.datetime):  # not Pelican's strftime: it is slow, and this is ISO anyway
+        day = value.date().isoformat()
+        return day if (value.hour, value.minute, value.second) == (0, 0, 0) else f"{day} {value:%H:%M:%S}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "slug") and hasattr(value, "name"):  # other name-and-slug wrappers
         return str(value.name)
     return "" if value is None else str(value)
 
