@@ -1,14 +1,14 @@
 """The Pelican side of the open data and the fixity manifest.
 
-``OpenDataGenerator`` reads ``context["articles"]`` once. A digest of every article's URL,
-header and body, compared with the one the last build left in the cache folder
-(``bulletins.site.opendata_state``), tells a rebuild with nothing new from the rest: then no
-row is made and no file of ``data/`` is read. Otherwise it hands plain ``Bulletin`` records to
-``bulletins.site.opendata`` (which writes the JSONL and CSV files only where bytes changed) and
-to ``bulletins.site.opendata_sqlite`` (which changes only the rows that differ from the last
-build), and renders the data page. ``write_manifest`` runs on Pelican's ``finalized`` signal,
-after every generator and the static files, and lists every file of the output in
-``manifest-sha256.txt``.
+``OpenDataGenerator`` reads ``context["articles"]`` once. A digest of every article's URL and
+source file (path, size, mtime), the settings and this code, compared with the one the last
+build left in the cache folder (``bulletins.site.opendata_state``), tells a rebuild with
+nothing new from the rest: then no row is made and no file of ``data/`` is read. Otherwise
+it hands plain ``Bulletin`` records to ``bulletins.site.opendata`` (which writes the JSONL and
+CSV files only where bytes changed) and to ``bulletins.site.opendata_sqlite`` (which changes
+only the rows that differ from the last build), and renders the data page.
+``write_manifest`` runs on Pelican's ``finalized`` signal, after every generator and the
+static files, and lists every file of the output in ``manifest-sha256.txt``.
 """
 
 from __future__ import annotations
