@@ -1,6 +1,7 @@
 """Site build time: our theme and plugins against plain Pelican, over the 11,442 real bulletins.
 
     python benchmarks/bench_build.py [--records N] [--repeat K] [--profile cold|rebuild]
+                                     [--skip-plain] [--without PLUGIN] [--phases]
 
 1. ingests ../shared/corpus/bulletins-2022-2024.jsonl.gz into benchmarks/out/content (once;
    reused while it holds the expected number of articles);
@@ -12,7 +13,10 @@
    with that bulletin removed again, times a rebuild where nothing changed (the floor).
 
 Figures are printed as ``key value`` lines. ``--profile cold`` (or ``rebuild``) also runs
-that build under cProfile and prints the functions where the time goes.
+that build under cProfile and prints the functions where the time goes. ``--skip-plain``
+leaves out the plain Pelican build; ``--without open_data`` measures our build without that
+plugin (any plugin whose module name ends so), to tell what one step costs; ``--phases``
+repeats the two rebuilds with Pelican's log on and prints our plugins' own timing lines.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import pstats
 import shutil
 import subprocess
@@ -95,11 +100,27 @@ def ingest(records: int, content: Path) -> int:
     return count
 
 
+WITHOUT: list[str] = []  # --without: plugins left out besides the search index
+PHASE_LINES = ("open_data:", "fixity:", "incremental:", "Done: Processed")
+
+
 def our_plugins() -> list[str]:
     sys.path.insert(0, str(ROOT))
     import pelicanconf
 
-    return [p for p in getattr(pelicanconf, "PLUGINS", []) if p != SEARCH_PLUGIN]
+    left_out = lambda p: p == SEARCH_PLUGIN or any(p.endswith(f".{name}") for name in WITHOUT)  # noqa: E731
+    return [p for p in getattr(pelicanconf, "PLUGINS", []) if not left_out(p)]
+
+
+def phases(args: list[str], label: str) -> None:
+    """Run ARGS with Pelican's log on (``-v`` for ``-q``) and print our plugins' timing lines."""
+    verbose = ["-v" if a == "-q" else a for a in args]
+    env = {**os.environ, "COLUMNS": "250"}  # Pelican's log wraps to the terminal width
+    result = subprocess.run(verbose, check=False, cwd=ROOT, env=env, capture_output=True, text=True)
+    lines = (result.stdout + result.stderr).splitlines()
+    for line in lines:
+        if any(key in line for key in PHASE_LINES):
+            print(f"phase {label}: {' '.join(line.split())}")
 
 
 def pelican_args(content: Path, output: Path, settings: Path, *overrides: str) -> list[str]:
@@ -152,12 +173,29 @@ def profile(args: list[str], label: str, top: int = 25) -> None:
         stats.sort_stats(order).print_stats(top)
 
 
+def print_figures(count: int, plain_s: float, ours_s: float, rebuild_s: float, unchanged_s: float) -> None:
+    pages = {name: len(list((OUT / name).rglob("*.html"))) for name in ("plain", "ours")}
+    print(f"bulletins {count}")
+    if plain_s != float("inf"):
+        print(f"plain_pelican_build_s {plain_s:.1f}  ({pages['plain']} pages)")
+    print(f"our_build_s {ours_s:.1f}  ({pages['ours']} pages; plugins: {', '.join(our_plugins()) or 'none'})")
+    if plain_s != float("inf"):
+        print(f"ratio_ours_to_plain {ours_s / plain_s:.2f}")
+    print(f"rebuild_after_one_new_s {rebuild_s:.1f}")
+    print(f"rebuild_to_cold_ratio {rebuild_s / ours_s:.2f}")
+    print(f"rebuild_nothing_changed_s {unchanged_s:.1f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=11_442, help="first N corpus records (default: all)")
     parser.add_argument("--repeat", type=int, default=1, help="build each K times, keep the fastest")
     parser.add_argument("--profile", choices=("cold", "rebuild"), help="also run that build of ours under cProfile")
+    parser.add_argument("--skip-plain", action="store_true", help="leave out the plain Pelican build")
+    parser.add_argument("--without", action="append", default=[], help="leave out a plugin of ours (e.g. open_data)")
+    parser.add_argument("--phases", action="store_true", help="print our plugins' timing lines of the rebuilds")
     options = parser.parse_args(argv)
+    WITHOUT.extend(options.without)
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -171,7 +209,9 @@ def main(argv: list[str] | None = None) -> None:
     rebuild = ours(content, OUT / "ours", "LOAD_CONTENT_CACHE=true", "CACHE_CONTENT=true")
     plain_s = ours_s = float("inf")
     for _ in range(options.repeat):
-        plain_s = min(plain_s, run(pelican_args(content, cold(OUT / "plain"), plain_settings, "CACHE_CONTENT=false")))
+        if not options.skip_plain:
+            plain = pelican_args(content, cold(OUT / "plain"), plain_settings, "CACHE_CONTENT=false")
+            plain_s = min(plain_s, run(plain))
         cold(OUT / "ours")
         if options.profile == "cold":
             profile(cold_build, "our-cold-build")
@@ -183,15 +223,12 @@ def main(argv: list[str] | None = None) -> None:
     unchanged_s = run(rebuild)
     if options.profile == "rebuild":
         add_one_and(lambda: profile(rebuild, "our-rebuild-after-one-new"), content)
+    if options.phases:
+        add_one_and(lambda: phases(rebuild, "one-new"), content)
+        run(rebuild)
+        phases(rebuild, "nothing-changed")
 
-    pages = {name: len(list((OUT / name).rglob("*.html"))) for name in ("plain", "ours")}
-    print(f"bulletins {count}")
-    print(f"plain_pelican_build_s {plain_s:.1f}  ({pages['plain']} pages)")
-    print(f"our_build_s {ours_s:.1f}  ({pages['ours']} pages; plugins: {', '.join(our_plugins()) or 'none'})")
-    print(f"ratio_ours_to_plain {ours_s / plain_s:.2f}")
-    print(f"rebuild_after_one_new_s {rebuild_s:.1f}")
-    print(f"rebuild_to_cold_ratio {rebuild_s / ours_s:.2f}")
-    print(f"rebuild_nothing_changed_s {unchanged_s:.1f}")
+    print_figures(count, plain_s, ours_s, rebuild_s, unchanged_s)
     if inputs_digest() != started_with:
         sys.exit("the code or settings changed during the run: these figures compare different builds")
 

@@ -7,8 +7,10 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 
@@ -95,6 +97,41 @@ def test_hash_cache_reuses_unchanged_files_and_rehashes_changed_ones(tmp_path):
     again = HashCache(cache.entries)
     assert fixity.hash_tree(tmp_path, again)["b.txt"] == hashlib.sha256(b"ab").hexdigest()
     assert again.hashed == 1
+
+
+@pytest.mark.parametrize(
+    ("step", "changed", "hashed"),
+    [
+        pytest.param(lambda root: None, False, 0, id="nothing"),
+        pytest.param(lambda root: (root / "a.txt").write_bytes(b"a"), False, 1, id="same-bytes-rewritten"),
+        pytest.param(lambda root: (root / "a.txt").write_bytes(b"A"), True, 1, id="bytes-changed"),
+        pytest.param(lambda root: (root / "c.txt").write_bytes(b"c"), True, 1, id="file-added"),
+        pytest.param(lambda root: (root / "b.txt").unlink(), True, 0, id="file-removed"),
+    ],
+)
+def test_hash_cache_tells_when_the_manifest_changes(tmp_path, step, changed, hashed):
+    (tmp_path / "a.txt").write_bytes(b"a")
+    (tmp_path / "b.txt").write_bytes(b"b")
+    first = HashCache()
+    fixity.hash_tree(tmp_path, first)
+    cache_file = tmp_path.parent / f"{tmp_path.name}-cache.json"
+    first.save(cache_file)
+    time.sleep(0.01)
+    step(tmp_path)
+    again = HashCache.load(cache_file)
+    assert fixity.hash_tree(tmp_path, again) == fixity.hash_tree(tmp_path)
+    assert (again.changed, again.hashed) == (changed, hashed)
+
+
+def test_scan_tree_follows_file_links_but_not_folder_links(tmp_path):
+    (tmp_path / "site" / "sub").mkdir(parents=True)
+    (tmp_path / "site" / "sub" / "a.txt").write_bytes(b"a")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.txt").write_bytes(b"x")
+    (tmp_path / "site" / "linked.txt").symlink_to(tmp_path / "elsewhere" / "x.txt")
+    (tmp_path / "site" / "folder-link").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "site" / fixity.MANIFEST).write_text("", encoding="utf-8")
+    assert fixity.scan_tree(tmp_path / "site") == {"linked.txt": (1, ANY), "sub/a.txt": (1, ANY)}
 
 
 # --- the built site -----------------------------------------------------------------------

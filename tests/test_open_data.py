@@ -6,8 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import random
-import re
 import socket
 import sqlite3
 import subprocess
@@ -18,10 +16,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from pelican.urlwrappers import Category, Tag
+from pelican.utils import SafeDatetime
 
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import opendata, opendata_sqlite
 from bulletins.site.opendata import Bulletin
+from bulletins.site.opendata_state import RowChanges
+from support.open_data import read_jsonl, substring_queries
 from support.shared import ROOT
 from support.site_build import build_fixture_site
 
@@ -33,7 +35,6 @@ PLUGINS = [
     "bulletins.plugins.open_data",
 ]
 DATA_FILES = ("bulletins.jsonl", "bulletins.csv", "bulletins.sqlite")
-HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 
 
 def build(output: Path, **overrides) -> Path:
@@ -52,11 +53,6 @@ def article_pages(out: Path) -> list[str]:
     return sorted(p.relative_to(out).as_posix() for p in (out / "bulletins").rglob("*.html") if p.name != "index.html")
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
-
-
 def read_csv(path: Path) -> list[dict]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -66,18 +62,6 @@ def fts_ids(db: Path, query: str) -> set[str]:
     with sqlite3.connect(db) as conn:
         sql = "SELECT id FROM bulletins WHERE rowid IN (SELECT rowid FROM bulletins_fts WHERE bulletins_fts MATCH ?)"
         return {row[0] for row in conn.execute(sql, (f'"{query}"',))}
-
-
-def substring_queries(rows: list[dict], count: int, seed: int) -> list[str]:
-    """COUNT distinct 3-character Han substrings of the rows' titles and texts (fixed seed)."""
-    rng = random.Random(seed)
-    runs = sorted({run for row in rows for run in HAN_RUN.findall(row["title"] + "\n" + row["text"])})
-    queries: set[str] = set()
-    while len(queries) < count and runs:
-        run = rng.choice(runs)
-        start = rng.randrange(len(run) - 2)
-        queries.add(run[start : start + 3])
-    return sorted(queries)
 
 
 def expected_ids(rows: list[dict], query: str) -> set[str]:
@@ -92,6 +76,11 @@ def expected_ids(rows: list[dict], query: str) -> set[str]:
     [
         pytest.param(dt.datetime(2022, 2, 28), "2022-02-28", id="date-at-midnight"),
         pytest.param(dt.datetime(2022, 2, 28, 9, 30), "2022-02-28 09:30:00", id="date-with-time"),
+        pytest.param(SafeDatetime(2022, 2, 28), "2022-02-28", id="pelican-date"),
+        pytest.param(SafeDatetime(2022, 2, 28, 9, 30, 5), "2022-02-28 09:30:05", id="pelican-date-with-time"),
+        pytest.param(dt.date(1999, 12, 31), "1999-12-31", id="plain-date"),
+        pytest.param([Tag("营商环境", {}), Tag("数字经济", {})], "营商环境, 数字经济", id="pelican-tags"),
+        pytest.param(Category("常务会议", {}), "常务会议", id="pelican-category"),
         pytest.param(["许明远", "陆承平"], "许明远, 陆承平", id="list"),
         pytest.param(None, "", id="none"),
         pytest.param("《青溪区优化营商环境十条措施》", "《青溪区优化营商环境十条措施》", id="text-kept"),
@@ -323,10 +312,9 @@ def test_corpus_fts_matches_substring_search():
 def test_database_built_in_a_child_process_or_here_is_the_same(site, tmp_path, monkeypatch, background):
     monkeypatch.setattr(opendata_sqlite, "BACKGROUND_ROWS", 0 if background else 10**9)
     rows = read_jsonl(site / "data" / "bulletins.jsonl")
-    target, stamp = tmp_path / "bulletins.sqlite", tmp_path / "cache" / "stamp.json"
-    key = opendata_sqlite.sqlite_key((site / "data" / "bulletins.jsonl").read_bytes())
-    job = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, key, stamp)
+    target = tmp_path / "bulletins.sqlite"
+    job = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows)
     assert (job.process is not None) is background
     assert job.finish() and target.read_bytes() == (site / "data" / "bulletins.sqlite").read_bytes()
-    again = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, key, stamp)
+    again = opendata_sqlite.start(target, site / "data" / "bulletins.jsonl", list(rows[0]), rows, RowChanges())
     assert again.process is None and not again.finish()

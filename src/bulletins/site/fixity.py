@@ -5,13 +5,17 @@ sorted by path, the manifest itself left out), so ``sha256sum -c manifest-sha256
 site's folder checks it as well as ``bulletins verify``. A path holding a backslash or a line
 break is escaped the way coreutils does it (a leading ``\\`` on the line).
 
-``render_manifest``, ``parse_manifest`` and ``compare`` are pure; ``hash_tree`` reads the files
-(reusing the hashes of files whose size and mtime are unchanged since the last build).
+``render_manifest``, ``parse_manifest`` and ``compare`` are pure; ``hash_tree`` reads the files.
+At build time it takes a ``HashCache`` of the last build's sizes, mtimes and hashes: one walk
+with one ``stat`` per file finds the files the build wrote, added or removed, only those are
+read and hashed, and when there are none (and the manifest is still the one the cache
+describes) the manifest is neither rendered nor read again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -100,18 +104,29 @@ def compare(expected: Mapping[str, str], actual: Mapping[str, str]) -> Report:
     )
 
 
+def scan_tree(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> dict[str, tuple[int, int]]:
+    """``{relative POSIX path: (size, mtime_ns)}`` of every regular file below ROOT (symlinks to
+    files followed, symlinked folders not entered), one ``stat`` per file; EXCLUDE names skipped."""
+    skip = set(exclude)
+    found: dict[str, tuple[int, int]] = {}
+    pending = [("", os.fspath(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                rel = prefix + entry.name
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        pending.append((rel + "/", entry.path))
+                elif entry.is_file() and rel not in skip:
+                    st = entry.stat()
+                    found[rel] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
 def list_files(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> list[str]:
     """Every regular file below ROOT as a relative POSIX path, sorted; EXCLUDE names are skipped."""
-    skip = set(exclude)
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        rel = os.path.relpath(folder, root)
-        for name in files:
-            path = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
-            if path not in skip and os.path.isfile(os.path.join(folder, name)):
-                found.append(path)
-    return sorted(found)
+    return sorted(scan_tree(root, exclude))
 
 
 def sha256_file(path: Path) -> str:
@@ -125,35 +140,51 @@ def sha256_file(path: Path) -> str:
 @dataclass
 class HashCache:
     """``{path: [size, mtime_ns, sha256]}`` from the last build: a file whose size and mtime
-    are unchanged is not read again (the build writes the manifest; ``verify`` never uses it)."""
+    are unchanged is not read again (the build writes the manifest; ``verify`` never uses it).
+    ``manifest`` is the ``[size, mtime_ns]`` of the manifest written from these entries."""
 
     entries: dict[str, list] = field(default_factory=dict)
-    hashed: int = 0
+    manifest: list[int] | None = None
+    hashed: int = 0  # files read and hashed
+    hashed_bytes: int = 0
+    changed: bool = True  # a file was added or removed, or its hash changed: the manifest changes
 
-    def digest(self, root: Path, path: str) -> tuple[str, list]:
-        st = os.stat(root / path)
-        old = self.entries.get(path)
-        if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-            return old[2], old
-        self.hashed += 1
-        return sha256_file(root / path), [st.st_size, st.st_mtime_ns, None]
+    @classmethod
+    def load(cls, path: Path) -> HashCache:
+        """The cache a build saved at PATH, or an empty one."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(dict(data["files"]), data.get("manifest"))
+        except (OSError, ValueError, TypeError, KeyError):
+            return cls()
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps({"files": self.entries, "manifest": self.manifest}, separators=(",", ":")), "utf-8")
+        os.replace(tmp, path)
 
 
 def hash_tree(root: Path, cache: HashCache | None = None) -> dict[str, str]:
     """``{relative path: sha256}`` of every file below ROOT except the manifest. With CACHE,
     unchanged files keep their recorded hash and CACHE.entries is replaced by the new state."""
-    digests: dict[str, str] = {}
+    stamps = scan_tree(root)
+    if cache is None:
+        return {path: sha256_file(root / path) for path in sorted(stamps)}
     fresh: dict[str, list] = {}
-    for path in list_files(root):
-        if cache is None:
-            digests[path] = sha256_file(root / path)
+    changed = stamps.keys() != cache.entries.keys()
+    for path, (size, mtime_ns) in stamps.items():
+        old = cache.entries.get(path)
+        if old and old[0] == size and old[1] == mtime_ns:
+            fresh[path] = old
             continue
-        digest, entry = cache.digest(root, path)
-        entry[2] = digests[path] = digest
-        fresh[path] = entry
-    if cache is not None:
-        cache.entries = fresh
-    return digests
+        fresh[path] = [size, mtime_ns, sha256_file(root / path)]
+        cache.hashed += 1
+        cache.hashed_bytes += size
+        changed = changed or old is None or old[2] != fresh[path][2]
+    cache.changed = changed
+    cache.entries = fresh
+    return {path: entry[2] for path, entry in fresh.items()}
 
 
 def verify(root: Path) -> Report:

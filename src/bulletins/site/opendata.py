@@ -11,14 +11,15 @@ is written: a rebuild where nothing changed leaves the files' bytes and mtimes a
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletins.site.entities import document_roles, person_roles
+from bulletins.site.output_files import write_if_changed
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
@@ -134,18 +135,28 @@ def table_rows(bulletins: Iterable[Bulletin]) -> tuple[list[str], list[dict[str,
     return cols, rows
 
 
+def jsonl_lines(rows: Iterable[Mapping[str, str]]) -> list[bytes]:
+    """One JSON object per row (keys in column order, unescaped), UTF-8, each ending in a line break."""
+    return [(json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8") for row in rows]
+
+
 def render_jsonl(rows: Iterable[Mapping[str, str]]) -> bytes:
     """One JSON object per line, keys in column order, UTF-8 unescaped."""
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode("utf-8")
+    return b"".join(jsonl_lines(rows))
+
+
+def row_digests(rows: Sequence[Mapping[str, str]], lines: Sequence[bytes]) -> dict[str, str]:
+    """``{row id: digest of its JSONL line}``: what a rebuild compares to find the changed rows."""
+    return {row["id"]: hashlib.blake2b(line, digest_size=12).hexdigest() for row, line in zip(rows, lines)}
 
 
 def render_csv(cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
     """RFC 4180 CSV with a header row, CRLF line ends, UTF-8 with a BOM (so spreadsheet
     programs read the Chinese text right)."""
     out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fieldnames=list(cols), lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(cols)
+    writer.writerows([row.get(c, "") for c in cols] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -165,25 +176,11 @@ def document_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
     ]
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write DATA to PATH unless PATH already holds exactly DATA; True when written."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return True
-
-
-def write_text_files(folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]]) -> tuple[bytes, dict]:
-    """Write the JSONL and CSV files of ``table_rows`` into FOLDER: ``(jsonl bytes, {name: written?})``."""
-    jsonl = render_jsonl(rows)
-    written = {
-        JSONL: write_if_changed(folder / JSONL, jsonl),
+def write_text_files(
+    folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]], lines: Sequence[bytes]
+) -> dict:
+    """Write the JSONL (LINES, from ``jsonl_lines``) and CSV files of ROWS into FOLDER: ``{name: written?}``."""
+    return {
+        JSONL: write_if_changed(folder / JSONL, b"".join(lines)),
         CSV: write_if_changed(folder / CSV, render_csv(cols, rows)),
     }
-    return jsonl, written

@@ -5,11 +5,15 @@ The database holds the ``bulletins`` table (the columns of ``opendata.columns``,
 the ``trigram`` tokenizer (``bulletins_fts``), so ``MATCH '"青溪区"'`` finds any Chinese
 substring of three characters or more — ready for ``datasette bulletins.sqlite``.
 
-Building the trigram index is most of the cost (about 2 ms per bulletin), so ``start`` runs
-it in a child process (``python -m bulletins.site.opendata_sqlite``) that reads the JSONL file
-just written, while Pelican renders the pages; ``SqliteJob.finish`` waits for it. A database
-whose inputs (the rows, the schema, the SQLite version) are unchanged since the last build is
-not rebuilt, and a rebuilt one that is byte-identical to the file on disk is not moved over it.
+Building the trigram index is most of the cost (about 2 ms per bulletin). A rebuild that
+changes a few rows therefore updates the file in place (``update_sqlite``: the rows that went
+or changed are deleted with their people, documents and full-text entries, the new ones
+inserted, in one transaction); the tables then hold what a fresh build holds, though the
+file's bytes differ (row ids and page layout follow the history). A fresh build (no usable
+database, another layout, or many changed rows) runs in a child process
+(``python -m bulletins.site.opendata_sqlite``) that reads the JSONL file just written, while
+Pelican renders the pages; ``SqliteJob.finish`` waits for it, and a result byte-identical to
+the file on disk is not moved over it.
 """
 
 from __future__ import annotations
@@ -28,15 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletins.site.opendata import document_rows, people_rows
+from bulletins.site.opendata_state import RowChanges
 
 SCHEMA_VERSION = 1  # bump when build_sqlite writes something else for the same rows
 BACKGROUND_ROWS = 500
+FTS_COLUMNS = ("title", "text")
 
 
-def sqlite_key(jsonl: bytes) -> str:
-    """What the database is built from: the rows (as JSONL), the schema and the SQLite version."""
+def sqlite_key(cols: Sequence[str]) -> str:
+    """What the database's layout depends on: the columns, the schema and the SQLite version."""
     versions = f"{SCHEMA_VERSION}\0{sqlite3.sqlite_version}\0{importlib.metadata.version('sqlite-utils')}\0"
-    return hashlib.sha256(versions.encode() + jsonl).hexdigest()
+    return hashlib.sha256((versions + json.dumps(list(cols))).encode()).hexdigest()
 
 
 def build_sqlite(path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]]) -> None:
@@ -60,34 +66,60 @@ def build_sqlite(path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, st
         for table, column in (("people", "name"), ("people", "bulletin"), ("documents", "title")):
             db.table(table).create_index([column])
         db.table("documents").create_index(["bulletin"])
-        bulletins.enable_fts(["title", "text"], tokenize="trigram")
+        bulletins.enable_fts(list(FTS_COLUMNS), tokenize="trigram")
         db.vacuum()
     finally:
         db.close()
 
 
-def _stamp_of(path: Path, key: str) -> dict:
-    st = path.stat()
-    return {"key": key, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def up_to_date(path: Path, key: str, stamp: Path) -> bool:
-    """STAMP (in Pelican's cache folder) says PATH was built from KEY and is untouched since."""
+def _insert_sql(table: str, names: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(map(_quote, names))}) VALUES ({', '.join('?' * len(names))})"
+
+
+def update_sqlite(path: Path, rows: Sequence[Mapping[str, str]], remove: Sequence[str]) -> None:
+    """Change the database at PATH in place, in one transaction: the rows whose ids are in REMOVE
+    go (with their full-text entries, people and documents), then ROWS (every column, in
+    ``opendata.columns`` order) go in with theirs. The tables then hold what ``build_sqlite``
+    writes for the same rows."""
+    fts = ", ".join(FTS_COLUMNS)
+    ids = [(row_id,) for row_id in remove]
+    conn = sqlite3.connect(path)
     try:
-        return json.loads(stamp.read_text(encoding="utf-8")) == _stamp_of(path, key)
-    except (OSError, ValueError):
-        return False
+        with conn:
+            conn.executemany(
+                f"INSERT INTO bulletins_fts (bulletins_fts, rowid, {fts}) "
+                f"SELECT 'delete', rowid, {fts} FROM bulletins WHERE id = ?",
+                ids,
+            )
+            for table, column in (("people", "bulletin"), ("documents", "bulletin"), ("bulletins", "id")):
+                conn.executemany(f"DELETE FROM {table} WHERE {column} = ?", ids)
+            if rows:
+                cols = list(rows[0])
+                conn.executemany(_insert_sql("bulletins", cols), [[row[c] for c in cols] for row in rows])
+            for table, new in (("people", people_rows(rows)), ("documents", document_rows(rows))):
+                if new:
+                    conn.executemany(_insert_sql(table, list(new[0])), [list(r.values()) for r in new])
+            conn.executemany(
+                f"INSERT INTO bulletins_fts (rowid, {fts}) SELECT rowid, {fts} FROM bulletins WHERE id = ?",
+                [(row["id"],) for row in rows],
+            )
+    finally:
+        conn.close()
 
 
 @dataclass
 class SqliteJob:
-    """A database being built into ``tmp`` (or nothing to do when ``process`` is None)."""
+    """A database being built into ``tmp`` (or updated, or left alone when ``process`` is None
+    and nothing was ``built``)."""
 
     path: Path
-    key: str
-    stamp: Path
     process: subprocess.Popen | None = None
     built: bool = False  # built in this process already
+    updated: bool = False  # changed in place
 
     @property
     def tmp(self) -> Path:
@@ -100,22 +132,38 @@ class SqliteJob:
             if self.process.returncode != 0:
                 raise RuntimeError(f"building {self.path} failed (exit {self.process.returncode}):\n{err[-3000:]}")
         elif not self.built:
-            return False
+            return self.updated
         written = not (self.path.is_file() and filecmp.cmp(self.tmp, self.path, shallow=False))
         if written:
             os.replace(self.tmp, self.path)
         else:
             self.tmp.unlink()
-        self.stamp.parent.mkdir(parents=True, exist_ok=True)
-        self.stamp.write_text(json.dumps(_stamp_of(self.path, self.key)), encoding="utf-8")
         return written
 
 
-def start(path: Path, jsonl_path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]], key: str, stamp: Path):
-    """Start building PATH from ROWS (saved in JSONL_PATH), unless it is up to date: in a child
-    process, or here and now for fewer than BACKGROUND_ROWS rows (starting Python costs more)."""
-    job = SqliteJob(path, key, stamp)
-    if up_to_date(path, key, stamp):
+def in_place(changes: RowChanges | None, total: int) -> bool:
+    """Whether CHANGES (None: the database on disk cannot be trusted) are few enough to apply in
+    place: at most BACKGROUND_ROWS rows or a quarter of the TOTAL, whichever is more."""
+    return changes is not None and len(changes) <= max(BACKGROUND_ROWS, total // 4)
+
+
+def start(
+    path: Path,
+    jsonl_path: Path,
+    cols: Sequence[str],
+    rows: Sequence[Mapping[str, str]],
+    changes: RowChanges | None = None,
+) -> SqliteJob:
+    """Bring PATH up to date with ROWS (saved in JSONL_PATH). CHANGES are the rows that differ
+    from the database on disk (None: it is absent or not to be trusted): none, nothing to do; a
+    few, ``update_sqlite`` here and now; otherwise a fresh build, in a child process, or here
+    for fewer than BACKGROUND_ROWS rows (starting Python costs more)."""
+    job = SqliteJob(path)
+    if in_place(changes, len(rows)):
+        if len(changes):
+            wanted = set(changes.insert)
+            update_sqlite(path, [row for row in rows if row["id"] in wanted], changes.remove)
+            job.updated = True
         return job
     path.parent.mkdir(parents=True, exist_ok=True)
     if len(rows) < BACKGROUND_ROWS:

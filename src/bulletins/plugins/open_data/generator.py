@@ -1,24 +1,31 @@
 """The Pelican side of the open data and the fixity manifest.
 
-``OpenDataGenerator`` reads ``context["articles"]`` once, hands plain ``Bulletin`` records to
-``bulletins.site.opendata`` (which writes ``data/`` only where bytes changed) and renders the
-data page. ``write_manifest`` runs on Pelican's ``finalized`` signal, after every generator and
-the static files, and lists every file of the output in ``manifest-sha256.txt``.
+``OpenDataGenerator`` reads ``context["articles"]`` once. A digest of every article's URL and
+source file (path, size, mtime), the settings and this code, compared with the one the last
+build left in the cache folder (``bulletins.site.opendata_state``), tells a rebuild with
+nothing new from the rest: then no row is made and no file of ``data/`` is read. Otherwise
+it hands plain ``Bulletin`` records to ``bulletins.site.opendata`` (which writes the JSONL and
+CSV files only where bytes changed) and to ``bulletins.site.opendata_sqlite`` (which changes
+only the rows that differ from the last build), and renders the data page.
+``write_manifest`` runs on Pelican's ``finalized`` signal, after every generator and the
+static files, and lists every file of the output in ``manifest-sha256.txt``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import hashlib
 import logging
 import time
 from pathlib import Path
 
 from pelican.generators import Generator
+from pelican.urlwrappers import URLWrapper
 
-from bulletins.search.documents import html_text
-from bulletins.site import fixity, opendata, opendata_sqlite
+from bulletins.search import documents
+from bulletins.site import fingerprint, fixity, opendata, opendata_sqlite, opendata_state
 from bulletins.site.config import Option, is_relative_path, settings_check, url_pattern
+from bulletins.site.output_files import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +36,10 @@ OPTIONS = (
     Option("BULLETINS_PUBLISHER", "", lambda v: is_one_line(v, 200), "one line ('' = SITENAME)"),
     Option("BULLETINS_FIXITY_MANIFEST", True, lambda v: isinstance(v, bool), "True or False"),
 )
-SQLITE_STAMP = "bulletins-opendata.json"
+DATA_STATE = "bulletins-opendata.json"
+DATA_FILES = (opendata.JSONL, opendata.CSV, opendata.SQLITE)
 FIXITY_CACHE = "bulletins-fixity.json"
+REHASH_BYTES = 4 << 20
 
 
 def is_one_line(value: object, limit: int) -> bool:
@@ -46,25 +55,58 @@ def get_generators(pelican):
 
 def header_text(value) -> str:
     """A header value as Pelican parsed it -> its text: dates ISO, tags joined, wrappers by name."""
-    if isinstance(value, dt.datetime):
-        midnight = (value.hour, value.minute, value.second) == (0, 0, 0)
-        return value.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if type(value) is str:  # most fields: the one test they need first
+        return value
+    if isinstance(value, URLWrapper):  # Pelican's Tag, Category
+        return str(value.name)
     if isinstance(value, (list, tuple)):
         return ", ".join(header_text(v) for v in value)
-    if hasattr(value, "slug") and hasattr(value, "name"):  # Pelican's Tag, Category
+    if isinstance(value, dt.datetime):  # not Pelican's strftime: it is slow, and this is ISO anyway
+        day = value.date().isoformat()
+        return day if (value.hour, value.minute, value.second) == (0, 0, 0) else f"{day} {value:%H:%M:%S}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "slug") and hasattr(value, "name"):  # other name-and-slug wrappers
         return str(value.name)
     return "" if value is None else str(value)
 
 
-def bulletin_of(article) -> opendata.Bulletin:
-    fields = {
+def header_fields(article) -> dict[str, str]:
+    return {
         opendata.column_name(key): header_text(value)
         for key, value in article.metadata.items()
         if opendata.is_header_key(key)
     }
-    return opendata.Bulletin(url=article.url, fields=fields, text=html_text(article.content))
+
+
+def bulletin_of(article) -> opendata.Bulletin:
+    return opendata.Bulletin(
+        url=article.url, fields=header_fields(article), text=documents.html_text(article_body(article))
+    )
+
+
+def article_body(article) -> str:
+    """The body as read (Pelican's ``content`` only rewrites link targets inside tags, which
+    ``html_text`` drops), so rows never make Pelican re-process a body."""
+    if hasattr(article, "_get_content") or not hasattr(article, "_content"):
+        return article.content
+    return article._content
+
+
+def article_digest(article) -> str:
+    """What an article's row is made of, cheaply: its URL and its source file (path, size and
+    mtime, as the page writer sees it; settings and code are digested once for all)."""
+    return f"{article.url}\0{fingerprint.source_stamp(article.source_path)}"
+
+
+def code_digest(settings) -> str:
+    """The settings and the modules that turn articles into rows and rows into files: when one
+    changes, so may every row."""
+    h = hashlib.sha256(fingerprint.settings_digest(settings).encode())
+    for module in (opendata, opendata_sqlite, opendata_state, documents):
+        h.update(Path(module.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
 
 
 def human_size(size: int) -> str:
@@ -72,30 +114,52 @@ def human_size(size: int) -> str:
 
 
 class OpenDataGenerator(Generator):
-    """Rows and text files while the context is built; the SQLite database in a child process
-    while Pelican renders the pages; the data page once the database is in place."""
+    """Rows and text files while the context is built, and the database changed in place or
+    built in a child process while Pelican renders the pages; the data page once it is there.
+    Nothing but a digest of the articles when they are what the last build wrote out."""
 
     def generate_context(self):
-        self.context["BULLETINS_DATA_URL"] = self.settings["BULLETINS_DATA_URL"]
+        url = self.context["BULLETINS_DATA_URL"] = self.settings["BULLETINS_DATA_URL"]
+        self.context.setdefault("bulletins_sitemap_urls", []).append(url)
         started = time.perf_counter()
-        folder = Path(self.output_path) / self.settings["BULLETINS_DATA_DIR"]
-        self.cols, rows = opendata.table_rows(bulletin_of(a) for a in self.context.get("articles", ()))
-        self.count = len(rows)
-        jsonl, self.written = opendata.write_text_files(folder, self.cols, rows)
-        key = opendata_sqlite.sqlite_key(jsonl)
-        stamp = Path(self.settings["CACHE_PATH"]) / SQLITE_STAMP
-        self.sqlite = opendata_sqlite.start(
-            folder / opendata.SQLITE, folder / opendata.JSONL, self.cols, rows, key, stamp
-        )
+        self.folder = Path(self.output_path) / self.settings["BULLETINS_DATA_DIR"]
+        self.state_file = Path(self.settings["CACHE_PATH"]) / DATA_STATE
+        articles = list(self.context.get("articles", ()))
+        old = opendata_state.load(self.state_file)
+        inputs = opendata_state.inputs_digest(map(article_digest, articles), code_digest(self.settings))
+        self.written = dict.fromkeys(DATA_FILES, False)
+        self.sqlite = None
+        if old.inputs == inputs and opendata_state.files_unchanged(self.folder, old.files, DATA_FILES):
+            self.state = old
+        else:
+            self.state = self._write_files(articles, old, inputs)
         self.seconds = time.perf_counter() - started
+
+    def _write_files(self, articles, old: opendata_state.DataState, inputs: str) -> opendata_state.DataState:
+        """JSONL and CSV where their bytes change; the database updated from the rows that differ
+        from OLD's (or built afresh); the new state, saved once the database is in place."""
+        cols, rows = opendata.table_rows(bulletin_of(a) for a in articles)
+        lines = opendata.jsonl_lines(rows)
+        self.written.update(opendata.write_text_files(self.folder, cols, rows, lines))
+        digests = opendata.row_digests(rows, lines)
+        key = opendata_sqlite.sqlite_key(cols)
+        trusted = old.sqlite_key == key and opendata_state.files_unchanged(self.folder, old.files, [opendata.SQLITE])
+        changes = opendata_state.row_changes(old.rows, digests) if trusted else None
+        self.sqlite = opendata_sqlite.start(
+            self.folder / opendata.SQLITE, self.folder / opendata.JSONL, cols, rows, changes
+        )
+        return opendata_state.DataState(inputs=inputs, columns=cols, count=len(rows), sqlite_key=key, rows=digests)
 
     def generate_output(self, writer):
         started = time.perf_counter()
-        self.written[opendata.SQLITE] = self.sqlite.finish()
-        self._write_page(writer, self.cols, self.count)
+        if self.sqlite is not None:
+            self.written[opendata.SQLITE] = self.sqlite.finish()
+            self.state.files = {name: opendata_state.file_stamp(self.folder / name) for name in DATA_FILES}
+            opendata_state.save(self.state_file, self.state)
+        self._write_page(writer, self.state.columns, self.state.count)
         logger.info(
             "open_data: %d bulletins, %d of %d files written, %.1f s",
-            self.count,
+            self.state.count,
             sum(self.written.values()),
             len(self.written),
             self.seconds + time.perf_counter() - started,
@@ -105,10 +169,12 @@ class OpenDataGenerator(Generator):
         s = self.settings
         folder = s["BULLETINS_DATA_DIR"]
         out = Path(self.output_path)
+        # The database is changed in place by rebuilds, so its size depends on the build history:
+        # the page leaves it out and stays what a cold build of the same articles writes.
         files = [
             {"name": name, "url": f"{folder}/{name}", "size": human_size((out / folder / name).stat().st_size)}
-            for name in (opendata.JSONL, opendata.CSV, opendata.SQLITE)
-        ]
+            for name in (opendata.JSONL, opendata.CSV)
+        ] + [{"name": opendata.SQLITE, "url": f"{folder}/{opendata.SQLITE}", "size": ""}]
         writer.write_file(
             s["BULLETINS_DATA_URL"],
             self.get_template("data"),
@@ -125,20 +191,24 @@ class OpenDataGenerator(Generator):
 
 
 def write_manifest(pelican) -> None:
-    """``finalized`` handler: manifest-sha256.txt over every file of the output, written last."""
+    """``finalized`` handler: manifest-sha256.txt over every file of the output, written last.
+    When no file was added or removed and none changed its bytes, it is neither rendered nor read."""
     if not pelican.settings.get("BULLETINS_FIXITY_MANIFEST", True):
         return
     started = time.perf_counter()
     out = Path(pelican.output_path)
     cache_file = Path(pelican.settings["CACHE_PATH"]) / FIXITY_CACHE
-    try:
-        cache = fixity.HashCache(json.loads(cache_file.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        cache = fixity.HashCache()
+    cache = fixity.HashCache.load(cache_file)
     digests = fixity.hash_tree(out, cache)
-    written = opendata.write_if_changed(out / fixity.MANIFEST, fixity.render_manifest(digests).encode("utf-8"))
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    cache_file.write_text(json.dumps(cache.entries, separators=(",", ":")), encoding="utf-8")
+    manifest = out / fixity.MANIFEST
+    # Files rewritten with the same bytes (Pelican copies the theme's static files on every
+    # build) are cheaper to hash again next time than the cache is to save, unless they are big.
+    written, dirty = False, cache.changed or cache.hashed_bytes > REHASH_BYTES
+    if cache.changed or opendata_state.file_stamp(manifest) != cache.manifest:
+        written = write_if_changed(manifest, fixity.render_manifest(digests).encode("utf-8"))
+        cache.manifest, dirty = opendata_state.file_stamp(manifest), True
+    if dirty:
+        cache.save(cache_file)
     logger.info(
         "fixity: %d files (%d hashed), manifest %s, %.1f s",
         len(digests),

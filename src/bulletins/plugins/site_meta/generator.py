@@ -12,6 +12,7 @@ from bulletins.site import datefmt
 from bulletins.site.config import Option, is_public_url, settings_check
 from bulletins.site.headers import as_text
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
+from bulletins.site.output_files import write_if_changed
 from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,8 @@ class SiteMetaGenerator(Generator):
             yield SitemapEntry(cat.url)
         for url in ctx.get("bulletins_gazette_urls", ()):  # issue and series pages (gazette plugin)
             yield SitemapEntry(url)
+        for url in ctx.get("bulletins_sitemap_urls", ()):  # pages other plugins add (the data page)
+            yield SitemapEntry(url)
         for year in ctx.get("bulletins_years", ()):
             yield SitemapEntry(year.url)
             for month in year.months:
@@ -104,5 +107,5 @@ class SiteMetaGenerator(Generator):
         out = Path(self.output_path)
         save_as = self.settings["BULLETINS_SITEMAP_SAVE_AS"]
         if save_as:
-            (out / save_as).write_text(render_sitemap(self._entries(), base), encoding="utf-8")
-        (out / "robots.txt").write_text(render_robots(base, save_as), encoding="utf-8")
+            write_if_changed(out / save_as, render_sitemap(self._entries(), base).encode("utf-8"))
+        write_if_changed(out / "robots.txt", render_robots(base, save_as).encode("utf-8"))
