@@ -156,6 +156,30 @@ def test_people_and_documents_rows():
     assert opendata.document_rows(rows) == [{"title": "甲规划", "bulletin": "X"}, {"title": "乙方案", "bulletin": "X"}]
 
 
+RELATION_CASES = {
+    "repeal_with_number": (
+        {"repeals": "《青溪区收费管理办法》（青溪府发〔2019〕2号）"},
+        [("repeals", "青溪区收费管理办法", "青溪府发〔2019〕2号")],
+    ),
+    "two_amended_one_bare_number": (
+        {"amends": "《甲规定》; 青溪府发〔2021〕5号"},
+        [("amends", "甲规定", ""), ("amends", "", "青溪府发〔2021〕5号")],
+    ),
+    "interprets_and_repeals": (
+        {"interprets": "《乙办法》", "repeals": "《丙办法》"},
+        [("repeals", "丙办法", ""), ("interprets", "乙办法", "")],
+    ),
+    "none": ({"documents": "《丁规划》"}, []),
+}
+
+
+@pytest.mark.parametrize("fields, expected", RELATION_CASES.values(), ids=RELATION_CASES.keys())
+def test_relation_rows(fields, expected):
+    rows = opendata.relation_rows([{"id": "X", **fields}])
+    assert [(r["relation"], r["title"], r["doc_number"]) for r in rows] == expected
+    assert all(r["bulletin"] == "X" for r in rows)
+
+
 def test_write_if_changed_keeps_bytes_and_mtime(tmp_path):
     path = tmp_path / "x.csv"
     assert opendata.write_if_changed(path, b"a,b\r\n")
@@ -190,6 +214,15 @@ def test_people_and_documents_tables_point_at_bulletins(site):
     assert {b for *_, b in people} <= ids and {b for _, b in documents} <= ids
     assert {role for _, role, _ in people} <= {"presided", "attended"}
     assert not any(title.startswith("《") for title, _ in documents)
+
+
+def test_relations_table_holds_what_the_headers_state(site):
+    rows = read_jsonl(site / "data" / "bulletins.jsonl")
+    with sqlite3.connect(site / "data" / "bulletins.sqlite") as conn:
+        stored = sorted(conn.execute("SELECT bulletin, relation, title, doc_number FROM relations"))
+    stated = sorted(tuple(r.values()) for r in opendata.relation_rows(rows))
+    assert stored == stated
+    assert {relation for _, relation, *_ in stored} == {"repeals", "amends", "interprets"}
 
 
 def test_fts_finds_exactly_the_bulletins_containing_a_three_character_query(site):

@@ -187,6 +187,7 @@ def tables(db: Path) -> dict[str, list]:
             "bulletins": sorted(conn.execute("SELECT * FROM bulletins")),
             "people": sorted(conn.execute("SELECT name, role, bulletin FROM people")),
             "documents": sorted(conn.execute("SELECT title, bulletin FROM documents")),
+            "relations": sorted(conn.execute("SELECT bulletin, relation, title, doc_number FROM relations")),
             "fts": sorted(
                 conn.execute("SELECT b.id, f.title, f.text FROM bulletins_fts f JOIN bulletins b ON b.rowid = f.rowid")
             ),

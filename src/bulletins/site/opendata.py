@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site.entities import document_roles, person_roles
 from bulletins.site.output_files import write_if_changed
 
@@ -173,6 +174,17 @@ def document_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
     """``(title, bulletin)`` for each distinct 《》 title a bulletin cites."""
     return [
         {"title": title, "bulletin": row["id"]} for row in rows for title, _ in document_roles(row.get("documents"))
+    ]
+
+
+def relation_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    """``(bulletin, relation, title, doc_number)`` for each document a bulletin's header says it
+    repeals, amends or interprets (``Repeals``/``Amends``/``Interprets``; title without 《》)."""
+    return [
+        {"bulletin": row["id"], "relation": kind, "title": ref.title, "doc_number": ref.doc_number}
+        for row in rows
+        for kind in KINDS
+        for ref in parse_references(row.get(kind), kind)
     ]
 
 

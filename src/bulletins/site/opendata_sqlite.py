@@ -1,7 +1,7 @@
 """``bulletins.sqlite``: the open data rows in SQLite, built with sqlite-utils.
 
 The database holds the ``bulletins`` table (the columns of ``opendata.columns``, primary key
-``id``), the ``people`` and ``documents`` tables that point back to it, and an FTS5 index with
+``id``), the ``people``, ``documents`` and ``relations`` tables that point back to it, and an FTS5 index with
 the ``trigram`` tokenizer (``bulletins_fts``), so ``MATCH '"青溪区"'`` finds any Chinese
 substring of three characters or more — ready for ``datasette bulletins.sqlite``.
 
@@ -31,12 +31,23 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletins.site.opendata import document_rows, people_rows
+from bulletins.site.opendata import document_rows, people_rows, relation_rows
 from bulletins.site.opendata_state import RowChanges
 
-SCHEMA_VERSION = 1  # bump when build_sqlite writes something else for the same rows
+SCHEMA_VERSION = 2  # bump when build_sqlite writes something else for the same rows
 BACKGROUND_ROWS = 500
 FTS_COLUMNS = ("title", "text")
+# The tables that point back to ``bulletins`` (column ``bulletin``): columns, rows, indexed columns.
+LINKED = (
+    ("people", {"name": str, "role": str, "bulletin": str}, people_rows, ("name", "bulletin")),
+    ("documents", {"title": str, "bulletin": str}, document_rows, ("title", "bulletin")),
+    (
+        "relations",
+        {"bulletin": str, "relation": str, "title": str, "doc_number": str},
+        relation_rows,
+        ("bulletin", "title", "doc_number"),
+    ),
+)
 
 
 def sqlite_key(cols: Sequence[str]) -> str:
@@ -46,7 +57,7 @@ def sqlite_key(cols: Sequence[str]) -> str:
 
 
 def build_sqlite(path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]]) -> None:
-    """A new SQLite database at PATH: bulletins, people, documents and the trigram FTS index."""
+    """A new SQLite database at PATH: bulletins, people, documents, relations and the trigram FTS index."""
     import sqlite_utils
 
     db = sqlite_utils.Database(path, recreate=True)
@@ -58,14 +69,11 @@ def build_sqlite(path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, st
         bulletins = db.table("bulletins")
         bulletins.create(dict.fromkeys(cols, str), pk="id", not_null={"id", "url"})
         bulletins.insert_all(rows, batch_size=1000)
-        link = [("bulletin", "bulletins", "id")]
-        db.table("people").create({"name": str, "role": str, "bulletin": str}, foreign_keys=link)
-        db.table("people").insert_all(people_rows(rows), batch_size=1000)
-        db.table("documents").create({"title": str, "bulletin": str}, foreign_keys=link)
-        db.table("documents").insert_all(document_rows(rows), batch_size=1000)
-        for table, column in (("people", "name"), ("people", "bulletin"), ("documents", "title")):
-            db.table(table).create_index([column])
-        db.table("documents").create_index(["bulletin"])
+        for name, schema, make_rows, indexed in LINKED:
+            db.table(name).create(schema, foreign_keys=[("bulletin", "bulletins", "id")])
+            db.table(name).insert_all(make_rows(rows), batch_size=1000)
+            for column in indexed:
+                db.table(name).create_index([column])
         bulletins.enable_fts(list(FTS_COLUMNS), tokenize="trigram")
         db.vacuum()
     finally:
@@ -82,7 +90,7 @@ def _insert_sql(table: str, names: Sequence[str]) -> str:
 
 def update_sqlite(path: Path, rows: Sequence[Mapping[str, str]], remove: Sequence[str]) -> None:
     """Change the database at PATH in place, in one transaction: the rows whose ids are in REMOVE
-    go (with their full-text entries, people and documents), then ROWS (every column, in
+    go (with their full-text entries, people, documents and relations), then ROWS (every column, in
     ``opendata.columns`` order) go in with theirs. The tables then hold what ``build_sqlite``
     writes for the same rows."""
     fts = ", ".join(FTS_COLUMNS)
@@ -95,12 +103,12 @@ def update_sqlite(path: Path, rows: Sequence[Mapping[str, str]], remove: Sequenc
                 f"SELECT 'delete', rowid, {fts} FROM bulletins WHERE id = ?",
                 ids,
             )
-            for table, column in (("people", "bulletin"), ("documents", "bulletin"), ("bulletins", "id")):
+            for table, column in (*((name, "bulletin") for name, *_ in LINKED), ("bulletins", "id")):
                 conn.executemany(f"DELETE FROM {table} WHERE {column} = ?", ids)
             if rows:
                 cols = list(rows[0])
                 conn.executemany(_insert_sql("bulletins", cols), [[row[c] for c in cols] for row in rows])
-            for table, new in (("people", people_rows(rows)), ("documents", document_rows(rows))):
+            for table, new in ((name, make_rows(rows)) for name, _, make_rows, _ in LINKED):
                 if new:
                     conn.executemany(_insert_sql(table, list(new[0])), [list(r.values()) for r in new])
             conn.executemany(
