@@ -80,6 +80,10 @@ BULLETINS_DATA_LICENSE = "知识共享 署名 4.0 国际许可协议（CC BY 4.0
 
 # Pelican's content cache (used by rebuilds) is written on every build: uncompressed is faster.
 GZIP_CACHE = False
+# Pelican's content cache: a rebuild reads only the articles whose files changed (the incremental
+# plugin drops the cache when settings or this package's code change).
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
 
 PLUGINS = [
     "bulletins.plugins.progress",  # first: a line per build phase on a terminal (never in output or logs)
