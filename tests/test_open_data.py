@@ -241,6 +241,7 @@ def test_data_page_describes_files_fields_and_licence(site):
         assert f"<code>{column}</code>" in page
     assert "CC BY 4.0" in page
     assert 'href="./data.html"' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="./data/bulletins-csl.json"' in page and (site / "data" / "bulletins-csl.json").is_file()
 
 
 def test_rebuild_with_nothing_changed_rewrites_no_data_file(tmp_path):

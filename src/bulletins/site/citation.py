@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+ARCHIVE_CSL = "bulletins-csl.json"  # the whole archive as CSL-JSON, in the open-data folder
+
 # The fifteen kinds of 公文 (党政机关公文处理工作条例, art. 8) and the regulations they issue.
 _KIND = re.compile(
     r"(决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要|办法|规定|细则|条例|规则|方案)$"

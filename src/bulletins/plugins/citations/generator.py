@@ -26,7 +26,6 @@ from bulletins.site.sitemap import join_url
 
 logger = logging.getLogger(__name__)
 
-ARCHIVE_CSL = "bulletins-csl.json"
 STAMPS_CACHE = "bulletins-citations.json"
 # The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
 CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
@@ -130,7 +129,7 @@ class CitationsGenerator(Generator):
         old, new = load_stamps(cache_file), {}
         written = sum(write_files(str(out), save_as, fields, old, new) for _, save_as, fields in self.entries)
         items = [citation.csl_item(f) for _, _, f in sorted(self.entries, key=lambda e: e[:2])]
-        archive = out / self.settings.get("BULLETINS_DATA_DIR", "data") / ARCHIVE_CSL
+        archive = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
         written += opendata.write_if_changed(archive, citation.render_csl(items))
         removed = remove_stale(out, old, new)
         opendata.write_if_changed(cache_file, json.dumps(new, separators=(",", ":")).encode("utf-8"))

@@ -24,6 +24,7 @@ from pelican.urlwrappers import URLWrapper
 
 from bulletins.search import documents
 from bulletins.site import fingerprint, fixity, opendata, opendata_sqlite, opendata_state
+from bulletins.site.citation import ARCHIVE_CSL
 from bulletins.site.config import Option, is_relative_path, settings_check, url_pattern
 from bulletins.site.output_files import write_if_changed
 
@@ -171,9 +172,11 @@ class OpenDataGenerator(Generator):
         out = Path(self.output_path)
         # The database is changed in place by rebuilds, so its size depends on the build history:
         # the page leaves it out and stays what a cold build of the same articles writes.
+        # The citations plugin's archive-wide CSL-JSON file is listed when that plugin wrote it.
+        sized = [opendata.JSONL, opendata.CSV] + [n for n in (ARCHIVE_CSL,) if (out / folder / n).is_file()]
         files = [
             {"name": name, "url": f"{folder}/{name}", "size": human_size((out / folder / name).stat().st_size)}
-            for name in (opendata.JSONL, opendata.CSV)
+            for name in sized
         ] + [{"name": opendata.SQLITE, "url": f"{folder}/{opendata.SQLITE}", "size": ""}]
         writer.write_file(
             s["BULLETINS_DATA_URL"],
