@@ -241,7 +241,13 @@ def test_data_page_describes_files_fields_and_licence(site):
         assert f"<code>{column}</code>" in page
     assert "CC BY 4.0" in page
     assert 'href="./data.html"' in (site / "index.html").read_text(encoding="utf-8")
-    assert 'href="./data/bulletins-csl.json"' in page and (site / "data" / "bulletins-csl.json").is_file()
+    assert "bulletins-csl.json" not in page  # no citations plugin in this build
+
+
+def test_data_page_lists_the_citation_file_when_the_citations_plugin_runs(tmp_path):
+    out = build(tmp_path / "output", PLUGINS=[*PLUGINS[:-1], "bulletins.plugins.citations", PLUGINS[-1]])
+    page = (out / "data.html").read_text(encoding="utf-8")
+    assert 'href="./data/bulletins-csl.json"' in page and (out / "data" / "bulletins-csl.json").is_file()
 
 
 def test_rebuild_with_nothing_changed_rewrites_no_data_file(tmp_path):
