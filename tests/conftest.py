@@ -36,17 +36,28 @@ def pytest_unconfigure(config):
 
 
 # The longest modules start first, so under ``--dist loadscope`` the two workers share the rest
-# and finish together: the full-corpus site (built once, then read by the validator, the corpus
-# ingest and open-data checks), the corpus-wide search recall, the hostile-input campaign.
+# and finish together: the full-corpus site (one worker builds it, minutes), the corpus-wide
+# search recall, the hostile-input campaign. The other modules that read the full-corpus site
+# go last, when it is built, so no worker sits waiting on its lock.
 HEAVY_FIRST = (
     "test_corpus_site.py",
     "test_search_recall.py",
+    "test_hostile_campaign.py",
+)
+CORPUS_SITE_LAST = (
     "test_html_valid.py",
     "test_corpus_ingest.py",
-    "test_hostile_campaign.py",
+    "test_open_data.py",
 )
 
 
+def _rank(name: str) -> int:
+    if name in HEAVY_FIRST:
+        return HEAVY_FIRST.index(name)
+    if name in CORPUS_SITE_LAST:
+        return len(HEAVY_FIRST) + 1 + CORPUS_SITE_LAST.index(name)
+    return len(HEAVY_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
-    rank = {name: n for n, name in enumerate(HEAVY_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(HEAVY_FIRST)))  # stable: modules stay whole
+    items.sort(key=lambda item: _rank(item.path.name))  # stable: modules stay whole
