@@ -14,6 +14,8 @@ import os
 import shutil
 import tempfile
 
+import pytest
+
 SITES = "BULLETINS_TEST_SITES"
 
 
@@ -61,3 +63,12 @@ def _rank(name: str) -> int:
 
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _rank(item.path.name))  # stable: modules stay whole
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
+    from support.browser import launch
+
+    with launch() as chromium:
+        yield chromium

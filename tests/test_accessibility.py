@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import WCAG21_AA, axe_violations, launch, open_context, origin
+from support.browser import WCAG21_AA, axe_violations, open_context, origin
 from support.reading import stored
 from support.sites import Site, sample_site
 
@@ -62,12 +62,6 @@ def representative_pages(site: Site) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def site() -> Site:
     return sample_site()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as chromium:
-        yield chromium
 
 
 def describe(violations: list[dict]) -> str:

@@ -20,7 +20,6 @@ from bulletins.models import split_documents, split_names
 from support.browser import (
     file_base,
     is_inside,
-    launch,
     open_context,
     origin,
     screenshots,
@@ -97,12 +96,6 @@ def bulletins(site) -> list[Bulletin]:
     found = read_bulletins(site)
     assert found, "the sample site has no article"
     return found
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as chromium:
-        yield chromium
 
 
 def well_connected(bulletins: list[Bulletin]) -> Bulletin:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import axe_violations, launch, open_context, origin
+from support.browser import axe_violations, open_context, origin
 from support.sites import Site, sample_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,12 +24,6 @@ NO_CLIPBOARD = "Object.defineProperty(Navigator.prototype, 'clipboard', { get: (
 @pytest.fixture(scope="module")
 def site() -> Site:
     return sample_site()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as chromium:
-        yield chromium
 
 
 def article(site: Site) -> Path:

@@ -7,17 +7,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from support.browser import launch, open_context, origin
+from support.browser import open_context, origin
 from support.gazette_site import DOCUMENTS, PLUGINS, build, href_of
 
 pytestmark = pytest.mark.browser
 QUERY = "收费管理办法"  # two documents of this title: the 2019 one repealed, the 2023 one in force
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as chromium:
-        yield chromium
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from support.browser import launch, open_context, origin
+from support.browser import open_context, origin
 from support.reading import STYLES_JS, contrast, stored
 from support.sites import Site, sample_site
 
@@ -36,12 +36,6 @@ FIRST_FRAME_JS = """requestAnimationFrame(() => { const h = document.documentEle
 @pytest.fixture(scope="module")
 def site() -> Site:
     return sample_site()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as chromium:
-        yield chromium
 
 
 @pytest.fixture(params=ORIGINS)

@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from support.browser import launch, open_context, origin
+from support.browser import open_context, origin
 from support.reading import folded, occurrences
 from support.sites import Site, sample_site
 
@@ -23,12 +23,6 @@ FOCUS_JS = "() => [...document.querySelectorAll('mark.hl-mark')].indexOf(documen
 @pytest.fixture(scope="module")
 def site() -> Site:
     return sample_site()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as chromium:
-        yield chromium
 
 
 @pytest.fixture(params=("http", "file"))

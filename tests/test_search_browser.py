@@ -22,7 +22,7 @@ import pytest
 from bulletins.ingest.frontmatter import body_paragraphs, parse_article
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.tokens import FoldTable, fold
-from support.browser import launch, open_context, origin, screenshots
+from support.browser import open_context, origin, screenshots
 from support.sites import Site, corpus_site, hostile_site, sample_site
 
 pytestmark = pytest.mark.browser
@@ -102,12 +102,6 @@ def pick_queries(site: Site, count: int, most: int, least: int = 1, seed: int = 
 
 
 # --- the page ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launch() as chromium:
-        yield chromium
 
 
 @pytest.fixture(params=["http", "file"])
