@@ -29,6 +29,7 @@ from bulletins.site.config import Option, is_relative_path, settings_check, url_
 from bulletins.site.output_files import write_if_changed
 
 logger = logging.getLogger(__name__)
+CITATIONS = "bulletins.plugins.citations"
 
 OPTIONS = (
     Option("BULLETINS_DATA_LICENSE", "", lambda v: is_one_line(v, 300), "one line of at most 300 characters"),
@@ -172,12 +173,13 @@ class OpenDataGenerator(Generator):
         out = Path(self.output_path)
         # The database is changed in place by rebuilds, so its size depends on the build history:
         # the page leaves it out and stays what a cold build of the same articles writes.
-        # The citations plugin's archive-wide CSL-JSON file is listed when that plugin wrote it.
-        sized = [opendata.JSONL, opendata.CSV] + [n for n in (ARCHIVE_CSL,) if (out / folder / n).is_file()]
+        # The archive's CSL-JSON file is listed when the citations plugin is configured (not when
+        # the file exists: the page must not depend on which generator ran first), without a size.
+        unsized = [opendata.SQLITE] + [ARCHIVE_CSL] * (CITATIONS in map(str, s.get("PLUGINS") or ()))
         files = [
             {"name": name, "url": f"{folder}/{name}", "size": human_size((out / folder / name).stat().st_size)}
-            for name in sized
-        ] + [{"name": opendata.SQLITE, "url": f"{folder}/{opendata.SQLITE}", "size": ""}]
+            for name in (opendata.JSONL, opendata.CSV)
+        ] + [{"name": name, "url": f"{folder}/{name}", "size": ""} for name in unsized]
         writer.write_file(
             s["BULLETINS_DATA_URL"],
             self.get_template("data"),
