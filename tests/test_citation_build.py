@@ -12,17 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from support.bibtex import bibtex_text
-from support.site_build import FIXTURE_CONTENT, build_fixture_site
+from support.site_build import BASE_PLUGINS, FIXTURE_CONTENT, build_fixture_site
 
-PLUGINS = [
-    "bulletins.plugins.article_headers",
-    "bulletins.plugins.list_pages",
-    "bulletins.plugins.article_urls",
-    "bulletins.plugins.raw_source",
-    "bulletins.plugins.site_meta",
-    "bulletins.plugins.incremental",
-    "bulletins.plugins.citations",
-]
+PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.citations"]
 NEW_ARTICLE = """\
 Title: 临江区人民政府关于做好防汛工作的通知
 Date: 2023-06-15

@@ -15,17 +15,9 @@ import pytest
 from bulletins.site import fixity, opendata, opendata_sqlite, opendata_state
 from bulletins.site.opendata_state import RowChanges
 from support.open_data import read_jsonl, substring_queries
-from support.site_build import FIXTURE_CONTENT, build_fixture_site
+from support.site_build import BASE_PLUGINS, FIXTURE_CONTENT, build_fixture_site
 
-PLUGINS = [
-    "bulletins.plugins.article_headers",
-    "bulletins.plugins.list_pages",
-    "bulletins.plugins.article_urls",
-    "bulletins.plugins.raw_source",
-    "bulletins.plugins.site_meta",
-    "bulletins.plugins.incremental",
-    "bulletins.plugins.open_data",
-]
+PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.open_data"]
 DATA = Path("data")
 NEW_ARTICLE = """\
 Title: 临江区召开防汛工作推进会

@@ -9,7 +9,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from support.browser import open_context, origin
+from support.browser import open_context, opened_page, origin
 from support.reading import STYLES_JS, contrast, stored
 from support.sites import Site, sample_site
 
@@ -41,12 +41,8 @@ def site() -> Site:
 @pytest.fixture(params=ORIGINS)
 def opened(request, browser, site):
     """A fresh page (empty localStorage) on the sample site over http:// or file://, and its base URL."""
-    with origin(request.param, site.output) as where:
-        context, recorder = open_context(browser, where.base, where.root)
-        yield context.new_page(), where.base
-        context.close()
-        recorder.assert_stayed_inside()
-        recorder.assert_no_errors()
+    with opened_page(browser, site.output, request.param) as page_and_base:
+        yield page_and_base
 
 
 def styles(page) -> dict:

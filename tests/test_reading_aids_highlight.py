@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from support.browser import open_context, origin
+from support.browser import open_context, opened_page, origin
 from support.reading import folded, occurrences
 from support.sites import Site, sample_site
 
@@ -27,12 +27,8 @@ def site() -> Site:
 
 @pytest.fixture(params=("http", "file"))
 def opened(request, browser, site):
-    with origin(request.param, site.output) as where:
-        context, recorder = open_context(browser, where.base, where.root)
-        yield context.new_page(), where.base
-        context.close()
-        recorder.assert_stayed_inside()
-        recorder.assert_no_errors()
+    with opened_page(browser, site.output, request.param) as page_and_base:
+        yield page_and_base
 
 
 def settle_search(page, query: str) -> None:

@@ -222,3 +222,15 @@ def axe_violations(page, tags=WCAG21_AA) -> list[dict]:
         pytest.skip(f"{AXE} is absent: run `npm install` (./run testdeps)")
     page.add_script_tag(path=str(AXE))
     return page.evaluate(_AXE_RUN, list(tags))
+
+
+@contextlib.contextmanager
+def opened_page(browser, root: Path, scheme: str):
+    """A fresh page (empty storage) on the site in ROOT over SCHEME ("http" or "file"), and its
+    base URL; afterwards, that the page requested nothing outside the site and logged no error."""
+    with origin(scheme, root) as where:
+        context, recorder = open_context(browser, where.base, where.root)
+        yield context.new_page(), where.base
+        context.close()
+        recorder.assert_stayed_inside()
+        recorder.assert_no_errors()
