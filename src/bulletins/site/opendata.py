@@ -14,13 +14,14 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site.entities import document_roles, person_roles
-from bulletins.site.output_files import write_if_changed
+from bulletins.site.output_files import replace_if_changed, write_if_changed
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
@@ -102,43 +103,81 @@ def is_header_key(key: str) -> bool:
     return key not in NOT_HEADER and not key.startswith("_")
 
 
+def column_list(names: Iterable[str]) -> list[str]:
+    """``id``, ``url``, the known header fields, any other of NAMES (sorted), ``text``."""
+    known = list(HEADER_COLUMNS.values())
+    extra = sorted(set(names) - set(known) - {"id", "url", "text"})
+    return ["id", "url", *known, *extra, "text"]
+
+
 def columns(bulletins: Iterable[Bulletin]) -> list[str]:
     """``id``, ``url``, the known header fields, any other header field (sorted), ``text``."""
-    known = list(HEADER_COLUMNS.values())
-    extra = sorted({name for b in bulletins for name in b.fields} - set(known) - {"id", "url", "text"})
-    return ["id", "url", *known, *extra, "text"]
+    return column_list({name for b in bulletins for name in b.fields})
 
 
 def sort_key(bulletin: Bulletin) -> tuple[str, str]:
     return (bulletin.fields.get("date", ""), bulletin.url)
 
 
+def row_ids(identified: Sequence[tuple[str, str]]) -> list[str]:
+    """Each ``(identifier, url)``'s row id: the identifier, or the URL when there is none or it is shared."""
+    counts = Counter(ident for ident, _ in identified)
+    return [ident if ident and counts[ident] == 1 else url for ident, url in identified]
+
+
 def assign_ids(bulletins: Sequence[Bulletin]) -> list[str]:
     """Each bulletin's row id: its identifier, or its URL when it has none or shares it."""
-    counts: dict[str, int] = {}
-    for b in bulletins:
-        ident = b.fields.get("identifier", "")
-        counts[ident] = counts.get(ident, 0) + 1
-    return [
-        b.fields["identifier"] if b.fields.get("identifier") and counts[b.fields["identifier"]] == 1 else b.url
-        for b in bulletins
-    ]
+    return row_ids([(b.fields.get("identifier", ""), b.url) for b in bulletins])
+
+
+@dataclass(frozen=True)
+class RowHead:
+    """What the order, the ids and the columns need of a bulletin: no text."""
+
+    date: str
+    url: str
+    identifier: str
+    names: Iterable[str]  # its header columns
+
+
+def row_plan(heads: Iterable[RowHead]) -> tuple[list[str], list[tuple[int, str]]]:
+    """The columns and, in row order (date, then URL), ``(index of the head, row id)``: rows can
+    then be made one at a time, in order, from anything indexed like HEADS."""
+    names: set[str] = set()
+    keys = []
+    for index, head in enumerate(heads):
+        names.update(head.names)
+        keys.append((head.date, head.url, head.identifier, index))
+    keys.sort(key=lambda k: (k[0], k[1]))  # stable, as sorted() over the bulletins was
+    ids = row_ids([(ident, url) for _, url, ident, _ in keys])
+    return column_list(names), [(k[3], row_id) for k, row_id in zip(keys, ids)]
+
+
+def row_values(cols: Sequence[str], row_id: str, bulletin: Bulletin) -> dict[str, str]:
+    """One row: every column of COLS, missing fields ``""``."""
+    values = {"id": row_id, "url": bulletin.url, **bulletin.fields, "text": bulletin.text}
+    return {c: values.get(c, "") for c in cols}
 
 
 def table_rows(bulletins: Iterable[Bulletin]) -> tuple[list[str], list[dict[str, str]]]:
     """Sorted rows, every one with every column (missing fields are ``""``)."""
     ordered = sorted(bulletins, key=sort_key)
     cols = columns(ordered)
-    rows = []
-    for row_id, b in zip(assign_ids(ordered), ordered):
-        values = {"id": row_id, "url": b.url, **b.fields, "text": b.text}
-        rows.append({c: values.get(c, "") for c in cols})
-    return cols, rows
+    return cols, [row_values(cols, row_id, b) for row_id, b in zip(assign_ids(ordered), ordered)]
+
+
+def jsonl_line(row: Mapping[str, str]) -> bytes:
+    """One JSON object (keys in column order, unescaped), UTF-8, ending in a line break."""
+    return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def jsonl_lines(rows: Iterable[Mapping[str, str]]) -> list[bytes]:
     """One JSON object per row (keys in column order, unescaped), UTF-8, each ending in a line break."""
-    return [(json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8") for row in rows]
+    return [jsonl_line(row) for row in rows]
+
+
+def line_digest(line: bytes) -> str:
+    return hashlib.blake2b(line, digest_size=12).hexdigest()
 
 
 def render_jsonl(rows: Iterable[Mapping[str, str]]) -> bytes:
@@ -148,7 +187,7 @@ def render_jsonl(rows: Iterable[Mapping[str, str]]) -> bytes:
 
 def row_digests(rows: Sequence[Mapping[str, str]], lines: Sequence[bytes]) -> dict[str, str]:
     """``{row id: digest of its JSONL line}``: what a rebuild compares to find the changed rows."""
-    return {row["id"]: hashlib.blake2b(line, digest_size=12).hexdigest() for row, line in zip(rows, lines)}
+    return {row["id"]: line_digest(line) for row, line in zip(rows, lines)}
 
 
 def render_csv(cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
@@ -161,31 +200,39 @@ def render_csv(cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def people_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+def iter_people_rows(rows: Iterable[Mapping[str, str]]) -> Iterator[dict[str, str]]:
     """``(name, role, bulletin)`` for the presider and every attendee of each bulletin."""
-    return [
-        {"name": name, "role": role, "bulletin": row["id"]}
-        for row in rows
-        for name, role in person_roles(row.get("presider"), row.get("people"))
-    ]
+    for row in rows:
+        for name, role in person_roles(row.get("presider"), row.get("people")):
+            yield {"name": name, "role": role, "bulletin": row["id"]}
+
+
+def iter_document_rows(rows: Iterable[Mapping[str, str]]) -> Iterator[dict[str, str]]:
+    """``(title, bulletin)`` for each distinct 《》 title a bulletin cites."""
+    for row in rows:
+        for title, _ in document_roles(row.get("documents")):
+            yield {"title": title, "bulletin": row["id"]}
+
+
+def iter_relation_rows(rows: Iterable[Mapping[str, str]]) -> Iterator[dict[str, str]]:
+    """``(bulletin, relation, title, doc_number)`` for each document a bulletin's header says it
+    repeals, amends or interprets (``Repeals``/``Amends``/``Interprets``; title without 《》)."""
+    for row in rows:
+        for kind in KINDS:
+            for ref in parse_references(row.get(kind), kind):
+                yield {"bulletin": row["id"], "relation": kind, "title": ref.title, "doc_number": ref.doc_number}
+
+
+def people_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    return list(iter_people_rows(rows))
 
 
 def document_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
-    """``(title, bulletin)`` for each distinct 《》 title a bulletin cites."""
-    return [
-        {"title": title, "bulletin": row["id"]} for row in rows for title, _ in document_roles(row.get("documents"))
-    ]
+    return list(iter_document_rows(rows))
 
 
 def relation_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
-    """``(bulletin, relation, title, doc_number)`` for each document a bulletin's header says it
-    repeals, amends or interprets (``Repeals``/``Amends``/``Interprets``; title without 《》)."""
-    return [
-        {"bulletin": row["id"], "relation": kind, "title": ref.title, "doc_number": ref.doc_number}
-        for row in rows
-        for kind in KINDS
-        for ref in parse_references(row.get(kind), kind)
-    ]
+    return list(iter_relation_rows(rows))
 
 
 def write_text_files(
@@ -196,3 +243,48 @@ def write_text_files(
         JSONL: write_if_changed(folder / JSONL, b"".join(lines)),
         CSV: write_if_changed(folder / CSV, render_csv(cols, rows)),
     }
+
+
+def write_row_files(folder: Path, cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> tuple[dict, dict, int]:
+    """Stream ROWS (made one at a time, in order) into FOLDER's JSONL and CSV files, each row
+    written as it comes and then let go; a file whose bytes did not change is left as it was.
+    ``({name: written?}, {row id: digest of its JSONL line}, number of rows)``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    temps = {name: folder / f".{name}.tmp" for name in (JSONL, CSV)}
+    digests: dict[str, str] = {}
+    count = 0
+    try:
+        with temps[JSONL].open("wb") as jsonl, temps[CSV].open("w", encoding="utf-8", newline="") as text:
+            text.write("\ufeff")
+            table = csv.writer(text, lineterminator="\r\n")
+            table.writerow(cols)
+            for row in rows:
+                line = jsonl_line(row)
+                jsonl.write(line)
+                table.writerow([row.get(c, "") for c in cols])
+                digests[row["id"]] = line_digest(line)
+                count += 1
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    return {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}, digests, count
+
+
+class JsonlRows:
+    """The rows of a JSONL file, read again on every pass and never held: as many passes as a
+    consumer needs, at the memory of one row."""
+
+    def __init__(self, path: Path, count: int | None = None):
+        self.path, self.count = Path(path), count
+
+    def __len__(self) -> int:
+        if self.count is None:
+            with self.path.open("rb") as fh:
+                self.count = sum(1 for _ in fh)
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        with self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)

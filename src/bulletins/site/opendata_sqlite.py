@@ -27,24 +27,25 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletins.site.opendata import document_rows, people_rows, relation_rows
+from bulletins.site.opendata import JsonlRows, iter_document_rows, iter_people_rows, iter_relation_rows
 from bulletins.site.opendata_state import RowChanges
 
 SCHEMA_VERSION = 2  # bump when build_sqlite writes something else for the same rows
 BACKGROUND_ROWS = 500
 FTS_COLUMNS = ("title", "text")
-# The tables that point back to ``bulletins`` (column ``bulletin``): columns, rows, indexed columns.
+# The tables that point back to ``bulletins`` (column ``bulletin``): columns, rows (made lazily
+# from the bulletins' rows), indexed columns.
 LINKED = (
-    ("people", {"name": str, "role": str, "bulletin": str}, people_rows, ("name", "bulletin")),
-    ("documents", {"title": str, "bulletin": str}, document_rows, ("title", "bulletin")),
+    ("people", {"name": str, "role": str, "bulletin": str}, iter_people_rows, ("name", "bulletin")),
+    ("documents", {"title": str, "bulletin": str}, iter_document_rows, ("title", "bulletin")),
     (
         "relations",
         {"bulletin": str, "relation": str, "title": str, "doc_number": str},
-        relation_rows,
+        iter_relation_rows,
         ("bulletin", "title", "doc_number"),
     ),
 )
@@ -56,8 +57,10 @@ def sqlite_key(cols: Sequence[str]) -> str:
     return hashlib.sha256((versions + json.dumps(list(cols))).encode()).hexdigest()
 
 
-def build_sqlite(path: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]]) -> None:
-    """A new SQLite database at PATH: bulletins, people, documents, relations and the trigram FTS index."""
+def build_sqlite(path: Path, cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> None:
+    """A new SQLite database at PATH: bulletins, people, documents, relations and the trigram FTS index.
+    ROWS is walked once per table (a ``JsonlRows`` reads its file again each time, so the rows are
+    never all in memory)."""
     import sqlite_utils
 
     db = sqlite_utils.Database(path, recreate=True)
@@ -108,7 +111,7 @@ def update_sqlite(path: Path, rows: Sequence[Mapping[str, str]], remove: Sequenc
             if rows:
                 cols = list(rows[0])
                 conn.executemany(_insert_sql("bulletins", cols), [[row[c] for c in cols] for row in rows])
-            for table, new in ((name, make_rows(rows)) for name, _, make_rows, _ in LINKED):
+            for table, new in ((name, list(make_rows(rows))) for name, _, make_rows, _ in LINKED):
                 if new:
                     conn.executemany(_insert_sql(table, list(new[0])), [list(r.values()) for r in new])
             conn.executemany(
@@ -162,7 +165,8 @@ def start(
     rows: Sequence[Mapping[str, str]],
     changes: RowChanges | None = None,
 ) -> SqliteJob:
-    """Bring PATH up to date with ROWS (saved in JSONL_PATH). CHANGES are the rows that differ
+    """Bring PATH up to date with ROWS (saved in JSONL_PATH; a ``JsonlRows`` over it reads the
+    rows from the file when they are needed). CHANGES are the rows that differ
     from the database on disk (None: it is absent or not to be trusted): none, nothing to do; a
     few, ``update_sqlite`` here and now; otherwise a fresh build, in a child process, or here
     for fewer than BACKGROUND_ROWS rows (starting Python costs more)."""
@@ -191,9 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("database", type=Path)
     parser.add_argument("--columns", required=True, help="the column order, as a JSON list")
     args = parser.parse_args(argv)
-    with open(args.jsonl, encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    build_sqlite(args.database, json.loads(args.columns), rows)
+    build_sqlite(args.database, json.loads(args.columns), JsonlRows(args.jsonl))
     return 0
 
 

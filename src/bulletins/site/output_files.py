@@ -18,3 +18,32 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     tmp.write_bytes(data)
     os.replace(tmp, path)
     return True
+
+
+CHUNK = 1 << 20
+
+
+def same_bytes(a: Path, b: Path) -> bool:
+    """A and B hold the same bytes (read a chunk at a time); False when either is missing."""
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as fa, b.open("rb") as fb:
+            while True:
+                chunk = fa.read(CHUNK)
+                if chunk != fb.read(CHUNK):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
+
+
+def replace_if_changed(tmp: Path, path: Path) -> bool:
+    """Move the finished file TMP over PATH unless PATH already holds its bytes (then TMP goes
+    and PATH keeps its mtime); True when PATH was written."""
+    if same_bytes(tmp, path):
+        tmp.unlink()
+        return False
+    os.replace(tmp, path)
+    return True

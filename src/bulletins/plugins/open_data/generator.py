@@ -81,6 +81,17 @@ def header_fields(article) -> dict[str, str]:
     }
 
 
+def row_head(article) -> opendata.RowHead:
+    """What the rows' order, ids and columns need of ARTICLE, without making its row."""
+    meta = article.metadata
+    return opendata.RowHead(
+        date=header_text(meta["date"]) if "date" in meta else "",
+        url=article.url,
+        identifier=header_text(meta["identifier"]) if "identifier" in meta else "",
+        names=[opendata.column_name(key) for key in meta if opendata.is_header_key(key)],
+    )
+
+
 def bulletin_of(article) -> opendata.Bulletin:
     return opendata.Bulletin(
         url=article.url, fields=header_fields(article), text=documents.html_text(article_body(article))
@@ -138,19 +149,21 @@ class OpenDataGenerator(Generator):
         self.seconds = time.perf_counter() - started
 
     def _write_files(self, articles, old: opendata_state.DataState, inputs: str) -> opendata_state.DataState:
-        """JSONL and CSV where their bytes change; the database updated from the rows that differ
-        from OLD's (or built afresh); the new state, saved once the database is in place."""
-        cols, rows = opendata.table_rows(bulletin_of(a) for a in articles)
-        lines = opendata.jsonl_lines(rows)
-        self.written.update(opendata.write_text_files(self.folder, cols, rows, lines))
-        digests = opendata.row_digests(rows, lines)
+        """JSONL and CSV where their bytes change, made one row at a time and never held whole; the
+        database updated from the rows that differ from OLD's (or built afresh from the JSONL file);
+        the new state, saved once the database is in place."""
+        cols, order = opendata.row_plan(map(row_head, articles))
+        rows = (opendata.row_values(cols, row_id, bulletin_of(articles[index])) for index, row_id in order)
+        written, digests, count = opendata.write_row_files(self.folder, cols, rows)
+        self.written.update(written)
         key = opendata_sqlite.sqlite_key(cols)
         trusted = old.sqlite_key == key and opendata_state.files_unchanged(self.folder, old.files, [opendata.SQLITE])
         changes = opendata_state.row_changes(old.rows, digests) if trusted else None
+        jsonl = self.folder / opendata.JSONL
         self.sqlite = opendata_sqlite.start(
-            self.folder / opendata.SQLITE, self.folder / opendata.JSONL, cols, rows, changes
+            self.folder / opendata.SQLITE, jsonl, cols, opendata.JsonlRows(jsonl, count), changes
         )
-        return opendata_state.DataState(inputs=inputs, columns=cols, count=len(rows), sqlite_key=key, rows=digests)
+        return opendata_state.DataState(inputs=inputs, columns=cols, count=count, sqlite_key=key, rows=digests)
 
     def generate_output(self, writer):
         started = time.perf_counter()

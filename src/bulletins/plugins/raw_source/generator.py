@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 from collections import defaultdict
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -44,18 +45,30 @@ def get_generators(pelican):
     return RawSourceGenerator
 
 
-def read_lines(path: Path, wanted: set[int]) -> dict[int, bytes]:
-    """The WANTED 1-based lines of a (possibly gzipped) collection, without line endings."""
-    found: dict[int, bytes] = {}
+def iter_lines(path: Path, wanted: Collection[int]) -> Iterator[tuple[int, bytes]]:
+    """The WANTED 1-based lines of a (possibly gzipped) collection, without line endings, in
+    file order and one at a time; the file is read up to the last of them."""
+    if not wanted:
+        return
     last = max(wanted)
     with rawcopy.open_regular(path) as raw:
         fh = gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw
         for number, line in enumerate(fh, start=1):
             if number in wanted:
-                found[number] = line.rstrip(b"\r\n")
+                yield number, line.rstrip(b"\r\n")
             if number >= last:
                 break
-    return found
+
+
+def read_lines(path: Path, wanted: set[int]) -> dict[int, bytes]:
+    """The WANTED 1-based lines of a (possibly gzipped) collection, without line endings."""
+    return dict(iter_lines(path, wanted))
+
+
+def line_sizes(path: Path, wanted: set[int]) -> dict[int, int]:
+    """The size of each of the WANTED lines' copy (the line and a line break): what planning
+    keeps instead of the lines themselves."""
+    return {number: len(line) + 1 for number, line in iter_lines(path, wanted)}
 
 
 def _up_to_date(dest: str, size: int, source_mtime_ns: int) -> bool:
@@ -93,7 +106,9 @@ class RawSourceGenerator(Generator):
             article.bulletins_raw_url = None
             if copy:
                 by_source[copy.source].append((article, copy))
-        self.records: list[tuple[bytes, str, Path]] = []
+        # Collection records: per collection, (line, target, size of the copy); the lines are
+        # read again when the copies are written, so none is held from planning to writing.
+        self.records: dict[Path, list[tuple[int, str, int]]] = defaultdict(list)
         for source, pairs in by_source.items():
             found = self._locate(source)
             if found.path is None:
@@ -110,15 +125,15 @@ class RawSourceGenerator(Generator):
 
     def _plan_records(self, source: str, path: Path, pairs) -> None:
         try:
-            lines = read_lines(path, {copy.line for _, copy in pairs})
+            sizes = line_sizes(path, {copy.line for _, copy in pairs})
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             logger.warning(
                 "raw_source: %s cannot be read (%s): no raw link for %s", source, error, _names([a for a, _ in pairs])
             )
             return
         for article, copy in pairs:
-            if copy.line in lines:
-                self.records.append((lines[copy.line], copy.target, path))
+            if copy.line in sizes:
+                self.records[path].append((copy.line, copy.target, sizes[copy.line]))
                 article.bulletins_raw_url = copy.target
             else:
                 logger.warning(
@@ -152,18 +167,36 @@ class RawSourceGenerator(Generator):
         written = 0
         for path, target in self.files:
             written += self._copy(path, os.path.join(self.output_path, target))
-        for data, target, source in self.records:
+        for source, records in self.records.items():
+            written += self._write_records(source, records)
+        total = len(self.files) + sum(map(len, self.records.values()))
+        logger.info("raw_source: %d raw copies written, %d unchanged", written, total - written)
+
+    def _write_records(self, source: Path, records) -> int:
+        """The copies of SOURCE's RECORDS that are not up to date, each line read from the
+        collection as it is written: one pass over the file, none when all are. The count written."""
+        try:
+            mtime = source.stat().st_mtime_ns
+        except OSError:
+            mtime = None  # gone since it was planned: nothing is up to date, and reading it will say so
+        todo: dict[int, list[str]] = defaultdict(list)
+        for line, target, size in records:
             dest = os.path.join(self.output_path, target)
-            data += b"\n"
-            if _up_to_date(dest, len(data), source.stat().st_mtime_ns):
-                continue
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            with open(dest, "wb") as fh:
-                fh.write(data)
-            written += 1
-        logger.info(
-            "raw_source: %d raw copies written, %d unchanged", written, len(self.files) + len(self.records) - written
-        )
+            if mtime is None or not _up_to_date(dest, size, mtime):
+                todo[line].append(dest)
+        if not todo:
+            return 0
+        written = 0
+        try:
+            for line, data in iter_lines(source, todo.keys()):
+                for dest in todo[line]:
+                    os.makedirs(os.path.dirname(dest), exist_ok=True)
+                    with open(dest, "wb") as fh:
+                        fh.write(data + b"\n")
+                    written += 1
+        except (OSError, EOFError, gzip.BadGzipFile) as error:
+            logger.warning("raw_source: %s cannot be read (%s): some raw copies not written", source, error)
+        return written
 
     @staticmethod
     def _copy(path: Path, dest: str) -> int:

@@ -1,0 +1,167 @@
+"""Open data made one row at a time: the streamed JSONL and CSV files hold the bytes the
+whole-table functions render, the database is built from the file, and no build holds every
+row at once."""
+
+from __future__ import annotations
+
+import time
+import weakref
+from pathlib import Path
+
+import pytest
+
+from bulletins.site import opendata, opendata_sqlite
+from bulletins.site.opendata import Bulletin, RowHead
+from bulletins.site.output_files import replace_if_changed
+from support.shared import ROOT
+from support.site_build import build_fixture_site
+
+PLUGINS = [
+    "bulletins.plugins.list_pages",
+    "bulletins.plugins.raw_source",
+    "bulletins.plugins.site_meta",
+    "bulletins.plugins.incremental",
+    "bulletins.plugins.open_data",
+]
+
+
+def bulletin(url, date, ident="", text="正文", **fields) -> Bulletin:
+    return Bulletin(url=url, fields={"date": date, "identifier": ident, **fields}, text=text)
+
+
+TABLES = {
+    "one": [bulletin("bulletins/2022/01/a.html", "2022-01-05", "2022-0105-0001", title="青溪区召开常务会议")],
+    "sorted-by-date-then-url": [
+        bulletin("bulletins/2023/05/b.html", "2023-05-01", "B", title="乙"),
+        bulletin("bulletins/2022/05/c.html", "2022-05-01", "C", title="丙"),
+        bulletin("bulletins/2022/05/a.html", "2022-05-01", "A", title="甲"),
+    ],
+    "shared-and-missing-identifiers": [
+        bulletin("a.html", "2022-01-01", "X1"),
+        bulletin("b.html", "2022-01-01", "X1"),
+        bulletin("c.html", "2021-12-31"),
+    ],
+    "same-date-and-url-keeps-input-order": [
+        bulletin("a.html", "2022-01-01", "P", title="先"),
+        bulletin("a.html", "2022-01-01", "Q", title="后"),
+    ],
+    "extra-columns-and-awkward-text": [
+        bulletin("a.html", "2022-03-01", "A", status_note="现行有效", text='他说"好", 然后\n第二段'),
+        bulletin("b.html", "2022-03-02", "B", presider="周文澜", people="许明远, 周文澜", text="=SUM(A1:A2)"),
+        bulletin(
+            "c.html", "2022-03-03", "C", documents="《甲规划》《乙方案》", repeals="《丙办法》（青溪府发〔2019〕2号）"
+        ),
+    ],
+}
+
+
+def heads(bulletins) -> list[RowHead]:
+    return [RowHead(b.fields.get("date", ""), b.url, b.fields.get("identifier", ""), list(b.fields)) for b in bulletins]
+
+
+def streamed_rows(bulletins):
+    cols, order = opendata.row_plan(heads(bulletins))
+    return cols, (opendata.row_values(cols, row_id, bulletins[index]) for index, row_id in order)
+
+
+@pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
+def test_row_plan_orders_and_names_rows_as_the_whole_table_does(bulletins):
+    cols, rows = opendata.table_rows(bulletins)
+    streamed_cols, streamed = streamed_rows(bulletins)
+    assert streamed_cols == cols and list(streamed) == rows
+
+
+@pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
+def test_streamed_files_hold_the_rendered_bytes_and_digests(tmp_path, bulletins):
+    cols, rows = opendata.table_rows(bulletins)
+    written, digests, count = opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
+    assert written == {opendata.JSONL: True, opendata.CSV: True} and count == len(rows)
+    assert (tmp_path / opendata.JSONL).read_bytes() == opendata.render_jsonl(rows)
+    assert (tmp_path / opendata.CSV).read_bytes() == opendata.render_csv(cols, rows)
+    assert digests == opendata.row_digests(rows, opendata.jsonl_lines(rows))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([opendata.JSONL, opendata.CSV])
+
+
+def test_streamed_files_unchanged_keep_their_mtime(tmp_path):
+    bulletins = TABLES["extra-columns-and-awkward-text"]
+    opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
+    before = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
+    time.sleep(0.01)
+    written, _, _ = opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
+    assert not any(written.values())
+    assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == before
+
+
+def test_a_failing_row_leaves_the_files_and_no_scratch_file(tmp_path):
+    bulletins = TABLES["sorted-by-date-then-url"]
+    opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    cols, rows = streamed_rows(bulletins)
+
+    def broken():
+        yield next(rows)
+        raise RuntimeError("unreadable article")
+
+    with pytest.raises(RuntimeError):
+        opendata.write_row_files(tmp_path, cols, broken())
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "written"),
+    [
+        pytest.param(None, b"a,b\r\n", True, id="new-file"),
+        pytest.param(b"a,b\r\n", b"a,b\r\n", False, id="same-bytes"),
+        pytest.param(b"a,b\r\n", b"a,c\r\n", True, id="same-size-other-bytes"),
+        pytest.param(b"a,b\r\n", b"a,b\r\nc,d\r\n", True, id="longer"),
+    ],
+)
+def test_replace_if_changed(tmp_path, old, new, written):
+    path, tmp = tmp_path / "x.csv", tmp_path / ".x.csv.tmp"
+    if old is not None:
+        path.write_bytes(old)
+    stamp = path.stat().st_mtime_ns if old is not None else None
+    tmp.write_bytes(new)
+    assert replace_if_changed(tmp, path) is written
+    assert path.read_bytes() == new and not tmp.exists()
+    assert (path.stat().st_mtime_ns == stamp) is (not written)
+
+
+@pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
+def test_database_from_the_file_is_the_database_from_the_rows(tmp_path, bulletins):
+    cols, rows = opendata.table_rows(bulletins)
+    _, _, count = opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
+    from_file = opendata.JsonlRows(tmp_path / opendata.JSONL)
+    assert len(from_file) == count and list(from_file) == rows == list(from_file)
+    opendata_sqlite.build_sqlite(tmp_path / "rows.sqlite", cols, rows)
+    opendata_sqlite.build_sqlite(tmp_path / "file.sqlite", cols, from_file)
+    assert (tmp_path / "file.sqlite").read_bytes() == (tmp_path / "rows.sqlite").read_bytes()
+
+
+class Row(dict):
+    """A row that can be watched with a weak reference."""
+
+
+def test_a_build_holds_at_most_one_row_at_a_time(tmp_path, monkeypatch):
+    alive: list[weakref.ref] = []
+    most = []
+    make = opendata.row_values
+
+    def watched(cols, row_id, b):
+        row = Row(make(cols, row_id, b))
+        alive.append(weakref.ref(row))
+        most.append(sum(ref() is not None for ref in alive))
+        return row
+
+    monkeypatch.setattr(opendata, "row_values", watched)
+    settings = {"PATH": str(ROOT / "content"), "BULLETINS_SOURCE_ROOT": str(ROOT)}
+    out = build_fixture_site(tmp_path / "output", PLUGINS=PLUGINS, **settings)
+    rows = (out / "data" / opendata.JSONL).read_bytes().count(b"\n")
+    assert len(most) == rows > 10
+    assert max(most) <= 2  # the row being written and the one being made
+
+
+def test_jsonl_rows_counts_lines_when_not_told(tmp_path: Path):
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"id": "a"}\n{"id": "b"}\n', encoding="utf-8")
+    assert len(opendata.JsonlRows(path)) == 2 and len(opendata.JsonlRows(path, 5)) == 5
