@@ -87,6 +87,7 @@ LOAD_CONTENT_CACHE = True
 
 PLUGINS = [
     "bulletins.plugins.progress",  # first: a line per build phase on a terminal (never in output or logs)
+    "bulletins.plugins.compact",  # one copy of the keys, values and tags the articles repeat
     "bulletins.plugins.article_headers",
     "bulletins.plugins.list_pages",
     "bulletins.plugins.article_urls",  # after list_pages: URLs may name the category slug

@@ -1,0 +1,11 @@
+"""One copy of what articles repeat: once the articles are read, equal metadata keys and short
+values, tags and categories are shared between articles, and the readers' copy of every
+article's metadata, already saved to the content cache, is let go. Nothing built changes."""
+
+from pelican import signals
+
+from bulletins.plugins.compact import sharing
+
+
+def register():
+    signals.article_generator_finalized.connect(sharing.compact_articles)
