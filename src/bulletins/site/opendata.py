@@ -1,11 +1,14 @@
 """Open data of the archive: every bulletin as a row, written as JSON Lines, CSV and SQLite.
 
-``bulletin_row`` turns one article's header (already plain strings) and body text into a row
-with the fixed column order of ``columns``; ``render_jsonl`` and ``render_csv`` are pure.
-``bulletins.site.opendata_sqlite`` builds ``bulletins.sqlite`` from the same rows.
+``row_plan`` orders the rows (by date, then URL) and names them from what little each needs
+(``RowHead``: no text), so a build makes ``row_values`` one article at a time and
+``write_row_files`` writes each row to the JSONL and CSV files as it comes: no build holds the
+text of every bulletin at once. ``table_rows``, ``render_jsonl`` and ``render_csv`` give the same
+bytes for a whole table at once (pure). ``bulletins.site.opendata_sqlite`` builds
+``bulletins.sqlite`` from the JSONL file (``JsonlRows``).
 
-Rows are sorted by date, then URL, and every file is compared with what is on disk before it
-is written: a rebuild where nothing changed leaves the files' bytes and mtimes as they were.
+Every file is compared with what is on disk before it replaces it: a rebuild where nothing
+changed leaves the files' bytes and mtimes as they were.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 
 from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site.entities import document_roles, person_roles
-from bulletins.site.output_files import replace_if_changed, write_if_changed
+from bulletins.site.output_files import replace_if_changed, write_if_changed  # noqa: F401 (used as opendata.write_if_changed)
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
@@ -233,16 +236,6 @@ def document_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
 
 def relation_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
     return list(iter_relation_rows(rows))
-
-
-def write_text_files(
-    folder: Path, cols: Sequence[str], rows: Sequence[Mapping[str, str]], lines: Sequence[bytes]
-) -> dict:
-    """Write the JSONL (LINES, from ``jsonl_lines``) and CSV files of ROWS into FOLDER: ``{name: written?}``."""
-    return {
-        JSONL: write_if_changed(folder / JSONL, b"".join(lines)),
-        CSV: write_if_changed(folder / CSV, render_csv(cols, rows)),
-    }
 
 
 def write_row_files(folder: Path, cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> tuple[dict, dict, int]:

@@ -4,9 +4,11 @@
 source file (path, size, mtime), the settings and this code, compared with the one the last
 build left in the cache folder (``bulletins.site.opendata_state``), tells a rebuild with
 nothing new from the rest: then no row is made and no file of ``data/`` is read. Otherwise
-it hands plain ``Bulletin`` records to ``bulletins.site.opendata`` (which writes the JSONL and
-CSV files only where bytes changed) and to ``bulletins.site.opendata_sqlite`` (which changes
-only the rows that differ from the last build), and renders the data page.
+it orders the rows from a few header fields, then makes one plain ``Bulletin`` record at a time
+for ``bulletins.site.opendata`` (which writes each row as it comes and replaces the JSONL and
+CSV files only where bytes changed) and hands the JSONL file to
+``bulletins.site.opendata_sqlite`` (which changes only the rows that differ from the last
+build), and renders the data page.
 ``write_manifest`` runs on Pelican's ``finalized`` signal, after every generator and the
 static files, and lists every file of the output in ``manifest-sha256.txt``.
 """
