@@ -126,6 +126,7 @@ def tree_rss_kb(root: int) -> int:
 class Measured:
     seconds: float
     process_kb: int  # ru_maxrss: the largest single process of the tree
+    cpu_seconds: float = 0.0  # user + system time of the process and its waited-for children
     samples: list[tuple[float, int]] = field(default_factory=list)  # (wall time, tree kB)
 
     @property
@@ -157,7 +158,7 @@ def measure(args: list[str], log: Path, env: dict | None = None) -> Measured:
     sampler.join()
     if child.returncode not in (0, 1):  # ingest exits 1 when it reported a bulletin
         sys.exit(f"failed (exit {child.returncode}): {' '.join(args)}\n{log.read_text(encoding='utf-8')[-3000:]}")
-    return Measured(seconds, usage.ru_maxrss, samples)
+    return Measured(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, samples)
 
 
 def build_args(work: Path) -> list[str]:
@@ -275,11 +276,13 @@ def mb(kb: int) -> str:
 def print_size(f: dict) -> None:
     size, ingest_run, cold = f["size"], f["ingest"], f["cold"]
     print(f"\n## {size:,} bulletins\n")
-    print(f"ingest_s {ingest_run.seconds:.1f}  ({size / ingest_run.seconds:,.0f} bulletins/s)")
+    rate = size / ingest_run.seconds
+    print(f"ingest_s {ingest_run.seconds:.1f}  cpu_s {ingest_run.cpu_seconds:.1f}  ({rate:,.0f} bulletins/s)")
     print(f"ingest_peak process {mb(ingest_run.process_kb)}  tree {mb(ingest_run.tree_kb)}")
     # The phase log resets the build's VmHWM at each phase, which ru_maxrss follows: its peak is the phases' largest.
     peak = max(row["process_kb"] for row in f["phases"].values())
-    print(f"cold_build_s {cold.seconds:.1f}  peak process {mb(peak)}  tree {mb(cold.tree_kb)}")
+    print(f"cold_build_s {cold.seconds:.1f}  cpu_s {cold.cpu_seconds:.1f}  peak process {mb(peak)}", end="")
+    print(f"  tree {mb(cold.tree_kb)}")
     print("\n| phase | time | peak RSS, Pelican process | peak RSS, with children |\n|---|---|---|---|")
     for name, row in f["phases"].items():
         print("| %s | %.1f s | %s | %s |" % (name, row["seconds"], mb(row["process_kb"]), mb(row["tree_kb"])))
