@@ -55,6 +55,7 @@
   const EXACT_TITLE = 1000; // score of a title equal to the whole query, above any other
   const SNIPPET_BEFORE = 40; // UTF-16 units shown before the first mark
   const SNIPPET_LENGTH = 140;
+  const SNIPPET_HEAD = 1024; // UTF-16 units of a text folded first to find its snippet
   const DEFAULT_LIMIT = 10;
 
   // --- matching ----------------------------------------------------------------------------
@@ -200,10 +201,30 @@
   }
 
   const LOW_SURROGATE = /[\uDC00-\uDFFF]/;
+  const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
+  /** The marks of `text` a snippet needs: the first, and every one that starts before the
+   * snippet's end. A --limit 0 answer folded every matching text whole, most of its time;
+   * now a text is folded from its start in growing pieces. Folding goes code point by code
+   * point, so a piece that does not split a pair folds to the start of the whole folded
+   * text, with the same offsets; a folded part of n units covers at most 2n units of the
+   * text, so once the snippet's end plus that fits in the piece, every mark that starts
+   * before the end lies in it, and none after it can come first. A text with no mark in
+   * its head is folded whole, as before. */
+  function snippetMarks(folder, text, texts) {
+    const longest = texts.reduce((n, t) => Math.max(n, t.trim().length), 0);
+    for (let size = SNIPPET_HEAD; size < text.length; size *= 8) {
+      const cut = HIGH_SURROGATE.test(text[size - 1]) ? size + 1 : size;
+      const found = marks(folder.foldMapped(text.slice(0, cut)), texts);
+      const end = found.length ? Math.max(0, found[0][0] - SNIPPET_BEFORE) + SNIPPET_LENGTH + 1 : cut;
+      if (found.length && end + 2 * longest <= cut) return found;
+    }
+    return marks(folder.foldMapped(text), texts);
+  }
 
   function snippet(folder, text, texts) {
     text = text || "";
-    const all = marks(folder.foldMapped(text), texts);
+    const all = snippetMarks(folder, text, texts);
     let start = all.length ? Math.max(0, all[0][0] - SNIPPET_BEFORE) : 0;
     let end = Math.min(text.length, start + SNIPPET_LENGTH);
     if (start > 0 && LOW_SURROGATE.test(text[start])) start--;

@@ -254,6 +254,7 @@
       this.files = new Map(); // name -> Promise of registered data
       this.unpacked = new Map(); // packed file name -> Promise of its data
       this.decoded = new Map(); // key -> Promise of postings (null when the index has none)
+      this.fragments = new Map(); // bulletin id -> name of its result-data file
       this.batch = null;
       this.manifest = null;
       this.pending = null;
@@ -350,8 +351,15 @@
       return this.postings(CATEGORY_KEY + i, false).then((list) => (list ? list.docs : []));
     }
 
-    /** The result-data file of bulletin `id`: its day's run gives its date and place. */
+    /** The result-data file of bulletin `id`: its day's run gives its date and place
+     * (remembered: a large answer asks for thousands). */
     fragmentOf(id) {
+      let name = this.fragments.get(id);
+      if (name === undefined) this.fragments.set(id, (name = this.fragmentName(id)));
+      return name;
+    }
+
+    fragmentName(id) {
       const runs = this.manifest.days;
       let lo = 0;
       let hi = runs.length;
