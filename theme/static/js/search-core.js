@@ -10,6 +10,7 @@
  *   const engine = BulletinSearch.create({
  *     base: "search/",              // URL of the index folder, relative to the page (ends in "/")
  *     load: (url) => Promise<void>, // runs the .js file at `url` (script tag, or read + eval in Node)
+ *     inflate: (bytes) => Promise<Uint8Array>, // optional: raw DEFLATE (default: DecompressionStream)
  *   });
  *   await engine.ready();            // loads manifest.js (search() calls it too; call it early
  *                                    // to have the index's first file in before the first query)
@@ -19,6 +20,7 @@
  *     category: "常务会议",           // exact category name, or omitted
  *     inForce: true,                  // leave out repealed (已废止) and expired (已失效) documents
  *     sort: "relevance",              // or "date" (newest first)
+ *     snippets: false,                // leave out snippet and titleMarks (default: with them)
  *   });
  *   // page = { total, results: [{ id, url, title, date, category, score, sourceId, status,
  *   //                             snippet: { text, marks: [[start, end], ...] },
@@ -334,15 +336,16 @@
       const newest = (_, i) => docs.length - 1 - i; // ids run oldest first
       const order = opts.sort === "date" ? docs.slice(0, end).map(newest) : best(scores, docs, end);
       const page = order.slice(offset).map((i) => ({ id: docs[i], score: scores[i] }));
-      return { total: docs.length, results: await this.describe(page, texts) };
+      return { total: docs.length, results: await this.describe(page, opts.snippets === false ? null : texts) };
     }
 
-    /** Load result data for a page of hits and attach titles, URLs and snippets. */
+    /** Load result data for a page of hits and attach titles, URLs and, unless `texts` is
+     * null, snippets. */
     describe(page, texts) {
       return Promise.all(
         page.map(async (hit) => {
           const row = await this.reader.row(hit.id);
-          return {
+          const result = {
             id: hit.id,
             url: row.url,
             title: row.title,
@@ -351,9 +354,11 @@
             sourceId: row.sourceId,
             status: row.status, // "" unless 已废止, 已失效 or 已修改
             score: Math.round(hit.score * 1000) / 1000,
-            snippet: snippet(this.folder, row.text, texts),
-            titleMarks: marks(this.folder.foldMapped(row.title), texts),
           };
+          if (!texts) return result;
+          result.snippet = snippet(this.folder, row.text, texts);
+          result.titleMarks = marks(this.folder.foldMapped(row.title), texts);
+          return result;
         })
       );
     }
@@ -363,7 +368,7 @@
     const base = (options && options.base) || "search/";
     const load = options && options.load;
     if (typeof load !== "function") throw new TypeError("BulletinSearch.create: options.load(url) is required");
-    const reader = new index.IndexReader(base, load);
+    const reader = new index.IndexReader(base, load, options.inflate);
     let loaded = null; // the Search of this index, once its manifest is in; never changed by a search
     const ready = () =>
       reader.ready().then((manifest) => {

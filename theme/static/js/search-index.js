@@ -150,11 +150,18 @@
 
   const isPacked = (data) => data != null && typeof own(data, Packed.DATA) === "string";
 
+  /** Raw DEFLATE bytes -> Promise of the inflated bytes, by the browser's DecompressionStream. */
+  async function inflateRaw(stream) {
+    const inflated = new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Uint8Array(await new Response(inflated).arrayBuffer());
+  }
+
   /** Packed data, any number of them -> Promise of their JSON values, in order. The payloads
    * end with a sync flush, so laid end to end and closed with an empty final block they are
    * one DEFLATE stream: one DecompressionStream for all the files a query step loaded, its
-   * output cut at the JSON byte counts. Data that is not packed passes through. */
-  async function unpackAll(list) {
+   * output cut at the JSON byte counts. Data that is not packed passes through. `inflate`
+   * replaces the DecompressionStream (the terminal runner passes Node's zlib). */
+  async function unpackAll(list, inflate = inflateRaw) {
     const packed = list.filter(isPacked);
     if (!packed.length) return list;
     const parts = packed.map((data) => unpackBytes(data[Packed.DATA], data[Packed.BYTES]));
@@ -165,8 +172,7 @@
       at += bytes.length;
     }
     stream.set(FINAL_BLOCK, at);
-    const inflated = new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    const bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+    const bytes = await inflate(stream);
     const decoder = new TextDecoder();
     let start = 0;
     return list.map((data) => {
@@ -248,9 +254,10 @@
   /** Loads and decodes the files of one index. Everything it hands out is cached read-only:
    * a search never changes what a later search reads. */
   class IndexReader {
-    constructor(base, load) {
+    constructor(base, load, inflate = inflateRaw) {
       this.base = base;
       this.load = load;
+      this.inflate = inflate;
       this.files = new Map(); // name -> Promise of registered data
       this.unpacked = new Map(); // packed file name -> Promise of its data
       this.decoded = new Map(); // key -> Promise of postings (null when the index has none)
@@ -310,7 +317,7 @@
       const entries = this.batch;
       this.batch = null;
       Promise.all(entries.map((e) => this.file(e.name)))
-        .then(unpackAll)
+        .then((list) => unpackAll(list, this.inflate))
         .then(
           (values) => entries.forEach((e, i) => e.resolve(values[i])),
           (error) => entries.forEach((e) => e.reject(error))
