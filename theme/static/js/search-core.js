@@ -397,6 +397,7 @@
     unpackBytes: index.unpackBytes,
     best,
     mergeRanges,
+    snippet,
     tokens,
     index,
   };
