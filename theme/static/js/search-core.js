@@ -205,14 +205,9 @@
   const LOW_SURROGATE = /[\uDC00-\uDFFF]/;
   const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
 
-  /** The marks of `text` a snippet needs: the first, and every one that starts before the
-   * snippet's end. A --limit 0 answer folded every matching text whole, most of its time;
-   * now a text is folded from its start in growing pieces. Folding goes code point by code
-   * point, so a piece that does not split a pair folds to the start of the whole folded
-   * text, with the same offsets; a folded part of n units covers at most 2n units of the
-   * text, so once the snippet's end plus that fits in the piece, every mark that starts
-   * before the end lies in it, and none after it can come first. A text with no mark in
-   * its head is folded whole, as before. */
+  /** The marks of `text` a snippet needs (the first, all that start before its end), folding
+   * its head in growing pieces: folding goes code point by code point and a part of n units
+   * covers at most 2n of the text, so once the window plus that fits, the piece holds them. */
   function snippetMarks(folder, text, texts) {
     const longest = texts.reduce((n, t) => Math.max(n, t.trim().length), 0);
     for (let size = SNIPPET_HEAD; size < text.length; size *= 8) {
@@ -339,8 +334,7 @@
       return { total: docs.length, results: await this.describe(page, opts.snippets === false ? null : texts) };
     }
 
-    /** Load result data for a page of hits and attach titles, URLs and, unless `texts` is
-     * null, snippets. */
+    /** Load result data for a page of hits: titles, URLs, and snippets unless `texts` is null. */
     describe(page, texts) {
       return Promise.all(
         page.map(async (hit) => {
@@ -355,9 +349,8 @@
             status: row.status, // "" unless 已废止, 已失效 or 已修改
             score: Math.round(hit.score * 1000) / 1000,
           };
-          if (!texts) return result;
-          result.snippet = snippet(this.folder, row.text, texts);
-          result.titleMarks = marks(this.folder.foldMapped(row.title), texts);
+          if (texts) result.snippet = snippet(this.folder, row.text, texts);
+          if (texts) result.titleMarks = marks(this.folder.foldMapped(row.title), texts);
           return result;
         })
       );

@@ -151,16 +151,14 @@
   const isPacked = (data) => data != null && typeof own(data, Packed.DATA) === "string";
 
   /** Raw DEFLATE bytes -> Promise of the inflated bytes, by the browser's DecompressionStream. */
-  async function inflateRaw(stream) {
-    const inflated = new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    return new Uint8Array(await new Response(inflated).arrayBuffer());
-  }
+  const inflateRaw = (stream) =>
+    new Response(new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw")))
+      .arrayBuffer()
+      .then((buffer) => new Uint8Array(buffer));
 
-  /** Packed data, any number of them -> Promise of their JSON values, in order. The payloads
-   * end with a sync flush, so laid end to end and closed with an empty final block they are
-   * one DEFLATE stream: one DecompressionStream for all the files a query step loaded, its
-   * output cut at the JSON byte counts. Data that is not packed passes through. `inflate`
-   * replaces the DecompressionStream (the terminal runner passes Node's zlib). */
+  /** Packed data -> Promise of their JSON values, in order. Payloads end with a sync flush, so
+   * end to end and closed with an empty final block they are one DEFLATE stream: one `inflate`
+   * for all the files a query step loaded, cut at the JSON byte counts. Others pass through. */
   async function unpackAll(list, inflate = inflateRaw) {
     const packed = list.filter(isPacked);
     if (!packed.length) return list;
@@ -358,15 +356,9 @@
       return this.postings(CATEGORY_KEY + i, false).then((list) => (list ? list.docs : []));
     }
 
-    /** The result-data file of bulletin `id`: its day's run gives its date and place
-     * (remembered: a large answer asks for thousands). */
+    /** The result-data file of bulletin `id`, by its day's run (remembered: answers ask for thousands). */
     fragmentOf(id) {
-      let name = this.fragments.get(id);
-      if (name === undefined) this.fragments.set(id, (name = this.fragmentName(id)));
-      return name;
-    }
-
-    fragmentName(id) {
+      if (this.fragments.has(id)) return this.fragments.get(id);
       const runs = this.manifest.days;
       let lo = 0;
       let hi = runs.length;
@@ -376,7 +368,8 @@
         else hi = mid;
       }
       const run = runs[lo - 1];
-      return fragmentName(isoDay(run.day), id - run.first);
+      this.fragments.set(id, fragmentName(isoDay(run.day), id - run.first));
+      return this.fragments.get(id);
     }
 
     /** Promise of the result data of bulletin `id` (readRow). */
