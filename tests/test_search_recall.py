@@ -50,23 +50,32 @@ def corpus(tmp_path_factory):
     print(f"\nindex: {stats.docs} bulletins, {stats.files} files, {stats.bytes / 1e6:.1f} MB, built in {seconds:.1f} s")
     table = tokens.FoldTable(build_fold_map())
     folded = [(d.source_id, tokens.fold(d.title, table), tokens.fold(d.rest, table)) for d in docs]
+    having: dict[str, set[int]] = {}  # character -> the bulletins whose folded fields hold it
+    for i, (_, title, rest) in enumerate(folded):
+        for ch in set(title).union(rest):
+            having.setdefault(ch, set()).add(i)
     site = out.parent  # laid out as a built site for `bulletins search --site`
     (site / "theme" / "js").mkdir(parents=True)
     for script in SCRIPTS.glob("search-*.js"):
         shutil.copy(script, site / "theme" / "js" / script.name)
     with NodeSearch(CORE, out) as node:
-        yield {"docs": docs, "folded": folded, "table": table, "node": node, "site": site}
+        yield {"docs": docs, "folded": folded, "having": having, "table": table, "node": node, "site": site}
 
 
 def containing(corpus, query: str) -> set[str]:
+    """Every bulletin whose folded title or rest holds the folded query: checked on each
+    bulletin that has all of the query's characters (a bulletin without one cannot hold it)."""
     q = tokens.fold(query, corpus["table"])
-    return {sid for sid, title, rest in corpus["folded"] if q in title or q in rest}
+    having, folded = corpus["having"], corpus["folded"]
+    sets = sorted((having.get(ch, set()) for ch in set(q)), key=len)
+    candidates = set.intersection(*sets) if sets else range(len(folded))
+    return {folded[i][0] for i in candidates if q in folded[i][1] or q in folded[i][2]}
 
 
 def found(corpus, query: str) -> set[str]:
     cache = corpus.setdefault("found", {})  # a query's answer never changes (see the test below)
     if query not in cache:
-        answer = corpus["node"].search(query, limit=0)
+        answer = corpus["node"].search(query, limit=0, snippets=False)  # the ids are what is checked
         ids = [r["sourceId"] for r in answer["results"]]
         assert answer["total"] == len(ids) == len(set(ids))
         cache[query] = set(ids)

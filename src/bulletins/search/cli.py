@@ -153,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
             options[name] = value
     if args.in_force:
         options["inForce"] = True
+    if args.json:
+        options["snippets"] = False  # the JSON shows none; a --limit 0 answer is then a third of the bytes
     try:
         answer = search_once(Path(args.site), args.query, options)
     except SearchError as error:

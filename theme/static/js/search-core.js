@@ -10,6 +10,7 @@
  *   const engine = BulletinSearch.create({
  *     base: "search/",              // URL of the index folder, relative to the page (ends in "/")
  *     load: (url) => Promise<void>, // runs the .js file at `url` (script tag, or read + eval in Node)
+ *     inflate: (bytes) => Promise<Uint8Array>, // optional: raw DEFLATE (default: DecompressionStream)
  *   });
  *   await engine.ready();            // loads manifest.js (search() calls it too; call it early
  *                                    // to have the index's first file in before the first query)
@@ -19,6 +20,7 @@
  *     category: "常务会议",           // exact category name, or omitted
  *     inForce: true,                  // leave out repealed (已废止) and expired (已失效) documents
  *     sort: "relevance",              // or "date" (newest first)
+ *     snippets: false,                // leave out snippet and titleMarks (default: with them)
  *   });
  *   // page = { total, results: [{ id, url, title, date, category, score, sourceId, status,
  *   //                             snippet: { text, marks: [[start, end], ...] },
@@ -55,6 +57,7 @@
   const EXACT_TITLE = 1000; // score of a title equal to the whole query, above any other
   const SNIPPET_BEFORE = 40; // UTF-16 units shown before the first mark
   const SNIPPET_LENGTH = 140;
+  const SNIPPET_HEAD = 1024; // UTF-16 units of a text folded first to find its snippet
   const DEFAULT_LIMIT = 10;
 
   // --- matching ----------------------------------------------------------------------------
@@ -200,10 +203,25 @@
   }
 
   const LOW_SURROGATE = /[\uDC00-\uDFFF]/;
+  const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
+  /** The marks of `text` a snippet needs (the first, all that start before its end), folding
+   * its head in growing pieces: folding goes code point by code point and a part of n units
+   * covers at most 2n of the text, so once the window plus that fits, the piece holds them. */
+  function snippetMarks(folder, text, texts) {
+    const longest = texts.reduce((n, t) => Math.max(n, t.trim().length), 0);
+    for (let size = SNIPPET_HEAD; size < text.length; size *= 8) {
+      const cut = HIGH_SURROGATE.test(text[size - 1]) ? size + 1 : size;
+      const found = marks(folder.foldMapped(text.slice(0, cut)), texts);
+      const end = found.length ? Math.max(0, found[0][0] - SNIPPET_BEFORE) + SNIPPET_LENGTH + 1 : cut;
+      if (found.length && end + 2 * longest <= cut) return found;
+    }
+    return marks(folder.foldMapped(text), texts);
+  }
 
   function snippet(folder, text, texts) {
     text = text || "";
-    const all = marks(folder.foldMapped(text), texts);
+    const all = snippetMarks(folder, text, texts);
     let start = all.length ? Math.max(0, all[0][0] - SNIPPET_BEFORE) : 0;
     let end = Math.min(text.length, start + SNIPPET_LENGTH);
     if (start > 0 && LOW_SURROGATE.test(text[start])) start--;
@@ -313,15 +331,15 @@
       const newest = (_, i) => docs.length - 1 - i; // ids run oldest first
       const order = opts.sort === "date" ? docs.slice(0, end).map(newest) : best(scores, docs, end);
       const page = order.slice(offset).map((i) => ({ id: docs[i], score: scores[i] }));
-      return { total: docs.length, results: await this.describe(page, texts) };
+      return { total: docs.length, results: await this.describe(page, opts.snippets === false ? null : texts) };
     }
 
-    /** Load result data for a page of hits and attach titles, URLs and snippets. */
+    /** Load result data for a page of hits: titles, URLs, and snippets unless `texts` is null. */
     describe(page, texts) {
       return Promise.all(
         page.map(async (hit) => {
           const row = await this.reader.row(hit.id);
-          return {
+          const result = {
             id: hit.id,
             url: row.url,
             title: row.title,
@@ -330,9 +348,10 @@
             sourceId: row.sourceId,
             status: row.status, // "" unless 已废止, 已失效 or 已修改
             score: Math.round(hit.score * 1000) / 1000,
-            snippet: snippet(this.folder, row.text, texts),
-            titleMarks: marks(this.folder.foldMapped(row.title), texts),
           };
+          if (texts) result.snippet = snippet(this.folder, row.text, texts);
+          if (texts) result.titleMarks = marks(this.folder.foldMapped(row.title), texts);
+          return result;
         })
       );
     }
@@ -342,7 +361,7 @@
     const base = (options && options.base) || "search/";
     const load = options && options.load;
     if (typeof load !== "function") throw new TypeError("BulletinSearch.create: options.load(url) is required");
-    const reader = new index.IndexReader(base, load);
+    const reader = new index.IndexReader(base, load, options.inflate);
     let loaded = null; // the Search of this index, once its manifest is in; never changed by a search
     const ready = () =>
       reader.ready().then((manifest) => {
@@ -371,6 +390,7 @@
     unpackBytes: index.unpackBytes,
     best,
     mergeRanges,
+    snippet,
     tokens,
     index,
   };

@@ -150,11 +150,16 @@
 
   const isPacked = (data) => data != null && typeof own(data, Packed.DATA) === "string";
 
-  /** Packed data, any number of them -> Promise of their JSON values, in order. The payloads
-   * end with a sync flush, so laid end to end and closed with an empty final block they are
-   * one DEFLATE stream: one DecompressionStream for all the files a query step loaded, its
-   * output cut at the JSON byte counts. Data that is not packed passes through. */
-  async function unpackAll(list) {
+  /** Raw DEFLATE bytes -> Promise of the inflated bytes, by the browser's DecompressionStream. */
+  const inflateRaw = (stream) =>
+    new Response(new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw")))
+      .arrayBuffer()
+      .then((buffer) => new Uint8Array(buffer));
+
+  /** Packed data -> Promise of their JSON values, in order. Payloads end with a sync flush, so
+   * end to end and closed with an empty final block they are one DEFLATE stream: one `inflate`
+   * for all the files a query step loaded, cut at the JSON byte counts. Others pass through. */
+  async function unpackAll(list, inflate = inflateRaw) {
     const packed = list.filter(isPacked);
     if (!packed.length) return list;
     const parts = packed.map((data) => unpackBytes(data[Packed.DATA], data[Packed.BYTES]));
@@ -165,8 +170,7 @@
       at += bytes.length;
     }
     stream.set(FINAL_BLOCK, at);
-    const inflated = new Blob([stream]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-    const bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+    const bytes = await inflate(stream);
     const decoder = new TextDecoder();
     let start = 0;
     return list.map((data) => {
@@ -248,12 +252,14 @@
   /** Loads and decodes the files of one index. Everything it hands out is cached read-only:
    * a search never changes what a later search reads. */
   class IndexReader {
-    constructor(base, load) {
+    constructor(base, load, inflate = inflateRaw) {
       this.base = base;
       this.load = load;
+      this.inflate = inflate;
       this.files = new Map(); // name -> Promise of registered data
       this.unpacked = new Map(); // packed file name -> Promise of its data
       this.decoded = new Map(); // key -> Promise of postings (null when the index has none)
+      this.fragments = new Map(); // bulletin id -> name of its result-data file
       this.batch = null;
       this.manifest = null;
       this.pending = null;
@@ -309,7 +315,7 @@
       const entries = this.batch;
       this.batch = null;
       Promise.all(entries.map((e) => this.file(e.name)))
-        .then(unpackAll)
+        .then((list) => unpackAll(list, this.inflate))
         .then(
           (values) => entries.forEach((e, i) => e.resolve(values[i])),
           (error) => entries.forEach((e) => e.reject(error))
@@ -350,8 +356,9 @@
       return this.postings(CATEGORY_KEY + i, false).then((list) => (list ? list.docs : []));
     }
 
-    /** The result-data file of bulletin `id`: its day's run gives its date and place. */
+    /** The result-data file of bulletin `id`, by its day's run (remembered: answers ask for thousands). */
     fragmentOf(id) {
+      if (this.fragments.has(id)) return this.fragments.get(id);
       const runs = this.manifest.days;
       let lo = 0;
       let hi = runs.length;
@@ -361,7 +368,8 @@
         else hi = mid;
       }
       const run = runs[lo - 1];
-      return fragmentName(isoDay(run.day), id - run.first);
+      this.fragments.set(id, fragmentName(isoDay(run.day), id - run.first));
+      return this.fragments.get(id);
     }
 
     /** Promise of the result data of bulletin `id` (readRow). */

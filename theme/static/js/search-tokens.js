@@ -23,7 +23,10 @@
   ];
   const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
   const STABLE = /^[a-z0-9\u4e00-\u9fff]$/u; // code points NFKC and lowercase leave alone
-  const SURROGATE = /[\ud800-\udfff]/;
+  const UNIT_UNKNOWN = 0; // kinds of a UTF-16 unit under folding (Folder.unitKind)
+  const UNIT_SAME = 1;
+  const UNIT_CHANGED = 2;
+  const UNIT_OTHER = 3;
   const HAN = "han";
   const WORD = "word";
   const START = "^"; // edge key: a Han run starting right after a word
@@ -49,6 +52,8 @@
       const to = Array.from(foldData.to);
       this.map = new Map(from.map((ch, i) => [ch, to[i]]));
       this.cache = new Map();
+      this.unitKinds = new Uint8Array(0x10000); // UNIT_* of each code unit, filled as met
+      this.unitTo = new Uint16Array(0x10000); // the unit a UNIT_CHANGED unit folds to
       // The code points that may fold to something else: all but [a-z0-9] and the main Han
       // block (NFKC- and case-stable), plus the map's keys inside those. Folding replaces
       // only these, so a text of Simplified Han and lowercase words is read once, natively.
@@ -68,29 +73,66 @@
     }
 
     fold(text) {
-      return text.replace(this.changing, (ch) => this.char(ch));
+      const out = this.foldUnits(text);
+      return out !== null ? out : text.replace(this.changing, (ch) => this.char(ch));
+    }
+
+    /** What one BMP code unit folds to (UNIT_SAME, UNIT_CHANGED with its unit in
+     * `this.unitTo`, or UNIT_OTHER: a surrogate, or a fold of another length). */
+    unitKind(code) {
+      let kind = this.unitKinds[code];
+      if (kind === UNIT_UNKNOWN) {
+        const ch = String.fromCharCode(code);
+        const folded = code >= 0xd800 && code <= 0xdfff ? "" : this.char(ch);
+        kind = folded === ch ? UNIT_SAME : folded.length === 1 ? UNIT_CHANGED : UNIT_OTHER;
+        if (kind === UNIT_CHANGED) this.unitTo[code] = folded.charCodeAt(0);
+        this.unitKinds[code] = kind;
+      }
+      return kind;
+    }
+
+    /** The folded text when every UTF-16 unit folds to one unit (no surrogates, no change
+     * of length), else null. A table per code unit instead of a regular expression with a
+     * callback: snippets fold every result's text, and this is several times faster. */
+    foldUnits(text) {
+      const kinds = this.unitKinds;
+      let out = "";
+      let from = 0;
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        let kind = kinds[code];
+        if (kind === UNIT_SAME) continue;
+        if (kind === UNIT_UNKNOWN) kind = this.unitKind(code);
+        if (kind === UNIT_SAME) continue;
+        if (kind === UNIT_OTHER) return null;
+        out += text.slice(from, i) + String.fromCharCode(this.unitTo[code]);
+        from = i + 1;
+      }
+      return from ? out + text.slice(from) : text;
     }
 
     /** The folded text, and for each of its UTF-16 units the original [start(i), end(i)). */
     foldMapped(text) {
-      let same = !SURROGATE.test(text);
-      const out = same
-        ? text.replace(this.changing, (ch) => {
-            const folded = this.char(ch);
-            if (folded.length !== ch.length) same = false;
-            return folded;
-          })
-        : "";
-      return same ? { text: out, start: (i) => i, end: (i) => i + 1 } : this.foldMappedByChar(text);
+      const out = this.foldUnits(text);
+      return out !== null ? { text: out, start: (i) => i, end: (i) => i + 1 } : this.foldMappedByChar(text);
     }
 
     /** foldMapped one code point at a time: for texts whose folding changes lengths. */
     foldMappedByChar(text) {
+      const kinds = this.unitKinds;
       let out = "";
       const starts = [];
       const ends = [];
-      let at = 0;
-      for (const ch of text) {
+      for (let at = 0; at < text.length; ) {
+        const code = text.charCodeAt(at);
+        const kind = kinds[code] || this.unitKind(code);
+        if (kind !== UNIT_OTHER) {
+          out += kind === UNIT_SAME ? text[at] : String.fromCharCode(this.unitTo[code]);
+          starts.push(at);
+          ends.push(++at);
+          continue;
+        }
+        const ch = String.fromCodePoint(text.codePointAt(at)); // a pair, or a lone surrogate
         const folded = this.char(ch);
         for (let k = 0; k < folded.length; k++) {
           starts.push(at);

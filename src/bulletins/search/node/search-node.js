@@ -21,6 +21,7 @@ const fs = require("fs");
 const path = require("path");
 const readline = require("readline");
 const vm = require("vm");
+const zlib = require("zlib");
 
 const USAGE = "usage: search-node.js CORE INDEX  (requests as JSON lines on stdin)\n";
 
@@ -31,15 +32,46 @@ function scriptText(bytes) {
   return bytes.toString("utf8");
 }
 
+const REGISTER = "BulletinSearch.register(";
+const REGISTER_END = ");\n";
+
+/** The arguments of an index file that is one `BulletinSearch.register(name, data);` call
+ * with JSON arguments, as bulletins/search/write.py writes them; null for any other script. */
+function registerCall(text) {
+  if (!text.startsWith(REGISTER) || !text.endsWith(REGISTER_END)) return null;
+  try {
+    const args = JSON.parse("[" + text.slice(REGISTER.length, -REGISTER_END.length) + "]");
+    return args.length === 2 && typeof args[0] === "string" ? args : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Run an index file: a plain register call is parsed as JSON (a --limit 0 answer reads
+ * thousands of result files, and compiling each as a script cost more than the search);
+ * anything else runs as the script it is. */
+function runIndexFile(core, text, url) {
+  const call = registerCall(text);
+  if (call) core.register(call[0], call[1]);
+  else vm.runInThisContext(text, { filename: url });
+}
+
 function engineFor(corePath, indexDir, loaded) {
   const core = require(path.resolve(corePath));
   const base = path.resolve(indexDir) + path.sep;
+  // Read at once: a search waits for its files anyway, and one synchronous read of a small
+  // file costs a fraction of the open/stat/read/close round trips of fs.promises.readFile.
   const load = (url) =>
-    fs.promises.readFile(url).then((bytes) => {
+    new Promise((resolve) => {
+      const bytes = fs.readFileSync(url);
       if (loaded) loaded.push([url.slice(base.length), bytes.length]);
-      vm.runInThisContext(scriptText(bytes), { filename: url });
+      runIndexFile(core, scriptText(bytes), url);
+      resolve();
     });
-  return core.create({ base, load });
+  // zlib at once, not DecompressionStream: that loads Node's fetch and web streams, most of
+  // what a small search cost.
+  const inflate = async (bytes) => zlib.inflateRawSync(bytes);
+  return core.create({ base, load, inflate });
 }
 
 const message = (error) => String(error && error.message ? error.message : error);
@@ -82,7 +114,7 @@ async function main(argv) {
   return 0;
 }
 
-module.exports = { scriptText };
+module.exports = { scriptText, registerCall };
 
 if (require.main === module) {
   process.stdout.on("error", (error) => {
