@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from bulletins.models import split_documents, split_names
@@ -55,6 +57,15 @@ def jsonld_for(article, settings) -> dict:
     return data
 
 
+def render_once(env, name: str) -> Markup:
+    """Template NAME rendered without page variables, once per environment: for a part of
+    every page that depends on nothing but the theme (the reading settings)."""
+    cache = env.__dict__.setdefault("_bulletins_rendered_once", {})
+    if name not in cache:
+        cache[name] = Markup(env.get_template(name).render())
+    return cache[name]
+
+
 def add_template_helpers(generator) -> None:
     env = generator.env
     env.filters.update(
@@ -66,6 +77,7 @@ def add_template_helpers(generator) -> None:
         zh_month=datefmt.zh_month,
         zh_year=datefmt.zh_year,
         bulletins_jsonld=lambda article: jsonld_for(article, generator.settings),
+        render_once=functools.partial(render_once, env),
     )
 
 
