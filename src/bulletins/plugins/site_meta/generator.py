@@ -66,6 +66,22 @@ def render_once(env, name: str) -> Markup:
     return cache[name]
 
 
+def bulletin_item(env, article, root: str, role: str | None = None, label: str | None = None) -> Markup:
+    """One article's entry in a list (``_macros.html``, macro ``item``): an article is listed on
+    its home, archive, category, tag, person and document pages, and its entry is the same on
+    every list at one depth (ROOT), so it is rendered once per depth. Only the entries of the
+    current depth are kept: the lists of one depth are written one after another."""
+    cache = env.__dict__.setdefault("_bulletins_items", {})
+    if cache.get("root") != root:
+        cache.clear()
+        cache["root"] = root
+    key = (id(article), role, label)
+    entry = cache.get(key)
+    if entry is None or entry[0] is not article:
+        entry = cache[key] = (article, env.get_template("_macros.html").module.item(article, root, role, label))
+    return entry[1]
+
+
 def add_template_helpers(generator) -> None:
     env = generator.env
     env.filters.update(
@@ -78,6 +94,7 @@ def add_template_helpers(generator) -> None:
         zh_year=datefmt.zh_year,
         bulletins_jsonld=lambda article: jsonld_for(article, generator.settings),
         render_once=functools.partial(render_once, env),
+        bulletin_item=functools.partial(bulletin_item, env),
     )
 
 
