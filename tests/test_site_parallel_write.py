@@ -70,14 +70,14 @@ def digests(root):
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-GAZETTE_PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.gazette"]
+MORE_PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.gazette", "bulletins.plugins.citations"]
 
 
 @pytest.mark.parametrize(
     "settings",
     [
         pytest.param({}, id="fixture-site"),
-        pytest.param({"PLUGINS": GAZETTE_PLUGINS, "DEFAULT_PAGINATION": 2}, id="gazette-paginated"),
+        pytest.param({"PLUGINS": MORE_PLUGINS, "DEFAULT_PAGINATION": 2}, id="gazette-citations-paginated"),
     ],
 )
 def test_pages_written_by_two_processes_equal_one(tmp_path, monkeypatch, settings):
