@@ -57,6 +57,12 @@ def jsonld_for(article, settings) -> dict:
     return data
 
 
+def with_values(pairs, mapping) -> list[tuple]:
+    """``(key, label)`` PAIRS -> ``(key, label, value)`` for the keys MAPPING has a true value
+    for, in order: one filter call where a template would look each key up twice."""
+    return [(key, label, value) for key, label in pairs if (value := mapping.get(key))]
+
+
 def render_once(env, name: str) -> Markup:
     """Template NAME rendered without page variables, once per environment: for a part of
     every page that depends on nothing but the theme (the reading settings)."""
@@ -88,6 +94,7 @@ def add_template_helpers(generator) -> None:
         zh_date=datefmt.zh_date,
         iso_date=datefmt.iso_date,
         safe_href=safe_href,
+        with_values=with_values,
     )
     env.globals.update(
         zh_month=datefmt.zh_month,
