@@ -135,6 +135,7 @@ BUILD_ONLY_SETTINGS = frozenset(
         "BIND",
         "BULLETINS_SKIP_UNCHANGED",
         "BULLETINS_PAGE_CACHE",
+        "BULLETINS_WRITE_JOBS",
     }
 )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
 from bulletins.site.sitemap import join_url
@@ -87,6 +88,13 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, old: di
     return written
 
 
+def _write_entry(out: str, old: dict, entry) -> tuple[int, dict]:
+    """``write_files`` for one ``(date, save_as, fields)`` entry: files written, their stamps."""
+    _, save_as, fields = entry
+    stamps: dict = {}
+    return write_files(out, save_as, fields, old, stamps), stamps
+
+
 def remove_stale(out: Path, old: dict, new: dict) -> int:
     """Delete the files of OLD (paths under OUT) that NEW no longer has; how many went."""
     removed = 0
@@ -127,7 +135,11 @@ class CitationsGenerator(Generator):
         out = Path(self.output_path)
         cache_file = Path(self.settings["CACHE_PATH"]) / STAMPS_CACHE
         old, new = load_stamps(cache_file), {}
-        written = sum(write_files(str(out), save_as, fields, old, new) for _, save_as, fields in self.entries)
+        jobs = self.settings.get("BULLETINS_WRITE_JOBS", 1)
+        written = 0
+        for count, stamps in forked.run_jobs(self.entries, functools.partial(_write_entry, str(out), old), jobs):
+            written += count
+            new.update(stamps)
         items = [citation.csl_item(f) for _, _, f in sorted(self.entries, key=lambda e: e[:2])]
         archive = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
         written += opendata.write_if_changed(archive, citation.render_csl(items))

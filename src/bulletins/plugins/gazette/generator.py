@@ -19,6 +19,7 @@ from pelican.generators import Generator
 
 from bulletins.ingest.gazette import parse_issue, parse_series
 from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, parse_references
+from bulletins.plugins.incremental.writer import batch
 from bulletins.site import gazette, lifecycle
 from bulletins.site.config import Option, settings_check, url_pattern
 from bulletins.site.headers import as_text
@@ -185,15 +186,16 @@ class GazetteGenerator(Generator):
                 **kwargs,
             )
 
-        if self.issues:
-            years = [(year, [issue_page(g) for g in groups]) for year, groups in gazette.by_year(self.issues)]
-            write(self.settings["BULLETINS_ISSUES_URL"], "issues", issue_years=years)
-        for group in self.issues:
-            statuses = [a.bulletins_status for a in group.items]  # plain values: part of the fingerprint
-            write(group.url, "issue", issue=issue_page(group), articles=group.items, statuses=statuses)
-        for group in self.series:
-            rows = [{"label": r.label, "gap": r.gap, "articles": r.items} for r in gazette.series_rows(group)]
-            write(group.url, "series", series=series_page(group), rows=rows)
+        with batch(writer):  # rendered together, over BULLETINS_WRITE_JOBS processes
+            if self.issues:
+                years = [(year, [issue_page(g) for g in groups]) for year, groups in gazette.by_year(self.issues)]
+                write(self.settings["BULLETINS_ISSUES_URL"], "issues", issue_years=years)
+            for group in self.issues:
+                statuses = [a.bulletins_status for a in group.items]  # plain values: part of the fingerprint
+                write(group.url, "issue", issue=issue_page(group), articles=group.items, statuses=statuses)
+            for group in self.series:
+                rows = [{"label": r.label, "gap": r.gap, "articles": r.items} for r in gazette.series_rows(group)]
+                write(group.url, "series", series=series_page(group), rows=rows)
 
 
 def _link(group) -> dict | None:

@@ -12,10 +12,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
+from bulletins.plugins.incremental import forked
 from bulletins.site import fingerprint
 from bulletins.site.config import Option, settings_check
 
@@ -28,6 +32,12 @@ OPTIONS = (
         "bulletins-pages.json",
         lambda v: isinstance(v, str) and bool(v),
         "a file name in CACHE_PATH",
+    ),
+    Option(
+        "BULLETINS_WRITE_JOBS",
+        2,
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+        "a whole number of processes, 1 or more",
     ),
 )
 _ACTIVE: list[SkippingWriter] = []
@@ -59,6 +69,9 @@ class SkippingWriter(Writer):
             )
         )
         self.skipped = 0
+        self._opened: list[str] = []
+        self._batch: list[PageJob] | None = None
+        self._batch_paths: set[str] = set()
         _ACTIVE.append(self)
 
     def _load(self) -> dict:
@@ -77,6 +90,7 @@ class SkippingWriter(Writer):
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
             self._recording.append(os.path.relpath(filename, self.output_path))
+            self._opened.append(filename)
         return super()._open_w(filename, encoding, override=override)
 
     def write_file(
@@ -107,10 +121,9 @@ class SkippingWriter(Writer):
                 fingerprint.describe(inputs),
             )
         )
-        return self._write_if_changed(
-            name,
-            key,
-            lambda: super(SkippingWriter, self).write_file(
+
+        def write():
+            return super(SkippingWriter, self).write_file(
                 name,
                 template,
                 context,
@@ -120,20 +133,115 @@ class SkippingWriter(Writer):
                 override_output=override_output,
                 url=url,
                 **kwargs,
-            ),
-        )
+            )
 
-    def _write_if_changed(self, name, key, write):
+        # Pelican paginates (several files) only these: every other call writes the file NAME.
+        lists = paginated if paginated is not None else {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
+        one_file = not lists or template_name not in self.settings.get("PAGINATED_TEMPLATES", {})
+        job = PageJob(name, key, sanitised_join(self.output_path, name), override_output, context, write)
+        return self._write_if_changed(name, key, write, job if one_file else None)
+
+    def _write_if_changed(self, name, key, write, job=None):
         old = self._old.get(name)
         out = self.output_path
         if old and old[0] == key and all(os.path.isfile(os.path.join(out, f)) for f in old[1]):
             self._new[name] = old
             self.skipped += 1
             return None
+        if job is not None and self._batch is not None and self._can_defer(job):
+            self._batch.append(job)
+            self._batch_paths.add(job.path)
+            return None
+        self.flush()
+        recorded, _ = self._run(write)
+        self._new[name] = [key, recorded]
+        return None
+
+    def _can_defer(self, job: PageJob) -> bool:
+        """A page can wait for the batch when it writes one file that no earlier page of the
+        batch or of the build writes (Pelican's own overwrite rules then see no difference)."""
+        path = job.path
+        return path not in self._batch_paths and path not in self._written_files and path not in self._overridden_files
+
+    def _run(self, write) -> tuple[list[str], list[str]]:
+        """WRITE, and the files it wrote (relative to the output, and as Pelican opened them)."""
         self._recording = []
+        self._opened = []
         try:
-            result = write()
-            self._new[name] = [key, self._recording]
+            write()
+            return self._recording, self._opened
         finally:
             self._recording = None
-        return result
+
+    def _run_job(self, job: PageJob) -> tuple[list[str], list[str], str | None]:
+        recorded, opened = self._run(job.write)
+        return recorded, opened, job.context.get("localsiteurl")
+
+    def begin_batch(self) -> None:
+        """From now on pages wait to be rendered together (``flush``), in ``BULLETINS_WRITE_JOBS``
+        processes; a page that may not wait (see ``_can_defer``) first renders the waiting ones."""
+        if self._batch is None:
+            self._batch, self._batch_paths = [], set()
+
+    def end_batch(self, *, render: bool = True) -> None:
+        try:
+            if render:
+                self.flush()
+        finally:
+            self._batch = None
+            self._batch_paths = set()
+
+    def flush(self) -> None:
+        """Render and write every waiting page; record them as if they had been written in turn."""
+        jobs = self._batch
+        if not jobs:
+            return
+        self._batch, self._batch_paths = [], set()
+        results = forked.run_jobs(jobs, self._run_job, self.settings.get("BULLETINS_WRITE_JOBS", 1))
+        for job, (recorded, opened, _) in zip(jobs, results, strict=True):
+            self._new[job.name] = [job.key, recorded]
+            self._written_files.update(opened)
+            if job.override:
+                self._overridden_files.update(opened)
+        if results[-1][2]:  # what the last page left in the shared context, as Pelican's writer does
+            jobs[-1].context["localsiteurl"] = results[-1][2]
+
+
+@dataclass
+class PageJob:
+    """One page waiting in a batch: its cache entry, target file and how to write it."""
+
+    name: str
+    key: str
+    path: str
+    override: bool
+    context: dict
+    write: object
+
+
+@contextmanager
+def batch(writer):
+    """Pages written inside wait and are rendered together at the end (any writer: one
+    without batches writes at once)."""
+    if not hasattr(writer, "begin_batch"):
+        yield
+        return
+    writer.begin_batch()
+    try:
+        yield
+    except BaseException:
+        writer.end_batch(render=False)
+        raise
+    writer.end_batch()
+
+
+def open_article_batch(generator, content=None) -> None:
+    """``article_generator_write_article``: the article pages (and the lists Pelican writes
+    after them) wait for ``article_writer_finalized``."""
+    for writer in _ACTIVE:
+        writer.begin_batch()
+
+
+def close_article_batch(generator, writer=None) -> None:
+    if hasattr(writer, "end_batch"):
+        writer.end_batch()

@@ -17,6 +17,7 @@ from operator import attrgetter
 
 from pelican.generators import Generator
 
+from bulletins.plugins.incremental.writer import batch
 from bulletins.plugins.list_pages.annotate import annotate_articles
 from bulletins.site import entities, paging
 from bulletins.site.archive import by_year_and_month
@@ -167,6 +168,11 @@ class EntityPagesGenerator(Generator):
         return sorted(groups.values(), key=lambda e: (-e.count, e.slug))
 
     def generate_output(self, writer):
+        with batch(writer):  # rendered together, over BULLETINS_WRITE_JOBS processes
+            self._write_lists(writer)
+        self._write_category_feeds(writer)
+
+    def _write_lists(self, writer):
         write = self._writer(writer)
         s = self.settings
         write(s["INDEX_SAVE_AS"], "index", self.newest)
@@ -181,7 +187,6 @@ class EntityPagesGenerator(Generator):
             write(tag.url, "tag", tag.items, tag=tag.wrapper, entity=tag)
         for category in self.categories:
             write(category.url, "category", category.items, category=category.wrapper, entity=category)
-        self._write_category_feeds(writer)
         for year in self.years:
             write(year.url, "period_archives", year.items, period=year)
             for month in year.months:

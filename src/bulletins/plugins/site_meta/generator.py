@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
+from markupsafe import Markup
 from pelican.generators import Generator
 
 from bulletins.models import split_documents, split_names
@@ -55,17 +57,51 @@ def jsonld_for(article, settings) -> dict:
     return data
 
 
+def with_values(pairs, mapping) -> list[tuple]:
+    """``(key, label)`` PAIRS -> ``(key, label, value)`` for the keys MAPPING has a true value
+    for, in order: one filter call where a template would look each key up twice."""
+    return [(key, label, value) for key, label in pairs if (value := mapping.get(key))]
+
+
+def render_once(env, name: str) -> Markup:
+    """Template NAME rendered without page variables, once per environment: for a part of
+    every page that depends on nothing but the theme (the reading settings)."""
+    cache = env.__dict__.setdefault("_bulletins_rendered_once", {})
+    if name not in cache:
+        cache[name] = Markup(env.get_template(name).render())
+    return cache[name]
+
+
+def bulletin_item(env, article, root: str, role: str | None = None, label: str | None = None) -> Markup:
+    """One article's entry in a list (``_macros.html``, macro ``item``): an article is listed on
+    its home, archive, category, tag, person and document pages, and its entry is the same on
+    every list at one depth (ROOT), so it is rendered once per depth. Only the entries of the
+    current depth are kept: the lists of one depth are written one after another."""
+    cache = env.__dict__.setdefault("_bulletins_items", {})
+    if cache.get("root") != root:
+        cache.clear()
+        cache["root"] = root
+    key = (id(article), role, label)
+    entry = cache.get(key)
+    if entry is None or entry[0] is not article:
+        entry = cache[key] = (article, env.get_template("_macros.html").module.item(article, root, role, label))
+    return entry[1]
+
+
 def add_template_helpers(generator) -> None:
     env = generator.env
     env.filters.update(
         zh_date=datefmt.zh_date,
         iso_date=datefmt.iso_date,
         safe_href=safe_href,
+        with_values=with_values,
     )
     env.globals.update(
         zh_month=datefmt.zh_month,
         zh_year=datefmt.zh_year,
         bulletins_jsonld=lambda article: jsonld_for(article, generator.settings),
+        render_once=functools.partial(render_once, env),
+        bulletin_item=functools.partial(bulletin_item, env),
     )
 
 

@@ -1,0 +1,105 @@
+"""Run a list of independent jobs in this process and forked copies of it.
+
+The pages of a build are independent once the context is complete: each is one template
+rendered from objects already in memory and written to its own file. A forked copy of the
+process has all of those objects without pickling any of them; it sends back only what each
+job returns (small, picklable values). Jobs are taken in chunks from a shared counter, so a
+process slowed by other work simply takes fewer chunks; every result lands at its job's index,
+so the caller sees the same list whichever process ran which job.
+
+A fork that fails (an exception in a job, a crash) has its unfinished jobs run again in this
+process, where the same error surfaces as it would in a single-process build.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+from collections.abc import Callable, Sequence
+from typing import Any
+
+CHUNK = 32  # jobs taken at once: a lock round trip per chunk, not per page
+MIN_JOBS = 256  # fewer jobs than this run here: a fork costs more than it saves
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+def run_jobs(jobs: Sequence, run_one: Callable[[Any], Any], workers: int) -> list:
+    """``[run_one(job) for job in jobs]``, spread over WORKERS processes (this one included)."""
+    if workers <= 1 or len(jobs) < MIN_JOBS or not can_fork():
+        return [run_one(job) for job in jobs]
+    ctx = multiprocessing.get_context("fork")
+    counter, lock = ctx.RawValue("l", 0), ctx.Lock()
+
+    def chunks():
+        while True:
+            with lock:
+                start = counter.value
+                counter.value = start + CHUNK
+            if start >= len(jobs):
+                return
+            yield range(start, min(start + CHUNK, len(jobs)))
+
+    results: list = [None] * len(jobs)
+    done = [False] * len(jobs)
+    children = _fork_children(workers - 1, lambda: [(i, run_one(jobs[i])) for c in chunks() for i in c])
+    try:
+        for chunk in chunks():
+            for i in chunk:
+                results[i], done[i] = run_one(jobs[i]), True
+    finally:
+        for pid, fd in children:
+            for i, value in _collect(pid, fd):
+                results[i], done[i] = value, True
+    for i, finished in enumerate(done):  # a failed fork's jobs: run here, as a plain build would
+        if not finished:
+            results[i] = run_one(jobs[i])
+    return results
+
+
+def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]]:
+    """Start COUNT forks, each running WORK and sending back its ``(index, result)`` pairs."""
+    children = []
+    gc.freeze()  # the forks' collector then leaves the parent's objects (and their pages) alone
+    try:
+        for _ in range(count):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the fork, reported through the pipe
+                os.close(read_end)
+                _child(write_end, work)
+            os.close(write_end)
+            children.append((pid, read_end))
+    finally:
+        gc.unfreeze()
+    return children
+
+
+def _child(fd: int, work: Callable[[], list]) -> None:  # pragma: no cover - runs in the fork
+    code = 0
+    try:
+        payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # anything: the parent runs these jobs again
+        payload, code = b"", 1
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(code)
+
+
+def _collect(pid: int, fd: int) -> list:
+    """The ``(index, result)`` pairs a fork sent; [] when it failed."""
+    with os.fdopen(fd, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or not payload:
+        return []
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a truncated payload: its jobs run again here
+        return []

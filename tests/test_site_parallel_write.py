@@ -1,0 +1,100 @@
+"""Pages rendered over several processes: the same files, bytes and page cache as one process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+
+from bulletins.plugins.incremental import forked
+from support.site_build import BASE_PLUGINS, build_fixture_site
+
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
+
+
+def square(n):
+    return n * n
+
+
+@pytest.mark.parametrize(
+    ("count", "workers", "min_jobs"),
+    [
+        pytest.param(0, 2, 0, id="no-jobs"),
+        pytest.param(1, 2, 0, id="one-job"),
+        pytest.param(300, 1, 0, id="one-process"),
+        pytest.param(300, 2, 0, id="two-processes"),
+        pytest.param(301, 3, 0, id="three-processes-uneven"),
+        pytest.param(100, 2, 256, id="too-few-to-fork"),
+    ],
+)
+def test_results_come_back_in_job_order(monkeypatch, count, workers, min_jobs):
+    monkeypatch.setattr(forked, "MIN_JOBS", min_jobs)
+    monkeypatch.setattr(forked, "CHUNK", 7)
+    assert forked.run_jobs(list(range(count)), square, workers) == [n * n for n in range(count)]
+
+
+def test_a_fork_runs_its_work_and_sends_the_results_back():
+    parent = os.getpid()
+    [(pid, fd)] = forked._fork_children(1, lambda: [(0, os.getpid())])
+    [(index, child)] = forked._collect(pid, fd)
+    assert index == 0 and child == pid != parent
+
+
+def test_a_failing_fork_has_its_jobs_run_here(monkeypatch):
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+    monkeypatch.setattr(forked, "CHUNK", 1)
+    parent = os.getpid()
+
+    def only_here(n):
+        if os.getpid() != parent:
+            raise RuntimeError("fails in a fork")
+        return -n
+
+    assert forked.run_jobs(list(range(300)), only_here, 2) == [-n for n in range(300)]
+
+
+def test_an_error_here_is_raised_after_the_forks_end(monkeypatch):
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+
+    def broken(n):
+        raise ValueError(f"job {n}")
+
+    with pytest.raises(ValueError, match="job"):
+        forked.run_jobs(list(range(300)), broken, 2)
+
+
+def digests(root):
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+MORE_PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.gazette", "bulletins.plugins.citations"]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        pytest.param({}, id="fixture-site"),
+        pytest.param({"PLUGINS": MORE_PLUGINS, "DEFAULT_PAGINATION": 2}, id="gazette-citations-paginated"),
+    ],
+)
+def test_pages_written_by_two_processes_equal_one(tmp_path, monkeypatch, settings):
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)  # the fixture site is small: fork for every batch
+    monkeypatch.setattr(forked, "CHUNK", 1)
+    one = build_fixture_site(tmp_path / "one" / "output", BULLETINS_WRITE_JOBS=1, **settings)
+    two = build_fixture_site(tmp_path / "two" / "output", BULLETINS_WRITE_JOBS=2, **settings)
+    assert digests(two) == digests(one)
+    cache_one = json.loads((tmp_path / "one" / "cache" / "bulletins-pages.json").read_text(encoding="utf-8"))
+    cache_two = json.loads((tmp_path / "two" / "cache" / "bulletins-pages.json").read_text(encoding="utf-8"))
+    assert cache_two == cache_one
+    before = {p: p.stat().st_mtime_ns for p in two.rglob("*.html")}
+    build_fixture_site(two, BULLETINS_WRITE_JOBS=2, **settings)  # warm: nothing is rendered again
+    assert {p: p.stat().st_mtime_ns for p in two.rglob("*.html")} == before
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, True, "2"])
+def test_a_bad_job_count_stops_the_build(tmp_path, value):
+    with pytest.raises(SystemExit, match="BULLETINS_WRITE_JOBS"):
+        build_fixture_site(tmp_path / "output", BULLETINS_WRITE_JOBS=value)
