@@ -65,10 +65,17 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _rank(item.path.name))  # stable: modules stay whole
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
+@pytest.fixture(scope="session")
+def chromium_for_the_run():
+    """One headless Chromium (Debian's, through Playwright) for the whole run of a process, started
+    by the first test that needs it: a launch costs seconds, and every test opens its own context."""
     from support.browser import launch
 
     with launch() as chromium:
         yield chromium
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_for_the_run):
+    """The run's headless Chromium, for a module's tests (each opens its own contexts); skips when absent."""
+    return chromium_for_the_run

@@ -20,6 +20,7 @@ from bulletins.models import split_documents, split_names
 from support.browser import (
     file_base,
     is_inside,
+    launch,
     open_context,
     origin,
     screenshots,
@@ -256,3 +257,11 @@ def test_screenshots_are_taken_only_when_asked_for(monkeypatch, value, wanted):
     assert screenshots_wanted() is wanted
     assert [p.name for p in saved] == (["switch-1280.png", "switch-375.png"] if wanted else [])
     assert ("shot switch-375.png" in page.calls) is wanted
+
+
+@pytest.mark.browser
+def test_a_module_can_launch_its_own_chromium_beside_the_shared_one(browser):
+    with launch() as own:
+        assert own is not browser
+        assert own.new_page().evaluate("6 * 7") == 42
+    assert browser.is_connected() and not own.is_connected()

@@ -48,14 +48,34 @@ WIDTHS = {"desktop": 1280, "phone": 375}
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 
 
+_RUNNING: list = []  # the process's Playwright while a ``launch`` block holds it
+
+
 @contextlib.contextmanager
-def launch():
-    """A headless Chromium (Debian's build) for the duration of the block; skips if absent."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install it with `apt-get install -y chromium` (./run testdeps)")
+def _playwright():
+    """Playwright for the block: the one already running in this process (its sync API cannot
+    be started twice at once), else a new one."""
+    if _RUNNING:
+        yield _RUNNING[-1]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
+        _RUNNING.append(pw)
+        try:
+            yield pw
+        finally:
+            _RUNNING.pop()
+
+
+@contextlib.contextmanager
+def launch():
+    """A headless Chromium (Debian's build) for the duration of the block; skips if absent.
+
+    Blocks may nest (a test run's shared browser and a module's own): they share Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install it with `apt-get install -y chromium` (./run testdeps)")
+    with _playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
         try:
             yield browser
