@@ -103,11 +103,10 @@ def test_no_wcag21_aa_violation(browser, site, scheme):
     urls = page_urls(site)
     with origin("http", site.output) as where:
         context, _ = open_context(browser, where.base, where.root, bypass_csp=True, color_scheme=scheme)
-        with_axe(context)
         page = context.new_page()
         page.goto(where.base + "index.html")
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") is (scheme == "dark")
-        failures = axe_failures(context, where.base, urls)
+        failures = axe_failures(with_axe(context), where.base, urls)
         context.close()
     assert_none(failures, len(urls), f"{scheme} mode")
 
