@@ -18,6 +18,7 @@ import pytest
 from bulletins.ingest.frontmatter import body_paragraphs, split_file
 from bulletins.models import split_documents, split_names
 from support.browser import (
+    close_shared_browser,
     file_base,
     is_inside,
     launch,
@@ -25,6 +26,7 @@ from support.browser import (
     origin,
     screenshots,
     screenshots_wanted,
+    shared_browser,
 )
 from support.sites import Site, sample_site
 
@@ -265,3 +267,12 @@ def test_a_module_can_launch_its_own_chromium_beside_the_shared_one(browser):
         assert own is not browser
         assert own.new_page().evaluate("6 * 7") == 42
     assert browser.is_connected() and not own.is_connected()
+
+
+@pytest.mark.browser
+def test_the_shared_chromium_is_reused_until_closed(browser):
+    assert shared_browser() is browser
+    close_shared_browser()
+    assert not browser.is_connected()
+    again = shared_browser()
+    assert again is not browser and again.is_connected() and shared_browser() is again

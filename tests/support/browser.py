@@ -83,6 +83,30 @@ def launch():
             browser.close()
 
 
+_SHARED: dict = {}  # the process's shared Chromium and the block that holds it open
+
+
+def shared_browser():
+    """One headless Chromium shared by consecutive browser tests of a process (a launch costs
+    seconds; every test opens its own contexts); skips if absent. ``close_shared_browser`` ends it."""
+    if "browser" in _SHARED and not _SHARED["browser"].is_connected():  # it crashed: start anew
+        close_shared_browser()
+    if "browser" not in _SHARED:
+        stack = contextlib.ExitStack()
+        _SHARED["browser"] = stack.enter_context(launch())
+        _SHARED["stack"] = stack
+    return _SHARED["browser"]
+
+
+def close_shared_browser() -> None:
+    """Close the shared Chromium, if one runs: Playwright's event loop stays the thread's running
+    loop while it does, so a test that runs asyncio itself must not find it open."""
+    _SHARED.pop("browser", None)
+    stack = _SHARED.pop("stack", None)
+    if stack is not None:
+        stack.close()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
         log.debug("%s %s", self.address_string(), format % args)
