@@ -65,26 +65,10 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _rank(item.path.name))  # stable: modules stay whole
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
-    """A headless Chromium (Debian's, through Playwright); skips when absent. Consecutive browser
-    tests share one (each opens its own contexts): a launch costs seconds."""
-    from support.browser import shared_browser
+    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
+    from support.browser import launch
 
-    return shared_browser()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """At the end of a module, close the shared Chromium unless the next module starts with a test
-    that uses it. Like the module-wide fixture it replaces, it never closes inside a module; and
-    a module that starts without it runs without it (Playwright's event loop stays the thread's
-    running loop while Chromium is open, which ``asyncio.run`` refuses)."""
-    try:
-        return (yield)  # the test's own fixtures first: they may still close contexts
-    finally:
-        last_of_module = nextitem is None or nextitem.path != item.path
-        if last_of_module and "browser" not in getattr(nextitem, "fixturenames", ()):
-            from support.browser import close_shared_browser
-
-            close_shared_browser()
+    with launch() as chromium:
+        yield chromium

@@ -18,15 +18,12 @@ import pytest
 from bulletins.ingest.frontmatter import body_paragraphs, split_file
 from bulletins.models import split_documents, split_names
 from support.browser import (
-    close_shared_browser,
     file_base,
     is_inside,
-    launch,
     open_context,
     origin,
     screenshots,
     screenshots_wanted,
-    shared_browser,
 )
 from support.sites import Site, sample_site
 
@@ -259,20 +256,3 @@ def test_screenshots_are_taken_only_when_asked_for(monkeypatch, value, wanted):
     assert screenshots_wanted() is wanted
     assert [p.name for p in saved] == (["switch-1280.png", "switch-375.png"] if wanted else [])
     assert ("shot switch-375.png" in page.calls) is wanted
-
-
-@pytest.mark.browser
-def test_a_module_can_launch_its_own_chromium_beside_the_shared_one(browser):
-    with launch() as own:
-        assert own is not browser
-        assert own.new_page().evaluate("6 * 7") == 42
-    assert browser.is_connected() and not own.is_connected()
-
-
-@pytest.mark.browser
-def test_the_shared_chromium_is_reused_until_closed(browser):
-    assert shared_browser() is browser
-    close_shared_browser()
-    assert not browser.is_connected()
-    again = shared_browser()
-    assert again is not browser and again.is_connected() and shared_browser() is again

@@ -48,63 +48,19 @@ WIDTHS = {"desktop": 1280, "phone": 375}
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 
 
-_RUNNING: list = []  # the process's Playwright while a ``launch`` block holds it
-
-
 @contextlib.contextmanager
-def _playwright():
-    """Playwright for the block: the one already running in this process (its sync API cannot
-    be started twice at once), else a new one."""
-    if _RUNNING:
-        yield _RUNNING[-1]
-        return
+def launch():
+    """A headless Chromium (Debian's build) for the duration of the block; skips if absent."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install it with `apt-get install -y chromium` (./run testdeps)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        _RUNNING.append(pw)
-        try:
-            yield pw
-        finally:
-            _RUNNING.pop()
-
-
-@contextlib.contextmanager
-def launch():
-    """A headless Chromium (Debian's build) for the duration of the block; skips if absent.
-
-    Blocks may nest (a test run's shared browser and a module's own): they share Playwright."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install it with `apt-get install -y chromium` (./run testdeps)")
-    with _playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
         try:
             yield browser
         finally:
             browser.close()
-
-
-_SHARED: dict = {}  # the process's shared Chromium and the block that holds it open
-
-
-def shared_browser():
-    """One headless Chromium shared by consecutive browser tests of a process (a launch costs
-    seconds; every test opens its own contexts); skips if absent. ``close_shared_browser`` ends it."""
-    if "browser" in _SHARED and not _SHARED["browser"].is_connected():  # it crashed: start anew
-        close_shared_browser()
-    if "browser" not in _SHARED:
-        stack = contextlib.ExitStack()
-        _SHARED["browser"] = stack.enter_context(launch())
-        _SHARED["stack"] = stack
-    return _SHARED["browser"]
-
-
-def close_shared_browser() -> None:
-    """Close the shared Chromium, if one runs: Playwright's event loop stays the thread's running
-    loop while it does, so a test that runs asyncio itself must not find it open."""
-    _SHARED.pop("browser", None)
-    stack = _SHARED.pop("stack", None)
-    if stack is not None:
-        stack.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
