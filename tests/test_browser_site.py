@@ -2,8 +2,8 @@
 
 A reader's path through the site, by clicking links: home → archive → year → article →
 person → (back to the article through the person's list) → document → browser back. Each
-page is checked against the Markdown articles ingest wrote, and screenshotted at 1280 and
-375 px into test-artifacts/. Separately, every page of the site is opened to check that the
+page is checked against the Markdown articles ingest wrote (and, with BULLETINS_SCREENSHOTS=1,
+screenshotted at 1280 and 375 px into test-artifacts/). Separately, every page of the site is opened to check that the
 browser requested nothing outside the site and logged no error.
 """
 
@@ -23,6 +23,7 @@ from support.browser import (
     open_context,
     origin,
     screenshots,
+    screenshots_wanted,
 )
 from support.sites import Site, sample_site
 
@@ -228,3 +229,30 @@ def test_no_page_requests_anything_outside_the_site(browser, site, kind):
 
 def test_file_base_is_a_folder_url(tmp_path):
     assert file_base(tmp_path) == tmp_path.resolve().as_uri() + "/"
+
+
+SCREENSHOT_SWITCH = {"unset": (None, False), "one": ("1", True), "yes": ("yes", True), "zero": ("0", False)}
+
+
+@pytest.mark.parametrize("value, wanted", SCREENSHOT_SWITCH.values(), ids=SCREENSHOT_SWITCH.keys())
+def test_screenshots_are_taken_only_when_asked_for(monkeypatch, value, wanted):
+    class Page:  # records what a real page would be asked to do
+        def __init__(self):
+            self.viewport_size = {"width": 1280, "height": 900}
+            self.calls: list[str] = []
+
+        def set_viewport_size(self, size):
+            self.calls.append(f"viewport {size['width']}")
+
+        def screenshot(self, path, full_page):
+            self.calls.append(f"shot {Path(path).name}")
+
+    if value is None:
+        monkeypatch.delenv("BULLETINS_SCREENSHOTS", raising=False)
+    else:
+        monkeypatch.setenv("BULLETINS_SCREENSHOTS", value)
+    page = Page()
+    saved = screenshots(page, "switch")
+    assert screenshots_wanted() is wanted
+    assert [p.name for p in saved] == (["switch-1280.png", "switch-375.png"] if wanted else [])
+    assert ("shot switch-375.png" in page.calls) is wanted

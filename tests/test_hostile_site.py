@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bulletins.ingest.frontmatter import body_paragraphs, split_file
-from support.browser import launch, open_context, origin
+from support.browser import open_context, origin
 from support.fidelity import assert_nothing_lost
 from support.sites import HOSTILE, Site, hostile_site
 
@@ -158,16 +158,31 @@ def test_markup_problems(tmp_path, html, expected):
     assert markup_problems(html, tmp_path / "index.html", tmp_path) == expected
 
 
+def shown_literally(page, article: Path, text: str) -> list[str]:
+    """The payloads of ARTICLE's TEXT that its open PAGE shows literally (asserting each is)."""
+    title = split_file(article.read_text(encoding="utf-8"))[0]["Title"]
+    assert page.locator("main h1").first.inner_text().strip() == title
+    visible = page.locator("body").inner_text()
+    shown = []
+    for payload in PAYLOADS:
+        if payload in text:
+            assert payload in visible, f"{article.name}: {payload!r} is not shown literally"
+            shown.append(payload)
+    return shown
+
+
 @pytest.mark.browser
 @pytest.mark.slow
-def test_chromium_runs_no_source_script_and_shows_payloads_literally(site):
-    texts = {a: article_text(a) for a in site.articles()}
+def test_chromium_runs_no_source_script_and_shows_payloads_literally(browser, site):
+    articles = {site.page_of(a): (a, article_text(a)) for a in site.articles()}
+    pages = site.pages()
+    assert len(articles) == len(site.articles()) and set(articles) <= set(pages), "an article without its own page"
     shown, executed = [], []
-    with launch() as browser, origin("http", site.output) as where:
+    with origin("http", site.output) as where:
         context, record = open_context(browser, where.base, where.root)
         context.add_init_script(TRAP)
         page = context.new_page()
-        for path in site.pages():
+        for path in pages:
             page.goto(where.base + path.relative_to(site.output).as_posix())
             executed += page.evaluate("window.__called")
             handlers = page.evaluate(
@@ -175,18 +190,11 @@ def test_chromium_runs_no_source_script_and_shows_payloads_literally(site):
                 ".filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name))"
             )
             assert not handlers, f"{path.name}: elements with event handlers {handlers}"
-        for article, text in texts.items():
-            page.goto(where.base + site.page_of(article).relative_to(site.output).as_posix())
-            visible = page.locator("body").inner_text()
-            title = split_file(article.read_text(encoding="utf-8"))[0]["Title"]
-            assert page.locator("main h1").first.inner_text().strip() == title
-            for payload in PAYLOADS:
-                if payload in text:
-                    assert payload in visible, f"{article.name}: {payload!r} is not shown literally"
-                    shown.append(payload)
+            if path in articles:  # an article's page: its title and payloads, as text
+                shown += shown_literally(page, *articles[path])
         context.close()
     print(
-        f"hostile: {len(site.pages())} pages opened, {len(shown)} payloads shown literally, "
+        f"hostile: {len(pages)} pages opened, {len(shown)} payloads shown literally, "
         f"{len(executed)} script calls, {len(record.dialogs)} dialogs"
     )
     assert not executed and not record.dialogs, executed + record.dialogs

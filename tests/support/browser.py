@@ -10,7 +10,8 @@
 ``launch`` never downloads a browser: it runs /usr/bin/chromium (``apt-get install chromium``).
 ``serve`` binds 127.0.0.1 on a free port. ``Recorder`` keeps every request URL, console error,
 uncaught page error and failed request of a browser context, so a test can assert the page
-stayed inside the site. Screenshots go to ``test-artifacts/`` (gitignored).
+stayed inside the site. Screenshots go to ``test-artifacts/`` (gitignored) when
+``BULLETINS_SCREENSHOTS=1`` asks for them: no test asserts on them, so a plain run skips them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import functools
 import http.server
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = "BULLETINS_SCREENSHOTS"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
     "--headless",
@@ -168,8 +171,16 @@ def open_context(browser, base: str, root: Path, **options):
     return context, recorder
 
 
+def screenshots_wanted() -> bool:
+    """Whether ``BULLETINS_SCREENSHOTS`` asks for screenshots (``1``, ``yes``, ``true``, ``on``)."""
+    return os.environ.get(SCREENSHOTS, "").strip().lower() in ("1", "yes", "true", "on")
+
+
 def screenshots(page, name: str) -> list[Path]:
-    """Save full-page PNGs of PAGE at 1280 px and 375 px widths as ``test-artifacts/NAME-<width>.png``."""
+    """Save full-page PNGs of PAGE at 1280 px and 375 px widths as ``test-artifacts/NAME-<width>.png``
+    when ``BULLETINS_SCREENSHOTS`` asks for them (they are for people to look at); returns the files."""
+    if not screenshots_wanted():
+        return []
     ARTIFACTS.mkdir(exist_ok=True)
     original = page.viewport_size
     saved = []
@@ -215,13 +226,40 @@ _AXE_RUN = """async (tags) => {
 }"""
 
 
-def axe_violations(page, tags=WCAG21_AA) -> list[dict]:
-    """axe-core's violations of the rules tagged TAGS on PAGE (open it with ``bypass_csp=True``:
-    the injected script is inline, which the site's Content-Security-Policy forbids)."""
+def _axe_path() -> str:
     if not AXE.exists():
         pytest.skip(f"{AXE} is absent: run `npm install` (./run testdeps)")
-    page.add_script_tag(path=str(AXE))
+    return str(AXE)
+
+
+def with_axe(context):
+    """Make axe-core part of every page CONTEXT opens, before the page's own scripts run.
+
+    One init script per context instead of a 650 kB script tag per page: the source crosses
+    from Python to the browser once, and no inline script is added to the page (the site's
+    Content-Security-Policy never sees it). Returns CONTEXT.
+    """
+    context.add_init_script(path=_axe_path())
+    return context
+
+
+def axe_violations(page, tags=WCAG21_AA) -> list[dict]:
+    """axe-core's violations of the rules tagged TAGS on PAGE.
+
+    In a context prepared ``with_axe`` axe is already there; otherwise it is injected as a
+    script tag (open such a context with ``bypass_csp=True``: the site's Content-Security-Policy
+    forbids inline script)."""
+    if not page.evaluate("typeof axe === 'object'"):
+        page.add_script_tag(path=_axe_path())
     return page.evaluate(_AXE_RUN, list(tags))
+
+
+def goto_fresh(page, url: str, **options):
+    """Load URL as a new document even when PAGE shows the same one with another fragment
+    (which alone would not load the page again); a plain ``goto`` otherwise."""
+    if page.url.partition("#")[0] == url.partition("#")[0]:
+        page.goto("about:blank")
+    return page.goto(url, **options)
 
 
 @contextlib.contextmanager
