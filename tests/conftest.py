@@ -5,52 +5,84 @@ test run. In one process ``functools.cache`` does that; under pytest-xdist (``./
 runs two workers) the controller points every worker at one folder for the run
 (``BULLETINS_TEST_SITES``), where a file lock lets the first worker build a site and the
 others reuse it. The folder is removed when the run ends; a ``BULLETINS_TEST_SITES`` the
-user set is left alone.
+user set is left alone. A run without workers gets such a folder too.
+
+The full-corpus site (minutes) is built in a background process from the start of a run that
+selected a test needing it (``CORPUS_SITE_MODULES``), while the workers run the other modules;
+those modules go last. With ``BULLETINS_TEST_TIMELINE=FILE`` every test appends its worker,
+times and CPU seconds to FILE (``python tests/support/timeline.py FILE`` sums them up).
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
+import resource
+import signal
+import subprocess
+import sys
 import tempfile
+import time
 
 import pytest
 
 SITES = "BULLETINS_TEST_SITES"
+TIMELINE = "BULLETINS_TEST_TIMELINE"
 
 
-def _is_xdist_controller(config) -> bool:
-    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", None))
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
 
 
 def pytest_configure(config):
-    if _is_xdist_controller(config) and not os.environ.get(SITES):
+    if _is_worker(config):
+        return
+    if getattr(config.option, "dist", "no") == "loadscope":
+        config.option.loadscopereorder = False  # keep the module order set below
+    if not os.environ.get(SITES):
         folder = tempfile.mkdtemp(prefix="bulletins-test-sites-")
         os.environ[SITES] = folder  # inherited by the workers, which start after this hook
         config._bulletins_sites = folder
 
 
 def pytest_unconfigure(config):
+    """Remove the run's sites folder in a detached process: deleting the full-corpus site's
+    53,000 files takes minutes on a disk that discards freed blocks, and nobody needs to wait."""
     folder = getattr(config, "_bulletins_sites", None)
     if folder:
-        shutil.rmtree(folder, ignore_errors=True)
+        code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+        subprocess.Popen(
+            [sys.executable, "-c", code, folder],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.environ.pop(SITES, None)
 
 
-# The longest modules start first, so under ``--dist loadscope`` the two workers share the rest
-# and finish together: the full-corpus site (one worker builds it, minutes), the corpus-wide
-# search recall, the hostile-input campaign. The other modules that read the full-corpus site
-# go last, when it is built, so no worker sits waiting on its lock.
+# Under ``--dist loadscope`` a worker takes the next module in this order when it runs out (the
+# scheduler's reordering by test count is turned off above). The longest modules start first, so
+# the two workers share the rest and finish together: the corpus-wide search recall, the scale
+# benchmark, the decoding of every real bulletin, the hostile-input campaign. The modules that read
+# the full-corpus site go last, by when the background build has finished, so no worker waits.
 HEAVY_FIRST = (
-    "test_corpus_site.py",
     "test_search_recall.py",
+    "test_progress_scale.py",
+    "test_decode.py",
     "test_hostile_campaign.py",
+    "test_search_incremental.py",
+    "test_seed_inspect.py",
+    "test_readers_pdf.py",
 )
 CORPUS_SITE_LAST = (
+    "test_corpus_site.py",
     "test_html_valid.py",
-    "test_corpus_ingest.py",
     "test_open_data.py",
+    "test_corpus_ingest.py",
 )
+# The modules with a test that reads ``corpus_site()`` (all 11,442 bulletins).
+CORPUS_SITE_MODULES = CORPUS_SITE_LAST
 
 
 def _rank(name: str) -> int:
@@ -65,6 +97,33 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: _rank(item.path.name))  # stable: modules stay whole
 
 
+def pytest_collection_finish(session):
+    """Start the full-corpus site's build when a selected corpus test needs it."""
+    needed = any(i.path.name in CORPUS_SITE_MODULES and i.get_closest_marker("corpus") for i in session.items)
+    if needed and not session.config.option.collectonly:
+        from support.sites import build_corpus_site_in_background
+
+        session.config._bulletins_background = (build_corpus_site_in_background(), time.time())
+
+
+def pytest_sessionfinish(session):
+    """Stop a background build no test waited for; log its CPU seconds on the timeline."""
+    child, started = getattr(session.config, "_bulletins_background", (None, 0.0))
+    if child is None:
+        return
+    pid, _, usage = os.wait4(child.pid, os.WNOHANG)  # not Popen.poll(): it would drop the rusage
+    if not pid:
+        os.killpg(child.pid, signal.SIGTERM)
+        _, _, usage = os.wait4(child.pid, 0)
+    child.returncode = 0  # reaped here
+    target = os.environ.get(TIMELINE)
+    if target:
+        row = {"worker": "background", "test": "tests/support/sites.py::corpus_site", "start": started}
+        row.update(end=time.time(), cpu=usage.ru_utime + usage.ru_stime)
+        with open(target, "a", encoding="utf-8") as log:
+            log.write(json.dumps(row) + "\n")
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
@@ -72,3 +131,25 @@ def browser():
 
     with launch() as chromium:
         yield chromium
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (user + system)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """With ``BULLETINS_TEST_TIMELINE=FILE``, append one JSON line per test (setup, call and
+    teardown): the worker, the test id, wall-clock start and end, and the CPU seconds it used."""
+    target = os.environ.get(TIMELINE)
+    if not target:
+        yield
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    start, cpu = time.time(), _cpu_seconds()
+    yield
+    row = {"worker": worker, "test": item.nodeid, "start": start, "end": time.time(), "cpu": _cpu_seconds() - cpu}
+    with open(target, "a", encoding="utf-8") as log:
+        log.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -103,21 +103,38 @@ class LinkReport:
 
 
 def check_site(root: Path) -> LinkReport:
-    """Check every internal reference of every HTML page below ROOT."""
+    """Check every internal reference of every HTML page below ROOT.
+
+    A reference is judged once per folder: the navigation, the stylesheet and the scripts that
+    every page of a folder carries cost one verdict, not one per page."""
     report = LinkReport(broken=[])
     listing = Listing.of(root)
-    verdicts: dict[tuple[str, str], str | None] = {}
-    for page in sorted(root.rglob("*.html")):
+    verdicts: dict[tuple[str, str], str | None] = {}  # EXTERNAL, a reason, or None when it works
+    for folder, name in _html_pages(root):
         report.pages += 1
-        folder = page.parent.relative_to(root).as_posix()
-        for ref in references(page.read_bytes()):
-            if not is_internal(ref):
+        page = f"{folder}/{name}" if folder != "." else name
+        for ref in references((root / page).read_bytes()):
+            key = (folder, ref)
+            if key not in verdicts:
+                verdicts[key] = listing.verdict(folder, ref) if is_internal(ref) else EXTERNAL
+            verdict = verdicts[key]
+            if verdict is EXTERNAL:
                 report.external += 1
                 continue
             report.internal += 1
-            key = (folder, urlsplit(ref).path)
-            if key not in verdicts:
-                verdicts[key] = listing.verdict(folder, ref)
-            if verdicts[key]:
-                report.broken.append(Broken(str(page.relative_to(root)), ref, verdicts[key]))
+            if verdict:
+                report.broken.append(Broken(page, ref, verdict))
     return report
+
+
+EXTERNAL = "external"
+
+
+def _html_pages(root: Path) -> list[tuple[str, str]]:
+    """(folder, file name) of every ``.html`` file below ROOT, folder relative to ROOT, in the
+    order of ``sorted(root.rglob("*.html"))``."""
+    pages = []
+    for here, _, names in os.walk(root):
+        folder = Path(here).relative_to(root).as_posix()
+        pages.extend((folder, name) for name in names if name.endswith(".html"))
+    return sorted(pages, key=lambda page: (*page[0].split("/"), page[1]) if page[0] != "." else (page[1],))

@@ -85,6 +85,30 @@ def corpus_site(n: int = CORPUS_SIZE) -> Site:
     return _site(f"corpus-{n}", (BULLETINS,), records=n)
 
 
+def build_corpus_site_in_background() -> subprocess.Popen | None:
+    """Start building ``corpus_site()`` in a child process, once per test run; return it, or None.
+
+    Only with a shared builds folder (``BULLETINS_TEST_SITES``, which ``tests/conftest.py`` sets
+    for every run) and the corpus present. The child takes the site's lock like any caller, so a
+    test that asks for the site meanwhile waits for it rather than building it twice, and a child
+    that fails leaves the build to that test (which then reports the failure).
+    """
+    keep = os.environ.get("BULLETINS_TEST_SITES")
+    if not keep or not BULLETINS.exists():
+        return None
+    marker = _builds_root() / "corpus-background.started"
+    try:
+        marker.touch(exist_ok=False)
+    except FileExistsError:
+        return None  # another worker started it
+    tests = str(ROOT / "tests")
+    code = f"import sys; sys.path.insert(0, {tests!r}); from support.sites import corpus_site; corpus_site()"
+    with open(_builds_root() / "corpus-background.log", "wb") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-c", code], cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
 def hostile_site() -> Site:
     """``tests/fixtures/hostile/`` ingested and built."""
     return _site("hostile", (HOSTILE,))
