@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 LAST = "ghijklmnopqrstuvwxyz0123456789-_"
@@ -61,6 +61,12 @@ def _encode_bytes(n: int) -> bytes:
 
 
 _BYTES = [t.encode("ascii") for t in _TABLE]
+
+
+def encoder(top: int) -> Callable[[int], bytes]:
+    """The quickest function giving ``encode(n)`` as ASCII bytes for every ``0 <= n <= top``
+    (a table lookup when the table covers ``top``)."""
+    return _BYTES.__getitem__ if top < _TABLE_SIZE else _encode_bytes
 
 
 SEP = "\0"  # between the keys of a joined group (no key holds it)
