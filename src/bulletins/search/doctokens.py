@@ -62,8 +62,13 @@ def digest(doc: SearchDoc, fold_digest: str) -> str:
 
 
 def doc_tokens(doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
-    title = tokens.fold(doc.title, table)
-    rest = tokens.fold(doc.rest, table)
+    return text_tokens(doc.title, doc.rest, table)
+
+
+def text_tokens(title: str, rest: str, table: tokens.FoldTable) -> DocTokens:
+    """``doc_tokens`` of a bulletin's two indexed fields (what a worker process is sent)."""
+    title = tokens.fold(title, table)
+    rest = tokens.fold(rest, table)
     keys: list[str] = []
     positions: list[int] = []
     han: list[str] = []
@@ -160,14 +165,28 @@ class TokenCache:
 
     def get(self, key: str, doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
         """The bulletin's entries: from the cache when it holds ``key``, else tokenized."""
+        found = self.lookup(key)
+        if found is None:
+            found = doc_tokens(doc, table)
+            self.put(key, found)
+        return found
+
+    def lookup(self, key: str) -> DocTokens | None:
+        """The entries of ``key`` when the cache (or this build) has them."""
         found = self.used.get(key) or self.old.get(key)
         if isinstance(found, tuple) and tuple(map(type, found)) == _TYPES:
             entry = DocTokens(*found)
-        else:
-            entry = doc_tokens(doc, table)
+            if self.path is not None:
+                self.used[key] = entry
+            return entry
+        return None
+
+    def put(self, key: str, entry: DocTokens) -> None:
+        """Entries made by this build (counted once per text). Without a cache folder nothing
+        is kept: a build holds no bulletin's tokens longer than it needs them."""
+        if key not in self.used:
             self.missed += 1
-        self.used[key] = entry
-        return entry
+        self.used[key] = entry if self.path is not None else ()
 
     def keep(self, keys: list[str]) -> None:
         """Keep the entries of ``keys`` (bulletins this build did not need to read again)."""

@@ -42,8 +42,7 @@ FINAL_BLOCK = b"\x03\x00"  # an empty, final, fixed-Huffman DEFLATE block
 # from the low end moves up k bits, in three steps of 4, 2 and 1 (the groups whose k has that
 # bit, masked where they are before the step). The masks are for one 128-bit block.
 _SPREAD_STEPS = tuple(
-    (shift, sum(0x7FFF << (15 * k + (k & ~(2 * shift - 1) & 7)) for k in range(8) if k & shift))
-    for shift in (4, 2, 1)
+    (shift, sum(0x7FFF << (15 * k + (k & ~(2 * shift - 1) & 7)) for k in range(8) if k & shift)) for shift in (4, 2, 1)
 )
 
 
