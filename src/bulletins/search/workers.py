@@ -93,12 +93,14 @@ def post_in_workers(
     """Add the bulletins of doc ids ``span`` to ``postings`` on ``jobs`` worker processes,
     keeping the entries they made in ``cache``."""
     context = multiprocessing.get_context(_start_method())
+    ranges = collections.deque(chunks(*span, jobs))
+    pending: collections.deque = collections.deque()
     with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(fold_map,)) as pool:
-        pending = collections.deque()
-        for lo, hi in chunks(*span, jobs):
-            items = [cache.lookup(digests[i]) or (docs[i].title, docs[i].rest) for i in range(lo, hi)]
-            pending.append((lo, pool.submit(chunk_postings, lo, items)))
-        while pending:
+        while ranges or pending:
+            while ranges and len(pending) < 2 * jobs:  # a few chunks in flight, not every result at once
+                lo, hi = ranges.popleft()
+                items = [cache.lookup(digests[i]) or (docs[i].title, docs[i].rest) for i in range(lo, hi)]
+                pending.append((lo, pool.submit(chunk_postings, lo, items)))
             lo, future = pending.popleft()
             made, part = future.result()
             for doc_id, entry in enumerate(made, lo):
