@@ -200,6 +200,7 @@ class TokenCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         data = {"version": VERSION, "docs": {k: tuple(v) for k, v in self.used.items()}}
-        tmp.write_bytes(marshal.dumps(data))
+        with tmp.open("wb") as fh:
+            marshal.dump(data, fh)
         os.replace(tmp, self.path)
         logger.debug("search index: %d bulletins tokenized, %d in the cache", self.missed, len(self.used))
