@@ -97,7 +97,7 @@ def post_in_workers(
     pending: collections.deque = collections.deque()
     with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(fold_map,)) as pool:
         while ranges or pending:
-            while ranges and len(pending) < 2 * jobs:  # a few chunks in flight, not every result at once
+            while ranges and len(pending) <= jobs:  # one chunk more than workers in flight, not every result
                 lo, hi = ranges.popleft()
                 items = [cache.lookup(digests[i]) or (docs[i].title, docs[i].rest) for i in range(lo, hi)]
                 pending.append((lo, pool.submit(chunk_postings, lo, items)))
