@@ -13,7 +13,7 @@ the middle of the archive, and after adding one dated before every other. Each r
 wall and CPU seconds of ``build_index`` and how many index files it wrote (new or changed),
 removed, and how many bulletins it tokenized; CPU seconds include the worker processes
 (``--jobs N``, default: ``build_index``'s own choice), and the cold row is followed by the
-peak resident memory of this process and of its largest worker. ``--compare-jobs`` also
+peak resident memory of this process and of its largest child process (a worker). ``--compare-jobs`` also
 builds the cold index with one process and with two, prints both and checks that they are
 the same bytes. ``--verify`` builds every state cold into a
 second folder and checks the two are the same file for file, byte for byte. After the cold
@@ -88,7 +88,7 @@ def cpu_seconds() -> float:
 
 def peak_mb() -> str:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return f"peak resident {own.ru_maxrss / 1024:.0f} MB (largest worker {children.ru_maxrss / 1024:.0f} MB)"
+    return f"peak resident {own.ru_maxrss / 1024:.0f} MB (largest child process {children.ru_maxrss / 1024:.0f} MB)"
 
 
 def timed(records: list[dict], out: Path, cache: Path | None, jobs: int | None = None):
