@@ -11,7 +11,11 @@ into ``--work`` with a cache folder beside it, as the Pelican plugin does with
 bulletin dated after every other, after editing one bulletin's text, after removing one from
 the middle of the archive, and after adding one dated before every other. Each row prints the
 wall and CPU seconds of ``build_index`` and how many index files it wrote (new or changed),
-removed, and how many bulletins it tokenized. ``--verify`` builds every state cold into a
+removed, and how many bulletins it tokenized; CPU seconds include the worker processes
+(``--jobs N``, default: ``build_index``'s own choice), and the cold row is followed by the
+peak resident memory of this process and of its largest child process (a worker). ``--compare-jobs`` also
+builds the cold index with one process and with two, prints both and checks that they are
+the same bytes. ``--verify`` builds every state cold into a
 second folder and checks the two are the same file for file, byte for byte. After the cold
 build, ``--queries N`` (default 100, 0 to skip) runs ``bench_search.py``'s fixed-seed query set
 on a fresh engine each under Node (``bulletins search``'s runner) and prints the index bytes
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import resource
 import shutil
 import statistics
 import sys
@@ -75,10 +80,34 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def timed(records: list[dict], out: Path, cache: Path | None):
-    wall, cpu = time.perf_counter(), time.process_time()
-    stats = build_index(records, out, cache_dir=cache)
-    return stats, time.perf_counter() - wall, time.process_time() - cpu
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its finished children (the workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peak_mb() -> str:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return f"peak resident {own.ru_maxrss / 1024:.0f} MB (largest child process {children.ru_maxrss / 1024:.0f} MB)"
+
+
+def timed(records: list[dict], out: Path, cache: Path | None, jobs: int | None = None):
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    stats = build_index(records, out, cache_dir=cache, jobs=jobs)
+    return stats, time.perf_counter() - wall, cpu_seconds() - cpu
+
+
+def compare_jobs(records: list[dict], work: Path) -> None:
+    """Cold builds with one and two processes: their times, and that they are the same bytes."""
+    digests = []
+    for jobs in (1, 2):
+        shutil.rmtree(work / f"jobs-{jobs}", ignore_errors=True)
+        _, wall, cpu = timed(records, work / f"jobs-{jobs}", None, jobs)
+        digests.append(tree_digest(work / f"jobs-{jobs}"))
+        print(f"cold, {jobs} process{'es' if jobs > 1 else ''}: {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+    if digests[0] != digests[1]:
+        sys.exit("the index built on two processes differs from the one-process index")
+    print("1 and 2 processes write the same index, byte for byte")
 
 
 def cold_queries(index: Path, queries: list[str]) -> str:
@@ -104,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=WORK, help="build folder (emptied first)")
     parser.add_argument("--verify", action="store_true", help="compare every rebuild with a cold build")
     parser.add_argument("--queries", type=int, default=100, help="first-query measurement (0 to skip)")
+    parser.add_argument("--jobs", type=int, default=None, help="processes that tokenize (default: automatic)")
+    parser.add_argument("--compare-jobs", action="store_true", help="cold builds on 1 and 2 processes, compared")
     args = parser.parse_args(argv)
     if not (args.content / "bulletins").is_dir():
         sys.exit(f"{args.content}/bulletins is absent: run benchmarks/bench_build.py or bulletins ingest first")
@@ -111,16 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     records = read_records(args.content)
     print(f"{len(records):,} bulletins read in {time.perf_counter() - started:.1f} s")
     shutil.rmtree(args.work, ignore_errors=True)
+    if args.compare_jobs:
+        compare_jobs(records, args.work)
     out, cache, cold_out = args.work / "search", args.work / "cache", args.work / "cold"
     print("| step | wall | CPU | files written | removed | tokenized | index files |")
     print("|---|---|---|---|---|---|---|")
     cold_cpu = None
     for name, state in steps(records):
-        stats, wall, cpu = timed(state, out, cache)
+        stats, wall, cpu = timed(state, out, cache, args.jobs)
         cold_cpu = cold_cpu or cpu
         share = f" ({cpu / cold_cpu:.2f}×)" if cold_cpu != cpu else ""
         print(f"| {name} | {wall:.1f} s | {cpu:.1f} s{share} | {stats.written:,} | {stats.removed:,} "
               f"| {stats.tokenized:,} | {stats.files:,} |", flush=True)  # fmt: skip
+        if name.startswith("cold"):
+            print(peak_mb(), flush=True)
         if args.queries and name.startswith("cold"):
             print(cold_queries(out, pick_queries([r["body"] for r in records], args.queries)), flush=True)
         if args.verify:

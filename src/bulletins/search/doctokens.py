@@ -19,13 +19,15 @@ import hashlib
 import logging
 import marshal
 import os
-from collections import Counter, defaultdict
+from collections import Counter
+from itertools import compress, repeat
+from operator import eq, gt, sub
 from pathlib import Path
 from typing import NamedTuple
 
 from bulletins.search import tokens
 from bulletins.search.documents import SearchDoc, rest_offset
-from bulletins.search.shards import SEP, TAIL_SEP, encode
+from bulletins.search.shards import SEP, TAIL_SEP, encoder
 
 logger = logging.getLogger(__name__)
 
@@ -60,43 +62,68 @@ def digest(doc: SearchDoc, fold_digest: str) -> str:
 
 
 def doc_tokens(doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
-    title = tokens.fold(doc.title, table)
-    rest = tokens.fold(doc.rest, table)
-    grouped: defaultdict[str, list[int]] = defaultdict(list)
-    for text, offset in ((title, 0), (rest, rest_offset(title))):
-        for key, pos in tokens.positional_tokens(text, offset):
-            grouped[key].append(pos)
+    return text_tokens(doc.title, doc.rest, table)
+
+
+def text_tokens(title: str, rest: str, table: tokens.FoldTable) -> DocTokens:
+    """``doc_tokens`` of a bulletin's two indexed fields (what a worker process is sent)."""
+    title = tokens.fold(title, table)
+    rest = tokens.fold(rest, table)
+    keys: list[str] = []
+    positions: list[int] = []
+    han: list[str] = []
+    tokens.collect(title, 0, keys, positions, han)
+    tokens.collect(rest, rest_offset(title), keys, positions, han)
     marker = title_end(title)
     if marker:
-        grouped[marker[0]] = [marker[1]]
-    counts = Counter(tokens.unigrams(title))
-    counts.update(tokens.unigrams(rest))
-    return encode_doc(grouped, counts)
+        keys.append(marker[0])
+        positions.append(marker[1])
+    return encode_entries(keys, positions, Counter("".join(han)))
 
 
 def encode_doc(grouped: dict[str, list[int]], counts: dict[str, int]) -> DocTokens:
     """``DocTokens`` of a bulletin's positions by key and unigram counts."""
-    one = [(k, encode(p[0]).encode("ascii")) for k, p in grouped.items() if len(p) == 1]
-    many = [(k, _positions(p)) for k, p in grouped.items() if len(p) > 1]
-    counts_many = [(k, encode(c).encode("ascii")) for k, c in counts.items() if c > 1]
+    keys = [key for key, found in grouped.items() for _ in found]
+    positions = [p for found in grouped.values() for p in found]
+    return encode_entries(keys, positions, counts)
+
+
+def encode_entries(keys: list[str], positions: list[int], counts: dict[str, int]) -> DocTokens:
+    """``DocTokens`` of a bulletin's positional tokens (``keys[i]`` at ``positions[i]``, each
+    key's positions ascending) and unigram counts.
+
+    Most steps are one ``map``/``join`` over a whole list (a C loop) rather than a Python
+    statement per token: a bulletin has hundreds of tokens, an archive millions."""
+    seen = Counter(keys)
+    enc = encoder(max(max(positions, default=0), max(seen.values(), default=0), max(counts.values(), default=0)))
+    one = list(compress(seen, map(eq, seen.values(), repeat(1))))
+    last = dict(zip(keys, positions))
+    many_keys, many_tails = _many(keys, positions, seen, enc)
+    counts_many = list(compress(counts, map(gt, counts.values(), repeat(1))))
     return DocTokens(
-        SEP.join(k for k, _ in one),
-        TAIL_SEP.join(t for _, t in one),
-        SEP.join(k for k, _ in many),
-        TAIL_SEP.join(t for _, t in many),
-        SEP.join(k for k, c in counts.items() if c == 1),
-        SEP.join(k for k, _ in counts_many),
-        TAIL_SEP.join(t for _, t in counts_many),
+        SEP.join(one),
+        TAIL_SEP.join(map(enc, map(last.__getitem__, one))),
+        many_keys,
+        many_tails,
+        SEP.join(compress(counts, map(eq, counts.values(), repeat(1)))),
+        SEP.join(counts_many),
+        TAIL_SEP.join(map(enc, map(counts.__getitem__, counts_many))),
     )
 
 
-def _positions(positions: list[int]) -> bytes:
-    """The count, then the position deltas (the first from 0)."""
-    parts, previous = [encode(len(positions))], 0
-    for p in positions:
-        parts.append(encode(p - previous))
-        previous = p
-    return "".join(parts).encode("ascii")
+def _many(keys: list[str], positions: list[int], seen: Counter, enc) -> tuple[str, bytes]:
+    """The keys with several positions (in first-occurrence order) and their tails: the count,
+    then the position deltas (the first from 0)."""
+    picked = list(map(gt, map(seen.__getitem__, keys), repeat(1)))
+    grouped: dict[str, list[int]] = {}
+    for key, position in zip(compress(keys, picked), compress(positions, picked)):
+        found = grouped.get(key)
+        if found is None:
+            grouped[key] = [position]
+        else:
+            found.append(position)
+    tails = [enc(len(p)) + b"".join(map(enc, map(sub, p, [0, *p[:-1]]))) for p in grouped.values()]
+    return SEP.join(grouped), TAIL_SEP.join(tails)
 
 
 def title_end(title: str) -> tuple[str, int] | None:
@@ -138,14 +165,28 @@ class TokenCache:
 
     def get(self, key: str, doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
         """The bulletin's entries: from the cache when it holds ``key``, else tokenized."""
+        found = self.lookup(key)
+        if found is None:
+            found = doc_tokens(doc, table)
+            self.put(key, found)
+        return found
+
+    def lookup(self, key: str) -> DocTokens | None:
+        """The entries of ``key`` when the cache (or this build) has them."""
         found = self.used.get(key) or self.old.get(key)
         if isinstance(found, tuple) and tuple(map(type, found)) == _TYPES:
             entry = DocTokens(*found)
-        else:
-            entry = doc_tokens(doc, table)
+            if self.path is not None:
+                self.used[key] = entry
+            return entry
+        return None
+
+    def put(self, key: str, entry: DocTokens) -> None:
+        """Entries made by this build (counted once per text). Without a cache folder nothing
+        is kept: a build holds no bulletin's tokens longer than it needs them."""
+        if key not in self.used:
             self.missed += 1
-        self.used[key] = entry
-        return entry
+        self.used[key] = entry if self.path is not None else ()
 
     def keep(self, keys: list[str]) -> None:
         """Keep the entries of ``keys`` (bulletins this build did not need to read again)."""
@@ -159,6 +200,7 @@ class TokenCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         data = {"version": VERSION, "docs": {k: tuple(v) for k, v in self.used.items()}}
-        tmp.write_bytes(marshal.dumps(data))
+        with tmp.open("wb") as fh:
+            marshal.dump(data, fh)
         os.replace(tmp, self.path)
         logger.debug("search index: %d bulletins tokenized, %d in the cache", self.missed, len(self.used))

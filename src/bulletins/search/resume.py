@@ -63,12 +63,14 @@ class PostingsState:
             "version": VERSION,
             "fold": self.fold_digest,
             "digests": list(digests),
-            "positional": {key: (last, bytes(buf)) for key, (last, buf) in postings.positional.items()},
-            "counts": {key: (last, bytes(buf)) for key, (last, buf) in postings.counts.items()},
+            # marshal writes a bytearray as bytes: no copy of the lists is made to save them
+            "positional": {key: (last, buf) for key, (last, buf) in postings.positional.items()},
+            "counts": {key: (last, buf) for key, (last, buf) in postings.counts.items()},
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(marshal.dumps(data))
+        with tmp.open("wb") as fh:
+            marshal.dump(data, fh)
         os.replace(tmp, self.path)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 LAST = "ghijklmnopqrstuvwxyz0123456789-_"
@@ -61,6 +61,26 @@ def _encode_bytes(n: int) -> bytes:
 
 
 _BYTES = [t.encode("ascii") for t in _TABLE]
+
+
+def encoder(top: int) -> Callable[[int], bytes]:
+    """The quickest function giving ``encode(n)`` as ASCII bytes for every ``0 <= n <= top``
+    (a table lookup when the table covers ``top``)."""
+    return _BYTES.__getitem__ if top < _TABLE_SIZE else _encode_bytes
+
+
+_MORE_BYTES = {ord(ch): i for i, ch in enumerate(MORE)}
+_LAST_BYTES = {ord(ch): i for i, ch in enumerate(LAST)}
+
+
+def first_number(buf: bytes | bytearray) -> tuple[int, int]:
+    """The first number of an encoded list and how many bytes it takes."""
+    value = 0
+    for size, byte in enumerate(buf, 1):
+        if byte in _LAST_BYTES:
+            return value * 32 + _LAST_BYTES[byte], size
+        value = value * 32 + _MORE_BYTES[byte]
+    raise ValueError("an encoded list ends inside a number")
 
 
 SEP = "\0"  # between the keys of a joined group (no key holds it)
@@ -107,6 +127,22 @@ class Postings:
         self.add_entries(doc, split(entry.many_keys, entry.many_tails), many=True, positional=True)
         self.add_entries(doc, split(entry.counts_one), many=False, positional=False)
         self.add_entries(doc, split(entry.counts_many_keys, entry.counts_many_tails), many=True, positional=False)
+
+    def merge(self, part: Postings) -> None:
+        """Append the lists of ``part``, filled from empty with doc ids after every id here:
+        its first entry's doc-id gap (counted from -1) is encoded again from this list's
+        last id, the rest is taken as it is."""
+        for lists, added in ((self.positional, part.positional), (self.counts, part.counts)):
+            for key, slot in added.items():
+                own = lists.get(key)
+                if own is None:
+                    lists[key] = slot
+                    continue
+                head, size = first_number(slot[1])
+                buf = own[1]
+                buf += _encode_bytes(((head >> 1) - own[0] - 1) << 1 | (head & 1))
+                buf += memoryview(slot[1])[size:]
+                own[0] = slot[0]
 
     def lists(self) -> dict[str, tuple[str, bytearray]]:
         """Every key -> ("p" positional | "d" counts, its encoded list)."""

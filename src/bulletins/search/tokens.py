@@ -32,6 +32,7 @@ counts cost about a seventh of the index and one shard per query.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -80,19 +81,36 @@ def is_han(ch: str) -> bool:
 
 def positional_tokens(folded: str, offset: int = 0) -> Iterator[tuple[str, int]]:
     """``(key, position)`` for every bigram, word-side run edge and word, in text order."""
+    keys: list[str] = []
+    positions: list[int] = []
+    collect(folded, offset, keys, positions, [])
+    return zip(keys, positions)
+
+
+def collect(folded: str, offset: int, keys: list[str], positions: list[int], han: list[str]) -> None:
+    """``positional_tokens`` appended to ``keys`` and ``positions`` (the same order), and every
+    Han run appended to ``han`` (the text of ``unigrams``). The bigrams of a run are made and
+    numbered by ``map``/``range`` in one step per run, not one Python step per character: this
+    is the index builder's inner loop."""
     matches = list(_RUNS.finditer(folded))
+    previous_end = -1
     for i, match in enumerate(matches):
-        start = match.start()
+        start, end = match.span()
         run = match.group()
         if match.lastgroup == "word":
-            yield run, start + offset
-            continue
-        if i and matches[i - 1].end() == start:  # a word ends right before the run
-            yield START + run[0], start + offset
-        for j in range(len(run) - 1):
-            yield run[j : j + 2], start + offset + j
-        if i + 1 < len(matches) and matches[i + 1].start() == match.end():
-            yield run[-1] + END, start + offset + len(run) - 1
+            keys.append(run)
+            positions.append(start + offset)
+        else:
+            han.append(run)
+            if start == previous_end:  # a word ends right before the run
+                keys.append(START + run[0])
+                positions.append(start + offset)
+            keys.extend(map(operator.add, run, run[1:]))
+            positions.extend(range(start + offset, end + offset - 1))
+            if i + 1 < len(matches) and matches[i + 1].start() == end:
+                keys.append(run[-1] + END)
+                positions.append(end + offset - 1)
+        previous_end = end
 
 
 def last_token_char(folded: str) -> int | None:

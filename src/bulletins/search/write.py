@@ -15,11 +15,9 @@ one shift loop (search-index.js ``unpackBytes``).
 
 from __future__ import annotations
 
-import array
 import hashlib
 import json
 import os
-import sys
 import zlib
 from pathlib import Path
 
@@ -38,22 +36,35 @@ def script(name: str, data) -> str:
 
 
 PACK_BASE = 0x4E00  # the code unit that carries 15 zero bits
-_SHIFTS = (105, 90, 75, 60, 45, 30, 15, 0)  # 15 bytes = 120 bits = 8 units
 UTF16_BOM = b"\xff\xfe"
 FINAL_BLOCK = b"\x03\x00"  # an empty, final, fixed-Huffman DEFLATE block
+# Spreading the eight 15-bit groups of a 120-bit block into 16-bit units: the group k places
+# from the low end moves up k bits, in three steps of 4, 2 and 1 (the groups whose k has that
+# bit, masked where they are before the step). The masks are for one 128-bit block.
+_SPREAD_STEPS = tuple(
+    (shift, sum(0x7FFF << (15 * k + (k & ~(2 * shift - 1) & 7)) for k in range(8) if k & shift)) for shift in (4, 2, 1)
+)
 
 
 def pack_bytes(raw: bytes) -> str:
-    """``raw`` as 15-bit code units, most significant bit first (the last unit zero-padded)."""
-    units = array.array("H")
-    padded = raw + bytes(-len(raw) % 15)
-    for start in range(0, len(padded), 15):
-        value = int.from_bytes(padded[start : start + 15], "big")
-        units.extend([PACK_BASE + ((value >> shift) & 0x7FFF) for shift in _SHIFTS])
-    del units[-(-len(raw) * 8 // 15) :]
-    if sys.byteorder == "big":
-        units.byteswap()
-    return units.tobytes().decode("utf-16-le")
+    """``raw`` as 15-bit code units, most significant bit first (the last unit zero-padded).
+
+    Done on whole-buffer integers rather than per unit: every 15 bytes become a 16-byte block
+    (a zero byte in front), the buffer is read as one big integer, each block's eight 15-bit
+    groups are spread into 16-bit units by three mask-and-shift steps, and ``PACK_BASE`` is
+    added to every unit (no carry: a unit is below 0x8000). Each step is linear in the size."""
+    blocks = -(-len(raw) // 15)
+    padded = raw + bytes(15 * blocks - len(raw))
+    spread = bytearray(16 * blocks)
+    for i in range(15):
+        spread[i + 1 :: 16] = padded[i::15]
+    value = int.from_bytes(spread, "big")
+    for shift, mask in _SPREAD_STEPS:
+        moving = value & int.from_bytes(mask.to_bytes(16, "big") * blocks, "big")
+        value = (value ^ moving) | (moving << shift)
+    value += int.from_bytes(PACK_BASE.to_bytes(2, "big") * (8 * blocks), "big")
+    units = -(-len(raw) * 8 // 15)
+    return value.to_bytes(16 * blocks, "big")[: 2 * units].decode("utf-16-be")
 
 
 def unpack_bytes(text: str, size: int) -> bytes:

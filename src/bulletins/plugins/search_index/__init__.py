@@ -6,4 +6,5 @@ from bulletins.plugins.search_index import generator
 
 
 def register():
+    signals.initialized.connect(generator.configure)
     signals.get_generators.connect(generator.get_generators)

@@ -5,7 +5,8 @@ generators, so the index is written once the articles it points to exist. It rea
 articles from ``context["articles"]`` (never from disk) and hands plain ``SearchDoc``
 records to the pure ``build_index``, with Pelican's ``CACHE_PATH`` as its cache folder: a
 rebuild tokenizes only the articles whose text changed and rewrites only the index files
-whose bytes change.
+whose bytes change. ``SEARCH_INDEX_JOBS`` is the number of processes that tokenize (default
+``None``: the processors, at most 4, and one for a small archive); it never changes the index.
 """
 
 from __future__ import annotations
@@ -17,10 +18,20 @@ from pelican.generators import Generator
 
 from bulletins.search.build import build_index
 from bulletins.search.documents import from_article
+from bulletins.site.config import Option, settings_check
 
 logger = logging.getLogger(__name__)
 
 INDEX_DIR = "search"
+
+
+def is_jobs(value: object) -> bool:
+    """``None`` (the default) or a whole number of processes, at least 1."""
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1)
+
+
+OPTIONS = (Option("SEARCH_INDEX_JOBS", None, is_jobs, "a whole number of processes >= 1, or None"),)
+configure = settings_check(OPTIONS)
 
 
 def get_generators(pelican):
@@ -35,7 +46,8 @@ class SearchIndexGenerator(Generator):
         articles = self.context.get("articles", ())
         docs = [from_article(article) for article in articles]
         cache = self.settings.get("CACHE_PATH") or None
-        stats = build_index(docs, Path(self.output_path) / INDEX_DIR, cache_dir=cache)
+        jobs = self.settings.get("SEARCH_INDEX_JOBS")
+        stats = build_index(docs, Path(self.output_path) / INDEX_DIR, cache_dir=cache, jobs=jobs)
         logger.info(
             "search index: %d bulletins, %d files (%d written, %d removed), %.1f MB, %d tokenized, %.1f s",
             stats.docs,

@@ -1,0 +1,109 @@
+"""Posting lists made on several processes: chunks of bulletins tokenized and posted in
+worker processes, merged in doc-id order.
+
+Tokenizing and adding entries to the posting lists is most of a cold build's CPU time, and
+both are per bulletin, so a chunk of consecutive doc ids can be done anywhere. A worker gets
+the chunk's texts (or the cached ``DocTokens`` of a text that did not change), tokenizes the
+new ones and fills a ``Postings`` of its chunk alone, and sends back the new ``DocTokens``
+(for the token cache) and those lists. The main process appends each chunk's lists to its
+own in chunk order (``Postings.merge``: only the first entry of a list, whose doc-id gap
+depends on the chunks before, is encoded again), so the lists are byte for byte the lists one
+process makes (tested).
+
+Workers are forked when the process has no other thread (quick to start, and a script
+without a ``__main__`` guard works); otherwise they are spawned, since forking while another
+thread holds a lock (Pelican's progress display) can hang the child. Each worker builds its
+own fold table from the map it is given.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import multiprocessing
+import os
+import threading
+
+from bulletins.search import tokens
+from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens
+from bulletins.search.documents import SearchDoc
+from bulletins.search.shards import Postings
+
+MAX_JOBS = 4  # the posting merge in the main process keeps more workers from paying off
+MIN_DOCS_PER_JOB = 2_000  # below this, starting a worker costs more than it saves
+MAX_CHUNK = 5_000  # bulletins per task: bounds what a worker holds and sends back at once
+_table: tokens.FoldTable | None = None
+
+
+def default_jobs() -> int:
+    """The processors this process may use, at most ``MAX_JOBS``."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_JOBS))
+
+
+def job_count(requested: int | None, work: int) -> int:
+    """Processes for ``work`` bulletins: ``requested`` when given (at least 1), else the
+    default, with 1 for an input too small to share out."""
+    if requested is not None:
+        return max(1, requested)
+    return max(1, min(default_jobs(), work // MIN_DOCS_PER_JOB))
+
+
+def chunks(start: int, stop: int, jobs: int) -> list[tuple[int, int]]:
+    """``[lo, hi)`` doc-id ranges covering ``start..stop``: four per job (so a slow chunk does
+    not leave the other workers idle at the end), at most ``MAX_CHUNK`` each."""
+    size = max(1, min(MAX_CHUNK, -(-(stop - start) // (4 * jobs))))
+    return [(lo, min(lo + size, stop)) for lo in range(start, stop, size)]
+
+
+def _start_method() -> str:
+    alone = threading.active_count() == 1
+    return "fork" if alone and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _init(fold_map: dict[str, str]) -> None:
+    global _table
+    _table = tokens.FoldTable(fold_map)
+
+
+def chunk_postings(first: int, items: list) -> tuple[list[DocTokens | None], Postings]:
+    """The lists of one chunk (doc ids from ``first``): each item is a bulletin's
+    ``(title, rest)`` to tokenize or its cached ``DocTokens``; the entries made are sent back
+    (``None`` for a cached one)."""
+    postings, made = Postings(), []
+    for doc_id, item in enumerate(items, first):
+        entry = item if isinstance(item, DocTokens) else text_tokens(*item, _table)
+        made.append(None if item is entry else entry)
+        postings.add_doc(doc_id, entry)
+    return made, postings
+
+
+def post_in_workers(
+    postings: Postings,
+    span: tuple[int, int],
+    docs: list[SearchDoc],
+    digests: list[str],
+    cache: TokenCache,
+    fold_map: dict[str, str],
+    jobs: int,
+) -> None:
+    """Add the bulletins of doc ids ``span`` to ``postings`` on ``jobs`` worker processes,
+    keeping the entries they made in ``cache``."""
+    context = multiprocessing.get_context(_start_method())
+    ranges = collections.deque(chunks(*span, jobs))
+    pending: collections.deque = collections.deque()
+    with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(fold_map,)) as pool:
+        while ranges or pending:
+            while ranges and len(pending) <= jobs:  # one chunk more than workers in flight, not every result
+                lo, hi = ranges.popleft()
+                items = [cache.lookup(digests[i]) or (docs[i].title, docs[i].rest) for i in range(lo, hi)]
+                pending.append((lo, pool.submit(chunk_postings, lo, items)))
+            lo, future = pending.popleft()
+            made, part = future.result()
+            for doc_id, entry in enumerate(made, lo):
+                if entry is not None:
+                    cache.put(digests[doc_id], entry)
+            postings.merge(part)
