@@ -83,11 +83,15 @@ def test_max_record_bytes_rejects_nonsense(capsys):
     assert stopped.value.code == 2 and "--max-record-bytes" in capsys.readouterr().err
 
 
+# VmHWM, not ru_maxrss: Linux keeps the larger of the test worker's and this process's peak
+# across exec, so ru_maxrss would report a large worker rather than the ingest.
 PEAK_RSS = """
-import resource, sys
+import re, sys
+from pathlib import Path
 from bulletins import cli
 status = cli.main(sys.argv[1:])
-print(status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+hwm = re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text())
+print(status, int(hwm.group(1)) // 1024)
 """
 
 

@@ -81,13 +81,16 @@ def long_pdf(pages: int) -> bytes:
     return bytes(out)
 
 
+# VmHWM is this process's own peak; ru_maxrss would also count the test worker it was started
+# from (Linux keeps the larger of the two across exec), which may hold far more than the reader.
 PEAK = """
-import resource, sys
+import re, sys
 from pathlib import Path
 from bulletins.ingest.readers import pdf
 from bulletins.models import Context
 (item,) = pdf.read(Path(sys.argv[1]), Context())
-print(item.blocks[-1].page, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+status = Path("/proc/self/status").read_text()
+print(item.blocks[-1].page, int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 1024)
 """
 
 
