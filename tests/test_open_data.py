@@ -23,18 +23,12 @@ from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import opendata, opendata_sqlite
 from bulletins.site.opendata import Bulletin
 from bulletins.site.opendata_state import RowChanges
-from support.open_data import read_jsonl, substring_queries
+from support.open_data import OPEN_DATA_PLUGINS, read_jsonl, substring_queries
 from support.shared import ROOT
 from support.site_build import build_fixture_site
 from support.sites import sample_site
 
-PLUGINS = [
-    "bulletins.plugins.list_pages",
-    "bulletins.plugins.raw_source",
-    "bulletins.plugins.site_meta",
-    "bulletins.plugins.incremental",
-    "bulletins.plugins.open_data",
-]
+PLUGINS = OPEN_DATA_PLUGINS
 DATA_FILES = ("bulletins.jsonl", "bulletins.csv", "bulletins.sqlite")
 
 

@@ -13,16 +13,11 @@ import pytest
 from bulletins.site import opendata, opendata_sqlite
 from bulletins.site.opendata import Bulletin, RowHead
 from bulletins.site.output_files import replace_if_changed
+from support.open_data import OPEN_DATA_PLUGINS
 from support.shared import ROOT
 from support.site_build import build_fixture_site
 
-PLUGINS = [
-    "bulletins.plugins.list_pages",
-    "bulletins.plugins.raw_source",
-    "bulletins.plugins.site_meta",
-    "bulletins.plugins.incremental",
-    "bulletins.plugins.open_data",
-]
+PLUGINS = OPEN_DATA_PLUGINS
 
 
 def bulletin(url, date, ident="", text="正文", **fields) -> Bulletin:

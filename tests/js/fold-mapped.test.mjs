@@ -5,19 +5,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 
+import { random } from "./seeded.mjs";
 import { core, fixture, root } from "./search-fixture.mjs";
 
 const { cases } = JSON.parse(readFileSync(path.join(root, "tests", "fixtures", "tokenize_cases.json"), "utf8"));
-
-// Fixed-seed generator (mulberry32), so a failure names a reproducible text.
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Simplified and Traditional Han, ASCII of both cases, full-width forms, ligatures and
 // circled numbers (NFKC expands them), ideographic space, an astral Han and a lone surrogate.

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { random } from "./seeded.mjs";
 import { core, fixture } from "./search-fixture.mjs";
 
 const BEFORE = 40; // search-core.js SNIPPET_BEFORE and SNIPPET_LENGTH
@@ -81,16 +82,6 @@ for (const [name, text, parts] of CASES) {
     const folder = new core.Folder(fixture().fold);
     assert.deepEqual(core.snippet(folder, text, parts), referenceSnippet(folder, text, parts));
   });
-}
-
-// Fixed-seed generator (mulberry32), so a failure names a reproducible text.
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [..."会议經濟发展區工作，。…\n ＡaＢ①㈠ﬁ", "𠀋", "\ud800", "会议", "經濟發展"];

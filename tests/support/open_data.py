@@ -7,6 +7,14 @@ import random
 import re
 from pathlib import Path
 
+# The plugins a site needs for its open data, and nothing that slows a fixture build.
+OPEN_DATA_PLUGINS = [
+    "bulletins.plugins.list_pages",
+    "bulletins.plugins.raw_source",
+    "bulletins.plugins.site_meta",
+    "bulletins.plugins.incremental",
+    "bulletins.plugins.open_data",
+]
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 
 
