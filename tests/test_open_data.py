@@ -23,6 +23,7 @@ from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import opendata, opendata_sqlite
 from bulletins.site.opendata import Bulletin
 from bulletins.site.opendata_state import RowChanges
+from bulletins.site.output_files import write_if_changed
 from support.open_data import OPEN_DATA_PLUGINS, read_jsonl, substring_queries
 from support.shared import ROOT
 from support.site_build import build_fixture_site
@@ -177,12 +178,12 @@ def test_relation_rows(fields, expected):
 
 def test_write_if_changed_keeps_bytes_and_mtime(tmp_path):
     path = tmp_path / "x.csv"
-    assert opendata.write_if_changed(path, b"a,b\r\n")
+    assert write_if_changed(path, b"a,b\r\n")
     before = path.stat().st_mtime_ns
     time.sleep(0.01)
-    assert not opendata.write_if_changed(path, b"a,b\r\n")
+    assert not write_if_changed(path, b"a,b\r\n")
     assert path.stat().st_mtime_ns == before
-    assert opendata.write_if_changed(path, b"a,c\r\n") and path.read_bytes() == b"a,c\r\n"
+    assert write_if_changed(path, b"a,c\r\n") and path.read_bytes() == b"a,c\r\n"
 
 
 # --- the built site -----------------------------------------------------------------------

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site.entities import document_roles, person_roles
-from bulletins.site.output_files import replace_if_changed, write_if_changed  # noqa: F401 (used as opendata.write_if_changed)
+from bulletins.site.output_files import replace_if_changed
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"

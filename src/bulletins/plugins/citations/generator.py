@@ -23,6 +23,7 @@ from pelican.generators import Generator
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
+from bulletins.site.output_files import write_if_changed
 from bulletins.site.sitemap import join_url
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, old: di
     written = 0
     for suffix, data in citation.file_bytes(fields).items():
         name = citation.file_path(save_as, suffix)
-        written += opendata.write_if_changed(Path(out) / name, data)
+        written += write_if_changed(Path(out) / name, data)
         new[name] = [key, *(stamp(f"{out}/{name}") or [])]
     return written
 
@@ -142,9 +143,9 @@ class CitationsGenerator(Generator):
             new.update(stamps)
         items = [citation.csl_item(f) for _, _, f in sorted(self.entries, key=lambda e: e[:2])]
         archive = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
-        written += opendata.write_if_changed(archive, citation.render_csl(items))
+        written += write_if_changed(archive, citation.render_csl(items))
         removed = remove_stale(out, old, new)
-        opendata.write_if_changed(cache_file, json.dumps(new, separators=(",", ":")).encode("utf-8"))
+        write_if_changed(cache_file, json.dumps(new, separators=(",", ":")).encode("utf-8"))
         logger.info(
             "citations: %d bulletins, %d of %d files written, %d removed, %.1f s (%.1f s of it for the pages' fields)",
             len(self.entries),
