@@ -13,6 +13,9 @@ CONTENT = "content"
 OUTPUT = "output"
 SOURCES = "sources"
 CHROMIUM = "/usr/bin/chromium"
+# The browser tests run Chromium's headless shell (less CPU per page); the search benchmark and
+# the PDF printing of the document benchmarks run the full browser.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 # Two pytest-xdist workers (the reference machine has two cores); each test module stays on one
 # worker, so its module-scoped fixtures (a search index, a browser, a built site) are made once.
 PARALLEL = "-n 2 --dist loadscope"
@@ -108,6 +111,8 @@ def _missing_test_packages() -> list[str]:
     missing = []
     if not Path(CHROMIUM).exists():
         missing.append("chromium")
+    if not Path(HEADLESS_SHELL).exists():
+        missing.append("chromium-headless-shell")
     fonts = (
         subprocess.run(["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True)
         if shutil.which("fc-list")
@@ -126,7 +131,8 @@ def _missing_test_packages() -> list[str]:
 
 @task
 def testdeps(c):
-    """Install what the browser and validator tests need: Debian's Chromium, a CJK font, Java, the Node packages."""
+    """Install what the browser and validator tests need: Debian's Chromium and its headless shell, a CJK font,
+    Java, the Node packages."""
     missing = _missing_test_packages()
     if missing:
         sudo = "" if os.geteuid() == 0 else "sudo "

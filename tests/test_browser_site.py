@@ -17,6 +17,7 @@ import pytest
 
 from bulletins.ingest.frontmatter import body_paragraphs, split_file
 from bulletins.models import split_documents, split_names
+from support import browser as browser_support
 from support.browser import (
     file_base,
     is_inside,
@@ -256,3 +257,29 @@ def test_screenshots_are_taken_only_when_asked_for(monkeypatch, value, wanted):
     assert screenshots_wanted() is wanted
     assert [p.name for p in saved] == (["switch-1280.png", "switch-375.png"] if wanted else [])
     assert ("shot switch-375.png" in page.calls) is wanted
+
+
+# (BULLETINS_CHROMIUM, PYTEST_VERSION, headless shell installed) -> the browser launch() runs
+CHROMIUM_CHOICES = {
+    "tests_run_the_shell": (None, "9.2.0", True, "shell"),
+    "tests_fall_back_to_chromium": (None, "9.2.0", False, "chromium"),
+    "scripts_run_chromium": (None, None, True, "chromium"),
+    "override_wins_in_tests": ("/opt/chrome/chrome", "9.2.0", True, "/opt/chrome/chrome"),
+    "override_wins_in_scripts": ("/opt/chrome/chrome", None, False, "/opt/chrome/chrome"),
+    "blank_override_is_unset": ("  ", "9.2.0", True, "shell"),
+}
+
+
+@pytest.mark.parametrize("override, pytest_version, shell, wanted", CHROMIUM_CHOICES.values(), ids=CHROMIUM_CHOICES)
+def test_chromium_path(monkeypatch, tmp_path, override, pytest_version, shell, wanted):
+    installed = tmp_path / "chromium-headless-shell"
+    if shell:
+        installed.write_text("", encoding="utf-8")
+    monkeypatch.setattr(browser_support, "HEADLESS_SHELL", installed)
+    for name, value in ((browser_support.CHROMIUM_ENV, override), ("PYTEST_VERSION", pytest_version)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    expected = {"shell": installed, "chromium": browser_support.CHROMIUM}.get(wanted, Path(wanted))
+    assert browser_support.chromium_path() == expected

@@ -7,7 +7,12 @@
         record.assert_stayed_inside()
         record.assert_no_errors()
 
-``launch`` never downloads a browser: it runs /usr/bin/chromium (``apt-get install chromium``).
+``launch`` never downloads a browser. Under pytest it runs Debian's headless shell,
+/usr/bin/chromium-headless-shell (``apt-get install chromium-headless-shell``: the same Blink
+without the full browser's UI, about half the CPU for the same pages), and /usr/bin/chromium when
+the shell is absent; elsewhere (the search benchmark, whose figures are the full browser's) it
+runs /usr/bin/chromium. ``BULLETINS_CHROMIUM=/path/to/chrome`` overrides both (``chromium_path``);
+``launch(CHROMIUM)`` asks for the full browser (PDF printing, whose line breaks differ).
 ``serve`` binds 127.0.0.1 on a free port. ``Recorder`` keeps every request URL, console error,
 uncaught page error and failed request of a browser context, so a test can assert the page
 stayed inside the site. Screenshots go to ``test-artifacts/`` (gitignored) when
@@ -35,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = "BULLETINS_SCREENSHOTS"
 CHROMIUM = Path("/usr/bin/chromium")
+HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
+CHROMIUM_ENV = "BULLETINS_CHROMIUM"
 CHROMIUM_ARGS = (
     "--headless",
     "--no-sandbox",
@@ -48,15 +55,31 @@ WIDTHS = {"desktop": 1280, "phone": 375}
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 
 
+def chromium_path() -> Path:
+    """The Chromium ``launch`` runs: ``BULLETINS_CHROMIUM`` when set; under pytest the headless
+    shell when installed; otherwise (and as the tests' fallback) Debian's full /usr/bin/chromium."""
+    chosen = os.environ.get(CHROMIUM_ENV, "").strip()
+    if chosen:
+        return Path(chosen)
+    if os.environ.get("PYTEST_VERSION") and HEADLESS_SHELL.exists():
+        return HEADLESS_SHELL
+    return CHROMIUM
+
+
 @contextlib.contextmanager
-def launch():
-    """A headless Chromium (Debian's build) for the duration of the block; skips if absent."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install it with `apt-get install -y chromium` (./run testdeps)")
+def launch(executable: Path | None = None):
+    """A headless Chromium (EXECUTABLE, default ``chromium_path()``) for the duration of the block;
+    skips if absent."""
+    executable = executable or chromium_path()
+    if not executable.exists():
+        pytest.skip(
+            f"{executable} is absent: install it with `apt-get install -y chromium-headless-shell chromium`"
+            " (./run testdeps)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
+        browser = pw.chromium.launch(executable_path=str(executable), args=list(CHROMIUM_ARGS), headless=True)
         try:
             yield browser
         finally:
