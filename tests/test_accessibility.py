@@ -78,8 +78,9 @@ def page_urls(site: Site, kinds=None) -> dict[str, tuple[str, str | None]]:
     return {kind: urls[kind] for kind in kinds or urls}
 
 
-def axe_failures(context, base: str, urls: dict[str, tuple[str, str | None]], tags=WCAG21_AA) -> dict[str, list[dict]]:
-    page = context.new_page()
+def axe_failures(page, base: str, urls: dict[str, tuple[str, str | None]], tags=WCAG21_AA) -> dict[str, list[dict]]:
+    """axe's violations of TAGS on each of URLS opened in turn in PAGE (of a context prepared
+    ``with_axe``), by kind; a kind without violations is left out."""
     failures = {}
     for kind, (url, ready) in urls.items():
         goto_fresh(page, base + url)
@@ -103,11 +104,11 @@ def test_no_wcag21_aa_violation(browser, site, scheme):
     urls = page_urls(site)
     with origin("http", site.output) as where:
         context, _ = open_context(browser, where.base, where.root, bypass_csp=True, color_scheme=scheme)
-        page = context.new_page()
-        page.goto(where.base + "index.html")
-        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") is (scheme == "dark")
-        failures = axe_failures(with_axe(context), where.base, urls)
+        page = with_axe(context).new_page()
+        failures = axe_failures(page, where.base, urls)
+        dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
         context.close()
+    assert dark is (scheme == "dark"), "the pages were checked in the other colour scheme"
     assert_none(failures, len(urls), f"{scheme} mode")
 
 
@@ -121,7 +122,7 @@ def test_no_wcag21_aa_violation_in_any_reading_setting(browser, site, theme, siz
     with origin("http", site.output) as where:
         context, _ = open_context(browser, where.base, where.root, bypass_csp=True, color_scheme=system)
         with_axe(context).add_init_script(stored(settings))
-        failures = axe_failures(context, where.base, urls)
+        failures = axe_failures(context.new_page(), where.base, urls)
         context.close()
     assert_none(failures, len(urls), f"theme {theme}, size {size or 'standard'}")
 
@@ -132,7 +133,7 @@ def test_no_best_practice_violation_with_results_and_highlights(browser, site):
     urls = page_urls(site, SETTING_KINDS)
     with origin("http", site.output) as where:
         context, _ = open_context(browser, where.base, where.root, bypass_csp=True)
-        failures = axe_failures(with_axe(context), where.base, urls, ("best-practice",))
+        failures = axe_failures(with_axe(context).new_page(), where.base, urls, ("best-practice",))
         context.close()
     assert_none(failures, len(urls), "best practices")
 

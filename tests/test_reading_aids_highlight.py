@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from support.browser import open_context, opened_page, origin
+from support.browser import goto_fresh, open_context, opened_page, origin
 from support.reading import folded, occurrences
 from support.sites import Site, sample_site
 
@@ -51,8 +51,7 @@ def bar(page) -> str:
 
 def open_highlighted(page, base: str, query: str, path: str = ARTICLE) -> int:
     """Open PATH with QUERY highlighted (a fresh load: a new fragment alone loads nothing)."""
-    page.goto("about:blank")
-    page.goto(base + path + "#hl=" + quote(query))
+    goto_fresh(page, base + path + "#hl=" + quote(query))
     return settle_marks(page)
 
 
