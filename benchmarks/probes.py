@@ -38,6 +38,21 @@ new MutationObserver((_, observer) => {
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-state']});
 """
 
+# Tells the driver when a page sets window.__settledAt (both engines' pages and UI_SETTLED do),
+# by a console message: waiting for it needs nothing evaluated in the page. Polling with
+# wait_for_function would first inject Playwright's own script into the page, a compile of
+# tens of milliseconds on the page's main thread in the middle of the query being timed.
+SETTLED = "__settled"
+SETTLED_NOTICE = (
+    """
+Object.defineProperty(window, '__settledAt', {configurable: true, set(value) {
+  Object.defineProperty(window, '__settledAt', {value, writable: true, configurable: true});
+  console.log('%s');
+}});
+"""
+    % SETTLED
+)
+
 SCRIPT_LOADER = """
 const pending = {};
 const load = url => pending[url] || (pending[url] = new Promise((resolve, reject) => {
@@ -166,13 +181,12 @@ def _cold(browser, url: str, root: Path, counted, init: str | None = None) -> Co
     context = browser.new_context(service_workers="block")
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
+    context.add_init_script(SETTLED_NOTICE)
     if init:
         context.add_init_script(init)
     page = context.new_page()
-    page.goto(url)
-    page.wait_for_function(
-        "() => window.__settledAt !== undefined", timeout=TIMEOUT_MS
-    )  # a function: the CSP forbids eval
+    with page.expect_console_message(lambda message: message.text == SETTLED, timeout=TIMEOUT_MS):
+        page.goto(url, wait_until="commit")
     settled, total, interactive = page.evaluate(
         "[window.__settledAt, window.__total, performance.getEntriesByType('navigation')[0].domInteractive]"
     )

@@ -211,12 +211,12 @@
     return { from: from.join(""), to: own(fold, Manifest.FOLD_TO) || "" };
   }
 
-  /** The manifest's shard list -> { bounds: first keys, names: file names }. */
+  /** Shard list -> { bounds: first keys, name(i) }: a name is made when a query needs it. */
   function readShards(text) {
     const entries = typeof text === "string" && text ? text.split(SHARD_SEPARATOR) : [];
     const bounds = entries.map((entry) => entry.slice(HASH_UNITS));
-    const names = entries.map((entry, i) => shardName(entry.slice(0, HASH_UNITS), bounds[i]));
-    return { bounds, names };
+    const name = (i) => shardName(entries[i].slice(0, HASH_UNITS), bounds[i]);
+    return { bounds, name };
   }
 
   /** The manifest's fields under the names the query side uses. */
@@ -229,7 +229,7 @@
       docCount: own(raw, Manifest.DOCS),
       fold: readFold(own(raw, Manifest.FOLD)),
       shardBounds: shards.bounds,
-      shardNames: shards.names,
+      shardName: shards.name,
       categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
       days: dayRuns(own(raw, Manifest.DAYS)),
       titleSpan: own(raw, Manifest.TITLE_SPAN),
@@ -331,7 +331,7 @@
         if (bounds[mid] <= key) lo = mid + 1;
         else hi = mid;
       }
-      return this.manifest.shardNames[lo - 1];
+      return this.manifest.shardName(lo - 1);
     }
 
     /** Promise of the postings of `key` (null when the index has none); after ready(). */

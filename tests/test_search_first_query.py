@@ -1,0 +1,95 @@
+"""The search page's first query, over http:// and file://: the page asks for the query's index
+files before it is laid out and painted.
+
+search.html preloads its scripts beside the blocking reading.js and marks them render-blocking,
+so they run before the first frame and the first query's term shards are already requested
+while the page is styled, laid out and painted (see README, Search benchmark).
+"""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from support.browser import open_context, origin
+from support.sites import Site, sample_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SEARCH_SCRIPTS = ("search-tokens.js", "search-index.js", "search-core.js", "manifest.js", "search-ui.js")
+QUERIES = {"two_characters": "会议", "phrase": "城市更新", "traditional": "常務會議"}
+# When the first term shard's <script> is added, and when the first frame is painted.
+ORDER_JS = """
+window.__firstQuery = {shard: null, paint: null};
+new MutationObserver((records, observer) => {
+  for (const record of records) for (const node of record.addedNodes) {
+    if (node.tagName === 'SCRIPT' && /\\/search\\/t\\//.test(node.src)) {
+      window.__firstQuery.shard = performance.now();
+      return observer.disconnect();
+    }
+  }
+}).observe(document, {childList: true, subtree: true});
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (entry.name === 'first-paint' && window.__firstQuery.paint === null) window.__firstQuery.paint = entry.startTime;
+  }
+}).observe({type: 'paint', buffered: true});
+"""
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return sample_site()
+
+
+def head(site: Site) -> BeautifulSoup:
+    return BeautifulSoup((site.output / "search.html").read_text(encoding="utf-8"), "html.parser").head
+
+
+def name_of(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize("script", SEARCH_SCRIPTS)
+def test_each_search_script_is_preloaded_before_the_blocking_settings_script(site, script):
+    page = head(site)
+    reading = page.find("script", src=lambda src: src and src.endswith("/js/reading.js"))
+    preloads = [link for link in page.find_all("link", rel="preload") if name_of(link["href"]) == script]
+    assert len(preloads) == 1, script
+    assert preloads[0]["as"] == "script"
+    assert preloads[0].sourceline < reading.sourceline
+
+
+@pytest.mark.parametrize("script", SEARCH_SCRIPTS)
+def test_each_search_script_is_deferred_and_render_blocking(site, script):
+    (tag,) = [s for s in head(site).find_all("script", src=True) if name_of(s["src"]) == script]
+    assert tag.has_attr("defer") and tag.get("blocking") == "render", tag
+
+
+def test_preloads_and_scripts_name_the_same_files_in_the_same_order(site):
+    page = head(site)
+    preloaded = [link["href"] for link in page.find_all("link", rel="preload")]
+    deferred = [s["src"] for s in page.find_all("script", src=True) if s.has_attr("defer")]
+    assert preloaded == deferred
+    assert [name_of(src) for src in deferred] == list(SEARCH_SCRIPTS)
+
+
+@pytest.mark.parametrize("kind", ["http", "file"])
+@pytest.mark.parametrize("query", QUERIES.values(), ids=QUERIES.keys())
+def test_first_query_requests_its_shards_before_the_first_paint(browser, site, kind, query):
+    with origin(kind, site.output) as where:
+        context, recorder = open_context(browser, where.base, site.output)
+        context.add_init_script(ORDER_JS)
+        page = context.new_page()
+        page.goto(where.base + "search.html?q=" + query)
+        page.wait_for_function(
+            "() => { const r = document.getElementById('search-results');"
+            " return r && r.dataset.state && !r.hasAttribute('aria-busy') && window.__firstQuery.paint !== null; }",
+            timeout=20_000,
+        )
+        order = page.evaluate("window.__firstQuery")
+        assert page.get_attribute("#search-results", "data-state") == "results", query
+        context.close()
+    recorder.assert_no_errors()
+    assert order["shard"] is not None, "no term shard was requested"
+    assert order["shard"] < order["paint"], order
