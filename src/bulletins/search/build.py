@@ -23,6 +23,12 @@ the bulletins after it, and every shard holding one of them is rewritten (README
 A rebuild writes only the files whose bytes change and removes the files no longer named
 (``write.IndexWriter``); with a cache folder it tokenizes only the bulletins whose text
 changed (``doctokens.TokenCache``) and packs only the files whose content changed.
+
+Memory. The bulletins are made one at a time from a ``DocSource`` (a Pelican article's text is
+extracted when a step needs it and let go), in two passes: result data, digests and the few
+fields the manifest needs, then the posting lists of the bulletins not resumed. The lists are
+held up to a budget and spilled to disk as sorted runs beyond it, then merged key by key into
+the shards (``runs``), so the peak does not grow with the archive's postings.
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ from pathlib import Path
 from bulletins.search.shards import Postings, encoder, first_number, js_order
 
 BUDGET = 64 * 2**20  # estimated bytes of posting lists held before a run is spilled
-BLOCK_BYTES = 256 * 1024  # posting bytes per marshal block of a run file
-KEY_BYTES = 200  # what one held list costs besides its bytes: the key, its slot, dict entries
+BLOCK_BYTES = 64 * 1024  # bytes (postings, keys and 16 per record) per marshal block of a run file
+KEY_BYTES = 220  # what one held list costs besides its bytes: key, slot, bytearray, dict entry (measured)
 
 Record = tuple[str, str, int, bytes]  # key, "p" | "d", last doc id, encoded list
 
