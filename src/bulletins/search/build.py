@@ -33,6 +33,7 @@ the shards (``runs``), so the peak does not grow with the archive's postings.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import logging
@@ -110,35 +111,29 @@ def build_index(
     memory: int = runs.BUDGET,
 ) -> IndexStats:
     """Write the index of ``docs`` (dicts as in ``documents.from_dict``, SearchDocs, or a
-    ``DocSource`` that makes them one at a time) into ``out_dir`` (the index folder itself,
-    e.g. ``output/search``). ``cache_dir`` (e.g. Pelican's ``CACHE_PATH``) keeps what a
-    rebuild can reuse; it never changes the index. ``jobs``: processes that tokenize
-    (``workers.job_count``: by default the processors, at most 4, and 1 for a small input).
-    ``memory``: about the bytes of posting lists held before they are spilled to disk as a
-    sorted run (``runs``), in the cache folder, else beside the output folder. Neither
-    changes a byte of the index."""
+    ``DocSource``) into ``out_dir`` (the index folder itself, e.g. ``output/search``).
+    ``cache_dir`` (e.g. Pelican's ``CACHE_PATH``) keeps what a rebuild can reuse. ``jobs``:
+    processes that tokenize (``workers.job_count``); ``memory``: about the bytes of posting
+    lists held before a sorted run is spilled (``runs``; to the cache folder, else beside
+    the output folder). None of the three changes a byte of the index."""
     started = time.perf_counter()
     source = as_source(docs)
     ordered = _Ordered(source, order_ids(source))
-    fold_map = build_fold_map()
-    fold_digest = short_hash(dumps(fold_map))
-    out = Path(out_dir)
+    fold_map, out = build_fold_map(), Path(out_dir)
     writer = IndexWriter(out, load_record(cache_dir, out))
-    heads, digests = _fragments_and_digests(writer, ordered, fold_digest)
+    heads, digests = _fragments_and_digests(writer, ordered, short_hash(dumps(fold_map)))
     per_category = Counter(h.category for h in heads if h.category)
     spill_parent = Path(cache_dir) if cache_dir else out.resolve().parent.parent
     postings, state, tokenized = _postings(ordered, digests, cache_dir, fold_map, jobs, (spill_parent, memory))
-    try:
-        tokens_merged = state.saving(digests, runs.merged(postings.runs()))
-        stream = heapq.merge(tokens_merged, _category_records(heads, per_category), key=runs.record_order)
+    with contextlib.closing(postings):
+        stream = heapq.merge(
+            state.saving(digests, runs.merged(postings.runs())),
+            _category_records(heads, per_category),
+            key=runs.record_order,
+        )
         shard_list, shard_count, present = _write_shards(writer, stream, shard_bytes)
-    finally:
-        postings.remove()
     fold = _fold_codes(_shipped_fold_map(fold_map, present))
-    manifest = _manifest(heads, fold, shard_list, per_category)
-    text = dumps(manifest)
-    writer.write_script("manifest", lambda: manifest, key=short_hash(text), utf16=True)
-    writer.write("manifest.json", (text + "\n").encode("utf-8"))
+    _write_manifest(writer, _manifest(heads, fold, shard_list, per_category))
     writer.finish()
     save_record(cache_dir, out, writer.fresh)
     stats = IndexStats(
@@ -155,6 +150,12 @@ def build_index(
     )
     logger.debug("search index: %s", stats)
     return stats
+
+
+def _write_manifest(writer: IndexWriter, manifest: dict) -> None:
+    text = dumps(manifest)
+    writer.write_script("manifest", lambda: manifest, key=short_hash(text), utf16=True)
+    writer.write("manifest.json", (text + "\n").encode("utf-8"))
 
 
 class _Ordered:

@@ -179,7 +179,7 @@ class SpillingPostings:
         """Every run in doc-id order: the ones given, the spilled ones, what is held."""
         return [*self.before, *(read_run(p) for p in self.paths), sorted_records(self.held)]
 
-    def remove(self) -> None:
+    def close(self) -> None:
         """Remove the spilled runs and their folder."""
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
