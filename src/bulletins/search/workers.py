@@ -32,7 +32,7 @@ from bulletins.search.shards import Postings
 
 MAX_JOBS = 4  # the posting merge in the main process keeps more workers from paying off
 MIN_DOCS_PER_JOB = 2_000  # below this, starting a worker costs more than it saves
-MAX_CHUNK = 5_000  # bulletins per task: bounds what a worker holds and sends back at once
+MAX_CHUNK = 1_000  # bulletins per task: bounds what a worker sends back and the main process holds in flight
 _table: tokens.FoldTable | None = None
 
 
