@@ -23,22 +23,31 @@ the bulletins after it, and every shard holding one of them is rewritten (README
 A rebuild writes only the files whose bytes change and removes the files no longer named
 (``write.IndexWriter``); with a cache folder it tokenizes only the bulletins whose text
 changed (``doctokens.TokenCache``) and packs only the files whose content changed.
+
+Memory. The bulletins are made one at a time from a ``DocSource`` (a Pelican article's text is
+extracted when a step needs it and let go), in two passes: result data, digests and the few
+fields the manifest needs, then the posting lists of the bulletins not resumed. The lists are
+held up to a budget and spilled to disk as sorted runs beyond it, then merged key by key into
+the shards (``runs``), so the peak does not grow with the archive's postings.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import heapq
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
+from bulletins.search import runs, tokens, workers
 from bulletins.search import shards as sh
-from bulletins.search import tokens, workers
-from bulletins.search.doctokens import TokenCache, digest
-from bulletins.search.documents import TITLE_SPAN, SearchDoc, from_dict
+from bulletins.search.doctokens import TokenCache, digest, doc_tokens
+from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.resume import PostingsState
 from bulletins.search.write import (
@@ -70,7 +79,7 @@ SHARD_SEPARATOR = " "  # between the manifest's shard entries (no key holds a sp
 class IndexStats:
     """What a build made: ``files`` and ``bytes`` (their total size) are the whole index;
     ``written`` files were new or changed, ``removed`` ones no longer named; ``tokenized``
-    bulletins were not in the cache."""
+    bulletins were not in the cache; ``runs`` posting runs were spilled to disk."""
 
     docs: int
     files: int
@@ -81,84 +90,140 @@ class IndexStats:
     written: int = 0
     removed: int = 0
     tokenized: int = 0
+    runs: int = 0
+
+
+class Head(NamedTuple):
+    """What the manifest needs of a bulletin once its text is gone."""
+
+    date: str
+    category: str
+    status: str
 
 
 def build_index(
-    docs: Iterable[dict | SearchDoc],
+    docs: Iterable[dict | SearchDoc] | DocSource,
     out_dir: Path | str,
     *,
     cache_dir: Path | str | None = None,
     shard_bytes: int = SHARD_BYTES,
     jobs: int | None = None,
+    memory: int = runs.BUDGET,
 ) -> IndexStats:
-    """Write the index of ``docs`` (dicts as in ``documents.from_dict``, or SearchDocs) into
-    ``out_dir`` (the index folder itself, e.g. ``output/search``). ``cache_dir`` (e.g.
-    Pelican's ``CACHE_PATH``) keeps what a rebuild can reuse; it never changes the index.
-    ``jobs``: processes that tokenize (``workers.job_count``: by default the processors, at
-    most 4, and 1 for a small input); the index is the same bytes whatever the number."""
+    """Write the index of ``docs`` (dicts as in ``documents.from_dict``, SearchDocs, or a
+    ``DocSource``) into ``out_dir`` (the index folder itself, e.g. ``output/search``).
+    ``cache_dir`` (e.g. Pelican's ``CACHE_PATH``) keeps what a rebuild can reuse. ``jobs``:
+    processes that tokenize (``workers.job_count``); ``memory``: about the bytes of posting
+    lists held before a sorted run is spilled (``runs``; to the cache folder, else beside
+    the output folder). None of the three changes a byte of the index."""
     started = time.perf_counter()
-    ordered = order(d if isinstance(d, SearchDoc) else from_dict(d) for d in docs)
-    fold_map = build_fold_map()
-    per_category = Counter(d.category for d in ordered if d.category)
-    postings, tokenized = _postings(ordered, cache_dir, fold_map, short_hash(dumps(fold_map)), jobs)
-    _add_categories(postings, ordered, per_category)
-
-    fold = _fold_codes(_shipped_fold_map(fold_map, postings))
-    out = Path(out_dir)
+    source = as_source(docs)
+    ordered = _Ordered(source, order_ids(source))
+    fold_map, out = build_fold_map(), Path(out_dir)
     writer = IndexWriter(out, load_record(cache_dir, out))
-    shard_list, shard_count = _write_shards(writer, postings, shard_bytes)
-    _write_fragments(writer, ordered)
-    manifest = _manifest(ordered, fold, shard_list, per_category)
-    text = dumps(manifest)
-    writer.write_script("manifest", lambda: manifest, key=short_hash(text), utf16=True)
-    writer.write("manifest.json", (text + "\n").encode("utf-8"))
+    heads, digests = _fragments_and_digests(writer, ordered, short_hash(dumps(fold_map)))
+    per_category = Counter(h.category for h in heads if h.category)
+    spill_parent = Path(cache_dir) if cache_dir else out.resolve().parent.parent
+    postings, state, tokenized = _postings(ordered, digests, cache_dir, fold_map, jobs, (spill_parent, memory))
+    with contextlib.closing(postings):
+        stream = heapq.merge(
+            state.saving(digests, runs.merged(postings.runs())),
+            _category_records(heads, per_category),
+            key=runs.record_order,
+        )
+        shard_list, shard_count, present = _write_shards(writer, stream, shard_bytes)
+    fold = _fold_codes(_shipped_fold_map(fold_map, present))
+    _write_manifest(writer, _manifest(heads, fold, shard_list, per_category))
     writer.finish()
     save_record(cache_dir, out, writer.fresh)
     stats = IndexStats(
-        docs=len(ordered),
+        docs=len(heads),
         files=writer.files,
         bytes=writer.bytes,
         shards=shard_count,
-        fragments=len(ordered),
+        fragments=len(heads),
         seconds=time.perf_counter() - started,
         written=writer.written,
         removed=writer.removed,
         tokenized=tokenized,
+        runs=len(postings.paths),
     )
     logger.debug("search index: %s", stats)
     return stats
 
 
+def _write_manifest(writer: IndexWriter, manifest: dict) -> None:
+    text = dumps(manifest)
+    writer.write_script("manifest", lambda: manifest, key=short_hash(text), utf16=True)
+    writer.write("manifest.json", (text + "\n").encode("utf-8"))
+
+
+class _Ordered:
+    """The bulletins of a ``DocSource`` by doc id (each made when asked)."""
+
+    def __init__(self, source: DocSource, ids: list[int]):
+        self.source, self.ids = source, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, doc_id: int) -> SearchDoc:
+        return self.source[self.ids[doc_id]]
+
+
 def order(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
     """Doc-id order: oldest first; on one day by URL descending, so that reading ids downwards
     lists the newest first and one day's bulletins by URL."""
-    ordered = sorted(docs, key=lambda d: (-dt.date.fromisoformat(d.date).toordinal(), d.url))
-    ordered.reverse()
-    return ordered
+    source = as_source(docs)
+    return [source[i] for i in order_ids(source)]
 
 
-def _manifest(ordered: list[SearchDoc], fold: dict, shard_list: str, per_category: Counter) -> dict:
+def order_ids(source: DocSource) -> list[int]:
+    """The positions in ``source`` of the bulletins in doc-id order (``order``)."""
+    keys = [source.key(i) for i in range(len(source))]
+    ids = sorted(range(len(keys)), key=lambda i: (-dt.date.fromisoformat(keys[i][0]).toordinal(), keys[i][1]))
+    ids.reverse()
+    return ids
+
+
+def _fragments_and_digests(writer: IndexWriter, ordered: _Ordered, fold_digest: str) -> tuple[list[Head], list[str]]:
+    """One pass over the bulletins in doc-id order: each one's result-data file (named by its
+    day and its place in that day), its digest and its ``Head``."""
+    heads, digests, day, ordinal = [], [], None, 0
+    for doc_id in range(len(ordered)):
+        doc = ordered[doc_id]
+        ordinal = ordinal + 1 if doc.date == day else 0
+        day = doc.date
+        text = dumps(_fragment_row(doc))
+        writer.write_script(fragment_name(doc.date, ordinal), lambda text=text: packed_json(text), key=short_hash(text))
+        digests.append(digest(doc, fold_digest))
+        heads.append(Head(doc.date, doc.category, doc.status))
+    return heads, digests
+
+
+def _manifest(heads: list[Head], fold: dict, shard_list: str, per_category: Counter) -> dict:
     """The manifest: what a query loads first (format, shards, days, categories)."""
     return {
         "format": FORMAT,
-        "docs": len(ordered),
+        "docs": len(heads),
         "fold": fold,
         "shards": shard_list,
         "categories": [[name, per_category[name]] for name in sorted(per_category)],
-        "days": _day_runs(ordered),
+        "days": _day_runs(heads),
         "titleSpan": TITLE_SPAN,
-        **_not_in_force(ordered),
+        **_not_in_force(heads),
     }
 
 
-def _postings(ordered: list[SearchDoc], cache_dir, fold_map: dict, fold_digest: str, jobs) -> tuple[sh.Postings, int]:
+def _postings(ordered: _Ordered, digests: list[str], cache_dir, fold_map: dict, jobs, spill: tuple[Path, int]):
     """Every bulletin's entries (from the cache, or tokenized) in doc-id order, continuing the
-    last build's lists when this build only adds bulletins after its last (``resume``); and
+    last build's lists when this build only adds bulletins after its last (``resume``), held
+    up to a budget and spilled as sorted runs beyond it (``runs``); the state to keep, and
     how many bulletins were tokenized. The bulletins left to add are shared out among worker
     processes when there are enough of them (``workers``)."""
-    digests = [digest(doc, fold_digest) for doc in ordered]
-    cache, state = TokenCache(cache_dir), PostingsState(cache_dir, fold_digest)
-    postings, start = state.resume(digests)
+    cache, state = TokenCache(cache_dir), PostingsState(cache_dir, short_hash(dumps(fold_map)))
+    before, start = state.resume(digests)
+    postings = runs.SpillingPostings(spill[0], spill[1], before)
     cache.keep(digests[:start])
     processes = workers.job_count(jobs, len(ordered) - start)
     if processes > 1:
@@ -166,27 +231,33 @@ def _postings(ordered: list[SearchDoc], cache_dir, fold_map: dict, fold_digest: 
     else:
         table = tokens.FoldTable(fold_map)
         for doc_id in range(start, len(ordered)):
-            postings.add_doc(doc_id, cache.get(digests[doc_id], ordered[doc_id], table))
-    state.save(digests, postings)
+            entry = cache.lookup(digests[doc_id])
+            if entry is None:
+                entry = doc_tokens(ordered[doc_id], table)
+                cache.put(digests[doc_id], entry)
+            postings.add_doc(doc_id, entry)
     cache.save()
-    return postings, cache.missed
+    return postings, state, cache.missed
 
 
-def _add_categories(postings: sh.Postings, ordered: list[SearchDoc], per_category: Counter) -> None:
-    """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it."""
+def _category_records(heads: list[Head], per_category: Counter) -> Iterator[runs.Record]:
+    """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it, as
+    merged records in key order."""
     category_ids = {name: i for i, name in enumerate(sorted(per_category))}
-    for doc_id, doc in enumerate(ordered):
-        if doc.category:
+    postings = sh.Postings()
+    for doc_id, head in enumerate(heads):
+        if head.category:
             postings.add_entries(
-                doc_id, [(CATEGORY + str(category_ids[doc.category]), b"")], many=False, positional=False
+                doc_id, [(CATEGORY + str(category_ids[head.category]), b"")], many=False, positional=False
             )
+    return runs.sorted_records(postings)
 
 
-def _shipped_fold_map(fold_map: dict[str, str], postings: sh.Postings) -> dict[str, str]:
-    """The entries of the map whose Simplified side occurs in the index. Dropping the others
-    changes no answer: a Traditional character whose Simplified form is nowhere in the
-    archive finds nothing folded or not (every indexed copy of it was folded to that form)."""
-    present = postings.counts
+def _shipped_fold_map(fold_map: dict[str, str], present: set[str]) -> dict[str, str]:
+    """The entries of the map whose Simplified side occurs in the index (``present``: the
+    count keys). Dropping the others changes no answer: a Traditional character whose
+    Simplified form is nowhere in the archive finds nothing folded or not (every indexed copy
+    of it was folded to that form)."""
     return {trad: simp for trad, simp in fold_map.items() if simp in present}
 
 
@@ -202,28 +273,40 @@ def _fold_codes(shipped: dict[str, str]) -> dict[str, str]:
     return {"codes": "".join(codes), "to": "".join(shipped[t] for t in sorted(shipped, key=ord))}
 
 
-def _write_shards(writer: IndexWriter, postings: sh.Postings, target: int) -> tuple[str, int]:
-    """The term shards, and the manifest's list of them: per shard its two hash units and
-    its bound (``shards.boundaries``), separated by spaces."""
-    lists = postings.lists()
-    keys = sorted(lists, key=sh.js_order)
-    groups = sh.cut(((k, len(lists[k][1])) for k in keys), target)
-    entries = []
-    for bound, group in zip(sh.boundaries(groups), groups):
+def _lists(records: Iterable[runs.Record], present: set[str]) -> Iterator[tuple[str, str, bytes]]:
+    """``(key, kind, list)`` per key in JS order, noting the count keys in ``present``; a key
+    both positional and counted keeps its counts (the tokenizer makes no such key)."""
+    previous = None
+    for key, kind, _, buf in records:
+        if key == previous:
+            continue  # "d" sorts before "p"
+        previous = key
+        if kind == "d":
+            present.add(key)
+        yield key, kind, buf
+
+
+def _write_shards(writer: IndexWriter, records: Iterable[runs.Record], target: int) -> tuple[str, int, set[str]]:
+    """The term shards, cut from the merged lists as they stream by, and the manifest's list
+    of them: per shard its two hash units and its bound (``shards.boundary``), separated by
+    spaces; and the count keys seen."""
+    entries, present, last = [], set(), None
+    for group in sh.cut_stream(_lists(records, present), target, lambda item: len(item[2])):
+        bound = sh.boundary(last, group[0][0])
+        last = group[-1][0]
         data: dict[str, dict[str, str]] = {"p": {}, "d": {}}
-        for key in group:
-            kind, buf = lists[key]
+        for key, kind, buf in group:
             data[kind][key] = buf.decode("ascii")
         text = dumps(data)
         units = hash_units(str(FORMAT), text)
         writer.write_script(shard_name(bound, units), lambda text=text: packed_json(text), key=short_hash(text))
         entries.append(units + bound)
-    return SHARD_SEPARATOR.join(entries), len(entries)
+    return SHARD_SEPARATOR.join(entries), len(entries), present
 
 
-def _not_in_force(ordered: list[SearchDoc]) -> dict:
+def _not_in_force(heads: list[Head]) -> dict:
     """``notInForce``: the ids the "in force only" filter leaves out (no key when there are none)."""
-    ids = [doc_id for doc_id, doc in enumerate(ordered) if doc.status in NOT_IN_FORCE]
+    ids = [doc_id for doc_id, head in enumerate(heads) if head.status in NOT_IN_FORCE]
     return {"notInForce": ids} if ids else {}
 
 
@@ -232,28 +315,18 @@ def _fragment_row(doc: SearchDoc) -> list[str]:
     return [*row, doc.status] if doc.status in SHOWN_STATUSES else row
 
 
-def _write_fragments(writer: IndexWriter, ordered: list[SearchDoc]) -> None:
-    """One result-data file per bulletin, named by its day and its place in that day."""
-    day, ordinal = None, 0
-    for doc in ordered:
-        ordinal = ordinal + 1 if doc.date == day else 0
-        day = doc.date
-        text = dumps(_fragment_row(doc))
-        writer.write_script(fragment_name(doc.date, ordinal), lambda text=text: packed_json(text), key=short_hash(text))
-
-
-def _day_runs(ordered: list[SearchDoc]) -> dict:
+def _day_runs(ordered: list[Head]) -> dict:
     """Dates by doc id: the oldest date, then (days on from the previous run, bulletins)
     pairs as one varint string."""
     if not ordered:
         return {"first": None, "runs": ""}
-    runs: list[list[int]] = []
+    pairs: list[list[int]] = []
     previous = dt.date.fromisoformat(ordered[0].date).toordinal()
     for doc in ordered:
         day = dt.date.fromisoformat(doc.date).toordinal()
-        if runs and day == previous:
-            runs[-1][1] += 1
+        if pairs and day == previous:
+            pairs[-1][1] += 1
         else:
-            runs.append([day - previous, 1])
+            pairs.append([day - previous, 1])
             previous = day
-    return {"first": ordered[0].date, "runs": "".join(sh.encode(a) + sh.encode(b) for a, b in runs)}
+    return {"first": ordered[0].date, "runs": "".join(sh.encode(a) + sh.encode(b) for a, b in pairs)}

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import marshal
 import os
+import zlib
 from collections import Counter
 from itertools import compress, repeat
 from operator import eq, gt, sub
@@ -33,7 +34,10 @@ logger = logging.getLogger(__name__)
 
 VERSION = "1"  # bump when tokenizing or the entry encoding changes
 TITLE_END = "#"
-CACHE_FILE = "search-tokens.marshal"
+CACHE_FILE = "search-tokens.marshal"  # the index of the entries (``TokenCache``)
+CACHE_FORMAT = 2  # 2: entries in a data file beside the index (1: entries in the index)
+DATA_PREFIX = "search-tokens-"
+SCRATCH_FILE = "search-tokens.scratch"
 
 
 class DocTokens(NamedTuple):
@@ -143,25 +147,39 @@ def title_end(title: str) -> tuple[str, int] | None:
 
 
 class TokenCache:
-    """``DocTokens`` by digest, read from and saved to ``folder/search-tokens.marshal``
-    (no folder: nothing is read or saved). Only the entries used by a build are saved."""
+    """``DocTokens`` by digest, kept in the cache folder (no folder: nothing is read or saved).
+
+    Two files: ``search-tokens.marshal``, the index (digest -> offset and size of the entry),
+    and the entries themselves, ``search-tokens-<crc>.data``, each a marshalled tuple. An entry
+    is read when a build asks for it; the entries this build makes go to a scratch file as they
+    come, so no entry is held in memory. ``save`` writes the entries the build used, old and
+    new, into a new data file and then the index naming it (only when something changed)."""
 
     def __init__(self, folder: Path | str | None):
-        self.path = Path(folder) / CACHE_FILE if folder else None
-        self.old = self._load()
-        self.used: dict[str, DocTokens] = {}
+        self.folder = Path(folder) if folder else None
+        self.path = self.folder / CACHE_FILE if self.folder else None
+        self.old, self.old_data = self._load()
+        self.used: dict[str, tuple[int, int, int]] = {}  # digest -> (0 old | 1 scratch, offset, size)
+        self.made: set[str] = set()  # without a folder: the texts tokenized, to count them once
+        self.scratch = None
         self.missed = 0
 
-    def _load(self) -> dict:
+    def _load(self) -> tuple[dict, int | None]:
         if self.path is None:
-            return {}
+            return {}, None
         try:
             data = marshal.loads(self.path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("docs"), dict):
-            return {}
-        return data["docs"]
+            return {}, None
+        if not isinstance(data, dict) or (data.get("version"), data.get("format")) != (VERSION, CACHE_FORMAT):
+            return {}, None
+        docs, name = data.get("docs"), data.get("data")
+        if not isinstance(docs, dict) or not isinstance(name, str) or not name.startswith(DATA_PREFIX):
+            return {}, None
+        try:
+            return docs, os.open(self.folder / name, os.O_RDONLY)
+        except OSError:
+            return {}, None
 
     def get(self, key: str, doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
         """The bulletin's entries: from the cache when it holds ``key``, else tokenized."""
@@ -173,34 +191,80 @@ class TokenCache:
 
     def lookup(self, key: str) -> DocTokens | None:
         """The entries of ``key`` when the cache (or this build) has them."""
-        found = self.used.get(key) or self.old.get(key)
+        where = self.used.get(key)
+        if where is None:
+            old = self.old.get(key)
+            if not (isinstance(old, tuple) and len(old) == 2 and self.old_data is not None):
+                return None
+            where = (0, *old)
+        try:
+            found = marshal.loads(self._read(where))
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
         if isinstance(found, tuple) and tuple(map(type, found)) == _TYPES:
-            entry = DocTokens(*found)
-            if self.path is not None:
-                self.used[key] = entry
-            return entry
+            self.used[key] = where
+            return DocTokens(*found)
         return None
+
+    def _read(self, where: tuple[int, int, int]) -> bytes:
+        source, offset, size = where
+        if source:
+            self.scratch.flush()
+        return os.pread(self.scratch.fileno() if source else self.old_data, size, offset)
 
     def put(self, key: str, entry: DocTokens) -> None:
         """Entries made by this build (counted once per text). Without a cache folder nothing
         is kept: a build holds no bulletin's tokens longer than it needs them."""
-        if key not in self.used:
-            self.missed += 1
-        self.used[key] = entry if self.path is not None else ()
+        if key in self.used or key in self.made:
+            return
+        self.missed += 1
+        if self.folder is None:
+            self.made.add(key)
+            return
+        if self.scratch is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.scratch = (self.folder / SCRATCH_FILE).open("w+b")
+        data = marshal.dumps(tuple(entry))
+        self.used[key] = (1, self.scratch.tell(), len(data))
+        self.scratch.write(data)
 
     def keep(self, keys: list[str]) -> None:
         """Keep the entries of ``keys`` (bulletins this build did not need to read again)."""
         for key in keys:
-            if key in self.old:
-                self.used[key] = self.old[key]
+            old = self.old.get(key)
+            if key not in self.used and isinstance(old, tuple) and len(old) == 2 and self.old_data is not None:
+                self.used[key] = (0, *old)
 
     def save(self) -> None:
-        if self.path is None or (not self.missed and self.used.keys() == self.old.keys()):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        data = {"version": VERSION, "docs": {k: tuple(v) for k, v in self.used.items()}}
+        if self.path is not None and (self.missed or self.used.keys() != self.old.keys()):
+            self._write()
+        self.close()
+
+    def _write(self) -> None:
+        tmp, index, crc, offset = self.folder / (DATA_PREFIX + "new.tmp"), {}, 0, 0
         with tmp.open("wb") as fh:
-            marshal.dump(data, fh)
-        os.replace(tmp, self.path)
-        logger.debug("search index: %d bulletins tokenized, %d in the cache", self.missed, len(self.used))
+            for key, where in self.used.items():
+                data = self._read(where)
+                fh.write(data)
+                crc = zlib.crc32(data, crc)
+                index[key] = (offset, len(data))
+                offset += len(data)
+        name = f"{DATA_PREFIX}{crc:08x}.data"
+        os.replace(tmp, self.folder / name)
+        header = self.path.with_suffix(".tmp")
+        header.write_bytes(marshal.dumps({"version": VERSION, "format": CACHE_FORMAT, "data": name, "docs": index}))
+        os.replace(header, self.path)
+        for path in self.folder.glob(DATA_PREFIX + "*.data"):
+            if path.name != name:
+                path.unlink()
+        logger.debug("search index: %d bulletins tokenized, %d in the cache", self.missed, len(index))
+
+    def close(self) -> None:
+        """Let go of the files (the scratch file is removed)."""
+        if self.old_data is not None:
+            os.close(self.old_data)
+            self.old_data = None
+        if self.scratch is not None:
+            self.scratch.close()
+            (self.folder / SCRATCH_FILE).unlink(missing_ok=True)
+            self.scratch = None

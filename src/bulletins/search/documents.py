@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bulletins.models import split_documents, split_names
@@ -93,15 +94,66 @@ def _metadata_list(article, name: str, split) -> tuple[str, ...]:
     return split(str(value)) if value else ()
 
 
+class DocSource(Sequence):
+    """The bulletins to index, each made into a ``SearchDoc`` only when asked (``make``), so
+    that no bulletin's text is held longer than one step of the build needs it; ``key(i)``
+    is ``(date, url)`` of the i-th without making it."""
+
+    def __init__(self, items: Sequence, make: Callable[[object], SearchDoc], key: Callable[[object], tuple[str, str]]):
+        self.items, self.make, self.item_key = items, make, key
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.make(item) for item in self.items[i]]
+        return self.make(self.items[i])
+
+    def key(self, i: int) -> tuple[str, str]:
+        return self.item_key(self.items[i])
+
+
+def as_source(docs) -> DocSource:
+    """``docs`` as a ``DocSource``: a given one as it is, else every dict or ``SearchDoc`` of
+    the iterable made into a ``SearchDoc`` now."""
+    if isinstance(docs, DocSource):
+        return docs
+    made = [d if isinstance(d, SearchDoc) else from_dict(d) for d in docs]
+    return DocSource(made, _same, _doc_key)
+
+
+def _same(doc: SearchDoc) -> SearchDoc:
+    return doc
+
+
+def _doc_key(doc: SearchDoc) -> tuple[str, str]:
+    return doc.date, doc.url
+
+
+def article_source(articles: Sequence) -> DocSource:
+    """Pelican articles as a ``DocSource`` (``from_article`` when a step asks for one)."""
+    return DocSource(articles, from_article, article_key)
+
+
+def article_key(article) -> tuple[str, str]:
+    """``(date, url)`` of ``from_article(article)``, without extracting its text."""
+    return _article_date(article), article.url
+
+
+def _article_date(article) -> str:
+    date = article.date
+    return date.strftime("%Y-%m-%d") if isinstance(date, (dt.date, dt.datetime)) else str(date)[:10]
+
+
 def from_article(article) -> SearchDoc:
     """A Pelican article (read from ``context["articles"]``, never from disk)."""
-    date = article.date
     category = getattr(article, "category", None)
     source_id = getattr(article, "sourceid", None) or article.metadata.get("sourceid", "")
     return SearchDoc(
         url=article.url,
         title=str(article.title),
-        date=date.strftime("%Y-%m-%d") if isinstance(date, (dt.date, dt.datetime)) else str(date)[:10],
+        date=_article_date(article),
         body=html_text(article.content),
         category=str(category) if category else "",
         people=_metadata_list(article, "people", split_names),

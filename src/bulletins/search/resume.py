@@ -3,11 +3,16 @@
 When the bulletins of a rebuild begin, in doc-id order, with exactly the bulletins of the
 last build (the same texts: ``doctokens.digest``), as when the newest bulletin was added or
 nothing changed, their posting lists are the last build's lists with the new bulletins
-appended: ``PostingsState.resume`` gives those lists and the first id still to add. Any
-other change (an edit, a removal, an older bulletin) starts from empty lists. Category keys
-are never kept: their numbers depend on the whole archive, so the builder adds them after.
-The lists are the ones a cold build makes from the same bulletins (tested), so keeping them
-changes no byte of the index.
+appended: ``PostingsState.resume`` gives those lists, as one sorted run on disk
+(``runs``), and the first id still to add. Any other change (an edit, a removal, an older
+bulletin) starts from empty lists. Category keys are never kept: their numbers depend on the
+whole archive, so the builder adds them after. The lists are the ones a cold build makes
+from the same bulletins (tested), so keeping them changes no byte of the index.
+
+Two files: ``search-postings.marshal`` (format, fold digest, the bulletins' digests and the
+name of the run) and the run, ``search-postings-<crc>.run``, named by the CRC-32 of its
+bytes. A build writes the new run while it merges, then the header that names it, then
+removes the old run, so a header never names a run it was not written with.
 """
 
 from __future__ import annotations
@@ -15,35 +20,35 @@ from __future__ import annotations
 import logging
 import marshal
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bulletins.search.doctokens import VERSION
-from bulletins.search.shards import Postings
+from bulletins.search.runs import Record, RunWriter, read_run
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "search-postings.marshal"
+FORMAT = 2  # 2: the lists in a run file beside the header (1: the lists in the header)
 
 
 class PostingsState:
     def __init__(self, folder: Path | str | None, fold_digest: str):
-        self.path = Path(folder) / STATE_FILE if folder else None
+        self.folder = Path(folder) if folder else None
+        self.path = self.folder / STATE_FILE if self.folder else None
         self.fold_digest = fold_digest
         self.resumed = 0
         self.unchanged = False
 
-    def resume(self, digests: list[str]) -> tuple[Postings, int]:
-        """Posting lists holding the first ``n`` bulletins of ``digests``, and ``n``."""
-        postings = Postings()
+    def resume(self, digests: list[str]) -> tuple[list[Iterable[Record]], int]:
+        """The runs holding the first ``n`` bulletins of ``digests`` (none or one), and ``n``."""
         old = self._load()
         if not old or len(old["digests"]) > len(digests) or digests[: len(old["digests"])] != old["digests"]:
-            return postings, 0
-        postings.positional = {key: [last, bytearray(buf)] for key, (last, buf) in old["positional"].items()}
-        postings.counts = {key: [last, bytearray(buf)] for key, (last, buf) in old["counts"].items()}
+            return [], 0
         self.resumed = len(old["digests"])
         self.unchanged = self.resumed == len(digests)
         logger.debug("search index: posting lists of %d bulletins resumed", self.resumed)
-        return postings, self.resumed
+        return [read_run(self.folder / old["run"])], self.resumed
 
     def _load(self) -> dict | None:
         if self.path is None:
@@ -53,33 +58,39 @@ class PostingsState:
         except (OSError, ValueError, EOFError, TypeError):
             return None
         ok = isinstance(data, dict) and (data.get("version"), data.get("fold")) == (VERSION, self.fold_digest)
-        return data if ok and _well_formed(data) else None
+        return data if ok and _well_formed(data) and (self.folder / data["run"]).is_file() else None
 
-    def save(self, digests: list[str], postings: Postings) -> None:
-        """Keep ``postings`` (holding exactly the bulletins of ``digests``, no category key)."""
+    def saving(self, digests: list[str], records: Iterable[Record]) -> Iterator[Record]:
+        """``records`` (the lists of exactly the bulletins of ``digests``, no category key, in
+        key order) passed on as they come, and kept as the new state once all have passed."""
         if self.path is None or self.unchanged:
+            yield from records
             return
-        data = {
-            "version": VERSION,
-            "fold": self.fold_digest,
-            "digests": list(digests),
-            # marshal writes a bytearray as bytes: no copy of the lists is made to save them
-            "positional": {key: (last, buf) for key, (last, buf) in postings.positional.items()},
-            "counts": {key: (last, buf) for key, (last, buf) in postings.counts.items()},
-        }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / (STATE_FILE + ".run.tmp")
+        writer = RunWriter(tmp)
+        try:
+            for record in records:
+                writer.add(record)
+                yield record
+        finally:
+            crc = writer.close()
+        name = f"search-postings-{crc:08x}.run"
+        os.replace(tmp, self.folder / name)
+        self._save_header(digests, name)
+        for old in self.folder.glob("search-postings-*.run"):
+            if old.name != name:
+                old.unlink(missing_ok=True)
+
+    def _save_header(self, digests: list[str], run: str) -> None:
+        data = {"version": VERSION, "format": FORMAT, "fold": self.fold_digest, "digests": list(digests), "run": run}
         tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            marshal.dump(data, fh)
+        tmp.write_bytes(marshal.dumps(data))
         os.replace(tmp, self.path)
 
 
 def _well_formed(data: dict) -> bool:
-    digests, lists = data.get("digests"), (data.get("positional"), data.get("counts"))
-    if not isinstance(digests, list) or not all(isinstance(d, dict) for d in lists):
+    digests, run = data.get("digests"), data.get("run")
+    if data.get("format") != FORMAT or not isinstance(digests, list) or not isinstance(run, str):
         return False
-    for group in lists:
-        for value in group.values():
-            if not (isinstance(value, tuple) and len(value) == 2 and type(value[0]) is int and type(value[1]) is bytes):
-                return False
-    return True
+    return run.startswith("search-postings-") and "/" not in run and all(isinstance(d, str) for d in digests)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import bisect
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
 LAST = "ghijklmnopqrstuvwxyz0123456789-_"
@@ -168,16 +168,25 @@ def cut(volumes: Iterable[tuple[str, int]], target: int) -> list[list[str]]:
     running byte count, moved later cuts one after the other; on the 11,442-bulletin corpus
     both give about 1,050 shards, and a key lands in a shard of 23.3 KB on average (size-
     weighted, 23.4 KB before)."""
-    shards: list[list[str]] = [[]]
+    return [[key for key, _ in group] for group in cut_stream(volumes, target, lambda item: item[1])]
+
+
+def cut_stream(items: Iterable, target: int, volume: Callable[[object], int]) -> Iterator[list]:
+    """``cut`` over a stream: yields each shard's items (``(key, ...)`` tuples, in JS order of
+    their keys, ``volume(item)`` their posting bytes) as soon as the next item starts a new
+    shard, so only one shard's items are held at a time."""
+    shard: list = []
     size, low, high, span = 0, target * 5 // 6, target * 7 // 6, max(1, target // 8)
-    for key, volume in volumes:
-        cost = volume + len(key.encode("utf-8")) + 6
-        if shards[-1] and (size + cost > high or (size >= low and _starts_shard(key, cost, span))):
-            shards.append([])
-            size = 0
-        shards[-1].append(key)
+    for item in items:
+        key = item[0]
+        cost = volume(item) + len(key.encode("utf-8")) + 6
+        if shard and (size + cost > high or (size >= low and _starts_shard(key, cost, span))):
+            yield shard
+            shard, size = [], 0
+        shard.append(item)
         size += cost
-    return shards if shards[0] else []
+    if shard:
+        yield shard
 
 
 def _starts_shard(key: str, cost: int, span: int) -> bool:
@@ -188,18 +197,19 @@ def _starts_shard(key: str, cost: int, span: int) -> bool:
 def boundaries(shards: list[list[str]]) -> list[str]:
     """The shortest prefix of each shard's first key that sorts after the previous shard's
     last key; a key belongs to the last shard whose boundary is <= it (in JS order)."""
-    bounds = []
-    for i, shard in enumerate(shards):
-        first = shard[0]
-        if i == 0:
-            bounds.append("")
-            continue
-        previous = js_order(shards[i - 1][-1])
-        for length in range(1, len(first) + 1):
-            if js_order(first[:length]) > previous:
-                bounds.append(first[:length])
-                break
-    return bounds
+    return [boundary(shards[i - 1][-1] if i else None, shard[0]) for i, shard in enumerate(shards)]
+
+
+def boundary(previous_last: str | None, first: str) -> str:
+    """The bound of a shard starting at key ``first`` after one ending at ``previous_last``
+    (``""`` for the first shard)."""
+    if previous_last is None:
+        return ""
+    previous = js_order(previous_last)
+    for length in range(1, len(first) + 1):
+        if js_order(first[:length]) > previous:
+            return first[:length]
+    raise ValueError(f"keys out of order: {previous_last!r} then {first!r}")
 
 
 def shard_of(bounds: list[str], key: str) -> int:

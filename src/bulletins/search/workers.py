@@ -23,6 +23,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
+from collections.abc import Sequence
 
 from bulletins.search import tokens
 from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens
@@ -31,7 +32,7 @@ from bulletins.search.shards import Postings
 
 MAX_JOBS = 4  # the posting merge in the main process keeps more workers from paying off
 MIN_DOCS_PER_JOB = 2_000  # below this, starting a worker costs more than it saves
-MAX_CHUNK = 5_000  # bulletins per task: bounds what a worker holds and sends back at once
+MAX_CHUNK = 1_000  # bulletins per task: bounds what a worker sends back and the main process holds in flight
 _table: tokens.FoldTable | None = None
 
 
@@ -81,17 +82,22 @@ def chunk_postings(first: int, items: list) -> tuple[list[DocTokens | None], Pos
     return made, postings
 
 
+def _texts(doc: SearchDoc) -> tuple[str, str]:
+    return doc.title, doc.rest
+
+
 def post_in_workers(
-    postings: Postings,
+    postings,
     span: tuple[int, int],
-    docs: list[SearchDoc],
+    docs: Sequence[SearchDoc],
     digests: list[str],
     cache: TokenCache,
     fold_map: dict[str, str],
     jobs: int,
 ) -> None:
-    """Add the bulletins of doc ids ``span`` to ``postings`` on ``jobs`` worker processes,
-    keeping the entries they made in ``cache``."""
+    """Add the bulletins of doc ids ``span`` to ``postings`` (a ``Postings`` or
+    ``runs.SpillingPostings``) on ``jobs`` worker processes, keeping the entries they made in
+    ``cache``. ``docs[i]`` is made only for a bulletin the cache does not hold."""
     context = multiprocessing.get_context(_start_method())
     ranges = collections.deque(chunks(*span, jobs))
     pending: collections.deque = collections.deque()
@@ -99,7 +105,7 @@ def post_in_workers(
         while ranges or pending:
             while ranges and len(pending) <= jobs:  # one chunk more than workers in flight, not every result
                 lo, hi = ranges.popleft()
-                items = [cache.lookup(digests[i]) or (docs[i].title, docs[i].rest) for i in range(lo, hi)]
+                items = [cache.lookup(digests[i]) or _texts(docs[i]) for i in range(lo, hi)]
                 pending.append((lo, pool.submit(chunk_postings, lo, items)))
             lo, future = pending.popleft()
             made, part = future.result()

@@ -6,7 +6,10 @@ articles from ``context["articles"]`` (never from disk) and hands plain ``Search
 records to the pure ``build_index``, with Pelican's ``CACHE_PATH`` as its cache folder: a
 rebuild tokenizes only the articles whose text changed and rewrites only the index files
 whose bytes change. ``SEARCH_INDEX_JOBS`` is the number of processes that tokenize (default
-``None``: the processors, at most 4, and one for a small archive); it never changes the index.
+``None``: the processors, at most 4, and one for a small archive); ``SEARCH_INDEX_MEMORY``
+about the bytes of posting lists held in memory before a sorted run is spilled to the cache
+folder (default 64 MB). Neither changes the index. The articles' text is extracted when the
+builder asks for it, not held for the whole archive.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from bulletins.search.build import build_index
-from bulletins.search.documents import from_article
+from bulletins.search.documents import article_source
+from bulletins.search.runs import BUDGET
 from bulletins.site.config import Option, settings_check
 
 logger = logging.getLogger(__name__)
@@ -30,7 +34,16 @@ def is_jobs(value: object) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1)
 
 
-OPTIONS = (Option("SEARCH_INDEX_JOBS", None, is_jobs, "a whole number of processes >= 1, or None"),)
+def is_memory(value: object) -> bool:
+    """A whole number of bytes, at least 1 MB."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 2**20
+
+
+DEFAULT_MEMORY = BUDGET
+OPTIONS = (
+    Option("SEARCH_INDEX_JOBS", None, is_jobs, "a whole number of processes >= 1, or None"),
+    Option("SEARCH_INDEX_MEMORY", DEFAULT_MEMORY, is_memory, "a whole number of bytes >= 1048576"),
+)
 configure = settings_check(OPTIONS)
 
 
@@ -44,10 +57,11 @@ class SearchIndexGenerator(Generator):
 
     def generate_output(self, writer):
         articles = self.context.get("articles", ())
-        docs = [from_article(article) for article in articles]
         cache = self.settings.get("CACHE_PATH") or None
         jobs = self.settings.get("SEARCH_INDEX_JOBS")
-        stats = build_index(docs, Path(self.output_path) / INDEX_DIR, cache_dir=cache, jobs=jobs)
+        memory = self.settings.get("SEARCH_INDEX_MEMORY", DEFAULT_MEMORY)
+        out = Path(self.output_path) / INDEX_DIR
+        stats = build_index(article_source(list(articles)), out, cache_dir=cache, jobs=jobs, memory=memory)
         logger.info(
             "search index: %d bulletins, %d files (%d written, %d removed), %.1f MB, %d tokenized, %.1f s",
             stats.docs,
