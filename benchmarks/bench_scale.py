@@ -208,29 +208,40 @@ def edit_one(content: Path) -> Path:
     return article
 
 
-def add_one(work: Path) -> None:
-    extra = work / "sources" / "extra" / "added.jsonl"
+def add_one(work: Path, newest: bool = False) -> None:
+    """Ingest one more bulletin: of a random date, or (NEWEST) dated after every other one."""
+    name = "newest" if newest else "added"
+    extra = work / "sources" / "extra" / f"{name}.jsonl"
     extra.parent.mkdir(parents=True, exist_ok=True)
     record = next(synthetic_records(["青溪区召开基准测试追加会议，研究部署防汛工作。"], 1, seed=SEED + 1))[1]
-    extra.write_text(json.dumps(dict(record, id="scale-added"), ensure_ascii=False) + "\n", encoding="utf-8")
+    record = dict(record, id=f"scale-{name}")
+    if newest:
+        record["date"] = (FIRST_DAY + dt.timedelta(days=DAYS + 1)).isoformat()
+    extra.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     ingest(work, 1, extra)
 
 
-def rebuilds(work: Path, wanted: set[str]) -> dict[str, Measured]:
-    """Add one bulletin (ingested), edit one article by hand, remove that article: a build after
-    each of the WANTED ones (``add``, ``edit``, ``remove``)."""
+REBUILDS = ("add", "newest", "edit", "remove")
+
+
+def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
+    """Add one bulletin of a random date (ingested), add the newest one, edit one article by
+    hand, remove that article: a build after each of the WANTED ones (names in ``REBUILDS``),
+    with its phases."""
     times, edited = {}, None
-    for step in ("add", "edit", "remove"):
+    for step in REBUILDS:
         if step not in wanted:
             continue
-        if step == "add":
-            add_one(work)
+        if step in ("add", "newest"):
+            add_one(work, newest=step == "newest")
         elif step == "edit":
             edited = edit_one(work / "content")
         else:
             (edited or one_article(work / "content")).unlink()
-        times[f"{step} one"] = build(work, f"{step}-one")[0]
-        print(f"rebuild_{step}_one_s {times[f'{step} one'].seconds:.1f}", flush=True)
+        measured, records = build(work, f"{step}-one")
+        times[f"{step} one"] = measured, by_phase(records, measured)
+        print(f"rebuild_{step}_one_s {measured.seconds:.1f}  cpu_s {measured.cpu_seconds:.1f}", flush=True)
+    print_rebuild_phases(times)
     return times
 
 
@@ -292,6 +303,20 @@ def print_size(f: dict) -> None:
     sys.stdout.flush()
 
 
+def print_rebuild_phases(times: dict[str, tuple[Measured, dict]]) -> None:
+    """Seconds of each phase of each rebuild, one column per rebuild."""
+    if not times:
+        return
+    names = list(dict.fromkeys(name for _, phases in times.values() for name in phases))
+    print("\n| phase | " + " | ".join(times) + " |\n|---|" + "---|" * len(times))
+    for name in names:
+        cells = (f"{phases[name]['seconds']:.1f} s" if name in phases else "–" for _, phases in times.values())
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    cells = (f"{m.seconds:.1f} s (CPU {m.cpu_seconds:.1f} s)" for m, _ in times.values())
+    print("| whole build | " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
 def print_traced(traced: dict) -> None:
     for name, row in traced.items():
         print(f"\ntracemalloc, {name}: traced peak {mb(row['traced_kb'])}; held at its end by")
@@ -305,19 +330,19 @@ def short_path(site: str) -> str:
 
 
 def print_summary(all_figures: list[dict]) -> None:
-    print("\n| bulletins | ingest | ingest peak | cold build | build peak | + one | edit one | − one | output |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| bulletins | ingest | ingest peak | cold build | build peak | + one | + newest | edit 1 | − 1 | output |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for f in all_figures:
         r, out = f["rebuilds"], f["output"]
         print(
-            "| %s | %.0f s | %s | %.0f s | %s | %.0f s | %.0f s | %.0f s | %.0f MB, %s files |"
+            "| %s | %.0f s | %s | %.0f s | %s | %.0f s | %.0f s | %.0f s | %.0f s | %.0f MB, %s files |"
             % (
                 f"{f['size']:,}",
                 f["ingest"].seconds,
                 mb(f["ingest"].tree_kb),
                 f["cold"].seconds,
                 mb(f["cold"].tree_kb),
-                *(r[k].seconds if k in r else float("nan") for k in ("add one", "edit one", "remove one")),
+                *(r[f"{k} one"][0].seconds if f"{k} one" in r else float("nan") for k in REBUILDS),
                 out["bytes"] / 1e6,
                 f"{out['files']:,}",
             )
@@ -329,7 +354,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,30000", help="comma-separated archive sizes (default 10000,30000)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest worker processes")
     parser.add_argument("--tracemalloc", type=int, default=0, metavar="N", help="top N allocation sites per phase")
-    parser.add_argument("--rebuilds", default="add,edit,remove", help="which rebuilds to time (default all three)")
+    parser.add_argument(
+        "--rebuilds",
+        default="add,edit,remove",
+        help="which rebuilds to time: add, newest, edit, remove (default add,edit,remove)",
+    )
     parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
     options = parser.parse_args(argv)
     if not CORPUS.exists():
