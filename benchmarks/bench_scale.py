@@ -13,8 +13,10 @@ For each size N (fixed seed), in ``benchmarks/out/scale-N/`` (never committed):
    data, manifest), from the build's phase log (``BULLETINS_PHASE_LOG``: VmHWM of the Pelican
    process, reset at each phase) and from sampling ``/proc`` every 0.2 s for the process and
    its children (the SQLite file is made in a child);
-4. rebuilds over that output after adding one bulletin (ingested), editing one article by hand
-   and removing one;
+4. rebuilds over that output (``--rebuilds``): with nothing changed (``unchanged``), after adding
+   one bulletin of a random date (``add``, ingested) or one newer than all others (``newest``),
+   editing one article by hand (``edit``) and removing it (``remove``), each with its phases;
+   ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build);
 5. the output's size and file count, and its largest folders.
 
 ``--tracemalloc N`` adds one more cold build under tracemalloc (slow; its time is not
@@ -209,30 +211,34 @@ def edit_one(content: Path) -> Path:
 
 
 def add_one(work: Path, newest: bool = False) -> None:
-    """Ingest one more bulletin: of a random date, or (NEWEST) dated after every other one."""
-    name = "newest" if newest else "added"
-    extra = work / "sources" / "extra" / f"{name}.jsonl"
-    extra.parent.mkdir(parents=True, exist_ok=True)
-    record = next(synthetic_records(["青溪区召开基准测试追加会议，研究部署防汛工作。"], 1, seed=SEED + 1))[1]
-    record = dict(record, id=f"scale-{name}")
+    """Ingest one more bulletin: of a random date, or (NEWEST) dated after every other one.
+    Each call adds another one (its own record id, text and, for the newest, date)."""
+    extra = work / "sources" / "extra"
+    extra.mkdir(parents=True, exist_ok=True)
+    number = len(list(extra.glob("*.jsonl")))
+    name = f"{'newest' if newest else 'added'}-{number}"
+    text = f"青溪区召开基准测试追加会议（第{number + 1}次），研究部署防汛工作。"
+    record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], id=f"scale-{name}")
     if newest:
-        record["date"] = (FIRST_DAY + dt.timedelta(days=DAYS + 1)).isoformat()
-    extra.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    ingest(work, 1, extra)
+        record["date"] = (FIRST_DAY + dt.timedelta(days=DAYS + 1 + number)).isoformat()
+    (extra / f"{name}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    ingest(work, 1, extra / f"{name}.jsonl")
 
 
-REBUILDS = ("add", "newest", "edit", "remove")
+REBUILDS = ("unchanged", "add", "newest", "edit", "remove")
 
 
 def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
-    """Add one bulletin of a random date (ingested), add the newest one, edit one article by
-    hand, remove that article: a build after each of the WANTED ones (names in ``REBUILDS``),
-    with its phases."""
+    """Nothing, add one bulletin of a random date (ingested), add the newest one, edit one
+    article by hand, remove that article: a build after each of the WANTED ones (names in
+    ``REBUILDS``), with its phases."""
     times, edited = {}, None
     for step in REBUILDS:
         if step not in wanted:
             continue
-        if step in ("add", "newest"):
+        if step == "unchanged":
+            pass
+        elif step in ("add", "newest"):
             add_one(work, newest=step == "newest")
         elif step == "edit":
             edited = edit_one(work / "content")
@@ -253,6 +259,15 @@ def output_figures(output: Path) -> dict:
         folders[parts[0] if len(parts) > 1 else "(top)"] += path.stat().st_size
     largest = sorted(folders.items(), key=lambda item: -item[1])[:6]
     return {"files": len(files), "bytes": sum(folders.values()), "largest": largest}
+
+
+def run_again(size: int, options) -> dict:
+    """The rebuilds only, over what an earlier run left in ``benchmarks/out/scale-SIZE``."""
+    work = OUT / f"scale-{size}"
+    if not (work / "output").is_dir():
+        sys.exit(f"{work / 'output'} is absent: run the benchmark for {size} without --again first")
+    print(f"\n## {size:,} bulletins, rebuilds of the last run's site\n", flush=True)
+    return {"size": size, "rebuilds": rebuilds(work, set(options.rebuilds.split(",")))}
 
 
 def run_size(size: int, paragraphs: list[str], options) -> dict:
@@ -357,13 +372,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rebuilds",
         default="add,edit,remove",
-        help="which rebuilds to time: add, newest, edit, remove (default add,edit,remove)",
+        help="which rebuilds to time: unchanged, add, newest, edit, remove (default add,edit,remove)",
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="only the rebuilds, over the site an earlier run left (no ingest, no cold build)",
     )
     parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
     options = parser.parse_args(argv)
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
     sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]
+    if options.again:
+        for size in sizes:
+            run_again(size, options)
+        return 0
     paragraphs = read_paragraphs(1000 if options.quick else None)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {len(paragraphs):,} paragraphs")
     print_summary([run_size(size, paragraphs, options) for size in sizes])
