@@ -9,6 +9,7 @@ copies without reading a collection."""
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from pelican.settings import read_settings
 
+from bulletins.plugins.citations import generator as citations
+from bulletins.plugins.incremental import writer
 from bulletins.plugins.raw_source import generator as raw_source
 from bulletins.plugins.raw_source import linesizes
 from bulletins.site import citation, fixity, opendata
@@ -200,3 +203,48 @@ def test_a_damaged_line_size_cache_is_ignored(tmp_path, text):
     cache.write_text(text, encoding="utf-8")
     sizes = linesizes.LineSizes(cache)
     assert sizes.sizes(path, {1, 2}) == {1: 2, 2: 3} and sizes.read == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "kept", "stale"),
+    [
+        pytest.param({"a.html": ["k", ["a.html"]]}, {"a.html"}, set(), id="still-written"),
+        pytest.param(
+            {"a.html": ["k", ["a.html"]], "b.html": ["k", ["b.html", "b-2.html"]]},
+            {"a.html"},
+            {"b.html", "b-2.html"},
+            id="gone",
+        ),
+        pytest.param({"t.html": ["k", ["t.html", "t-2.html"]]}, {"t.html"}, {"t-2.html"}, id="one-page-fewer"),
+        pytest.param({"x.html": "damaged", "y.html": ["k"]}, set(), set(), id="damaged-entries-ignored"),
+    ],
+)
+def test_stale_files_are_the_last_builds_pages_no_longer_written(old, kept, stale):
+    assert writer.stale_files(old, kept) == stale
+
+
+def test_stale_pages_outside_the_output_are_never_removed(tmp_path):
+    out = tmp_path / "output"
+    (out / "tags").mkdir(parents=True)
+    (out / "tags" / "gone.html").write_text("x", encoding="utf-8")
+    outside = tmp_path / "keep.html"
+    outside.write_text("x", encoding="utf-8")
+    cache = tmp_path / "cache" / "bulletins-pages.json"
+    cache.parent.mkdir()
+    cache.write_text(json.dumps({"tags/gone.html": ["k", ["tags/gone.html"]], "../keep.html": ["k", ["../keep.html"]]}))
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(cache.parent), "BULLETINS_PAGE_CACHE": cache.name}
+    )
+    assert writer.SkippingWriter(str(out), settings=settings).remove_stale() == 1
+    assert not (out / "tags").exists() and out.is_dir() and outside.is_file()
+
+
+def test_a_lazy_citation_reads_as_the_citation():
+    fields = citation.fields_of(
+        {"title": "临江区召开防汛工作会议", "date": "2024-03-05", "publisher": "云溪市临江区人民政府"},
+        "bulletins/2024/03/ljq.html",
+        "bulletins/2024/03/ljq.html",
+    )
+    made = citation.article_citation(fields, "bulletins/2024/03/ljq.html")
+    lazy = citations.LazyCitation(fields, "bulletins/2024/03/ljq.html")
+    assert lazy and (lazy.fields, lazy.meta, lazy.head, lazy.files) == (made.fields, made.meta, made.head, made.files)
