@@ -21,7 +21,7 @@ from bulletins.plugins.citations import generator as citations
 from bulletins.plugins.incremental import writer
 from bulletins.plugins.raw_source import generator as raw_source
 from bulletins.plugins.raw_source import linesizes
-from bulletins.site import citation, fixity, opendata
+from bulletins.site import citation, fingerprint, fixity, opendata
 from support.open_data import OPEN_DATA_PLUGINS
 from support.shared import ROOT
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
@@ -248,3 +248,27 @@ def test_a_lazy_citation_reads_as_the_citation():
     made = citation.article_citation(fields, "bulletins/2024/03/ljq.html")
     lazy = citations.LazyCitation(fields, "bulletins/2024/03/ljq.html")
     assert lazy and (lazy.fields, lazy.meta, lazy.head, lazy.files) == (made.fields, made.meta, made.head, made.files)
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        pytest.param(
+            lambda root: (root / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0new"), True, id="bytecode"
+        ),
+        pytest.param(lambda root: (root / "sub" / "__pycache__").mkdir(), True, id="bytecode-folder"),
+        pytest.param(lambda root: (root / "m.py").write_text("X = 2\n"), False, id="source"),
+        pytest.param(lambda root: (root / "sub" / "n.py").write_text(""), False, id="new-module"),
+    ],
+)
+def test_code_digest_ignores_compiled_bytecode(tmp_path, change, same):
+    """An ingest run after a build compiles modules the build never imported: the content
+    cache, keyed by the package's code, must survive that."""
+    root = tmp_path / "package"
+    (root / "__pycache__").mkdir(parents=True)
+    (root / "sub").mkdir()
+    (root / "m.py").write_text("X = 1\n")
+    (root / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0old")
+    before = fingerprint.tree_digest(str(root))
+    change(root)
+    assert (fingerprint.tree_digest(str(root)) == before) is same
