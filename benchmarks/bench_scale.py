@@ -13,8 +13,10 @@ For each size N (fixed seed), in ``benchmarks/out/scale-N/`` (never committed):
    data, manifest), from the build's phase log (``BULLETINS_PHASE_LOG``: VmHWM of the Pelican
    process, reset at each phase) and from sampling ``/proc`` every 0.2 s for the process and
    its children (the SQLite file is made in a child);
-4. rebuilds over that output after adding one bulletin (ingested), editing one article by hand
-   and removing one;
+4. rebuilds over that output (``--rebuilds``): with nothing changed (``unchanged``), after adding
+   one bulletin of a random date (``add``, ingested) or one newer than all others (``newest``),
+   editing one article by hand (``edit``) and removing it (``remove``), each with its phases;
+   ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build);
 5. the output's size and file count, and its largest folders.
 
 ``--tracemalloc N`` adds one more cold build under tracemalloc (slow; its time is not
@@ -208,29 +210,45 @@ def edit_one(content: Path) -> Path:
     return article
 
 
-def add_one(work: Path) -> None:
-    extra = work / "sources" / "extra" / "added.jsonl"
-    extra.parent.mkdir(parents=True, exist_ok=True)
-    record = next(synthetic_records(["青溪区召开基准测试追加会议，研究部署防汛工作。"], 1, seed=SEED + 1))[1]
-    extra.write_text(json.dumps(dict(record, id="scale-added"), ensure_ascii=False) + "\n", encoding="utf-8")
-    ingest(work, 1, extra)
+def add_one(work: Path, newest: bool = False) -> None:
+    """Ingest one more bulletin: of a random date, or (NEWEST) dated after every other one.
+    Each call adds another one (its own record id, text and, for the newest, date)."""
+    extra = work / "sources" / "extra"
+    extra.mkdir(parents=True, exist_ok=True)
+    number = len(list(extra.glob("*.jsonl")))
+    name = f"{'newest' if newest else 'added'}-{number}"
+    text = f"青溪区召开基准测试追加会议（第{number + 1}次），研究部署防汛工作。"
+    record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], id=f"scale-{name}")
+    if newest:
+        record["date"] = (FIRST_DAY + dt.timedelta(days=DAYS + 1 + number)).isoformat()
+    (extra / f"{name}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    ingest(work, 1, extra / f"{name}.jsonl")
 
 
-def rebuilds(work: Path, wanted: set[str]) -> dict[str, Measured]:
-    """Add one bulletin (ingested), edit one article by hand, remove that article: a build after
-    each of the WANTED ones (``add``, ``edit``, ``remove``)."""
+REBUILDS = ("unchanged", "add", "newest", "edit", "remove")
+SUMMED = REBUILDS[1:]  # the summary table's rebuild columns
+
+
+def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
+    """Nothing, add one bulletin of a random date (ingested), add the newest one, edit one
+    article by hand, remove that article: a build after each of the WANTED ones (names in
+    ``REBUILDS``), with its phases."""
     times, edited = {}, None
-    for step in ("add", "edit", "remove"):
+    for step in REBUILDS:
         if step not in wanted:
             continue
-        if step == "add":
-            add_one(work)
+        if step == "unchanged":
+            pass
+        elif step in ("add", "newest"):
+            add_one(work, newest=step == "newest")
         elif step == "edit":
             edited = edit_one(work / "content")
         else:
             (edited or one_article(work / "content")).unlink()
-        times[f"{step} one"] = build(work, f"{step}-one")[0]
-        print(f"rebuild_{step}_one_s {times[f'{step} one'].seconds:.1f}", flush=True)
+        measured, records = build(work, f"{step}-one")
+        times[f"{step} one"] = measured, by_phase(records, measured)
+        print(f"rebuild_{step}_one_s {measured.seconds:.1f}  cpu_s {measured.cpu_seconds:.1f}", flush=True)
+    print_rebuild_phases(times)
     return times
 
 
@@ -242,6 +260,15 @@ def output_figures(output: Path) -> dict:
         folders[parts[0] if len(parts) > 1 else "(top)"] += path.stat().st_size
     largest = sorted(folders.items(), key=lambda item: -item[1])[:6]
     return {"files": len(files), "bytes": sum(folders.values()), "largest": largest}
+
+
+def run_again(size: int, options) -> dict:
+    """The rebuilds only, over what an earlier run left in ``benchmarks/out/scale-SIZE``."""
+    work = OUT / f"scale-{size}"
+    if not (work / "output").is_dir():
+        sys.exit(f"{work / 'output'} is absent: run the benchmark for {size} without --again first")
+    print(f"\n## {size:,} bulletins, rebuilds of the last run's site\n", flush=True)
+    return {"size": size, "rebuilds": rebuilds(work, set(options.rebuilds.split(",")))}
 
 
 def run_size(size: int, paragraphs: list[str], options) -> dict:
@@ -292,6 +319,20 @@ def print_size(f: dict) -> None:
     sys.stdout.flush()
 
 
+def print_rebuild_phases(times: dict[str, tuple[Measured, dict]]) -> None:
+    """Seconds of each phase of each rebuild, one column per rebuild."""
+    if not times:
+        return
+    names = list(dict.fromkeys(name for _, phases in times.values() for name in phases))
+    print("\n| phase | " + " | ".join(times) + " |\n|---|" + "---|" * len(times))
+    for name in names:
+        cells = (f"{phases[name]['seconds']:.1f} s" if name in phases else "–" for _, phases in times.values())
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    cells = (f"{m.seconds:.1f} s (CPU {m.cpu_seconds:.1f} s)" for m, _ in times.values())
+    print("| whole build | " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
 def print_traced(traced: dict) -> None:
     for name, row in traced.items():
         print(f"\ntracemalloc, {name}: traced peak {mb(row['traced_kb'])}; held at its end by")
@@ -305,19 +346,19 @@ def short_path(site: str) -> str:
 
 
 def print_summary(all_figures: list[dict]) -> None:
-    print("\n| bulletins | ingest | ingest peak | cold build | build peak | + one | edit one | − one | output |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| bulletins | ingest | ingest peak | cold build | build peak | + one | + newest | edit 1 | − 1 | output |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for f in all_figures:
         r, out = f["rebuilds"], f["output"]
         print(
-            "| %s | %.0f s | %s | %.0f s | %s | %.0f s | %.0f s | %.0f s | %.0f MB, %s files |"
+            "| %s | %.0f s | %s | %.0f s | %s | %.0f s | %.0f s | %.0f s | %.0f s | %.0f MB, %s files |"
             % (
                 f"{f['size']:,}",
                 f["ingest"].seconds,
                 mb(f["ingest"].tree_kb),
                 f["cold"].seconds,
                 mb(f["cold"].tree_kb),
-                *(r[k].seconds if k in r else float("nan") for k in ("add one", "edit one", "remove one")),
+                *(r[f"{k} one"][0].seconds if f"{k} one" in r else float("nan") for k in SUMMED),
                 out["bytes"] / 1e6,
                 f"{out['files']:,}",
             )
@@ -329,12 +370,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,30000", help="comma-separated archive sizes (default 10000,30000)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="ingest worker processes")
     parser.add_argument("--tracemalloc", type=int, default=0, metavar="N", help="top N allocation sites per phase")
-    parser.add_argument("--rebuilds", default="add,edit,remove", help="which rebuilds to time (default all three)")
+    parser.add_argument(
+        "--rebuilds",
+        default="add,edit,remove",
+        help="which rebuilds to time: unchanged, add, newest, edit, remove (default add,edit,remove)",
+    )
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="only the rebuilds, over the site an earlier run left (no ingest, no cold build)",
+    )
     parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
     options = parser.parse_args(argv)
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
     sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]
+    if options.again:
+        for size in sizes:
+            run_again(size, options)
+        return 0
     paragraphs = read_paragraphs(1000 if options.quick else None)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {len(paragraphs):,} paragraphs")
     print_summary([run_size(size, paragraphs, options) for size in sizes])

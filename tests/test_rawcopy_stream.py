@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.plugins.raw_source import generator as raw_source
+from bulletins.plugins.raw_source import linesizes
 from support.site_build import FIXTURE_RAW, build_fixture_site
 
 LINES = [b'{"id": "a"}', b'{"id": "b", "text": "\xe4\xb8\xad"}', b'{"id": "c"}', b'{"id": "d"}']
@@ -67,17 +68,26 @@ def test_plans_hold_no_record_and_copies_are_the_lines(tmp_path, monkeypatch):
 def test_rebuild_reads_no_collection_when_every_copy_is_up_to_date(tmp_path, monkeypatch):
     out = build_fixture_site(tmp_path / "output")
     opened = []
-    lines = raw_source.iter_lines
+    lines, all_sizes = raw_source.iter_lines, linesizes.all_line_sizes
 
     def counted(path, wanted):
-        opened.append(path)
+        opened.append(("copy", path))
         return lines(path, wanted)
 
+    def counted_sizes(path):
+        opened.append(("plan", path))
+        return all_sizes(path)
+
     monkeypatch.setattr(raw_source, "iter_lines", counted)
+    monkeypatch.setattr(linesizes, "all_line_sizes", counted_sizes)
     before = {name: os.stat(out / name).st_mtime_ns for name in collection_copies(out)}
     build_fixture_site(out)
     assert {name: os.stat(out / name).st_mtime_ns for name in collection_copies(out)} == before
-    assert len(opened) == 1  # planning reads the collection once; writing needs none of it
+    assert opened == []  # planning takes the line sizes from the cache; writing needs no line
     (out / next(iter(before))).unlink()
     build_fixture_site(out)
-    assert len(opened) == 3 and set(collection_copies(out)) == set(before)
+    assert [kind for kind, _ in opened] == ["copy"] and set(collection_copies(out)) == set(before)
+    sizes_cache = tmp_path / "cache" / linesizes.CACHE
+    sizes_cache.unlink()
+    build_fixture_site(out)
+    assert [kind for kind, _ in opened] == ["copy", "plan"] and sizes_cache.is_file()

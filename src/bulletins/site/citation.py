@@ -246,8 +246,14 @@ class ArticleCitation:
 
 
 def file_path(save_as: str, suffix: str) -> str:
-    """``bulletins/2019/01/g-003.html`` + ``bib`` -> ``bulletins/2019/01/g-003.bib``: beside the page."""
-    return str(PurePosixPath(save_as).with_suffix(f".{suffix}"))
+    """``bulletins/2019/01/g-003.html`` + ``bib`` -> ``bulletins/2019/01/g-003.bib``: beside the page
+    (what ``PurePosixPath.with_suffix`` gives, without building a path object for every file)."""
+    folder, _, name = save_as.rpartition("/")
+    if not name or "//" in save_as or "/./" in save_as or save_as.startswith("./") or name in (".", ".."):
+        return str(PurePosixPath(save_as).with_suffix(f".{suffix}"))
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    return f"{folder}/{stem}.{suffix}" if folder else f"{stem}.{suffix}"
 
 
 def article_citation(f: CitationFields, save_as: str) -> ArticleCitation:

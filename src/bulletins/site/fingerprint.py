@@ -104,10 +104,12 @@ def digest(parts: Iterable) -> str:
 
 
 def tree_digest(folder: str) -> str:
-    """Every file's path and bytes below FOLDER (the theme's templates)."""
+    """Every file's path and bytes below FOLDER (the theme's templates, this package's code),
+    compiled bytecode (``__pycache__``) left out: Python writes it whenever a module is first
+    imported (an ingest run after a build), and it changes nothing a build makes."""
     h = hashlib.blake2b(digest_size=16)
     for root, dirs, files in os.walk(folder):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             path = os.path.join(root, name)
             h.update(os.path.relpath(path, folder).encode() + b"\0")

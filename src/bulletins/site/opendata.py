@@ -238,30 +238,65 @@ def relation_rows(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
     return list(iter_relation_rows(rows))
 
 
+@dataclass(frozen=True)
+class RowBytes:
+    """One row as the files hold it: its JSONL line, its CSV record, the line's digest."""
+
+    row_id: str
+    jsonl: bytes
+    csv: bytes
+    digest: str
+
+
+def csv_header(cols: Sequence[str]) -> bytes:
+    """The CSV file up to its first row: the BOM and the header record."""
+    return ("\ufeff" + csv_text(cols)).encode("utf-8")
+
+
+def csv_text(values: Sequence[str]) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow(values)
+    return out.getvalue()
+
+
+def row_bytes(cols: Sequence[str], row: Mapping[str, str]) -> RowBytes:
+    """ROW (every column of COLS) as its JSONL line and CSV record."""
+    line = jsonl_line(row)
+    record = csv_text([row.get(c, "") for c in cols]).encode("utf-8")
+    return RowBytes(row["id"], line, record, line_digest(line))
+
+
 def write_row_files(folder: Path, cols: Sequence[str], rows: Iterable[Mapping[str, str]]) -> tuple[dict, dict, int]:
     """Stream ROWS (made one at a time, in order) into FOLDER's JSONL and CSV files, each row
     written as it comes and then let go; a file whose bytes did not change is left as it was.
     ``({name: written?}, {row id: digest of its JSONL line}, number of rows)``."""
+    written, digests, _, count = write_row_bytes(folder, cols, (row_bytes(cols, row) for row in rows))
+    return written, digests, count
+
+
+def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable[RowBytes]) -> tuple[dict, dict, dict, int]:
+    """``write_row_files`` for rows already made into bytes (new ones, or a last build's taken
+    again): ``({name: written?}, {row id: line digest}, {row id: [line size, record size]},
+    number of rows)``."""
     folder.mkdir(parents=True, exist_ok=True)
     temps = {name: folder / f".{name}.tmp" for name in (JSONL, CSV)}
     digests: dict[str, str] = {}
+    sizes: dict[str, list[int]] = {}
     count = 0
     try:
-        with temps[JSONL].open("wb") as jsonl, temps[CSV].open("w", encoding="utf-8", newline="") as text:
-            text.write("\ufeff")
-            table = csv.writer(text, lineterminator="\r\n")
-            table.writerow(cols)
+        with temps[JSONL].open("wb") as jsonl, temps[CSV].open("wb") as table:
+            table.write(csv_header(cols))
             for row in rows:
-                line = jsonl_line(row)
-                jsonl.write(line)
-                table.writerow([row.get(c, "") for c in cols])
-                digests[row["id"]] = line_digest(line)
+                jsonl.write(row.jsonl)
+                table.write(row.csv)
+                digests[row.row_id] = row.digest
+                sizes[row.row_id] = [len(row.jsonl), len(row.csv)]
                 count += 1
     except BaseException:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
         raise
-    return {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}, digests, count
+    return {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}, digests, sizes, count
 
 
 class JsonlRows:

@@ -18,14 +18,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass
 class DataState:
     """``inputs``: digest of every article's URL, header and body; ``columns`` and ``count`` of
     the table; ``files``: ``{name: [size, mtime_ns]}`` as written; ``sqlite_key``: what the
-    database's layout depends on; ``rows``: ``{row id: digest of its JSONL line}``."""
+    database's layout depends on; ``rows``: ``{row id: digest of its JSONL line}``; ``code``: the
+    digest of the settings and code that made the rows; ``sources``: ``{row id: [digest of its
+    article's inputs, size of its JSONL line, size of its CSV record]}`` in row order (see
+    ``bulletins.site.opendata_reuse``)."""
 
     inputs: str = ""
     columns: list[str] = field(default_factory=list)
@@ -33,6 +36,8 @@ class DataState:
     files: dict[str, list[int]] = field(default_factory=dict)
     sqlite_key: str = ""
     rows: dict[str, str] = field(default_factory=dict)
+    code: str = ""
+    sources: dict[str, list] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

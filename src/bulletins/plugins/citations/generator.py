@@ -118,6 +118,23 @@ def load_stamps(path: Path) -> dict:
     return {k: v for k, v in stamps.items() if isinstance(v, list) and len(v) == 3}
 
 
+class LazyCitation:
+    """``citation.article_citation(fields, save_as)``, made when a template first reads it: a
+    rebuild renders the pages of a few articles, and the others' citations are never needed."""
+
+    __slots__ = ("_fields", "_made", "_save_as")
+
+    def __init__(self, fields: citation.CitationFields, save_as: str):
+        self._fields, self._save_as, self._made = fields, save_as, None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._made is None:
+            self._made = citation.article_citation(self._fields, self._save_as)
+        return getattr(self._made, name)
+
+
 class CitationsGenerator(Generator):
     """``bulletins_citation`` on every article; its files and the archive's CSL-JSON."""
 
@@ -127,7 +144,7 @@ class CitationsGenerator(Generator):
         self.entries = []
         for article in self.context.get("articles", ()):
             fields = fields_for(article, public)
-            article.bulletins_citation = citation.article_citation(fields, article.save_as)
+            article.bulletins_citation = LazyCitation(fields, article.save_as)
             self.entries.append((fields.date, article.save_as, fields))
         self.seconds = time.perf_counter() - started
 

@@ -81,11 +81,29 @@ class SkippingWriter(Writer):
             return {}
 
     def save(self) -> None:
+        removed = self.remove_stale()
         self._cache_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._cache_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(self._new, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, self._cache_file)
-        logger.info("incremental: %d pages unchanged and skipped", self.skipped)
+        logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
+
+    def remove_stale(self) -> int:
+        """Delete the files the last build's pages wrote that no page of this build wrote (the
+        page of a removed bulletin, the list of a tag no bulletin has any more), so that the
+        output is what a cold build writes; folders left empty go too. How many files went."""
+        kept = {f for _, files in self._new.values() for f in files}
+        out = os.path.abspath(self.output_path)
+        written = {os.path.abspath(f) for f in self._written_files}
+        removed = 0
+        for name in sorted(stale_files(self._old, kept)):
+            path = os.path.abspath(os.path.join(out, name))
+            if not path.startswith(out + os.sep) or path in written or not os.path.isfile(path):
+                continue
+            os.unlink(path)
+            removed += 1
+            remove_empty_folders(os.path.dirname(path), out)
+        return removed
 
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
@@ -205,6 +223,21 @@ class SkippingWriter(Writer):
                 self._overridden_files.update(opened)
         if results[-1][2]:  # what the last page left in the shared context, as Pelican's writer does
             jobs[-1].context["localsiteurl"] = results[-1][2]
+
+
+def stale_files(old: dict, kept: set[str]) -> set[str]:
+    """The files (relative to the output) that OLD's pages wrote and KEPT does not name."""
+    return {f for entry in old.values() if isinstance(entry, list) and len(entry) == 2 for f in entry[1]} - kept
+
+
+def remove_empty_folders(folder: str, root: str) -> None:
+    """FOLDER and its parents up to (not including) ROOT, each while it is empty."""
+    while folder.startswith(root + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+        folder = os.path.dirname(folder)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
 from bulletins.search import documents
-from bulletins.site import fingerprint, fixity, opendata, opendata_sqlite, opendata_state
+from bulletins.site import fingerprint, fixity, opendata, opendata_reuse, opendata_sqlite, opendata_state
 from bulletins.site.citation import ARCHIVE_CSL
 from bulletins.site.config import Option, is_relative_path, settings_check, url_pattern
 from bulletins.site.output_files import write_if_changed
@@ -118,7 +118,7 @@ def code_digest(settings) -> str:
     """The settings and the modules that turn articles into rows and rows into files: when one
     changes, so may every row."""
     h = hashlib.sha256(fingerprint.settings_digest(settings).encode())
-    for module in (opendata, opendata_sqlite, opendata_state, documents):
+    for module in (opendata, opendata_reuse, opendata_sqlite, opendata_state, documents):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()
@@ -141,22 +141,37 @@ class OpenDataGenerator(Generator):
         self.state_file = Path(self.settings["CACHE_PATH"]) / DATA_STATE
         articles = list(self.context.get("articles", ()))
         old = opendata_state.load(self.state_file)
-        inputs = opendata_state.inputs_digest(map(article_digest, articles), code_digest(self.settings))
+        code = code_digest(self.settings)
+        sources = [article_digest(a) for a in articles]
+        inputs = opendata_state.inputs_digest(sources, code)
         self.written = dict.fromkeys(DATA_FILES, False)
         self.sqlite = None
+        self.reused = 0
         if old.inputs == inputs and opendata_state.files_unchanged(self.folder, old.files, DATA_FILES):
             self.state = old
         else:
-            self.state = self._write_files(articles, old, inputs)
+            self.state = self._write_files(articles, sources, old, inputs, code)
         self.seconds = time.perf_counter() - started
 
-    def _write_files(self, articles, old: opendata_state.DataState, inputs: str) -> opendata_state.DataState:
-        """JSONL and CSV where their bytes change, made one row at a time and never held whole; the
-        database updated from the rows that differ from OLD's (or built afresh from the JSONL file);
-        the new state, saved once the database is in place."""
+    def _write_files(self, articles, sources, old: opendata_state.DataState, inputs: str, code: str):
+        """JSONL and CSV where their bytes change, made one row at a time and never held whole
+        (the rows of unchanged articles taken from the last build's files); the database updated
+        from the rows that differ from OLD's (or built afresh from the JSONL file); the new state,
+        saved once the database is in place."""
         cols, order = opendata.row_plan(map(row_head, articles))
-        rows = (opendata.row_values(cols, row_id, bulletin_of(articles[index])) for index, row_id in order)
-        written, digests, count = opendata.write_row_files(self.folder, cols, rows)
+        reuse = opendata_reuse.old_rows(self.folder, old, cols, code)
+
+        def rows():
+            for index, row_id in order:
+                taken = reuse.take(row_id, sources[index]) if reuse is not None else None
+                yield taken or opendata.row_bytes(cols, opendata.row_values(cols, row_id, bulletin_of(articles[index])))
+
+        try:
+            written, digests, sizes, count = opendata.write_row_bytes(self.folder, cols, rows())
+        finally:
+            if reuse is not None:
+                self.reused = reuse.taken
+                reuse.close()
         self.written.update(written)
         key = opendata_sqlite.sqlite_key(cols)
         trusted = old.sqlite_key == key and opendata_state.files_unchanged(self.folder, old.files, [opendata.SQLITE])
@@ -165,7 +180,12 @@ class OpenDataGenerator(Generator):
         self.sqlite = opendata_sqlite.start(
             self.folder / opendata.SQLITE, jsonl, cols, opendata.JsonlRows(jsonl, count), changes
         )
-        return opendata_state.DataState(inputs=inputs, columns=cols, count=count, sqlite_key=key, rows=digests)
+        # Rows are found again by id: with two rows of one id (never in a site, whose URLs are
+        # unique) nothing is kept, and the next build makes every row afresh.
+        made = {row_id: [sources[index], *sizes[row_id]] for index, row_id in order} if len(sizes) == count else {}
+        return opendata_state.DataState(
+            inputs=inputs, columns=cols, count=count, sqlite_key=key, rows=digests, code=code, sources=made
+        )
 
     def generate_output(self, writer):
         started = time.perf_counter()
@@ -175,8 +195,9 @@ class OpenDataGenerator(Generator):
             opendata_state.save(self.state_file, self.state)
         self._write_page(writer, self.state.columns, self.state.count)
         logger.info(
-            "open_data: %d bulletins, %d of %d files written, %.1f s",
+            "open_data: %d bulletins (%d rows taken from the last build), %d of %d files written, %.1f s",
             self.state.count,
+            self.reused,
             sum(self.written.values()),
             len(self.written),
             self.seconds + time.perf_counter() - started,

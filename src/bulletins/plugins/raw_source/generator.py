@@ -18,6 +18,7 @@ from pelican.generators import Generator
 
 from bulletins.ingest.readers.common import on_disk
 from bulletins.models import unquote_path
+from bulletins.plugins.raw_source.linesizes import CACHE, LineSizes
 from bulletins.site import originals, rawcopy
 from bulletins.site.config import Option, is_base_dir, is_folder_list, is_relative_path, is_str, settings_check
 from bulletins.site.headers import as_text
@@ -109,6 +110,9 @@ class RawSourceGenerator(Generator):
         # Collection records: per collection, (line, target, size of the copy); the lines are
         # read again when the copies are written, so none is held from planning to writing.
         self.records: dict[Path, list[tuple[int, str, int]]] = defaultdict(list)
+        self.line_sizes = LineSizes(
+            Path(self.settings["CACHE_PATH"]) / CACHE if self.settings.get("CACHE_PATH") else None
+        )
         for source, pairs in by_source.items():
             found = self._locate(source)
             if found.path is None:
@@ -122,10 +126,11 @@ class RawSourceGenerator(Generator):
                     article.bulletins_raw_url = copy.target
                 continue
             self._plan_records(source, found.path, pairs)
+        self.line_sizes.save()
 
     def _plan_records(self, source: str, path: Path, pairs) -> None:
         try:
-            sizes = line_sizes(path, {copy.line for _, copy in pairs})
+            sizes = self.line_sizes.sizes(path, {copy.line for _, copy in pairs})
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             logger.warning(
                 "raw_source: %s cannot be read (%s): no raw link for %s", source, error, _names([a for a, _ in pairs])

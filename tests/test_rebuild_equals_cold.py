@@ -1,0 +1,274 @@
+"""A rebuild after one small change (a bulletin added as the newest or the oldest, one edited,
+one removed) writes the bytes a cold build of the same content writes: every file of the site
+with every plugin of ``pelicanconf.py`` (search index, citations, open data, raw copies,
+manifest), the content cache on as ``./run html`` has it. The database is the one exception:
+it is changed in place, so its bytes follow the history (``test_open_data_rebuild`` compares
+its tables). A rebuild makes open-data rows only for the articles that changed, and plans raw
+copies without reading a collection."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+from pathlib import Path, PurePosixPath
+
+import pytest
+from pelican.settings import read_settings
+
+from bulletins.plugins.citations import generator as citations
+from bulletins.plugins.incremental import writer
+from bulletins.plugins.raw_source import generator as raw_source
+from bulletins.plugins.raw_source import linesizes
+from bulletins.site import citation, fingerprint, fixity, opendata
+from support.open_data import OPEN_DATA_PLUGINS
+from support.shared import ROOT
+from support.site_build import FIXTURE_CONTENT, build_fixture_site
+
+NEW_ARTICLE = """\
+Title: 临江区召开{name}工作会议
+Date: {date}
+Category: 工作动态
+Tags: 防汛
+Summary: {date}，临江区召开{name}工作会议。
+Slug: ljq-{slug}
+Identifier: LJ-{slug}
+Publisher: 云溪市临江区人民政府
+Presider: 周明远
+People: 林晓东, 陈思远
+
+{date}，临江区召开{name}工作会议，部署汛期安全生产工作。
+"""
+EDITED = Path("bulletins/2022/03/ljq-2022-0315-cwhy6.md")
+REMOVED = Path("bulletins/2022/11/ljq-2022-1110-fxjz.md")
+
+
+def add(date: str, name: str):
+    def change(content: Path) -> None:
+        slug = date.replace("-", "")
+        path = content / "bulletins" / date[:4] / date[5:7] / f"ljq-{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(NEW_ARTICLE.format(date=date, name=name, slug=slug), encoding="utf-8")
+
+    return change
+
+
+def edit(content: Path) -> None:
+    path = content / EDITED
+    path.write_text(path.read_text(encoding="utf-8") + "\n会议还研究了数字经济园区建设有关事项。\n", encoding="utf-8")
+
+
+def remove(content: Path) -> None:
+    (content / REMOVED).unlink()
+
+
+CHANGES = [
+    pytest.param(add("2024-03-05", "防汛"), 1, id="add-newest"),
+    pytest.param(add("2020-01-08", "春运"), 1, id="add-oldest"),
+    pytest.param(edit, 1, id="edit-one"),
+    pytest.param(remove, 0, id="remove-one"),
+]
+
+
+def full_build(content: Path, output: Path) -> Path:
+    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
+    return build_fixture_site(output, PATH=str(content), PLUGINS=plugins, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    """Every file's bytes but the database's; the manifest without the database's line."""
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    database = f"data/{opendata.SQLITE}"
+    files.pop(database)
+    lines = files[fixity.MANIFEST].decode("utf-8").splitlines(keepends=True)
+    files[fixity.MANIFEST] = "".join(line for line in lines if not line.endswith(f"  {database}\n")).encode()
+    return files
+
+
+@pytest.fixture()
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    return folder
+
+
+@pytest.fixture()
+def made_rows(monkeypatch):
+    made = []
+    make = opendata.row_bytes
+
+    def counted(cols, row):
+        made.append(row["id"])
+        return make(cols, row)
+
+    monkeypatch.setattr(opendata, "row_bytes", counted)
+    return made
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("change", "rows"), CHANGES)
+def test_rebuild_after_one_change_equals_a_cold_build(tmp_path, content, made_rows, change, rows):
+    warm = full_build(content, tmp_path / "warm" / "output")
+    change(content)
+    made_rows.clear()
+    full_build(content, warm)
+    assert len(made_rows) == rows  # every other row taken from the last build's files
+    assert fixity.verify(warm).ok
+    cold = full_build(content, tmp_path / "cold" / "output")
+    warm_files, cold_files = site_files(warm), site_files(cold)
+    assert sorted(warm_files) == sorted(cold_files)
+    assert [name for name in cold_files if warm_files[name] != cold_files[name]] == []
+    assert any(name.startswith("search/") for name in cold_files)
+
+
+@pytest.mark.parametrize(
+    ("damage", "rows"),
+    [
+        pytest.param(lambda data: data, 0, id="untouched"),
+        pytest.param(lambda data: data.replace("临江区".encode(), "临江县".encode(), 1), 1, id="same-size-other-bytes"),
+    ],
+)
+def test_old_rows_are_taken_only_as_they_were_written(tmp_path, content, made_rows, damage, rows):
+    """A JSONL line whose bytes are not the ones recorded (same size, same mtime) is made again."""
+    out = build_fixture_site(tmp_path / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS)
+    jsonl = out / "data" / opendata.JSONL
+    expected, stat = jsonl.read_bytes(), jsonl.stat()
+    jsonl.write_bytes(damage(expected))
+    os.utime(jsonl, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    edit(content)
+    made_rows.clear()
+    build_fixture_site(out, PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS)
+    assert len(made_rows) == 1 + rows
+    cold = build_fixture_site(tmp_path / "cold" / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS)
+    for name in (opendata.JSONL, opendata.CSV):
+        assert (out / "data" / name).read_bytes() == (cold / "data" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "save_as",
+    [
+        "bulletins/2019/01/g-003.html",
+        "index.html",
+        "a/b.c/d",
+        "a/.hidden",
+        "a/name.",
+        "a/x.tar.gz",
+        "bulletins//2019/x.html",
+        "./x.html",
+        "a/./b.html",
+        "/abs/x.html",
+        "中文/公报.html",
+    ],
+)
+@pytest.mark.parametrize("suffix", ["bib", "ris", "json"])
+def test_citation_file_path_is_what_pathlib_gives(save_as, suffix):
+    assert citation.file_path(save_as, suffix) == str(PurePosixPath(save_as).with_suffix(f".{suffix}"))
+
+
+LINES = [b'{"id": "a"}', b'{"id": "b", "text": "\xe4\xb8\xad"}\r', b"", b'{"id": "d"}']
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["jsonl", "jsonl.gz"])
+@pytest.mark.parametrize(
+    ("change", "wanted", "reads"),
+    [
+        pytest.param(None, {1, 4}, 1, id="unchanged-read-once"),
+        pytest.param(b'{"id": "e"}\n', {5}, 2, id="appended-read-again"),
+        pytest.param(None, {9}, 1, id="past-the-end"),
+        pytest.param(None, set(), 0, id="nothing-wanted"),
+    ],
+)
+def test_line_sizes_are_read_once_per_version_of_a_collection(tmp_path, monkeypatch, compress, change, wanted, reads):
+    data = b"\n".join(LINES) + b"\n"
+    path = tmp_path / ("c.jsonl.gz" if compress else "c.jsonl")
+    path.write_bytes(gzip.compress(data, mtime=0) if compress else data)
+    cache = tmp_path / "cache" / linesizes.CACHE
+    first = linesizes.LineSizes(cache)
+    assert first.sizes(path, wanted) == raw_source.line_sizes(path, wanted)
+    first.save()
+    if change:
+        data += change
+        path.write_bytes(gzip.compress(data, mtime=0) if compress else data)
+    second = linesizes.LineSizes(cache)
+    assert second.sizes(path, wanted) == raw_source.line_sizes(path, wanted)
+    assert first.read + second.read == reads
+
+
+@pytest.mark.parametrize("text", ["not json", '{"version": 1, "files": []}', '{"version": 0, "files": {}}', "[]"])
+def test_a_damaged_line_size_cache_is_ignored(tmp_path, text):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"a\nbb\n")
+    cache = tmp_path / linesizes.CACHE
+    cache.write_text(text, encoding="utf-8")
+    sizes = linesizes.LineSizes(cache)
+    assert sizes.sizes(path, {1, 2}) == {1: 2, 2: 3} and sizes.read == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "kept", "stale"),
+    [
+        pytest.param({"a.html": ["k", ["a.html"]]}, {"a.html"}, set(), id="still-written"),
+        pytest.param(
+            {"a.html": ["k", ["a.html"]], "b.html": ["k", ["b.html", "b-2.html"]]},
+            {"a.html"},
+            {"b.html", "b-2.html"},
+            id="gone",
+        ),
+        pytest.param({"t.html": ["k", ["t.html", "t-2.html"]]}, {"t.html"}, {"t-2.html"}, id="one-page-fewer"),
+        pytest.param({"x.html": "damaged", "y.html": ["k"]}, set(), set(), id="damaged-entries-ignored"),
+    ],
+)
+def test_stale_files_are_the_last_builds_pages_no_longer_written(old, kept, stale):
+    assert writer.stale_files(old, kept) == stale
+
+
+def test_stale_pages_outside_the_output_are_never_removed(tmp_path):
+    out = tmp_path / "output"
+    (out / "tags").mkdir(parents=True)
+    (out / "tags" / "gone.html").write_text("x", encoding="utf-8")
+    outside = tmp_path / "keep.html"
+    outside.write_text("x", encoding="utf-8")
+    cache = tmp_path / "cache" / "bulletins-pages.json"
+    cache.parent.mkdir()
+    cache.write_text(json.dumps({"tags/gone.html": ["k", ["tags/gone.html"]], "../keep.html": ["k", ["../keep.html"]]}))
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(cache.parent), "BULLETINS_PAGE_CACHE": cache.name}
+    )
+    assert writer.SkippingWriter(str(out), settings=settings).remove_stale() == 1
+    assert not (out / "tags").exists() and out.is_dir() and outside.is_file()
+
+
+def test_a_lazy_citation_reads_as_the_citation():
+    fields = citation.fields_of(
+        {"title": "临江区召开防汛工作会议", "date": "2024-03-05", "publisher": "云溪市临江区人民政府"},
+        "bulletins/2024/03/ljq.html",
+        "bulletins/2024/03/ljq.html",
+    )
+    made = citation.article_citation(fields, "bulletins/2024/03/ljq.html")
+    lazy = citations.LazyCitation(fields, "bulletins/2024/03/ljq.html")
+    assert lazy and (lazy.fields, lazy.meta, lazy.head, lazy.files) == (made.fields, made.meta, made.head, made.files)
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        pytest.param(
+            lambda root: (root / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0new"), True, id="bytecode"
+        ),
+        pytest.param(lambda root: (root / "sub" / "__pycache__").mkdir(), True, id="bytecode-folder"),
+        pytest.param(lambda root: (root / "m.py").write_text("X = 2\n"), False, id="source"),
+        pytest.param(lambda root: (root / "sub" / "n.py").write_text(""), False, id="new-module"),
+    ],
+)
+def test_code_digest_ignores_compiled_bytecode(tmp_path, change, same):
+    """An ingest run after a build compiles modules the build never imported: the content
+    cache, keyed by the package's code, must survive that."""
+    root = tmp_path / "package"
+    (root / "__pycache__").mkdir(parents=True)
+    (root / "sub").mkdir()
+    (root / "m.py").write_text("X = 1\n")
+    (root / "__pycache__" / "m.cpython-311.pyc").write_bytes(b"\0old")
+    before = fingerprint.tree_digest(str(root))
+    change(root)
+    assert (fingerprint.tree_digest(str(root)) == before) is same
