@@ -146,6 +146,25 @@ def test_garbled_at(text, garbled):
     assert (garbled_at(text) is not None) == garbled
 
 
+# Where the stretch starts: the first weighing character of the last 8 suspects (every non-ASCII
+# character but whitespace, and an ASCII one glued between two Chinese ones). Two kana weigh 4.
+WINDOW_CASES = {
+    "kana-7-apart-share-a-window": ("ア青溪区人民政ア", 0),
+    "kana-8-apart-do-not": ("ア青溪区人民政府ア", None),
+    "ideographic-spaces-are-not-counted": ("ア青溪区人民\u3000\u3000政ア", 0),
+    "ascii-between-is-not-counted": ("ア青溪 abc 区人民政ア", 0),
+    "full-width-punctuation-is-counted": ("，ア青溪区人民政，ア", None),
+    "the-later-pair": ("说明ア青溪区人民政府会アア", 11),
+    "rare-characters-and-a-glued-letter": ("青溪区鹈鹕鲷鳍e会议", 3),
+    "the-window-moved-past-the-first-kana": ("青溪ア区人民政府会议鹈鹕e鲷", 10),
+}
+
+
+@pytest.mark.parametrize(("text", "at"), WINDOW_CASES.values(), ids=WINDOW_CASES.keys())
+def test_garbled_at_window(text, at):
+    assert garbled_at(text) == at
+
+
 @pytest.mark.parametrize(
     ("hint", "encoding"),
     [

@@ -45,7 +45,9 @@ def corpus(tmp_path_factory):
     docs = [from_dict(d) for d in corpus_docs()]
     out = tmp_path_factory.mktemp("search-recall") / "search"
     started = time.perf_counter()
-    stats = build_index(docs, out)
+    # One process: the index is the same bytes whatever the number (test_search_build_parallel), and
+    # beside two busy test workers a second tokenizing process costs more CPU than it saves time.
+    stats = build_index(docs, out, jobs=1)
     seconds = time.perf_counter() - started
     print(f"\nindex: {stats.docs} bulletins, {stats.files} files, {stats.bytes / 1e6:.1f} MB, built in {seconds:.1f} s")
     table = tokens.FoldTable(build_fold_map())

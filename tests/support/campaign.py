@@ -14,6 +14,7 @@ case is an expected failure until the fix lands.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import random
@@ -38,9 +39,16 @@ class Fifo:
 
 
 @dataclass(frozen=True)
+class Made:
+    """File bytes made only when the file is written: too costly to make for every collection."""
+
+    make: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
 class Case:
     tag: str  # ASCII, unique, in every file name of the case; also the test id
-    files: dict[str | bytes, bytes | Link | Fifo]  # path below sources/ (bytes: a non-UTF-8 name)
+    files: dict[str | bytes, bytes | Made | Link | Fifo]  # path below sources/ (bytes: a non-UTF-8 name)
     expect: str = PAGE
     marker: str = "青溪"  # text a PAGE case's page must show (catches mojibake)
     edit: Callable[[str], bytes] | None = None  # hand edit of the written article's text
@@ -86,9 +94,15 @@ def text(base: int) -> str:
 
 
 def traditional(value: str) -> str:
+    return _s2t().convert(value)
+
+
+@functools.cache
+def _s2t():
+    """One converter for the whole campaign: loading OpenCC's dictionaries costs far more than a conversion."""
     import opencc
 
-    return opencc.OpenCC("s2t").convert(value)
+    return opencc.OpenCC("s2t")
 
 
 def marker(base: int) -> str:

@@ -15,6 +15,7 @@ from support.campaign import (
     Case,
     Fifo,
     Link,
+    Made,
     gzipped,
     html_page,
     jsonl,
@@ -135,10 +136,15 @@ def _jsonl(tag: str, data: bytes, expect: str = EITHER, suffix: str = ".jsonl", 
     return Case(f"jsonl-{tag}", {f"jsonl/jsonl-{tag}{suffix}": data}, expect, **extra)
 
 
+def _gzip_bomb() -> bytes:
+    """A 64 MB record gzipped to 64 KB."""
+    return gzipped(b'{"text": "' + b"a" * (64 * MB))
+
+
 def collections(rng: random.Random) -> list[Case]:
     """JSONL collections: broken lines, wrong shapes, gzip (good, truncated, a modest bomb)."""
     good = jsonl(record(3))
-    bomb = gzipped(b'{"text": "' + b"a" * (64 * MB))
+    bomb = Made(_gzip_bomb)
     return [
         _jsonl("good", good, PAGE, marker=marker(3)),
         _jsonl("bad-json", jsonl(b"{not json", record(3, id="bad-json-2")), REPORT),

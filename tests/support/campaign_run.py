@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from support.campaign import Case, Fifo, Link, text
+from support.campaign import Case, Fifo, Link, Made, text
 from support.shared import ROOT
 
 BIN = Path(sys.executable).parent
@@ -88,7 +88,7 @@ def _place(sources: Path, name: str | bytes, data, outer: Path) -> None:
         os.mkfifo(path)
     else:
         with open(path, "wb") as fh:
-            fh.write(data)
+            fh.write(data.make() if isinstance(data, Made) else data)
 
 
 def snapshot(outer: Path) -> dict[str, tuple]:

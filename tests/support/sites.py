@@ -114,9 +114,18 @@ def hostile_site() -> Site:
     return _site("hostile", (HOSTILE,))
 
 
+# A test run keeps both cores busy with its workers, so a build here takes one: a second process
+# (ingest's workers, Pelican's page-writing forks, the search index's tokenizers) would cost more
+# CPU than it saves time. The articles and the site are the same bytes whatever the number
+# (test_pipeline, test_site_parallel_write, test_search_build_parallel); on the full corpus the
+# build took 139 CPU s in one process each against 176 s with two (ingest 45 against 58, Pelican
+# 94 against 118).
+ONE_PROCESS = ("BULLETINS_WRITE_JOBS=1", "SEARCH_INDEX_JOBS=1")
+
+
 def ingest(sources: tuple[Path, ...], content: Path) -> str:
-    """Run ``bulletins ingest SOURCES... --content CONTENT``; return its output, fail on error."""
-    args = [_bulletins_cli(), "ingest", *map(_project_relative, sources), "--content", str(content)]
+    """Run ``bulletins ingest SOURCES... --content CONTENT --jobs 1``; return its output, fail on error."""
+    args = [_bulletins_cli(), "ingest", *map(_project_relative, sources), "--content", str(content), "--jobs", "1"]
     return _run(args, "ingest")
 
 
@@ -169,7 +178,9 @@ def _site(name: str, sources: tuple[Path, ...], records: int | None = None) -> S
         pages = ROOT / "content" / "pages"
         if pages.is_dir():
             shutil.copytree(pages, site.content / "pages", dirs_exist_ok=True)
-        output += pelican(site.content, site.output, f'CACHE_PATH="{home / "cache"}"', source_roots(sources))
+        output += pelican(
+            site.content, site.output, f'CACHE_PATH="{home / "cache"}"', source_roots(sources), *ONE_PROCESS
+        )
         log.info("built the %s site in %.1f s", name, time.perf_counter() - started)
         done.write_text(output, encoding="utf-8")
         return Site(name, site.content, site.output, output)

@@ -27,6 +27,7 @@ rather than read as a legacy encoding: that reading would be mojibake.
 from __future__ import annotations
 
 import codecs
+import collections
 import functools
 import re
 import unicodedata
@@ -128,7 +129,7 @@ def _mostly_utf8(data: bytes) -> bool:
     """True when the bytes are valid UTF-8 but for a few bad sequences."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - bad  # characters above U+007F
     return multibyte >= 8 and bad * 20 <= multibyte
 
 
@@ -232,7 +233,6 @@ _ALIEN = re.compile(
     "\u31a0-\u31bf\uac00-\ud7af\ufe30-\ufe4f\uff61-\uff9f]"
 )
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SUSPECT = re.compile(f"(?<=[{_CJK}])[\\x40-\\x7e](?=[{_CJK}])|[^\\x00-\\x7f]")
 _WINDOW = 8  # non-ASCII characters (and glued ASCII letters) looked at together
 _GARBLED = 4  # weight in one window that no real bulletin reaches (the real corpus peaks at 3)
 
@@ -245,22 +245,39 @@ def garbled_at(text: str) -> int | None:
     for a capital after a common character (``A股``, ``长征五号B``), else 3 (``e`` or ``^``: the
     real corpus has one in 12,000 texts); a rare Han character 1. A window of 8 of them weighing 4 or more, one of them
     more than a rare character, is mojibake.
+
+    Common Han characters weigh nothing, so only the others are looked at one by one; the common
+    ones between them are counted (each is 3 bytes in UTF-8) to know which weights share a window.
     """
-    window: list[tuple[int, int, bool]] = []  # (index, weight, more than a rare character)
-    total = strong = 0
-    for found in _SUSPECT.finditer(text):
+    window: collections.deque[tuple[int, int, int, bool]] = collections.deque()  # (suspect no., index, weight, strong)
+    seen = total = strong = after = 0  # suspects so far; the end of the last one looked at
+    for found in _weighed().finditer(text):
+        at = found.start()
+        between = text[after:at]
+        seen += (len(between.encode("utf-8")) - len(between)) >> 1  # common Han characters in between
+        after = at + 1
         ch = found.group()
-        weight, is_strong = (_glued(ch, text[found.start() - 1]), True) if ch < "\x80" else _weight(ch)
-        if not weight and ch.isspace():
+        weight, is_strong = (_glued(ch, text[at - 1]), True) if ch < "\x80" else _weight(ch)
+        if not weight:
+            seen += not ch.isspace()
             continue
-        window.append((found.start(), weight, is_strong))
+        seen += 1
+        window.append((seen, at, weight, is_strong))
         total, strong = total + weight, strong + is_strong
-        if len(window) > _WINDOW:
-            _, old_weight, old_strong = window.pop(0)
+        while window[0][0] <= seen - _WINDOW:
+            _, _, old_weight, old_strong = window.popleft()
             total, strong = total - old_weight, strong - old_strong
         if total >= _GARBLED and strong:
-            return next(index for index, weight, _ in window if weight)
+            return window[0][1]
     return None
+
+
+@functools.cache
+def _weighed() -> re.Pattern[str]:
+    """The suspects but the common Han characters: an ASCII character glued between two Chinese ones, or
+    any other non-ASCII character (built on first use: the class lists a few thousand characters)."""
+    common = "".join(chr(c) for c in range(0x3400, 0xFB00) if _HAN.match(chr(c)) and _is_common(chr(c)))
+    return re.compile(f"(?<=[{_CJK}])[\\x40-\\x7e](?=[{_CJK}])|[^\\x00-\\x7f{common}]")
 
 
 _SEPARATORS = frozenset("_|@~")  # page titles join their parts with them: 标题_栏目_网站, 标题|网站
