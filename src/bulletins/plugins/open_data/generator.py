@@ -24,6 +24,7 @@ from pathlib import Path
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
+from bulletins.plugins.incremental import writer as page_writer
 from bulletins.search import documents
 from bulletins.site import fingerprint, fixity, opendata, opendata_reuse, opendata_sqlite, opendata_state
 from bulletins.site.citation import ARCHIVE_CSL
@@ -236,6 +237,10 @@ def write_manifest(pelican) -> None:
     When no file was added or removed and none changed its bytes, it is neither rendered nor read."""
     if not pelican.settings.get("BULLETINS_FIXITY_MANIFEST", True):
         return
+    # The page writer removes the pages of removed bulletins in its own ``finalized`` handler;
+    # receivers run in the order they were connected, which a process that registered the
+    # plugins in another order (a test run) does not keep, so it is asked first (once).
+    page_writer.save_cache(pelican)
     started = time.perf_counter()
     out = Path(pelican.output_path)
     cache_file = Path(pelican.settings["CACHE_PATH"]) / FIXITY_CACHE
