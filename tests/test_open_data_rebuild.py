@@ -271,3 +271,32 @@ def test_a_database_the_state_does_not_describe_is_built_afresh(tmp_path, conten
 def test_sitemap_lists_the_data_page(tmp_path, content):
     out = build(content, tmp_path / "output")
     assert "<loc>data.html</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=["page-writer-first", "manifest-first"])
+def finalized_order(request):
+    """The two ``finalized`` receivers connected in the order the parameter names (a process
+    keeps the order its first registration gave, whatever PLUGINS says later)."""
+    from pelican import signals
+
+    from bulletins.plugins.incremental import writer
+    from bulletins.plugins.open_data import generator
+
+    receivers = [writer.save_cache, generator.write_manifest]
+    if request.param == "manifest-first":
+        receivers.reverse()
+    for receiver in receivers:
+        signals.finalized.disconnect(receiver)
+    for receiver in receivers:
+        signals.finalized.connect(receiver)
+    return request.param
+
+
+def test_the_manifest_never_lists_a_removed_page(tmp_path, content, finalized_order):
+    warm = build(content, tmp_path / "warm" / "output")
+    assert (warm / GGWH.with_suffix(".html")).is_file()
+    edit_one_remove_one(content)
+    build(content, warm)
+    assert not (warm / GGWH.with_suffix(".html")).exists()
+    report = fixity.verify(warm)
+    assert report.ok, report
