@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from bulletins.search import runs, tokens, workers
+from bulletins.search import runs, splice, tokens, workers
 from bulletins.search import shards as sh
 from bulletins.search.doctokens import TokenCache, digest, doc_tokens
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
@@ -72,6 +72,7 @@ SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few o
 CATEGORY = "@"
 SHOWN_STATUSES = ("已废止", "已失效", "已修改")  # result data carries these; the first two are not in force
 NOT_IN_FORCE = SHOWN_STATUSES[:2]
+SPLICE_MIN, SPLICE_SHARE = 64, 8  # a rebuild patches the kept lists when at most max(64, 1/8 of them) changed
 SHARD_SEPARATOR = " "  # between the manifest's shard entries (no key holds a space)
 
 
@@ -223,6 +224,11 @@ def _postings(ordered: _Ordered, digests: list[str], cache_dir, fold_map: dict, 
     processes when there are enough of them (``workers``)."""
     cache, state = TokenCache(cache_dir), PostingsState(cache_dir, short_hash(dumps(fold_map)))
     before, start = state.resume(digests)
+    if not before:
+        patched = _spliced(state, ordered, digests, cache, fold_map)
+        if patched is not None:
+            cache.save()
+            return patched, state, cache.missed
     postings = runs.SpillingPostings(spill[0], spill[1], before)
     cache.keep(digests[:start])
     processes = workers.job_count(jobs, len(ordered) - start)
@@ -238,6 +244,28 @@ def _postings(ordered: _Ordered, digests: list[str], cache_dir, fold_map: dict, 
             postings.add_doc(doc_id, entry)
     cache.save()
     return postings, state, cache.missed
+
+
+def _spliced(state: PostingsState, ordered: _Ordered, digests: list[str], cache: TokenCache, fold_map: dict):
+    """The last build's lists patched where the bulletins changed (``splice``), or None when
+    there is no last state, an old bulletin's entries are not in the cache, or the change
+    is too large to be worth it (a cold pass, on workers, is quicker then)."""
+    found = state.splice(digests)
+    if found is None:
+        return None
+    plan, old_digests, kept = found
+    changed = (plan.old_end - plan.prefix) + (plan.new_end - plan.prefix)
+    if changed > max(SPLICE_MIN, len(digests) // SPLICE_SHARE):
+        return None
+    gone = [cache.lookup(d, keep=False) for d in old_digests[plan.prefix : plan.old_end]]
+    if any(entry is None for entry in gone):
+        return None
+    cache.keep(digests[: plan.prefix] + digests[plan.new_end :])
+    table, middle = tokens.FoldTable(fold_map), sh.Postings()
+    for doc_id in range(plan.prefix, plan.new_end):
+        middle.add_doc(doc_id, cache.get(digests[doc_id], ordered[doc_id], table))
+    logger.debug("search index: lists patched for %s", plan)
+    return splice.SplicedPostings(splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone)))
 
 
 def _category_records(heads: list[Head], per_category: Counter) -> Iterator[runs.Record]:

@@ -189,8 +189,9 @@ class TokenCache:
             self.put(key, found)
         return found
 
-    def lookup(self, key: str) -> DocTokens | None:
-        """The entries of ``key`` when the cache (or this build) has them."""
+    def lookup(self, key: str, *, keep: bool = True) -> DocTokens | None:
+        """The entries of ``key`` when the cache (or this build) has them; ``keep=False``
+        reads them without keeping them for the next build (a bulletin that is gone)."""
         where = self.used.get(key)
         if where is None:
             old = self.old.get(key)
@@ -202,7 +203,8 @@ class TokenCache:
         except (OSError, ValueError, EOFError, TypeError):
             return None
         if isinstance(found, tuple) and tuple(map(type, found)) == _TYPES:
-            self.used[key] = where
+            if keep:
+                self.used[key] = where
             return DocTokens(*found)
         return None
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bulletins.search.doctokens import VERSION
 from bulletins.search.runs import Record, RunWriter, read_run
+from bulletins.search.splice import Splice, plan
 
 logger = logging.getLogger(__name__)
 
@@ -39,16 +40,26 @@ class PostingsState:
         self.fold_digest = fold_digest
         self.resumed = 0
         self.unchanged = False
+        self.old: dict | None = None
 
     def resume(self, digests: list[str]) -> tuple[list[Iterable[Record]], int]:
         """The runs holding the first ``n`` bulletins of ``digests`` (none or one), and ``n``."""
-        old = self._load()
+        old = self.old = self._load()
         if not old or len(old["digests"]) > len(digests) or digests[: len(old["digests"])] != old["digests"]:
             return [], 0
         self.resumed = len(old["digests"])
         self.unchanged = self.resumed == len(digests)
         logger.debug("search index: posting lists of %d bulletins resumed", self.resumed)
         return [read_run(self.folder / old["run"])], self.resumed
+
+    def splice(self, digests: list[str]) -> tuple[Splice, list[str], Iterable[Record]] | None:
+        """After a ``resume`` that resumed nothing: how the last build's bulletins become
+        ``digests`` (``splice.plan``), their digests and their lists (a run), or None
+        without a usable last state."""
+        old = self.old or self._load()
+        if not old:
+            return None
+        return plan(old["digests"], digests), old["digests"], read_run(self.folder / old["run"])
 
     def _load(self) -> dict | None:
         if self.path is None:
