@@ -112,7 +112,11 @@ def read_run(path: Path) -> Iterator[Record]:
 
 def merged(runs: list[Iterable[Record]]) -> Iterator[Record]:
     """One record per (key, kind) of the runs (given in doc-id order), in key order: the
-    pieces of a key joined as ``Postings.merge`` joins them."""
+    pieces of a key joined as ``Postings.merge`` joins them. One run is passed on as it is
+    (a run holds one record per key)."""
+    if len(runs) == 1:
+        yield from runs[0]
+        return
     stream = heapq.merge(*runs, key=record_order)
     for (key, kind), group in itertools.groupby(stream, key=lambda r: (r[0], r[1])):
         pieces = list(group)  # one per run holding the key

@@ -1,0 +1,131 @@
+"""Patching the kept posting lists (``search.splice``) after a small change.
+
+A rebuild after an edit, a removal or an older bulletin added takes the last build's lists and
+patches the keys the changed bulletins hold, instead of posting every bulletin again: the index
+must be byte for byte a cold build's, and only the changed bulletins may be posted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+
+import pytest
+
+from bulletins.search import shards as sh
+from bulletins.search import splice
+from bulletins.search.build import build_index, order
+from support.search_fixture import FIXTURE_DOCS, _doc, generated_docs
+
+CHARS = "区政府召开常务会议研究部署城市更新工作听取营商环境情况汇报审议通过实施方案推进乡村振兴加强安全生产青溪县镇"
+
+
+def varied_docs(count: int, seed: int) -> list[dict]:
+    """``count`` bulletins of random text on 30 days (fixed seed), a few keys each their own."""
+    rng = random.Random(seed)
+    days = sorted({f"20{rng.randint(18, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" for _ in range(30)})
+    docs = []
+    for i in range(count):
+        body = "。".join("".join(rng.choice(CHARS) for _ in range(rng.randint(6, 14))) for _ in range(3)) + "。"
+        docs.append(_doc(f"splice-{i:03d}", rng.choice(days), "青溪区" + body[:6], body, category="通知公告"))
+    return docs
+
+
+BASE = [*varied_docs(120, seed=7), *generated_docs(3, seed=2), *FIXTURE_DOCS]
+BY_DATE = order(BASE)
+
+
+def _nth(n: int):
+    url = BY_DATE[n].url
+    return next(d for d in BASE if d["url"] == url)
+
+
+def _edited(n: int, extra: str) -> list[dict]:
+    target = _nth(n)
+    return [dict(d, body=d["body"] + extra) if d is target else d for d in BASE]
+
+
+def _without(*ns: int) -> list[dict]:
+    gone = {id(_nth(n)) for n in ns}
+    return [d for d in BASE if id(d) not in gone]
+
+
+def _added(date: str, slug: str) -> list[dict]:
+    return [*BASE, _doc(slug, date, "青溪区召开防汛工作会议", "会议部署防汛抗旱工作。独有词语翠微湖畔。")]
+
+
+CASES = {
+    "edit_oldest": (_edited(0, "会后实地察看了翠微湖畔。"), 1),
+    "edit_middle": (_edited(len(BASE) // 2, "编辑补充：本条信息已于次日更正。"), 1),
+    "edit_newest": (_edited(len(BASE) - 1, "编辑补充。"), 1),
+    "edit_removes_words": ([dict(d, body="会议。") if d is _nth(7) else d for d in BASE], 1),
+    "remove_oldest": (_without(0), 0),
+    "remove_middle": (_without(len(BASE) // 2), 0),
+    "remove_two_neighbours": (_without(40, 41), 0),
+    "add_oldest": (_added("2001-05-06", "added-oldest"), 1),
+    "add_middle": (_added(BY_DATE[len(BASE) // 3].date, "added-middle"), 1),
+}
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_patched_rebuild_is_the_cold_build(tmp_path, monkeypatch, name):
+    docs, posted_at_most = CASES[name]
+    build_index(BASE, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
+    posted = []
+    real = sh.Postings.add_doc
+    monkeypatch.setattr(sh.Postings, "add_doc", lambda self, doc, entry: posted.append(doc) or real(self, doc, entry))
+    build_index(docs, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
+    monkeypatch.undo()
+    build_index(docs, tmp_path / "cold", shard_bytes=400, jobs=1)
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
+    assert len(posted) <= posted_at_most  # the changed bulletins only, not the archive
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (list("abcde"), list("abXde"), splice.Splice(2, 3, 3)),
+        (list("abcde"), list("bcde"), splice.Splice(0, 1, 0)),
+        (list("abcde"), list("abcXde"), splice.Splice(3, 3, 4)),
+        (list("abcde"), list("abcde"), splice.Splice(5, 5, 5)),
+        (list("aaaa"), list("aaa"), splice.Splice(3, 4, 3)),
+        (list("abc"), list("xyz"), splice.Splice(0, 3, 3)),
+    ],
+)
+def test_plan(old, new, expected):
+    assert splice.plan(old, new) == expected
+
+
+def _encoded(entries: list[tuple[int, list[int]]], positional: bool) -> bytes:
+    """A list of ``(doc id, positions or [count])`` entries, as ``shards.Postings`` writes it."""
+    postings = sh.Postings()
+    for doc, values in entries:
+        many = len(values) > 1 if positional else values[0] > 1
+        if positional:
+            tail = "".join(sh.encode(v) for v in ([len(values), *values] if many else values))
+        else:
+            tail = sh.encode(values[0]) if many else ""
+        postings.add_entries(doc, [("k", tail.encode("ascii"))], many=many, positional=positional)
+    return bytes((postings.positional if positional else postings.counts)["k"][1])
+
+
+ENTRIES = [(0, [3]), (4, [1, 2, 40]), (5, [7]), (9, [2, 5]), (40, [1]), (1200, [9, 1, 1])]
+
+
+@pytest.mark.parametrize("positional", [True, False])
+@pytest.mark.parametrize(("start", "end"), [(0, 0), (0, 1), (4, 5), (5, 9), (6, 40), (41, 1200), (1201, 1300)])
+def test_split_finds_entry_offsets(positional, start, end):
+    buf = _encoded(ENTRIES, positional)
+    cut, before, rest, first_after = splice.split(buf, positional, start, end)
+    ids = [doc for doc, _ in ENTRIES]
+    below = [doc for doc in ids if doc < start]
+    assert before == (below[-1] if below else -1)
+    assert cut == (len(_encoded(ENTRIES[: len(below)], positional)) if below else 0)
+    after = [doc for doc in ids if doc >= end]
+    assert first_after == (after[0] if after else None)
+    assert rest == (len(_encoded(ENTRIES[: len(ids) - len(after)], positional)) if len(after) < len(ids) else 0)
