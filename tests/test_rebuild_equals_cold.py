@@ -63,11 +63,18 @@ def remove(content: Path) -> None:
     (content / REMOVED).unlink()
 
 
+def remove_with_raw_copy(content: Path) -> None:
+    """Remove a bulletin ingested from a collection: its raw copy must go with its page."""
+    assert "SourceLine:" in (content / EDITED).read_text(encoding="utf-8")
+    (content / EDITED).unlink()
+
+
 CHANGES = [
     pytest.param(add("2024-03-05", "防汛"), 1, id="add-newest"),
     pytest.param(add("2020-01-08", "春运"), 1, id="add-oldest"),
     pytest.param(edit, 1, id="edit-one"),
     pytest.param(remove, 0, id="remove-one"),
+    pytest.param(remove_with_raw_copy, 0, id="remove-one-with-a-raw-copy"),
 ]
 
 

@@ -41,6 +41,7 @@ OPTIONS = (
     ),
 )
 _ACTIVE: list[SkippingWriter] = []
+OUTPUTS_PREFIX = "outputs:"  # record entries of files written outside the writer (no page is named so)
 
 
 configure = settings_check(OPTIONS)  # the ``initialized`` handler
@@ -87,6 +88,12 @@ class SkippingWriter(Writer):
         tmp.write_text(json.dumps(self._new, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, self._cache_file)
         logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
+
+    def record_outputs(self, name: str, files) -> None:
+        """Files (relative to the output) a generator keeps in the output without the writer,
+        such as raw copies: recorded under ``name`` like a page's, so that the next build removes
+        the ones it no longer makes (a removed bulletin's raw copy)."""
+        self._new[f"{OUTPUTS_PREFIX}{name}"] = ["", sorted(files)]
 
     def remove_stale(self) -> int:
         """Delete the files the last build's pages wrote that no page of this build wrote (the

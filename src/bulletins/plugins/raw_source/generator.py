@@ -175,6 +175,9 @@ class RawSourceGenerator(Generator):
         for source, records in self.records.items():
             written += self._write_records(source, records)
         total = len(self.files) + sum(map(len, self.records.values()))
+        record = getattr(writer, "record_outputs", None)  # the incremental writer removes stale copies
+        if record is not None:
+            record("raw_source", [t for _, t in self.files] + [t for r in self.records.values() for _, t, _ in r])
         logger.info("raw_source: %d raw copies written, %d unchanged", written, total - written)
 
     def _write_records(self, source: Path, records) -> int:
