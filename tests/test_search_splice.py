@@ -8,6 +8,7 @@ must be byte for byte a cold build's, and only the changed bulletins may be post
 from __future__ import annotations
 
 import hashlib
+import heapq
 import random
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from bulletins.search import shards as sh
 from bulletins.search import splice
 from bulletins.search.build import build_index, order
+from bulletins.search.runs import merge_few, record_order
 from support.search_fixture import FIXTURE_DOCS, _doc, generated_docs
 
 CHARS = "区政府召开常务会议研究部署城市更新工作听取营商环境情况汇报审议通过实施方案推进乡村振兴加强安全生产青溪县镇"
@@ -130,3 +132,23 @@ def test_split_finds_entry_offsets(positional, start, end):
     after = [doc for doc in ids if doc >= end]
     assert first_after == (after[0] if after else None)
     assert rest == (len(_encoded(ENTRIES[: len(ids) - len(after)], positional)) if len(after) < len(ids) else 0)
+
+
+def _records(keys: str) -> list[tuple[str, str, int, bytes]]:
+    return sorted(((key, kind, 0, b"g") for key, kind in zip(keys[::2], keys[1::2])), key=record_order)
+
+
+@pytest.mark.parametrize(
+    ("stream", "few"),
+    [
+        ("1d2p区p县d", "@d"),
+        ("1d2p区p县d", ""),
+        ("", "@d"),
+        ("区p县d", "@d0d"),
+        ("@d区p", "@dzd"),
+        ("0p1p", "@d"),
+    ],
+)
+def test_merge_few_is_heapq_merge(stream, few):
+    a, b = _records(stream), _records(few)
+    assert list(merge_few(a, b)) == list(heapq.merge(a, b, key=record_order))

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import heapq
 import logging
 import time
 from collections import Counter
@@ -127,10 +126,8 @@ def build_index(
     spill_parent = Path(cache_dir) if cache_dir else out.resolve().parent.parent
     postings, state, tokenized = _postings(ordered, digests, cache_dir, fold_map, jobs, (spill_parent, memory))
     with contextlib.closing(postings):
-        stream = heapq.merge(
-            state.saving(digests, runs.merged(postings.runs())),
-            _category_records(heads, per_category),
-            key=runs.record_order,
+        stream = runs.merge_few(
+            state.saving(digests, runs.merged(postings.runs())), _category_records(heads, per_category)
         )
         shard_list, shard_count, present = _write_shards(writer, stream, shard_bytes)
     fold = _fold_codes(_shipped_fold_map(fold_map, present))

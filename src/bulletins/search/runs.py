@@ -133,6 +133,25 @@ def merged(runs: list[Iterable[Record]]) -> Iterator[Record]:
         yield key, kind, last, first if joined is None else bytes(joined)
 
 
+def merge_few(stream: Iterable[Record], few: Iterable[Record]) -> Iterator[Record]:
+    """``stream`` and ``few`` (a handful of records, say a key per category) merged in key order,
+    ``heapq.merge`` without a sort key computed for each record of ``stream`` once ``few`` are
+    all out."""
+    pending = list(few)
+    orders, i = [record_order(r) for r in pending], 0
+    stream = iter(stream)
+    for record in stream:
+        order = record_order(record)
+        while i < len(pending) and orders[i] < order:
+            yield pending[i]
+            i += 1
+        yield record
+        if i == len(pending):
+            yield from stream
+            return
+    yield from pending[i:]
+
+
 class SpillingPostings:
     """A ``Postings`` that spills a sorted run to ``folder`` whenever its estimated size
     passes ``budget`` bytes; ``runs()`` gives every run (and what is still held) for

@@ -21,7 +21,6 @@ of the whole archive, and the lists are the ones a cold build makes (tested).
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import re
 from collections import deque
@@ -66,20 +65,24 @@ def spliced(
     """The records of the new lists in key order: ``kept`` the last build's (key order),
     ``middle`` the new middle bulletins' lists (absolute ids, key order), ``touched`` the
     ``(key, kind)`` pairs the old middle bulletins hold."""
-    stream = heapq.merge(((r, 0) for r in kept), ((r, 1) for r in middle), key=lambda item: record_order(item[0]))
-    for _, group in itertools.groupby(stream, key=lambda item: (item[0][0], item[0][1])):
-        pieces = list(group)
-        old = pieces[0][0] if pieces[0][1] == 0 else None
-        new = pieces[-1][0] if pieces[-1][1] == 1 else None
-        if old is None:
-            yield new
-            continue
+    pending = list(middle)
+    orders, i = [record_order(r) for r in pending], 0
+    for old in kept:
+        new = None
+        if i < len(pending):
+            order = record_order(old)
+            while i < len(pending) and orders[i] < order:
+                yield pending[i]
+                i += 1
+            if i < len(pending) and orders[i] == order:
+                new, i = pending[i], i + 1
         if new is None and (old[2] < splice.prefix or (not splice.shift and old[:2] not in touched)):
             yield old
             continue
         record = _patched(old, new, splice)
         if record is not None:
             yield record
+    yield from pending[i:]
 
 
 def _patched(old: Record, new: Record | None, splice: Splice) -> Record | None:
