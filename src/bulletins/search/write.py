@@ -230,17 +230,28 @@ class IndexWriter:
         """Remove the files of an earlier build that this one did not name (and nothing
         outside the data folders but files of an earlier format)."""
         self.root.mkdir(parents=True, exist_ok=True)
-        stale = [p for pattern in OLD_FILES for p in self.root.glob(pattern)]
+        stale = [p.name for pattern in OLD_FILES for p in self.root.glob(pattern)]
         for folder in DATA_FOLDERS:
-            stale += (p for p in (self.root / folder).rglob("*") if p.is_file())
-        for path in stale:
-            if path.relative_to(self.root).as_posix() not in self.names:
-                path.unlink()
+            stale += _files_under(str(self.root), folder)
+        for relpath in stale:
+            if relpath not in self.names:
+                os.unlink(os.path.join(self.root, relpath))
                 self.removed += 1
         for folder in DATA_FOLDERS:
-            for path in sorted((self.root / folder).rglob("*"), reverse=True):
-                if path.is_dir() and not any(path.iterdir()):
-                    path.rmdir()
+            base = os.path.join(self.root, folder)
+            for top, _, _ in sorted(os.walk(base), reverse=True):
+                if top != base and not os.listdir(top):
+                    os.rmdir(top)
+
+
+def _files_under(root: str, folder: str) -> list[str]:
+    """The files of ``root/folder`` and its subfolders, as paths relative to ``root`` with "/"
+    (``os.walk``: no ``Path`` object per file of a 100,000-bulletin index)."""
+    found = []
+    for top, _, files in os.walk(os.path.join(root, folder)):
+        rel = os.path.relpath(top, root).replace(os.sep, "/")
+        found += (f"{rel}/{name}" for name in files)
+    return found
 
 
 def _stat(path: Path) -> list | None:
