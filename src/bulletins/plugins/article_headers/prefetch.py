@@ -43,8 +43,12 @@ def files_to_read(generator) -> dict[CheckedMarkdownReader, list[str]]:
     by reader instance, as the absolute paths Pelican passes to ``read``."""
     readers = generator.readers
     todo: dict[CheckedMarkdownReader, list[str]] = {}
+    ours = tuple(ext for ext, reader in readers.readers.items() if isinstance(reader, CheckedMarkdownReader))
     settings = generator.settings
-    for name in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]):
+    if not ours:
+        return todo
+    # Extensions named: the files are listed only (the progress line counts Pelican's own listing).
+    for name in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"], extensions=ours):
         path = os.path.abspath(os.path.join(generator.path, name))
         reader = readers.readers.get(file_suffix(path))
         if isinstance(reader, CheckedMarkdownReader) and readers.get_cached_data(path, (None, None))[0] is None:
