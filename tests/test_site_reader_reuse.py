@@ -168,3 +168,19 @@ def test_a_site_read_by_two_processes_equals_one(tmp_path, monkeypatch):
 def test_a_bad_read_job_count_stops_the_build(tmp_path, value):
     with pytest.raises(SystemExit, match="BULLETINS_READ_JOBS"):
         build_fixture_site(tmp_path / "output", BULLETINS_READ_JOBS=value)
+
+
+def test_converting_ahead_leaves_the_read_count_alone(tmp_path, monkeypatch):
+    """The progress line's ``read`` counts each article once, however many processes convert."""
+    import json
+
+    from support.site_build import BASE_PLUGINS, FIXTURE_CONTENT
+
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+    log = tmp_path / "phases.jsonl"
+    monkeypatch.setenv("BULLETINS_PHASE_LOG", str(log))
+    plugins = ["bulletins.plugins.progress", *BASE_PLUGINS]
+    build_fixture_site(tmp_path / "output", PLUGINS=plugins, BULLETINS_READ_JOBS=2, BULLETINS_WRITE_JOBS=1)
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    articles = len(list(FIXTURE_CONTENT.rglob("*.md")))  # the about page too
+    assert sum(r["count"] for r in records if r["phase"] == "read") == articles
