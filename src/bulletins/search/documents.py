@@ -143,7 +143,9 @@ def article_key(article) -> tuple[str, str]:
 
 def _article_date(article) -> str:
     date = article.date
-    return date.strftime("%Y-%m-%d") if isinstance(date, (dt.date, dt.datetime)) else str(date)[:10]
+    if isinstance(date, dt.datetime):  # the C strftime: Pelican's own re-parses the format on every call
+        return dt.datetime.strftime(date, "%Y-%m-%d")
+    return date.strftime("%Y-%m-%d") if isinstance(date, dt.date) else str(date)[:10]
 
 
 def from_article(article) -> SearchDoc:

@@ -130,8 +130,13 @@ def list_files(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> list[str]:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
+    """The hex SHA-256 of PATH's bytes: a page or citation file in one read, a large file a
+    chunk at a time."""
     with open(path, "rb") as fh:
+        data = fh.read(_CHUNK)
+        if len(data) < _CHUNK:
+            return hashlib.sha256(data).hexdigest()
+        h = hashlib.sha256(data)
         while chunk := fh.read(_CHUNK):
             h.update(chunk)
     return h.hexdigest()

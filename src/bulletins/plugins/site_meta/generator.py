@@ -33,8 +33,23 @@ def safe_href(url: str) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
+# The header fields the JSON-LD reads (Pelican's lowercased keys): only these are made text.
+JSONLD_KEYS = (
+    "identifier",
+    "publisher",
+    "region",
+    "docnumber",
+    "presider",
+    "people",
+    "documents",
+    "summary",
+    "sourceurl",
+)
+
+
 def jsonld_for(article, settings) -> dict:
-    meta = {key: as_text(value) for key, value in article.metadata.items() if isinstance(value, (str, list, tuple))}
+    raw = article.metadata
+    meta = {key: as_text(raw[key]) for key in JSONLD_KEYS if isinstance(raw.get(key), (str, list, tuple))}
     public = settings.get("BULLETINS_PUBLIC_URL", "")
     data = article_jsonld(
         BulletinFacts(
