@@ -124,9 +124,12 @@ def pytest_sessionfinish(session):
             log.write(json.dumps(row) + "\n")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
+    """One headless Chromium (Debian's, through Playwright) per test process, started by the first
+    test that asks for it; skips when absent. Each test opens (and closes) its own browser context,
+    so nothing carries over from one test to the next; one browser for the nine browser modules
+    saves a Chromium and a Playwright driver start-up (about 1 CPU s) per module."""
     from support.browser import launch
 
     with launch() as chromium:
