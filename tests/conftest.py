@@ -138,12 +138,9 @@ def pytest_sessionfinish(session, exitstatus):
             log.write(json.dumps(row) + "\n")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium (Debian's, through Playwright) per test process, started by the first
-    test that asks for it; skips when absent. Each test opens (and closes) its own browser context,
-    so nothing carries over from one test to the next; one browser for the nine browser modules
-    saves a Chromium and a Playwright driver start-up (about 1 CPU s) per module."""
+    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
     from support.browser import launch
 
     with launch() as chromium:
