@@ -140,7 +140,11 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
+    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent.
+
+    Not one per worker (about 1 CPU s less per module): while Playwright's synchronous API runs
+    in a process, a second start of it there fails, and test_official_e2e and test_readers_pdf
+    start their own."""
     from support.browser import launch
 
     with launch() as chromium:
