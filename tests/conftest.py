@@ -5,7 +5,10 @@ test run. In one process ``functools.cache`` does that; under pytest-xdist (``./
 runs two workers) the controller points every worker at one folder for the run
 (``BULLETINS_TEST_SITES``), where a file lock lets the first worker build a site and the
 others reuse it. The folder is removed when the run ends; a ``BULLETINS_TEST_SITES`` the
-user set is left alone. A run without workers gets such a folder too.
+user set is left alone. A run without workers gets such a folder too. The run's ``tmp_path``
+folders go to a fresh ``--basetemp`` of their own (unless given), removed the same way when
+every test passed: pytest's own numbered folders would make each run delete an earlier run's
+tens of thousands of files before it ends.
 
 The full-corpus site (minutes) is built in a background process from the start of a run that
 selected a test needing it (``CORPUS_SITE_MODULES``), while the workers run the other modules;
@@ -34,6 +37,7 @@ def _is_worker(config) -> bool:
     return hasattr(config, "workerinput")
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest's own tmp_path set-up reads --basetemp
 def pytest_configure(config):
     if _is_worker(config):
         return
@@ -43,21 +47,30 @@ def pytest_configure(config):
         folder = tempfile.mkdtemp(prefix="bulletins-test-sites-")
         os.environ[SITES] = folder  # inherited by the workers, which start after this hook
         config._bulletins_sites = folder
+    if config.option.basetemp is None:
+        config.option.basetemp = config._bulletins_tmp = tempfile.mkdtemp(prefix="bulletins-test-tmp-")
 
 
 def pytest_unconfigure(config):
-    """Remove the run's sites folder in a detached process: deleting the full-corpus site's
+    """Remove the run's sites folder, and its tmp_path folder when every test passed (a failed
+    run's is kept, and named, to look at), in a detached process: deleting the full-corpus site's
     53,000 files takes minutes on a disk that discards freed blocks, and nobody needs to wait."""
-    folder = getattr(config, "_bulletins_sites", None)
-    if folder:
-        code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    folders = [getattr(config, "_bulletins_sites", None)]
+    kept = getattr(config, "_bulletins_tmp", None)
+    if kept and getattr(config, "_bulletins_exitstatus", 1) == 0:
+        folders.append(kept)
+    elif kept:
+        print(f"the tests' temporary files are kept in {kept}", file=sys.stderr)
+    if any(folders):
+        code = "import shutil, sys; [shutil.rmtree(f, ignore_errors=True) for f in sys.argv[1:]]"
         subprocess.Popen(
-            [sys.executable, "-c", code, folder],
+            [sys.executable, "-c", code, *filter(None, folders)],
             start_new_session=True,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+    if folders[0]:
         os.environ.pop(SITES, None)
 
 
@@ -106,8 +119,9 @@ def pytest_collection_finish(session):
         session.config._bulletins_background = (build_corpus_site_in_background(), time.time())
 
 
-def pytest_sessionfinish(session):
+def pytest_sessionfinish(session, exitstatus):
     """Stop a background build no test waited for; log its CPU seconds on the timeline."""
+    session.config._bulletins_exitstatus = exitstatus
     child, started = getattr(session.config, "_bulletins_background", (None, 0.0))
     if child is None:
         return
@@ -126,7 +140,11 @@ def pytest_sessionfinish(session):
 
 @pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent."""
+    """One headless Chromium (Debian's, through Playwright) per test module; skips when absent.
+
+    Not one per worker (about 1 CPU s less per module): while Playwright's synchronous API runs
+    in a process, a second start of it there fails, and test_official_e2e and test_readers_pdf
+    start their own."""
     from support.browser import launch
 
     with launch() as chromium:
