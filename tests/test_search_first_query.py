@@ -78,6 +78,17 @@ def test_the_stylesheet_is_preloaded_before_the_blocking_settings_script(site):
     assert preload.sourceline < reading.sourceline < sheet.sourceline
 
 
+def test_the_settings_script_and_the_stylesheet_are_requested_first(site):
+    """Six connections to a host over HTTP/1.1: the blocking script and the stylesheet the deferred
+    scripts wait for are requested before them."""
+    preloads = head(site).find_all("link", rel="preload")
+    assert [(link["as"], name_of(link["href"])) for link in preloads[:2]] == [
+        ("style", "site.css"),
+        ("script", "reading.js"),
+    ]
+    assert [name_of(link["href"]) for link in preloads[2:]] == list(SEARCH_SCRIPTS)
+
+
 @pytest.mark.parametrize("script", SEARCH_SCRIPTS)
 def test_each_search_script_is_deferred_and_render_blocking(site, script):
     (tag,) = [s for s in head(site).find_all("script", src=True) if name_of(s["src"]) == script]
@@ -86,7 +97,7 @@ def test_each_search_script_is_deferred_and_render_blocking(site, script):
 
 def test_preloads_and_scripts_name_the_same_files_in_the_same_order(site):
     page = head(site)
-    preloaded = [link["href"] for link in page.find_all("link", rel="preload") if link["as"] == "script"]
+    preloaded = [link["href"] for link in page.find_all("link", rel="preload") if link["as"] == "script"][1:]
     deferred = [s["src"] for s in page.find_all("script", src=True) if s.has_attr("defer")]
     assert preloaded == deferred
     assert [name_of(src) for src in deferred] == list(SEARCH_SCRIPTS)
