@@ -11,7 +11,7 @@ same run. Browser figures come from Debian's Chromium on a 127.0.0.1 server:
 
 - cold query: a fresh browser context (empty cache) opens a page with the query in its URL;
   bytes are the search's own files the page requested (our search scripts, search-tokens.js,
-  search-index.js, search-core.js and search-ui.js, and ``search/``; Pagefind's bundle), as
+  search-index.js, search-core.js, search-view.js and search-ui.js, and ``search/``; Pagefind's bundle), as
   stored and as gzip would send them. Two page shapes: a bare page that loads only the engine,
   searches and loads the first 10 results (ours: ``bench.html`` with the three engine scripts,
   ``probes.write_core_page``; Pagefind: ``pagefind.js`` and ``data()`` of the first

@@ -198,7 +198,7 @@ def _cold(browser, url: str, root: Path, counted, init: str | None = None) -> Co
 
 
 def _is_ours(path: str) -> bool:
-    return path.startswith("search/") or path.endswith((*CORE_FILES, "search-ui.js"))
+    return path.startswith("search/") or path.endswith((*CORE_FILES, "search-view.js", "search-ui.js"))
 
 
 def cold_ui(browser, base: str, root: Path, query: str) -> Cold:

@@ -145,7 +145,14 @@ def test_the_settings_script_runs_before_the_first_paint(site):
     assert len(pages) > 30
     search = BeautifulSoup((site.output / "search.html").read_text(encoding="utf-8"), "html.parser")
     deferred = [s["src"].rsplit("/", 1)[1] for s in search.find_all("script", src=True) if s.has_attr("defer")]
-    assert deferred == ["search-tokens.js", "search-index.js", "search-core.js", "manifest.js", "search-ui.js"]
+    assert deferred == [
+        "search-tokens.js",
+        "search-index.js",
+        "search-core.js",
+        "manifest.js",
+        "search-view.js",
+        "search-ui.js",
+    ]
 
 
 def test_stored_settings_apply_on_arrival(browser, site, kind):

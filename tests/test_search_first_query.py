@@ -16,7 +16,14 @@ from support.sites import Site, sample_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SEARCH_SCRIPTS = ("search-tokens.js", "search-index.js", "search-core.js", "manifest.js", "search-ui.js")
+SEARCH_SCRIPTS = (
+    "search-tokens.js",
+    "search-index.js",
+    "search-core.js",
+    "manifest.js",
+    "search-view.js",
+    "search-ui.js",
+)
 QUERIES = {"two_characters": "会议", "phrase": "城市更新", "traditional": "常務會議"}
 # When the first term shard's <script> is added, and when the first frame is painted.
 ORDER_JS = """
@@ -60,6 +67,28 @@ def test_each_search_script_is_preloaded_before_the_blocking_settings_script(sit
     assert preloads[0].sourceline < reading.sourceline
 
 
+def test_the_stylesheet_is_preloaded_before_the_blocking_settings_script(site):
+    """The deferred scripts run only once the stylesheet is in, and with a CSP <meta> in the head
+    Chromium's preload scanner does not request it until reading.js has run."""
+    page = head(site)
+    reading = page.find("script", src=lambda src: src and src.endswith("/js/reading.js"))
+    sheet = page.find("link", rel="stylesheet", media=None)
+    (preload,) = [link for link in page.find_all("link", rel="preload") if link["as"] == "style"]
+    assert preload["href"] == sheet["href"]
+    assert preload.sourceline < reading.sourceline < sheet.sourceline
+
+
+def test_the_settings_script_and_the_stylesheet_are_requested_first(site):
+    """Six connections to a host over HTTP/1.1: the blocking script and the stylesheet the deferred
+    scripts wait for are requested before them."""
+    preloads = head(site).find_all("link", rel="preload")
+    assert [(link["as"], name_of(link["href"])) for link in preloads[:2]] == [
+        ("style", "site.css"),
+        ("script", "reading.js"),
+    ]
+    assert [name_of(link["href"]) for link in preloads[2:]] == list(SEARCH_SCRIPTS)
+
+
 @pytest.mark.parametrize("script", SEARCH_SCRIPTS)
 def test_each_search_script_is_deferred_and_render_blocking(site, script):
     (tag,) = [s for s in head(site).find_all("script", src=True) if name_of(s["src"]) == script]
@@ -68,7 +97,7 @@ def test_each_search_script_is_deferred_and_render_blocking(site, script):
 
 def test_preloads_and_scripts_name_the_same_files_in_the_same_order(site):
     page = head(site)
-    preloaded = [link["href"] for link in page.find_all("link", rel="preload")]
+    preloaded = [link["href"] for link in page.find_all("link", rel="preload") if link["as"] == "script"][1:]
     deferred = [s["src"] for s in page.find_all("script", src=True) if s.has_attr("defer")]
     assert preloaded == deferred
     assert [name_of(src) for src in deferred] == list(SEARCH_SCRIPTS)

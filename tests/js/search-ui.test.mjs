@@ -8,6 +8,7 @@ import { core, root } from "./search-fixture.mjs";
 
 const require = createRequire(import.meta.url);
 const ui = require(path.join(root, "theme", "static", "js", "search-ui.js"));
+const view = require(path.join(root, "theme", "static", "js", "search-view.js"));
 
 const empty = { q: "", from: "", to: "", category: "", sort: "", inforce: "" };
 
@@ -97,3 +98,25 @@ test("the highlight ranges have one merge: search-core's", () => {
   assert.deepEqual(core.mergeRanges([[3, 4], [0, 2], [1, 3]]), [[0, 4]]);
   assert.deepEqual(ui.markRanges({ text: "abcd", marks: [[3, 4], [0, 2], [1, 3]] }), core.mergeRanges([[3, 4], [0, 2], [1, 3]]));
 });
+
+test("search-ui.js exports search-view.js's helpers, not copies of them", () => {
+  for (const name of ["readState", "stateQuery", "safeHref", "resultHref", "markRanges", "PAGE_SIZE", "FILTERS"]) {
+    assert.equal(ui[name], view[name], name);
+  }
+});
+
+const optionCases = [
+  ["query_only", { ...empty, q: "会议" }, 0, { limit: 10, offset: 0, sort: "relevance" }],
+  ["next_page", { ...empty, q: "会议" }, 10, { limit: 10, offset: 10, sort: "relevance" }],
+  ["by_date", { ...empty, q: "会议", sort: "date" }, 0, { limit: 10, offset: 0, sort: "date" }],
+  ["date_range_and_category", { ...empty, q: "会议", from: "2022-01-01", to: "2022-12-31", category: "常务会议" }, 0,
+    { limit: 10, offset: 0, sort: "relevance", from: "2022-01-01", to: "2022-12-31", category: "常务会议" }],
+  ["open_ended_range", { ...empty, q: "会议", to: "2022-12-31" }, 0, { limit: 10, offset: 0, sort: "relevance", to: "2022-12-31" }],
+  ["in_force_only", { ...empty, q: "会议", inforce: "1" }, 0, { limit: 10, offset: 0, sort: "relevance", inForce: true }],
+];
+
+for (const [name, state, offset, expected] of optionCases) {
+  test(`searchOptions: ${name}`, () => {
+    assert.deepEqual(view.searchOptions(state, offset), expected);
+  });
+}

@@ -1,5 +1,6 @@
 /*
- * Search UI: the only code that touches the DOM.
+ * Search UI: when the search page searches and what it does with the answer; search-view.js
+ * builds what it shows. These two are the only code that touches the DOM.
  *
  * On every page: prefetches the search files when the header box gets focus (the "/" key
  * and the other shortcuts are reading.js's). On the search page (an element with
@@ -9,11 +10,10 @@
  * the query as `#hl=...` (reading.js's withHighlight) so the article marks its terms.
  *
  * Works on file:// and under a CSP without 'unsafe-inline': index files are loaded by
- * <script> tags, never fetch(); nothing is inserted as HTML: every string from the index
- * or the query becomes a text node, and <mark> elements are built from snippet ranges.
+ * <script> tags, never fetch(); nothing is inserted as HTML (see search-view.js).
  *
- * A classic script; under Node it runs no DOM code and exports its pure helpers
- * (readState, stateQuery, safeHref, resultHref, markRanges) for tests.
+ * A classic script; under Node it runs no DOM code and exports the pure helpers of
+ * search-view.js (readState, stateQuery, safeHref, resultHref, markRanges) for tests.
  */
 "use strict";
 // A block, not a function: its declarations stay private to this script (classic scripts
@@ -21,77 +21,16 @@
 {
   const root = globalThis;
 
-  const PAGE_SIZE = 10;
   const DEBOUNCE_MS = 250;
-  const FILTERS = ["from", "to", "category", "sort", "inforce"];
-  const CHECKED = "1"; // the value of a ticked checkbox filter (inforce: 仅现行有效)
-  const SORT_BY_DATE = "date";
-  const SAFE_PROTOCOLS = new Set(["http:", "https:", "file:"]);
   // Files every search starts with, relative to this script and to the search page.
-  const CORE_SCRIPTS = ["search-tokens.js", "search-index.js", "search-core.js"];
+  const CORE_SCRIPTS = ["search-tokens.js", "search-index.js", "search-core.js", "search-view.js"];
   const MANIFEST = "search/manifest.js";
   const isNode = typeof module === "object" && module && module.exports;
   const hasDocument = typeof document !== "undefined";
   // This script's own URL (deferred scripts have currentScript): the search scripts sit beside it.
   const OWN_URL = hasDocument && document.currentScript ? document.currentScript.src : "";
-
-  /* ---- pure helpers (exported under Node) ------------------------------------------ */
-
-  /** The one merge of highlight ranges: search-core.js's. */
-  function coreMerge() {
-    const core = isNode ? require("./search-core.js") : root.BulletinSearch;
-    return core.mergeRanges;
-  }
-
-  /** Snippet marks ([start, end] pairs or { start, end }) as sorted, non-overlapping
-   * [start, end) pairs inside the snippet's text. */
-  function markRanges(snippet) {
-    const length = snippet.text.length;
-    const ranges = (snippet.marks || [])
-      .map((mark) => {
-        const start = Array.isArray(mark) ? mark[0] : mark && mark.start;
-        const end = Array.isArray(mark) ? mark[1] : mark && mark.end;
-        return [Math.max(0, Number(start) || 0), Math.min(length, Number(end) || 0)];
-      })
-      .filter(([start, end]) => end > start);
-    return coreMerge()(ranges);
-  }
-
-  /** Resolve a result URL against the site root; anything but http(s)/file becomes "#". */
-  function safeHref(url, siteRoot) {
-    try {
-      const resolved = new URL(String(url), siteRoot);
-      return SAFE_PROTOCOLS.has(resolved.protocol) ? resolved.href : "#";
-    } catch (error) {
-      return "#";
-    }
-  }
-
-  /** The link of a result: its safe URL with QUERY as the highlight fragment (reading.js). */
-  function resultHref(url, siteRoot, query) {
-    const href = safeHref(url, siteRoot);
-    const reading = isNode ? require("./reading.js") : root.BulletinReading;
-    return href === "#" || !reading ? href : reading.withHighlight(href, query);
-  }
-
-  /** The search state ({ q, from, to, category, sort, inforce }) a location.search holds. */
-  function readState(search) {
-    const params = new URLSearchParams(search);
-    const state = { q: (params.get("q") || "").trim() };
-    for (const name of FILTERS) state[name] = params.get(name) || "";
-    if (state.sort !== SORT_BY_DATE) state.sort = "";
-    if (state.inforce !== CHECKED) state.inforce = "";
-    return state;
-  }
-
-  /** The location.search of a state: "" or "?q=...&..." with only the fields that are set. */
-  function stateQuery(state) {
-    const params = new URLSearchParams();
-    if (state.q) params.set("q", state.q);
-    for (const name of FILTERS) if (state[name]) params.set(name, state[name]);
-    const query = params.toString();
-    return query ? "?" + query : "";
-  }
+  /** search-view.js (loaded before this script on the search page; absent elsewhere). */
+  const view = () => (isNode ? require("./search-view.js") : root.BulletinSearch && root.BulletinSearch.view);
 
   /* ---- loading index files ------------------------------------------------------- */
 
@@ -122,14 +61,7 @@
     };
   }
 
-  /* ---- rendering ------------------------------------------------------------------ */
-
-  function element(doc, tag, className, text) {
-    const node = doc.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  /* ---- the page's own DOM ---------------------------------------------------------- */
 
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
@@ -139,64 +71,14 @@
     if (node) node.hidden = !visible;
   }
 
-  /** Append snippet text to parent as text nodes, with <mark> around each matched range. */
-  function appendSnippet(doc, parent, snippet) {
-    if (!snippet || typeof snippet.text !== "string") return;
-    const text = snippet.text;
-    let pos = 0;
-    for (const [start, end] of markRanges(snippet)) {
-      if (start > pos) parent.appendChild(doc.createTextNode(text.slice(pos, start)));
-      parent.appendChild(element(doc, "mark", "", text.slice(start, end)));
-      pos = end;
-    }
-    if (pos < text.length) parent.appendChild(doc.createTextNode(text.slice(pos)));
-  }
-
-  function resultMeta(doc, result) {
-    const meta = element(doc, "p", "search-result-meta");
-    if (result.date) {
-      const time = element(doc, "time", "", result.date);
-      time.setAttribute("datetime", String(result.date));
-      meta.appendChild(time);
-    }
-    if (result.category) {
-      if (meta.firstChild) meta.appendChild(doc.createTextNode(" · "));
-      meta.appendChild(element(doc, "span", "search-result-category", result.category));
-    }
-    if (result.status) {
-      // 已废止 / 已失效 / 已修改: a reader must see at once that a document changed
-      if (meta.firstChild) meta.appendChild(doc.createTextNode(" · "));
-      meta.appendChild(element(doc, "span", "search-result-status", result.status));
-    }
-    return meta;
-  }
-
-  function renderResult(doc, result, siteRoot, query) {
-    const item = element(doc, "li", "search-result");
-    const heading = element(doc, "h2", "search-result-title");
-    const link = element(doc, "a");
-    appendSnippet(doc, link, { text: String(result.title || result.url), marks: result.titleMarks });
-    link.href = resultHref(result.url, siteRoot, query);
-    heading.appendChild(link);
-    item.appendChild(heading);
-    const meta = resultMeta(doc, result);
-    if (meta.firstChild) item.appendChild(meta);
-    if (result.snippet && result.snippet.text) {
-      const snippet = element(doc, "p", "search-result-snippet");
-      appendSnippet(doc, snippet, result.snippet);
-      item.appendChild(snippet);
-    }
-    return item;
-  }
-
   /** A filter field's state value: a checkbox is CHECKED or "", anything else its value. */
-  function fieldValue(field) {
+  function fieldValue(field, checked) {
     if (!field) return "";
-    if (field.type === "checkbox") return field.checked ? CHECKED : "";
+    if (field.type === "checkbox") return field.checked ? checked : "";
     return field.value;
   }
 
-  function replaceUrl(win, state) {
+  function replaceUrl(win, state, stateQuery) {
     const query = stateQuery(state);
     if (query === win.location.search) return;
     try {
@@ -214,11 +96,12 @@
       const byId = (id) => doc.getElementById(id);
       this.win = win;
       this.doc = doc;
+      this.view = view();
       this.siteRoot = new URL(rootElement.getAttribute("data-site-root") || "./", doc.baseURI).href;
       this.base = new URL(rootElement.getAttribute("data-search-base") || "search/", doc.baseURI).href;
       this.form = byId("search-form");
       this.input = byId("search-q");
-      this.fields = Object.fromEntries(FILTERS.map((name) => [name, byId("search-" + name)]));
+      this.fields = Object.fromEntries(this.view.FILTERS.map((name) => [name, byId("search-" + name)]));
       this.region = byId("search-results");
       this.status = byId("search-status");
       this.list = byId("search-list");
@@ -233,23 +116,24 @@
     }
 
     state() {
+      const { FILTERS, CHECKED, SORT_BY_DATE } = this.view;
       const state = { q: this.input.value.trim() };
-      for (const name of FILTERS) state[name] = fieldValue(this.fields[name]);
+      for (const name of FILTERS) state[name] = fieldValue(this.fields[name], CHECKED);
       if (state.sort !== SORT_BY_DATE) state.sort = "";
       return state;
     }
 
     fill(state) {
       this.input.value = state.q;
-      for (const name of FILTERS) {
+      for (const name of this.view.FILTERS) {
         const field = this.fields[name];
-        if (field && field.type === "checkbox") field.checked = state[name] === CHECKED;
+        if (field && field.type === "checkbox") field.checked = state[name] === this.view.CHECKED;
         else if (field && state[name]) field.value = state[name];
       }
     }
 
     async start() {
-      const initial = readState(this.win.location.search);
+      const initial = this.view.readState(this.win.location.search);
       this.fill(initial);
       this.bind();
       try {
@@ -268,7 +152,7 @@
       const select = this.fields.category;
       if (!select) return;
       for (const category of await this.engine.categories()) {
-        const option = element(this.doc, "option", "", category.name + "（" + category.count + "）");
+        const option = this.view.element(this.doc, "option", "", category.name + "（" + category.count + "）");
         option.value = category.name;
         select.appendChild(option);
       }
@@ -281,7 +165,7 @@
         this.schedule(0);
       });
       this.input.addEventListener("input", () => this.schedule(DEBOUNCE_MS));
-      for (const name of FILTERS) {
+      for (const name of this.view.FILTERS) {
         if (this.fields[name]) this.fields[name].addEventListener("change", () => this.schedule(0));
       }
       if (this.more) this.more.addEventListener("click", () => this.run(true));
@@ -302,18 +186,15 @@
     /** Run the current query: a fresh list, or (append) the next page of results. */
     async run(append) {
       const state = this.state();
-      if (!append) replaceUrl(this.win, state);
+      if (!append) replaceUrl(this.win, state, this.view.stateQuery);
       if (!this.engine) return;
       const generation = append ? this.generation : ++this.generation;
       if (!state.q) return this.reset();
       show(this.tips, false);
       this.region.setAttribute("aria-busy", "true");
-      const options = { limit: PAGE_SIZE, offset: append ? this.shown : 0, sort: state.sort || "relevance" };
-      for (const name of ["from", "to", "category"]) if (state[name]) options[name] = state[name];
-      if (state.inforce) options.inForce = true;
       let answer;
       try {
-        answer = await this.engine.search(state.q, options);
+        answer = await this.engine.search(state.q, this.view.searchOptions(state, append ? this.shown : 0));
       } catch (error) {
         if (generation !== this.generation) return;
         this.setStatus("搜索出错：" + (error && error.message ? error.message : error));
@@ -343,7 +224,7 @@
       const first = list.children.length;
       const fragment = this.doc.createDocumentFragment();
       const results = answer.results || [];
-      for (const result of results) fragment.appendChild(renderResult(this.doc, result, this.siteRoot, query));
+      for (const result of results) fragment.appendChild(this.view.renderResult(this.doc, result, this.siteRoot, query));
       list.appendChild(fragment);
       this.shown += results.length;
       const total = answer.total || 0;
@@ -392,11 +273,12 @@
   function init(win) {
     const doc = win.document;
     const page = doc.querySelector("[data-search-base]");
-    if (page && win.BulletinSearch) new SearchPage(win, page).start();
+    if (page && view()) new SearchPage(win, page).start();
     else if (!page) prefetchOnFocus(doc, doc.querySelector("form[role=search] input[type=search][name=q]"));
   }
 
   if (isNode) {
+    const { readState, stateQuery, safeHref, resultHref, markRanges, PAGE_SIZE, FILTERS } = view();
     module.exports = { readState, stateQuery, safeHref, resultHref, markRanges, PAGE_SIZE, FILTERS };
   } else if (hasDocument && root.window === root) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => init(root));
