@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from support.browser import open_context, opened_page, origin
-from support.reading import STYLES_JS, contrast, stored
+from support.reading import SEARCH_SCRIPTS, STYLES_JS, contrast, stored
 from support.sites import Site, sample_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -145,14 +145,7 @@ def test_the_settings_script_runs_before_the_first_paint(site):
     assert len(pages) > 30
     search = BeautifulSoup((site.output / "search.html").read_text(encoding="utf-8"), "html.parser")
     deferred = [s["src"].rsplit("/", 1)[1] for s in search.find_all("script", src=True) if s.has_attr("defer")]
-    assert deferred == [
-        "search-tokens.js",
-        "search-index.js",
-        "search-core.js",
-        "manifest.js",
-        "search-view.js",
-        "search-ui.js",
-    ]
+    assert deferred == list(SEARCH_SCRIPTS)
 
 
 def test_stored_settings_apply_on_arrival(browser, site, kind):

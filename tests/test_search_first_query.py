@@ -12,18 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from support.browser import open_context, origin
+from support.reading import SEARCH_SCRIPTS
 from support.sites import Site, sample_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SEARCH_SCRIPTS = (
-    "search-tokens.js",
-    "search-index.js",
-    "search-core.js",
-    "manifest.js",
-    "search-view.js",
-    "search-ui.js",
-)
 QUERIES = {"two_characters": "会议", "phrase": "城市更新", "traditional": "常務會議"}
 # When the first term shard's <script> is added, and when the first frame is painted.
 ORDER_JS = """

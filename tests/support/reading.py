@@ -12,6 +12,15 @@ from bulletins.search.foldmap import build_fold_map
 from bulletins.search.tokens import FoldTable, fold
 
 STORAGE_KEY = "bulletins.reading"  # reading.js
+# The search page's deferred scripts, in the order search.html loads them.
+SEARCH_SCRIPTS = (
+    "search-tokens.js",
+    "search-index.js",
+    "search-core.js",
+    "manifest.js",
+    "search-view.js",
+    "search-ui.js",
+)
 # The computed styles of <html> a setting changes.
 STYLES_JS = """() => {
   const s = getComputedStyle(document.documentElement);
