@@ -37,8 +37,12 @@ def _extras(c, *names: str) -> None:
     with open(pyproject, "rb") as handle:
         project = tomllib.load(handle)["project"]
     wanted = [*project["dependencies"], *(r for name in names for r in project["optional-dependencies"][name])]
-    quiet = "--quiet --disable-pip-version-check"
-    c.run(f"{sys.executable} -m pip install {quiet} {' '.join(shlex.quote(r) for r in wanted)}")
+    requirements = " ".join(shlex.quote(r) for r in wanted)
+    uv = Path(sys.executable).with_name("uv")
+    if uv.exists():  # ./run installed it: same resolution, a fraction of pip's CPU
+        c.run(f"{uv} pip install --quiet --python {sys.executable} {requirements}")
+    else:
+        c.run(f"{sys.executable} -m pip install --quiet --disable-pip-version-check {requirements}")
     stamp.touch()
 
 
