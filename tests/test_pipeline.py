@@ -1,6 +1,7 @@
 """The pipeline: bad input reported and skipped, idempotent and atomic writes, hand edits kept."""
 
 import json
+import multiprocessing
 import os
 import stat
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.ingest import files, frontmatter, pipeline
+from bulletins.ingest import files, frontmatter, keywords, pipeline
 from bulletins.ingest.dates import YearRange
 from bulletins.models import Context, SourceProblem
 from support.frontmatter import html_paragraphs, html_tags, pelican_read
@@ -166,6 +167,19 @@ def test_parallel_run_writes_the_same_files_as_a_serial_one(tmp_path, monkeypatc
     assert serial.problems == parallel.problems == []
     assert len(parallel.written) == 260
     assert articles_in(tmp_path / "serial") == articles_in(tmp_path / "parallel")
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="only forked workers share the parent's model")
+def test_parallel_run_loads_the_keyword_model_once_before_forking(tmp_path, monkeypatch):
+    # jieba's dictionary costs about 1 CPU s to load: loaded in the parent, the forked workers share it
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    for name in ("a", "b"):
+        write_collection(tmp_path / "src" / f"{name}.jsonl", 3)
+    keywords._model.cache_clear()
+    report = pipeline.ingest(["src"], options(jobs=2))
+    assert len(report.written) == 6
+    assert keywords._model.cache_info().currsize == 1
 
 
 def test_colliding_record_ids_get_distinct_stable_slugs(tmp_path, monkeypatch):

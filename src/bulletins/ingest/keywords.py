@@ -145,6 +145,11 @@ def _model() -> _Model:
     return _Model(jieba.dt, idf, ordered[len(ordered) // 2])
 
 
+def preload() -> None:
+    """Load the model now: a parent that forks workers afterwards pays for it once, not once per worker."""
+    _model()
+
+
 def segment(text: str) -> list[str]:
     """TEXT cut into dictionary words by jieba (no HMM guessing of unknown words)."""
     return _model().tokenizer.lcut(text, HMM=False)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulletins.ingest import frontmatter, identity, official
+from bulletins.ingest import frontmatter, identity, keywords, official
 from bulletins.ingest.dates import YearRange, check_year
 from bulletins.ingest.defaults import DefaultsError
 from bulletins.ingest.files import ARTICLES, content_lock, remove_stale_temps, write_atomic
@@ -188,6 +188,8 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
         if jobs == 1 or len(units) <= 1:
             yield from _flatten(map(_work, _feed(units)), units, bar)
         else:
+            if multiprocessing.get_start_method() == "fork":  # jieba's dictionary (1 CPU s), shared by the workers
+                keywords.preload()
             with multiprocessing.Pool(min(jobs, len(units))) as pool:
                 yield from _flatten(pool.imap(_work, _feed(units)), units, bar)
     finally:
