@@ -54,7 +54,11 @@ def test_in_force_box_leaves_out_the_repealed_document(opened):
     settle(page, QUERY)
     everything = results(page)
     assert ["澄溪区收费管理办法", "已废止"] in everything and ["澄溪区收费管理办法", ""] in everything
-    page.check("#search-inforce")
+    busy_at_once = page.evaluate(
+        "() => { document.getElementById('search-inforce').click();"
+        " return document.getElementById('search-results').getAttribute('aria-busy'); }"
+    )
+    assert busy_at_once == "true", "the old list must not look settled while the new answer is due"
     settle(page, QUERY)
     kept = results(page)
     assert len(kept) == len(everything) - 1 and all(status != "已废止" for _, status in kept)

@@ -171,8 +171,11 @@
       if (this.more) this.more.addEventListener("click", () => this.run(true));
     }
 
+    /** Run the query after DELAY ms; until then the results region is marked busy, so
+     * nothing (a screen reader, a test) takes the list it still shows for the new answer. */
     schedule(delay) {
       if (this.timer) this.win.clearTimeout(this.timer);
+      this.region.setAttribute("aria-busy", "true");
       this.timer = this.win.setTimeout(() => {
         this.timer = null;
         this.run(false);
