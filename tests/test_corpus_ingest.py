@@ -13,9 +13,9 @@ import re
 import unicodedata
 
 import pytest
-from bs4 import BeautifulSoup
 
 from bulletins.ingest import frontmatter
+from support.metadata import paragraph_strings
 from support.shared import bulletin_records
 from support.sites import corpus_site
 
@@ -29,7 +29,8 @@ def fold(text: str) -> str:
 
 
 def record_paragraphs(html: str) -> list[str]:
-    return [p.get_text() for p in BeautifulSoup(html, "html.parser").find_all("p")]
+    """The text of each <p> element (BeautifulSoup's ``get_text()``), empty ones too."""
+    return ["".join(strings) for strings in paragraph_strings(html)]
 
 
 def lost_text(expected: list[str], body: str) -> str | None:

@@ -1,12 +1,13 @@
-"""support.metadata.record_paragraphs: a corpus record's <p> texts, as BeautifulSoup's
-``get_text(" ", strip=True)`` over ``html.parser`` gives them (the helper parses with lxml)."""
+"""support.metadata: a corpus record's <p> texts as BeautifulSoup's ``get_text(" ", strip=True)``
+(``record_paragraphs``) and ``get_text()`` (``paragraph_strings`` joined) over ``html.parser`` give
+them; the helpers parse with lxml."""
 
 from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
 
-from support.metadata import record_paragraphs
+from support.metadata import paragraph_strings, record_paragraphs
 
 CASES = {
     "comment_between_text": ("<p>青溪区<!-- 编者注 -->召开会议</p>", ("青溪区 召开会议",)),
@@ -29,3 +30,9 @@ def with_beautifulsoup(html: str) -> tuple[str, ...]:
 @pytest.mark.parametrize(("html", "expected"), CASES.values(), ids=CASES.keys())
 def test_record_paragraphs(html, expected):
     assert record_paragraphs(html) == expected == with_beautifulsoup(html)
+
+
+@pytest.mark.parametrize("html", [html for html, _ in CASES.values()], ids=CASES.keys())
+def test_paragraph_strings_joined_are_get_text(html):
+    expected = [p.get_text() for p in BeautifulSoup(html, "html.parser").find_all("p")]
+    assert ["".join(strings) for strings in paragraph_strings(html)] == expected
