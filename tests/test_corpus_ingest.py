@@ -15,7 +15,7 @@ import unicodedata
 import pytest
 
 from bulletins.ingest import frontmatter
-from support.metadata import paragraph_strings
+from support.metadata import paragraph_texts
 from support.shared import bulletin_records
 from support.sites import corpus_site
 
@@ -26,11 +26,6 @@ _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 
 def fold(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def record_paragraphs(html: str) -> list[str]:
-    """The text of each <p> element (BeautifulSoup's ``get_text()``), empty ones too."""
-    return ["".join(strings) for strings in paragraph_strings(html)]
 
 
 def lost_text(expected: list[str], body: str) -> str | None:
@@ -83,7 +78,7 @@ def test_corpus_no_paragraph_text_lost(ingested):
     lost = []
     for record in bulletin_records():
         body = fold("".join(frontmatter.body_paragraphs(articles[record["id"]])))
-        missing = lost_text(record_paragraphs(record["html"]), body)
+        missing = lost_text(paragraph_texts(record["html"]), body)
         if missing is not None:
             lost.append((record["id"], missing[:80]))
     print(f"\ncorpus paragraphs: {len(bulletin_records()) - len(lost)} records complete, {len(lost)} with text lost")

@@ -1,5 +1,5 @@
 """support.metadata: a corpus record's <p> texts as BeautifulSoup's ``get_text(" ", strip=True)``
-(``record_paragraphs``) and ``get_text()`` (``paragraph_strings`` joined) over ``html.parser`` give
+(``record_paragraphs``) and ``get_text()`` (``paragraph_texts``) over ``html.parser`` give
 them; the helpers parse with lxml."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from support.metadata import paragraph_strings, record_paragraphs
+from support.metadata import paragraph_texts, record_paragraphs
 
 CASES = {
     "comment_between_text": ("<p>青溪区<!-- 编者注 -->召开会议</p>", ("青溪区 召开会议",)),
@@ -33,6 +33,5 @@ def test_record_paragraphs(html, expected):
 
 
 @pytest.mark.parametrize("html", [html for html, _ in CASES.values()], ids=CASES.keys())
-def test_paragraph_strings_joined_are_get_text(html):
-    expected = [p.get_text() for p in BeautifulSoup(html, "html.parser").find_all("p")]
-    assert ["".join(strings) for strings in paragraph_strings(html)] == expected
+def test_paragraph_texts_are_get_text(html):
+    assert paragraph_texts(html) == [p.get_text() for p in BeautifulSoup(html, "html.parser").find_all("p")]

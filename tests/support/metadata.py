@@ -59,3 +59,8 @@ def record_paragraphs(html: str) -> tuple[str, ...]:
     joined by a space (BeautifulSoup's ``get_text(" ", strip=True)``), empty ones left out."""
     texts = (" ".join(part for part in map(str.strip, strings) if part) for strings in paragraph_strings(html))
     return tuple(text for text in texts if text)
+
+
+def paragraph_texts(html: str) -> list[str]:
+    """The text of each <p> element of HTML, empty ones too (BeautifulSoup's ``get_text()``)."""
+    return ["".join(strings) for strings in paragraph_strings(html)]
