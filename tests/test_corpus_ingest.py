@@ -13,9 +13,9 @@ import re
 import unicodedata
 
 import pytest
-from bs4 import BeautifulSoup
 
 from bulletins.ingest import frontmatter
+from support.metadata import paragraph_texts
 from support.shared import bulletin_records
 from support.sites import corpus_site
 
@@ -26,10 +26,6 @@ _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 
 def fold(text: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-
-
-def record_paragraphs(html: str) -> list[str]:
-    return [p.get_text() for p in BeautifulSoup(html, "html.parser").find_all("p")]
 
 
 def lost_text(expected: list[str], body: str) -> str | None:
@@ -82,7 +78,7 @@ def test_corpus_no_paragraph_text_lost(ingested):
     lost = []
     for record in bulletin_records():
         body = fold("".join(frontmatter.body_paragraphs(articles[record["id"]])))
-        missing = lost_text(record_paragraphs(record["html"]), body)
+        missing = lost_text(paragraph_texts(record["html"]), body)
         if missing is not None:
             lost.append((record["id"], missing[:80]))
     print(f"\ncorpus paragraphs: {len(bulletin_records()) - len(lost)} records complete, {len(lost)} with text lost")

@@ -1,17 +1,19 @@
 """The whole archive: no broken internal link, and nothing of any bulletin lost on its page.
 
 The corpus tests share one build of all 11,442 real bulletins (``corpus_site()``, minutes);
-the same checks run first over the small sample site.
+the same checks run first over the small sample site. The link check and the "nothing lost"
+check of a site share one parse of its pages (``support.survey``).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from support.fidelity import assert_nothing_lost, lost_on_page
-from support.links import broken_reason, check_site, is_internal, references
+from support.fidelity import assert_none_lost, lost_on_page
+from support.links import broken_reason, is_internal, references
 from support.pagetext import page_text
 from support.sites import corpus_site, sample_site
+from support.survey import survey
 
 REFERENCE_CASES = {
     "anchor_href": ('<a href="../2022/index.html">2022</a>', ["../2022/index.html"]),
@@ -70,7 +72,7 @@ def test_broken_reason(tmp_path, ref, reason):
 
 
 def assert_no_broken_links(site) -> None:
-    report = check_site(site.output)
+    report = survey(site).links
     print(
         f"links: {report.pages} pages, {report.internal} internal references, "
         f"{report.external} external, {len(report.broken)} broken"
@@ -137,10 +139,12 @@ def test_lost_on_page_names_what_is_missing(tmp_path):
 
 @pytest.mark.slow
 def test_sample_site_loses_nothing():
-    assert_nothing_lost(sample_site())
+    site = sample_site()
+    assert_none_lost(survey(site).losses, site)
 
 
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_full_corpus_site_loses_nothing():
-    assert_nothing_lost(corpus_site())
+    site = corpus_site()
+    assert_none_lost(survey(site).losses, site)

@@ -8,7 +8,7 @@ import opencc
 import pytest
 
 from bulletins.ingest.decode import DecodeError, common_han_share, decode_bytes, garbled_at
-from bulletins.ingest.htmltext import fragment_paragraphs
+from support.corpus_texts import record_fragments
 from support.shared import bulletin_records, dirty_records
 from support.sources import SIMPLIFIED, TRADITIONAL, seed_text
 
@@ -190,7 +190,8 @@ def test_no_real_bulletin_is_taken_for_mojibake():
     """Every real bulletin (and every dirty seed-style text), written as GB18030 and, in Traditional
     script, as Big5, decodes back to itself: judging readings rejects no good file."""
     s2tw = opencc.OpenCC("s2tw")
-    texts = [_record_text(r) for r in bulletin_records()] + [
+    records = zip(bulletin_records(), record_fragments(), strict=True)
+    texts = ["\n".join([record["title"], *paragraphs]) for record, paragraphs in records] + [
         text for r in dirty_records() for text in (r["dirty"], r["gold"])
     ]
     rejected = []
@@ -207,7 +208,3 @@ def test_no_real_bulletin_is_taken_for_mojibake():
                 rejected.append((encoding, str(error)))
     print(f"{len(texts)} texts judged, {len(rejected)} rejected")
     assert rejected == []
-
-
-def _record_text(record: dict) -> str:
-    return "\n".join([record["title"], *fragment_paragraphs(record["html"])])

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bulletins.ingest.normalize import clean_paragraphs
+from support.metadata import paragraph_texts
 from support.normalize import levenshtein, levenshtein_dp
 from support.shared import bulletin_records, dirty_records
 
@@ -67,12 +68,6 @@ def test_dirty_records_clean_to_their_gold(record_property) -> None:
 _INVISIBLE_OR_SPACE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 
 
-def _paragraph_texts(html: str) -> list[str]:
-    from bs4 import BeautifulSoup
-
-    return [p.get_text() for p in BeautifulSoup(html, "html.parser").find_all("p")]
-
-
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_clean_bulletins_change_only_in_whitespace(record_property) -> None:
@@ -81,7 +76,7 @@ def test_clean_bulletins_change_only_in_whitespace(record_property) -> None:
     changed: list[tuple[str, str]] = []
     paragraphs = 0
     for record in bulletin_records():
-        source = _paragraph_texts(record["html"])
+        source = paragraph_texts(record["html"])
         lines = (line for p in source for line in p.splitlines())  # a <br> inside a <p>
         expected = [s for line in lines if (s := _INVISIBLE_OR_SPACE.sub("", line))]
         cleaned = [_INVISIBLE_OR_SPACE.sub("", p) for p in clean_paragraphs("\n".join(source))]

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
+
+from support.pagetext import parse
 
 # Attributes whose value is one URL; srcset holds a list of "url width" candidates.
 URL_ATTRIBUTES = ("href", "src", "action", "poster", "data")
@@ -27,11 +30,11 @@ _URLS = etree.XPath("|".join(f"//@{name}" for name in (*URL_ATTRIBUTES, "srcset"
 
 def references(html: str | bytes) -> list[str]:
     """Every URL in an href/src/action/poster/data/srcset attribute, in document order."""
-    if isinstance(html, str):
-        html = html.encode("utf-8")
-    if not html.strip():
-        return []
-    document = etree.fromstring(html, etree.HTMLParser(encoding="utf-8"))
+    return references_in(parse(html))
+
+
+def references_in(document) -> list[str]:
+    """``references`` of a parsed DOCUMENT (None: an empty page)."""
     if document is None:
         return []
     refs: list[str] = []
@@ -102,18 +105,21 @@ class LinkReport:
     broken: list[Broken] | None = None
 
 
-def check_site(root: Path) -> LinkReport:
+def check_site(root: Path, each_page: Callable[[str, object], None] | None = None) -> LinkReport:
     """Check every internal reference of every HTML page below ROOT.
 
     A reference is judged once per folder: the navigation, the stylesheet and the scripts that
-    every page of a folder carries cost one verdict, not one per page."""
+    every page of a folder carries cost one verdict, not one per page. EACH_PAGE, when given, is
+    called with each page (relative to ROOT) and its parsed document, after its references are
+    read (``support.survey`` reads the pages' text from the same parse)."""
     report = LinkReport(broken=[])
     listing = Listing.of(root)
     verdicts: dict[tuple[str, str], str | None] = {}  # EXTERNAL, a reason, or None when it works
     for folder, name in _html_pages(root):
         report.pages += 1
         page = f"{folder}/{name}" if folder != "." else name
-        for ref in references((root / page).read_bytes()):
+        document = parse((root / page).read_bytes())
+        for ref in references_in(document):
             key = (folder, ref)
             if key not in verdicts:
                 verdicts[key] = listing.verdict(folder, ref) if is_internal(ref) else EXTERNAL
@@ -124,6 +130,8 @@ def check_site(root: Path) -> LinkReport:
             report.internal += 1
             if verdict:
                 report.broken.append(Broken(page, ref, verdict))
+        if each_page is not None:
+            each_page(page, document)
     return report
 
 

@@ -26,11 +26,20 @@ class PageText:
     found: bool  # whether such an element exists
 
 
-def page_text(html: str | bytes, part_class: str = "bulletin-body") -> PageText:
-    """The visible text of HTML, and of its first element with class PART_CLASS."""
+def parse(html: str | bytes):
+    """HTML as an lxml document (None for an empty or blank page)."""
     if isinstance(html, str):
         html = html.encode("utf-8")
-    document = etree.fromstring(html, etree.HTMLParser(encoding="utf-8")) if html.strip() else None
+    return etree.fromstring(html, etree.HTMLParser(encoding="utf-8")) if html.strip() else None
+
+
+def page_text(html: str | bytes, part_class: str = "bulletin-body") -> PageText:
+    """The visible text of HTML, and of its first element with class PART_CLASS."""
+    return text_of(parse(html), part_class)
+
+
+def text_of(document, part_class: str = "bulletin-body") -> PageText:
+    """``page_text`` of a parsed DOCUMENT (None: an empty page). Strips its hidden elements."""
     if document is None:
         return PageText("", "", False)
     etree.strip_elements(document, *HIDDEN, with_tail=False)
