@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletins import cli
 from bulletins.search import cli as search_cli
 from bulletins.search.build import build_index
 from support.search_fixture import ENGINE_DOCS, generated_docs
@@ -122,23 +123,25 @@ def test_many_large_answers_through_one_process(big_site):
 QUERY_LINES = ["经济发展", "會議", "国内联播快讯", "constructor", "--jsonl", "渝中区 会议", "绝不会出现的词语"]
 
 
-def one_by_one(site: Path, queries: list[str], *options: str) -> list[dict]:
-    """The one-query command's ``--json`` answer for each query."""
+def one_by_one(capsys, site: Path, queries: list[str], *options: str) -> list[dict]:
+    """The one-query command's ``--json`` answer for each query (in this process: a Node start each)."""
     answers = []
     for query in queries:
-        done = bulletins("search", "--site", str(site), "--json", *options, "--", query)
-        assert done.returncode == 0, done.stderr
-        answers.append(json.loads(done.stdout))
+        status = cli.main(["search", "--site", str(site), "--json", *options, "--", query])
+        out, err = capsys.readouterr()
+        assert status == 0 and not err, err
+        answers.append(json.loads(out))
     return answers
 
 
 @pytest.mark.parametrize("options", [("--limit", "0"), ("--limit", "2", "--sort", "date")], ids=["all", "two_by_date"])
-def test_a_queries_file_gives_each_query_its_one_query_answer(site, tmp_path, options):
+def test_a_queries_file_gives_each_query_its_one_query_answer(site, tmp_path, capsys, options):
     listed = tmp_path / "queries.txt"
     listed.write_text("\n\n".join(QUERY_LINES) + "\n", encoding="utf-8")  # blank lines are skipped
     done = bulletins("search", "--site", str(site), "--json", *options, "--queries", str(listed))
     assert done.returncode == 0 and not done.stderr, done.stderr
-    assert [json.loads(line) for line in done.stdout.splitlines()] == one_by_one(site, QUERY_LINES, *options)
+    expected = one_by_one(capsys, site, QUERY_LINES, *options)
+    assert [json.loads(line) for line in done.stdout.splitlines()] == expected
 
 
 def test_queries_from_stdin_in_text_form(site):

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parent / "node" / "search-node.js"
@@ -49,9 +50,13 @@ def node_binary() -> str:
     return node
 
 
-def request_line(query: str, options: dict, request_id: int = 1, fresh: bool = False) -> bytes:
+def request_line(
+    query: str, options: dict, request_id: int = 1, fresh: bool = False, fields: Sequence[str] | None = None
+) -> bytes:
     """One request for the runner: the query travels inside JSON, never as an argument."""
     request = {"id": request_id, "q": query, "opts": options, "fresh": fresh}
+    if fields is not None:
+        request["fields"] = list(fields)
     return (json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -103,12 +108,12 @@ class NodeSearch:
         )
         self.asked = 0
 
-    def search(self, query: str, *, fresh: bool = False, **options) -> dict:
+    def search(self, query: str, *, fresh: bool = False, fields: Sequence[str] | None = None, **options) -> dict:
         """search-core's answer; ``fresh`` runs it on a new engine and adds ``loaded``
-        (the index files read, with their sizes)."""
+        (the index files read, with their sizes); ``fields`` keeps only those of each result."""
         self.asked += 1
         try:
-            self.process.stdin.write(request_line(query, options, self.asked, fresh))
+            self.process.stdin.write(request_line(query, options, self.asked, fresh, fields))
             self.process.stdin.flush()
         except OSError as error:  # the runner has stopped
             raise SearchError(f"the search runner stopped: {error}") from None
