@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletins import cli
 from bulletins.search import cli as search_cli
 from bulletins.search.build import build_index
 from support.search_fixture import ENGINE_DOCS, generated_docs
@@ -119,6 +120,53 @@ def test_many_large_answers_through_one_process(big_site):
             assert answer["total"] == len(answer["results"]) >= GENERATED, query
 
 
+QUERY_LINES = ["经济发展", "會議", "国内联播快讯", "constructor", "--jsonl", "渝中区 会议", "绝不会出现的词语"]
+
+
+def one_by_one(capsys, site: Path, queries: list[str], *options: str) -> list[dict]:
+    """The one-query command's ``--json`` answer for each query (in this process: a Node start each)."""
+    answers = []
+    for query in queries:
+        status = cli.main(["search", "--site", str(site), "--json", *options, "--", query])
+        out, err = capsys.readouterr()
+        assert status == 0 and not err, err
+        answers.append(json.loads(out))
+    return answers
+
+
+def test_a_queries_file_gives_each_query_its_one_query_answer(site, tmp_path, capsys):
+    options = ("--limit", "0", "--sort", "date")  # --limit 1 in the text form below
+    listed = tmp_path / "queries.txt"
+    listed.write_text("\n\n".join(QUERY_LINES) + "\n", encoding="utf-8")  # blank lines are skipped
+    done = bulletins("search", "--site", str(site), "--json", *options, "--queries", str(listed))
+    assert done.returncode == 0 and not done.stderr, done.stderr
+    expected = one_by_one(capsys, site, QUERY_LINES, *options)
+    assert [json.loads(line) for line in done.stdout.splitlines()] == expected
+
+
+def test_queries_from_stdin_in_text_form(site):
+    done = subprocess.run(
+        [*BULLETINS, "search", "--site", str(site), "--limit", "1", "--queries", "-"],
+        input="渝中区\n国内联播快讯\n", capture_output=True, text=True, encoding="utf-8", cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.split("\n\n")
+    assert first == bulletins("search", "--site", str(site), "--limit", "1", "渝中区").stdout.rstrip("\n")
+    assert second.startswith("3 bulletins contain '国内联播快讯', showing 1:")
+
+
+@pytest.mark.slow
+def test_many_answers_far_larger_than_a_pipe_through_one_command(big_site, tmp_path):
+    listed = tmp_path / "queries.txt"
+    listed.write_text("会议\n青溪区\n会议\n", encoding="utf-8")
+    done = bulletins("search", "--site", str(big_site), "--json", "--limit", "0", "--queries", str(listed))
+    assert done.returncode == 0, done.stderr[-2000:]
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [a["query"] for a in answers] == ["会议", "青溪区", "会议"]
+    assert all(a["total"] == len(a["results"]) >= GENERATED for a in answers)
+    assert answers[0] == answers[2]
+
+
 @pytest.mark.parametrize(
     "stdout, message",
     [
@@ -171,8 +219,9 @@ def test_a_query_that_looks_like_a_flag_is_searched(site, query):
     [
         (["--site", "/nonexistent-site"], "no search index in /nonexistent-site"),
         (["--limit", "-1"], "--limit must be 0 (all) or more"),
+        (["--queries", "-"], "give one query, or --queries FILE, not both"),
     ],
-    ids=["no_index", "negative_limit"],
+    ids=["no_index", "negative_limit", "query_and_queries"],
 )
 def test_user_errors_are_one_line(site, args, message):
     done = bulletins("search", "经济", *args)
@@ -190,6 +239,20 @@ def test_a_site_without_one_search_script_is_one_clear_error(site, tmp_path, mis
     assert done.stderr.strip() == f"search: incomplete search scripts in {tmp_path / 'site' / 'theme' / 'js'}: " + (
         f"{missing} missing; rebuild the site"
     )
+
+
+@pytest.mark.parametrize(
+    "args, status, message",
+    [
+        ([], 2, "search: give a query"),
+        (["--queries", "/nonexistent-queries.txt"], 1, "search: cannot read the queries in /nonexistent-queries.txt"),
+    ],
+    ids=["no_query", "unreadable_queries"],
+)
+def test_without_a_query_the_error_is_one_line(site, args, status, message):
+    done = bulletins("search", "--site", str(site), *args)
+    assert done.returncode == status and done.stderr.startswith(message), done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_node_missing(site, tmp_path):

@@ -22,6 +22,11 @@ const requestCases = [
   ["prototype_name_query", { q: "constructor" }, (r) => r.total === 0],
   ["fresh_engine_lists_its_files", { q: "渝中区", fresh: true }, (r) => r.loaded[0][0] === "manifest.js"],
   ["query_not_a_string", { q: 5 }, (r) => /a request is/.test(r.error)],
+  [
+    "only_the_fields_asked_for",
+    { q: "会议", opts: { limit: 0 }, fields: ["sourceId", "constructor"] },
+    (r) => r.total === r.results.length && r.results.every((x) => Object.keys(x).join() === "sourceId"),
+  ],
 ];
 
 for (const [name, request, check] of requestCases) {

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 RUNNER = Path(__file__).resolve().parent / "node" / "search-node.js"
@@ -49,9 +50,13 @@ def node_binary() -> str:
     return node
 
 
-def request_line(query: str, options: dict, request_id: int = 1, fresh: bool = False) -> bytes:
+def request_line(
+    query: str, options: dict, request_id: int = 1, fresh: bool = False, fields: Sequence[str] | None = None
+) -> bytes:
     """One request for the runner: the query travels inside JSON, never as an argument."""
     request = {"id": request_id, "q": query, "opts": options, "fresh": fresh}
+    if fields is not None:
+        request["fields"] = list(fields)
     return (json.dumps(request, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -103,12 +108,12 @@ class NodeSearch:
         )
         self.asked = 0
 
-    def search(self, query: str, *, fresh: bool = False, **options) -> dict:
+    def search(self, query: str, *, fresh: bool = False, fields: Sequence[str] | None = None, **options) -> dict:
         """search-core's answer; ``fresh`` runs it on a new engine and adds ``loaded``
-        (the index files read, with their sizes)."""
+        (the index files read, with their sizes); ``fields`` keeps only those of each result."""
         self.asked += 1
         try:
-            self.process.stdin.write(request_line(query, options, self.asked, fresh))
+            self.process.stdin.write(request_line(query, options, self.asked, fresh, fields))
             self.process.stdin.flush()
         except OSError as error:  # the runner has stopped
             raise SearchError(f"the search runner stopped: {error}") from None
@@ -129,7 +134,13 @@ class NodeSearch:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``bulletins search``."""
-    parser.add_argument("query", help='words to find; spaces mean AND, "..." keeps spaces')
+    parser.add_argument("query", nargs="?", help='words to find; spaces mean AND, "..." keeps spaces')
+    parser.add_argument(
+        "--queries",
+        metavar="FILE",
+        type=Path,
+        help="search each line of FILE (- for stdin) with one Node start; with --json, one JSON answer per line",
+    )
     parser.add_argument("--site", default="output", type=Path, help="the built archive (default: output)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--limit", type=int, default=10, help="results to show (0 = all; default 10)")
@@ -142,11 +153,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run one search and print it; return the exit status."""
+def _usage_error(args: argparse.Namespace) -> str | None:
     if args.limit < 0:
-        print("search: --limit must be 0 (all) or more", file=sys.stderr)
-        return 2
+        return "--limit must be 0 (all) or more"
+    if (args.query is None) == (args.queries is None):
+        return "give one query, or --queries FILE, not both" if args.query is not None else "give a query"
+    return None
+
+
+def _options(args: argparse.Namespace) -> dict:
     options = {"limit": args.limit, "sort": args.sort}
     for name, value in (("from", args.date_from), ("to", args.date_to), ("category", args.category)):
         if value:
@@ -155,8 +170,19 @@ def run(args: argparse.Namespace) -> int:
         options["inForce"] = True
     if args.json:
         options["snippets"] = False  # the JSON shows none; a --limit 0 answer is then a third of the bytes
+    return options
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one search (or every line of ``--queries``) and print it; return the exit status."""
+    problem = _usage_error(args)
+    if problem:
+        print(f"search: {problem}", file=sys.stderr)
+        return 2
     try:
-        answer = search_once(Path(args.site), args.query, options)
+        if args.queries is not None:
+            return _run_many(args, _options(args))
+        answer = search_once(Path(args.site), args.query, _options(args))
     except SearchError as error:
         print(f"search: {error}", file=sys.stderr)
         return 1
@@ -164,6 +190,32 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(args.query, answer), ensure_ascii=False, indent=2))
     else:
         print(as_text(args.query, answer, color=sys.stdout.isatty()))
+    return 0
+
+
+def read_queries(path: Path) -> list[str]:
+    """The queries of a ``--queries`` file (``-``: stdin), one a line; blank lines are skipped."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SearchError(f"cannot read the queries in {path}: {error}") from None
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _run_many(args: argparse.Namespace, options: dict) -> int:
+    """Every query of ``--queries`` through one runner, each answer printed as it arrives: a JSON
+    object per line with ``--json`` (the same object as one query's ``--json``), else the text
+    blocks with a blank line between them."""
+    queries = read_queries(args.queries)
+    core, index = find_index(Path(args.site))
+    color = not args.json and sys.stdout.isatty()
+    with NodeSearch(core, index) as node:
+        for n, query in enumerate(queries):
+            answer = node.search(query, **options)
+            if args.json:
+                print(json.dumps(as_json(query, answer), ensure_ascii=False), flush=True)
+            else:
+                print(("\n" if n else "") + as_text(query, answer, color=color), flush=True)
     return 0
 
 

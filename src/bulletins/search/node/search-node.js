@@ -10,7 +10,8 @@
  * {"id", "total", "results"} or {"id", "error"}. The query only ever travels inside JSON, so
  * no query (`--jsonl`, `-x`) can be taken for an argument. A request with "fresh": true runs
  * on a new engine (a cold start) and its answer lists the index files that search read:
- * "loaded": [[name, bytes], ...].
+ * "loaded": [[name, bytes], ...]. A request with "fields": ["sourceId", ...] gets results
+ * with only those fields (a caller that checks ids reads a fraction of the bytes).
  *
  * Answers can be megabytes (`--limit 0` over a large archive): each is written whole before
  * the next request is read, and the process ends by itself when stdout has drained
@@ -81,6 +82,13 @@ function send(stream, text) {
   return new Promise((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
 }
 
+/** The named fields of a result (those it has). */
+function pick(result, fields) {
+  const out = {};
+  for (const name of fields) if (Object.prototype.hasOwnProperty.call(result, name)) out[name] = result[name];
+  return out;
+}
+
 async function answer(line, corePath, indexDir, engine) {
   let request = {};
   try {
@@ -91,6 +99,7 @@ async function answer(line, corePath, indexDir, engine) {
     const loaded = request.fresh ? [] : null;
     const target = request.fresh ? engineFor(corePath, indexDir, loaded) : engine;
     const reply = await target.search(request.q, request.opts || {});
+    if (Array.isArray(request.fields)) reply.results = reply.results.map((r) => pick(r, request.fields));
     if (loaded) reply.loaded = loaded;
     return { id: request.id, ...reply };
   } catch (error) {
