@@ -195,6 +195,7 @@ class IndexWriter:
         self.fresh: dict[str, list] = {}
         self.names: set[str] = set()
         self.files = self.bytes = self.written = self.removed = 0
+        self.folders: set[str] = set()  # folders known to exist
 
     def write_script(self, name: str, make, *, key: str | None = None, utf16: bool = False) -> None:
         """``<name>.js`` registering ``make()`` (called only when the file must be made)."""
@@ -206,16 +207,18 @@ class IndexWriter:
         self.write(relpath, script_bytes(name, make(), utf16=utf16), key)
 
     def write(self, relpath: str, data: bytes, key: str | None = None) -> None:
-        path = self.root / relpath
-        try:
-            same = path.read_bytes() == data
-        except OSError:
-            same = False
-        if not same:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        path = os.path.join(self.root, relpath)
+        found = _stat(path)
+        if found is None or found[0] != len(data) or _read(path) != data:
+            folder = os.path.dirname(path)
+            if folder not in self.folders:
+                os.makedirs(folder, exist_ok=True)
+                self.folders.add(folder)
+            with open(path, "wb") as fh:
+                fh.write(data)
             self.written += 1
-        self._named(relpath, len(data), [key, *_stat(path)] if key is not None else None)
+            found = _stat(path) if key is not None else None
+        self._named(relpath, len(data), [key, *found] if key is not None else None)
 
     def _named(self, relpath: str, size: int, entry: list | None) -> None:
         if relpath in self.names:
@@ -254,9 +257,17 @@ def _files_under(root: str, folder: str) -> list[str]:
     return found
 
 
-def _stat(path: Path) -> list | None:
+def _stat(path: Path | str) -> list | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns]
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
