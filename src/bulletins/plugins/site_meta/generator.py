@@ -87,6 +87,20 @@ def render_once(env, name: str) -> Markup:
     return cache[name]
 
 
+def once_per_key(env, macro, *key) -> Markup:
+    """The output of MACRO (a template's macro without arguments), made once per KEY and
+    environment: for a part of every page that depends only on KEY and on what is the same for
+    the whole build (the site header depends on the page's depth, its section and whether it
+    is the section's own page). The template names in KEY everything the part varies with;
+    macros are told apart by name, so each name stands for one part of the theme."""
+    cache = env.__dict__.setdefault("_bulletins_parts", {})
+    full = (macro.name, *key)
+    part = cache.get(full)
+    if part is None:
+        part = cache[full] = Markup(macro())
+    return part
+
+
 def bulletin_item(env, article, root: str, role: str | None = None, label: str | None = None) -> Markup:
     """One article's entry in a list (``_macros.html``, macro ``item``): an article is listed on
     its home, archive, category, tag, person and document pages, and its entry is the same on
@@ -116,6 +130,7 @@ def add_template_helpers(generator) -> None:
         zh_year=datefmt.zh_year,
         bulletins_jsonld=lambda article: jsonld_for(article, generator.settings),
         render_once=functools.partial(render_once, env),
+        once_per_key=functools.partial(once_per_key, env),
         bulletin_item=functools.partial(bulletin_item, env),
     )
 
