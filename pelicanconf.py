@@ -66,7 +66,15 @@ PAGE_TRANSLATION_ID = None
 USE_FOLDER_AS_CATEGORY = False
 
 # Autoescape every template (Pelican 4.12 leaves it off); only article/page bodies are |safe.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": []}
+# No auto_reload: every build makes its own environment, so a template never changes during one,
+# and Jinja would otherwise stat the template file on each extends/import of each page.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "autoescape": True,
+    "extensions": [],
+    "auto_reload": False,
+}
 
 # Our plugins' settings (all BULLETINS_*, defaulted and validated in the plugins).
 BULLETINS_PERSON_URL = "persons/{slug}.html"

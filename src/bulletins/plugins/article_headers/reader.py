@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
-from pelican.utils import pelican_open
+from pelican.utils import SafeDatetime, pelican_open
 
 from bulletins.plugins.incremental import forked
 from bulletins.site.headers import clean_header, display, instant_problem
@@ -32,6 +33,22 @@ def report(sender, metadata) -> None:
     line = metadata.pop(REPORT, None)
     if line:
         logger.warning("%s", line)
+
+
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def iso_day(value) -> SafeDatetime | None:
+    """A ``Date:`` written as ``YYYY-MM-DD`` (as ingest writes every one) as Pelican's date
+    processor reads it — midnight, no time zone —, without dateutil's general parser, which cost
+    more than the rest of the header; None for any other value (Pelican then parses it)."""
+    match = _ISO_DAY.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    try:
+        return SafeDatetime(*map(int, match.groups()))
+    except ValueError:  # not a real day: Pelican's processor says so in its own words
+        return None
 
 
 class Skip(Exception):
@@ -152,7 +169,8 @@ class CheckedMarkdownReader(MarkdownReader):
             if name in formatted:
                 value = self._markdown(meta=False).convert(value)
             try:
-                output[name] = self.process_metadata(name, value)
+                day = iso_day(value) if name == "date" else None
+                output[name] = day if day is not None else self.process_metadata(name, value)
             except (ValueError, TypeError, OverflowError) as error:
                 if name == "date":
                     raise Skip(f"Date {str(error)[:80]}") from None

@@ -1,10 +1,11 @@
 """Each build phase's times and memory as JSON lines, for the scale benchmark.
 
 Off unless the environment asks: ``BULLETINS_PHASE_LOG=FILE`` appends one line per phase
-(``phase``, wall-clock ``start``/``end``, ``count``, ``peak_rss_kb`` — the process's peak
-resident memory during that phase, Linux's VmHWM reset at the phase's start — and ``rss_kb``
-at its end); ``BULLETINS_TRACEMALLOC=N`` adds the N allocation sites holding the most memory
-at the end of each phase and the phase's traced peak (tracemalloc slows the build down).
+(``phase``, wall-clock ``start``/``end``, ``count``, ``cpu_s`` — the process's own user and
+system CPU seconds in the phase, which the machine's load does not inflate —, ``peak_rss_kb`` —
+the process's peak resident memory during that phase, Linux's VmHWM reset at the phase's start
+— and ``rss_kb`` at its end); ``BULLETINS_TRACEMALLOC=N`` adds the N allocation sites holding the
+most memory at the end of each phase and the phase's traced peak (tracemalloc slows the build down).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class PhaseLog:
     def __init__(self, path: Path, top: int = 0):
         self.path, self.top = path, top
         self._started = (0.0, "")
+        self._cpu = 0.0
         if top and not tracemalloc.is_tracing():
             tracemalloc.start()
 
@@ -76,6 +78,7 @@ class PhaseLog:
         if self.top:
             tracemalloc.reset_peak()
         self._started = (time.time(), name)
+        self._cpu = time.process_time()
 
     def end(self, name: str, count: int) -> None:
         start, _ = self._started
@@ -85,6 +88,7 @@ class PhaseLog:
             "start": start,
             "end": time.time(),
             "count": count,
+            "cpu_s": round(time.process_time() - self._cpu, 3),
             "peak_rss_kb": memory_kb("VmHWM", status),
             "rss_kb": memory_kb("VmRSS", status),
         }

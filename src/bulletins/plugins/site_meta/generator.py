@@ -6,6 +6,7 @@ import functools
 import logging
 from pathlib import Path
 
+from jinja2 import pass_context
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -87,6 +88,23 @@ def render_once(env, name: str) -> Markup:
     return cache[name]
 
 
+@pass_context
+def once_per_key(context, name: str, *key) -> Markup:
+    """Template NAME rendered with the page's variables once per KEY and environment: for a
+    part of every page that depends only on KEY and on what is the same for the whole build
+    (the site header depends on the page's depth, its section and whether it is the section's
+    own page). The calling template names in KEY everything the part varies with. A part is a
+    template of its own, not a macro: a macro defined on every page ties the page's context in
+    a reference cycle that only the garbage collector frees, and that cost more than it saved."""
+    env = context.environment
+    cache = env.__dict__.setdefault("_bulletins_parts", {})
+    full = (name, *key)
+    part = cache.get(full)
+    if part is None:
+        part = cache[full] = Markup(env.get_template(name).render(context.get_all()))
+    return part
+
+
 def bulletin_item(env, article, root: str, role: str | None = None, label: str | None = None) -> Markup:
     """One article's entry in a list (``_macros.html``, macro ``item``): an article is listed on
     its home, archive, category, tag, person and document pages, and its entry is the same on
@@ -116,6 +134,7 @@ def add_template_helpers(generator) -> None:
         zh_year=datefmt.zh_year,
         bulletins_jsonld=lambda article: jsonld_for(article, generator.settings),
         render_once=functools.partial(render_once, env),
+        once_per_key=once_per_key,
         bulletin_item=functools.partial(bulletin_item, env),
     )
 
