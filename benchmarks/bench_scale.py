@@ -351,14 +351,14 @@ def print_summary(all_figures: list[dict]) -> None:
     for f in all_figures:
         r, out = f["rebuilds"], f["output"]
         print(
-            "| %s | %.0f s | %s | %.0f s | %s | %.0f s | %.0f s | %.0f s | %.0f s | %.0f MB, %s files |"
+            "| %s | %.0f s | %s | %.0f s | %s | %s | %s | %s | %s | %.0f MB, %s files |"
             % (
                 f"{f['size']:,}",
                 f["ingest"].seconds,
                 mb(f["ingest"].tree_kb),
                 f["cold"].seconds,
                 mb(f["cold"].tree_kb),
-                *(r[f"{k} one"][0].seconds if f"{k} one" in r else float("nan") for k in SUMMED),
+                *("%.0f s" % r[f"{k} one"][0].seconds if f"{k} one" in r else "not run" for k in SUMMED),
                 out["bytes"] / 1e6,
                 f"{out['files']:,}",
             )

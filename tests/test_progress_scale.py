@@ -51,7 +51,11 @@ def test_every_step_is_timed(report, line):
 
 
 def test_summary_row_for_the_size(report):
-    assert re.search(r"^\| 300 \| \d+ s \| [\d.,]+ MB \| \d+ s \|", report, re.M), report
+    row = re.search(r"^\| 300 \| \d+ s \| [\d.,]+ MB \| \d+ s \|.*$", report, re.M)
+    assert row, report
+    cells = [cell.strip() for cell in row.group(0).strip("|").split("|")]
+    assert cells[6] == "not run", row.group(0)  # + newest: not asked for by default
+    assert all(re.fullmatch(r"\d+ s", cells[i]) for i in (5, 7, 8)), row.group(0)
 
 
 def test_sources_are_the_same_for_the_seed():
