@@ -168,8 +168,13 @@ def test(c, args=""):
     """Run the whole test suite (Node, then Python: browser and corpus-wide too). Extra pytest ARGS allowed."""
     _extras(c, "test")
     _bytecode()
-    node = c.run("node --test tests/js/", warn=True)
+    # Node's tests run beside pytest's start-up (its workers import and collect for seconds);
+    # their report is printed once pytest is done, so the two never interleave.
+    running = c.run("node --test tests/js/", warn=True, hide=True, asynchronous=True)
     result = c.run(f"python -m pytest {PARALLEL} {args}", warn=True)
+    node = running.join()
+    print(node.stdout, end="")
+    print(node.stderr, end="", file=sys.stderr)
     if result.exited == 5:
         print("pytest collected no tests", file=sys.stderr)
         sys.exit(1)
