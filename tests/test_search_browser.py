@@ -320,6 +320,8 @@ def test_filters_narrow_the_results_and_reach_the_url(visit, small_corpus):
     query = pick_queries(small_corpus, 1, least=3 * PAGE_SIZE, most=100_000, seed=7)[0]
     everything = matching(small_corpus, query)
     search(page, base, query)
+    kinds = "['search-from', 'search-to'].map((id) => document.getElementById(id).type)"
+    assert page.evaluate(kinds) == ["date", "date"], "date pickers once the first answer is shown"
     options = page.eval_on_selector_all("#search-category option", "os => os.map(o => o.value).filter(Boolean)")
     assert set(options) >= {b.category for b in bulletins(small_corpus) if b.category}, "categories from the manifest"
 
@@ -334,6 +336,7 @@ def test_filters_narrow_the_results_and_reach_the_url(visit, small_corpus):
     start, end = dates[len(dates) // 4], dates[3 * len(dates) // 4]
     search(page, base, query, **{"from": start, "to": end, "sort": "date"})
     assert page.input_value("#search-from") == start and page.input_value("#search-sort") == "date"
+    assert page.evaluate(kinds) == ["date", "date"] and page.input_value("#search-to") == end, "the URL's dates kept"
     assert total(page) == sum(start <= b.date <= end for b in everything)
     listed = [r["date"][:10] for r in shown(page)]
     assert listed == sorted(listed, reverse=True) and all(start <= d <= end for d in listed)

@@ -22,6 +22,7 @@
   const root = globalThis;
 
   const DEBOUNCE_MS = 250;
+  const DATE_FIELDS = ["from", "to"]; // text until the first answer is shown (datePickers)
   // Files every search starts with, relative to this script and to the search page.
   const CORE_SCRIPTS = ["search-tokens.js", "search-index.js", "search-core.js", "search-view.js"];
   const MANIFEST = "search/manifest.js";
@@ -145,6 +146,18 @@
         this.settle("error", 0, initial.q);
         if (this.win.console) this.win.console.error(error);
       }
+      this.datePickers();
+    }
+
+    /** The date fields arrive as text (YYYY-MM-DD) and become date pickers once the first answer
+     * is shown, or as soon as the form gets focus: making the pickers at load cost the first query
+     * about 20 ms of the page's first style and layout, before its results could be fetched. A
+     * field that has the focus (EXCEPT) is left as it is while the reader types in it. */
+    datePickers(except) {
+      for (const name of DATE_FIELDS) {
+        const field = this.fields[name];
+        if (field && field !== except && field.type !== "date") field.type = "date"; // the value is kept
+      }
     }
 
     /** Fill the category select from the index manifest: "name (count)" per category. */
@@ -165,6 +178,7 @@
         this.schedule(0);
       });
       this.input.addEventListener("input", () => this.schedule(DEBOUNCE_MS));
+      this.form.addEventListener("focusin", (event) => this.datePickers(event.target));
       for (const name of this.view.FILTERS) {
         if (this.fields[name]) this.fields[name].addEventListener("change", () => this.schedule(0));
       }
