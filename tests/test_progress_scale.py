@@ -1,5 +1,5 @@
-"""The scale benchmark runs end to end on a small archive: synthetic sources, ingest, a cold
-build with its phases, three rebuilds, the output figures and the summary table."""
+"""The scale benchmark runs end to end on a small archive (100 bulletins): synthetic sources,
+ingest, a cold build with its phases, three rebuilds, the output figures and the summary table."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ PHASES = ("read", "prepare", "write", "search index", "open data: files", "open 
 def report():
     require(BULLETINS)
     run = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--sizes", "300", "--quick", "--jobs", "1"],
+        [sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--sizes", "100", "--quick", "--jobs", "1"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -51,7 +51,7 @@ def test_every_step_is_timed(report, line):
 
 
 def test_summary_row_for_the_size(report):
-    row = re.search(r"^\| 300 \| \d+ s \| [\d.,]+ MB \| \d+ s \|.*$", report, re.M)
+    row = re.search(r"^\| 100 \| \d+ s \| [\d.,]+ MB \| \d+ s \|.*$", report, re.M)
     assert row, report
     cells = [cell.strip() for cell in row.group(0).strip("|").split("|")]
     assert cells[6] == "not run", row.group(0)  # + newest: not asked for by default
