@@ -22,7 +22,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import marshal
-import operator
 import shutil
 import tempfile
 import zlib
@@ -36,7 +35,6 @@ BLOCK_BYTES = 64 * 1024  # bytes (postings, keys and 16 per record) per marshal 
 KEY_BYTES = 220  # what one held list costs besides its bytes: key, slot, bytearray, dict entry (measured)
 
 Record = tuple[str, str, int, bytes]  # key, "p" | "d", last doc id, encoded list
-_UTF16 = operator.methodcaller("encode", "utf-16-be")  # ``shards.js_order`` as one C call
 
 
 def record_order(record: Record) -> tuple[bytes, str]:
@@ -53,10 +51,10 @@ def write_run(path: Path, postings: Postings) -> int:
 def sorted_records(postings: Postings) -> Iterator[Record]:
     """The lists of ``postings`` as records in key order, each taken out of ``postings`` as
     it is handed on (no second copy of the lists is made). The sort keys are made by C calls
-    (``_UTF16``) and compared as plain tuples: no Python call per key."""
+    (``js_order``) and compared as plain tuples: no Python call per key."""
     keys = [
-        *zip(map(_UTF16, postings.positional), itertools.repeat("p"), postings.positional),
-        *zip(map(_UTF16, postings.counts), itertools.repeat("d"), postings.counts),
+        *zip(map(js_order, postings.positional), itertools.repeat("p"), postings.positional),
+        *zip(map(js_order, postings.counts), itertools.repeat("d"), postings.counts),
     ]
     keys.sort()
     return _popped(postings, keys)
