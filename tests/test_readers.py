@@ -139,13 +139,34 @@ LINES = [
 EXPECTED = [
     (1, "第一段\n第二段"),
     (3, "not JSON"),
-    (4, "a JSON list, not an object"),
+    (4, "a JSON array, not an object"),
     (5, "record has no text"),
     (6, "record has no text"),
     (7, "纯文本第一段\n纯文本第二段"),
     (8, "field 'id' is not a string"),
     (9, "数字编号"),
 ]
+
+
+# A line that is not a record: the whole one-line reason (JSON's own names for what the line holds).
+NOT_RECORDS = {
+    "array": ("[1, 2]", "a JSON array, not an object"),
+    "string": ('"通知"', "a JSON string, not an object"),
+    "number": ("42", "a JSON number, not an object"),
+    "float": ("4.5", "a JSON number, not an object"),
+    "boolean": ("true", "a JSON boolean, not an object"),
+    "null": ("null", "a JSON null, not an object"),
+    "cut short": ('{"id": "g", "title": "截断', "not JSON: Unterminated string starting at column 22"),
+    "no value": ('{"id": }', "not JSON: Expecting value at column 8"),
+}
+
+
+@pytest.mark.parametrize(("line", "reason"), NOT_RECORDS.values(), ids=NOT_RECORDS.keys())
+def test_a_line_that_is_not_a_record_is_named_once(tmp_path, line, reason):
+    path = write(tmp_path, "c.jsonl", (line + "\n").encode("utf-8"))
+    (problem,) = read_all(path)
+    assert isinstance(problem, SourceProblem)
+    assert (problem.line, problem.reason) == (1, reason)
 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["jsonl", "jsonl-gz"])

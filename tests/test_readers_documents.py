@@ -135,6 +135,30 @@ def test_broken_file_is_one_problem(name, reason):
     assert reason in items[0].reason
 
 
+# A complete file (it ends in %%EOF) that PDFium cannot open and sets no error for: its "last
+# error" is then whatever the file before left, "Incorrect password" after an encrypted PDF.
+UNOPENABLE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+    b"trailer<</Size 3/Root 1 0 R>>\nstartxref\n95\n%%EOF"
+)
+
+
+@pytest.mark.parametrize("first", ["encrypted first", "damaged first"])
+def test_a_damaged_pdf_read_after_an_encrypted_one_is_not_called_encrypted(tmp_path, first):
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(UNOPENABLE_PDF)
+    encrypted = FIXTURES / "broken-encrypted.pdf"
+    order = [encrypted, damaged] if first == "encrypted first" else [damaged, encrypted]
+    reasons = {}
+    for path in order:
+        (problem,) = pdf.read(path, Context())
+        assert isinstance(problem, SourceProblem), problem
+        reasons[path.name] = problem.reason
+    assert reasons[encrypted.name].startswith("encrypted PDF: a password is needed")
+    assert reasons[damaged.name] == "not a readable PDF (damaged or cut short?)"
+
+
 @pytest.mark.parametrize("suffix", ["docx", "pdf", "ofd"])
 def test_missing_file_is_one_problem(tmp_path, suffix):
     items = list(READERS[suffix].read(tmp_path / f"gone.{suffix}", Context()))

@@ -45,6 +45,8 @@ _RECORD_CONTEXT = ("publisher", "category", "region", "issue")
 _YEAR = re.compile(r"^\s*(\d{4})(?!\d)")
 _BLOCK = 1 << 20
 _BROKEN = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
+# What a line that is JSON but not an object holds, by JSON's names for its types.
+_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
 def read(
@@ -176,11 +178,12 @@ def parse(line: bytes, source: str, number: int, context: Context) -> RawBulleti
     except UnicodeDecodeError as error:
         return problem(f"not UTF-8 (byte offset {error.start})")
     except json.JSONDecodeError as error:
-        return problem(f"not JSON: {error.msg} at column {error.colno}")
+        # json's message may end in "at" ("Unterminated string starting at"): one "at" before the column
+        return problem(f"not JSON: {error.msg.removesuffix(' at')} at column {error.colno}")
     except (ValueError, RecursionError) as error:  # a 5,000-digit number, [[[[...]]]] nested too deep
         return problem(f"not JSON: {type(error).__name__}: {error}")
     if not isinstance(record, dict):
-        return problem(f"a JSON {type(record).__name__}, not an object")
+        return problem(f"a JSON {_JSON_TYPES.get(type(record), type(record).__name__)}, not an object")
     fields: dict[str, str | None] = {}
     for key in ("html", "text", "title", "date", "url", "id", *_RECORD_CONTEXT):
         value = record.get(key)

@@ -44,7 +44,7 @@ def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
         yield SourceProblem(source, f"cannot read: {error.strerror or error}")
         return
     except pdfium.PdfiumError as error:
-        yield SourceProblem(source, _open_problem(str(error)))
+        yield SourceProblem(source, _open_problem(path, str(error)))
         return
     try:
         pages = _pages(document)
@@ -69,10 +69,27 @@ def _complete(path: Path) -> bool:
         return b"%%EOF" in fh.read()
 
 
-def _open_problem(message: str) -> str:
-    if "password" in message.lower():
+def _open_problem(path: Path, message: str) -> str:
+    """Why PDFium could not open PATH. Its reason is the library's last error, which a failure
+    that sets none leaves as the previous file's ("Incorrect password" after an encrypted PDF):
+    encryption is read from the file itself (an ``/Encrypt`` entry), and a stale or empty
+    reason is left out."""
+    if _names_encryption(path):
         return "encrypted PDF: a password is needed to read it (save an unprotected copy)"
+    if "password" in message.lower() or "success" in message.lower():
+        return "not a readable PDF (damaged or cut short?)"
     return f"not a readable PDF (damaged or cut short?): {message}"
+
+
+def _names_encryption(path: Path, block: int = 1 << 20) -> bool:
+    """Whether PATH has an ``/Encrypt`` entry (every encrypted PDF's trailer names its dictionary)."""
+    key, tail = b"/Encrypt", b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(block):
+            if key in tail + chunk:
+                return True
+            tail = chunk[-len(key) :]
+    return False
 
 
 def _textless(document: pdfium.PdfDocument) -> str:
