@@ -205,6 +205,54 @@ def test_jsonl_problems(tmp_path, data, reason):
     assert reason in problem.reason
 
 
+LEGACY_RECORD = {"id": "cj-7", "date": "2025-03-18", "title": "澄江市人民政府關於春節期間安全生產的通知",
+                 "html": "<p>各區人民政府，市政府各部門：現將有關事項通知如下，請認真貫徹執行。</p>"}  # fmt: skip
+LEGACY_LINE = json.dumps(LEGACY_RECORD, ensure_ascii=False)
+UNREADABLE = "nor GB18030 or Big5 read as Chinese text"
+# A line of a collection that is not UTF-8: read when it is GB18030 or Big5 Chinese (as Chinese Windows
+# tools export collections), else one problem naming where UTF-8 failed.
+LINE_ENCODINGS = {
+    "gb18030": (LEGACY_LINE.encode("gb18030"), None),
+    "gbk": (LEGACY_LINE.encode("gbk"), None),
+    "big5": (LEGACY_LINE.encode("big5"), None),
+    "utf-8 with a byte lost": (LEGACY_LINE.encode()[:60] + LEGACY_LINE.encode()[61:], UNREADABLE),
+    "utf-8 cut inside a character": (LEGACY_LINE.encode()[:-7], UNREADABLE),  # inside the last "。"
+    "bytes no encoding reads": (b'{"id": "x", "text": "\xff\xfe\x80\x80"}', UNREADABLE),
+    "latin-1 bytes": ('{"id": "x", "text": "caf\u00e9 na\u00efve"}'.encode("latin-1"), UNREADABLE),
+}
+
+
+@pytest.mark.parametrize(("data", "reason"), LINE_ENCODINGS.values(), ids=LINE_ENCODINGS.keys())
+def test_a_line_in_a_chinese_legacy_encoding_is_read(tmp_path, data, reason):
+    (item,) = read_all(write(tmp_path, "c.jsonl", data + b"\n"))
+    if reason is None:
+        assert isinstance(item, RawBulletin), item
+        assert (item.title, item.source_id, item.date) == (LEGACY_RECORD["title"], "cj-7", "2025-03-18")
+        assert item.text == "各區人民政府，市政府各部門：現將有關事項通知如下，請認真貫徹執行。"
+        assert item.source_hash == "sha256:" + hashlib.sha256(data).hexdigest()  # the line's own bytes
+    else:
+        assert isinstance(item, SourceProblem) and item.line == 1
+        assert item.reason.startswith("not UTF-8 (byte offset ") and item.reason.endswith(reason), item.reason
+
+
+def test_a_utf8_line_with_a_byte_lost_is_never_read_as_another_encoding():
+    """Every deletion of one byte that leaves the line invalid UTF-8 is reported, none is taken for GB18030."""
+    data = LEGACY_LINE.encode()
+    broken = [data[:i] + data[i + 1 :] for i in range(len(data))]
+    broken = [line for line in broken if not _is_utf8(line)]
+    results = [jsonl.parse(line, "c.jsonl", 1, Context()) for line in broken]
+    read = [r.text for r in results if isinstance(r, RawBulletin)]
+    assert len(broken) > 100 and read == []
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def test_truncated_gzip_keeps_the_good_lines(tmp_path):
     lines = [json.dumps({"id": f"r{i}", "text": "正文" * 50}, ensure_ascii=False) for i in range(200)]
     data = gzip.compress("\n".join(lines).encode(), mtime=0)

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from bulletins.ingest.decode import DecodeError, decode_bytes
 from bulletins.ingest.htmltext import fragment_paragraphs
 from bulletins.ingest.readers.common import (
     DEFAULT_MAX_RECORD_BYTES,
@@ -44,6 +45,7 @@ Line = tuple[int, bytes]  # 1-based line number, the line without its ending
 _RECORD_CONTEXT = ("publisher", "category", "region", "issue")
 _YEAR = re.compile(r"^\s*(\d{4})(?!\d)")
 _BLOCK = 1 << 20
+_LEGACY = ("gb18030", "big5hkscs")  # the encodings a line that is not UTF-8 may be read in
 _BROKEN = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
 # What a line that is JSON but not an object holds, by JSON's names for its types.
 _JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
@@ -174,9 +176,9 @@ def parse(line: bytes, source: str, number: int, context: Context) -> RawBulleti
         return SourceProblem(source, reason, line=number)
 
     try:
-        record = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        return problem(f"not UTF-8 (byte offset {error.start})")
+        record = _loads(line)
+    except DecodeError as error:
+        return problem(str(error))
     except json.JSONDecodeError as error:
         # json's message may end in "at" ("Unterminated string starting at"): one "at" before the column
         return problem(f"not JSON: {error.msg.removesuffix(' at')} at column {error.colno}")
@@ -209,6 +211,23 @@ def parse(line: bytes, source: str, number: int, context: Context) -> RawBulleti
         source_id=_blank_to_none(fields["id"]),
         format="jsonl",
     )
+
+
+def _loads(line: bytes) -> object:
+    """LINE parsed: UTF-8, as JSON Lines are; else a GB18030 or Big5 line (what Chinese Windows
+    tools export) when the decoder judges that reading Chinese text and it parses; DecodeError
+    for a line no encoding reads."""
+    try:
+        return json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        unreadable = DecodeError(f"not UTF-8 (byte offset {error.start}), nor GB18030 or Big5 read as Chinese text")
+    try:
+        text, encoding = decode_bytes(line)
+        if encoding in _LEGACY:
+            return json.loads(text)
+    except (DecodeError, ValueError):  # ValueError: a UTF-8 line cut inside a character is not JSON as GB18030
+        pass
+    raise unreadable
 
 
 def _text(fields: dict[str, str | None]) -> str:
