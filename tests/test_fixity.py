@@ -205,3 +205,21 @@ def test_pack_of_a_missing_site_fails_cleanly(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["pack", "--site", str(tmp_path / "none"), "--settings", str(ROOT / "pelicanconf.py")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+BROKEN_SETTINGS = {
+    "syntax error": ("SITENAME = (\n", "SyntaxError"),
+    "name error": ("SITENAME = UNDEFINED_NAME\n", "NameError: name 'UNDEFINED_NAME' is not defined"),
+    "import error": ("import no_such_module_here\n", "ModuleNotFoundError"),
+}
+
+
+@pytest.mark.parametrize(("text", "named"), BROKEN_SETTINGS.values(), ids=BROKEN_SETTINGS.keys())
+def test_pack_with_broken_settings_says_so_in_one_line(site, tmp_path, monkeypatch, capsys, text, named):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.py").write_text(text, encoding="utf-8")
+    assert main(["pack", "--site", str(site), "--settings", "broken.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pack: broken.py: the settings do not run") and named in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "bulletins-archive.zip").exists()

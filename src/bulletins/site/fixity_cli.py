@@ -41,20 +41,31 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def publisher_of(settings_file: Path) -> tuple[str, str]:
-    """``(publisher, sitename)`` from the Pelican settings: BULLETINS_PUBLISHER, else SITENAME."""
-    sitename = publisher = ""
-    if settings_file.is_file():
-        from pelican.settings import read_settings
+class SettingsError(Exception):
+    """The Pelican settings file could not be read (the message names it and why)."""
 
+
+def publisher_of(settings_file: Path) -> tuple[str, str]:
+    """``(publisher, sitename)`` from the Pelican settings: BULLETINS_PUBLISHER, else SITENAME;
+    empty without a settings file; SettingsError when the file does not run."""
+    if not settings_file.is_file():
+        return "", ""
+    from pelican.settings import read_settings
+
+    try:
         settings = read_settings(str(settings_file))
-        sitename = str(settings.get("SITENAME") or "")
-        publisher = str(settings.get("BULLETINS_PUBLISHER") or "")
-    return publisher or sitename, sitename
+    except Exception as error:  # the settings are Python its user edits: any error in it is theirs
+        raise SettingsError(f"{settings_file}: the settings do not run: {type(error).__name__}: {error}") from None
+    sitename = str(settings.get("SITENAME") or "")
+    return str(settings.get("BULLETINS_PUBLISHER") or "") or sitename, sitename
 
 
 def run_pack(args: argparse.Namespace) -> int:
-    publisher, sitename = publisher_of(args.settings)
+    try:
+        publisher, sitename = publisher_of(args.settings)
+    except SettingsError as error:
+        print(f"pack: {error}", file=sys.stderr)
+        return 2
     info = bagpack.bag_info(args.publisher or publisher, sitename, bagpack.build_time(args.site))
     try:
         path = bagpack.pack(args.site, Path(f"{args.name}.zip").resolve(), info)
