@@ -119,7 +119,7 @@ def test_usage_errors_exit_2(project, capsys, args, message):
 @pytest.mark.parametrize(
     "blocked,message",
     [
-        pytest.param("content", "bulletins: cannot lock the content folder content: ", id="content-folder"),
+        pytest.param("content", "bulletins: the content folder content is a file, not a folder", id="content-file"),
         pytest.param(
             "content/bulletins/2023", "src/meeting.txt: cannot write bulletins/2023/03/meeting.md: ", id="month-folder"
         ),

@@ -32,6 +32,8 @@ def content_lock(content: Path, waiting: Callable[[Path], None] | None = None) -
     """Hold CONTENT's lock (``content/.bulletins.lock``) for a whole run: two ingests into one
     folder take turns, so each sees the other's articles and no slug is claimed twice.
     WAITING is called once when another run holds the lock."""
+    if content.exists() and not content.is_dir():
+        raise OSError(f"the content folder {content} is a file, not a folder")
     try:
         content.mkdir(parents=True, exist_ok=True)
         handle = open(content / LOCK_NAME, "a+b")  # noqa: SIM115 (closed below, whatever happens)
