@@ -180,6 +180,17 @@ def test_fragment_paragraphs(html, paragraphs):
             ("正文。",),
             id="menu-by-class-and-repeated-title",
         ),
+        pytest.param(
+            "<body><pre>　　各区人民政府：\n\n　　现将有关事项<b>通知</b>如下。\r\n"
+            "青溪区人民政府\n2023年1月1日\n</pre></body>",
+            ("各区人民政府：", "现将有关事项通知如下。", "青溪区人民政府", "2023年1月1日"),
+            id="preformatted-notice-one-paragraph-per-line",
+        ),
+        pytest.param(
+            "<body><p>前言。</p><pre>甲\n乙</pre><p>结语。</p></body>",
+            ("前言。", "甲", "乙", "结语。"),
+            id="preformatted-lines-between-paragraphs",
+        ),
     ],
 )
 def test_page_body_edges(html, paragraphs):

@@ -14,7 +14,8 @@ Two shapes of HTML reach the pipeline:
   ...) or a ``发布时间：`` / ``日期：`` line. The body is the first content container found
   (``#zoom``, ``.TRS_Editor``, ``.article-content``, ``article``, ``main`` ...), else
   ``<body>`` without ``nav``/``header``/``footer``/``aside``/``form``; scripts, styles and
-  comments never count. Paragraphs break at block elements and at ``<br>``. Lines above the
+  comments never count. Paragraphs break at block elements, at ``<br>`` and at the line ends of a
+  ``<pre>`` (a notice published as preformatted text). Lines above the
   body that repeat the title or only say when and where from (``发布时间：… 来源：…``) are
   metadata, not body, and are dropped.
 
@@ -112,24 +113,31 @@ def extract_page(html: str) -> Page:
 
 
 _FLUSH = object()  # stack marker: the block element opened here ends
+_PRE_END = object()  # stack marker: a <pre> opened here ends
 
 
 def _walk(node: Tag, out: list[str], current: list[str], *, br_breaks: bool) -> None:
     """Append the paragraphs under NODE to OUT; CURRENT collects the open paragraph's text.
 
-    Iterative (pages nest deeply); a paragraph ends where a block element starts or ends.
+    Iterative (pages nest deeply); a paragraph ends where a block element starts or ends, and
+    where BR_BREAKS, at a ``<br>`` and at a line end inside ``<pre>`` (old sites publish a
+    notice as preformatted plain text, one line per paragraph).
     """
     stack: list[object] = [node]
+    in_pre = 0
     while stack:
         item = stack.pop()
         if item is _FLUSH:
             _flush(out, current)
             continue
+        if item is _PRE_END:
+            in_pre -= 1
+            continue
         if isinstance(item, Comment):
             continue
         if isinstance(item, NavigableString):
             if type(item) is NavigableString:  # not CData, Doctype, Declaration...
-                current.append(str(item))
+                _add_text(str(item), out, current, lines=in_pre > 0)
             continue
         if not isinstance(item, Tag):
             continue
@@ -145,8 +153,23 @@ def _walk(node: Tag, out: list[str], current: list[str], *, br_breaks: bool) -> 
         if name in _BLOCK:
             _flush(out, current)
             stack.append(_FLUSH)
+        if name == "pre" and br_breaks:
+            in_pre += 1
+            stack.append(_PRE_END)
         stack.extend(reversed(item.contents))
     _flush(out, current)
+
+
+def _add_text(text: str, out: list[str], current: list[str], *, lines: bool) -> None:
+    """TEXT to the open paragraph; with LINES, each line end closes it."""
+    if not lines:
+        current.append(text)
+        return
+    *ended, rest = text.split("\n")
+    for line in ended:
+        current.append(line)
+        _flush(out, current)
+    current.append(rest)
 
 
 def _flush(out: list[str], current: list[str]) -> None:
