@@ -97,3 +97,63 @@ def test_docx_layout(tmp_path, what, fill, expected, rows):
     item = build(tmp_path, fill)
     assert [(b.text, b.kind, b.align, b.indent) for b in item.blocks if b.kind != "table"] == expected
     assert tuple(r for b in item.blocks if b.kind == "table" for r in b.rows) == rows
+
+
+# Runs that python-docx's Paragraph.text leaves out, each in one paragraph of the body: (what, the
+# paragraph's inner XML, the text the reader must give).
+INLINE = {
+    "tracked insertion": ("<w:r><w:t>现将</w:t></w:r><w:ins w:id='1' w:author='张三'><w:r><w:t>有关</w:t></w:r></w:ins>"
+                          "<w:r><w:t>事项通知如下</w:t></w:r>", "现将有关事项通知如下"),
+    "tracked deletion": ("<w:r><w:t>现将</w:t></w:r><w:del w:id='2' w:author='张三'><w:r><w:delText>删去的</w:delText>"
+                         "</w:r></w:del><w:r><w:t>事项通知如下</w:t></w:r>", "现将事项通知如下"),
+    "content control": ("<w:r><w:t>文号：</w:t></w:r><w:sdt><w:sdtPr/><w:sdtContent><w:r><w:t>澄府发〔2025〕7号</w:t>"
+                        "</w:r></w:sdtContent></w:sdt>", "文号：澄府发〔2025〕7号"),
+    "smart tag": ("<w:smartTag w:uri='urn:schemas-microsoft-com:office:smarttags' w:element='chsdate'><w:r>"
+                  "<w:t>2025年3月18日</w:t></w:r></w:smartTag>", "2025年3月18日"),
+    "simple field": ("<w:r><w:t>印发日期：</w:t></w:r><w:fldSimple w:instr='DATE'><w:r><w:t>2025年3月18日</w:t></w:r>"
+                     "</w:fldSimple>", "印发日期：2025年3月18日"),
+    "complex field": ("<w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>"
+                      "<w:r><w:fldChar w:fldCharType='separate'/></w:r><w:r><w:t>3</w:t></w:r>"
+                      "<w:r><w:fldChar w:fldCharType='end'/></w:r>", "3"),
+    "hyperlink": ("<w:r><w:t>详见</w:t></w:r><w:hyperlink w:anchor='a'><w:r><w:t>附件1</w:t></w:r></w:hyperlink>",
+                  "详见附件1"),
+    "moved text": ("<w:moveFrom w:id='3' w:author='张三'><w:r><w:t>旧位置</w:t></w:r></w:moveFrom>"
+                   "<w:moveTo w:id='4' w:author='张三'><w:r><w:t>新位置</w:t></w:r></w:moveTo>", "新位置"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("inner", "text"), INLINE.values(), ids=INLINE.keys())
+def test_every_run_word_shows_is_read(tmp_path, inner, text):
+    def fill(d):
+        d.element.body.insert(0, parse_xml(f"<w:p {nsdecls('w')}>{inner}</w:p>"))
+
+    assert [b.text for b in build(tmp_path, fill).blocks] == [text]
+
+
+def controlled_paragraphs(d):
+    d.add_paragraph("澄江市人民政府")
+    d.element.body.insert(
+        1,
+        parse_xml(
+            f"<w:sdt {nsdecls('w')}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>关于印发方案的通知</w:t></w:r></w:p>"
+            "<w:p><w:r><w:t>各区人民政府：</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        ),
+    )
+
+
+def nested_table(d):
+    outer = d.add_table(rows=1, cols=2)
+    outer.cell(0, 0).text = "牵头单位"
+    inner = outer.cell(0, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "市财政局"
+    inner.cell(0, 1).text = "市审计局"
+
+
+def test_paragraphs_inside_a_content_control_are_read_in_place(tmp_path):
+    blocks = build(tmp_path, controlled_paragraphs).blocks
+    assert [b.text for b in blocks] == ["澄江市人民政府", "关于印发方案的通知", "各区人民政府："]
+
+
+def test_a_table_nested_in_a_cell_keeps_its_text(tmp_path):
+    (table,) = build(tmp_path, nested_table).blocks
+    assert table.rows == (("牵头单位", "市财政局 市审计局"),)

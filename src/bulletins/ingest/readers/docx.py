@@ -5,8 +5,10 @@ with its alignment (set on the paragraph or inherited from its style) and its fi
 characters (``w:firstLineChars``, as Chinese Word writes it, or a length divided by the font size).
 Headings come from the paragraph style (``Heading N``/``标题 N``, an outline level) or a 公文 heading
 number (``一、`` ``（一）``). A table becomes one ``table`` block with every cell's text, row by row (a
-merged cell once). Footnotes follow the body. Headers and footers (running titles, page numbers) are not
-part of the body and are dropped.
+merged cell once; a table nested in a cell joins that cell's text). Footnotes follow the body. Headers and
+footers (running titles, page numbers) are not part of the body and are dropped. A paragraph's text is every
+run Word shows, also inside tracked insertions, content controls, smart tags and fields, and never a tracked
+deletion (``paragraph_text``); paragraphs wrapped in a content control are read in place.
 
 A password-protected file (an OLE container, not a zip), a damaged or truncated package and a document
 without text each give one ``SourceProblem``.
@@ -48,6 +50,14 @@ _ALIGN = {
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 DEFAULT_SIZE_PT = 10.5  # 五号, Word's Chinese default when neither paragraph nor style says
+_SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
+_TEXT, _BREAK = qn("w:t"), qn("w:br")
+_MARKS = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+# Never text of the paragraph: deleted or moved-away runs, text boxes, drawings' fallback copies,
+# properties and field instructions.
+_NOT_TEXT = frozenset(
+    {qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), _FALLBACK, qn("w:pPr"), qn("w:rPr"), qn("w:instrText")}
+)
 
 
 def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
@@ -94,8 +104,7 @@ def _body_blocks(document) -> Iterator[Block]:
     # Paragraph.style looks the default style up by scanning every style, per paragraph: resolve once.
     styles = {style.style_id: style for style in document.styles}
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-    body = document.element.body
-    for child in body.iterchildren():
+    for child in _block_children(document.element.body):
         if child.tag == qn("w:p"):
             for box in _text_boxes(child):  # a 版头 is often a text box anchored to the first paragraph
                 for inner in box.iter(qn("w:p")):
@@ -110,17 +119,50 @@ def _body_blocks(document) -> Iterator[Block]:
                 yield block
 
 
+def _block_children(parent) -> Iterator:
+    """The paragraphs and tables of PARENT in order, also those wrapped in a content control
+    (``w:sdt``, which 公文 templates put around whole paragraphs) or in custom XML."""
+    for child in parent.iterchildren():
+        if child.tag in (_SDT, _CUSTOM_XML):
+            yield from _block_children(child.find(_SDT_CONTENT) if child.tag == _SDT else child)
+        elif child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+
+
+def paragraph_text(paragraph) -> str:
+    """The text of a ``w:p`` element as Word shows it: every run, also those inside a tracked
+    insertion, a hyperlink, a content control, a smart tag or a field; not tracked deletions,
+    text boxes (read on their own) or the compatibility copy of a drawing. python-docx's
+    ``Paragraph.text`` reads only the paragraph's direct runs and hyperlinks."""
+    out: list[str] = []
+    _collect_text(paragraph, out)
+    return "".join(out)
+
+
+def _collect_text(element, out: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if tag == _TEXT:
+            out.append(child.text or "")
+        elif tag in _MARKS:
+            out.append(_MARKS[tag])
+        elif tag == _BREAK:
+            out.append("" if child.get(qn("w:type")) in ("page", "column") else "\n")
+        elif tag not in _NOT_TEXT:
+            _collect_text(child, out)
+
+
 def _text_boxes(paragraph) -> list:
     """The text boxes anchored in PARAGRAPH, each once: Word writes a VML copy in ``mc:Fallback`` too."""
     boxes = []
     for box in paragraph.iter(qn("w:txbxContent")):
-        if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+        if not _in_fallback(box):
             boxes.append(box)
     return boxes
 
 
 def _paragraph(paragraph: Paragraph, style) -> Block | None:
-    text = " ".join(part.strip() for part in paragraph.text.split("\t") if part.strip())
+    text = " ".join(part.strip() for part in paragraph_text(paragraph._p).split("\t") if part.strip())
     if not text:
         return None
     kind = "heading" if _is_heading(paragraph, style) else heading_kind(text)
@@ -187,12 +229,22 @@ def _table(table: Table) -> Block | None:
             if id(cell._tc) in seen:
                 continue  # a cell merged across columns appears once per grid column
             seen.add(id(cell._tc))
-            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+            cells.append(_cell_text(cell._tc))
         if any(cells):
             rows.append(tuple(cells))
     if not rows:
         return None
     return Block(text="\n".join("\t".join(r) for r in rows), kind="table", rows=tuple(rows))
+
+
+def _cell_text(cell) -> str:
+    """A table cell's paragraphs, those of a table nested in it and of content controls included."""
+    texts = (paragraph_text(p).strip() for p in cell.iter(qn("w:p")) if not _in_fallback(p))
+    return " ".join(text for text in texts if text)
+
+
+def _in_fallback(element) -> bool:
+    return any(ancestor.tag == _FALLBACK for ancestor in element.iterancestors())
 
 
 def _footnotes(path: Path) -> Iterator[Block]:
