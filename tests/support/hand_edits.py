@@ -85,6 +85,17 @@ EDITS = {
     "status-unknown": Edit("built", (a("Status", "publish-now"),)),
     "template-nonexistent": Edit("built", (a("Template", "nonexistent"),)),
     "template-of-a-list": Edit("built", (a("Template", "index"),)),
+    # the official document's own dates, issue and status, each unreadable: named, then left out
+    "date-effective-feb-30": Edit("built", (a("DateEffective", "2023-02-30"),)),
+    "date-expires-word": Edit("built", (a("DateExpires", "长期有效"),)),
+    "date-written-year-1": Edit("built", (a("DateWritten", "0001-01-01"),)),
+    "date-printed-garbage": Edit("built", (a("DatePrinted", "2023年13月"),)),
+    "issue-number-huge": Edit("built", (a("Issue", "2023年第99999999999999999999期"),)),
+    "issue-no-year": Edit("built", (a("Issue", "总第812期"),)),
+    "validity-unknown": Edit("built", (a("Validity", "半有效"),)),
+    "date-effective-good": Edit("good", (a("DateEffective", "2022-03-01"),)),
+    "issue-good": Edit("good", (a("Issue", "2022年第3期（总第28期）"),)),
+    "validity-alias": Edit("good", (a("Validity", "废止"),)),
     # header lines that would move or hide pages
     "save-as-outside": Edit("built", (a("Save_as", "../../pwned.html"),)),
     "save-as-home": Edit("built", (a("Save_as", "index.html"),)),

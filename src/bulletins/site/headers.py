@@ -14,7 +14,8 @@ Documents and Tags lines are joined; any other field keeps its first line):
   name stands in for it when that is one, and the article is skipped when not.
 - Save_as and URL are ignored (the URL settings decide where pages go); Status must be one
   Pelican knows; Template must name an existing ``article*`` (``page*``) template; SourceLine
-  must be a positive number; Lang a language tag; Modified a date like Date.
+  must be a positive number; Lang a language tag; Modified, DateWritten, DateEffective,
+  DateExpires and DatePrinted a date like Date; Issue a gazette issue; Validity a status.
 - Any value longer than ``MAX_VALUE`` characters is dropped (a Title that long skips).
 """
 
@@ -25,6 +26,9 @@ import re
 import zoneinfo
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from bulletins.ingest.gazette import parse_issue
+from bulletins.site.lifecycle import parse_validity
 
 MAX_VALUE = 4000
 MAX_SLUG = 120
@@ -133,6 +137,18 @@ def _ignored(_value: str, _templates) -> str | None:
     return "the URL settings decide where pages go"
 
 
+def _check_day(value: str, _templates) -> str | None:
+    return date_problem(value)
+
+
+def _check_issue(value: str, _templates) -> str | None:
+    return None if parse_issue(value) else f"{value[:40]!r} is not a gazette issue (e.g. 2025年第3期 or 2025-3)"
+
+
+def _check_validity(value: str, _templates) -> str | None:
+    return None if parse_validity(value) else f"{value[:40]!r} is not a status (现行有效, 已修改, 已废止, 已失效)"
+
+
 RULES: dict[str, Callable[[str, Container[str]], str | None]] = {
     "status": _check_status,
     "template": _check_template,
@@ -141,6 +157,14 @@ RULES: dict[str, Callable[[str, Container[str]], str | None]] = {
     "modified": _check_modified,
     "save_as": _ignored,
     "url": _ignored,
+    # the official document's own dates, issue and status: a value the site cannot read is
+    # said once here rather than left out of the page without a word
+    "datewritten": _check_day,
+    "dateeffective": _check_day,
+    "dateexpires": _check_day,
+    "dateprinted": _check_day,
+    "issue": _check_issue,
+    "validity": _check_validity,
 }
 
 
