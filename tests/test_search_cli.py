@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -279,3 +280,31 @@ def test_search_the_built_sample_site():
     assert answer["total"] > 0
     for result in answer["results"]:
         assert (site.output / result["url"]).is_file(), result["url"]
+
+
+DAYS = {  # a --from/--to value -> whether it is taken (the index compares dates as text)
+    "2023-01-01": True,
+    "2024-02-29": True,
+    "2023-02-30": False,
+    "20230101": False,
+    "2023-W01-1": False,
+    "2023-1-1": False,
+    "0000-00-00": False,
+    "yesterday": False,
+}
+
+
+@pytest.mark.parametrize(("value", "taken"), DAYS.items(), ids=DAYS.keys())
+def test_date_filters_take_only_real_days(value, taken):
+    if taken:
+        assert search_cli.iso_day(value) == value
+    else:
+        with pytest.raises(argparse.ArgumentTypeError, match="not a day written YYYY-MM-DD"):
+            search_cli.iso_day(value)
+
+
+def test_a_date_filter_that_is_no_day_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["search", "--from", "20230101", "经济"])
+    assert exit.value.code == 2
+    assert "argument --from: not a day written YYYY-MM-DD: '20230101'" in capsys.readouterr().err

@@ -9,7 +9,9 @@ index files from disk. The CLI wires it in with ``add_arguments(parser)`` and ``
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +24,7 @@ CORE_FILES = ("search-tokens.js", "search-index.js", "search-core.js")
 # Where Pelican puts the theme's static files (THEME_STATIC_DIR), then the source theme.
 CORE_DIRS = ("theme/js", "js", "static/js")
 SHOWN_BYTES = 60  # of a broken answer, in its error message
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat alone also takes 20230101 and 2023-W01-1
 
 
 class SearchError(Exception):
@@ -144,13 +147,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", default="output", type=Path, help="the built archive (default: output)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--limit", type=int, default=10, help="results to show (0 = all; default 10)")
-    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only bulletins from this date")
-    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only bulletins up to this date")
+    parser.add_argument(
+        "--from", dest="date_from", type=iso_day, metavar="YYYY-MM-DD", help="only bulletins from this date"
+    )
+    parser.add_argument(
+        "--to", dest="date_to", type=iso_day, metavar="YYYY-MM-DD", help="only bulletins up to this date"
+    )
     parser.add_argument("--category", help="only bulletins of this category")
     parser.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     parser.add_argument(
         "--in-force", action="store_true", help="leave out repealed (已废止) and expired (已失效) documents"
     )
+
+
+def iso_day(value: str) -> str:
+    """A ``--from``/``--to`` value: a real day written ``YYYY-MM-DD`` (the index compares dates as
+    text, so ``20230101`` or ``2023-02-30`` would filter silently wrong)."""
+    try:
+        if _ISO_DAY.fullmatch(value) and dt.date.fromisoformat(value):
+            return value
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"not a day written YYYY-MM-DD: {value!r}")
 
 
 def _usage_error(args: argparse.Namespace) -> str | None:
