@@ -341,6 +341,11 @@ def test_filters_narrow_the_results_and_reach_the_url(visit, small_corpus):
     listed = [r["date"][:10] for r in shown(page)]
     assert listed == sorted(listed, reverse=True) and all(start <= d <= end for d in listed)
 
+    # the same days as people write them in a link: read as days, not compared as text
+    search(page, base, query, **{"from": start.replace("-", ""), "to": end.replace("-", "/"), "sort": "date"})
+    assert total(page) == sum(start <= b.date <= end for b in everything)
+    assert (page.input_value("#search-from"), page.input_value("#search-to")) == (start, end)
+
 
 @pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
 def test_hostile_query_executes_nothing(visit, sample, query):

@@ -8,6 +8,8 @@ while the page is styled, laid out and painted (see README, Search benchmark).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -96,6 +98,17 @@ def test_preloads_and_scripts_name_the_same_files_in_the_same_order(site):
     assert [name_of(src) for src in deferred] == list(SEARCH_SCRIPTS)
 
 
+# What the date text boxes take: the forms search-view.js's isoDay reads (tests/js/search-ui.test.mjs).
+DAY_PATTERN = r"\d{4}([\-\/.])\d{1,2}\1\d{1,2}|\d{8}|\d{4}年\d{1,2}月\d{1,2}日?"
+DAYS_TYPED = {"2023-01-05": True, "2023/1/5": True, "2023.1.5": True, "20230105": True, "2023年1月5日": True,
+              "2023/1-5": False, "2023-1": False, "昨天": False}  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "valid"), DAYS_TYPED.items(), ids=DAYS_TYPED.keys())
+def test_the_date_pattern_takes_the_forms_the_page_reads(typed, valid):
+    assert bool(re.fullmatch(DAY_PATTERN, typed)) == valid
+
+
 @pytest.mark.parametrize("name", ["from", "to"])
 def test_date_fields_arrive_as_text_that_takes_an_iso_date(site, name):
     """Date pickers made at load cost the first query some 10-20 ms of style and layout before its
@@ -104,7 +117,7 @@ def test_date_fields_arrive_as_text_that_takes_an_iso_date(site, name):
     page = BeautifulSoup((site.output / "search.html").read_text(encoding="utf-8"), "html.parser")
     field = page.find("input", id=f"search-{name}")
     assert field["type"] == "text" and field["name"] == name
-    assert field["pattern"] == r"\d{4}-\d{2}-\d{2}" and page.find("label", attrs={"for": f"search-{name}"})
+    assert field["pattern"] == DAY_PATTERN and page.find("label", attrs={"for": f"search-{name}"})
 
 
 @pytest.mark.parametrize("kind", ["http", "file"])

@@ -26,6 +26,19 @@ const stateCases = [
   ["hostile_query_kept_as_text", "?q=%3Cimg%20src%3Dx%3E", { ...empty, q: "<img src=x>" }],
 ];
 
+const dayCases = [  // a date as typed or linked -> the YYYY-MM-DD the engine compares, "" to ignore it
+  ["2023-01-05", "2023-01-05"], ["2023-1-5", "2023-01-05"], ["2023/1/5", "2023-01-05"], ["2023.1.5", "2023-01-05"],
+  ["20230105", "2023-01-05"], ["2023年1月5日", "2023-01-05"], [" 2024-02-29 ", "2024-02-29"],
+  ["2023-02-30", ""], ["20231301", ""], ["2023/1-5", ""], ["2023-W01-1", ""], ["昨天", ""], ["", ""],
+];
+for (const [typed, day] of dayCases) {
+  test(`isoDay: ${JSON.stringify(typed)}`, () => assert.equal(ui.isoDay(typed), day));
+}
+
+test("readState: dates in the address are read as days, and a date that is none is dropped", () => {
+  assert.deepEqual(ui.readState("?q=a&from=20230105&to=2023-02-30"), { ...empty, q: "a", from: "2023-01-05" });
+});
+
 for (const [name, search, expected] of stateCases) {
   test(`readState: ${name}`, () => {
     assert.deepEqual(ui.readState(search), expected);

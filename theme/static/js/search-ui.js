@@ -121,6 +121,7 @@
       const state = { q: this.input.value.trim() };
       for (const name of FILTERS) state[name] = fieldValue(this.fields[name], CHECKED);
       if (state.sort !== SORT_BY_DATE) state.sort = "";
+      for (const name of DATE_FIELDS) state[name] = this.view.isoDay(state[name]);
       return state;
     }
 
@@ -295,8 +296,8 @@
   }
 
   if (isNode) {
-    const { readState, stateQuery, safeHref, resultHref, markRanges, PAGE_SIZE, FILTERS } = view();
-    module.exports = { readState, stateQuery, safeHref, resultHref, markRanges, PAGE_SIZE, FILTERS };
+    const { readState, isoDay, stateQuery, safeHref, resultHref, markRanges, PAGE_SIZE, FILTERS } = view();
+    module.exports = { readState, isoDay, stateQuery, safeHref, resultHref, markRanges, PAGE_SIZE, FILTERS };
   } else if (hasDocument && root.window === root) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => init(root));
     else init(root);

@@ -17,6 +17,7 @@
 
   const PAGE_SIZE = 10;
   const FILTERS = ["from", "to", "category", "sort", "inforce"];
+  const DATE_FILTERS = ["from", "to"];
   const CHECKED = "1"; // the value of a ticked checkbox filter (inforce: 仅现行有效)
   const SORT_BY_DATE = "date";
   const SAFE_PROTOCOLS = new Set(["http:", "https:", "file:"]);
@@ -68,7 +69,22 @@
     for (const name of FILTERS) state[name] = params.get(name) || "";
     if (state.sort !== SORT_BY_DATE) state.sort = "";
     if (state.inforce !== CHECKED) state.inforce = "";
+    for (const name of DATE_FILTERS) state[name] = isoDay(state[name]);
     return state;
+  }
+
+  // A day as people write it: 2023-01-05, 2023-1-5, 2023/1/5, 2023.1.5, 20230105, 2023年1月5日.
+  const DAY_FORMS = /^\s*(\d{4})(?:([-/.])(\d{1,2})\2(\d{1,2})|(\d{2})(\d{2})|年(\d{1,2})月(\d{1,2})日?)\s*$/u;
+
+  /** TEXT as YYYY-MM-DD when it names a real day in one of DAY_FORMS, else "": the index compares
+   * dates as text, so "20230105" or "2023-02-30" as they are would filter silently wrong. */
+  function isoDay(text) {
+    const match = DAY_FORMS.exec(text || "");
+    if (!match) return "";
+    const [year, month, day] = [match[1], match[3] || match[5] || match[7], match[4] || match[6] || match[8]].map(Number);
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return "";
+    return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
   }
 
   /** The location.search of a state: "" or "?q=...&..." with only the fields that are set. */
@@ -155,6 +171,7 @@
     CHECKED,
     SORT_BY_DATE,
     readState,
+    isoDay,
     stateQuery,
     searchOptions,
     safeHref,
