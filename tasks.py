@@ -64,8 +64,15 @@ def _terminal(quiet: bool) -> bool:
 @task
 def ingest(c, sources=SOURCES, content=CONTENT, force=False, quiet=False):
     """Clean raw bulletins from SOURCES into Markdown articles in CONTENT (--quiet: no progress, no summary)."""
+    exited = _ingest(c, sources, content, force, quiet)
+    if exited:
+        sys.exit(exited)
+
+
+def _ingest(c, sources=SOURCES, content=CONTENT, force=False, quiet=False) -> int:
+    """Run ``bulletins ingest``; its exit status (1: a source it could not read was reported)."""
     options = (" --force" if force else "") + (" --quiet" if quiet else "")
-    c.run(f"bulletins ingest {sources} --content {content}{options}", pty=_terminal(quiet))
+    return c.run(f"bulletins ingest {sources} --content {content}{options}", pty=_terminal(quiet), warn=True).exited
 
 
 @task
@@ -78,8 +85,16 @@ def html(c, settings="pelicanconf.py", quiet=False):
 @task
 def build(c, quiet=False):
     """Ingest sources/ then build the archive into output/ (the quick start; --quiet: no progress)."""
-    ingest(c, quiet=quiet)
+    # ingest exits 1 when it reported a source it could not read (and wrote every good one): the
+    # archive is still built from the rest, and the task exits 1 afterwards. A usage error or an
+    # interrupt (2, 130) stops here.
+    exited = _ingest(c, quiet=quiet)
+    if exited not in (0, 1):
+        sys.exit(exited)
     html(c, quiet=quiet)
+    if exited:
+        print("build: built without the sources reported above", file=sys.stderr)
+        sys.exit(1)
 
 
 @task

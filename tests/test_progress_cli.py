@@ -7,7 +7,7 @@ import importlib.util
 import json
 
 import pytest
-from invoke import Context
+from invoke import Context, Result
 
 from bulletins import cli
 from support.shared import ROOT
@@ -63,12 +63,18 @@ def _tasks():
 
 
 class RecordingContext(Context):
-    """An invoke context that records the commands a task would run instead of running them."""
+    """An invoke context that records the commands a task would run instead of running them;
+    each "exits" with the status ``exits`` gives for its program (default 0)."""
 
     commands: list[tuple[str, bool]] | None = None  # a real attribute, not a config key
+    exits: dict[str, int] | None = None
 
     def run(self, command, pty=False, **kwargs):
         self.commands.append((command, pty))
+        exited = (self.exits or {}).get(command.split()[0], 0)
+        if exited and not kwargs.get("warn"):
+            raise AssertionError(f"{command!r} failed and the task did not expect it")
+        return Result(command=command, exited=exited)
 
 
 @pytest.mark.parametrize(
@@ -112,3 +118,38 @@ def test_run_tasks_accept_quiet(task, flag):
     parsed = Parser(contexts=collection.to_contexts())
     result = parsed.parse_argv([task, flag])
     assert result[0].name == task and result[0].args["quiet"].value is True
+
+
+INGEST_EXITS = {  # bulletins ingest's exit status -> (pelican runs, the task's own exit status)
+    "clean": (0, True, None),
+    "a source reported": (1, True, 1),
+    "usage error": (2, False, 2),
+    "interrupted": (130, False, 130),
+}
+
+
+@pytest.mark.parametrize(("ingest_exit", "built", "task_exit"), INGEST_EXITS.values(), ids=INGEST_EXITS.keys())
+def test_build_goes_on_past_a_source_ingest_reported(ingest_exit, built, task_exit):
+    """One damaged file in sources/ (ingest exits 1, every good bulletin written) must not cost
+    the publisher the archive: the build runs, then says so and exits 1."""
+    context = RecordingContext()
+    context.commands, context.exits = [], {"bulletins": ingest_exit}
+    if task_exit is None:
+        _tasks().build(context, quiet=True)
+    else:
+        with pytest.raises(SystemExit) as stopped:
+            _tasks().build(context, quiet=True)
+        assert stopped.value.code == task_exit
+    assert any(command.startswith("pelican ") for command, _ in context.commands) == built
+
+
+@pytest.mark.parametrize("ingest_exit", [0, 1, 2])
+def test_the_ingest_task_keeps_the_exit_status_of_ingest(ingest_exit):
+    context = RecordingContext()
+    context.commands, context.exits = [], {"bulletins": ingest_exit}
+    if ingest_exit:
+        with pytest.raises(SystemExit) as stopped:
+            _tasks().ingest(context, quiet=True)
+        assert stopped.value.code == ingest_exit
+    else:
+        _tasks().ingest(context, quiet=True)
