@@ -72,14 +72,15 @@ def ingest(c, sources=SOURCES, content=CONTENT, force=False, quiet=False):
 def _ingest(c, sources=SOURCES, content=CONTENT, force=False, quiet=False) -> int:
     """Run ``bulletins ingest``; its exit status (1: a source it could not read was reported)."""
     options = (" --force" if force else "") + (" --quiet" if quiet else "")
-    return c.run(f"bulletins ingest {sources} --content {content}{options}", pty=_terminal(quiet), warn=True).exited
+    command = f"bulletins ingest {shlex.quote(sources)} --content {shlex.quote(content)}{options}"
+    return c.run(command, pty=_terminal(quiet), warn=True).exited
 
 
 @task
 def html(c, settings="pelicanconf.py", quiet=False):
     """Build the archive from content/ into output/ with Pelican (--quiet: no progress lines)."""
     options = " -e BULLETINS_PROGRESS=false" if quiet else ""
-    c.run(f"pelican {CONTENT} -o {OUTPUT} -s {settings} --fatal errors{options}", pty=_terminal(quiet))
+    c.run(f"pelican {CONTENT} -o {OUTPUT} -s {shlex.quote(settings)} --fatal errors{options}", pty=_terminal(quiet))
 
 
 @task
@@ -100,6 +101,7 @@ def build(c, quiet=False):
 @task
 def serve(c, port=8000):
     """Serve output/ on http://127.0.0.1:PORT with live rebuilds."""
+    port = shlex.quote(str(port))
     c.run(f"pelican {CONTENT} -o {OUTPUT} -s pelicanconf.py --autoreload --listen --bind 127.0.0.1 --port {port}")
 
 
@@ -110,7 +112,7 @@ def publish(c, target=None):
     if not target:
         sys.exit("publish: give --target user@host:/path or set BULLETINS_RSYNC_TARGET")
     c.run(f"pelican {CONTENT} -o {OUTPUT} -s publishconf.py --fatal errors")
-    c.run(f"rsync -avz --delete {OUTPUT}/ {target}")
+    c.run(f"rsync -avz --delete {OUTPUT}/ {shlex.quote(target)}")
 
 
 @task
@@ -119,13 +121,13 @@ def pack(c, name="bulletins-archive", plain=False):
     if plain:
         print(shutil.make_archive(name, "zip", OUTPUT))
         return
-    c.run(f"bulletins pack --site {OUTPUT} --name {name}")
+    c.run(f"bulletins pack --site {OUTPUT} --name {shlex.quote(name)}")
 
 
 @task
 def verify(c, site=OUTPUT):
     """Check --site DIR (default output/; an unpacked copy or bag of it too) against its manifest-sha256.txt."""
-    sys.exit(c.run(f"bulletins verify {site}", warn=True).exited)
+    sys.exit(c.run(f"bulletins verify {shlex.quote(site)}", warn=True).exited)
 
 
 @task

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shlex
 
 import pytest
 from invoke import Context, Result
@@ -153,3 +154,26 @@ def test_the_ingest_task_keeps_the_exit_status_of_ingest(ingest_exit):
         assert stopped.value.code == ingest_exit
     else:
         _tasks().ingest(context, quiet=True)
+
+
+ODD = "公报 2024; rm -rf ~ $(id)"  # a space, a separator and a substitution a shell would act on
+TASK_ARGS = {  # task, its keyword arguments -> the argument list the command must come to
+    "ingest": ("ingest", {"sources": ODD, "content": ODD}, ["bulletins", "ingest", ODD, "--content", ODD]),
+    "html": ("html", {"settings": ODD}, ["pelican", "content", "-o", "output", "-s", ODD, "--fatal", "errors"]),
+    "pack": ("pack", {"name": ODD}, ["bulletins", "pack", "--site", "output", "--name", ODD]),
+    "verify": ("verify", {"site": ODD}, ["bulletins", "verify", ODD]),
+    "serve": ("serve", {"port": "8000; id"}, ["pelican", "content", "-o", "output", "-s", "pelicanconf.py",
+              "--autoreload", "--listen", "--bind", "127.0.0.1", "--port", "8000; id"]),
+    "publish": ("publish", {"target": ODD}, ["rsync", "-avz", "--delete", "output/", ODD]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("task", "kwargs", "argv"), TASK_ARGS.values(), ids=TASK_ARGS.keys())
+def test_task_arguments_reach_the_command_as_one_argument_each(task, kwargs, argv):
+    context = RecordingContext()
+    context.commands = []
+    try:
+        getattr(_tasks(), task)(context, **kwargs)
+    except SystemExit as stopped:  # verify exits with the command's status
+        assert stopped.code == 0
+    assert shlex.split(context.commands[-1][0]) == argv
