@@ -67,6 +67,9 @@ def test_manifest_is_sorted_by_path_in_sha256sum_format():
         pytest.param(f"{SHA_A[:-1]}  index.html", id="short-digest"),
         pytest.param(f"{'g' * 64}  index.html", id="not-hex"),
         pytest.param(f"{SHA_A}  ", id="no-path"),
+        pytest.param(f"{SHA_A}  ../../etc/passwd", id="parent-folder"),
+        pytest.param(f"{SHA_A}  raw/../../outside.txt", id="parent-inside-the-path"),
+        pytest.param(f"{SHA_A}  /etc/shadow", id="absolute"),
     ],
 )
 def test_malformed_manifest_line_is_an_error(line):

@@ -90,7 +90,10 @@ def parse_manifest(text: str) -> dict[str, str]:
         hexdigest, sep, name = body.partition("  ")
         if not sep or len(hexdigest) != 64 or any(c not in "0123456789abcdef" for c in hexdigest.lower()) or not name:
             raise ManifestError(f"line {number}: expected '<sha256>  <path>', got {line[:80]!r}")
-        digests[_unescape(name) if escaped else name] = hexdigest.lower()
+        path = _unescape(name) if escaped else name
+        if path.startswith("/") or ".." in path.split("/"):
+            raise ManifestError(f"line {number}: a path outside the site: {path[:80]!r}")
+        digests[path] = hexdigest.lower()
     return digests
 
 
