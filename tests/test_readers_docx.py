@@ -13,6 +13,7 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 
 from bulletins.ingest.readers import docx
+from bulletins.ingest.readers.docx_numbering import chinese_count
 from bulletins.models import Context, RawBulletin
 
 TEXT_BOX = (
@@ -157,3 +158,62 @@ def test_paragraphs_inside_a_content_control_are_read_in_place(tmp_path):
 def test_a_table_nested_in_a_cell_keeps_its_text(tmp_path):
     (table,) = build(tmp_path, nested_table).blocks
     assert table.rows == (("牵头单位", "市财政局 市审计局"),)
+
+
+GONGWEN_LIST = (  # a 公文 template's heading list: 一、 then （一） then 1. then (1)
+    f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+    '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+    '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+    '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+    '<w:lvl w:ilvl="3"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl>'
+    "</w:abstractNum>"
+)
+
+
+def numbered(items, *, restart_at=None):
+    """A document whose paragraphs ITEMS (level, text) are items of one list; with RESTART_AT a
+    second list of the same levels, started at that number, takes the last item."""
+
+    def fill(d):
+        root = d.part.numbering_part.element
+        root.insert(0, parse_xml(GONGWEN_LIST))
+        root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+        override = f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{restart_at}"/></w:lvlOverride>'
+        root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/>{override}</w:num>'))
+        for n, (level, text) in enumerate(items):
+            p = d.add_paragraph(text)
+            num_id = "91" if restart_at and n == len(items) - 1 else "90"
+            numpr = f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+            p._p.get_or_add_pPr().append(parse_xml(numpr))
+
+    return fill
+
+
+def test_word_list_numbers_are_printed_before_their_paragraphs(tmp_path):
+    items = [(0, "总体要求"), (1, "指导思想"), (1, "工作目标"), (2, "到2025年底"), (2, "到2027年底"),
+             (3, "要点"), (0, "主要任务"), (1, "加强组织领导")]  # fmt: skip
+    blocks = build(tmp_path, numbered(items)).blocks
+    assert [(b.text, b.kind) for b in blocks] == [
+        ("一、总体要求", "heading"),
+        ("（一）指导思想", "heading"),
+        ("（二）工作目标", "heading"),
+        ("1.到2025年底", "heading"),
+        ("2.到2027年底", "heading"),
+        ("要点", "paragraph"),  # a bullet prints no number
+        ("二、主要任务", "heading"),
+        ("（一）加强组织领导", "heading"),  # a deeper level starts again under a new item
+    ]
+
+
+def test_a_list_started_at_another_number_keeps_it(tmp_path):
+    blocks = build(tmp_path, numbered([(0, "总体要求"), (0, "保障措施")], restart_at=11)).blocks
+    assert [b.text for b in blocks] == ["一、总体要求", "十一、保障措施"]
+
+
+CHINESE_COUNTS = {1: "一", 10: "十", 11: "十一", 20: "二十", 21: "二十一", 100: "一百", 105: "一百零五",
+                  110: "一百一十", 1001: "一千零一"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("n", "text"), CHINESE_COUNTS.items())
+def test_chinese_counting(n, text):
+    assert chinese_count(n) == text

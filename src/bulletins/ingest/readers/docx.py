@@ -8,7 +8,8 @@ number (``一、`` ``（一）``). A table becomes one ``table`` block with ever
 merged cell once; a table nested in a cell joins that cell's text). Footnotes follow the body. Headers and
 footers (running titles, page numbers) are not part of the body and are dropped. A paragraph's text is every
 run Word shows, also inside tracked insertions, content controls, smart tags and fields, and never a tracked
-deletion (``paragraph_text``); paragraphs wrapped in a content control are read in place.
+deletion (``paragraph_text``); paragraphs wrapped in a content control are read in place. A paragraph that is
+an item of a Word list gets its number as printed (``一、``, ``（二）``: ``docx_numbering``).
 
 A password-protected file (an OLE container, not a zip), a damaged or truncated package and a document
 without text each give one ``SourceProblem``.
@@ -34,6 +35,7 @@ from docx.text.paragraph import Paragraph
 from bulletins.ingest.blocks import Block
 from bulletins.ingest.documents import file_hash, finish
 from bulletins.ingest.layout import heading_kind
+from bulletins.ingest.readers.docx_numbering import Numbering
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["read"]
@@ -104,13 +106,14 @@ def _body_blocks(document) -> Iterator[Block]:
     # Paragraph.style looks the default style up by scanning every style, per paragraph: resolve once.
     styles = {style.style_id: style for style in document.styles}
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    numbering = Numbering.of(document)
     for child in _block_children(document.element.body):
         if child.tag == qn("w:p"):
             for box in _text_boxes(child):  # a 版头 is often a text box anchored to the first paragraph
                 for inner in box.iter(qn("w:p")):
-                    block = _paragraph(Paragraph(inner, document), styles.get(inner.style, default))
+                    block = _paragraph(Paragraph(inner, document), styles.get(inner.style, default), numbering)
                     yield from [block] if block else []
-            block = _paragraph(Paragraph(child, document), styles.get(child.style, default))
+            block = _paragraph(Paragraph(child, document), styles.get(child.style, default), numbering)
             if block:
                 yield block
         elif child.tag == qn("w:tbl"):
@@ -161,12 +164,29 @@ def _text_boxes(paragraph) -> list:
     return boxes
 
 
-def _paragraph(paragraph: Paragraph, style) -> Block | None:
+def _paragraph(paragraph: Paragraph, style, numbering: Numbering | None = None) -> Block | None:
     text = " ".join(part.strip() for part in paragraph_text(paragraph._p).split("\t") if part.strip())
     if not text:
         return None
+    if numbering is not None:
+        text = numbering.label(*_list_of(paragraph, style)) + text
     kind = "heading" if _is_heading(paragraph, style) else heading_kind(text)
     return Block(text=text, kind=kind, align=_alignment(paragraph, style), indent=_indent(paragraph, style))
+
+
+def _list_of(paragraph: Paragraph, style) -> tuple[str | None, int]:
+    """``(numId, level)`` of the list PARAGRAPH is an item of (set on it, or on its style chain);
+    numId None or ``"0"`` (Word's "no list") when it is none."""
+    for ppr in (paragraph._p.pPr, *(s.element.pPr for s in _styles(style))):
+        num = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if num is None:
+            continue
+        num_id = num.find(qn("w:numId"))
+        ilvl = num.find(qn("w:ilvl"))
+        level = ilvl.get(qn("w:val")) if ilvl is not None else "0"
+        if num_id is not None:
+            return num_id.get(qn("w:val")), int(level) if (level or "").isdigit() else 0
+    return None, 0
 
 
 def _styles(style) -> Iterator:
