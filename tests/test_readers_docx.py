@@ -3,6 +3,7 @@ style or outline level, merged cells once, text boxes once, page numbers of the 
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,35 @@ CHINESE_COUNTS = {1: "一", 10: "十", 11: "十一", 20: "二十", 21: "二十�
 @pytest.mark.parametrize(("n", "text"), CHINESE_COUNTS.items())
 def test_chinese_counting(n, text):
     assert chinese_count(n) == text
+
+
+NOTES = {  # part -> its XML: a separator, then one note with a tracked insertion and one of two paragraphs
+    "word/footnotes.xml": (
+        f'<w:footnotes {nsdecls("w")}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r>'
+        '</w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>本方案自</w:t></w:r><w:ins w:id="9" w:author="张三">'
+        "<w:r><w:t>2025年4月1日</w:t></w:r></w:ins><w:r><w:t>起施行。</w:t></w:r></w:p></w:footnote></w:footnotes>"
+    ),
+    "word/endnotes.xml": (
+        f'<w:endnotes {nsdecls("w")}><w:endnote w:type="continuationSeparator" w:id="0"><w:p/></w:endnote>'
+        '<w:endnote w:id="1"><w:p><w:r><w:t>数据来源：</w:t></w:r></w:p><w:p><w:r><w:t>市统计局。</w:t></w:r></w:p>'
+        "</w:endnote></w:endnotes>"
+    ),
+}
+
+
+def test_footnotes_then_endnotes_follow_the_body(tmp_path):
+    document = Document()
+    document.add_paragraph("各区人民政府：")
+    path = tmp_path / "notes.docx"
+    document.save(path)
+    with zipfile.ZipFile(path, "a") as package:
+        for name, xml in NOTES.items():
+            if name in package.namelist():
+                pytest.skip(f"python-docx's template already has {name}")
+            package.writestr(name, xml)
+    (item,) = docx.read(path, Context())
+    assert [b.text for b in item.blocks] == [
+        "各区人民政府：",
+        "注：本方案自2025年4月1日起施行。",
+        "注：数据来源：市统计局。",
+    ]

@@ -5,8 +5,8 @@ with its alignment (set on the paragraph or inherited from its style) and its fi
 characters (``w:firstLineChars``, as Chinese Word writes it, or a length divided by the font size).
 Headings come from the paragraph style (``Heading N``/``标题 N``, an outline level) or a 公文 heading
 number (``一、`` ``（一）``). A table becomes one ``table`` block with every cell's text, row by row (a
-merged cell once; a table nested in a cell joins that cell's text). Footnotes follow the body. Headers and
-footers (running titles, page numbers) are not part of the body and are dropped. A paragraph's text is every
+merged cell once; a table nested in a cell joins that cell's text). Footnotes, then endnotes, follow the
+body. Headers and footers (running titles, page numbers) are not part of the body and are dropped. A paragraph's text is every
 run Word shows, also inside tracked insertions, content controls, smart tags and fields, and never a tracked
 deletion (``paragraph_text``); paragraphs wrapped in a content control are read in place. A paragraph that is
 an item of a Word list gets its number as printed (``一、``, ``（二）``: ``docx_numbering``).
@@ -54,6 +54,7 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 DEFAULT_SIZE_PT = 10.5  # 五号, Word's Chinese default when neither paragraph nor style says
 _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")
 _TEXT, _BREAK = qn("w:t"), qn("w:br")
+_NOTES = ("footnote", "endnote")
 _MARKS = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 # Never text of the paragraph: deleted or moved-away runs, text boxes, drawings' fallback copies,
 # properties and field instructions.
@@ -74,7 +75,7 @@ def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
             yield SourceProblem(source, _ole_problem(path))
             return
         document = Document(str(path))
-        blocks = (*_body_blocks(document), *_footnotes(path))
+        blocks = (*_body_blocks(document), *_notes(path))
     except OSError as error:
         yield SourceProblem(source, f"cannot read: {error.strerror or error}")
         return
@@ -267,14 +268,16 @@ def _in_fallback(element) -> bool:
     return any(ancestor.tag == _FALLBACK for ancestor in element.iterancestors())
 
 
-def _footnotes(path: Path) -> Iterator[Block]:
+def _notes(path: Path) -> Iterator[Block]:
+    """The footnotes, then the endnotes, each one ``注：`` paragraph (their text read as the body's)."""
     with zipfile.ZipFile(path) as package:
-        if "word/footnotes.xml" not in package.namelist():
-            return
-        root = ElementTree.fromstring(package.read("word/footnotes.xml"))
-    for note in root.iter(f"{_W}footnote"):
-        if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
-            continue
-        text = "".join(t.text or "" for t in note.iter(f"{_W}t")).strip()
-        if text:
-            yield Block(text=f"注：{text}", kind="paragraph")
+        names = set(package.namelist())
+        parts = [(ElementTree.fromstring(package.read(f"word/{kind}s.xml")), kind) for kind in _NOTES if
+                 f"word/{kind}s.xml" in names]  # fmt: skip
+    for root, kind in parts:
+        for note in root.iter(f"{_W}{kind}"):
+            if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            text = "".join(paragraph_text(p) for p in note.iter(f"{_W}p")).strip()
+            if text:
+                yield Block(text=f"注：{text}", kind="paragraph")
