@@ -6,10 +6,11 @@ characters (``w:firstLineChars``, as Chinese Word writes it, or a length divided
 Headings come from the paragraph style (``Heading N``/``标题 N``, an outline level) or a 公文 heading
 number (``一、`` ``（一）``). A table becomes one ``table`` block with every cell's text, row by row (a
 merged cell once; a table nested in a cell joins that cell's text). Footnotes, then endnotes, follow the
-body. Headers and footers (running titles, page numbers) are not part of the body and are dropped. A paragraph's text is every
-run Word shows, also inside tracked insertions, content controls, smart tags and fields, and never a tracked
-deletion (``paragraph_text``); paragraphs wrapped in a content control are read in place. A paragraph that is
-an item of a Word list gets its number as printed (``一、``, ``（二）``: ``docx_numbering``).
+body. Headers and footers (running titles, page numbers) are not part of the body and are dropped. A
+paragraph's text is every run Word shows, also inside tracked insertions, content controls, smart tags and
+fields, and never a tracked deletion (``paragraph_text``); paragraphs wrapped in a content control are read
+in place. A paragraph that is an item of a Word list gets its number as printed (``一、``, ``（二）``:
+``docx_numbering``).
 
 A password-protected file (an OLE container, not a zip), a damaged or truncated package and a document
 without text each give one ``SourceProblem``.
