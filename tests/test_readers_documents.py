@@ -7,12 +7,15 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from bulletins.ingest.blocks import blocks_text
 from bulletins.ingest.readers import docx, ofd, pdf
+from bulletins.ingest.sources import read_source
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "documents"
@@ -197,3 +200,54 @@ def test_sample_archive_documents_read(path):
     (item,) = READERS[path.suffix.lstrip(".")].read(path, Context())
     assert isinstance(item, RawBulletin) and "澄江市人民政府" in [b.text for b in item.blocks]
     assert [b.rows[0] for b in item.blocks if b.kind == "table"] == [TABLE[0]]
+
+
+MB = 1 << 20
+# A package whose one member unpacks to 48 MB of spaces (the file itself ~50 KB): the first parts
+# a reader opens, then the bomb where the body or the page would be.
+BOMBS = {
+    "docx": {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        "word/document.xml": None,
+    },
+    "ofd": {
+        "OFD.xml": '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml'
+        "</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": '<ofd:Document xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Pages>'
+        '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
+        "Doc_0/Pages/Page_0/Content.xml": None,
+    },
+}
+
+
+def write_zip_bomb(path: Path, members: dict[str, str | None], size: int) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in members.items():
+            if text is not None:
+                package.writestr(name, text)
+                continue
+            with package.open(name, "w", force_zip64=True) as member:
+                for _ in range(size // MB):
+                    member.write(b" " * MB)
+
+
+@pytest.mark.parametrize("suffix", BOMBS)
+def test_a_zip_bomb_is_one_problem_and_never_unpacked(tmp_path, suffix):
+    path = tmp_path / f"bomb.{suffix}"
+    write_zip_bomb(path, BOMBS[suffix], 48 * MB)
+    assert path.stat().st_size < MB
+    tracemalloc.start()
+    try:
+        (problem,) = read_source(path, Context(), max_record_bytes=MB)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(problem, SourceProblem)
+    assert problem.reason == "unpacks to 48 MB, more than 8 MB (8 × --max-record-bytes): a zip bomb?"
+    assert peak < 4 * MB, f"{peak / MB:.1f} MB held"
+
+
+@pytest.mark.parametrize("name", ["gongwen.docx", "gongwen.ofd"])
+def test_a_real_document_is_far_below_the_unpacked_bound(name):
+    (item,) = read_source(FIXTURES / name, Context(), max_record_bytes=MB)
+    assert isinstance(item, RawBulletin), item

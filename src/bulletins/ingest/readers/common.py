@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import stat
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -30,9 +31,13 @@ __all__ = [
     "record_size",
     "sha256",
     "source_name",
+    "unpacked_problem",
 ]
 
 DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024  # one bulletin, or one line of a collection
+# A Word or OFD package may unpack to this many times the bytes one bulletin may have: its XML is
+# several times the text it holds, a zip bomb thousands of times (a 4 MB file, 4 GB unpacked).
+PACKAGE_EXPANSION = 8
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _NAME_ENCODINGS = ("gb18030", "latin-1")
@@ -169,3 +174,19 @@ def record_size(value: str) -> int:
     if not found or int(found.group(1)) < 1:
         raise ValueError(f"not a size: {value!r} (expected e.g. 16M, 512K or a number of bytes)")
     return int(found.group(1)) * 1024 ** " kmg".index(found.group(2).lower() or " ")
+
+
+def unpacked_problem(path: os.PathLike[str] | str, limit: int) -> str | None:
+    """Why the zip package PATH (.docx, .ofd) must not be unpacked, or None: its members add up to
+    more than ``PACKAGE_EXPANSION`` times LIMIT. The sizes are the zip directory's, which Python's
+    zipfile never reads past (a member that holds more fails its CRC check)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            total = sum(info.file_size for info in package.infolist())
+    except (OSError, EOFError, zipfile.BadZipFile, ValueError):
+        return None  # the reader opens it again and says what is wrong
+    bound = PACKAGE_EXPANSION * limit
+    if total <= bound:
+        return None
+    allowed = f"{megabytes(bound)} ({PACKAGE_EXPANSION} × --max-record-bytes)"
+    return f"unpacks to {megabytes(total)}, more than {allowed}: a zip bomb?"

@@ -36,6 +36,7 @@ from docx.text.paragraph import Paragraph
 from bulletins.ingest.blocks import Block
 from bulletins.ingest.documents import file_hash, finish
 from bulletins.ingest.layout import heading_kind
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, unpacked_problem
 from bulletins.ingest.readers.docx_numbering import Numbering
 from bulletins.models import Context, RawBulletin, SourceProblem
 
@@ -64,7 +65,9 @@ _NOT_TEXT = frozenset(
 )
 
 
-def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
+def read(
+    path: Path, context: Context, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[RawBulletin | SourceProblem]:
     """One .docx file -> one RawBulletin (format ``docx``, blocks, text), or one SourceProblem."""
     path = Path(path)
     source = path.as_posix()
@@ -74,6 +77,9 @@ def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
             head = fh.read(8)
         if head == OLE:
             yield SourceProblem(source, _ole_problem(path))
+            return
+        if too_big := unpacked_problem(path, max_record_bytes):
+            yield SourceProblem(source, too_big)
             return
         document = Document(str(path))
         blocks = (*_body_blocks(document), *_notes(path))

@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 
 from bulletins.ingest.documents import file_hash, finish
 from bulletins.ingest.layout import Glyph, Line, page_lines, paragraph_blocks, strip_furniture
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, unpacked_problem
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["deltas", "read"]
@@ -39,12 +40,17 @@ class OfdError(Exception):
     """The package lacks a part or holds one that cannot be parsed."""
 
 
-def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
+def read(
+    path: Path, context: Context, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[RawBulletin | SourceProblem]:
     """One .ofd file -> one RawBulletin (format ``ofd``, blocks, text), or one SourceProblem."""
     path = Path(path)
     source = path.as_posix()
     try:
         digest = file_hash(path)
+        if too_big := unpacked_problem(path, max_record_bytes):
+            yield SourceProblem(source, too_big)
+            return
         with zipfile.ZipFile(path) as package:
             pages = _pages(package)
     except OSError as error:
