@@ -9,6 +9,7 @@ import random
 import re
 import tracemalloc
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -249,5 +250,47 @@ def test_a_zip_bomb_is_one_problem_and_never_unpacked(tmp_path, suffix):
 
 @pytest.mark.parametrize("name", ["gongwen.docx", "gongwen.ofd"])
 def test_a_real_document_is_far_below_the_unpacked_bound(name):
+    (item,) = read_source(FIXTURES / name, Context(), max_record_bytes=MB)
+    assert isinstance(item, RawBulletin), item
+
+
+def write_pdf_bomb(path: Path, size: int) -> None:
+    """A one-page PDF whose content stream (a line of text, then SIZE spaces) is Flate-compressed."""
+    inflater = zlib.compressobj(9)
+    stream = inflater.compress(b"BT /F1 12 Tf 72 720 Td (Qingxi) Tj ET\n")
+    stream += b"".join(inflater.compress(b" " * MB) for _ in range(size // MB)) + inflater.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path.write_bytes(out)
+
+
+def test_a_pdf_stream_that_inflates_past_the_bound_is_one_problem(tmp_path):
+    path = tmp_path / "bomb.pdf"
+    write_pdf_bomb(path, 48 * MB)
+    assert path.stat().st_size < MB
+    tracemalloc.start()
+    try:
+        (problem,) = read_source(path, Context(), max_record_bytes=MB)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert isinstance(problem, SourceProblem)
+    assert problem.reason.endswith("inflates to more than 8 MB (8 × --max-record-bytes): a decompression bomb?")
+    assert peak < 4 * MB, f"{peak / MB:.1f} MB held"
+
+
+@pytest.mark.parametrize("name", ["gongwen.pdf", "gongwen-radicals.pdf"])
+def test_real_pdfs_are_far_below_the_inflated_bound(name):
     (item,) = read_source(FIXTURES / name, Context(), max_record_bytes=MB)
     assert isinstance(item, RawBulletin), item

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mmap
 import os
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -23,6 +25,7 @@ from bulletins.ingest.decode import DecodeError, common_han_share, decode_bytes,
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
     "ReadError",
+    "inflated_stream_problem",
     "megabytes",
     "newlines",
     "on_disk",
@@ -190,3 +193,44 @@ def unpacked_problem(path: os.PathLike[str] | str, limit: int) -> str | None:
         return None
     allowed = f"{megabytes(bound)} ({PACKAGE_EXPANSION} × --max-record-bytes)"
     return f"unpacks to {megabytes(total)}, more than {allowed}: a zip bomb?"
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+_INFLATE_STEP = 1 << 20
+
+
+def inflated_stream_problem(path: os.PathLike[str] | str, limit: int) -> str | None:
+    """Why the PDF at PATH must not be opened, or None: one of its Flate streams other than an
+    image (a page's content, a font, an object stream: what reading the text decodes) inflates to
+    more than ``PACKAGE_EXPANSION`` times LIMIT. Each stream is inflated a megabyte at a time and
+    counted, never held, over a memory map of the file."""
+    bound = PACKAGE_EXPANSION * limit
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return None
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for match in _STREAM.finditer(data):
+                head = data[max(0, match.start() - 1024) : match.start()]
+                head = head[head.rfind(b"obj") + 1 :]
+                if b"/FlateDecode" not in head or b"/Image" in head:
+                    continue
+                size = _inflated_size(data, match.end(), bound)
+                if size > bound:
+                    allowed = f"{megabytes(bound)} ({PACKAGE_EXPANSION} × --max-record-bytes)"
+                    return f"a stream at byte {match.end():,} inflates to more than {allowed}: a decompression bomb?"
+    return None
+
+
+def _inflated_size(data, start: int, bound: int) -> int:
+    """How many bytes the zlib stream at START of DATA inflates to, counting stops past BOUND."""
+    inflater, size, at = zlib.decompressobj(), 0, start
+    try:
+        while at < len(data) and not inflater.eof and size <= bound:
+            chunk = data[at : at + _INFLATE_STEP]
+            at += len(chunk)
+            size += len(inflater.decompress(chunk, _INFLATE_STEP))
+            while inflater.unconsumed_tail and size <= bound:
+                size += len(inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP))
+    except zlib.error:
+        pass  # not a whole zlib stream: PDFium reads what it can
+    return size

@@ -5,8 +5,10 @@ each page are kept (page furniture is told apart across pages). Every character 
 and font size; ``layout`` rebuilds lines, drops page numbers and running headers and footers, and splits
 paragraphs at indents, headings and centred or right-aligned lines, across page breaks.
 
-An encrypted PDF, a file that is not a PDF (or is cut short), a page that cannot be loaded, a text layer
-that cannot be read and an image-only scan each give one ``SourceProblem``; nothing raises.
+An encrypted PDF, a file that is not a PDF (or is cut short), a decompression bomb (a stream other than an
+image that inflates past 8 × ``max_record_bytes``, checked before PDFium decodes anything), a page that
+cannot be loaded, a text layer that cannot be read and an image-only scan each give one ``SourceProblem``;
+nothing raises.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from bulletins.ingest.documents import file_hash, finish
 from bulletins.ingest.layout import Glyph, Line, page_lines, paragraph_blocks, strip_furniture
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, inflated_stream_problem
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["read"]
@@ -30,7 +33,9 @@ logger = logging.getLogger(__name__)
 FORMAT = "pdf"
 
 
-def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
+def read(
+    path: Path, context: Context, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[RawBulletin | SourceProblem]:
     """One .pdf file -> one RawBulletin (format ``pdf``, blocks, text), or one SourceProblem."""
     path = Path(path)
     source = path.as_posix()
@@ -38,6 +43,9 @@ def read(path: Path, context: Context) -> Iterator[RawBulletin | SourceProblem]:
         digest = file_hash(path)
         if not _complete(path):
             yield SourceProblem(source, "PDF cut short: no %%EOF marker at the end (an interrupted download?)")
+            return
+        if too_big := inflated_stream_problem(path, max_record_bytes):
+            yield SourceProblem(source, too_big)
             return
         document = pdfium.PdfDocument(path)
     except OSError as error:
