@@ -191,8 +191,11 @@ def unpacked_problem(path: os.PathLike[str] | str, limit: int) -> str | None:
     bound = PACKAGE_EXPANSION * limit
     if total <= bound:
         return None
-    allowed = f"{megabytes(bound)} ({PACKAGE_EXPANSION} × --max-record-bytes)"
-    return f"unpacks to {megabytes(total)}, more than {allowed}: a zip bomb?"
+    return f"unpacks to {megabytes(total)}, more than {_allowed(bound)}: a zip bomb?"
+
+
+def _allowed(bound: int) -> str:
+    return f"{megabytes(bound)} ({PACKAGE_EXPANSION} × --max-record-bytes)"
 
 
 _STREAM = re.compile(rb"stream\r?\n")
@@ -214,10 +217,9 @@ def inflated_stream_problem(path: os.PathLike[str] | str, limit: int) -> str | N
                 head = head[head.rfind(b"obj") + 1 :]
                 if b"/FlateDecode" not in head or b"/Image" in head:
                     continue
-                size = _inflated_size(data, match.end(), bound)
-                if size > bound:
-                    allowed = f"{megabytes(bound)} ({PACKAGE_EXPANSION} × --max-record-bytes)"
-                    return f"a stream at byte {match.end():,} inflates to more than {allowed}: a decompression bomb?"
+                if _inflated_size(data, match.end(), bound) > bound:
+                    where = f"a stream at byte {match.end():,}"
+                    return f"{where} inflates to more than {_allowed(bound)}: a decompression bomb?"
     return None
 
 
