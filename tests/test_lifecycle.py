@@ -298,3 +298,28 @@ def test_views_show_every_lifecycle_date(doc, shown, effective):
     views = lifecycle.views(lifecycle.resolve([doc], today), [doc], {doc.key: doc.key}, today)
     assert (doc.key in views) == shown
     assert (views[doc.key].date_effective if shown else None) == effective
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        Reference(REPEALS, "澄溪区甲办法"),  # its own title
+        Reference(AMENDS, "", "澄府发[2019]2号"),  # its own 文号, spelled otherwise
+        Reference(INTERPRETS, "《澄溪区甲办法》"),
+    ],
+)
+def test_a_reference_to_itself_is_named_so(reference):
+    kind = {REPEALS: "repeals", AMENDS: "amends", INTERPRETS: "interprets"}[reference.kind]
+    archive = [doc("a", "澄溪区甲办法", number="澄府发〔2019〕2号", **{kind: (reference,)})]
+    (unresolved,) = resolve(archive, TODAY).unresolved
+    assert str(unresolved) == f"a: {reference.kind} {reference.label()} names the document itself"
+
+
+def test_a_reference_to_another_of_the_same_title_is_not_called_itself():
+    archive = [
+        doc("a", "澄溪区甲办法", "2019-01-01", "澄府发〔2019〕2号"),
+        doc("b", "澄溪区甲办法", "2019-01-01", "澄府发〔2019〕2号", repeals=(Reference(REPEALS, "澄溪区甲办法"),)),
+    ]
+    resolution = resolve(archive, TODAY)
+    assert resolution.unresolved == []
+    assert resolution.documents["a"].repealed_by == ["b"]

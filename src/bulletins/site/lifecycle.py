@@ -93,8 +93,11 @@ class Unresolved:
     key: str  # the document that makes it
     reference: Reference
     candidates: int  # 0: nothing matches; 2+: ambiguous
+    itself: bool = False  # it names the document that makes it (its own title or 文号)
 
     def __str__(self) -> str:
+        if self.itself:
+            return f"{self.key}: {self.reference.kind} {self.reference.label()} names the document itself"
         why = "no document of the archive" if not self.candidates else f"{self.candidates} documents"
         return f"{self.key}: {self.reference.kind} {self.reference.label()} matches {why}"
 
@@ -166,6 +169,15 @@ class _Index:
         return []
 
 
+def names_itself(doc: DocumentFacts, ref: Reference) -> bool:
+    """REF names DOC itself: its 文号, or its title (or the title it issues, or cites it by)."""
+    number = normalize_doc_number(ref.doc_number)
+    if number and number == normalize_doc_number(doc.doc_number):
+        return True
+    own, title = normalize_title(doc.title), normalize_title(ref.title)
+    return bool(title) and title in {own, issued_title(own), from_about(own)}
+
+
 _LINKS = (("repeals", "repealed_by"), ("amends", "amended_by"), ("interprets", "interpretations"))
 
 
@@ -176,7 +188,8 @@ def _link(index: _Index, docs: Sequence[DocumentFacts], lives: dict[str, Lifecyc
             for ref in getattr(doc, forward):
                 found = index.match(doc, ref)
                 if len(found) != 1:
-                    unresolved.append(Unresolved(doc.key, ref, len(found)))
+                    itself = not found and names_itself(doc, ref)
+                    unresolved.append(Unresolved(doc.key, ref, len(found), itself))
                     continue
                 target = found[0].key
                 if target not in getattr(lives[doc.key], forward):
