@@ -250,3 +250,31 @@ def test_footnotes_then_endnotes_follow_the_body(tmp_path):
         "注：本方案自2025年4月1日起施行。",
         "注：数据来源：市统计局。",
     ]
+
+
+W_DOCUMENT = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>'
+
+
+@pytest.mark.parametrize(
+    "member, data, reason",
+    [
+        ("[Content_Types].xml", b"<foo/>", "its parts are not laid out as Word writes them"),
+        ("_rels/.rels", b"<foo/>", "its parts are not laid out as Word writes them"),
+        ("word/document.xml", b"<foo/>", "its parts are not laid out as Word writes them"),
+        ("word/document.xml", W_DOCUMENT, "its parts are not laid out as Word writes them"),
+        ("word/styles.xml", b"<foo/>", "its parts are not laid out as Word writes them"),
+        ("word/styles.xml", b"", "a part is not well-formed XML"),
+    ],
+)
+def test_a_damaged_package_is_reported_in_plain_words(tmp_path, member, data, reason):
+    good = tmp_path / "good.docx"
+    document = Document()
+    document.add_paragraph("正文")
+    document.save(good)
+    path = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as damaged:
+        for info in source.infolist():
+            damaged.writestr(info, data if info.filename == member else source.read(info))
+    (problem,) = docx.read(path, Context())
+    assert problem.reason.startswith(f"damaged Word document: {reason}"), problem.reason
+    assert "Error" not in problem.reason and "object" not in problem.reason

@@ -32,6 +32,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from bulletins.ingest.blocks import Block
 from bulletins.ingest.documents import file_hash, finish
@@ -93,14 +94,22 @@ def read(
         logger.debug("%s: cannot open", source, exc_info=True)
         yield SourceProblem(source, f"not a readable Word document (damaged or cut short?): {error}")
         return
-    except (ElementTree.ParseError, zlib.error, NotImplementedError, UnicodeDecodeError) as error:
-        yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
-        return
     except Exception as error:  # python-docx and lxml on a damaged package: one problem, never a crash
         logger.debug("%s: cannot parse", source, exc_info=True)
-        yield SourceProblem(source, f"damaged Word document: {type(error).__name__}: {error}")
+        yield SourceProblem(source, f"damaged Word document: {_damage(error)}")
         return
     yield finish(path, context, FORMAT, tuple(blocks), digest)
+
+
+def _damage(error: Exception) -> str:
+    """What is wrong with a package python-docx or lxml failed on, in words (the exception is logged)."""
+    if isinstance(error, (ElementTree.ParseError, etree.XMLSyntaxError)):
+        return f"a part is not well-formed XML ({getattr(error, 'msg', None) or error})"
+    if isinstance(error, (zlib.error, NotImplementedError)):
+        return f"a part cannot be unpacked ({error})"
+    if isinstance(error, UnicodeDecodeError):
+        return f"a part is not in the encoding it declares ({error.reason} at byte {error.start})"
+    return "its parts are not laid out as Word writes them (open it in Word or WPS and save it again)"
 
 
 def _ole_problem(path: Path) -> str:
