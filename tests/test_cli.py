@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from bulletins import __version__
-from bulletins.cli import main
+from bulletins.cli import build_parser, main
 from bulletins.ingest.files import content_lock
 from support.pipeline import GOOD_COUNT, expected_problem_starts, snapshot, write_sources
 
@@ -244,3 +244,12 @@ def test_a_second_ingest_says_it_waits_for_the_first(project, capsys):
         "content: another ingest is writing there; waiting for it to finish",
         "ingest: 1 written, 0 unchanged, 0 kept, 0 problems",
     ]
+
+
+@pytest.mark.parametrize("command", ["ingest", "inspect"])
+def test_help_names_every_source_format(command, capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for suffix in (".txt", ".html", ".jsonl.gz", ".docx", ".pdf", ".ofd", ".doc"):
+        assert suffix in shown, suffix

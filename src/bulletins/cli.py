@@ -23,10 +23,14 @@ from pathlib import Path
 from bulletins import __version__
 from bulletins.ingest import frame, gazette
 from bulletins.ingest.dates import MIN_YEAR, YearRange
+from bulletins.ingest.readers import SUFFIXES
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, record_size
 from bulletins.models import SCRIPTS, Article, Context, SourceProblem
+from bulletins.search import cli as search_cli
+from bulletins.site import fixity_cli
 
 logger = logging.getLogger(__name__)
+SOURCES_HELP = f"source files ({', '.join(SUFFIXES)}) or folders of them"
 
 
 def _year(value: str) -> int:
@@ -103,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     ingest = commands.add_parser("ingest", help="clean raw bulletins into Markdown articles")
-    ingest.add_argument("sources", nargs="+", metavar="SRC", help=".txt, .html, .jsonl(.gz) files or folders")
+    ingest.add_argument("sources", nargs="+", metavar="SRC", help=SOURCES_HELP)
     _source_options(ingest)
     ingest.add_argument("--force", action="store_true", help="overwrite articles edited by hand")
     ingest.add_argument(
@@ -112,21 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.set_defaults(handler=run_ingest)
 
     inspect = commands.add_parser("inspect", help="show what ingest would write, writing nothing")
-    inspect.add_argument("sources", nargs="+", metavar="FILE", help=".txt, .html, .jsonl(.gz) files or folders")
+    inspect.add_argument("sources", nargs="+", metavar="FILE", help=SOURCES_HELP)
     _source_options(inspect)
     inspect.add_argument("--json", action="store_true", help="one JSON object per bulletin per line")
     inspect.set_defaults(handler=run_inspect)
 
-    try:
-        from bulletins.search import cli as search_cli
-    except ImportError as error:  # ingest must work even when search is not installed
-        logger.debug("search unavailable: %s", error)
-    else:
-        search = commands.add_parser("search", help="search a built archive from the terminal")
-        search_cli.add_arguments(search)
-        search.set_defaults(handler=search_cli.run)
-    from bulletins.site import fixity_cli
-
+    search = commands.add_parser("search", help="search a built archive from the terminal")
+    search_cli.add_arguments(search)
+    search.set_defaults(handler=search_cli.run)
     fixity_cli.add_commands(commands)
     return parser
 

@@ -62,11 +62,6 @@ def variants(char: str) -> tuple[str, ...]:
     return tuple(sorted(forms))
 
 
-def script_counts(text: str) -> tuple[int, int]:
-    """(distinct Traditional-only characters, distinct Simplified-only characters) in TEXT."""
-    return _counts(set(text))
-
-
 def _counts(chars: set[str]) -> tuple[int, int]:
     traditional, simplified = _one_script_only()
     return len(traditional.intersection(chars)), len(simplified.intersection(chars))

@@ -74,11 +74,6 @@ def fold(text: str, table: FoldTable) -> str:
     return text.translate(table)
 
 
-def is_han(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in HAN_RANGES)
-
-
 def positional_tokens(folded: str, offset: int = 0) -> Iterator[tuple[str, int]]:
     """``(key, position)`` for every bigram, word-side run edge and word, in text order."""
     keys: list[str] = []

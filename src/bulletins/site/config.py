@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 
 
@@ -64,10 +64,6 @@ def configure(settings: MutableMapping, options: Sequence[Option]) -> None:
         value = settings[option.name]
         if not option.check(value):
             raise SettingsError(f"{option.name} = {value!r} is not valid: expected {option.expect}")
-
-
-def defaults(options: Sequence[Option]) -> Mapping[str, object]:
-    return {option.name: option.default for option in options}
 
 
 def settings_check(options: Sequence[Option]) -> Callable[[object], None]:
