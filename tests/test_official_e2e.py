@@ -4,14 +4,9 @@ Pelican build as subprocesses, held to the acceptance thresholds (``benchmarks/b
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-from support.shared import ROOT
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from official_check import BROKEN, THRESHOLDS, failures, generate, run, score
 

@@ -59,7 +59,6 @@ def test_summary_row_for_the_size(report):
 
 
 def test_sources_are_the_same_for_the_seed():
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     import bench_scale
 
     paragraphs = ["第一段。第二句。", "第二段文字。", "第三段文字。"]
