@@ -273,6 +273,31 @@ NOTICE = (
     "2023年5月16日",
 )
 
+# a notice as a web page gives it: the title in <h1> (not in the text), the 落款 and its date,
+# then an attachment whose table cells are paragraphs of their own
+NOTICE_WITH_TABLE = (
+    "各街道办事处，区政府各部门：",
+    "为切实做好安全生产工作，区政府决定开展年度安全生产检查。现将有关事项通知如下。",
+    "一、检查时间为2023年5月10日至6月30日。",
+    "二、各单位要明确专人负责，按时报送检查情况。",
+    "青溪区人民政府办公室",
+    "2023年5月6日",
+    "附件：各单位联系人名单",
+    *("序号", "单位", "联系人", "1", "区应急管理局", "林晓", "2", "区财政局", "王芳"),
+)
+
+
+@pytest.mark.parametrize("tail", [NOTICE_WITH_TABLE[6:], ()], ids=["attachment-table", "nothing-after"])
+def test_a_signed_date_is_the_date_when_the_lead_names_none(tail):
+    meta = extract_metadata(raw(title="关于开展2023年度安全生产检查的通知"), (*NOTICE_WITH_TABLE[:6], *tail))
+    assert (meta.date, meta.date_source) == (dt.date(2023, 5, 6), "text")  # not 10 May, named in the body
+    assert meta.publisher == "青溪区人民政府办公室"
+
+
+def test_a_dated_lead_still_comes_first():
+    paragraphs = ("5月8日，区政府召开安全生产工作会议。", "青溪区人民政府办公室", "2023年5月6日")
+    assert extract_metadata(raw(year=2023), paragraphs).date == dt.date(2023, 5, 8)
+
 
 def test_official_notice():
     meta = extract_metadata(raw(), NOTICE)
@@ -317,6 +342,12 @@ SIGNATURE_CASES = [
     ),
     pytest.param(("正文。", "会议强调，要抓好落实。"), "", id="no-signature"),
     pytest.param(("正文。", "美民调显示近七成受访者不信任政府"), "", id="headline-ending-in-government"),
+    pytest.param(NOTICE_WITH_TABLE, "青溪区人民政府办公室", id="signature-above-its-date-before-an-attachment-table"),
+    pytest.param(
+        ("正文。", "青溪区人民政府办公室", "2023年2月30日", "附件：名单", "区财政局"),
+        "区财政局",
+        id="a-date-that-is-no-day-signs-nothing",
+    ),
 ]
 
 

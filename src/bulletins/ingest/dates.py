@@ -6,11 +6,14 @@ Order of precedence (``resolve_date``):
 2. a full date (year, month, day) in the lead paragraph -> ``"text"``;
 3. a month-day date (``2月28日``) in the lead, when the context gives the year
    -> ``"text+context-year"``;
-4. a full date anywhere else in the text -> ``"text"``;
-5. a month-day date anywhere else, with the context year -> ``"text+context-year"``.
+4. the 成文日期 under a document's 落款 (an issuing body's line, then a line that is only a
+   date: ``metadata.signed``) -> ``"text"``;
+5. a full date anywhere else in the text -> ``"text"``;
+6. a month-day date anywhere else, with the context year -> ``"text+context-year"``.
 
-Step 3 comes before step 4 so that a deadline in the body (``2022年6月30日前完成``) does
-not displace the meeting date of the lead when the publisher told us the year. A month-day
+Steps 3 and 4 come before step 5 so that a deadline in the body (``2022年6月30日前完成``,
+``检查时间为2023年5月10日至6月30日``) displaces neither the meeting date of the lead, when the
+publisher told us the year, nor the date a notice was signed. A month-day
 date without a year raises ``MissingYear``; a date that does not exist (``2月30日``) raises
 ``BulletinError``. Error messages give the reason only: the pipeline adds the place.
 
@@ -102,8 +105,11 @@ def find_month_day(text: str) -> tuple[int, int, str] | None:
     return int(match.group(1)), int(match.group(2)), match.group(0)
 
 
-def resolve_date(source_date: str | None, paragraphs: Sequence[str], year: int | None) -> tuple[dt.date, str]:
-    """The bulletin's date and where it came from (see the module docstring).
+def resolve_date(
+    source_date: str | None, paragraphs: Sequence[str], year: int | None, signed: dt.date | None = None
+) -> tuple[dt.date, str]:
+    """The bulletin's date and where it came from (see the module docstring). SIGNED: the date
+    under the 落款, which comes after a date the lead names and before one of the body.
 
     Raises ``MissingYear`` or ``BulletinError`` (no date, a date that does not exist, a source
     date that cannot be read).
@@ -119,6 +125,8 @@ def resolve_date(source_date: str | None, paragraphs: Sequence[str], year: int |
     lead_md = find_month_day(lead)
     if lead_md is not None and year is not None:
         return _make_date(year, lead_md[0], lead_md[1], lead_md[2]), "text+context-year"
+    if signed is not None:
+        return signed, "text"
     full = find_full_date(rest)
     if full is not None:
         return full, "text"

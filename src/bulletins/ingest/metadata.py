@@ -38,6 +38,7 @@ from bulletins.ingest.script import (
     converter,
     detect_script,
 )
+from bulletins.ingest.signing import signature, signed
 from bulletins.models import BulletinError, Metadata, RawBulletin
 
 logger = logging.getLogger(__name__)
@@ -87,9 +88,6 @@ _DOC_TITLE_LINE = re.compile(
     r"^[^。，,；;！？]{4,80}(?:通知|通报|决定|意见|通告|公告|公示|批复|办法|规定|方案|函|报告|请示|纪要|细则|规划|公报|命令|令)$"
 )
 _ADDRESSEE_LINE = re.compile(r"^(?!.*(?:决定|如下|研究|经|为))[^。！？]{2,80}[：:]$")
-_SIGNATURE_LINE = re.compile(
-    r"^[\u4e00-\u9fff]{2,30}(?:人民政府|(?:省|市|区|县|州|旗|盟|特别行政区)政府|委员会|办公室|办公厅|局|厅)$"
-)
 
 
 def _is_frame(paragraph: str) -> bool:
@@ -101,15 +99,6 @@ def document_title(paragraphs: tuple[str, ...]) -> str:
     for paragraph in paragraphs[:3]:
         line = _one_line(paragraph)
         if _DOC_TITLE_LINE.match(line) and not _ADDRESSEE_LINE.match(line):
-            return line
-    return ""
-
-
-def signature(paragraphs: tuple[str, ...]) -> str:
-    """The issuing body signed at the end (落款): ``临江市青溪区人民政府``, or ``""``."""
-    for paragraph in paragraphs[-3:]:
-        line = _one_line(paragraph)
-        if _SIGNATURE_LINE.match(line):
             return line
     return ""
 
@@ -358,9 +347,10 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
     """
     context = raw.context
     paragraphs = tuple(p for p in paragraphs if p.strip())
-    date, date_source = resolve_date(raw.date, paragraphs, context.year)
-    source_title = _keep_exactly(raw.title) if raw.title and raw.title.strip() else None
     reading, back = reading_copy(paragraphs, context.script)
+    sign = signed(reading)
+    date, date_source = resolve_date(raw.date, paragraphs, context.year, sign[1] if sign else None)
+    source_title = _keep_exactly(raw.title) if raw.title and raw.title.strip() else None
     title_read = convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
     found = read_fields(reading, title_read)
     if back is not _same:
