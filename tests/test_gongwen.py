@@ -21,6 +21,8 @@ FIELDS = [f.name for f in dataclasses.fields(Gongwen) if f.name not in ("body", 
 OFFICIAL_SAMPLES = {"0516-notice-gb18030.txt", "0608-personnel-utf16.txt"}
 # the gazette's related documents (sources/gazette/), written in 2024
 OFFICIAL_SAMPLES_2024 = {"01-hedao-banfa.txt", "02-tingche-xiugai.txt", "01-shoufei-feizhi.txt"}
+# a record whose title (关于…的通知) is a field and whose text opens with its 主送 (各部门：)
+OFFICIAL_BY_TITLE = {"collection_with_markup.jsonl:1"}
 
 
 def _value(value):
@@ -75,8 +77,11 @@ def test_samples_and_fixtures(path):
     bulletins = [b for b in read_source(path, Context(year=2023)) if isinstance(b, RawBulletin)]
     for raw in bulletins:
         paragraphs = clean_paragraphs(raw.text)
-        found = parse(paragraphs)
-        if path.name in OFFICIAL_SAMPLES | OFFICIAL_SAMPLES_2024:
+        found = parse(paragraphs, title=raw.title or "")
+        if f"{path.name}:{raw.line}" in OFFICIAL_BY_TITLE:  # the title comes apart from the text
+            assert found.is_official and found.title == raw.title and found.recipients == "各部门"
+            assert found.body == paragraphs[1:]
+        elif path.name in OFFICIAL_SAMPLES | OFFICIAL_SAMPLES_2024:
             year = 2024 if path.name in OFFICIAL_SAMPLES_2024 else 2023
             assert found.doc_number.startswith("青溪府") and found.publisher == "临江市青溪区人民政府"
             assert found.title.startswith("临江市青溪区人民政府关于") and found.date_written.year == year
@@ -144,6 +149,51 @@ def test_nothing_is_taken_from_the_corpus(corpus):
     """The real corpus holds meeting bulletins and news, no 公文: the parser must leave every one alone."""
     taken = []
     for raw in read_source(require(corpus), Context(year=2023)):
-        if isinstance(raw, RawBulletin) and parse(paragraphs := clean_paragraphs(raw.text)).body != paragraphs:
+        paragraphs = clean_paragraphs(raw.text) if isinstance(raw, RawBulletin) else ()
+        if paragraphs and parse(paragraphs, title=raw.title or "").body != paragraphs:
             taken.append(raw.where)
     assert not taken, f"{len(taken)} bulletins read as 公文, first: {taken[:5]}"
+
+
+# a notice as its web page gives it: the title in <h1>, apart from the text; the attachment after the date
+WEB_NOTICE = (
+    "各街道办事处，区政府各部门：",
+    "为切实做好安全生产工作，区政府决定开展年度安全生产检查。现将有关事项通知如下。",
+    "一、检查时间为2023年5月10日至6月30日。",
+    "青溪区人民政府办公室",
+    "2023年5月6日",
+    "附件：各单位联系人名单",
+    *("序号", "单位", "1", "区应急管理局"),
+)
+WEB_TITLE = "关于开展2023年度安全生产检查的通知"
+
+
+def test_a_title_given_apart_is_read_with_the_text():
+    found = parse(WEB_NOTICE, title=WEB_TITLE)
+    got = {name: _value(getattr(found, name)) for name in FIELDS if getattr(found, name)}
+    assert got == {
+        "title": WEB_TITLE,
+        "recipients": "各街道办事处，区政府各部门",
+        "publisher": "青溪区人民政府办公室",
+        "date_written": "2023-05-06",
+        "attachments": ("各单位联系人名单",),
+    }
+    assert found.body[: found.appendix_at] == WEB_NOTICE[1:3]
+    assert found.body[found.appendix_at :] == WEB_NOTICE[5:]
+
+
+@pytest.mark.parametrize(
+    "paragraphs, title",
+    [
+        pytest.param(WEB_NOTICE, "", id="no-title-given"),
+        pytest.param(WEB_NOTICE, "区政府部署年度安全生产检查", id="a-headline-is-no-document-title"),
+        pytest.param(WEB_NOTICE[1:], WEB_TITLE, id="no-addressee"),
+        pytest.param(
+            ("央视网消息（新闻联播）：", "中共中央、国务院、中央军委决定，授予某某荣誉称号。"),
+            "中共中央 国务院 中央军委关于授予某某荣誉称号的决定",
+            id="a-news-lead-is-no-addressee",
+        ),
+    ],
+)
+def test_a_title_given_apart_alone_makes_no_document(paragraphs, title):
+    assert not parse(paragraphs, title=title).is_official

@@ -52,6 +52,7 @@ _SIGNER = re.compile(r"^签发人[：:]\s*(.+)$")
 _NOT_BODY = r"(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))"  # words of the body's first sentence, not of 主送
 _RECIPIENTS = re.compile(rf"^{_NOT_BODY}[^。！？；]{{2,120}}[：:]$")
 _RECIPIENTS_HEAD = re.compile(rf"^{_NOT_BODY}[^。！？；：:]{{2,80}}[，、,]$")
+_DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  # a news lead ending in a colon is no 主送
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
 _ATTACHMENT_PAGE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]{0,3}$")
@@ -268,7 +269,7 @@ def _after_signature(r: _Reading, k: int, imprint: int) -> tuple[list[str], tupl
         i += 1
     if i == imprint:
         return notes, None
-    if _ATTACHMENT_PAGE.match(r.lines[i]):
+    if _ATTACHMENT_PAGE.match(r.lines[i]) or _ATTACHMENT_NOTE.match(r.lines[i]):  # 附件 / 附件：名单 (web pages)
         return notes, (i, imprint)
     return None
 
@@ -341,16 +342,31 @@ def _accepted(fields: dict) -> bool:
     return any(top) and sum(map(bool, top + rest)) >= 2
 
 
-def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None) -> Gongwen:
+def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title: str = "") -> Gongwen:
     """The parts of PARAGRAPHS (cleaned, non-empty) read as a 公文; ALIGNS, when given, is the
-    alignment of each (``left``, ``center``, ``right``, ``justify``)."""
+    alignment of each (``left``, ``center``, ``right``, ``justify``). TITLE: the title the source
+    gives apart from its text (a web page's ``<h1>``), read as the 公文's when the text has none."""
+    found = _parse(paragraphs, aligns, {})
+    if found.is_official or not title.strip():
+        return found
+    titled = _parse(paragraphs, aligns, {"title": " ".join(title.split())})
+    if titled.is_official and titled.recipients and not _DATELINE.search(titled.recipients):
+        return titled
+    return found
+
+
+def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict) -> Gongwen:
     lines = tuple(p.strip() for p in paragraphs)
-    r = _Reading(lines, tuple(aligns or ()), {})
+    r = _Reading(lines, tuple(aligns or ()), fields)
     _read_head(r)
     imprint = _read_imprint(r)
     r.end = _read_attachment_note(r, _read_signature(r, imprint))
     if not _accepted(r.fields):
         return Gongwen(body=tuple(paragraphs), body_lines=tuple(range(len(lines))))
+    if r.appendix and not r.fields.get("attachments"):
+        named = _ATTACHMENT_NOTE.match(lines[r.appendix[0]])
+        if named and named.group(1).strip():
+            r.fields["attachments"] = (named.group(1).strip(),)
     index = list(range(r.start, r.end))
     appendix_at = None
     if r.appendix:

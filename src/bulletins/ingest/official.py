@@ -23,6 +23,7 @@ from bulletins.ingest.gongwen import Gongwen, join_lines, parse
 from bulletins.ingest.mentions import region_of
 from bulletins.ingest.metadata import extract_metadata, reading_copy
 from bulletins.ingest.normalize import clean_paragraphs
+from bulletins.ingest.script import SIMPLIFIED, convert_script
 from bulletins.models import Metadata, RawBulletin
 
 _SUFFIX_FORMATS = {".htm": "html", ".jsonl.gz": "jsonl", ".ndjson": "jsonl"}
@@ -105,7 +106,10 @@ def read(raw: RawBulletin) -> Document:
     else:
         lines, aligns, tables = clean_paragraphs(raw.text, script), None, {}
     reading, back = reading_copy(lines, script)
-    found = _written_back(parse(reading, aligns), back)
+    title = raw.title or ""
+    if title and reading is not lines:  # a Traditional text is read in Simplified, its title too
+        title = convert_script(title, SIMPLIFIED)
+    found = _written_back(parse(reading, aligns, title), back)
     body = tuple(lines[i] for i in found.body_lines)
     at = tuple((j, tables[i]) for j, i in enumerate(found.body_lines) if i in tables)
     return Document(body, found, at, found.appendix_at)
