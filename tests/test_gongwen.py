@@ -196,7 +196,25 @@ def test_a_title_given_apart_is_read_with_the_text():
             "中共中央 国务院 中央军委关于授予某某荣誉称号的决定",
             id="a-news-lead-is-no-addressee",
         ),
+        pytest.param(
+            ("近日，区政府发布通知：", "各单位要做好冬季供暖保障工作。", "青溪区人民政府办公室", "2023年11月20日"),
+            WEB_TITLE,
+            id="a-lead-ending-in-a-colon-is-no-addressee",
+        ),
     ],
 )
 def test_a_title_given_apart_alone_makes_no_document(paragraphs, title):
     assert not parse(paragraphs, title=title).is_official
+
+
+@pytest.mark.parametrize(
+    "recipients",
+    [
+        "各街道办事处，区政府各部门，有关单位：",
+        "市教委：",
+        "各区县人民政府，市政府有关部门：",
+        "区应急管理局、区财政局：",
+    ],
+)
+def test_offices_are_addressees(recipients):
+    assert parse((recipients, *WEB_NOTICE[1:]), title=WEB_TITLE).recipients == recipients[:-1]

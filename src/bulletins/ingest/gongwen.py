@@ -52,6 +52,7 @@ _SIGNER = re.compile(r"^签发人[：:]\s*(.+)$")
 _NOT_BODY = r"(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))"  # words of the body's first sentence, not of 主送
 _RECIPIENTS = re.compile(rf"^{_NOT_BODY}[^。！？；]{{2,120}}[：:]$")
 _RECIPIENTS_HEAD = re.compile(rf"^{_NOT_BODY}[^。！？；：:]{{2,80}}[，、,]$")
+_ADDRESSEE = re.compile(rf"^(?:各|有关|全体).|(?:{_ORG_END}|部门|单位|机关|企业|乡镇|街道|社区|学校|[市区县镇乡村])$")
 _DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  # a news lead ending in a colon is no 主送
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
@@ -350,9 +351,14 @@ def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title:
     if found.is_official or not title.strip():
         return found
     titled = _parse(paragraphs, aligns, {"title": " ".join(title.split())})
-    if titled.is_official and titled.recipients and not _DATELINE.search(titled.recipients):
-        return titled
-    return found
+    return titled if titled.is_official and _addressees(titled.recipients) else found
+
+
+def _addressees(recipients: str) -> bool:
+    """RECIPIENTS read as offices (``各街道办事处，区政府各部门，有关单位``), not a news lead that
+    ends in a colon (``近日，区政府发布通知``, ``央视网消息（新闻联播）``)."""
+    parts = [part.strip() for part in re.split(r"[，、,]", recipients)]
+    return bool(recipients) and not _DATELINE.search(recipients) and all(map(_ADDRESSEE.search, parts))
 
 
 def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict) -> Gongwen:
