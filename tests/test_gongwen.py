@@ -207,6 +207,27 @@ def test_a_title_given_apart_alone_makes_no_document(paragraphs, title):
     assert not parse(paragraphs, title=title).is_official
 
 
+NOTICE_TO_ALL = ("为保障群众生命财产安全，现就春节期间烟花爆竹燃放管理通告如下。", "一、白鹭街道全域禁止燃放。")
+SIGNED = ("临江市青溪区人民政府", "2023年12月25日")
+
+
+@pytest.mark.parametrize(
+    "title, official",
+    [
+        pytest.param(
+            "临江市青溪区人民政府关于春节期间烟花爆竹燃放管理的通告", True, id="signed-by-the-office-its-title-names"
+        ),
+        pytest.param("关于春节期间烟花爆竹燃放管理的通告", False, id="title-names-no-office"),
+        pytest.param("临江市白鹭区人民政府关于春节期间烟花爆竹燃放管理的通告", False, id="signed-by-another-office"),
+    ],
+)
+def test_a_document_without_addressees_is_known_by_its_signature(title, official):
+    found = parse((*NOTICE_TO_ALL, *SIGNED), title=title)
+    assert found.is_official is official
+    if official:
+        assert (found.publisher, found.date_written, found.body) == (SIGNED[0], dt.date(2023, 12, 25), NOTICE_TO_ALL)
+
+
 @pytest.mark.parametrize(
     "recipients",
     [

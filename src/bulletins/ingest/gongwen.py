@@ -351,7 +351,11 @@ def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title:
     if found.is_official or not title.strip():
         return found
     titled = _parse(paragraphs, aligns, {"title": " ".join(title.split())})
-    return titled if titled.is_official and _addressees(titled.recipients) else found
+    if titled.recipients:
+        return titled if titled.is_official and _addressees(titled.recipients) else found
+    # no 主送 (a 通告, a 公告): the office that signs and dates it must be the one its title names first
+    signed = titled.publisher and titled.date_written and titled.title.startswith(titled.publisher)
+    return titled if titled.is_official and signed else found
 
 
 def _addressees(recipients: str) -> bool:
