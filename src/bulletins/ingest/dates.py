@@ -7,7 +7,7 @@ Order of precedence (``resolve_date``):
 3. a month-day date (``2月28日``) in the lead, when the context gives the year
    -> ``"text+context-year"``;
 4. the 成文日期 under a document's 落款 (an issuing body's line, then a line that is only a
-   date: ``metadata.signed``) -> ``"text"``;
+   date: ``signing.signed``) -> ``"text"``;
 5. a full date anywhere else in the text -> ``"text"``;
 6. a month-day date anywhere else, with the context year -> ``"text+context-year"``.
 
