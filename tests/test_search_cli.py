@@ -282,6 +282,17 @@ def test_search_the_built_sample_site():
         assert (site.output / result["url"]).is_file(), result["url"]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("query", "found"), [("市财政局", True), ("2025年9月", True), ("市财政局2025年9月", False)])
+def test_a_query_never_matches_across_table_cells(query, found):
+    """The sample 公文's table has 市财政局 and 2025年9月 in two cells of one row, never shown together."""
+    from support.sites import sample_site
+
+    done = bulletins("search", "--site", str(sample_site().output), query, "--json", "--limit", "0")
+    urls = {result["url"] for result in json.loads(done.stdout)["results"]}
+    assert ("bulletins/2025/03/chengjiang-007.html" in urls) is found, urls
+
+
 DAYS = {  # a --from/--to value -> whether it is taken (the index compares dates as text)
     "2023-01-01": True,
     "2024-02-29": True,

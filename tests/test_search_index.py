@@ -217,8 +217,20 @@ def test_dates_must_be_iso():
         ("<p>正文</p><script>alert(1)</script><style>p{}</style>", "正文"),
         ("<p>&amp;&nbsp;x &#x4e2d;</p>", "&\xa0x 中"),
         ("<p>  </p><p>\n</p>", ""),
+        (
+            '<table class="doc-table"><tr><th>牵头单位</th><th>完成时限</th></tr>'
+            "<tr><td>市财政局</td><td>2025年9月</td></tr></table>",
+            "牵头单位\n完成时限\n市财政局\n2025年9月",
+        ),
     ],
-    ids=["escaped_markup_and_inline_tags", "br_and_lists", "scripts_dropped", "entities", "blank_paragraphs"],
+    ids=[
+        "escaped_markup_and_inline_tags",
+        "br_and_lists",
+        "scripts_dropped",
+        "entities",
+        "blank_paragraphs",
+        "table_cells",
+    ],
 )
 def test_html_text(markup, text):
     assert html_text(markup) == text

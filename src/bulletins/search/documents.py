@@ -72,7 +72,8 @@ def from_dict(record: dict) -> SearchDoc:
     )
 
 
-_BLOCK_TAG = re.compile(r"<(?:/?(?:p|li|h[1-6]|blockquote|tr|div|pre|table|ul|ol|dd|dt)\b[^>]*|br\s*/?)>", re.I)
+# a table cell is a block: a query never matches across two cells (the page never shows them run together)
+_BLOCK_TAG = re.compile(r"<(?:/?(?:p|li|h[1-6]|blockquote|tr|td|th|div|pre|table|ul|ol|dd|dt)\b[^>]*|br\s*/?)>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.I | re.S)
 
