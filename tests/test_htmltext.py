@@ -45,10 +45,7 @@ PAGES = [
         (
             "因望江路雨污分流改造施工，自9月20日起，12路、35路公交车临时绕行青溪大道。",
             "施工结束后恢复原线路，给市民出行带来不便，敬请谅解。",
-            "线路",
-            "绕行路段",
-            "12路",
-            "青溪大道—柳荫街",
+            "线路 绕行路段 12路 青溪大道—柳荫街",  # a data table: one paragraph, its rows in Page.tables
         ),
         id="body-only-chrome-title-and-date-lines-dropped",
     ),
@@ -195,3 +192,37 @@ def test_fragment_paragraphs(html, paragraphs):
 )
 def test_page_body_edges(html, paragraphs):
     assert extract_page(html).paragraphs == paragraphs
+
+
+def test_a_data_table_stays_a_table():
+    found = extract_page(page("page_body_only_date_line.html"))
+    assert found.tables == ((2, (("线路", "绕行路段"), ("12路", "青溪大道—柳荫街"))),)
+
+
+LAYOUT = "<p>为做好供暖保障工作，现通知如下。</p>"
+GRID = "<table><tr><td>1</td><td>2</td></tr><tr><td>3</td><td>4</td></tr></table>"
+TABLES = {
+    "data": ("<table><tr><th>序号</th><th>单位</th></tr><tr><td><p>1</p></td><td>区财政局</td></tr></table>", True),
+    "one-row": ("<table><tr><td>序号</td><td>单位</td></tr></table>", False),
+    "one-column": ("<table><tr><td>标题</td></tr><tr><td>正文第一段。</td></tr></table>", False),
+    "a-page-in-a-cell": (f"<table><tr><td>栏目</td><td>{'正文。' * 40}</td></tr>{GRID[7:]}", False),
+    "nested": (f"<table><tr><td>{GRID}</td></tr></table>", True),
+    "menu": ('<table><tr><td><a href="/">首页</a></td><td><a href="/a">政务</a></td></tr>'
+             '<tr><td><a href="/b">公开</a></td><td><a href="/c">互动</a></td></tr></table>', False),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("table", "data"), TABLES.values(), ids=TABLES.keys())
+def test_only_data_tables_stay_tables(table, data):
+    found = extract_page(
+        f"<html><body><h1>关于做好供暖保障工作的通知</h1><div id='zoom'>{LAYOUT}{table}</div></body></html>"
+    )
+    assert bool(found.tables) is data  # "nested": the inner table is data, the outer one layout
+    if not data:
+        assert not any("\ue010" in paragraph for paragraph in found.paragraphs)
+
+
+def test_page_text_cannot_pose_as_a_table():
+    markup = f"<div id='zoom'><p>\ue0100:0\ue010</p>{GRID}</div>"
+    found = extract_page(markup)
+    assert found.paragraphs == ("\ue0100:0\ue010", "1 2 3 4") and [i for i, _ in found.tables] == [1]

@@ -189,3 +189,28 @@ def test_text_source_through_ingest_and_inspect(tmp_path, monkeypatch, capsys):
     assert expected == GONGWEN_FIELDS
     assert "Original" not in frontmatter.parse_article(text)
     assert dataclasses.replace(article, paragraphs=()).appendix_at == article.paragraphs.index("附件1")
+
+
+WEB_NOTICE_PAGE = """<html><head><meta charset="utf-8"><title>关于开展2023年度安全生产检查的通知_青溪区</title></head>
+<body><div class="nav"><a href="/">首页</a></div><div id="zoom"><h1>关于开展2023年度安全生产检查的通知</h1>
+<p>各街道办事处，区政府各部门：</p><p>区政府决定开展年度安全生产检查。检查时间为2023年5月10日至6月30日。</p>
+<p style="text-align:right">青溪区人民政府办公室</p><p style="text-align:right">2023年5月6日</p>
+<p>附件：各单位联系人名单</p><table><tr><th>序号</th><th>单位</th><th>联系人</th></tr>
+<tr><td>1</td><td>区应急管理局</td><td>林晓</td></tr><tr><td>2</td><td>区财政局</td><td>王芳</td></tr></table>
+</div></body></html>"""
+
+
+def test_a_notice_posted_as_a_web_page_through_ingest(tmp_path, monkeypatch):
+    """Title in <h1>, 主送 first, 落款 and its date, then the attachment and its table: the frame is
+    read, the date is the 成文日期 (not the body's 5月10日), the table stays a table."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "notice.html").write_text(WEB_NOTICE_PAGE, encoding="utf-8")
+    assert main(["ingest", "src", "--jobs", "1"]) == 0
+    text = next((tmp_path / "content").rglob("*.md")).read_text(encoding="utf-8")
+    header = frontmatter.parse_article(text)
+    assert (header["Date"], header["DateWritten"], header["DateSource"]) == ("2023-05-06", "2023-05-06", "date-written")
+    assert (header["Recipients"], header["Publisher"]) == ("各街道办事处，区政府各部门", "青溪区人民政府办公室")
+    assert header["Attachments"] == "各单位联系人名单"
+    assert '<hr class="doc-appendix">\n\n附件：各单位联系人名单\n\n<table class="doc-table"><tr><td>序号</td>' in text
+    assert "<td>区财政局</td><td>王芳</td>" in text and "\n\n区财政局\n\n" not in text

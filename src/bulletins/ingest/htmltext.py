@@ -14,8 +14,9 @@ Two shapes of HTML reach the pipeline:
   ...) or a ``发布时间：`` / ``日期：`` line. The body is the first content container found
   (``#zoom``, ``.TRS_Editor``, ``.article-content``, ``article``, ``main`` ...), else
   ``<body>`` without ``nav``/``header``/``footer``/``aside``/``form``; scripts, styles and
-  comments never count. Paragraphs break at block elements, at ``<br>`` and at the line ends of a
-  ``<pre>`` (a notice published as preformatted text). Lines above the
+  comments never count. A data table stays a table (``htmltables``). Paragraphs break at block
+  elements, at ``<br>`` and at the line ends of a ``<pre>`` (a notice published as preformatted
+  text). Lines above the
   body that repeat the title or only say when and where from (``发布时间：… 来源：…``) are
   metadata, not body, and are dropped.
 
@@ -29,6 +30,9 @@ import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+from bulletins.ingest.bodymarkup import table_text
+from bulletins.ingest.htmltables import Rows, Tables
 
 try:  # lxml copes with worse markup (same speed here); html.parser is always there
     import lxml  # noqa: F401
@@ -81,7 +85,8 @@ class Page:
 
     title: str | None
     date: str | None
-    paragraphs: tuple[str, ...]
+    paragraphs: tuple[str, ...]  # a data table's is its cells' text (``bodymarkup.table_text``)
+    tables: tuple[tuple[int, Rows], ...] = ()  # (paragraph index, rows) of its data tables
 
 
 def fragment_paragraphs(html: str) -> list[str]:
@@ -105,11 +110,22 @@ def extract_page(html: str) -> Page:
         heading.extract()
     for tag in body.find_all(_is_chrome):
         tag.decompose()
+    tables = Tables()
+    tables.take(body, lambda text: _new_paragraph(soup, text))
     paragraphs: list[str] = []
     _walk(body, paragraphs, [], br_breaks=True)
     while paragraphs and (_flat(paragraphs[0]) == title or _INFO_LINE.match(paragraphs[0])):
         del paragraphs[0]  # the title repeated, or a 发布时间/来源 line, above the body
-    return Page(title=title or None, date=date, paragraphs=tuple(paragraphs))
+    found = [(i, rows) for i, p in enumerate(paragraphs) if (rows := tables.rows_of(p)) is not None]
+    for i, rows in found:
+        paragraphs[i] = table_text(rows)
+    return Page(title=title or None, date=date, paragraphs=tuple(paragraphs), tables=tuple(found))
+
+
+def _new_paragraph(soup: BeautifulSoup, text: str) -> Tag:
+    tag = soup.new_tag("p")
+    tag.string = text
+    return tag
 
 
 _FLUSH = object()  # stack marker: the block element opened here ends

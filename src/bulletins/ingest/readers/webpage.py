@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletins.ingest.htmltext import extract_page
+from bulletins.ingest.blocks import Block, blocks_text
+from bulletins.ingest.htmltext import Page, extract_page
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, read_decoded, sha256, source_name
 from bulletins.models import Context, RawBulletin, SourceProblem
 
@@ -41,14 +42,27 @@ def read(
     if not page.paragraphs:
         yield SourceProblem(source, "no text found in the HTML page")
         return
+    blocks = _blocks(page)
     yield RawBulletin(
         source=source,
-        text="\n".join(page.paragraphs),
+        text=blocks_text(blocks) if blocks else "\n".join(page.paragraphs),
         source_hash=sha256(data),
         context=context,
         title=page.title,
         date=page.date,
         format="html",
+        blocks=blocks,
+    )
+
+
+def _blocks(page: Page) -> tuple[Block, ...]:
+    """A page with data tables as laid-out blocks (its tables kept as tables), else ``()``: text."""
+    if not page.tables:
+        return ()
+    tables = dict(page.tables)
+    return tuple(
+        Block("\n".join("\t".join(row) for row in tables[i]), kind="table", rows=tables[i]) if i in tables else Block(p)
+        for i, p in enumerate(page.paragraphs)
     )
 
 

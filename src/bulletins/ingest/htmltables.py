@@ -1,0 +1,65 @@
+"""Data tables of a saved web page, kept as tables (an attachment's 联系表, a 任务分工表).
+
+A page's ``<table>`` is either data, read as rows of cells, or layout (old sites place the whole
+page in table cells; menus are tables of links), read as paragraphs like any other block. A
+table is data when it holds no other table, has at least two rows with text and a row of two
+cells or more, no cell longer than ``MAX_CELL`` characters (a layout cell holds paragraphs) and
+no more links than half its cells (a menu). ``take_tables`` puts a marker paragraph in place of
+each data table, so the page's paragraphs keep their order, and hands the rows over.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from bs4 import Tag
+
+Rows = tuple[tuple[str, ...], ...]
+
+MAX_CELL = 100  # characters: longer, and the cell is a layout cell (a page, a column)
+_SPACES = re.compile(r"\s+")
+
+
+def data_rows(table: Tag) -> Rows | None:
+    """The rows of TABLE as cell text when it is a data table, else None."""
+    if table.find("table") is not None:
+        return None
+    rows: list[tuple[str, ...]] = []
+    for row in table.find_all("tr"):
+        cells = tuple(
+            _SPACES.sub(" ", cell.get_text(" ")).strip() for cell in row.find_all(["td", "th"], recursive=False)
+        )
+        if any(cells):
+            rows.append(cells)
+    if len(rows) < 2 or max(len(row) for row in rows) < 2:
+        return None
+    if any(len(cell) > MAX_CELL for row in rows for cell in row):
+        return None
+    if 2 * len(table.find_all("a")) > sum(len(row) for row in rows):
+        return None
+    return tuple(rows)
+
+
+class Tables:
+    """The data tables taken out of a page, each replaced by a marker paragraph."""
+
+    def __init__(self):
+        self.prefix = f"\ue010{secrets.token_hex(8)}:"  # no page text can hold it
+        self.rows: list[Rows] = []
+
+    def take(self, root: Tag, new_paragraph) -> None:
+        """Replace every data table under ROOT with a paragraph (NEW_PARAGRAPH(text)) naming it."""
+        for table in root.find_all("table"):
+            if table.parent is None:  # inside a table already replaced
+                continue
+            rows = data_rows(table)
+            if rows is not None:
+                table.replace_with(new_paragraph(f"{self.prefix}{len(self.rows)}"))
+                self.rows.append(rows)
+
+    def rows_of(self, paragraph: str) -> Rows | None:
+        """The rows a marker paragraph stands for, else None."""
+        if not paragraph.startswith(self.prefix):
+            return None
+        return self.rows[int(paragraph[len(self.prefix) :])]
