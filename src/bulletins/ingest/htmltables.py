@@ -22,9 +22,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def data_rows(table: Tag) -> Rows | None:
-    """The rows of TABLE as cell text when it is a data table, else None."""
-    if table.find("table") is not None:
-        return None
+    """The rows of TABLE (holding no other table) as cell text when it is a data table, else None."""
     rows: list[tuple[str, ...]] = []
     for row in table.find_all("tr"):
         cells = tuple(
@@ -50,8 +48,10 @@ class Tables:
 
     def take(self, root: Tag, new_paragraph) -> None:
         """Replace every data table under ROOT with a paragraph (NEW_PARAGRAPH(text)) naming it."""
-        for table in root.find_all("table"):
-            if table.parent is None:  # inside a table already replaced
+        tables = root.find_all("table")
+        holders = {id(holder) for table in tables if (holder := table.find_parent("table")) is not None}
+        for table in tables:
+            if id(table) in holders:  # a table holding a table is layout
                 continue
             rows = data_rows(table)
             if rows is not None:
