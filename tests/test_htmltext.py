@@ -205,6 +205,8 @@ TABLES = {
     "data": ("<table><tr><th>序号</th><th>单位</th></tr><tr><td><p>1</p></td><td>区财政局</td></tr></table>", True),
     "one-row": ("<table><tr><td>序号</td><td>单位</td></tr></table>", False),
     "one-column": ("<table><tr><td>标题</td></tr><tr><td>正文第一段。</td></tr></table>", False),
+    "signature-set-right": ("<table><tr><td></td><td>青溪区人民政府办公室</td></tr>"
+                            "<tr><td> </td><td>2023年5月6日</td></tr></table>", False),
     "a-page-in-a-cell": (f"<table><tr><td>栏目</td><td>{'正文。' * 40}</td></tr>{GRID[7:]}", False),
     "nested": (f"<table><tr><td>{GRID}</td></tr></table>", True),
     "menu": ('<table><tr><td><a href="/">首页</a></td><td><a href="/a">政务</a></td></tr>'

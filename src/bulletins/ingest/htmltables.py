@@ -2,10 +2,11 @@
 
 A page's ``<table>`` is either data, read as rows of cells, or layout (old sites place the whole
 page in table cells; menus are tables of links), read as paragraphs like any other block. A
-table is data when it holds no other table, has at least two rows with text and a row of two
-cells or more, no cell longer than ``MAX_CELL`` characters (a layout cell holds paragraphs) and
-no more links than half its cells (a menu). ``take_tables`` puts a marker paragraph in place of
-each data table, so the page's paragraphs keep their order, and hands the rows over.
+table is data when it holds no other table, has two rows or more with text in two cells or more
+(old sites set a 落款 right, an empty cell beside it), no cell longer than ``MAX_CELL``
+characters (a layout cell holds paragraphs) and no more links than half its cells (a menu).
+``Tables.take`` puts a marker paragraph in place of each data table, so the page's paragraphs
+keep their order, and hands the rows over.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def data_rows(table: Tag) -> Rows | None:
         )
         if any(cells):
             rows.append(cells)
-    if len(rows) < 2 or max(len(row) for row in rows) < 2:
+    if sum(1 for row in rows if sum(map(bool, row)) >= 2) < 2:  # a column of text set in cells (a 落款 set right)
         return None
     if any(len(cell) > MAX_CELL for row in rows for cell in row):
         return None
