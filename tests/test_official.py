@@ -214,3 +214,17 @@ def test_a_notice_posted_as_a_web_page_through_ingest(tmp_path, monkeypatch):
     assert header["Attachments"] == "各单位联系人名单"
     assert '<hr class="doc-appendix">\n\n附件：各单位联系人名单\n\n<table class="doc-table"><tr><td>序号</td>' in text
     assert "<td>区财政局</td><td>王芳</td>" in text and "\n\n区财政局\n\n" not in text
+
+
+def test_a_collection_record_keeps_its_html_table(tmp_path, monkeypatch):
+    """A JSONL record's ``html`` with a data table: the same table block as a web page's."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    rows = "<tr><td>单位</td><td>联系人</td></tr><tr><td>区财政局</td><td>王芳</td></tr>"
+    markup = f"<p>各部门：</p><p>请按附表报送。</p><table>{rows}</table>"
+    record = {"id": "n1", "date": "2023-05-06", "title": "关于开展安全生产检查的通知", "html": markup}
+    (tmp_path / "src" / "c.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["ingest", "src", "--jobs", "1"]) == 0
+    text = next((tmp_path / "content").rglob("*.md")).read_text(encoding="utf-8")
+    assert frontmatter.parse_article(text)["Recipients"] == "各部门"
+    assert text.endswith(f'<table class="doc-table">{rows}</table>\n')

@@ -16,6 +16,8 @@ import secrets
 
 from bs4 import Tag
 
+from bulletins.ingest.blocks import Block
+
 Rows = tuple[tuple[str, ...], ...]
 
 MAX_CELL = 100  # characters: longer, and the cell is a layout cell (a page, a column)
@@ -64,3 +66,15 @@ class Tables:
         if not paragraph.startswith(self.prefix):
             return None
         return self.rows[int(paragraph[len(self.prefix) :])]
+
+
+def as_blocks(paragraphs: tuple[str, ...], tables: tuple[tuple[int, Rows], ...]) -> tuple[Block, ...]:
+    """PARAGRAPHS with TABLES ((paragraph index, rows)) as laid-out blocks, so the tables stay
+    tables (``official.read``); ``()`` when there is no table: the text is read as text."""
+    if not tables:
+        return ()
+    at = dict(tables)
+    return tuple(
+        Block("\n".join("\t".join(row) for row in at[i]), kind="table", rows=at[i]) if i in at else Block(paragraph)
+        for i, paragraph in enumerate(paragraphs)
+    )

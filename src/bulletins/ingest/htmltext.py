@@ -41,7 +41,7 @@ try:  # lxml copes with worse markup (same speed here); html.parser is always th
 except ImportError:  # pragma: no cover - depends on the environment
     PARSER = "html.parser"
 
-__all__ = ["PARSER", "Page", "extract_page", "fragment_paragraphs"]
+__all__ = ["PARSER", "Page", "extract_page", "fragment", "fragment_paragraphs"]
 
 _SKIP = frozenset(
     {
@@ -90,11 +90,19 @@ class Page:
 
 
 def fragment_paragraphs(html: str) -> list[str]:
-    """Paragraphs of an article-body fragment: one per ``<p>``, plus any text outside them."""
+    """Paragraphs of an article-body fragment: one per ``<p>``, plus any text outside them (a
+    data table: its cells' text, ``fragment``)."""
+    return list(fragment(html).paragraphs)
+
+
+def fragment(html: str) -> Page:
+    """An article-body fragment as a Page without title or date: its paragraphs and data tables."""
     soup = BeautifulSoup(html, PARSER)
+    tables = Tables()
+    tables.take(soup, lambda text: _new_paragraph(soup, text))
     out: list[str] = []
     _walk(soup, out, [], br_breaks=False)
-    return out
+    return Page(title=None, date=None, paragraphs=tuple(out), tables=_tables_at(out, tables))
 
 
 def extract_page(html: str) -> Page:
@@ -116,10 +124,16 @@ def extract_page(html: str) -> Page:
     _walk(body, paragraphs, [], br_breaks=True)
     while paragraphs and (_flat(paragraphs[0]) == title or _INFO_LINE.match(paragraphs[0])):
         del paragraphs[0]  # the title repeated, or a 发布时间/来源 line, above the body
+    found = _tables_at(paragraphs, tables)
+    return Page(title=title or None, date=date, paragraphs=tuple(paragraphs), tables=found)
+
+
+def _tables_at(paragraphs: list[str], tables: Tables) -> tuple[tuple[int, Rows], ...]:
+    """The (index, rows) of the marker paragraphs, each replaced by its table's text, in place."""
     found = [(i, rows) for i, p in enumerate(paragraphs) if (rows := tables.rows_of(p)) is not None]
     for i, rows in found:
         paragraphs[i] = table_text(rows)
-    return Page(title=title or None, date=date, paragraphs=tuple(paragraphs), tables=tuple(found))
+    return tuple(found)
 
 
 def _new_paragraph(soup: BeautifulSoup, text: str) -> Tag:

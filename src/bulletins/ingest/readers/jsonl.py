@@ -24,8 +24,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from bulletins.ingest.blocks import Block, blocks_text
 from bulletins.ingest.decode import DecodeError, decode_bytes
-from bulletins.ingest.htmltext import fragment_paragraphs
+from bulletins.ingest.htmltables import as_blocks
+from bulletins.ingest.htmltext import fragment
 from bulletins.ingest.readers.common import (
     DEFAULT_MAX_RECORD_BYTES,
     ReadError,
@@ -193,7 +195,7 @@ def parse(line: bytes, source: str, number: int, context: Context) -> RawBulleti
             return problem(f"field {key!r} is not a string")
         fields[key] = None if value is None or isinstance(value, bool) else str(value)
     try:
-        text = _text(fields)
+        text, blocks = _text(fields)
     except Exception as error:  # the parser on hostile markup: one problem, never a crash
         logger.debug("%s:%d: HTML parser failed", source, number, exc_info=True)
         return problem(f"cannot parse the 'html' field: {type(error).__name__}: {error}")
@@ -210,6 +212,7 @@ def parse(line: bytes, source: str, number: int, context: Context) -> RawBulleti
         url=_blank_to_none(fields["url"]),
         source_id=_blank_to_none(fields["id"]),
         format="jsonl",
+        blocks=blocks,
     )
 
 
@@ -230,10 +233,13 @@ def _loads(line: bytes) -> object:
     raise unreadable
 
 
-def _text(fields: dict[str, str | None]) -> str:
+def _text(fields: dict[str, str | None]) -> tuple[str, tuple[Block, ...]]:
+    """The record's text, and its blocks when its ``html`` holds a data table (``htmltables``)."""
     if fields["html"] and fields["html"].strip():
-        return "\n".join(fragment_paragraphs(fields["html"]))
-    return newlines(fields["text"] or "")
+        page = fragment(fields["html"])
+        blocks = as_blocks(page.paragraphs, page.tables)
+        return (blocks_text(blocks) if blocks else "\n".join(page.paragraphs)), blocks
+    return newlines(fields["text"] or ""), ()
 
 
 def _context(fields: dict[str, str | None], context: Context) -> Context:

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletins.ingest.blocks import Block, blocks_text
-from bulletins.ingest.htmltext import Page, extract_page
+from bulletins.ingest.blocks import blocks_text
+from bulletins.ingest.htmltables import as_blocks
+from bulletins.ingest.htmltext import extract_page
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, read_decoded, sha256, source_name
 from bulletins.models import Context, RawBulletin, SourceProblem
 
@@ -42,7 +43,7 @@ def read(
     if not page.paragraphs:
         yield SourceProblem(source, "no text found in the HTML page")
         return
-    blocks = _blocks(page)
+    blocks = as_blocks(page.paragraphs, page.tables)
     yield RawBulletin(
         source=source,
         text=blocks_text(blocks) if blocks else "\n".join(page.paragraphs),
@@ -52,17 +53,6 @@ def read(
         date=page.date,
         format="html",
         blocks=blocks,
-    )
-
-
-def _blocks(page: Page) -> tuple[Block, ...]:
-    """A page with data tables as laid-out blocks (its tables kept as tables), else ``()``: text."""
-    if not page.tables:
-        return ()
-    tables = dict(page.tables)
-    return tuple(
-        Block("\n".join("\t".join(row) for row in tables[i]), kind="table", rows=tables[i]) if i in tables else Block(p)
-        for i, p in enumerate(page.paragraphs)
     )
 
 
