@@ -14,7 +14,7 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Pt
 
 from bulletins.ingest.readers import docx
-from bulletins.ingest.readers.docx_numbering import chinese_count
+from bulletins.ingest.readers.docx_numbering import FORMATS, chinese_count
 from bulletins.models import Context, RawBulletin
 
 TEXT_BOX = (
@@ -218,6 +218,19 @@ CHINESE_COUNTS = {1: "一", 10: "十", 11: "十一", 20: "二十", 21: "二十�
 @pytest.mark.parametrize(("n", "text"), CHINESE_COUNTS.items())
 def test_chinese_counting(n, text):
     assert chinese_count(n) == text
+
+
+LABELS = [("upperRoman", 14, "XIV"), ("lowerRoman", 3999, "mmmcmxcix"), ("upperRoman", 4000, "4000"),
+          ("upperLetter", 28, "BB"), ("lowerLetter", 260, "zzzzzzzzzz"), ("upperLetter", 261, "261"),
+          ("upperRoman", 10**12, str(10**12)), ("upperLetter", 10**12, str(10**12)),
+          ("upperRoman", 0, "0")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fmt", "n", "text"), LABELS)
+def test_list_numbers_stay_short(fmt, n, text):
+    """A list started at 10¹² (w:start, one attribute) made a roman label of a billion M's, a
+    letter label of 38 billion letters: past what Word prints, the number is written in digits."""
+    assert FORMATS[fmt](n) == text
 
 
 NOTES = {  # part -> its XML: a separator, then one note with a tracked insertion and one of two paragraphs

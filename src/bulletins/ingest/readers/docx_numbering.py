@@ -30,6 +30,9 @@ class Level:
     start: int
 
 
+_MAX_REPEAT = 10  # letters a lettered label repeats at most (ZZZZZZZZZZ); a longer one is written in digits
+
+
 def chinese_count(n: int) -> str:
     """1 -> 一, 10 -> 十, 21 -> 二十一, 105 -> 一百零五 (Word's chineseCounting, up to 9,999)."""
     if n <= 0 or n > 9999:
@@ -46,6 +49,9 @@ def chinese_count(n: int) -> str:
 
 
 def _roman(n: int) -> str:
+    """1 -> I ... 3999 -> MMMCMXCIX; beyond (no roman numeral, or one of a billion M's) in digits."""
+    if not 0 < n < 4000:
+        return str(n)
     out = ""
     for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
                            (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
@@ -55,6 +61,9 @@ def _roman(n: int) -> str:
 
 
 def _letters(n: int) -> str:
+    """1 -> A, 27 -> AA, 260 -> ZZZZZZZZZZ (as Word repeats the letter); beyond, in digits."""
+    if not 0 < n <= 26 * _MAX_REPEAT:
+        return str(n)
     return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 

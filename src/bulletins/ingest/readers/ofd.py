@@ -119,12 +119,16 @@ def _height(area: ElementTree.Element | None, default: float) -> float:
         return default
 
 
-def deltas(value: str | None) -> list[float]:
-    """``"g 3 5.6 2.8"`` -> ``[5.6, 5.6, 5.6, 2.8]``: the advances of a DeltaX/DeltaY attribute."""
+def deltas(value: str | None, limit: int) -> list[float]:
+    """``"g 3 5.6 2.8"`` -> ``[5.6, 5.6, 5.6, 2.8]``: the advances of a DeltaX/DeltaY attribute, at
+    most LIMIT of them (a TextCode needs one per glyph: ``g 3000000000 10`` in a 7 KB file must
+    not become a list of three billion)."""
     tokens, out, i = (value or "").split(), [], 0
-    while i < len(tokens):
+    while i < len(tokens) and len(out) < limit:
         if tokens[i] == "g" and i + 2 < len(tokens):
-            out.extend([float(tokens[i + 2])] * int(float(tokens[i + 1])))
+            count = float(tokens[i + 1])
+            runs = int(min(count, limit - len(out))) if count > 0 else 0  # NaN, negative: none
+            out.extend([float(tokens[i + 2])] * runs)
             i += 3
         else:
             out.append(float(tokens[i]))
@@ -165,7 +169,7 @@ def _code_glyphs(
     a, _, _, d, e, f = ctm
     scale = abs(d) or 1.0
     text = code.text or ""
-    dx, dy = deltas(code.get("DeltaX")), deltas(code.get("DeltaY"))
+    dx, dy = deltas(code.get("DeltaX"), len(text)), deltas(code.get("DeltaY"), len(text))
     x, y = float(code.get("X") or 0), float(code.get("Y") or 0)
     space = ""
     for i, char in enumerate(text):
