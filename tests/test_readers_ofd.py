@@ -109,3 +109,24 @@ def test_package_without_ofd_xml_is_one_problem(tmp_path):
         z.writestr("readme.txt", "nothing")
     item = read(path)
     assert isinstance(item, SourceProblem) and "OFD.xml is missing" in item.reason
+
+
+def test_a_page_part_named_again_is_read_once(tmp_path):
+    """Document.xml naming one page part 20,000 times (a 58 KB file) took 27 s and 896 MB; a part
+    is read once, whatever the number of Page entries (and spellings of its path) naming it."""
+    spellings = ["Pages/Page_0/Content.xml", "./Pages/Page_0/Content.xml", "/Doc_0/Pages/Page_0/Content.xml"]
+    listing = "".join(f'<ofd:Page ID="{i}" BaseLoc="{loc}"/>' for i, loc in enumerate(spellings * 2000))
+    body = text_object(20, 40, "根据工作需要，现将有关事项通知如下。")
+    path = tmp_path / "t.ofd"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "OFD.xml",
+            f"<ofd:OFD {NS}><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        z.writestr("Doc_0/Document.xml", f"<ofd:Document {NS}><ofd:Pages>{listing}</ofd:Pages></ofd:Document>")
+        z.writestr(
+            "Doc_0/Pages/Page_0/Content.xml",
+            f"<ofd:Page {NS}><ofd:Content><ofd:Layer>{body}</ofd:Layer></ofd:Content></ofd:Page>",
+        )
+    item = read(path)
+    assert isinstance(item, RawBulletin) and item.text.count("通知如下") == 1, item
