@@ -130,3 +130,11 @@ def test_a_page_part_named_again_is_read_once(tmp_path):
         )
     item = read(path)
     assert isinstance(item, RawBulletin) and item.text.count("通知如下") == 1, item
+
+
+def test_more_text_than_a_bulletin_may_have_is_one_problem(tmp_path):
+    pages = [text_object(20, 40, f"第{n}页：根据工作需要，现将有关事项通知如下。" * 20) for n in range(1, 41)]
+    path = package(tmp_path, pages)
+    (item,) = ofd.read(path, Context(), max_record_bytes=16 * 1024)
+    assert isinstance(item, SourceProblem) and item.reason.startswith("its text passes 16,384 bytes by page ")
+    assert isinstance(read(path), RawBulletin)  # under the default limit

@@ -102,3 +102,16 @@ def test_500_pages_stay_under_500_mb(tmp_path):
     out = subprocess.run([sys.executable, "-c", PEAK, str(path)], capture_output=True, text=True, check=True)
     last_page, peak_mb = map(int, out.stdout.split())
     assert last_page == 500 and peak_mb < 500
+
+
+def test_more_text_than_a_bulletin_may_have_is_one_problem(tmp_path):
+    """Pages are read until their text passes --max-record-bytes, not to the last one (a 5 MB PDF of
+    20,000 pages sharing one content stream took 75 s and 866 MB)."""
+    path = tmp_path / "long.pdf"
+    path.write_bytes(long_pdf(60))  # about 2.4 KB of text a page
+    (item,) = pdf.read(path, Context(), max_record_bytes=64 * 1024)
+    assert item.reason.startswith("its text passes 65,536 bytes by page ") and "(--max-record-bytes)" in item.reason
+    page = int(item.reason.split("by page ")[1].split(",")[0])
+    assert 20 <= page <= 40, item.reason
+    (whole,) = pdf.read(path, Context(), max_record_bytes=1024 * 1024)
+    assert isinstance(whole, RawBulletin) and whole.blocks[-1].page == 60

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 
 from bulletins.ingest.documents import file_hash, finish
 from bulletins.ingest.layout import Glyph, Line, page_lines, paragraph_blocks, strip_furniture
-from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, unpacked_problem
+from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, TextBudget, TooMuchText, unpacked_problem
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["deltas", "read"]
@@ -52,14 +52,14 @@ def read(
             yield SourceProblem(source, too_big)
             return
         with zipfile.ZipFile(path) as package:
-            pages = _pages(package)
+            pages = _pages(package, TextBudget(max_record_bytes))
     except OSError as error:
         yield SourceProblem(source, f"cannot read: {error.strerror or error}")
         return
     except (zipfile.BadZipFile, EOFError) as error:
         yield SourceProblem(source, f"not a readable OFD package (damaged or cut short?): {error}")
         return
-    except OfdError as error:
+    except (OfdError, TooMuchText) as error:
         yield SourceProblem(source, str(error))
         return
     if not pages:
@@ -95,7 +95,7 @@ def _resolve(base: str, location: str) -> str:
     return posixpath.normpath(location.lstrip("/") if location.startswith("/") else posixpath.join(base, location))
 
 
-def _pages(package: zipfile.ZipFile) -> list[tuple[list[Line], float]]:
+def _pages(package: zipfile.ZipFile, budget: TextBudget) -> list[tuple[list[Line], float]]:
     root = _find(_xml(package, "OFD.xml", "entry"), "DocRoot")
     if root is None or not (root.text or "").strip():
         raise OfdError("damaged OFD: OFD.xml names no DocRoot")
@@ -112,7 +112,9 @@ def _pages(package: zipfile.ZipFile) -> list[tuple[list[Line], float]]:
         read.add(part)
         content = _xml(package, part, f"page {number}")
         page_height = _height(_find(content, "Area"), height)
-        pages.append((page_lines(_glyphs(content), number), page_height))
+        lines = page_lines(_glyphs(content), number)
+        budget.add((line.text for line in lines), number)
+        pages.append((lines, page_height))
     return pages
 
 

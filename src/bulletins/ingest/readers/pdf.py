@@ -24,7 +24,12 @@ import pypdfium2.raw as pdfium_c
 
 from bulletins.ingest.documents import file_hash, finish
 from bulletins.ingest.layout import Glyph, Line, page_lines, paragraph_blocks, strip_furniture
-from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, inflated_stream_problem
+from bulletins.ingest.readers.common import (
+    DEFAULT_MAX_RECORD_BYTES,
+    TextBudget,
+    TooMuchText,
+    inflated_stream_problem,
+)
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["read"]
@@ -55,11 +60,14 @@ def read(
         yield SourceProblem(source, _open_problem(path, str(error)))
         return
     try:
-        pages = _pages(document)
+        pages = _pages(document, TextBudget(max_record_bytes))
         empty = not any(lines for lines, _ in pages) and _textless(document)
     except pdfium.PdfiumError as error:
         logger.debug("%s: page failed", source, exc_info=True)
         yield SourceProblem(source, f"damaged PDF: {error}")
+        return
+    except TooMuchText as error:
+        yield SourceProblem(source, str(error))
         return
     finally:
         document.close()
@@ -112,7 +120,7 @@ def _textless(document: pdfium.PdfDocument) -> str:
     return "no text layer: image-only pages (a scan?); OCR is not supported"
 
 
-def _pages(document: pdfium.PdfDocument) -> list[tuple[list[Line], float]]:
+def _pages(document: pdfium.PdfDocument, budget: TextBudget) -> list[tuple[list[Line], float]]:
     pages: list[tuple[list[Line], float]] = []
     for index in range(len(document)):
         page = document[index]
@@ -125,6 +133,7 @@ def _pages(document: pdfium.PdfDocument) -> list[tuple[list[Line], float]]:
                 textpage.close()
         finally:
             page.close()
+        budget.add((line.text for line in lines), index + 1)
         pages.append((lines, height))
     return pages
 
