@@ -291,3 +291,21 @@ def test_a_damaged_package_is_reported_in_plain_words(tmp_path, member, data, re
     (problem,) = docx.read(path, Context())
     assert problem.reason.startswith(f"damaged Word document: {reason}"), problem.reason
     assert "Error" not in problem.reason and "object" not in problem.reason
+
+
+def test_a_cell_cannot_span_more_columns_than_its_table(tmp_path):
+    """python-docx repeats a merged cell once per grid column it spans: w:gridSpan="20000000" took
+    1.7 s and 227 MB, two billion would take the machine. A span is bounded by the table's grid."""
+    import tracemalloc
+
+    def spanned(d):
+        table = d.add_table(rows=2, cols=2)
+        for (r, c), text in {(0, 0): "序号", (0, 1): "单位", (1, 0): "1", (1, 1): "区财政局"}.items():
+            table.cell(r, c).text = text
+        table.cell(1, 1)._tc.get_or_add_tcPr().append(parse_xml(f'<w:gridSpan {nsdecls("w")} w:val="2000000000"/>'))
+
+    tracemalloc.start()
+    item = build(tmp_path, spanned)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert item.blocks[-1].rows == (("序号", "单位"), ("1", "区财政局")) and peak < 32 * 2**20, peak

@@ -259,6 +259,7 @@ def _font_size(paragraph: Paragraph, style) -> float:
 
 
 def _table(table: Table) -> Block | None:
+    _bound_spans(table)
     rows: list[tuple[str, ...]] = []
     for row in table.rows:
         cells, seen = [], set()
@@ -272,6 +273,17 @@ def _table(table: Table) -> Block | None:
     if not rows:
         return None
     return Block(text="\n".join("\t".join(r) for r in rows), kind="table", rows=tuple(rows))
+
+
+def _bound_spans(table: Table) -> None:
+    """No cell spans more grid columns than the table has: python-docx repeats a merged cell once
+    per column it spans, and ``w:gridSpan="2000000000"`` (one attribute) would make that many."""
+    grid = table._tbl.tblGrid
+    columns = max(1, len(grid.gridCol_lst) if grid is not None else 1)
+    for span in table._tbl.iter(qn("w:gridSpan")):
+        value = span.get(qn("w:val"), "1")
+        if not value.isdigit() or int(value) > columns:
+            span.set(qn("w:val"), str(columns))
 
 
 def _cell_text(cell) -> str:
