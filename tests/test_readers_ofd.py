@@ -138,3 +138,48 @@ def test_more_text_than_a_bulletin_may_have_is_one_problem(tmp_path):
     (item,) = ofd.read(path, Context(), max_record_bytes=16 * 1024)
     assert isinstance(item, SourceProblem) and item.reason.startswith("its text passes 16,384 bytes by page ")
     assert isinstance(read(path), RawBulletin)  # under the default limit
+
+
+def _templated(tmp_path: Path) -> Path:
+    """Two pages: the first sets its 版头 in a template of its own; a watermark template lies under both."""
+    path = tmp_path / "t.ofd"
+    head = text_object(60, 30, "澄江市人民政府文件", size=10)
+    mark = text_object(80, 150, "内部资料注意保存")
+    bodies = [
+        text_object(20, 60, "各区人民政府：根据工作需要，现将有关事项通知如下。"),
+        text_object(20, 60, "特此通知。"),
+    ]
+    document = (
+        f'<ofd:Document {NS}><ofd:CommonData><ofd:TemplatePage ID="7" BaseLoc="Tpls/Head/Content.xml"/>'
+        '<ofd:TemplatePage ID="8" BaseLoc="Tpls/Mark/Content.xml"/></ofd:CommonData><ofd:Pages>'
+        '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/><ofd:Page ID="2" BaseLoc="Pages/Page_1/Content.xml"/>'
+        "</ofd:Pages></ofd:Document>"
+    )
+    uses = [
+        '<ofd:Template TemplateID="7" ZOrder="Background"/><ofd:Template TemplateID="8"/>',
+        '<ofd:Template TemplateID="8"/>',
+    ]
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(
+            "OFD.xml",
+            f"<ofd:OFD {NS}><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        z.writestr("Doc_0/Document.xml", document)
+        for name, objects in (("Head", head), ("Mark", mark)):
+            z.writestr(
+                f"Doc_0/Tpls/{name}/Content.xml",
+                f"<ofd:Page {NS}><ofd:Content><ofd:Layer>{objects}</ofd:Layer></ofd:Content></ofd:Page>",
+            )
+        for i, (use, body) in enumerate(zip(uses, bodies)):
+            page = f"<ofd:Page {NS}>{use}<ofd:Content><ofd:Layer>{body}</ofd:Layer></ofd:Content></ofd:Page>"
+            z.writestr(f"Doc_0/Pages/Page_{i}/Content.xml", page)
+    return path
+
+
+def test_a_template_of_one_page_is_read_one_under_every_page_is_not(tmp_path):
+    """A 版头 set in the first page's own template is the document's text (it was lost); a template
+    under several pages (a watermark, a frame, a running header) is page furniture."""
+    item = read(_templated(tmp_path))
+    assert isinstance(item, RawBulletin), item
+    assert item.text.splitlines()[0] == "澄江市人民政府文件" and "内部资料" not in item.text
+    assert "特此通知。" in item.text
