@@ -183,3 +183,21 @@ def test_a_template_of_one_page_is_read_one_under_every_page_is_not(tmp_path):
     assert isinstance(item, RawBulletin), item
     assert item.text.splitlines()[0] == "澄江市人民政府文件" and "内部资料" not in item.text
     assert "特此通知。" in item.text
+
+
+def test_a_damaged_page_beside_templates_is_one_problem(tmp_path):
+    """The pages are looked through for the templates they use before they are read: a page part
+    that cannot be unpacked there is reported as when the page is read, never raised."""
+    path = _templated(tmp_path)
+    damaged = tmp_path / "damaged.ofd"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info), zipfile.ZIP_DEFLATED)
+    data = bytearray(damaged.read_bytes())
+    with zipfile.ZipFile(damaged) as package:
+        info = package.getinfo("Doc_0/Pages/Page_1/Content.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start : start + 8] = b"\xff" * 8  # the deflated bytes of the second page
+    damaged.write_bytes(bytes(data))
+    item = read(damaged)
+    assert isinstance(item, SourceProblem) and "Page_1/Content.xml" in item.reason, item

@@ -77,14 +77,19 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _xml(package: zipfile.ZipFile, name: str, what: str) -> ElementTree.Element:
+def _part(package: zipfile.ZipFile, name: str, what: str) -> bytes:
     name = name.lstrip("/")
     try:
-        data = package.read(name)
+        return package.read(name)
     except KeyError:
         raise OfdError(f"damaged OFD: the {what} part {name} is missing") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, zlib.error, NotImplementedError) as error:
         raise OfdError(f"damaged OFD: cannot unpack {name}: {error}") from None
+
+
+def _xml(package: zipfile.ZipFile, name: str, what: str) -> ElementTree.Element:
+    data = _part(package, name, what)
+    name = name.lstrip("/")
     try:
         return ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
@@ -146,8 +151,8 @@ def _own_templates(package: zipfile.ZipFile, document: ElementTree.Element, base
         return {}
     uses: Counter[str] = Counter()
     for part in parts:
-        with contextlib.suppress(KeyError):  # a missing page part is reported when the page is read
-            uses.update(set(_TEMPLATE_REF.findall(package.read(part).decode("utf-8", "replace"))))
+        with contextlib.suppress(OfdError):  # a missing or damaged page part is reported when the page is read
+            uses.update(set(_TEMPLATE_REF.findall(_part(package, part, "page").decode("utf-8", "replace"))))
     return {key: part for key, part in templates.items() if uses[key] == 1}
 
 
