@@ -18,9 +18,9 @@ from bulletins.ingest.metadata import (
     extract_metadata,
     generate_title,
     lead_text,
-    signature,
     summarize,
 )
+from bulletins.ingest.signing import signature
 from bulletins.models import Context, MissingYear, RawBulletin
 from support.metadata import clean, seed_paragraphs, seed_raw
 

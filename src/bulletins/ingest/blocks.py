@@ -26,6 +26,11 @@ class Block:
     page: int = 0  # 1-based page the block starts on (0: unknown, e.g. .docx)
 
 
+def table_block(rows: tuple[tuple[str, ...], ...], page: int = 0) -> Block:
+    """A table of ROWS (cell text, row by row) as a Block: its text the rows joined by "\n", cells by "\t"."""
+    return Block(text="\n".join("\t".join(row) for row in rows), kind="table", rows=rows, page=page)
+
+
 def blocks_text(blocks: tuple[Block, ...]) -> str:
     """The plain text of BLOCKS: one paragraph per line, table rows as tab-separated cells."""
     lines: list[str] = []

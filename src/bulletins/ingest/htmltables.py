@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 import secrets
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 
-from bulletins.ingest.blocks import Block
-
-Rows = tuple[tuple[str, ...], ...]
+from bulletins.ingest.blocks import Block, blocks_text, table_block
+from bulletins.ingest.bodymarkup import Rows
 
 MAX_CELL = 100  # characters: longer, and the cell is a layout cell (a page, a column)
 _SPACES = re.compile(r"\s+")
@@ -49,8 +48,8 @@ class Tables:
         self.prefix = f"\ue010{secrets.token_hex(8)}:"  # no page text can hold it
         self.rows: list[Rows] = []
 
-    def take(self, root: Tag, new_paragraph) -> None:
-        """Replace every data table under ROOT with a paragraph (NEW_PARAGRAPH(text)) naming it."""
+    def take(self, root: Tag, soup: BeautifulSoup) -> None:
+        """Replace every data table under ROOT (of SOUP) with a paragraph naming it."""
         tables = root.find_all("table")
         holders = {id(holder) for table in tables if (holder := table.find_parent("table")) is not None}
         for table in tables:
@@ -58,7 +57,9 @@ class Tables:
                 continue
             rows = data_rows(table)
             if rows is not None:
-                table.replace_with(new_paragraph(f"{self.prefix}{len(self.rows)}"))
+                marker = soup.new_tag("p")
+                marker.string = f"{self.prefix}{len(self.rows)}"
+                table.replace_with(marker)
                 self.rows.append(rows)
 
     def rows_of(self, paragraph: str) -> Rows | None:
@@ -68,13 +69,12 @@ class Tables:
         return self.rows[int(paragraph[len(self.prefix) :])]
 
 
-def as_blocks(paragraphs: tuple[str, ...], tables: tuple[tuple[int, Rows], ...]) -> tuple[Block, ...]:
-    """PARAGRAPHS with TABLES ((paragraph index, rows)) as laid-out blocks, so the tables stay
-    tables (``official.read``); ``()`` when there is no table: the text is read as text."""
+def body(paragraphs: tuple[str, ...], tables: tuple[tuple[int, Rows], ...]) -> tuple[str, tuple[Block, ...]]:
+    """The text of PARAGRAPHS and, when TABLES ((paragraph index, rows)) holds any, the paragraphs as
+    laid-out blocks so that the tables stay tables (``official.read``); ``()`` when there is no
+    table: the text is read as text."""
     if not tables:
-        return ()
+        return "\n".join(paragraphs), ()
     at = dict(tables)
-    return tuple(
-        Block("\n".join("\t".join(row) for row in at[i]), kind="table", rows=at[i]) if i in at else Block(paragraph)
-        for i, paragraph in enumerate(paragraphs)
-    )
+    blocks = tuple(table_block(at[i]) if i in at else Block(paragraph) for i, paragraph in enumerate(paragraphs))
+    return blocks_text(blocks), blocks

@@ -99,7 +99,7 @@ def fragment(html: str) -> Page:
     """An article-body fragment as a Page without title or date: its paragraphs and data tables."""
     soup = BeautifulSoup(html, PARSER)
     tables = Tables()
-    tables.take(soup, lambda text: _new_paragraph(soup, text))
+    tables.take(soup, soup)
     out: list[str] = []
     _walk(soup, out, [], br_breaks=False)
     return Page(title=None, date=None, paragraphs=tuple(out), tables=_tables_at(out, tables))
@@ -119,7 +119,7 @@ def extract_page(html: str) -> Page:
     for tag in body.find_all(_is_chrome):
         tag.decompose()
     tables = Tables()
-    tables.take(body, lambda text: _new_paragraph(soup, text))
+    tables.take(body, soup)
     paragraphs: list[str] = []
     _walk(body, paragraphs, [], br_breaks=True)
     while paragraphs and (_flat(paragraphs[0]) == title or _INFO_LINE.match(paragraphs[0])):
@@ -134,12 +134,6 @@ def _tables_at(paragraphs: list[str], tables: Tables) -> tuple[tuple[int, Rows],
     for i, rows in found:
         paragraphs[i] = table_text(rows)
     return tuple(found)
-
-
-def _new_paragraph(soup: BeautifulSoup, text: str) -> Tag:
-    tag = soup.new_tag("p")
-    tag.string = text
-    return tag
 
 
 _FLUSH = object()  # stack marker: the block element opened here ends

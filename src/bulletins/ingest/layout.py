@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bulletins.ingest.blocks import Block
+from bulletins.ingest.blocks import Block, table_block
 
 __all__ = ["Glyph", "Line", "heading_kind", "join_text", "page_lines", "paragraph_blocks", "strip_furniture"]
 
@@ -389,4 +389,4 @@ def _table(lines: list[Line]) -> Block:
         rows.append(row)
         page = group[-1].page
     table = tuple(map(tuple, rows))
-    return Block(text="\n".join("\t".join(row) for row in table), kind="table", rows=table, page=lines[0].page)
+    return table_block(table, page=lines[0].page)

@@ -11,6 +11,7 @@ text; a text in Traditional is read through a Simplified copy.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from bulletins.ingest.script import (
     converter,
     detect_script,
 )
-from bulletins.ingest.signing import signature, signed
+from bulletins.ingest.signing import last_signature, signed
 from bulletins.models import BulletinError, Metadata, RawBulletin
 
 logger = logging.getLogger(__name__)
@@ -285,14 +286,16 @@ class TextFields:
         return TextFields(**values)
 
 
-def read_fields(paragraphs: tuple[str, ...], title: str | None) -> TextFields:
-    """Every field the text tells, from Simplified PARAGRAPHS (TITLE: the source's, if any)."""
+def read_fields(paragraphs: tuple[str, ...], title: str | None, sign: tuple[str, dt.date] | None) -> TextFields:
+    """Every field the text tells, from Simplified PARAGRAPHS (TITLE: the source's, if any; SIGN:
+    their 落款 and its date, ``signing.signed``)."""
     lead = lead_text(paragraphs)
     presider = find_presider(paragraphs)
     people = find_people(paragraphs)
     generated = "" if title else _one_line(generate_title(presider, find_meeting(paragraphs), paragraphs, lead))
     government = find_government(re.split(r"[。！？!?]", lead, maxsplit=1)[0])
-    publisher = signature(paragraphs) or (government_name(government) if government else "")
+    signer = sign[0] if sign else last_signature(paragraphs)
+    publisher = signer or (government_name(government) if government else "")
     return TextFields(
         title=generated,
         category=classify(title or generated, lead),
@@ -352,7 +355,7 @@ def extract_metadata(raw: RawBulletin, paragraphs: tuple[str, ...]) -> Metadata:
     date, date_source = resolve_date(raw.date, paragraphs, context.year, sign[1] if sign else None)
     source_title = _keep_exactly(raw.title) if raw.title and raw.title.strip() else None
     title_read = convert_script(source_title, SIMPLIFIED) if source_title and back is not _same else source_title
-    found = read_fields(reading, title_read)
+    found = read_fields(reading, title_read, sign)
     if back is not _same:
         found = found.written_back(back)
     if source_title is None and not found.title:

@@ -13,7 +13,7 @@ from bulletins.ingest.dates import find_full_date
 from bulletins.models import BulletinError
 
 _DATE_ONLY = re.compile(
-    r"^\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"^\s*(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
     r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$"
 )
 _SIGNATURE_LINE = re.compile(
@@ -44,8 +44,12 @@ def signed(paragraphs: tuple[str, ...]) -> tuple[str, dt.date] | None:
 def signature(paragraphs: tuple[str, ...]) -> str:
     """The issuing body signed at the end (落款): ``临江市青溪区人民政府``, or ``""``: the one above its
     date (``signed``), else an issuing body's line among the last three."""
-    if found := signed(paragraphs):
-        return found[0]
+    found = signed(paragraphs)
+    return found[0] if found else last_signature(paragraphs)
+
+
+def last_signature(paragraphs: tuple[str, ...]) -> str:
+    """An issuing body's line among the last three paragraphs (a 落款 without its date), or ``""``."""
     for paragraph in paragraphs[-3:]:
         line = _one_line(paragraph)
         if _SIGNATURE_LINE.match(line):

@@ -34,7 +34,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from bulletins.ingest.blocks import Block
+from bulletins.ingest.blocks import Block, table_block
 from bulletins.ingest.documents import file_hash, finish
 from bulletins.ingest.layout import heading_kind
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, unpacked_problem
@@ -272,7 +272,7 @@ def _table(table: Table) -> Block | None:
             rows.append(tuple(cells))
     if not rows:
         return None
-    return Block(text="\n".join("\t".join(r) for r in rows), kind="table", rows=tuple(rows))
+    return table_block(tuple(rows))
 
 
 def _bound_spans(table: Table) -> None:

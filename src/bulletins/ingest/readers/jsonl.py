@@ -24,9 +24,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from bulletins.ingest.blocks import Block, blocks_text
+from bulletins.ingest.blocks import Block
 from bulletins.ingest.decode import DecodeError, decode_bytes
-from bulletins.ingest.htmltables import as_blocks
+from bulletins.ingest.htmltables import body
 from bulletins.ingest.htmltext import fragment
 from bulletins.ingest.readers.common import (
     DEFAULT_MAX_RECORD_BYTES,
@@ -237,8 +237,7 @@ def _text(fields: dict[str, str | None]) -> tuple[str, tuple[Block, ...]]:
     """The record's text, and its blocks when its ``html`` holds a data table (``htmltables``)."""
     if fields["html"] and fields["html"].strip():
         page = fragment(fields["html"])
-        blocks = as_blocks(page.paragraphs, page.tables)
-        return (blocks_text(blocks) if blocks else "\n".join(page.paragraphs)), blocks
+        return body(page.paragraphs, page.tables)
     return newlines(fields["text"] or ""), ()
 
 

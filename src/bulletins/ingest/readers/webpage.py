@@ -11,8 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletins.ingest.blocks import blocks_text
-from bulletins.ingest.htmltables import as_blocks
+from bulletins.ingest.htmltables import body
 from bulletins.ingest.htmltext import extract_page
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, read_decoded, sha256, source_name
 from bulletins.models import Context, RawBulletin, SourceProblem
@@ -43,10 +42,10 @@ def read(
     if not page.paragraphs:
         yield SourceProblem(source, "no text found in the HTML page")
         return
-    blocks = as_blocks(page.paragraphs, page.tables)
+    text, blocks = body(page.paragraphs, page.tables)
     yield RawBulletin(
         source=source,
-        text=blocks_text(blocks) if blocks else "\n".join(page.paragraphs),
+        text=text,
         source_hash=sha256(data),
         context=context,
         title=page.title,
