@@ -64,6 +64,7 @@ def run_jobs(jobs: Sequence, run_one: Callable[[Any], Any], workers: int) -> lis
 def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]]:
     """Start COUNT forks, each running WORK and sending back its ``(index, result)`` pairs."""
     children = []
+    frozen_before = gc.get_freeze_count()
     gc.freeze()  # the forks' collector then leaves the parent's objects (and their pages) alone
     try:
         for _ in range(count):
@@ -75,7 +76,8 @@ def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]
             os.close(write_end)
             children.append((pid, read_end))
     finally:
-        gc.unfreeze()
+        if not frozen_before:  # else the build keeps them frozen to its end (collector.py)
+            gc.unfreeze()
     return children
 
 

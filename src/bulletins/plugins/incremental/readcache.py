@@ -48,3 +48,34 @@ def guard(pelican) -> None:
         logger.info("content cache: settings or code changed, %d cache files dropped", len(dropped))
     folder.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"key": key}) + "\n", encoding="utf-8")
+
+
+def save_when_read(readers) -> None:
+    """``readers_init``: Pelican writes its whole reader cache (every article's HTML and
+    metadata: 330 MB at 100,000 articles, 1.6 s) at the end of every build; write it only when
+    an article was read anew, so a rebuild that read nothing writes nothing. An entry of a
+    removed article stays in the file either way (Pelican never drops one)."""
+    cache_data, save_cache = readers.cache_data, readers.save_cache
+    read_anew: list[str] = []
+
+    def cache_read(filename, data):
+        read_anew.append(filename)
+        cache_data(filename, data)
+
+    def save_if_read():
+        if read_anew:
+            save_cache()
+            read_anew.clear()
+
+    readers.cache_data, readers.save_cache = cache_read, save_if_read
+
+
+def skip_unused_layer(generator) -> None:
+    """``article_generator_init``, ``page_generator_init``: with the cache in the reader layer (Pelican's default), the
+    generator's own cache holds nothing, yet asking it and filling it stat each file twice
+    (200,000 ``stat`` calls at 100,000 articles): neither is asked when it holds nothing and
+    keeps nothing."""
+    if not hasattr(generator, "_cache_data_policy") or generator._cache_data_policy or generator._cache:
+        return
+    generator.get_cached_data = lambda filename, default=None: default
+    generator.cache_data = lambda filename, data: None

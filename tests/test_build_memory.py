@@ -1,0 +1,111 @@
+"""What a build holds to its end stays out of the cycle collector's scans and is freed by the
+next build in the same process; Pelican's content cache is written only when an article was
+read anew, and its unused generator layer costs no file system call."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import weakref
+from types import SimpleNamespace
+
+import pytest
+from pelican import signals
+
+from bulletins.plugins.incremental import collector, readcache
+from support.site_build import FIXTURE_CONTENT, build_fixture_site
+
+CACHE_ON = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+
+
+class Cycle:
+    def __init__(self):
+        self.me = self
+
+
+def test_a_context_is_collected_then_frozen():
+    made = []
+
+    class Generator:
+        def generate_context(self):
+            made.append(weakref.ref(Cycle()))  # garbage in a cycle: only the collector frees it
+            return "context"
+
+    generator = Generator()
+    collector.generator_init(generator)
+    gc.unfreeze()
+    assert generator.generate_context() == "context"
+    assert gc.get_freeze_count() > 0
+    assert made[0]() is None  # collected, not frozen with the rest
+    gc.unfreeze()
+
+
+def test_a_build_ends_frozen_and_the_next_hands_it_back(tmp_path):
+    build_fixture_site(tmp_path / "one" / "output")
+    assert gc.get_freeze_count() > 0  # the exit of the process does not scan them again
+    at_start = []
+
+    def count_frozen(generator):
+        at_start.append(gc.get_freeze_count())
+
+    signals.generator_init.connect(count_frozen)
+    try:
+        build_fixture_site(tmp_path / "two" / "output")
+    finally:
+        signals.generator_init.disconnect(count_frozen)
+    assert at_start[0] == 0  # the first build's objects are the collector's again
+    assert gc.get_freeze_count() > 0
+
+
+@pytest.fixture()
+def content(tmp_path):
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    return folder
+
+
+def readers_cache(out):
+    return out.parent / "cache" / "ArticlesGenerator-Readers"
+
+
+def test_the_reader_cache_is_written_only_after_a_read(tmp_path, content):
+    out = build_fixture_site(tmp_path / "site" / "output", PATH=str(content), **CACHE_ON)
+    first = readers_cache(out).stat().st_mtime_ns
+    build_fixture_site(out, PATH=str(content), **CACHE_ON)
+    assert readers_cache(out).stat().st_mtime_ns == first
+    article = sorted(content.rglob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\n缓存测试补充段落。\n", encoding="utf-8")
+    build_fixture_site(out, PATH=str(content), **CACHE_ON)
+    assert readers_cache(out).stat().st_mtime_ns != first
+    shutil.rmtree(out)
+    build_fixture_site(out, PATH=str(content), **CACHE_ON)  # every article from the saved cache
+    assert sum("缓存测试补充段落" in p.read_text(encoding="utf-8") for p in out.rglob("*.html")) >= 1
+
+
+def test_the_generator_layer_cache_still_works(tmp_path, content):
+    layer = dict(CACHE_ON, CONTENT_CACHING_LAYER="generator")
+    cold = build_fixture_site(tmp_path / "cold" / "output", PATH=str(content))
+    out = build_fixture_site(tmp_path / "warm" / "output", PATH=str(content), **layer)
+    assert (out.parent / "cache" / "ArticlesGenerator").is_file()
+    shutil.rmtree(out)
+    build_fixture_site(out, PATH=str(content), **layer)
+    pages = sorted(p.relative_to(cold) for p in cold.rglob("*.html"))
+    assert pages == sorted(p.relative_to(out) for p in out.rglob("*.html"))
+    for page in pages:
+        assert (out / page).read_bytes() == (cold / page).read_bytes(), page
+
+
+@pytest.mark.parametrize(
+    ("policy", "held", "skipped"),
+    [(False, {}, True), (True, {}, False), (False, {"a.md": (1.0, "article")}, False)],
+    ids=["empty-unused", "caching", "holds-data"],
+)
+def test_an_unused_generator_layer_is_not_asked(monkeypatch, policy, held, skipped):
+    generator = SimpleNamespace(_cache_data_policy=policy, _cache=held)
+    generator.get_cached_data = generator.cache_data = None
+    readcache.skip_unused_layer(generator)
+    assert (generator.get_cached_data is not None) is skipped
+    if skipped:
+        monkeypatch.setattr("os.stat", lambda *a, **k: pytest.fail("stat called"))
+        assert generator.get_cached_data("missing.md", "default") == "default"
+        assert generator.cache_data("missing.md", "article") is None
