@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
+import weakref
 
 import pytest
 
@@ -40,6 +42,27 @@ def test_a_fork_runs_its_work_and_sends_the_results_back():
     [(pid, fd)] = forked._fork_children(1, lambda: [(0, os.getpid())])
     [(index, child)] = forked._collect(pid, fd)
     assert index == 0 and child == pid != parent
+
+
+class Cycle:
+    def __init__(self):
+        self.me = self
+
+
+@pytest.mark.parametrize("frozen", [False, True], ids=["plain", "in-a-frozen-build"])
+def test_forking_freezes_no_garbage_and_keeps_the_builds_state(monkeypatch, frozen):
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+    gc.unfreeze()
+    if frozen:
+        gc.freeze()  # as a build does once a generator's context is made (collector.settle)
+    garbage = weakref.ref(Cycle())  # let go after that: only the collector frees a cycle
+    try:
+        assert forked.run_jobs(list(range(40)), square, 2) == [n * n for n in range(40)]
+        assert (gc.get_freeze_count() > 0) is frozen  # the build's objects stay frozen
+        gc.collect()
+        assert garbage() is None  # collected, not frozen for the rest of the build
+    finally:
+        gc.unfreeze()
 
 
 def test_a_failing_fork_has_its_jobs_run_here(monkeypatch):

@@ -65,6 +65,8 @@ def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]
     """Start COUNT forks, each running WORK and sending back its ``(index, result)`` pairs."""
     children = []
     frozen_before = gc.get_freeze_count()
+    if frozen_before:  # the build froze what it holds (collector.py): what it let go since is not frozen too
+        gc.collect()
     gc.freeze()  # the forks' collector then leaves the parent's objects (and their pages) alone
     try:
         for _ in range(count):
