@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.plugins.search_index.generator import is_memory
-from bulletins.search import runs
+from bulletins.search import runs, workers
 from bulletins.search.build import build_index
 from bulletins.search.doctokens import CACHE_FILE, doc_tokens
 from bulletins.search.documents import from_dict
@@ -97,6 +97,30 @@ def test_a_spilling_rebuild_on_workers_equals_a_cold_build(tmp_path):
     build_index(edited, tmp_path / "cold", shard_bytes=SHARD_BYTES, jobs=1)
     assert tree(tmp_path / "out") == tree(tmp_path / "cold")
     assert stats.tokenized == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_many_runs_are_joined_on_the_way(tmp_path, monkeypatch, jobs):
+    """Workers write their chunks' runs, a run per few bulletins here, and past ``MAX_RUNS``
+    the runs are joined into one before the merge: the index is still the one held in memory."""
+    monkeypatch.setattr(runs, "MAX_RUNS", 3)
+    monkeypatch.setattr(workers, "RUN_CHUNK", 4)
+    merges, merged = [], runs.merged
+    monkeypatch.setattr(runs, "merged", lambda parts: merges.append(len(parts)) or merged(parts))
+    docs = [*varied_docs(60, seed=5), *FIXTURE_DOCS]
+    build_index(docs, tmp_path / "held" / "search", shard_bytes=SHARD_BYTES)
+    stats = build_index(
+        docs,
+        tmp_path / "spilled" / "search",
+        cache_dir=tmp_path / "cache",
+        shard_bytes=SHARD_BYTES,
+        memory=1,
+        jobs=jobs,
+    )
+    assert tree(tmp_path / "spilled" / "search") == tree(tmp_path / "held" / "search")
+    assert stats.runs >= len(docs) // 4  # every bulletin (one process) or chunk (workers) made a run
+    assert len(merges) > 2 and max(merges) <= 3  # joined on the way, never more than MAX_RUNS at once
+    assert not leftovers(tmp_path / "cache", tmp_path), "the runs are removed after the merge"
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -144,7 +144,7 @@ def build_index(
         written=writer.written,
         removed=writer.removed,
         tokenized=tokenized,
-        runs=len(postings.paths),
+        runs=postings.written,
     )
     logger.debug("search index: %s", stats)
     return stats

@@ -31,6 +31,7 @@ from pathlib import Path
 from bulletins.search.shards import Postings, encoder, first_number, js_order
 
 BUDGET = 64 * 2**20  # estimated bytes of posting lists held before a run is spilled
+MAX_RUNS = 128  # runs read at once by the merge (an open file each): more are joined into one first
 BLOCK_BYTES = 64 * 1024  # bytes (postings, keys and 16 per record) per marshal block of a run file
 KEY_BYTES = 220  # what one held list costs besides its bytes: key, slot, bytearray, dict entry (measured)
 
@@ -169,6 +170,32 @@ class SpillingPostings:
         self.paths: list[Path] = []
         self.before = list(before)
         self.size = 0
+        self.named = 0  # run files named so far
+        self.written = 0  # runs spilled or added (``paths`` holds them, or what they were joined into)
+
+    def run_path(self) -> Path:
+        """A new run file's path, in doc-id order after every run named before."""
+        if self.folder is None:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = Path(tempfile.mkdtemp(prefix=".search-runs-", dir=self.parent))
+        self.named += 1
+        return self.folder / f"run-{self.named - 1:05d}"
+
+    def add_run(self, path: Path) -> None:
+        """A run written elsewhere at ``path`` (from ``run_path``; a worker's chunk): its doc
+        ids follow every id here."""
+        self.spill()
+        self._append(path)
+
+    def _append(self, path: Path) -> None:
+        self.paths.append(path)
+        self.written += 1
+        if len(self.paths) >= MAX_RUNS:  # joined as the final merge would join them
+            joined = self.run_path()
+            write_records(joined, merged([read_run(p) for p in self.paths]))
+            for old in self.paths:
+                old.unlink()
+            self.paths = [joined]
 
     def add_doc(self, doc: int, entry) -> None:
         """A bulletin's ``doctokens.DocTokens`` (doc ids increasing)."""
@@ -193,12 +220,9 @@ class SpillingPostings:
     def spill(self) -> None:
         if not (self.held.positional or self.held.counts):
             return
-        if self.folder is None:
-            self.parent.mkdir(parents=True, exist_ok=True)
-            self.folder = Path(tempfile.mkdtemp(prefix=".search-runs-", dir=self.parent))
-        path = self.folder / f"run-{len(self.paths):05d}"
+        path = self.run_path()
         write_run(path, self.held)
-        self.paths.append(path)
+        self._append(path)
         self.held, self.size = Postings(), 0
 
     def runs(self) -> list[Iterable[Record]]:

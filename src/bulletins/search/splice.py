@@ -153,7 +153,7 @@ class SplicedPostings:
     """The patched lists as the one run ``runs.merged`` reads (nothing spilled)."""
 
     def __init__(self, records: Iterable[Record]):
-        self.records, self.paths = records, []
+        self.records, self.paths, self.written = records, [], 0
 
     def runs(self) -> list[Iterable[Record]]:
         return [self.records]
