@@ -164,6 +164,35 @@ def test_source_title_is_kept_exactly():
     assert (meta.title, meta.title_source) == (title, "source")
 
 
+HIDDEN = {
+    "bidi-override": "\u202e",
+    "bidi-isolate": "\u2067",
+    "zero-width-space": "\u200b",
+    "byte-order-mark": "\ufeff",
+    "control": "\x07",
+}
+
+
+@pytest.mark.parametrize("char", HIDDEN.values(), ids=HIDDEN.keys())
+def test_given_values_lose_the_characters_the_text_loses(char):
+    """A title, publisher, region or category given by the source or the operator keeps its
+    words and loses what is never shown (a bidi override would reorder the title on every page)."""
+    given = raw(
+        title=f"青溪区{char}召开防汛工作会议",
+        date="2023-05-06",
+        publisher=f"青溪区{char}人民政府",
+        region=f"{char}青溪区",
+        category=f"工作{char}动态",
+    )
+    meta = extract_metadata(given, ("5月6日，青溪区召开防汛工作会议。",))
+    assert (meta.title, meta.publisher, meta.region, meta.category) == (
+        "青溪区召开防汛工作会议",
+        "青溪区人民政府",
+        "青溪区",
+        "工作动态",
+    )
+
+
 MEETING_CASES = [
     pytest.param(
         "区长黄茂军主持召开区政府第5次常务会议，研究部署工作。",

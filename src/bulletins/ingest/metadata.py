@@ -32,6 +32,7 @@ from bulletins.ingest.mentions import (
     region_of,
     trailing_name,
 )
+from bulletins.ingest.normalize import visible
 from bulletins.ingest.script import (
     SIMPLIFIED,
     TRADITIONAL,
@@ -74,12 +75,15 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def _one_line(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    """A value given by the operator or the source (publisher, region, category) on one line,
+    without the characters that are never shown (a bidi override could reorder what it shows)."""
+    return _WHITESPACE.sub(" ", visible(text)).strip()
 
 
 def _keep_exactly(text: str) -> str:
-    """A value given by the source, unchanged except that line breaks become spaces."""
-    return _LINE_BREAKS.sub(" ", text)
+    """A value given by the source, unchanged except that line breaks become spaces and the
+    characters the text loses as invisible (zero-width, bidi controls, control characters) go."""
+    return _LINE_BREAKS.sub(" ", visible(text))
 
 
 # --- the frame of an official document (公文): 文号, 标题, 主送机关, 落款 ---------------------

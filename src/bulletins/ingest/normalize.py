@@ -69,6 +69,12 @@ _INVISIBLE = re.compile(
 )
 
 
+def visible(text: str) -> str:
+    """TEXT without the characters the ``invisible`` rule removes from a bulletin's text
+    (zero-width characters, bidi controls, control characters, lone surrogates)."""
+    return _INVISIBLE.sub("", text)
+
+
 def _decode_entity(match: re.Match[str]) -> str:
     # &#8203; is as invisible as U+200B
     return _INVISIBLE.sub("", html.unescape("&" + match["entity"]))
