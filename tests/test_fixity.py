@@ -102,6 +102,24 @@ def test_hash_cache_reuses_unchanged_files_and_rehashes_changed_ones(tmp_path):
     assert again.hashed == 1
 
 
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_hashes_made_over_processes_are_the_same(tmp_path, monkeypatch, workers):
+    from bulletins.plugins.incremental import forked
+    from bulletins.plugins.open_data.generator import _hashed_over
+
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+    for n in range(300):
+        folder = tmp_path / f"d{n % 7}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"f{n}.html").write_bytes(f"<p>第{n}条</p>".encode() * (n % 5 + 1))
+    here, cache, there = fixity.hash_tree(tmp_path), HashCache(), HashCache()
+    assert fixity.hash_tree(tmp_path, cache) == here
+    over = fixity.hash_tree(tmp_path, there, _hashed_over(workers))
+    assert list(over.items()) == list(fixity.hash_tree(tmp_path, HashCache()).items())
+    assert over == here and there.entries == cache.entries and there.hashed == 300
+    assert fixity.hash_tree(tmp_path, there, _hashed_over(workers)) == here and there.hashed == 300
+
+
 @pytest.mark.parametrize(
     ("step", "changed", "hashed"),
     [

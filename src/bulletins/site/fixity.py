@@ -173,26 +173,39 @@ class HashCache:
         os.replace(tmp, path)
 
 
-def hash_tree(root: Path, cache: HashCache | None = None) -> dict[str, str]:
+def hash_tree(root: Path, cache: HashCache | None = None, hash_all=None) -> dict[str, str]:
     """``{relative path: sha256}`` of every file below ROOT except the manifest. With CACHE,
-    unchanged files keep their recorded hash and CACHE.entries is replaced by the new state."""
+    unchanged files keep their recorded hash and CACHE.entries is replaced by the new state.
+    HASH_ALL (a list of paths -> their hashes in order; the default hashes them here) lets a
+    caller spread the hashing over processes."""
     stamps = scan_tree(root)
+    hash_all = hash_all or _hash_here
     if cache is None:
-        return {path: sha256_file(root / path) for path in sorted(stamps)}
+        paths = sorted(stamps)
+        return dict(zip(paths, hash_all([os.path.join(root, p) for p in paths])))
     fresh: dict[str, list] = {}
-    changed = stamps.keys() != cache.entries.keys()
+    todo = []
     for path, (size, mtime_ns) in stamps.items():
         old = cache.entries.get(path)
         if old and old[0] == size and old[1] == mtime_ns:
             fresh[path] = old
-            continue
-        fresh[path] = [size, mtime_ns, sha256_file(root / path)]
+        else:
+            todo.append(path)
+    changed = stamps.keys() != cache.entries.keys()
+    for path, digest in zip(todo, hash_all([os.path.join(root, p) for p in todo])):
+        size, mtime_ns = stamps[path]
+        old = cache.entries.get(path)
+        fresh[path] = [size, mtime_ns, digest]
         cache.hashed += 1
         cache.hashed_bytes += size
-        changed = changed or old is None or old[2] != fresh[path][2]
+        changed = changed or old is None or old[2] != digest
     cache.changed = changed
-    cache.entries = fresh
-    return {path: entry[2] for path, entry in fresh.items()}
+    cache.entries = {path: fresh[path] for path in stamps}  # the walk's order, as before
+    return {path: entry[2] for path, entry in cache.entries.items()}
+
+
+def _hash_here(paths: list[str]) -> list[str]:
+    return [sha256_file(path) for path in paths]
 
 
 def verify(root: Path) -> Report:
