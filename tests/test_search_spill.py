@@ -39,19 +39,22 @@ def leftovers(*folders: Path) -> list[str]:
     return [p.name for folder in folders if folder.exists() for p in folder.iterdir() if "search-runs" in p.name]
 
 
+def spilled_as_held(tmp_path: Path, docs: list[dict], **options):
+    """Build DOCS held in memory and under OPTIONS (a budget, jobs) with a cache folder; assert
+    the two indexes are the same files; the second build's stats."""
+    build_index(docs, tmp_path / "held" / "search", shard_bytes=SHARD_BYTES)
+    stats = build_index(
+        docs, tmp_path / "spilled" / "search", cache_dir=tmp_path / "cache", shard_bytes=SHARD_BYTES, **options
+    )
+    assert tree(tmp_path / "spilled" / "search") == tree(tmp_path / "held" / "search")
+    return stats
+
+
 @pytest.mark.parametrize("budget", BUDGETS)
 @pytest.mark.parametrize("name", ARCHIVES)
 def test_spilled_runs_give_the_index_held_in_memory(tmp_path, name, budget):
     docs = ARCHIVES[name]
-    build_index(docs, tmp_path / "held" / "search", shard_bytes=SHARD_BYTES)
-    stats = build_index(
-        docs,
-        tmp_path / "spilled" / "search",
-        cache_dir=tmp_path / "cache",
-        shard_bytes=SHARD_BYTES,
-        memory=BUDGETS[budget],
-    )
-    assert tree(tmp_path / "spilled" / "search") == tree(tmp_path / "held" / "search")
+    stats = spilled_as_held(tmp_path, docs, memory=BUDGETS[budget])
     spilled = {"every_bulletin": range(len(docs), len(docs) + 1), "a_few_bulletins": range(1, len(docs) + 1)}
     assert stats.runs in spilled.get(budget, range(1)), stats.runs
     assert not leftovers(tmp_path / "cache", tmp_path), "the runs are removed after the merge"
@@ -108,16 +111,7 @@ def test_many_runs_are_joined_on_the_way(tmp_path, monkeypatch, jobs):
     merges, merged = [], runs.merged
     monkeypatch.setattr(runs, "merged", lambda parts: merges.append(len(parts)) or merged(parts))
     docs = [*varied_docs(60, seed=5), *FIXTURE_DOCS]
-    build_index(docs, tmp_path / "held" / "search", shard_bytes=SHARD_BYTES)
-    stats = build_index(
-        docs,
-        tmp_path / "spilled" / "search",
-        cache_dir=tmp_path / "cache",
-        shard_bytes=SHARD_BYTES,
-        memory=1,
-        jobs=jobs,
-    )
-    assert tree(tmp_path / "spilled" / "search") == tree(tmp_path / "held" / "search")
+    stats = spilled_as_held(tmp_path, docs, memory=1, jobs=jobs)
     assert stats.runs >= len(docs) // 4  # every bulletin (one process) or chunk (workers) made a run
     assert len(merges) > 2 and max(merges) <= 3  # joined on the way, never more than MAX_RUNS at once
     assert not leftovers(tmp_path / "cache", tmp_path), "the runs are removed after the merge"
