@@ -117,6 +117,20 @@ def test_many_runs_are_joined_on_the_way(tmp_path, monkeypatch, jobs):
     assert not leftovers(tmp_path / "cache", tmp_path), "the runs are removed after the merge"
 
 
+def test_runs_written_before_a_failure_are_removed(tmp_path, monkeypatch):
+    add_doc = runs.SpillingPostings.add_doc
+
+    def fail_at_the_fifth(self, doc, entry):
+        if doc == 4:
+            raise RuntimeError("stopped")
+        add_doc(self, doc, entry)
+
+    monkeypatch.setattr(runs.SpillingPostings, "add_doc", fail_at_the_fifth)
+    with pytest.raises(RuntimeError, match="stopped"):
+        build_index(FIXTURE_DOCS, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=SHARD_BYTES, memory=1)
+    assert not leftovers(tmp_path / "cache", tmp_path), "the runs spilled before the failure are removed"
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("pieces", [1, 2, 7])
 def test_merged_runs_are_the_lists_one_postings_holds(tmp_path, seed, pieces):

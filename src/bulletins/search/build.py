@@ -228,19 +228,28 @@ def _postings(ordered: _Ordered, digests: list[str], cache_dir, fold_map: dict, 
             return patched, state, cache.missed
     postings = runs.SpillingPostings(spill[0], spill[1], before)
     cache.keep(digests[:start])
-    processes = workers.job_count(jobs, len(ordered) - start)
-    if processes > 1:
-        workers.post_in_workers(postings, (start, len(ordered)), ordered, digests, cache, fold_map, processes)
-    else:
-        table = tokens.FoldTable(fold_map)
-        for doc_id in range(start, len(ordered)):
-            entry = cache.lookup(digests[doc_id])
-            if entry is None:
-                entry = doc_tokens(ordered[doc_id], table)
-                cache.put(digests[doc_id], entry)
-            postings.add_doc(doc_id, entry)
+    try:
+        _post(postings, (start, len(ordered)), ordered, digests, cache, fold_map, jobs)
+    except BaseException:
+        postings.close()  # the runs written so far go with their folder
+        raise
     cache.save()
     return postings, state, cache.missed
+
+
+def _post(postings, span: tuple[int, int], ordered: _Ordered, digests: list[str], cache, fold_map: dict, jobs) -> None:
+    """Add the bulletins of SPAN to POSTINGS: on worker processes when there are enough."""
+    processes = workers.job_count(jobs, span[1] - span[0])
+    if processes > 1:
+        workers.post_in_workers(postings, span, ordered, digests, cache, fold_map, processes)
+        return
+    table = tokens.FoldTable(fold_map)
+    for doc_id in range(*span):
+        entry = cache.lookup(digests[doc_id])
+        if entry is None:
+            entry = doc_tokens(ordered[doc_id], table)
+            cache.put(digests[doc_id], entry)
+        postings.add_doc(doc_id, entry)
 
 
 def _spliced(state: PostingsState, ordered: _Ordered, digests: list[str], cache: TokenCache, fold_map: dict):

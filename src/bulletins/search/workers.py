@@ -61,7 +61,7 @@ def job_count(requested: int | None, work: int) -> int:
 
 def chunks(start: int, stop: int, jobs: int, most: int = MAX_CHUNK) -> list[tuple[int, int]]:
     """``[lo, hi)`` doc-id ranges covering ``start..stop``: four per job (so a slow chunk does
-    not leave the other workers idle at the end), at most ``MAX_CHUNK`` each."""
+    not leave the other workers idle at the end), at most MOST each."""
     size = max(1, min(most, -(-(stop - start) // (4 * jobs))))
     return [(lo, min(lo + size, stop)) for lo in range(start, stop, size)]
 
