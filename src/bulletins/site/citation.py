@@ -20,8 +20,9 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from urllib.parse import quote
+
+from bulletins.site.output_files import with_suffix
 
 ARCHIVE_CSL = "bulletins-csl.json"  # the whole archive as CSL-JSON, in the open-data folder
 
@@ -77,7 +78,7 @@ def one_line(text: str | None) -> str:
 
 def citation_key(save_as: str) -> str:
     """``bulletins/2019/01/g-003.html`` -> ``bulletins-2019-01-g-003``: unique as the page is."""
-    stem = str(PurePosixPath(save_as).with_suffix(""))
+    stem = with_suffix(save_as, "")
     return _KEY_JUNK.sub("-", stem).strip("-") or "bulletin"
 
 
@@ -247,13 +248,8 @@ class ArticleCitation:
 
 def file_path(save_as: str, suffix: str) -> str:
     """``bulletins/2019/01/g-003.html`` + ``bib`` -> ``bulletins/2019/01/g-003.bib``: beside the page
-    (what ``PurePosixPath.with_suffix`` gives, without building a path object for every file)."""
-    folder, _, name = save_as.rpartition("/")
-    if not name or "//" in save_as or "/./" in save_as or save_as.startswith("./") or name in (".", ".."):
-        return str(PurePosixPath(save_as).with_suffix(f".{suffix}"))
-    dot = name.rfind(".")
-    stem = name[:dot] if 0 < dot < len(name) - 1 else name
-    return f"{folder}/{stem}.{suffix}" if folder else f"{stem}.{suffix}"
+    (what ``PurePosixPath.with_suffix`` gives)."""
+    return with_suffix(save_as, f".{suffix}")
 
 
 def article_citation(f: CitationFields, save_as: str) -> ArticleCitation:

@@ -1,9 +1,22 @@
-"""Writing a file of the site only when its bytes change, so a rebuild keeps bytes and mtimes."""
+"""Writing a file of the site only when its bytes change, so a rebuild keeps bytes and mtimes;
+the names of the files made beside a page."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+
+def with_suffix(path: str, suffix: str) -> str:
+    """``str(PurePosixPath(path).with_suffix(suffix))`` (SUFFIX ``".bib"``, or ``""`` to drop
+    it), without building a path object for a plain path: made for every article's citation
+    key, citation files and raw copy (1–2 s a build at 100,000 articles through ``pathlib``)."""
+    folder, sep, name = path.rpartition("/")
+    if not name or name in (".", "..") or "//" in path or "/./" in path or path.startswith("./"):
+        return str(PurePosixPath(path).with_suffix(suffix))
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    return f"{folder}{sep}{stem}{suffix}"
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

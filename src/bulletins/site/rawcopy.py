@@ -12,12 +12,15 @@ the sources folder must never reach the published site. ``plan`` is pure; ``loca
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+
+from bulletins.site.output_files import with_suffix
 
 SAFE_SUFFIXES = {".txt", ".json"}
 COLLECTION_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
@@ -38,7 +41,7 @@ def plan(save_as: str, source: str, line: int | None, raw_dir: str = "raw") -> R
     """``bulletins/2022/02/x.html`` + ``sources/a.htm`` -> ``raw/bulletins/2022/02/x.htm.txt``."""
     if not source:
         return None
-    stem = str(PurePosixPath(raw_dir) / PurePosixPath(save_as).with_suffix(""))
+    stem = _under(raw_dir, with_suffix(save_as, ""))
     if is_collection(source):
         if not line or line < 1:
             return None
@@ -47,6 +50,19 @@ def plan(save_as: str, source: str, line: int | None, raw_dir: str = "raw") -> R
     if suffix in SAFE_SUFFIXES:
         return RawCopy(source, None, f"{stem}{suffix}")
     return RawCopy(source, None, f"{stem}{suffix}.txt" if suffix else f"{stem}.txt")
+
+
+def _under(folder: str, path: str) -> str:
+    """``str(PurePosixPath(folder) / path)`` for a plain relative PATH (``with_suffix``'s)."""
+    if path in ("", ".") or path.startswith(("/", "./")) or path.endswith("/.") or "/./" in path or "//" in path:
+        return str(PurePosixPath(folder) / path)
+    prefix = _folder(folder)
+    return path if prefix == "." else f"{prefix}/{path}"
+
+
+@functools.cache
+def _folder(folder: str) -> str:
+    return str(PurePosixPath(folder))
 
 
 def parse_line(value: object) -> int | None:
