@@ -107,7 +107,7 @@ def test_many_runs_are_joined_on_the_way(tmp_path, monkeypatch, jobs):
     """Workers write their chunks' runs, a run per few bulletins here, and past ``MAX_RUNS``
     the runs are joined into one before the merge: the index is still the one held in memory."""
     monkeypatch.setattr(runs, "MAX_RUNS", 3)
-    monkeypatch.setattr(workers, "RUN_CHUNK", 4)
+    monkeypatch.setattr(workers, "MAX_CHUNK", 4)
     merges, merged = [], runs.merged
     monkeypatch.setattr(runs, "merged", lambda parts: merges.append(len(parts)) or merged(parts))
     docs = [*varied_docs(60, seed=5), *FIXTURE_DOCS]

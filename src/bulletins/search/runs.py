@@ -205,14 +205,6 @@ class SpillingPostings:
         self.size += added * KEY_BYTES + _entry_bytes(entry)
         self._check()
 
-    def merge(self, part: Postings, size: int | None = None) -> None:
-        """Append ``part``'s lists (doc ids after every id here); ``size`` its estimated bytes."""
-        keys = len(self.held.positional) + len(self.held.counts)
-        self.held.merge(part)
-        added = len(self.held.positional) + len(self.held.counts) - keys
-        self.size += added * KEY_BYTES + (size if size is not None else postings_bytes(part))
-        self._check()
-
     def _check(self) -> None:
         if self.size >= self.budget:
             self.spill()
@@ -240,8 +232,3 @@ def _entry_bytes(entry) -> int:
     keys = entry.one_keys.count("\0") + entry.many_keys.count("\0") + entry.counts_one.count("\0")
     keys += entry.counts_many_keys.count("\0") + 4
     return len(entry.one_tails) + len(entry.many_tails) + len(entry.counts_many_tails) + 2 * keys
-
-
-def postings_bytes(postings: Postings) -> int:
-    """The bytes of every list of ``postings``."""
-    return sum(len(slot[1]) for lists in (postings.positional, postings.counts) for slot in lists.values())

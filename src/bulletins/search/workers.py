@@ -5,14 +5,13 @@ Tokenizing and adding entries to the posting lists is most of a cold build's CPU
 both are per bulletin, so a chunk of consecutive doc ids can be done anywhere. A worker gets
 the chunk's texts (or the cached ``DocTokens`` of a text that did not change), tokenizes the
 new ones and fills a ``Postings`` of its chunk alone, and sends back the new ``DocTokens``
-(for the token cache). Under a memory budget (``runs.SpillingPostings``, as every build has)
-the worker writes the chunk's lists as a sorted run itself, and the main process only records
-the runs in chunk order: the final merge joins a key's pieces as ``Postings.merge`` would, so
-the main process neither receives nor merges lists (at 30,000 bulletins the builder took 49
-CPU s instead of 60-67, and 185 MB over its caller instead of 351-356). Otherwise the worker
-sends its lists back and the main process appends them in chunk order (``Postings.merge``: only
-the first entry of a list, whose doc-id gap depends on the chunks before, is encoded again).
-Either way the lists are byte for byte the lists one process makes (tested).
+(for the token cache). The worker writes the chunk's lists as a sorted run itself (what a
+spill of ``runs.SpillingPostings`` writes), and the main process only records the runs in
+chunk order: the final merge joins a key's pieces as ``Postings.merge`` would (only the first
+entry of a list, whose doc-id gap depends on the chunks before, is encoded again), so the lists
+are byte for byte the lists one process makes (tested), and the main process neither receives
+nor merges lists (at 30,000 bulletins the builder took 49 CPU s instead of 60-67, and 185 MB
+over its caller instead of 351-356, when it still did).
 
 Workers are forked when the process has no other thread (quick to start, and a script
 without a ``__main__`` guard works); otherwise they are spawned, since forking while another
@@ -35,10 +34,9 @@ from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens
 from bulletins.search.documents import SearchDoc
 from bulletins.search.shards import Postings
 
-MAX_JOBS = 4  # the posting merge in the main process keeps more workers from paying off
+MAX_JOBS = 4  # the main process's text extraction and final merge keep more workers from paying off
 MIN_DOCS_PER_JOB = 2_000  # below this, starting a worker costs more than it saves
-MAX_CHUNK = 1_000  # bulletins per task: bounds what a worker sends back and the main process holds in flight
-RUN_CHUNK = 5_000  # bulletins per task whose lists the worker writes as a run: fewer runs to merge
+MAX_CHUNK = 5_000  # bulletins per task (one run each): bounds a worker's lists and the texts in flight
 _table: tokens.FoldTable | None = None
 
 
@@ -59,10 +57,10 @@ def job_count(requested: int | None, work: int) -> int:
     return max(1, min(default_jobs(), work // MIN_DOCS_PER_JOB))
 
 
-def chunks(start: int, stop: int, jobs: int, most: int = MAX_CHUNK) -> list[tuple[int, int]]:
+def chunks(start: int, stop: int, jobs: int) -> list[tuple[int, int]]:
     """``[lo, hi)`` doc-id ranges covering ``start..stop``: four per job (so a slow chunk does
-    not leave the other workers idle at the end), at most MOST each."""
-    size = max(1, min(most, -(-(stop - start) // (4 * jobs))))
+    not leave the other workers idle at the end), at most ``MAX_CHUNK`` each."""
+    size = max(1, min(MAX_CHUNK, -(-(stop - start) // (4 * jobs))))
     return [(lo, min(lo + size, stop)) for lo in range(start, stop, size)]
 
 
@@ -101,7 +99,7 @@ def _texts(doc: SearchDoc) -> tuple[str, str]:
 
 
 def post_in_workers(
-    postings,
+    postings: runs.SpillingPostings,
     span: tuple[int, int],
     docs: Sequence[SearchDoc],
     digests: list[str],
@@ -109,29 +107,21 @@ def post_in_workers(
     fold_map: dict[str, str],
     jobs: int,
 ) -> None:
-    """Add the bulletins of doc ids ``span`` to ``postings`` (a ``Postings`` or
-    ``runs.SpillingPostings``) on ``jobs`` worker processes, keeping the entries they made in
-    ``cache``. ``docs[i]`` is made only for a bulletin the cache does not hold."""
+    """Add the bulletins of doc ids ``span`` to ``postings`` on ``jobs`` worker processes, each
+    chunk's lists a run the worker writes, keeping the entries they made in ``cache``.
+    ``docs[i]`` is made only for a bulletin the cache does not hold."""
     context = multiprocessing.get_context(_start_method())
-    spilling = hasattr(postings, "add_run")  # a worker writes its chunk's run itself
-    ranges = collections.deque(chunks(*span, jobs, RUN_CHUNK if spilling else MAX_CHUNK))
+    ranges = collections.deque(chunks(*span, jobs))
     pending: collections.deque = collections.deque()
     with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(fold_map,)) as pool:
         while ranges or pending:
             while ranges and len(pending) <= jobs:  # one chunk more than workers in flight, not every result
                 lo, hi = ranges.popleft()
                 items = [cache.lookup(digests[i]) or _texts(docs[i]) for i in range(lo, hi)]
-                if spilling:
-                    path = postings.run_path()
-                    pending.append((lo, path, pool.submit(chunk_run, lo, items, str(path))))
-                else:
-                    pending.append((lo, None, pool.submit(chunk_postings, lo, items)))
+                path = postings.run_path()
+                pending.append((lo, path, pool.submit(chunk_run, lo, items, str(path))))
             lo, path, future = pending.popleft()
-            made, part = (future.result(), None) if path is not None else future.result()
-            for doc_id, entry in enumerate(made, lo):
+            for doc_id, entry in enumerate(future.result(), lo):
                 if entry is not None:
                     cache.put(digests[doc_id], entry)
-            if path is not None:
-                postings.add_run(path)
-            else:
-                postings.merge(part)
+            postings.add_run(path)
