@@ -169,10 +169,12 @@ def test_a_line_that_is_not_a_record_is_named_once(tmp_path, line, reason):
     assert (problem.line, problem.reason) == (1, reason)
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "lone-cr"])
 @pytest.mark.parametrize("compress", [False, True], ids=["jsonl", "jsonl-gz"])
-def test_read_jsonl_good_and_bad_lines(tmp_path, compress):
-    data = ("\n".join(LINES) + "\n").encode("utf-8")
+def test_read_jsonl_good_and_bad_lines(tmp_path, compress, ending):
+    data = (ending.join(LINES) + ending).encode("utf-8")
     path = write(tmp_path, "c.jsonl.gz" if compress else "c.jsonl", gzip.compress(data) if compress else data)
+    assert jsonl.count_lines(path) == len(LINES)
     results = read_all(path)
     got = [(r.line, r.text if isinstance(r, RawBulletin) else r.reason) for r in results]
     assert [line for line, _ in got] == [line for line, _ in EXPECTED]
@@ -400,12 +402,13 @@ def test_max_record_bytes_bounds_every_format(tmp_path, name, size, limit, probl
         assert isinstance(result, SourceProblem) and problem in result.reason and "--max-record-bytes" in result.reason
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r"], ids=["lf", "lone-cr"])
 @pytest.mark.parametrize("compress", [False, True], ids=["jsonl", "jsonl-gz"])
 @pytest.mark.parametrize("stops", [[3, 6, 11], [1, 11], [11], [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]])
-def test_chunks_cut_one_reading_into_slices_of_lines(tmp_path, compress, stops):
+def test_chunks_cut_one_reading_into_slices_of_lines(tmp_path, compress, stops, ending):
     lines = [record(i) for i in range(1, 11)]
     lines[4], lines[6] = "", "{not json"
-    data = ("\n".join(lines) + "\n").encode()
+    data = (ending.join(lines) + ending).encode()
     path = write(tmp_path, "c.jsonl.gz" if compress else "c.jsonl", gzip.compress(data) if compress else data)
     slices = list(jsonl.chunks(path, stops))
     assert len(slices) == len(stops)

@@ -1,8 +1,9 @@
 """``.jsonl``/``.jsonl.gz``: one bulletin per line, read once and streamed.
 
 A line is an object with ``html`` or ``text`` and optional ``id``, ``title``, ``date``,
-``url``, ``publisher``, ``category``, ``region``, ``issue`` (``html`` wins when both are given). Blank
-lines are skipped; a file with no other line is reported (``no records``). A line longer than
+``url``, ``publisher``, ``category``, ``region``, ``issue`` (``html`` wins when both are
+given). Lines end with LF, CRLF or, in old Mac files, a lone CR (``_ending``). Blank lines
+are skipped; a file with no other line is reported (``no records``). A line longer than
 ``max_record_bytes`` is reported with its line number and skipped without being held in
 memory, so a small gzip bomb (one line of a gigabyte) costs no more than the bound.
 
@@ -107,12 +108,14 @@ def read_lines(path: Path, *, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES) 
 
 
 def _split(fh: BinaryIO, limit: int) -> Iterator[bytes | None]:
-    """The lines of FH without their "\\n", read a block at a time; None for a line over LIMIT + 1
-    bytes, whose bytes are dropped as they come (memory stays within LIMIT + one block)."""
-    pending, over = bytearray(), False
+    """The lines of FH without their ending (``_ending``), read a block at a time; None for a
+    line over LIMIT + 1 bytes, whose bytes are dropped as they come (memory stays within
+    LIMIT + one block)."""
+    pending, over, ending = bytearray(), False, None
     while block := fh.read1(_BLOCK):
+        ending = ending or _ending(block)
         start = 0
-        while (end := block.find(b"\n", start)) >= 0:
+        while (end := block.find(ending, start)) >= 0:
             over = over or len(pending) + end - start > limit + 1
             yield None if over else bytes(pending) + block[start:end]
             pending.clear()
@@ -124,6 +127,14 @@ def _split(fh: BinaryIO, limit: int) -> Iterator[bytes | None]:
                 over = True
     if over or pending:
         yield None if over else bytes(pending)
+
+
+def _ending(first_block: bytes) -> bytes:
+    """The line ending of a collection, from its first block: "\n" (a CR before it is
+    stripped from the line), or a lone "\r" (old Mac files) when the block has no "\n" but
+    has a "\r". JSON allows neither raw inside a string, so a CR outside "\r\n" can only be
+    a line's end or spacing between tokens, which no one-line record needs."""
+    return b"\r" if b"\n" not in first_block and b"\r" in first_block else b"\n"
 
 
 @contextlib.contextmanager
@@ -160,15 +171,16 @@ def _number(item: Line | SourceProblem) -> int:
 
 def count_lines(path: Path) -> int:
     """Lines in the collection (a last line without an ending counts), in bounded memory; 0 if unreadable."""
-    count, last = 0, b"\n"
+    count, last, ending = 0, b"\n", None
     try:
         with _open(path) as fh:
             while block := fh.read1(_BLOCK):
-                count += block.count(b"\n")
+                ending = ending or _ending(block)
+                count += block.count(ending)
                 last = block[-1:]
     except (ReadError, *_BROKEN):
         pass  # reading reports it
-    return count + (last != b"\n")
+    return count + (last != (ending or b"\n"))
 
 
 def parse(line: bytes, source: str, number: int, context: Context) -> RawBulletin | SourceProblem:
