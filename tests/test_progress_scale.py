@@ -68,3 +68,9 @@ def test_sources_are_the_same_for_the_seed():
     assert all("2000-01-01" <= d <= "2024-12-31" for d in dates)
     assert {key for key, _ in first} <= set(bench_scale.PUBLISHERS)
     assert all(2 <= record["text"].count("\n") + 1 <= 12 for _, record in first)
+
+
+def test_an_earlier_runs_folder_is_deleted_once_the_run_ends(report):
+    out = ROOT / "benchmarks" / "out"
+    assert (out / "scale-100" / "output" / "index.html").is_file()
+    assert not list(out.glob(".trash-*")), "the folders set aside are deleted at the end"
