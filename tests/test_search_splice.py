@@ -134,6 +134,42 @@ def test_split_finds_entry_offsets(positional, start, end):
     assert rest == (len(_encoded(ENTRIES[: len(ids) - len(after)], positional)) if len(after) < len(ids) else 0)
 
 
+def _random_entries(rng: random.Random) -> list[tuple[int, list[int]]]:
+    """Entries of random ids (gaps up to 40,000: numbers of one to four characters) and random
+    positions or counts (up to 70,000)."""
+    entries, doc = [], -1
+    for _ in range(rng.randint(0, 40)):
+        doc += 1 + rng.choice((0, 0, 1, rng.randint(0, 600), rng.randint(0, 40_000)))
+        many = rng.random() < 0.4
+        size = rng.randint(2, 6) if many else 1
+        entries.append((doc, [rng.choice((rng.randint(0, 30), rng.randint(0, 70_000))) for _ in range(size)]))
+    return entries
+
+
+@pytest.mark.parametrize("positional", [True, False])
+@pytest.mark.parametrize("seed", range(40))
+def test_split_finds_entry_offsets_in_random_lists(positional, seed):
+    rng = random.Random(seed)
+    entries = _random_entries(rng)
+    if not positional:  # a count list: one value, the count, above 1 when "many"
+        entries = [(doc, [values[0] + 2 if len(values) > 1 else 1]) for doc, values in entries]
+    buf = _encoded(entries, positional)
+    ids = [doc for doc, _ in entries]
+    top = (ids[-1] if ids else 0) + 3
+    for _ in range(25):
+        start = rng.randint(0, top)
+        end = rng.choice((start, start + 1, rng.randint(start, top)))
+        below = sum(doc < start for doc in ids)
+        kept = sum(doc < end for doc in ids)
+        expected = (
+            len(_encoded(entries[:below], positional)),
+            ids[below - 1] if below else -1,
+            len(_encoded(entries[:kept], positional)),
+            ids[kept] if kept < len(ids) else None,
+        )
+        assert splice.split(buf, positional, start, end) == expected, (start, end)
+
+
 def _records(keys: str) -> list[tuple[str, str, int, bytes]]:
     return sorted(((key, kind, 0, b"g") for key, kind in zip(keys[::2], keys[1::2])), key=record_order)
 
