@@ -16,7 +16,7 @@ from bulletins.search import shards as sh
 from bulletins.search import tokens, workers
 from bulletins.search.build import build_index
 from bulletins.search.doctokens import doc_tokens, title_end
-from bulletins.search.documents import from_dict, rest_offset
+from bulletins.search.documents import DocSource, from_dict, rest_offset
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.resume import STATE_FILE
 from bulletins.search.write import PACK_BASE, pack_bytes
@@ -198,3 +198,26 @@ def test_chunks_cover_the_span_in_order(start, stop, jobs):
 )
 def test_search_index_jobs_setting(value, ok):
     assert is_jobs(value) is ok
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cold_build_makes_each_bulletin_once(tmp_path, jobs):
+    """Without the last build's lists every bulletin is tokenized, so the pass that writes its
+    result data hands its text over: one text extraction (a Pelican article's HTML) each."""
+    docs = [from_dict(d) for d in ARCHIVES["samples_and_fixture"]]
+    made: Counter = Counter()
+
+    def make(doc):
+        made[doc.url] += 1
+        return doc
+
+    def index(out: str):
+        source = DocSource(docs, make, lambda doc: (doc.date, doc.url))
+        return build_index(source, tmp_path / out, cache_dir=tmp_path / "cache", shard_bytes=400, jobs=jobs)
+
+    cold = index("cold")
+    assert cold.tokenized == len(docs) and sorted(made.values()) == [1] * len(docs)
+    made.clear()
+    warm = index("warm")  # the lists kept: resumed whole, nothing tokenized
+    assert warm.tokenized == 0 and sorted(made.values()) == [1] * len(docs)
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")

@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 from bulletins.search import runs, splice, tokens, workers
 from bulletins.search import shards as sh
-from bulletins.search.doctokens import TokenCache, digest, doc_tokens
+from bulletins.search.doctokens import DocTokens, TokenCache, digest, text_tokens
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.resume import PostingsState
@@ -120,11 +120,17 @@ def build_index(
     source = as_source(docs)
     ordered = _Ordered(source, order_ids(source))
     fold_map, out = build_fold_map(), Path(out_dir)
+    fold_digest = short_hash(dumps(fold_map))
     writer = IndexWriter(out, load_record(cache_dir, out))
-    heads, digests = _fragments_and_digests(writer, ordered, short_hash(dumps(fold_map)))
+    spill = (Path(cache_dir) if cache_dir else out.resolve().parent.parent, memory)
+    cache, state = TokenCache(cache_dir), PostingsState(cache_dir, fold_digest)
+    if state.load():  # the last build's lists: resumed or patched when that pays
+        heads, digests = _fragments_and_digests(writer, _Fragments(ordered, fold_digest))
+        postings = _postings(state, cache, ordered, digests, fold_map, jobs, spill)
+    else:
+        heads, digests, postings = _in_one_pass(writer, _Fragments(ordered, fold_digest), cache, fold_map, jobs, spill)
+    tokenized = cache.missed
     per_category = Counter(h.category for h in heads if h.category)
-    spill_parent = Path(cache_dir) if cache_dir else out.resolve().parent.parent
-    postings, state, tokenized = _postings(ordered, digests, cache_dir, fold_map, jobs, (spill_parent, memory))
     with contextlib.closing(postings):
         stream = runs.merge_few(
             state.saving(digests, runs.merged(postings.runs())), _category_records(heads, per_category)
@@ -184,19 +190,54 @@ def order_ids(source: DocSource) -> list[int]:
     return ids
 
 
-def _fragments_and_digests(writer: IndexWriter, ordered: _Ordered, fold_digest: str) -> tuple[list[Head], list[str]]:
-    """One pass over the bulletins in doc-id order: each one's result-data file (named by its
-    day and its place in that day), its digest and its ``Head``."""
-    heads, digests, day, ordinal = [], [], None, 0
-    for doc_id in range(len(ordered)):
-        doc = ordered[doc_id]
-        ordinal = ordinal + 1 if doc.date == day else 0
-        day = doc.date
+class _Fragments:
+    """Each bulletin's result-data file (named by its day and its place in that day), digest
+    and ``Head``, taken in doc-id order (``take``)."""
+
+    def __init__(self, ordered: _Ordered, fold_digest: str):
+        self.ordered, self.fold_digest = ordered, fold_digest
+        self.heads: list[Head] = []
+        self.digests: list[str] = []
+        self.day, self.ordinal = None, 0
+
+    def take(self, writer: IndexWriter, doc_id: int) -> SearchDoc:
+        """Write the next bulletin's result data (``doc_id`` is the next id), keep its digest
+        and ``Head``, and give the bulletin."""
+        doc = self.ordered[doc_id]
+        self.ordinal = self.ordinal + 1 if doc.date == self.day else 0
+        self.day = doc.date
         text = dumps(_fragment_row(doc))
-        writer.write_script(fragment_name(doc.date, ordinal), lambda text=text: packed_json(text), key=short_hash(text))
-        digests.append(digest(doc, fold_digest))
-        heads.append(Head(doc.date, doc.category, doc.status))
-    return heads, digests
+        writer.write_script(fragment_name(doc.date, self.ordinal), lambda: packed_json(text), key=short_hash(text))
+        self.digests.append(digest(doc, self.fold_digest))
+        self.heads.append(Head(doc.date, doc.category, doc.status))
+        return doc
+
+
+def _fragments_and_digests(writer: IndexWriter, fragments: _Fragments) -> tuple[list[Head], list[str]]:
+    """One pass over the bulletins in doc-id order: result data, digests and heads."""
+    for doc_id in range(len(fragments.ordered)):
+        fragments.take(writer, doc_id)
+    return fragments.heads, fragments.digests
+
+
+def _in_one_pass(writer: IndexWriter, fragments: _Fragments, cache: TokenCache, fold_map: dict, jobs, spill):
+    """A build without the last build's lists (a cold one) posts every bulletin, so each one's
+    text is handed to be tokenized as the pass that writes its result data makes it: one text
+    extraction per bulletin instead of two, and the result data is written while the worker
+    processes tokenize the chunks before. The heads, the digests and the lists."""
+
+    def item(doc_id: int):
+        doc = fragments.take(writer, doc_id)
+        return cache.lookup(fragments.digests[doc_id]) or (doc.title, doc.rest)
+
+    postings = runs.SpillingPostings(spill[0], spill[1], [])
+    try:
+        _post(postings, (0, len(fragments.ordered)), item, fragments.digests, cache, fold_map, jobs)
+    except BaseException:
+        postings.close()  # the runs written so far go with their folder
+        raise
+    cache.save()
+    return fragments.heads, fragments.digests, postings
 
 
 def _manifest(heads: list[Head], fold: dict, shard_list: str, per_category: Counter) -> dict:
@@ -213,41 +254,49 @@ def _manifest(heads: list[Head], fold: dict, shard_list: str, per_category: Coun
     }
 
 
-def _postings(ordered: _Ordered, digests: list[str], cache_dir, fold_map: dict, jobs, spill: tuple[Path, int]):
+def _postings(state: PostingsState, cache: TokenCache, ordered: _Ordered, digests: list[str], fold_map, jobs, spill):
     """Every bulletin's entries (from the cache, or tokenized) in doc-id order, continuing the
-    last build's lists when this build only adds bulletins after its last (``resume``), held
-    up to a budget and spilled as sorted runs beyond it (``runs``); the state to keep, and
-    how many bulletins were tokenized. The bulletins left to add are shared out among worker
+    last build's lists when this build only adds bulletins after its last (``resume``), or
+    patching them where a few bulletins changed (``splice``), held up to a budget and spilled
+    as sorted runs beyond it (``runs``). The bulletins left to add are shared out among worker
     processes when there are enough of them (``workers``)."""
-    cache, state = TokenCache(cache_dir), PostingsState(cache_dir, short_hash(dumps(fold_map)))
     before, start = state.resume(digests)
     if not before:
         patched = _spliced(state, ordered, digests, cache, fold_map)
         if patched is not None:
             cache.save()
-            return patched, state, cache.missed
+            return patched
     postings = runs.SpillingPostings(spill[0], spill[1], before)
     cache.keep(digests[:start])
+
+    def item(doc_id: int):
+        return cache.lookup(digests[doc_id]) or _texts(ordered[doc_id])
+
     try:
-        _post(postings, (start, len(ordered)), ordered, digests, cache, fold_map, jobs)
+        _post(postings, (start, len(ordered)), item, digests, cache, fold_map, jobs)
     except BaseException:
         postings.close()  # the runs written so far go with their folder
         raise
     cache.save()
-    return postings, state, cache.missed
+    return postings
 
 
-def _post(postings, span: tuple[int, int], ordered: _Ordered, digests: list[str], cache, fold_map: dict, jobs) -> None:
-    """Add the bulletins of SPAN to POSTINGS: on worker processes when there are enough."""
+def _texts(doc: SearchDoc) -> tuple[str, str]:
+    return doc.title, doc.rest
+
+
+def _post(postings, span: tuple[int, int], item, digests: list[str], cache, fold_map: dict, jobs) -> None:
+    """Add the bulletins of SPAN to POSTINGS, ``item(doc_id)`` giving each one's cached
+    ``DocTokens`` or its texts to tokenize: on worker processes when there are enough."""
     processes = workers.job_count(jobs, span[1] - span[0])
     if processes > 1:
-        workers.post_in_workers(postings, span, ordered, digests, cache, fold_map, processes)
+        workers.post_in_workers(postings, span, item, digests, cache, fold_map, processes)
         return
     table = tokens.FoldTable(fold_map)
     for doc_id in range(*span):
-        entry = cache.lookup(digests[doc_id])
-        if entry is None:
-            entry = doc_tokens(ordered[doc_id], table)
+        entry = item(doc_id)
+        if not isinstance(entry, DocTokens):
+            entry = text_tokens(*entry, table)
             cache.put(digests[doc_id], entry)
         postings.add_doc(doc_id, entry)
 

@@ -42,9 +42,14 @@ class PostingsState:
         self.unchanged = False
         self.old: dict | None = None
 
+    def load(self) -> bool:
+        """Whether the last build left lists to resume or patch (read once, kept)."""
+        self.old = self._load()
+        return self.old is not None
+
     def resume(self, digests: list[str]) -> tuple[list[Iterable[Record]], int]:
         """The runs holding the first ``n`` bulletins of ``digests`` (none or one), and ``n``."""
-        old = self.old = self._load()
+        old = self.old = self.old or self._load()
         if not old or len(old["digests"]) > len(digests) or digests[: len(old["digests"])] != old["digests"]:
             return [], 0
         self.resumed = len(old["digests"])

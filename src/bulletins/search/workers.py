@@ -26,12 +26,11 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from bulletins.search import runs, tokens
 from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens
-from bulletins.search.documents import SearchDoc
 from bulletins.search.shards import Postings
 
 MAX_JOBS = 4  # the main process's text extraction and final merge keep more workers from paying off
@@ -94,14 +93,10 @@ def chunk_run(first: int, items: list, path: str) -> list[DocTokens | None]:
     return made
 
 
-def _texts(doc: SearchDoc) -> tuple[str, str]:
-    return doc.title, doc.rest
-
-
 def post_in_workers(
     postings: runs.SpillingPostings,
     span: tuple[int, int],
-    docs: Sequence[SearchDoc],
+    item: Callable[[int], DocTokens | tuple[str, str]],
     digests: list[str],
     cache: TokenCache,
     fold_map: dict[str, str],
@@ -109,7 +104,9 @@ def post_in_workers(
 ) -> None:
     """Add the bulletins of doc ids ``span`` to ``postings`` on ``jobs`` worker processes, each
     chunk's lists a run the worker writes, keeping the entries they made in ``cache``.
-    ``docs[i]`` is made only for a bulletin the cache does not hold."""
+    ``item(doc_id)`` is a bulletin's cached ``DocTokens`` or its ``(title, rest)``; it is
+    asked in doc-id order, a chunk at a time, while the workers tokenize the chunks before
+    (``digests[doc_id]`` is needed once its chunk is back)."""
     context = multiprocessing.get_context(_start_method())
     ranges = collections.deque(chunks(*span, jobs))
     pending: collections.deque = collections.deque()
@@ -117,7 +114,7 @@ def post_in_workers(
         while ranges or pending:
             while ranges and len(pending) <= jobs:  # one chunk more than workers in flight, not every result
                 lo, hi = ranges.popleft()
-                items = [cache.lookup(digests[i]) or _texts(docs[i]) for i in range(lo, hi)]
+                items = [item(i) for i in range(lo, hi)]
                 path = postings.run_path()
                 pending.append((lo, path, pool.submit(chunk_run, lo, items, str(path))))
             lo, path, future = pending.popleft()
