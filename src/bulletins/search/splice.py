@@ -30,6 +30,7 @@ from bulletins.search.shards import LAST, MORE, SEP, encoder, first_number
 
 _NUMBER = re.compile(b"[" + re.escape(MORE.encode("ascii")) + b"]*[" + re.escape(LAST.encode("ascii")) + b"]")
 _VALUES: dict[bytes, int] = {}
+_WINDOW = 64  # bytes of a list cut into numbers first (then 128, 256, ...)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def spliced(
 def _patched(old: Record, new: Record | None, splice: Splice) -> Record | None:
     """One list of the last build with its middle replaced by ``new``'s entries (or none)."""
     key, kind, last_old, buf = old
-    cut, before, rest, first_after = split(buf, kind == "p", splice.prefix, splice.old_end)
+    cut, before, rest, first_after = split(buf, kind == "p", splice.prefix, splice.old_end, last_old)
     out, last = bytearray(buf[:cut]), before
     if new is not None:
         head, size = first_number(new[3])
@@ -104,32 +105,49 @@ def _patched(old: Record, new: Record | None, splice: Splice) -> Record | None:
     return (key, kind, last, bytes(out)) if out else None
 
 
-def split(buf: bytes, positional: bool, start: int, end: int) -> tuple[int, int, int, int | None]:
+def split(
+    buf: bytes, positional: bool, start: int, end: int, last: int | None = None
+) -> tuple[int, int, int, int | None]:
     """Where the entries of ``buf`` (an encoded list, ``shards``) of ids ``start`` and ``end`` and
     over begin: the byte offset of the first entry of id >= ``start`` and the id before it (-1:
     none), the offset of the first entry of id >= ``end`` and its id (None: no such entry).
 
-    A list is numbers and nothing else, so its numbers are cut out at once (``findall``, in C)
-    and walked by index, an entry's tail skipped by its length; the byte offsets are the lengths
-    of the numbers before (at 20,000 bulletins, every list split for a bulletin added in the
-    middle: 3.4 s instead of 5.1 with one regular-expression match per number)."""
-    numbers = _NUMBER.findall(buf)
-    count, i, doc, cut, before = len(numbers), 0, -1, None, -1
-    while i < count:
-        head = value(numbers[i])
-        entry = doc + (head >> 1) + 1
-        if cut is None and entry >= start:
-            cut, before = i, doc
-        if entry >= end:
-            return _offset(numbers, cut), before, _offset(numbers, i), entry
-        doc = entry
-        if positional:
-            i += 2 + value(numbers[i + 1]) if head & 1 else 2
-        else:
-            i += 2 if head & 1 else 1
+    A list is numbers and nothing else, so its numbers are cut out many at a time (``findall``,
+    in C, over a window that doubles while the walk goes on, the first one as far into the list
+    as ``end`` is into its ids when its ``last`` id is given: a list is read little further than
+    the entry looked for) and walked by index, an entry's tail skipped by its length; the byte
+    offsets are the lengths of the numbers before. Every list of 20,000 bulletins split at a
+    random id took 3.3 s instead of 5.0 with one regular-expression match per number; among
+    the oldest tenth of the ids 1.0 s (0.8), among the newest tenth 5.2 s (9.3)."""
+    numbers: list[bytes] = []
+    size = len(buf)
+    scanned, window = 0, _WINDOW if last is None else _WINDOW + size * (end + 1) * 5 // (4 * (last + 1))
+    i, doc, cut, before = 0, -1, None, -1
+    while True:
+        limit = len(numbers) - 1 if scanned < size else len(numbers)  # an entry's head and the number after it
+        while i < limit:
+            head = value(numbers[i])
+            entry = doc + (head >> 1) + 1
+            if cut is None and entry >= start:
+                cut, before = i, doc
+            if entry >= end:
+                return _offset(numbers, cut), before, _offset(numbers, i), entry
+            doc = entry
+            if positional:
+                i += 2 + value(numbers[i + 1]) if head & 1 else 2
+            else:
+                i += 2 if head & 1 else 1
+        if scanned >= size:
+            break
+        found = _NUMBER.findall(buf, scanned, scanned + window)
+        if not found:
+            raise ValueError("an encoded list holds something other than numbers")
+        numbers += found
+        scanned += sum(map(len, found))
+        window *= 2
     if cut is None:
-        return len(buf), doc, len(buf), None
-    return _offset(numbers, cut), before, len(buf), None
+        return size, doc, size, None
+    return _offset(numbers, cut), before, size, None
 
 
 def _offset(numbers: list[bytes], index: int) -> int:
