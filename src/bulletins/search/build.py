@@ -48,6 +48,7 @@ from bulletins.search import shards as sh
 from bulletins.search.doctokens import DocTokens, TokenCache, digest, text_tokens
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
+from bulletins.search.packer import ShardPacker
 from bulletins.search.resume import PostingsState
 from bulletins.search.write import (
     IndexWriter,
@@ -135,7 +136,8 @@ def build_index(
         stream = runs.merge_few(
             state.saving(digests, runs.merged(postings.runs())), _category_records(heads, per_category)
         )
-        shard_list, shard_count, present = _write_shards(writer, stream, shard_bytes)
+        processes = workers.job_count(jobs, len(ordered))
+        shard_list, shard_count, present = _write_shards(writer, stream, shard_bytes, processes)
     fold = _fold_codes(_shipped_fold_map(fold_map, present))
     _write_manifest(writer, _manifest(heads, fold, shard_list, per_category))
     writer.finish()
@@ -369,21 +371,29 @@ def _lists(records: Iterable[runs.Record], present: set[str]) -> Iterator[tuple[
         yield key, kind, buf
 
 
-def _write_shards(writer: IndexWriter, records: Iterable[runs.Record], target: int) -> tuple[str, int, set[str]]:
-    """The term shards, cut from the merged lists as they stream by, and the manifest's list
-    of them: per shard its two hash units and its bound (``shards.boundary``), separated by
-    spaces; and the count keys seen."""
+def _write_shards(
+    writer: IndexWriter, records: Iterable[runs.Record], target: int, processes: int
+) -> tuple[str, int, set[str]]:
+    """The term shards, cut from the merged lists as they stream by (packed and written by a
+    worker process when PROCESSES > 1, ``packer``), and the manifest's list of them: per
+    shard its two hash units and its bound (``shards.boundary``), separated by spaces; and
+    the count keys seen."""
     entries, present, last = [], set(), None
-    for group in sh.cut_stream(_lists(records, present), target, lambda item: len(item[2])):
-        bound = sh.boundary(last, group[0][0])
-        last = group[-1][0]
-        data: dict[str, dict[str, str]] = {"p": {}, "d": {}}
-        for key, kind, buf in group:
-            data[kind][key] = buf.decode("ascii")
-        text = dumps(data)
-        units = hash_units(str(FORMAT), text)
-        writer.write_script(shard_name(bound, units), lambda text=text: packed_json(text), key=short_hash(text))
-        entries.append(units + bound)
+    shards = ShardPacker(writer, processes, workers.start_method())
+    try:
+        for group in sh.cut_stream(_lists(records, present), target, lambda item: len(item[2])):
+            bound = sh.boundary(last, group[0][0])
+            last = group[-1][0]
+            data: dict[str, dict[str, str]] = {"p": {}, "d": {}}
+            for key, kind, buf in group:
+                data[kind][key] = buf.decode("ascii")
+            text = dumps(data)
+            units = hash_units(str(FORMAT), text)
+            shards.write(shard_name(bound, units), text, short_hash(text))
+            entries.append(units + bound)
+        shards.finish()
+    finally:
+        shards.close()
     return SHARD_SEPARATOR.join(entries), len(entries), present
 
 

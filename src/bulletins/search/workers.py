@@ -63,7 +63,8 @@ def chunks(start: int, stop: int, jobs: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + size, stop)) for lo in range(start, stop, size)]
 
 
-def _start_method() -> str:
+def start_method() -> str:
+    """``fork`` when this process has no other thread, else ``spawn`` (see the module's docstring)."""
     alone = threading.active_count() == 1
     return "fork" if alone and "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
@@ -107,7 +108,7 @@ def post_in_workers(
     ``item(doc_id)`` is a bulletin's cached ``DocTokens`` or its ``(title, rest)``; it is
     asked in doc-id order, a chunk at a time, while the workers tokenize the chunks before
     (``digests[doc_id]`` is needed once its chunk is back)."""
-    context = multiprocessing.get_context(_start_method())
+    context = multiprocessing.get_context(start_method())
     ranges = collections.deque(chunks(*span, jobs))
     pending: collections.deque = collections.deque()
     with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(fold_map,)) as pool:

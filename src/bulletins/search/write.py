@@ -20,6 +20,7 @@ import json
 import os
 import zlib
 from pathlib import Path
+from typing import NamedTuple
 
 # Names of an earlier format (removed by a build): fold-*.js (format 1).
 OLD_FILES = ("fold-*.js",)
@@ -180,6 +181,16 @@ def save_record(folder: Path | str | None, root: Path, files: dict) -> None:
     os.replace(tmp, path)
 
 
+class Placed(NamedTuple):
+    """A file of the index as ``IndexWriter.place`` left it: its size, its record entry (None
+    without a content key) and whether it was written."""
+
+    relpath: str
+    size: int
+    entry: list | None
+    wrote: bool
+
+
 class IndexWriter:
     """Writes the files of one index folder, each only when it is not already there with the
     same bytes, and counts what it named and what it wrote; ``finish`` removes the files of
@@ -199,33 +210,46 @@ class IndexWriter:
 
     def write_script(self, name: str, make, *, key: str | None = None, utf16: bool = False) -> None:
         """``<name>.js`` registering ``make()`` (called only when the file must be made)."""
+        kept = self.kept(name, key)
+        self.record_placed(kept or self.place(f"{name}.js", script_bytes(name, make(), utf16=utf16), key))
+
+    def write(self, relpath: str, data: bytes, key: str | None = None) -> None:
+        self.record_placed(self.place(relpath, data, key))
+
+    def kept(self, name: str, key: str | None) -> Placed | None:
+        """``<name>.js`` as the last build left it, when its content key, size and
+        modification time are as recorded (its data need not be made); else None."""
         relpath = f"{name}.js"
         old = self.record.get(relpath)
         if key is not None and old and old[0] == key and _stat(self.root / relpath) == old[1:]:
-            self._named(relpath, old[1], old)
-            return
-        self.write(relpath, script_bytes(name, make(), utf16=utf16), key)
+            return Placed(relpath, old[1], old, False)
+        return None
 
-    def write(self, relpath: str, data: bytes, key: str | None = None) -> None:
+    def place(self, relpath: str, data: bytes, key: str | None = None) -> Placed:
+        """Write DATA unless the file holds it already; not counted yet (``record_placed``),
+        so that a worker process may place files and this writer count them."""
         path = os.path.join(self.root, relpath)
         found = _stat(path)
-        if found is None or found[0] != len(data) or _read(path) != data:
+        wrote = found is None or found[0] != len(data) or _read(path) != data
+        if wrote:
             folder = os.path.dirname(path)
             if folder not in self.folders:
                 os.makedirs(folder, exist_ok=True)
                 self.folders.add(folder)
             with open(path, "wb") as fh:
                 fh.write(data)
-            self.written += 1
             found = _stat(path) if key is not None else None
-        self._named(relpath, len(data), [key, *found] if key is not None else None)
+        return Placed(relpath, len(data), [key, *found] if key is not None else None, wrote)
 
-    def _named(self, relpath: str, size: int, entry: list | None) -> None:
+    def record_placed(self, placed: Placed) -> None:
+        """Count a file placed here or by a worker, and note it for the next build's record."""
+        relpath, size, entry, wrote = placed
         if relpath in self.names:
             raise ValueError(f"search index: two files named {relpath}")
         self.names.add(relpath)
         self.files += 1
         self.bytes += size
+        self.written += wrote
         if entry is not None:
             self.fresh[relpath] = entry
 

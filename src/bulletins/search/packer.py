@@ -1,0 +1,70 @@
+"""Term shards packed and written by a worker process while this one merges the lists.
+
+Merging the posting lists and cutting them into shards is one pass in key order, here; packing
+a shard (DEFLATE at level 9, then 15-bit units, ``write.packed_json``: about 2 ms for a shard of
+24 KB) depends on nothing but its text, and at that point of a build the other processor has
+nothing to do. So each shard cut here goes, as its JSON text, to one worker process that packs
+and writes it (``IndexWriter.place``) while the merge goes on; a shard whose file is as the
+last build left it goes nowhere (``IndexWriter.kept``). The files are counted here in the
+order they were cut (``IndexWriter.record_placed``), so the writer's counts and record are the
+ones of a build that wrote them in turn. With one process the shards are packed here.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+from collections import deque
+from pathlib import Path
+
+from bulletins.search.write import IndexWriter, Placed, packed_json, script_bytes
+
+IN_FLIGHT = 64  # shards sent and not yet counted: bounds the texts held (about 30 KB each)
+_writers: dict[str, IndexWriter] = {}  # in the worker: one per index folder (it keeps the folders made)
+
+
+def _place(root: str, name: str, text: str, key: str) -> Placed:
+    writer = _writers.get(root) or _writers.setdefault(root, IndexWriter(Path(root)))
+    return writer.place(f"{name}.js", script_bytes(name, packed_json(text)), key)
+
+
+class ShardPacker:
+    def __init__(self, writer: IndexWriter, processes: int, start_method: str = "fork"):
+        self.writer = writer
+        self.pending: deque[Placed | cf.Future] = deque()
+        self.pool = None
+        if processes > 1:
+            context = multiprocessing.get_context(start_method)
+            self.pool = cf.ProcessPoolExecutor(1, mp_context=context)
+
+    def write(self, name: str, text: str, key: str) -> None:
+        """``<name>.js`` registering the packed ``text``, its content key ``key``."""
+        placed = self.writer.kept(name, key)
+        if placed is None and self.pool is None:
+            placed = _place(str(self.writer.root), name, text, key)
+        if placed is None:
+            self.pending.append(self.pool.submit(_place, str(self.writer.root), name, text, key))
+        elif self.pending:
+            self.pending.append(placed)
+        else:
+            self.writer.record_placed(placed)
+        while len(self.pending) > IN_FLIGHT or (self.pending and _done(self.pending[0])):
+            self._count_first()
+
+    def finish(self) -> None:
+        """Wait for every shard sent and count it."""
+        while self.pending:
+            self._count_first()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def _count_first(self) -> None:
+        first = self.pending.popleft()
+        self.writer.record_placed(first.result() if isinstance(first, cf.Future) else first)
+
+
+def _done(item: Placed | cf.Future) -> bool:
+    return not isinstance(item, cf.Future) or item.done()
