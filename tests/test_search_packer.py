@@ -34,9 +34,14 @@ def in_turn(root, texts, record=None) -> IndexWriter:
     return writer
 
 
-def packed(root, texts, processes: int, record=None) -> IndexWriter:
+def packed(root, texts, processes: int, record=None, sent: list | None = None) -> IndexWriter:
+    """The shards of TEXTS through a ``ShardPacker``; SENT, when given, gets the name of each
+    shard sent to the worker."""
     writer = IndexWriter(root, record)
     packer = ShardPacker(writer, processes, workers.start_method())
+    if sent is not None:
+        submit = packer.pool.submit
+        packer.pool.submit = lambda fn, *args: sent.append(args[1]) or submit(fn, *args)
     try:
         for name, text in texts:
             packer.write(name, text, short_hash(text))
@@ -65,17 +70,8 @@ def test_shards_kept_from_the_last_build_are_not_sent(tmp_path):
     texts = shard_texts(80, seed=4)
     first = packed(tmp_path / "out", texts, 2)
     changed = [*texts[:40], (texts[40][0], texts[40][1].replace("k40", "k40x")), *texts[41:]]
-    writer = IndexWriter(tmp_path / "out", first.fresh)
-    packer = ShardPacker(writer, 2, workers.start_method())
-    sent = []
-    submit = packer.pool.submit
-    packer.pool.submit = lambda fn, *args: sent.append(args[1]) or submit(fn, *args)
-    try:
-        for name, text in changed:
-            packer.write(name, text, short_hash(text))
-        packer.finish()
-    finally:
-        packer.close()
+    sent: list[str] = []
+    writer = packed(tmp_path / "out", changed, 2, first.fresh, sent)
     assert sent == [texts[40][0]]
     assert (writer.files, writer.written) == (80, 1)
     assert counts(writer)[3] == counts(in_turn(tmp_path / "again", changed))[3]

@@ -25,8 +25,9 @@ A rebuild writes only the files whose bytes change and removes the files no long
 changed (``doctokens.TokenCache``) and packs only the files whose content changed.
 
 Memory. The bulletins are made one at a time from a ``DocSource`` (a Pelican article's text is
-extracted when a step needs it and let go), in two passes: result data, digests and the few
-fields the manifest needs, then the posting lists of the bulletins not resumed. The lists are
+extracted when a step needs it and let go): a cold build makes each one once, for its result
+data, digest, the few fields the manifest needs and its posting lists; a rebuild makes the
+first three in a pass, then the lists of the bulletins not resumed (``posting``). The lists are
 held up to a budget and spilled to disk as sorted runs beyond it, then merged key by key into
 the shards (``runs``), so the peak does not grow with the archive's postings.
 """
@@ -43,9 +44,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from bulletins.search import runs, splice, tokens, workers
+from bulletins.search import posting, runs, workers
 from bulletins.search import shards as sh
-from bulletins.search.doctokens import DocTokens, TokenCache, digest, text_tokens
+from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.packer import ShardPacker
@@ -72,7 +73,6 @@ SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few o
 CATEGORY = "@"
 SHOWN_STATUSES = ("已废止", "已失效", "已修改")  # result data carries these; the first two are not in force
 NOT_IN_FORCE = SHOWN_STATUSES[:2]
-SPLICE_MIN, SPLICE_SHARE = 64, 8  # a rebuild patches the kept lists when at most max(64, 1/8 of them) changed
 SHARD_SEPARATOR = " "  # between the manifest's shard entries (no key holds a space)
 
 
@@ -118,25 +118,21 @@ def build_index(
     lists held before a sorted run is spilled (``runs``; to the cache folder, else beside
     the output folder). None of the three changes a byte of the index."""
     started = time.perf_counter()
-    source = as_source(docs)
-    ordered = _Ordered(source, order_ids(source))
+    ordered = _Ordered(source := as_source(docs), order_ids(source))
     fold_map, out = build_fold_map(), Path(out_dir)
     fold_digest = short_hash(dumps(fold_map))
     writer = IndexWriter(out, load_record(cache_dir, out))
     spill = (Path(cache_dir) if cache_dir else out.resolve().parent.parent, memory)
     cache, state = TokenCache(cache_dir), PostingsState(cache_dir, fold_digest)
-    if state.load():  # the last build's lists: resumed or patched when that pays
-        heads, digests = _fragments_and_digests(writer, _Fragments(ordered, fold_digest))
-        postings = _postings(state, cache, ordered, digests, fold_map, jobs, spill)
-    else:
-        heads, digests, postings = _in_one_pass(writer, _Fragments(ordered, fold_digest), cache, fold_map, jobs, spill)
-    tokenized = cache.missed
+    fragments = _Fragments(writer, ordered, fold_digest)
+    postings = posting.gather(fragments, cache, state, fold_map, jobs, spill)
+    heads, digests, tokenized = fragments.heads, fragments.digests, cache.missed
     per_category = Counter(h.category for h in heads if h.category)
     with contextlib.closing(postings):
         stream = runs.merge_few(
             state.saving(digests, runs.merged(postings.runs())), _category_records(heads, per_category)
         )
-        processes = workers.job_count(jobs, len(ordered))
+        processes = workers.job_count(jobs, len(ordered))  # above 1: the shards are packed on one of them
         shard_list, shard_count, present = _write_shards(writer, stream, shard_bytes, processes)
     fold = _fold_codes(_shipped_fold_map(fold_map, present))
     _write_manifest(writer, _manifest(heads, fold, shard_list, per_category))
@@ -196,50 +192,24 @@ class _Fragments:
     """Each bulletin's result-data file (named by its day and its place in that day), digest
     and ``Head``, taken in doc-id order (``take``)."""
 
-    def __init__(self, ordered: _Ordered, fold_digest: str):
-        self.ordered, self.fold_digest = ordered, fold_digest
+    def __init__(self, writer: IndexWriter, ordered: _Ordered, fold_digest: str):
+        self.writer, self.ordered, self.fold_digest = writer, ordered, fold_digest
         self.heads: list[Head] = []
         self.digests: list[str] = []
         self.day, self.ordinal = None, 0
 
-    def take(self, writer: IndexWriter, doc_id: int) -> SearchDoc:
+    def take(self, doc_id: int) -> SearchDoc:
         """Write the next bulletin's result data (``doc_id`` is the next id), keep its digest
         and ``Head``, and give the bulletin."""
         doc = self.ordered[doc_id]
         self.ordinal = self.ordinal + 1 if doc.date == self.day else 0
         self.day = doc.date
         text = dumps(_fragment_row(doc))
-        writer.write_script(fragment_name(doc.date, self.ordinal), lambda: packed_json(text), key=short_hash(text))
+        key = short_hash(text)
+        self.writer.write_script(fragment_name(doc.date, self.ordinal), lambda: packed_json(text), key=key)
         self.digests.append(digest(doc, self.fold_digest))
         self.heads.append(Head(doc.date, doc.category, doc.status))
         return doc
-
-
-def _fragments_and_digests(writer: IndexWriter, fragments: _Fragments) -> tuple[list[Head], list[str]]:
-    """One pass over the bulletins in doc-id order: result data, digests and heads."""
-    for doc_id in range(len(fragments.ordered)):
-        fragments.take(writer, doc_id)
-    return fragments.heads, fragments.digests
-
-
-def _in_one_pass(writer: IndexWriter, fragments: _Fragments, cache: TokenCache, fold_map: dict, jobs, spill):
-    """A build without the last build's lists (a cold one) posts every bulletin, so each one's
-    text is handed to be tokenized as the pass that writes its result data makes it: one text
-    extraction per bulletin instead of two, and the result data is written while the worker
-    processes tokenize the chunks before. The heads, the digests and the lists."""
-
-    def item(doc_id: int):
-        doc = fragments.take(writer, doc_id)
-        return cache.lookup(fragments.digests[doc_id]) or (doc.title, doc.rest)
-
-    postings = runs.SpillingPostings(spill[0], spill[1], [])
-    try:
-        _post(postings, (0, len(fragments.ordered)), item, fragments.digests, cache, fold_map, jobs)
-    except BaseException:
-        postings.close()  # the runs written so far go with their folder
-        raise
-    cache.save()
-    return fragments.heads, fragments.digests, postings
 
 
 def _manifest(heads: list[Head], fold: dict, shard_list: str, per_category: Counter) -> dict:
@@ -254,75 +224,6 @@ def _manifest(heads: list[Head], fold: dict, shard_list: str, per_category: Coun
         "titleSpan": TITLE_SPAN,
         **_not_in_force(heads),
     }
-
-
-def _postings(state: PostingsState, cache: TokenCache, ordered: _Ordered, digests: list[str], fold_map, jobs, spill):
-    """Every bulletin's entries (from the cache, or tokenized) in doc-id order, continuing the
-    last build's lists when this build only adds bulletins after its last (``resume``), or
-    patching them where a few bulletins changed (``splice``), held up to a budget and spilled
-    as sorted runs beyond it (``runs``). The bulletins left to add are shared out among worker
-    processes when there are enough of them (``workers``)."""
-    before, start = state.resume(digests)
-    if not before:
-        patched = _spliced(state, ordered, digests, cache, fold_map)
-        if patched is not None:
-            cache.save()
-            return patched
-    postings = runs.SpillingPostings(spill[0], spill[1], before)
-    cache.keep(digests[:start])
-
-    def item(doc_id: int):
-        return cache.lookup(digests[doc_id]) or _texts(ordered[doc_id])
-
-    try:
-        _post(postings, (start, len(ordered)), item, digests, cache, fold_map, jobs)
-    except BaseException:
-        postings.close()  # the runs written so far go with their folder
-        raise
-    cache.save()
-    return postings
-
-
-def _texts(doc: SearchDoc) -> tuple[str, str]:
-    return doc.title, doc.rest
-
-
-def _post(postings, span: tuple[int, int], item, digests: list[str], cache, fold_map: dict, jobs) -> None:
-    """Add the bulletins of SPAN to POSTINGS, ``item(doc_id)`` giving each one's cached
-    ``DocTokens`` or its texts to tokenize: on worker processes when there are enough."""
-    processes = workers.job_count(jobs, span[1] - span[0])
-    if processes > 1:
-        workers.post_in_workers(postings, span, item, digests, cache, fold_map, processes)
-        return
-    table = tokens.FoldTable(fold_map)
-    for doc_id in range(*span):
-        entry = item(doc_id)
-        if not isinstance(entry, DocTokens):
-            entry = text_tokens(*entry, table)
-            cache.put(digests[doc_id], entry)
-        postings.add_doc(doc_id, entry)
-
-
-def _spliced(state: PostingsState, ordered: _Ordered, digests: list[str], cache: TokenCache, fold_map: dict):
-    """The last build's lists patched where the bulletins changed (``splice``), or None when
-    there is no last state, an old bulletin's entries are not in the cache, or the change
-    is too large to be worth it (a cold pass, on workers, is quicker then)."""
-    found = state.splice(digests)
-    if found is None:
-        return None
-    plan, old_digests, kept = found
-    changed = (plan.old_end - plan.prefix) + (plan.new_end - plan.prefix)
-    if changed > max(SPLICE_MIN, len(digests) // SPLICE_SHARE):
-        return None
-    gone = [cache.lookup(d, keep=False) for d in old_digests[plan.prefix : plan.old_end]]
-    if any(entry is None for entry in gone):
-        return None
-    cache.keep(digests[: plan.prefix] + digests[plan.new_end :])
-    table, middle = tokens.FoldTable(fold_map), sh.Postings()
-    for doc_id in range(plan.prefix, plan.new_end):
-        middle.add_doc(doc_id, cache.get(digests[doc_id], ordered[doc_id], table))
-    logger.debug("search index: lists patched for %s", plan)
-    return splice.SplicedPostings(splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone)))
 
 
 def _category_records(heads: list[Head], per_category: Counter) -> Iterator[runs.Record]:

@@ -1,0 +1,121 @@
+"""Every bulletin's posting-list entries for the index builder (``build.build_index``):
+the last build's lists resumed or patched, or every bulletin tokenized.
+
+- Without the last build's lists (a cold build) every bulletin is tokenized, so each one's text
+  is handed over as the pass that writes its result data makes it (``in_one_pass``): one text
+  extraction per bulletin, and the result data written while the worker processes tokenize the
+  chunks before.
+- With them, the result data and digests are made first; then the lists are continued when the
+  build only adds bulletins after the last build's last (``resume``), patched where a few
+  bulletins changed (``splice``), or made again from the token cache and the texts.
+
+The lists are held up to a budget and spilled as sorted runs beyond it (``runs``); bulletins to
+tokenize are shared out among worker processes when there are enough of them (``workers``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bulletins.search import runs, splice, tokens, workers
+from bulletins.search import shards as sh
+from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens
+from bulletins.search.documents import SearchDoc
+from bulletins.search.resume import PostingsState
+
+logger = logging.getLogger(__name__)
+
+SPLICE_MIN, SPLICE_SHARE = 64, 8  # a rebuild patches the kept lists when at most max(64, 1/8 of them) changed
+
+
+def gather(fragments, cache: TokenCache, state: PostingsState, fold_map: dict, jobs, spill: tuple):
+    """The lists of every bulletin of FRAGMENTS (``build._Fragments``: taken here, in doc-id
+    order, so that its heads and digests are complete on return)."""
+    if not state.load():
+        return in_one_pass(fragments, cache, fold_map, jobs, spill)
+    for doc_id in range(len(fragments.ordered)):
+        fragments.take(doc_id)
+    return _postings(state, cache, fragments.ordered, fragments.digests, fold_map, jobs, spill)
+
+
+def in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tuple):
+    """Every bulletin tokenized (or taken from the token cache) as FRAGMENTS takes it."""
+
+    def item(doc_id: int):
+        doc = fragments.take(doc_id)
+        return cache.lookup(fragments.digests[doc_id]) or (doc.title, doc.rest)
+
+    postings = runs.SpillingPostings(spill[0], spill[1], [])
+    try:
+        _post(postings, (0, len(fragments.ordered)), item, fragments.digests, cache, fold_map, jobs)
+    except BaseException:
+        postings.close()  # the runs written so far go with their folder
+        raise
+    cache.save()
+    return postings
+
+
+def _postings(state: PostingsState, cache: TokenCache, ordered, digests: list[str], fold_map, jobs, spill):
+    """Every bulletin's entries in doc-id order: the last build's lists continued (``resume``)
+    or patched (``_spliced``) when that pays, else made again from the cache and the texts."""
+    before, start = state.resume(digests)
+    if not before:
+        patched = _spliced(state, ordered, digests, cache, fold_map)
+        if patched is not None:
+            cache.save()
+            return patched
+    postings = runs.SpillingPostings(spill[0], spill[1], before)
+    cache.keep(digests[:start])
+
+    def item(doc_id: int):
+        return cache.lookup(digests[doc_id]) or _texts(ordered[doc_id])
+
+    try:
+        _post(postings, (start, len(ordered)), item, digests, cache, fold_map, jobs)
+    except BaseException:
+        postings.close()  # the runs written so far go with their folder
+        raise
+    cache.save()
+    return postings
+
+
+def _texts(doc: SearchDoc) -> tuple[str, str]:
+    return doc.title, doc.rest
+
+
+def _post(postings, span: tuple[int, int], item, digests: list[str], cache, fold_map: dict, jobs) -> None:
+    """Add the bulletins of SPAN to POSTINGS, ``item(doc_id)`` giving each one's cached
+    ``DocTokens`` or its texts to tokenize: on worker processes when there are enough."""
+    processes = workers.job_count(jobs, span[1] - span[0])
+    if processes > 1:
+        workers.post_in_workers(postings, span, item, digests, cache, fold_map, processes)
+        return
+    table = tokens.FoldTable(fold_map)
+    for doc_id in range(*span):
+        entry = item(doc_id)
+        if not isinstance(entry, DocTokens):
+            entry = text_tokens(*entry, table)
+            cache.put(digests[doc_id], entry)
+        postings.add_doc(doc_id, entry)
+
+
+def _spliced(state: PostingsState, ordered, digests: list[str], cache: TokenCache, fold_map: dict):
+    """The last build's lists patched where the bulletins changed (``splice``), or None when
+    there is no last state, an old bulletin's entries are not in the cache, or the change
+    is too large to be worth it (a cold pass, on workers, is quicker then)."""
+    found = state.splice(digests)
+    if found is None:
+        return None
+    plan, old_digests, kept = found
+    changed = (plan.old_end - plan.prefix) + (plan.new_end - plan.prefix)
+    if changed > max(SPLICE_MIN, len(digests) // SPLICE_SHARE):
+        return None
+    gone = [cache.lookup(d, keep=False) for d in old_digests[plan.prefix : plan.old_end]]
+    if any(entry is None for entry in gone):
+        return None
+    cache.keep(digests[: plan.prefix] + digests[plan.new_end :])
+    table, middle = tokens.FoldTable(fold_map), sh.Postings()
+    for doc_id in range(plan.prefix, plan.new_end):
+        middle.add_doc(doc_id, cache.get(digests[doc_id], ordered[doc_id], table))
+    logger.debug("search index: lists patched for %s", plan)
+    return splice.SplicedPostings(splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone)))
