@@ -34,11 +34,11 @@ def in_turn(root, texts, record=None) -> IndexWriter:
     return writer
 
 
-def packed(root, texts, processes: int, record=None, sent: list | None = None) -> IndexWriter:
-    """The shards of TEXTS through a ``ShardPacker``; SENT, when given, gets the name of each
-    shard sent to the worker."""
+def packed(root, texts, processes: int, record=None, sent: list | None = None, start: str = "") -> IndexWriter:
+    """The shards of TEXTS through a ``ShardPacker`` (its worker started by START, else as the
+    builder starts it); SENT, when given, gets the name of each shard sent to the worker."""
     writer = IndexWriter(root, record)
-    packer = ShardPacker(writer, processes, workers.start_method())
+    packer = ShardPacker(writer, processes, start or workers.start_method())
     if sent is not None:
         submit = packer.pool.submit
         packer.pool.submit = lambda fn, *args: sent.append(args[1]) or submit(fn, *args)
@@ -56,12 +56,15 @@ def counts(writer: IndexWriter) -> tuple:
     return writer.files, writer.bytes, writer.written, [(name, entry[:2]) for name, entry in writer.fresh.items()]
 
 
-@pytest.mark.parametrize("processes", [1, 2])
+@pytest.mark.parametrize(
+    ("processes", "start"),
+    [(1, ""), (2, "fork"), (2, "spawn")],  # spawn: a build with Pelican's progress thread running
+)
 @pytest.mark.parametrize("count", [0, 1, 150])
-def test_packed_shards_are_the_shards_written_in_turn(tmp_path, processes, count):
+def test_packed_shards_are_the_shards_written_in_turn(tmp_path, processes, start, count):
     texts = shard_texts(count, seed=count)
     expected = in_turn(tmp_path / "turn", texts)
-    got = packed(tmp_path / "packed", texts, processes)
+    got = packed(tmp_path / "packed", texts, processes, start=start)
     assert tree(tmp_path / "packed") == tree(tmp_path / "turn")
     assert counts(got) == counts(expected)
 
