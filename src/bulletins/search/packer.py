@@ -29,6 +29,9 @@ def _place(root: str, name: str, text: str, key: str) -> Placed:
 
 
 class ShardPacker:
+    """Packs and writes the shards given to ``write`` on a worker process (PROCESSES > 1) or
+    here, counting them with WRITER in the order given; ``finish`` waits for the last."""
+
     def __init__(self, writer: IndexWriter, processes: int, start_method: str = "fork"):
         self.writer = writer
         self.pending: deque[Placed | cf.Future] = deque()

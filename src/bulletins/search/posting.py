@@ -45,14 +45,7 @@ def in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tuple
         doc = fragments.take(doc_id)
         return cache.lookup(fragments.digests[doc_id]) or (doc.title, doc.rest)
 
-    postings = runs.SpillingPostings(spill[0], spill[1], [])
-    try:
-        _post(postings, (0, len(fragments.ordered)), item, fragments.digests, cache, fold_map, jobs)
-    except BaseException:
-        postings.close()  # the runs written so far go with their folder
-        raise
-    cache.save()
-    return postings
+    return _filled([], (0, len(fragments.ordered)), item, fragments.digests, cache, fold_map, jobs, spill)
 
 
 def _postings(state: PostingsState, cache: TokenCache, ordered, digests: list[str], fold_map, jobs, spill):
@@ -64,14 +57,20 @@ def _postings(state: PostingsState, cache: TokenCache, ordered, digests: list[st
         if patched is not None:
             cache.save()
             return patched
-    postings = runs.SpillingPostings(spill[0], spill[1], before)
     cache.keep(digests[:start])
 
     def item(doc_id: int):
         return cache.lookup(digests[doc_id]) or _texts(ordered[doc_id])
 
+    return _filled(before, (start, len(ordered)), item, digests, cache, fold_map, jobs, spill)
+
+
+def _filled(before: list, span: tuple[int, int], item, digests: list[str], cache: TokenCache, fold_map, jobs, spill):
+    """The lists of BEFORE (runs) with the bulletins of SPAN added (``_post``), spilled into
+    ``spill`` = (folder, budget); the token cache saved."""
+    postings = runs.SpillingPostings(spill[0], spill[1], before)
     try:
-        _post(postings, (start, len(ordered)), item, digests, cache, fold_map, jobs)
+        _post(postings, span, item, digests, cache, fold_map, jobs)
     except BaseException:
         postings.close()  # the runs written so far go with their folder
         raise
