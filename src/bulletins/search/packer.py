@@ -17,7 +17,7 @@ import multiprocessing
 from collections import deque
 from pathlib import Path
 
-from bulletins.search.write import IndexWriter, Placed, packed_json, script_bytes
+from bulletins.search.write import IndexWriter, Placed, packed_json
 
 IN_FLIGHT = 64  # shards sent and not yet counted: bounds the texts held (about 30 KB each)
 _writers: dict[str, IndexWriter] = {}  # in the worker: one per index folder (it keeps the folders made)
@@ -25,7 +25,7 @@ _writers: dict[str, IndexWriter] = {}  # in the worker: one per index folder (it
 
 def _place(root: str, name: str, text: str, key: str) -> Placed:
     writer = _writers.get(root) or _writers.setdefault(root, IndexWriter(Path(root)))
-    return writer.place(f"{name}.js", script_bytes(name, packed_json(text)), key)
+    return writer.place_script(name, packed_json(text), key)
 
 
 class ShardPacker:
@@ -42,15 +42,11 @@ class ShardPacker:
 
     def write(self, name: str, text: str, key: str) -> None:
         """``<name>.js`` registering the packed ``text``, its content key ``key``."""
+        if self.pool is None:
+            self.writer.write_script(name, lambda: packed_json(text), key=key)
+            return
         placed = self.writer.kept(name, key)
-        if placed is None and self.pool is None:
-            placed = _place(str(self.writer.root), name, text, key)
-        if placed is None:
-            self.pending.append(self.pool.submit(_place, str(self.writer.root), name, text, key))
-        elif self.pending:
-            self.pending.append(placed)
-        else:
-            self.writer.record_placed(placed)
+        self.pending.append(placed or self.pool.submit(_place, str(self.writer.root), name, text, key))
         while len(self.pending) > IN_FLIGHT or (self.pending and _done(self.pending[0])):
             self._count_first()
 

@@ -2,7 +2,7 @@
 the last build's lists resumed or patched, or every bulletin tokenized.
 
 - Without the last build's lists (a cold build) every bulletin is tokenized, so each one's text
-  is handed over as the pass that writes its result data makes it (``in_one_pass``): one text
+  is handed over as the pass that writes its result data makes it (``_in_one_pass``): one text
   extraction per bulletin, and the result data written while the worker processes tokenize the
   chunks before.
 - With them, the result data and digests are made first; then the lists are continued when the
@@ -32,18 +32,18 @@ def gather(fragments, cache: TokenCache, state: PostingsState, fold_map: dict, j
     """The lists of every bulletin of FRAGMENTS (``build._Fragments``: taken here, in doc-id
     order, so that its heads and digests are complete on return)."""
     if not state.load():
-        return in_one_pass(fragments, cache, fold_map, jobs, spill)
+        return _in_one_pass(fragments, cache, fold_map, jobs, spill)
     for doc_id in range(len(fragments.ordered)):
         fragments.take(doc_id)
     return _postings(state, cache, fragments.ordered, fragments.digests, fold_map, jobs, spill)
 
 
-def in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tuple):
+def _in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tuple):
     """Every bulletin tokenized (or taken from the token cache) as FRAGMENTS takes it."""
 
     def item(doc_id: int):
         doc = fragments.take(doc_id)
-        return cache.lookup(fragments.digests[doc_id]) or (doc.title, doc.rest)
+        return cache.lookup(fragments.digests[doc_id]) or _texts(doc)
 
     return _filled([], (0, len(fragments.ordered)), item, fragments.digests, cache, fold_map, jobs, spill)
 

@@ -48,8 +48,9 @@ class PostingsState:
         return self.old is not None
 
     def resume(self, digests: list[str]) -> tuple[list[Iterable[Record]], int]:
-        """The runs holding the first ``n`` bulletins of ``digests`` (none or one), and ``n``."""
-        old = self.old = self.old or self._load()
+        """After ``load``: the runs holding the first ``n`` bulletins of ``digests`` (none or
+        one), and ``n``."""
+        old = self.old
         if not old or len(old["digests"]) > len(digests) or digests[: len(old["digests"])] != old["digests"]:
             return [], 0
         self.resumed = len(old["digests"])
@@ -61,7 +62,7 @@ class PostingsState:
         """After a ``resume`` that resumed nothing: how the last build's bulletins become
         ``digests`` (``splice.plan``), their digests and their lists (a run), or None
         without a usable last state."""
-        old = self.old or self._load()
+        old = self.old
         if not old:
             return None
         return plan(old["digests"], digests), old["digests"], read_run(self.folder / old["run"])

@@ -210,8 +210,7 @@ class IndexWriter:
 
     def write_script(self, name: str, make, *, key: str | None = None, utf16: bool = False) -> None:
         """``<name>.js`` registering ``make()`` (called only when the file must be made)."""
-        kept = self.kept(name, key)
-        self.record_placed(kept or self.place(f"{name}.js", script_bytes(name, make(), utf16=utf16), key))
+        self.record_placed(self.kept(name, key) or self.place_script(name, make(), key, utf16=utf16))
 
     def write(self, relpath: str, data: bytes, key: str | None = None) -> None:
         self.record_placed(self.place(relpath, data, key))
@@ -224,6 +223,10 @@ class IndexWriter:
         if key is not None and old and old[0] == key and _stat(self.root / relpath) == old[1:]:
             return Placed(relpath, old[1], old, False)
         return None
+
+    def place_script(self, name: str, data, key: str | None = None, *, utf16: bool = False) -> Placed:
+        """``place`` for ``<name>.js`` registering DATA."""
+        return self.place(f"{name}.js", script_bytes(name, data, utf16=utf16), key)
 
     def place(self, relpath: str, data: bytes, key: str | None = None) -> Placed:
         """Write DATA unless the file holds it already; not counted yet (``record_placed``),

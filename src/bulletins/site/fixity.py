@@ -183,25 +183,22 @@ def hash_tree(root: Path, cache: HashCache | None = None, hash_all=None) -> dict
     if cache is None:
         paths = sorted(stamps)
         return dict(zip(paths, hash_all([os.path.join(root, p) for p in paths])))
-    fresh: dict[str, list] = {}
-    todo = []
+    fresh: dict[str, list] = {}  # in the walk's order: a file to hash keeps its place
+    todo: list[tuple[str, list | None]] = []
     for path, (size, mtime_ns) in stamps.items():
-        old = cache.entries.get(path)
-        if old and old[0] == size and old[1] == mtime_ns:
-            fresh[path] = old
-        else:
-            todo.append(path)
+        old = fresh[path] = cache.entries.get(path)
+        if not (old and old[0] == size and old[1] == mtime_ns):
+            todo.append((path, old))
     changed = stamps.keys() != cache.entries.keys()
-    for path, digest in zip(todo, hash_all([os.path.join(root, p) for p in todo])):
+    for (path, old), digest in zip(todo, hash_all([os.path.join(root, p) for p, _ in todo])):
         size, mtime_ns = stamps[path]
-        old = cache.entries.get(path)
         fresh[path] = [size, mtime_ns, digest]
         cache.hashed += 1
         cache.hashed_bytes += size
         changed = changed or old is None or old[2] != digest
     cache.changed = changed
-    cache.entries = {path: fresh[path] for path in stamps}  # the walk's order, as before
-    return {path: entry[2] for path, entry in cache.entries.items()}
+    cache.entries = fresh
+    return {path: entry[2] for path, entry in fresh.items()}
 
 
 def _hash_here(paths: list[str]) -> list[str]:
