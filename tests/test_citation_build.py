@@ -157,3 +157,21 @@ def test_hostile_header_values_are_escaped_everywhere(tmp_path, content):
     assert bibtex_text(library.entries[0].fields_dict["title"].value) == title
     (item,) = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
     assert item["title"] == title and item["publisher"] == publisher
+
+
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_the_archive_file_made_item_by_item_equals_the_whole_rendering(tmp_path, count):
+    from bulletins.plugins.citations.generator import write_csl
+    from bulletins.site import citation
+
+    fields = [
+        citation.fields_of({"date": f"2024-0{n % 3 + 1}-0{n + 1}", "title": f"第{n}号"}, f"b/{n}.html", f"b/{n}.html")
+        for n in range(count)
+    ]
+    entries = [(f.date, f"b/{n}.html", f) for n, f in reversed(list(enumerate(fields)))]
+    path = tmp_path / "data" / "csl.json"
+    whole = citation.render_csl(citation.csl_item(f) for _, _, f in sorted(entries, key=lambda e: e[:2]))
+    assert write_csl(path, entries) == 1 and path.read_bytes() == whole
+    mtime = path.stat().st_mtime_ns
+    assert write_csl(path, entries) == 0 and path.stat().st_mtime_ns == mtime
+    assert json.loads(whole) == sorted((citation.csl_item(f) for f in fields), key=lambda i: i["issued"]["date-parts"])

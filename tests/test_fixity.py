@@ -7,7 +7,6 @@ import hashlib
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 from unittest.mock import ANY
@@ -16,7 +15,7 @@ import pytest
 
 from bulletins.cli import main
 from bulletins.site import fixity
-from bulletins.site.fixity import HashCache, ManifestError, Report
+from bulletins.site.fixity import ManifestError, Report
 from support.shared import ROOT
 from support.site_build import build_fixture_site
 
@@ -91,17 +90,6 @@ def test_compare(expected, actual, report):
     assert fixity.compare(expected, actual).ok is (report == Report(checked=len(expected)))
 
 
-def test_hash_cache_reuses_unchanged_files_and_rehashes_changed_ones(tmp_path):
-    (tmp_path / "a.txt").write_bytes(b"a")
-    (tmp_path / "b.txt").write_bytes(b"b")
-    cache = HashCache()
-    assert fixity.hash_tree(tmp_path, cache) == {"a.txt": SHA_A, "b.txt": SHA_B} and cache.hashed == 2
-    (tmp_path / "b.txt").write_bytes(b"ab")
-    again = HashCache(cache.entries)
-    assert fixity.hash_tree(tmp_path, again)["b.txt"] == hashlib.sha256(b"ab").hexdigest()
-    assert again.hashed == 1
-
-
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_hashes_made_over_processes_are_the_same(tmp_path, monkeypatch, workers):
     from bulletins.plugins.incremental import forked
@@ -112,36 +100,10 @@ def test_hashes_made_over_processes_are_the_same(tmp_path, monkeypatch, workers)
         folder = tmp_path / f"d{n % 7}"
         folder.mkdir(exist_ok=True)
         (folder / f"f{n}.html").write_bytes(f"<p>第{n}条</p>".encode() * (n % 5 + 1))
-    here, cache, there = fixity.hash_tree(tmp_path), HashCache(), HashCache()
-    assert fixity.hash_tree(tmp_path, cache) == here
-    over = fixity.hash_tree(tmp_path, there, _hashed_over(workers))
-    assert list(over.items()) == list(fixity.hash_tree(tmp_path, HashCache()).items())
-    assert over == here and there.entries == cache.entries and there.hashed == 300
-    assert fixity.hash_tree(tmp_path, there, _hashed_over(workers)) == here and there.hashed == 300
-
-
-@pytest.mark.parametrize(
-    ("step", "changed", "hashed"),
-    [
-        pytest.param(lambda root: None, False, 0, id="nothing"),
-        pytest.param(lambda root: (root / "a.txt").write_bytes(b"a"), False, 1, id="same-bytes-rewritten"),
-        pytest.param(lambda root: (root / "a.txt").write_bytes(b"A"), True, 1, id="bytes-changed"),
-        pytest.param(lambda root: (root / "c.txt").write_bytes(b"c"), True, 1, id="file-added"),
-        pytest.param(lambda root: (root / "b.txt").unlink(), True, 0, id="file-removed"),
-    ],
-)
-def test_hash_cache_tells_when_the_manifest_changes(tmp_path, step, changed, hashed):
-    (tmp_path / "a.txt").write_bytes(b"a")
-    (tmp_path / "b.txt").write_bytes(b"b")
-    first = HashCache()
-    fixity.hash_tree(tmp_path, first)
-    cache_file = tmp_path.parent / f"{tmp_path.name}-cache.json"
-    first.save(cache_file)
-    time.sleep(0.01)
-    step(tmp_path)
-    again = HashCache.load(cache_file)
-    assert fixity.hash_tree(tmp_path, again) == fixity.hash_tree(tmp_path)
-    assert (again.changed, again.hashed) == (changed, hashed)
+    here = fixity.hash_tree(tmp_path)
+    over = fixity.hash_tree(tmp_path, _hashed_over(workers))
+    assert list(over.items()) == list(here.items()) and len(here) == 300
+    assert here["d0/f0.html"] == hashlib.sha256("<p>第0条</p>".encode()).hexdigest()
 
 
 def test_scan_tree_follows_file_links_but_not_folder_links(tmp_path):

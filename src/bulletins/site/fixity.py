@@ -6,19 +6,15 @@ site's folder checks it as well as ``bulletins verify``. A path holding a backsl
 break is escaped the way coreutils does it (a leading ``\\`` on the line).
 
 ``render_manifest``, ``parse_manifest`` and ``compare`` are pure; ``hash_tree`` reads the files.
-At build time it takes a ``HashCache`` of the last build's sizes, mtimes and hashes: one walk
-with one ``stat`` per file finds the files the build wrote, added or removed, only those are
-read and hashed, and when there are none (and the manifest is still the one the cache
-describes) the manifest is neither rendered nor read again.
+A build makes its manifest with ``fixity_stream``, which reads only the files that changed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = "manifest-sha256.txt"
@@ -52,13 +48,13 @@ class Report:
         return [*out, summary]
 
 
-def _escape(path: str) -> tuple[str, str]:
+def escape_path(path: str) -> tuple[str, str]:
     if "\\" in path or "\n" in path or "\r" in path:
         return "\\", path.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
     return "", path
 
 
-def _unescape(path: str) -> str:
+def unescape_path(path: str) -> str:
     out, i = [], 0
     while i < len(path):
         if path[i] == "\\" and i + 1 < len(path):
@@ -74,7 +70,7 @@ def render_manifest(digests: Mapping[str, str]) -> str:
     """``{relative POSIX path: sha256 hex}`` -> manifest text, sorted by path."""
     lines = []
     for path in sorted(digests):
-        prefix, name = _escape(path)
+        prefix, name = escape_path(path)
         lines.append(f"{prefix}{digests[path]}  {name}\n")
     return "".join(lines)
 
@@ -90,7 +86,7 @@ def parse_manifest(text: str) -> dict[str, str]:
         hexdigest, sep, name = body.partition("  ")
         if not sep or len(hexdigest) != 64 or any(c not in "0123456789abcdef" for c in hexdigest.lower()) or not name:
             raise ManifestError(f"line {number}: expected '<sha256>  <path>', got {line[:80]!r}")
-        path = _unescape(name) if escaped else name
+        path = unescape_path(name) if escaped else name
         if path.startswith("/") or ".." in path.split("/"):
             raise ManifestError(f"line {number}: a path outside the site: {path[:80]!r}")
         digests[path] = hexdigest.lower()
@@ -145,60 +141,13 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-@dataclass
-class HashCache:
-    """``{path: [size, mtime_ns, sha256]}`` from the last build: a file whose size and mtime
-    are unchanged is not read again (the build writes the manifest; ``verify`` never uses it).
-    ``manifest`` is the ``[size, mtime_ns]`` of the manifest written from these entries."""
-
-    entries: dict[str, list] = field(default_factory=dict)
-    manifest: list[int] | None = None
-    hashed: int = 0  # files read and hashed
-    hashed_bytes: int = 0
-    changed: bool = True  # a file was added or removed, or its hash changed: the manifest changes
-
-    @classmethod
-    def load(cls, path: Path) -> HashCache:
-        """The cache a build saved at PATH, or an empty one."""
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(dict(data["files"]), data.get("manifest"))
-        except (OSError, ValueError, TypeError, KeyError):
-            return cls()
-
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps({"files": self.entries, "manifest": self.manifest}, separators=(",", ":")), "utf-8")
-        os.replace(tmp, path)
-
-
-def hash_tree(root: Path, cache: HashCache | None = None, hash_all=None) -> dict[str, str]:
-    """``{relative path: sha256}`` of every file below ROOT except the manifest. With CACHE,
-    unchanged files keep their recorded hash and CACHE.entries is replaced by the new state.
+def hash_tree(root: Path, hash_all=None) -> dict[str, str]:
+    """``{relative path: sha256}`` of every file below ROOT except the manifest, sorted by path.
     HASH_ALL (a list of paths -> their hashes in order; the default hashes them here) lets a
-    caller spread the hashing over processes."""
-    stamps = scan_tree(root)
-    hash_all = hash_all or _hash_here
-    if cache is None:
-        paths = sorted(stamps)
-        return dict(zip(paths, hash_all([os.path.join(root, p) for p in paths])))
-    fresh: dict[str, list] = {}  # in the walk's order: a file to hash keeps its place
-    todo: list[tuple[str, list | None]] = []
-    for path, (size, mtime_ns) in stamps.items():
-        old = fresh[path] = cache.entries.get(path)
-        if not (old and old[0] == size and old[1] == mtime_ns):
-            todo.append((path, old))
-    changed = stamps.keys() != cache.entries.keys()
-    for (path, old), digest in zip(todo, hash_all([os.path.join(root, p) for p, _ in todo])):
-        size, mtime_ns = stamps[path]
-        fresh[path] = [size, mtime_ns, digest]
-        cache.hashed += 1
-        cache.hashed_bytes += size
-        changed = changed or old is None or old[2] != digest
-    cache.changed = changed
-    cache.entries = fresh
-    return {path: entry[2] for path, entry in fresh.items()}
+    caller spread the hashing over processes. (A build writes its manifest with
+    ``fixity_stream``, which reads only the files that changed.)"""
+    paths = sorted(scan_tree(root))
+    return dict(zip(paths, (hash_all or _hash_here)([os.path.join(root, p) for p in paths])))
 
 
 def _hash_here(paths: list[str]) -> list[str]:

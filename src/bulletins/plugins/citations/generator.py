@@ -3,9 +3,11 @@
 While the context is built, each article gets ``bulletins_citation`` (what its page shows, from
 ``bulletins.site.citation``); once the pages are written, its ``.bib``, ``.ris`` and ``.json``
 are written beside the page and the archive's CSL-JSON into the data folder, each file only when
-its bytes change. ``CACHE_PATH`` keeps, for every file written, the key of the fields it was
-made from and its size and mtime: an unchanged article's files are not even rendered again,
-and the files of an article that is gone are removed.
+its bytes change. ``CACHE_PATH`` keeps, for every article, the key of the fields its files
+were made from and their sizes and mtimes: an unchanged article's files are not even rendered
+again, and the files of an article that is gone are removed. The archive's CSL-JSON is made
+one item at a time into a temporary file (at 100,000 articles, rendering it whole held some
+300 MB at the build's peak).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pelican.generators import Generator
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
-from bulletins.site.output_files import write_if_changed
+from bulletins.site.output_files import replace_if_changed, write_if_changed
 from bulletins.site.sitemap import join_url
 
 logger = logging.getLogger(__name__)
@@ -72,34 +74,36 @@ def stamp(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
-def write_files(out: str, save_as: str, fields: citation.CitationFields, old: dict, new: dict) -> int:
+def file_names(save_as: str) -> list[str]:
+    return [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
+
+
+def write_files(out: str, save_as: str, fields: citation.CitationFields, old: dict) -> tuple[int, list]:
     """Write an article's .bib, .ris and .json unless the last build wrote them from the same
-    fields and they are untouched since (same size and mtime): how many were written.
-    OLD and NEW map a file name to ``[fields key, size, mtime_ns]``."""
+    fields and they are untouched since (same sizes and mtimes): how many were written, and
+    the article's record. OLD maps a page (``save_as``) to its record, ``[fields key, size,
+    mtime_ns of each file]``: one short list per article, not one per file."""
     key = fields_key(fields)
-    names = [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
-    if all(name in old and old[name][0] == key and old[name][1:] == stamp(f"{out}/{name}") for name in names):
-        new.update((name, old[name]) for name in names)
-        return 0
-    written = 0
-    for suffix, data in citation.file_bytes(fields).items():
-        name = citation.file_path(save_as, suffix)
+    names = file_names(save_as)
+    record = old.get(save_as)
+    if record and record[0] == key and record[1:] == [v for name in names for v in stamp(f"{out}/{name}") or (-1, -1)]:
+        return 0, record
+    written, record = 0, [key]
+    for name, data in zip(names, citation.file_bytes(fields).values()):
         written += write_if_changed(Path(out) / name, data)
-        new[name] = [key, *(stamp(f"{out}/{name}") or [])]
-    return written
+        record.extend(stamp(f"{out}/{name}") or (-1, -1))
+    return written, record
 
 
-def _write_entry(out: str, old: dict, entry) -> tuple[int, dict]:
-    """``write_files`` for one ``(date, save_as, fields)`` entry: files written, their stamps."""
-    _, save_as, fields = entry
-    stamps: dict = {}
-    return write_files(out, save_as, fields, old, stamps), stamps
+def _write_entry(out: str, old: dict, entry) -> tuple[int, list]:
+    """``write_files`` for one ``(date, save_as, fields)`` entry."""
+    return write_files(out, entry[1], entry[2], old)
 
 
 def remove_stale(out: Path, old: dict, new: dict) -> int:
-    """Delete the files of OLD (paths under OUT) that NEW no longer has; how many went."""
+    """Delete the files of the pages in OLD (paths under OUT) that NEW no longer has; how many went."""
     removed = 0
-    for name in sorted(set(old) - set(new)):
+    for name in sorted(name for save_as in set(old) - set(new) for name in file_names(save_as)):
         path = out / name
         if ".." not in Path(name).parts and path.is_file():
             path.unlink()
@@ -108,14 +112,31 @@ def remove_stale(out: Path, old: dict, new: dict) -> int:
 
 
 def load_stamps(path: Path) -> dict:
-    """What the last build recorded in PATH (file name -> ``[key, size, mtime_ns]``); {} if none."""
+    """What the last build recorded in PATH (page -> its record); {} if none or another form."""
     try:
         stamps = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(stamps, dict):
         return {}
-    return {k: v for k, v in stamps.items() if isinstance(v, list) and len(v) == 3}
+    size = 1 + 2 * len(citation.FILE_KINDS)
+    return {k: v for k, v in stamps.items() if isinstance(v, list) and len(v) == size}
+
+
+def write_csl(path: Path, entries) -> int:
+    """The archive's CSL-JSON (``citation.render_csl`` of every entry's item, by date and page),
+    made one item at a time into a temporary file that replaces PATH only when the bytes
+    differ: 1 when it did."""
+    ordered = sorted(range(len(entries)), key=lambda i: entries[i][:2])
+    tmp = path.with_name(f".{path.name}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(tmp, "wb") as fh:
+        fh.write(b"[\n")
+        for n, i in enumerate(ordered):
+            line = json.dumps(citation.csl_item(entries[i][2]), ensure_ascii=False)
+            fh.write((line + (",\n" if n + 1 < len(ordered) else "\n")).encode("utf-8"))
+        fh.write(b"]\n")
+    return replace_if_changed(tmp, path)
 
 
 class LazyCitation:
@@ -155,19 +176,19 @@ class CitationsGenerator(Generator):
         old, new = load_stamps(cache_file), {}
         jobs = self.settings.get("BULLETINS_WRITE_JOBS", 1)
         written = 0
-        for count, stamps in forked.run_jobs(self.entries, functools.partial(_write_entry, str(out), old), jobs):
+        done = forked.run_jobs(self.entries, functools.partial(_write_entry, str(out), old), jobs)
+        for (_, save_as, _), (count, record) in zip(self.entries, done):
             written += count
-            new.update(stamps)
-        items = [citation.csl_item(f) for _, _, f in sorted(self.entries, key=lambda e: e[:2])]
-        archive = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
-        written += write_if_changed(archive, citation.render_csl(items))
+            new[save_as] = record
+        del done
+        written += write_csl(out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL, self.entries)
         removed = remove_stale(out, old, new)
         write_if_changed(cache_file, json.dumps(new, separators=(",", ":")).encode("utf-8"))
         logger.info(
             "citations: %d bulletins, %d of %d files written, %d removed, %.1f s (%.1f s of it for the pages' fields)",
             len(self.entries),
             written,
-            len(new) + 1,
+            len(new) * len(citation.FILE_KINDS) + 1,
             removed,
             self.seconds + time.perf_counter() - started,
             self.seconds,

@@ -27,10 +27,9 @@ from pelican.urlwrappers import URLWrapper
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.incremental import writer as page_writer
 from bulletins.search import documents
-from bulletins.site import fingerprint, fixity, opendata, opendata_reuse, opendata_sqlite, opendata_state
+from bulletins.site import fingerprint, fixity, fixity_stream, opendata, opendata_reuse, opendata_sqlite, opendata_state
 from bulletins.site.citation import ARCHIVE_CSL
 from bulletins.site.config import Option, is_relative_path, settings_check, url_pattern
-from bulletins.site.output_files import write_if_changed
 
 logger = logging.getLogger(__name__)
 CITATIONS = "bulletins.plugins.citations"
@@ -44,7 +43,8 @@ OPTIONS = (
 )
 DATA_STATE = "bulletins-opendata.json"
 DATA_FILES = (opendata.JSONL, opendata.CSV, opendata.SQLITE)
-FIXITY_CACHE = "bulletins-fixity.json"
+FIXITY_CACHE = "bulletins-fixity.txt"
+OLD_FIXITY_CACHE = "bulletins-fixity.json"
 REHASH_BYTES = 4 << 20
 
 
@@ -241,8 +241,8 @@ def _hashed_over(workers: int):
 
 
 def write_manifest(pelican) -> None:
-    """``finalized`` handler: manifest-sha256.txt over every file of the output, written last.
-    When no file was added or removed and none changed its bytes, it is neither rendered nor read."""
+    """``finalized`` handler: manifest-sha256.txt over every file of the output, written last,
+    as a stream (``fixity_stream``): only files whose size or mtime changed are read."""
     if not pelican.settings.get("BULLETINS_FIXITY_MANIFEST", True):
         return
     # The page writer removes the pages of removed bulletins in its own ``finalized`` handler;
@@ -250,24 +250,16 @@ def write_manifest(pelican) -> None:
     # plugins in another order (a test run) does not keep, so it is asked first (once).
     page_writer.save_cache(pelican)
     started = time.perf_counter()
-    out = Path(pelican.output_path)
     cache_file = Path(pelican.settings["CACHE_PATH"]) / FIXITY_CACHE
-    cache = fixity.HashCache.load(cache_file)
+    cache_file.with_name(OLD_FIXITY_CACHE).unlink(missing_ok=True)  # the whole-dict form, read no more
     jobs = pelican.settings.get("BULLETINS_WRITE_JOBS", 1)
-    digests = fixity.hash_tree(out, cache, _hashed_over(jobs))
-    manifest = out / fixity.MANIFEST
     # Files rewritten with the same bytes (Pelican copies the theme's static files on every
     # build) are cheaper to hash again next time than the cache is to save, unless they are big.
-    written, dirty = False, cache.changed or cache.hashed_bytes > REHASH_BYTES
-    if cache.changed or opendata_state.file_stamp(manifest) != cache.manifest:
-        written = write_if_changed(manifest, fixity.render_manifest(digests).encode("utf-8"))
-        cache.manifest, dirty = opendata_state.file_stamp(manifest), True
-    if dirty:
-        cache.save(cache_file)
+    done = fixity_stream.update_manifest(Path(pelican.output_path), cache_file, _hashed_over(jobs), REHASH_BYTES)
     logger.info(
         "fixity: %d files (%d hashed), manifest %s, %.1f s",
-        len(digests),
-        cache.hashed,
-        "written" if written else "unchanged",
+        done.files,
+        done.hashed,
+        "written" if done.written else "unchanged",
         time.perf_counter() - started,
     )

@@ -1,0 +1,170 @@
+"""The build's manifest made as a stream (``fixity_stream``) equals the one made from every
+file's hash (``fixity.render_manifest(fixity.hash_tree(...))``) after any change to the output
+or to the cache, and reads only the files whose size or mtime changed."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from bulletins.site import fixity, fixity_stream
+from bulletins.site.fixity_stream import TRAILER, update_manifest, walk_sorted
+
+# Names whose order as paths differs from a folder-by-folder walk: "-" and "." sort before
+# "/", " " before both; a backslash and a line break are escaped in the manifest.
+TRICKY = ["a", "a-b", "a.b", "a b", "ab", "ä", "中文", "z", "a\\b", "x\ny", "x\ry", "0"]
+
+
+def make_tree(root, names=TRICKY):
+    for name in names:
+        (root / name).mkdir(parents=True, exist_ok=True)
+        (root / name / "index.html").write_bytes(f"<p>{name}</p>".encode())
+        (root / f"{name}.html").write_bytes(name.encode())
+    (root / "a" / "b" / "c").mkdir(parents=True)
+    (root / "a" / "b" / "c" / "d.txt").write_bytes(b"deep")
+    (root / "empty").mkdir()
+
+
+def expected(root) -> str:
+    return fixity.render_manifest(fixity.hash_tree(root))
+
+
+def manifest_text(root) -> str:
+    return (root / fixity.MANIFEST).read_bytes().decode("utf-8")
+
+
+def test_the_walk_comes_out_in_sorted_order(tmp_path):
+    make_tree(tmp_path)
+    os.symlink(tmp_path / "a.html", tmp_path / "link.html")
+    os.symlink(tmp_path / "a", tmp_path / "linked-folder")
+    walked = [path for path, _, _ in walk_sorted(tmp_path)]
+    assert walked == sorted(fixity.scan_tree(tmp_path)) and len(walked) == 2 * len(TRICKY) + 2
+    assert "link.html" in walked and not any(p.startswith("linked-folder") for p in walked)
+    stamps = fixity.scan_tree(tmp_path)
+    assert all(stamps[p] == (size, mtime) for p, size, mtime in walk_sorted(tmp_path))
+
+
+def touch_later(path, data: bytes) -> None:
+    path.write_bytes(data)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+STEPS = [
+    # (id, step, changed, hashed, manifest written)
+    ("nothing", lambda root, cache: None, False, 0, False),
+    ("same-bytes-rewritten", lambda root, cache: touch_later(root / "a.html", b"a"), False, 1, False),
+    ("bytes-changed", lambda root, cache: touch_later(root / "a.html", b"A"), True, 1, True),
+    ("same-size-other-bytes", lambda root, cache: touch_later(root / "z.html", b"Z"), True, 1, True),
+    ("file-added", lambda root, cache: (root / "a-b" / "new.html").write_bytes(b"n"), True, 1, True),
+    ("file-added-first", lambda root, cache: (root / "!.html").write_bytes(b"n"), True, 1, True),
+    ("file-added-last", lambda root, cache: (root / "zz" / "x").mkdir(parents=True), False, 0, False),
+    ("last-file-removed", lambda root, cache: (root / "中文.html").unlink(), True, 0, True),
+    ("first-file-removed", lambda root, cache: (root / "0.html").unlink(), True, 0, True),
+    ("folder-removed", lambda root, cache: [p.unlink() for p in (root / "a" / "b" / "c").iterdir()], True, 0, True),
+    ("manifest-edited", lambda root, cache: (root / fixity.MANIFEST).write_text("x"), False, 0, True),
+    ("manifest-removed", lambda root, cache: (root / fixity.MANIFEST).unlink(), False, 0, True),
+]
+
+
+@pytest.mark.parametrize(("step", "changed", "hashed", "written"), [s[1:] for s in STEPS], ids=[s[0] for s in STEPS])
+def test_a_rebuild_reads_only_what_changed_and_writes_the_same_manifest(tmp_path, step, changed, hashed, written):
+    root, cache = tmp_path / "site", tmp_path / "cache" / "fixity.txt"
+    make_tree(root)
+    first = update_manifest(root, cache)
+    assert (first.files, first.hashed, first.changed, first.written) == (2 * len(TRICKY) + 1, first.files, True, True)
+    assert manifest_text(root) == expected(root) and cache.read_text("utf-8").endswith("\n")
+    before = cache.read_bytes()
+    step(root, cache)
+    again = update_manifest(root, cache, rehash_bytes=100)  # a small file read again: the cache is kept
+    assert manifest_text(root) == expected(root)
+    assert (again.changed, again.hashed, again.written) == (changed, hashed, written)
+    assert (cache.read_bytes() == before) is not (changed or written)
+    if hashed and not changed:  # past REHASH_BYTES the cache is saved, so the file is not read again
+        touch_later(root / "a.html", b"a")
+        assert update_manifest(root, cache, rehash_bytes=0).hashed == 1
+        assert update_manifest(root, cache, rehash_bytes=0).hashed == 0
+    assert not list(root.glob(".*.tmp")) and not list(cache.parent.glob(".*.tmp"))
+
+
+def rewrite_cache(transform):
+    def step(cache):
+        lines = cache.read_text("utf-8").splitlines(keepends=True)
+        cache.write_text("".join(transform(lines)), "utf-8", newline="\n")
+
+    return step
+
+
+BROKEN = [
+    ("garbage", lambda cache: cache.write_bytes(b"\xff\xfe not a cache")),
+    ("empty", lambda cache: cache.write_bytes(b"")),
+    ("no-trailer", rewrite_cache(lambda lines: lines[:-1])),
+    ("out-of-order", rewrite_cache(lambda lines: [lines[1], lines[0], *lines[2:]])),
+    ("bad-digest", rewrite_cache(lambda lines: [lines[0].replace(lines[0].split()[2], "x" * 64), *lines[1:]])),
+    ("bad-trailer", rewrite_cache(lambda lines: [*lines[:-1], TRAILER + "big small\n"])),
+]
+
+
+@pytest.mark.parametrize("damage", [b[1] for b in BROKEN], ids=[b[0] for b in BROKEN])
+def test_a_damaged_cache_counts_as_none(tmp_path, damage):
+    root, cache = tmp_path / "site", tmp_path / "cache" / "fixity.txt"
+    make_tree(root)
+    update_manifest(root, cache)
+    touch_later(root / "a.html", b"A")
+    damage(cache)
+    again = update_manifest(root, cache)
+    assert again.hashed == again.files == 2 * len(TRICKY) + 1
+    assert manifest_text(root) == expected(root)
+    assert update_manifest(root, cache).hashed == 0
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_batches_over_processes_give_the_same_manifest(tmp_path, monkeypatch, workers):
+    from bulletins.plugins.incremental import forked
+    from bulletins.plugins.open_data.generator import _hashed_over
+
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+    monkeypatch.setattr(fixity_stream, "BATCH", 7)
+    sizes = []
+
+    def hashed(paths):
+        sizes.append(len(paths))
+        return _hashed_over(workers)(paths)
+
+    root, cache = tmp_path / "site", tmp_path / "fixity.txt"
+    make_tree(root)
+    update_manifest(root, cache, hashed)
+    assert manifest_text(root) == expected(root)
+    assert max(sizes) <= 7 and sum(sizes) == 2 * len(TRICKY) + 1
+
+
+def test_random_changes_keep_the_manifest_equal_to_a_full_hash(tmp_path, monkeypatch):
+    monkeypatch.setattr(fixity_stream, "BATCH", 5)
+    rng = random.Random(20261201)
+    root, cache = tmp_path / "site", tmp_path / "fixity.txt"
+    root.mkdir()
+    alphabet = ["a", "b", "-", ".", " ", "中", "\\", "_", "0"]
+    files: set[str] = set()
+    for round_ in range(25):
+        for _ in range(rng.randint(1, 8)):
+            action = rng.choice(["add", "add", "edit", "remove"])
+            if action == "add" or not files:
+                parts = ["".join(rng.choices(alphabet, k=rng.randint(1, 3))) for _ in range(rng.randint(1, 3))]
+                path = root.joinpath(*parts)
+                if any(p.exists() and not p.is_dir() for p in path.parents) or path.is_dir():
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(rng.randbytes(rng.randint(0, 40)))
+                files.add(str(path))
+            elif action == "edit":
+                touch_later(root / sorted(files)[rng.randrange(len(files))], rng.randbytes(3))
+            else:
+                victim = sorted(files)[rng.randrange(len(files))]
+                os.unlink(victim)
+                files.discard(victim)
+        done = update_manifest(root, cache)
+        assert manifest_text(root) == expected(root), f"round {round_}"
+        assert done.files == len(files)
+    assert update_manifest(root, cache).hashed == 0
