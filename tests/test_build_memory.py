@@ -65,14 +65,15 @@ def content(tmp_path):
 
 
 def readers_cache(out):
-    return out.parent / "cache" / "ArticlesGenerator-Readers"
+    return out.parent / "cache" / "ArticlesGenerator-Readers.chunks"
 
 
 def test_the_reader_cache_is_written_only_after_a_read(tmp_path, content):
     out = build_fixture_site(tmp_path / "site" / "output", PATH=str(content), **CACHE_ON)
     first = readers_cache(out).stat().st_mtime_ns
+    assert not (out.parent / "cache" / "ArticlesGenerator-Readers").exists()  # Pelican's one pickle
     build_fixture_site(out, PATH=str(content), **CACHE_ON)
-    assert readers_cache(out).stat().st_mtime_ns == first
+    assert readers_cache(out).stat().st_mtime_ns == first  # every article found in the chunks
     article = sorted(content.rglob("*.md"))[0]
     article.write_text(article.read_text(encoding="utf-8") + "\n缓存测试补充段落。\n", encoding="utf-8")
     build_fixture_site(out, PATH=str(content), **CACHE_ON)

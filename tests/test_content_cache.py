@@ -49,3 +49,65 @@ def test_code_change_drops_the_cache(tmp_path, monkeypatch):
 def test_nothing_happens_without_a_content_cache(tmp_path):
     assert run_guard(tmp_path, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False) == ALL
     assert not (tmp_path / readcache.STAMP).exists()
+
+
+class Wrapper:  # like Pelican's Tag: a small object holding the shared settings
+    def __init__(self, name, settings):
+        self.name, self.settings = name, settings
+
+    def __eq__(self, other):
+        return vars(self) == vars(other)
+
+
+SETTINGS = {"SITENAME": "青溪区公报", "TAG_URL": "tags/{slug}.html", "LIST": list(range(50))}
+
+
+def reader_cache(count: int, settings=SETTINGS) -> dict:
+    return {
+        f"content/{n}.md": (float(n), (f"<p>第{n}号公告。</p>" * 3, {"tags": [Wrapper(f"标签{n % 7}", settings)]}))
+        for n in range(count)
+    }
+
+
+@pytest.mark.parametrize("count", [0, 1, 1999, 2000, 4500])
+def test_the_chunked_reader_cache_reads_back_what_it_wrote(tmp_path, count):
+    cache, path = reader_cache(count), tmp_path / "ArticlesGenerator-Readers.chunks"
+    readcache.save_chunked(cache, path)
+    assert readcache.load_chunked(path) == cache
+    assert not list(tmp_path.glob(".*.tmp"))
+    live = dict(SETTINGS)  # the running build's settings: what every wrapper read back holds
+    readcache.save_chunked(reader_cache(count, live), path, settings=live)
+    again = readcache.load_chunked(path, settings=live)
+    assert again == cache and all(entry[1][1]["tags"][0].settings is live for entry in again.values())
+    if count:
+        assert readcache.load_chunked(path) is None  # a reference without the settings to give it
+
+
+def test_a_cut_short_or_damaged_cache_keeps_what_is_whole(tmp_path, caplog):
+    path = tmp_path / "cache.chunks"
+    assert readcache.load_chunked(path) is None  # none yet
+    readcache.save_chunked(reader_cache(4500), path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 100])  # the last chunk cut short
+    assert len(readcache.load_chunked(path)) == 4000
+    path.write_bytes(b"\x80\x05not a pickle at all")
+    assert readcache.load_chunked(path) is None and "cannot be read" in caplog.text
+
+
+def test_chunks_hold_far_less_memory_than_one_pickle(tmp_path):
+    import pickle
+    import tracemalloc
+
+    cache = reader_cache(20_000)
+
+    def peak(save) -> int:
+        tracemalloc.start()
+        try:
+            save()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    whole = peak(lambda: pickle.dump(cache, (tmp_path / "whole").open("wb")))
+    chunked = peak(lambda: readcache.save_chunked(cache, tmp_path / "chunked"))
+    assert chunked * 4 < whole, (chunked, whole)

@@ -10,8 +10,12 @@ code, differ from the last build's, and records the new key.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import json
 import logging
+import os
+import pickle
 from pathlib import Path
 
 from bulletins.site import fingerprint
@@ -21,7 +25,9 @@ logger = logging.getLogger(__name__)
 STAMP = "bulletins-content-cache.json"
 PACKAGE = Path(__file__).resolve().parents[2]  # src/bulletins
 # Pelican's cache files: "<Generator>-Readers" (reader layer) and "<Generator>" (generator layer).
-PELICAN_CACHES = ("*Generator-Readers", "*Generator")
+PELICAN_CACHES = ("*Generator-Readers", "*Generator", "*Generator-Readers.chunks")
+CHUNKED = ".chunks"  # the reader cache as kept here (``save_chunked``)
+CHUNK_ENTRIES = 2_000
 
 
 def cache_key(settings) -> str:
@@ -50,24 +56,131 @@ def guard(pelican) -> None:
     stamp.write_text(json.dumps({"key": key}) + "\n", encoding="utf-8")
 
 
+def chunked_path(readers) -> Path:
+    """Where the reader cache is kept here: beside Pelican's own file, under another name, so
+    that Pelican (which would read only its first chunk) never loads it."""
+    return Path(readers._cache_path + CHUNKED)
+
+
+SETTINGS_ID = "settings"
+
+
+class _Pickler(pickle.Pickler):
+    """Writes SETTINGS (the build's settings, which every tag and category holds) as a
+    reference, so each chunk does not carry a copy of it."""
+
+    def __init__(self, file, settings):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.settings = settings
+
+    def persistent_id(self, obj):
+        return SETTINGS_ID if obj is self.settings and obj is not None else None
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads the reference back as the running build's settings: a tag read from the cache
+    then holds the same settings as one read from its file (and shares them with the others)."""
+
+    def __init__(self, file, settings):
+        super().__init__(file)
+        self.settings = settings
+
+    def persistent_load(self, pid):
+        if pid != SETTINGS_ID or self.settings is None:
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self.settings
+
+
+def save_chunked(cache: dict, path: Path, opener=open, settings=None) -> None:
+    """CACHE pickled CHUNK_ENTRIES entries at a time, one pickle after another in one file.
+    One pickle of the whole dict keeps a memo of every object it wrote (and the temporaries
+    their reduction made) to its end: 78 MB more resident at 20,000 articles, some 500 MB at
+    100,000, at the build's peak; a chunk's memo goes when the chunk is written."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    entries = iter(cache.items())
+    with opener(tmp, "wb") as fh:
+        while chunk := dict(itertools.islice(entries, CHUNK_ENTRIES)):
+            _Pickler(fh, settings).dump(chunk)
+    os.replace(tmp, path)
+
+
+def load_chunked(path: Path, opener=open, settings=None) -> dict | None:
+    """The entries ``save_chunked`` wrote at PATH (a chunk cut short is left out: its articles
+    are read again); None when there is no such file or it cannot be read. The cycle collector
+    is off meanwhile: the objects made are all kept, and its passes over them took three
+    quarters of the time (1.06 s against 0.28 s at 20,000 articles)."""
+    cache: dict = {}
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with opener(path, "rb") as fh:
+            while True:
+                try:
+                    cache.update(_Unpickler(fh, settings).load())
+                except EOFError:
+                    return cache
+    except FileNotFoundError:
+        return None
+    except Exception as err:  # a damaged cache is dropped, never fatal
+        logger.warning("content cache: %s cannot be read (%s); its articles are read again", path, err)
+        return cache or None
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def save_when_read(readers) -> None:
-    """``readers_init``: Pelican writes its whole reader cache (every article's HTML and
-    metadata: 330 MB at 100,000 articles, 1.6 s) at the end of every build; write it only when
-    an article was read anew, so a rebuild that read nothing writes nothing. An entry of a
-    removed article stays in the file either way (Pelican never drops one)."""
-    cache_data, save_cache = readers.cache_data, readers.save_cache
+    """``readers_init``: keep the reader cache in chunks (``save_chunked``), and write it only
+    when an article was read anew (Pelican writes the whole cache, every article's HTML and
+    metadata: 330 MB at 100,000 articles, 1.6 s, at the end of every build), so a rebuild that
+    read nothing writes nothing. An entry of a removed article stays in the file either way
+    (Pelican never drops one). The signal comes before Pelican sets its cache up, so the chunks
+    are loaded when the first article is looked up. Pelican's own file, from a version that let
+    Pelican keep it, is read by Pelican once more and then replaced."""
+    cache_data, get_cached_data = readers.cache_data, readers.get_cached_data
     read_anew: list[str] = []
+    loaded: list[bool] = []
+
+    def load_once():
+        if not loaded:
+            loaded.append(True)
+            if _load_policy(readers):
+                found = load_chunked(chunked_path(readers), readers._cache_open, readers.settings)
+                readers._cache = found if found is not None else readers._cache
+
+    def get_cached(filename, default=None):
+        load_once()
+        return get_cached_data(filename, default)
 
     def cache_read(filename, data):
+        load_once()
         read_anew.append(filename)
         cache_data(filename, data)
 
     def save_if_read():
-        if read_anew:
-            save_cache()
-            read_anew.clear()
+        if read_anew and readers._cache_data_policy:
+            _save(readers)
+        read_anew.clear()
 
-    readers.cache_data, readers.save_cache = cache_read, save_if_read
+    readers.get_cached_data, readers.cache_data, readers.save_cache = get_cached, cache_read, save_if_read
+
+
+def _load_policy(readers) -> bool:
+    """Pelican's ``load_policy`` for READERS, which it does not keep: a named cache in the
+    reader layer, with LOAD_CONTENT_CACHE on."""
+    settings = readers.settings
+    named = bool(os.path.basename(readers._cache_path))
+    return named and settings.get("CONTENT_CACHING_LAYER") == "reader" and bool(settings.get("LOAD_CONTENT_CACHE"))
+
+
+def _save(readers) -> None:
+    path = chunked_path(readers)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_chunked(readers._cache, path, readers._cache_open, readers.settings)
+        Path(readers._cache_path).unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError) as err:
+        logger.warning("content cache: could not save %s (%s)", path, err)
 
 
 def skip_unused_layer(generator) -> None:
