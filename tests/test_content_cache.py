@@ -64,7 +64,7 @@ SETTINGS = {"SITENAME": "青溪区公报", "TAG_URL": "tags/{slug}.html", "LIST"
 
 def reader_cache(count: int, settings=SETTINGS) -> dict:
     return {
-        f"content/{n}.md": (float(n), (f"<p>第{n}号公告。</p>" * 3, {"tags": [Wrapper(f"标签{n % 7}", settings)]}))
+        f"content/{n}.md": (float(n), (f"<p>第{n}号公告。</p>" * 6, {"tags": [Wrapper(f"标签{n % 7}", settings)]}))
         for n in range(count)
     }
 
@@ -111,3 +111,30 @@ def test_chunks_hold_far_less_memory_than_one_pickle(tmp_path):
     whole = peak(lambda: pickle.dump(cache, (tmp_path / "whole").open("wb")))
     chunked = peak(lambda: readcache.save_chunked(cache, tmp_path / "chunked"))
     assert chunked * 4 < whole, (chunked, whole)
+
+
+def test_saving_leaves_no_utf8_copy_in_the_articles_texts_and_keeps_odd_ones(tmp_path):
+    import gc
+    import pickle
+    import tracemalloc
+
+    odd = {"content/odd.md": (1.0, ("孤立代理\ud800项\udfff" * 20, {"title": "\x00标题\u2028"}))}
+
+    def retained(save) -> int:
+        cache = reader_cache(5_000)
+        gc.collect()
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            save(cache)
+            gc.collect()
+            return tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+
+    # the C pickler's own encoding keeps a UTF-8 copy in every non-ASCII string it writes
+    whole = retained(lambda cache: pickle.dump(cache, (tmp_path / "whole").open("wb")))
+    chunked = retained(lambda cache: readcache.save_chunked(cache, tmp_path / "chunked"))
+    assert chunked * 2 < whole, (chunked, whole)
+    readcache.save_chunked({**reader_cache(10), **odd}, tmp_path / "odd")
+    assert readcache.load_chunked(tmp_path / "odd") == {**reader_cache(10), **odd}
