@@ -175,3 +175,24 @@ def test_the_archive_file_made_item_by_item_equals_the_whole_rendering(tmp_path,
     mtime = path.stat().st_mtime_ns
     assert write_csl(path, entries) == 0 and path.stat().st_mtime_ns == mtime
     assert json.loads(whole) == sorted((citation.csl_item(f) for f in fields), key=lambda i: i["issued"]["date-parts"])
+
+
+def test_stamps_of_an_earlier_version_still_remove_a_gone_bulletins_files(tmp_path, content):
+    from bulletins.plugins.citations.generator import STAMPS_CACHE, file_names
+
+    (content / f"{NEW}.md").write_text(NEW_ARTICLE, encoding="utf-8")
+    out = build(tmp_path / "output", content)
+    cache_file = out.parent / "cache" / STAMPS_CACHE
+    records = json.loads(cache_file.read_text(encoding="utf-8"))
+    per_file = {  # the earlier form: a file name -> [key, size, mtime_ns]
+        name: [record[0], *record[1 + 2 * i : 3 + 2 * i]]
+        for save_as, record in records.items()
+        for i, name in enumerate(file_names(save_as))
+    }
+    cache_file.write_text(json.dumps(per_file), encoding="utf-8")
+    (content / f"{NEW}.md").unlink()
+    build(out, content)
+    assert not any((out / f"{NEW}{suffix}").exists() for suffix in SUFFIXES)
+    kept = [name for save_as in records if NEW not in save_as for name in file_names(save_as)]
+    assert kept and all((out / name).is_file() for name in kept)
+    assert all(len(record) == 7 for record in json.loads(cache_file.read_text(encoding="utf-8")).values())

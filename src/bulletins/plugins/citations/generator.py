@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 STAMPS_CACHE = "bulletins-citations.json"
 # The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
 CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
+RECORD = 1 + 2 * len(citation.FILE_KINDS)  # an article's record: fields key, then size and mtime of each file
 
 
 def get_generators(pelican):
@@ -85,8 +86,9 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, old: di
     mtime_ns of each file]``: one short list per article, not one per file."""
     key = fields_key(fields)
     names = file_names(save_as)
-    record = old.get(save_as)
-    if record and record[0] == key and record[1:] == [v for name in names for v in stamp(f"{out}/{name}") or (-1, -1)]:
+    record, stamps = old.get(save_as), [stamp(f"{out}/{name}") for name in names]
+    fresh = record and len(record) == RECORD and record[0] == key and None not in stamps
+    if fresh and record[1:] == [v for found in stamps for v in found]:
         return 0, record
     written, record = 0, [key]
     for name, data in zip(names, citation.file_bytes(fields).values()):
@@ -101,9 +103,14 @@ def _write_entry(out: str, old: dict, entry) -> tuple[int, list]:
 
 
 def remove_stale(out: Path, old: dict, new: dict) -> int:
-    """Delete the files of the pages in OLD (paths under OUT) that NEW no longer has; how many went."""
+    """Delete the files of the pages in OLD (paths under OUT) that NEW no longer has; how many
+    went. OLD may still be in the form of an earlier version (a file name -> ``[key, size,
+    mtime_ns]``): such a file goes unless a page of NEW makes it."""
+    legacy = {name for name, record in old.items() if len(record) != RECORD}
+    made = {name for save_as in new for name in file_names(save_as)} if legacy else set()
+    gone = {name for save_as in set(old) - set(new) - legacy for name in file_names(save_as)}
     removed = 0
-    for name in sorted(name for save_as in set(old) - set(new) for name in file_names(save_as)):
+    for name in sorted(gone | (legacy - made)):
         path = out / name
         if ".." not in Path(name).parts and path.is_file():
             path.unlink()
@@ -112,15 +119,15 @@ def remove_stale(out: Path, old: dict, new: dict) -> int:
 
 
 def load_stamps(path: Path) -> dict:
-    """What the last build recorded in PATH (page -> its record); {} if none or another form."""
+    """What the last build recorded in PATH (page -> its record; or, from an earlier version,
+    file name -> ``[key, size, mtime_ns]``); {} if none."""
     try:
         stamps = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(stamps, dict):
         return {}
-    size = 1 + 2 * len(citation.FILE_KINDS)
-    return {k: v for k, v in stamps.items() if isinstance(v, list) and len(v) == size}
+    return {k: v for k, v in stamps.items() if isinstance(v, list) and len(v) in (RECORD, 3)}
 
 
 def write_csl(path: Path, entries) -> int:
