@@ -40,6 +40,27 @@ def test_a_context_is_collected_then_frozen():
     gc.unfreeze()
 
 
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
+def test_no_collection_while_a_context_is_built(enabled):
+    seen = []
+
+    class Generator:
+        def generate_context(self):
+            seen.append(gc.isenabled())
+            raise RuntimeError("a generator fails")
+
+    generator = Generator()
+    collector.generator_init(generator)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError):
+            generator.generate_context()
+        assert seen == [False] and gc.isenabled() is enabled  # as it was, an error or not
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_a_build_ends_frozen_and_the_next_hands_it_back(tmp_path):
     build_fixture_site(tmp_path / "one" / "output")
     assert gc.get_freeze_count() > 0  # the exit of the process does not scan them again

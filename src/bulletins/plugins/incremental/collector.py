@@ -5,18 +5,37 @@ A build reads every article and then keeps it, with everything the generators de
 collector scans all tracked objects at each full collection, and full collections come about
 every time the tracked objects grow by a quarter: at 100,000 articles, some twenty million
 objects scanned again and again, a third of an unchanged rebuild's time, for nothing (none of
-them is garbage). Once a generator has built its context, what it made is collected once and
-moved out of the collector's sight (``gc.freeze``); the garbage made while pages are written is
-still collected as usual. At the end of the build (an error included) everything is frozen, so
-the interpreter's exit does not scan it all once more (7 s at 100,000 articles); the next build
-in the same process (``--autoreload`` runs many) first hands it back to the collector, so each
-build's objects are freed by the next one.
+them is garbage). While a generator builds its context the collector is off altogether; once
+it has, what it made is collected once and moved out of the collector's sight
+(``gc.freeze``); the garbage made while pages are written is still collected as usual. At the
+end of the build (an error included) everything is frozen, so the interpreter's exit does not
+scan it all once more (7 s at 100,000 articles); the next build in the same process
+(``--autoreload`` runs many) first hands it back to the collector, so each build's objects are
+freed by the next one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+
+
+@contextlib.contextmanager
+def uncollected():
+    """The cycle collector off meanwhile (as it was after). While a generator reads and keeps
+    every article, each full collection scans every object kept so far (and they come each time
+    the kept ones grow by a quarter), and each young one moves kept objects along: 0.7 s of 5.1
+    in an unchanged rebuild's `read` at 20,000 articles. What a context's making leaves in
+    cycles is little (a cold `read` at 20,000 peaked 8 MB higher) and goes at ``settle``'s
+    collection right after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def settle() -> None:
@@ -44,7 +63,8 @@ def generator_init(generator) -> None:
 
     @functools.wraps(generate_context)
     def settled(*args, **kwargs):
-        result = generate_context(*args, **kwargs)
+        with uncollected():
+            result = generate_context(*args, **kwargs)
         settle()
         return result
 
