@@ -10,7 +10,8 @@ import random
 import pytest
 
 from bulletins.site import fixity, fixity_stream
-from bulletins.site.fixity_stream import TRAILER, update_manifest, walk_sorted
+from bulletins.site.fixity import walk_sorted
+from bulletins.site.fixity_stream import TRAILER, update_manifest
 
 # Names whose order as paths differs from a folder-by-folder walk: "-" and "." sort before
 # "/", " " before both; a backslash and a line break are escaped in the manifest.

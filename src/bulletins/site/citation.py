@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -199,8 +199,17 @@ def csl_item(f: CitationFields) -> dict:
 
 def render_csl(items: Iterable[dict]) -> bytes:
     """A CSL-JSON file: an array of items, one item per line, UTF-8, keys in a fixed order."""
-    lines = [json.dumps(item, ensure_ascii=False) for item in items]
-    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+    return "".join(csl_pieces(items)).encode("utf-8")
+
+
+def csl_pieces(items: Iterable[dict]) -> Iterator[str]:
+    """``render_csl``'s text an item at a time (the archive's file is written so)."""
+    yield "[\n"
+    separator = ""
+    for item in items:
+        yield separator + json.dumps(item, ensure_ascii=False)
+        separator = ",\n"
+    yield ("\n" if separator else "") + "]\n"
 
 
 def slash_date(iso: str) -> str:

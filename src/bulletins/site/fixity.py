@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,29 +103,41 @@ def compare(expected: Mapping[str, str], actual: Mapping[str, str]) -> Report:
     )
 
 
-def scan_tree(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> dict[str, tuple[int, int]]:
-    """``{relative POSIX path: (size, mtime_ns)}`` of every regular file below ROOT (symlinks to
-    files followed, symlinked folders not entered), one ``stat`` per file; EXCLUDE names skipped."""
+def walk_sorted(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> Iterator[tuple[str, int, int]]:
+    """``(relative POSIX path, size, mtime_ns)`` of every regular file below ROOT, one ``stat``
+    each, in the order of ``sorted()`` over the paths (a folder ``a`` sorts as ``a/`` among its
+    siblings: its paths all begin so); links to files followed, linked folders not entered,
+    EXCLUDE names skipped."""
     skip = set(exclude)
-    found: dict[str, tuple[int, int]] = {}
-    pending = [("", os.fspath(root))]
-    while pending:
-        prefix, folder = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_dir():
-                    if not entry.is_symlink():
-                        pending.append((rel + "/", entry.path))
-                elif entry.is_file() and rel not in skip:
-                    st = entry.stat()
-                    found[rel] = (st.st_size, st.st_mtime_ns)
+    stack = [("", iter(_sorted_entries(os.fspath(root))))]
+    while stack:
+        prefix, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+        elif entry[1]:
+            stack.append((prefix + entry[0], iter(_sorted_entries(entry[2].path))))
+        elif (rel := prefix + entry[0]) not in skip:
+            st = entry[2].stat()
+            yield rel, st.st_size, st.st_mtime_ns
+
+
+def _sorted_entries(folder: str) -> list[tuple[str, bool, os.DirEntry]]:
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    found.append((entry.name + "/", True, entry))
+            elif entry.is_file():
+                found.append((entry.name, False, entry))
+    found.sort(key=lambda item: item[0])
     return found
 
 
-def list_files(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> list[str]:
-    """Every regular file below ROOT as a relative POSIX path, sorted; EXCLUDE names are skipped."""
-    return sorted(scan_tree(root, exclude))
+def scan_tree(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> dict[str, tuple[int, int]]:
+    """``{relative POSIX path: (size, mtime_ns)}`` of every file ``walk_sorted`` finds, in its order."""
+    return {rel: (size, mtime_ns) for rel, size, mtime_ns in walk_sorted(root, exclude)}
 
 
 def sha256_file(path: Path) -> str:
@@ -143,14 +155,15 @@ def sha256_file(path: Path) -> str:
 
 def hash_tree(root: Path, hash_all=None) -> dict[str, str]:
     """``{relative path: sha256}`` of every file below ROOT except the manifest, sorted by path.
-    HASH_ALL (a list of paths -> their hashes in order; the default hashes them here) lets a
-    caller spread the hashing over processes. (A build writes its manifest with
-    ``fixity_stream``, which reads only the files that changed.)"""
-    paths = sorted(scan_tree(root))
-    return dict(zip(paths, (hash_all or _hash_here)([os.path.join(root, p) for p in paths])))
+    HASH_ALL (a list of paths -> their hashes in order; ``hash_files`` by default) lets a caller
+    spread the hashing over processes. (A build writes its manifest with ``fixity_stream``,
+    which reads only the files that changed.)"""
+    paths = [rel for rel, _, _ in walk_sorted(root)]
+    return dict(zip(paths, (hash_all or hash_files)([os.path.join(root, p) for p in paths])))
 
 
-def _hash_here(paths: list[str]) -> list[str]:
+def hash_files(paths: list[str]) -> list[str]:
+    """``sha256_file`` of each of PATHS, here, in order."""
     return [sha256_file(path) for path in paths]
 
 

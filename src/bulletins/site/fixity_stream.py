@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletins.site.fixity import MANIFEST, escape_path, sha256_file, unescape_path
+from bulletins.site.fixity import MANIFEST, escape_path, hash_files, unescape_path, walk_sorted
+from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed
 
 BATCH = 100_000  # entries held before their hashes are made and their lines written
@@ -40,38 +41,6 @@ class Outcome:
     hashed_bytes: int = 0
     changed: bool = False  # a file added, removed or with other bytes: the manifest's text changes
     written: bool = False  # the manifest file was replaced
-
-
-def walk_sorted(root: Path, exclude=(MANIFEST,)) -> Iterator[tuple[str, int, int]]:
-    """``(relative POSIX path, size, mtime_ns)`` of every regular file below ROOT, in the order
-    of ``sorted()`` over the paths: a folder ``a`` sorts as ``a/`` among its siblings (its
-    paths all begin so). Links to files are followed, linked folders not entered, as in
-    ``fixity.scan_tree``."""
-    skip = set(exclude)
-    stack = [("", iter(_sorted_entries(os.fspath(root))))]
-    while stack:
-        prefix, entries = stack[-1]
-        entry = next(entries, None)
-        if entry is None:
-            stack.pop()
-        elif entry[1]:
-            stack.append((prefix + entry[0], iter(_sorted_entries(entry[2].path))))
-        elif (rel := prefix + entry[0]) not in skip:
-            st = entry[2].stat()
-            yield rel, st.st_size, st.st_mtime_ns
-
-
-def _sorted_entries(folder: str) -> list[tuple[str, bool, os.DirEntry]]:
-    found = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir():
-                if not entry.is_symlink():
-                    found.append((entry.name + "/", True, entry))
-            elif entry.is_file():
-                found.append((entry.name, False, entry))
-    found.sort(key=lambda item: item[0])
-    return found
 
 
 def read_cache(path: Path, stamp: list) -> Iterator[tuple[str, int, int, str]]:
@@ -115,18 +84,14 @@ def _trailer(text: str, number: int) -> list[int]:
     return [size, mtime_ns]
 
 
-def _hash_here(paths: list[str]) -> list[str]:
-    return [sha256_file(p) for p in paths]
-
-
 def update_manifest(root: Path, cache_path: Path, hash_all: Callable | None = None, rehash_bytes: int = 0) -> Outcome:
     """Write ROOT's manifest from the cache at CACHE_PATH and the files that changed since.
     HASH_ALL (a list of paths -> their hashes in order) makes the hashes. The cache is saved
     when the manifest's text changed or more than REHASH_BYTES were hashed again."""
     try:
-        return _update(root, cache_path, hash_all or _hash_here, rehash_bytes, trust=True)
+        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, trust=True)
     except CacheError:
-        return _update(root, cache_path, hash_all or _hash_here, rehash_bytes, trust=False)
+        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, trust=False)
 
 
 class _Lines:
@@ -161,14 +126,6 @@ class _Lines:
         self.pending.clear()
 
 
-def _stamp(path: Path) -> list[int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return []
-    return [st.st_size, st.st_mtime_ns]
-
-
 def _open(path: Path):
     return open(path, "w", encoding="utf-8", newline="\n")
 
@@ -194,9 +151,9 @@ def _update(root: Path, cache_path: Path, hash_all: Callable, rehash_bytes: int,
         lines.flush()
     outcome = lines.outcome
     dirty = outcome.changed or outcome.hashed_bytes > rehash_bytes
-    if outcome.changed or _stamp(manifest) != stamp:
+    if outcome.changed or (file_stamp(manifest) or []) != stamp:
         outcome.written = replace_if_changed(new_manifest, manifest)
-        stamp, dirty = _stamp(manifest), True
+        stamp, dirty = file_stamp(manifest) or [], True
     else:
         new_manifest.unlink()
     if dirty:

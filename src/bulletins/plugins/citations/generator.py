@@ -16,7 +16,6 @@ import functools
 import hashlib
 import json
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from pelican.generators import Generator
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
+from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed, write_if_changed
 from bulletins.site.sitemap import join_url
 
@@ -66,15 +66,6 @@ def fields_key(fields: citation.CitationFields) -> str:
     return hashlib.blake2b(f"{code_digest()}\0{fields!r}".encode(), digest_size=12).hexdigest()
 
 
-def stamp(path: str) -> list[int] | None:
-    """``[size, mtime_ns]`` of PATH, None when it is missing."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
 def file_names(save_as: str) -> list[str]:
     return [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
 
@@ -86,14 +77,14 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, old: di
     mtime_ns of each file]``: one short list per article, not one per file."""
     key = fields_key(fields)
     names = file_names(save_as)
-    record, stamps = old.get(save_as), [stamp(f"{out}/{name}") for name in names]
+    record, stamps = old.get(save_as), [file_stamp(Path(out, name)) for name in names]
     fresh = record and len(record) == RECORD and record[0] == key and None not in stamps
     if fresh and record[1:] == [v for found in stamps for v in found]:
         return 0, record
     written, record = 0, [key]
     for name, data in zip(names, citation.file_bytes(fields).values()):
         written += write_if_changed(Path(out) / name, data)
-        record.extend(stamp(f"{out}/{name}") or (-1, -1))
+        record.extend(file_stamp(Path(out, name)) or (-1, -1))
     return written, record
 
 
@@ -138,11 +129,8 @@ def write_csl(path: Path, entries) -> int:
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(tmp, "wb") as fh:
-        fh.write(b"[\n")
-        for n, i in enumerate(ordered):
-            line = json.dumps(citation.csl_item(entries[i][2]), ensure_ascii=False)
-            fh.write((line + (",\n" if n + 1 < len(ordered) else "\n")).encode("utf-8"))
-        fh.write(b"]\n")
+        for piece in citation.csl_pieces(citation.csl_item(entries[i][2]) for i in ordered):
+            fh.write(piece.encode("utf-8"))
     return replace_if_changed(tmp, path)
 
 
