@@ -17,7 +17,7 @@ import os
 from pelican.utils import file_suffix
 
 from bulletins.plugins.article_headers.reader import CheckedMarkdownReader
-from bulletins.plugins.incremental import forked
+from bulletins.plugins.incremental import articlecache, forked
 from bulletins.site.config import Option, settings_check
 
 OPTIONS = (
@@ -49,6 +49,8 @@ def files_to_read(generator) -> dict[CheckedMarkdownReader, list[str]]:
         return todo
     # Extensions named: the files are listed only (the progress line counts Pelican's own listing).
     for name in generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"], extensions=ours):
+        if articlecache.is_cached(generator, name):
+            continue
         path = os.path.abspath(os.path.join(generator.path, name))
         reader = readers.readers.get(file_suffix(path))
         if isinstance(reader, CheckedMarkdownReader) and readers.get_cached_data(path, (None, None))[0] is None:

@@ -18,7 +18,7 @@ from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime, pelican_open
 
-from bulletins.plugins.incremental import forked
+from bulletins.plugins.incremental import articlecache, forked
 from bulletins.site.headers import clean_header, display, instant_problem
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ def report(sender, metadata) -> None:
     line = metadata.pop(REPORT, None)
     if line:
         logger.warning("%s", line)
+        articlecache.remember_warning(sender, line)
 
 
 _ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")

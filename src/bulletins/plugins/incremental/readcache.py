@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 STAMP = "bulletins-content-cache.json"
 PACKAGE = Path(__file__).resolve().parents[2]  # src/bulletins
 # Pelican's cache files: "<Generator>-Readers" (reader layer) and "<Generator>" (generator layer).
-PELICAN_CACHES = ("*Generator-Readers", "*Generator", "*Generator-Readers.chunks")
+PELICAN_CACHES = ("*Generator-Readers", "*Generator", "*Generator-Readers.chunks", "bulletins-articles.cache")
 CHUNKED = ".chunks"  # the reader cache as kept here (``save_chunked``)
 CHUNK_ENTRIES = 2_000
 

@@ -1,0 +1,257 @@
+"""Unchanged articles taken whole from the last build: the article cache.
+
+Pelican's reader cache (the default layer) keeps each article's HTML and metadata, but a
+rebuild still makes every article anew from them (its reader's path handling, the signals,
+``Content.__init__``: the URL, summary and date fields), a third of an unchanged rebuild's
+time. Pelican's own generator layer keeps the article objects themselves, but pickles them at
+the end of the build, when plugins have hung the whole site on them (and each one's ``_context``
+is the whole context).
+
+Here each article is pickled as it was made (before any plugin changes it), its settings and
+context written as references and read back as the running build's, into a file of its own
+(``bulletins-articles.cache``: records, then an index of ``name -> size, mtime, offset,
+length, warning``). A rebuild reads the index only; an article whose file has the same size and
+modification time is read from its record, and Pelican never reads the file. Records are read
+one at a time (``pread``), so the file is never held in memory. The file is rewritten, the
+records still in use copied, only when an article was read anew or one left; a damaged record
+or index counts as absent (the article is read from its file).
+
+Used when Pelican's generator layer is not (``CONTENT_CACHING_LAYER = "reader"``, its
+default) and ``WITH_FUTURE_DATES`` is on (else an article's status would depend on the day it
+was cached); the articles' reader cache is then neither loaded nor written. As with Pelican's
+generator layer, ``content_object_init`` is not sent again for an article taken from the
+cache; what its handlers did is in the record. The reader's warning line for an article (a
+header it changed) is kept with the record and logged again on every build.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import pickle
+import struct
+import tempfile
+from pathlib import Path
+
+from bulletins.plugins.incremental import readcache
+
+logger = logging.getLogger(__name__)
+
+FILE = "bulletins-articles.cache"
+MAGIC = b"BULLETINS-ARTICLES 1\n"
+FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
+WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
+SETTINGS_ID, CONTEXT_ID, TEXT_ID = "settings", "context", "t"
+LONG_TEXT = 64  # characters: a non-ASCII string this long is written as UTF-8 bytes (see readcache)
+
+
+def remember_warning(generator, line: str) -> None:
+    """The reader's warning line for the article being read, kept with its record."""
+    generator.__dict__[WARNING] = line
+
+
+def wanted(generator) -> bool:
+    settings = generator.settings
+    return (
+        settings.get("CONTENT_CACHING_LAYER") == "reader"
+        and bool(settings.get("WITH_FUTURE_DATES", True))
+        and bool(settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE"))
+        and not getattr(generator, "_cache_data_policy", False)
+        and not getattr(generator, "_cache", None)
+    )
+
+
+def stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _persistent_id(settings, context):
+    def persistent_id(obj):
+        if type(obj) is str:
+            return None if len(obj) < LONG_TEXT or obj.isascii() else (TEXT_ID, obj.encode("utf-8", "surrogatepass"))
+        if obj is settings:
+            return SETTINGS_ID
+        return CONTEXT_ID if obj is context else None
+
+    return persistent_id
+
+
+def _persistent_load(settings, context):
+    def persistent_load(pid):
+        if type(pid) is tuple and len(pid) == 2 and pid[0] == TEXT_ID and type(pid[1]) is bytes:
+            return pid[1].decode("utf-8", "surrogatepass")
+        if pid == SETTINGS_ID:
+            return settings
+        if pid == CONTEXT_ID:
+            return context
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+    return persistent_load
+
+
+def read_index(fd: int) -> dict:
+    """The index at the end of the cache file FD; ValueError when it is not one of ours."""
+    size = os.fstat(fd).st_size
+    tail_size = FOOTER.size + len(MAGIC)
+    tail = os.pread(fd, tail_size, size - tail_size) if size >= tail_size + len(MAGIC) else b""
+    if not tail.endswith(MAGIC) or os.pread(fd, len(MAGIC), 0) != MAGIC:
+        raise ValueError("not an article cache")
+    (where,) = FOOTER.unpack(tail[: FOOTER.size])
+    end = size - len(tail)
+    if not len(MAGIC) <= where <= end:
+        raise ValueError("index out of place")
+    index = pickle.loads(os.pread(fd, end - where, where))
+    if type(index) is not dict or any(
+        type(e) is not tuple or len(e) != 5 or e[2] < len(MAGIC) or e[2] + e[3] > where for e in index.values()
+    ):
+        raise ValueError("damaged index")
+    return index
+
+
+class ArticleCache:
+    """The cache of one generator's articles, by file name relative to ``generator.path``."""
+
+    def __init__(self, generator, path: Path, load: bool, save: bool):
+        self.generator, self.path, self.save_policy = generator, path, save
+        self.old_fd: int | None = None
+        self.old: dict = {}
+        self.kept: dict = {}  # name -> old entry, for articles taken from the old file
+        self.new: dict = {}  # name -> entry in the file of this build's records
+        self.new_file = None
+        self.stale: list[Path] = []  # the articles' reader cache, left from builds before this cache
+        self.persistent_load = _persistent_load(generator.settings, generator.context)
+        if load:
+            self._open_old()
+
+    def _open_old(self) -> None:
+        try:
+            self.old_fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            self.old = read_index(self.old_fd)
+        except Exception as err:  # a damaged cache is read as none, never fatal
+            logger.warning("article cache: %s cannot be read (%s); its articles are read again", self.path, err)
+            self.old = {}
+
+    def fresh(self, name: str) -> bool:
+        """NAME's record is there and its file has not changed since."""
+        entry = self.old.get(name)
+        return entry is not None and stamp(os.path.join(self.generator.path, name)) == entry[:2]
+
+    def get(self, name: str, default=None):
+        """``get_cached_data``: NAME's article from its record, or DEFAULT (Pelican reads it)."""
+        self.generator.__dict__.pop(WARNING, None)
+        entry = self.old.get(name)
+        if entry is None or stamp(os.path.join(self.generator.path, name)) != entry[:2]:
+            return default
+        try:
+            unpickler = pickle.Unpickler(io.BytesIO(os.pread(self.old_fd, entry[3], entry[2])))
+            unpickler.persistent_load = self.persistent_load
+            article = unpickler.load()
+        except Exception as err:  # a damaged record: the file is read
+            logger.debug("article cache: record of %s unreadable (%s)", name, err)
+            return default
+        self.kept[name] = entry
+        if entry[4]:
+            logger.warning("%s", entry[4])
+        return article
+
+    def put(self, name: str, article) -> None:
+        """``cache_data``: ARTICLE, as it was just made, written to this build's records."""
+        warning = self.generator.__dict__.pop(WARNING, None)
+        found = stamp(os.path.join(self.generator.path, name))
+        if not self.save_policy or found is None:
+            return
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = _persistent_id(self.generator.settings, self.generator.context)
+        try:
+            pickler.dump(article)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
+            logger.debug("article cache: %s not kept (%s)", name, err)
+            return
+        if self.new_file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.new_file = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 (open until save)
+        data = buffer.getvalue()
+        self.new[name] = (*found, self.new_file.tell(), len(data), warning)
+        self.new_file.write(data)
+
+    def save(self) -> None:
+        """``save_cache``: the file rewritten when an article was read anew or one left."""
+        try:
+            if self.save_policy and (self.new or len(self.kept) != len(self.old)):
+                self._write()
+            if self.save_policy:
+                for path in self.stale:
+                    path.unlink(missing_ok=True)
+        except OSError as err:
+            logger.warning("article cache: could not save %s (%s)", self.path, err)
+        finally:
+            self.close()
+
+    def _write(self) -> None:
+        if self.new_file is not None:
+            self.new_file.flush()
+        sources = [(name, entry, self.old_fd) for name, entry in self.kept.items() if name not in self.new]
+        sources += [(name, entry, self.new_file.fileno()) for name, entry in self.new.items()]
+        sources.sort(key=lambda item: item[0])
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        index = {}
+        with open(tmp, "wb") as out:
+            out.write(MAGIC)
+            for name, entry, fd in sources:
+                data = os.pread(fd, entry[3], entry[2])
+                if len(data) != entry[3]:
+                    continue
+                index[name] = (entry[0], entry[1], out.tell(), entry[3], entry[4])
+                out.write(data)
+            where = out.tell()
+            out.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+            out.write(FOOTER.pack(where) + MAGIC)
+        os.replace(tmp, self.path)
+
+    def close(self) -> None:
+        if self.old_fd is not None:
+            os.close(self.old_fd)
+            self.old_fd = None
+        if self.new_file is not None:
+            self.new_file.close()
+            self.new_file = None
+        self.old, self.kept, self.new = {}, {}, {}
+
+
+def init(generator) -> None:
+    """``article_generator_init``: the article cache, else no generator layer at all."""
+    if not attach(generator):
+        readcache.skip_unused_layer(generator)
+
+
+def attach(generator) -> bool:
+    """``article_generator_init``: the article cache serves GENERATOR (True), or is not
+    wanted (False). The articles' reader cache is then left alone: neither loaded nor kept."""
+    if not wanted(generator):
+        return False
+    settings = generator.settings
+    load, save = bool(settings.get("LOAD_CONTENT_CACHE")), bool(settings.get("CACHE_CONTENT"))
+    cache = ArticleCache(generator, Path(settings["CACHE_PATH"]) / FILE, load, save)
+    generator.bulletins_article_cache = cache
+    cache.stale = [Path(generator.readers._cache_path), readcache.chunked_path(generator.readers)]
+    generator.get_cached_data, generator.cache_data, generator.save_cache = cache.get, cache.put, cache.save
+    readers = generator.readers
+    readers.get_cached_data = lambda filename, default=None: default
+    readers.cache_data = lambda filename, data: None
+    readers.save_cache = lambda: None
+    return True
+
+
+def is_cached(generator, name: str) -> bool:
+    """NAME (relative to the generator's path) will be taken from the article cache."""
+    cache = generator.__dict__.get("bulletins_article_cache")
+    return cache is not None and cache.fresh(name)
