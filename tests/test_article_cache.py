@@ -5,6 +5,7 @@ article file and writes the pages a cold build writes."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import pickle
@@ -267,3 +268,50 @@ def test_a_record_names_the_settings_and_context_never_a_copy(tmp_path, content)
     for record in records:
         with pytest.raises(pickle.UnpicklingError, match="persistent"):
             pickle.loads(record)
+
+
+def rebuild_editing(folder: Path, names: list[str], edited: list[str]) -> Path:
+    """A build after EDITED files changed: every other record taken, the edited ones written."""
+    for name in edited:
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8") + "改\n", encoding="utf-8")
+    gen = generator(folder)
+    cache = ArticleCache(gen, folder / FILE, load=True, save=True)
+    for name in names:
+        if cache.get(name) is None:
+            cache.put(name, Thing(gen.settings, gen.context, (folder / name).read_text(encoding="utf-8")))
+    cache.save()
+    return folder / FILE
+
+
+def test_new_records_are_appended_until_most_of_the_file_is_dead(tmp_path):
+    names = write_sources(tmp_path, 6)
+    path = first_build(tmp_path, names)
+    sizes = [path.stat().st_size]
+    for _ in range(8):
+        rebuild_editing(tmp_path, names, names[:2])
+        sizes.append(path.stat().st_size)
+    grew = [b > a for a, b in itertools.pairwise(sizes)]
+    assert grew[0] and not all(grew)  # appended at first, compacted later
+    with open(path, "rb") as fh:
+        index = articlecache.read_index(fh.fileno())
+        live = sum(entry[3] for entry in index.values())
+    assert 2 * live >= path.stat().st_size - len(pickle.dumps(index)) - 64
+    cache = ArticleCache(generator(tmp_path), path, load=True, save=False)
+    edited = [(tmp_path / name).read_text(encoding="utf-8") for name in names[:2]]
+    assert [cache.get(name).text for name in names] == edited + [TEXTS[i % len(TEXTS)] + str(i) for i in range(2, 6)]
+
+
+def test_a_build_stopped_while_appending_leaves_a_file_read_as_none(tmp_path, caplog):
+    names = write_sources(tmp_path, 3)
+    path = first_build(tmp_path, names)
+    (tmp_path / names[0]).write_text("改过\n", encoding="utf-8")
+    gen = generator(tmp_path)
+    cache = ArticleCache(gen, path, load=True, save=True)
+    assert cache.get(names[0]) is None
+    cache.put(names[0], Thing(gen.settings, gen.context, "改过"))
+    cache.out.flush()  # the build stops here: records appended, no index after them
+    with caplog.at_level(logging.WARNING):
+        again = ArticleCache(generator(tmp_path), path, load=True, save=True)
+    assert again.get(names[1]) is None and "cannot be read" in caplog.text
+    cache.close()

@@ -12,9 +12,10 @@ context written as references and read back as the running build's, into a file 
 (``bulletins-articles.cache``: records, then an index of ``name -> size, mtime, offset,
 length, warning``). A rebuild reads the index only; an article whose file has the same size and
 modification time is read from its record, and Pelican never reads the file. Records are read
-one at a time (``pread``), so the file is never held in memory. The file is rewritten, the
-records still in use copied, only when an article was read anew or one left; a damaged record
-or index counts as absent (the article is read from its file).
+one at a time (``pread``), so the file is never held in memory. Only when an article was read
+anew or one left is the file written: the new records appended, then a new index (the file is
+copied without its dead records once they are more than half of it); a damaged record, index or
+a file cut short counts as absent (the article is read from its file).
 
 Used when Pelican's generator layer is not (``CONTENT_CACHING_LAYER = "reader"``, its
 default) and ``WITH_FUTURE_DATES`` is on (else an article's status would depend on the day it
@@ -31,7 +32,6 @@ import logging
 import os
 import pickle
 import struct
-import tempfile
 from pathlib import Path
 
 from bulletins.plugins.incremental import readcache
@@ -113,16 +113,33 @@ def read_index(fd: int) -> dict:
     return index
 
 
+def copy_records(source: int, out, index: dict) -> dict:
+    """INDEX's records copied from the file SOURCE to OUT, by name; their new index."""
+    copied = {}
+    for name, entry in sorted(index.items()):
+        data = os.pread(source, entry[3], entry[2])
+        if len(data) == entry[3]:
+            copied[name] = (entry[0], entry[1], out.tell(), entry[3], entry[4])
+            out.write(data)
+    return copied
+
+
 class ArticleCache:
-    """The cache of one generator's articles, by file name relative to ``generator.path``."""
+    """The cache of one generator's articles, by file name relative to ``generator.path``.
+
+    A build's new records are appended to the last build's file, followed by a new index (the
+    old index becomes dead bytes); the file is rewritten with its live records only when they
+    are less than half of it. Where there was no usable file, a new one is written beside it
+    and renamed into place."""
 
     def __init__(self, generator, path: Path, load: bool, save: bool):
         self.generator, self.path, self.save_policy = generator, path, save
-        self.old_fd: int | None = None
+        self.old_fd: int | None = None  # the last build's file, if usable
         self.old: dict = {}
-        self.kept: dict = {}  # name -> old entry, for articles taken from the old file
-        self.new: dict = {}  # name -> entry in the file of this build's records
-        self.new_file = None
+        self.kept: dict = {}  # name -> entry, for articles taken from the file
+        self.new: dict = {}  # name -> entry, for articles written by this build
+        self.out = None  # where this build's records go: the old file (appended) or a new one
+        self.stamps: dict[str, tuple[int, int] | None] = {}  # from ``fresh``, for ``get``
         self.stale: list[Path] = []  # the articles' reader cache, left from builds before this cache
         self.persistent_load = _persistent_load(generator.settings, generator.context)
         if load:
@@ -130,25 +147,33 @@ class ArticleCache:
 
     def _open_old(self) -> None:
         try:
-            self.old_fd = os.open(self.path, os.O_RDONLY)
+            self.old_fd = os.open(self.path, os.O_RDWR if self.save_policy else os.O_RDONLY)
         except OSError:
             return
         try:
             self.old = read_index(self.old_fd)
         except Exception as err:  # a damaged cache is read as none, never fatal
             logger.warning("article cache: %s cannot be read (%s); its articles are read again", self.path, err)
-            self.old = {}
+            os.close(self.old_fd)
+            self.old_fd, self.old = None, {}
+
+    def _stamp(self, name: str):
+        found = self.stamps.pop(name, False)
+        return stamp(os.path.join(self.generator.path, name)) if found is False else found
 
     def fresh(self, name: str) -> bool:
         """NAME's record is there and its file has not changed since."""
         entry = self.old.get(name)
-        return entry is not None and stamp(os.path.join(self.generator.path, name)) == entry[:2]
+        if entry is None:
+            return False
+        found = self.stamps[name] = stamp(os.path.join(self.generator.path, name))
+        return found == entry[:2]
 
     def get(self, name: str, default=None):
         """``get_cached_data``: NAME's article from its record, or DEFAULT (Pelican reads it)."""
         self.generator.__dict__.pop(WARNING, None)
         entry = self.old.get(name)
-        if entry is None or stamp(os.path.join(self.generator.path, name)) != entry[:2]:
+        if entry is None or self._stamp(name) != entry[:2]:
             return default
         try:
             unpickler = pickle.Unpickler(io.BytesIO(os.pread(self.old_fd, entry[3], entry[2])))
@@ -176,15 +201,25 @@ class ArticleCache:
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
             logger.debug("article cache: %s not kept (%s)", name, err)
             return
-        if self.new_file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.new_file = tempfile.TemporaryFile(dir=self.path.parent)  # noqa: SIM115 (open until save)
+        out = self.out or self._open_out()
         data = buffer.getvalue()
-        self.new[name] = (*found, self.new_file.tell(), len(data), warning)
-        self.new_file.write(data)
+        self.new[name] = (*found, out.tell(), len(data), warning)
+        out.write(data)
+
+    def _open_out(self):
+        if self.old_fd is not None:
+            self.out = os.fdopen(os.dup(self.old_fd), "ab")
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.out = open(self._tmp(), "wb")  # noqa: SIM115 (open until save)
+            self.out.write(MAGIC)
+        return self.out
+
+    def _tmp(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.tmp")
 
     def save(self) -> None:
-        """``save_cache``: the file rewritten when an article was read anew or one left."""
+        """``save_cache``: a new index written when an article was read anew or one left."""
         try:
             if self.save_policy and (self.new or len(self.kept) != len(self.old)):
                 self._write()
@@ -197,34 +232,33 @@ class ArticleCache:
             self.close()
 
     def _write(self) -> None:
-        if self.new_file is not None:
-            self.new_file.flush()
-        sources = [(name, entry, self.old_fd) for name, entry in self.kept.items() if name not in self.new]
-        sources += [(name, entry, self.new_file.fileno()) for name, entry in self.new.items()]
-        sources.sort(key=lambda item: item[0])
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        index = {}
-        with open(tmp, "wb") as out:
-            out.write(MAGIC)
-            for name, entry, fd in sources:
-                data = os.pread(fd, entry[3], entry[2])
-                if len(data) != entry[3]:
-                    continue
-                index[name] = (entry[0], entry[1], out.tell(), entry[3], entry[4])
-                out.write(data)
-            where = out.tell()
-            out.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-            out.write(FOOTER.pack(where) + MAGIC)
-        os.replace(tmp, self.path)
+        out = self.out or self._open_out()
+        index = {**{name: e for name, e in self.kept.items() if name not in self.new}, **self.new}
+        if self.old_fd is not None and 2 * sum(e[3] for e in index.values()) < out.tell():
+            out.close()  # mostly dead records: the live ones copied into a new file
+            self.out, source, self.old_fd = None, self.old_fd, None
+            try:
+                out = self._open_out()
+                index = copy_records(source, out, index)
+            finally:
+                os.close(source)
+        where = out.tell()
+        out.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        out.write(FOOTER.pack(where) + MAGIC)
+        out.close()
+        self.out = None
+        if self.old_fd is None:
+            os.replace(self._tmp(), self.path)
 
     def close(self) -> None:
         if self.old_fd is not None:
             os.close(self.old_fd)
             self.old_fd = None
-        if self.new_file is not None:
-            self.new_file.close()
-            self.new_file = None
-        self.old, self.kept, self.new = {}, {}, {}
+        if self.out is not None:
+            self.out.close()
+            self.out = None
+        self._tmp().unlink(missing_ok=True)
+        self.old, self.kept, self.new, self.stamps = {}, {}, {}, {}
 
 
 def init(generator) -> None:
