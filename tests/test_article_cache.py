@@ -167,7 +167,7 @@ def test_a_damaged_record_is_read_from_its_file(tmp_path):
     with open(path, "rb") as fh:
         index = articlecache.read_index(fh.fileno())
     body = bytearray(path.read_bytes())
-    offset, length = index[names[1]][2:4]
+    offset, length = index[names[1]].offset, index[names[1]].length
     body[offset : offset + length] = b"\x00" * length
     path.write_bytes(bytes(body))
     cache = ArticleCache(generator(tmp_path), path, load=True, save=True)
@@ -238,7 +238,10 @@ def pages(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.html"))}
 
 
-def test_an_unchanged_rebuild_reads_no_article_and_writes_the_same_pages(tmp_path, content, monkeypatch, caplog):
+@pytest.mark.parametrize("touched", [False, True], ids=["unchanged", "touched-not-changed"])
+def test_an_unchanged_rebuild_reads_no_article_and_writes_the_same_pages(
+    tmp_path, content, monkeypatch, caplog, touched
+):
     unslugged = content / "bulletins" / "ljq-noslug.md"
     text = next(content.rglob("*.md")).read_text(encoding="utf-8")
     unslugged.write_text(
@@ -248,6 +251,8 @@ def test_an_unchanged_rebuild_reads_no_article_and_writes_the_same_pages(tmp_pat
     first = pages(out)
     read = CheckedMarkdownReader.read
     monkeypatch.setattr(CheckedMarkdownReader, "read", lambda *a: pytest.fail(f"read {a[1]}"))
+    for path in (content / "bulletins").rglob("*.md") if touched else ():  # as a fresh checkout leaves them
+        os.utime(path, ns=(path.stat().st_mtime_ns + 10**9, path.stat().st_mtime_ns + 10**9))
     caplog.clear()
     monkeypatch.setattr(LimitFilter, "_raised_messages", set())  # Pelican logs a line once per process
     with caplog.at_level(logging.WARNING):
@@ -263,7 +268,7 @@ def test_a_record_names_the_settings_and_context_never_a_copy(tmp_path, content)
     out = build_fixture_site(tmp_path / "site" / "output", PATH=str(content), **CACHE_ON)
     with open(out.parent / "cache" / FILE, "rb") as fh:
         index = articlecache.read_index(fh.fileno())
-        records = [os.pread(fh.fileno(), entry[3], entry[2]) for entry in index.values()]
+        records = [os.pread(fh.fileno(), entry.length, entry.offset) for entry in index.values()]
     assert len(index) == len(list((content / "bulletins").rglob("*.md")))
     for record in records:
         with pytest.raises(pickle.UnpicklingError, match="persistent"):
@@ -295,7 +300,7 @@ def test_new_records_are_appended_until_most_of_the_file_is_dead(tmp_path):
     assert grew[0] and not all(grew)  # appended at first, compacted later
     with open(path, "rb") as fh:
         index = articlecache.read_index(fh.fileno())
-        live = sum(entry[3] for entry in index.values())
+        live = sum(entry.length for entry in index.values())
     assert 2 * live >= path.stat().st_size - len(pickle.dumps(index)) - 64
     cache = ArticleCache(generator(tmp_path), path, load=True, save=False)
     edited = [(tmp_path / name).read_text(encoding="utf-8") for name in names[:2]]
@@ -315,3 +320,17 @@ def test_a_build_stopped_while_appending_leaves_a_file_read_as_none(tmp_path, ca
         again = ArticleCache(generator(tmp_path), path, load=True, save=True)
     assert again.get(names[1]) is None and "cannot be read" in caplog.text
     cache.close()
+
+
+def test_a_file_touched_but_not_changed_keeps_its_record_and_takes_the_new_stamp(tmp_path):
+    names = write_sources(tmp_path, 3)
+    path = first_build(tmp_path, names)
+    for name in names[:2]:
+        os.utime(tmp_path / name, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    cache = ArticleCache(generator(tmp_path), path, load=True, save=True)
+    assert cache.fresh(names[0])
+    assert [cache.get(name, "read") != "read" for name in names] == [True, True, True]
+    cache.save()
+    with open(path, "rb") as fh:
+        index = articlecache.read_index(fh.fileno())
+    assert [index[name].mtime_ns == 1_700_000_000_000_000_000 for name in names] == [True, True, False]

@@ -9,9 +9,10 @@ is the whole context).
 
 Here each article is pickled as it was made (before any plugin changes it), its settings and
 context written as references and read back as the running build's, into a file of its own
-(``bulletins-articles.cache``: records, then an index of ``name -> size, mtime, offset,
-length, warning``). A rebuild reads the index only; an article whose file has the same size and
-modification time is read from its record, and Pelican never reads the file. Records are read
+(``bulletins-articles.cache``: records, then an index of ``name -> Entry``). A rebuild reads
+the index only; an article whose file has the same size and modification time, or else the
+same bytes (a file touched, or a fresh checkout with the cache folder kept), is read from its
+record, and Pelican never reads the file. Records are read
 one at a time (``pread``), so the file is never held in memory. Only when an article was read
 anew or one left is the file written: the new records appended, then a new index (the file is
 copied without its dead records once they are more than half of it); a damaged record, index or
@@ -27,19 +28,21 @@ header it changed) is kept with the record and logged again on every build.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import os
 import pickle
 import struct
 from pathlib import Path
+from typing import NamedTuple
 
 from bulletins.plugins.incremental import readcache
 
 logger = logging.getLogger(__name__)
 
 FILE = "bulletins-articles.cache"
-MAGIC = b"BULLETINS-ARTICLES 1\n"
+MAGIC = b"BULLETINS-ARTICLES 2\n"
 FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
 SETTINGS_ID, CONTEXT_ID, TEXT_ID = "settings", "context", "t"
@@ -62,12 +65,34 @@ def wanted(generator) -> bool:
     )
 
 
+class Entry(NamedTuple):
+    """A record's place in the file and what it was made from."""
+
+    size: int  # the article file's size and modification time when it was read
+    mtime_ns: int
+    offset: int
+    length: int
+    warning: str | None  # the reader's warning line for the article
+    digest: bytes  # of the file's bytes: a file touched (or checked out anew) but not changed keeps its record
+
+    def moved(self, offset: int) -> Entry:
+        return self._replace(offset=offset)
+
+
 def stamp(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns
+
+
+def file_digest(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).digest()
+    except OSError:
+        return None
 
 
 def _persistent_id(settings, context):
@@ -107,7 +132,7 @@ def read_index(fd: int) -> dict:
         raise ValueError("index out of place")
     index = pickle.loads(os.pread(fd, end - where, where))
     if type(index) is not dict or any(
-        type(e) is not tuple or len(e) != 5 or e[2] < len(MAGIC) or e[2] + e[3] > where for e in index.values()
+        type(e) is not Entry or e.offset < len(MAGIC) or e.offset + e.length > where for e in index.values()
     ):
         raise ValueError("damaged index")
     return index
@@ -117,9 +142,9 @@ def copy_records(source: int, out, index: dict) -> dict:
     """INDEX's records copied from the file SOURCE to OUT, by name; their new index."""
     copied = {}
     for name, entry in sorted(index.items()):
-        data = os.pread(source, entry[3], entry[2])
-        if len(data) == entry[3]:
-            copied[name] = (entry[0], entry[1], out.tell(), entry[3], entry[4])
+        data = os.pread(source, entry.length, entry.offset)
+        if len(data) == entry.length:
+            copied[name] = entry.moved(out.tell())
             out.write(data)
     return copied
 
@@ -139,7 +164,8 @@ class ArticleCache:
         self.kept: dict = {}  # name -> entry, for articles taken from the file
         self.new: dict = {}  # name -> entry, for articles written by this build
         self.out = None  # where this build's records go: the old file (appended) or a new one
-        self.stamps: dict[str, tuple[int, int] | None] = {}  # from ``fresh``, for ``get``
+        self.checked: dict[str, Entry | None] = {}  # ``fresh``'s answers, for ``get``
+        self.restamped = False  # an entry took its file's new stamp
         self.stale: list[Path] = []  # the articles' reader cache, left from builds before this cache
         self.persistent_load = _persistent_load(generator.settings, generator.context)
         if load:
@@ -157,40 +183,49 @@ class ArticleCache:
             os.close(self.old_fd)
             self.old_fd, self.old = None, {}
 
-    def _stamp(self, name: str):
-        found = self.stamps.pop(name, False)
-        return stamp(os.path.join(self.generator.path, name)) if found is False else found
+    def _usable(self, name: str) -> Entry | None:
+        """NAME's entry, when its file is the one its record was made from: the same size and
+        modification time, or else the same bytes (the entry then takes the file's new stamp)."""
+        entry = self.old.get(name)
+        if entry is None:
+            return None
+        path = os.path.join(self.generator.path, name)
+        found = stamp(path)
+        if found is None or found == (entry.size, entry.mtime_ns):
+            return entry if found else None
+        if found[0] != entry.size or file_digest(path) != entry.digest:
+            return None
+        self.restamped = True
+        return entry._replace(size=found[0], mtime_ns=found[1])
 
     def fresh(self, name: str) -> bool:
         """NAME's record is there and its file has not changed since."""
-        entry = self.old.get(name)
-        if entry is None:
-            return False
-        found = self.stamps[name] = stamp(os.path.join(self.generator.path, name))
-        return found == entry[:2]
+        usable = self.checked[name] = self._usable(name)
+        return usable is not None
 
     def get(self, name: str, default=None):
         """``get_cached_data``: NAME's article from its record, or DEFAULT (Pelican reads it)."""
         self.generator.__dict__.pop(WARNING, None)
-        entry = self.old.get(name)
-        if entry is None or self._stamp(name) != entry[:2]:
+        entry = self.checked.pop(name) if name in self.checked else self._usable(name)
+        if entry is None:
             return default
         try:
-            unpickler = pickle.Unpickler(io.BytesIO(os.pread(self.old_fd, entry[3], entry[2])))
+            unpickler = pickle.Unpickler(io.BytesIO(os.pread(self.old_fd, entry.length, entry.offset)))
             unpickler.persistent_load = self.persistent_load
             article = unpickler.load()
         except Exception as err:  # a damaged record: the file is read
             logger.debug("article cache: record of %s unreadable (%s)", name, err)
             return default
         self.kept[name] = entry
-        if entry[4]:
-            logger.warning("%s", entry[4])
+        if entry.warning:
+            logger.warning("%s", entry.warning)
         return article
 
     def put(self, name: str, article) -> None:
         """``cache_data``: ARTICLE, as it was just made, written to this build's records."""
         warning = self.generator.__dict__.pop(WARNING, None)
-        found = stamp(os.path.join(self.generator.path, name))
+        path = os.path.join(self.generator.path, name)
+        found = stamp(path)
         if not self.save_policy or found is None:
             return
         buffer = io.BytesIO()
@@ -201,9 +236,12 @@ class ArticleCache:
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
             logger.debug("article cache: %s not kept (%s)", name, err)
             return
+        digest = file_digest(path)
+        if digest is None:
+            return
         out = self.out or self._open_out()
         data = buffer.getvalue()
-        self.new[name] = (*found, out.tell(), len(data), warning)
+        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest)
         out.write(data)
 
     def _open_out(self):
@@ -221,7 +259,7 @@ class ArticleCache:
     def save(self) -> None:
         """``save_cache``: a new index written when an article was read anew or one left."""
         try:
-            if self.save_policy and (self.new or len(self.kept) != len(self.old)):
+            if self.save_policy and (self.new or self.restamped or len(self.kept) != len(self.old)):
                 self._write()
             if self.save_policy:
                 for path in self.stale:
@@ -234,7 +272,7 @@ class ArticleCache:
     def _write(self) -> None:
         out = self.out or self._open_out()
         index = {**{name: e for name, e in self.kept.items() if name not in self.new}, **self.new}
-        if self.old_fd is not None and 2 * sum(e[3] for e in index.values()) < out.tell():
+        if self.old_fd is not None and 2 * sum(e.length for e in index.values()) < out.tell():
             out.close()  # mostly dead records: the live ones copied into a new file
             self.out, source, self.old_fd = None, self.old_fd, None
             try:
@@ -258,7 +296,7 @@ class ArticleCache:
             self.out.close()
             self.out = None
         self._tmp().unlink(missing_ok=True)
-        self.old, self.kept, self.new, self.stamps = {}, {}, {}, {}
+        self.old, self.kept, self.new, self.checked = {}, {}, {}, {}
 
 
 def init(generator) -> None:
