@@ -15,8 +15,8 @@ same bytes (a file touched, or a fresh checkout with the cache folder kept), is 
 record, and Pelican never reads the file. Records are read
 one at a time (``pread``), so the file is never held in memory. Only when an article was read
 anew or one left is the file written: the new records appended, then a new index (the file is
-copied without its dead records once they are more than half of it); a damaged record, index or
-a file cut short counts as absent (the article is read from its file).
+copied without its dead records once they are more than half of it); a damaged record or index,
+or a file a stopped build left without one, counts as absent (the article is read from its file).
 
 Used when Pelican's generator layer is not (``CONTENT_CACHING_LAYER = "reader"``, its
 default) and ``WITH_FUTURE_DATES`` is on (else an article's status would depend on the day it
@@ -45,8 +45,6 @@ FILE = "bulletins-articles.cache"
 MAGIC = b"BULLETINS-ARTICLES 2\n"
 FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
-SETTINGS_ID, CONTEXT_ID, TEXT_ID = "settings", "context", "t"
-LONG_TEXT = 64  # characters: a non-ASCII string this long is written as UTF-8 bytes (see readcache)
 
 
 def remember_warning(generator, line: str) -> None:
@@ -55,6 +53,8 @@ def remember_warning(generator, line: str) -> None:
 
 
 def wanted(generator) -> bool:
+    """The article cache serves GENERATOR: Pelican's generator layer unused, WITH_FUTURE_DATES
+    on, a content cache asked for."""
     settings = generator.settings
     return (
         settings.get("CONTENT_CACHING_LAYER") == "reader"
@@ -93,30 +93,6 @@ def file_digest(path: str) -> bytes | None:
             return hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).digest()
     except OSError:
         return None
-
-
-def _persistent_id(settings, context):
-    def persistent_id(obj):
-        if type(obj) is str:
-            return None if len(obj) < LONG_TEXT or obj.isascii() else (TEXT_ID, obj.encode("utf-8", "surrogatepass"))
-        if obj is settings:
-            return SETTINGS_ID
-        return CONTEXT_ID if obj is context else None
-
-    return persistent_id
-
-
-def _persistent_load(settings, context):
-    def persistent_load(pid):
-        if type(pid) is tuple and len(pid) == 2 and pid[0] == TEXT_ID and type(pid[1]) is bytes:
-            return pid[1].decode("utf-8", "surrogatepass")
-        if pid == SETTINGS_ID:
-            return settings
-        if pid == CONTEXT_ID:
-            return context
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-
-    return persistent_load
 
 
 def read_index(fd: int) -> dict:
@@ -167,7 +143,7 @@ class ArticleCache:
         self.checked: dict[str, Entry | None] = {}  # ``fresh``'s answers, for ``get``
         self.restamped = False  # an entry took its file's new stamp
         self.stale: list[Path] = []  # the articles' reader cache, left from builds before this cache
-        self.persistent_load = _persistent_load(generator.settings, generator.context)
+        self.persistent_load = readcache.persistent_load(generator.settings, generator.context)
         if load:
             self._open_old()
 
@@ -230,7 +206,7 @@ class ArticleCache:
             return
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = _persistent_id(self.generator.settings, self.generator.context)
+        pickler.persistent_id = readcache.persistent_id(self.generator.settings, self.generator.context)
         try:
             pickler.dump(article)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
