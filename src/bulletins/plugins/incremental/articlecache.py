@@ -15,8 +15,9 @@ same bytes (a file touched, or a fresh checkout with the cache folder kept), is 
 record, and Pelican never reads the file. Records are read
 one at a time (``pread``), so the file is never held in memory. Only when an article was read
 anew or one left is the file written: the new records appended, then a new index (the file is
-copied without its dead records once they are more than half of it); a damaged record or index,
-or a file a stopped build left without one, counts as absent (the article is read from its file).
+copied without its dead records once they are more than half of it); a damaged index, a file a
+stopped build left without one, or a record whose bytes are not the ones written (CRC-32) counts
+as absent (the article is read from its file).
 
 Used when Pelican's generator layer is not (``CONTENT_CACHING_LAYER = "reader"``, its
 default) and ``WITH_FUTURE_DATES`` is on (else an article's status would depend on the day it
@@ -34,6 +35,7 @@ import logging
 import os
 import pickle
 import struct
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,7 +44,7 @@ from bulletins.plugins.incremental import readcache
 logger = logging.getLogger(__name__)
 
 FILE = "bulletins-articles.cache"
-MAGIC = b"BULLETINS-ARTICLES 2\n"
+MAGIC = b"BULLETINS-ARTICLES 3\n"
 FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
 
@@ -74,6 +76,7 @@ class Entry(NamedTuple):
     length: int
     warning: str | None  # the reader's warning line for the article
     digest: bytes  # of the file's bytes: a file touched (or checked out anew) but not changed keeps its record
+    crc: int  # of the record's bytes: a record changed on disk is never taken for the article
 
     def moved(self, offset: int) -> Entry:
         return self._replace(offset=offset)
@@ -185,8 +188,12 @@ class ArticleCache:
         entry = self.checked.pop(name) if name in self.checked else self._usable(name)
         if entry is None:
             return default
+        data = os.pread(self.old_fd, entry.length, entry.offset)
+        if zlib.crc32(data) != entry.crc:
+            logger.debug("article cache: record of %s damaged", name)
+            return default
         try:
-            unpickler = pickle.Unpickler(io.BytesIO(os.pread(self.old_fd, entry.length, entry.offset)))
+            unpickler = pickle.Unpickler(io.BytesIO(data))
             unpickler.persistent_load = self.persistent_load
             article = unpickler.load()
         except Exception as err:  # a damaged record: the file is read
@@ -217,7 +224,7 @@ class ArticleCache:
             return
         out = self.out or self._open_out()
         data = buffer.getvalue()
-        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest)
+        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data))
         out.write(data)
 
     def _open_out(self):
