@@ -33,7 +33,8 @@ def source_stamp(path: str) -> str:
     return hashlib.blake2b(f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode(), digest_size=8).hexdigest()
 
 
-def _token(obj) -> str:
+def article_token(obj) -> str:
+    """OBJ's ``source_stamp``, taken once per build (kept on the object)."""
     token = obj.__dict__.get("_bulletins_token")
     if token is None:
         token = obj._bulletins_token = source_stamp(obj.source_path)
@@ -45,9 +46,9 @@ def _article_page(obj) -> str:
     prev, nxt = getattr(obj, "bulletins_prev", None), getattr(obj, "bulletins_next", None)
     return repr(
         (
-            _token(obj),
-            _token(prev) if prev is not None else None,
-            _token(nxt) if nxt is not None else None,
+            article_token(obj),
+            article_token(prev) if prev is not None else None,
+            article_token(nxt) if nxt is not None else None,
             getattr(obj, "bulletins_presider", None),
             getattr(obj, "bulletins_people", None),
             getattr(obj, "bulletins_documents", None),
@@ -74,7 +75,7 @@ def describe(value, *, page: bool = False) -> str:
     if isinstance(value, ListPage):
         return repr((value.number, value.url)) + describe(value.object_list)
     if hasattr(value, "source_path") and hasattr(value, "metadata"):  # a Pelican article or page
-        return _article_page(value) if page else _token(value)
+        return _article_page(value) if page else article_token(value)
     if hasattr(value, "slug") and hasattr(value, "_name"):  # Pelican URLWrapper (Tag, Category)
         return repr((type(value).__name__, value.name, value.slug))
     if hasattr(value, "items") and hasattr(value, "counts"):  # bulletins.site.entities.Entity

@@ -68,7 +68,7 @@ def row_changes(old: Mapping[str, str], new: Mapping[str, str]) -> RowChanges:
     )
 
 
-def file_stamp(path: Path) -> list[int] | None:
+def file_stamp(path: Path | str) -> list[int] | None:
     """``[size, mtime_ns]`` of PATH, or None when it is not there."""
     try:
         st = os.stat(path)

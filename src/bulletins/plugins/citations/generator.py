@@ -16,6 +16,7 @@ import functools
 import hashlib
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -77,14 +78,14 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, old: di
     mtime_ns of each file]``: one short list per article, not one per file."""
     key = fields_key(fields)
     names = file_names(save_as)
-    record, stamps = old.get(save_as), [file_stamp(Path(out, name)) for name in names]
+    record, stamps = old.get(save_as), [file_stamp(os.path.join(out, name)) for name in names]
     fresh = record and len(record) == RECORD and record[0] == key and None not in stamps
     if fresh and record[1:] == [v for found in stamps for v in found]:
         return 0, record
     written, record = 0, [key]
     for name, data in zip(names, citation.file_bytes(fields).values()):
         written += write_if_changed(Path(out) / name, data)
-        record.extend(file_stamp(Path(out, name)) or (-1, -1))
+        record.extend(file_stamp(os.path.join(out, name)) or (-1, -1))
     return written, record
 
 

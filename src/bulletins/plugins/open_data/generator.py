@@ -113,7 +113,7 @@ def article_body(article) -> str:
 def article_digest(article) -> str:
     """What an article's row is made of, cheaply: its URL and its source file (path, size and
     mtime, as the page writer sees it; settings and code are digested once for all)."""
-    return f"{article.url}\0{fingerprint.source_stamp(article.source_path)}"
+    return f"{article.url}\0{fingerprint.article_token(article)}"
 
 
 def code_digest(settings) -> str:
