@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bulletins.plugins.incremental import readcache
+from bulletins.site.opendata_state import file_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -81,13 +82,9 @@ class Entry(NamedTuple):
     def moved(self, offset: int) -> Entry:
         return self._replace(offset=offset)
 
-
-def stamp(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
+    def stamp(self) -> list[int]:
+        """As ``file_stamp`` gives it."""
+        return [self.size, self.mtime_ns]
 
 
 def file_digest(path: str) -> bytes | None:
@@ -148,6 +145,7 @@ class ArticleCache:
         self.checked: dict[str, Entry | None] = {}  # ``fresh``'s answers, for ``get``
         self.restamped = False  # an entry took its file's new stamp
         self.stale: list[Path] = []  # the articles' reader cache, left from builds before this cache
+        self.persistent_id = readcache.persistent_id(generator.settings, generator.context)
         self.persistent_load = readcache.persistent_load(generator.settings, generator.context)
         if load:
             self._open_old()
@@ -171,9 +169,11 @@ class ArticleCache:
         if entry is None:
             return None
         path = os.path.join(self.generator.path, name)
-        found = stamp(path)
-        if found is None or found == (entry.size, entry.mtime_ns):
-            return entry if found else None
+        found = file_stamp(path)
+        if found is None:
+            return None
+        if found == entry.stamp():
+            return entry
         if found[0] != entry.size or file_digest(path) != entry.digest:
             return None
         self.restamped = True
@@ -209,13 +209,15 @@ class ArticleCache:
     def put(self, name: str, article) -> None:
         """``cache_data``: ARTICLE, as it was just made, written to this build's records."""
         warning = self.generator.__dict__.pop(WARNING, None)
+        if not self.save_policy:
+            return
         path = os.path.join(self.generator.path, name)
-        found = stamp(path)
-        if not self.save_policy or found is None:
+        found = file_stamp(path)
+        if found is None:
             return
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = readcache.persistent_id(self.generator.settings, self.generator.context)
+        pickler.persistent_id = self.persistent_id
         try:
             pickler.dump(article)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
@@ -301,10 +303,8 @@ def attach(generator) -> bool:
     generator.bulletins_article_cache = cache
     cache.stale = [Path(generator.readers._cache_path), readcache.chunked_path(generator.readers)]
     generator.get_cached_data, generator.cache_data, generator.save_cache = cache.get, cache.put, cache.save
-    readers = generator.readers
-    readers.get_cached_data = lambda filename, default=None: default
-    readers.cache_data = lambda filename, data: None
-    readers.save_cache = lambda: None
+    readcache.never_cache(generator.readers)
+    generator.readers.save_cache = lambda: None
     return True
 
 

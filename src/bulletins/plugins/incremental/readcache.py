@@ -204,5 +204,10 @@ def skip_unused_layer(generator) -> None:
     keeps nothing."""
     if not hasattr(generator, "_cache_data_policy") or generator._cache_data_policy or generator._cache:
         return
-    generator.get_cached_data = lambda filename, default=None: default
-    generator.cache_data = lambda filename, data: None
+    never_cache(generator)
+
+
+def never_cache(cacher) -> None:
+    """CACHER (a generator or its readers) neither asked for anything nor given anything to keep."""
+    cacher.get_cached_data = lambda filename, default=None: default
+    cacher.cache_data = lambda filename, data: None
