@@ -165,9 +165,13 @@ def measure(args: list[str], log: Path, env: dict | None = None) -> Measured:
     return Measured(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, samples)
 
 
+EXTRA_SETTINGS: list[str] = []  # --set KEY=VALUE, passed to every build
+
+
 def build_args(work: Path) -> list[str]:
     overrides = [f"CACHE_PATH={json.dumps(str(work / 'cache'))}"]
     overrides.append(f"BULLETINS_SOURCE_ROOTS={json.dumps([str(work / 'sources')])}")
+    overrides.extend(EXTRA_SETTINGS)
     settings = ["-s", str(ROOT / "pelicanconf.py"), "--fatal", "errors", "-e", *overrides]
     return [sys.executable, "-m", "pelican", str(work / "content"), "-o", str(work / "output"), *settings]
 
@@ -390,7 +394,15 @@ def main(argv: list[str] | None = None) -> int:
         help="only the rebuilds, over the site an earlier run left (no ingest, no cold build)",
     )
     parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting for every build, VALUE in JSON (Pelican's -e), e.g. SEARCH_INDEX_BESIDE_PAGES=false",
+    )
     options = parser.parse_args(argv)
+    EXTRA_SETTINGS[:] = options.set
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
     sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]

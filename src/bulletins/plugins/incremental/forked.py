@@ -13,10 +13,12 @@ process, where the same error surfaces as it would in a single-process build.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import multiprocessing
 import os
 import pickle
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -59,6 +61,40 @@ def run_jobs(jobs: Sequence, run_one: Callable[[Any], Any], workers: int) -> lis
         if not finished:
             results[i] = run_one(jobs[i])
     return results
+
+
+def start(work: Callable[[], Any]) -> tuple[int, int] | None:
+    """WORK begun in a forked copy of this process, which goes on with its own work meanwhile;
+    ``finish`` takes its result. None where this system cannot fork."""
+    if not can_fork():
+        return None
+    [child] = _fork_children(1, lambda: [(0, work())])
+    _STARTED.add(child)
+    return child
+
+
+def finish(child: tuple[int, int]) -> tuple[bool, Any]:
+    """``(True, result)`` of a WORK ``start`` began, once it ends; ``(False, None)`` when its
+    fork failed (the caller runs WORK itself, where the error surfaces as in a plain build)."""
+    _STARTED.discard(child)
+    pairs = _collect(*child)
+    return (True, pairs[0][1]) if pairs else (False, None)
+
+
+_STARTED: set[tuple[int, int]] = set()
+
+
+@atexit.register
+def _stop_started() -> None:
+    """A build that ends before it took a started fork's result (an error, Ctrl-C) stops it."""
+    while _STARTED:
+        pid, fd = _STARTED.pop()
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+        os.close(fd)
 
 
 def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]]:

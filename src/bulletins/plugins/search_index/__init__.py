@@ -8,3 +8,4 @@ from bulletins.plugins.search_index import generator
 def register():
     signals.initialized.connect(generator.configure)
     signals.get_generators.connect(generator.get_generators)
+    signals.get_writer.connect(generator.begin_beside_pages)

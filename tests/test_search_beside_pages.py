@@ -1,0 +1,97 @@
+"""The search index built in a fork while the pages are written: the same files, bytes and
+figures as an index built after the pages, and a fork that fails leaves the build whole."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+
+import pytest
+from pelican.log import LimitFilter
+
+from bulletins.plugins.incremental import forked
+from bulletins.plugins.search_index import generator as search_generator
+from bulletins.search.write import RECORD_FILE
+from support.site_build import BASE_PLUGINS, build_fixture_site
+
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
+
+PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.search_index"]
+
+
+def tree(out) -> dict[str, str]:
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in out.rglob("*") if p.is_file()
+    }
+
+
+def build(tmp_path, name: str, beside: bool, caplog) -> tuple[dict[str, str], list[str]]:
+    caplog.clear()
+    LimitFilter._raised_messages.clear()  # Pelican logs a message once per process
+    with caplog.at_level(logging.INFO):
+        out = build_fixture_site(tmp_path / name / "output", PLUGINS=PLUGINS, SEARCH_INDEX_BESIDE_PAGES=beside)
+    figures = [r.getMessage().rsplit(",", 1)[0] for r in caplog.records if r.getMessage().startswith("search index:")]
+    return tree(out), figures
+
+
+def test_a_fork_returns_its_result_and_a_failed_fork_says_so():
+    parent = os.getpid()
+    child = forked.start(os.getpid)
+    assert forked.finish(child) == (True, child[0]) and child[0] != parent
+    assert forked.finish(forked.start(lambda: 1 / 0)) == (False, None)
+    assert forked.finish(forked.start(lambda: os._exit(3))) == (False, None)
+
+
+def test_a_fork_left_unfinished_is_stopped_when_the_build_ends():
+    pid, _fd = forked.start(lambda: time.sleep(60))
+    forked._stop_started()
+    assert not forked._STARTED
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped: it was stopped, not left running
+
+
+@pytest.mark.parametrize(
+    ("setting", "record", "beside"),
+    [
+        pytest.param(None, False, False, id="cold-build-after-the-pages"),
+        pytest.param(None, True, True, id="rebuild-beside-the-pages"),
+        pytest.param(True, False, True, id="asked-for-in-a-cold-build"),
+        pytest.param(False, True, False, id="declined-in-a-rebuild"),
+    ],
+)
+def test_by_default_only_a_rebuild_builds_the_index_beside_the_pages(tmp_path, setting, record, beside):
+    if record:
+        (tmp_path / RECORD_FILE).write_text("{}", encoding="utf-8")
+    settings = {"CACHE_PATH": str(tmp_path), "SEARCH_INDEX_BESIDE_PAGES": setting}
+    assert search_generator.beside_pages(settings) is beside
+
+
+@pytest.mark.slow
+def test_the_index_beside_the_pages_equals_the_index_after_them(tmp_path, caplog):
+    before = build(tmp_path, "after", False, caplog)
+    beside = build(tmp_path, "beside", True, caplog)
+    assert beside == before
+    files, figures = beside
+    assert any(name.startswith("search/t/") for name in files) and "search/manifest.js" in files
+    assert len(figures) == 1  # logged once, by the build, with the fork's figures
+
+
+@pytest.mark.slow
+def test_a_fork_that_fails_has_the_index_built_by_the_build(tmp_path, caplog, monkeypatch):
+    parent = os.getpid()
+    real = search_generator.build_index
+    calls = []
+
+    def fails_in_a_fork(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the fork breaks")
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_generator, "build_index", fails_in_a_fork)
+    broken = build(tmp_path, "broken", True, caplog)
+    monkeypatch.setattr(search_generator, "build_index", real)
+    assert calls == [1]
+    assert broken == build(tmp_path, "plain", False, caplog)
