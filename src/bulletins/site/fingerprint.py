@@ -142,6 +142,7 @@ BUILD_ONLY_SETTINGS = frozenset(
         "SEARCH_INDEX_JOBS",  # the search index's are tested to write the same index whatever their value
         "SEARCH_INDEX_MEMORY",
         "SEARCH_INDEX_BESIDE_PAGES",
+        "BULLETINS_DATA_BESIDE_PAGES",  # the same files either way (tested)
     }
 )
 

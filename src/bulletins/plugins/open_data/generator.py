@@ -40,6 +40,7 @@ OPTIONS = (
     Option("BULLETINS_DATA_URL", "data.html", url_pattern(), "a relative .html path"),
     Option("BULLETINS_PUBLISHER", "", lambda v: is_one_line(v, 200), "one line ('' = SITENAME)"),
     Option("BULLETINS_FIXITY_MANIFEST", True, lambda v: isinstance(v, bool), "True or False"),
+    Option("BULLETINS_DATA_BESIDE_PAGES", None, lambda v: v is None or isinstance(v, bool), "True, False or None"),
 )
 DATA_STATE = "bulletins-opendata.json"
 DATA_FILES = (opendata.JSONL, opendata.CSV, opendata.SQLITE)
@@ -126,6 +127,14 @@ def code_digest(settings) -> str:
     return h.hexdigest()
 
 
+def beside_pages(settings, old: opendata_state.DataState) -> bool:
+    """Whether changed rows are written by a fork while the pages are: as
+    BULLETINS_DATA_BESIDE_PAGES says, or when it is None, in a rebuild (the last build's state
+    is there). A cold build keeps both processors busy already (see the search index's twin)."""
+    wanted = settings.get("BULLETINS_DATA_BESIDE_PAGES")
+    return bool(old.inputs) if wanted is None else wanted
+
+
 def human_size(size: int) -> str:
     return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
 
@@ -133,7 +142,9 @@ def human_size(size: int) -> str:
 class OpenDataGenerator(Generator):
     """Rows and text files while the context is built, and the database changed in place or
     built in a child process while Pelican renders the pages; the data page once it is there.
-    Nothing but a digest of the articles when they are what the last build wrote out."""
+    In a rebuild (``beside_pages``) all of that but the page is done by a fork of the build,
+    begun where the rows would be made, so the build goes on to the pages at once. Nothing but
+    a digest of the articles when they are what the last build wrote out."""
 
     def generate_context(self):
         url = self.context["BULLETINS_DATA_URL"] = self.settings["BULLETINS_DATA_URL"]
@@ -147,13 +158,31 @@ class OpenDataGenerator(Generator):
         sources = [article_digest(a) for a in articles]
         inputs = opendata_state.inputs_digest(sources, code)
         self.written = dict.fromkeys(DATA_FILES, False)
-        self.sqlite = None
+        self.sqlite = self.child = None
+        self.pending: tuple | None = None
         self.reused = 0
         if old.inputs == inputs and opendata_state.files_unchanged(self.folder, old.files, DATA_FILES):
             self.state = old
         else:
-            self.state = self._write_files(articles, sources, old, inputs, code)
+            self.pending = (articles, sources, old, inputs, code)
+            if beside_pages(self.settings, old):
+                self.child = forked.start(self._made_beside)
+            if self.child is None:
+                self.state = self._write_files(*self.pending)
         self.seconds = time.perf_counter() - started
+
+    def _made_beside(self):
+        """In a fork of the build, while the pages are written: the files and the database
+        (what ``generate_output`` would otherwise finish), and the figures it logs."""
+        started = time.perf_counter()
+        state = self._write_files(*self.pending)
+        self._finish_database(state)
+        return state, self.written, self.reused, time.perf_counter() - started
+
+    def _finish_database(self, state: opendata_state.DataState) -> None:
+        self.written[opendata.SQLITE] = self.sqlite.finish()
+        self.sqlite = None
+        state.files = {name: opendata_state.file_stamp(self.folder / name) for name in DATA_FILES}
 
     def _write_files(self, articles, sources, old: opendata_state.DataState, inputs: str, code: str):
         """JSONL and CSV where their bytes change, made one row at a time and never held whole
@@ -191,9 +220,8 @@ class OpenDataGenerator(Generator):
 
     def generate_output(self, writer):
         started = time.perf_counter()
-        if self.sqlite is not None:
-            self.written[opendata.SQLITE] = self.sqlite.finish()
-            self.state.files = {name: opendata_state.file_stamp(self.folder / name) for name in DATA_FILES}
+        if self.pending is not None:  # the files changed: the state is saved once all is in place
+            self._settle()
             opendata_state.save(self.state_file, self.state)
         self._write_page(writer, self.state.columns, self.state.count)
         logger.info(
@@ -204,6 +232,18 @@ class OpenDataGenerator(Generator):
             len(self.written),
             self.seconds + time.perf_counter() - started,
         )
+
+    def _settle(self) -> None:
+        """The fork's files and figures, or (no fork, or a failed one) the files made here."""
+        done, made = forked.finish(self.child) if self.child is not None else (False, None)
+        if done:
+            self.state, self.written, self.reused, self.seconds = made
+        else:
+            if self.child is not None:  # the fork failed: make everything here, as a plain build
+                self.written = dict.fromkeys(DATA_FILES, False)
+                self.state = self._write_files(*self.pending)
+            self._finish_database(self.state)
+        self.child = self.pending = None
 
     def _write_page(self, writer, cols, count):
         s = self.settings

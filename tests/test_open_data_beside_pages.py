@@ -1,0 +1,74 @@
+"""Open data written by a fork of the build while the pages are: the same files and state as
+written by the build itself, and a fork that fails leaves the build whole."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from bulletins.plugins.incremental import forked
+from bulletins.plugins.open_data import generator as data_generator
+from bulletins.site import opendata, opendata_state
+from support.site_build import BASE_PLUGINS, build_fixture_site
+
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
+
+PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.open_data"]
+FILES = ("data/bulletins.jsonl", "data/bulletins.csv", "data/bulletins.sqlite", "data.html")
+
+
+@pytest.mark.parametrize(
+    ("setting", "last_state", "beside"),
+    [
+        pytest.param(None, "", False, id="cold-build-by-the-build"),
+        pytest.param(None, "digest", True, id="rebuild-beside-the-pages"),
+        pytest.param(True, "", True, id="asked-for-in-a-cold-build"),
+        pytest.param(False, "digest", False, id="declined-in-a-rebuild"),
+    ],
+)
+def test_by_default_only_a_rebuild_writes_the_rows_beside_the_pages(setting, last_state, beside):
+    old = opendata_state.DataState(inputs=last_state)
+    assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": setting}, old) is beside
+
+
+def digests(out: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in FILES}
+
+
+def state(out: Path) -> opendata_state.DataState:
+    return opendata_state.load(out.parent / "cache" / data_generator.DATA_STATE)
+
+
+def build(tmp_path: Path, name: str, beside: bool) -> Path:
+    return build_fixture_site(tmp_path / name / "output", PLUGINS=PLUGINS, BULLETINS_DATA_BESIDE_PAGES=beside)
+
+
+@pytest.mark.slow
+def test_rows_beside_the_pages_equal_rows_made_by_the_build(tmp_path):
+    by_build, beside = build(tmp_path, "build", False), build(tmp_path, "beside", True)
+    assert digests(beside) == digests(by_build)
+    assert state(beside).rows == state(by_build).rows and state(beside).count == state(by_build).count > 0
+    assert sorted(state(beside).files) == sorted(data_generator.DATA_FILES)
+
+
+@pytest.mark.slow
+def test_a_fork_that_fails_has_the_rows_made_by_the_build(tmp_path, monkeypatch):
+    parent = os.getpid()
+    real = opendata.write_row_bytes
+    calls = []
+
+    def fails_in_a_fork(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("the fork breaks")
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(opendata, "write_row_bytes", fails_in_a_fork)
+    broken = build(tmp_path, "broken", True)
+    monkeypatch.setattr(opendata, "write_row_bytes", real)
+    assert calls == [1]
+    plain = build(tmp_path, "plain", False)
+    assert digests(broken) == digests(plain) and state(broken).rows == state(plain).rows
