@@ -4,7 +4,6 @@ written by the build itself, and a fork that fails leaves the build whole."""
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data import generator as data_generator
 from bulletins.site import opendata, opendata_state
+from support.forks import break_in_forks
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
@@ -56,19 +56,9 @@ def test_rows_beside_the_pages_equal_rows_made_by_the_build(tmp_path):
 
 @pytest.mark.slow
 def test_a_fork_that_fails_has_the_rows_made_by_the_build(tmp_path, monkeypatch):
-    parent = os.getpid()
-    real = opendata.write_row_bytes
-    calls = []
-
-    def fails_in_a_fork(*args, **kwargs):
-        if os.getpid() != parent:
-            raise RuntimeError("the fork breaks")
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(opendata, "write_row_bytes", fails_in_a_fork)
+    calls = break_in_forks(monkeypatch, opendata, "write_row_bytes")
     broken = build(tmp_path, "broken", True)
-    monkeypatch.setattr(opendata, "write_row_bytes", real)
+    monkeypatch.undo()
     assert calls == [1]
     plain = build(tmp_path, "plain", False)
     assert digests(broken) == digests(plain) and state(broken).rows == state(plain).rows

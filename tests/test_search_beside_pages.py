@@ -14,6 +14,7 @@ from pelican.log import LimitFilter
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.search_index import generator as search_generator
 from bulletins.search.write import RECORD_FILE
+from support.forks import break_in_forks
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
@@ -80,18 +81,8 @@ def test_the_index_beside_the_pages_equals_the_index_after_them(tmp_path, caplog
 
 @pytest.mark.slow
 def test_a_fork_that_fails_has_the_index_built_by_the_build(tmp_path, caplog, monkeypatch):
-    parent = os.getpid()
-    real = search_generator.build_index
-    calls = []
-
-    def fails_in_a_fork(*args, **kwargs):
-        if os.getpid() != parent:
-            raise RuntimeError("the fork breaks")
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(search_generator, "build_index", fails_in_a_fork)
+    calls = break_in_forks(monkeypatch, search_generator, "build_index")
     broken = build(tmp_path, "broken", True, caplog)
-    monkeypatch.setattr(search_generator, "build_index", real)
+    monkeypatch.undo()
     assert calls == [1]
     assert broken == build(tmp_path, "plain", False, caplog)
