@@ -1,4 +1,5 @@
-"""Search index: writes output/search/ (manifest, term shards, result data) after the pages."""
+"""Search index: writes output/search/ (manifest, term shards, result data) after the pages,
+or in a rebuild beside them, in a fork of the build (``generator.begin_beside_pages``)."""
 
 from pelican import signals
 

@@ -1,7 +1,6 @@
-"""The Pelican side of the search index: a generator that runs after the pages are written.
-
-Pelican calls plugin generators' ``generate_output`` after the built-in article and page
-generators, so the index is written once the articles it points to exist. It reads the
+"""The Pelican side of the search index: a generator whose ``generate_output`` Pelican calls
+after the built-in article and page generators', and which builds the index there or takes it
+from a fork of the build that made it while the pages were written (below). It reads the
 articles from ``context["articles"]`` (never from disk) and hands plain ``SearchDoc``
 records to the pure ``build_index``, with Pelican's ``CACHE_PATH`` as its cache folder: a
 rebuild tokenizes only the articles whose text changed and rewrites only the index files
