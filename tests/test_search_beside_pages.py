@@ -45,6 +45,22 @@ def test_a_fork_returns_its_result_and_a_failed_fork_says_so():
     assert forked.finish(forked.start(lambda: os._exit(3))) == (False, None)
 
 
+def test_a_fork_the_system_refuses_is_none(monkeypatch):
+    def refuse():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked.os, "fork", refuse)
+    open_before = open_files()
+    assert forked.start(os.getpid) is None and not forked._STARTED
+    assert open_files() == open_before  # the pipe made for the refused fork is closed
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+    assert forked.run_jobs(list(range(50)), abs, 2) == list(range(50))  # all done here
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+
+
 def test_a_fork_left_unfinished_is_stopped_when_the_build_ends():
     pid, _fd = forked.start(lambda: time.sleep(60))
     forked._stop_started()

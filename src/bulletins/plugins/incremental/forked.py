@@ -65,10 +65,14 @@ def run_jobs(jobs: Sequence, run_one: Callable[[Any], Any], workers: int) -> lis
 
 def start(work: Callable[[], Any]) -> tuple[int, int] | None:
     """WORK begun in a forked copy of this process, which goes on with its own work meanwhile;
-    ``finish`` takes its result. None where this system cannot fork."""
+    ``finish`` takes its result. None where this system cannot fork, or not now (no memory or
+    process left for it): the caller then runs WORK itself."""
     if not can_fork():
         return None
-    [child] = _fork_children(1, lambda: [(0, work())])
+    started = _fork_children(1, lambda: [(0, work())])
+    if not started:
+        return None
+    [child] = started
     _STARTED.add(child)
     return child
 
@@ -98,7 +102,8 @@ def _stop_started() -> None:
 
 
 def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]]:
-    """Start COUNT forks, each running WORK and sending back its ``(index, result)`` pairs."""
+    """Start COUNT forks (fewer when the system refuses one), each running WORK and sending
+    back its ``(index, result)`` pairs."""
     children = []
     frozen_before = gc.get_freeze_count()
     if frozen_before:  # the build froze what it holds (collector.py): what it let go since is not frozen too
@@ -107,7 +112,12 @@ def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]
     try:
         for _ in range(count):
             read_end, write_end = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no more forks now (memory, processes): the caller does the rest
+                os.close(read_end)
+                os.close(write_end)
+                break
             if pid == 0:  # pragma: no cover - runs in the fork, reported through the pipe
                 os.close(read_end)
                 _child(write_end, work)
