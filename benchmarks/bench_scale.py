@@ -253,7 +253,11 @@ def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
             (edited or one_article(work / "content")).unlink()
         measured, records = build(work, f"{step}-one")
         times[f"{step} one"] = measured, by_phase(records, measured)
-        print(f"rebuild_{step}_one_s {measured.seconds:.1f}  cpu_s {measured.cpu_seconds:.1f}", flush=True)
+        print(
+            f"rebuild_{step}_one_s {measured.seconds:.1f}  cpu_s {measured.cpu_seconds:.1f}"
+            f"  peak_mb {measured.process_kb // 1024} (tree {measured.tree_kb // 1024})",
+            flush=True,
+        )
     print_rebuild_phases(times)
     return times
 

@@ -29,7 +29,8 @@ FILES = ("data/bulletins.jsonl", "data/bulletins.csv", "data/bulletins.sqlite", 
         pytest.param(False, "digest", False, id="declined-in-a-rebuild"),
     ],
 )
-def test_by_default_only_a_rebuild_writes_the_rows_beside_the_pages(setting, last_state, beside):
+def test_by_default_only_a_rebuild_writes_the_rows_beside_the_pages(monkeypatch, setting, last_state, beside):
+    monkeypatch.setattr(forked, "room_for_a_copy", lambda: True)
     old = opendata_state.DataState(inputs=last_state)
     assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": setting}, old) is beside
 
@@ -62,3 +63,10 @@ def test_a_fork_that_fails_has_the_rows_made_by_the_build(tmp_path, monkeypatch)
     assert calls == [1]
     plain = build(tmp_path, "plain", False)
     assert digests(broken) == digests(plain) and state(broken).rows == state(plain).rows
+
+
+def test_without_room_a_rebuild_makes_the_rows_itself(monkeypatch):
+    monkeypatch.setattr(forked, "room_for_a_copy", lambda: False)
+    old = opendata_state.DataState(inputs="digest")
+    assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": None}, old) is False
+    assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": True}, old) is True

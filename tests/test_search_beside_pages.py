@@ -78,7 +78,8 @@ def test_a_fork_left_unfinished_is_stopped_when_the_build_ends():
         pytest.param(False, True, False, id="declined-in-a-rebuild"),
     ],
 )
-def test_by_default_only_a_rebuild_builds_the_index_beside_the_pages(tmp_path, setting, record, beside):
+def test_by_default_only_a_rebuild_builds_the_index_beside_the_pages(tmp_path, monkeypatch, setting, record, beside):
+    monkeypatch.setattr(forked, "room_for_a_copy", lambda: True)
     if record:
         (tmp_path / RECORD_FILE).write_text("{}", encoding="utf-8")
     settings = {"CACHE_PATH": str(tmp_path), "SEARCH_INDEX_BESIDE_PAGES": setting}
@@ -102,3 +103,28 @@ def test_a_fork_that_fails_has_the_index_built_by_the_build(tmp_path, caplog, mo
     monkeypatch.undo()
     assert calls == [1]
     assert broken == build(tmp_path, "plain", False, caplog)
+
+
+@pytest.mark.parametrize(
+    ("meminfo", "status", "room"),
+    [
+        pytest.param("MemTotal: 24000000 kB\nMemAvailable:  9000000 kB\n", "VmRSS:\t 1400000 kB\n", True, id="room"),
+        pytest.param("MemAvailable:  1000000 kB\n", "VmRSS:\t 1400000 kB\n", False, id="no-room-for-a-copy"),
+        pytest.param("MemFree: 1 kB\n", "VmRSS:\t 1400000 kB\n", True, id="not-said"),
+        pytest.param("MemAvailable: many kB\n", "VmRSS:\t 1 kB\n", True, id="unreadable"),
+        pytest.param(None, "VmRSS:\t 1 kB\n", True, id="no-such-file"),
+    ],
+)
+def test_a_fork_beside_the_build_needs_room_for_a_copy_of_it(tmp_path, meminfo, status, room):
+    (tmp_path / "status").write_text(status, encoding="ascii")
+    if meminfo is not None:
+        (tmp_path / "meminfo").write_text(meminfo, encoding="ascii")
+    assert forked.room_for_a_copy(str(tmp_path / "meminfo"), str(tmp_path / "status")) is room
+
+
+def test_without_room_a_rebuild_builds_the_index_after_the_pages(tmp_path, monkeypatch):
+    (tmp_path / RECORD_FILE).write_text("{}", encoding="utf-8")
+    settings = {"CACHE_PATH": str(tmp_path), "SEARCH_INDEX_BESIDE_PAGES": None}
+    monkeypatch.setattr(forked, "room_for_a_copy", lambda: False)
+    assert search_generator.beside_pages(settings) is False
+    assert search_generator.beside_pages({**settings, "SEARCH_INDEX_BESIDE_PAGES": True}) is True

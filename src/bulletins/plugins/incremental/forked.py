@@ -20,6 +20,7 @@ import os
 import pickle
 import signal
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 CHUNK = 32  # jobs taken at once: a lock round trip per chunk, not per page
@@ -61,6 +62,25 @@ def run_jobs(jobs: Sequence, run_one: Callable[[Any], Any], workers: int) -> lis
         if not finished:
             results[i] = run_one(jobs[i])
     return results
+
+
+def room_for_a_copy(meminfo: str = "/proc/meminfo", status: str = "/proc/self/status") -> bool:
+    """Whether the memory still available could hold a whole copy of this process: a fork that
+    works beside it shares its pages, but copies each page whose objects it reads (CPython
+    writes their reference counts), up to all of them. True where the system does not say."""
+    try:
+        available = _kb_field(Path(meminfo).read_text(encoding="ascii"), "MemAvailable:")
+        resident = _kb_field(Path(status).read_text(encoding="ascii"), "VmRSS:")
+    except (OSError, ValueError):
+        return True
+    return available is None or resident is None or available > resident
+
+
+def _kb_field(text: str, name: str) -> int | None:
+    for line in text.splitlines():
+        if line.startswith(name):
+            return int(line.split()[1])
+    return None
 
 
 def start(work: Callable[[], Any]) -> tuple[int, int] | None:
