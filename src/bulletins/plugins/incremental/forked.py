@@ -23,6 +23,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bulletins.plugins.progress.phaselog import memory_kb
+
 CHUNK = 32  # jobs taken at once: a lock round trip per chunk, not per page
 MIN_JOBS = 256  # fewer jobs than this run here: a fork costs more than it saves
 
@@ -69,18 +71,18 @@ def room_for_a_copy(meminfo: str = "/proc/meminfo", status: str = "/proc/self/st
     works beside it shares its pages, but copies each page whose objects it reads (CPython
     writes their reference counts), up to all of them. True where the system does not say."""
     try:
-        available = _kb_field(Path(meminfo).read_text(encoding="ascii"), "MemAvailable:")
-        resident = _kb_field(Path(status).read_text(encoding="ascii"), "VmRSS:")
-    except (OSError, ValueError):
+        available = memory_kb("MemAvailable", Path(meminfo).read_text(encoding="ascii"))
+        resident = memory_kb("VmRSS", Path(status).read_text(encoding="ascii"))
+    except OSError:
         return True
     return available is None or resident is None or available > resident
 
 
-def _kb_field(text: str, name: str) -> int | None:
-    for line in text.splitlines():
-        if line.startswith(name):
-            return int(line.split()[1])
-    return None
+def beside(setting: bool | None, rebuild: bool) -> bool:
+    """Whether work is done by a fork beside the build: as SETTING says, or when it is None (the
+    default), in a REBUILD with room for a copy of the build. A cold build keeps both processors
+    busy with its page writers and tokenizers already (a fork there made it slower)."""
+    return rebuild and room_for_a_copy() if setting is None else setting
 
 
 def start(work: Callable[[], Any]) -> tuple[int, int] | None:

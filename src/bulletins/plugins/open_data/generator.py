@@ -128,12 +128,9 @@ def code_digest(settings) -> str:
 
 
 def beside_pages(settings, old: opendata_state.DataState) -> bool:
-    """Whether changed rows are written by a fork while the pages are: as
-    BULLETINS_DATA_BESIDE_PAGES says, or when it is None, in a rebuild (the last build's state
-    is there) with memory for a copy of the build (``forked.room_for_a_copy``). A cold build
-    keeps both processors busy already (see the search index's twin)."""
-    wanted = settings.get("BULLETINS_DATA_BESIDE_PAGES")
-    return bool(old.inputs) and forked.room_for_a_copy() if wanted is None else wanted
+    """Whether changed rows are written by a fork while the pages are (``forked.beside``): a
+    rebuild is one where the last build's state is there."""
+    return forked.beside(settings.get("BULLETINS_DATA_BESIDE_PAGES"), bool(old.inputs))
 
 
 def human_size(size: int) -> str:

@@ -66,14 +66,11 @@ _GENERATORS: list[SearchIndexGenerator] = []  # made for the build under way, no
 
 
 def beside_pages(settings) -> bool:
-    """Whether the index is built beside the pages: as SEARCH_INDEX_BESIDE_PAGES says, or when
-    it is None, when the cache folder holds the record of an index built before (a rebuild)
-    and the memory available could hold a copy of the build (``forked.room_for_a_copy``)."""
-    wanted = settings.get("SEARCH_INDEX_BESIDE_PAGES")
-    if wanted is not None:
-        return wanted
+    """Whether the index is built beside the pages (``forked.beside``): a rebuild is one whose
+    cache folder holds the record of an index built before."""
     cache = settings.get("CACHE_PATH")
-    return bool(cache) and (Path(cache) / RECORD_FILE).is_file() and forked.room_for_a_copy()
+    rebuild = bool(cache) and (Path(cache) / RECORD_FILE).is_file()
+    return forked.beside(settings.get("SEARCH_INDEX_BESIDE_PAGES"), rebuild)
 
 
 def begin_beside_pages(pelican) -> None:
