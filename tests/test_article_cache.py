@@ -162,6 +162,21 @@ def test_a_damaged_file_is_read_as_none(tmp_path, caplog, damage):
     assert "cannot be read" in caplog.text
 
 
+@pytest.mark.parametrize("version", [b"3", b"5", b"40"])
+def test_another_versions_file_is_read_as_none_quietly_and_replaced(tmp_path, caplog, version):
+    names = write_sources(tmp_path, 4)
+    path = first_build(tmp_path, names)
+    other = articlecache.MAGIC.replace(articlecache.MAGIC.split()[1], version)
+    body = path.read_bytes()
+    path.write_bytes(other + body[len(articlecache.MAGIC) : -len(articlecache.MAGIC)] + other)
+    with caplog.at_level(logging.INFO):
+        rebuilt = first_build(tmp_path, names)  # every article read again, a new file written
+    assert "another version" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    cache = ArticleCache(generator(tmp_path), rebuilt, load=True, save=False)
+    assert all(cache.get(name) is not None for name in names)
+
+
 def test_a_damaged_record_is_read_from_its_file(tmp_path):
     names = write_sources(tmp_path, 3)
     path = first_build(tmp_path, names)

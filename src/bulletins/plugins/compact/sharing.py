@@ -21,11 +21,20 @@ SHORT = 200  # longer strings (bodies, summaries, checksums) are unique to an ar
 
 
 class Shared:
-    """A table of the values seen so far: ``one(value)`` is the first equal value seen."""
+    """A table of the values seen so far: ``one(value)`` is the first equal value seen.
+    ``loaded`` holds the wrappers the article cache gave (``incremental.records``), by the
+    reference they were read from."""
 
     def __init__(self):
         self.strings: dict[str, str] = {}
         self.wrappers: dict[tuple, URLWrapper] = {}
+        self.loaded: dict[tuple, URLWrapper] = {}
+
+    def take_loaded(self) -> None:
+        """The wrappers read from the article cache become the first seen, by their name and
+        slug now (``list_pages`` may have set their slugs since)."""
+        for wrapper in self.loaded.values():
+            self.wrappers.setdefault((type(wrapper), wrapper.name, wrapper.slug), wrapper)
 
     def one(self, value):
         kind = type(value)
@@ -66,11 +75,16 @@ GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", 
 
 def compact_articles(generator) -> None:
     """``article_generator_finalized``: share equal keys, values and wrappers between every
-    article the generator read, then drop the readers' copy of their metadata."""
-    shared = Shared()
+    article the generator read, then drop the readers' copy of their metadata. Articles the
+    article cache gave are shared already (``incremental.records``): the others share with
+    them."""
+    cache = getattr(generator, "bulletins_article_cache", None)
+    shared, taken = cache.take_shared() if cache is not None else (Shared(), frozenset())
+    shared.take_loaded()
     for group in GROUPS:
         for article in getattr(generator, group, ()) or ():
-            compact_metadata(article.metadata, vars(article), shared)
+            if id(article) not in taken:
+                compact_metadata(article.metadata, vars(article), shared)
     readers = getattr(generator, "readers", None)
     if readers is not None and isinstance(getattr(readers, "_cache", None), dict):
         readers._cache = {}  # saved to the cache folder already (Readers.save_cache)

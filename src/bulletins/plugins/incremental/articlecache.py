@@ -8,7 +8,8 @@ the end of the build, when plugins have hung the whole site on them (and each on
 is the whole context).
 
 Here each article is pickled as it was made (before any plugin changes it), its settings and
-context written as references and read back as the running build's, into a file of its own
+context written as references and read back as the running build's, its short strings and
+tags read back shared between articles (``records``), into a file of its own
 (``bulletins-articles.cache``: records, then an index of ``name -> Entry``). A rebuild reads
 the index only; an article whose file has the same size and modification time, or else the
 same bytes (a file touched, or a fresh checkout with the cache folder kept), is read from its
@@ -39,13 +40,14 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
-from bulletins.plugins.incremental import readcache
+from bulletins.plugins.compact.sharing import Shared
+from bulletins.plugins.incremental import readcache, records
 from bulletins.site.opendata_state import file_stamp
 
 logger = logging.getLogger(__name__)
 
 FILE = "bulletins-articles.cache"
-MAGIC = b"BULLETINS-ARTICLES 3\n"
+MAGIC = b"BULLETINS-ARTICLES 4\n"  # 4: strings and wrappers as references (``records``)
 FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
 
@@ -97,12 +99,19 @@ def file_digest(path: str) -> bytes | None:
         return None
 
 
+class OtherVersion(ValueError):
+    """A cache file in another version's format: read as none, without a warning."""
+
+
 def read_index(fd: int) -> dict:
     """The index at the end of the cache file FD; ValueError when it is not one of ours."""
     size = os.fstat(fd).st_size
     tail_size = FOOTER.size + len(MAGIC)
     tail = os.pread(fd, tail_size, size - tail_size) if size >= tail_size + len(MAGIC) else b""
     if not tail.endswith(MAGIC) or os.pread(fd, len(MAGIC), 0) != MAGIC:
+        head = os.pread(fd, 64, 0).partition(b"\n")[0] + b"\n"
+        if head != MAGIC and head.startswith(MAGIC.split()[0] + b" ") and tail.endswith(head[-len(tail) :]):
+            raise OtherVersion("written by another version")
         raise ValueError("not an article cache")
     (where,) = FOOTER.unpack(tail[: FOOTER.size])
     end = size - len(tail)
@@ -145,8 +154,10 @@ class ArticleCache:
         self.checked: dict[str, Entry | None] = {}  # ``fresh``'s answers, for ``get``
         self.restamped = False  # an entry took its file's new stamp
         self.stale: list[Path] = []  # the articles' reader cache, left from builds before this cache
-        self.persistent_id = readcache.persistent_id(generator.settings, generator.context)
-        self.persistent_load = readcache.persistent_load(generator.settings, generator.context)
+        self.shared = Shared()  # the strings and wrappers of the records read
+        self.taken: dict[int, object] = {}  # id -> article, for each article read from a record
+        self.persistent_id = records.reference(generator.settings, generator.context)
+        self.persistent_load = records.loader(generator.settings, generator.context, self.shared)
         if load:
             self._open_old()
 
@@ -158,7 +169,8 @@ class ArticleCache:
         try:
             self.old = read_index(self.old_fd)
         except Exception as err:  # a damaged cache is read as none, never fatal
-            logger.warning("article cache: %s cannot be read (%s); its articles are read again", self.path, err)
+            log = logger.info if isinstance(err, OtherVersion) else logger.warning
+            log("article cache: %s cannot be read (%s); its articles are read again", self.path, err)
             os.close(self.old_fd)
             self.old_fd, self.old = None, {}
 
@@ -202,6 +214,7 @@ class ArticleCache:
             logger.debug("article cache: record of %s unreadable (%s)", name, err)
             return default
         self.kept[name] = entry
+        self.taken[id(article)] = article
         if entry.warning:
             logger.warning("%s", entry.warning)
         return article
@@ -274,6 +287,13 @@ class ArticleCache:
         self.out = None
         if self.old_fd is None:
             os.replace(self._tmp(), self.path)
+
+    def take_shared(self) -> tuple[Shared, dict]:
+        """The table of the strings and wrappers read, and the articles read from records (by
+        id): for ``compact_articles``, once; the cache then lets go of both."""
+        shared, taken = self.shared, self.taken
+        self.shared, self.taken = Shared(), {}
+        return shared, taken
 
     def close(self) -> None:
         if self.old_fd is not None:
