@@ -114,7 +114,7 @@ def _with(wrapper, **attributes):
 
 @pytest.mark.parametrize(
     "pid",
-    [2, -1, 1.0, ("t", "text"), ("t", b"a", b"b"), ("w", dict, "a", None, True), ("w", Tag), ("x", b""), b"settings"],
+    [0, 1, 1.0, ("s", 1), ("t", "text"), ("t", b"a", b"b"), ("w", dict, "a", None, True), ("w", Tag), b"s", ["s"]],
 )
 def test_a_reference_it_did_not_write_is_refused(pid):
     class Bad(pickle.Pickler):
@@ -123,7 +123,7 @@ def test_a_reference_it_did_not_write_is_refused(pid):
 
     buffer = io.BytesIO()
     Bad(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(["marker"])
-    with pytest.raises(pickle.UnpicklingError):
+    with pytest.raises(TypeError if type(pid) is list else pickle.UnpicklingError):  # a list is no key
         read(buffer.getvalue(), Shared())
 
 
