@@ -15,6 +15,7 @@ static files, and lists every file of the output in ``manifest-sha256.txt``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -160,13 +161,15 @@ class OpenDataGenerator(Generator):
         self.pending: tuple | None = None
         self.reused = 0
         if old.inputs == inputs and opendata_state.files_unchanged(self.folder, old.files, DATA_FILES):
-            self.state = old
+            self.state = dataclasses.replace(old, rows={}, sources={})  # kept as is: not saved again
         else:
             self.pending = (articles, sources, old, inputs, code)
             if beside_pages(self.settings, old):
                 self.child = forked.start(self._made_beside)
             if self.child is None:
                 self.state = self._write_files(*self.pending)
+            else:  # the fork has it: the last build's rows are read again only if the fork fails
+                self.pending = (articles, sources, None, inputs, code)
         self.seconds = time.perf_counter() - started
 
     def _made_beside(self):
@@ -239,7 +242,8 @@ class OpenDataGenerator(Generator):
         else:
             if self.child is not None:  # the fork failed: make everything here, as a plain build
                 self.written = dict.fromkeys(DATA_FILES, False)
-                self.state = self._write_files(*self.pending)
+                articles, sources, _, inputs, code = self.pending
+                self.state = self._write_files(articles, sources, opendata_state.load(self.state_file), inputs, code)
             self._finish_database(self.state)
         self.child = self.pending = None
 
