@@ -230,11 +230,61 @@ def test_a_damaged_line_size_cache_is_ignored(tmp_path, text):
             id="gone",
         ),
         pytest.param({"t.html": ["k", ["t.html", "t-2.html"]]}, {"t.html"}, {"t-2.html"}, id="one-page-fewer"),
-        pytest.param({"x.html": "damaged", "y.html": ["k"]}, set(), set(), id="damaged-entries-ignored"),
+        pytest.param({"x.html": 3, "y.html": ["k"], "z.html": ["k", "z.html"]}, set(), set(), id="damaged-ignored"),
+        pytest.param({"a.html": "k", "b.html": "k"}, {"a.html"}, {"b.html"}, id="key-alone-names-its-page"),
     ],
 )
 def test_stale_files_are_the_last_builds_pages_no_longer_written(old, kept, stale):
     assert writer.stale_files(old, kept) == stale
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "files", "entry"),
+    [
+        pytest.param("a.html", "k", ["a.html"], "k", id="one-file-of-its-name"),
+        pytest.param("t.html", "k", ["t.html", "t-2.html"], ["k", ["t.html", "t-2.html"]], id="paginated"),
+        pytest.param("a.html", "k", ["b/a.html"], ["k", ["b/a.html"]], id="another-file"),
+        pytest.param("a.html", "k", [], ["k", []], id="no-file"),
+    ],
+)
+def test_a_page_of_one_file_of_its_name_is_recorded_by_its_key_alone(name, key, files, entry):
+    assert writer.entry_of(name, key, files) == entry
+    assert writer.entry_files(name, entry) == files and writer.entry_key(entry) == key
+
+
+@pytest.mark.parametrize("entry", [["k"], ["k", "a.html"], 3, None], ids=str)
+def test_a_damaged_entry_names_no_files(entry):
+    assert writer.entry_files("a.html", entry) is None
+
+
+def test_a_record_of_either_form_is_skipped_when_unchanged_and_stale_files_go(tmp_path):
+    out = tmp_path / "output"
+    for name in ("a.html", "b.html", "t.html", "t-2.html", "gone.html"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(name, encoding="utf-8")
+    old = {"a.html": "ka", "b.html": ["kb", ["b.html"]], "t.html": ["kt", ["t.html", "t-2.html"]], "gone.html": "kg"}
+    (tmp_path / "pages.json").write_text(json.dumps(old), encoding="utf-8")
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.json"}
+    )
+    pages = writer.SkippingWriter(str(out), settings=settings)
+    written = []
+    for name, key in (("a.html", "ka"), ("b.html", "kb"), ("t.html", "kt")):
+        pages._write_if_changed(name, key, lambda name=name: written.append(name))
+    pages.save()
+    assert written == [] and pages.skipped == 3
+    assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "t-2.html", "t.html"]
+    kept = {k: old[k] for k in ("a.html", "b.html", "t.html")}
+    assert json.loads((tmp_path / "pages.json").read_text(encoding="utf-8")) == kept
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"x"', "{", ""], ids=["list", "string", "broken", "empty"])
+def test_a_record_that_is_not_a_table_of_pages_is_none(tmp_path, text):
+    (tmp_path / "pages.json").write_text(text, encoding="utf-8")
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.json"}
+    )
+    assert writer.SkippingWriter(str(tmp_path / "output"), settings=settings)._old == {}
 
 
 def test_stale_pages_outside_the_output_are_never_removed(tmp_path):

