@@ -3,6 +3,7 @@ archive's CSL-JSON, the public URL, and rebuilds that rewrite only what changed.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -11,6 +12,9 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 
+from bulletins.plugins.citations import generator
+from bulletins.plugins.incremental import forked
+from bulletins.site import citation
 from support.bibtex import bibtex_text
 from support.site_build import BASE_PLUGINS, FIXTURE_CONTENT, build_fixture_site
 
@@ -196,3 +200,23 @@ def test_stamps_of_an_earlier_version_still_remove_a_gone_bulletins_files(tmp_pa
     kept = [name for save_as in records if NEW not in save_as for name in file_names(save_as)]
     assert kept and all((out / name).is_file() for name in kept)
     assert all(len(record) == 7 for record in json.loads(cache_file.read_text(encoding="utf-8")).values())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_unchanged_articles_record_is_the_last_builds_and_a_changed_one_is_new(tmp_path, jobs):
+    """A fork sends back no copy of an unchanged article's record (``forked.MIN_JOBS`` of them
+    make the two processes share the work); a changed one comes back whole."""
+    save_as = [f"bulletins/2024/03/ljq-{i:03d}.html" for i in range(forked.MIN_JOBS)]
+    entries = [
+        ("2024-03-05", name, citation.fields_of({"title": f"临江区通知{i}", "date": "2024-03-05"}, name, name))
+        for i, name in enumerate(save_as)
+    ]
+    out, damaged = str(tmp_path), {7, forked.MIN_JOBS - 3}
+    old = {name: generator.write_files(out, name, fields, {})[1] for _, name, fields in entries}
+    for i in damaged:
+        (tmp_path / f"{save_as[i][:-5]}.ris").write_text("damaged", encoding="utf-8")
+    done = forked.run_jobs(entries, functools.partial(generator._write_entry, out, old), jobs)
+    assert [count for count, _ in done] == [int(i in damaged) for i in range(len(entries))]
+    assert [record is None for _, record in done] == [i not in damaged for i in range(len(entries))]
+    for i in damaged:
+        assert done[i][1] != old[save_as[i]] and done[i][1][0] == old[save_as[i]][0]

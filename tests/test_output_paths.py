@@ -1,13 +1,16 @@
-"""The names made beside a page without ``pathlib`` are exactly what ``pathlib`` makes."""
+"""The names made beside a page without ``pathlib`` are exactly what ``pathlib`` makes; a JSON
+table written in batches is exactly ``json.dumps``."""
 
 from __future__ import annotations
 
+import json
+import os
 import random
 from pathlib import PurePosixPath
 
 import pytest
 
-from bulletins.site import citation, rawcopy
+from bulletins.site import citation, output_files, rawcopy
 from bulletins.site.output_files import with_suffix
 
 EDGES = [
@@ -73,3 +76,29 @@ def test_raw_copy_names_are_pathlibs(raw_dir):
 def test_citation_keys_keep_their_form():
     assert citation.citation_key("bulletins/2019/01/g-003.html") == "bulletins-2019-01-g-003"
     assert citation.file_path("bulletins/2019/01/g-003.html", "bib") == "bulletins/2019/01/g-003.bib"
+
+
+TABLES = {
+    "empty": {},
+    "one": {"a.html": "k"},
+    "batch-edge": {f"p{i}.html": [f"k{i}", [f"p{i}.html", f"p{i}-2.html"]] for i in range(4)},
+    "past-batch": {f"p{i}.html": i for i in range(5)},
+    "non-ascii": {"公报/2024/临江区.html": ["键", ["公报/2024/临江区.html"]], 'q"\\.html': None},
+}
+
+
+@pytest.mark.parametrize("table", TABLES.values(), ids=TABLES)
+def test_a_json_table_written_in_batches_is_json_dumps(tmp_path, table):
+    path = tmp_path / "cache" / "table.json"
+    assert output_files.write_json_table(path, table, batch=2)
+    assert path.read_bytes() == json.dumps(table, separators=(",", ":")).encode("utf-8")
+    assert json.loads(path.read_text(encoding="utf-8")) == table
+
+
+def test_a_json_table_with_the_same_bytes_is_not_written_again(tmp_path):
+    path = tmp_path / "table.json"
+    assert output_files.write_json_table(path, {"a": 1})
+    os.utime(path, ns=(1, 1))
+    assert not output_files.write_json_table(path, {"a": 1}) and path.stat().st_mtime_ns == 1
+    assert output_files.write_json_table(path, {"a": 2}) and path.read_text(encoding="utf-8") == '{"a":2}'
+    assert [p.name for p in tmp_path.iterdir()] == ["table.json"]

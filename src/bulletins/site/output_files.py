@@ -3,6 +3,8 @@ the names of the files made beside a page."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 from pathlib import Path, PurePosixPath
 
@@ -63,3 +65,21 @@ def replace_if_changed(tmp: Path, path: Path) -> bool:
         return False
     os.replace(tmp, path)
     return True
+
+
+def write_json_table(path: Path, table: dict, batch: int = 5_000) -> bool:
+    """``json.dumps(TABLE, separators=(",", ":"))`` into PATH unless PATH holds those bytes
+    already (True when written), made BATCH entries at a time: a build's record of 100,000
+    pages is never one string, nor its bytes (at that size two such records took some 30 MB each
+    at the end of a rebuild, when its memory peaks)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entries = iter(table.items())
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write("{")
+        joint = ""
+        while piece := dict(itertools.islice(entries, batch)):
+            fh.write(joint + json.dumps(piece, separators=(",", ":"))[1:-1])
+            joint = ","
+        fh.write("}")
+    return replace_if_changed(tmp, path)

@@ -22,6 +22,7 @@ from pelican.writers import Writer
 from bulletins.plugins.incremental import forked
 from bulletins.site import fingerprint
 from bulletins.site.config import Option, settings_check
+from bulletins.site.output_files import write_json_table
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +85,7 @@ class SkippingWriter(Writer):
 
     def save(self) -> None:
         removed = self.remove_stale()
-        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._cache_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self._new, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, self._cache_file)
+        write_json_table(self._cache_file, self._new)
         logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
 
     def record_outputs(self, name: str, files) -> None:
