@@ -141,6 +141,35 @@ def test_batches_over_processes_give_the_same_manifest(tmp_path, monkeypatch, wo
     assert max(sizes) <= 7 and sum(sizes) == 2 * len(TRICKY) + 1
 
 
+@pytest.mark.parametrize("hold", [1, 3, 1000])
+def test_a_rebuild_holds_few_entries_whose_hash_is_known(tmp_path, monkeypatch, hold):
+    """Entries hashed before are written once HOLD of them wait; entries to hash still go in
+    batches of BATCH (one batch: hashed over processes)."""
+    monkeypatch.setattr(fixity_stream, "HOLD", hold)
+    held, sizes = [], []
+    flush = fixity_stream._Lines.flush
+
+    def spy(self):
+        held.append(len(self.pending))
+        flush(self)
+
+    def hashed(paths):
+        sizes.append(len(paths))
+        return [fixity.sha256_file(p) for p in paths]
+
+    monkeypatch.setattr(fixity_stream._Lines, "flush", spy)
+    root, cache = tmp_path / "site", tmp_path / "fixity.txt"
+    make_tree(root)
+    update_manifest(root, cache, hashed)
+    assert sizes == [2 * len(TRICKY) + 1], "a cold walk hashes its files in one batch"
+    touch_later(root / "a-b.html", b"changed")
+    held.clear()
+    update_manifest(root, cache, hashed)
+    assert manifest_text(root) == expected(root)
+    assert max(held) <= hold + 1 and sum(held) == 2 * len(TRICKY) + 1
+    assert sum(sizes[1:]) == 1
+
+
 def test_random_changes_keep_the_manifest_equal_to_a_full_hash(tmp_path, monkeypatch):
     monkeypatch.setattr(fixity_stream, "BATCH", 5)
     rng = random.Random(20261201)

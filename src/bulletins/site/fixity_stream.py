@@ -26,6 +26,8 @@ from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed
 
 BATCH = 100_000  # entries held before their hashes are made and their lines written
+HOLD = 5_000  # entries whose hash is known held before their lines are written: a rebuild hashes
+# a handful, so its batches would hold every file's entry (some 50 MB at 657,826 files) for nothing
 TRAILER = "# manifest "
 _LINE = re.compile(r"(\d+) (\d+) (\\?)([0-9a-f]{64})  ([^\n]+)\n")
 
@@ -101,12 +103,14 @@ class _Lines:
     def __init__(self, root: Path, hash_all: Callable, manifest, cache):
         self.root, self.hash_all, self.manifest, self.cache = root, hash_all, manifest, cache
         self.pending: list[list] = []  # [path, size, mtime_ns, sha256 or None, the cache's sha256 or None]
+        self.kept = 0  # entries of PENDING whose hash is the cache's
         self.outcome = Outcome()
 
     def add(self, path: str, size: int, mtime_ns: int, old: tuple | None) -> None:
         kept = old is not None and old[0] == size and old[1] == mtime_ns
         self.pending.append([path, size, mtime_ns, old[2] if kept else None, old[2] if old else None])
-        if len(self.pending) >= BATCH:
+        self.kept += kept
+        if len(self.pending) >= BATCH or self.kept >= HOLD:
             self.flush()
 
     def flush(self) -> None:
@@ -124,6 +128,7 @@ class _Lines:
             self.cache.write(f"{size} {mtime_ns} {line}")
         out.files += len(self.pending)
         self.pending.clear()
+        self.kept = 0
 
 
 def _open(path: Path):
