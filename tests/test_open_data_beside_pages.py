@@ -48,11 +48,22 @@ def build(tmp_path: Path, name: str, beside: bool) -> Path:
 
 
 @pytest.mark.slow
-def test_rows_beside_the_pages_equal_rows_made_by_the_build(tmp_path):
+def test_rows_beside_the_pages_equal_rows_made_by_the_build(tmp_path, monkeypatch):
+    held = []  # the rows and sources the build holds as it writes the data page
+    write_page = data_generator.OpenDataGenerator._write_page
+
+    def spy(self, *args):
+        held.append((len(self.state.rows), len(self.state.sources)))
+        return write_page(self, *args)
+
+    monkeypatch.setattr(data_generator.OpenDataGenerator, "_write_page", spy)
     by_build, beside = build(tmp_path, "build", False), build(tmp_path, "beside", True)
     assert digests(beside) == digests(by_build)
     assert state(beside).rows == state(by_build).rows and state(beside).count == state(by_build).count > 0
+    assert state(beside).sources == state(by_build).sources and len(state(beside).sources) > 0
     assert sorted(state(beside).files) == sorted(data_generator.DATA_FILES)
+    count = state(beside).count
+    assert held == [(count, count), (0, 0)], "the fork saves the state; the build keeps none of its rows"
 
 
 @pytest.mark.slow

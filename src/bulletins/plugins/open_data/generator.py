@@ -174,11 +174,15 @@ class OpenDataGenerator(Generator):
 
     def _made_beside(self):
         """In a fork of the build, while the pages are written: the files and the database
-        (what ``generate_output`` would otherwise finish), and the figures it logs."""
+        (what ``generate_output`` would otherwise finish), the state saved, and the figures it
+        logs. The build gets the state without its rows and sources (at 100,000 bulletins their
+        copy took some 80 MB of the build to its end, for nothing)."""
         started = time.perf_counter()
         state = self._write_files(*self.pending)
         self._finish_database(state)
-        return state, self.written, self.reused, time.perf_counter() - started
+        opendata_state.save(self.state_file, state)
+        lean = dataclasses.replace(state, rows={}, sources={})
+        return lean, self.written, self.reused, time.perf_counter() - started
 
     def _finish_database(self, state: opendata_state.DataState) -> None:
         self.written[opendata.SQLITE] = self.sqlite.finish()
@@ -223,7 +227,6 @@ class OpenDataGenerator(Generator):
         started = time.perf_counter()
         if self.pending is not None:  # the files changed: the state is saved once all is in place
             self._settle()
-            opendata_state.save(self.state_file, self.state)
         self._write_page(writer, self.state.columns, self.state.count)
         logger.info(
             "open_data: %d bulletins (%d rows taken from the last build), %d of %d files written, %.1f s",
@@ -235,7 +238,8 @@ class OpenDataGenerator(Generator):
         )
 
     def _settle(self) -> None:
-        """The fork's files and figures, or (no fork, or a failed one) the files made here."""
+        """The fork's files and figures (it saved the state), or (no fork, or a failed one) the
+        files made here and the state saved."""
         done, made = forked.finish(self.child) if self.child is not None else (False, None)
         if done:
             self.state, self.written, self.reused, self.seconds = made
@@ -245,6 +249,7 @@ class OpenDataGenerator(Generator):
                 articles, sources, _, inputs, code = self.pending
                 self.state = self._write_files(articles, sources, opendata_state.load(self.state_file), inputs, code)
             self._finish_database(self.state)
+            opendata_state.save(self.state_file, self.state)
         self.child = self.pending = None
 
     def _write_page(self, writer, cols, count):
