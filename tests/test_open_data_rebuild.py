@@ -5,6 +5,7 @@ writes nothing at all."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 import sqlite3
 import time
@@ -130,6 +131,17 @@ def test_inputs_digest_ignores_article_order_but_not_code():
         pytest.param('{"version": 0, "inputs": "x"}', id="older-version"),
         pytest.param('{"version": 1, "unknown": 1}', id="unknown-key"),
         pytest.param("[1, 2]", id="not-an-object"),
+        pytest.param('{"version": 2, "inputs": "x", "rows": {}}', id="one-line-form-of-version-2"),
+        pytest.param('{"version": 3, "inputs": "x"}\n', id="rows-line-missing"),
+        pytest.param('{"version": 3, "inputs": "x"}\n{"rows": {}}\n', id="sources-missing"),
+        pytest.param('{"version": 3, "inputs": "x"}\n[1]\n', id="rows-line-not-an-object"),
+        pytest.param(
+            '{"version": 3, "inputs": "x"}\n{"rows": {}, "sources": {}, "x": 1}\n', id="rows-line-unknown-key"
+        ),
+        pytest.param('{"version": 3, "rows": {}}\n{"rows": {}, "sources": {}}\n', id="rows-on-the-first-line"),
+        pytest.param('{"version": 3, "inputs": "x"}\n{"rows": {"A": "1"}, "so', id="cut-short"),
+        pytest.param('{"version": 3, "files": [1]}\n{"rows": {}, "sources": {}}\n', id="files-not-a-table"),
+        pytest.param('{"version": 3, "count": "2"}\n{"rows": [], "sources": {}}\n', id="wrong-types"),
     ],
 )
 def test_a_state_that_cannot_be_read_is_empty(tmp_path, text):
@@ -138,9 +150,23 @@ def test_a_state_that_cannot_be_read_is_empty(tmp_path, text):
 
 
 def test_state_round_trip(tmp_path):
-    state = opendata_state.DataState("x", ["id", "url", "text"], 2, {"a.csv": [3, 4]}, "k", {"A": "1", "B": "2"})
-    opendata_state.save(tmp_path / "cache" / "state.json", state)
-    assert opendata_state.load(tmp_path / "cache" / "state.json") == state
+    state = opendata_state.DataState(
+        "x", ["id", "url", "text"], 2, {"a.csv": [3, 4]}, "k", {"A": "1", "B": "2"}, "c", {"A": ["d", 5, 6]}
+    )
+    path = tmp_path / "cache" / "state.json"
+    opendata_state.save(path, state)
+    assert opendata_state.load(path) == state
+    assert opendata_state.load(path, whole=False) == dataclasses.replace(state, rows={}, sources={})
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_a_state_read_without_its_rows_reads_its_first_line_only(tmp_path):
+    path = tmp_path / "state.json"
+    opendata_state.save(path, opendata_state.DataState("x", count=1, rows={"A": "1"}))
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("damage after the rows")
+    assert opendata_state.load(path, whole=False) == opendata_state.DataState("x", count=1)
+    assert opendata_state.load(path) == opendata_state.DataState()
 
 
 # --- builds -------------------------------------------------------------------------------

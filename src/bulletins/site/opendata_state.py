@@ -6,7 +6,10 @@ computed again. Otherwise ``rows`` (row id -> digest of its JSONL line) tells wh
 ``bulletins.sqlite`` to delete, insert or replace in place.
 
 The state describes the files only while they are exactly as this build left them: a file
-touched by anything else no longer matches its stamp, and the next build starts over.
+touched by anything else no longer matches its stamp, and the next build starts over. The file
+holds two lines of JSON: the state without its rows and sources, then those two, so that a
+rebuild that changes no row reads the first line only (at 100,000 bulletins reading the rows
+took some 80 MB of the build, of which about 45 stayed with the process to its end).
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-STATE_VERSION = 2
+STATE_VERSION = 3
+BULK = ("rows", "sources")  # on the file's second line
 
 
 @dataclass
@@ -38,6 +42,19 @@ class DataState:
     rows: dict[str, str] = field(default_factory=dict)
     code: str = ""
     sources: dict[str, list] = field(default_factory=dict)
+
+
+# What each field of a state read back must be (anything else: a damaged file, read as none).
+_TYPES = {
+    "inputs": str,
+    "columns": list,
+    "count": int,
+    "files": dict,
+    "sqlite_key": str,
+    "rows": dict,
+    "code": str,
+    "sources": dict,
+}
 
 
 @dataclass(frozen=True)
@@ -82,17 +99,29 @@ def files_unchanged(folder: Path, files: Mapping[str, list[int]], names: Iterabl
     return all(files.get(name) is not None and file_stamp(folder / name) == files[name] for name in names)
 
 
-def load(path: Path) -> DataState:
-    """The state saved by the last build, or an empty one (nothing is known: rebuild everything)."""
+def load(path: Path, *, whole: bool = True) -> DataState:
+    """The state saved by the last build, or an empty one (nothing is known: rebuild everything);
+    without its rows and sources (read from the first line only) unless WHOLE."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return DataState(**data) if data.pop("version", None) == STATE_VERSION else DataState()
-    except (OSError, ValueError, TypeError, AttributeError):
+        with open(path, encoding="utf-8") as fh:
+            head = json.loads(fh.readline())
+            if not isinstance(head, dict) or head.pop("version", None) != STATE_VERSION:
+                return DataState()
+            bulk = json.loads(fh.read()) if whole else {}
+        if not isinstance(bulk, dict) or set(head) & set(BULK) or (whole and set(bulk) != set(BULK)):
+            return DataState()
+        state = DataState(**head, **bulk)
+    except (OSError, ValueError, TypeError):
         return DataState()
+    return state if all(isinstance(getattr(state, f.name), _TYPES[f.name]) for f in fields(DataState)) else DataState()
 
 
 def save(path: Path, state: DataState) -> None:
+    """STATE into PATH as ``load`` reads it (the two lines of the module's docstring)."""
+    head = {"version": STATE_VERSION} | {f.name: getattr(state, f.name) for f in fields(state) if f.name not in BULK}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps({"version": STATE_VERSION, **asdict(state)}, separators=(",", ":")), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(head, separators=(",", ":")) + "\n")
+        fh.write(json.dumps({key: getattr(state, key) for key in BULK}, separators=(",", ":")) + "\n")
     os.replace(tmp, path)

@@ -152,7 +152,7 @@ class OpenDataGenerator(Generator):
         self.folder = Path(self.output_path) / self.settings["BULLETINS_DATA_DIR"]
         self.state_file = Path(self.settings["CACHE_PATH"]) / DATA_STATE
         articles = list(self.context.get("articles", ()))
-        old = opendata_state.load(self.state_file)
+        old = opendata_state.load(self.state_file, whole=False)
         code = code_digest(self.settings)
         sources = [article_digest(a) for a in articles]
         inputs = opendata_state.inputs_digest(sources, code)
@@ -161,9 +161,9 @@ class OpenDataGenerator(Generator):
         self.pending: tuple | None = None
         self.reused = 0
         if old.inputs == inputs and opendata_state.files_unchanged(self.folder, old.files, DATA_FILES):
-            self.state = dataclasses.replace(old, rows={}, sources={})  # kept as is: not saved again
+            self.state = old  # kept as is (not saved again), its rows and sources never read
         else:
-            self.pending = (articles, sources, old, inputs, code)
+            self.pending = (articles, sources, opendata_state.load(self.state_file), inputs, code)
             if beside_pages(self.settings, old):
                 self.child = forked.start(self._made_beside)
             if self.child is None:
