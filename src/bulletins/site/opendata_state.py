@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
 STATE_VERSION = 3
@@ -44,17 +44,9 @@ class DataState:
     sources: dict[str, list] = field(default_factory=dict)
 
 
-# What each field of a state read back must be (anything else: a damaged file, read as none).
-_TYPES = {
-    "inputs": str,
-    "columns": list,
-    "count": int,
-    "files": dict,
-    "sqlite_key": str,
-    "rows": dict,
-    "code": str,
-    "sources": dict,
-}
+# What each field of a state read back must be, the type of its default (anything else: a
+# damaged file, read as none).
+_TYPES = {f.name: type(f.default_factory() if f.default is MISSING else f.default) for f in fields(DataState)}
 
 
 @dataclass(frozen=True)

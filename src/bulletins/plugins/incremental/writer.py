@@ -98,7 +98,7 @@ class SkippingWriter(Writer):
         """Delete the files the last build's pages wrote that no page of this build wrote (the
         page of a removed bulletin, the list of a tag no bulletin has any more), so that the
         output is what a cold build writes; folders left empty go too. How many files went."""
-        kept = {f for name, entry in self._new.items() for f in entry_files(name, entry) or ()}
+        kept = record_files(self._new)
         out = os.path.abspath(self.output_path)
         written = {os.path.abspath(f) for f in self._written_files}
         removed = 0
@@ -254,9 +254,14 @@ def entry_key(entry) -> str:
     return entry if isinstance(entry, str) else entry[0]
 
 
+def record_files(record: dict) -> set[str]:
+    """Every file (relative to the output) the pages of RECORD wrote."""
+    return {f for name, entry in record.items() for f in entry_files(name, entry) or ()}
+
+
 def stale_files(old: dict, kept: set[str]) -> set[str]:
     """The files (relative to the output) that OLD's pages wrote and KEPT does not name."""
-    return {f for name, entry in old.items() for f in entry_files(name, entry) or ()} - kept
+    return record_files(old) - kept
 
 
 def remove_empty_folders(folder: str, root: str) -> None:

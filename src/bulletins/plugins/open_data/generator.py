@@ -163,13 +163,11 @@ class OpenDataGenerator(Generator):
         if old.inputs == inputs and opendata_state.files_unchanged(self.folder, old.files, DATA_FILES):
             self.state = old  # kept as is (not saved again), its rows and sources never read
         else:
-            self.pending = (articles, sources, opendata_state.load(self.state_file), inputs, code)
+            self.pending = (articles, sources, inputs, code)
             if beside_pages(self.settings, old):
                 self.child = forked.start(self._made_beside)
             if self.child is None:
                 self.state = self._write_files(*self.pending)
-            else:  # the fork has it: the last build's rows are read again only if the fork fails
-                self.pending = (articles, sources, None, inputs, code)
         self.seconds = time.perf_counter() - started
 
     def _made_beside(self):
@@ -189,11 +187,13 @@ class OpenDataGenerator(Generator):
         self.sqlite = None
         state.files = {name: opendata_state.file_stamp(self.folder / name) for name in DATA_FILES}
 
-    def _write_files(self, articles, sources, old: opendata_state.DataState, inputs: str, code: str):
+    def _write_files(self, articles, sources, inputs: str, code: str):
         """JSONL and CSV where their bytes change, made one row at a time and never held whole
         (the rows of unchanged articles taken from the last build's files); the database updated
-        from the rows that differ from OLD's (or built afresh from the JSONL file); the new state,
+        from the rows that differ from the last build's state (read here, whole: in a fork, the
+        build itself never reads its rows), or built afresh from the JSONL file; the new state,
         saved once the database is in place."""
+        old = opendata_state.load(self.state_file)
         cols, order = opendata.row_plan(map(row_head, articles))
         reuse = opendata_reuse.old_rows(self.folder, old, cols, code)
 
@@ -246,8 +246,7 @@ class OpenDataGenerator(Generator):
         else:
             if self.child is not None:  # the fork failed: make everything here, as a plain build
                 self.written = dict.fromkeys(DATA_FILES, False)
-                articles, sources, _, inputs, code = self.pending
-                self.state = self._write_files(articles, sources, opendata_state.load(self.state_file), inputs, code)
+                self.state = self._write_files(*self.pending)
             self._finish_database(self.state)
             opendata_state.save(self.state_file, self.state)
         self.child = self.pending = None
