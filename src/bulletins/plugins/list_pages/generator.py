@@ -77,7 +77,8 @@ def prepare_articles(article_generator) -> None:
     """Before Pelican groups articles: a deterministic order and our stable ASCII slugs for
     categories and tags (``article_urls``, listed after this plugin, then fixes the URLs)."""
     article_generator.articles.sort(key=newest_first, reverse=True)
-    articles = list(_all_articles(article_generator))
+    gen = article_generator  # drafts too: a draft's page links its tags as every page does
+    articles = list(chain(_all_articles(gen), gen.drafts, gen.drafts_translations))
     names = [a.category.name for a in articles if hasattr(a, "category")]
     names += [t.name for a in articles for t in getattr(a, "tags", ())]
     slugs = unique_slugs(names)
