@@ -11,9 +11,7 @@ import os
 import pickle
 import random
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from pelican.log import LimitFilter
@@ -21,26 +19,10 @@ from pelican.log import LimitFilter
 from bulletins.plugins.article_headers.reader import CheckedMarkdownReader
 from bulletins.plugins.incremental import articlecache
 from bulletins.plugins.incremental.articlecache import FILE, ArticleCache
+from support.cache_doubles import CACHE_ON, Thing, generator
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
-CACHE_ON = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
 TEXTS = ["短", "公报正文" * 40, "a" * 300, "孤\ud800立代理", "含\x00空字符" * 20, "行\u2028分隔" * 30, ""]
-
-
-@dataclass
-class Thing:
-    """Stands for an article: holds the build's settings and context, as Pelican's do."""
-
-    settings: dict
-    context: dict
-    text: str
-
-
-def generator(folder: Path, **settings) -> SimpleNamespace:
-    live = {"CONTENT_CACHING_LAYER": "reader", "WITH_FUTURE_DATES": True, **CACHE_ON, **settings}
-    return SimpleNamespace(
-        path=str(folder), settings=live, context={"articles": []}, _cache_data_policy=False, _cache={}
-    )
 
 
 def write_sources(folder: Path, count: int) -> list[str]:

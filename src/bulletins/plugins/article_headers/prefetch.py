@@ -18,6 +18,7 @@ from pelican.utils import file_suffix
 
 from bulletins.plugins.article_headers.reader import CheckedMarkdownReader
 from bulletins.plugins.incremental import articlecache, forked
+from bulletins.plugins.incremental.preread import read_jobs
 from bulletins.site.config import Option, settings_check
 
 OPTIONS = (
@@ -28,14 +29,8 @@ OPTIONS = (
         "a whole number of processes, 1 or more (0: as many as BULLETINS_WRITE_JOBS)",
     ),
 )
-DONE = "_bulletins_prefetched"
 
 configure = settings_check(OPTIONS)  # the ``initialized`` handler
-
-
-def read_jobs(settings) -> int:
-    """Processes that convert articles: ``BULLETINS_READ_JOBS``, 0 meaning ``BULLETINS_WRITE_JOBS``."""
-    return settings.get("BULLETINS_READ_JOBS") or settings.get("BULLETINS_WRITE_JOBS") or 1
 
 
 def files_to_read(generator) -> dict[CheckedMarkdownReader, list[str]]:
@@ -61,9 +56,9 @@ def files_to_read(generator) -> dict[CheckedMarkdownReader, list[str]]:
 def prefetch(generator) -> None:
     """``article_generator_preread`` (sent before each article is read): the first time, convert
     every article file the generator will read, over ``read_jobs`` processes."""
-    if generator.__dict__.get(DONE):
+    if generator.__dict__.get(articlecache.READ_AHEAD):
         return
-    generator.__dict__[DONE] = True
+    generator.__dict__[articlecache.READ_AHEAD] = True
     workers = read_jobs(generator.settings)
     if workers <= 1 or not forked.can_fork():
         return

@@ -1,12 +1,13 @@
 """Rebuilds skip pages whose inputs have not changed (a fingerprinting Pelican writer), pages
 are rendered in batches over ``BULLETINS_WRITE_JOBS`` processes, unchanged articles are taken
-whole from the last build (``articlecache``), the content caches are dropped when settings or
-code change and written only when an article was read anew, and the
-objects a build holds to its end are kept out of the cycle collector's scans."""
+whole from the last build (``articlecache``) and many new ones read ahead by forks
+(``preread``), the content caches are dropped when settings or code change and written only
+when an article was read anew, and the objects a build holds to its end are kept out of the
+cycle collector's scans."""
 
 from pelican import signals
 
-from bulletins.plugins.incremental import articlecache, collector, readcache, writer
+from bulletins.plugins.incremental import collector, preread, readcache, writer
 
 
 def register():
@@ -15,7 +16,7 @@ def register():
     signals.generator_init.connect(collector.generator_init)
     signals.initialized.connect(readcache.guard)
     signals.readers_init.connect(readcache.save_when_read)
-    signals.article_generator_init.connect(articlecache.init)
+    signals.article_generator_init.connect(preread.init)
     signals.page_generator_init.connect(readcache.skip_unused_layer)
     signals.get_writer.connect(writer.get_writer)
     signals.article_generator_write_article.connect(writer.open_article_batch)

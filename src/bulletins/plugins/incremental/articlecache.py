@@ -50,6 +50,7 @@ FILE = "bulletins-articles.cache"
 MAGIC = b"BULLETINS-ARTICLES 4\n"  # 4: strings and wrappers as references (``records``)
 FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
+READ_AHEAD = "_bulletins_read_ahead"  # set on the generator once its articles were read ahead (``preread``)
 
 
 def remember_warning(generator, line: str) -> None:
@@ -158,6 +159,9 @@ class ArticleCache:
         self.taken: dict[int, object] = {}  # id -> article, for each article read from a record
         self.persistent_id = records.reference(generator.settings, generator.context)
         self.persistent_load = records.loader(generator.settings, generator.context, self.shared)
+        self.parts: dict[str, tuple[int, Entry]] = {}  # name -> (file, entry): records read ahead (``add_part``)
+        self.part_fds: list[int] = []
+        self.first_miss = None  # called once, when an article is first not found (``preread``)
         if load:
             self._open_old()
 
@@ -191,18 +195,35 @@ class ArticleCache:
         self.restamped = True
         return entry._replace(size=found[0], mtime_ns=found[1])
 
+    def _part(self, name: str) -> Entry | None:
+        """NAME's record read ahead by another process (``add_part``), if its file has not
+        changed since."""
+        entry = self.parts.get(name, (None, None))[1]
+        if entry is None or file_stamp(os.path.join(self.generator.path, name)) != entry.stamp():
+            return None
+        return entry
+
     def fresh(self, name: str) -> bool:
         """NAME's record is there and its file has not changed since."""
         usable = self.checked[name] = self._usable(name)
-        return usable is not None
+        return usable is not None or self._part(name) is not None
 
     def get(self, name: str, default=None):
         """``get_cached_data``: NAME's article from its record, or DEFAULT (Pelican reads it)."""
         self.generator.__dict__.pop(WARNING, None)
         entry = self.checked.pop(name) if name in self.checked else self._usable(name)
-        if entry is None:
-            return default
-        data = os.pread(self.old_fd, entry.length, entry.offset)
+        if entry is not None:
+            return self._load(name, self.old_fd, entry, default)
+        if self.first_miss is not None:
+            first_miss, self.first_miss = self.first_miss, None
+            first_miss()
+        entry = self._part(name)
+        return default if entry is None else self._load(name, self.parts[name][0], entry, default)
+
+    def _load(self, name: str, fd: int, entry: Entry, default):
+        """NAME's article from the record ENTRY of the file FD; DEFAULT when it is damaged. A
+        record from a part (``add_part``) is copied into this build's records."""
+        data = os.pread(fd, entry.length, entry.offset)
         if zlib.crc32(data) != entry.crc:
             logger.debug("article cache: record of %s damaged", name)
             return default
@@ -213,11 +234,35 @@ class ArticleCache:
         except Exception as err:  # a damaged record: the file is read
             logger.debug("article cache: record of %s unreadable (%s)", name, err)
             return default
-        self.kept[name] = entry
+        if fd == self.old_fd:
+            self.kept[name] = entry
+        elif self.save_policy:
+            out = self.out or self._open_out()
+            self.new[name] = entry.moved(out.tell())
+            out.write(data)
         self.taken[id(article)] = article
         if entry.warning:
             logger.warning("%s", entry.warning)
         return article
+
+    def add_part(self, path: Path) -> int:
+        """The records another process wrote at PATH (a cache file of its own) served as this
+        cache's; the file is removed at once (its records stay readable until ``close``). The
+        number of records taken: 0 when the file is missing or damaged (its articles are read)."""
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            return 0
+        os.unlink(path)
+        try:
+            index = read_index(fd)
+        except Exception as err:
+            logger.debug("article cache: records read ahead in %s unusable (%s)", path, err)
+            os.close(fd)
+            return 0
+        self.part_fds.append(fd)
+        self.parts.update((name, (fd, entry)) for name, entry in index.items())
+        return len(index)
 
     def put(self, name: str, article) -> None:
         """``cache_data``: ARTICLE, as it was just made, written to this build's records."""
@@ -302,8 +347,10 @@ class ArticleCache:
         if self.out is not None:
             self.out.close()
             self.out = None
+        for fd in self.part_fds:
+            os.close(fd)
         self._tmp().unlink(missing_ok=True)
-        self.old, self.kept, self.new, self.checked = {}, {}, {}, {}
+        self.old, self.kept, self.new, self.checked, self.parts, self.part_fds = {}, {}, {}, {}, {}, []
 
 
 def init(generator) -> None:

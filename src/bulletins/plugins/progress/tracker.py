@@ -101,6 +101,7 @@ class Run:
         self.progress, self.log, self.estimates = progress, log, estimates
         self.phase: str | None = None
         self.counts: dict[str, int] = {}
+        self.credit: dict[str, int] = {}  # advances told ahead of their turn (``ahead``)
         self._stop = threading.Event()
         if progress is not None:
             threading.Thread(target=self._tick, name="progress", daemon=True).start()
@@ -128,9 +129,23 @@ class Run:
     def advance(self, phase: str, count: int = 1) -> None:
         if self.phase != phase:
             return
+        if self.credit.get(phase, 0) >= count:  # told already (``ahead``)
+            self.credit[phase] -= count
+            return
+        self._count(phase, count)
+
+    def _count(self, phase: str, count: int) -> None:
         self.counts[phase] = self.counts.get(phase, 0) + count
         if self.progress is not None:
             self.progress.advance(count)
+
+    def ahead(self, phase: str, count: int) -> None:
+        """COUNT items of PHASE done ahead of their turn (by other processes): shown now, and
+        the next COUNT advances of PHASE (the same items, taken up in turn) then pass silently."""
+        if self.phase != phase or count <= 0:
+            return
+        self._count(phase, count)
+        self.credit[phase] = self.credit.get(phase, 0) + count
 
     def _end(self) -> None:
         if self.phase is None:
@@ -200,6 +215,12 @@ def _wrapped_run(settings, run):
             _RUN = None
 
     return wrapper
+
+
+def ahead(phase: str, count: int) -> None:
+    """``Run.ahead`` for the build running now, if any."""
+    if _RUN is not None:
+        _RUN.ahead(phase, count)
 
 
 def _in_phase(method, phase: str, after: str | None = None):
