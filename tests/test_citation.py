@@ -216,3 +216,15 @@ def test_article_files_sit_beside_the_page():
         "bulletins/2025/03/qxfb-2025-07.json",
     ]
     assert set(citation.file_bytes(c.fields)) == {"bib", "ris", "json"}
+
+
+def test_a_lazy_citation_reads_as_the_citation_and_keeps_none_but_the_last():
+    from bulletins.plugins.citations.generator import LazyCitation
+
+    made = [fields(row) for _, row in ROWS[:3]]
+    lazy = [LazyCitation(f, PAGE) for f in made]
+    for f, one in zip(made, lazy, strict=True):
+        whole = citation.article_citation(f, PAGE)
+        assert (one.meta, one.head, one.files, one.fields) == (whole.meta, whole.head, whole.files, whole.fields)
+    assert not hasattr(lazy[0], "__dict__")  # nothing made is kept on the article's citation
+    assert lazy[0].head == citation.article_citation(made[0], PAGE).head  # made again when read again
