@@ -115,12 +115,14 @@ def test_a_failed_fork_leaves_its_share_to_be_read_in_turn(tmp_path, content, in
     read_share = preread.read_share
 
     def failing(generator, names, path, done, slot):
-        if slot == 0:
-            os._exit(3)  # a crash: no part, no payload
+        if slot == 0:  # a crash while writing: a part begun, no payload
+            path.with_name(f".{path.name}.tmp").write_bytes(articlecache.MAGIC + b"cut short")
+            os._exit(3)
         return read_share(generator, names, path, done, slot)
 
     monkeypatch.setattr(preread, "read_share", failing)
     assert build(tmp_path, content, "failed", monkeypatch, caplog, BULLETINS_READ_JOBS=2) == in_turn
+    assert not list((tmp_path / "failed" / "cache").glob(".*part*"))
 
 
 def test_the_read_count_counts_each_article_once(tmp_path, content, monkeypatch):

@@ -13,7 +13,9 @@ An article whose reading logged anything but the reader's own warning line (kept
 record and logged again when it is taken), failed, was skipped or invalid, gets no record: the
 build reads it in turn, where its messages are logged as in a build without forks. A fork that
 fails leaves its share to be read in turn the same way. The articles are the same whatever the
-number of processes (``tests/test_preread.py``).
+number of processes (``tests/test_preread.py``). Pelican's limit on repeated messages (a few of
+a kind, then one line for the rest) counts in each process: where more articles than that say
+the same kind of thing, the lines logged are as many, but which articles they name may differ.
 """
 
 from __future__ import annotations
@@ -70,15 +72,20 @@ def read_ahead(generator, cache) -> int:
     done = multiprocessing.get_context("fork").RawArray("q", workers)
     parts = [cache.path.with_name(f".{cache.path.name}.part{i}-{os.getpid()}") for i in range(workers)]
     children = []
-    for i in range(workers):
-        share = names[i::workers]
-        child = forked.start(lambda share=share, i=i: read_share(generator, share, parts[i], done, i))
-        if child is not None:
-            children.append(child)
-    _wait(children, done)
-    for child in children:
-        forked.finish(child)
-    return sum(cache.add_part(path) for path in parts)
+    try:
+        for i in range(workers):
+            share = names[i::workers]
+            child = forked.start(lambda share=share, i=i: read_share(generator, share, parts[i], done, i))
+            if child is not None:
+                children.append(child)
+        _wait(children, done)
+        for child in children:
+            forked.finish(child)
+        return sum(cache.add_part(path) for path in parts)
+    finally:  # a fork that failed may have left its file, or the one it was writing
+        for path in parts:
+            path.unlink(missing_ok=True)
+            path.with_name(f".{path.name}.tmp").unlink(missing_ok=True)
 
 
 def _wait(children: list, done) -> None:
