@@ -58,6 +58,18 @@ def test_workers_write_the_index_one_process_writes(tmp_path, name, jobs):
     assert tree(tmp_path / "many") == tree(tmp_path / "one")
     assert (many.files, many.bytes, many.shards, many.tokenized) == (one.files, one.bytes, one.shards, one.tokenized)
     assert (tmp_path / "c2" / STATE_FILE).read_bytes() == (tmp_path / "c1" / STATE_FILE).read_bytes()
+    folders = (tmp_path / "c1", tmp_path / "c2")
+    token_cache = [{k: v for k, v in tree(c).items() if k.startswith("search-tokens")} for c in folders]
+    assert token_cache[1] == token_cache[0] and token_cache[0]  # the workers' entries, copied as bytes
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_workers_without_a_cache_folder_count_what_they_tokenized(tmp_path, jobs):
+    docs = [*ARCHIVES["samples_and_fixture"], *ARCHIVES["samples_and_fixture"][:5]]  # five texts twice
+    one = build_index(docs, tmp_path / "one", shard_bytes=400, jobs=1)
+    many = build_index(docs, tmp_path / "many", shard_bytes=400, jobs=jobs)
+    assert tree(tmp_path / "many") == tree(tmp_path / "one")
+    assert many.tokenized == one.tokenized
 
 
 def test_rebuild_on_workers_equals_a_cold_build(tmp_path):

@@ -19,6 +19,7 @@ import hashlib
 import logging
 import marshal
 import os
+import shutil
 import zlib
 from collections import Counter
 from itertools import compress, repeat
@@ -38,6 +39,7 @@ CACHE_FILE = "search-tokens.marshal"  # the index of the entries (``TokenCache``
 CACHE_FORMAT = 2  # 2: entries in a data file beside the index (1: entries in the index)
 DATA_PREFIX = "search-tokens-"
 SCRATCH_FILE = "search-tokens.scratch"
+COPY_BLOCK = 2**20  # bytes copied at a time from a worker's entries to the scratch file
 
 
 class DocTokens(NamedTuple):
@@ -146,6 +148,23 @@ def title_end(title: str) -> tuple[str, int] | None:
     return (last_key + TITLE_END, last_char) if last_key and last_char is not None else None
 
 
+def entry_bytes(entry: DocTokens) -> bytes:
+    """How the token cache stores one ``DocTokens``."""
+    return marshal.dumps(tuple(entry))
+
+
+def write_entries(path: Path, entries: list[DocTokens | None]) -> list[int]:
+    """ENTRIES (None: an entry not made here) written to PATH one after another, for
+    ``TokenCache.adopt``; the size of each (0 for None)."""
+    sizes = []
+    with open(path, "wb") as fh:
+        for entry in entries:
+            data = b"" if entry is None else entry_bytes(entry)
+            fh.write(data)
+            sizes.append(len(data))
+    return sizes
+
+
 class TokenCache:
     """``DocTokens`` by digest, kept in the cache folder (no folder: nothing is read or saved).
 
@@ -226,9 +245,35 @@ class TokenCache:
         if self.scratch is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.scratch = (self.folder / SCRATCH_FILE).open("w+b")
-        data = marshal.dumps(tuple(entry))
+        data = entry_bytes(entry)
         self.used[key] = (1, self.scratch.tell(), len(data))
         self.scratch.write(data)
+
+    def adopt(self, path: Path, entries: list[tuple[str, int]]) -> None:
+        """Entries another process made and wrote to PATH one after another (``write_entries``),
+        taken as if ``put`` here one by one: ENTRIES gives each one's key and size in turn. The
+        bytes are copied to the scratch file as they are (no entry is unmarshalled), and PATH
+        removed."""
+        try:
+            if self.folder is None:
+                for key, _ in entries:
+                    if key not in self.made:
+                        self.missed += 1
+                        self.made.add(key)
+                return
+            if self.scratch is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.scratch = (self.folder / SCRATCH_FILE).open("w+b")
+            offset = self.scratch.tell()
+            with open(path, "rb") as source:
+                shutil.copyfileobj(source, self.scratch, COPY_BLOCK)
+            for key, size in entries:
+                if key not in self.used:
+                    self.missed += 1
+                    self.used[key] = (1, offset, size)
+                offset += size
+        finally:
+            path.unlink(missing_ok=True)
 
     def keep(self, keys: list[str]) -> None:
         """Keep the entries of ``keys`` (bulletins this build did not need to read again)."""

@@ -1,17 +1,17 @@
 """Posting lists made on several processes: chunks of bulletins tokenized and posted in
 worker processes, merged in doc-id order.
 
-Tokenizing and adding entries to the posting lists is most of a cold build's CPU time, and
-both are per bulletin, so a chunk of consecutive doc ids can be done anywhere. A worker gets
-the chunk's texts (or the cached ``DocTokens`` of a text that did not change), tokenizes the
-new ones and fills a ``Postings`` of its chunk alone, and sends back the new ``DocTokens``
-(for the token cache). The worker writes the chunk's lists as a sorted run itself (what a
-spill of ``runs.SpillingPostings`` writes), and the main process only records the runs in
-chunk order: the final merge joins a key's pieces as ``Postings.merge`` would (only the first
-entry of a list, whose doc-id gap depends on the chunks before, is encoded again), so the lists
-are byte for byte the lists one process makes (tested), and the main process neither receives
-nor merges lists (at 30,000 bulletins the builder took 49 CPU s instead of 60-67, and 185 MB
-over its caller instead of 351-356, when it still did).
+Tokenizing and adding entries to the posting lists is most of a cold build's CPU time, and both
+are per bulletin, so a chunk of consecutive doc ids can be done anywhere. A worker gets the
+chunk's texts (or the cached ``DocTokens`` of a text that did not change), tokenizes the new
+ones and fills a ``Postings`` of its chunk alone, and writes the new ``DocTokens`` to a file
+the main process copies into the token cache as bytes. The worker writes the chunk's lists as a
+sorted run itself (what a spill of ``runs.SpillingPostings`` writes), and the main process only
+records the runs in chunk order: the final merge joins a key's pieces as ``Postings.merge``
+would (only the first entry of a list, whose doc-id gap depends on the chunks before, is
+encoded again), so the lists are byte for byte the lists one process makes (tested), and the
+main process neither receives nor merges lists (at 30,000 bulletins the builder took 49 CPU s
+instead of 60-67, and 185 MB over its caller instead of 351-356, when it still did).
 
 Workers are forked when the process has no other thread (quick to start, and a script
 without a ``__main__`` guard works); otherwise they are spawned, since forking while another
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bulletins.search import runs, tokens
-from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens
+from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens, write_entries
 from bulletins.search.shards import Postings
 
 MAX_JOBS = 4  # the main process's text extraction and final merge keep more workers from paying off
@@ -77,7 +77,7 @@ def _init(fold_map: dict[str, str]) -> None:
 
 def chunk_postings(first: int, items: list) -> tuple[list[DocTokens | None], Postings]:
     """The lists of one chunk (doc ids from ``first``): each item is a bulletin's
-    ``(title, rest)`` to tokenize or its cached ``DocTokens``; the entries made are sent back
+    ``(title, rest)`` to tokenize or its cached ``DocTokens``; the entries made are given back
     (``None`` for a cached one)."""
     postings, made = Postings(), []
     for doc_id, item in enumerate(items, first):
@@ -87,12 +87,19 @@ def chunk_postings(first: int, items: list) -> tuple[list[DocTokens | None], Pos
     return made, postings
 
 
-def chunk_run(first: int, items: list, path: str) -> list[DocTokens | None]:
+def chunk_run(first: int, items: list, path: str) -> list[int]:
     """``chunk_postings``, the lists written as a sorted run at PATH here in the worker (the
-    main process then neither receives nor merges them); the entries made come back."""
+    main process then neither receives nor merges them), and the entries made written beside
+    it (``tokens_path``): only their sizes come back (0 for a cached item), so the main
+    process never unpickles them (a chunk's entries are some 6 KB a bulletin)."""
     made, postings = chunk_postings(first, items)
     runs.write_run(Path(path), postings)
-    return made
+    return write_entries(tokens_path(path), made)
+
+
+def tokens_path(run: str | Path) -> Path:
+    """Where a worker writes the entries it made for the run at RUN."""
+    return Path(f"{run}.tokens")
 
 
 def post_in_workers(
@@ -120,7 +127,6 @@ def post_in_workers(
                 path = postings.run_path()
                 pending.append((lo, path, pool.submit(chunk_run, lo, items, str(path))))
             lo, path, future = pending.popleft()
-            for doc_id, entry in enumerate(future.result(), lo):
-                if entry is not None:
-                    cache.put(digests[doc_id], entry)
+            sizes = future.result()
+            cache.adopt(tokens_path(path), [(digests[i], size) for i, size in enumerate(sizes, lo) if size])
             postings.add_run(path)
