@@ -116,7 +116,7 @@ def test_a_failed_fork_leaves_its_share_to_be_read_in_turn(tmp_path, content, in
 
     def failing(generator, names, path, done, slot):
         if slot == 0:  # a crash while writing: a part begun, no payload
-            path.with_name(f".{path.name}.tmp").write_bytes(articlecache.MAGIC + b"cut short")
+            articlecache.tmp_path(path).write_bytes(articlecache.MAGIC + b"cut short")
             os._exit(3)
         return read_share(generator, names, path, done, slot)
 

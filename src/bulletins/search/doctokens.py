@@ -242,12 +242,17 @@ class TokenCache:
         if self.folder is None:
             self.made.add(key)
             return
+        data = entry_bytes(entry)
+        scratch = self._scratch()
+        self.used[key] = (1, scratch.tell(), len(data))
+        scratch.write(data)
+
+    def _scratch(self):
+        """The scratch file this build's new entries go to (made at the first one)."""
         if self.scratch is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.scratch = (self.folder / SCRATCH_FILE).open("w+b")
-        data = entry_bytes(entry)
-        self.used[key] = (1, self.scratch.tell(), len(data))
-        self.scratch.write(data)
+        return self.scratch
 
     def adopt(self, path: Path, entries: list[tuple[str, int]]) -> None:
         """Entries another process made and wrote to PATH one after another (``write_entries``),
@@ -261,12 +266,10 @@ class TokenCache:
                         self.missed += 1
                         self.made.add(key)
                 return
-            if self.scratch is None:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self.scratch = (self.folder / SCRATCH_FILE).open("w+b")
-            offset = self.scratch.tell()
+            scratch = self._scratch()
+            offset = scratch.tell()
             with open(path, "rb") as source:
-                shutil.copyfileobj(source, self.scratch, COPY_BLOCK)
+                shutil.copyfileobj(source, scratch, COPY_BLOCK)
             for key, size in entries:
                 if key not in self.used:
                     self.missed += 1

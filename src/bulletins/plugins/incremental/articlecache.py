@@ -100,6 +100,11 @@ def file_digest(path: str) -> bytes | None:
         return None
 
 
+def tmp_path(path: Path) -> Path:
+    """Where a cache file at PATH is written before it is renamed into place."""
+    return path.with_name(f".{path.name}.tmp")
+
+
 class OtherVersion(ValueError):
     """A cache file in another version's format: read as none, without a warning."""
 
@@ -195,13 +200,13 @@ class ArticleCache:
         self.restamped = True
         return entry._replace(size=found[0], mtime_ns=found[1])
 
-    def _part(self, name: str) -> Entry | None:
-        """NAME's record read ahead by another process (``add_part``), if its file has not
-        changed since."""
-        entry = self.parts.get(name, (None, None))[1]
-        if entry is None or file_stamp(os.path.join(self.generator.path, name)) != entry.stamp():
+    def _part(self, name: str) -> tuple[int, Entry] | None:
+        """The file and entry of NAME's record read ahead by another process (``add_part``), if
+        its file has not changed since."""
+        found = self.parts.get(name)
+        if found is None or file_stamp(os.path.join(self.generator.path, name)) != found[1].stamp():
             return None
-        return entry
+        return found
 
     def fresh(self, name: str) -> bool:
         """NAME's record is there and its file has not changed since."""
@@ -217,8 +222,8 @@ class ArticleCache:
         if self.first_miss is not None:
             first_miss, self.first_miss = self.first_miss, None
             first_miss()
-        entry = self._part(name)
-        return default if entry is None else self._load(name, self.parts[name][0], entry, default)
+        found = self._part(name)
+        return default if found is None else self._load(name, *found, default)
 
     def _load(self, name: str, fd: int, entry: Entry, default):
         """NAME's article from the record ENTRY of the file FD; DEFAULT when it is damaged. A
@@ -299,7 +304,7 @@ class ArticleCache:
         return self.out
 
     def _tmp(self) -> Path:
-        return self.path.with_name(f".{self.path.name}.tmp")
+        return tmp_path(self.path)
 
     def save(self) -> None:
         """``save_cache``: a new index written when an article was read anew or one left."""

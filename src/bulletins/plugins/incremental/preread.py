@@ -65,9 +65,9 @@ def missing(generator, cache) -> list[str]:
 def read_ahead(generator, cache) -> int:
     """Every article CACHE is missing read by forks into parts of the cache; how many it got."""
     names = missing(generator, cache)
-    workers = read_jobs(generator.settings)
     if not names:
         return 0
+    workers = read_jobs(generator.settings)
     generator.__dict__[articlecache.READ_AHEAD] = True  # no Markdown prefetch besides
     done = multiprocessing.get_context("fork").RawArray("q", workers)
     parts = [cache.path.with_name(f".{cache.path.name}.part{i}-{os.getpid()}") for i in range(workers)]
@@ -85,7 +85,7 @@ def read_ahead(generator, cache) -> int:
     finally:  # a fork that failed may have left its file, or the one it was writing
         for path in parts:
             path.unlink(missing_ok=True)
-            path.with_name(f".{path.name}.tmp").unlink(missing_ok=True)
+            articlecache.tmp_path(path).unlink(missing_ok=True)
 
 
 def _wait(children: list, done) -> None:
