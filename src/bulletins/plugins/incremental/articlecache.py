@@ -41,13 +41,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bulletins.plugins.compact.sharing import Shared
-from bulletins.plugins.incremental import readcache, records
+from bulletins.plugins.incremental import bodies, readcache, records
 from bulletins.site.opendata_state import file_stamp
 
 logger = logging.getLogger(__name__)
 
 FILE = "bulletins-articles.cache"
-MAGIC = b"BULLETINS-ARTICLES 4\n"  # 4: strings and wrappers as references (``records``)
+MAGIC = b"BULLETINS-ARTICLES 5\n"  # 4: strings and wrappers as references (``records``); 5: bodies apart (``bodies``)
 FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
 READ_AHEAD = "_bulletins_read_ahead"  # set on the generator once its articles were read ahead (``preread``)
@@ -81,6 +81,7 @@ class Entry(NamedTuple):
     warning: str | None  # the reader's warning line for the article
     digest: bytes  # of the file's bytes: a file touched (or checked out anew) but not changed keeps its record
     crc: int  # of the record's bytes: a record changed on disk is never taken for the article
+    body: int  # the record ends with the article's body, so many bytes of UTF-8 (-1: none apart)
 
     def moved(self, offset: int) -> Entry:
         return self._replace(offset=offset)
@@ -125,7 +126,8 @@ def read_index(fd: int) -> dict:
         raise ValueError("index out of place")
     index = pickle.loads(os.pread(fd, end - where, where))
     if type(index) is not dict or any(
-        type(e) is not Entry or e.offset < len(MAGIC) or e.offset + e.length > where for e in index.values()
+        type(e) is not Entry or e.offset < len(MAGIC) or e.offset + e.length > where or e.body > e.length
+        for e in index.values()
     ):
         raise ValueError("damaged index")
     return index
@@ -167,6 +169,7 @@ class ArticleCache:
         self.parts: dict[str, tuple[int, Entry]] = {}  # name -> (file, entry): records read ahead (``add_part``)
         self.part_fds: list[int] = []
         self.first_miss = None  # called once, when an article is first not found (``preread``)
+        self.sources = bodies.Sources(str(path))  # the files the articles' bodies are read from
         if load:
             self._open_old()
 
@@ -233,9 +236,14 @@ class ArticleCache:
             logger.debug("article cache: record of %s damaged", name)
             return default
         try:
-            unpickler = pickle.Unpickler(io.BytesIO(data))
+            stream = io.BytesIO(data)
+            unpickler = pickle.Unpickler(stream)
             unpickler.persistent_load = self.persistent_load
             article = unpickler.load()
+            if stream.tell() != len(data) - max(entry.body, 0):
+                raise ValueError("the record's body is not where its entry says")
+            if entry.body >= 0:
+                self.sources.attach(article, fd, data, entry.offset, entry.body)
         except Exception as err:  # a damaged record: the file is read
             logger.debug("article cache: record of %s unreadable (%s)", name, err)
             return default
@@ -281,17 +289,21 @@ class ArticleCache:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.persistent_id = self.persistent_id
-        try:
-            pickler.dump(article)
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
-            logger.debug("article cache: %s not kept (%s)", name, err)
-            return
+        with bodies.body_apart(article) as body:
+            try:
+                pickler.dump(article)
+            except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
+                logger.debug("article cache: %s not kept (%s)", name, err)
+                return
+        if body is not None:
+            buffer.write(body)
         digest = file_digest(path)
         if digest is None:
             return
         out = self.out or self._open_out()
         data = buffer.getvalue()
-        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data))
+        size = -1 if body is None else len(body)
+        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data), size)
         out.write(data)
 
     def _open_out(self):
@@ -356,6 +368,7 @@ class ArticleCache:
             os.close(fd)
         self._tmp().unlink(missing_ok=True)
         self.old, self.kept, self.new, self.checked, self.parts, self.part_fds = {}, {}, {}, {}, {}, []
+        self.sources = bodies.Sources(str(self.path))  # each open while an article reads its body there
 
 
 def init(generator) -> None:
@@ -373,6 +386,7 @@ def attach(generator) -> bool:
     load, save = bool(settings.get("LOAD_CONTENT_CACHE")), bool(settings.get("CACHE_CONTENT"))
     cache = ArticleCache(generator, Path(settings["CACHE_PATH"]) / FILE, load, save)
     generator.bulletins_article_cache = cache
+    bodies.bound_memos()
     cache.stale = [Path(generator.readers._cache_path), readcache.chunked_path(generator.readers)]
     generator.get_cached_data, generator.cache_data, generator.save_cache = cache.get, cache.put, cache.save
     readcache.never_cache(generator.readers)

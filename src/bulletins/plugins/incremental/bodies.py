@@ -1,0 +1,139 @@
+"""Article bodies left in the article cache's file, read when a page needs them.
+
+An article's HTML (``_content``, 1.5 KB an article on average) is the largest thing a build
+holds for it, and a build needs it only to render the article's page and to make its search
+entry and data row: a rebuild renders and indexes only what changed, a cold build each article
+once. So a record of the article cache carries the body as UTF-8 bytes after the pickled
+article (``split``), and an article taken from a record holds where they are (``attach``):
+its ``_content`` reads them from the cache file (kept open by the article, so a file the build
+replaces or a part the forks wrote stays readable to the build's end). Pelican's own memo of
+``get_content`` and ``get_summary`` (one dict for every article, to the end of the build) then
+keeps only the last value made (``bound_memos``), so bodies read for a page are let go with it.
+
+An article read from its file keeps its body in memory, as Pelican made it. A body whose bytes
+changed on disk after the record was taken (CRC-32) is an error, never another article's text.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from contextlib import contextmanager, suppress
+
+from pelican.contents import Content
+
+BODY = "_bulletins_body"  # the article's ``Body``
+OWN = "_bulletins_content"  # a body set on such an article afterwards (``_content = ...``)
+
+
+class BodyChanged(RuntimeError):
+    """A body's bytes in the cache file are not the ones its record was taken with."""
+
+
+class Source:
+    """A cache file the bodies of its records are read from, open while one of them lives."""
+
+    __slots__ = ("fd", "name")
+
+    def __init__(self, fd: int, name: str):
+        self.fd, self.name = fd, name
+
+    def __del__(self):
+        with suppress(OSError, TypeError):  # TypeError: at the interpreter's exit, os may be gone
+            os.close(self.fd)
+
+
+class Sources:
+    """The files an article cache reads records from, each opened again for the bodies in them."""
+
+    def __init__(self, name: str):
+        self.name, self.open = name, {}
+
+    def attach(self, article, fd: int, data: bytes, offset: int, length: int) -> None:
+        """ARTICLE, read from the record DATA at OFFSET of FD, whose last LENGTH bytes are its body."""
+        source = self.open.get(fd)
+        if source is None:
+            source = self.open[fd] = Source(os.dup(fd), self.name)
+        attach(article, source, data, offset + len(data) - length, length)
+
+
+class Body:
+    """Where an article's body is: LENGTH bytes at OFFSET of FILE (a ``Source``), with their CRC-32."""
+
+    __slots__ = ("crc", "file", "length", "offset")
+    last: tuple = (None, "")  # the body decoded last, with its text: Pelican reads it right after
+
+    def __init__(self, file, offset: int, length: int, crc: int):
+        self.file, self.offset, self.length, self.crc = file, offset, length, crc
+
+    def text(self) -> str:
+        if Body.last[0] is self:
+            return Body.last[1]
+        data = os.pread(self.file.fd, self.length, self.offset)
+        if zlib.crc32(data) != self.crc:
+            raise BodyChanged(f"article cache {self.file.name}: a body changed on disk while the build ran")
+        return data.decode("utf-8", "surrogatepass")
+
+
+def _get_content(article):
+    state = article.__dict__
+    return state[OWN] if OWN in state else state[BODY].text()
+
+
+def _set_content(article, value) -> None:
+    article.__dict__[OWN] = value
+
+
+_CLASSES: dict[type, type] = {}
+
+
+def stored_class(cls: type) -> type:
+    """CLS whose ``_content`` is read from the cache (a ``Body``) unless set since; of the same
+    name, as Pelican names an article's URL settings by its class."""
+    found = _CLASSES.get(cls)
+    if found is None:
+        members = {"__qualname__": cls.__qualname__, "__slots__": (), "_content": property(_get_content, _set_content)}
+        found = _CLASSES[cls] = type(cls.__name__, (cls,), members)
+    return found
+
+
+@contextmanager
+def body_apart(article):
+    """While inside: ARTICLE without its body, which is given as the UTF-8 bytes a record ends
+    with (None when it has no text body, which is then pickled with the article). The
+    article's own attribute dict is left as it was."""
+    state = getattr(article, "__dict__", None)
+    body = state.get("_content") if state is not None else None
+    if type(body) is not str:
+        yield None
+        return
+    article.__dict__ = {k: v for k, v in state.items() if k != "_content"}
+    try:
+        yield body.encode("utf-8", "surrogatepass")
+    finally:
+        article.__dict__ = state
+
+
+def attach(article, file, data: bytes, offset: int, length: int) -> None:
+    """ARTICLE (just read from a record whose last LENGTH bytes, at OFFSET of FILE, are its
+    body; DATA the record) reads its body from there from now on."""
+    article.__class__ = stored_class(type(article))
+    body = Body(file, offset, length, zlib.crc32(memoryview(data)[len(data) - length :]))
+    article.__dict__[BODY] = body
+    Body.last = (body, data[len(data) - length :].decode("utf-8", "surrogatepass"))
+
+
+class LastOnly(dict):
+    """A memo that keeps only the last value made."""
+
+    def __setitem__(self, key, value) -> None:
+        self.clear()
+        super().__setitem__(key, value)
+
+
+def bound_memos() -> None:
+    """Pelican's memos of ``get_content`` and ``get_summary`` keep the last value only."""
+    for name in ("get_content", "get_summary"):
+        memo = Content.__dict__[name]
+        if not isinstance(memo.cache, LastOnly):
+            memo.cache = LastOnly()
