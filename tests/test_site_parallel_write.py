@@ -10,7 +10,7 @@ import weakref
 
 import pytest
 
-from bulletins.plugins.incremental import forked
+from bulletins.plugins.incremental import forked, writer
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
@@ -121,3 +121,22 @@ def test_pages_written_by_two_processes_equal_one(tmp_path, monkeypatch, setting
 def test_a_bad_job_count_stops_the_build(tmp_path, value):
     with pytest.raises(SystemExit, match="BULLETINS_WRITE_JOBS"):
         build_fixture_site(tmp_path / "output", BULLETINS_WRITE_JOBS=value)
+
+
+def test_pages_rendered_a_few_at_a_time_equal_all_at_once(tmp_path, monkeypatch):
+    """At most ``BATCH_PAGES`` pages wait: the batches of a build are cut into many, in one
+    process or two, and the pages and their record are the same."""
+    monkeypatch.setattr(forked, "MIN_JOBS", 0)
+    one = build_fixture_site(tmp_path / "one" / "output", BULLETINS_WRITE_JOBS=1)
+    waited = []
+    flush = writer.SkippingWriter.flush
+    monkeypatch.setattr(
+        writer.SkippingWriter, "flush", lambda self: waited.append(len(self._batch or ())) or flush(self)
+    )
+    monkeypatch.setattr(writer, "BATCH_PAGES", 3)
+    for jobs in (1, 2):
+        cut = build_fixture_site(tmp_path / f"cut{jobs}" / "output", BULLETINS_WRITE_JOBS=jobs)
+        assert digests(cut) == digests(one)
+        record = (tmp_path / f"cut{jobs}" / "cache" / "bulletins-pages.json").read_text(encoding="utf-8")
+        assert json.loads(record) == json.loads((tmp_path / "one" / "cache" / "bulletins-pages.json").read_text())
+    assert max(waited) == 3 and waited.count(3) >= 6

@@ -42,6 +42,9 @@ OPTIONS = (
     ),
 )
 _ACTIVE: list[SkippingWriter] = []
+# Pages waiting at most, then rendered: each waiting page holds its arguments and how to write
+# it (some 1.6 KB), so a cold build at 100,000 bulletins held every article page's at once.
+BATCH_PAGES = 5_000
 OUTPUTS_PREFIX = "outputs:"  # record entries of files written outside the writer (no page is named so)
 
 
@@ -176,6 +179,8 @@ class SkippingWriter(Writer):
         if job is not None and self._batch is not None and self._can_defer(job):
             self._batch.append(job)
             self._batch_paths.add(job.path)
+            if len(self._batch) >= BATCH_PAGES:
+                self.flush()
             return None
         self.flush()
         recorded, _ = self._run(write)
