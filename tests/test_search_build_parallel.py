@@ -15,7 +15,7 @@ from bulletins.plugins.search_index.generator import is_jobs
 from bulletins.search import shards as sh
 from bulletins.search import tokens, workers
 from bulletins.search.build import build_index
-from bulletins.search.doctokens import doc_tokens, title_end
+from bulletins.search.doctokens import doc_tokens, text_tokens, title_end
 from bulletins.search.documents import DocSource, from_dict, rest_offset
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.resume import STATE_FILE
@@ -233,3 +233,19 @@ def test_a_cold_build_makes_each_bulletin_once(tmp_path, jobs):
     warm = index("warm")  # the lists kept: resumed whole, nothing tokenized
     assert warm.tokenized == 0 and sorted(made.values()) == [1] * len(docs)
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [("标题", "正文" * 300), ("", ""), ("孤\ud800立", "代理\udfff对"), ("a\x00b", "行\u2028分"), ("Ｆｕｌｌ", "𠀀𪚥")],
+    ids=["han", "empty", "lone-surrogates", "controls", "wide-and-astral"],
+)
+def test_a_chunk_sent_as_bytes_tokenizes_as_its_texts(texts):
+    """What the workers get is the texts' UTF-8 (never the strings, which pickling would leave a
+    UTF-8 copy inside): the same entries come out, and a cached entry goes as it is."""
+    sent = workers.wire(texts)
+    assert all(type(part) is bytes for part in sent) and workers.unwire(sent) == texts
+    workers._init(build_fold_map())
+    cached = doc_tokens(from_dict(_doc("c", "2024-01-01", "缓存", "已有")), workers._table)
+    made, _ = workers.chunk_postings(0, [sent, workers.wire(cached)])
+    assert made == [text_tokens(*texts, tokens.FoldTable(build_fold_map())), None]
