@@ -35,7 +35,7 @@ from bulletins.search.shards import Postings
 
 MAX_JOBS = 4  # the main process's text extraction and final merge keep more workers from paying off
 MIN_DOCS_PER_JOB = 2_000  # below this, starting a worker costs more than it saves
-MAX_CHUNK = 2_500  # bulletins per task (one run each): bounds a worker's lists and the texts in flight
+MAX_CHUNK = 5_000  # bulletins per task (one run each): bounds a worker's lists and the texts in flight
 _table: tokens.FoldTable | None = None
 
 
