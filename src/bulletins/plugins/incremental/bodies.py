@@ -4,7 +4,7 @@ An article's HTML (``_content``, 1.5 KB an article on average) is the largest th
 holds for it, and a build needs it only to render the article's page and to make its search
 entry and data row: a rebuild renders and indexes only what changed, a cold build each article
 once. So a record of the article cache carries the body as UTF-8 bytes after the pickled
-article (``split``), and an article taken from a record holds where they are (``attach``):
+article (``body_apart``), and an article taken from a record holds where they are (``attach``):
 its ``_content`` reads them from the cache file (kept open by the article, so a file the build
 replaces or a part the forks wrote stays readable to the build's end). Pelican's own memo of
 ``get_content`` and ``get_summary`` (one dict for every article, to the end of the build) then
