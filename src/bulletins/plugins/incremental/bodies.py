@@ -117,10 +117,10 @@ def body_apart(article):
 def attach(article, file, data: bytes, offset: int, length: int) -> None:
     """ARTICLE (just read from a record whose last LENGTH bytes, at OFFSET of FILE, are its
     body; DATA the record) reads its body from there from now on."""
+    tail = memoryview(data)[len(data) - length :]
     article.__class__ = stored_class(type(article))
-    body = Body(file, offset, length, zlib.crc32(memoryview(data)[len(data) - length :]))
-    article.__dict__[BODY] = body
-    Body.last = (body, data[len(data) - length :].decode("utf-8", "surrogatepass"))
+    body = article.__dict__[BODY] = Body(file, offset, length, zlib.crc32(tail))
+    Body.last = (body, str(tail, "utf-8", "surrogatepass"))
 
 
 class LastOnly(dict):
