@@ -145,12 +145,16 @@ class GazetteGenerator(Generator):
         )
 
     def _set_jsonld(self, articles) -> None:
-        """What each article's JSON-LD gains (read by site_meta's ``bulletins_jsonld``)."""
+        """What each article's JSON-LD gains (read by site_meta's ``bulletins_jsonld``), None
+        when nothing (most articles: ``compact.slim`` then keeps it off the article)."""
         public = self.settings.get("BULLETINS_PUBLIC_URL", "")
         for article in articles:
             issue = article.bulletins_issue
-            article.bulletins_jsonld = gazette.gazette_jsonld(
-                article.bulletins_lifecycle, issue.label if issue else "", issue.number if issue else None, public
+            article.bulletins_jsonld = (
+                gazette.gazette_jsonld(
+                    article.bulletins_lifecycle, issue.label if issue else "", issue.number if issue else None, public
+                )
+                or None
             )
 
     def _group(self, articles) -> None:

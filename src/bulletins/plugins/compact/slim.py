@@ -1,0 +1,151 @@
+"""Articles holding only what is their own, once every generator has made its context.
+
+By then an article's attribute dict has some fifty keys, and a dict of more than 42 keys takes
+128 slots (1.5 KB an article at 100,000 articles: 150 MB). Most keys hold what the article
+has elsewhere or what nearly every article shares: Pelican sets each metadata value as an
+attribute too (``title``, ``tags``, ``publisher``...: the same object twice), its URL settings
+as ``override_url``/``override_save_as`` (equal to ``metadata["url"]``/``["save_as"]``), its
+language and template settings (one value for the build), and the plugins' per-article links
+are empty or ``None`` on most articles. ``slim_articles`` moves those keys to the article's
+class: a subclass made for the build, of the same name (Pelican names URL settings by it),
+whose attributes are the shared values and, for a key the metadata holds, a descriptor reading
+the article's own metadata. A key is moved only where the article's value is the class's value
+(the identical object) or an equal string; anything else stays the article's. Setting an
+attribute afterwards puts it in the article's dict, which the class's value then does not
+shadow (the descriptor defines no ``__set__``). A slim article has some 17 keys, 32 slots.
+
+Equal strings and dates within an article or between articles are shared too (one day's
+bulletins share their date and its formatted text). Nothing a template or plugin reads
+changes: every attribute reads the same value or an equal string, immutable in both cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pelican.contents import Content
+
+# Keys whose value is the same object on (nearly) every article: Pelican's, from the settings.
+FROM_FIRST = ("template", "in_default_lang", "lang", "date_format", "timezone", "_status")
+# The plugins' per-article values, empty on most articles.
+EMPTY = {
+    "bulletins_lifecycle": None,
+    "bulletins_issue": None,
+    "bulletins_series": None,
+    "bulletins_original": None,
+    "bulletins_status": "",
+    "bulletins_presider": (),
+    "bulletins_people": (),
+    "bulletins_documents": (),
+    "bulletins_jsonld": None,
+}
+SLIM = "_bulletins_slim"  # set on a class made here
+RENAMED = {"override_url": "url", "override_save_as": "save_as"}  # Pelican's names for these metadata keys
+ACROSS = frozenset({"date", "locale_date"})  # one value per day: shared between articles
+GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
+
+
+class FromMetadata:
+    """A class attribute reading the instance's ``metadata[key]`` (an attribute error when it
+    has none); not a data descriptor, so an attribute set on the instance comes first."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__["metadata"][self.key]
+        except (KeyError, TypeError):
+            raise AttributeError(self.key) from None
+
+
+class Slimmer:
+    """The classes and shared values of one build's sweep (``slim_articles``). What becomes of
+    an attribute is decided once per class and name (``rule``): kept, the class's value (moved
+    where the article's is that very object), or read from the metadata (moved where the
+    article's is the metadata's value or an equal string)."""
+
+    def __init__(self):
+        self.classes: dict[type, type] = {}
+        self.rules: dict[type, dict[str, object]] = {}
+        self.defaults: dict[str, object] = dict(EMPTY)
+        self.days: dict[object, object] = {}  # dates and formatted dates, between articles
+
+    def slim_class(self, base: type) -> type:
+        """BASE's subclass for this build: its name, no new slots, the moved keys."""
+        found = self.classes.get(base)
+        if found is None:
+            members = {"__qualname__": base.__qualname__, "__module__": base.__module__, "__slots__": (), SLIM: True}
+            found = self.classes[base] = type(base.__name__, (base,), members)
+            self.rules[found] = {}
+        return found
+
+    def rule(self, cls: type, name: str, value, metadata: dict):
+        """What becomes of NAME on CLS's articles, decided at its first article (VALUE, METADATA)."""
+        if any(name in c.__dict__ for c in cls.__mro__[1:]):
+            return KEEP  # a property or class value of Pelican's (url, summary...) is never shadowed
+        if name in self.defaults or name in FROM_FIRST:
+            member = self.defaults.setdefault(name, value)
+        elif RENAMED.get(name, name) in metadata:
+            member = FromMetadata(RENAMED.get(name, name))
+        else:
+            return KEEP
+        setattr(cls, name, member)
+        return member
+
+    def day(self, value):
+        """VALUE, or an equal date (same class, time zone and fold) or string held already."""
+        held = self.days.setdefault(value, value)
+        if held is value or type(held) is not type(value):
+            return value
+        same_zone = getattr(held, "tzinfo", None) is getattr(value, "tzinfo", None)
+        return held if same_zone and getattr(held, "fold", 0) == getattr(value, "fold", 0) else value
+
+    def slim(self, article) -> None:
+        """ARTICLE's dict rebuilt with only its own keys (``rule``); equal strings of its
+        metadata made one, its dates shared with other articles'."""
+        state = article.__dict__
+        metadata = state.get("metadata")
+        if type(metadata) is not dict:
+            return
+        own: dict[str, str] = {}
+        for key, value in metadata.items():
+            if type(value) is str:
+                metadata[key] = own.setdefault(value, value)
+            elif key in ACROSS and isinstance(value, DAYS):
+                metadata[key] = self.day(value)
+        cls = self.slim_class(type(article))
+        rules, kept = self.rules[cls], {}
+        for name, value in state.items():
+            rule = rules.get(name, _ABSENT)
+            if rule is _ABSENT:
+                rule = rules[name] = self.rule(cls, name, value, metadata)
+            if rule is KEEP:
+                kept[name] = self.day(value) if name in ACROSS and isinstance(value, DAYS) else value
+            elif type(rule) is FromMetadata:
+                held = metadata.get(rule.key, _ABSENT)
+                if held is not value and not (type(value) is str and type(held) is str and held == value):
+                    kept[name] = value
+            elif value is not rule:
+                kept[name] = value
+        article.__class__ = cls
+        article.__dict__ = kept
+
+
+_ABSENT = object()
+KEEP = object()  # a rule: the attribute stays the article's
+DAYS = (dt.date, str)
+
+
+def slim_articles(generators) -> None:
+    """``all_generators_finalized``: every article of the article generators slimmed."""
+    slimmer = Slimmer()
+    for generator in generators:
+        for group in GROUPS:
+            for article in getattr(generator, group, None) or ():
+                if isinstance(article, Content) and not type(article).__dict__.get(SLIM):
+                    slimmer.slim(article)

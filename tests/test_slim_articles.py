@@ -1,0 +1,168 @@
+"""Slim articles (``compact.slim``): once every generator has made its context, an article keeps
+in its own dict only what is its own; every attribute reads as before (the same object, or an
+equal string), an attribute set afterwards is the one read, a property of Pelican's is never
+shadowed, and a site built with slim articles is byte for byte the site built without."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from pathlib import Path
+
+import pytest
+from pelican.contents import Article, Content, Page
+from pelican.settings import DEFAULT_CONFIG
+
+from bulletins.plugins.compact import slim
+from support.site_build import FIXTURE_CONTENT, build_fixture_site
+
+SETTINGS = dict(DEFAULT_CONFIG, TIMEZONE="Asia/Shanghai")
+CONTEXT = {"localsiteurl": "", "generated_content": {}, "static_content": {}}
+PROPERTIES = ("url", "save_as", "summary", "content", "status", "slug", "title", "lang", "template")
+
+
+def article(index: int, cls=Article, **metadata) -> Content:
+    meta = {
+        "title": f"第{index}号公告",
+        "date": datetime.datetime(2024, 1, 1 + index % 28),
+        "slug": f"gonggao-{index}",
+        "publisher": "澄川市人民政府",
+        "url": f"bulletins/{index}.html",
+        "save_as": f"bulletins/{index}.html",
+        **metadata,
+    }
+    made = cls(f"<p>正文{index}</p>", metadata=meta, settings=SETTINGS, context=CONTEXT)
+    made.bulletins_people = ()
+    made.bulletins_issue = None
+    made.bulletins_prev = None
+    return made
+
+
+def seen(obj, names) -> dict:
+    """NAME -> what reading it gives (its value, or the error's type)."""
+    out = {}
+    for name in names:
+        try:
+            out[name] = getattr(obj, name)
+        except Exception as err:  # the error's kind is what is compared
+            out[name] = type(err)
+    return out
+
+
+def same(before, after) -> bool:
+    if type(before) is str:
+        return type(after) is str and before == after
+    return before is after or (isinstance(before, datetime.date) and before == after and repr(before) == repr(after))
+
+
+def slimmed(articles) -> list:
+    slimmer = slim.Slimmer()
+    for a in articles:
+        slimmer.slim(a)
+    return articles
+
+
+def test_every_attribute_reads_as_before_with_a_smaller_dict():
+    made = [article(i) for i in range(6)]
+    names = [sorted({*vars(a), *PROPERTIES, "publisher", "nothing"}) for a in made]
+    before = [seen(a, n) for a, n in zip(made, names)]
+    sizes = [len(vars(a)) for a in made]
+    slimmed(made)
+    for a, n, was, size in zip(made, names, before, sizes):
+        now = seen(a, n)
+        assert all(same(was[k], now[k]) for k in n), [k for k in n if not same(was[k], now[k])]
+        assert len(vars(a)) < size - 8 and "publisher" not in vars(a) and "override_url" not in vars(a)
+        assert type(a).__name__ == "Article" and isinstance(a, Article)
+        assert a.url == a.metadata["url"] and a.save_as == a.metadata["save_as"]
+    assert made[0].date is not made[28 % 6].date or made[0].date == made[28 % 6].date
+
+
+def test_an_attribute_set_afterwards_is_the_one_read():
+    a, b = slimmed([article(1), article(2)])
+    a.publisher = "云岭县人民政府"
+    a.bulletins_issue = "第3期"
+    a.lang = "en"
+    assert (a.publisher, a.bulletins_issue, a.lang) == ("云岭县人民政府", "第3期", "en")
+    assert (b.publisher, b.bulletins_issue, b.lang) == (
+        "澄川市人民政府",
+        None,
+        "zh-cn" if b.lang == "zh-cn" else b.lang,
+    )
+    assert a.metadata["publisher"] == "澄川市人民政府"
+    del a.metadata["title"]
+    assert getattr(a, "title", "无") == "无"  # as when an article never had it
+
+
+def test_a_value_not_the_metadatas_or_the_shared_one_stays_the_articles():
+    a, b = article(1), article(2)
+    a.title = "改过的标题"  # a plugin changed the attribute, not the metadata
+    b.bulletins_people = (("张三", "people/zhangsan.html"),)
+    slimmed([a, b])
+    assert vars(a)["title"] == "改过的标题" and a.metadata["title"] == "第1号公告"
+    assert b.bulletins_people == (("张三", "people/zhangsan.html"),) and "bulletins_people" in vars(b)
+
+
+def test_pages_and_articles_get_classes_of_their_own_names():
+    a, p = slimmed([article(1), article(2, cls=Page)])
+    assert type(a).__name__ == "Article" and type(p).__name__ == "Page"
+    assert isinstance(p, Page) and not isinstance(p, Article)
+    assert p.url == "bulletins/2.html"
+
+
+def test_an_article_without_a_metadata_dict_is_left_alone():
+    a = article(1)
+    a.metadata = None
+    keys = dict(vars(a))
+    slimmed([a])
+    assert vars(a) == keys and type(a) is Article
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_metadata_reads_the_same_after(seed):
+    """Metadata keys named like Pelican's properties, non-string values, equal strings under
+    different keys, attributes changed or removed after: every name reads as before."""
+    rng = random.Random(seed)
+    pool = ["url", "save_as", "summary", "content", "status", "lang", "template", "tags", "x", "y", "空"]
+    values = ["", "同", "同", None, 0, 1.5, ["列"], ("元",), {"k": 1}, datetime.date(2020, 2, 2)]
+    made = []
+    for i in range(8):
+        meta = {k: rng.choice(values) for k in rng.sample(pool, rng.randint(0, len(pool)))}
+        meta.update((k, rng.choice(["zh-cn", "同"])) for k in ("lang", "template") if k in meta)  # Pelican's own checks
+        a = article(i, **{k: v for k, v in meta.items() if k not in ("url", "save_as", "status", "content")})
+        for name in rng.sample(sorted(vars(a)), 2):
+            if name not in ("metadata", "settings", "_context", "_content", "source_path"):
+                setattr(a, name, rng.choice(values))
+        made.append(a)
+    names = [sorted({*vars(a), *a.metadata, *PROPERTIES}) for a in made]
+    before = [seen(a, n) for a, n in zip(made, names)]
+    slimmed(made)
+    for a, n, was in zip(made, names, before):
+        now = seen(a, n)
+        assert all(same(was[k], now[k]) or was[k] == now[k] for k in n)
+
+
+def test_a_site_built_with_slim_articles_is_the_site_built_without(tmp_path, monkeypatch):
+    from pelicanconf import PLUGINS
+
+    plugins = [p for p in PLUGINS if p != "bulletins.plugins.progress"]
+    kept: list[int] = []
+    sweep = slim.Slimmer.slim
+
+    def counting(self, a):
+        sweep(self, a)
+        kept.append(len(vars(a)))
+
+    monkeypatch.setattr(slim.Slimmer, "slim", lambda self, a: None)
+    plain = build_fixture_site(tmp_path / "plain" / "output", PLUGINS=plugins)
+    monkeypatch.setattr(slim.Slimmer, "slim", counting)
+    slim_site = build_fixture_site(tmp_path / "slim" / "output", PLUGINS=plugins)
+    files = sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(slim_site) for p in slim_site.rglob("*") if p.is_file())
+    differ = [f for f in files if (plain / f).read_bytes() != (slim_site / f).read_bytes()]
+    assert differ == []
+    assert len(kept) == len(list(Path(FIXTURE_CONTENT).rglob("*.md"))) - _pages(FIXTURE_CONTENT)
+    assert max(kept) <= 21  # a dict of 21 keys or fewer takes 32 slots
+
+
+def _pages(content: Path) -> int:
+    return len(list((Path(content) / "pages").rglob("*.md"))) if (Path(content) / "pages").is_dir() else 0
