@@ -12,7 +12,10 @@ whose attributes are the shared values and, for a key the metadata holds, a desc
 the article's own metadata. A key is moved only where the article's value is the class's value
 (the identical object) or an equal string; anything else stays the article's. Setting an
 attribute afterwards puts it in the article's dict, which the class's value then does not
-shadow (the descriptor defines no ``__set__``). A slim article has some 17 keys, 32 slots.
+shadow (the descriptor defines no ``__set__``). A slim article keeps 14-19 keys (32 slots).
+A descriptor is made for a name at the first article whose metadata holds it; an article of
+the class without that attribute but with that metadata key would then read it, where it had
+none: Pelican sets every metadata key as an attribute, so no article is such.
 
 Equal strings and dates within an article or between articles are shared too (one day's
 bulletins share their date and its formatted text). Nothing a template or plugin reads
@@ -24,6 +27,8 @@ from __future__ import annotations
 import datetime as dt
 
 from pelican.contents import Content
+
+from bulletins.plugins.compact.sharing import GROUPS
 
 # Keys whose value is the same object on (nearly) every article: Pelican's, from the settings.
 FROM_FIRST = ("template", "in_default_lang", "lang", "date_format", "timezone", "_status")
@@ -42,7 +47,6 @@ EMPTY = {
 SLIM = "_bulletins_slim"  # set on a class made here
 RENAMED = {"override_url": "url", "override_save_as": "save_as"}  # Pelican's names for these metadata keys
 ACROSS = frozenset({"date", "locale_date"})  # one value per day: shared between articles
-GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
 
 
 class FromMetadata:
