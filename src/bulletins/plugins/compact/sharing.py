@@ -70,6 +70,13 @@ def compact_metadata(metadata: dict, attributes: dict, shared: Shared) -> None:
             attributes[name] = shared.one(value)
 
 
+def same_name_subclass(base: type, **members) -> type:
+    """A subclass of BASE with BASE's name and qualified name, no instance slots of its own and
+    MEMBERS: Pelican names an article's URL settings by its class's name, so an article whose
+    class is swapped for it keeps its URLs."""
+    return type(base.__name__, (base,), {"__qualname__": base.__qualname__, "__slots__": (), **members})
+
+
 GROUPS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
 
 

@@ -28,7 +28,7 @@ import datetime as dt
 
 from pelican.contents import Content
 
-from bulletins.plugins.compact.sharing import GROUPS
+from bulletins.plugins.compact.sharing import GROUPS, same_name_subclass
 
 # Keys whose value is the same object on (nearly) every article: Pelican's, from the settings.
 FROM_FIRST = ("template", "in_default_lang", "lang", "date_format", "timezone", "_status")
@@ -83,8 +83,7 @@ class Slimmer:
         """BASE's subclass for this build: its name, no new slots, the moved keys."""
         found = self.classes.get(base)
         if found is None:
-            members = {"__qualname__": base.__qualname__, "__module__": base.__module__, "__slots__": (), SLIM: True}
-            found = self.classes[base] = type(base.__name__, (base,), members)
+            found = self.classes[base] = same_name_subclass(base, __module__=base.__module__, **{SLIM: True})
             self.rules[found] = {}
         return found
 
@@ -94,15 +93,17 @@ class Slimmer:
             return KEEP  # a property or class value of Pelican's (url, summary...) is never shadowed
         if name in self.defaults or name in FROM_FIRST:
             member = self.defaults.setdefault(name, value)
-        elif RENAMED.get(name, name) in metadata:
-            member = FromMetadata(RENAMED.get(name, name))
+        elif (key := RENAMED.get(name, name)) in metadata:
+            member = FromMetadata(key)
         else:
             return KEEP
         setattr(cls, name, member)
         return member
 
     def day(self, value):
-        """VALUE, or an equal date (same class, time zone and fold) or string held already."""
+        """VALUE, or an equal date (same class, time zone and fold) or string held already.
+        Called only for the per-day names (``ACROSS``): inline tests keep the sweep's other
+        values off a call."""
         held = self.days.setdefault(value, value)
         if held is value or type(held) is not type(value):
             return value

@@ -22,6 +22,8 @@ from contextlib import contextmanager, suppress
 
 from pelican.contents import Content
 
+from bulletins.plugins.compact.sharing import same_name_subclass
+
 BODY = "_bulletins_body"  # the article's ``Body``
 OWN = "_bulletins_content"  # a body set on such an article afterwards (``_content = ...``)
 
@@ -92,8 +94,7 @@ def stored_class(cls: type) -> type:
     name, as Pelican names an article's URL settings by its class."""
     found = _CLASSES.get(cls)
     if found is None:
-        members = {"__qualname__": cls.__qualname__, "__slots__": (), "_content": property(_get_content, _set_content)}
-        found = _CLASSES[cls] = type(cls.__name__, (cls,), members)
+        found = _CLASSES[cls] = same_name_subclass(cls, _content=property(_get_content, _set_content))
     return found
 
 
