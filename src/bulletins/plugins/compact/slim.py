@@ -130,13 +130,14 @@ class Slimmer:
             if rule is _ABSENT:
                 rule = rules[name] = self.rule(cls, name, value, metadata)
             if rule is KEEP:
-                kept[name] = self.day(value) if name in ACROSS and isinstance(value, DAYS) else value
+                moved = False
             elif type(rule) is FromMetadata:
                 held = metadata.get(rule.key, _ABSENT)
-                if held is not value and not (type(value) is str and type(held) is str and held == value):
-                    kept[name] = value
-            elif value is not rule:
-                kept[name] = value
+                moved = held is value or (type(value) is str and type(held) is str and held == value)
+            else:
+                moved = value is rule
+            if not moved:
+                kept[name] = self.day(value) if name in ACROSS and isinstance(value, DAYS) else value
         article.__class__ = cls
         article.__dict__ = kept
 
