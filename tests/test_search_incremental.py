@@ -234,7 +234,7 @@ def test_a_damaged_cache_or_folder_still_gives_the_cold_build(tmp_path, damage, 
 
 def _retype_token_cache(cache: Path) -> None:
     data = marshal.loads((cache / CACHE_FILE).read_bytes())
-    data["docs"] = {key: tuple(range(len(entry))) for key, entry in data["docs"].items()}
+    data["docs"] = {key: (entry, 0) for key, entry in data["docs"].items()}  # the tuples of format 2
     (cache / CACHE_FILE).write_bytes(marshal.dumps(data))
 
 

@@ -38,8 +38,9 @@ import contextlib
 import datetime as dt
 import logging
 import time
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -100,6 +101,41 @@ class Head(NamedTuple):
     date: str
     category: str
     status: str
+
+
+class Heads:
+    """The ``Head`` of every bulletin in doc-id order, held as a list of dates (one string a
+    day) and two arrays of small numbers naming the category and the status: 11 bytes a
+    bulletin where a list of heads holds 72 (6 MB at 100,000). Iterating gives ``Head``s."""
+
+    def __init__(self):
+        self.dates: list[str] = []
+        self.categories, self.statuses = array("I"), array("I")
+        self.names: dict[str, int] = {}  # category and status names by number
+        self.listed: list[str] = []
+
+    def append(self, head: Head) -> None:
+        self.dates.append(head.date)
+        self.categories.append(self._number(head.category))
+        self.statuses.append(self._number(head.status))
+
+    def _number(self, name: str) -> int:
+        found = self.names.get(name)
+        if found is None:
+            found = self.names[name] = len(self.listed)
+            self.listed.append(name)
+        return found
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    def __iter__(self) -> Iterator[Head]:
+        named = self.listed
+        for date, category, status in zip(self.dates, self.categories, self.statuses):
+            yield Head(date, named[category], named[status])
+
+    def __getitem__(self, doc_id: int) -> Head:
+        return Head(self.dates[doc_id], self.listed[self.categories[doc_id]], self.listed[self.statuses[doc_id]])
 
 
 def build_index(
@@ -163,7 +199,7 @@ def _write_manifest(writer: IndexWriter, manifest: dict) -> None:
 class _Ordered:
     """The bulletins of a ``DocSource`` by doc id (each made when asked)."""
 
-    def __init__(self, source: DocSource, ids: list[int]):
+    def __init__(self, source: DocSource, ids: Sequence[int]):
         self.source, self.ids = source, ids
 
     def __len__(self) -> int:
@@ -180,12 +216,12 @@ def order(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
     return [source[i] for i in order_ids(source)]
 
 
-def order_ids(source: DocSource) -> list[int]:
+def order_ids(source: DocSource) -> array:
     """The positions in ``source`` of the bulletins in doc-id order (``order``)."""
     keys = [source.key(i) for i in range(len(source))]
     ids = sorted(range(len(keys)), key=lambda i: (-dt.date.fromisoformat(keys[i][0]).toordinal(), keys[i][1]))
     ids.reverse()
-    return ids
+    return array("q", ids)  # 8 bytes an id, not an int object and a slot
 
 
 class _Fragments:
@@ -194,7 +230,7 @@ class _Fragments:
 
     def __init__(self, writer: IndexWriter, ordered: _Ordered, fold_digest: str):
         self.writer, self.ordered, self.fold_digest = writer, ordered, fold_digest
-        self.heads: list[Head] = []
+        self.heads = Heads()
         self.digests: list[str] = []
         self.day, self.ordinal = None, 0
 
@@ -202,17 +238,18 @@ class _Fragments:
         """Write the next bulletin's result data (``doc_id`` is the next id), keep its digest
         and ``Head``, and give the bulletin."""
         doc = self.ordered[doc_id]
-        self.ordinal = self.ordinal + 1 if doc.date == self.day else 0
-        self.day = doc.date
+        same_day = doc.date == self.day
+        self.ordinal = self.ordinal + 1 if same_day else 0
+        self.day = self.day if same_day else doc.date  # one string a day in the heads
         text = dumps(_fragment_row(doc))
         key = short_hash(text)
         self.writer.write_script(fragment_name(doc.date, self.ordinal), lambda: packed_json(text), key=key)
         self.digests.append(digest(doc, self.fold_digest))
-        self.heads.append(Head(doc.date, doc.category, doc.status))
+        self.heads.append(Head(self.day, doc.category, doc.status))
         return doc
 
 
-def _manifest(heads: list[Head], fold: dict, shard_list: str, per_category: Counter) -> dict:
+def _manifest(heads: Heads, fold: dict, shard_list: str, per_category: Counter) -> dict:
     """The manifest: what a query loads first (format, shards, days, categories)."""
     return {
         "format": FORMAT,
@@ -226,7 +263,7 @@ def _manifest(heads: list[Head], fold: dict, shard_list: str, per_category: Coun
     }
 
 
-def _category_records(heads: list[Head], per_category: Counter) -> Iterator[runs.Record]:
+def _category_records(heads: Heads, per_category: Counter) -> Iterator[runs.Record]:
     """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it, as
     merged records in key order."""
     category_ids = {name: i for i, name in enumerate(sorted(per_category))}
@@ -298,7 +335,7 @@ def _write_shards(
     return SHARD_SEPARATOR.join(entries), len(entries), present
 
 
-def _not_in_force(heads: list[Head]) -> dict:
+def _not_in_force(heads: Heads) -> dict:
     """``notInForce``: the ids the "in force only" filter leaves out (no key when there are none)."""
     ids = [doc_id for doc_id, head in enumerate(heads) if head.status in NOT_IN_FORCE]
     return {"notInForce": ids} if ids else {}
@@ -309,7 +346,7 @@ def _fragment_row(doc: SearchDoc) -> list[str]:
     return [*row, doc.status] if doc.status in SHOWN_STATUSES else row
 
 
-def _day_runs(ordered: list[Head]) -> dict:
+def _day_runs(ordered: Heads) -> dict:
     """Dates by doc id: the oldest date, then (days on from the previous run, bulletins)
     pairs as one varint string."""
     if not ordered:
