@@ -25,7 +25,9 @@ from bulletins.site.fixity import MANIFEST, escape_path, hash_files, unescape_pa
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed
 
-BATCH = 100_000  # entries held before their hashes are made and their lines written
+BATCH = 16_000  # entries held before their hashes are made and their lines written: a cold
+# walk's batch of 100,000 held 56 MB (entries, paths, hashes) and was the peak of a cold build
+# of 100,000 bulletins; 16,000 hold 9 MB (tracemalloc)
 HOLD = 5_000  # entries whose hash is known held before their lines are written: a rebuild hashes
 # a handful, so its batches would hold every file's entry (some 50 MB at 657,826 files) for nothing
 TRAILER = "# manifest "
