@@ -29,7 +29,10 @@ extracted when a step needs it and let go): a cold build makes each one once, fo
 data, digest, the few fields the manifest needs and its posting lists; a rebuild makes the
 first three in a pass, then the lists of the bulletins not resumed (``posting``). The lists are
 held up to a budget and spilled to disk as sorted runs beyond it, then merged key by key into
-the shards (``runs``), so the peak does not grow with the archive's postings.
+the shards (``runs``), so the peak does not grow with the archive's postings. What is held for
+every bulletin to the end (its head, digest, index-file record entry and token-cache place) is
+kept compact: about 320 bytes a bulletin where it was 700, traced at 10,000 (``Heads``,
+``write.record_entry``, ``doctokens.place``).
 """
 
 from __future__ import annotations

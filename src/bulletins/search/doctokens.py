@@ -182,7 +182,7 @@ def write_entries(path: Path, entries: list[DocTokens | None]) -> list[int]:
 class TokenCache:
     """``DocTokens`` by digest, kept in the cache folder (no folder: nothing is read or saved).
 
-    Two files: ``search-tokens.marshal``, the index (digest -> offset and size of the entry),
+    Two files: ``search-tokens.marshal``, the index (digest -> the entry's ``place``: offset and size),
     and the entries themselves, ``search-tokens-<crc>.data``, each a marshalled tuple. An entry
     is read when a build asks for it; the entries this build makes go to a scratch file as they
     come, so no entry is held in memory. ``save`` writes the entries the build used, old and
