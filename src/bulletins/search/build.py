@@ -108,26 +108,23 @@ class Head(NamedTuple):
 
 class Heads:
     """The ``Head`` of every bulletin in doc-id order, held as a list of dates (one string a
-    day) and two arrays of small numbers naming the category and the status: 11 bytes a
-    bulletin where a list of heads holds 72 (6 MB at 100,000). Iterating gives ``Head``s."""
+    day) and two arrays of numbers naming the category and the status: 16 bytes a bulletin
+    where a list of heads holds 72 (6 MB at 100,000). Iterating gives ``Head``s."""
 
     def __init__(self):
         self.dates: list[str] = []
         self.categories, self.statuses = array("I"), array("I")
-        self.names: dict[str, int] = {}  # category and status names by number
-        self.listed: list[str] = []
+        self.names: dict[str, int] = {}  # category and status names, numbered in the order seen
+
+    @property
+    def listed(self) -> list[str]:
+        """The names by number."""
+        return list(self.names)
 
     def append(self, head: Head) -> None:
         self.dates.append(head.date)
-        self.categories.append(self._number(head.category))
-        self.statuses.append(self._number(head.status))
-
-    def _number(self, name: str) -> int:
-        found = self.names.get(name)
-        if found is None:
-            found = self.names[name] = len(self.listed)
-            self.listed.append(name)
-        return found
+        self.categories.append(self.names.setdefault(head.category, len(self.names)))
+        self.statuses.append(self.names.setdefault(head.status, len(self.names)))
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -138,7 +135,8 @@ class Heads:
             yield Head(date, named[category], named[status])
 
     def __getitem__(self, doc_id: int) -> Head:
-        return Head(self.dates[doc_id], self.listed[self.categories[doc_id]], self.listed[self.statuses[doc_id]])
+        named = self.listed
+        return Head(self.dates[doc_id], named[self.categories[doc_id]], named[self.statuses[doc_id]])
 
 
 def build_index(

@@ -73,6 +73,11 @@ def place_parts(where: int) -> tuple[int, int]:
     return where >> SIZE_BITS, where & (2**SIZE_BITS - 1)
 
 
+def _in_scratch(offset: int, size: int) -> int:
+    """``TokenCache.used``'s value for an entry of this build's scratch file."""
+    return place(offset, size) << 1 | 1
+
+
 def digest(doc: SearchDoc, fold_digest: str) -> str:
     """What decides a bulletin's ``DocTokens``."""
     h = hashlib.sha256()
@@ -227,10 +232,9 @@ class TokenCache:
         reads them without keeping them for the next build (a bulletin that is gone)."""
         where = self.used.get(key)
         if where is None:
-            old = self.old.get(key)
-            if not (type(old) is int and old >= 0 and self.old_data is not None):
+            where = self._old_place(key)
+            if where is None:
                 return None
-            where = old << 1
         try:
             found = marshal.loads(self._read(where))
         except (OSError, ValueError, EOFError, TypeError):
@@ -240,6 +244,12 @@ class TokenCache:
                 self.used[key] = where
             return DocTokens(*found)
         return None
+
+    def _old_place(self, key: str) -> int | None:
+        """Where the last build's data file holds the entry of ``key`` (as ``used`` says it),
+        or None."""
+        old = self.old.get(key)
+        return old << 1 if type(old) is int and old >= 0 and self.old_data is not None else None
 
     def _read(self, where: int) -> bytes:
         source, (offset, size) = where & 1, place_parts(where >> 1)
@@ -258,7 +268,7 @@ class TokenCache:
             return
         data = entry_bytes(entry)
         scratch = self._scratch()
-        self.used[key] = place(scratch.tell(), len(data)) << 1 | 1
+        self.used[key] = _in_scratch(scratch.tell(), len(data))
         scratch.write(data)
 
     def _scratch(self):
@@ -287,7 +297,7 @@ class TokenCache:
             for key, size in entries:
                 if key not in self.used:
                     self.missed += 1
-                    self.used[key] = place(offset, size) << 1 | 1
+                    self.used[key] = _in_scratch(offset, size)
                 offset += size
         finally:
             path.unlink(missing_ok=True)
@@ -295,9 +305,9 @@ class TokenCache:
     def keep(self, keys: list[str]) -> None:
         """Keep the entries of ``keys`` (bulletins this build did not need to read again)."""
         for key in keys:
-            old = self.old.get(key)
-            if key not in self.used and type(old) is int and old >= 0 and self.old_data is not None:
-                self.used[key] = old << 1
+            where = None if key in self.used else self._old_place(key)
+            if where is not None:
+                self.used[key] = where
 
     def save(self) -> None:
         if self.path is not None and (self.missed or self.used.keys() != self.old.keys()):

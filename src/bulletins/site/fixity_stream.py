@@ -144,9 +144,7 @@ class _Joined(Sequence):
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [os.path.join(self.root, entry[0]) for entry in self.entries[i]]
+    def __getitem__(self, i: int) -> str:
         return os.path.join(self.root, self.entries[i][0])
 
 
