@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import time
 
 import pytest
@@ -128,3 +129,42 @@ def test_without_room_a_rebuild_builds_the_index_after_the_pages(tmp_path, monke
     monkeypatch.setattr(forked, "room_for_a_copy", lambda: False)
     assert search_generator.beside_pages(settings) is False
     assert search_generator.beside_pages({**settings, "SEARCH_INDEX_BESIDE_PAGES": True}) is True
+
+
+@pytest.mark.parametrize(
+    ("static_links", "static_paths", "early"),
+    [
+        pytest.param(set(), [], True, id="nothing-static"),
+        pytest.param({"images/seal.png"}, [], False, id="an-article-links-a-static-file"),
+        pytest.param(set(), ["images"], False, id="static-paths"),
+        pytest.param(None, None, True, id="neither-said"),
+    ],
+)
+def test_the_index_begins_early_only_when_no_static_link_is_left_to_settle(static_links, static_paths, early):
+    context = {} if static_links is None else {"static_links": static_links}
+    settings = {} if static_paths is None else {"STATIC_PATHS": static_paths}
+    assert search_generator.settled_early(context, settings) is early
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("overrides", "begun_at"),
+    [
+        pytest.param({}, "generate_context", id="at-its-own-context"),
+        pytest.param({"STATIC_PATHS": ["images"]}, "begin_beside_pages", id="at-get-writer-with-static-paths"),
+    ],
+)
+def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides, begun_at):
+    real_start, begun = forked.start, []
+
+    def start(work):
+        begun.append(sys._getframe(1).f_code.co_name)
+        return real_start(work)
+
+    monkeypatch.setattr(forked, "start", start)
+    out = {}
+    for name, beside in (("after", False), ("beside", True)):
+        settings = dict(overrides, PLUGINS=PLUGINS, SEARCH_INDEX_BESIDE_PAGES=beside)
+        out[name] = tree(build_fixture_site(tmp_path / name / "output", **settings))
+    assert begun == [begun_at]
+    assert out["beside"] == out["after"] and "search/manifest.js" in out["beside"]

@@ -7,7 +7,7 @@ cycle collector's scans."""
 
 from pelican import signals
 
-from bulletins.plugins.incremental import collector, preread, readcache, writer
+from bulletins.plugins.incremental import collector, preread, readcache, sourcepaths, writer
 
 
 def register():
@@ -17,6 +17,8 @@ def register():
     signals.initialized.connect(readcache.guard)
     signals.readers_init.connect(readcache.save_when_read)
     signals.article_generator_init.connect(preread.init)
+    signals.article_generator_init.connect(sourcepaths.init)
+    signals.page_generator_init.connect(sourcepaths.init)
     signals.page_generator_init.connect(readcache.skip_unused_layer)
     signals.get_writer.connect(writer.get_writer)
     signals.article_generator_write_article.connect(writer.open_article_batch)

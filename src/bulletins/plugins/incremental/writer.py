@@ -166,10 +166,15 @@ class SkippingWriter(Writer):
         # Pelican paginates (several files) only these: every other call writes the file NAME.
         lists = paginated if paginated is not None else {k: v for k, v in kwargs.items() if k in ("articles", "dates")}
         one_file = not lists or template_name not in self.settings.get("PAGINATED_TEMPLATES", {})
-        job = PageJob(name, key, sanitised_join(self.output_path, name), override_output, context, write)
+
+        def job():  # made only for a page not skipped (Pelican's path check costs 20 µs a page)
+            return PageJob(name, key, sanitised_join(self.output_path, name), override_output, context, write)
+
         return self._write_if_changed(name, key, write, job if one_file else None)
 
-    def _write_if_changed(self, name, key, write, job=None):
+    def _write_if_changed(self, name, key, write, make_job=None):
+        """Skip page NAME when its fingerprint KEY and files are the last build's; else let it
+        wait in the batch (MAKE_JOB, for a page that writes one file) or WRITE it now."""
         old = self._old.get(name)
         files = entry_files(name, old)
         out = self.output_path
@@ -177,7 +182,8 @@ class SkippingWriter(Writer):
             self._new[name] = old
             self.skipped += 1
             return None
-        if job is not None and self._batch is not None and self._can_defer(job):
+        job = make_job() if make_job is not None and self._batch is not None else None
+        if job is not None and self._can_defer(job):
             self._batch.append(job)
             self._batch_paths.add(job.path)
             if len(self._batch) >= BATCH_PAGES:

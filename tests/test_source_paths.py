@@ -1,0 +1,79 @@
+"""The quick relative source path equals Pelican's, or is left to Pelican."""
+
+from __future__ import annotations
+
+import os
+import random
+import types
+
+import pytest
+
+from bulletins.plugins.incremental import sourcepaths
+
+CASES = [
+    # (folder, path, expected: the relative path, or None for "left to Pelican")
+    ("/site/content", "/site/content/bulletins/2024/01/a.md", "bulletins/2024/01/a.md"),
+    ("/site/content", "/site/content/a.md", "a.md"),
+    ("/site/content", "/site/contents/a.md", None),  # a sibling folder sharing the prefix
+    ("/site/content", "/site/content", None),  # the folder itself
+    ("/site/content", "/site/content/", None),
+    ("/site/content", "/site/content//a.md", None),  # not normalized
+    ("/site/content", "/site/content/./a.md", None),
+    ("/site/content", "/site/content/x/../a.md", None),
+    ("/site/content", "/site/content/x/", None),
+    ("/site/content", "relative/a.md", None),
+    ("/site/content", "/elsewhere/a.md", None),
+    ("/", "/a.md", None),  # left to Pelican
+    ("/site/content", "/site/content/公报/第 1 期.md", "公报/第 1 期.md"),
+]
+
+
+@pytest.mark.parametrize(("folder", "path", "expected"), CASES)
+def test_relative_path_table(folder, path, expected):
+    assert sourcepaths.relative_path(folder, path) == expected
+    if expected is not None:
+        assert expected == os.path.relpath(os.path.abspath(os.path.join(folder, path)), folder)
+
+
+def test_relative_path_equals_relpath_whenever_it_answers():
+    rng = random.Random(20261202)
+    parts = ["a", "b", "公报", ".", "..", "", "x y", "a.md", "-"]
+    answered = 0
+    for _ in range(3000):
+        folder = "/" + "/".join(rng.choice(["site", "content", "c"]) for _ in range(rng.randint(1, 3)))
+        path = folder + "/" + "/".join(rng.choice(parts) for _ in range(rng.randint(1, 5)))
+        got = sourcepaths.relative_path(folder, path)
+        if got is not None:
+            answered += 1
+            assert got == os.path.relpath(os.path.abspath(os.path.join(folder, path)), os.path.abspath(folder)), path
+    assert answered > 300  # the table of cases above is not all it ever answers
+
+
+class _Content:
+    def __init__(self, settings, source_path):
+        self.settings, self.source_path = settings, source_path
+
+    from pelican.contents import Content as _Pelican
+
+    get_relative_source_path = _Pelican.get_relative_source_path
+
+
+@pytest.mark.parametrize(
+    ("path_setting", "source", "static"),
+    [
+        ("{tmp}/content", "{tmp}/content/bulletins/a.md", False),
+        ("{tmp}/content/", "{tmp}/content/bulletins/a.md", False),  # the setting with a slash
+        ("{tmp}/content", "{tmp}/content/x/../a.md", False),  # Pelican's own path arithmetic
+        ("{tmp}/content", "{tmp}/content/images/a.png", True),
+        ("content", "{tmp}/content/a.md", False),  # a relative PATH setting
+    ],
+)
+def test_add_source_path_records_what_pelican_records(tmp_path, monkeypatch, path_setting, source, static):
+    monkeypatch.chdir(tmp_path)
+    settings = {"PATH": path_setting.format(tmp=tmp_path)}
+    content = _Content(settings, source.format(tmp=tmp_path))
+    generator = types.SimpleNamespace(context={"generated_content": {}, "static_content": {}})
+    sourcepaths.add_source_path(generator, content, static=static)
+    key = "static_content" if static else "generated_content"
+    assert generator.context[key] == {content.get_relative_source_path(): content}
+    assert generator.context["generated_content" if static else "static_content"] == {}
