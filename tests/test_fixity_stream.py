@@ -198,3 +198,110 @@ def test_random_changes_keep_the_manifest_equal_to_a_full_hash(tmp_path, monkeyp
         assert manifest_text(root) == expected(root), f"round {round_}"
         assert done.files == len(files)
     assert update_manifest(root, cache).hashed == 0
+
+
+def without_times(cache_text: str) -> list[str]:
+    """The cache's lines without the modification times (two trees made one after the other)."""
+    return [line.split(" ", 1)[0] + " " + line.split(" ", 2)[-1] for line in cache_text.splitlines()[:-1]]
+
+
+def fork_here(work):
+    """A ``Fork`` that does WORK at once, in this process."""
+    result = work()
+    return lambda: (True, result)
+
+
+def fork_failing(work):
+    return lambda: (False, None)
+
+
+def fork_real(work):
+    from bulletins.plugins.incremental import forked
+
+    child = forked.start(work)
+    return None if child is None else (lambda: forked.finish(child))
+
+
+FORKS = [
+    pytest.param(fork_here, id="halves-here"),
+    pytest.param(fork_failing, id="halves-fork-failed"),
+    pytest.param(lambda work: None, id="halves-no-fork"),
+    pytest.param(fork_real, id="halves-forked"),
+]
+
+
+def test_a_walk_from_start_to_stop_is_that_slice_of_the_whole_walk(tmp_path):
+    make_tree(tmp_path)
+    whole = [path for path, _, _ in walk_sorted(tmp_path)]
+    bounds = [None, "", "a/", "a/b", "a/b/c/d.txt", "a-b.html", "ä", "中文.html", "zzz", *whole[::3]]
+    for start in bounds:
+        for stop in bounds:
+            got = [path for path, _, _ in walk_sorted(tmp_path, start=start, stop=stop)]
+            assert got == [p for p in whole if (start is None or p >= start) and (stop is None or p < stop)], (start, stop)
+
+
+def test_the_cache_is_cut_at_a_whole_line_past_its_middle(tmp_path):
+    root, cache = tmp_path / "site", tmp_path / "fixity.txt"
+    make_tree(root)
+    update_manifest(root, cache)
+    data = cache.read_bytes()
+    offset, path = fixity_stream.split_point(cache, 1)
+    assert offset > len(data) // 2 and data[offset - 1 : offset] == b"\n"
+    assert [e[0] for e in fixity_stream.read_cache(cache, [], offset)][0] == path
+    assert fixity_stream.split_point(cache, len(data) + 1) is None  # smaller than asked
+    assert fixity_stream.split_point(tmp_path / "absent.txt", 1) is None
+    (tmp_path / "short.txt").write_text("1 2 x\n# manifest -\n", encoding="utf-8")
+    assert fixity_stream.split_point(tmp_path / "short.txt", 1) is None  # the trailer, no line past the middle
+
+
+@pytest.mark.parametrize("fork", FORKS)
+@pytest.mark.parametrize(("step", "changed", "hashed", "written"), [s[1:] for s in STEPS], ids=[s[0] for s in STEPS])
+def test_a_walk_in_halves_writes_what_one_walk_writes(tmp_path, monkeypatch, fork, step, changed, hashed, written):
+    monkeypatch.setattr(fixity_stream, "SPLIT_BYTES", 1)
+    results = {}
+    for name, given in (("one", None), ("halves", fork)):
+        root, cache = tmp_path / name / "site", tmp_path / name / "cache" / "fixity.txt"
+        make_tree(root)
+        update_manifest(root, cache, fork=given)
+        step(root, cache)
+        done = update_manifest(root, cache, rehash_bytes=100, fork=given)
+        results[name] = (done, manifest_text(root), without_times(cache.read_text("utf-8")))
+        assert manifest_text(root) == expected(root)
+        assert sorted(p.name for p in cache.parent.iterdir()) == ["fixity.txt"]  # no half left behind
+        assert not list(root.glob(".*.tmp*"))
+    assert results["halves"] == results["one"]
+    assert (results["halves"][0].changed, results["halves"][0].hashed) == (changed, hashed)
+
+
+@pytest.mark.parametrize("fork", FORKS)
+def test_random_changes_walked_in_halves_keep_the_manifest_equal_to_a_full_hash(tmp_path, monkeypatch, fork):
+    monkeypatch.setattr(fixity_stream, "SPLIT_BYTES", 1)
+    rng = random.Random(20261202)
+    root, cache = tmp_path / "site", tmp_path / "fixity.txt"
+    for round_ in range(12):
+        for _ in range(rng.randint(1, 12)):
+            names = ["".join(rng.choices("ab-.中0", k=2)) for _ in range(rng.randint(1, 3))]
+            path = root.joinpath(*names)
+            if ".." in names or any(p.is_file() for p in path.parents) or path.is_dir():
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and rng.random() < 0.4:
+                path.unlink()
+            else:
+                touch_later(path, rng.randbytes(rng.randint(0, 30)))
+        update_manifest(root, cache, fork=fork)
+        assert manifest_text(root) == expected(root), f"round {round_}"
+    assert update_manifest(root, cache, fork=fork).hashed == 0
+
+
+def test_a_damaged_cache_walked_in_halves_counts_as_none(tmp_path, monkeypatch):
+    monkeypatch.setattr(fixity_stream, "SPLIT_BYTES", 1)
+    root, cache = tmp_path / "site", tmp_path / "fixity.txt"
+    make_tree(root)
+    update_manifest(root, cache, fork=fork_real)
+    lines = cache.read_text("utf-8").splitlines(keepends=True)
+    lines[-2] = lines[-2].replace(lines[-2].split()[2], "x" * 64)  # in the second half
+    cache.write_text("".join(lines), "utf-8", newline="\n")
+    again = update_manifest(root, cache, fork=fork_real)
+    assert again.hashed == again.files == 2 * len(TRICKY) + 1
+    assert manifest_text(root) == expected(root)

@@ -103,11 +103,14 @@ def compare(expected: Mapping[str, str], actual: Mapping[str, str]) -> Report:
     )
 
 
-def walk_sorted(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> Iterator[tuple[str, int, int]]:
+def walk_sorted(
+    root: Path, exclude: Iterable[str] = (MANIFEST,), start: str | None = None, stop: str | None = None
+) -> Iterator[tuple[str, int, int]]:
     """``(relative POSIX path, size, mtime_ns)`` of every regular file below ROOT, one ``stat``
     each, in the order of ``sorted()`` over the paths (a folder ``a`` sorts as ``a/`` among its
     siblings: its paths all begin so); links to files followed, linked folders not entered,
-    EXCLUDE names skipped."""
+    EXCLUDE names skipped; only paths from START (included) to STOP (not), when given: a folder
+    all of whose paths lie before START is not entered."""
     skip = set(exclude)
     stack = [("", iter(_sorted_entries(os.fspath(root))))]
     while stack:
@@ -115,9 +118,14 @@ def walk_sorted(root: Path, exclude: Iterable[str] = (MANIFEST,)) -> Iterator[tu
         entry = next(entries, None)
         if entry is None:
             stack.pop()
-        elif entry[1]:
-            stack.append((prefix + entry[0], iter(_sorted_entries(entry[2].path))))
-        elif (rel := prefix + entry[0]) not in skip:
+            continue
+        rel = prefix + entry[0]
+        if stop is not None and rel >= stop:  # a folder's paths sort after it: so does all that follows
+            return
+        if entry[1]:
+            if start is None or rel >= start or start.startswith(rel):
+                stack.append((rel, iter(_sorted_entries(entry[2].path))))
+        elif rel not in skip and (start is None or rel >= start):
             st = entry[2].stat()
             yield rel, st.st_size, st.st_mtime_ns
 

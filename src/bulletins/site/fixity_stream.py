@@ -15,11 +15,14 @@ read, or is out of order, counts as none: every file is hashed.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bulletins.site.fixity import MANIFEST, escape_path, hash_files, unescape_path, walk_sorted
 from bulletins.site.opendata_state import file_stamp
@@ -32,7 +35,11 @@ BATCH = 32_000  # entries held before their hashes are made and their lines writ
 # build's, 16,000 a batch took 21.9-23.6 s, 100,000 18.1-18.9 s, 32,000 15.1-21.0 s (once 38.3)
 HOLD = 5_000  # entries whose hash is known held before their lines are written: a rebuild hashes
 # a handful, so its batches would hold every file's entry (some 50 MB at 657,826 files) for nothing
+SPLIT_BYTES = 4 << 20  # a cache this large (some 30,000 files) is walked in two halves, given a fork
 TRAILER = "# manifest "
+# ``fork(work)``: WORK begun elsewhere, and a function waiting for its ``(done, result)``; or
+# None when nothing was begun (the caller then does WORK itself)
+Fork = Callable[[Callable[[], Any]], Callable[[], tuple[bool, Any]] | None]
 _LINE = re.compile(r"(\d+) (\d+) (\\?)([0-9a-f]{64})  ([^\n]+)\n")
 
 
@@ -49,35 +56,60 @@ class Outcome:
     written: bool = False  # the manifest file was replaced
 
 
-def read_cache(path: Path, stamp: list) -> Iterator[tuple[str, int, int, str]]:
-    """``(path, size, mtime_ns, sha256)`` from a cache file, in order; STAMP gets the trailer's
-    ``[size, mtime_ns]`` of the manifest (left empty without one). Raises CacheError."""
+def read_cache(path: Path, stamp: list, offset: int = 0, stop: str | None = None) -> Iterator[tuple]:
+    """``(path, size, mtime_ns, sha256)`` from a cache file, in order, from the line at byte
+    OFFSET up to the first path from STOP on (not included), else to the trailer, whose
+    ``[size, mtime_ns]`` of the manifest STAMP gets (left empty without one). Raises CacheError."""
     if not os.path.lexists(path):
         return
     try:
-        with open(path, encoding="utf-8", newline="\n") as fh:
-            yield from _entries(fh, stamp)
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            yield from _entries((raw.decode("utf-8") for raw in fh), stamp, stop)
     except (OSError, UnicodeDecodeError) as err:
         raise CacheError(str(err)) from err
 
 
-def _entries(lines, stamp: list) -> Iterator[tuple[str, int, int, str]]:
+def _entries(lines, stamp: list, stop: str | None = None) -> Iterator[tuple[str, int, int, str]]:
     last = None
     for number, line in enumerate(lines, start=1):
         if line.startswith(TRAILER):
             stamp[:] = _trailer(line[len(TRAILER) :], number)
             return
-        match = _LINE.fullmatch(line)
-        if match is None:
-            raise CacheError(f"line {number}: expected '<size> <mtime_ns> <sha256>  <path>', got {line[:80]!r}")
-        size, mtime_ns, escaped, digest, name = match.groups()
-        name = unescape_path(name) if escaped else name
-        entry = (name, int(size), int(mtime_ns), digest)
+        entry = _entry(line, number)
+        name = entry[0]
         if last is not None and name <= last:
             raise CacheError(f"line {number}: {name!r} out of order")
+        if stop is not None and name >= stop:
+            return
         last = name
         yield entry
     raise CacheError("no trailer line")
+
+
+def _entry(line: str, number: int) -> tuple[str, int, int, str]:
+    match = _LINE.fullmatch(line)
+    if match is None:
+        raise CacheError(f"line {number}: expected '<size> <mtime_ns> <sha256>  <path>', got {line[:80]!r}")
+    size, mtime_ns, escaped, digest, name = match.groups()
+    return (unescape_path(name) if escaped else name), int(size), int(mtime_ns), digest
+
+
+def split_point(path: Path, smallest: int) -> tuple[int, str] | None:
+    """Where a cache file of at least SMALLEST bytes is cut in two halves: the byte offset and
+    path of the first whole line past its middle (None for a smaller file, or where that is
+    not a line of a file)."""
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            if size < max(smallest, 1):
+                return None
+            fh.seek(size // 2)
+            fh.readline()
+            offset, line = fh.tell(), fh.readline().decode("utf-8")
+        return None if line.startswith(TRAILER) else (offset, _entry(line, 0)[0])
+    except (OSError, UnicodeDecodeError, CacheError):
+        return None
 
 
 def _trailer(text: str, number: int) -> list[int]:
@@ -90,14 +122,18 @@ def _trailer(text: str, number: int) -> list[int]:
     return [size, mtime_ns]
 
 
-def update_manifest(root: Path, cache_path: Path, hash_all: Callable | None = None, rehash_bytes: int = 0) -> Outcome:
+def update_manifest(
+    root: Path, cache_path: Path, hash_all: Callable | None = None, rehash_bytes: int = 0, fork: Fork | None = None
+) -> Outcome:
     """Write ROOT's manifest from the cache at CACHE_PATH and the files that changed since.
     HASH_ALL (a list of paths -> their hashes in order) makes the hashes. The cache is saved
-    when the manifest's text changed or more than REHASH_BYTES were hashed again."""
+    when the manifest's text changed or more than REHASH_BYTES were hashed again. With FORK
+    and a cache of SPLIT_BYTES or more, the paths after the cache's middle line are walked by
+    what FORK starts while this process walks those before it (the same files either way)."""
     try:
-        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, trust=True)
+        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, True, fork)
     except CacheError:
-        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, trust=False)
+        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, False)
 
 
 class _Lines:
@@ -152,15 +188,28 @@ def _open(path: Path):
     return open(path, "w", encoding="utf-8", newline="\n")
 
 
-def _update(root: Path, cache_path: Path, hash_all: Callable, rehash_bytes: int, trust: bool) -> Outcome:
-    manifest, new_manifest = root / MANIFEST, root / f".{MANIFEST}.tmp"
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
-    new_cache, stamp = cache_path.with_name(f".{cache_path.name}.tmp"), []
-    old = read_cache(cache_path, stamp) if trust else iter(())
-    with _open(new_manifest) as manifest_out, _open(new_cache) as cache_out:
+@dataclass(frozen=True)
+class _Range:
+    """The paths from START to STOP (either None: no bound), whose cache lines begin at byte
+    OFFSET of the cache file; the range's new lines go to the files MANIFEST and CACHE."""
+
+    start: str | None
+    stop: str | None
+    offset: int
+    manifest: Path
+    cache: Path
+
+
+def _walk_range(root: Path, cache_path: Path, hash_all: Callable, trust: bool, part: _Range) -> tuple[Outcome, list]:
+    """The new manifest and cache lines of PART's paths; the outcome, and the cache's stamp of
+    the manifest (read with its trailer, by the range that ends with the file)."""
+    stamp: list = []
+    old = read_cache(cache_path, stamp, part.offset, part.stop) if trust else iter(())
+    excluded = (MANIFEST, f".{MANIFEST}.tmp")
+    with _open(part.manifest) as manifest_out, _open(part.cache) as cache_out:
         lines = _Lines(root, hash_all, manifest_out, cache_out)
         current = next(old, None)
-        for path, size, mtime_ns in walk_sorted(root, (MANIFEST, new_manifest.name)):
+        for path, size, mtime_ns in walk_sorted(root, excluded, part.start, part.stop):
             while current is not None and current[0] < path:  # a file of the last build is gone
                 lines.outcome.changed, current = True, next(old, None)
             found = current is not None and current[0] == path
@@ -171,17 +220,84 @@ def _update(root: Path, cache_path: Path, hash_all: Callable, rehash_bytes: int,
         for _ in old:  # read to the trailer (the manifest's stamp), checking the order
             pass
         lines.flush()
-    outcome = lines.outcome
+    return lines.outcome, stamp
+
+
+def _walk_halves(root: Path, cache_path: Path, hash_all: Callable, fork: Fork, parts: list[_Range]):
+    """The second of two ranges walked elsewhere (FORK) while this process walks the first (here
+    after it, where FORK made nothing or what it made failed); their outcomes summed."""
+    wait = fork(functools.partial(_walk_range, root, cache_path, hash_all, True, parts[1]))
+    try:
+        first, _ = _walk_range(root, cache_path, hash_all, True, parts[0])
+    finally:
+        done, second = wait() if wait is not None else (False, None)
+    if not done:
+        second = _walk_range(root, cache_path, hash_all, True, parts[1])
+    last, stamp = second
+    both = Outcome(
+        files=first.files + last.files,
+        hashed=first.hashed + last.hashed,
+        hashed_bytes=first.hashed_bytes + last.hashed_bytes,
+        changed=first.changed or last.changed,
+    )
+    return both, stamp
+
+
+def _ranges(cache_path: Path, new_manifest: Path, new_cache: Path, split: bool) -> list[_Range]:
+    """One range for every path, or (when SPLIT, over a large cache) two halves."""
+    cut = split_point(cache_path, SPLIT_BYTES) if split else None
+    if cut is None:
+        return [_Range(None, None, 0, new_manifest, new_cache)]
+    offset, middle = cut
+    tmp = new_cache.with_name  # the halves' files beside the cache's, never in the output walked
+    return [
+        _Range(None, middle, 0, tmp(f"{new_cache.name}.manifest.0"), tmp(f"{new_cache.name}.0")),
+        _Range(middle, None, offset, tmp(f"{new_cache.name}.manifest.1"), tmp(f"{new_cache.name}.1")),
+    ]
+
+
+def _as_one(parts: list[Path], target: Path) -> None:
+    """The files PARTS, one after another, as TARGET (already so when PARTS is TARGET alone)."""
+    if parts == [target]:
+        return
+    with open(target, "wb") as out:
+        for part in parts:
+            with open(part, "rb") as fh:
+                shutil.copyfileobj(fh, out, 1 << 20)
+    _remove(parts)
+
+
+def _remove(paths) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _update(root: Path, cache_path: Path, hash_all: Callable, rehash_bytes: int, trust: bool, fork=None) -> Outcome:
+    manifest, new_manifest = root / MANIFEST, root / f".{MANIFEST}.tmp"
+    cache_path.parent.mkdir(parents=True, exist_ok=True)
+    new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
+    parts = _ranges(cache_path, new_manifest, new_cache, trust and fork is not None)
+    manifests, caches = [p.manifest for p in parts], [p.cache for p in parts]
+    try:
+        if len(parts) == 1:
+            outcome, stamp = _walk_range(root, cache_path, hash_all, trust, parts[0])
+        else:
+            outcome, stamp = _walk_halves(root, cache_path, hash_all, fork, parts)
+    except BaseException:
+        _remove(manifests + caches)
+        raise
     dirty = outcome.changed or outcome.hashed_bytes > rehash_bytes
     if outcome.changed or (file_stamp(manifest) or []) != stamp:
+        _as_one(manifests, new_manifest)
         outcome.written = replace_if_changed(new_manifest, manifest)
         stamp, dirty = file_stamp(manifest) or [], True
     else:
-        new_manifest.unlink()
+        _remove(manifests)
     if dirty:
+        _as_one(caches, new_cache)
         with open(new_cache, "a", encoding="utf-8", newline="\n") as cache_out:
             cache_out.write(TRAILER + (" ".join(map(str, stamp)) if stamp else "-") + "\n")
         os.replace(new_cache, cache_path)
     else:
-        new_cache.unlink()
+        _remove(caches)
     return outcome

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import logging
 import time
@@ -286,6 +287,12 @@ def _hashed_over(workers: int):
     return lambda paths: forked.run_jobs(paths, fixity.sha256_file, workers)
 
 
+def _fork_beside(work):
+    """``fixity_stream.Fork``: WORK begun in a fork of the build, when there is room for one."""
+    child = forked.start(work) if forked.room_for_a_copy() else None
+    return None if child is None else functools.partial(forked.finish, child)
+
+
 def write_manifest(pelican) -> None:
     """``finalized`` handler: manifest-sha256.txt over every file of the output, written last,
     as a stream (``fixity_stream``): only files whose size or mtime changed are read."""
@@ -301,7 +308,10 @@ def write_manifest(pelican) -> None:
     jobs = pelican.settings.get("BULLETINS_WRITE_JOBS", 1)
     # Files rewritten with the same bytes (Pelican copies the theme's static files on every
     # build) are cheaper to hash again next time than the cache is to save, unless they are big.
-    done = fixity_stream.update_manifest(Path(pelican.output_path), cache_file, _hashed_over(jobs), REHASH_BYTES)
+    # A rebuild's walk (every file's stat, its cache line compared) is split with a fork when
+    # there are two processes to write with: 11-12 s alone at 100,000 bulletins (657,829 files).
+    fork = _fork_beside if jobs > 1 else None
+    done = fixity_stream.update_manifest(Path(pelican.output_path), cache_file, _hashed_over(jobs), REHASH_BYTES, fork)
     logger.info(
         "fixity: %d files (%d hashed), manifest %s, %.1f s",
         done.files,
