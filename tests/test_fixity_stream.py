@@ -237,7 +237,8 @@ def test_a_walk_from_start_to_stop_is_that_slice_of_the_whole_walk(tmp_path):
     for start in bounds:
         for stop in bounds:
             got = [path for path, _, _ in walk_sorted(tmp_path, start=start, stop=stop)]
-            assert got == [p for p in whole if (start is None or p >= start) and (stop is None or p < stop)], (start, stop)
+            within = [p for p in whole if (start is None or p >= start) and (stop is None or p < stop)]
+            assert got == within, (start, stop)
 
 
 def test_the_cache_is_cut_at_a_whole_line_past_its_middle(tmp_path):
@@ -247,7 +248,7 @@ def test_the_cache_is_cut_at_a_whole_line_past_its_middle(tmp_path):
     data = cache.read_bytes()
     offset, path = fixity_stream.split_point(cache, 1)
     assert offset > len(data) // 2 and data[offset - 1 : offset] == b"\n"
-    assert [e[0] for e in fixity_stream.read_cache(cache, [], offset)][0] == path
+    assert next(fixity_stream.read_cache(cache, [], offset))[0] == path
     assert fixity_stream.split_point(cache, len(data) + 1) is None  # smaller than asked
     assert fixity_stream.split_point(tmp_path / "absent.txt", 1) is None
     (tmp_path / "short.txt").write_text("1 2 x\n# manifest -\n", encoding="utf-8")
