@@ -77,3 +77,43 @@ def test_add_source_path_records_what_pelican_records(tmp_path, monkeypatch, pat
     key = "static_content" if static else "generated_content"
     assert generator.context[key] == {content.get_relative_source_path(): content}
     assert generator.context["generated_content" if static else "static_content"] == {}
+
+
+IGNORE_CASES = [
+    ["**/.*"],  # Pelican's default: matches no bare name
+    [".*"],
+    ["*.bak", ".#*", "draft-??.md"],
+    ["[!a]*.md"],
+    ["*[*"],  # a pattern fnmatch takes literally
+    [],
+]
+NAMES = [
+    "a.md",
+    ".hidden.md",
+    "x.bak",
+    ".#lock.md",
+    "draft-01.md",
+    "draft-001.md",
+    "b.md",
+    "公报.md",
+    "a.html",
+    "noext",
+    "dir/a.md",
+    "dir/.x.md",
+    "*[x.md",
+    "a.MD",
+    "a.md.bak",
+]
+
+
+@pytest.mark.parametrize("ignores", IGNORE_CASES)
+@pytest.mark.parametrize("extensions", [None, ("md",), ("md", "html"), False, ()])
+def test_include_path_answers_as_pelican_does(ignores, extensions):
+    from pelican.generators import Generator
+
+    generator = types.SimpleNamespace(
+        settings={"IGNORE_FILES": ignores}, readers=types.SimpleNamespace(extensions=["md", "markdown"])
+    )
+    for name in NAMES:
+        expected = Generator._include_path(generator, name, extensions)
+        assert sourcepaths.include_path(generator, name, extensions) is expected, (ignores, extensions, name)
