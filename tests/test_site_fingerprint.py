@@ -84,3 +84,26 @@ def test_settings_digest_ignores_cache_settings():
     assert settings_digest(base) == settings_digest(dict(base, CACHE_PATH="/tmp/b", LOAD_CONTENT_CACHE=True))
     assert settings_digest(base) != settings_digest(dict(base, SITENAME="别的"))
     assert digest(["a", "b"]) != digest(["ab"])
+
+
+def _wrappers():
+    from pelican.urlwrappers import Author, Category, Tag
+
+    settings = {"TAG_URL": "tag/{slug}.html", "CATEGORY_URL": "category/{slug}.html", "AUTHOR_URL": "a/{slug}.html"}
+    return [cls(name, settings) for cls in (Category, Tag, Author) for name in ("公报", "Notice 2", "a-b")]
+
+
+def test_pelicans_wrappers_and_dicts_describe_as_the_general_branches_do():
+    """The quick branches for Pelican's Category, Tag and Author and for a plain dict give what
+    the branches for any URLWrapper and any mapping give (a subclass and a mapping type that
+    only the general branches take)."""
+    from collections import OrderedDict
+
+    for wrapper in _wrappers():
+        kind = type(wrapper)
+        sub = type(kind.__name__, (kind,), {})(wrapper.name, wrapper.settings)  # same name, another class
+        assert describe(wrapper) == describe(sub) == repr((kind.__name__, wrapper.name, wrapper.slug))
+    nested = {"b": [1, "x"], "a": {"tag": _wrappers()[4], "n": None}, 3: 2.5}
+    as_ordered = OrderedDict((k, OrderedDict(v) if isinstance(v, dict) else v) for k, v in nested.items())
+    assert describe(nested) == describe(as_ordered)
+    assert describe({"z": 1, "a": 2}) == describe({"a": 2, "z": 1}) == "{'a':2,'z':1}"

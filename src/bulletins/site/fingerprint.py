@@ -14,9 +14,12 @@ import os
 import uuid
 from collections.abc import Iterable, Mapping
 
+from pelican.urlwrappers import Author, Category, Tag
+
 from bulletins.site.paging import Heading, ListPage, PageLink
 
 _SCALARS = (str, int, float, bool, type(None))
+_WRAPPERS = (Category, Tag, Author)  # Pelican's, described as the URLWrapper branch below does
 
 
 def fresh() -> str:
@@ -63,6 +66,11 @@ def _article_page(obj) -> str:
 
 def describe(value, *, page: bool = False) -> str:
     """A string standing for VALUE as a template sees it (equal strings: same page)."""
+    kind = type(value)
+    if kind is dict:  # every page's arguments: first, ahead of the attribute probes below
+        return _mapping(value)
+    if kind in _WRAPPERS:
+        return repr((kind.__name__, value.name, value.slug))
     if isinstance(value, _SCALARS):
         return repr(value)
     if isinstance(value, (list, tuple)):
@@ -96,8 +104,12 @@ def describe(value, *, page: bool = False) -> str:
             )
         )
     if isinstance(value, Mapping):
-        return "{" + ",".join(f"{k!r}:{describe(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
+        return _mapping(value)
     return fresh()
+
+
+def _mapping(value: Mapping) -> str:
+    return "{" + ",".join(f"{k!r}:{describe(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
 
 
 def digest(parts: Iterable) -> str:
