@@ -29,7 +29,7 @@ def articles(shared: bool):
         names = [NAMES[(i + k) % len(NAMES)] for k in range(1 + i % 3)]
         out.append(
             SimpleNamespace(
-                date=dt.datetime(2024, 1, 1 + i, tzinfo=dt.timezone.utc),
+                date=dt.datetime(2024, 1, 1 + i, tzinfo=dt.UTC),
                 slug=f"a{i:02d}",
                 category=Category("通知" if i % 2 else "决定", SETTINGS),
                 tags=[tag(n) for n in names],
