@@ -50,7 +50,7 @@ def test_every_wrapper_gets_its_names_slug_and_lists_group_by_name(shared):
         drafts_translations=[],
     )
     prepare_articles(generator)
-    slugs = unique_slugs(NAMES + ["通知", "决定"])
+    slugs = unique_slugs([*NAMES, "通知", "决定"])
     for article in items:
         assert article.category.slug == slugs[article.category.name]
         assert all(tag.slug == slugs[tag.name] for tag in article.tags)
