@@ -11,6 +11,12 @@ or mtime changed are read and hashed (a batch at a time, so a caller may spread 
 processes). The manifest replaces the old one only when its bytes differ; the cache only when
 a file was added, removed or changed (or many bytes were hashed again). A cache that cannot be
 read, or is out of order, counts as none: every file is hashed.
+
+Given a way to fork (``update_manifest``'s FORK) and a cache of ``SPLIT_BYTES`` or more, the walk
+is cut at the cache's middle line: the paths before it are walked here, those from it on by the
+fork, each beside its own part of the cache (found by seeking, not reading, to the middle), into
+files of its own that are joined only when the manifest or the cache is saved. A rebuild's walk
+is mostly a ``stat`` and a comparison per file, in Python: two processes take about half as long.
 """
 
 from __future__ import annotations
