@@ -146,12 +146,30 @@ def test_the_index_begins_early_only_when_no_static_link_is_left_to_settle(stati
     assert search_generator.settled_early(context, settings) is early
 
 
+@pytest.mark.parametrize(
+    ("plugins", "context", "early"),
+    [
+        pytest.param([], {}, True, id="no-gazette"),
+        pytest.param([search_generator.GAZETTE_PLUGIN], {}, False, id="gazette-not-run-yet"),
+        pytest.param([search_generator.GAZETTE_PLUGIN], {search_generator.GAZETTE_DONE: 1}, True, id="gazette-done"),
+    ],
+)
+def test_the_index_begins_early_only_after_the_gazettes_statuses(plugins, context, early):
+    assert search_generator.settled_early(context, {"PLUGINS": plugins}) is early
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("overrides", "begun_at"),
     [
         pytest.param({}, "generate_context", id="at-its-own-context"),
         pytest.param({"STATIC_PATHS": ["images"]}, "begin_beside_pages", id="at-get-writer-with-static-paths"),
+        pytest.param({"PLUGINS": [*PLUGINS, "bulletins.plugins.gazette"]}, None, id="gazette-listed-after"),
+        pytest.param(
+            {"PLUGINS": [*BASE_PLUGINS, "bulletins.plugins.gazette", "bulletins.plugins.search_index"]},
+            None,  # in one process the generators run in the order plugins first registered
+            id="gazette-listed-before",
+        ),
     ],
 )
 def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides, begun_at):
@@ -164,7 +182,7 @@ def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides,
     monkeypatch.setattr(forked, "start", start)
     out = {}
     for name, beside in (("after", False), ("beside", True)):
-        settings = dict(overrides, PLUGINS=PLUGINS, SEARCH_INDEX_BESIDE_PAGES=beside)
+        settings = {"PLUGINS": PLUGINS, **overrides, "SEARCH_INDEX_BESIDE_PAGES": beside}
         out[name] = tree(build_fixture_site(tmp_path / name / "output", **settings))
-    assert begun == [begun_at]
+    assert begun == [begun_at] if begun_at else len(begun) == 1  # with the gazette: where its statuses are set
     assert out["beside"] == out["after"] and "search/manifest.js" in out["beside"]

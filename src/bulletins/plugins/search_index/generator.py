@@ -90,10 +90,18 @@ def begin_beside_pages(pelican) -> None:
             generator.child = forked.start(generator.build_in_fork)
 
 
+GAZETTE_PLUGIN = "bulletins.plugins.gazette"
+GAZETTE_DONE = "bulletins_build_date"  # in the context once the gazette has set every status
+
+
 def settled_early(context, settings) -> bool:
     """Whether the index can be made before the generators after this one have made their
-    context: no article links a static file, and the site has no static paths."""
-    return not context.get("static_links") and not settings.get("STATIC_PATHS")
+    context: no article links a static file, the site has no static paths, and the gazette's
+    statuses are set (its generator ran first, or it is not in the build). The order of the
+    generators is the order their plugins registered, which in one process that ran builds of
+    other plugin lists (a test run) need not be ``PLUGINS``'s."""
+    gazette_pending = GAZETTE_PLUGIN in settings.get("PLUGINS", ()) and GAZETTE_DONE not in context
+    return not context.get("static_links") and not settings.get("STATIC_PATHS") and not gazette_pending
 
 
 class SearchIndexGenerator(Generator):
