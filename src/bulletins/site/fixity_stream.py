@@ -61,6 +61,15 @@ class Outcome:
     changed: bool = False  # a file added, removed or with other bytes: the manifest's text changes
     written: bool = False  # the manifest file was replaced
 
+    def __add__(self, other: Outcome) -> Outcome:
+        """Two ranges' outcomes as one walk's (neither has written the manifest yet)."""
+        return Outcome(
+            files=self.files + other.files,
+            hashed=self.hashed + other.hashed,
+            hashed_bytes=self.hashed_bytes + other.hashed_bytes,
+            changed=self.changed or other.changed,
+        )
+
 
 def read_cache(path: Path, stamp: list, offset: int = 0, stop: str | None = None) -> Iterator[tuple]:
     """``(path, size, mtime_ns, sha256)`` from a cache file, in order, from the line at byte
@@ -197,8 +206,10 @@ def _open(path: Path):
 @dataclass(frozen=True)
 class _Range:
     """The paths from START to STOP (either None: no bound), whose cache lines begin at byte
-    OFFSET of the cache file; the range's new lines go to the files MANIFEST and CACHE."""
+    OFFSET of the cache file; the range's new lines go to the files MANIFEST and CACHE. EXCLUDED:
+    the names the walk leaves out (the manifest and its temporary file)."""
 
+    excluded: tuple[str, str]
     start: str | None
     stop: str | None
     offset: int
@@ -211,11 +222,10 @@ def _walk_range(root: Path, cache_path: Path, hash_all: Callable, trust: bool, p
     the manifest (read with its trailer, by the range that ends with the file)."""
     stamp: list = []
     old = read_cache(cache_path, stamp, part.offset, part.stop) if trust else iter(())
-    excluded = (MANIFEST, f".{MANIFEST}.tmp")
     with _open(part.manifest) as manifest_out, _open(part.cache) as cache_out:
         lines = _Lines(root, hash_all, manifest_out, cache_out)
         current = next(old, None)
-        for path, size, mtime_ns in walk_sorted(root, excluded, part.start, part.stop):
+        for path, size, mtime_ns in walk_sorted(root, part.excluded, part.start, part.stop):
             while current is not None and current[0] < path:  # a file of the last build is gone
                 lines.outcome.changed, current = True, next(old, None)
             found = current is not None and current[0] == path
@@ -240,25 +250,20 @@ def _walk_halves(root: Path, cache_path: Path, hash_all: Callable, fork: Fork, p
     if not done:
         second = _walk_range(root, cache_path, hash_all, True, parts[1])
     last, stamp = second
-    both = Outcome(
-        files=first.files + last.files,
-        hashed=first.hashed + last.hashed,
-        hashed_bytes=first.hashed_bytes + last.hashed_bytes,
-        changed=first.changed or last.changed,
-    )
-    return both, stamp
+    return first + last, stamp
 
 
 def _ranges(cache_path: Path, new_manifest: Path, new_cache: Path, split: bool) -> list[_Range]:
     """One range for every path, or (when SPLIT, over a large cache) two halves."""
+    excluded = (MANIFEST, new_manifest.name)
     cut = split_point(cache_path, SPLIT_BYTES) if split else None
     if cut is None:
-        return [_Range(None, None, 0, new_manifest, new_cache)]
+        return [_Range(excluded, None, None, 0, new_manifest, new_cache)]
     offset, middle = cut
     tmp = new_cache.with_name  # the halves' files beside the cache's, never in the output walked
     return [
-        _Range(None, middle, 0, tmp(f"{new_cache.name}.manifest.0"), tmp(f"{new_cache.name}.0")),
-        _Range(middle, None, offset, tmp(f"{new_cache.name}.manifest.1"), tmp(f"{new_cache.name}.1")),
+        _Range(excluded, None, middle, 0, tmp(f"{new_cache.name}.manifest.0"), tmp(f"{new_cache.name}.0")),
+        _Range(excluded, middle, None, offset, tmp(f"{new_cache.name}.manifest.1"), tmp(f"{new_cache.name}.1")),
     ]
 
 
