@@ -192,10 +192,20 @@ def test(c, args=""):
     node = running.join()
     print(node.stdout, end="")
     print(node.stderr, end="", file=sys.stderr)
+    # Node's report is long; pytest's failures are said again after it, so a log read from its
+    # end (as a CI page shows it) names them.
+    print(_pytest_summary(result.stdout), end="")
     if result.exited == 5:
         print("pytest collected no tests", file=sys.stderr)
         sys.exit(1)
     sys.exit(node.exited or result.exited)
+
+
+def _pytest_summary(output: str) -> str:
+    """Pytest's short summary of failures and errors with its last line, or the last line alone."""
+    lines = output.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if "short test summary info" in line), len(lines) - 1)
+    return "".join(lines[max(start, 0) :])
 
 
 @task

@@ -177,3 +177,21 @@ def test_task_arguments_reach_the_command_as_one_argument_each(task, kwargs, arg
     except SystemExit as stopped:  # verify exits with the command's status
         assert stopped.code == 0
     assert shlex.split(context.commands[-1][0]) == argv
+
+
+@pytest.mark.parametrize(
+    ("output", "summary"),
+    [
+        pytest.param("....\n== 5 passed in 1.0s ==\n", "== 5 passed in 1.0s ==\n", id="passed-last-line"),
+        pytest.param(
+            "..F.\n___ test_x ___\nassert 1 == 2\n"
+            "=== short test summary info ===\nFAILED t.py::test_x\n== 1 failed ==\n",
+            "=== short test summary info ===\nFAILED t.py::test_x\n== 1 failed ==\n",
+            id="failures-from-the-summary",
+        ),
+        pytest.param("no newline at the end", "no newline at the end", id="one-line"),
+        pytest.param("", "", id="nothing-printed"),
+    ],
+)
+def test_the_test_task_says_pytests_summary_again_at_the_end(output, summary):
+    assert _tasks()._pytest_summary(output) == summary
