@@ -28,6 +28,11 @@ from dataclasses import dataclass, field
 from bulletins.ingest.gazette import is_official
 from bulletins.ingest.relations import Reference, normalize_doc_number
 
+# A build context's key, true from the making of the generator that sets the articles' statuses
+# (the gazette's) to the end of its context: what reads the statuses (the search index, which
+# may begin before the generators after it) waits while it is.
+STATUSES_PENDING = "bulletins_statuses_pending"
+
 IN_FORCE, AMENDED, REPEALED, EXPIRED = "现行有效", "已修改", "已废止", "已失效"
 STATUSES = (IN_FORCE, AMENDED, REPEALED, EXPIRED)
 NOT_IN_FORCE = frozenset({REPEALED, EXPIRED})

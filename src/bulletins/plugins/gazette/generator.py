@@ -109,6 +109,10 @@ def log_unresolved(unresolved: list[lifecycle.Unresolved]) -> None:
 class GazetteGenerator(Generator):
     """Reads ``context["articles"]`` after the ArticlesGenerator; writes issue and series pages."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context[lifecycle.STATUSES_PENDING] = True  # every generator is made before any makes its context
+
     def generate_context(self):
         articles = list(self.context.get("articles", ()))
         today = self.today = build_date(self.settings)
@@ -130,6 +134,7 @@ class GazetteGenerator(Generator):
             bulletins_issues_url=self.settings["BULLETINS_ISSUES_URL"] if self.issues else None,
             bulletins_series=self.series,
             bulletins_build_date=today,
+            **{lifecycle.STATUSES_PENDING: False},
             bulletins_gazette_urls=[
                 *([self.settings["BULLETINS_ISSUES_URL"]] if self.issues else []),
                 *(group.url for group in self.issues),

@@ -41,6 +41,7 @@ from bulletins.search.documents import article_source
 from bulletins.search.runs import BUDGET
 from bulletins.search.write import RECORD_FILE
 from bulletins.site.config import Option, settings_check
+from bulletins.site.lifecycle import STATUSES_PENDING
 
 logger = logging.getLogger(__name__)
 
@@ -90,18 +91,15 @@ def begin_beside_pages(pelican) -> None:
             generator.child = forked.start(generator.build_in_fork)
 
 
-GAZETTE_PLUGIN = "bulletins.plugins.gazette"
-GAZETTE_DONE = "bulletins_build_date"  # in the context once the gazette has set every status
-
-
 def settled_early(context, settings) -> bool:
     """Whether the index can be made before the generators after this one have made their
-    context: no article links a static file, the site has no static paths, and the gazette's
-    statuses are set (its generator ran first, or it is not in the build). The order of the
-    generators is the order their plugins registered, which in one process that ran builds of
-    other plugin lists (a test run) need not be ``PLUGINS``'s."""
-    gazette_pending = GAZETTE_PLUGIN in settings.get("PLUGINS", ()) and GAZETTE_DONE not in context
-    return not context.get("static_links") and not settings.get("STATIC_PATHS") and not gazette_pending
+    context: no article links a static file, the site has no static paths, and no generator made
+    for this build has articles' statuses still to set (the gazette's, when it runs after this
+    one: ``STATUSES_PENDING``). The order of the generators is the order their plugins
+    registered, which in one process that ran builds of other plugin lists (a test run) need
+    not be ``PLUGINS``'s, and a plugin registered by an earlier build runs in this one too."""
+    pending = context.get(STATUSES_PENDING, False)
+    return not context.get("static_links") and not settings.get("STATIC_PATHS") and not pending
 
 
 class SearchIndexGenerator(Generator):
