@@ -220,3 +220,54 @@ def test_an_unchanged_articles_record_is_the_last_builds_and_a_changed_one_is_ne
     assert [record is None for _, record in done] == [i not in damaged for i in range(len(entries))]
     for i in damaged:
         assert done[i][1] != old[save_as[i]] and done[i][1][0] == old[save_as[i]][0]
+
+
+def _add_article(content, out):
+    (content / f"{NEW}.md").write_text(NEW_ARTICLE, encoding="utf-8")
+
+
+def _touch_csl(content, out):
+    csl = out / "data" / citation.ARCHIVE_CSL
+    csl.write_bytes(csl.read_bytes())  # same bytes, a new mtime
+
+
+def _overwrite_csl(content, out):
+    (out / "data" / citation.ARCHIVE_CSL).write_text("[]", encoding="utf-8")
+
+
+def _remove_one(content, out):
+    (content / "bulletins/2023/06/ljq-2023-0602-ggwh.md").unlink()
+
+
+def _cache(out):
+    return out.parent / "cache" / generator.CSL_CACHE
+
+
+@pytest.mark.parametrize(
+    ("change", "rendered"),
+    [
+        pytest.param(lambda content, out: None, False, id="nothing-changed"),
+        pytest.param(_add_article, True, id="an-article-added"),
+        pytest.param(_remove_one, True, id="one-removed"),
+        pytest.param(_touch_csl, True, id="the-file-touched"),
+        pytest.param(_overwrite_csl, True, id="the-file-overwritten"),
+        pytest.param(lambda content, out: _cache(out).unlink(), True, id="its-record-gone"),
+        pytest.param(lambda content, out: _cache(out).write_text("{"), True, id="its-record-damaged"),
+        pytest.param(
+            lambda content, out: _cache(out).write_text("[1]", encoding="utf-8"), True, id="its-record-a-list"
+        ),
+    ],
+)
+def test_the_archive_file_is_rendered_only_when_its_items_or_the_file_changed(
+    tmp_path, content, monkeypatch, change, rendered
+):
+    out = build(tmp_path / "output", content)
+    change(content, out)
+    calls = []
+    real = generator.write_csl
+    monkeypatch.setattr(generator, "write_csl", lambda *args: calls.append(args) or real(*args))
+    build(out, content)
+    assert len(calls) == int(rendered)
+    cold = build(tmp_path / "cold" / "output", content)
+    name = f"data/{citation.ARCHIVE_CSL}"
+    assert (out / name).read_bytes() == (cold / name).read_bytes()

@@ -7,7 +7,8 @@ its bytes change. ``CACHE_PATH`` keeps, for every article, the key of the fields
 were made from and their sizes and mtimes: an unchanged article's files are not even rendered
 again, and the files of an article that is gone are removed. The archive's CSL-JSON is made
 one item at a time into a temporary file (at 100,000 articles, rendering it whole held some
-300 MB at the build's peak).
+300 MB at the build's peak), and not at all when its items are the last build's (the digest of
+every page's fields key, in the file's order) and the file is the one that build wrote.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bulletins.site.sitemap import join_url
 logger = logging.getLogger(__name__)
 
 STAMPS_CACHE = "bulletins-citations.json"
+CSL_CACHE = "bulletins-citations-csl.json"  # {"key": the items' digest, "stamp": the file's [size, mtime_ns]}
 # The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
 CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
 RECORD = 1 + 2 * len(citation.FILE_KINDS)  # an article's record: fields key, then size and mtime of each file
@@ -138,6 +140,30 @@ def write_csl(path: Path, entries) -> int:
     return replace_if_changed(tmp, path)
 
 
+def items_key(entries, records: dict) -> str:
+    """The digest of the archive's CSL-JSON items: every entry's page and fields key (RECORDS:
+    page -> its record), in the file's order (by date, then page)."""
+    digest = hashlib.blake2b(code_digest().encode(), digest_size=16)
+    for date, save_as, _ in sorted(entries, key=lambda entry: entry[:2]):
+        digest.update(f"{date}\0{save_as}\0{records[save_as][0]}\n".encode())
+    return digest.hexdigest()
+
+
+def update_csl(path: Path, entries, records: dict, cache: Path) -> int:
+    """``write_csl`` unless CACHE says the file at PATH was written from the same items and it
+    is untouched since (its size and mtime): 1 when the file was replaced."""
+    key = items_key(entries, records)
+    try:
+        last = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = None
+    if isinstance(last, dict) and last.get("key") == key  and last.get("stamp") == file_stamp(path):
+        return 0
+    written = write_csl(path, entries)
+    write_json_table(cache, {"key": key, "stamp": file_stamp(path)})
+    return written
+
+
 class LazyCitation:
     """``citation.article_citation(fields, save_as)``, made when a template reads it: a rebuild
     renders the pages of a few articles, and the others' citations are never needed. Only the
@@ -186,7 +212,8 @@ class CitationsGenerator(Generator):
             written += count
             new[save_as] = old[save_as] if record is None else record
         del done
-        written += write_csl(out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL, self.entries)
+        csl = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
+        written += update_csl(csl, self.entries, new, cache_file.with_name(CSL_CACHE))
         removed = remove_stale(out, old, new)
         write_json_table(cache_file, new)
         logger.info(
