@@ -157,7 +157,7 @@ def update_csl(path: Path, entries, records: dict, cache: Path) -> int:
         last = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         last = None
-    if isinstance(last, dict) and last.get("key") == key  and last.get("stamp") == file_stamp(path):
+    if isinstance(last, dict) and last.get("key") == key and last.get("stamp") == file_stamp(path):
         return 0
     written = write_csl(path, entries)
     write_json_table(cache, {"key": key, "stamp": file_stamp(path)})
