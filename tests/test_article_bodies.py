@@ -187,3 +187,65 @@ def test_a_rebuild_from_bodies_in_the_cache_writes_a_cold_builds_pages(tmp_path,
     assert files == sorted(p.relative_to(warm) for p in warm.rglob("*") if p.is_file())
     assert all((cold / f).read_bytes() == (warm / f).read_bytes() for f in files)
     assert os.listdir(tmp_path / "warm" / "cache")
+
+
+LINKED_BODIES = {
+    "none": "<p>无链接</p>",
+    "static": '<p><img alt="图" src="{static}/images/tu.png"></p>',
+    "attach": '<p><a href="{attach}files/附件一.pdf">附件</a></p>',
+    "relative-and-spaced": '<p><a href="{static}../files/a%20b.pdf">甲</a><img src="{static}/images/x.png"></p>',
+    "filename-is-not-static": '<p><a href="{filename}/bulletins/2024/01/a.md">另一篇</a></p>',
+    "quoted-twice": "<p><a href='{static}/x.pdf'>x</a><a href=\"{static}/x.pdf\">x</a></p>",
+}
+
+
+def _stored_and_made(tmp_path, body, **settings):
+    """A Pelican article made from BODY and the same article taken from its record."""
+    config = dict(DEFAULT_CONFIG, CONTENT_CACHING_LAYER="reader", CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    gen = generator(tmp_path)
+    gen.settings, gen.context = config, {"localsiteurl": "", "generated_content": {}, "static_content": {}}
+    (tmp_path / "a.md").write_text("x", encoding="utf-8")
+    made = Article(
+        body,
+        metadata={"title": "题", "date": datetime.datetime(2024, 1, 2), "slug": "ti"},
+        settings=config,
+        context=gen.context,
+        source_path=str(tmp_path / "bulletins" / "a.md"),
+    )
+    cache = ArticleCache(gen, tmp_path / FILE, load=True, save=True)
+    cache.put("a.md", made)
+    cache.save()
+    config.update(settings)
+    again = ArticleCache(gen, tmp_path / FILE, load=True, save=False)
+    return again.get("a.md"), made
+
+
+@pytest.mark.parametrize("body", LINKED_BODIES.values(), ids=LINKED_BODIES.keys())
+def test_an_article_from_a_record_gives_its_static_links_without_reading_its_body(tmp_path, monkeypatch, body):
+    article, made = _stored_and_made(tmp_path, body)
+    monkeypatch.setattr(bodies.Body, "text", lambda body: pytest.fail("the body was read"))
+    assert article.get_static_links() == made.get_static_links()
+
+
+def test_static_links_are_found_again_under_another_link_pattern_or_a_new_body(tmp_path):
+    body = LINKED_BODIES["static"] + '<a href="[static]/other.pdf">乙</a>'
+    article, made = _stored_and_made(tmp_path, body, INTRASITE_LINK_REGEX="[{[](?P<what>.*?)[}\\]]")
+    assert article.get_static_links() == made.get_static_links() == {"images/tu.png", "other.pdf"}  # the new pattern
+    article._content = made._content = LINKED_BODIES["attach"]
+    article.settings["INTRASITE_LINK_REGEX"] = DEFAULT_CONFIG["INTRASITE_LINK_REGEX"]
+    found = article.get_static_links()
+    assert found == made.get_static_links() and found != {"images/tu.png"}  # the body set since, not the record's
+    assert [Path(link).name for link in found] == ["附件一.pdf"]
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [None, "{static}", ("{static}",), ("{static}", ["a"]), (1, ()), ("{static}", ("a", 2)), ("a", (), "b")],
+    ids=["none", "a-string", "one-item", "a-list", "pattern-not-text", "link-not-text", "three-items"],
+)
+def test_a_record_without_well_formed_links_has_its_body_scanned(tmp_path, kept):
+    article, made = _stored_and_made(tmp_path, LINKED_BODIES["static"])
+    body = vars(article)[bodies.BODY]
+    assert body.links is not None  # what the record kept, replaced below as an older or damaged record would
+    vars(article)[bodies.BODY] = bodies.Body(body.file, body.offset, body.length, body.crc, kept)
+    assert article.get_static_links() == made.get_static_links() == {"images/tu.png"}

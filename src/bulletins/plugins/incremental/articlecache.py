@@ -289,7 +289,7 @@ class ArticleCache:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.persistent_id = self.persistent_id
-        with bodies.body_apart(article) as body:
+        with bodies.body_apart(article, bodies.static_links(article)) as body:
             try:
                 pickler.dump(article)
             except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
