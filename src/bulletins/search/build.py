@@ -9,6 +9,8 @@ then; the same content gives the same bytes, whatever was in the folder before):
                          UTF-16, as it is mostly Han text
     t/<hash><key>.js     term shards: {"p": {key: positional postings}, "d": {key: counts}},
                          deflated (``write.packed``); ``write.shard_name``
+    t/dir-<hash><key>.js past DIRECT_SHARDS shards, {"s": the entries of 256 of them}, which
+                         the manifest names instead (format 5); ``write.directory_name``
     f/<year>/<mmdd>-<k>.js  result data of one bulletin, the k-th of its day, deflated:
                          [url, title, date, category, source id, text] plus the 效力状态 of a
                          bulletin that has changed (已废止, 已失效, 已修改)
@@ -53,7 +55,7 @@ from bulletins.search import shards as sh
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
-from bulletins.search.packer import ShardPacker
+from bulletins.search.packer import SEPARATOR, Listed, ShardPacker, write_directories
 from bulletins.search.resume import PostingsState
 from bulletins.search.write import (
     IndexWriter,
@@ -72,12 +74,17 @@ logger = logging.getLogger(__name__)
 # 2: the fold map sits in the manifest (1 had a separate fold-<hash>.js);
 # 3: shards deflated too, and packed data is 15 bits per UTF-16 unit, not base64;
 # 4: ids oldest first, content-named shards, one bulletin per result-data file, UTF-16 manifest
+# 5: 4, with a manifest that names directories of shards (an index past DIRECT_SHARDS shards)
 FORMAT = 4
+FORMAT_DIRECTORIES = 5
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
+# The manifest names up to DIRECT_SHARDS shards (11 bytes each: 589 KB for the 53,122 of
+# 1,000,000 bulletins), past that directories of ``packer.DIRECTORY_SHARDS`` each (a query reads
+# the directories of its keys, then their shards).
+DIRECT_SHARDS = 4_096
 CATEGORY = "@"
 SHOWN_STATUSES = ("已废止", "已失效", "已修改")  # result data carries these; the first two are not in force
 NOT_IN_FORCE = SHOWN_STATUSES[:2]
-SHARD_SEPARATOR = " "  # between the manifest's shard entries (no key holds a space)
 
 
 @dataclass(frozen=True)
@@ -147,13 +154,13 @@ def build_index(
     shard_bytes: int = SHARD_BYTES,
     jobs: int | None = None,
     memory: int = runs.BUDGET,
+    direct_shards: int = DIRECT_SHARDS,
 ) -> IndexStats:
     """Write the index of ``docs`` (dicts as in ``documents.from_dict``, SearchDocs, or a
-    ``DocSource``) into ``out_dir`` (the index folder itself, e.g. ``output/search``).
-    ``cache_dir`` (e.g. Pelican's ``CACHE_PATH``) keeps what a rebuild can reuse. ``jobs``:
-    processes that tokenize (``workers.job_count``); ``memory``: about the bytes of posting
-    lists held before a sorted run is spilled (``runs``; to the cache folder, else beside
-    the output folder). None of the three changes a byte of the index."""
+    ``DocSource``) into ``out_dir`` (the index folder, e.g. ``output/search``). ``cache_dir``
+    (Pelican's ``CACHE_PATH``) keeps what a rebuild can reuse; ``jobs``: processes that tokenize
+    (``workers.job_count``); ``memory``: about the posting bytes held before a sorted run is
+    spilled (``runs``), none of the three changing a byte; ``direct_shards``: ``DIRECT_SHARDS``."""
     started = time.perf_counter()
     ordered = _Ordered(source := as_source(docs), order_ids(source))
     fold_map, out = build_fold_map(), Path(out_dir)
@@ -170,16 +177,16 @@ def build_index(
             state.saving(digests, runs.merged(postings.runs())), _category_records(heads, per_category)
         )
         processes = workers.job_count(jobs, len(ordered))  # above 1: the shards are packed on one of them
-        shard_list, shard_count, present = _write_shards(writer, stream, shard_bytes, processes)
-    fold = _fold_codes(_shipped_fold_map(fold_map, present))
-    _write_manifest(writer, _manifest(heads, fold, shard_list, per_category))
+        listed = _write_shards(writer, stream, shard_bytes, processes, direct_shards)
+    fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
+    _write_manifest(writer, _manifest(heads, fold, listed, per_category))
     writer.finish()
     save_record(cache_dir, out, writer.fresh)
     stats = IndexStats(
         docs=len(heads),
         files=writer.files,
         bytes=writer.bytes,
-        shards=shard_count,
+        shards=listed.count,
         fragments=len(heads),
         seconds=time.perf_counter() - started,
         written=writer.written,
@@ -250,13 +257,13 @@ class _Fragments:
         return doc
 
 
-def _manifest(heads: Heads, fold: dict, shard_list: str, per_category: Counter) -> dict:
+def _manifest(heads: Heads, fold: dict, listed: Listed, per_category: Counter) -> dict:
     """The manifest: what a query loads first (format, shards, days, categories)."""
     return {
-        "format": FORMAT,
+        "format": FORMAT_DIRECTORIES if listed.directories else FORMAT,
         "docs": len(heads),
         "fold": fold,
-        "shards": shard_list,
+        "shards": listed.text,
         "categories": [[name, per_category[name]] for name in sorted(per_category)],
         "days": _day_runs(heads),
         "titleSpan": TITLE_SPAN,
@@ -311,12 +318,12 @@ def _lists(records: Iterable[runs.Record], present: set[str]) -> Iterator[tuple[
 
 
 def _write_shards(
-    writer: IndexWriter, records: Iterable[runs.Record], target: int, processes: int
-) -> tuple[str, int, set[str]]:
+    writer: IndexWriter, records: Iterable[runs.Record], target: int, processes: int, direct: int = DIRECT_SHARDS
+) -> Listed:
     """The term shards, cut from the merged lists as they stream by (packed and written by a
     worker process when PROCESSES > 1, ``packer``), and the manifest's list of them: per
-    shard its two hash units and its bound (``shards.boundary``), separated by spaces; and
-    the count keys seen."""
+    shard its two hash units and its bound (``shards.boundary``), separated by spaces (past
+    DIRECT shards, the directories' entries, ``_directories``); and the count keys seen."""
     entries, present, last = [], set(), None
     shards = ShardPacker(writer, processes, workers.start_method())
     try:
@@ -330,10 +337,12 @@ def _write_shards(
             units = hash_units(str(FORMAT), text)
             shards.write(shard_name(bound, units), text, short_hash(text))
             entries.append(units + bound)
+        directories = len(entries) > direct
+        listed = write_directories(shards, entries, str(FORMAT)) if directories else entries
         shards.finish()
     finally:
         shards.close()
-    return SHARD_SEPARATOR.join(entries), len(entries), present
+    return Listed(SEPARATOR.join(listed), len(entries), present, directories)
 
 
 def _not_in_force(heads: Heads) -> dict:

@@ -7,7 +7,9 @@ nothing to do. So each shard cut here goes, as its JSON text, to one worker proc
 and writes it (``IndexWriter.place``) while the merge goes on; a shard whose file is as the
 last build left it goes nowhere (``IndexWriter.kept``). The files are counted here in the
 order they were cut (``IndexWriter.record_placed``), so the writer's counts and record are the
-ones of a build that wrote them in turn. With one process the shards are packed here.
+ones of a build that wrote them in turn. With one process the shards are packed here. Past
+``build.DIRECT_SHARDS`` shards, directory files listing them are packed the same way
+(``write_directories``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,13 @@ import concurrent.futures as cf
 import multiprocessing
 from collections import deque
 from pathlib import Path
+from typing import NamedTuple
 
-from bulletins.search.write import IndexWriter, Placed, packed_json
+from bulletins.search.write import IndexWriter, Placed, directory_name, dumps, hash_units, packed_json, short_hash
 
+DIRECTORY_SHARDS = 256  # shard entries a directory file lists (build.DIRECT_SHARDS)
+SEPARATOR = " "  # between shard entries, in the manifest and a directory (no key holds a space)
+HASH_UNITS = 2  # an entry: its two hash units, then its bound
 IN_FLIGHT = 64  # shards sent and not yet counted: bounds the texts held (about 30 KB each)
 _writers: dict[str, IndexWriter] = {}  # in the worker: one per index folder (it keeps the folders made)
 
@@ -67,3 +73,27 @@ class ShardPacker:
 
 def _done(item: Placed | cf.Future) -> bool:
     return not isinstance(item, cf.Future) or item.done()
+
+
+class Listed(NamedTuple):
+    """What ``build._write_shards`` made: the manifest's list (``text``: shard entries, or directory
+    entries when ``directories``), the shard count and the count keys seen."""
+
+    text: str
+    count: int
+    present: set
+    directories: bool
+
+
+def write_directories(shards: ShardPacker, entries: list[str], salt: str) -> list[str]:
+    """Directory files of DIRECTORY_SHARDS consecutive shard ENTRIES each (``{"s": entries}``,
+    packed and written as a shard is, hashed with SALT, the index format) and their entries:
+    hash units, then the bound of their first shard."""
+    listed = []
+    for start in range(0, len(entries), DIRECTORY_SHARDS):
+        group = entries[start : start + DIRECTORY_SHARDS]
+        text = dumps({"s": SEPARATOR.join(group)})
+        units, bound = hash_units(salt, text), group[0][HASH_UNITS:]
+        shards.write(directory_name(bound, units), text, short_hash(text))
+        listed.append(units + bound)
+    return listed

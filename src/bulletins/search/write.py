@@ -153,6 +153,12 @@ def shard_name(bound: str, units: str) -> str:
     return f"t/{units_hex(units)}{units_hex(bound)[: 4 * BOUND_UNITS]}"
 
 
+def directory_name(bound: str, units: str) -> str:
+    """``t/dir-<hash><first key>``: a directory of term shards (``build.DIRECTORY_SHARDS`` of
+    them), named as a shard is (``shard_name``) after a prefix no shard name has."""
+    return f"t/dir-{units_hex(units)}{units_hex(bound)[: 4 * BOUND_UNITS]}"
+
+
 def fragment_name(date: str, ordinal: int) -> str:
     """``f/<year>/<mmdd>-<k>``: the result data of the ``k``-th bulletin of that day, in id
     order (search-index.js ``fragmentName``). Adding a bulletin of another day leaves the

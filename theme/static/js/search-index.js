@@ -18,6 +18,7 @@
   const root = globalThis;
 
   const FORMAT = 4; // the index format of bulletins/search/build.py
+  const FORMAT_DIRECTORIES = 5; // the same, with a manifest naming directories of shards
   const MANIFEST_NAME = "manifest";
 
   /** manifest.js: the fields build.py writes. */
@@ -27,7 +28,7 @@
     FOLD: "fold", // { codes, to }: the Traditional -> Simplified map (readFold)
     FOLD_CODES: "codes", // Traditional code points, ascending, as varint gaps
     FOLD_TO: "to", // their Simplified characters, in that order
-    SHARDS: "shards", // the term shards, SHARD_SEPARATOR between them: two hash units + first key
+    SHARDS: "shards", // the term shards (format 5: their directories), SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
     DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs }
     DAYS_FIRST: "first",
@@ -38,6 +39,8 @@
   const CategoryEntry = Object.freeze({ NAME: 0, COUNT: 1 });
   /** A term shard: { p: { key: positional postings }, d: { key: counts } }. */
   const Shard = Object.freeze({ POSITIONAL: "p", COUNTS: "d" });
+  /** A directory of shards (format 5): { s: shard entries, as the manifest's list }. */
+  const Directory = Object.freeze({ SHARDS: "s" });
   /** A packed file (write.packed): { n: DEFLATE bytes, u: JSON bytes, z: packed DEFLATE }. */
   const Packed = Object.freeze({ BYTES: "n", JSON_BYTES: "u", DATA: "z" });
   /** A row of a result-data (fragment) file. */
@@ -56,6 +59,8 @@
   }
   /** write.shard_name: `t/<hash><first key>`, both in hex. */
   const shardName = (hash, bound) => `t/${unitsHex(hash)}${unitsHex(bound.slice(0, BOUND_UNITS))}`;
+  /** write.directory_name: `t/dir-<hash><first key>`. */
+  const directoryName = (hash, bound) => `t/dir-${unitsHex(hash)}${unitsHex(bound.slice(0, BOUND_UNITS))}`;
   /** write.fragment_name: `f/<year>/<mmdd>-<k>`, the k-th bulletin (in id order) of that day. */
   const fragmentName = (iso, k) => `f/${iso.slice(0, 4)}/${iso.slice(5, 7)}${iso.slice(8, 10)}-${k}`;
 
@@ -211,21 +216,37 @@
     return { from: from.join(""), to: own(fold, Manifest.FOLD_TO) || "" };
   }
 
-  /** Shard list -> { bounds: first keys, name(i) }: a name is made when a query needs it. */
-  function readShards(text) {
+  /** Shard (or directory) list -> { bounds: first keys, name(i) }: a name is made when a query needs it. */
+  function readShards(text, naming = shardName) {
     const entries = typeof text === "string" && text ? text.split(SHARD_SEPARATOR) : [];
     const bounds = entries.map((entry) => entry.slice(HASH_UNITS));
-    const name = (i) => shardName(entries[i].slice(0, HASH_UNITS), bounds[i]);
+    const name = (i) => naming(entries[i].slice(0, HASH_UNITS), bounds[i]);
     return { bounds, name };
+  }
+
+  /** The place of the last bound <= key (the file holding it). */
+  function locate(bounds, key) {
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bounds[mid] <= key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
   }
 
   /** The manifest's fields under the names the query side uses. */
   function readManifest(raw) {
     const format = own(raw, Manifest.FORMAT);
-    if (format !== FORMAT) throw new Error(`search index: format ${format} is not ${FORMAT}`);
+    if (format !== FORMAT && format !== FORMAT_DIRECTORIES) {
+      throw new Error(`search index: format ${format} is not ${FORMAT} or ${FORMAT_DIRECTORIES}`);
+    }
     const categories = own(raw, Manifest.CATEGORIES) || [];
-    const shards = readShards(own(raw, Manifest.SHARDS));
+    const directories = format === FORMAT_DIRECTORIES;
+    const shards = readShards(own(raw, Manifest.SHARDS), directories ? directoryName : shardName);
     return {
+      directories,
       docCount: own(raw, Manifest.DOCS),
       fold: readFold(own(raw, Manifest.FOLD)),
       shardBounds: shards.bounds,
@@ -260,6 +281,7 @@
       this.unpacked = new Map(); // packed file name -> Promise of its data
       this.decoded = new Map(); // key -> Promise of postings (null when the index has none)
       this.fragments = new Map(); // bulletin id -> name of its result-data file
+      this.listed = new Map(); // directory name -> its shards (readShards)
       this.batch = null;
       this.manifest = null;
       this.pending = null;
@@ -322,16 +344,21 @@
         );
     }
 
+    /** The name of the shard (format 5: of the directory) that holds `key`. */
     shardOf(key) {
-      const bounds = this.manifest.shardBounds;
-      let lo = 0;
-      let hi = bounds.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (bounds[mid] <= key) lo = mid + 1;
-        else hi = mid;
-      }
-      return this.manifest.shardName(lo - 1);
+      return this.manifest.shardName(locate(this.manifest.shardBounds, key));
+    }
+
+    /** Promise of the shard holding `key`: through its directory in format 5 (the directories
+     * of one turn load together, then their shards together). */
+    shard(key) {
+      const name = this.shardOf(key);
+      if (!this.manifest.directories) return this.contents(name);
+      return this.contents(name).then((directory) => {
+        if (!this.listed.has(name)) this.listed.set(name, readShards(own(directory, Directory.SHARDS)));
+        const shards = this.listed.get(name);
+        return this.contents(shards.name(locate(shards.bounds, key)));
+      });
     }
 
     /** Promise of the postings of `key` (null when the index has none); after ready(). */
@@ -339,7 +366,7 @@
       if (!this.decoded.has(key)) {
         const found = !this.manifest.shardBounds.length
           ? Promise.resolve(null)
-          : this.contents(this.shardOf(key)).then((shard) => {
+          : this.shard(key).then((shard) => {
               const text = own(own(shard, positional ? Shard.POSITIONAL : Shard.COUNTS), key);
               return typeof text === "string" ? decodePostings(text, positional) : null;
             });

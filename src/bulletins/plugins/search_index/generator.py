@@ -7,8 +7,10 @@ rebuild tokenizes only the articles whose text changed and rewrites only the ind
 whose bytes change. ``SEARCH_INDEX_JOBS`` is the number of processes that tokenize (default
 ``None``: the processors, at most 4, and one for a small archive); ``SEARCH_INDEX_MEMORY``
 about the bytes of posting lists held in memory before a sorted run is spilled to the cache
-folder (default 64 MB). Neither changes the index. The articles' text is extracted when the
-builder asks for it, not held for the whole archive.
+folder (default 64 MB). Neither changes the index. ``SEARCH_INDEX_DIRECT_SHARDS`` (default
+4,096) is the most term shards the manifest names itself; past it, it names directories of
+them (``build.DIRECT_SHARDS``). The articles' text is extracted when the builder asks for it,
+not held for the whole archive.
 
 With ``SEARCH_INDEX_BESIDE_PAGES`` the index is built in a forked copy of the build while
 this process goes on; ``generate_output`` then takes its figures. The fork begins at this
@@ -36,7 +38,7 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from bulletins.plugins.incremental import forked
-from bulletins.search.build import IndexStats, build_index
+from bulletins.search.build import DIRECT_SHARDS, IndexStats, build_index
 from bulletins.search.documents import article_source
 from bulletins.search.runs import BUDGET
 from bulletins.search.write import RECORD_FILE
@@ -58,11 +60,17 @@ def is_memory(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 2**20
 
 
+def is_count(value: object) -> bool:
+    """A whole number, at least 0."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 DEFAULT_MEMORY = BUDGET
 OPTIONS = (
     Option("SEARCH_INDEX_JOBS", None, is_jobs, "a whole number of processes >= 1, or None"),
     Option("SEARCH_INDEX_MEMORY", DEFAULT_MEMORY, is_memory, "a whole number of bytes >= 1048576"),
     Option("SEARCH_INDEX_BESIDE_PAGES", None, lambda v: v is None or isinstance(v, bool), "True, False or None"),
+    Option("SEARCH_INDEX_DIRECT_SHARDS", DIRECT_SHARDS, is_count, "a whole number of shards >= 0"),
 )
 configure = settings_check(OPTIONS)
 
@@ -122,7 +130,9 @@ class SearchIndexGenerator(Generator):
         jobs = self.settings.get("SEARCH_INDEX_JOBS")
         memory = self.settings.get("SEARCH_INDEX_MEMORY", DEFAULT_MEMORY)
         out = Path(self.output_path) / INDEX_DIR
-        return build_index(article_source(list(articles)), out, cache_dir=cache, jobs=jobs, memory=memory)
+        direct = self.settings.get("SEARCH_INDEX_DIRECT_SHARDS", DIRECT_SHARDS)
+        source = article_source(list(articles))
+        return build_index(source, out, cache_dir=cache, jobs=jobs, memory=memory, direct_shards=direct)
 
     def generate_output(self, writer):
         done, stats = forked.finish(self.child) if self.child is not None else (False, None)
