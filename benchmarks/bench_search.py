@@ -215,10 +215,10 @@ def quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def build_our_index(records: list[dict], out: Path) -> float:
+def build_our_index(records: list[dict], out: Path, **options) -> float:
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    build_index(records, out)
+    build_index(records, out, **options)
     return time.perf_counter() - started
 
 
@@ -344,7 +344,10 @@ def synthetic_scale(args, browser) -> Figures:
         }
         for b in bulletins
     ]
-    seconds = build_our_index(records, site / "search")
+    direct = {} if args.direct_shards is None else {"direct_shards": args.direct_shards}
+    seconds = build_our_index(records, site / "search", **direct)
+    manifest = json.loads((site / "search" / "manifest.json").read_text(encoding="utf-8"))
+    column.add("manifest", f"{kb((site / 'search' / 'manifest.js').stat().st_size)}, format {manifest['format']}")
     size, files = disk(site / "search")
     column.add("index build time", f"{seconds:.1f} s")
     column.add("index size on disk", kb(size))
@@ -381,14 +384,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, help="an already built site: DIR/content and DIR/output")
     parser.add_argument("--queries", type=int, default=100, help="query set size (default 100)")
     parser.add_argument("--synthetic", type=int, default=100_000, help="synthetic bulletins (0 to skip)")
+    parser.add_argument("--no-corpus", action="store_true", help="the synthetic archive only")
+    parser.add_argument(
+        "--direct-shards", type=int, help="the synthetic index's SEARCH_INDEX_DIRECT_SHARDS (default the builder's)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     if not BULLETINS.exists():
         sys.exit(f"{BULLETINS} is absent: the benchmark needs ../shared/corpus")
     args.work.mkdir(parents=True, exist_ok=True)
     with launch() as browser:
-        columns = corpus_comparison(args, browser)
-        print_table(columns)
+        columns = [] if args.no_corpus else corpus_comparison(args, browser)
+        if columns:
+            print_table(columns)
         if args.synthetic:
             columns.append(synthetic_scale(args, browser))
             print()
