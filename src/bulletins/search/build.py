@@ -323,7 +323,7 @@ def _write_shards(
     """The term shards, cut from the merged lists as they stream by (packed and written by a
     worker process when PROCESSES > 1, ``packer``), and the manifest's list of them: per
     shard its two hash units and its bound (``shards.boundary``), separated by spaces (past
-    DIRECT shards, the directories' entries, ``_directories``); and the count keys seen."""
+    DIRECT shards, the directories' entries, ``packer.write_directories``); and the count keys seen."""
     entries, present, last = [], set(), None
     shards = ShardPacker(writer, processes, workers.start_method())
     try:

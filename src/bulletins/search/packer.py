@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from bulletins.search.write import IndexWriter, Placed, directory_name, dumps, hash_units, packed_json, short_hash
 
-DIRECTORY_SHARDS = 256  # shard entries a directory file lists (build.DIRECT_SHARDS)
+DIRECTORY_SHARDS = 256  # shard entries a directory file lists (past build.DIRECT_SHARDS shards)
 SEPARATOR = " "  # between shard entries, in the manifest and a directory (no key holds a space)
 HASH_UNITS = 2  # an entry: its two hash units, then its bound
 IN_FLIGHT = 64  # shards sent and not yet counted: bounds the texts held (about 30 KB each)

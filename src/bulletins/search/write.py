@@ -154,9 +154,9 @@ def shard_name(bound: str, units: str) -> str:
 
 
 def directory_name(bound: str, units: str) -> str:
-    """``t/dir-<hash><first key>``: a directory of term shards (``build.DIRECTORY_SHARDS`` of
+    """``t/dir-<hash><first key>``: a directory of term shards (``packer.DIRECTORY_SHARDS`` of
     them), named as a shard is (``shard_name``) after a prefix no shard name has."""
-    return f"t/dir-{units_hex(units)}{units_hex(bound)[: 4 * BOUND_UNITS]}"
+    return "t/dir-" + shard_name(bound, units).removeprefix("t/")
 
 
 def fragment_name(date: str, ordinal: int) -> str:

@@ -60,7 +60,7 @@
   /** write.shard_name: `t/<hash><first key>`, both in hex. */
   const shardName = (hash, bound) => `t/${unitsHex(hash)}${unitsHex(bound.slice(0, BOUND_UNITS))}`;
   /** write.directory_name: `t/dir-<hash><first key>`. */
-  const directoryName = (hash, bound) => `t/dir-${unitsHex(hash)}${unitsHex(bound.slice(0, BOUND_UNITS))}`;
+  const directoryName = (hash, bound) => "t/dir-" + shardName(hash, bound).slice("t/".length);
   /** write.fragment_name: `f/<year>/<mmdd>-<k>`, the k-th bulletin (in id order) of that day. */
   const fragmentName = (iso, k) => `f/${iso.slice(0, 4)}/${iso.slice(5, 7)}${iso.slice(8, 10)}-${k}`;
 
