@@ -247,5 +247,5 @@ def test_a_chunk_sent_as_bytes_tokenizes_as_its_texts(texts):
     assert all(type(part) is bytes for part in sent) and workers.unwire(sent) == texts
     workers._init(build_fold_map())
     cached = doc_tokens(from_dict(_doc("c", "2024-01-01", "缓存", "已有")), workers._table)
-    made, _ = workers.chunk_postings(0, [sent, workers.wire(cached)])
+    made, _ = workers.chunk_postings([0, 1], [sent, workers.wire(cached)])
     assert made == [text_tokens(*texts, tokens.FoldTable(build_fold_map())), None]

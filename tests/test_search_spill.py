@@ -120,8 +120,11 @@ def test_many_runs_are_joined_on_the_way(tmp_path, monkeypatch, jobs):
 def test_runs_written_before_a_failure_are_removed(tmp_path, monkeypatch):
     add_doc = runs.SpillingPostings.add_doc
 
+    added = []
+
     def fail_at_the_fifth(self, doc, entry):
-        if doc == 4:
+        added.append(doc)
+        if len(added) == 5:
             raise RuntimeError("stopped")
         add_doc(self, doc, entry)
 

@@ -57,17 +57,30 @@ def _added(date: str, slug: str) -> list[dict]:
     return [*BASE, _doc(slug, date, "青溪区召开防汛工作会议", "会议部署防汛抗旱工作。独有词语翠微湖畔。")]
 
 
+def _later_that_day(n: int) -> int:
+    """How many bulletins follow the N-th (doc-id order) on its day: a change renumbers them."""
+    return sum(1 for doc in BY_DATE[n + 1 :] if doc.date == BY_DATE[n].date)
+
+
+MIDDLE, THIRD = len(BASE) // 2, len(BASE) // 3
+# (the bulletins after the change, the most a patch may post: the changed ones and their day's later ones)
 CASES = {
     "edit_oldest": (_edited(0, "会后实地察看了翠微湖畔。"), 1),
-    "edit_middle": (_edited(len(BASE) // 2, "编辑补充：本条信息已于次日更正。"), 1),
+    "edit_middle": (_edited(MIDDLE, "编辑补充：本条信息已于次日更正。"), 1),
     "edit_newest": (_edited(len(BASE) - 1, "编辑补充。"), 1),
     "edit_removes_words": ([dict(d, body="会议。") if d is _nth(7) else d for d in BASE], 1),
-    "remove_oldest": (_without(0), 0),
-    "remove_middle": (_without(len(BASE) // 2), 0),
-    "remove_two_neighbours": (_without(40, 41), 0),
+    "remove_oldest": (_without(0), _later_that_day(0)),
+    "remove_middle": (_without(MIDDLE), _later_that_day(MIDDLE)),
+    "remove_two_neighbours": (_without(40, 41), _later_that_day(40)),
     "add_oldest": (_added("2001-05-06", "added-oldest"), 1),
-    "add_middle": (_added(BY_DATE[len(BASE) // 3].date, "added-middle"), 1),
+    "add_middle": (_added(BY_DATE[THIRD].date, "added-middle"), 1 + _later_that_day(THIRD) + 1),
 }
+
+
+def test_the_cases_renumber_few():
+    """The table's bounds are far below the archive: a change posts its day, not what follows."""
+    assert all(bound <= 12 for _, bound in CASES.values())
+    assert any(bound > 1 for _, bound in CASES.values())  # some day has later bulletins to renumber
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -89,15 +102,31 @@ def test_patched_rebuild_is_the_cold_build(tmp_path, monkeypatch, name):
     assert len(posted) <= posted_at_most  # the changed bulletins only, not the archive
 
 
+def _dense(digests: str) -> tuple[list[str], list[int]]:
+    return list(digests), list(range(len(digests)))
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        (list("abcde"), list("abXde"), splice.Splice(2, 3, 3)),
-        (list("abcde"), list("bcde"), splice.Splice(0, 1, 0)),
-        (list("abcde"), list("abcXde"), splice.Splice(3, 3, 4)),
-        (list("abcde"), list("abcde"), splice.Splice(5, 5, 5)),
-        (list("aaaa"), list("aaa"), splice.Splice(3, 4, 3)),
-        (list("abc"), list("xyz"), splice.Splice(0, 3, 3)),
+        # ids one after another: the places are the ids
+        (_dense("abcde"), _dense("abXde"), splice.Splice(2, 3, 3, 2, 3, 3)),
+        (_dense("abcde"), _dense("bcde"), splice.Splice(0, 1, 0, 0, 1, 0)),
+        (_dense("abcde"), _dense("abcXde"), splice.Splice(3, 3, 4, 3, 3, 4)),
+        (_dense("abcde"), _dense("abcde"), splice.Splice(5, 5, 5, 5, 5, 5)),
+        (_dense("aaaa"), _dense("aaa"), splice.Splice(3, 4, 3, 3, 4, 3)),
+        (_dense("abc"), _dense("xyz"), splice.Splice(0, 3, 3, 0, 3, 3)),
+        (_dense(""), _dense("ab"), splice.Splice(0, 0, 2, 0, 0, 2)),
+        # days in steps of 16: b (day 1) removed, c renumbered, day 2 (d, e) unmoved
+        ((list("abcde"), [0, 1, 2, 16, 17]), (list("acde"), [0, 1, 16, 17]), splice.Splice(1, 3, 2, 1, 16, 16)),
+        # X added to day 1: c renumbered; the first id of the middle is b's next
+        ((list("abcde"), [0, 1, 2, 16, 17]), (list("abXcde"), [0, 1, 2, 3, 16, 17]), splice.Splice(2, 3, 4, 2, 16, 16)),
+        # day 1 grown past 16 bulletins: every later id moves by 16
+        ((list("abd"), [0, 1, 16]), (list("abcd"), [0, 1, 2, 32]), splice.Splice(2, 2, 3, 2, 16, 32)),
+        # the same digests at other ids: not the same bulletins' entries
+        ((list("ab"), [0, 1]), (list("ab"), [0, 16]), splice.Splice(1, 1, 1, 1, 1, 16)),
+        # the last bulletin removed from the newest day
+        ((list("abc"), [0, 16, 17]), (list("ab"), [0, 16]), splice.Splice(2, 3, 2, 17, 18, 17)),
     ],
 )
 def test_plan(old, new, expected):

@@ -16,11 +16,11 @@ then; the same content gives the same bytes, whatever was in the folder before):
                          bulletin that has changed (已废止, 已失效, 已修改)
 
 Doc ids are the bulletins in date order, oldest first (on one day, by URL descending), so
-"newest first" is "highest id first" (on one day, by URL), a date range is an id range, and
-a new bulletin, being the newest, takes the next id: every other id stays, every posting
-list it is not in keeps its bytes, and the content-defined shard cuts (``shards.cut``) keep
-every shard it does not touch. An older bulletin added, re-dated or removed renumbers
-the bulletins after it, and every shard holding one of them is rewritten (README, Search).
+"newest first" is "highest id first" (on one day, by URL) and a date range is an id range;
+each day takes its ids in steps of ``docids.DAY_SLOTS``, so a bulletin added, re-dated or
+removed renumbers only its day's bulletins (``docids``): every other id stays, every posting
+list none of them is in keeps its bytes, and the content-defined shard cuts (``shards.cut``)
+keep every shard they do not touch.
 
 A rebuild writes only the files whose bytes change and removes the files no longer named
 (``write.IndexWriter``); with a cache folder it tokenizes only the bulletins whose text
@@ -50,8 +50,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from bulletins.search import posting, runs, workers
+from bulletins.search import docids, posting, runs, workers
 from bulletins.search import shards as sh
+from bulletins.search.docids import DocIds
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
@@ -75,8 +76,9 @@ logger = logging.getLogger(__name__)
 # 3: shards deflated too, and packed data is 15 bits per UTF-16 unit, not base64;
 # 4: ids oldest first, content-named shards, one bulletin per result-data file, UTF-16 manifest
 # 5: 4, with a manifest that names directories of shards (an index past DIRECT_SHARDS shards)
-FORMAT = 4
-FORMAT_DIRECTORIES = 5
+# 6 and 7: 4 and 5 with each day's ids in steps of ``days.slots`` (``docids``)
+FORMAT = 6
+FORMAT_DIRECTORIES = 7
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
 # The manifest names up to DIRECT_SHARDS shards (11 bytes each: 589 KB for the 53,122 of
 # 1,000,000 bulletins), past that directories of ``packer.DIRECTORY_SHARDS`` each (a query reads
@@ -170,16 +172,15 @@ def build_index(
     cache, state = TokenCache(cache_dir), PostingsState(cache_dir, fold_digest)
     fragments = _Fragments(writer, ordered, fold_digest)
     postings = posting.gather(fragments, cache, state, fold_map, jobs, spill)
-    heads, digests, tokenized = fragments.heads, fragments.digests, cache.missed
+    heads, ids, tokenized = fragments.heads, fragments.ids, cache.missed
     per_category = Counter(h.category for h in heads if h.category)
     with contextlib.closing(postings):
-        stream = runs.merge_few(
-            state.saving(digests, runs.merged(postings.runs())), _category_records(heads, per_category)
-        )
+        kept = state.saving(fragments.digests, ids.ids, runs.merged(postings.runs()))
+        stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
         processes = workers.job_count(jobs, len(ordered))  # above 1: the shards are packed on one of them
         listed = _write_shards(writer, stream, shard_bytes, processes, direct_shards)
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
-    _write_manifest(writer, _manifest(heads, fold, listed, per_category))
+    _write_manifest(writer, _manifest(heads, ids, fold, listed, per_category))
     writer.finish()
     save_record(cache_dir, out, writer.fresh)
     stats = IndexStats(
@@ -233,31 +234,30 @@ def order_ids(source: DocSource) -> array:
 
 
 class _Fragments:
-    """Each bulletin's result-data file (named by its day and its place in that day), digest
-    and ``Head``, taken in doc-id order (``take``)."""
+    """Each bulletin's result-data file (named by its day and its place in that day), digest,
+    ``Head`` and doc id (``ids``), taken in the order of the ids (``take``)."""
 
     def __init__(self, writer: IndexWriter, ordered: _Ordered, fold_digest: str):
         self.writer, self.ordered, self.fold_digest = writer, ordered, fold_digest
         self.heads = Heads()
         self.digests: list[str] = []
-        self.day, self.ordinal = None, 0
+        self.ids = DocIds()
 
-    def take(self, doc_id: int) -> SearchDoc:
-        """Write the next bulletin's result data (``doc_id`` is the next id), keep its digest
-        and ``Head``, and give the bulletin."""
-        doc = self.ordered[doc_id]
-        same_day = doc.date == self.day
-        self.ordinal = self.ordinal + 1 if same_day else 0
-        self.day = self.day if same_day else doc.date  # one string a day in the heads
+    def take(self, position: int) -> SearchDoc:
+        """Write the next bulletin's result data (``position``: the next in doc-id order), keep
+        its digest, ``Head`` and id, and give the bulletin."""
+        doc = self.ordered[position]
+        ids = self.ids
+        ids.add(doc.date)  # and ids.day: one string a day in the heads
         text = dumps(_fragment_row(doc))
         key = short_hash(text)
-        self.writer.write_script(fragment_name(doc.date, self.ordinal), lambda: packed_json(text), key=key)
+        self.writer.write_script(fragment_name(doc.date, ids.ordinal), lambda: packed_json(text), key=key)
         self.digests.append(digest(doc, self.fold_digest))
-        self.heads.append(Head(self.day, doc.category, doc.status))
+        self.heads.append(Head(ids.day, doc.category, doc.status))
         return doc
 
 
-def _manifest(heads: Heads, fold: dict, listed: Listed, per_category: Counter) -> dict:
+def _manifest(heads: Heads, ids: DocIds, fold: dict, listed: Listed, per_category: Counter) -> dict:
     """The manifest: what a query loads first (format, shards, days, categories)."""
     return {
         "format": FORMAT_DIRECTORIES if listed.directories else FORMAT,
@@ -267,16 +267,16 @@ def _manifest(heads: Heads, fold: dict, listed: Listed, per_category: Counter) -
         "categories": [[name, per_category[name]] for name in sorted(per_category)],
         "days": _day_runs(heads),
         "titleSpan": TITLE_SPAN,
-        **_not_in_force(heads),
+        **_not_in_force(heads, ids),
     }
 
 
-def _category_records(heads: Heads, per_category: Counter) -> Iterator[runs.Record]:
+def _category_records(heads: Heads, ids: DocIds, per_category: Counter) -> Iterator[runs.Record]:
     """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it, as
     merged records in key order."""
     category_ids = {name: i for i, name in enumerate(sorted(per_category))}
     postings = sh.Postings()
-    for doc_id, head in enumerate(heads):
+    for doc_id, head in zip(ids.ids, heads):
         if head.category:
             postings.add_entries(
                 doc_id, [(CATEGORY + str(category_ids[head.category]), b"")], many=False, positional=False
@@ -345,10 +345,10 @@ def _write_shards(
     return Listed(SEPARATOR.join(listed), len(entries), present, directories)
 
 
-def _not_in_force(heads: Heads) -> dict:
+def _not_in_force(heads: Heads, ids: DocIds) -> dict:
     """``notInForce``: the ids the "in force only" filter leaves out (no key when there are none)."""
-    ids = [doc_id for doc_id, head in enumerate(heads) if head.status in NOT_IN_FORCE]
-    return {"notInForce": ids} if ids else {}
+    out = [doc_id for doc_id, head in zip(ids.ids, heads) if head.status in NOT_IN_FORCE]
+    return {"notInForce": out} if out else {}
 
 
 def _fragment_row(doc: SearchDoc) -> list[str]:
@@ -358,9 +358,9 @@ def _fragment_row(doc: SearchDoc) -> list[str]:
 
 def _day_runs(ordered: Heads) -> dict:
     """Dates by doc id: the oldest date, then (days on from the previous run, bulletins)
-    pairs as one varint string."""
+    pairs as one varint string, and the step of a day's ids (``docids.capacity``)."""
     if not ordered:
-        return {"first": None, "runs": ""}
+        return {"first": None, "runs": "", "slots": docids.DAY_SLOTS}
     pairs: list[list[int]] = []
     previous = dt.date.fromisoformat(ordered[0].date).toordinal()
     for doc in ordered:
@@ -370,4 +370,5 @@ def _day_runs(ordered: Heads) -> dict:
         else:
             pairs.append([day - previous, 1])
             previous = day
-    return {"first": ordered[0].date, "runs": "".join(sh.encode(a) + sh.encode(b) for a, b in pairs)}
+    runs_text = "".join(sh.encode(a) + sh.encode(b) for a, b in pairs)
+    return {"first": ordered[0].date, "runs": runs_text, "slots": docids.DAY_SLOTS}

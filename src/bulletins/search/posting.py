@@ -33,44 +33,47 @@ def gather(fragments, cache: TokenCache, state: PostingsState, fold_map: dict, j
     order, so that its heads and digests are complete on return)."""
     if not state.load():
         return _in_one_pass(fragments, cache, fold_map, jobs, spill)
-    for doc_id in range(len(fragments.ordered)):
-        fragments.take(doc_id)
-    return _postings(state, cache, fragments.ordered, fragments.digests, fold_map, jobs, spill)
+    for position in range(len(fragments.ordered)):
+        fragments.take(position)
+    return _postings(state, cache, fragments.ordered, (fragments.digests, fragments.ids), fold_map, jobs, spill)
 
 
 def _in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tuple):
     """Every bulletin tokenized (or taken from the token cache) as FRAGMENTS takes it."""
 
-    def item(doc_id: int):
-        doc = fragments.take(doc_id)
-        return cache.lookup(fragments.digests[doc_id]) or _texts(doc)
+    def item(position: int):
+        doc = fragments.take(position)
+        return cache.lookup(fragments.digests[position]) or _texts(doc)
 
-    return _filled([], (0, len(fragments.ordered)), item, fragments.digests, cache, fold_map, jobs, spill)
+    made = (fragments.digests, fragments.ids)
+    return _filled([], (0, len(fragments.ordered)), item, made, cache, fold_map, jobs, spill)
 
 
-def _postings(state: PostingsState, cache: TokenCache, ordered, digests: list[str], fold_map, jobs, spill):
+def _postings(state: PostingsState, cache: TokenCache, ordered, made: tuple, fold_map, jobs, spill):
     """Every bulletin's entries in doc-id order: the last build's lists continued (``resume``)
-    or patched (``_spliced``) when that pays, else made again from the cache and the texts."""
-    before, start = state.resume(digests)
+    or patched (``_spliced``) when that pays, else made again from the cache and the texts.
+    MADE: the bulletins' digests and ids (``docids.DocIds``), in doc-id order."""
+    digests, ids = made
+    before, start = state.resume(digests, ids.ids)
     if not before:
-        patched = _spliced(state, ordered, digests, cache, fold_map)
+        patched = _spliced(state, ordered, made, cache, fold_map)
         if patched is not None:
             cache.save()
             return patched
     cache.keep(digests[:start])
 
-    def item(doc_id: int):
-        return cache.lookup(digests[doc_id]) or _texts(ordered[doc_id])
+    def item(position: int):
+        return cache.lookup(digests[position]) or _texts(ordered[position])
 
-    return _filled(before, (start, len(ordered)), item, digests, cache, fold_map, jobs, spill)
+    return _filled(before, (start, len(ordered)), item, made, cache, fold_map, jobs, spill)
 
 
-def _filled(before: list, span: tuple[int, int], item, digests: list[str], cache: TokenCache, fold_map, jobs, spill):
-    """The lists of BEFORE (runs) with the bulletins of SPAN added (``_post``), spilled into
-    ``spill`` = (folder, budget); the token cache saved."""
+def _filled(before: list, span: tuple[int, int], item, made: tuple, cache: TokenCache, fold_map, jobs, spill):
+    """The lists of BEFORE (runs) with the bulletins of SPAN (positions in doc-id order) added
+    (``_post``), spilled into ``spill`` = (folder, budget); the token cache saved."""
     postings = runs.SpillingPostings(spill[0], spill[1], before)
     try:
-        _post(postings, span, item, digests, cache, fold_map, jobs)
+        _post(postings, span, item, made, cache, fold_map, jobs)
     except BaseException:
         postings.close()  # the runs written so far go with their folder
         raise
@@ -82,27 +85,29 @@ def _texts(doc: SearchDoc) -> tuple[str, str]:
     return doc.title, doc.rest
 
 
-def _post(postings, span: tuple[int, int], item, digests: list[str], cache, fold_map: dict, jobs) -> None:
-    """Add the bulletins of SPAN to POSTINGS, ``item(doc_id)`` giving each one's cached
-    ``DocTokens`` or its texts to tokenize: on worker processes when there are enough."""
+def _post(postings, span: tuple[int, int], item, made: tuple, cache, fold_map: dict, jobs) -> None:
+    """Add the bulletins of SPAN to POSTINGS, ``item(position)`` giving each one's cached
+    ``DocTokens`` or its texts to tokenize (then its digest and id are in MADE): on worker
+    processes when there are enough."""
     processes = workers.job_count(jobs, span[1] - span[0])
     if processes > 1:
-        workers.post_in_workers(postings, span, item, digests, cache, fold_map, processes)
+        workers.post_in_workers(postings, span, item, made, cache, fold_map, processes)
         return
-    table = tokens.FoldTable(fold_map)
-    for doc_id in range(*span):
-        entry = item(doc_id)
+    table, (digests, ids) = tokens.FoldTable(fold_map), made
+    for position in range(*span):
+        entry = item(position)
         if not isinstance(entry, DocTokens):
             entry = text_tokens(*entry, table)
-            cache.put(digests[doc_id], entry)
-        postings.add_doc(doc_id, entry)
+            cache.put(digests[position], entry)
+        postings.add_doc(ids[position], entry)
 
 
-def _spliced(state: PostingsState, ordered, digests: list[str], cache: TokenCache, fold_map: dict):
+def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold_map: dict):
     """The last build's lists patched where the bulletins changed (``splice``), or None when
     there is no last state, an old bulletin's entries are not in the cache, or the change
     is too large to be worth it (a cold pass, on workers, is quicker then)."""
-    found = state.splice(digests)
+    digests, ids = made
+    found = state.splice(digests, ids.ids)
     if found is None:
         return None
     plan, old_digests, kept = found
@@ -114,7 +119,7 @@ def _spliced(state: PostingsState, ordered, digests: list[str], cache: TokenCach
         return None
     cache.keep(digests[: plan.prefix] + digests[plan.new_end :])
     table, middle = tokens.FoldTable(fold_map), sh.Postings()
-    for doc_id in range(plan.prefix, plan.new_end):
-        middle.add_doc(doc_id, cache.get(digests[doc_id], ordered[doc_id], table))
+    for position in range(plan.prefix, plan.new_end):
+        middle.add_doc(ids[position], cache.get(digests[position], ordered[position], table))
     logger.debug("search index: lists patched for %s", plan)
     return splice.SplicedPostings(splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone)))

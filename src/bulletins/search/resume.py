@@ -9,18 +9,19 @@ bulletin) starts from empty lists. Category keys are never kept: their numbers d
 whole archive, so the builder adds them after. The lists are the ones a cold build makes
 from the same bulletins (tested), so keeping them changes no byte of the index.
 
-Two files: ``search-postings.marshal`` (format, fold digest, the bulletins' digests and the
-name of the run) and the run, ``search-postings-<crc>.run``, named by the CRC-32 of its
+Two files: ``search-postings.marshal`` (format, fold digest, the bulletins' digests and ids,
+and the name of the run) and the run, ``search-postings-<crc>.run``, named by the CRC-32 of its
 bytes. A build writes the new run while it merges, then the header that names it, then
 removes the old run, so a header never names a run it was not written with.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import marshal
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from bulletins.search.doctokens import VERSION
@@ -30,7 +31,7 @@ from bulletins.search.splice import Splice, plan
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "search-postings.marshal"
-FORMAT = 2  # 2: the lists in a run file beside the header (1: the lists in the header)
+FORMAT = 3  # 3: the bulletins' doc ids kept (``docids``); 2: the lists in a run file beside the header
 
 
 class PostingsState:
@@ -47,25 +48,28 @@ class PostingsState:
         self.old = self._load()
         return self.old is not None
 
-    def resume(self, digests: list[str]) -> tuple[list[Iterable[Record]], int]:
-        """After ``load``: the runs holding the first ``n`` bulletins of ``digests`` (none or
-        one), and ``n``."""
+    def resume(self, digests: list[str], ids: Sequence[int]) -> tuple[list[Iterable[Record]], int]:
+        """After ``load``: the runs holding the first ``n`` bulletins of ``digests`` (of doc ids
+        ``ids``; none or one), and ``n``."""
         old = self.old
         if not old or len(old["digests"]) > len(digests) or digests[: len(old["digests"])] != old["digests"]:
+            return [], 0
+        if list(ids[: len(old["ids"])]) != old["ids"]:
             return [], 0
         self.resumed = len(old["digests"])
         self.unchanged = self.resumed == len(digests)
         logger.debug("search index: posting lists of %d bulletins resumed", self.resumed)
         return [read_run(self.folder / old["run"])], self.resumed
 
-    def splice(self, digests: list[str]) -> tuple[Splice, list[str], Iterable[Record]] | None:
+    def splice(self, digests: list[str], ids: Sequence[int]) -> tuple[Splice, list[str], Iterable[Record]] | None:
         """After a ``resume`` that resumed nothing: how the last build's bulletins become
-        ``digests`` (``splice.plan``), their digests and their lists (a run), or None
-        without a usable last state."""
+        ``digests`` of doc ids ``ids`` (``splice.plan``), their digests and their lists (a
+        run), or None without a usable last state."""
         old = self.old
         if not old:
             return None
-        return plan(old["digests"], digests), old["digests"], read_run(self.folder / old["run"])
+        found = plan((old["digests"], old["ids"]), (digests, ids))
+        return found, old["digests"], read_run(self.folder / old["run"])
 
     def _load(self) -> dict | None:
         if self.path is None:
@@ -77,9 +81,10 @@ class PostingsState:
         ok = isinstance(data, dict) and (data.get("version"), data.get("fold")) == (VERSION, self.fold_digest)
         return data if ok and _well_formed(data) and (self.folder / data["run"]).is_file() else None
 
-    def saving(self, digests: list[str], records: Iterable[Record]) -> Iterator[Record]:
-        """``records`` (the lists of exactly the bulletins of ``digests``, no category key, in
-        key order) passed on as they come, and kept as the new state once all have passed."""
+    def saving(self, digests: list[str], ids: Sequence[int], records: Iterable[Record]) -> Iterator[Record]:
+        """``records`` (the lists of exactly the bulletins of ``digests``, of doc ids ``ids``, no
+        category key, in key order) passed on as they come, and kept as the new state once all
+        have passed."""
         if self.path is None or self.unchanged:
             yield from records
             return
@@ -94,20 +99,25 @@ class PostingsState:
             crc = writer.close()
         name = f"search-postings-{crc:08x}.run"
         os.replace(tmp, self.folder / name)
-        self._save_header(digests, name)
+        self._save_header(digests, ids, name)
         for old in self.folder.glob("search-postings-*.run"):
             if old.name != name:
                 old.unlink(missing_ok=True)
 
-    def _save_header(self, digests: list[str], run: str) -> None:
-        data = {"version": VERSION, "format": FORMAT, "fold": self.fold_digest, "digests": list(digests), "run": run}
+    def _save_header(self, digests: list[str], ids: Sequence[int], run: str) -> None:
+        data = {"version": VERSION, "format": FORMAT, "fold": self.fold_digest, "digests": list(digests)}
+        data.update(ids=list(ids), run=run)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_bytes(marshal.dumps(data))
         os.replace(tmp, self.path)
 
 
 def _well_formed(data: dict) -> bool:
-    digests, run = data.get("digests"), data.get("run")
+    digests, ids, run = data.get("digests"), data.get("ids"), data.get("run")
     if data.get("format") != FORMAT or not isinstance(digests, list) or not isinstance(run, str):
         return False
-    return run.startswith("search-postings-") and "/" not in run and all(isinstance(d, str) for d in digests)
+    if not isinstance(ids, list) or len(ids) != len(digests) or not all(type(i) is int for i in ids):
+        return False
+    ascending = all(a < b for a, b in itertools.pairwise(ids)) and (not ids or ids[0] >= 0)
+    named = run.startswith("search-postings-") and "/" not in run
+    return ascending and named and all(isinstance(d, str) for d in digests)

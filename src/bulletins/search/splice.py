@@ -1,19 +1,22 @@
 """The last build's posting lists patched where a rebuild changed bulletins, not made again.
 
 When the bulletins of a rebuild, in doc-id order, share a first run of ``prefix`` bulletins
-and a last run of ``suffix`` bulletins with the last build (the same texts:
-``doctokens.digest``) and only the ones between differ (an edit, a removal, an older
-bulletin added), every posting list is the last build's list with
+(the same texts, ``doctokens.digest``, at the same ids) and a last run of bulletins with the
+last build (the same texts, their ids all moved by one ``shift``) and only the ones between
+differ (an edit, a removal, an older bulletin added), every posting list is the last build's
+list with
 
-- its entries of ids below ``prefix`` kept as they are (their bytes do not depend on later ids),
-- its entries of the old middle (ids ``prefix`` to ``old_end``) dropped,
-- the entries of the new middle (ids ``prefix`` to ``new_end``, posted from their tokens) put in,
-- its entries of the old suffix kept, their ids moved by ``new_end - old_end``: only the first
-  of them changes, as each entry's id is a gap from the entry before it.
+- its entries of ids below ``first_id`` kept as they are (their bytes do not depend on later ids),
+- its entries of the old middle (ids ``first_id`` to ``old_end_id``) dropped,
+- the entries of the new middle (ids ``first_id`` to ``new_end_id``, posted from their tokens)
+  put in,
+- its entries of the old suffix kept, their ids moved by ``shift``: only the first of them
+  changes, as each entry's id is a gap from the entry before it.
 
-A list whose key none of the old and new middle bulletins holds, with the ids unmoved (an edit
-that keeps every bulletin's date), is taken as it is, without being read; otherwise the list is
-read only up to its first entry of the old suffix. A key left without entries is dropped, as a
+As a day's ids come in steps (``docids``), a change renumbers only its day's later bulletins:
+they are the middle, and the ids after it do not move. A list whose key none of the old and
+new middle bulletins holds, with the ids unmoved, is taken as it is, without being read;
+otherwise the list is read only up to its first entry of the old suffix. A key left without entries is dropped, as a
 cold build never makes it. So a change costs the lists of the keys the changed bulletins hold
 (and, when ids move, a walk over each list's entries older than the change), not the postings
 of the whole archive, and the lists are the ones a cold build makes (tested).
@@ -22,7 +25,7 @@ of the whole archive, and the lists are the ones a cold build makes (tested).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from bulletins.search.runs import Record, record_order
@@ -35,27 +38,46 @@ _WINDOW = 64  # bytes of a list cut into numbers first (then 128, 256, ...)
 
 @dataclass(frozen=True)
 class Splice:
-    """Doc ids below ``prefix`` and from ``old_end`` (old) / ``new_end`` (new) on are the same
-    bulletins; the ones between changed."""
+    """The bulletins before place ``prefix`` (ids below ``first_id``) and from place ``old_end``
+    (old; id ``old_end_id``) / ``new_end`` (new; id ``new_end_id``) on are the same; the ones
+    between changed. Places count bulletins in doc-id order; ids are ``docids``'."""
 
     prefix: int
     old_end: int
     new_end: int
+    first_id: int
+    old_end_id: int
+    new_end_id: int
 
     @property
     def shift(self) -> int:
-        return self.new_end - self.old_end
+        return self.new_end_id - self.old_end_id
 
 
-def plan(old: list[str], new: list[str]) -> Splice:
-    """The splice taking the digests ``old`` to ``new``: the longest common first run, then the
-    longest common last run of what is left."""
-    limit = min(len(old), len(new))
-    prefix = next((i for i in range(limit) if old[i] != new[i]), limit)
+def plan(old: tuple[list[str], Sequence[int]], new: tuple[list[str], Sequence[int]]) -> Splice:
+    """The splice taking the bulletins ``old`` = (digests, ids) to ``new``: the longest first run
+    of the same digests at the same ids, then the longest last run of what is left of the same
+    digests with their ids all moved alike."""
+    (old_digests, old_ids), (new_digests, new_ids) = old, new
+    limit = min(len(old_digests), len(new_digests))
+    prefix = next((i for i in range(limit) if old_digests[i] != new_digests[i] or old_ids[i] != new_ids[i]), limit)
+    shift = new_ids[-1] - old_ids[-1] if limit else 0
     suffix = 0
-    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
+    while suffix < limit - prefix:
+        o, n = len(old_digests) - 1 - suffix, len(new_digests) - 1 - suffix
+        if old_digests[o] != new_digests[n] or new_ids[n] - old_ids[o] != shift:
+            break
         suffix += 1
-    return Splice(prefix, len(old) - suffix, len(new) - suffix)
+    old_end, new_end = len(old_digests) - suffix, len(new_digests) - suffix
+    first_id = old_ids[prefix - 1] + 1 if prefix else 0
+    return Splice(prefix, old_end, new_end, first_id, _end_id(old_ids, old_end), _end_id(new_ids, new_end))
+
+
+def _end_id(ids: Sequence[int], end: int) -> int:
+    """The id at place END, or past the last one when END is the end."""
+    if end < len(ids):
+        return ids[end]
+    return ids[-1] + 1 if len(ids) else 0
 
 
 def spliced(
@@ -75,7 +97,7 @@ def spliced(
                 i += 1
             if i < len(pending) and orders[i] == order:
                 new, i = pending[i], i + 1
-        if new is None and (old[2] < splice.prefix or (not splice.shift and old[:2] not in touched)):
+        if new is None and (old[2] < splice.first_id or (not splice.shift and old[:2] not in touched)):
             yield old
             continue
         record = _patched(old, new, splice)
@@ -87,7 +109,7 @@ def spliced(
 def _patched(old: Record, new: Record | None, splice: Splice) -> Record | None:
     """One list of the last build with its middle replaced by ``new``'s entries (or none)."""
     key, kind, last_old, buf = old
-    cut, before, rest, first_after = split(buf, kind == "p", splice.prefix, splice.old_end, last_old)
+    cut, before, rest, first_after = split(buf, kind == "p", splice.first_id, splice.old_end_id, last_old)
     out, last = bytearray(buf[:cut]), before
     if new is not None:
         head, size = first_number(new[3])

@@ -88,24 +88,24 @@ def unwire(item) -> tuple[str, ...]:
     return tuple(text.decode("utf-8", "surrogatepass") for text in item)
 
 
-def chunk_postings(first: int, items: list) -> tuple[list[DocTokens | None], Postings]:
-    """The lists of one chunk (doc ids from ``first``): each item is a bulletin's
+def chunk_postings(ids: list[int], items: list) -> tuple[list[DocTokens | None], Postings]:
+    """The lists of one chunk (the bulletins of doc ids IDS): each item is a bulletin's
     ``(title, rest)`` to tokenize or its cached ``DocTokens``; the entries made are given back
     (``None`` for a cached one)."""
     postings, made = Postings(), []
-    for doc_id, item in enumerate(items, first):
+    for doc_id, item in zip(ids, items, strict=True):
         entry = item if isinstance(item, DocTokens) else text_tokens(*unwire(item), _table)
         made.append(None if item is entry else entry)
         postings.add_doc(doc_id, entry)
     return made, postings
 
 
-def chunk_run(first: int, items: list, path: str) -> list[int]:
+def chunk_run(ids: list[int], items: list, path: str) -> list[int]:
     """``chunk_postings``, the lists written as a sorted run at PATH here in the worker (the
     main process then neither receives nor merges them), and the entries made written beside
     it (``tokens_path``): only their sizes come back (0 for a cached item), so the main
     process never unpickles them (a chunk's entries are some 6 KB a bulletin)."""
-    made, postings = chunk_postings(first, items)
+    made, postings = chunk_postings(ids, items)
     runs.write_run(Path(path), postings)
     return write_entries(tokens_path(path), made)
 
@@ -119,16 +119,17 @@ def post_in_workers(
     postings: runs.SpillingPostings,
     span: tuple[int, int],
     item: Callable[[int], DocTokens | tuple[str, str]],
-    digests: list[str],
+    made: tuple,
     cache: TokenCache,
     fold_map: dict[str, str],
     jobs: int,
 ) -> None:
-    """Add the bulletins of doc ids ``span`` to ``postings`` on ``jobs`` worker processes, each
-    chunk's lists a run the worker writes, keeping the entries they made in ``cache``.
-    ``item(doc_id)`` is a bulletin's cached ``DocTokens`` or its ``(title, rest)``; it is
-    asked in doc-id order, a chunk at a time, while the workers tokenize the chunks before
-    (``digests[doc_id]`` is needed once its chunk is back)."""
+    """Add the bulletins of positions ``span`` (in doc-id order) to ``postings`` on ``jobs``
+    worker processes, each chunk's lists a run the worker writes, keeping the entries they made
+    in ``cache``. ``item(position)`` is a bulletin's cached ``DocTokens`` or its ``(title,
+    rest)``; it is asked in order, a chunk at a time, while the workers tokenize the chunks
+    before; MADE = (digests, ids) holds the bulletin's digest and doc id once it was asked."""
+    digests, ids = made
     context = multiprocessing.get_context(start_method())
     ranges = collections.deque(chunks(*span, jobs))
     pending: collections.deque = collections.deque()
@@ -138,7 +139,8 @@ def post_in_workers(
                 lo, hi = ranges.popleft()
                 items = [wire(item(i)) for i in range(lo, hi)]
                 path = postings.run_path()
-                pending.append((lo, path, pool.submit(chunk_run, lo, items, str(path))))
+                chunk_ids = [ids[i] for i in range(lo, hi)]
+                pending.append((lo, path, pool.submit(chunk_run, chunk_ids, items, str(path))))
             lo, path, future = pending.popleft()
             sizes = future.result()
             cache.adopt(tokens_path(path), [(digests[i], size) for i, size in enumerate(sizes, lo) if size])

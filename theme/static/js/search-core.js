@@ -275,7 +275,7 @@
     /** [lo, hi): the ids of bulletins dated within opts.from .. opts.to (ids run oldest first). */
     idRange(opts) {
       let lo = 0;
-      let hi = this.manifest.docCount;
+      let hi = this.manifest.idSpan;
       const to = index.dayNumber(opts.to);
       const from = index.dayNumber(opts.from);
       for (const run of this.manifest.days) {
@@ -291,7 +291,7 @@
     /** Scores of `docs` (BM25 with b = 0, plus title boosts), indexed like `docs`. */
     rank(parts, exact, docs) {
       const n = this.manifest.docCount;
-      const byDoc = new Float64Array(n);
+      const byDoc = new Float64Array(this.manifest.idSpan);
       let idfSum = 0;
       for (const part of parts) {
         const df = part.docs.length;

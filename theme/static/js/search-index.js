@@ -17,22 +17,23 @@
 {
   const root = globalThis;
 
-  const FORMAT = 4; // the index format of bulletins/search/build.py
-  const FORMAT_DIRECTORIES = 5; // the same, with a manifest naming directories of shards
+  const FORMAT = 6; // the index format of bulletins/search/build.py
+  const FORMAT_DIRECTORIES = 7; // the same, with a manifest naming directories of shards
   const MANIFEST_NAME = "manifest";
 
   /** manifest.js: the fields build.py writes. */
   const Manifest = Object.freeze({
     FORMAT: "format", // FORMAT
-    DOCS: "docs", // bulletin count; ids 0 .. docs - 1, oldest first
+    DOCS: "docs", // bulletin count (ids run oldest first, each day's in steps of DAYS_SLOTS)
     FOLD: "fold", // { codes, to }: the Traditional -> Simplified map (readFold)
     FOLD_CODES: "codes", // Traditional code points, ascending, as varint gaps
     FOLD_TO: "to", // their Simplified characters, in that order
     SHARDS: "shards", // the term shards (format 5: their directories), SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
-    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs }
+    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots }
     DAYS_FIRST: "first",
     DAYS_RUNS: "runs",
+    DAYS_SLOTS: "slots", // a day of n bulletins takes n rounded up to a multiple of this many ids
     TITLE_SPAN: "titleSpan", // positions below this are in the title
     NOT_IN_FORCE: "notInForce", // ids of repealed or expired documents (absent when none)
   });
@@ -192,18 +193,20 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
   }
 
-  /** Doc ids run oldest first: [{ day, first (id), count }], days ascending. */
+  /** Doc ids run oldest first, each day's from a multiple of `slots` on (bulletins/search/docids.py):
+   * [{ day, first (id), count }], days ascending. */
   function dayRuns(days) {
     const out = [];
     const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
+    const slots = Math.max(1, own(days, Manifest.DAYS_SLOTS) | 0);
     let id = 0;
     let day = dayNumber(own(days, Manifest.DAYS_FIRST));
     for (let i = 0; i + 1 < nums.length; i += 2) {
       day += nums[i];
       out.push({ day, first: id, count: nums[i + 1] });
-      id += nums[i + 1];
+      id += Math.ceil(nums[i + 1] / slots) * slots;
     }
-    return out;
+    return { runs: out, span: id };
   }
 
   /** ISO date of a day number. */
@@ -245,6 +248,7 @@
     const categories = own(raw, Manifest.CATEGORIES) || [];
     const directories = format === FORMAT_DIRECTORIES;
     const shards = readShards(own(raw, Manifest.SHARDS), directories ? directoryName : shardName);
+    const days = dayRuns(own(raw, Manifest.DAYS));
     return {
       directories,
       docCount: own(raw, Manifest.DOCS),
@@ -252,7 +256,8 @@
       shardBounds: shards.bounds,
       shardName: shards.name,
       categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
-      days: dayRuns(own(raw, Manifest.DAYS)),
+      days: days.runs,
+      idSpan: days.span, // every doc id is below it
       titleSpan: own(raw, Manifest.TITLE_SPAN),
       notInForce: own(raw, Manifest.NOT_IN_FORCE) || [],
     };
