@@ -18,7 +18,6 @@ from bulletins.search.foldmap import build_fold_map, fold_pairs
 from bulletins.search.write import (
     FINAL_BLOCK,
     PACK_BASE,
-    fragment_name,
     pack_bytes,
     packed,
     read_script,
@@ -27,7 +26,7 @@ from bulletins.search.write import (
     unpack_bytes,
     unpacked,
 )
-from support.search_fixture import FIXTURE_DOCS
+from support.search_fixture import FIXTURE_DOCS, fragment_of
 
 # --- varints ------------------------------------------------------------------------------
 
@@ -264,11 +263,7 @@ def test_a_name_changes_with_its_content(tmp_path):
     assert shards_a != shards_b
     assert all(a[n] == b[n] for n in shards_a & shards_b)
     changed = [n for n in set(a) & set(b) if n.startswith("f/") and a[n] != b[n]]
-    assert changed == [fragment_path(edited[0]["date"], 0)]
-
-
-def fragment_path(date: str, ordinal: int) -> str:
-    return fragment_name(date, ordinal) + ".js"
+    assert changed == [fragment_of(edited, edited[0]["url"])]
 
 
 def shard_entries(m: dict) -> list[str]:
@@ -298,12 +293,11 @@ def test_files_and_manifest(tmp_path):
 
 
 def test_result_data_in_date_order(tmp_path):
+    """Each bulletin's result data under its day and slot; the ids (days in steps) oldest first."""
     build_index(FIXTURE_DOCS, tmp_path)
-    rows, day, ordinal = [], None, 0
-    for date in sorted(d["date"] for d in FIXTURE_DOCS):
-        ordinal = ordinal + 1 if date == day else 0
-        day = date
-        rows.append(read_script((tmp_path / fragment_path(date, ordinal)).read_bytes())[1])
+    names = sorted(fragment_of(FIXTURE_DOCS, d["url"]) for d in FIXTURE_DOCS)
+    assert names == sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "f").rglob("*.js"))
+    rows = [read_script((tmp_path / name).read_bytes())[1] for name in names]
     assert [r[2] for r in rows] == sorted(d["date"] for d in FIXTURE_DOCS), "ids run oldest first"
     assert {r[4] for r in rows} == {d["source_id"] for d in FIXTURE_DOCS}
 

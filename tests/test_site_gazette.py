@@ -110,10 +110,10 @@ def test_search_manifest_lists_what_is_not_in_force(tmp_path, statuses, expected
     import json
 
     from bulletins.search.build import build_index
-    from bulletins.search.docids import assign
+    from bulletins.search.docids import order
 
     dates = ["2020-01-01", "2021-01-01", "2022-01-01"]  # ids are oldest first: 2020 is 0, each day's in steps
     build_index([_search_doc(f"d{i}.html", d, s) for i, (d, s) in enumerate(zip(dates, statuses))], tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
-    ids = assign(dates)
+    ids = order([(d, f"d{i}.html") for i, d in enumerate(dates)]).ids  # one a day: in date order
     assert manifest.get("notInForce") == (None if expected is None else [ids[i] for i in expected])

@@ -46,10 +46,10 @@ for (const [slots, firsts, span] of dayCases) {
   test(`days in steps of ${String(slots)}: first ids ${firsts}, span ${span}`, () => {
     const m = index.readManifest({ ...manifest(6), docs: 20, days: { first: "2024-01-01", runs: "gjix", slots } });
     assert.deepEqual(
-      m.days.map((run) => [index.isoDay(run.day), run.first, run.count]),
+      m.days.map((run) => [index.isoDay(run.day), run.first, run.end, run.count]),
       [
-        ["2024-01-01", firsts[0], 3],
-        ["2024-01-03", firsts[1], 17],
+        ["2024-01-01", firsts[0], firsts[1], 3],
+        ["2024-01-03", firsts[1], span, 17],
       ]
     );
     assert.equal(m.idSpan, span);

@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from bulletins.search.build import build_index  # noqa: E402
+from bulletins.search.build import build_index, order_ids  # noqa: E402
+from bulletins.search.documents import as_source  # noqa: E402
 from bulletins.search.foldmap import build_fold_map  # noqa: E402
 
 
@@ -82,6 +83,15 @@ PHRASES = (
     "落实惠企政策",
     "提升基层治理水平",
 )
+
+
+def fragment_of(docs: list[dict], url: str) -> str:
+    """The result-data file of the bulletin of URL among DOCS: its day and slot (``docids``)."""
+    source = as_source(docs)
+    found = order_ids(source)
+    position = next(p for p, place in enumerate(found.places) if source.key(place)[1] == url)
+    date = source.key(found.places[position])[0]
+    return f"f/{date[:4]}/{date[5:7]}{date[8:10]}-{found.slots[position]}.js"
 
 
 def generated_docs(count: int, seed: int = 7) -> list[dict]:

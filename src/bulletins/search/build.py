@@ -15,12 +15,11 @@ then; the same content gives the same bytes, whatever was in the folder before):
                          [url, title, date, category, source id, text] plus the 效力状态 of a
                          bulletin that has changed (已废止, 已失效, 已修改)
 
-Doc ids are the bulletins in date order, oldest first (on one day, by URL descending), so
-"newest first" is "highest id first" (on one day, by URL) and a date range is an id range;
-each day takes its ids in steps of ``docids.DAY_SLOTS``, so a bulletin added, re-dated or
-removed renumbers only its day's bulletins (``docids``): every other id stays, every posting
-list none of them is in keeps its bytes, and the content-defined shard cuts (``shards.cut``)
-keep every shard they do not touch.
+Doc ids are the bulletins in date order, oldest first, so "newest first" is "highest id first"
+and a date range is an id range; each day takes its ids in steps of ``docids.DAY_SLOTS``, and
+each of its bulletins the slot its URL hashes to (``docids``), so a bulletin added, re-dated or
+removed leaves the other ids as they were: every posting list it is not in keeps its bytes,
+and the content-defined shard cuts (``shards.cut``) keep every shard it does not touch.
 
 A rebuild writes only the files whose bytes change and removes the files no longer named
 (``write.IndexWriter``); with a cache folder it tokenizes only the bulletins whose text
@@ -52,7 +51,6 @@ from typing import NamedTuple
 
 from bulletins.search import docids, posting, runs, workers
 from bulletins.search import shards as sh
-from bulletins.search.docids import DocIds
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
@@ -172,10 +170,10 @@ def build_index(
     cache, state = TokenCache(cache_dir), PostingsState(cache_dir, fold_digest)
     fragments = _Fragments(writer, ordered, fold_digest)
     postings = posting.gather(fragments, cache, state, fold_map, jobs, spill)
-    heads, ids, tokenized = fragments.heads, fragments.ids, cache.missed
+    heads, ids, tokenized = fragments.heads, ordered.order.ids, cache.missed
     per_category = Counter(h.category for h in heads if h.category)
     with contextlib.closing(postings):
-        kept = state.saving(fragments.digests, ids.ids, runs.merged(postings.runs()))
+        kept = state.saving(fragments.digests, ids, runs.merged(postings.runs()))
         stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
         processes = workers.job_count(jobs, len(ordered))  # above 1: the shards are packed on one of them
         listed = _write_shards(writer, stream, shard_bytes, processes, direct_shards)
@@ -206,31 +204,28 @@ def _write_manifest(writer: IndexWriter, manifest: dict) -> None:
 
 
 class _Ordered:
-    """The bulletins of a ``DocSource`` by doc id (each made when asked)."""
+    """The bulletins of a ``DocSource`` in doc-id order (each made when asked), with their ids
+    and slots (``docids.Order``)."""
 
-    def __init__(self, source: DocSource, ids: Sequence[int]):
-        self.source, self.ids = source, ids
+    def __init__(self, source: DocSource, found: docids.Order):
+        self.source, self.order = source, found
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.order.places)
 
-    def __getitem__(self, doc_id: int) -> SearchDoc:
-        return self.source[self.ids[doc_id]]
+    def __getitem__(self, position: int) -> SearchDoc:
+        return self.source[self.order.places[position]]
 
 
 def order(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
-    """Doc-id order: oldest first; on one day by URL descending, so that reading ids downwards
-    lists the newest first and one day's bulletins by URL."""
+    """Doc-id order: oldest first; on one day by slot (``docids``)."""
     source = as_source(docs)
-    return [source[i] for i in order_ids(source)]
+    return [source[i] for i in order_ids(source).places]
 
 
-def order_ids(source: DocSource) -> array:
-    """The positions in ``source`` of the bulletins in doc-id order (``order``)."""
-    keys = [source.key(i) for i in range(len(source))]
-    ids = sorted(range(len(keys)), key=lambda i: (-dt.date.fromisoformat(keys[i][0]).toordinal(), keys[i][1]))
-    ids.reverse()
-    return array("q", ids)  # 8 bytes an id, not an int object and a slot
+def order_ids(source: DocSource) -> docids.Order:
+    """The places in ``source`` of the bulletins in doc-id order (``order``), with their ids."""
+    return docids.order([source.key(i) for i in range(len(source))])
 
 
 class _Fragments:
@@ -241,23 +236,24 @@ class _Fragments:
         self.writer, self.ordered, self.fold_digest = writer, ordered, fold_digest
         self.heads = Heads()
         self.digests: list[str] = []
-        self.ids = DocIds()
+        self.ids = ordered.order.ids
+        self.day: str | None = None
 
     def take(self, position: int) -> SearchDoc:
         """Write the next bulletin's result data (``position``: the next in doc-id order), keep
         its digest, ``Head`` and id, and give the bulletin."""
         doc = self.ordered[position]
-        ids = self.ids
-        ids.add(doc.date)  # and ids.day: one string a day in the heads
+        self.day = self.day if doc.date == self.day else doc.date  # one string a day in the heads
         text = dumps(_fragment_row(doc))
         key = short_hash(text)
-        self.writer.write_script(fragment_name(doc.date, ids.ordinal), lambda: packed_json(text), key=key)
+        slot = self.ordered.order.slots[position]
+        self.writer.write_script(fragment_name(doc.date, slot), lambda: packed_json(text), key=key)
         self.digests.append(digest(doc, self.fold_digest))
-        self.heads.append(Head(ids.day, doc.category, doc.status))
+        self.heads.append(Head(self.day, doc.category, doc.status))
         return doc
 
 
-def _manifest(heads: Heads, ids: DocIds, fold: dict, listed: Listed, per_category: Counter) -> dict:
+def _manifest(heads: Heads, ids: Sequence[int], fold: dict, listed: Listed, per_category: Counter) -> dict:
     """The manifest: what a query loads first (format, shards, days, categories)."""
     return {
         "format": FORMAT_DIRECTORIES if listed.directories else FORMAT,
@@ -271,12 +267,12 @@ def _manifest(heads: Heads, ids: DocIds, fold: dict, listed: Listed, per_categor
     }
 
 
-def _category_records(heads: Heads, ids: DocIds, per_category: Counter) -> Iterator[runs.Record]:
+def _category_records(heads: Heads, ids: Sequence[int], per_category: Counter) -> Iterator[runs.Record]:
     """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it, as
     merged records in key order."""
     category_ids = {name: i for i, name in enumerate(sorted(per_category))}
     postings = sh.Postings()
-    for doc_id, head in zip(ids.ids, heads):
+    for doc_id, head in zip(ids, heads):
         if head.category:
             postings.add_entries(
                 doc_id, [(CATEGORY + str(category_ids[head.category]), b"")], many=False, positional=False
@@ -345,9 +341,9 @@ def _write_shards(
     return Listed(SEPARATOR.join(listed), len(entries), present, directories)
 
 
-def _not_in_force(heads: Heads, ids: DocIds) -> dict:
+def _not_in_force(heads: Heads, ids: Sequence[int]) -> dict:
     """``notInForce``: the ids the "in force only" filter leaves out (no key when there are none)."""
-    out = [doc_id for doc_id, head in zip(ids.ids, heads) if head.status in NOT_IN_FORCE]
+    out = [doc_id for doc_id, head in zip(ids, heads) if head.status in NOT_IN_FORCE]
     return {"notInForce": out} if out else {}
 
 

@@ -52,9 +52,9 @@ def _in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tupl
 def _postings(state: PostingsState, cache: TokenCache, ordered, made: tuple, fold_map, jobs, spill):
     """Every bulletin's entries in doc-id order: the last build's lists continued (``resume``)
     or patched (``_spliced``) when that pays, else made again from the cache and the texts.
-    MADE: the bulletins' digests and ids (``docids.DocIds``), in doc-id order."""
+    MADE: the bulletins' digests and ids (``docids.order``), in doc-id order."""
     digests, ids = made
-    before, start = state.resume(digests, ids.ids)
+    before, start = state.resume(digests, ids)
     if not before:
         patched = _spliced(state, ordered, made, cache, fold_map)
         if patched is not None:
@@ -107,7 +107,7 @@ def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold
     there is no last state, an old bulletin's entries are not in the cache, or the change
     is too large to be worth it (a cold pass, on workers, is quicker then)."""
     digests, ids = made
-    found = state.splice(digests, ids.ids)
+    found = state.splice(digests, ids)
     if found is None:
         return None
     plan, old_digests, kept = found

@@ -159,11 +159,11 @@ def directory_name(bound: str, units: str) -> str:
     return "t/dir-" + shard_name(bound, units).removeprefix("t/")
 
 
-def fragment_name(date: str, ordinal: int) -> str:
-    """``f/<year>/<mmdd>-<k>``: the result data of the ``k``-th bulletin of that day, in id
-    order (search-index.js ``fragmentName``). Adding a bulletin of another day leaves the
-    name and the bytes of this one alone."""
-    return f"f/{date[:4]}/{date[5:7]}{date[8:10]}-{ordinal}"
+def fragment_name(date: str, slot: int) -> str:
+    """``f/<year>/<mmdd>-<k>``: the result data of the bulletin in slot ``k`` of that day (its id
+    less the day's first, ``docids``; search-index.js ``fragmentName``). Adding a bulletin
+    leaves the name and the bytes of the others alone (but a day grown past its slots)."""
+    return f"f/{date[:4]}/{date[5:7]}{date[8:10]}-{slot}"
 
 
 def load_record(folder: Path | str | None, root: Path) -> dict:

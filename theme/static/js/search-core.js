@@ -279,7 +279,7 @@
       const to = index.dayNumber(opts.to);
       const from = index.dayNumber(opts.from);
       for (const run of this.manifest.days) {
-        if (from !== null && run.day < from) lo = run.first + run.count;
+        if (from !== null && run.day < from) lo = run.end; // a day's bulletins are anywhere in its ids
         if (to !== null && run.day > to) {
           hi = run.first;
           break;

@@ -62,7 +62,7 @@
   const shardName = (hash, bound) => `t/${unitsHex(hash)}${unitsHex(bound.slice(0, BOUND_UNITS))}`;
   /** write.directory_name: `t/dir-<hash><first key>`. */
   const directoryName = (hash, bound) => "t/dir-" + shardName(hash, bound).slice("t/".length);
-  /** write.fragment_name: `f/<year>/<mmdd>-<k>`, the k-th bulletin (in id order) of that day. */
+  /** write.fragment_name: `f/<year>/<mmdd>-<k>`, the bulletin in slot k of that day (its id less the day's first). */
   const fragmentName = (iso, k) => `f/${iso.slice(0, 4)}/${iso.slice(5, 7)}${iso.slice(8, 10)}-${k}`;
 
   const hasOwn = (object, key) => object != null && Object.prototype.hasOwnProperty.call(object, key);
@@ -193,8 +193,9 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
   }
 
-  /** Doc ids run oldest first, each day's from a multiple of `slots` on (bulletins/search/docids.py):
-   * [{ day, first (id), count }], days ascending. */
+  /** Doc ids run oldest first, each day's from a multiple of `slots` on, a bulletin in any of
+   * the day's ids (bulletins/search/docids.py): [{ day, first (id), end (past the day's ids),
+   * count }], days ascending. */
   function dayRuns(days) {
     const out = [];
     const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
@@ -203,8 +204,9 @@
     let day = dayNumber(own(days, Manifest.DAYS_FIRST));
     for (let i = 0; i + 1 < nums.length; i += 2) {
       day += nums[i];
-      out.push({ day, first: id, count: nums[i + 1] });
-      id += Math.ceil(nums[i + 1] / slots) * slots;
+      const end = id + Math.ceil(nums[i + 1] / slots) * slots;
+      out.push({ day, first: id, end, count: nums[i + 1] });
+      id = end;
     }
     return { runs: out, span: id };
   }
