@@ -10,7 +10,7 @@ then; the same content gives the same bytes, whatever was in the folder before):
     t/<hash><key>.js     term shards: {"p": {key: positional postings}, "d": {key: counts}},
                          deflated (``write.packed``); ``write.shard_name``
     t/dir-<hash><key>.js past DIRECT_SHARDS shards, {"s": the entries of 256 of them}, which
-                         the manifest names instead (format 5); ``write.directory_name``
+                         the manifest names instead (format 7); ``write.directory_name``
     f/<year>/<mmdd>-<k>.js  result data of one bulletin, the k-th of its day, deflated:
                          [url, title, date, category, source id, text] plus the 效力状态 of a
                          bulletin that has changed (已废止, 已失效, 已修改)

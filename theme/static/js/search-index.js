@@ -28,7 +28,7 @@
     FOLD: "fold", // { codes, to }: the Traditional -> Simplified map (readFold)
     FOLD_CODES: "codes", // Traditional code points, ascending, as varint gaps
     FOLD_TO: "to", // their Simplified characters, in that order
-    SHARDS: "shards", // the term shards (format 5: their directories), SHARD_SEPARATOR between them: two hash units + first key
+    SHARDS: "shards", // the term shards (format 7: their directories), SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
     DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots }
     DAYS_FIRST: "first",
@@ -40,7 +40,7 @@
   const CategoryEntry = Object.freeze({ NAME: 0, COUNT: 1 });
   /** A term shard: { p: { key: positional postings }, d: { key: counts } }. */
   const Shard = Object.freeze({ POSITIONAL: "p", COUNTS: "d" });
-  /** A directory of shards (format 5): { s: shard entries, as the manifest's list }. */
+  /** A directory of shards (format 7): { s: shard entries, as the manifest's list }. */
   const Directory = Object.freeze({ SHARDS: "s" });
   /** A packed file (write.packed): { n: DEFLATE bytes, u: JSON bytes, z: packed DEFLATE }. */
   const Packed = Object.freeze({ BYTES: "n", JSON_BYTES: "u", DATA: "z" });
@@ -351,12 +351,12 @@
         );
     }
 
-    /** The name of the shard (format 5: of the directory) that holds `key`. */
+    /** The name of the shard (format 7: of the directory) that holds `key`. */
     shardOf(key) {
       return this.manifest.shardName(locate(this.manifest.shardBounds, key));
     }
 
-    /** Promise of the shard holding `key`: through its directory in format 5 (the directories
+    /** Promise of the shard holding `key`: through its directory in format 7 (the directories
      * of one turn load together, then their shards together). */
     shard(key) {
       const name = this.shardOf(key);
