@@ -229,19 +229,18 @@ def order_ids(source: DocSource) -> docids.Order:
 
 
 class _Fragments:
-    """Each bulletin's result-data file (named by its day and its place in that day), digest,
-    ``Head`` and doc id (``ids``), taken in the order of the ids (``take``)."""
+    """Each bulletin's result-data file (named by its day and its slot in that day), digest and
+    ``Head``, taken in doc-id order (``take``; the ids are ``ordered.order``'s)."""
 
     def __init__(self, writer: IndexWriter, ordered: _Ordered, fold_digest: str):
         self.writer, self.ordered, self.fold_digest = writer, ordered, fold_digest
         self.heads = Heads()
         self.digests: list[str] = []
-        self.ids = ordered.order.ids
         self.day: str | None = None
 
     def take(self, position: int) -> SearchDoc:
         """Write the next bulletin's result data (``position``: the next in doc-id order), keep
-        its digest, ``Head`` and id, and give the bulletin."""
+        its digest and ``Head``, and give the bulletin."""
         doc = self.ordered[position]
         self.day = self.day if doc.date == self.day else doc.date  # one string a day in the heads
         text = dumps(_fragment_row(doc))

@@ -35,7 +35,8 @@ def gather(fragments, cache: TokenCache, state: PostingsState, fold_map: dict, j
         return _in_one_pass(fragments, cache, fold_map, jobs, spill)
     for position in range(len(fragments.ordered)):
         fragments.take(position)
-    return _postings(state, cache, fragments.ordered, (fragments.digests, fragments.ids), fold_map, jobs, spill)
+    made = (fragments.digests, fragments.ordered.order.ids)
+    return _postings(state, cache, fragments.ordered, made, fold_map, jobs, spill)
 
 
 def _in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tuple):
@@ -45,7 +46,7 @@ def _in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tupl
         doc = fragments.take(position)
         return cache.lookup(fragments.digests[position]) or _texts(doc)
 
-    made = (fragments.digests, fragments.ids)
+    made = (fragments.digests, fragments.ordered.order.ids)
     return _filled([], (0, len(fragments.ordered)), item, made, cache, fold_map, jobs, spill)
 
 
