@@ -18,6 +18,8 @@ folder is moved aside and deleted once the run ends, ``set_aside``):
    one bulletin of a random date (``add``, ingested) or one newer than all others (``newest``),
    editing one article by hand (``edit``) and removing it (``remove``), each with its phases;
    ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build);
+   ``--drop-caches`` empties the kernel's page cache before each (root only: a rebuild the next
+   day finds its files on disk, not in memory);
 5. the output's size and file count, and its largest folders.
 
 ``--tracemalloc N`` adds one more cold build under tracemalloc (slow; its time is not
@@ -166,6 +168,16 @@ def measure(args: list[str], log: Path, env: dict | None = None) -> Measured:
 
 
 EXTRA_SETTINGS: list[str] = []  # --set KEY=VALUE, passed to every build
+DROP_CACHES: list[bool] = []  # --drop-caches: [True]
+
+
+def drop_caches() -> None:
+    """Write back and drop the kernel's page cache, dentries and inodes (``--drop-caches``)."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n", encoding="ascii")
+    except OSError as err:
+        sys.exit(f"--drop-caches: cannot drop the page cache ({err}); run as root or leave the flag off")
 
 
 def build_args(work: Path) -> list[str]:
@@ -251,6 +263,8 @@ def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
             edited = edit_one(work / "content")
         else:
             (edited or one_article(work / "content")).unlink()
+        if DROP_CACHES:
+            drop_caches()
         measured, records = build(work, f"{step}-one")
         times[f"{step} one"] = measured, by_phase(records, measured)
         print(
@@ -405,8 +419,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KEY=VALUE",
         help="a setting for every build, VALUE in JSON (Pelican's -e), e.g. SEARCH_INDEX_BESIDE_PAGES=false",
     )
+    parser.add_argument(
+        "--drop-caches",
+        action="store_true",
+        help="empty the kernel's page cache before each rebuild (root only), as a rebuild the next day finds it",
+    )
     options = parser.parse_args(argv)
     EXTRA_SETTINGS[:] = options.set
+    DROP_CACHES[:] = [True] if options.drop_caches else []
     if not CORPUS.exists():
         sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
     sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]

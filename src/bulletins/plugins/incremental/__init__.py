@@ -1,17 +1,19 @@
 """Rebuilds skip pages whose inputs have not changed (a fingerprinting Pelican writer), pages
 are rendered in batches over ``BULLETINS_WRITE_JOBS`` processes, unchanged articles are taken
 whole from the last build (``articlecache``) and many new ones read ahead by forks
-(``preread``), the content caches are dropped when settings or code change and written only
-when an article was read anew, and the objects a build holds to its end are kept out of the
-cycle collector's scans."""
+(``preread``), a rebuild's files are read into the kernel's caches by a fork ahead of it
+(``warm``), the content caches are dropped when settings or code change and written only when
+an article was read anew, and the objects a build holds to its end are kept out of the cycle
+collector's scans."""
 
 from pelican import signals
 
-from bulletins.plugins.incremental import collector, preread, readcache, sourcepaths, writer
+from bulletins.plugins.incremental import collector, preread, readcache, sourcepaths, warm, writer
 
 
 def register():
     signals.initialized.connect(writer.configure)
+    signals.initialized.connect(warm.start)
     signals.initialized.connect(collector.initialized)
     signals.generator_init.connect(collector.generator_init)
     signals.initialized.connect(readcache.guard)
@@ -24,3 +26,4 @@ def register():
     signals.article_generator_write_article.connect(writer.open_article_batch)
     signals.article_writer_finalized.connect(writer.close_article_batch)
     signals.finalized.connect(writer.save_cache)
+    signals.finalized.connect(warm.stop)

@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 OPTIONS = (
     Option("BULLETINS_SKIP_UNCHANGED", True, lambda v: isinstance(v, bool), "True or False"),
+    Option("BULLETINS_WARM_CACHES", True, lambda v: isinstance(v, bool), "True or False"),  # ``warm``
     Option(
         "BULLETINS_PAGE_CACHE",
         "bulletins-pages.json",
