@@ -240,7 +240,11 @@ def add_one(work: Path, newest: bool = False) -> None:
     if newest:
         record["date"] = (FIRST_DAY + dt.timedelta(days=DAYS + 1 + number)).isoformat()
     (extra / f"{name}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-    ingest(work, 1, extra / f"{name}.jsonl")
+    if DROP_CACHES:
+        drop_caches()
+    measured = ingest(work, 1, extra / f"{name}.jsonl")
+    kind = name.split("-")[0]
+    print(f"ingest_{kind}_one_s {measured.seconds:.1f}  peak_mb {measured.process_kb // 1024}", flush=True)
 
 
 REBUILDS = ("unchanged", "add", "newest", "edit", "remove")

@@ -19,6 +19,7 @@ from pelican.log import LimitFilter
 from bulletins.plugins.article_headers.reader import CheckedMarkdownReader
 from bulletins.plugins.incremental import articlecache
 from bulletins.plugins.incremental.articlecache import FILE, ArticleCache
+from bulletins.site import fingerprint
 from support.cache_doubles import CACHE_ON, Thing, generator
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
@@ -361,3 +362,24 @@ def test_random_damage_never_serves_a_changed_article_nor_raises(tmp_path, caplo
                 outcomes["served" if got != "read" else "read"] += 1
             cache.close()
     assert outcomes["served"] > 0 and outcomes["read"] > 0
+
+
+@pytest.mark.parametrize("touched", [False, True], ids=["unchanged", "touched-not-changed"])
+def test_an_article_from_its_record_has_its_files_token_without_a_lookup(tmp_path, touched, monkeypatch):
+    """The page fingerprint's token of an article taken from a record is made from the stamp the
+    record was checked against: what ``source_stamp`` gives for the file, with no ``stat``."""
+    names = write_sources(tmp_path, 2)
+    gen = generator(tmp_path)
+    cache = ArticleCache(gen, tmp_path / FILE, load=True, save=True)
+    for name in names:
+        thing = Thing(gen.settings, gen.context, name)
+        thing.source_path = str(tmp_path / name)
+        cache.put(name, thing)
+    cache.save()
+    if touched:
+        os.utime(tmp_path / names[0], ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    expected = [fingerprint.source_stamp(str(tmp_path / name)) for name in names]
+    cache = ArticleCache(generator(tmp_path), tmp_path / FILE, load=True, save=True)
+    things = [cache.get(name) for name in names]
+    monkeypatch.setattr(fingerprint, "source_stamp", lambda path: pytest.fail(f"{path} looked up"))
+    assert [fingerprint.article_token(t) for t in things] == expected

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletins.ingest import frontmatter, identity, keywords, official
+from bulletins.ingest.archive import Archive
 from bulletins.ingest.dates import YearRange, check_year
 from bulletins.ingest.defaults import DefaultsError
-from bulletins.ingest.files import ARTICLES, content_lock, remove_stale_temps, write_atomic
+from bulletins.ingest.files import content_lock, remove_stale_temps, write_atomic
 from bulletins.ingest.readers import jsonl
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES
 from bulletins.ingest.sources import context_for, discover, read_source
-from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem, unquote_path
+from bulletins.models import Article, BulletinError, Context, Metadata, RawBulletin, SourceProblem
 
 logger = logging.getLogger(__name__)
 
@@ -220,69 +221,6 @@ def project_root(content: Path) -> str:
     return os.path.dirname(os.path.abspath(content))
 
 
-@dataclass(frozen=True)
-class Existing:
-    path: Path
-    slug: str
-    identifier: str
-
-
-class Archive:
-    """The articles already in the content folder, indexed by source key (headers only)."""
-
-    def __init__(self, content: Path):
-        self.root = content / ARTICLES
-        self.by_key: dict[str, Existing] = {}
-        self.slugs: set[str] = set()
-        for path in sorted(self.root.rglob("*.md")) if self.root.is_dir() else ():
-            header = _read_header(path)
-            slug = header.get("Slug") or path.stem
-            self.slugs.add(slug)
-            if header.get("Source"):
-                line = header.get("SourceLine", "")
-                key = identity.source_key(
-                    unquote_path(header["Source"]), header.get("SourceId"), int(line) if line.isdigit() else None
-                )
-                self.by_key.setdefault(key, Existing(path, slug, header.get("Identifier", "")))
-
-    def identify(self, item: Prepared) -> Article:
-        """The Article for ITEM: slug and Identifier read back when it exists, else new ones."""
-        existing = self.by_key.get(item.key)
-        if existing and existing.identifier:
-            slug, ident = existing.slug, existing.identifier
-        else:
-            slug = existing.slug if existing else identity.unique_slug(item.wanted_slug, item.key, self.slugs)
-            ident = identity.identifier(item.metadata.date, item.key)
-            self.slugs.add(slug)
-        raw = item.raw
-        return Article(
-            metadata=item.metadata,
-            paragraphs=item.paragraphs,
-            identifier=ident,
-            slug=slug,
-            source=item.source,
-            source_hash=raw.source_hash,
-            source_id=raw.source_id or "",
-            source_line=raw.line,
-            source_url=raw.url or "",
-            tables=item.tables,
-            appendix_at=item.appendix_at,
-        )
-
-
-def _read_header(path: Path) -> dict[str, str]:
-    lines = []
-    try:
-        with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            for line in fh:
-                if not line.strip():
-                    break
-                lines.append(line)
-    except OSError:
-        return {}
-    return frontmatter.parse_article("".join(lines))
-
-
 def articles(
     sources: Iterable[str | Path], options: Options, archive: Archive | None = None
 ) -> Iterator[Article | SourceProblem]:
@@ -316,8 +254,10 @@ def _store(article: Article, options: Options, archive: Archive, report: Report)
         report.kept.append(SourceProblem(old_path.as_posix(), "kept: edited by hand, use --force"))
         return
     write_atomic(target, data)
-    if old is not None and old_path != target:
+    moved = old is not None and old_path != target
+    if moved:
         old_path.unlink(missing_ok=True)  # the date moved the article to another month
+    archive.wrote(target, data, old_path if moved else None)
     report.written.append(target.as_posix())
 
 
@@ -340,4 +280,5 @@ def ingest(sources: Iterable[str | Path], options: Options, waiting: Callable[[P
             except (OSError, ValueError) as error:
                 reason = f"cannot write {item.relpath}: {error}"
                 report.problems.append(SourceProblem(item.source, reason, item.source_line))
+        archive.save()
     return report

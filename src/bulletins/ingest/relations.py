@@ -265,6 +265,8 @@ def format_references(references: Iterable[Reference]) -> str:
 def parse_references(value: str | None, kind: str) -> tuple[Reference, ...]:
     """A header value back to references: items separated by ``;``, each ``《title》（文号）``,
     ``《title》``, a bare 文号 or a bare title (what an editor may type)."""
+    if not value:
+        return ()
     refs = []
     for item in _ITEM_SPLIT.split((value or "").strip()):
         if not item:

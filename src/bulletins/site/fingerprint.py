@@ -27,18 +27,34 @@ def fresh() -> str:
     return f"<fresh {uuid.uuid4().hex}>"
 
 
-def source_stamp(path: str) -> str:
+TOKEN = "_bulletins_token"  # an article's ``source_stamp``, kept on it for the build
+
+
+def stamp_token(path: str, size: int, mtime_ns: int) -> str:
     """Path, size and modification time of a source file, hashed to 16 hex digits."""
+    return hashlib.blake2b(f"{path}\0{size}\0{mtime_ns}".encode(), digest_size=8).hexdigest()
+
+
+def source_stamp(path: str) -> str:
+    """``stamp_token`` of the file at PATH as it is now."""
     try:
         st = os.stat(path)
     except OSError:
         return fresh()
-    return hashlib.blake2b(f"{path}\0{st.st_size}\0{st.st_mtime_ns}".encode(), digest_size=8).hexdigest()
+    return stamp_token(path, st.st_size, st.st_mtime_ns)
+
+
+def keep_token(obj, size: int, mtime_ns: int) -> None:
+    """OBJ's token from the SIZE and MTIME_NS its source file was found with (no ``stat``)."""
+    path = getattr(obj, "source_path", None)
+    if type(path) is str:
+        obj.__dict__[TOKEN] = stamp_token(path, size, mtime_ns)
 
 
 def article_token(obj) -> str:
-    """OBJ's ``source_stamp``, taken once per build (kept on the object)."""
-    token = obj.__dict__.get("_bulletins_token")
+    """OBJ's ``source_stamp``, taken once per build (kept on the object; an article taken from
+    the article cache has it from the stamp its record was checked against)."""
+    token = obj.__dict__.get(TOKEN)
     if token is None:
         token = obj._bulletins_token = source_stamp(obj.source_path)
     return token
@@ -75,7 +91,7 @@ def describe(value, *, page: bool = False) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         try:  # the common case, a list of articles already seen
-            return "[" + ",".join([v.__dict__["_bulletins_token"] for v in value]) + "]"
+            return "[" + ",".join([v.__dict__[TOKEN] for v in value]) + "]"
         except (AttributeError, KeyError, TypeError):
             return "[" + ",".join([describe(v) for v in value]) + "]"
     if isinstance(value, (PageLink, Heading)):

@@ -237,6 +237,8 @@ def resolve(documents: Iterable[DocumentFacts], today: dt.date) -> Resolution:
 
 def parse_date(value: str | None) -> dt.date | None:
     """An ISO date from a header (``2024-03-01``), else None."""
+    if not value:  # most articles have none: no exception raised and caught for each
+        return None
     try:
         return dt.date.fromisoformat((value or "").strip()[:10])
     except ValueError:

@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 from bulletins.plugins.compact.sharing import Shared
 from bulletins.plugins.incremental import bodies, readcache, records
+from bulletins.site import fingerprint
 from bulletins.site.opendata_state import file_stamp
 
 logger = logging.getLogger(__name__)
@@ -145,12 +146,10 @@ def copy_records(source: int, out, index: dict) -> dict:
 
 
 class ArticleCache:
-    """The cache of one generator's articles, by file name relative to ``generator.path``.
-
-    A build's new records are appended to the last build's file, followed by a new index (the
-    old index becomes dead bytes); the file is rewritten with its live records only when they
-    are less than half of it. Where there was no usable file, a new one is written beside it
-    and renamed into place."""
+    """The cache of one generator's articles, by file name relative to ``generator.path``. A
+    build's new records are appended to the last build's file, then a new index (the old one
+    becomes dead bytes); the file is rewritten with its live records only when they are less
+    than half of it. Where there was no usable file, a new one is written and renamed into place."""
 
     def __init__(self, generator, path: Path, load: bool, save: bool):
         self.generator, self.path, self.save_policy = generator, path, save
@@ -244,6 +243,7 @@ class ArticleCache:
                 raise ValueError("the record's body is not where its entry says")
             if entry.body >= 0:
                 self.sources.attach(article, fd, data, entry.offset, entry.body)
+            fingerprint.keep_token(article, entry.size, entry.mtime_ns)  # its file's stamp, not looked up again
         except Exception as err:  # a damaged record: the file is read
             logger.debug("article cache: record of %s unreadable (%s)", name, err)
             return default
