@@ -47,6 +47,19 @@ def test_paginate_links_and_names():
     first, newer, older = pages[0]
     assert first.object_list == [0, 1, 2] and newer is None and older.url == "bulletins/2022/index-2.html"
     assert pages[-1][1].number == 2 and pages[-1][2] is None
+    assert [(p.number, p.first) for p, _, _ in pages] == [(3, True), (2, False), (1, False)]
+
+
+@pytest.mark.parametrize("count", range(6, 60))
+def test_a_page_keeps_its_number_as_newer_items_arrive(count):
+    """Numbers count from the oldest page: a new item never renumbers a page after the first
+    (numbered from the newest, every fifth item here renumbered every page)."""
+    old = list(range(count))[::-1]
+    new = [count, *old]
+    before = {p.url: (p.number, p.first) for p, _, _ in paginate(old, 5, "index.html")}
+    after = {p.url: (p.number, p.first) for p, _, _ in paginate(new, 5, "index.html")}
+    assert all(after[url] == before[url] for url in before if url != "index.html")
+    assert after["index.html"][1] and after["index.html"][0] == len(after)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,9 @@ them all. Here the items are cut into chunks of ``per_page`` counted from the *o
 chunk 1 holds the oldest ones. The first page (the list's own URL) shows the newest items:
 the newest full chunk plus any remainder (``per_page`` to ``2 * per_page - 1`` items). Every
 other page is a full chunk whose file name (``name-K.html``, K counted from the oldest) and
-content never change when newer items arrive.
+content never change when newer items arrive. Its number, as the pages show it, is K too: were
+pages numbered from the newest, every ``per_page``-th new item would renumber (and a rebuild
+rewrite) every page of the list. The first page shows "最新" and carries the next number up.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ class PageLink:
 
 @dataclass
 class ListPage:
-    """One page of a newest-first list; the attributes the templates read."""
+    """One page of a newest-first list; the attributes the templates read. NUMBER counts from
+    the oldest page (1), so it stays with the page as newer items arrive; FIRST marks the page
+    with the newest items (the list's own URL), whose number is one more than the next one's."""
 
     number: int
     url: str
     save_as: str
     object_list: list = field(default_factory=list)
+    first: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,9 +67,16 @@ def chunk_name(path: str, chunk: int | None) -> str:
 
 def paginate(items: list, per_page: int, url: str) -> list[tuple[ListPage, PageLink | None, PageLink | None]]:
     """Each page of ITEMS at URL, with links to its newer and older neighbour."""
+    made = cuts(len(items), per_page)
     pages = [
-        ListPage(c.number, chunk_name(url, c.chunk), chunk_name(url, c.chunk), items[c.start : c.stop])
-        for c in cuts(len(items), per_page)
+        ListPage(
+            len(made) - c.number + 1,  # the chunk's K (the first page: one more than the next)
+            chunk_name(url, c.chunk),
+            chunk_name(url, c.chunk),
+            items[c.start : c.stop],
+            first=c.chunk is None,
+        )
+        for c in made
     ]
     links = [PageLink(p.number, p.url) for p in pages]
     return [

@@ -224,12 +224,12 @@ class EntityPagesGenerator(Generator):
             template = self.get_template(template_name)
             per_page = per_page_of.get(template_name) or self.settings["DEFAULT_PAGINATION"] or 0
             for page, newer, older in paging.paginate(items, per_page, url):
-                subjects = kwargs if page.number == 1 else {k: paging.heading(v) for k, v in kwargs.items()}
+                subjects = kwargs if page.first else {k: paging.heading(v) for k, v in kwargs.items()}
                 page_vars = {
                     f"{key}_page": page,
                     f"{key}_previous_page": newer,
                     f"{key}_next_page": older,
-                    f"{key}_count": len(items) if page.number == 1 else None,
+                    f"{key}_count": len(items) if page.first else None,
                 }
                 writer.write_file(
                     page.save_as,
