@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -176,3 +177,47 @@ def test_the_walk_finds_what_rglob_finds_in_the_same_order(tmp_path):
     found = sorted(archive.article_names(str(root)), key=lambda name: name.split("/"))
     assert found == expected
     assert "linked/o.md" not in found and "folder.md" in found and "x.MD" not in found
+
+
+@pytest.mark.parametrize(
+    ("slug", "is_name"),
+    [
+        ("qingxi-2023-0601", True),
+        ("Meeting_2023.v2", True),
+        ("会议", True),
+        ("../../../pwned", False),
+        ("..", False),
+        (".hidden", False),
+        ("/etc/pwned", False),
+        ("a\\..\\b", False),
+        ("a\x01b", False),
+        ("a\x7fb", False),
+        ("", False),
+    ],
+)
+def test_a_slug_read_back_is_a_file_name_or_not(slug, is_name):
+    from bulletins.ingest import identity
+
+    assert identity.is_file_name(slug) is is_name
+
+
+@pytest.mark.parametrize("slug", ["../../../pwned", "../../../../pwned", "/tmp/pwned", ".hidden", "a\\..\\..\\b"])
+def test_a_hand_edited_slug_never_takes_an_ingest_out_of_its_folder(tmp_path, monkeypatch, slug, caplog):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "src").mkdir()
+    record = {"id": "a1", "date": "2023-06-01", "title": "青溪区召开会议", "html": "<p>6月1日，青溪区召开会议。</p>"}
+    collection = tmp_path / "src" / "c.jsonl"
+    collection.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    pipeline.ingest(["src"], _options())
+    (article,) = _articles(tmp_path / "content")
+    text = article.read_text(encoding="utf-8")
+    identifier = next(line for line in text.splitlines() if line.startswith("Identifier: "))
+    article.write_text(re.sub(r"(?m)^Slug: .*$", lambda _: f"Slug: {slug}", text), encoding="utf-8")
+    record["html"] = "<p>6月1日，青溪区召开会议，部署工作。</p>"
+    collection.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = pipeline.ingest(["src"], _options(force=True))
+    assert len(report.written) == 1
+    everywhere = sorted(p for p in tmp_path.rglob("*.md") if "src" not in p.parts)
+    assert everywhere == _articles(tmp_path / "content") and len(everywhere) == 1
+    assert identifier in everywhere[0].read_text(encoding="utf-8")  # the Identifier is kept
+    assert "names no file of its folder" in caplog.text

@@ -171,6 +171,9 @@ class Archive:
     def _add(self, path: str, header: dict[str, str]) -> None:
         slug = header.get("Slug") or Path(path).stem
         self.slugs.add(slug)
+        if not identity.is_file_name(slug):
+            logger.warning("%s: Slug %r names no file of its folder; ingested again, it gets another", path, slug[:60])
+            slug = ""
         if header.get("Source"):
             line = header.get("SourceLine", "")
             key = identity.source_key(
@@ -188,12 +191,14 @@ class Archive:
     def identify(self, item: Prepared) -> Article:
         """The Article for ITEM: slug and Identifier read back when it exists, else new ones."""
         existing = self.by_key.get(item.key)
-        if existing and existing.identifier:
-            slug, ident = existing.slug, existing.identifier
-        else:
-            slug = existing.slug if existing else identity.unique_slug(item.wanted_slug, item.key, self.slugs)
-            ident = identity.identifier(item.metadata.date, item.key)
+        slug = existing.slug if existing else ""
+        if not slug:  # a new bulletin, or its article's slug names no file (``identity.is_file_name``)
+            slug = identity.unique_slug(item.wanted_slug, item.key, self.slugs)
             self.slugs.add(slug)
+        if existing and existing.identifier:
+            ident = existing.identifier
+        else:
+            ident = identity.identifier(item.metadata.date, item.key)
         raw = item.raw
         return Article(
             metadata=item.metadata,

@@ -89,6 +89,20 @@ def base_slug(key: str, title: str, name: str | None) -> str:
     return ascii_name(name) or "-".join(filter(None, (title_initials(title), key_hash(key, 6))))
 
 
+def is_file_name(slug: str) -> bool:
+    """SLUG names one file in its month's folder: not empty, no folder part (``/``, ``\\``,
+    ``..``), not hidden, no control character. A slug read back from an article edited by hand
+    is kept only when it is one: ``Slug: ../../x`` would have an ingest write outside the
+    content folder."""
+    return (
+        bool(slug)
+        and not slug.startswith(".")
+        and "/" not in slug
+        and "\\" not in slug
+        and not any(ord(c) < 32 or ord(c) == 127 for c in slug)
+    )
+
+
 def unique_slug(wanted: str, key: str, taken: Container[str]) -> str:
     """WANTED, or WANTED plus a hash of the source key when another article holds it; the same
     inputs always give the same answer."""
