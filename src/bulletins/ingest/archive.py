@@ -12,6 +12,7 @@ The answers are the same with it or without it (tested), and nothing in the cach
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -48,26 +49,25 @@ class Existing:
 
 def read_header(path: Path) -> dict[str, str]:
     """The front matter of the article at PATH, up to its first blank line ({} if unreadable)."""
-    lines = []
     try:
         with path.open(encoding="utf-8-sig", errors="replace") as fh:
-            for line in fh:
-                if not line.strip():
-                    break
-                lines.append(line)
+            return _front(fh)
     except OSError:
         return {}
-    return frontmatter.parse_article("".join(lines))
 
 
 def header_of(data: bytes) -> dict[str, str]:
-    """``read_header`` of a file holding DATA."""
-    lines = []
-    for line in data.decode("utf-8-sig", "replace").splitlines(keepends=True):
+    """``read_header`` of a file holding DATA (the same decoding and line ends)."""
+    return _front(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", errors="replace"))
+
+
+def _front(lines) -> dict[str, str]:
+    head = []
+    for line in lines:
         if not line.strip():
             break
-        lines.append(line)
-    return frontmatter.parse_article("".join(lines))
+        head.append(line)
+    return frontmatter.parse_article("".join(head))
 
 
 def load_cache(path: Path) -> dict[str, list]:
@@ -149,18 +149,14 @@ class Archive:
     def wrote(self, path: Path, data: bytes, gone: Path | None = None) -> None:
         """The ingest wrote DATA to PATH (and removed GONE, the article's file before its
         date moved it): their cache entries follow, so the next run reads neither again."""
-        for old_path, new_data in ((gone, None), (path, data)):
-            if old_path is None:
-                continue
-            try:
-                name = old_path.relative_to(self.root).as_posix()
-                st = old_path.stat() if new_data is not None else None
-            except (OSError, ValueError):
-                continue
-            self.entries.pop(name, None)
-            if st is not None:
-                header = header_of(new_data)
-                self.entries[name] = [st.st_size, st.st_mtime_ns, *(header.get(f, "") for f in FIELDS)]
+        try:
+            if gone is not None:
+                self.entries.pop(gone.relative_to(self.root).as_posix(), None)
+            name, st = path.relative_to(self.root).as_posix(), path.stat()
+        except (OSError, ValueError):
+            return
+        header = header_of(data)
+        self.entries[name] = [st.st_size, st.st_mtime_ns, *(header.get(field, "") for field in FIELDS)]
 
     def save(self) -> None:
         """Write the cache, when its entries are not the ones read (under the folder's lock)."""
