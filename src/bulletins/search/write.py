@@ -22,6 +22,8 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
+from bulletins.site import written
+
 # Names of an earlier format (removed by a build): fold-*.js (format 1).
 OLD_FILES = ("fold-*.js",)
 DATA_FOLDERS = ("t", "f")  # term shards and result data: a build removes every file it did not name
@@ -258,6 +260,7 @@ class IndexWriter:
                 self.folders.add(folder)
             with open(path, "wb") as fh:
                 fh.write(data)
+            written.note(path, data)
             found = _stat(path) if key is not None else None
         return Placed(relpath, len(data), None if key is None else record_entry(key, found), wrote)
 

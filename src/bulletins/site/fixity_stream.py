@@ -58,6 +58,8 @@ class Outcome:
     files: int = 0
     hashed: int = 0
     hashed_bytes: int = 0
+    noted: int = 0  # files not read: their hash was noted as they were written
+    noted_bytes: int = 0
     changed: bool = False  # a file added, removed or with other bytes: the manifest's text changes
     written: bool = False  # the manifest file was replaced
 
@@ -67,6 +69,8 @@ class Outcome:
             files=self.files + other.files,
             hashed=self.hashed + other.hashed,
             hashed_bytes=self.hashed_bytes + other.hashed_bytes,
+            noted=self.noted + other.noted,
+            noted_bytes=self.noted_bytes + other.noted_bytes,
             changed=self.changed or other.changed,
         )
 
@@ -91,7 +95,7 @@ def _entries(lines, stamp: list, stop: str | None = None) -> Iterator[tuple[str,
         if line.startswith(TRAILER):
             stamp[:] = _trailer(line[len(TRAILER) :], number)
             return
-        entry = _entry(line, number)
+        entry = parse_cache_line(line, number)
         name = entry[0]
         if last is not None and name <= last:
             raise CacheError(f"line {number}: {name!r} out of order")
@@ -102,7 +106,7 @@ def _entries(lines, stamp: list, stop: str | None = None) -> Iterator[tuple[str,
     raise CacheError("no trailer line")
 
 
-def _entry(line: str, number: int) -> tuple[str, int, int, str]:
+def parse_cache_line(line: str, number: int) -> tuple[str, int, int, str]:
     match = _LINE.fullmatch(line)
     if match is None:
         raise CacheError(f"line {number}: expected '<size> <mtime_ns> <sha256>  <path>', got {line[:80]!r}")
@@ -122,7 +126,7 @@ def split_point(path: Path, smallest: int) -> tuple[int, str] | None:
             fh.seek(size // 2)
             fh.readline()
             offset, line = fh.tell(), fh.readline().decode("utf-8")
-        return None if line.startswith(TRAILER) else (offset, _entry(line, 0)[0])
+        return None if line.startswith(TRAILER) else (offset, parse_cache_line(line, 0)[0])
     except (OSError, UnicodeDecodeError, CacheError):
         return None
 
@@ -138,17 +142,50 @@ def _trailer(text: str, number: int) -> list[int]:
 
 
 def update_manifest(
-    root: Path, cache_path: Path, hash_all: Callable | None = None, rehash_bytes: int = 0, fork: Fork | None = None
+    root: Path,
+    cache_path: Path,
+    hash_all: Callable | None = None,
+    rehash_bytes: int = 0,
+    fork: Fork | None = None,
+    noted: Path | None = None,
 ) -> Outcome:
     """Write ROOT's manifest from the cache at CACHE_PATH and the files that changed since.
-    HASH_ALL (a list of paths -> their hashes in order) makes the hashes. The cache is saved
-    when the manifest's text changed or more than REHASH_BYTES were hashed again. With FORK
-    and a cache of SPLIT_BYTES or more, the paths after the cache's middle line are walked by
-    what FORK starts while this process walks those before it (the same files either way)."""
+    HASH_ALL (a list of paths -> their hashes in order) makes the hashes. NOTED: a file in the
+    cache's line format, sorted by path, of files whose hash was noted as they were written
+    (``written.sorted_journal``): a file found with the size and mtime noted is not read. The
+    cache is saved when the manifest's text changed or more than REHASH_BYTES were hashed again
+    (or noted). With FORK and a cache of SPLIT_BYTES or more, the paths after the cache's middle
+    line are walked by what FORK starts while this process walks those before it (the same
+    files either way)."""
+    hash_all = hash_all or hash_files
     try:
-        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, True, fork)
+        return _update(root, cache_path, _Sources(hash_all, noted), rehash_bytes, True, fork)
     except CacheError:
-        return _update(root, cache_path, hash_all or hash_files, rehash_bytes, False)
+        return _update(root, cache_path, _Sources(hash_all, noted), rehash_bytes, False)
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """Where a walk's hashes come from: the noted file (``update_manifest``), else HASH_ALL."""
+
+    hash_all: Callable
+    noted: Path | None = None
+
+    def noted_in(self, start: str | None, stop: str | None) -> Iterator[tuple[str, int, int, str]]:
+        """The noted entries from START (included) to STOP (not), in order; as many as can be
+        read (a damaged line ends them: the files after it are read and hashed)."""
+        if self.noted is None:
+            return
+        try:
+            with open(self.noted, encoding="utf-8", newline="\n") as fh:
+                for number, line in enumerate(fh, start=1):
+                    entry = parse_cache_line(line, number)
+                    if stop is not None and entry[0] >= stop:
+                        return
+                    if start is None or entry[0] >= start:
+                        yield entry
+        except (OSError, UnicodeDecodeError, CacheError):
+            return
 
 
 class _Lines:
@@ -161,9 +198,15 @@ class _Lines:
         self.kept = 0  # entries of PENDING whose hash is the cache's
         self.outcome = Outcome()
 
-    def add(self, path: str, size: int, mtime_ns: int, old: tuple | None) -> None:
+    def add(self, path: str, size: int, mtime_ns: int, old: tuple | None, noted: tuple | None = None) -> None:
+        """A file the walk found; OLD: its cache entry, NOTED: its noted one (size, mtime, hash)."""
         kept = old is not None and old[0] == size and old[1] == mtime_ns
-        self.pending.append([path, size, mtime_ns, old[2] if kept else None, old[2] if old else None])
+        digest = old[2] if kept else None
+        if digest is None and noted is not None and noted[0] == size and noted[1] == mtime_ns:
+            digest, kept, out = noted[2], True, self.outcome
+            out.noted, out.noted_bytes = out.noted + 1, out.noted_bytes + size
+            out.changed = out.changed or old is None or old[2] != digest
+        self.pending.append([path, size, mtime_ns, digest, old[2] if old else None])
         self.kept += kept
         if len(self.pending) >= BATCH or self.kept >= HOLD:
             self.flush()
@@ -217,19 +260,23 @@ class _Range:
     cache: Path
 
 
-def _walk_range(root: Path, cache_path: Path, hash_all: Callable, trust: bool, part: _Range) -> tuple[Outcome, list]:
+def _walk_range(root: Path, cache_path: Path, sources: _Sources, trust: bool, part: _Range) -> tuple[Outcome, list]:
     """The new manifest and cache lines of PART's paths; the outcome, and the cache's stamp of
     the manifest (read with its trailer, by the range that ends with the file)."""
     stamp: list = []
     old = read_cache(cache_path, stamp, part.offset, part.stop) if trust else iter(())
+    noted = sources.noted_in(part.start, part.stop)
     with _open(part.manifest) as manifest_out, _open(part.cache) as cache_out:
-        lines = _Lines(root, hash_all, manifest_out, cache_out)
-        current = next(old, None)
+        lines = _Lines(root, sources.hash_all, manifest_out, cache_out)
+        current, known = next(old, None), next(noted, None)
         for path, size, mtime_ns in walk_sorted(root, part.excluded, part.start, part.stop):
             while current is not None and current[0] < path:  # a file of the last build is gone
                 lines.outcome.changed, current = True, next(old, None)
+            while known is not None and known[0] < path:
+                known = next(noted, None)
             found = current is not None and current[0] == path
-            lines.add(path, size, mtime_ns, current[1:] if found else None)
+            ours = known[1:] if known is not None and known[0] == path else None
+            lines.add(path, size, mtime_ns, current[1:] if found else None, ours)
             lines.outcome.changed |= not found
             current = next(old, None) if found else current
         lines.outcome.changed |= current is not None or next(old, None) is not None
@@ -239,16 +286,16 @@ def _walk_range(root: Path, cache_path: Path, hash_all: Callable, trust: bool, p
     return lines.outcome, stamp
 
 
-def _walk_halves(root: Path, cache_path: Path, hash_all: Callable, fork: Fork, parts: list[_Range]):
+def _walk_halves(root: Path, cache_path: Path, sources: _Sources, fork: Fork, parts: list[_Range]):
     """The second of two ranges walked elsewhere (FORK) while this process walks the first (here
     after it, where FORK made nothing or what it made failed); their outcomes summed."""
-    wait = fork(functools.partial(_walk_range, root, cache_path, hash_all, True, parts[1]))
+    wait = fork(functools.partial(_walk_range, root, cache_path, sources, True, parts[1]))
     try:
-        first, _ = _walk_range(root, cache_path, hash_all, True, parts[0])
+        first, _ = _walk_range(root, cache_path, sources, True, parts[0])
     finally:
         done, second = wait() if wait is not None else (False, None)
     if not done:
-        second = _walk_range(root, cache_path, hash_all, True, parts[1])
+        second = _walk_range(root, cache_path, sources, True, parts[1])
     last, stamp = second
     return first + last, stamp
 
@@ -283,7 +330,7 @@ def _remove(paths) -> None:
         path.unlink(missing_ok=True)
 
 
-def _update(root: Path, cache_path: Path, hash_all: Callable, rehash_bytes: int, trust: bool, fork=None) -> Outcome:
+def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, trust: bool, fork=None) -> Outcome:
     manifest, new_manifest = root / MANIFEST, root / f".{MANIFEST}.tmp"
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
@@ -291,13 +338,13 @@ def _update(root: Path, cache_path: Path, hash_all: Callable, rehash_bytes: int,
     manifests, caches = [p.manifest for p in parts], [p.cache for p in parts]
     try:
         if len(parts) == 1:
-            outcome, stamp = _walk_range(root, cache_path, hash_all, trust, parts[0])
+            outcome, stamp = _walk_range(root, cache_path, sources, trust, parts[0])
         else:
-            outcome, stamp = _walk_halves(root, cache_path, hash_all, fork, parts)
+            outcome, stamp = _walk_halves(root, cache_path, sources, fork, parts)
     except BaseException:
         _remove(manifests + caches)
         raise
-    dirty = outcome.changed or outcome.hashed_bytes > rehash_bytes
+    dirty = outcome.changed or outcome.hashed_bytes + outcome.noted_bytes > rehash_bytes
     if outcome.changed or (file_stamp(manifest) or []) != stamp:
         _as_one(manifests, new_manifest)
         outcome.written = replace_if_changed(new_manifest, manifest)

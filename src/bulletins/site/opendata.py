@@ -25,6 +25,7 @@ from pathlib import Path
 from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site.entities import document_roles, person_roles
 from bulletins.site.output_files import replace_if_changed
+from bulletins.site.written import note_digest
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
@@ -283,20 +284,28 @@ def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable[RowBytes])
     digests: dict[str, str] = {}
     sizes: dict[str, list[int]] = {}
     count = 0
+    hashes = {JSONL: hashlib.sha256(), CSV: hashlib.sha256()}  # each file's, for the manifest
     try:
         with temps[JSONL].open("wb") as jsonl, temps[CSV].open("wb") as table:
-            table.write(csv_header(cols))
+            table.write(header := csv_header(cols))
+            hashes[CSV].update(header)
             for row in rows:
                 jsonl.write(row.jsonl)
                 table.write(row.csv)
+                hashes[JSONL].update(row.jsonl)
+                hashes[CSV].update(row.csv)
                 digests[row.row_id] = row.digest
                 sizes[row.row_id] = [len(row.jsonl), len(row.csv)]
                 count += 1
+        lengths = {name: tmp.stat().st_size for name, tmp in temps.items()}
     except BaseException:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
         raise
-    return {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}, digests, sizes, count
+    replaced = {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}
+    for name in temps:  # the file holds these bytes now, replaced or not
+        note_digest(folder / name, lengths[name], hashes[name].hexdigest())
+    return replaced, digests, sizes, count
 
 
 class JsonlRows:

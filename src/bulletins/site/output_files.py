@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 
+from bulletins.site import written
+
 
 def with_suffix(path: str, suffix: str) -> str:
     """``str(PurePosixPath(path).with_suffix(suffix))`` (SUFFIX ``".bib"``, or ``""`` to drop
@@ -35,6 +37,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
     os.replace(tmp, path)
+    written.note(path, data)
     return True
 
 

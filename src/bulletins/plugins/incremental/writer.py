@@ -20,7 +20,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from bulletins.plugins.incremental import forked
-from bulletins.site import fingerprint
+from bulletins.site import fingerprint, written
 from bulletins.site.config import Option, settings_check
 from bulletins.site.output_files import write_json_table
 
@@ -120,7 +120,11 @@ class SkippingWriter(Writer):
         if self._recording is not None:
             self._recording.append(os.path.relpath(filename, self.output_path))
             self._opened.append(filename)
-        return super()._open_w(filename, encoding, override=override)
+        fh = super()._open_w(filename, encoding, override=override)
+        # the digest of the page as it is written, for the manifest (``written``); where the
+        # text is not written as its UTF-8 bytes, the size differs and nothing is noted
+        noting = written.active() and fh.name == filename and encoding in ("utf-8", "utf8")
+        return written.NotingFile(fh, filename) if noting else fh
 
     def write_file(
         self,

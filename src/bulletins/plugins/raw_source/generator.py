@@ -20,6 +20,7 @@ from bulletins.ingest.readers.common import on_disk
 from bulletins.models import unquote_path
 from bulletins.plugins.raw_source.linesizes import CACHE, LineSizes
 from bulletins.site import originals, rawcopy
+from bulletins.site import written as noted
 from bulletins.site.config import Option, is_base_dir, is_folder_list, is_relative_path, is_str, settings_check
 from bulletins.site.headers import as_text
 
@@ -197,10 +198,12 @@ class RawSourceGenerator(Generator):
         written = 0
         try:
             for line, data in iter_lines(source, todo.keys()):
+                data += b"\n"
                 for dest in todo[line]:
                     os.makedirs(os.path.dirname(dest), exist_ok=True)
                     with open(dest, "wb") as fh:
-                        fh.write(data + b"\n")
+                        fh.write(data)
+                    noted.note(dest, data)
                     written += 1
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             logger.warning("raw_source: %s cannot be read (%s): some raw copies not written", source, error)

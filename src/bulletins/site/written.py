@@ -1,0 +1,198 @@
+"""The digests of the files a build writes, noted as they are written (``manifest-sha256.txt``
+then need not read them back).
+
+A cold build writes every file of the output (657,826 at 100,000 bulletins, 4.3 GB), and its
+manifest then read each one again to hash it: 12 s when the files were still in memory, 225 s
+on a machine whose kernel had already dropped them from its page cache. The bytes are in hand
+when a file is written, so each writer calls ``note`` (or ``note_digest``, or writes through
+``NotingFile``): the file's size and mtime (one ``stat``), the SHA-256 of the bytes, and its path
+go as one line onto a journal in the cache folder. The journal is one file opened for appending
+(``O_APPEND``) by ``begin``: a fork of the build writes to the same file, each line in one
+``write`` call, so lines of several processes never mix.
+
+The manifest's walk goes in path order, the journal in the order files were written, so
+``sorted_journal`` sorts it a block of lines at a time into runs on disk and merges them, into a
+file in the fixity cache's own line format (``<size> <mtime_ns> <sha256>  <path>``): memory
+holds a block, never the build's list of files. A path noted twice with different bytes is left
+out, and a noted digest is used only where the walk finds the file with the size and mtime noted
+(anything else written there since is read and hashed as before). A writer that does not note
+(Pelican's static files, a plugin of the user's) costs a read, not a wrong line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import heapq
+import io
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from bulletins.site.fixity import escape_path, unescape_path
+
+JOURNAL = "bulletins-written.log"
+BLOCK = 50_000  # journal lines sorted at a time (some 15 MB held)
+_state: dict = {"fd": None, "root": ""}
+
+
+def begin(path: Path | str, root: Path | str) -> None:
+    """Start a journal at PATH (emptied) of the files written below ROOT, noted into by this
+    process and its later forks."""
+    end()
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _state["fd"] = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
+        _state["root"] = os.path.join(os.path.abspath(root), "")
+    except OSError:
+        _state["fd"] = None  # no journal: the manifest reads what it must
+
+
+def end() -> None:
+    """Stop noting (the journal file stays for ``sorted_journal``)."""
+    fd, _state["fd"] = _state["fd"], None
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def active() -> bool:
+    return _state["fd"] is not None
+
+
+def note(path: Path | str, data: bytes) -> None:
+    """PATH was just written with DATA (nothing else since)."""
+    if _state["fd"] is not None:
+        note_digest(path, len(data), hashlib.sha256(data).hexdigest())
+
+
+def note_digest(path: Path | str, size: int, digest: str) -> None:
+    """PATH was just written with SIZE bytes whose SHA-256 is DIGEST: one journal line, when the
+    file is found with that size (a failed ``stat`` or another size notes nothing)."""
+    fd = _state["fd"]
+    if fd is None:
+        return
+    name = os.path.abspath(path)
+    if not name.startswith(_state["root"]):
+        return  # written elsewhere (a cache, or another build's output in the same process)
+    try:
+        st = os.stat(name)
+        if st.st_size != size:
+            return
+        os.write(fd, journal_line(name, st.st_size, st.st_mtime_ns, digest).encode())
+    except (OSError, UnicodeEncodeError):
+        pass  # a full disk or a name that is no text: the manifest reads this file
+
+
+class NotingFile(io.TextIOBase):
+    """A text file opened for writing (FH, UTF-8) whose written text is hashed and noted for PATH
+    when it is closed. A text stream to whoever asks (``isinstance(f, io.TextIOBase)``: the XML
+    writer of Pelican's feeds then writes its text here, not bytes through a wrapper)."""
+
+    def __init__(self, fh, path: str):
+        super().__init__()
+        self.fh, self.path = fh, path
+        self.hash, self.size = hashlib.sha256(), 0
+
+    @property
+    def encoding(self) -> str:
+        return self.fh.encoding
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        data = text.encode("utf-8")
+        self.hash.update(data)
+        self.size += len(data)
+        return self.fh.write(text)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            super().close()  # flushes first
+        finally:
+            self.fh.close()
+        note_digest(self.path, self.size, self.hash.hexdigest())
+
+
+def parse_line(line: str) -> tuple[str, int, int, str] | None:
+    """A journal line -> ``(absolute path, size, mtime_ns, sha256)``; None when it is not one."""
+    escaped = line.startswith("\\")
+    parts = line[escaped:].rstrip("\n").split(" ", 3)
+    if len(parts) != 4 or len(parts[2]) != 64 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    name = unescape_path(parts[3]) if escaped else parts[3]
+    return name, int(parts[0]), int(parts[1]), parts[2]
+
+
+def _relative(journal: Path, root: Path) -> Iterator[tuple[str, int, int, str]]:
+    """The journal's entries under ROOT, with paths relative to it (POSIX separators)."""
+    base = os.path.abspath(root) + os.sep
+    try:
+        fh = open(journal, "rb")  # noqa: SIM115 (closed below, in a generator)
+    except OSError:
+        return
+    with fh:
+        for raw in fh:
+            try:
+                entry = parse_line(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                continue
+            if entry is not None and entry[0].startswith(base):
+                yield (entry[0][len(base) :].replace(os.sep, "/"), *entry[1:])
+
+
+def cache_line(path: str, size: int, mtime_ns: int, digest: str) -> str:
+    """An entry in the fixity cache's line format."""
+    prefix, name = escape_path(path)
+    return f"{size} {mtime_ns} {prefix}{digest}  {name}\n"
+
+
+def sorted_journal(journal: Path, root: Path, target: Path) -> Path | None:
+    """The JOURNAL's entries under ROOT, sorted by path, one per path (a path noted with two
+    digests is left out), into TARGET in the fixity cache's line format; None without a journal."""
+    if not os.path.exists(journal):
+        return None
+    runs = _sorted_runs(_relative(journal, root), target)
+    try:
+        with open(target, "w", encoding="utf-8", newline="\n") as out:
+            merged = heapq.merge(*(_read_run(run) for run in runs))
+            for _, group in itertools.groupby(merged, key=lambda entry: entry[0]):
+                entries = list(group)
+                if len({entry[3] for entry in entries}) == 1:
+                    out.write(cache_line(*max(entries, key=lambda entry: entry[2])))
+    finally:
+        for run in runs:
+            run.unlink(missing_ok=True)
+    return target
+
+
+def _sorted_runs(entries: Iterator[tuple], target: Path) -> list[Path]:
+    """ENTRIES sorted a BLOCK at a time, each block into a file of its own (journal lines)."""
+    runs = []
+    while block := list(itertools.islice(entries, BLOCK)):
+        block.sort()
+        run = target.with_name(f".{target.name}.run{len(runs)}")
+        with open(run, "w", encoding="utf-8", newline="\n") as out:
+            out.writelines(journal_line(*entry) for entry in block)
+        runs.append(run)
+    return runs
+
+
+def journal_line(path: str, size: int, mtime_ns: int, digest: str) -> str:
+    prefix, name = escape_path(path)
+    return f"{prefix}{size} {mtime_ns} {digest} {name}\n"
+
+
+def _read_run(run: Path) -> Iterator[tuple[str, int, int, str]]:
+    with open(run, encoding="utf-8", newline="\n") as fh:
+        for line in fh:
+            entry = parse_line(line)
+            if entry is not None:
+                yield entry

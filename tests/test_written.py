@@ -1,0 +1,230 @@
+"""The digests of written files noted for the manifest (``bulletins.site.written``): the journal,
+its sort, and a manifest that reads no noted file and still lists every file's true digest."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+from pathlib import Path
+from xml.sax.saxutils import XMLGenerator
+
+import pytest
+
+from bulletins.site import fixity, fixity_stream, written
+from support.site_build import BASE_PLUGINS, build_fixture_site
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def journal(tmp_path):
+    path = tmp_path / "cache" / written.JOURNAL
+    written.begin(path, tmp_path)
+    yield path
+    written.end()
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    written.note(path, data)
+    return path
+
+
+def sorted_lines(journal: Path, root: Path) -> list[tuple]:
+    target = journal.with_name("sorted.txt")
+    assert written.sorted_journal(journal, root, target) == target
+    return [fixity_stream.parse_cache_line(line, 0) for line in target.read_text(encoding="utf-8").splitlines(True)]
+
+
+NAMES = ["b.html", "a/z.html", "a b/c.txt", "back\\slash.txt", "line\nbreak.txt", "人物/周文澜.html", "a/y.json"]
+
+
+@pytest.mark.parametrize("block", [1, 3, 50_000], ids=["runs-of-1", "runs-of-3", "one-run"])
+def test_journal_sorted_by_path_in_the_cache_format(tmp_path, journal, monkeypatch, block):
+    monkeypatch.setattr(written, "BLOCK", block)
+    root = tmp_path / "out"
+    files = {name: write(root / name, f"<p>{name}</p>".encode()) for name in NAMES}
+    write(tmp_path / "elsewhere.txt", b"not in the output")
+    entries = sorted_lines(journal, root)
+    assert [e[0] for e in entries] == sorted(NAMES)
+    for name, size, mtime_ns, digest in entries:
+        st = files[name].stat()
+        assert (size, mtime_ns, digest) == (st.st_size, st.st_mtime_ns, sha(files[name].read_bytes()))
+    assert not list(journal.parent.glob(".sorted.txt.run*"))  # the runs are removed
+
+
+def test_a_path_written_twice_keeps_its_last_entry_only_when_the_bytes_agree(tmp_path, journal):
+    root = tmp_path / "out"
+    same, other = root / "same.html", root / "other.html"
+    write(same, b"one")
+    write(other, b"first")
+    os.utime(same, ns=(1, 1))  # an earlier entry of the same bytes, noted again below
+    write(same, b"one")
+    write(other, b"later")
+    assert [(e[0], e[3]) for e in sorted_lines(journal, root)] == [("same.html", sha(b"one"))]
+    assert sorted_lines(journal, root)[0][2] == same.stat().st_mtime_ns
+
+
+def test_nothing_is_noted_without_a_journal_or_when_the_size_is_not_the_files(tmp_path, journal):
+    root = tmp_path / "out"
+    (root / "x").mkdir(parents=True)
+    (root / "x" / "a.txt").write_bytes(b"abc")
+    written.note_digest(root / "x" / "a.txt", 4, sha(b"abcd"))  # another size: not these bytes
+    written.note(root / "x" / "missing.txt", b"gone")  # no file
+    written.end()
+    write(root / "x" / "b.txt", b"after the end")
+    assert not written.active()
+    assert sorted_lines(journal, root) == []
+
+
+def test_a_fork_notes_into_the_same_journal(tmp_path, journal):
+    root = tmp_path / "out"
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the fork
+        write(root / "child.html", b"from the fork")
+        os._exit(0)
+    write(root / "parent.html", b"from the build")
+    assert os.waitpid(pid, 0)[1] == 0
+    assert [e[0] for e in sorted_lines(journal, root)] == ["child.html", "parent.html"]
+
+
+def test_noting_file_notes_the_text_it_wrote(tmp_path, journal):
+    path = tmp_path / "out" / "页.html"
+    path.parent.mkdir(parents=True)
+    with written.NotingFile(open(path, "w", encoding="utf-8"), str(path)) as fh:
+        fh.write("<p>第一段</p>\n")
+        fh.write("<p>第二段</p>\n")
+    [(name, size, _, digest)] = sorted_lines(journal, tmp_path / "out")
+    assert (name, size, digest) == ("页.html", path.stat().st_size, sha(path.read_bytes()))
+
+
+def test_an_xml_writer_writes_its_text_through_a_noting_file(tmp_path, journal):
+    """Pelican's feeds are written by an XML generator, which wraps anything but a text stream."""
+    path = tmp_path / "out" / "feeds" / "all.atom.xml"
+    path.parent.mkdir(parents=True)
+    with written.NotingFile(open(path, "w", encoding="utf-8"), str(path)) as fh:
+        xml = XMLGenerator(fh, "utf-8")
+        xml.startDocument()
+        xml.startElement("feed", {"title": "青溪区公报"})
+        xml.endElement("feed")
+    assert path.read_text(encoding="utf-8").endswith('<feed title="青溪区公报"></feed>')
+    [(_, size, _, digest)] = sorted_lines(journal, tmp_path / "out")
+    assert (size, digest) == (path.stat().st_size, sha(path.read_bytes()))
+
+
+def test_files_outside_the_journals_root_are_not_noted(tmp_path):
+    journal = tmp_path / "cache" / written.JOURNAL
+    written.begin(journal, tmp_path / "out")
+    try:
+        write(tmp_path / "cache" / "state.json", b"{}")
+        write(tmp_path / "output-2" / "index.html", b"another build's")
+        write(tmp_path / "out" / "index.html", b"this build's")
+    finally:
+        written.end()
+    assert journal.read_text(encoding="utf-8").count("\n") == 1
+    assert [e[0] for e in sorted_lines(journal, tmp_path / "out")] == ["index.html"]
+
+
+def test_damaged_journal_lines_are_skipped(tmp_path, journal):
+    root = tmp_path / "out"
+    write(root / "ok.html", b"ok")
+    with open(journal, "ab") as fh:
+        fh.write(b"12 not-a-line\n\xff\xfe\n3 4 short /x\n")
+    assert [e[0] for e in sorted_lines(journal, root)] == ["ok.html"]
+
+
+# --- the manifest with noted digests -------------------------------------------------------
+
+
+class Reads:
+    """A ``hash_all`` that hashes by reading and remembers what it read."""
+
+    def __init__(self):
+        self.paths: list[str] = []
+
+    def __call__(self, paths):
+        self.paths += [os.path.basename(p) for p in paths]
+        return fixity.hash_files(list(paths))
+
+
+def make_site(root: Path, rng: random.Random, count: int) -> dict[str, bytes]:
+    files = {f"d{n % 4}/f{n:03d}.html": f"<p>{rng.random()}</p>".encode() * (n % 3 + 1) for n in range(count)}
+    for name, data in files.items():
+        write(root / name, data)
+    return files
+
+
+def test_a_cold_manifest_reads_only_the_files_not_noted(tmp_path, journal):
+    root, rng = tmp_path / "out", random.Random(7)
+    make_site(root, rng, 60)
+    (root / "static.css").write_bytes(b"body{}")  # copied by a writer that does not note
+    changed = write(root / "d1" / "f001.html", b"noted")
+    changed.write_bytes(b"other bytes, written after")  # noted, then changed behind the journal
+    os.utime(changed, ns=(10**18, 10**18))
+    written.end()
+    noted = written.sorted_journal(journal, root, tmp_path / "sorted.txt")
+    reads = Reads()
+    done = fixity_stream.update_manifest(root, tmp_path / "cache.txt", reads, noted=noted)
+    assert sorted(reads.paths) == ["f001.html", "static.css"]
+    assert (done.files, done.hashed, done.noted) == (61, 2, 59)
+    assert fixity.verify(root).ok
+
+
+def test_a_rebuild_manifest_takes_noted_digests_of_rewritten_files(tmp_path, journal):
+    root, rng = tmp_path / "out", random.Random(11)
+    files = make_site(root, rng, 40)
+    fixity_stream.update_manifest(root, tmp_path / "cache.txt", Reads())
+    written.begin(journal, tmp_path)  # the next build: two pages rewritten, one with new bytes
+    write(root / "d0/f000.html", files["d0/f000.html"])
+    write(root / "d2/f002.html", b"<p>new</p>")
+    written.end()
+    noted = written.sorted_journal(journal, root, tmp_path / "sorted.txt")
+    reads = Reads()
+    done = fixity_stream.update_manifest(root, tmp_path / "cache.txt", reads, noted=noted)
+    assert reads.paths == [] and (done.noted, done.changed, done.written) == (2, True, True)
+    assert fixity.verify(root).ok
+    again = fixity_stream.update_manifest(root, tmp_path / "cache.txt", Reads())
+    assert (again.hashed, again.changed, again.written) == (0, False, False)  # the cache was saved
+
+
+def test_noted_digests_give_the_same_manifest_in_two_halves(tmp_path, journal, monkeypatch):
+    monkeypatch.setattr(fixity_stream, "SPLIT_BYTES", 1)
+    root, rng = tmp_path / "out", random.Random(3)
+    make_site(root, rng, 80)
+    fixity_stream.update_manifest(root, tmp_path / "cache.txt", Reads())
+    written.begin(journal, tmp_path)
+    for n in (5, 41, 77):
+        write(root / f"d{n % 4}/f{n:03d}.html", f"<p>changed {n}</p>".encode())
+    written.end()
+    noted = written.sorted_journal(journal, root, tmp_path / "sorted.txt")
+    reads = Reads()
+
+    def fork(work):  # the second half walked "elsewhere": here, after the first
+        return lambda: (True, work())
+
+    done = fixity_stream.update_manifest(root, tmp_path / "cache.txt", reads, fork=fork, noted=noted)
+    assert reads.paths == [] and done.noted == 3 and done.files == 80
+    assert fixity.verify(root).ok
+
+
+def test_a_build_notes_its_pages_and_its_manifest_is_true(tmp_path, monkeypatch):
+    outcomes = []
+    update = fixity_stream.update_manifest
+
+    def spy(*args, **kwargs):
+        outcomes.append(update(*args, **kwargs))
+        return outcomes[-1]
+
+    monkeypatch.setattr(fixity_stream, "update_manifest", spy)
+    # the pages are noted by the incremental plugin's writer
+    plugins = [*BASE_PLUGINS, "bulletins.plugins.citations", "bulletins.plugins.open_data"]
+    out = build_fixture_site(tmp_path / "output", PLUGINS=plugins)
+    [done] = outcomes
+    pages = sum(1 for _ in out.rglob("*.html"))
+    assert done.noted >= pages and done.noted + done.hashed == done.files
+    assert fixity.verify(out).ok
+    assert not (tmp_path / "cache" / written.JOURNAL).exists()
