@@ -296,7 +296,18 @@ def run_again(size: int, options) -> dict:
     if not (work / "output").is_dir():
         sys.exit(f"{work / 'output'} is absent: run the benchmark for {size} without --again first")
     print(f"\n## {size:,} bulletins, rebuilds of the last run's site\n", flush=True)
-    return {"size": size, "rebuilds": rebuilds(work, set(options.rebuilds.split(",")))}
+    figures: dict = {"size": size}
+    if options.cold:  # the same articles built cold again: output and cache set aside first
+        set_aside(work / "output")
+        set_aside(work / "cache")
+        if DROP_CACHES:
+            drop_caches()
+        figures["cold"], records = build(work, "cold")
+        figures["phases"] = by_phase(records, figures["cold"])
+        figures["output"] = output_figures(work / "output")
+        print_size(dict(figures, ingest=None))
+    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")) - {""})
+    return figures
 
 
 def run_size(size: int, paragraphs: list[str], options) -> dict:
@@ -338,9 +349,10 @@ def mb(kb: int) -> str:
 def print_size(f: dict) -> None:
     size, ingest_run, cold = f["size"], f["ingest"], f["cold"]
     print(f"\n## {size:,} bulletins\n")
-    rate = size / ingest_run.seconds
-    print(f"ingest_s {ingest_run.seconds:.1f}  cpu_s {ingest_run.cpu_seconds:.1f}  ({rate:,.0f} bulletins/s)")
-    print(f"ingest_peak process {mb(ingest_run.process_kb)}  tree {mb(ingest_run.tree_kb)}")
+    if ingest_run is not None:  # None: built again from the articles an earlier run ingested
+        rate = size / ingest_run.seconds
+        print(f"ingest_s {ingest_run.seconds:.1f}  cpu_s {ingest_run.cpu_seconds:.1f}  ({rate:,.0f} bulletins/s)")
+        print(f"ingest_peak process {mb(ingest_run.process_kb)}  tree {mb(ingest_run.tree_kb)}")
     # The phase log resets the build's VmHWM at each phase, which ru_maxrss follows: its peak is the phases' largest.
     peak = max(row["process_kb"] for row in f["phases"].values())
     print(f"cold_build_s {cold.seconds:.1f}  cpu_s {cold.cpu_seconds:.1f}  peak process {mb(peak)}", end="")
@@ -415,6 +427,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the rebuilds, over the site an earlier run left (no ingest, no cold build)",
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="with --again: first build the last run's articles cold again (its output and cache set aside)",
+    )
     parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
     parser.add_argument(
         "--set",
@@ -435,8 +452,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"{CORPUS} is absent: the benchmark needs ../shared beside the project")
     sizes = [int(s.replace("_", "")) for s in options.sizes.split(",") if s.strip()]
     if options.again:
-        for size in sizes:
-            run_again(size, options)
+        try:
+            for size in sizes:
+                run_again(size, options)
+        finally:
+            shutil.rmtree(TRASH, ignore_errors=True)
         return 0
     paragraphs = read_paragraphs(1000 if options.quick else None)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {len(paragraphs):,} paragraphs")
