@@ -4,6 +4,7 @@ its sort, and a manifest that reads no noted file and still lists every file's t
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 from pathlib import Path
@@ -11,7 +12,7 @@ from xml.sax.saxutils import XMLGenerator
 
 import pytest
 
-from bulletins.site import fixity, fixity_stream, written
+from bulletins.site import fixity, fixity_stream, opendata, opendata_sqlite, written
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
 
@@ -137,6 +138,47 @@ def test_damaged_journal_lines_are_skipped(tmp_path, journal):
     assert [e[0] for e in sorted_lines(journal, root)] == ["ok.html"]
 
 
+def test_a_file_written_by_another_writer_is_noted_by_reading_it(tmp_path, journal):
+    path = tmp_path / "out" / "data" / "bulletins.sqlite"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"SQLite format 3\0" + bytes(range(256)) * 5000)
+    written.note_file(path)
+    written.note_file(tmp_path / "out" / "absent.sqlite")
+    assert written.file_digest(path) == (path.stat().st_size, sha(path.read_bytes()))
+    assert [(e[0], e[3]) for e in sorted_lines(journal, tmp_path / "out")] == [
+        ("data/bulletins.sqlite", sha(path.read_bytes()))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        (f"12 {'a' * 64}\n", (12, "a" * 64)),
+        (f"a line before\n7 {'b' * 64}\n", (7, "b" * 64)),
+        ("", None),
+        ("12 short\n", None),
+        (f"x {'a' * 64}", None),
+    ],
+)
+def test_the_sqlite_childs_digest_line(out, expected):
+    assert opendata_sqlite._size_and_digest(out) == expected
+
+
+def test_the_sqlite_child_prints_its_files_digest(tmp_path, capsys):
+    row = {
+        "id": "a",
+        "url": "a.html",
+        "title": "关于防汛的通知",
+        "date": "2024-06-01",
+        "text": "各街道：做好防汛工作。",
+    }
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    database, cols = tmp_path / "bulletins.sqlite", opendata.column_list(set(row) - {"id", "url"})
+    assert opendata_sqlite.main([str(rows), str(database), "--columns", json.dumps(cols)]) == 0
+    assert opendata_sqlite._size_and_digest(capsys.readouterr().out) == written.file_digest(database)
+
+
 # --- the manifest with noted digests -------------------------------------------------------
 
 
@@ -212,11 +254,15 @@ def test_noted_digests_give_the_same_manifest_in_two_halves(tmp_path, journal, m
 
 
 def test_a_build_notes_its_pages_and_its_manifest_is_true(tmp_path, monkeypatch):
-    outcomes = []
+    outcomes, read = [], []
     update = fixity_stream.update_manifest
 
-    def spy(*args, **kwargs):
-        outcomes.append(update(*args, **kwargs))
+    def spy(root, cache, hash_all, *args, **kwargs):
+        def reading(paths):
+            read.extend(os.path.relpath(p, root) for p in paths)
+            return hash_all(paths)
+
+        outcomes.append(update(root, cache, reading, *args, **kwargs))
         return outcomes[-1]
 
     monkeypatch.setattr(fixity_stream, "update_manifest", spy)
@@ -226,5 +272,7 @@ def test_a_build_notes_its_pages_and_its_manifest_is_true(tmp_path, monkeypatch)
     [done] = outcomes
     pages = sum(1 for _ in out.rglob("*.html"))
     assert done.noted >= pages and done.noted + done.hashed == done.files
+    # read back: only what Pelican copies (the theme's files) and the raw copies of source files
+    assert read and all(p.startswith(("theme/", "raw/", "originals/")) for p in read), read
     assert fixity.verify(out).ok
     assert not (tmp_path / "cache" / written.JOURNAL).exists()

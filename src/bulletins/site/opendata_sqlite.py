@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletins.site import written
 from bulletins.site.opendata import JsonlRows, iter_document_rows, iter_people_rows, iter_relation_rows
 from bulletins.site.opendata_state import RowChanges
 
@@ -131,6 +132,7 @@ class SqliteJob:
     process: subprocess.Popen | None = None
     built: bool = False  # built in this process already
     updated: bool = False  # changed in place
+    digest: tuple[int, str] | None = None  # the built file's size and SHA-256
 
     @property
     def tmp(self) -> Path:
@@ -139,17 +141,28 @@ class SqliteJob:
     def finish(self) -> bool:
         """Wait for the build, move the new file into place when it differs; True when written."""
         if self.process is not None:
-            _, err = self.process.communicate()
+            out, err = self.process.communicate()
             if self.process.returncode != 0:
                 raise RuntimeError(f"building {self.path} failed (exit {self.process.returncode}):\n{err[-3000:]}")
+            self.digest = _size_and_digest(out)
         elif not self.built:
             return self.updated
-        written = not (self.path.is_file() and filecmp.cmp(self.tmp, self.path, shallow=False))
-        if written:
+        replaced = not (self.path.is_file() and filecmp.cmp(self.tmp, self.path, shallow=False))
+        if replaced:
             os.replace(self.tmp, self.path)
         else:
             self.tmp.unlink()
-        return written
+        if self.digest is not None:  # the file holds the bytes built, replaced or not
+            written.note_digest(self.path, *self.digest)
+        return replaced
+
+
+def _size_and_digest(out: str) -> tuple[int, str] | None:
+    """The child's last line, ``<size> <sha256>``; None when it is not that."""
+    parts = (out or "").strip().rsplit("\n", 1)[-1].split()
+    if len(parts) != 2 or not parts[0].isdigit() or len(parts[1]) != 64:
+        return None
+    return int(parts[0]), parts[1]
 
 
 def in_place(changes: RowChanges | None, total: int) -> bool:
@@ -176,16 +189,18 @@ def start(
             wanted = set(changes.insert)
             update_sqlite(path, [row for row in rows if row["id"] in wanted], changes.remove)
             job.updated = True
+            written.note_file(path)
         return job
     path.parent.mkdir(parents=True, exist_ok=True)
     if len(rows) < BACKGROUND_ROWS:
         build_sqlite(job.tmp, cols, rows)
         job.built = True
+        job.digest = written.file_digest(job.tmp)
         return job
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
     args = [sys.executable, "-m", __name__, str(jsonl_path), str(job.tmp), "--columns", json.dumps(list(cols))]
-    job.process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    job.process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return job
 
 
@@ -196,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--columns", required=True, help="the column order, as a JSON list")
     args = parser.parse_args(argv)
     build_sqlite(args.database, json.loads(args.columns), JsonlRows(args.jsonl))
+    size, digest = written.file_digest(args.database)  # read while it is in memory, for the manifest
+    print(size, digest)
     return 0
 
 

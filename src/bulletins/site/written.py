@@ -85,6 +85,28 @@ def note_digest(path: Path | str, size: int, digest: str) -> None:
         pass  # a full disk or a name that is no text: the manifest reads this file
 
 
+def note_file(path: Path | str) -> None:
+    """PATH, just written by something that does not note (SQLite), read once and noted: by
+    the process that wrote it, while its bytes are still in memory, rather than at the end."""
+    if _state["fd"] is None:
+        return
+    try:
+        size, digest = file_digest(path)
+    except OSError:
+        return
+    note_digest(path, size, digest)
+
+
+def file_digest(path: Path | str) -> tuple[int, str]:
+    """PATH's size and SHA-256, read a megabyte at a time."""
+    h, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()
+
+
 class NotingFile(io.TextIOBase):
     """A text file opened for writing (FH, UTF-8) whose written text is hashed and noted for PATH
     when it is closed. A text stream to whoever asks (``isinstance(f, io.TextIOBase)``: the XML

@@ -29,6 +29,7 @@ from bulletins.site import citation, opendata
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed, write_if_changed, write_json_table
 from bulletins.site.sitemap import join_url
+from bulletins.site.written import note_digest
 
 logger = logging.getLogger(__name__)
 
@@ -134,10 +135,16 @@ def write_csl(path: Path, entries) -> int:
     ordered = sorted(range(len(entries)), key=lambda i: entries[i][:2])
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0  # for the manifest (``written``)
     with open(tmp, "wb") as fh:
         for piece in citation.csl_pieces(citation.csl_item(entries[i][2]) for i in ordered):
-            fh.write(piece.encode("utf-8"))
-    return replace_if_changed(tmp, path)
+            data = piece.encode("utf-8")
+            fh.write(data)
+            digest.update(data)
+            size += len(data)
+    replaced = replace_if_changed(tmp, path)
+    note_digest(path, size, digest.hexdigest())  # PATH holds these bytes, replaced or not
+    return replaced
 
 
 def items_key(entries, records: dict) -> str:
