@@ -70,6 +70,16 @@ def test_a_path_written_twice_keeps_its_last_entry_only_when_the_bytes_agree(tmp
     assert sorted_lines(journal, root)[0][2] == same.stat().st_mtime_ns
 
 
+@pytest.mark.parametrize("name", ["plain.html", "back\\slash.html", "line\nbreak.html", "a b/页 c.html"])
+def test_a_path_of_any_name_written_twice_keeps_one_line(tmp_path, journal, monkeypatch, name):
+    monkeypatch.setattr(written, "BLOCK", 1)  # each entry in a run of its own: merged across runs
+    path = tmp_path / "out" / name
+    write(path, b"same")
+    os.utime(path, ns=(5, 5))
+    write(path, b"same")
+    assert sorted_lines(journal, tmp_path / "out") == [(name, 4, path.stat().st_mtime_ns, sha(b"same"))]
+
+
 def test_nothing_is_noted_without_a_journal_or_when_the_size_is_not_the_files(tmp_path, journal):
     root = tmp_path / "out"
     (root / "x").mkdir(parents=True)

@@ -28,6 +28,7 @@ import io
 import itertools
 import os
 from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 
 from bulletins.site.fixity import escape_path, unescape_path
@@ -153,9 +154,11 @@ def parse_line(line: str) -> tuple[str, int, int, str] | None:
     return name, int(parts[0]), int(parts[1]), parts[2]
 
 
-def _relative(journal: Path, root: Path) -> Iterator[tuple[str, int, int, str]]:
-    """The journal's entries under ROOT, with paths relative to it (POSIX separators)."""
-    base = os.path.abspath(root) + os.sep
+def _relative(journal: Path, root: Path) -> Iterator[tuple[str, str]]:
+    """The journal's entries under ROOT: each path relative to it (POSIX separators) and the
+    entry as a line of the fixity cache (``cache_line``). A plain line is split, not parsed
+    (658,113 lines at 100,000 bulletins)."""
+    base = os.path.join(os.path.abspath(root), "")
     try:
         fh = open(journal, "rb")  # noqa: SIM115 (closed below, in a generator)
     except OSError:
@@ -163,11 +166,20 @@ def _relative(journal: Path, root: Path) -> Iterator[tuple[str, int, int, str]]:
     with fh:
         for raw in fh:
             try:
-                entry = parse_line(raw.decode("utf-8"))
+                line = raw.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            if entry is not None and entry[0].startswith(base):
-                yield (entry[0][len(base) :].replace(os.sep, "/"), *entry[1:])
+            parts = line.rstrip("\n").split(" ", 3)
+            if line.startswith("\\") or os.sep != "/" or len(parts) != 4:
+                entry = parse_line(line)  # an escaped name: the slow way
+                if entry is not None and entry[0].startswith(base):
+                    rel = entry[0][len(base) :].replace(os.sep, "/")
+                    yield rel, cache_line(rel, *entry[1:])
+                continue
+            size, mtime_ns, digest, name = parts
+            if name.startswith(base) and len(digest) == 64 and size.isdigit() and mtime_ns.isdigit():
+                rel = name[len(base) :]
+                yield rel, f"{size} {mtime_ns} {digest}  {rel}\n"
 
 
 def cache_line(path: str, size: int, mtime_ns: int, digest: str) -> str:
@@ -185,24 +197,31 @@ def sorted_journal(journal: Path, root: Path, target: Path) -> Path | None:
     try:
         with open(target, "w", encoding="utf-8", newline="\n") as out:
             merged = heapq.merge(*(_read_run(run) for run in runs))
-            for _, group in itertools.groupby(merged, key=lambda entry: entry[0]):
-                entries = list(group)
-                if len({entry[3] for entry in entries}) == 1:
-                    out.write(cache_line(*max(entries, key=lambda entry: entry[2])))
+            for _, group in itertools.groupby(merged, key=itemgetter(0)):
+                lines = [line for _, line in group]
+                out.write(lines[0] if len(lines) == 1 else _one_of(lines))
     finally:
         for run in runs:
             run.unlink(missing_ok=True)
     return target
 
 
-def _sorted_runs(entries: Iterator[tuple], target: Path) -> list[Path]:
-    """ENTRIES sorted a BLOCK at a time, each block into a file of its own (journal lines)."""
+def _one_of(lines: list[str]) -> str:
+    """Of a path's cache lines, the latest when all hold the same digest, else none ("")."""
+    fields = [line.split(" ", 3) for line in lines]
+    if len({f[2].lstrip("\\") for f in fields}) != 1:
+        return ""
+    return max(zip(fields, lines), key=lambda pair: int(pair[0][1]))[1]
+
+
+def _sorted_runs(entries: Iterator[tuple[str, str]], target: Path) -> list[Path]:
+    """ENTRIES sorted a BLOCK at a time, each block into a file of its own (cache lines)."""
     runs = []
     while block := list(itertools.islice(entries, BLOCK)):
         block.sort()
         run = target.with_name(f".{target.name}.run{len(runs)}")
         with open(run, "w", encoding="utf-8", newline="\n") as out:
-            out.writelines(journal_line(*entry) for entry in block)
+            out.writelines(line for _, line in block)
         runs.append(run)
     return runs
 
@@ -212,9 +231,9 @@ def journal_line(path: str, size: int, mtime_ns: int, digest: str) -> str:
     return f"{prefix}{size} {mtime_ns} {digest} {name}\n"
 
 
-def _read_run(run: Path) -> Iterator[tuple[str, int, int, str]]:
+def _read_run(run: Path) -> Iterator[tuple[str, str]]:
+    """A run's ``(path, cache line)`` pairs, in its order."""
     with open(run, encoding="utf-8", newline="\n") as fh:
         for line in fh:
-            entry = parse_line(line)
-            if entry is not None:
-                yield entry
+            head, _, name = line[:-1].partition("  ")
+            yield (unescape_path(name) if "\\" in head else name), line
