@@ -109,3 +109,51 @@ def test_a_fork_still_warming_at_the_build_end_is_stopped(tmp_path, monkeypatch)
     assert time.monotonic() - started < 30
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+# --- a cold build's articles: their reads queued at once (``will_need``) --------------------
+
+
+def _files(tmp_path, count: int, size: int = 100) -> list[str]:
+    folder = tmp_path / "content"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = folder / f"{n:03d}.md"
+        path.write_bytes(b"x" * size)
+        paths.append(str(path))
+    return paths
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise on this system")
+def test_will_need_advises_every_file_it_can_open(tmp_path):
+    paths = _files(tmp_path, 5)
+    fifo = tmp_path / "content" / "pipe.md"
+    os.mkfifo(fifo)  # opened without blocking (a plain open would wait for a writer), not advised
+    assert warm.will_need([*paths[:2], str(tmp_path / "gone.md"), str(fifo), *paths[2:]], budget=10**6) == 5
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise on this system")
+@pytest.mark.parametrize(("budget", "advised"), [(0, 0), (99, 0), (100, 1), (250, 2), (10**9, 4)])
+def test_will_need_stops_past_its_budget(tmp_path, budget, advised):
+    assert warm.will_need(_files(tmp_path, 4, size=100), budget=budget) == advised
+
+
+def test_will_need_does_nothing_without_posix_fadvise(tmp_path, monkeypatch):
+    monkeypatch.delattr(os, "posix_fadvise", raising=False)
+    assert warm.will_need(_files(tmp_path, 3), budget=10**6) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MemTotal:       24683540 kB\nMemAvailable:   2048 kB\n", 2048 * 1024),
+        ("MemTotal:       24683540 kB\n", 1 << 30),
+        ("MemAvailable:   lots kB\n", 1 << 30),
+    ],
+)
+def test_available_bytes_reads_meminfo(tmp_path, text, expected):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(text, encoding="ascii")
+    assert warm.available_bytes(str(meminfo)) == expected
+    assert warm.available_bytes(str(tmp_path / "absent")) == 1 << 30

@@ -29,7 +29,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.contents import Article, SkipStub
 
-from bulletins.plugins.incremental import articlecache, forked
+from bulletins.plugins.incremental import articlecache, forked, warm
 from bulletins.plugins.progress import tracker
 
 POLL = 0.25  # seconds between progress updates while the forks read
@@ -69,6 +69,8 @@ def read_ahead(generator, cache) -> int:
         return 0
     workers = read_jobs(generator.settings)
     generator.__dict__[articlecache.READ_AHEAD] = True  # no Markdown prefetch besides
+    if generator.settings.get("BULLETINS_WARM_CACHES", True):  # the files' reads queued at once
+        warm.will_need(os.path.join(generator.path, name) for name in names)
     done = multiprocessing.get_context("fork").RawArray("q", workers)
     parts = [cache.path.with_name(f".{cache.path.name}.part{i}-{os.getpid()}") for i in range(workers)]
     children = []
