@@ -185,7 +185,7 @@ def test_the_sqlite_child_prints_its_files_digest(tmp_path, capsys):
     rows = tmp_path / "rows.jsonl"
     rows.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     database, cols = tmp_path / "bulletins.sqlite", opendata.column_list(set(row) - {"id", "url"})
-    assert opendata_sqlite.main([str(rows), str(database), "--columns", json.dumps(cols)]) == 0
+    assert opendata_sqlite.main([str(rows), str(database), "--columns", json.dumps(cols), "--digest"]) == 0
     assert opendata_sqlite._size_and_digest(capsys.readouterr().out) == written.file_digest(database)
 
 

@@ -268,7 +268,7 @@ def parse_references(value: str | None, kind: str) -> tuple[Reference, ...]:
     if not value:
         return ()
     refs = []
-    for item in _ITEM_SPLIT.split((value or "").strip()):
+    for item in _ITEM_SPLIT.split(value.strip()):
         if not item:
             continue
         _, found = _mask(item)

@@ -240,7 +240,7 @@ def parse_date(value: str | None) -> dt.date | None:
     if not value:  # most articles have none: no exception raised and caught for each
         return None
     try:
-        return dt.date.fromisoformat((value or "").strip()[:10])
+        return dt.date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
 

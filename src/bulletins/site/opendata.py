@@ -25,7 +25,7 @@ from pathlib import Path
 from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site.entities import document_roles, person_roles
 from bulletins.site.output_files import replace_if_changed
-from bulletins.site.written import note_digest
+from bulletins.site.written import hasher, note_digest
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
@@ -284,7 +284,7 @@ def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable[RowBytes])
     digests: dict[str, str] = {}
     sizes: dict[str, list[int]] = {}
     count = 0
-    hashes = {JSONL: hashlib.sha256(), CSV: hashlib.sha256()}  # each file's, for the manifest
+    hashes = {JSONL: hasher(), CSV: hasher()}  # each file's, for the manifest
     try:
         with temps[JSONL].open("wb") as jsonl, temps[CSV].open("wb") as table:
             table.write(header := csv_header(cols))

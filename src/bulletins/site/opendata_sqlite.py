@@ -195,11 +195,12 @@ def start(
     if len(rows) < BACKGROUND_ROWS:
         build_sqlite(job.tmp, cols, rows)
         job.built = True
-        job.digest = written.file_digest(job.tmp)
+        job.digest = written.file_digest(job.tmp) if written.active() else None
         return job
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
     args = [sys.executable, "-m", __name__, str(jsonl_path), str(job.tmp), "--columns", json.dumps(list(cols))]
+    args += ["--digest"] if written.active() else []  # only a build that notes what it writes needs it
     job.process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return job
 
@@ -209,10 +210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("jsonl", type=Path)
     parser.add_argument("database", type=Path)
     parser.add_argument("--columns", required=True, help="the column order, as a JSON list")
+    parser.add_argument("--digest", action="store_true", help="print the database's size and SHA-256")
     args = parser.parse_args(argv)
     build_sqlite(args.database, json.loads(args.columns), JsonlRows(args.jsonl))
-    size, digest = written.file_digest(args.database)  # read while it is in memory, for the manifest
-    print(size, digest)
+    if args.digest:  # read while it is in memory, for the manifest
+        print(*written.file_digest(args.database))
     return 0
 
 

@@ -35,7 +35,7 @@ from bulletins.site.fixity import escape_path, unescape_path
 
 JOURNAL = "bulletins-written.log"
 BLOCK = 50_000  # journal lines sorted at a time (some 15 MB held)
-_state: dict = {"fd": None, "root": ""}
+_state: dict = {"fd": None, "root": "", "path": None}
 
 
 def begin(path: Path | str, root: Path | str) -> None:
@@ -45,21 +45,40 @@ def begin(path: Path | str, root: Path | str) -> None:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         _state["fd"] = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644)
-        _state["root"] = os.path.join(os.path.abspath(root), "")
+        _state["root"], _state["path"] = os.path.join(os.path.abspath(root), ""), Path(path)
     except OSError:
         _state["fd"] = None  # no journal: the manifest reads what it must
 
 
-def end() -> None:
-    """Stop noting (the journal file stays for ``sorted_journal``)."""
+def end() -> Path | None:
+    """Stop noting; the journal's path (the file stays for ``sorted_journal``), None when none
+    was begun."""
     fd, _state["fd"] = _state["fd"], None
+    path, _state["path"] = _state["path"], None
     if fd is not None:
         with contextlib.suppress(OSError):
             os.close(fd)
+    return path if fd is not None else None
 
 
 def active() -> bool:
     return _state["fd"] is not None
+
+
+class _NoHash:
+    """What ``hasher`` gives while nothing is noted: takes bytes and makes no digest."""
+
+    def update(self, data: bytes) -> None:
+        pass
+
+    def hexdigest(self) -> str:
+        return ""
+
+
+def hasher():
+    """A SHA-256 to feed a file's bytes as they are written (then ``note_digest``), or, while no
+    journal is open (the manifest off), one that does no work."""
+    return hashlib.sha256() if _state["fd"] is not None else _NoHash()
 
 
 def note(path: Path | str, data: bytes) -> None:

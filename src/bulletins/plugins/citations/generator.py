@@ -25,11 +25,10 @@ from pelican.generators import Generator
 
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
-from bulletins.site import citation, opendata
+from bulletins.site import citation, opendata, written
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed, write_if_changed, write_json_table
 from bulletins.site.sitemap import join_url
-from bulletins.site.written import note_digest
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +134,7 @@ def write_csl(path: Path, entries) -> int:
     ordered = sorted(range(len(entries)), key=lambda i: entries[i][:2])
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0  # for the manifest (``written``)
+    digest, size = written.hasher(), 0  # for the manifest
     with open(tmp, "wb") as fh:
         for piece in citation.csl_pieces(citation.csl_item(entries[i][2]) for i in ordered):
             data = piece.encode("utf-8")
@@ -143,7 +142,7 @@ def write_csl(path: Path, entries) -> int:
             digest.update(data)
             size += len(data)
     replaced = replace_if_changed(tmp, path)
-    note_digest(path, size, digest.hexdigest())  # PATH holds these bytes, replaced or not
+    written.note_digest(path, size, digest.hexdigest())  # PATH holds these bytes, replaced or not
     return replaced
 
 

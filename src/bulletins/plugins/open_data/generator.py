@@ -328,16 +328,17 @@ def write_manifest(pelican) -> None:
     # A rebuild's walk (every file's stat, its cache line compared) is split with a fork when
     # there are two processes to write with: 11-12 s alone at 100,000 bulletins (657,829 files).
     fork = _fork_beside if jobs > 1 else None
-    journal, noted = cache_file.with_name(written.JOURNAL), cache_file.with_name(f".{written.JOURNAL}.sorted")
-    written.end()
+    journal = written.end()
+    noted = cache_file.with_name(f".{written.JOURNAL}.sorted")
     try:
-        found = written.sorted_journal(journal, Path(pelican.output_path), noted)
+        found = written.sorted_journal(journal, Path(pelican.output_path), noted) if journal else None
         done = fixity_stream.update_manifest(
             Path(pelican.output_path), cache_file, _hashed_over(jobs), REHASH_BYTES, fork, found
         )
     finally:
-        journal.unlink(missing_ok=True)
-        noted.unlink(missing_ok=True)
+        for path in (journal, noted):
+            if path is not None:
+                path.unlink(missing_ok=True)
     logger.info(
         "fixity: %d files (%d hashed, %d noted as written), manifest %s, %.1f s",
         done.files,
