@@ -54,6 +54,16 @@ def add(date: str, name: str):
     return change
 
 
+def add_repealing(content: Path) -> None:
+    """Add a bulletin that repeals one already there: the repealed one's status, search data
+    and pages change with no change to its own file."""
+    add("2024-03-06", "清理文件")(content)
+    path = content / "bulletins" / "2024" / "03" / "ljq-20240306.md"
+    head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+    repeals = "Repeals: 《周明远主持召开区政府第5次常务会议》（临府纪〔2022〕5号）"
+    path.write_text(f"{head}\n{repeals}\n\n{body}", encoding="utf-8")
+
+
 def edit(content: Path) -> None:
     path = content / EDITED
     path.write_text(path.read_text(encoding="utf-8") + "\n会议还研究了数字经济园区建设有关事项。\n", encoding="utf-8")
@@ -72,6 +82,8 @@ def remove_with_raw_copy(content: Path) -> None:
 CHANGES = [
     pytest.param(add("2024-03-05", "防汛"), 1, id="add-newest"),
     pytest.param(add("2020-01-08", "春运"), 1, id="add-oldest"),
+    # the first ``Repeals`` header of the archive adds a column to the data: every row is made again
+    pytest.param(add_repealing, 9, id="add-one-repealing-another"),
     pytest.param(edit, 1, id="edit-one"),
     pytest.param(remove, 0, id="remove-one"),
     pytest.param(remove_with_raw_copy, 0, id="remove-one-with-a-raw-copy"),

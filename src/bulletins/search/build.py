@@ -51,6 +51,7 @@ from typing import NamedTuple
 
 from bulletins.search import docids, posting, runs, workers
 from bulletins.search import shards as sh
+from bulletins.search.docmemo import DocMemo, Memo
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
@@ -103,6 +104,7 @@ class IndexStats:
     removed: int = 0
     tokenized: int = 0
     runs: int = 0
+    reused: int = 0  # bulletins not made again: their memo stood for them (``docmemo``)
 
 
 class Head(NamedTuple):
@@ -155,12 +157,13 @@ def build_index(
     jobs: int | None = None,
     memory: int = runs.BUDGET,
     direct_shards: int = DIRECT_SHARDS,
+    memo: DocMemo | None = None,
 ) -> IndexStats:
     """Write the index of ``docs`` (dicts as in ``documents.from_dict``, SearchDocs, or a
-    ``DocSource``) into ``out_dir`` (the index folder, e.g. ``output/search``). ``cache_dir``
-    (Pelican's ``CACHE_PATH``) keeps what a rebuild can reuse; ``jobs``: processes that tokenize
-    (``workers.job_count``); ``memory``: about the posting bytes held before a sorted run is
-    spilled (``runs``), none of the three changing a byte; ``direct_shards``: ``DIRECT_SHARDS``."""
+    ``DocSource``) into ``out_dir`` (e.g. ``output/search``). ``cache_dir`` (``CACHE_PATH``)
+    keeps what a rebuild can reuse; ``jobs``: processes that tokenize (``workers.job_count``);
+    ``memory``: about the posting bytes held before a sorted run is spilled (``runs``); ``memo``:
+    what the last build kept of each bulletin (``docmemo``); none of the four changing a byte."""
     started = time.perf_counter()
     ordered = _Ordered(source := as_source(docs), order_ids(source))
     fold_map, out = build_fold_map(), Path(out_dir)
@@ -168,7 +171,7 @@ def build_index(
     writer = IndexWriter(out, load_record(cache_dir, out))
     spill = (Path(cache_dir) if cache_dir else out.resolve().parent.parent, memory)
     cache, state = TokenCache(cache_dir), PostingsState(cache_dir, fold_digest)
-    fragments = _Fragments(writer, ordered, fold_digest)
+    fragments = _Fragments(writer, ordered, fold_digest, memo)
     postings = posting.gather(fragments, cache, state, fold_map, jobs, spill)
     heads, ids, tokenized = fragments.heads, ordered.order.ids, cache.missed
     per_category = Counter(h.category for h in heads if h.category)
@@ -179,8 +182,7 @@ def build_index(
         listed = _write_shards(writer, stream, shard_bytes, processes, direct_shards)
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
     _write_manifest(writer, _manifest(heads, ids, fold, listed, per_category))
-    writer.finish()
-    save_record(cache_dir, out, writer.fresh)
+    _finish(writer, cache_dir, memo)
     stats = IndexStats(
         docs=len(heads),
         files=writer.files,
@@ -192,9 +194,18 @@ def build_index(
         removed=writer.removed,
         tokenized=tokenized,
         runs=postings.written,
+        reused=memo.hits if memo is not None else 0,
     )
     logger.debug("search index: %s", stats)
     return stats
+
+
+def _finish(writer: IndexWriter, cache_dir: Path | str | None, memo: DocMemo | None) -> None:
+    """The files left to write and the stale ones removed; what the next build reads saved."""
+    writer.finish()
+    save_record(cache_dir, writer.root, writer.fresh)
+    if memo is not None:
+        memo.save()
 
 
 def _write_manifest(writer: IndexWriter, manifest: dict) -> None:
@@ -230,26 +241,39 @@ def order_ids(source: DocSource) -> docids.Order:
 
 class _Fragments:
     """Each bulletin's result-data file (named by its day and its slot in that day), digest and
-    ``Head``, taken in doc-id order (``take``; the ids are ``ordered.order``'s)."""
+    ``Head``, taken in doc-id order (``take``; the ids are ``ordered.order``'s). With a MEMO
+    (``docmemo``), a bulletin whose memo key it holds is not made at all."""
 
-    def __init__(self, writer: IndexWriter, ordered: _Ordered, fold_digest: str):
-        self.writer, self.ordered, self.fold_digest = writer, ordered, fold_digest
+    def __init__(self, writer: IndexWriter, ordered: _Ordered, fold_digest: str, memo: DocMemo | None = None):
+        self.writer, self.ordered, self.fold_digest, self.memo = writer, ordered, fold_digest, memo
         self.heads = Heads()
         self.digests: list[str] = []
         self.day: str | None = None
 
-    def take(self, position: int) -> SearchDoc:
+    def take(self, position: int) -> SearchDoc | None:
         """Write the next bulletin's result data (``position``: the next in doc-id order), keep
-        its digest and ``Head``, and give the bulletin."""
-        doc = self.ordered[position]
-        self.day = self.day if doc.date == self.day else doc.date  # one string a day in the heads
-        text = dumps(_fragment_row(doc))
-        key = short_hash(text)
+        its digest and ``Head``, and give the bulletin (None when its memo stood for it)."""
+        place = self.ordered.order.places[position]
+        memo_key = self.ordered.source.memo_key(place) if self.memo is not None else None
+        memo, doc = self.memo.get(memo_key) if memo_key is not None else None, None
+        if memo is None:
+            doc = self.ordered[position]
+            text = dumps(_fragment_row(doc))
+            memo = Memo(short_hash(text), digest(doc, self.fold_digest), doc.date, doc.category, doc.status)
+            if self.memo is not None:
+                self.memo.put(memo_key, memo)
+        self.day = self.day if memo.date == self.day else memo.date  # one string a day in the heads
         slot = self.ordered.order.slots[position]
-        self.writer.write_script(fragment_name(doc.date, slot), lambda: packed_json(text), key=key)
-        self.digests.append(digest(doc, self.fold_digest))
-        self.heads.append(Head(self.day, doc.category, doc.status))
+        made = (lambda: packed_json(text)) if doc is not None else (lambda: self.row(position))
+        self.writer.write_script(fragment_name(memo.date, slot), made, key=memo.row_key)
+        self.digests.append(memo.digest)
+        self.heads.append(Head(self.day, memo.category, memo.status))
         return doc
+
+    def row(self, position: int) -> str:
+        """The packed result data of the bulletin at POSITION, made again (its file was not
+        where the last build's record says)."""
+        return packed_json(dumps(_fragment_row(self.ordered[position])))
 
 
 def _manifest(heads: Heads, ids: Sequence[int], fold: dict, listed: Listed, per_category: Counter) -> dict:

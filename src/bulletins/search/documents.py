@@ -100,8 +100,14 @@ class DocSource(Sequence):
     that no bulletin's text is held longer than one step of the build needs it; ``key(i)``
     is ``(date, url)`` of the i-th without making it."""
 
-    def __init__(self, items: Sequence, make: Callable[[object], SearchDoc], key: Callable[[object], tuple[str, str]]):
-        self.items, self.make, self.item_key = items, make, key
+    def __init__(
+        self,
+        items: Sequence,
+        make: Callable[[object], SearchDoc],
+        key: Callable[[object], tuple[str, str]],
+        memo_key: Callable[[object], str | None] | None = None,
+    ):
+        self.items, self.make, self.item_key, self.item_memo_key = items, make, key, memo_key
 
     def __len__(self) -> int:
         return len(self.items)
@@ -113,6 +119,10 @@ class DocSource(Sequence):
 
     def key(self, i: int) -> tuple[str, str]:
         return self.item_key(self.items[i])
+
+    def memo_key(self, i: int) -> str | None:
+        """What decides the i-th ``SearchDoc`` (``docmemo``), or None where the source cannot say."""
+        return self.item_memo_key(self.items[i]) if self.item_memo_key is not None else None
 
 
 def as_source(docs) -> DocSource:
@@ -132,9 +142,18 @@ def _doc_key(doc: SearchDoc) -> tuple[str, str]:
     return doc.date, doc.url
 
 
-def article_source(articles: Sequence) -> DocSource:
+def article_source(articles: Sequence, memo_key: Callable[[object], str | None] | None = None) -> DocSource:
     """Pelican articles as a ``DocSource`` (``from_article`` when a step asks for one)."""
-    return DocSource(articles, from_article, article_key)
+    return DocSource(articles, from_article, article_key, memo_key)
+
+
+def article_memo_key(token: str, article) -> str:
+    """What decides ``from_article(article)`` beyond the build's settings and code: TOKEN (the
+    stamp of the article's source file, whose text gives its title, date, body, people and
+    documents), its URL, its status (set from other bulletins) and its category."""
+    category = getattr(article, "category", None)
+    status = getattr(article, "bulletins_status", "") or ""
+    return f"{token}\0{article.url}\0{status}\0{category or ''}"
 
 
 def article_key(article) -> tuple[str, str]:

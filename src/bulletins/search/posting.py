@@ -44,7 +44,8 @@ def _in_one_pass(fragments, cache: TokenCache, fold_map: dict, jobs, spill: tupl
 
     def item(position: int):
         doc = fragments.take(position)
-        return cache.lookup(fragments.digests[position]) or _texts(doc)
+        found = cache.lookup(fragments.digests[position])
+        return found or _texts(doc if doc is not None else fragments.ordered[position])
 
     made = (fragments.digests, fragments.ordered.order.ids)
     return _filled([], (0, len(fragments.ordered)), item, made, cache, fold_map, jobs, spill)

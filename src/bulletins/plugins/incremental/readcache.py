@@ -4,8 +4,9 @@
 so a rebuild does not parse unchanged articles again. Pelican keys that cache by each file's
 modification time only: after a change of settings (a year range, a URL pattern) or of this
 package's readers it would serve articles as they were read before. On ``initialized`` this
-drops Pelican's content caches when the settings that can change a page, or the package's
-code, differ from the last build's, and records the new key.
+drops Pelican's content caches (and ours made under the same key: the article cache, the
+search index's memos) when the settings that can change a page, or the package's code, differ
+from the last build's, and records the new key (``recorded_key``).
 """
 
 from __future__ import annotations
@@ -25,13 +26,32 @@ logger = logging.getLogger(__name__)
 STAMP = "bulletins-content-cache.json"
 PACKAGE = Path(__file__).resolve().parents[2]  # src/bulletins
 # Pelican's cache files: "<Generator>-Readers" (reader layer) and "<Generator>" (generator layer).
-PELICAN_CACHES = ("*Generator-Readers", "*Generator", "*Generator-Readers.chunks", "bulletins-articles.cache")
+# Ours made under the same key: the article cache, the search index's memos (``docmemo``).
+PELICAN_CACHES = (
+    "*Generator-Readers",
+    "*Generator",
+    "*Generator-Readers.chunks",
+    "bulletins-articles.cache",
+    "bulletins-search-docs.marshal",
+)
 CHUNKED = ".chunks"  # the reader cache as kept here (``save_chunked``)
 CHUNK_ENTRIES = 2_000
 
 
 def cache_key(settings) -> str:
     return fingerprint.digest((fingerprint.settings_digest(settings), fingerprint.tree_digest(str(PACKAGE))))
+
+
+def recorded_key(settings) -> str | None:
+    """The key this build's content caches are made under (``guard`` recorded it), or None
+    where the content cache is off (and ``guard`` checked nothing)."""
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")) or not settings.get("CACHE_PATH"):
+        return None
+    try:
+        key = json.loads((Path(settings["CACHE_PATH"]) / STAMP).read_text(encoding="utf-8")).get("key")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return key if isinstance(key, str) else None
 
 
 def guard(pelican) -> None:

@@ -4,7 +4,9 @@ from a fork of the build that made it while the pages were written (below). It r
 articles from ``context["articles"]`` (never from disk) and hands plain ``SearchDoc``
 records to the pure ``build_index``, with Pelican's ``CACHE_PATH`` as its cache folder: a
 rebuild tokenizes only the articles whose text changed and rewrites only the index files
-whose bytes change. ``SEARCH_INDEX_JOBS`` is the number of processes that tokenize (default
+whose bytes change; with the content cache on, an article whose source file, URL, status and
+category are the last build's is not even made into a ``SearchDoc`` again (``search.docmemo``).
+``SEARCH_INDEX_JOBS`` is the number of processes that tokenize (default
 ``None``: the processors, at most 4, and one for a small archive); ``SEARCH_INDEX_MEMORY``
 about the bytes of posting lists held in memory before a sorted run is spilled to the cache
 folder (default 64 MB). Neither changes the index. ``SEARCH_INDEX_DIRECT_SHARDS`` (default
@@ -37,11 +39,13 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from bulletins.plugins.incremental import forked
+from bulletins.plugins.incremental import forked, readcache
+from bulletins.search import docmemo
 from bulletins.search.build import DIRECT_SHARDS, IndexStats, build_index
-from bulletins.search.documents import article_source
+from bulletins.search.documents import article_memo_key, article_source
 from bulletins.search.runs import BUDGET
 from bulletins.search.write import RECORD_FILE
+from bulletins.site import fingerprint
 from bulletins.site.config import Option, settings_check
 from bulletins.site.lifecycle import STATUSES_PENDING
 
@@ -73,6 +77,11 @@ OPTIONS = (
     Option("SEARCH_INDEX_DIRECT_SHARDS", DIRECT_SHARDS, is_count, "a whole number of shards >= 0"),
 )
 configure = settings_check(OPTIONS)
+
+
+def memo_key(article) -> str:
+    """``article_memo_key`` of ARTICLE, by the stamp of its source file (``fingerprint``)."""
+    return article_memo_key(fingerprint.article_token(article), article)
 
 
 def get_generators(pelican):
@@ -131,8 +140,9 @@ class SearchIndexGenerator(Generator):
         memory = self.settings.get("SEARCH_INDEX_MEMORY", DEFAULT_MEMORY)
         out = Path(self.output_path) / INDEX_DIR
         direct = self.settings.get("SEARCH_INDEX_DIRECT_SHARDS", DIRECT_SHARDS)
-        source = article_source(list(articles))
-        return build_index(source, out, cache_dir=cache, jobs=jobs, memory=memory, direct_shards=direct)
+        source = article_source(list(articles), memo_key)
+        memo = docmemo.open_memo(cache, readcache.recorded_key(self.settings))
+        return build_index(source, out, cache_dir=cache, jobs=jobs, memory=memory, direct_shards=direct, memo=memo)
 
     def generate_output(self, writer):
         done, stats = forked.finish(self.child) if self.child is not None else (False, None)
@@ -140,8 +150,10 @@ class SearchIndexGenerator(Generator):
         if not done:
             stats = self.build()
         logger.info(
-            "search index: %d bulletins, %d files (%d written, %d removed), %.1f MB, %d tokenized, %.1f s",
+            "search index: %d bulletins (%d made again), %d files (%d written, %d removed), %.1f MB, "
+            "%d tokenized, %.1f s",
             stats.docs,
+            stats.docs - stats.reused,
             stats.files,
             stats.written,
             stats.removed,
