@@ -271,33 +271,3 @@ def test_the_archive_file_is_rendered_only_when_its_items_or_the_file_changed(
     cold = build(tmp_path / "cold" / "output", content)
     name = f"data/{citation.ARCHIVE_CSL}"
     assert (out / name).read_bytes() == (cold / name).read_bytes()
-
-
-def test_a_rebuild_works_out_the_fields_of_changed_articles_only(tmp_path, content, monkeypatch):
-    """With the content cache on, each article's fields come from the last build's memo
-    (``remembered_fields``) unless its file, page or the public URL changed; the files are the
-    ones fields worked out anew give."""
-    made = []
-    fields_for = generator.fields_for
-    monkeypatch.setattr(
-        generator, "fields_for", lambda article, public: made.append(article.slug) or fields_for(article, public)
-    )
-    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-    out = build(tmp_path / "output", content, **cached)
-    count = len(made)
-    assert count == len(article_pages(out))
-    made.clear()
-    build(out, content, **cached)
-    assert made == []
-    edited = content / "bulletins" / "2022" / "03" / "ljq-2022-0315-cwhy6.md"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("Title: ", "Title: （修订）", 1), encoding="utf-8")
-    build(out, content, **cached)
-    assert made == ["ljq-2022-0315-cwhy6"]
-    assert "（修订）" in (out / "bulletins/2022/03/ljq-2022-0315-cwhy6.bib").read_text(encoding="utf-8")
-    made.clear()
-    build(out, content, BULLETINS_PUBLIC_URL="https://gov.example.cn", **cached)
-    assert len(made) == count
-    cold = build(tmp_path / "cold" / "output", content, BULLETINS_PUBLIC_URL="https://gov.example.cn")
-    assert {k: (out / k).read_bytes() for k in cite_files(out)} == {
-        k: (cold / k).read_bytes() for k in cite_files(cold)
-    }

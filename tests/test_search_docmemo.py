@@ -17,7 +17,6 @@ import pytest
 from bulletins.search import docmemo
 from bulletins.search.build import build_index
 from bulletins.search.documents import DocSource, article_memo_key, from_dict
-from bulletins.site import memofile
 from support.search_fixture import FIXTURE_DOCS, _doc, generated_docs
 
 SHARD_BYTES = 400
@@ -92,7 +91,7 @@ def test_memo_made_under_another_key_is_not_used(tmp_path):
     out, cache = tmp_path / "search", tmp_path / "cache"
     build(BASE, out, cache)
     memo = docmemo.open_memo(cache, "other settings")
-    assert memo.memos.old == {}
+    assert memo.old == {}
     made = Counted()
     stats = build_index(source(BASE, made), out, cache_dir=cache, shard_bytes=SHARD_BYTES, memo=memo)
     assert len(made.urls) == len(BASE) and stats.reused == 0
@@ -100,19 +99,19 @@ def test_memo_made_under_another_key_is_not_used(tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not marshal", marshal.dumps((memofile.VERSION + 1, KEY, {})), marshal.dumps([1, 2, 3])],
+    [b"", b"not marshal", marshal.dumps((docmemo.VERSION + 1, KEY, {})), marshal.dumps([1, 2, 3])],
     ids=["empty", "garbage", "other version", "other shape"],
 )
 def test_damaged_memo_reads_as_empty(tmp_path, content):
     (tmp_path / docmemo.FILE).write_bytes(content)
-    assert docmemo.open_memo(tmp_path, KEY).memos.old == {}
+    assert docmemo.open_memo(tmp_path, KEY).old == {}
 
 
 def test_memo_drops_entries_of_another_shape(tmp_path):
     good = ("k" * 12, "d" * 32, "2024-01-01", "", "")
-    (tmp_path / docmemo.FILE).write_bytes(marshal.dumps((memofile.VERSION, KEY, {"a": good, "b": ("short",)})))
+    (tmp_path / docmemo.FILE).write_bytes(marshal.dumps((docmemo.VERSION, KEY, {"a": good, "b": ("short",)})))
     memo = docmemo.open_memo(tmp_path, KEY)
-    assert memo.memos.old == {"a": good}
+    assert memo.old == {"a": good}
     assert memo.get("b") is None and memo.get("a") == docmemo.Memo(*good) and memo.hits == 1
 
 
@@ -189,9 +188,7 @@ def test_a_site_rebuild_makes_no_bulletin_again_until_the_settings_change(tmp_pa
     assert build_site(SITENAME="澄川市政务公报（测试）") == (docs, docs)
 
 
-def test_the_memo_files_are_dropped_with_the_content_caches():
-    from bulletins.plugins.citations import generator as citations
+def test_the_memo_file_is_dropped_with_the_content_caches():
     from bulletins.plugins.incremental import readcache
 
     assert docmemo.FILE in readcache.PELICAN_CACHES
-    assert citations.FIELDS_MEMO in readcache.PELICAN_CACHES

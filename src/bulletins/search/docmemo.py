@@ -10,21 +10,22 @@ while the article's source file, its URL, its status and its category do not.
 
 So each bulletin's ``Memo`` (the row's key, the text's digest, its date, category and status)
 is kept under its ``memo key`` (``documents.article_memo_key``: the source file's stamp, URL,
-status and category) in ``bulletins-search-docs.marshal`` in the cache folder
-(``site.memofile``: made under the content cache's key, read as empty under another). Where a
-memo is missing the bulletin is made as before: the index is the same either way (tested byte
-for byte).
+status and category) in ``bulletins-search-docs.marshal`` in the cache folder. The file names
+the content-cache key it was made under (``readcache.cache_key``: the settings that can change
+a page and this package's code); a file made under another key, damaged or of another format
+is read as empty. A memo is only ever a shortcut: where it is missing, the bulletin is made as
+before, and the index is the same either way (tested byte for byte).
 """
 
 from __future__ import annotations
 
+import marshal
+import os
 from pathlib import Path
 from typing import NamedTuple
 
-from bulletins.site.memofile import MemoFile
-from bulletins.site.memofile import open_memo as open_file
-
 FILE = "bulletins-search-docs.marshal"
+VERSION = 1
 
 
 class Memo(NamedTuple):
@@ -40,25 +41,48 @@ class Memo(NamedTuple):
 class DocMemo:
     """The last build's memos (``get``) and this build's (``put``), saved by ``save``."""
 
-    def __init__(self, memos: MemoFile):
-        self.memos = memos
-
-    @property
-    def hits(self) -> int:
-        return self.memos.hits
+    def __init__(self, path: Path, key: str):
+        self.path, self.key = path, key
+        self.old = _load(path, key)
+        self.new: dict[str, tuple] = {}
+        self.hits = 0
 
     def get(self, memo_key: str | None) -> Memo | None:
-        found = self.memos.get(memo_key)
-        return Memo(*found) if found is not None else None
+        found = self.old.get(memo_key) if memo_key is not None else None
+        if found is None:
+            return None
+        self.hits += 1
+        self.new[memo_key] = found
+        return Memo(*found)
 
     def put(self, memo_key: str | None, memo: Memo) -> None:
-        self.memos.put(memo_key, tuple(memo))
+        if memo_key is not None:
+            self.new[memo_key] = tuple(memo)
 
     def save(self) -> None:
-        self.memos.save()
+        """This build's memos, in place of the last build's (written aside, then renamed)."""
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
+        try:
+            with open(tmp, "wb") as fh:
+                marshal.dump((VERSION, self.key, self.new), fh)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def _load(path: Path, key: str) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            version, made_under, memos = marshal.load(fh)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if version != VERSION or made_under != key or not isinstance(memos, dict):
+        return {}
+    return {k: v for k, v in memos.items() if isinstance(v, tuple) and len(v) == len(Memo._fields)}
 
 
 def open_memo(cache_dir: Path | str | None, key: str | None) -> DocMemo | None:
     """The memo of CACHE_DIR made under KEY; None without a cache folder or a key."""
-    memos = open_file(cache_dir, FILE, key, len(Memo._fields))
-    return DocMemo(memos) if memos is not None else None
+    if not cache_dir or not key:
+        return None
+    return DocMemo(Path(cache_dir) / FILE, key)

@@ -13,7 +13,6 @@ every page's fields key, in the file's order) and the file is the one that build
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -24,9 +23,9 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
-from bulletins.plugins.incremental import forked, readcache
+from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
-from bulletins.site import citation, fingerprint, memofile, opendata, written
+from bulletins.site import citation, opendata, written
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed, write_if_changed, write_json_table
 from bulletins.site.sitemap import join_url
@@ -38,30 +37,10 @@ CSL_CACHE = "bulletins-citations-csl.json"  # {"key": the items' digest, "stamp"
 # The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
 CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
 RECORD = 1 + 2 * len(citation.FILE_KINDS)  # an article's record: fields key, then size and mtime of each file
-FIELDS_MEMO = "bulletins-citation-fields.marshal"  # each article's fields (``remembered_fields``)
-FIELD_NAMES = tuple(f.name for f in dataclasses.fields(citation.CitationFields))
-WIDTH = len(FIELD_NAMES)
 
 
 def get_generators(pelican):
     return CitationsGenerator
-
-
-def remembered_fields(article, public: str, memo: memofile.MemoFile | None) -> citation.CitationFields:
-    """``fields_for``, taken from MEMO when it holds the fields of the article's source file
-    (its stamp), page, URL and original under the same public URL (and the same settings and
-    code: the memo is made under the content cache's key)."""
-    if memo is None:
-        return fields_for(article, public)
-    original = getattr(article, "bulletins_original", None)
-    target = original.target if original else ""
-    key = f"{fingerprint.article_token(article)}\0{article.save_as}\0{article.url}\0{target}\0{public}"
-    found = memo.get(key)
-    if found is not None:
-        return citation.CitationFields(*found)
-    fields = fields_for(article, public)
-    memo.put(key, tuple(getattr(fields, name) for name in FIELD_NAMES))
-    return fields
 
 
 def fields_for(article, public: str) -> citation.CitationFields:
@@ -220,16 +199,11 @@ class CitationsGenerator(Generator):
     def generate_context(self):
         started = time.perf_counter()
         public = self.settings.get("BULLETINS_PUBLIC_URL", "")
-        memo = memofile.open_memo(
-            self.settings.get("CACHE_PATH"), FIELDS_MEMO, readcache.recorded_key(self.settings), WIDTH
-        )
         self.entries = []
         for article in self.context.get("articles", ()):
-            fields = remembered_fields(article, public, memo)
+            fields = fields_for(article, public)
             article.bulletins_citation = LazyCitation(fields, article.save_as)
             self.entries.append((fields.date, article.save_as, fields))
-        if memo is not None:
-            memo.save()
         self.seconds = time.perf_counter() - started
 
     def generate_output(self, writer=None):

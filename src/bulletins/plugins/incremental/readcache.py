@@ -5,8 +5,8 @@ so a rebuild does not parse unchanged articles again. Pelican keys that cache by
 modification time only: after a change of settings (a year range, a URL pattern) or of this
 package's readers it would serve articles as they were read before. On ``initialized`` this
 drops Pelican's content caches (and ours made under the same key: the article cache, the
-memos of the search index and of the citations) when the settings that can change a page, or
-the package's code, differ from the last build's, and records the new key (``recorded_key``).
+search index's memos) when the settings that can change a page, or the package's code, differ
+from the last build's, and records the new key (``recorded_key``).
 """
 
 from __future__ import annotations
@@ -26,14 +26,13 @@ logger = logging.getLogger(__name__)
 STAMP = "bulletins-content-cache.json"
 PACKAGE = Path(__file__).resolve().parents[2]  # src/bulletins
 # Pelican's cache files: "<Generator>-Readers" (reader layer) and "<Generator>" (generator layer).
-# Ours made under the same key: the article cache, the memos of the search index and citations.
+# Ours made under the same key: the article cache, the search index's memos (``docmemo``).
 PELICAN_CACHES = (
     "*Generator-Readers",
     "*Generator",
     "*Generator-Readers.chunks",
     "bulletins-articles.cache",
     "bulletins-search-docs.marshal",
-    "bulletins-citation-fields.marshal",
 )
 CHUNKED = ".chunks"  # the reader cache as kept here (``save_chunked``)
 CHUNK_ENTRIES = 2_000
