@@ -188,10 +188,12 @@ class TokenCache:
     """``DocTokens`` by digest, kept in the cache folder (no folder: nothing is read or saved).
 
     Two files: ``search-tokens.marshal``, the index (digest -> the entry's ``place``: offset and size),
-    and the entries themselves, ``search-tokens-<crc>.data``, each a marshalled tuple. An entry
-    is read when a build asks for it; the entries this build makes go to a scratch file as they
-    come, so no entry is held in memory. ``save`` writes the entries the build used, old and
-    new, into a new data file and then the index naming it (only when something changed)."""
+    and the entries themselves, ``search-tokens-<crc>.data`` (the CRC of the entries it was made
+    with), each a marshalled tuple. An entry is read when a build asks for it; the entries this
+    build makes go to a scratch file as they come, so no entry is held in memory. ``save`` (only
+    when something changed) adds the new entries at the end of the data file, or, once more than
+    half of it would be entries no bulletin uses, writes the entries the build used into a new
+    data file; then the index naming it."""
 
     def __init__(self, folder: Path | str | None):
         self.folder = Path(folder) if folder else None
@@ -203,6 +205,7 @@ class TokenCache:
         self.missed = 0
 
     def _load(self) -> tuple[dict, int | None]:
+        self.data_name: str | None = None  # the last build's data file, when it is read
         if self.path is None:
             return {}, None
         try:
@@ -215,9 +218,11 @@ class TokenCache:
         if not isinstance(docs, dict) or not isinstance(name, str) or not name.startswith(DATA_PREFIX):
             return {}, None
         try:
-            return docs, os.open(self.folder / name, os.O_RDONLY)
+            fd = os.open(self.folder / name, os.O_RDONLY)
         except OSError:
             return {}, None
+        self.data_name = name
+        return docs, fd
 
     def get(self, key: str, doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
         """The bulletin's entries: from the cache when it holds ``key``, else tokenized."""
@@ -315,6 +320,37 @@ class TokenCache:
         self.close()
 
     def _write(self) -> None:
+        if not self._append():
+            self._rewrite()
+
+    def _append(self) -> bool:
+        """This build's new entries added at the end of the last build's data file, where the
+        old entries stay (a rebuild after one change had rewritten all 610 MB of them at
+        100,000 bulletins); then the index. Not done (False) without that file, or when at most
+        half of it would still be used: the entries are then copied into a new file, without
+        the others (``_rewrite``). A build stopped before its index was written leaves bytes at
+        the end that no index names; the last build's index still names only its own."""
+        if self.old_data is None or self.data_name is None:
+            return False
+        size = os.fstat(self.old_data).st_size
+        kept = sum(place_parts(where >> 1)[1] for where in self.used.values() if not where & 1)
+        if 2 * kept < size:
+            return False
+        index, offset = {}, size
+        with open(self.folder / self.data_name, "r+b") as fh:
+            fh.seek(size)
+            for key, where in self.used.items():
+                if where & 1:
+                    data = self._read(where)
+                    fh.write(data)
+                    index[key] = place(offset, len(data))
+                    offset += len(data)
+                else:
+                    index[key] = where >> 1
+        self._write_index(self.data_name, index)
+        return True
+
+    def _rewrite(self) -> None:
         tmp, index, crc, offset = self.folder / (DATA_PREFIX + "new.tmp"), {}, 0, 0
         with tmp.open("wb") as fh:
             for key, where in self.used.items():
@@ -325,12 +361,15 @@ class TokenCache:
                 offset += len(data)
         name = f"{DATA_PREFIX}{crc:08x}.data"
         os.replace(tmp, self.folder / name)
-        header = self.path.with_suffix(".tmp")
-        header.write_bytes(marshal.dumps({"version": VERSION, "format": CACHE_FORMAT, "data": name, "docs": index}))
-        os.replace(header, self.path)
+        self._write_index(name, index)
         for path in self.folder.glob(DATA_PREFIX + "*.data"):
             if path.name != name:
                 path.unlink()
+
+    def _write_index(self, name: str, index: dict[str, int]) -> None:
+        header = self.path.with_suffix(".tmp")
+        header.write_bytes(marshal.dumps({"version": VERSION, "format": CACHE_FORMAT, "data": name, "docs": index}))
+        os.replace(header, self.path)
         logger.debug("search index: %d bulletins tokenized, %d in the cache", self.missed, len(index))
 
     def close(self) -> None:
