@@ -255,7 +255,7 @@ class _Fragments:
         its digest and ``Head``, and give the bulletin (None when its memo stood for it)."""
         place = self.ordered.order.places[position]
         memo_key = self.ordered.source.memo_key(place) if self.memo is not None else None
-        memo, doc = self.memo.get(memo_key) if memo_key is not None else None, None
+        memo, doc = self.memo.get(memo_key) if self.memo is not None else None, None
         if memo is None:
             doc = self.ordered[position]
             text = dumps(_fragment_row(doc))

@@ -198,31 +198,29 @@ class TokenCache:
     def __init__(self, folder: Path | str | None):
         self.folder = Path(folder) if folder else None
         self.path = self.folder / CACHE_FILE if self.folder else None
-        self.old, self.old_data = self._load()
+        self.old, self.old_data, self.data_name = self._load()
         self.used: dict[str, int] = {}  # digest -> place << 1 | (0 old data | 1 scratch)
         self.made: set[str] = set()  # without a folder: the texts tokenized, to count them once
         self.scratch = None
         self.missed = 0
 
-    def _load(self) -> tuple[dict, int | None]:
-        self.data_name: str | None = None  # the last build's data file, when it is read
+    def _load(self) -> tuple[dict, int | None, str | None]:
+        """The last build's index, its data file open for reading, and that file's name."""
         if self.path is None:
-            return {}, None
+            return {}, None, None
         try:
             data = marshal.loads(self.path.read_bytes())
         except (OSError, ValueError, EOFError, TypeError):
-            return {}, None
+            return {}, None, None
         if not isinstance(data, dict) or (data.get("version"), data.get("format")) != (VERSION, CACHE_FORMAT):
-            return {}, None
+            return {}, None, None
         docs, name = data.get("docs"), data.get("data")
         if not isinstance(docs, dict) or not isinstance(name, str) or not name.startswith(DATA_PREFIX):
-            return {}, None
+            return {}, None, None
         try:
-            fd = os.open(self.folder / name, os.O_RDONLY)
+            return docs, os.open(self.folder / name, os.O_RDONLY), name
         except OSError:
-            return {}, None
-        self.data_name = name
-        return docs, fd
+            return {}, None, None
 
     def get(self, key: str, doc: SearchDoc, table: tokens.FoldTable) -> DocTokens:
         """The bulletin's entries: from the cache when it holds ``key``, else tokenized."""

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
-from bulletins.site.fixity import escape_path, unescape_path
+from bulletins.site.fixity import escape_path, sha256_file, unescape_path
 
 JOURNAL = "bulletins-written.log"
 BLOCK = 50_000  # journal lines sorted at a time (some 15 MB held)
@@ -118,13 +118,8 @@ def note_file(path: Path | str) -> None:
 
 
 def file_digest(path: Path | str) -> tuple[int, str]:
-    """PATH's size and SHA-256, read a megabyte at a time."""
-    h, size = hashlib.sha256(), 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
+    """PATH's size and SHA-256 (``fixity.sha256_file``), of a file that is not being written."""
+    return os.path.getsize(path), sha256_file(Path(path))
 
 
 class NotingFile(io.TextIOBase):
@@ -198,7 +193,7 @@ def _relative(journal: Path, root: Path) -> Iterator[tuple[str, str]]:
             size, mtime_ns, digest, name = parts
             if name.startswith(base) and len(digest) == 64 and size.isdigit() and mtime_ns.isdigit():
                 rel = name[len(base) :]
-                yield rel, f"{size} {mtime_ns} {digest}  {rel}\n"
+                yield rel, f"{size} {mtime_ns} {digest}  {rel}\n"  # cache_line's, inline: 0.8 s less at 658,113
 
 
 def cache_line(path: str, size: int, mtime_ns: int, digest: str) -> str:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import os
 import signal
 from contextlib import suppress
+from pathlib import Path
 
 from bulletins.plugins.incremental.articlecache import FILE as ARTICLE_CACHE
+from bulletins.plugins.progress.phaselog import memory_kb
 
 PREFIX = "bulletins-"  # the cache files a rebuild reads whole (not the search index's state)
 CHUNK = 1 << 20
@@ -92,12 +94,13 @@ def will_need(paths, budget: int | None = None) -> int:
 
 
 def available_bytes(meminfo: str = "/proc/meminfo") -> int:
-    """The memory available (``MemAvailable``); 1 GiB where the system does not say."""
-    with suppress(OSError, ValueError), open(meminfo, encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    return 1 << 30
+    """The memory available (``MemAvailable``, read as ``forked.room_for_a_copy`` reads it);
+    1 GiB where the system does not say."""
+    try:
+        kb = memory_kb("MemAvailable", Path(meminfo).read_text(encoding="ascii"))
+    except OSError:
+        kb = None
+    return kb * 1024 if kb is not None else 1 << 30
 
 
 def warm(files: list[str], folders: list[str]) -> None:
