@@ -102,6 +102,7 @@ PLUGINS = [
     "bulletins.plugins.gazette",  # after article_urls: links to related documents use final URLs
     "bulletins.plugins.raw_source",
     "bulletins.plugins.site_meta",
+    "bulletins.plugins.minify",  # the theme's .js and .css copied minified (BULLETINS_MINIFY_THEME)
     "bulletins.plugins.incremental",
     "bulletins.plugins.search_index",
     "bulletins.plugins.citations",  # after raw_source: cites the original PDF it copies

@@ -278,9 +278,10 @@ def measure_pagefind(browser, output: Path, queries: list[str], expected: list[s
 
 
 def refresh_scripts(output: Path) -> None:
-    """Copy the theme's current search scripts over the ones a reused build holds."""
-    for script in (ROOT / "theme" / "static" / "js").glob("search-*.js"):
-        shutil.copyfile(script, output / "theme" / "js" / script.name)
+    """Write the theme's current scripts and style sheets, as a build serves them, over the ones
+    a reused build holds."""
+    for script in [*(ROOT / "theme" / "static").glob("js/*.js"), *(ROOT / "theme" / "static").glob("css/*.css")]:
+        (output / "theme" / script.parent.name / script.name).write_bytes(probes.served(script))
 
 
 def corpus_comparison(args, browser) -> list[Figures]:

@@ -1,0 +1,9 @@
+"""The theme's scripts and style sheets served minified (``bulletins.site.minify``)."""
+
+from pelican import signals
+
+from bulletins.plugins.minify import adapter
+
+
+def register():
+    signals.initialized.connect(adapter.serve_minified)
