@@ -23,10 +23,11 @@ from bulletins.search.write import (
     read_script,
     script_bytes,
     shard_name,
+    smaller_in_utf16,
     unpack_bytes,
     unpacked,
 )
-from support.search_fixture import FIXTURE_DOCS, fragment_of
+from support.search_fixture import FIXTURE_DOCS, fragment_of, generated_docs
 
 # --- varints ------------------------------------------------------------------------------
 
@@ -286,10 +287,40 @@ def test_files_and_manifest(tmp_path):
     entries = shard_entries(m)
     assert sorted(n for n in files if n.startswith("t/")) == sorted(shard_name(e[2:], e[:2]) + ".js" for e in entries)
     assert len([n for n in files if n.startswith("f/")]) == len(FIXTURE_DOCS)
-    assert files["manifest.js"].startswith(b"\xff\xfe"), "the manifest is mostly Han text: UTF-16"
+    text = (tmp_path / "manifest.json").read_text(encoding="utf-8").strip()
+    assert files["manifest.js"].startswith(b"\xff\xfe") == smaller_in_utf16(text), "the smaller encoding"
     for name, data in files.items():
         if name.endswith(".js"):
             assert read_script(data)[0] == name[: -len(".js")], name
+
+
+def test_manifest_stored_in_the_smaller_encoding(tmp_path):
+    """Bulletins over many days make a manifest of mostly ASCII day runs: it is stored as UTF-8,
+    smaller than the UTF-16 a few days' mostly Han manifest takes; both read back the same."""
+    dates = (f"{1990 + i % 30}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(600))
+    docs = [dict(d, date=date) for d, date in zip(generated_docs(600), dates)]
+    build_index(docs, tmp_path)
+    raw = (tmp_path / "manifest.js").read_bytes()
+    text = (tmp_path / "manifest.json").read_text(encoding="utf-8").strip()
+    assert not raw.startswith(b"\xff\xfe") and len(raw) < 2 * len(text)
+    assert read_script(raw) == ("manifest", json.loads(text))
+
+
+@pytest.mark.parametrize(
+    "text, utf16",
+    [
+        ("", False),
+        ("国务院常务会议", True),
+        ("ab国", False),
+        ("国务院常务 x", True),
+        ("国务院 x", False),
+        ('{"runs":"gAhB"}', False),
+        ("𠀀𠀁", False),
+    ],
+)
+def test_smaller_in_utf16(text, utf16):
+    assert smaller_in_utf16(text) is utf16
+    assert (2 + len(text.encode("utf-16-le")) < len(text.encode("utf-8"))) is utf16
 
 
 def test_result_data_in_date_order(tmp_path):

@@ -67,6 +67,7 @@ from bulletins.search.write import (
     save_record,
     shard_name,
     short_hash,
+    smaller_in_utf16,
 )
 
 logger = logging.getLogger(__name__)
@@ -210,7 +211,8 @@ def _finish(writer: IndexWriter, cache_dir: Path | str | None, memo: DocMemo | N
 
 def _write_manifest(writer: IndexWriter, manifest: dict) -> None:
     text = dumps(manifest)
-    writer.write_script("manifest", lambda: manifest, key=short_hash(text), utf16=True)
+    utf16 = smaller_in_utf16(text)  # readers tell the two apart by the byte-order mark
+    writer.write_script("manifest", lambda: manifest, key=short_hash(text, str(utf16)), utf16=utf16)
     writer.write("manifest.json", (text + "\n").encode("utf-8"))
 
 

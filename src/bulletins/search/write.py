@@ -114,6 +114,13 @@ def script_bytes(name: str, data, *, utf16: bool = False) -> bytes:
     return UTF16_BOM + text.encode("utf-16-le") if utf16 or is_packed(data) else text.encode("utf-8")
 
 
+def smaller_in_utf16(text: str) -> bool:
+    """True when ``text`` takes fewer bytes as UTF-16 with its byte-order mark than as UTF-8 (a
+    manifest naming many shards by their Han first keys), False when mostly ASCII (a large
+    archive's manifest: its day runs and shard directories)."""
+    return len(UTF16_BOM) + 2 * len(text) + sum(ord(ch) > 0xFFFF for ch in text) * 2 < len(text.encode("utf-8"))
+
+
 def read_script(raw: bytes) -> tuple[str, object]:
     """``(name, data)`` of an index file's bytes, packed data unpacked (for tests and tools)."""
     text = raw[2:].decode("utf-16-le") if raw.startswith(UTF16_BOM) else raw.decode("utf-8")
