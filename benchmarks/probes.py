@@ -18,11 +18,11 @@ import sys
 import time
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 from bulletins.search.cli import CORE_FILES
-from bulletins.site.minify import minify_text
+from bulletins.site.minify import minify_text, readable_link
 
 PAGE_SIZE = 10  # results shown per page, both engines (search-ui.js shows 10)
 TIMEOUT_MS = 60_000
@@ -240,8 +240,8 @@ def warm_pagefind(browser, base: str, queries: list[str]) -> Warm:
 def served(script: Path) -> bytes:
     """A theme script or style sheet as a built site serves it (minified, as ``BULLETINS_MINIFY_THEME``
     does by default)."""
-    name = f"static/{script.parent.name}/{script.name}"
-    return minify_text(script.read_text(encoding="utf-8"), script.suffix, name).encode("utf-8")
+    link = readable_link(PurePosixPath(script.parent.name, script.name))
+    return minify_text(script.read_text(encoding="utf-8"), script.suffix, link).encode("utf-8")
 
 
 def write_core_page(root: Path) -> None:

@@ -40,8 +40,8 @@ CASES = {
 
 @pytest.mark.parametrize("suffix, source, present, absent", CASES.values(), ids=CASES.keys())
 def test_minify_text(suffix, source, present, absent):
-    out = minify_text(source, suffix, f"static/x{suffix}")
-    assert out.startswith(f"/*! minified from the theme's static/x{suffix} (the readable source) */\n")
+    out = minify_text(source, suffix, f"../readable/x{suffix}")
+    assert out.startswith(f"/*! minified; the readable source is ../readable/x{suffix} */\n")
     assert len(out) < len(source) + 80
     for text in present:
         assert text in out, out
@@ -63,15 +63,24 @@ def test_mirror_folders_files_and_odd_cases(tmp_path):
     (theme / "extra.css").write_text("a { color : red ; }", encoding="utf-8")
     sources = [theme / "static", theme / "extra.css", theme / "missing"]
     entries, done = mirror(sources, tmp_path / "mirror")
-    assert entries == [tmp_path / "mirror" / "0", tmp_path / "mirror" / "1" / "extra.css", theme / "missing"]
-    assert (entries[0] / "js" / "a.js").read_text(encoding="utf-8").endswith("const a=1;\n")
+    assert entries == [tmp_path / "mirror" / "0", tmp_path / "mirror" / "1", theme / "missing"]
+    served = (entries[0] / "js" / "a.js").read_text(encoding="utf-8")
+    assert served == "/*! minified; the readable source is ../readable/js/a.js */\nconst a=1;\n"
+    assert (entries[0] / "readable" / "js" / "a.js").read_text(encoding="utf-8") == "// note\nconst a = 1;\n"
     assert (entries[0] / "js" / "latin.js").read_bytes() == b"var s = '\xe9';\n"
     assert (entries[0] / "img.svg").read_text(encoding="utf-8") == "<svg> </svg>"
-    assert entries[1].read_text(encoding="utf-8").endswith("a{color:red}\n")
+    assert (
+        not (entries[0] / "readable" / "img.svg").exists()
+        and not (entries[0] / "readable" / "js" / "latin.js").exists()
+    )
+    served = (entries[1] / "extra.css").read_text(encoding="utf-8")
+    assert served == "/*! minified; the readable source is readable/extra.css */\na{color:red}\n"
+    assert (entries[1] / "readable" / "extra.css").read_text(encoding="utf-8") == "a { color : red ; }"
     assert sorted(m.path.name for m in done) == ["a.js", "extra.css"]
     (theme / "static" / "js" / "a.js").unlink()
     entries, done = mirror(sources, tmp_path / "mirror")  # made anew: a file gone from the theme goes
-    assert not (entries[0] / "js" / "a.js").exists() and [m.path.name for m in done] == ["extra.css"]
+    assert not (entries[0] / "js" / "a.js").exists() and not (entries[0] / "readable" / "js" / "a.js").exists()
+    assert [m.path.name for m in done] == ["extra.css"]
 
 
 class FakePelican:
@@ -145,3 +154,21 @@ def test_minified_engine_answers_as_the_source_does(tmp_path):
             answers[label] = [node.search(q, fresh=True, **opts) for q in _queries(docs, 60) for opts in OPTIONS]
     assert sum(a.get("total", 0) for a in answers["source"]) > 1000
     assert answers["min"] == answers["source"]
+
+
+def test_built_site_serves_minified_copies_and_carries_the_readable_ones():
+    """The sample archive as built: every theme script and style sheet served minified, its
+    readable source beside it under readable/, byte for byte the theme's, and named by the copy."""
+    from support.sites import sample_site
+
+    output = sample_site().output / "theme"
+    theme_files = sorted(p for p in STATIC.rglob("*") if p.suffix in (".js", ".css"))
+    assert len(theme_files) >= 10
+    for source in theme_files:
+        relative = source.relative_to(STATIC).as_posix()
+        served = (output / relative).read_text(encoding="utf-8")
+        readable = output / "readable" / relative
+        assert readable.read_bytes() == source.read_bytes(), relative
+        link = served.splitlines()[0].removeprefix("/*! minified; the readable source is ").removesuffix(" */")
+        assert (output / relative).parent.joinpath(link).resolve() == readable.resolve(), relative
+        assert len(served) < 0.85 * len(source.read_text(encoding="utf-8")), relative
