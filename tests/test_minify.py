@@ -172,3 +172,19 @@ def test_built_site_serves_minified_copies_and_carries_the_readable_ones():
         link = served.splitlines()[0].removeprefix("/*! minified; the readable source is ").removesuffix(" */")
         assert (output / relative).parent.joinpath(link).resolve() == readable.resolve(), relative
         assert len(served) < 0.85 * len(source.read_text(encoding="utf-8")), relative
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"THEME_STATIC_PATHS": ["/elsewhere/cache/bulletins-theme-static/0"]}, {"BULLETINS_MINIFY_THEME": False}],
+    ids=["mirror_path", "minify_off"],
+)
+def test_the_mirror_changes_no_page_fingerprint(tmp_path, change):
+    """Pages only link the theme's files: where the mirror lies (the project's folder) and whether
+    it minifies leave every page's fingerprint, and so the page cache, as they were."""
+    from bulletins.site.fingerprint import settings_digest
+
+    pelican = FakePelican(tmp_path, SITENAME="某区政府公报")
+    adapter.serve_minified(pelican)
+    assert settings_digest(pelican.settings) == settings_digest({**pelican.settings, **change})
+    assert settings_digest(pelican.settings) != settings_digest({**pelican.settings, "SITENAME": "另一个公报"})
