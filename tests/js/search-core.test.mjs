@@ -128,6 +128,17 @@ test("sort by date lists newest first", async () => {
   assert.deepEqual(dates, [...dates].sort().reverse());
 });
 
+test("a one-character query sorted by date: results described, newest first, paged", async () => {
+  // its docs come from a decoded list (typed arrays) through only(), not from a phrase match
+  const e = engine();
+  const all = await e.search("议", { limit: 0, sort: "date" });
+  assert.ok(all.total >= 3 && all.results.every((r) => typeof r.url === "string" && r.url.endsWith(".html")));
+  const dates = all.results.map((r) => r.date);
+  assert.deepEqual(dates, [...dates].sort().reverse());
+  const page = await e.search("议", { limit: 2, offset: 1, sort: "date" });
+  assert.deepEqual(slugs(page), slugs(all).slice(1, 3));
+});
+
 test("limit and offset page through the same ordering; limit 0 is everything", async () => {
   const e = engine();
   const all = slugs(await e.search("会议", { limit: 0 }));
