@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import importlib.util
 import json
 import logging
 import random
@@ -52,7 +53,7 @@ from bulletins.search.build import build_index  # noqa: E402
 from bulletins.search.documents import from_dict  # noqa: E402
 from bulletins.search.foldmap import build_fold_map  # noqa: E402
 from bulletins.search.tokens import FoldTable, fold  # noqa: E402
-from support.browser import launch  # noqa: E402
+from support.browser import chromium_path, launch  # noqa: E402
 from support.shared import BULLETINS  # noqa: E402
 from synthetic import corpus_paragraphs, synthetic_bulletins  # noqa: E402
 
@@ -393,6 +394,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     if not BULLETINS.exists():
         sys.exit(f"{BULLETINS} is absent: the benchmark needs ../shared/corpus")
+    if not chromium_path().exists():
+        sys.exit(f"{chromium_path()} is absent: install it with `./run testdeps` (Debian's chromium)")
+    if importlib.util.find_spec("pagefind") is None:
+        sys.exit("pagefind is absent: install the benchmarks' extras with `pip install -e '.[bench]'` (./run bench)")
     args.work.mkdir(parents=True, exist_ok=True)
     with launch() as browser:
         columns = [] if args.no_corpus else corpus_comparison(args, browser)

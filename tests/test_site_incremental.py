@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
 
+from bulletins.plugins.incremental.writer import LIST_PREFIX
+from support.shared import ROOT
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
 NEW_ARTICLE = """\
@@ -51,6 +54,7 @@ def test_unchanged_rebuild_writes_nothing(tmp_path, content, rebuild):
     assert mtimes(out) == before
 
 
+CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}  # lists unchanged are taken whole
 TWO_PER_PAGE = {
     "DEFAULT_PAGINATION": 2,
     "PAGINATED_TEMPLATES": dict.fromkeys(
@@ -61,7 +65,11 @@ TWO_PER_PAGE = {
 
 @pytest.mark.parametrize(
     "settings",
-    [pytest.param({}, id="one-page-lists"), pytest.param(TWO_PER_PAGE, id="paginated-lists")],
+    [
+        pytest.param({}, id="one-page-lists"),
+        pytest.param(TWO_PER_PAGE, id="paginated-lists"),
+        pytest.param(dict(TWO_PER_PAGE, **CACHED), id="paginated-lists-taken-whole"),
+    ],
 )
 def test_adding_a_bulletin_rerenders_only_what_shows_it(tmp_path, content, settings):
     out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content), **settings)
@@ -92,3 +100,28 @@ def test_deleted_output_is_rebuilt(tmp_path, content):
     (out / "persons.html").unlink()
     build_fixture_site(out, PATH=str(content))
     assert (out / "persons.html").is_file()
+
+
+def list_entries(cache):
+    record = json.loads((cache / "bulletins-pages.json").read_text(encoding="utf-8"))
+    return {name: entry for name, entry in record.items() if name.startswith(LIST_PREFIX)}
+
+
+def test_unchanged_lists_are_taken_whole_and_a_template_change_renders_them(tmp_path, content):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    settings = dict(TWO_PER_PAGE, **CACHED, THEME=str(theme))
+    out = build_fixture_site(tmp_path / "a" / "output", PATH=str(content), **settings)
+    first = list_entries(tmp_path / "a" / "cache")
+    assert LIST_PREFIX + "tags.html" in first and len(first) > 10
+    before = mtimes(out)
+    build_fixture_site(out, PATH=str(content), **settings)
+    assert mtimes(out) == before and list_entries(tmp_path / "a" / "cache") == first
+
+    template = theme / "templates" / "tag.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("</h1>", " ✓</h1>", 1), encoding="utf-8")
+    build_fixture_site(out, PATH=str(content), **settings)
+    tag_pages = sorted((out / "tags").glob("*.html"))
+    assert tag_pages and all("✓</h1>" in page.read_text(encoding="utf-8") for page in tag_pages)
+    after = list_entries(tmp_path / "a" / "cache")
+    assert after.keys() == first.keys() and all(after[name] != first[name] for name in first)

@@ -48,6 +48,7 @@ _ACTIVE: list[SkippingWriter] = []
 # added 225 MB to the build, 107 MB with this bound).
 BATCH_PAGES = 5_000
 OUTPUTS_PREFIX = "outputs:"  # record entries of files written outside the writer (no page is named so)
+LIST_PREFIX = "list:"  # record entries of whole paginated lists (``unchanged_list``; no page is named so)
 
 
 configure = settings_check(OPTIONS)  # the ``initialized`` handler
@@ -115,6 +116,28 @@ class SkippingWriter(Writer):
             removed += 1
             remove_empty_folders(os.path.dirname(path), out)
         return removed
+
+    def unchanged_list(self, name: str, key: str, pages: list[str]) -> bool:
+        """Whether the list NAME is the last build's: its inputs digest to the KEY recorded
+        then (the caller's digest of everything its pages are rendered from) and every page of
+        PAGES (their names) is recorded with its files still there. Then each page is kept as
+        ``write_file`` would keep it, without its arguments described one page at a time (at
+        100,000 bulletins, 45,000 list pages: some 4 s of a rebuild). KEY is taken with the
+        templates and settings digest every page's key has, and recorded either way."""
+        key = fingerprint.digest((self._base, key))
+        self._new[LIST_PREFIX + name] = [key, []]
+        if self._old.get(LIST_PREFIX + name) != [key, []]:
+            return False
+        out, entries = self.output_path, []
+        for page in pages:
+            entry = self._old.get(page)
+            files = entry_files(page, entry)
+            if files is None or not all(os.path.isfile(os.path.join(out, f)) for f in files):
+                return False
+            entries.append(entry)
+        self._new.update(zip(pages, entries))
+        self.skipped += len(pages)
+        return True
 
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:

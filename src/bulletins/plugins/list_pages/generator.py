@@ -17,9 +17,10 @@ from operator import attrgetter
 
 from pelican.generators import Generator
 
+from bulletins.plugins.incremental import readcache
 from bulletins.plugins.incremental.writer import batch
 from bulletins.plugins.list_pages.annotate import annotate_articles
-from bulletins.site import entities, paging
+from bulletins.site import entities, fingerprint, paging
 from bulletins.site.archive import by_year_and_month
 from bulletins.site.config import Option, settings_check, url_pattern
 from bulletins.site.headers import as_text
@@ -219,11 +220,19 @@ class EntityPagesGenerator(Generator):
         relative = self.settings["RELATIVE_URLS"]
         per_page_of = self.settings["PAGINATED_TEMPLATES"]
 
+        code = readcache.recorded_key(self.settings)  # None: no list is taken whole
+        unchanged = getattr(writer, "unchanged_list", None) if code is not None else None
+
         def write(url, template_name, items, **kwargs):
             key = "entities" if template_name in ("persons", "documents", "tags") else "articles"
             template = self.get_template(template_name)
             per_page = per_page_of.get(template_name) or self.settings["DEFAULT_PAGINATION"] or 0
-            for page, newer, older in paging.paginate(items, per_page, url):
+            pages = paging.paginate(items, per_page, url)
+            if unchanged is not None:
+                inputs = (code, template.name, template_name, relative, per_page, items, kwargs)
+                if unchanged(url, list_key(inputs), [page.save_as for page, _, _ in pages]):
+                    return
+            for page, newer, older in pages:
                 subjects = kwargs if page.first else {k: paging.heading(v) for k, v in kwargs.items()}
                 page_vars = {
                     f"{key}_page": page,
@@ -244,3 +253,25 @@ class EntityPagesGenerator(Generator):
                 )
 
         return write
+
+
+def list_key(inputs: tuple) -> str:
+    """A digest of what every page of a list is rendered from, for the writer's
+    ``unchanged_list``, which adds its templates and settings digest: the code and settings'
+    key (``readcache.recorded_key``: another version may give its pages other arguments), the
+    template, the paging, the items and the subjects (KWARGS), with the headings later pages
+    get. Each page's own fingerprint is a function of these."""
+    code, template_name_full, template_name, relative, per_page, items, kwargs = inputs
+    headings = {k: paging.heading(v) for k, v in kwargs.items()}
+    return fingerprint.digest(
+        (
+            code,
+            template_name_full,
+            template_name,
+            relative,
+            per_page,
+            fingerprint.describe(items),
+            fingerprint.describe(kwargs),
+            fingerprint.describe(headings),
+        )
+    )

@@ -1,0 +1,84 @@
+"""The writer takes a paginated list whole when its key and every page are the last build's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bulletins.plugins.incremental import writer
+from bulletins.site import fingerprint
+from support.shared import ROOT
+
+PAGES = ["tags/a.html", "tags/a-2.html", "tags/a-3.html"]
+
+
+def make_writer(tmp_path, record: dict | None = None) -> writer.SkippingWriter:
+    out, cache = tmp_path / "output", tmp_path / "cache"
+    (out / "tags").mkdir(parents=True, exist_ok=True)
+    cache.mkdir(exist_ok=True)
+    if record is not None:
+        (cache / "bulletins-pages.json").write_text(json.dumps(record), encoding="utf-8")
+    settings = {
+        "CACHE_PATH": str(cache),
+        "BULLETINS_PAGE_CACHE": "bulletins-pages.json",
+        "THEME": str(ROOT / "theme"),
+        "RELATIVE_URLS": False,
+    }
+    try:
+        return writer.SkippingWriter(str(out), settings=settings)
+    finally:
+        writer._ACTIVE.clear()
+
+
+def last_build(tmp_path, key="k1") -> dict:
+    """The record a build left after writing the list under KEY, with its page files."""
+    first = make_writer(tmp_path)
+    assert not first.unchanged_list("tags/a.html", key, PAGES)  # nothing recorded yet
+    record = dict(first._new, **{page: f"page-key-{n}" for n, page in enumerate(PAGES)})
+    for page in PAGES:
+        (tmp_path / "output" / page).write_text("<html></html>", encoding="utf-8")
+    return record
+
+
+def test_an_unchanged_list_is_taken_whole(tmp_path):
+    record = last_build(tmp_path)
+    again = make_writer(tmp_path, record)
+    assert again.unchanged_list("tags/a.html", "k1", PAGES)
+    assert again.skipped == 3
+    assert {page: again._new[page] for page in PAGES} == {page: record[page] for page in PAGES}
+    assert again._new[writer.LIST_PREFIX + "tags/a.html"] == record[writer.LIST_PREFIX + "tags/a.html"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda tmp, rec: ("k2", PAGES), "another key"),
+        (lambda tmp, rec: ("k1", [*PAGES, "tags/a-4.html"]), "a page more"),
+        (lambda tmp, rec: (tmp / "output" / PAGES[1]).unlink() or ("k1", PAGES), "a page's file deleted"),
+        (lambda tmp, rec: rec.pop(PAGES[2]) and ("k1", PAGES), "a page not recorded"),
+        (lambda tmp, rec: rec.update({PAGES[0]: 7}) or ("k1", PAGES), "a damaged page entry"),
+        (lambda tmp, rec: rec.update({writer.LIST_PREFIX + "tags/a.html": "k1"}) or ("k1", PAGES), "a damaged entry"),
+    ],
+)
+def test_a_list_is_written_page_by_page_when(tmp_path, change, why):
+    record = last_build(tmp_path)
+    key, pages = change(tmp_path, record)
+    again = make_writer(tmp_path, record)
+    assert not again.unchanged_list("tags/a.html", key, pages), why
+    assert again.skipped == 0 and not set(pages) & again._new.keys()
+    assert again._new[writer.LIST_PREFIX + "tags/a.html"] == [fingerprint.digest((again._base, key)), []]
+
+
+def test_the_key_is_taken_with_the_templates_and_settings(tmp_path):
+    record = last_build(tmp_path)
+    again = make_writer(tmp_path, record)
+    again._base = fingerprint.digest(("another theme",))
+    assert not again.unchanged_list("tags/a.html", "k1", PAGES)
+
+
+def test_list_entries_name_no_files(tmp_path):
+    record = last_build(tmp_path)
+    assert (
+        writer.record_files({writer.LIST_PREFIX + "tags/a.html": record[writer.LIST_PREFIX + "tags/a.html"]}) == set()
+    )
