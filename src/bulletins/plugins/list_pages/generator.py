@@ -228,12 +228,13 @@ class EntityPagesGenerator(Generator):
             template = self.get_template(template_name)
             per_page = per_page_of.get(template_name) or self.settings["DEFAULT_PAGINATION"] or 0
             pages = paging.paginate(items, per_page, url)
+            headings = {k: paging.heading(v) for k, v in kwargs.items()}  # what later pages show
             if unchanged is not None:
-                inputs = (code, template.name, template_name, relative, per_page, items, kwargs)
-                if unchanged(url, list_key(inputs), [page.save_as for page, _, _ in pages]):
+                rendering = (code, template.name, template_name, relative, per_page)
+                if unchanged(url, list_key(rendering, items, kwargs, headings), [p.save_as for p, _, _ in pages]):
                     return
             for page, newer, older in pages:
-                subjects = kwargs if page.first else {k: paging.heading(v) for k, v in kwargs.items()}
+                subjects = kwargs if page.first else headings
                 page_vars = {
                     f"{key}_page": page,
                     f"{key}_previous_page": newer,
@@ -255,23 +256,12 @@ class EntityPagesGenerator(Generator):
         return write
 
 
-def list_key(inputs: tuple) -> str:
+def list_key(rendering: tuple, items, kwargs: dict, headings: dict) -> str:
     """A digest of what every page of a list is rendered from, for the writer's
-    ``unchanged_list``, which adds its templates and settings digest: the code and settings'
-    key (``readcache.recorded_key``: another version may give its pages other arguments), the
-    template, the paging, the items and the subjects (KWARGS), with the headings later pages
-    get. Each page's own fingerprint is a function of these."""
-    code, template_name_full, template_name, relative, per_page, items, kwargs = inputs
-    headings = {k: paging.heading(v) for k, v in kwargs.items()}
-    return fingerprint.digest(
-        (
-            code,
-            template_name_full,
-            template_name,
-            relative,
-            per_page,
-            fingerprint.describe(items),
-            fingerprint.describe(kwargs),
-            fingerprint.describe(headings),
-        )
-    )
+    ``unchanged_list``, which adds its templates and settings digest: RENDERING (the code and
+    settings' key, ``readcache.recorded_key``, since another version may give its pages other
+    arguments; the template; relative URLs; the paging), the ITEMS, the subjects (KWARGS) the
+    first page shows and the HEADINGS later pages show. Each page's own fingerprint is a
+    function of these."""
+    described = (fingerprint.describe(items), fingerprint.describe(kwargs), fingerprint.describe(headings))
+    return fingerprint.digest((*rendering, *described))
