@@ -28,6 +28,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import yardstick
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 HEADER = re.compile(r"^([A-Za-z]+):\s*(.*)$")
@@ -138,11 +141,13 @@ def main() -> None:
     ours_out, cache = work / "ours", work / "ours-cache"
     for folder in (ours_out, cache, work / "public", work / "site" / "resources"):
         shutil.rmtree(folder, ignore_errors=True)
+    print(yardstick("before the builds"), flush=True)
     pelican = [sys.executable, "-m", "pelican", str(args.content), "-o", str(ours_out)]
     ours = timed([*pelican, "-s", str(ROOT / "pelicanconf.py"), "-e", f'CACHE_PATH="{cache}"'], "pelican")
     hugo = timed(["hugo", "--quiet", "-s", str(work / "site"), "-d", str(work / "public")], "hugo")
     hugo_files = files(work / "public")
     pagefind = timed([sys.executable, "-m", "pagefind", "--site", str(work / "public")], "pagefind")
+    print(yardstick("after them"))
     print(f"{posts:,} articles, load average {os.getloadavg()[0]:.1f} at the end")
     print("| build | wall | CPU | files |\n|---|---|---|---|")
     print(f"| ours (pelican, every plugin, search index) | {ours[0]:.1f} s | {ours[1]:.1f} s | {files(ours_out):,} |")

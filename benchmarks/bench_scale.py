@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import yardstick
 from synthetic import corpus_paragraphs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -192,6 +193,7 @@ def build(work: Path, label: str, extra_env: dict | None = None) -> tuple[Measur
     phases = work / f"phases-{label}.jsonl"
     phases.unlink(missing_ok=True)
     env = dict(os.environ, BULLETINS_PHASE_LOG=str(phases), **(extra_env or {}))
+    print(yardstick(f"before {label}"), flush=True)
     measured = measure(build_args(work), work / f"{label}.log", env)
     return measured, [json.loads(line) for line in phases.read_text(encoding="utf-8").splitlines()]
 
@@ -457,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                 run_again(size, options)
         finally:
             shutil.rmtree(TRASH, ignore_errors=True)
+        print(yardstick("at the end"))
         return 0
     paragraphs = read_paragraphs(1000 if options.quick else None)
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {len(paragraphs):,} paragraphs")
@@ -464,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         print_summary([run_size(size, paragraphs, options) for size in sizes])
     finally:
         shutil.rmtree(TRASH, ignore_errors=True)
+    print(yardstick("at the end"))
     return 0
 
 

@@ -53,6 +53,7 @@ from bulletins.search.build import build_index  # noqa: E402
 from bulletins.search.documents import from_dict  # noqa: E402
 from bulletins.search.foldmap import build_fold_map  # noqa: E402
 from bulletins.search.tokens import FoldTable, fold  # noqa: E402
+from machine import yardstick  # noqa: E402
 from support.browser import chromium_path, launch  # noqa: E402
 from support.shared import BULLETINS  # noqa: E402
 from synthetic import corpus_paragraphs, synthetic_bulletins  # noqa: E402
@@ -399,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     if importlib.util.find_spec("pagefind") is None:
         sys.exit("pagefind is absent: install the benchmarks' extras with `pip install -e '.[bench]'` (./run bench)")
     args.work.mkdir(parents=True, exist_ok=True)
+    print(yardstick("before the runs"), flush=True)
     with launch() as browser:
         columns = [] if args.no_corpus else corpus_comparison(args, browser)
         if columns:
@@ -407,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
             columns.append(synthetic_scale(args, browser))
             print()
             print_table(columns)
+    print(yardstick("after them"))
     return 0
 
 

@@ -44,6 +44,10 @@ def test_every_phase_has_a_row(report, phase):
         r"^rebuild_add_one_s",
         r"^rebuild_edit_one_s",
         r"^rebuild_remove_one_s",
+        # the hour's speed beside each build and at the end (benchmarks/machine.py)
+        r"^machine before cold: a fixed Python loop \d+\.\d\d s \(0\.47-0\.56 s quiet\)",
+        r"^machine before edit-one: a fixed Python loop \d+\.\d\d s",
+        r"^machine at the end: a fixed Python loop \d+\.\d\d s .*, \d+ CPUs$",
     ],
 )
 def test_every_step_is_timed(report, line):

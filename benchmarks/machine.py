@@ -1,0 +1,39 @@
+"""How fast the machine is in the hour a benchmark runs: a yardstick printed beside its figures.
+
+The machine the figures come from is shared: the same code's builds moved by 25-45 % from one
+hour to the next (``HISTORY.md``), so a figure says little without its hour's speed. Each
+benchmark prints, before and after its runs, how long one fixed piece of pure Python takes
+(``LOOP``, the best of three runs) and the load average. On the reference machine (2 cores)
+the loop takes 0.47-0.56 s in a quiet hour; 0.8 s and more is a slow one, whose timings are
+not comparable with a quiet hour's.
+"""
+
+from __future__ import annotations
+
+import os
+import timeit
+
+LOOP = "sum(i * i for i in range(10**7))"
+QUIET_S = (0.47, 0.56)  # the loop in a quiet hour on the reference machine
+
+
+def loop_seconds(repeat: int = 3, statement: str = LOOP) -> float:
+    """The fastest of REPEAT runs of STATEMENT, in seconds."""
+    return min(timeit.repeat(statement, number=1, repeat=repeat))
+
+
+def load_average() -> float | None:
+    """The 1-minute load average, or None where the system has none."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def yardstick(when: str, repeat: int = 3, statement: str = LOOP) -> str:
+    """One line: WHEN, the loop's time, the quiet hour's, the load average and the CPUs."""
+    seconds = loop_seconds(repeat, statement)
+    load = load_average()
+    quiet = f"{QUIET_S[0]:.2f}-{QUIET_S[1]:.2f} s quiet"
+    average = "" if load is None else f", load average {load:.1f}"
+    return f"machine {when}: a fixed Python loop {seconds:.2f} s ({quiet}){average}, {os.cpu_count()} CPUs"
