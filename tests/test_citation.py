@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import bibtexparser
 import pytest
@@ -221,10 +222,19 @@ def test_article_files_sit_beside_the_page():
 def test_a_lazy_citation_reads_as_the_citation_and_keeps_none_but_the_last():
     from bulletins.plugins.citations.generator import LazyCitation
 
-    made = [fields(row) for _, row in ROWS[:3]]
-    lazy = [LazyCitation(f, PAGE) for f in made]
-    for f, one in zip(made, lazy, strict=True):
-        whole = citation.article_citation(f, PAGE)
+    headers = {"doc_number": "docnumber"}  # the column's header key, as Pelican gives it
+    articles = [
+        SimpleNamespace(
+            metadata={headers.get(k, k): v for k, v in row.items() if k != "title"},
+            title=row["title"],
+            save_as=PAGE,
+            url=PAGE,
+        )
+        for _, row in ROWS[:3]
+    ]
+    lazy = [LazyCitation(article, "") for article in articles]
+    for (_, row), one in zip(ROWS[:3], lazy, strict=True):
+        whole = citation.article_citation(fields(row), PAGE)
         assert (one.meta, one.head, one.files, one.fields) == (whole.meta, whole.head, whole.files, whole.fields)
     assert not hasattr(lazy[0], "__dict__")  # nothing made is kept on the article's citation
-    assert lazy[0].head == citation.article_citation(made[0], PAGE).head  # made again when read again
+    assert lazy[0].head == citation.article_citation(fields(ROWS[0][1]), PAGE).head  # made again when read again

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 
 import pytest
 from pelican.settings import read_settings
@@ -315,15 +316,19 @@ def test_stale_pages_outside_the_output_are_never_removed(tmp_path):
     assert not (out / "tags").exists() and out.is_dir() and outside.is_file()
 
 
-def test_a_lazy_citation_reads_as_the_citation():
-    fields = citation.fields_of(
-        {"title": "临江区召开防汛工作会议", "date": "2024-03-05", "publisher": "云溪市临江区人民政府"},
-        "bulletins/2024/03/ljq.html",
-        "bulletins/2024/03/ljq.html",
+@pytest.mark.parametrize("public", ["", "https://archive.linjiang.example/"])
+def test_a_lazy_citation_reads_as_the_citation(public):
+    """Made from the article when a template first reads it, the citation its fields make."""
+    article = SimpleNamespace(
+        metadata={"date": "2024-03-05", "publisher": "云溪市临江区人民政府", "docnumber": "临府发〔2024〕5号"},
+        title="临江区召开防汛工作会议",
+        save_as="bulletins/2024/03/ljq.html",
+        url="bulletins/2024/03/ljq.html",
     )
-    made = citation.article_citation(fields, "bulletins/2024/03/ljq.html")
-    lazy = citations.LazyCitation(fields, "bulletins/2024/03/ljq.html")
+    made = citation.article_citation(citations.fields_for(article, public), article.save_as)
+    lazy = citations.LazyCitation(article, public)
     assert lazy and (lazy.fields, lazy.meta, lazy.head, lazy.files) == (made.fields, made.meta, made.head, made.files)
+    assert lazy.fields.public == bool(public) and lazy.fields.title == article.title
 
 
 @pytest.mark.parametrize(

@@ -172,6 +172,7 @@ BUILD_ONLY_SETTINGS = frozenset(
         "SEARCH_INDEX_MEMORY",
         "SEARCH_INDEX_BESIDE_PAGES",
         "BULLETINS_DATA_BESIDE_PAGES",  # the same files either way (tested)
+        "BULLETINS_CITATIONS_BESIDE_PAGES",
         # Pages only link the theme's static files; the minify plugin points this at its mirror
         # in the cache folder, whose path is the project's, not the pages'.
         "THEME_STATIC_PATHS",

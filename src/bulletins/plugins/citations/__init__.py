@@ -7,4 +7,5 @@ from bulletins.plugins.citations import generator
 
 
 def register():
+    signals.initialized.connect(generator.configure)
     signals.get_generators.connect(generator.get_generators)

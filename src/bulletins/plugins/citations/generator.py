@@ -1,14 +1,18 @@
 """The Pelican side of the citations.
 
 While the context is built, each article gets ``bulletins_citation`` (what its page shows, from
-``bulletins.site.citation``); once the pages are written, its ``.bib``, ``.ris`` and ``.json``
+``bulletins.site.citation``, made only when a page reads it); its ``.bib``, ``.ris`` and ``.json``
 are written beside the page and the archive's CSL-JSON into the data folder, each file only when
-its bytes change. ``CACHE_PATH`` keeps, for every article, the key of the fields its files
-were made from and their sizes and mtimes: an unchanged article's files are not even rendered
-again, and the files of an article that is gone are removed. The archive's CSL-JSON is made
-one item at a time into a temporary file (at 100,000 articles, rendering it whole held some
-300 MB at the build's peak), and not at all when its items are the last build's (the digest of
-every page's fields key, in the file's order) and the file is the one that build wrote.
+its bytes change. In a rebuild (``beside_pages``) a fork of the build makes every article's
+fields and writes those files while the build writes the pages (at 100,000 bulletins some 5 s
+of a rebuild's one process); else the build does it once the pages are written.
+
+``CACHE_PATH`` keeps, for every article, the key of the fields its files were made from and
+their sizes and mtimes: an unchanged article's files are not even rendered again, and the files
+of an article that is gone are removed. The archive's CSL-JSON is made one item at a time into a
+temporary file (at 100,000 articles, rendering it whole held some 300 MB at the build's peak),
+and not at all when its items are the last build's (the digest of every page's fields key, in
+the file's order) and the file is the one that build wrote.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pelican.generators import Generator
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata, written
+from bulletins.site.config import Option, settings_check
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed, write_if_changed, write_json_table
 from bulletins.site.sitemap import join_url
@@ -37,10 +42,20 @@ CSL_CACHE = "bulletins-citations-csl.json"  # {"key": the items' digest, "stamp"
 # The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
 CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
 RECORD = 1 + 2 * len(citation.FILE_KINDS)  # an article's record: fields key, then size and mtime of each file
+OPTIONS = (
+    Option("BULLETINS_CITATIONS_BESIDE_PAGES", None, lambda v: v is None or isinstance(v, bool), "True, False or None"),
+)
+configure = settings_check(OPTIONS)  # ``initialized`` handler
 
 
 def get_generators(pelican):
     return CitationsGenerator
+
+
+def beside_pages(settings, stamps: Path) -> bool:
+    """Whether a fork writes the files while the pages are written (``forked.beside``): in a
+    rebuild (the last build's records at STAMPS) unless the setting says otherwise."""
+    return forked.beside(settings.get("BULLETINS_CITATIONS_BESIDE_PAGES"), stamps.is_file())
 
 
 def fields_for(article, public: str) -> citation.CitationFields:
@@ -171,22 +186,23 @@ def update_csl(path: Path, entries, records: dict, cache: Path) -> int:
 
 
 class LazyCitation:
-    """``citation.article_citation(fields, save_as)``, made when a template reads it: a rebuild
-    renders the pages of a few articles, and the others' citations are never needed. Only the
-    last one made is kept (``_LAST``), for the page being rendered, which reads it several
-    times: a cold build renders every page, and kept on each article the citations held some
-    800 bytes an article to the end of the build."""
+    """``citation.article_citation`` of an article's fields, made when a template reads it: a
+    rebuild renders the pages of a few articles, and the others' citations are never needed.
+    Only the last one made is kept (``_LAST``), for the page being rendered, which reads it
+    several times: a cold build renders every page, and kept on each article the citations held
+    some 800 bytes an article to the end of the build, their fields some 500 more."""
 
-    __slots__ = ("_fields", "_save_as")
+    __slots__ = ("_article", "_public")
 
-    def __init__(self, fields: citation.CitationFields, save_as: str):
-        self._fields, self._save_as = fields, save_as
+    def __init__(self, article, public: str):
+        self._article, self._public = article, public
 
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
         if _LAST[0] is not self:
-            _LAST[:] = [self, citation.article_citation(self._fields, self._save_as)]
+            fields = fields_for(self._article, self._public)
+            _LAST[:] = [self, citation.article_citation(fields, self._article.save_as)]
         return getattr(_LAST[1], name)
 
 
@@ -194,40 +210,56 @@ _LAST: list = [None, None]  # the LazyCitation last read, and what it made
 
 
 class CitationsGenerator(Generator):
-    """``bulletins_citation`` on every article; its files and the archive's CSL-JSON."""
+    """``bulletins_citation`` on every article; its files and the archive's CSL-JSON, written
+    by a fork while the pages are (``beside_pages``) or by the build once they are."""
 
     def generate_context(self):
         started = time.perf_counter()
-        public = self.settings.get("BULLETINS_PUBLIC_URL", "")
-        self.entries = []
-        for article in self.context.get("articles", ()):
-            fields = fields_for(article, public)
-            article.bulletins_citation = LazyCitation(fields, article.save_as)
-            self.entries.append((fields.date, article.save_as, fields))
+        self.public = self.settings.get("BULLETINS_PUBLIC_URL", "")
+        self.articles = list(self.context.get("articles", ()))
+        for article in self.articles:
+            article.bulletins_citation = LazyCitation(article, self.public)
+        self.stamps = Path(self.settings["CACHE_PATH"]) / STAMPS_CACHE
+        beside = beside_pages(self.settings, self.stamps)
+        self.child = forked.start(functools.partial(self._write_files, 1)) if beside else None
         self.seconds = time.perf_counter() - started
 
     def generate_output(self, writer=None):
         started = time.perf_counter()
+        done, made = forked.finish(self.child) if self.child is not None else (False, None)
+        if not done:  # no fork, or a failed one: written here, as a plain build does
+            made = self._write_files(self.settings.get("BULLETINS_WRITE_JOBS", 1))
+        written, pages, removed, seconds = made
+        self.child = self.articles = None
+        logger.info(
+            "citations: %d bulletins, %d of %d files written, %d removed, %.1f s (%.1f s of it in a fork)",
+            pages,
+            written,
+            pages * len(citation.FILE_KINDS) + 1,
+            removed,
+            self.seconds + time.perf_counter() - started + (seconds if done else 0.0),
+            seconds if done else 0.0,
+        )
+
+    def _write_files(self, jobs: int) -> tuple[int, int, int, float]:
+        """Every article's files where they change (by JOBS processes), the archive's CSL-JSON,
+        the stale files removed and the records saved: how many files were written, for how many
+        pages, how many were removed, and the seconds it took."""
+        started = time.perf_counter()
         out = Path(self.output_path)
-        cache_file = Path(self.settings["CACHE_PATH"]) / STAMPS_CACHE
-        old, new = load_stamps(cache_file), {}
-        jobs = self.settings.get("BULLETINS_WRITE_JOBS", 1)
-        written = 0
-        done = forked.run_jobs(self.entries, functools.partial(_write_entry, str(out), old), jobs)
-        for (_, save_as, _), (count, record) in zip(self.entries, done):
-            written += count
+        entries = []
+        for article in self.articles:
+            fields = fields_for(article, self.public)
+            entries.append((fields.date, article.save_as, fields))
+        old, new = load_stamps(self.stamps), {}
+        count = 0
+        done = forked.run_jobs(entries, functools.partial(_write_entry, str(out), old), jobs)
+        for (_, save_as, _), (written_now, record) in zip(entries, done):
+            count += written_now
             new[save_as] = old[save_as] if record is None else record
         del done
         csl = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
-        written += update_csl(csl, self.entries, new, cache_file.with_name(CSL_CACHE))
+        count += update_csl(csl, entries, new, self.stamps.with_name(CSL_CACHE))
         removed = remove_stale(out, old, new)
-        write_json_table(cache_file, new)
-        logger.info(
-            "citations: %d bulletins, %d of %d files written, %d removed, %.1f s (%.1f s of it for the pages' fields)",
-            len(self.entries),
-            written,
-            len(new) * len(citation.FILE_KINDS) + 1,
-            removed,
-            self.seconds + time.perf_counter() - started,
-            self.seconds,
-        )
+        write_json_table(self.stamps, new)
+        return count, len(new), removed, time.perf_counter() - started
