@@ -148,7 +148,7 @@ def main() -> None:
     hugo_files = files(work / "public")
     pagefind = timed([sys.executable, "-m", "pagefind", "--site", str(work / "public")], "pagefind")
     print(yardstick("after them"))
-    print(f"{posts:,} articles, load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"{posts:,} articles")  # the load average at the end: the yardstick's line above
     print("| build | wall | CPU | files |\n|---|---|---|---|")
     print(f"| ours (pelican, every plugin, search index) | {ours[0]:.1f} s | {ours[1]:.1f} s | {files(ours_out):,} |")
     print(f"| Hugo | {hugo[0]:.1f} s | {hugo[1]:.1f} s | {hugo_files:,} |")

@@ -30,7 +30,7 @@ from pelican.generators import Generator
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata, written
-from bulletins.site.config import Option, settings_check
+from bulletins.site.config import settings_check
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import replace_if_changed, write_if_changed, write_json_table
 from bulletins.site.sitemap import join_url
@@ -42,9 +42,7 @@ CSL_CACHE = "bulletins-citations-csl.json"  # {"key": the items' digest, "stamp"
 # The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
 CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
 RECORD = 1 + 2 * len(citation.FILE_KINDS)  # an article's record: fields key, then size and mtime of each file
-OPTIONS = (
-    Option("BULLETINS_CITATIONS_BESIDE_PAGES", None, lambda v: v is None or isinstance(v, bool), "True, False or None"),
-)
+OPTIONS = (forked.beside_option("BULLETINS_CITATIONS_BESIDE_PAGES"),)
 configure = settings_check(OPTIONS)  # ``initialized`` handler
 
 
@@ -230,6 +228,7 @@ class CitationsGenerator(Generator):
         if not done:  # no fork, or a failed one: written here, as a plain build does
             made = self._write_files(self.settings.get("BULLETINS_WRITE_JOBS", 1))
         written, pages, removed, seconds = made
+        in_fork = seconds if done else 0.0  # else SECONDS are part of this process's own
         self.child = self.articles = None
         logger.info(
             "citations: %d bulletins, %d of %d files written, %d removed, %.1f s (%.1f s of it in a fork)",
@@ -237,8 +236,8 @@ class CitationsGenerator(Generator):
             written,
             pages * len(citation.FILE_KINDS) + 1,
             removed,
-            self.seconds + time.perf_counter() - started + (seconds if done else 0.0),
-            seconds if done else 0.0,
+            self.seconds + time.perf_counter() - started + in_fork,
+            in_fork,
         )
 
     def _write_files(self, jobs: int) -> tuple[int, int, int, float]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bulletins.plugins.progress.phaselog import memory_kb
+from bulletins.site.config import Option
 
 CHUNK = 32  # jobs taken at once: a lock round trip per chunk, not per page
 MIN_JOBS = 256  # fewer jobs than this run here: a fork costs more than it saves
@@ -76,6 +77,12 @@ def room_for_a_copy(meminfo: str = "/proc/meminfo", status: str = "/proc/self/st
     except OSError:
         return True
     return available is None or resident is None or available > resident
+
+
+def beside_option(name: str) -> Option:
+    """The setting NAME that says whether a plugin's work is done by a fork beside the pages,
+    as ``beside`` reads it: None (the default), True or False."""
+    return Option(name, None, lambda v: v is None or isinstance(v, bool), "True, False or None")
 
 
 def beside(setting: bool | None, rebuild: bool) -> bool:

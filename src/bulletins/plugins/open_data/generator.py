@@ -51,7 +51,7 @@ OPTIONS = (
     Option("BULLETINS_DATA_URL", "data.html", url_pattern(), "a relative .html path"),
     Option("BULLETINS_PUBLISHER", "", lambda v: is_one_line(v, 200), "one line ('' = SITENAME)"),
     Option("BULLETINS_FIXITY_MANIFEST", True, lambda v: isinstance(v, bool), "True or False"),
-    Option("BULLETINS_DATA_BESIDE_PAGES", None, lambda v: v is None or isinstance(v, bool), "True, False or None"),
+    forked.beside_option("BULLETINS_DATA_BESIDE_PAGES"),
 )
 DATA_STATE = "bulletins-opendata.json"
 DATA_FILES = (opendata.JSONL, opendata.CSV, opendata.SQLITE)

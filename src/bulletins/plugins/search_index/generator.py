@@ -73,7 +73,7 @@ DEFAULT_MEMORY = BUDGET
 OPTIONS = (
     Option("SEARCH_INDEX_JOBS", None, is_jobs, "a whole number of processes >= 1, or None"),
     Option("SEARCH_INDEX_MEMORY", DEFAULT_MEMORY, is_memory, "a whole number of bytes >= 1048576"),
-    Option("SEARCH_INDEX_BESIDE_PAGES", None, lambda v: v is None or isinstance(v, bool), "True, False or None"),
+    forked.beside_option("SEARCH_INDEX_BESIDE_PAGES"),
     Option("SEARCH_INDEX_DIRECT_SHARDS", DIRECT_SHARDS, is_count, "a whole number of shards >= 0"),
 )
 configure = settings_check(OPTIONS)
