@@ -3,14 +3,16 @@ table written in batches is exactly ``json.dumps``."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
 from pathlib import PurePosixPath
+from xml.sax.saxutils import XMLGenerator
 
 import pytest
 
-from bulletins.site import citation, output_files, rawcopy
+from bulletins.site import citation, output_files, rawcopy, written
 from bulletins.site.output_files import with_suffix
 
 EDGES = [
@@ -102,3 +104,56 @@ def test_a_json_table_with_the_same_bytes_is_not_written_again(tmp_path):
     assert not output_files.write_json_table(path, {"a": 1}) and path.stat().st_mtime_ns == 1
     assert output_files.write_json_table(path, {"a": 2}) and path.read_text(encoding="utf-8") == '{"a":2}'
     assert [p.name for p in tmp_path.iterdir()] == ["table.json"]
+
+
+# (bytes already there or None for no file, bytes put, written?)
+PUTS = {
+    "new file": (None, "<p>青溪区</p>\n".encode(), True),
+    "same bytes": ("<p>青溪区</p>\n".encode(), "<p>青溪区</p>\n".encode(), False),
+    "same size, other bytes": (b"<p>aaaa</p>", b"<p>bbbb</p>", True),
+    "longer": (b"<p>a</p>", b"<p>" + b"b" * 70_000 + b"</p>", True),
+    "shorter": (b"<p>" + b"a" * 70_000 + b"</p>", b"<p>b</p>", True),
+    "emptied": (b"<p>a</p>", b"", True),
+    "from empty": (b"", b"<p>a</p>", True),
+}
+
+
+@pytest.mark.parametrize(("before", "data", "writes"), PUTS.values(), ids=PUTS)
+def test_bytes_put_in_place_are_the_bytes_and_unchanged_ones_keep_their_mtime(tmp_path, before, data, writes):
+    path = tmp_path / "页.html"
+    if before is not None:
+        path.write_bytes(before)
+        os.utime(path, ns=(7, 7))
+    assert output_files.put_in_place(str(path), data) is writes
+    assert path.read_bytes() == data
+    assert (path.stat().st_mtime_ns == 7) is (not writes)
+
+
+def test_a_page_file_puts_its_text_and_notes_only_what_it_wrote(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    journal = tmp_path / "cache" / written.JOURNAL
+    written.begin(journal, out)
+    try:
+        for name, text in (("a.html", "第一段\n"), ("b.html", "第二段\n"), ("a.html", "第一段\n")):
+            with output_files.PageFile(str(out / name)) as fh:
+                fh.write(text[:2])
+                fh.write(text[2:])
+    finally:
+        written.end()
+    assert (out / "a.html").read_text(encoding="utf-8") == "第一段\n"
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    assert [line.rsplit("/", 1)[1] for line in lines] == ["a.html", "b.html"]  # the third wrote nothing
+    size, _, digest = lines[1].split(" ")[:3]
+    assert (int(size), digest) == (len("第二段\n".encode()), hashlib.sha256("第二段\n".encode()).hexdigest())
+
+
+def test_a_page_file_takes_an_xml_writers_text(tmp_path):
+    """Pelican's feeds are written by an XML generator, which wraps anything but a text stream."""
+    path = tmp_path / "all.atom.xml"
+    with output_files.PageFile(str(path)) as fh:
+        xml = XMLGenerator(fh, "utf-8")
+        xml.startDocument()
+        xml.startElement("feed", {"title": "青溪区公报"})
+        xml.endElement("feed")
+    assert path.read_text(encoding="utf-8").endswith('<feed title="青溪区公报"></feed>')

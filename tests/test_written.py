@@ -286,3 +286,20 @@ def test_a_build_notes_its_pages_and_its_manifest_is_true(tmp_path, monkeypatch)
     assert read and all(p.startswith(("theme/", "raw/", "originals/")) for p in read), read
     assert fixity.verify(out).ok
     assert not (tmp_path / "cache" / written.JOURNAL).exists()
+
+
+def test_pages_rendered_again_with_the_same_bytes_are_not_written(tmp_path):
+    """A setting no page shows (a new key) renders every page again: the bytes that did not
+    change stay where they were (mtime kept, nothing read back by the manifest)."""
+    plugins = [*BASE_PLUGINS, "bulletins.plugins.open_data"]
+    out = build_fixture_site(tmp_path / "output", PLUGINS=plugins)
+    pages = sorted(out.rglob("*.html"))
+    for page in pages:
+        os.utime(page, ns=(1, 1))
+    build_fixture_site(tmp_path / "output", PLUGINS=plugins, BULLETINS_PROBE_SETTING=1)
+    assert pages and [p for p in pages if p.stat().st_mtime_ns != 1] == []
+    assert fixity.verify(out).ok
+    build_fixture_site(tmp_path / "output", PLUGINS=plugins, SITENAME="青溪区政府公报（新）")
+    assert all("青溪区政府公报（新）" in p.read_text(encoding="utf-8") for p in pages if p.stat().st_mtime_ns != 1)
+    assert (out / "index.html").stat().st_mtime_ns != 1
+    assert fixity.verify(out).ok

@@ -3,6 +3,8 @@ the names of the files made beside a page."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
 import json
 import os
@@ -39,6 +41,70 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     os.replace(tmp, path)
     written.note(path, data)
     return True
+
+
+def put_in_place(path: str, data: bytes) -> bool:
+    """DATA into the file PATH unless it holds exactly DATA already (then its mtime stays);
+    True when written. An existing file is written over in place and cut to DATA's length,
+    not emptied first: emptying a file frees its blocks and writing allocates them again, which
+    on a file system mounted with ``discard`` (this machine's) took 0.22 ms a file against
+    0.02 ms in place (5,000 pages of 29 KB), and a rebuild that renders every page again (a
+    setting or a template changed) writes 148,707 of them at 100,000 bulletins. Like Pelican's
+    own ``open(path, "w")``, a write cut short leaves a damaged file (the next build's record
+    then has no entry for it, and it is written again)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        size = os.fstat(fd).st_size
+        if size == len(data) and _read_all(fd, size) == data:
+            return False
+        view = memoryview(data)
+        done = os.pwrite(fd, view, 0)
+        while done < len(data):
+            done += os.pwrite(fd, view[done:], done)
+        if size > len(data):
+            os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
+    return True
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    parts, done = [], 0
+    while done < size and (part := os.pread(fd, size - done, done)):
+        parts.append(part)
+        done += len(part)
+    return b"".join(parts)
+
+
+class PageFile(io.TextIOBase):
+    """A text file of the site, opened for writing as ``open(PATH, "w", encoding="utf-8")``
+    would be, whose text is put in place when it is closed (``put_in_place``: unchanged bytes
+    are not written) and noted for the manifest (``written``). The text is held until then:
+    Pelican renders a page whole and writes it in one call."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.name, self.parts = path, []
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        super().close()
+        data = "".join(self.parts).encode("utf-8")
+        self.parts = []
+        if put_in_place(self.name, data) and written.active():
+            written.note_digest(self.name, len(data), hashlib.sha256(data).hexdigest())
 
 
 CHUNK = 1 << 20

@@ -20,9 +20,8 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from bulletins.plugins.incremental import forked
-from bulletins.site import fingerprint, written
+from bulletins.site import fingerprint, output_files, written
 from bulletins.site.config import Option, settings_check
-from bulletins.site.output_files import write_json_table
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +90,7 @@ class SkippingWriter(Writer):
 
     def save(self) -> None:
         removed = self.remove_stale()
-        write_json_table(self._cache_file, self._new)
+        output_files.write_json_table(self._cache_file, self._new)
         logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
 
     def record_outputs(self, name: str, files) -> None:
@@ -139,6 +138,14 @@ class SkippingWriter(Writer):
         if self._recording is not None:
             self._recording.append(os.path.relpath(filename, self.output_path))
             self._opened.append(filename)
+        first = filename not in self._written_files and filename not in self._overridden_files
+        if first and encoding in ("utf-8", "utf8"):
+            # a file's first write, where Pelican's rules only note it (``Writer._open_w``): its
+            # bytes put in place, unchanged ones not written (``output_files.put_in_place``)
+            if override:
+                self._overridden_files.add(filename)
+            self._written_files.add(filename)
+            return output_files.PageFile(filename)
         fh = super()._open_w(filename, encoding, override=override)
         # the digest of the page as it is written, for the manifest (``written``); where the
         # text is not written as its UTF-8 bytes, the size differs and nothing is noted
