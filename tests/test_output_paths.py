@@ -157,3 +157,20 @@ def test_a_page_file_takes_an_xml_writers_text(tmp_path):
         xml.startElement("feed", {"title": "青溪区公报"})
         xml.endElement("feed")
     assert path.read_text(encoding="utf-8").endswith('<feed title="青溪区公报"></feed>')
+
+
+def test_the_page_writes_benchmark_leaves_the_bytes_each_way_wrote_and_no_folder(tmp_path, monkeypatch, capsys):
+    """benchmarks/bench_page_writes.py, on 20 small files and no settling: every way is timed,
+    the last leaves the bytes it was given (not written, as they were there already), and the
+    folder goes at the end."""
+    import bench_page_writes  # benchmarks/ is on pytest's path (pyproject.toml)
+
+    folder = tmp_path / "writes"
+    results = bench_page_writes.run(folder, count=20, size=4_000, settle=0)
+    assert results[0][0] == "new files in a new folder" and len(results) == 7
+    assert all(ms > 0 for _, ms in results)
+    assert {p.read_bytes() for p in folder.iterdir()} == {bench_page_writes.page_bytes(3_000, "丁")}
+    monkeypatch.setattr(bench_page_writes, "yardstick", lambda when: f"machine {when}")
+    bench_page_writes.main(["--folder", str(folder), "--count", "5", "--size", "100", "--settle", "0"])
+    assert not folder.exists()
+    assert capsys.readouterr().out.count("\n| ") == 8  # the table's head and its seven ways
