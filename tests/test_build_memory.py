@@ -23,21 +23,35 @@ class Cycle:
         self.me = self
 
 
-def test_a_context_is_collected_then_frozen():
-    made = []
+def test_a_context_is_frozen_before_the_collector_is_on_again():
+    made, started = [], []
 
     class Generator:
         def generate_context(self):
+            made.extend(Cycle() for _ in range(5_000))  # enough to set off a young collection
             made.append(weakref.ref(Cycle()))  # garbage in a cycle: only the collector frees it
             return "context"
+
+    def note(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
 
     generator = Generator()
     collector.generator_init(generator)
     gc.unfreeze()
-    assert generator.generate_context() == "context"
-    assert gc.get_freeze_count() > 0
-    assert made[0]() is None  # collected, not frozen with the rest
+    gc.collect()
+    gc.callbacks.append(note)
+    try:
+        assert generator.generate_context() == "context"
+        assert gc.get_freeze_count() > len(made)
+        assert gc.get_count()[0] < gc.get_threshold()[0]  # turning the collector on set nothing off
+    finally:
+        gc.callbacks.remove(note)
+    assert started == []  # no collection: neither a full one nor the young one the re-enabling set off
+    assert made[-1]() is not None  # frozen with the rest, to the build's end
     gc.unfreeze()
+    gc.collect()
+    assert made[-1]() is None  # freed once the next build hands it back to the collector
 
 
 @pytest.mark.parametrize("enabled", [True, False], ids=["collector-on", "collector-off"])
