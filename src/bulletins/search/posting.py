@@ -21,6 +21,7 @@ from bulletins.search import runs, splice, tokens, workers
 from bulletins.search import shards as sh
 from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens
 from bulletins.search.documents import SearchDoc
+from bulletins.search.listmarks import Marks
 from bulletins.search.resume import PostingsState
 
 logger = logging.getLogger(__name__)
@@ -124,4 +125,5 @@ def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold
     for position in range(plan.prefix, plan.new_end):
         middle.add_doc(ids[position], cache.get(digests[position], ordered[position], table))
     logger.debug("search index: lists patched for %s", plan)
-    return splice.SplicedPostings(splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone)))
+    records = splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone), Marks(state.folder))
+    return splice.SplicedPostings(records)

@@ -24,16 +24,20 @@ of the whole archive, and the lists are the ones a cold build makes (tested).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from bulletins.search.listmarks import Mark, Marks
 from bulletins.search.runs import Record, record_order
 from bulletins.search.shards import LAST, MORE, SEP, encoder, first_number
 
 _NUMBER = re.compile(b"[" + re.escape(MORE.encode("ascii")) + b"]*[" + re.escape(LAST.encode("ascii")) + b"]")
 _VALUES: dict[bytes, int] = {}
 _WINDOW = 64  # bytes of a list cut into numbers first (then 128, 256, ...)
+MARK_NUMBERS = 1024  # numbers walked between two marks (``listmarks``): some 2-3 KB of a list
 
 
 @dataclass(frozen=True)
@@ -81,11 +85,17 @@ def _end_id(ids: Sequence[int], end: int) -> int:
 
 
 def spliced(
-    kept: Iterable[Record], middle: Iterable[Record], splice: Splice, touched: set[tuple[str, str]]
+    kept: Iterable[Record],
+    middle: Iterable[Record],
+    splice: Splice,
+    touched: set[tuple[str, str]],
+    marks: Marks | None = None,
 ) -> Iterator[Record]:
     """The records of the new lists in key order: ``kept`` the last build's (key order),
     ``middle`` the new middle bulletins' lists (absolute ids, key order), ``touched`` the
-    ``(key, kind)`` pairs the old middle bulletins hold."""
+    ``(key, kind)`` pairs the old middle bulletins hold. The walks begin at MARKS' marks and
+    leave theirs there, saved once the last record has passed."""
+    marks = marks if marks is not None else Marks(None)
     pending = list(middle)
     orders, i = [record_order(r) for r in pending], 0
     for old in kept:
@@ -100,16 +110,22 @@ def spliced(
         if new is None and (old[2] < splice.first_id or (not splice.shift and old[:2] not in touched)):
             yield old
             continue
-        record = _patched(old, new, splice)
+        record = _patched(old, new, splice, marks)
         if record is not None:
             yield record
     yield from pending[i:]
+    marks.save()
 
 
-def _patched(old: Record, new: Record | None, splice: Splice) -> Record | None:
-    """One list of the last build with its middle replaced by ``new``'s entries (or none)."""
+def _patched(old: Record, new: Record | None, splice: Splice, marks: Marks) -> Record | None:
+    """One list of the last build with its middle replaced by ``new``'s entries (or none); its
+    marks below the patch kept for the new bytes."""
     key, kind, last_old, buf = old
-    cut, before, rest, first_after = split(buf, kind == "p", splice.first_id, splice.old_end_id, last_old)
+    known = marks.find(key, kind, buf)
+    found, passed = walk(
+        buf, kind == "p", splice.first_id, splice.old_end_id, last_old, _begin(known, splice.first_id, len(buf))
+    )
+    cut, before, rest, first_after = found
     out, last = bytearray(buf[:cut]), before
     if new is not None:
         head, size = first_number(new[3])
@@ -124,7 +140,20 @@ def _patched(old: Record, new: Record | None, splice: Splice) -> Record | None:
         out += encoder(gap)(gap)
         out += memoryview(buf)[rest + size :]
         last = last_old + splice.shift
-    return (key, kind, last, bytes(out)) if out else None
+    record = (key, kind, last, bytes(out)) if out else None
+    below = [m for m in known if m[0] <= cut]
+    below += [m for m in passed if m[0] <= cut and (not below or m[0] > below[-1][0])]
+    marks.keep(key, kind, record[3] if record else None, below)
+    return record
+
+
+def _begin(known: list[Mark], start: int, size: int) -> Mark:
+    """The last mark of KNOWN before every entry of id ``start`` and over (all entries before it
+    have lower ids), or the list's beginning."""
+    at = bisect.bisect_left(known, start, key=lambda mark: mark[1])
+    if at and 0 < known[at - 1][0] <= size:
+        return known[at - 1]
+    return (0, -1)
 
 
 def split(
@@ -141,19 +170,35 @@ def split(
     offsets are the lengths of the numbers before. Every list of 20,000 bulletins split at a
     random id took 3.3 s instead of 5.0 with one regular-expression match per number; among
     the oldest tenth of the ids 1.0 s (0.8), among the newest tenth 5.2 s (9.3)."""
+    return walk(buf, positional, start, end, last)[0]
+
+
+def walk(
+    buf: bytes, positional: bool, start: int, end: int, last: int | None = None, begin: Mark = (0, -1)
+) -> tuple[tuple[int, int, int, int | None], list[Mark]]:
+    """``split``'s answer, the walk begun at BEGIN (an entry's byte offset and the id of the
+    entry before it, every entry before it of a lower id than ``start``; ``(0, -1)``: the
+    list's beginning), and the marks it passed: an entry every ``MARK_NUMBERS`` numbers."""
+    offset, doc = begin
     numbers: list[bytes] = []
     size = len(buf)
-    scanned, window = 0, _WINDOW if last is None else _WINDOW + size * (end + 1) * 5 // (4 * (last + 1))
-    i, doc, cut, before = 0, -1, None, -1
+    scanned, window = offset, _WINDOW
+    if last is not None:
+        window = max(_WINDOW, _WINDOW + size * (end + 1) * 5 // (4 * (last + 1)) - offset)
+    i, cut, before, passed, mark = 0, None, -1, [], MARK_NUMBERS
     while True:
         limit = len(numbers) - 1 if scanned < size else len(numbers)  # an entry's head and the number after it
         while i < limit:
+            if i >= mark:
+                passed.append((i, doc))
+                mark = i + MARK_NUMBERS
             head = value(numbers[i])
             entry = doc + (head >> 1) + 1
             if cut is None and entry >= start:
                 cut, before = i, doc
             if entry >= end:
-                return _offset(numbers, cut), before, _offset(numbers, i), entry
+                found = (offset + _offset(numbers, cut), before, offset + _offset(numbers, i), entry)
+                return found, _placed(numbers, passed, offset)
             doc = entry
             if positional:
                 i += 2 + value(numbers[i + 1]) if head & 1 else 2
@@ -168,8 +213,16 @@ def split(
         scanned += sum(map(len, found))
         window *= 2
     if cut is None:
-        return size, doc, size, None
-    return _offset(numbers, cut), before, size, None
+        return (size, doc, size, None), _placed(numbers, passed, offset)
+    return (offset + _offset(numbers, cut), before, size, None), _placed(numbers, passed, offset)
+
+
+def _placed(numbers: list[bytes], passed: list[tuple[int, int]], offset: int) -> list[Mark]:
+    """PASSED's (number index, id before) as (byte offset, id before)."""
+    if not passed:
+        return []
+    ends = list(itertools.accumulate(map(len, numbers), initial=offset))
+    return [(ends[i], doc) for i, doc in passed]
 
 
 def _offset(numbers: list[bytes], index: int) -> int:

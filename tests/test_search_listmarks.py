@@ -1,0 +1,91 @@
+"""Marks in long posting lists (``search.listmarks``): a patch's walk may begin at one, finds
+what a walk from the list's beginning finds, and the index stays a cold build's."""
+
+from __future__ import annotations
+
+import marshal
+import random
+
+import pytest
+
+from bulletins.search import splice
+from bulletins.search.build import build_index
+from bulletins.search.listmarks import MARKS_FILE, Marks
+from test_search_splice import BASE, CASES, _encoded, _random_entries, _tree
+
+
+def _long_entries(rng: random.Random, positional: bool) -> list[tuple[int, list[int]]]:
+    entries = [e for _ in range(8) for e in _random_entries(rng)]
+    entries = sorted(dict(entries).items())
+    if not positional:  # a count list: one value, the count, above 1 when "many"
+        entries = [(doc, [values[0] + 2 if len(values) > 1 else 1]) for doc, values in entries]
+    return entries
+
+
+@pytest.mark.parametrize("positional", [True, False])
+@pytest.mark.parametrize("seed", range(12))
+def test_a_walk_begun_at_a_mark_finds_what_a_walk_from_the_start_finds(monkeypatch, positional, seed):
+    monkeypatch.setattr(splice, "MARK_NUMBERS", 3)
+    rng = random.Random(seed)
+    entries = _long_entries(rng, positional)
+    buf = _encoded(entries, positional)
+    top = (entries[-1][0] if entries else 0) + 3
+    _, marks = splice.walk(buf, positional, top, top)
+    assert len(marks) >= len(entries) // 4  # a mark every few numbers
+    for offset, before in marks:  # each mark: an entry's offset, the id of the entry before it
+        assert splice.split(buf, positional, before + 1, before + 1)[:2] == (offset, before)
+    for _ in range(30):
+        start = rng.randint(0, top)
+        end = rng.choice((start, start + 1, rng.randint(start, top)))
+        expected = splice.split(buf, positional, start, end)
+        for mark in [m for m in marks if m[1] < start][-3:]:
+            found, passed = splice.walk(buf, positional, start, end, entries[-1][0], mark)
+            assert found == expected, (start, end, mark)
+            assert all(m in marks for m in passed)  # the same marks, wherever the walk began
+
+
+def test_marks_hold_while_the_bytes_before_them_do(tmp_path):
+    buf = b"ghij" * 50
+    marks = Marks(tmp_path)
+    marks.keep("区", "p", buf, [(8, 3), (40, 19)])
+    marks.save()
+    again = Marks(tmp_path)
+    assert again.find("区", "p", buf) == [(8, 3), (40, 19)]
+    assert again.find("区", "p", buf[:40] + b"zzzz" * 60) == [(8, 3), (40, 19)]  # changed after the last mark
+    assert again.find("县", "p", buf) == []
+    assert again.find("区", "d", buf) == []
+    assert again.find("区", "p", buf[:30]) == []  # shorter than its marks: dropped
+    assert again.find("区", "p", buf) == []
+    again.keep("区", "p", buf, [(8, 3)])
+    assert again.find("区", "p", b"zz" + buf[2:]) == []  # changed before a mark: dropped
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"format": 99, "lists": {}}), None],
+    ids=["empty", "garbage", "a list", "another format", "entry of another shape"],
+)
+def test_a_damaged_marks_file_is_no_marks(tmp_path, damage):
+    path = tmp_path / MARKS_FILE
+    if damage is None:
+        path.write_bytes(marshal.dumps({"format": 1, "lists": {("区", "p"): ("x", 1)}}))
+    else:
+        path.write_bytes(damage)
+    assert Marks(tmp_path).find("区", "p", b"ghij" * 10) == []
+
+
+def test_patched_rebuilds_begin_at_marks_and_stay_cold_builds(tmp_path, monkeypatch):
+    monkeypatch.setattr(splice, "MARK_NUMBERS", 4)
+    begun = []
+    real = splice.walk
+    monkeypatch.setattr(splice, "walk", lambda *a: begun.append(a[5]) or real(*a))
+    cache = tmp_path / "cache"
+    build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1)
+    for step, name in enumerate(("edit_middle", "remove_middle", "edit_newest", "add_middle", "remove_oldest")):
+        docs = CASES[name][0]
+        build_index(docs, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1)
+        cold = tmp_path / f"cold-{step}"
+        build_index(docs, cold, shard_bytes=400, jobs=1)
+        assert _tree(tmp_path / "out") == _tree(cold), name
+    assert (cache / MARKS_FILE).is_file()
+    assert any(begin != (0, -1) for begin in begun)  # some walk began at a mark a last build left
