@@ -11,6 +11,8 @@ import pytest
 from bulletins.search import splice
 from bulletins.search.build import build_index
 from bulletins.search.listmarks import MARKS_FILE, Marks
+from bulletins.search.resume import STATE_FILE
+from bulletins.search.runs import read_run
 from test_search_splice import BASE, CASES, _encoded, _random_entries, _tree
 
 
@@ -78,14 +80,28 @@ def test_patched_rebuilds_begin_at_marks_and_stay_cold_builds(tmp_path, monkeypa
     monkeypatch.setattr(splice, "MARK_NUMBERS", 4)
     begun = []
     real = splice.walk
-    monkeypatch.setattr(splice, "walk", lambda *a: begun.append(a[5]) or real(*a))
-    cache = tmp_path / "cache"
+    monkeypatch.setattr(splice, "walk", lambda *a: begun.append(a[5] if len(a) > 5 else (0, -1)) or real(*a))
+    cache, checked = tmp_path / "cache", 0
     build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1)
-    for step, name in enumerate(("edit_middle", "remove_middle", "edit_newest", "add_middle", "remove_oldest")):
-        docs = CASES[name][0]
+    names = ("edit_newest", "remove_middle", "add_middle", "edit_middle", "remove_oldest", "add_oldest")
+    steps = [step for name in names for step in ((name, CASES[name][0]), ("back", BASE))]  # one change each
+    for step, (name, docs) in enumerate(steps):
         build_index(docs, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1)
         cold = tmp_path / f"cold-{step}"
         build_index(docs, cold, shard_bytes=400, jobs=1)
         assert _tree(tmp_path / "out") == _tree(cold), name
-    assert (cache / MARKS_FILE).is_file()
+        checked += _marks_hold(cache)
+    assert checked > 100  # marks kept below and moved above patches, each one true of its list
     assert any(begin != (0, -1) for begin in begun)  # some walk began at a mark a last build left
+
+
+def _marks_hold(cache) -> int:
+    """Every mark the marks file holds for a list of the kept run is an entry's offset and the
+    id before it; how many were checked."""
+    marks, checked = Marks(cache), 0
+    state = marshal.loads((cache / STATE_FILE).read_bytes())
+    for key, kind, _, buf in read_run(cache / state["run"]):
+        for offset, before in marks.find(key, kind, buf):
+            assert splice.split(buf, kind == "p", before + 1, before + 1)[:2] == (offset, before), key
+            checked += 1
+    return checked

@@ -25,7 +25,6 @@ of the whole archive, and the lists are the ones a cold build makes (tested).
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -133,16 +132,18 @@ def _patched(old: Record, new: Record | None, splice: Splice, marks: Marks) -> R
         out += encoder(gap)(gap)
         out += memoryview(new[3])[size:]
         last = new[2]
+    below = [m for m in known if m[0] <= cut]
+    below += [m for m in passed if m[0] <= cut and (not below or m[0] > below[-1][0])]
     if first_after is not None:
         moved = first_after + splice.shift
         head, size = first_number(memoryview(buf)[rest:])
         gap = (moved - last - 1) << 1 | (head & 1)
         out += encoder(gap)(gap)
+        tail = len(out) - rest - size  # where the old bytes after the first moved entry's head went
         out += memoryview(buf)[rest + size :]
         last = last_old + splice.shift
+        below += [(offset + tail, doc + splice.shift) for offset, doc in known if offset > rest]
     record = (key, kind, last, bytes(out)) if out else None
-    below = [m for m in known if m[0] <= cut]
-    below += [m for m in passed if m[0] <= cut and (not below or m[0] > below[-1][0])]
     marks.keep(key, kind, record[3] if record else None, below)
     return record
 
@@ -218,11 +219,15 @@ def walk(
 
 
 def _placed(numbers: list[bytes], passed: list[tuple[int, int]], offset: int) -> list[Mark]:
-    """PASSED's (number index, id before) as (byte offset, id before)."""
-    if not passed:
-        return []
-    ends = list(itertools.accumulate(map(len, numbers), initial=offset))
-    return [(ends[i], doc) for i, doc in passed]
+    """PASSED's (number index, id before) as (byte offset, id before): the numbers between two
+    marks joined and measured (a running sum over every number took 7.8 s of a removal's 37.1 s
+    of walks at 100,000)."""
+    placed, at = [], 0
+    for i, doc in passed:
+        offset += len(b"".join(numbers[at:i]))
+        placed.append((offset, doc))
+        at = i
+    return placed
 
 
 def _offset(numbers: list[bytes], index: int) -> int:
