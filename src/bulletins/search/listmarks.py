@@ -5,9 +5,10 @@ every entry before it, one at a time in Python: patching the lists a removed bul
 9.0 s of the search index's 19.1 s at 100,000 bulletins. The walk notes a mark every
 ``splice.MARK_NUMBERS`` numbers: the byte offset of an entry and the id of the entry before it.
 A mark depends only on the bytes before it, so the marks of a list stay true while those bytes
-do, whatever comes after (bulletins added at the end, a patch further on). Each list's marks are
-kept with the digest of its bytes up to the last mark, and used only where the list still has
-those bytes; a walk then starts from the last mark below the id it looks for.
+do, whatever comes after (bulletins added at the end, a patch further on); a patch moves the
+marks above it with the bytes they stand in. Each list's marks are kept with the digest of its
+bytes up to the last mark, and used only where the list still has those bytes; a walk then
+starts from the last mark below the id it looks for.
 
 The marks live in ``search-marks.marshal`` beside the postings state: ``{(key, kind): (length,
 digest, offsets, ids)}``. A missing, damaged or foreign file counts as no marks: every walk

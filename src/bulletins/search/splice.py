@@ -118,7 +118,8 @@ def spliced(
 
 def _patched(old: Record, new: Record | None, splice: Splice, marks: Marks) -> Record | None:
     """One list of the last build with its middle replaced by ``new``'s entries (or none); its
-    marks below the patch kept for the new bytes."""
+    marks kept for the new bytes: those below the patch as they were, those above it moved with
+    the bytes after it (offset and id), those within it dropped."""
     key, kind, last_old, buf = old
     known = marks.find(key, kind, buf)
     found, passed = walk(
