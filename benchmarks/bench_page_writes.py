@@ -63,15 +63,15 @@ def run(folder: Path, count: int, size: int, settle: float) -> list[tuple[str, f
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     files = [str(folder / f"{i:06d}.html") for i in range(count)]
-    first, other = page_bytes(size, "甲"), page_bytes(size, "乙")
+    first, other, shorter = page_bytes(size, "甲"), page_bytes(size, "乙"), page_bytes(size - size // 4, "丁")
     ways = [
         ("new files in a new folder", first, emptied),
         ("emptied, then written (Pelican's open 'w')", other, emptied),
         ("temporary file renamed over", first, renamed),
         ("put in place, other bytes, same size", other, put_in_place),
         ("put in place, longer", page_bytes(size + size // 8, "丙"), put_in_place),
-        ("put in place, shorter", page_bytes(size - size // 4, "丁"), put_in_place),
-        ("put in place, the same bytes (not written)", page_bytes(size - size // 4, "丁"), put_in_place),
+        ("put in place, shorter", shorter, put_in_place),
+        ("put in place, the same bytes (not written)", shorter, put_in_place),
     ]
     return [(name, timed(files, data, write, settle)) for name, data, write in ways]
 

@@ -3,7 +3,6 @@ the names of the files made beside a page."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
 import json
@@ -104,8 +103,8 @@ class PageFile(io.TextIOBase):
         super().close()
         data = "".join(self.parts).encode("utf-8")
         self.parts = []
-        if put_in_place(self.name, data) and written.active():
-            written.note_digest(self.name, len(data), hashlib.sha256(data).hexdigest())
+        if put_in_place(self.name, data):
+            written.note(self.name, data)
 
 
 CHUNK = 1 << 20
