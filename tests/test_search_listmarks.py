@@ -8,12 +8,12 @@ import random
 
 import pytest
 
-from bulletins.search import splice
+from bulletins.search import runs, splice
 from bulletins.search.build import build_index
 from bulletins.search.listmarks import MARKS_FILE, Marks
 from bulletins.search.resume import STATE_FILE
 from bulletins.search.runs import read_run
-from test_search_splice import BASE, CASES, _encoded, _random_entries, _tree
+from test_search_splice import BASE, CASES, _added, _encoded, _random_entries, _tree
 
 
 def _long_entries(rng: random.Random, positional: bool) -> list[tuple[int, list[int]]]:
@@ -105,3 +105,50 @@ def _marks_hold(cache) -> int:
             assert splice.split(buf, kind == "p", before + 1, before + 1)[:2] == (offset, before), key
             checked += 1
     return checked
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cold_build_marks_where_its_runs_join_and_the_next_walks_begin_there(tmp_path, monkeypatch, jobs):
+    """A cold build that spills notes where each run's piece of a list begins; every such mark
+    is an entry's offset and the id before it, the first patches after it begin at them, and
+    each patched index is a cold build's."""
+    monkeypatch.setattr(runs, "PIECE_BYTES", 16)
+    begun = []
+    real = splice.walk
+    monkeypatch.setattr(splice, "walk", lambda *a: begun.append(a[5] if len(a) > 5 else (0, -1)) or real(*a))
+    cache = tmp_path / "cache"
+    stats = build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=jobs, memory=6000)
+    assert stats.runs > 3
+    assert _marks_hold(cache) > 50  # no walk yet: these are the runs' joins
+    for name in ("remove_middle", "edit_middle", "add_oldest"):
+        docs = CASES[name][0]
+        build_index(docs, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=jobs, memory=6000)
+        build_index(docs, tmp_path / f"cold-{name}", shard_bytes=400, jobs=1)
+        assert _tree(tmp_path / "out") == _tree(tmp_path / f"cold-{name}"), name
+        assert _marks_hold(cache) > 50, name
+        build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=jobs, memory=6000)
+    assert sum(begin != (0, -1) for begin in begun) > 20
+
+
+def test_a_continued_build_keeps_its_marks_and_adds_the_join(tmp_path, monkeypatch):
+    """Bulletins added after the last one continue the lists: the marks before stay, and the
+    join of the old list and the new piece is one more."""
+    monkeypatch.setattr(runs, "PIECE_BYTES", 16)
+    cache, newest = tmp_path / "cache", _added("2031-06-01", "added-newest")
+    build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1, memory=6000)
+    before = dict(Marks(cache).lists)
+    build_index(newest, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1, memory=6000)
+    build_index(newest, tmp_path / "cold", shard_bytes=400, jobs=1)
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
+    after = Marks(cache).lists
+    grown = [k for k in after if k in before and len(after[k][2]) > len(before[k][2])]
+    assert grown and all(after[k][2][: len(before[k][2])] == before[k][2] for k in grown)
+    assert _marks_hold(cache) > 50
+
+
+def test_a_cold_build_without_joins_leaves_no_marks_file(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / MARKS_FILE).write_bytes(marshal.dumps({"format": 1, "lists": {("区", "p"): (4, b"x" * 8, (2,), (1,))}}))
+    build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1)  # one run, no join
+    assert not (cache / MARKS_FILE).exists()

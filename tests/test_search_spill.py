@@ -109,7 +109,7 @@ def test_many_runs_are_joined_on_the_way(tmp_path, monkeypatch, jobs):
     monkeypatch.setattr(runs, "MAX_RUNS", 3)
     monkeypatch.setattr(workers, "MAX_CHUNK", 4)
     merges, merged = [], runs.merged
-    monkeypatch.setattr(runs, "merged", lambda parts: merges.append(len(parts)) or merged(parts))
+    monkeypatch.setattr(runs, "merged", lambda parts, *marks: merges.append(len(parts)) or merged(parts, *marks))
     docs = [*varied_docs(60, seed=5), *FIXTURE_DOCS]
     stats = spilled_as_held(tmp_path, docs, memory=1, jobs=jobs)
     assert stats.runs >= len(docs) // 4  # every bulletin (one process) or chunk (workers) made a run

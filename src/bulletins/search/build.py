@@ -177,7 +177,7 @@ def build_index(
     heads, ids, tokenized = fragments.heads, ordered.order.ids, cache.missed
     per_category = Counter(h.category for h in heads if h.category)
     with contextlib.closing(postings):
-        kept = state.saving(fragments.digests, ids, runs.merged(postings.runs()))
+        kept = state.saving(fragments.digests, ids, runs.merged(postings.runs(), postings.marks))
         stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
         processes = workers.job_count(jobs, len(ordered))  # above 1: the shards are packed on one of them
         listed = _write_shards(writer, stream, shard_bytes, processes, direct_shards)

@@ -10,6 +10,12 @@ marks above it with the bytes they stand in. Each list's marks are kept with the
 bytes up to the last mark, and used only where the list still has those bytes; a walk then
 starts from the last mark below the id it looks for.
 
+A build that merges sorted runs (a cold build: one run per chunk of 5,000 bulletins; a build
+that continues the last lists) knows more marks for free: where each run's piece of a list
+begins, past ``PIECE_BYTES``, is an entry's offset, and the last id of the piece before is the
+id before it (``runs.merged``). A cold build keeps those, so the first walk of a list after it
+already begins within one chunk of the id it looks for.
+
 The marks live in ``search-marks.marshal`` beside the postings state: ``{(key, kind): (length,
 digest, offsets, ids)}``. A missing, damaged or foreign file counts as no marks: every walk
 starts at the list's beginning, as it did without them, and finds the same offsets (tested).
@@ -24,6 +30,7 @@ from pathlib import Path
 
 MARKS_FILE = "search-marks.marshal"
 FORMAT = 1
+PIECE_BYTES = 2048  # a run's piece beginning nearer a list's start is no mark: a walk passes it at once
 
 Mark = tuple[int, int]  # an entry's byte offset, the id of the entry before it
 
@@ -35,10 +42,12 @@ def prefix_digest(buf: bytes, length: int) -> bytes:
 class Marks:
     """The marks of a folder's last build (``find``), and this build's (``keep``, ``save``)."""
 
-    def __init__(self, folder: Path | str | None):
+    def __init__(self, folder: Path | str | None, *, fresh: bool = False):
+        """The marks FOLDER holds; none with FRESH, whose ``save`` then replaces them all (a
+        build that made every list anew: the old marks are of other bytes)."""
         self.path = Path(folder) / MARKS_FILE if folder else None
-        self.lists = self._load()
-        self.changed = False
+        self.lists = {} if fresh else self._load()
+        self.changed = fresh
 
     def _load(self) -> dict:
         if self.path is None:
@@ -83,8 +92,13 @@ class Marks:
         self.changed = True
 
     def save(self) -> None:
-        """Written (then renamed into place) when a list's marks changed."""
+        """Written (then renamed into place) when a list's marks changed; removed when no list
+        has any."""
         if self.path is None or not self.changed:
+            return
+        if not self.lists:
+            self.path.unlink(missing_ok=True)
+            self.changed = False
             return
         tmp = self.path.with_name(f".{self.path.name}.tmp")
         try:

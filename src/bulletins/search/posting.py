@@ -33,7 +33,7 @@ def gather(fragments, cache: TokenCache, state: PostingsState, fold_map: dict, j
     """The lists of every bulletin of FRAGMENTS (``build._Fragments``: taken here, in doc-id
     order, so that its heads and digests are complete on return)."""
     if not state.load():
-        return _in_one_pass(fragments, cache, fold_map, jobs, spill)
+        return _in_one_pass(fragments, cache, fold_map, jobs, (*spill, Marks(state.folder, fresh=True)))
     for position in range(len(fragments.ordered)):
         fragments.take(position)
     made = (fragments.digests, fragments.ordered.order.ids)
@@ -68,13 +68,16 @@ def _postings(state: PostingsState, cache: TokenCache, ordered, made: tuple, fol
     def item(position: int):
         return cache.lookup(digests[position]) or _texts(ordered[position])
 
-    return _filled(before, (start, len(ordered)), item, made, cache, fold_map, jobs, spill)
+    marks = Marks(state.folder, fresh=not before)  # continued lists keep their marks
+    return _filled(before, (start, len(ordered)), item, made, cache, fold_map, jobs, (*spill, marks))
 
 
 def _filled(before: list, span: tuple[int, int], item, made: tuple, cache: TokenCache, fold_map, jobs, spill):
     """The lists of BEFORE (runs) with the bulletins of SPAN (positions in doc-id order) added
-    (``_post``), spilled into ``spill`` = (folder, budget); the token cache saved."""
+    (``_post``), spilled into ``spill`` = (folder, budget, the marks their merge leaves); the
+    token cache saved."""
     postings = runs.SpillingPostings(spill[0], spill[1], before)
+    postings.marks = spill[2]
     try:
         _post(postings, span, item, made, cache, fold_map, jobs)
     except BaseException:

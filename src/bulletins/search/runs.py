@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from bulletins.search.listmarks import PIECE_BYTES, Marks
 from bulletins.search.shards import Postings, encoder, first_number, js_order
 
 BUDGET = 64 * 2**20  # estimated bytes of posting lists held before a run is spilled
@@ -114,27 +115,40 @@ def read_run(path: Path) -> Iterator[Record]:
             yield from block
 
 
-def merged(runs: list[Iterable[Record]]) -> Iterator[Record]:
+def merged(runs: list[Iterable[Record]], marks: Marks | None = None) -> Iterator[Record]:
     """One record per (key, kind) of the runs (given in doc-id order), in key order: the
     pieces of a key joined as ``Postings.merge`` joins them. One run is passed on as it is
-    (a run holds one record per key)."""
+    (a run holds one record per key). MARKS, when given, gets the offset where each piece
+    begins past ``PIECE_BYTES`` and the id before it (``listmarks``), saved once the last
+    record has passed."""
     if len(runs) == 1:
         yield from runs[0]
-        return
-    stream = heapq.merge(*runs, key=record_order)
-    for (key, kind), group in itertools.groupby(stream, key=lambda r: (r[0], r[1])):
-        pieces = list(group)  # one per run holding the key
-        _, _, last, first = pieces[0]
-        joined = None
-        for _, _, piece_last, piece in pieces[1:]:
-            if joined is None:
-                joined = bytearray(first)
-            head, size = first_number(piece)
-            gap = ((head >> 1) - last - 1) << 1 | (head & 1)
-            joined += encoder(gap)(gap)
-            joined += memoryview(piece)[size:]
-            last = piece_last
-        yield key, kind, last, first if joined is None else bytes(joined)
+    else:
+        stream = heapq.merge(*runs, key=record_order)
+        for (key, kind), group in itertools.groupby(stream, key=lambda r: (r[0], r[1])):
+            pieces = list(group)  # one per run holding the key
+            yield pieces[0] if len(pieces) == 1 else _joined(key, kind, pieces, marks)
+    if marks is not None:
+        marks.save()
+
+
+def _joined(key: str, kind: str, pieces: list[Record], marks: Marks | None) -> Record:
+    """The record of KEY/KIND's PIECES (in run order) as one list; its pieces' beginnings
+    noted in MARKS after the marks its first piece already had there."""
+    _, _, last, first = pieces[0]
+    joined, begun = bytearray(first), []
+    for _, _, piece_last, piece in pieces[1:]:
+        if len(joined) >= PIECE_BYTES:
+            begun.append((len(joined), last))
+        head, size = first_number(piece)
+        gap = ((head >> 1) - last - 1) << 1 | (head & 1)
+        joined += encoder(gap)(gap)
+        joined += memoryview(piece)[size:]
+        last = piece_last
+    record = key, kind, last, bytes(joined)
+    if begun and marks is not None:
+        marks.keep(key, kind, record[3], marks.find(key, kind, first) + begun)
+    return record
 
 
 def merge_few(stream: Iterable[Record], few: Iterable[Record]) -> Iterator[Record]:
@@ -172,6 +186,7 @@ class SpillingPostings:
         self.size = 0
         self.named = 0  # run files named so far
         self.written = 0  # runs spilled or added (``paths`` holds them, or what they were joined into)
+        self.marks: Marks | None = None  # where ``merged`` notes the pieces' beginnings (``listmarks``)
 
     def run_path(self) -> Path:
         """A new run file's path, in doc-id order after every run named before."""
@@ -192,7 +207,7 @@ class SpillingPostings:
         self.written += 1
         if len(self.paths) >= MAX_RUNS:  # joined as the final merge would join them
             joined = self.run_path()
-            write_records(joined, merged([read_run(p) for p in self.paths]))
+            write_records(joined, merged([read_run(p) for p in self.paths], self.marks))  # their marks too
             for old in self.paths:
                 old.unlink()
             self.paths = [joined]

@@ -262,6 +262,7 @@ class SplicedPostings:
 
     def __init__(self, records: Iterable[Record]):
         self.records, self.paths, self.written = records, [], 0
+        self.marks = None  # ``spliced`` keeps its own
 
     def runs(self) -> list[Iterable[Record]]:
         return [self.records]
