@@ -160,3 +160,32 @@ def test_jsonl_rows_counts_lines_when_not_told(tmp_path: Path):
     path = tmp_path / "r.jsonl"
     path.write_text('{"id": "a"}\n{"id": "b"}\n', encoding="utf-8")
     assert len(opendata.JsonlRows(path)) == 2 and len(opendata.JsonlRows(path, 5)) == 5
+
+
+HOSTILE_IDS = ["a", 'b"q', "城区-2024-01", "x\\y", "a\u2028b", "tab\there", "é"]
+
+
+@pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
+def test_rows_having_ids_are_the_rows_a_full_pass_finds(tmp_path, bulletins):
+    _, rows = opendata.table_rows(bulletins)
+    opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
+    from_file = opendata.JsonlRows(tmp_path / opendata.JSONL)
+    ids = [row["id"] for row in rows]
+    for wanted in ({ids[0]}, set(ids[-2:]), set(ids[::3]), {"no-such-id"}, set(), set(ids)):
+        expected = [row for row in rows if row["id"] in wanted]
+        assert list(from_file.having(wanted)) == expected
+        assert list(opendata_sqlite.rows_having(from_file, wanted)) == expected
+        assert list(opendata_sqlite.rows_having(rows, wanted)) == expected
+
+
+def test_rows_having_an_id_that_is_another_rows_value(tmp_path):
+    """A row whose other field holds an id (as a whole JSON string, or within its text) is not
+    the row of that id; ids that JSON escapes are found."""
+    rows = [
+        {"id": row_id, "identifier": HOSTILE_IDS[i - 1], "text": f"见{HOSTILE_IDS[i - 2]!r}号"}
+        for i, row_id in enumerate(HOSTILE_IDS)
+    ]
+    path = tmp_path / opendata.JSONL
+    path.write_bytes(b"".join(opendata.jsonl_line(row) for row in rows))
+    for i, row_id in enumerate(HOSTILE_IDS):
+        assert list(opendata.JsonlRows(path).having({row_id})) == [rows[i]], row_id

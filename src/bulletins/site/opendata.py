@@ -18,7 +18,7 @@ import hashlib
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -325,3 +325,15 @@ class JsonlRows:
         with self.path.open(encoding="utf-8") as fh:
             for line in fh:
                 yield json.loads(line)
+
+    def having(self, ids: Collection[str]) -> Iterator[dict[str, str]]:
+        """The rows whose id is one of IDS, in the file's order. A line is parsed only when it
+        holds one of them as ``jsonl_line`` writes it (an edit at 100,000 bulletins looks for one
+        row among 283 MB of lines: parsing every line took some 2.5 s)."""
+        needles = [json.dumps(row_id, ensure_ascii=False).encode("utf-8") for row_id in ids]
+        if not needles:
+            return
+        with self.path.open("rb") as fh:
+            for line in fh:
+                if any(needle in line for needle in needles) and (row := json.loads(line))["id"] in ids:
+                    yield row

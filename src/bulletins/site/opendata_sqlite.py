@@ -27,7 +27,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +171,13 @@ def in_place(changes: RowChanges | None, total: int) -> bool:
     return changes is not None and len(changes) <= max(BACKGROUND_ROWS, total // 4)
 
 
+def rows_having(rows: Iterable[Mapping[str, str]], ids: set[str]) -> Iterator[Mapping[str, str]]:
+    """The rows of ROWS whose id is in IDS, in order (a ``JsonlRows`` parses only those)."""
+    if isinstance(rows, JsonlRows):
+        return rows.having(ids)
+    return (row for row in rows if row["id"] in ids)
+
+
 def start(
     path: Path,
     jsonl_path: Path,
@@ -186,8 +193,7 @@ def start(
     job = SqliteJob(path)
     if in_place(changes, len(rows)):
         if len(changes):
-            wanted = set(changes.insert)
-            update_sqlite(path, [row for row in rows if row["id"] in wanted], changes.remove)
+            update_sqlite(path, list(rows_having(rows, set(changes.insert))), changes.remove)
             job.updated = True
             written.note_file(path)
         return job
