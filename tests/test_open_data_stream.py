@@ -4,6 +4,7 @@ row at once."""
 
 from __future__ import annotations
 
+import json
 import time
 import weakref
 from pathlib import Path
@@ -162,7 +163,7 @@ def test_jsonl_rows_counts_lines_when_not_told(tmp_path: Path):
     assert len(opendata.JsonlRows(path)) == 2 and len(opendata.JsonlRows(path, 5)) == 5
 
 
-HOSTILE_IDS = ["a", 'b"q', "城区-2024-01", "x\\y", "a\u2028b", "tab\there", "é"]
+HOSTILE_IDS = ["a", 'b"q', "城区-2024-01", "x\\y", "a\u2028b", "tab\there", "é", "cr\rlf\n", "\\", ""]
 
 
 @pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
@@ -187,5 +188,23 @@ def test_rows_having_an_id_that_is_another_rows_value(tmp_path):
     ]
     path = tmp_path / opendata.JSONL
     path.write_bytes(b"".join(opendata.jsonl_line(row) for row in rows))
+    for i, row_id in enumerate(HOSTILE_IDS):
+        assert list(opendata.JsonlRows(path).having({row_id})) == [rows[i]], row_id
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda row: json.dumps(row, ensure_ascii=True),  # ids escaped: \\u57ce...
+        lambda row: json.dumps(dict(reversed(list(row.items()))), ensure_ascii=False),  # the id last
+        lambda row: json.dumps(row, ensure_ascii=False, indent=None, separators=(",", ":")),  # no spaces
+    ],
+    ids=["ascii_escapes", "id_not_first", "compact"],
+)
+def test_rows_having_ids_in_a_file_written_otherwise(tmp_path, spell):
+    """A line another writer spelled (escapes, another key order, no spaces) is still found."""
+    rows = [{"id": row_id, "text": "正文"} for row_id in HOSTILE_IDS]
+    path = tmp_path / opendata.JSONL
+    path.write_text("".join(spell(row) + "\n" for row in rows), encoding="utf-8")
     for i, row_id in enumerate(HOSTILE_IDS):
         assert list(opendata.JsonlRows(path).having({row_id})) == [rows[i]], row_id

@@ -55,6 +55,7 @@ from bulletins.search.docmemo import DocMemo, Memo
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
+from bulletins.search.listmarks import Marks
 from bulletins.search.packer import SEPARATOR, Listed, ShardPacker, write_directories
 from bulletins.search.resume import PostingsState
 from bulletins.search.write import (
@@ -183,7 +184,7 @@ def build_index(
         listed = _write_shards(writer, stream, shard_bytes, processes, direct_shards)
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
     _write_manifest(writer, _manifest(heads, ids, fold, listed, per_category))
-    _finish(writer, cache_dir, memo)
+    _finish(writer, cache_dir, memo, postings.marks)
     stats = IndexStats(
         docs=len(heads),
         files=writer.files,
@@ -201,12 +202,14 @@ def build_index(
     return stats
 
 
-def _finish(writer: IndexWriter, cache_dir: Path | str | None, memo: DocMemo | None) -> None:
-    """The files left to write and the stale ones removed; what the next build reads saved."""
+def _finish(writer: IndexWriter, cache_dir: Path | str | None, memo: DocMemo | None, marks: Marks | None) -> None:
+    """The files left to write and the stale ones removed; what the next build reads saved
+    (MARKS: those of the runs' joins, once every record has passed)."""
     writer.finish()
     save_record(cache_dir, writer.root, writer.fresh)
-    if memo is not None:
-        memo.save()
+    for kept in (memo, marks):
+        if kept is not None:
+            kept.save()
 
 
 def _write_manifest(writer: IndexWriter, manifest: dict) -> None:

@@ -10,11 +10,11 @@ marks above it with the bytes they stand in. Each list's marks are kept with the
 bytes up to the last mark, and used only where the list still has those bytes; a walk then
 starts from the last mark below the id it looks for.
 
-A build that merges sorted runs (a cold build: one run per chunk of 5,000 bulletins; a build
-that continues the last lists) knows more marks for free: where each run's piece of a list
-begins, past ``PIECE_BYTES``, is an entry's offset, and the last id of the piece before is the
-id before it (``runs.merged``). A cold build keeps those, so the first walk of a list after it
-already begins within one chunk of the id it looks for.
+A build that merges sorted runs (a cold build on worker processes: one run per chunk of 5,000
+bulletins; in one process, one per spill of its memory budget; a build that continues the last
+lists) knows more marks for free: where each run's piece of a list begins is an entry's offset,
+and the last id of the piece before is the id before it (``runs.merged``). A cold build keeps
+those, so the first walk of a list after it already begins within one run of the id it looks for.
 
 The marks live in ``search-marks.marshal`` beside the postings state: ``{(key, kind): (length,
 digest, offsets, ids)}``. A missing, damaged or foreign file counts as no marks: every walk
@@ -30,7 +30,6 @@ from pathlib import Path
 
 MARKS_FILE = "search-marks.marshal"
 FORMAT = 1
-PIECE_BYTES = 2048  # a run's piece beginning nearer a list's start is no mark: a walk passes it at once
 
 Mark = tuple[int, int]  # an entry's byte offset, the id of the entry before it
 

@@ -76,8 +76,8 @@ def _filled(before: list, span: tuple[int, int], item, made: tuple, cache: Token
     """The lists of BEFORE (runs) with the bulletins of SPAN (positions in doc-id order) added
     (``_post``), spilled into ``spill`` = (folder, budget, the marks their merge leaves); the
     token cache saved."""
-    postings = runs.SpillingPostings(spill[0], spill[1], before)
-    postings.marks = spill[2]
+    folder, budget, marks = spill
+    postings = runs.SpillingPostings(folder, budget, before, marks)
     try:
         _post(postings, span, item, made, cache, fold_map, jobs)
     except BaseException:

@@ -28,12 +28,13 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bulletins.search.listmarks import PIECE_BYTES, Marks
+from bulletins.search.listmarks import Marks
 from bulletins.search.shards import Postings, encoder, first_number, js_order
 
 BUDGET = 64 * 2**20  # estimated bytes of posting lists held before a run is spilled
 MAX_RUNS = 128  # runs read at once by the merge (an open file each): more are joined into one first
 BLOCK_BYTES = 64 * 1024  # bytes (postings, keys and 16 per record) per marshal block of a run file
+PIECE_BYTES = 2048  # a run's piece beginning nearer its list's start is no mark: a walk passes it at once
 KEY_BYTES = 220  # what one held list costs besides its bytes: key, slot, bytearray, dict entry (measured)
 
 Record = tuple[str, str, int, bytes]  # key, "p" | "d", last doc id, encoded list
@@ -119,17 +120,14 @@ def merged(runs: list[Iterable[Record]], marks: Marks | None = None) -> Iterator
     """One record per (key, kind) of the runs (given in doc-id order), in key order: the
     pieces of a key joined as ``Postings.merge`` joins them. One run is passed on as it is
     (a run holds one record per key). MARKS, when given, gets the offset where each piece
-    begins past ``PIECE_BYTES`` and the id before it (``listmarks``), saved once the last
-    record has passed."""
+    begins past ``PIECE_BYTES`` and the id before it (``listmarks``; its caller saves them)."""
     if len(runs) == 1:
         yield from runs[0]
-    else:
-        stream = heapq.merge(*runs, key=record_order)
-        for (key, kind), group in itertools.groupby(stream, key=lambda r: (r[0], r[1])):
-            pieces = list(group)  # one per run holding the key
-            yield pieces[0] if len(pieces) == 1 else _joined(key, kind, pieces, marks)
-    if marks is not None:
-        marks.save()
+        return
+    stream = heapq.merge(*runs, key=record_order)
+    for (key, kind), group in itertools.groupby(stream, key=lambda r: (r[0], r[1])):
+        pieces = list(group)  # one per run holding the key
+        yield pieces[0] if len(pieces) == 1 else _joined(key, kind, pieces, marks)
 
 
 def _joined(key: str, kind: str, pieces: list[Record], marks: Marks | None) -> Record:
@@ -176,7 +174,9 @@ class SpillingPostings:
     ``merged``. ``before`` are runs of doc ids below every id added here (a resumed build's
     lists)."""
 
-    def __init__(self, parent: Path, budget: int = BUDGET, before: Iterable[Iterable[Record]] = ()):
+    def __init__(
+        self, parent: Path, budget: int = BUDGET, before: Iterable[Iterable[Record]] = (), marks: Marks | None = None
+    ):
         self.parent = Path(parent)
         self.folder: Path | None = None  # made in ``parent`` at the first spill
         self.budget = max(1, budget)
@@ -186,7 +186,7 @@ class SpillingPostings:
         self.size = 0
         self.named = 0  # run files named so far
         self.written = 0  # runs spilled or added (``paths`` holds them, or what they were joined into)
-        self.marks: Marks | None = None  # where ``merged`` notes the pieces' beginnings (``listmarks``)
+        self.marks = marks  # where ``merged`` notes the pieces' beginnings (``listmarks``)
 
     def run_path(self) -> Path:
         """A new run file's path, in doc-id order after every run named before."""
@@ -207,7 +207,8 @@ class SpillingPostings:
         self.written += 1
         if len(self.paths) >= MAX_RUNS:  # joined as the final merge would join them
             joined = self.run_path()
-            write_records(joined, merged([read_run(p) for p in self.paths], self.marks))  # their marks too
+            # their marks too, but for runs after BEFORE's: theirs would not begin the list
+            write_records(joined, merged([read_run(p) for p in self.paths], None if self.before else self.marks))
             for old in self.paths:
                 old.unlink()
             self.paths = [joined]
