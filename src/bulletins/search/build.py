@@ -204,7 +204,7 @@ def build_index(
 
 def _finish(writer: IndexWriter, cache_dir: Path | str | None, memo: DocMemo | None, marks: Marks | None) -> None:
     """The files left to write and the stale ones removed; what the next build reads saved
-    (MARKS: those of the runs' joins, once every record has passed)."""
+    (MARKS: those the merge or the patches left, once every record has passed)."""
     writer.finish()
     save_record(cache_dir, writer.root, writer.fresh)
     for kept in (memo, marks):

@@ -128,5 +128,6 @@ def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold
     for position in range(plan.prefix, plan.new_end):
         middle.add_doc(ids[position], cache.get(digests[position], ordered[position], table))
     logger.debug("search index: lists patched for %s", plan)
-    records = splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone), Marks(state.folder))
-    return splice.SplicedPostings(records)
+    marks = Marks(state.folder)
+    records = splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone), marks)
+    return splice.SplicedPostings(records, marks)

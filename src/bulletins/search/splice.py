@@ -93,7 +93,7 @@ def spliced(
     """The records of the new lists in key order: ``kept`` the last build's (key order),
     ``middle`` the new middle bulletins' lists (absolute ids, key order), ``touched`` the
     ``(key, kind)`` pairs the old middle bulletins hold. The walks begin at MARKS' marks and
-    leave theirs there, saved once the last record has passed."""
+    leave theirs there (the index build saves them once the last record has passed)."""
     marks = marks if marks is not None else Marks(None)
     pending = list(middle)
     orders, i = [record_order(r) for r in pending], 0
@@ -113,7 +113,6 @@ def spliced(
         if record is not None:
             yield record
     yield from pending[i:]
-    marks.save()
 
 
 def _patched(old: Record, new: Record | None, splice: Splice, marks: Marks) -> Record | None:
@@ -260,9 +259,9 @@ def touched_keys(entries: Iterable) -> set[tuple[str, str]]:
 class SplicedPostings:
     """The patched lists as the one run ``runs.merged`` reads (nothing spilled)."""
 
-    def __init__(self, records: Iterable[Record]):
+    def __init__(self, records: Iterable[Record], marks: Marks):
         self.records, self.paths, self.written = records, [], 0
-        self.marks = None  # ``spliced`` keeps its own
+        self.marks = marks  # the ones ``spliced`` keeps, saved with the index
 
     def runs(self) -> list[Iterable[Record]]:
         return [self.records]
