@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import marshal
 import re
 import shutil
 
@@ -12,7 +13,7 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 
-from bulletins.plugins.citations import generator
+from bulletins.plugins.citations import generator, store
 from bulletins.plugins.incremental import forked
 from bulletins.site import citation
 from support.bibtex import bibtex_text
@@ -163,63 +164,144 @@ def test_hostile_header_values_are_escaped_everywhere(tmp_path, content):
     assert item["title"] == title and item["publisher"] == publisher
 
 
+def _lines(fields):
+    return [store.item_line(f) for f in fields]
+
+
 @pytest.mark.parametrize("count", [0, 1, 5])
 def test_the_archive_file_made_item_by_item_equals_the_whole_rendering(tmp_path, count):
-    from bulletins.plugins.citations.generator import write_csl
-    from bulletins.site import citation
-
     fields = [
         citation.fields_of({"date": f"2024-0{n % 3 + 1}-0{n + 1}", "title": f"第{n}号"}, f"b/{n}.html", f"b/{n}.html")
         for n in range(count)
     ]
-    entries = [(f.date, f"b/{n}.html", f) for n, f in reversed(list(enumerate(fields)))]
+    order = sorted((f.date, f"b/{n}.html", f"key{n}") for n, f in enumerate(fields))
+    by_page = {f"b/{n}.html": f for n, f in enumerate(fields)}
     path = tmp_path / "data" / "csl.json"
-    whole = citation.render_csl(citation.csl_item(f) for _, _, f in sorted(entries, key=lambda e: e[:2]))
-    assert write_csl(path, entries) == 1 and path.read_bytes() == whole
+    whole = citation.render_csl(citation.csl_item(by_page[page]) for _, page, _ in order)
+    made = lambda i: store.item_line(by_page[order[i][1]])  # noqa: E731
+    assert generator.write_csl(path, order, made) == 1 and path.read_bytes() == whole
     mtime = path.stat().st_mtime_ns
-    assert write_csl(path, entries) == 0 and path.stat().st_mtime_ns == mtime
+    assert generator.write_csl(path, order, made) == 0 and path.stat().st_mtime_ns == mtime
     assert json.loads(whole) == sorted((citation.csl_item(f) for f in fields), key=lambda i: i["issued"]["date-parts"])
 
 
-def test_stamps_of_an_earlier_version_still_remove_a_gone_bulletins_files(tmp_path, content):
-    from bulletins.plugins.citations.generator import STAMPS_CACHE, file_names
+HOSTILE_TITLE = '",\n]\n\u2028\r{"id": "b/0.html"},\n'  # what would cut a line, were it not escaped
 
+
+def _csl_site(tmp_path, pages):
+    """An archive file of PAGES (their fields by number) and the record that describes it."""
+    fields = {
+        page: citation.fields_of({"date": f"2024-01-{n + 10}", "title": f"第{n}号{HOSTILE_TITLE}"}, page, page)
+        for n, page in pages
+    }
+    order = sorted((f.date, page, "k") for page, f in fields.items())
+    path = tmp_path / "csl.json"
+    generator.write_csl(path, order, lambda i: store.item_line(fields[order[i][1]]))
+    store.save_csl_record(tmp_path, "items", path, [page for _, page, _ in order])
+    return path, fields
+
+
+@pytest.mark.parametrize(
+    ("kept", "made"),
+    [
+        pytest.param([0, 1, 2, 3, 4], [], id="all-copied"),
+        pytest.param([0, 2, 4], [1], id="one-changed-one-gone"),
+        pytest.param([1, 2, 3], [0, 4, 5], id="the-first-and-last-remade-one-added"),
+        pytest.param([], [5, 6], id="none-copied"),
+    ],
+)
+def test_a_spliced_archive_file_equals_the_file_made_whole(tmp_path, kept, made):
+    """Lines of the last build's file for the items KEPT, new lines for those MADE (changed
+    titles, or new pages): the bytes of the file rendered whole from the new items."""
+    path, old = _csl_site(tmp_path, [(n, f"b/{n}.html") for n in range(5)])
+    new = {f"b/{n}.html": old[f"b/{n}.html"] for n in kept}
+    for n in made:
+        new[f"b/{n}.html"] = citation.fields_of(
+            {"date": f"2024-01-{n + 10}", "title": f"改{n}{HOSTILE_TITLE}"}, "x", "x"
+        )
+    order = sorted((f.date, page, "k") for page, f in new.items())
+    fresh = {f"b/{n}.html" for n in made}
+    line_of = lambda i: store.item_line(new[order[i][1]]) if order[i][1] in fresh else None  # noqa: E731
+    old_lines = store.old_lines(path, store.load_csl_record(tmp_path))
+    assert old_lines is not None
+    generator.write_csl(path, order, line_of, old_lines)
+    assert path.read_bytes() == citation.render_csl(citation.csl_item(new[page]) for _, page, _ in order)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda path: path.write_bytes(path.read_bytes()), id="touched"),
+        pytest.param(lambda path: path.write_text("[\n]\n", encoding="utf-8"), id="emptied"),
+        pytest.param(lambda path: path.unlink(), id="gone"),
+    ],
+)
+def test_an_archive_file_other_than_the_recorded_one_gives_no_lines(tmp_path, damage):
+    path, _ = _csl_site(tmp_path, [(n, f"b/{n}.html") for n in range(3)])
+    record = store.load_csl_record(tmp_path)
+    assert [page for page, _ in store.old_lines(path, record)] == ["b/0.html", "b/1.html", "b/2.html"]
+    damage(path)
+    assert store.old_lines(path, record) is None
+
+
+def test_a_page_missing_from_the_last_file_is_not_guessed(tmp_path):
+    path, fields = _csl_site(tmp_path, [(0, "b/0.html"), (1, "b/1.html")])
+    order = [(fields["b/1.html"].date, "b/1.html", "k"), (fields["b/0.html"].date, "b/0.html", "k")]  # out of order
+    old_lines = store.old_lines(path, store.load_csl_record(tmp_path))
+    with pytest.raises(KeyError):
+        generator.write_csl(path, order, lambda i: None, old_lines)
+
+
+@pytest.mark.parametrize("form", ["per-file", "per-page"])
+def test_records_of_an_earlier_version_still_remove_a_gone_bulletins_files(tmp_path, content, form):
+    """The JSON records of earlier versions (a file name -> [key, size, mtime_ns]; a page ->
+    [fields key, size and mtime of each file]) are read once: the gone bulletin's files are
+    removed, every other article's files kept, and the records saved in today's form."""
     (content / f"{NEW}.md").write_text(NEW_ARTICLE, encoding="utf-8")
     out = build(tmp_path / "output", content)
-    cache_file = out.parent / "cache" / STAMPS_CACHE
-    records = json.loads(cache_file.read_text(encoding="utf-8"))
-    per_file = {  # the earlier form: a file name -> [key, size, mtime_ns]
-        name: [record[0], *record[1 + 2 * i : 3 + 2 * i]]
-        for save_as, record in records.items()
-        for i, name in enumerate(file_names(save_as))
-    }
-    cache_file.write_text(json.dumps(per_file), encoding="utf-8")
+    cache = out.parent / "cache"
+    records = marshal.loads((cache / generator.STAMPS_CACHE).read_bytes())
+    if form == "per-file":
+        legacy = {
+            name: ["k", *record[2 + 2 * i : 4 + 2 * i]]
+            for save_as, record in records.items()
+            for i, name in enumerate(generator.file_names(save_as))
+        }
+    else:
+        legacy = {save_as: ["k", *record[2:]] for save_as, record in records.items()}
+    (cache / store.LEGACY_STAMPS).write_text(json.dumps(legacy), encoding="utf-8")
+    (cache / generator.STAMPS_CACHE).unlink()
     (content / f"{NEW}.md").unlink()
     build(out, content)
     assert not any((out / f"{NEW}{suffix}").exists() for suffix in SUFFIXES)
-    kept = [name for save_as in records if NEW not in save_as for name in file_names(save_as)]
+    kept = [name for save_as in records if NEW not in save_as for name in generator.file_names(save_as)]
     assert kept and all((out / name).is_file() for name in kept)
-    assert all(len(record) == 7 for record in json.loads(cache_file.read_text(encoding="utf-8")).values())
+    saved = marshal.loads((cache / generator.STAMPS_CACHE).read_bytes())
+    assert len(saved) == len(records) - 1 and all(len(record) == store.RECORD for record in saved.values())
+    assert not (cache / store.LEGACY_STAMPS).exists()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_an_unchanged_articles_record_is_the_last_builds_and_a_changed_one_is_new(tmp_path, jobs):
-    """A fork sends back no copy of an unchanged article's record (``forked.MIN_JOBS`` of them
-    make the two processes share the work); a changed one comes back whole."""
+def test_a_record_is_fresh_for_its_key_and_untouched_files_only(tmp_path, jobs):
+    """Records made by ``write_files`` (by JOBS processes, ``forked.MIN_JOBS`` of them so that
+    two processes share the work) are fresh for their key while their files are untouched."""
     save_as = [f"bulletins/2024/03/ljq-{i:03d}.html" for i in range(forked.MIN_JOBS)]
     entries = [
-        ("2024-03-05", name, citation.fields_of({"title": f"临江区通知{i}", "date": "2024-03-05"}, name, name))
+        (f"key{i}", name, citation.fields_of({"title": f"临江区通知{i}", "date": "2024-03-05"}, name, name))
         for i, name in enumerate(save_as)
     ]
     out, damaged = str(tmp_path), {7, forked.MIN_JOBS - 3}
-    old = {name: generator.write_files(out, name, fields, {})[1] for _, name, fields in entries}
+    done = forked.run_jobs(entries, functools.partial(generator._write_entry, out), jobs)
+    assert [count for count, _ in done] == [3] * len(entries)
+    assert all(record[:2] == [f"key{i}", "2024-03-05"] for i, (_, record) in enumerate(done))
     for i in damaged:
         (tmp_path / f"{save_as[i][:-5]}.ris").write_text("damaged", encoding="utf-8")
-    done = forked.run_jobs(entries, functools.partial(generator._write_entry, out, old), jobs)
-    assert [count for count, _ in done] == [int(i in damaged) for i in range(len(entries))]
-    assert [record is None for _, record in done] == [i not in damaged for i in range(len(entries))]
-    for i in damaged:
-        assert done[i][1] != old[save_as[i]] and done[i][1][0] == old[save_as[i]][0]
+    fresh = [
+        store.fresh_record(record, f"key{i}", out, generator.file_names(save_as[i]))
+        for i, (_, record) in enumerate(done)
+    ]
+    assert fresh == [i not in damaged for i in range(len(entries))]
+    assert not store.fresh_record(done[0][1], "other", out, generator.file_names(save_as[0]))
 
 
 def _add_article(content, out):

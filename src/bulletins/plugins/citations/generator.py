@@ -3,23 +3,23 @@
 While the context is built, each article gets ``bulletins_citation`` (what its page shows, from
 ``bulletins.site.citation``, made only when a page reads it); its ``.bib``, ``.ris`` and ``.json``
 are written beside the page and the archive's CSL-JSON into the data folder, each file only when
-its bytes change. In a rebuild (``beside_pages``) a fork of the build makes every article's
-fields and writes those files while the build writes the pages (at 100,000 bulletins some 5 s
-of a rebuild's one process); else the build does it once the pages are written.
+its bytes change. In a rebuild (``beside_pages``) a fork of the build makes the fields of the
+articles that changed and writes their files while the build writes the pages (at 100,000
+bulletins some 5 s of a rebuild's one process); else the build does it once the pages are
+written.
 
-``CACHE_PATH`` keeps, for every article, the key of the fields its files were made from and
-their sizes and mtimes: an unchanged article's files are not even rendered again, and the files
-of an article that is gone are removed. The archive's CSL-JSON is made one item at a time into a
-temporary file (at 100,000 articles, rendering it whole held some 300 MB at the build's peak),
-and not at all when its items are the last build's (the digest of every page's fields key, in
-the file's order) and the file is the one that build wrote.
+``CACHE_PATH`` keeps, for every article, the input key its files were made from (``store``), its
+citation date and the files' sizes and mtimes: an unchanged article's fields are not even made,
+and the files of an article that is gone are removed. The archive's CSL-JSON is written one item
+at a time into a temporary file (at 100,000 articles, rendering it whole held some 300 MB at the
+build's peak), with the last build's line of every unchanged item; and not at all when its items
+are the last build's (their dates, pages and input keys, in the file's order) and the file is
+the one that build wrote.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import logging
 import os
 import time
@@ -27,21 +27,21 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from bulletins.plugins.citations import store
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
-from bulletins.site import citation, opendata, written
+from bulletins.site import citation, opendata
 from bulletins.site.config import settings_check
 from bulletins.site.opendata_state import file_stamp
-from bulletins.site.output_files import replace_if_changed, write_if_changed, write_json_table
+from bulletins.site.output_files import write_if_changed
 from bulletins.site.sitemap import join_url
 
 logger = logging.getLogger(__name__)
 
-STAMPS_CACHE = "bulletins-citations.json"
-CSL_CACHE = "bulletins-citations-csl.json"  # {"key": the items' digest, "stamp": the file's [size, mtime_ns]}
+STAMPS_CACHE = store.STAMPS
+CSL_CACHE = store.CSL_CACHE
 # The header fields a reference uses (Pelican's lowercased keys; columns as the open data names them).
 CITED_HEADERS = ("date", "publisher", "identifier", "docnumber")
-RECORD = 1 + 2 * len(citation.FILE_KINDS)  # an article's record: fields key, then size and mtime of each file
 OPTIONS = (forked.beside_option("BULLETINS_CITATIONS_BESIDE_PAGES"),)
 configure = settings_check(OPTIONS)  # ``initialized`` handler
 
@@ -72,51 +72,44 @@ def fields_for(article, public: str) -> citation.CitationFields:
     )
 
 
-@functools.cache
-def code_digest() -> str:
-    """The bytes of the formats' code: a new version of it rewrites every file once."""
-    return hashlib.blake2b(Path(citation.__file__).read_bytes(), digest_size=8).hexdigest()
-
-
-def fields_key(fields: citation.CitationFields) -> str:
-    return hashlib.blake2b(f"{code_digest()}\0{fields!r}".encode(), digest_size=12).hexdigest()
+def input_parts(article, public: str) -> tuple:
+    """What ``fields_for`` makes an article's fields from, as Pelican read it (``store.input_key``)."""
+    meta = article.metadata
+    original = getattr(article, "bulletins_original", None)
+    return (
+        public,
+        article.title,
+        article.save_as,
+        article.url,
+        original.target if original else None,
+        [meta.get(key) for key in CITED_HEADERS],
+    )
 
 
 def file_names(save_as: str) -> list[str]:
     return [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
 
 
-def write_files(out: str, save_as: str, fields: citation.CitationFields, old: dict) -> tuple[int, list]:
-    """Write an article's .bib, .ris and .json unless the last build wrote them from the same
-    fields and they are untouched since (same sizes and mtimes): how many were written, and
-    the article's record. OLD maps a page (``save_as``) to its record, ``[fields key, size,
-    mtime_ns of each file]``: one short list per article, not one per file."""
-    key = fields_key(fields)
-    names = file_names(save_as)
-    record, stamps = old.get(save_as), [file_stamp(os.path.join(out, name)) for name in names]
-    fresh = record and len(record) == RECORD and record[0] == key and None not in stamps
-    if fresh and record[1:] == [v for found in stamps for v in found]:
-        return 0, record
-    written, record = 0, [key]
-    for name, data in zip(names, citation.file_bytes(fields).values()):
+def write_files(out: str, save_as: str, fields: citation.CitationFields, key: str) -> tuple[int, list]:
+    """Write an article's .bib, .ris and .json where their bytes change: how many were written,
+    and the article's record (``store.RECORD``: KEY, the date, each file's size and mtime)."""
+    written, record = 0, [key, fields.date]
+    for name, data in zip(file_names(save_as), citation.file_bytes(fields).values()):
         written += write_if_changed(Path(out) / name, data)
         record.extend(file_stamp(os.path.join(out, name)) or (-1, -1))
     return written, record
 
 
-def _write_entry(out: str, old: dict, entry) -> tuple[int, list | None]:
-    """``write_files`` for one ``(date, save_as, fields)`` entry, its record None when it is
-    the last build's: a fork then sends back no copy of it (at 100,000 articles the copies took
-    some 50 MB beside the records they copy)."""
-    count, record = write_files(out, entry[1], entry[2], old)
-    return count, None if record is old.get(entry[1]) else record
+def _write_entry(out: str, entry: tuple) -> tuple[int, list]:
+    """``write_files`` for one ``(key, save_as, fields)`` entry."""
+    return write_files(out, entry[1], entry[2], entry[0])
 
 
 def remove_stale(out: Path, old: dict, new: dict) -> int:
     """Delete the files of the pages in OLD (paths under OUT) that NEW no longer has; how many
     went. OLD may still be in the form of an earlier version (a file name -> ``[key, size,
     mtime_ns]``): such a file goes unless a page of NEW makes it."""
-    legacy = {name for name, record in old.items() if len(record) != RECORD}
+    legacy = {name for name, record in old.items() if len(record) != store.RECORD}
     made = {name for save_as in new for name in file_names(save_as)} if legacy else set()
     gone = {name for save_as in set(old) - set(new) - legacy for name in file_names(save_as)}
     removed = 0
@@ -128,59 +121,29 @@ def remove_stale(out: Path, old: dict, new: dict) -> int:
     return removed
 
 
-def load_stamps(path: Path) -> dict:
-    """What the last build recorded in PATH (page -> its record; or, from an earlier version,
-    file name -> ``[key, size, mtime_ns]``); {} if none."""
-    try:
-        stamps = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(stamps, dict):
-        return {}
-    return {k: v for k, v in stamps.items() if isinstance(v, list) and len(v) in (RECORD, 3)}
+def write_csl(path: Path, order: list, line_of, old=None) -> int:
+    """The archive's CSL-JSON (``store.splice_csl``): 1 when the file was replaced."""
+    return int(store.splice_csl(path, order, line_of, old))
 
 
-def write_csl(path: Path, entries) -> int:
-    """The archive's CSL-JSON (``citation.render_csl`` of every entry's item, by date and page),
-    made one item at a time into a temporary file that replaces PATH only when the bytes
-    differ: 1 when it did."""
-    ordered = sorted(range(len(entries)), key=lambda i: entries[i][:2])
-    tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = written.hasher(), 0  # for the manifest
-    with open(tmp, "wb") as fh:
-        for piece in citation.csl_pieces(citation.csl_item(entries[i][2]) for i in ordered):
-            data = piece.encode("utf-8")
-            fh.write(data)
-            digest.update(data)
-            size += len(data)
-    replaced = replace_if_changed(tmp, path)
-    written.note_digest(path, size, digest.hexdigest())  # PATH holds these bytes, replaced or not
-    return replaced
-
-
-def items_key(entries, records: dict) -> str:
-    """The digest of the archive's CSL-JSON items: every entry's page and fields key (RECORDS:
-    page -> its record), in the file's order (by date, then page)."""
-    digest = hashlib.blake2b(code_digest().encode(), digest_size=16)
-    for date, save_as, _ in sorted(entries, key=lambda entry: entry[:2]):
-        digest.update(f"{date}\0{save_as}\0{records[save_as][0]}\n".encode())
-    return digest.hexdigest()
-
-
-def update_csl(path: Path, entries, records: dict, cache: Path) -> int:
-    """``write_csl`` unless CACHE says the file at PATH was written from the same items and it
-    is untouched since (its size and mtime): 1 when the file was replaced."""
-    key = items_key(entries, records)
-    try:
-        last = json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        last = None
-    if isinstance(last, dict) and last.get("key") == key and last.get("stamp") == file_stamp(path):
+def update_csl(path: Path, order: list, line_of, make_line, cache: Path) -> int:
+    """The archive's file unless its record in the cache folder CACHE says it was written from
+    the same items and it is untouched since (its size and mtime): 1 when the file was replaced.
+    ORDER: the items' (date, page, input key) in the file's order; ``line_of(i)``: the I-th
+    item's line when its fields were made in this build, else None; ``make_line(i)``: the I-th
+    item's line, made."""
+    key, last = store.items_key(order), store.load_csl_record(cache)
+    if last.get("key") == key and last.get("stamp") is not None and last.get("stamp") == file_stamp(path):
         return 0
-    written = write_csl(path, entries)
-    write_json_table(cache, {"key": key, "stamp": file_stamp(path)})
-    return written
+    old = store.old_lines(path, last)
+    try:
+        if old is None:
+            raise KeyError(path)
+        replaced = write_csl(path, order, line_of, old)
+    except KeyError:  # no usable file of the last build: every item made
+        replaced = write_csl(path, order, make_line)
+    store.save_csl_record(cache, key, path, [save_as for _, save_as, _ in order])
+    return replaced
 
 
 class LazyCitation:
@@ -241,24 +204,51 @@ class CitationsGenerator(Generator):
         )
 
     def _write_files(self, jobs: int) -> tuple[int, int, int, float]:
-        """Every article's files where they change (by JOBS processes), the archive's CSL-JSON,
-        the stale files removed and the records saved: how many files were written, for how many
-        pages, how many were removed, and the seconds it took."""
+        """The files of every article whose input key or files changed (by JOBS processes), the
+        archive's CSL-JSON, the stale files removed and the records saved: how many files were
+        written, for how many pages, how many were removed, and the seconds it took."""
         started = time.perf_counter()
-        out = Path(self.output_path)
-        entries = []
+        out, cache = Path(self.output_path), self.stamps.parent
+        old = store.load_records(cache)
+        order, records, changed = [], [], []
         for article in self.articles:
-            fields = fields_for(article, self.public)
-            entries.append((fields.date, article.save_as, fields))
-        old, new = load_stamps(self.stamps), {}
-        count = 0
-        done = forked.run_jobs(entries, functools.partial(_write_entry, str(out), old), jobs)
-        for (_, save_as, _), (written_now, record) in zip(entries, done):
-            count += written_now
-            new[save_as] = old[save_as] if record is None else record
-        del done
-        csl = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
-        count += update_csl(csl, entries, new, self.stamps.with_name(CSL_CACHE))
+            key, save_as = store.input_key(input_parts(article, self.public)), article.save_as
+            record = old.get(save_as)
+            if store.fresh_record(record, key, str(out), file_names(save_as)):
+                order.append((record[1], save_as, key))
+            else:
+                fields = fields_for(article, self.public)
+                changed.append((key, save_as, fields))
+                order.append((fields.date, save_as, key))
+                record = None
+            records.append(record)
+        done = iter(forked.run_jobs(changed, functools.partial(_write_entry, str(out)), jobs))
+        count, new = 0, {}
+        for (_, save_as, _), record in zip(order, records):
+            if record is None:
+                written_now, record = next(done)
+                count += written_now
+            new[save_as] = record
+        count += self._update_csl(out, order, {save_as: fields for _, save_as, fields in changed})
         removed = remove_stale(out, old, new)
-        write_json_table(self.stamps, new)
+        store.save_records(cache, new)
         return count, len(new), removed, time.perf_counter() - started
+
+    def _update_csl(self, out: Path, order: list, made: dict) -> int:
+        """``update_csl`` with the lines of the items MADE (page -> fields) in this build; every
+        item's fields made only when the last build's file cannot be used."""
+        order.sort()
+        articles = {}
+
+        def line_of(i: int):
+            fields = made.get(order[i][1])
+            return None if fields is None else store.item_line(fields)
+
+        def make_line(i: int) -> bytes:
+            if not articles:
+                articles.update((article.save_as, article) for article in self.articles)
+            save_as = order[i][1]
+            return store.item_line(made.get(save_as) or fields_for(articles[save_as], self.public))
+
+        csl = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
+        return update_csl(csl, order, line_of, make_line, self.stamps.parent)

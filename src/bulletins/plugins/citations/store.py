@@ -1,0 +1,191 @@
+"""What the last build made the citation files from, so that a rebuild makes only what changed.
+
+``CACHE_PATH/bulletins-citations.marshal`` maps each page (``save_as``) to its record: the input
+key, the citation date, then the size and mtime of its ``.bib``, ``.ris`` and ``.json``. The input
+key is a digest of everything the article's citation fields are made from (``input_parts``: its
+header values as Pelican read them, its title, page, URL and original, the public URL, the code):
+equal keys make equal fields, so an unchanged article's fields are not made at all. Made for
+every article, the fields took some 4 s of a 100,000-article rebuild's citations fork, and
+rendering the archive's CSL-JSON whole another 3 s.
+
+The archive's CSL-JSON holds one item per line, in the order of (date, page). A rebuild that
+changes some items copies every other line from the last build's file (``splice_csl``), found by
+walking the pages it listed (``CSL_CACHE``: the items' digest, the file's size and mtime, and its
+pages in order) beside the new ones: both lists are in (date, page) order, and an unchanged
+article keeps its date and page. When that file is not the one recorded, every item is made.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import marshal
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from bulletins.site import citation, written
+from bulletins.site.opendata_state import file_stamp
+from bulletins.site.output_files import replace_if_changed
+
+STAMPS = "bulletins-citations.marshal"
+LEGACY_STAMPS = "bulletins-citations.json"  # an earlier version's records, read once for the stale files
+CSL_CACHE = "bulletins-citations-csl.marshal"
+LEGACY_CSL_CACHE = "bulletins-citations-csl.json"
+RECORD = 2 + 2 * len(citation.FILE_KINDS)  # input key, date, then size and mtime of each file
+NEVER = ""  # the input key of a record from an earlier version: no article's key is ""
+HEAD, SEPARATOR, TAIL = b"[\n", b",\n", b"\n]\n"  # ``citation.csl_pieces``: one item per line
+# The modules an article's citation fields and files are made by.
+CODE = ("site/citation.py", "plugins/citations/generator.py", "site/opendata.py", "plugins/open_data/generator.py")
+
+
+@functools.cache
+def code_digest() -> str:
+    """The bytes of the code that makes the fields and the files: new code remakes them all once."""
+    package = Path(citation.__file__).resolve().parents[1]
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    for name in CODE:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def input_key(parts: tuple) -> str:
+    """The digest of ``repr(PARTS)`` (an unstable repr only costs the fields made again)."""
+    return hashlib.blake2b(f"{code_digest()}\0{parts!r}".encode(), digest_size=12).hexdigest()
+
+
+def fresh_record(record, key: str, out: str, names: Iterable[str]) -> bool:
+    """RECORD is the last build's for input KEY and its files (NAMES under OUT) are as it left them."""
+    if not (isinstance(record, list) and len(record) == RECORD and record[0] == key):
+        return False
+    at = 2
+    for name in names:
+        try:
+            st = os.stat(f"{out}/{name}")
+        except OSError:
+            return False
+        if record[at] != st.st_size or record[at + 1] != st.st_mtime_ns:
+            return False
+        at += 2
+    return True
+
+
+def load_records(cache: Path) -> dict:
+    """Page -> record from the last build's STAMPS in CACHE, or, from an earlier version's JSON,
+    page -> a record whose key matches none (its files are then made again, and the files of a
+    page gone are still removed) or file name -> ``[key, size, mtime_ns]`` (``remove_stale``)."""
+    try:
+        table = marshal.loads((cache / STAMPS).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        table = None
+    if isinstance(table, dict):
+        return {k: v for k, v in table.items() if type(k) is str and isinstance(v, list) and len(v) == RECORD}
+    try:
+        legacy = json.loads((cache / LEGACY_STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(legacy, dict):
+        return {}
+    records = {}
+    for name, record in legacy.items():
+        if isinstance(record, list) and len(record) == 3:
+            records[name] = record
+        elif isinstance(record, list) and len(record) == RECORD - 1:  # [fields key, stamps...]
+            records[name] = [NEVER, "", *record[1:]]
+    return records
+
+
+def save_records(cache: Path, records: dict) -> None:
+    _save(cache / STAMPS, records)
+    (cache / LEGACY_STAMPS).unlink(missing_ok=True)
+
+
+def _save(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(marshal.dumps(value))
+    os.replace(tmp, path)
+
+
+def items_key(order: list[tuple[str, str, str]]) -> str:
+    """The digest of the archive's items: ORDER's (date, page, input key), in the file's order."""
+    digest = hashlib.blake2b(code_digest().encode(), digest_size=16)
+    for date, save_as, key in order:
+        digest.update(f"{date}\0{save_as}\0{key}\n".encode())
+    return digest.hexdigest()
+
+
+def load_csl_record(cache: Path) -> dict:
+    """The last build's record of the archive's file: ``key``, ``stamp``, ``pages`` ({} if none)."""
+    try:
+        record = marshal.loads((cache / CSL_CACHE).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def save_csl_record(cache: Path, key: str, path: Path, pages: list[str]) -> None:
+    _save(cache / CSL_CACHE, {"key": key, "stamp": file_stamp(path), "pages": pages})
+    (cache / LEGACY_CSL_CACHE).unlink(missing_ok=True)
+
+
+def old_lines(path: Path, record: dict) -> Iterator[tuple[str, bytes]] | None:
+    """``(page, item line)`` of the archive's file at PATH in its order, when it is the file
+    RECORD describes (size, mtime and as many items as pages); else None."""
+    pages = record.get("pages")
+    if not isinstance(pages, list) or record.get("stamp") is None or record.get("stamp") != file_stamp(path):
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not pages:
+        return iter(()) if data == HEAD + b"]\n" else None
+    if not (data.startswith(HEAD) and data.endswith(TAIL)):
+        return None
+    lines = data[len(HEAD) : -len(TAIL)].split(SEPARATOR)
+    return zip(pages, lines) if len(lines) == len(pages) else None
+
+
+def splice_csl(path: Path, order: list[tuple[str, str, str]], line_of: Callable[[int], bytes], old) -> bool:
+    """Write the archive's file: for the I-th entry of ORDER (date, page, key), the line of OLD
+    (``old_lines``) for that page when ``line_of(I)`` is None, else ``line_of(I)``. Written into a
+    temporary file that replaces PATH only when the bytes differ (True when it did); its digest
+    noted for the manifest. A page OLD does not have (in order) raises KeyError."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = written.hasher(), 0
+    with open(tmp, "wb") as fh:
+        pieces = _pieces(order, line_of, old)
+        for piece in pieces:
+            fh.write(piece)
+            digest.update(piece)
+            size += len(piece)
+    replaced = replace_if_changed(tmp, path)
+    written.note_digest(path, size, digest.hexdigest())
+    return replaced
+
+
+def _pieces(order, line_of, old) -> Iterator[bytes]:
+    yield HEAD
+    old = iter(old if old is not None else ())
+    for i, (_, save_as, _) in enumerate(order):
+        line = line_of(i)
+        if line is None:
+            line = _find(old, save_as)
+        yield (SEPARATOR + line) if i else line
+    yield TAIL[1:] if not order else TAIL
+
+
+def _find(old: Iterator[tuple[str, bytes]], save_as: str) -> bytes:
+    """The line of SAVE_AS in OLD, skipping the lines of pages gone or changed before it."""
+    for page, line in old:
+        if page == save_as:
+            return line
+    raise KeyError(save_as)
+
+
+def item_line(fields: citation.CitationFields) -> bytes:
+    """An item's line of the archive's file (as ``citation.csl_pieces`` writes it)."""
+    return json.dumps(citation.csl_item(fields), ensure_ascii=False).encode("utf-8")
