@@ -353,3 +353,36 @@ def test_the_archive_file_is_rendered_only_when_its_items_or_the_file_changed(
     cold = build(tmp_path / "cold" / "output", content)
     name = f"data/{citation.ARCHIVE_CSL}"
     assert (out / name).read_bytes() == (cold / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda path: path.write_bytes(b"\x00garbage"), id="garbage"),
+        pytest.param(lambda path: path.write_bytes(path.read_bytes()[:100]), id="truncated"),
+        pytest.param(lambda path: path.write_bytes(marshal.dumps([1, 2])), id="a-list"),
+        pytest.param(lambda path: path.write_bytes(marshal.dumps({"x.html": [1], 3: ["k"]})), id="odd-records"),
+        pytest.param(
+            lambda path: path.write_bytes(
+                marshal.dumps({k: ["k", "1999-01-01", 0, 0, 0, 0, 0, 0] for k in ["a.html"]})
+            ),
+            id="records-of-other-pages",
+        ),
+        pytest.param(lambda path: path.unlink(), id="gone"),
+    ],
+)
+def test_a_damaged_record_file_costs_work_never_wrong_files(tmp_path, content, damage):
+    """Whatever the records file holds, the next build's citation files and archive file are a
+    cold build's (after an edit, so that both unchanged and changed articles pass), and its
+    records are whole again."""
+    out = build(tmp_path / "output", content)
+    damage(out.parent / "cache" / generator.STAMPS_CACHE)
+    page = sorted((content / "bulletins").rglob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("Title: ", "Title: （修订）", 1), encoding="utf-8")
+    build(out, content)
+    cold = build(tmp_path / "cold" / "output", content)
+    names = [p.relative_to(cold) for p in cold.rglob("*") if p.suffix in SUFFIXES or p.name == citation.ARCHIVE_CSL]
+    assert len(names) > 3 * 5
+    assert all((out / name).read_bytes() == (cold / name).read_bytes() for name in names)
+    records = marshal.loads((out.parent / "cache" / generator.STAMPS_CACHE).read_bytes())
+    assert len(records) == len(article_pages(cold)) and all(len(r) == store.RECORD for r in records.values())
