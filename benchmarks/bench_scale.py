@@ -207,16 +207,27 @@ def ingest(work: Path, jobs: int, *sources: Path) -> Measured:
 
 
 def by_phase(records: list[dict], measured: Measured) -> dict[str, dict]:
-    """Seconds, process peak and tree peak of each phase (a phase that ran in parts summed)."""
+    """Seconds, process peak and tree peak of each phase (a phase that ran in parts summed); a
+    fork's line (``fork: NAME``, forks of one name summed) its span, CPU seconds and own peak."""
     phases: dict[str, dict] = defaultdict(lambda: {"seconds": 0.0, "process_kb": 0, "tree_kb": 0})
     for r in records:
         row = phases[r["phase"]]
+        if r.get("fork"):
+            row.update(fork=True, seconds=max(row["seconds"], r["end"] - r["start"]))
+            row["cpu_s"] = row.get("cpu_s", 0.0) + r["cpu_s"]
+            row["process_kb"] = max(row["process_kb"], r["peak_rss_kb"] or 0)
+            continue
         row["seconds"] += r["end"] - r["start"]
         row["process_kb"] = max(row["process_kb"], r["peak_rss_kb"] or 0)
         row["tree_kb"] = max(row["tree_kb"], measured.tree_kb_between(r["start"], r["end"]))
         row.setdefault("top", []).append(r.get("top"))
         row["traced_kb"] = max(row.get("traced_kb", 0), r.get("traced_peak_kb", 0))
     return dict(phases)
+
+
+def phase_cell(row: dict) -> str:
+    """A phase's seconds; a fork's span and CPU seconds."""
+    return f"{row['seconds']:.1f} s (CPU {row['cpu_s']:.1f} s)" if row.get("fork") else f"{row['seconds']:.1f} s"
 
 
 def one_article(content: Path) -> Path:
@@ -356,12 +367,13 @@ def print_size(f: dict) -> None:
         print(f"ingest_s {ingest_run.seconds:.1f}  cpu_s {ingest_run.cpu_seconds:.1f}  ({rate:,.0f} bulletins/s)")
         print(f"ingest_peak process {mb(ingest_run.process_kb)}  tree {mb(ingest_run.tree_kb)}")
     # The phase log resets the build's VmHWM at each phase, which ru_maxrss follows: its peak is the phases' largest.
-    peak = max(row["process_kb"] for row in f["phases"].values())
+    peak = max(row["process_kb"] for row in f["phases"].values() if not row.get("fork"))
     print(f"cold_build_s {cold.seconds:.1f}  cpu_s {cold.cpu_seconds:.1f}  peak process {mb(peak)}", end="")
     print(f"  tree {mb(cold.tree_kb)}")
     print("\n| phase | time | peak RSS, Pelican process | peak RSS, with children |\n|---|---|---|---|")
     for name, row in f["phases"].items():
-        print("| %s | %.1f s | %s | %s |" % (name, row["seconds"], mb(row["process_kb"]), mb(row["tree_kb"])))
+        tree = "–" if row.get("fork") else mb(row["tree_kb"])
+        print("| %s | %s | %s | %s |" % (name, phase_cell(row), mb(row["process_kb"]), tree))
     out = f["output"]
     print(f"output {out['bytes'] / 1e6:,.1f} MB in {out['files']:,} files")
     print("largest folders: " + ", ".join(f"{name} {size / 1e6:,.1f} MB" for name, size in out["largest"]))
@@ -375,7 +387,7 @@ def print_rebuild_phases(times: dict[str, tuple[Measured, dict]]) -> None:
     names = list(dict.fromkeys(name for _, phases in times.values() for name in phases))
     print("\n| phase | " + " | ".join(times) + " |\n|---|" + "---|" * len(times))
     for name in names:
-        cells = (f"{phases[name]['seconds']:.1f} s" if name in phases else "–" for _, phases in times.values())
+        cells = (phase_cell(phases[name]) if name in phases else "–" for _, phases in times.values())
         print(f"| {name} | " + " | ".join(cells) + " |")
     cells = (f"{m.seconds:.1f} s (CPU {m.cpu_seconds:.1f} s)" for m, _ in times.values())
     print("| whole build | " + " | ".join(cells) + " |")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import tracemalloc
 
 import pytest
@@ -334,3 +335,49 @@ def _run_two_phases(run):
     run.advance("write", 3)
     run.close()
     assert kept
+
+
+def _burn(seconds: float) -> int:
+    """CPU work for about SECONDS of this process's time."""
+    import time
+
+    end, n = time.process_time() + seconds, 0
+    while time.process_time() < end:
+        n += 1
+    return n
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.parametrize(("name", "logged"), [("citations", True), ("", False)])
+def test_a_named_fork_logs_its_span_cpu_and_peak(tmp_path, monkeypatch, name, logged):
+    """A fork begun with a name adds one ``fork: NAME`` line when its result is taken: its own
+    CPU seconds (the load of the machine does not inflate them), its span and its peak."""
+    from bulletins.plugins.incremental import forked
+
+    log = tmp_path / "phases.jsonl"
+    monkeypatch.setenv(phaselog.LOG_ENV, str(log))
+    child = forked.start(lambda: _burn(0.3) > 0, name)
+    assert forked.finish(child) == (True, True)
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    assert len(records) == int(logged)
+    for record in records:
+        assert record["phase"] == "fork: citations" and record["fork"] is True
+        assert 0.25 <= record["cpu_s"] <= record["end"] - record["start"] + 0.05
+        assert record["peak_rss_kb"] > 1000
+
+
+def test_a_fork_line_needs_the_environment(tmp_path):
+    class Usage:
+        ru_utime, ru_stime, ru_maxrss = 1.0, 0.5, 2048
+
+    phaselog.fork_record("open data", 0.0, Usage(), environ={})
+    assert not list(tmp_path.iterdir())
+    log = tmp_path / "phases.jsonl"
+    phaselog.fork_record("open data", 0.0, Usage(), environ={phaselog.LOG_ENV: str(log)})
+    (record,) = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert (record["phase"], record["cpu_s"], record["peak_rss_kb"], record["fork"]) == (
+        "fork: open data",
+        1.5,
+        2048,
+        True,
+    )

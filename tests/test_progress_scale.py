@@ -54,6 +54,12 @@ def test_every_step_is_timed(report, line):
     assert re.search(line, report, re.M), report
 
 
+@pytest.mark.parametrize("fork", ["search index", "citations", "open data"])
+def test_the_forks_beside_a_rebuild_have_their_cpu_in_its_table(report, fork):
+    """The rebuilds' phase table: a fork's row gives its span and its own CPU seconds."""
+    assert re.search(rf"^\| fork: {fork} \|( [\d.]+ s \(CPU [\d.]+ s\) \|)+$", report, re.M), report
+
+
 def test_summary_row_for_the_size(report):
     row = re.search(r"^\| 100 \| \d+ s \| [\d.,]+ MB \| \d+ s \|.*$", report, re.M)
     assert row, report

@@ -19,11 +19,12 @@ import multiprocessing
 import os
 import pickle
 import signal
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bulletins.plugins.progress.phaselog import memory_kb
+from bulletins.plugins.progress.phaselog import fork_record, memory_kb
 from bulletins.site.config import Option
 
 CHUNK = 32  # jobs taken at once: a lock round trip per chunk, not per page
@@ -92,36 +93,40 @@ def beside(setting: bool | None, rebuild: bool) -> bool:
     return rebuild and room_for_a_copy() if setting is None else setting
 
 
-def start(work: Callable[[], Any]) -> tuple[int, int] | None:
+def start(work: Callable[[], Any], name: str = "") -> tuple[int, int] | None:
     """WORK begun in a forked copy of this process, which goes on with its own work meanwhile;
     ``finish`` takes its result. None where this system cannot fork, or not now (no memory or
-    process left for it): the caller then runs WORK itself."""
+    process left for it): the caller then runs WORK itself. A NAME puts the fork's figures in
+    the phase log (``phaselog.fork_record``)."""
     if not can_fork():
         return None
+    begun = time.time()
     started = _fork_children(1, lambda: [(0, work())])
     if not started:
         return None
     [child] = started
-    _STARTED.add(child)
+    _STARTED[child] = (name, begun)
     return child
 
 
 def finish(child: tuple[int, int]) -> tuple[bool, Any]:
     """``(True, result)`` of a WORK ``start`` began, once it ends; ``(False, None)`` when its
     fork failed (the caller runs WORK itself, where the error surfaces as in a plain build)."""
-    _STARTED.discard(child)
-    pairs = _collect(*child)
+    name, begun = _STARTED.pop(child, ("", 0.0))
+    pairs, usage = _collect_with_usage(*child)
+    if name:
+        fork_record(name, begun, usage)
     return (True, pairs[0][1]) if pairs else (False, None)
 
 
-_STARTED: set[tuple[int, int]] = set()
+_STARTED: dict[tuple[int, int], tuple[str, float]] = {}  # child -> its name and start time
 
 
 @atexit.register
 def _stop_started() -> None:
     """A build that ends before it took a started fork's result (an error, Ctrl-C) stops it."""
     while _STARTED:
-        pid, fd = _STARTED.pop()
+        pid, fd = _STARTED.popitem()[0]
         try:
             os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
@@ -173,12 +178,18 @@ def _child(fd: int, work: Callable[[], list]) -> None:  # pragma: no cover - run
 
 def _collect(pid: int, fd: int) -> list:
     """The ``(index, result)`` pairs a fork sent; [] when it failed."""
+    return _collect_with_usage(pid, fd)[0]
+
+
+def _collect_with_usage(pid: int, fd: int) -> tuple[list, Any]:
+    """``_collect``'s pairs, and the fork's resource usage (``os.wait4``: its own and that of the
+    processes it waited for)."""
     with os.fdopen(fd, "rb") as pipe:
         payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    _, status, usage = os.wait4(pid, 0)
     if status != 0 or not payload:
-        return []
+        return [], usage
     try:
-        return pickle.loads(payload)
+        return pickle.loads(payload), usage
     except Exception:  # a truncated payload: its jobs run again here
-        return []
+        return [], usage

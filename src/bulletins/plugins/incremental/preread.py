@@ -77,7 +77,7 @@ def read_ahead(generator, cache) -> int:
     try:
         for i in range(workers):
             share = names[i::workers]
-            child = forked.start(lambda share=share, i=i: read_share(generator, share, parts[i], done, i))
+            child = forked.start(lambda share=share, i=i: read_share(generator, share, parts[i], done, i), "read")
             if child is not None:
                 children.append(child)
         _wait(children, done)

@@ -183,7 +183,7 @@ class OpenDataGenerator(Generator):
         else:
             self.pending = (articles, sources, inputs, code)
             if beside_pages(self.settings, old):
-                self.child = forked.start(self._made_beside)
+                self.child = forked.start(self._made_beside, "open data")
             if self.child is None:
                 self.state = self._write_files(*self.pending)
         self.seconds = time.perf_counter() - started
@@ -306,7 +306,7 @@ def _hashed_over(workers: int):
 
 def _fork_beside(work):
     """``fixity_stream.Fork``: WORK begun in a fork of the build, when there is room for one."""
-    child = forked.start(work) if forked.room_for_a_copy() else None
+    child = forked.start(work, "manifest half") if forked.room_for_a_copy() else None
     return None if child is None else functools.partial(forked.finish, child)
 
 

@@ -6,6 +6,9 @@ system CPU seconds in the phase, which the machine's load does not inflate —, 
 the process's peak resident memory during that phase, Linux's VmHWM reset at the phase's start
 — and ``rss_kb`` at its end); ``BULLETINS_TRACEMALLOC=N`` adds the N allocation sites holding the
 most memory at the end of each phase and the phase's traced peak (tracemalloc slows the build down).
+A fork that works beside the build (the search index's, the citations'...) adds a line of its
+own when the build takes its result (``fork_record``): ``"fork": true``, its wall-clock span and
+the CPU seconds and peak memory of the fork and the processes it waited for.
 """
 
 from __future__ import annotations
@@ -55,6 +58,24 @@ def top_sites(limit: int) -> list[dict]:
         }
         for stat in snapshot.statistics("lineno")[:limit]
     ]
+
+
+def fork_record(name: str, start: float, usage, environ=os.environ) -> None:
+    """A line for the fork NAME begun at START (``time.time()``) and reaped with USAGE (the
+    ``resource.struct_rusage`` of ``os.wait4``), when the environment asks for the log."""
+    path = environ.get(LOG_ENV)
+    if not path:
+        return
+    record = {
+        "phase": f"fork: {name}",
+        "fork": True,
+        "start": start,
+        "end": time.time(),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_rss_kb": usage.ru_maxrss,
+    }
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
 
 
 class PhaseLog:
