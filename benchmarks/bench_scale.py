@@ -208,7 +208,8 @@ def ingest(work: Path, jobs: int, *sources: Path) -> Measured:
 
 def by_phase(records: list[dict], measured: Measured) -> dict[str, dict]:
     """Seconds, process peak and tree peak of each phase (a phase that ran in parts summed); a
-    fork's line (``fork: NAME``, forks of one name summed) its span, CPU seconds and own peak."""
+    fork's line (``fork: NAME``, forks of one name summed) its span until the build took its
+    result, its CPU seconds and its peak (the build's pages it inherited included)."""
     phases: dict[str, dict] = defaultdict(lambda: {"seconds": 0.0, "process_kb": 0, "tree_kb": 0})
     for r in records:
         row = phases[r["phase"]]

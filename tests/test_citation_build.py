@@ -386,3 +386,52 @@ def test_a_damaged_record_file_costs_work_never_wrong_files(tmp_path, content, d
     assert all((out / name).read_bytes() == (cold / name).read_bytes() for name in names)
     records = marshal.loads((out.parent / "cache" / generator.STAMPS_CACHE).read_bytes())
     assert len(records) == len(article_pages(cold)) and all(len(r) == store.RECORD for r in records.values())
+
+
+class _Article:
+    """What the citations read of an article: its page, title, header and URL."""
+
+    def __init__(self, save_as: str, title: str, date: str):
+        self.save_as, self.url, self.title = save_as, save_as, title
+        self.metadata = {"date": date, "publisher": f"{title}的机关"}
+
+
+def _files_of(root, articles) -> dict:
+    gen = generator.CitationsGenerator.__new__(generator.CitationsGenerator)
+    gen.settings, gen.output_path, gen.public = {"CACHE_PATH": str(root / "cache")}, str(root / "out"), ""
+    gen.articles, gen.stamps = list(articles), root / "cache" / generator.STAMPS_CACHE
+    gen._write_files(1)
+    return {str(p.relative_to(root / "out")): p.read_bytes() for p in sorted((root / "out").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        pytest.param(["a/b.html", "a/b.htm"], id="one-files-for-two-pages"),
+        pytest.param(["a/b.html", "a/b.html"], id="one-page-twice"),
+        pytest.param(["a/b.html", "a/c.html", "a/b.htm", "a/b.html"], id="three-on-one-stem"),
+    ],
+)
+def test_pages_sharing_their_files_are_written_as_a_cold_build_writes_them(tmp_path, pages):
+    """Articles whose citation files are the same files: every rebuild leaves the last one's, as
+    a cold build does, and the archive file holds each article's item."""
+    articles = [_Article(page, f"第{n}号通知", f"2024-01-0{n + 1}") for n, page in enumerate(pages)]
+    cold = _files_of(tmp_path / "cold", articles)
+    for _ in range(3):
+        assert _files_of(tmp_path / "warm", articles) == cold
+    items = json.loads(cold[f"data/{citation.ARCHIVE_CSL}"])
+    assert [item["title"] for item in items] == [a.title for a in articles]
+
+
+def test_the_input_key_covers_the_code_the_fields_are_made_by():
+    """``fields_for`` calls ``join_url`` and ``with_suffix``: their modules are in the key's code."""
+    import inspect
+    from pathlib import Path
+
+    from bulletins.site.output_files import with_suffix
+    from bulletins.site.sitemap import join_url
+
+    package = Path(citation.__file__).resolve().parents[1]
+    hashed = {package / name for name in store.CODE}
+    used = [generator.fields_for, citation.fields_of, join_url, with_suffix, generator.header_text]
+    assert {Path(inspect.getsourcefile(f)).resolve() for f in used} <= hashed | {Path(store.__file__).resolve()}

@@ -381,3 +381,11 @@ def test_a_fork_line_needs_the_environment(tmp_path):
         2048,
         True,
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_phase_log_that_cannot_be_written_leaves_the_fork_and_the_build_alone(tmp_path, monkeypatch):
+    from bulletins.plugins.incremental import forked
+
+    monkeypatch.setenv(phaselog.LOG_ENV, str(tmp_path / "no-such-folder" / "phases.jsonl"))
+    assert forked.finish(forked.start(lambda: 42, "citations")) == (True, 42)

@@ -19,6 +19,7 @@ the one that build wrote.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -90,6 +91,19 @@ def file_names(save_as: str) -> list[str]:
     return [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
 
 
+def shared_files(names: list[list[str]]) -> set[int]:
+    """The indexes of the articles (their NAMES, ``file_names``) whose citation files another
+    article's are too (one page twice, or ``x.htm`` and ``x.html``): their files are written in
+    turn in every build, so the last one's stand, as in a cold build."""
+    first: dict[str, int] = {}
+    shared: set[int] = set()
+    for index, files in enumerate(names):
+        other = first.setdefault(files[0], index)
+        if other != index:
+            shared.update((other, index))
+    return shared
+
+
 def write_files(out: str, save_as: str, fields: citation.CitationFields, key: str) -> tuple[int, list]:
     """Write an article's .bib, .ris and .json where their bytes change: how many were written,
     and the article's record (``store.RECORD``: KEY, the date, each file's size and mtime)."""
@@ -135,12 +149,11 @@ def update_csl(path: Path, order: list, line_of, make_line, cache: Path) -> int:
     key, last = store.items_key(order), store.load_csl_record(cache)
     if last.get("key") == key and last.get("stamp") is not None and last.get("stamp") == file_stamp(path):
         return 0
-    old = store.old_lines(path, last)
-    try:
-        if old is None:
-            raise KeyError(path)
-        replaced = write_csl(path, order, line_of, old)
-    except KeyError:  # no usable file of the last build: every item made
+    old, replaced = store.old_lines(path, last), None
+    if old is not None:
+        with contextlib.suppress(KeyError):  # a page not found in its order: every item made
+            replaced = write_csl(path, order, line_of, old)
+    if replaced is None:  # no usable file of the last build
         replaced = write_csl(path, order, make_line)
     store.save_csl_record(cache, key, path, [save_as for _, save_as, _ in order])
     return replaced
@@ -209,46 +222,47 @@ class CitationsGenerator(Generator):
         written, for how many pages, how many were removed, and the seconds it took."""
         started = time.perf_counter()
         out, cache = Path(self.output_path), self.stamps.parent
-        old = store.load_records(cache)
-        order, records, changed = [], [], []
-        for article in self.articles:
+        names = [file_names(article.save_as) for article in self.articles]
+        old, shared = store.load_records(cache), shared_files(names)
+        entries, records, changed = [], [], []  # per article: (date, page, key, fields or None)
+        for index, article in enumerate(self.articles):
             key, save_as = store.input_key(input_parts(article, self.public)), article.save_as
             record = old.get(save_as)
-            if store.fresh_record(record, key, str(out), file_names(save_as)):
-                order.append((record[1], save_as, key))
-            else:
+            if index not in shared and store.fresh_record(record, key, str(out), names[index]):
+                entries.append((record[1], save_as, key, None))
+            else:  # pages sharing files are all written, in turn, as a cold build does
                 fields = fields_for(article, self.public)
                 changed.append((key, save_as, fields))
-                order.append((fields.date, save_as, key))
+                entries.append((fields.date, save_as, key, fields))
                 record = None
             records.append(record)
         done = iter(forked.run_jobs(changed, functools.partial(_write_entry, str(out)), jobs))
         count, new = 0, {}
-        for (_, save_as, _), record in zip(order, records):
+        for (_, save_as, _, _), record in zip(entries, records):
             if record is None:
                 written_now, record = next(done)
                 count += written_now
             new[save_as] = record
-        count += self._update_csl(out, order, {save_as: fields for _, save_as, fields in changed})
+        count += self._update_csl(out, entries)
         removed = remove_stale(out, old, new)
         store.save_records(cache, new)
         return count, len(new), removed, time.perf_counter() - started
 
-    def _update_csl(self, out: Path, order: list, made: dict) -> int:
-        """``update_csl`` with the lines of the items MADE (page -> fields) in this build; every
-        item's fields made only when the last build's file cannot be used."""
-        order.sort()
-        articles = {}
+    def _update_csl(self, out: Path, entries: list) -> int:
+        """``update_csl`` over ENTRIES (per article: date, page, input key, and the fields when
+        made in this build) in the file's order (by date and page; ties in the articles' order,
+        as a cold build has them); every item's fields made only when the last build's file
+        cannot be used."""
+        ordered = sorted(range(len(entries)), key=lambda i: entries[i][:2])
+        order = [entries[i][:3] for i in ordered]
 
-        def line_of(i: int):
-            fields = made.get(order[i][1])
+        def line_of(k: int):
+            fields = entries[ordered[k]][3]
             return None if fields is None else store.item_line(fields)
 
-        def make_line(i: int) -> bytes:
-            if not articles:
-                articles.update((article.save_as, article) for article in self.articles)
-            save_as = order[i][1]
-            return store.item_line(made.get(save_as) or fields_for(articles[save_as], self.public))
+        def make_line(k: int) -> bytes:
+            fields = entries[ordered[k]][3] or fields_for(self.articles[ordered[k]], self.public)
+            return store.item_line(fields)
 
         csl = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
         return update_csl(csl, order, line_of, make_line, self.stamps.parent)

@@ -37,7 +37,14 @@ RECORD = 2 + 2 * len(citation.FILE_KINDS)  # input key, date, then size and mtim
 NEVER = ""  # the input key of a record from an earlier version: no article's key is ""
 HEAD, SEPARATOR, TAIL = b"[\n", b",\n", b"\n]\n"  # ``citation.csl_pieces``: one item per line
 # The modules an article's citation fields and files are made by.
-CODE = ("site/citation.py", "plugins/citations/generator.py", "site/opendata.py", "plugins/open_data/generator.py")
+CODE = (
+    "site/citation.py",
+    "plugins/citations/generator.py",
+    "site/opendata.py",
+    "plugins/open_data/generator.py",
+    "site/sitemap.py",  # join_url: the URL
+    "site/output_files.py",  # with_suffix: the citation key and the file names
+)
 
 
 @functools.cache
@@ -51,7 +58,9 @@ def code_digest() -> str:
 
 
 def input_key(parts: tuple) -> str:
-    """The digest of ``repr(PARTS)`` (an unstable repr only costs the fields made again)."""
+    """The digest of ``repr(PARTS)``: an unstable repr only costs the fields made again, but a
+    repr that does not show a value whole would keep stale files. The parts are strings, dates,
+    lists of them and Pelican's URL wrappers, whose reprs name them."""
     return hashlib.blake2b(f"{code_digest()}\0{parts!r}".encode(), digest_size=12).hexdigest()
 
 

@@ -62,7 +62,10 @@ def top_sites(limit: int) -> list[dict]:
 
 def fork_record(name: str, start: float, usage, environ=os.environ) -> None:
     """A line for the fork NAME begun at START (``time.time()``) and reaped with USAGE (the
-    ``resource.struct_rusage`` of ``os.wait4``), when the environment asks for the log."""
+    ``resource.struct_rusage`` of ``os.wait4``), when the environment asks for the log: its
+    span until the build took its result (its wait for it included), its CPU seconds and its
+    peak (the build's pages it inherited included). A log that cannot be written is skipped:
+    the build goes on."""
     path = environ.get(LOG_ENV)
     if not path:
         return
@@ -74,7 +77,7 @@ def fork_record(name: str, start: float, usage, environ=os.environ) -> None:
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
         "peak_rss_kb": usage.ru_maxrss,
     }
-    with open(path, "a", encoding="utf-8") as fh:
+    with contextlib.suppress(OSError), open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record) + "\n")
 
 
