@@ -202,14 +202,22 @@ def render_csl(items: Iterable[dict]) -> bytes:
     return "".join(csl_pieces(items)).encode("utf-8")
 
 
+CSL_OPEN, CSL_SEPARATOR, CSL_CLOSE = "[\n", ",\n", "]\n"  # one item per line between them
+
+
+def csl_line(item: dict) -> str:
+    """An item's line of a CSL-JSON file (JSON escapes every newline, so it holds none)."""
+    return json.dumps(item, ensure_ascii=False)
+
+
 def csl_pieces(items: Iterable[dict]) -> Iterator[str]:
     """``render_csl``'s text an item at a time (the archive's file is written so)."""
-    yield "[\n"
+    yield CSL_OPEN
     separator = ""
     for item in items:
-        yield separator + json.dumps(item, ensure_ascii=False)
-        separator = ",\n"
-    yield ("\n" if separator else "") + "]\n"
+        yield separator + csl_line(item)
+        separator = CSL_SEPARATOR
+    yield ("\n" if separator else "") + CSL_CLOSE
 
 
 def slash_date(iso: str) -> str:

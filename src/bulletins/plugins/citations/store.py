@@ -35,7 +35,9 @@ CSL_CACHE = "bulletins-citations-csl.marshal"
 LEGACY_CSL_CACHE = "bulletins-citations-csl.json"
 RECORD = 2 + 2 * len(citation.FILE_KINDS)  # input key, date, then size and mtime of each file
 NEVER = ""  # the input key of a record from an earlier version: no article's key is ""
-HEAD, SEPARATOR, TAIL = b"[\n", b",\n", b"\n]\n"  # ``citation.csl_pieces``: one item per line
+HEAD, SEPARATOR = citation.CSL_OPEN.encode(), citation.CSL_SEPARATOR.encode()  # ``citation.csl_pieces``
+CLOSE = citation.CSL_CLOSE.encode()  # an empty file's end; after items, TAIL
+TAIL = b"\n" + CLOSE
 # The modules an article's citation fields and files are made by.
 CODE = (
     "site/citation.py",
@@ -150,7 +152,7 @@ def old_lines(path: Path, record: dict) -> Iterator[tuple[str, bytes]] | None:
     except OSError:
         return None
     if not pages:
-        return iter(()) if data == HEAD + b"]\n" else None
+        return iter(()) if data == HEAD + CLOSE else None
     if not (data.startswith(HEAD) and data.endswith(TAIL)):
         return None
     lines = data[len(HEAD) : -len(TAIL)].split(SEPARATOR)
@@ -184,7 +186,7 @@ def _pieces(order, line_of, old) -> Iterator[bytes]:
         if line is None:
             line = _find(old, save_as)
         yield (SEPARATOR + line) if i else line
-    yield TAIL[1:] if not order else TAIL
+    yield TAIL if order else CLOSE
 
 
 def _find(old: Iterator[tuple[str, bytes]], save_as: str) -> bytes:
@@ -196,5 +198,5 @@ def _find(old: Iterator[tuple[str, bytes]], save_as: str) -> bytes:
 
 
 def item_line(fields: citation.CitationFields) -> bytes:
-    """An item's line of the archive's file (as ``citation.csl_pieces`` writes it)."""
-    return json.dumps(citation.csl_item(fields), ensure_ascii=False).encode("utf-8")
+    """An item's line of the archive's file (``citation.csl_line``)."""
+    return citation.csl_line(citation.csl_item(fields)).encode("utf-8")

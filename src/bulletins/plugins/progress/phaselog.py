@@ -77,8 +77,13 @@ def fork_record(name: str, start: float, usage, environ=os.environ) -> None:
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
         "peak_rss_kb": usage.ru_maxrss,
     }
-    with contextlib.suppress(OSError), open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record) + "\n")
+    with contextlib.suppress(OSError):
+        _append(Path(path), record)
+
+
+def _append(path: Path, record: dict) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 class PhaseLog:
@@ -119,5 +124,4 @@ class PhaseLog:
         if self.top:
             record["traced_peak_kb"] = tracemalloc.get_traced_memory()[1] // 1024
             record["top"] = top_sites(self.top)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        _append(self.path, record)
