@@ -115,8 +115,13 @@ def test_a_rebuild_beside_the_pages_writes_a_cold_builds_files(tmp_path, change)
 
 
 @pytest.mark.slow
-def test_a_cold_build_beside_the_pages_writes_the_builds_files(tmp_path):
+def test_a_cold_build_beside_the_pages_writes_the_builds_files(tmp_path, monkeypatch):
+    begun, real_start = [], forked.start
+    monkeypatch.setattr(
+        forked, "start", lambda work, name="", **kw: begun.append((name, kw)) or real_start(work, name, **kw)
+    )
     beside = build(*site(tmp_path, "beside"), True)
+    assert begun == [("citations", {"beside": True})]  # at the forks' lower priority (test_site_parallel_write)
     by_build = build(*site(tmp_path, "plain"), False)
     assert files(beside) == files(by_build)
 

@@ -57,7 +57,12 @@ def test_rows_beside_the_pages_equal_rows_made_by_the_build(tmp_path, monkeypatc
         return write_page(self, *args)
 
     monkeypatch.setattr(data_generator.OpenDataGenerator, "_write_page", spy)
+    begun, real_start = [], forked.start
+    monkeypatch.setattr(
+        forked, "start", lambda work, name="", **kw: begun.append((name, kw)) or real_start(work, name, **kw)
+    )
     by_build, beside = build(tmp_path, "build", False), build(tmp_path, "beside", True)
+    assert ("open data", {"beside": True}) in begun  # at the forks' lower priority (test_site_parallel_write)
     assert digests(beside) == digests(by_build)
     assert state(beside).rows == state(by_build).rows and state(beside).count == state(by_build).count > 0
     assert state(beside).sources == state(by_build).sources and len(state(beside).sources) > 0

@@ -176,9 +176,10 @@ def test_the_index_begins_early_only_after_the_gazettes_statuses(context, early)
 def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides, begun_at):
     real_start, begun = forked.start, []
 
-    def start(work, name=""):
+    def start(work, name="", **options):
+        assert options == {"beside": True}  # at the forks' lower priority (test_site_parallel_write)
         begun.append(sys._getframe(1).f_code.co_name)
-        return real_start(work, name)
+        return real_start(work, name, **options)
 
     monkeypatch.setattr(forked, "start", start)
     out = {}

@@ -44,6 +44,16 @@ def test_a_fork_runs_its_work_and_sends_the_results_back():
     assert index == 0 and child == pid != parent
 
 
+@pytest.mark.parametrize("beside", [False, True])
+def test_a_fork_beside_the_build_runs_at_a_lower_priority(beside):
+    """A fork working beside the build takes what processor time the build leaves; the build's
+    own priority is unchanged, and a fork it waits for keeps the build's."""
+    ours = os.nice(0)
+    child = forked.start(lambda: os.nice(0), "", beside=beside)
+    assert forked.finish(child) == (True, max(ours, forked.BESIDE_NICENESS) if beside else ours)
+    assert os.nice(0) == ours
+
+
 class Cycle:
     def __init__(self):
         self.me = self

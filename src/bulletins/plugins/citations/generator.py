@@ -195,7 +195,7 @@ class CitationsGenerator(Generator):
             article.bulletins_citation = LazyCitation(article, self.public)
         self.stamps = Path(self.settings["CACHE_PATH"]) / STAMPS_CACHE
         beside = beside_pages(self.settings, self.stamps)
-        self.child = forked.start(functools.partial(self._write_files, 1), "citations") if beside else None
+        self.child = forked.start(functools.partial(self._write_files, 1), "citations", beside=True) if beside else None
         self.seconds = time.perf_counter() - started
 
     def generate_output(self, writer=None):

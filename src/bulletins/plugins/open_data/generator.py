@@ -183,7 +183,7 @@ class OpenDataGenerator(Generator):
         else:
             self.pending = (articles, sources, inputs, code)
             if beside_pages(self.settings, old):
-                self.child = forked.start(self._made_beside, "open data")
+                self.child = forked.start(self._made_beside, "open data", beside=True)
             if self.child is None:
                 self.state = self._write_files(*self.pending)
         self.seconds = time.perf_counter() - started

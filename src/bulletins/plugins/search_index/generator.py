@@ -105,7 +105,7 @@ def begin_beside_pages(pelican) -> None:
     while _GENERATORS:
         generator = _GENERATORS.pop()
         if generator.child is None and generator.settings is pelican.settings and beside_pages(generator.settings):
-            generator.child = forked.start(generator.build_in_fork, "search index")
+            generator.child = forked.start(generator.build_in_fork, "search index", beside=True)
 
 
 def settled_early(context, settings) -> bool:
@@ -127,7 +127,7 @@ class SearchIndexGenerator(Generator):
 
     def generate_context(self):
         if settled_early(self.context, self.settings) and beside_pages(self.settings):
-            self.child = forked.start(self.build_in_fork, "search index")
+            self.child = forked.start(self.build_in_fork, "search index", beside=True)
 
     def build_in_fork(self) -> IndexStats:
         gc.enable()  # a fork begun in generate_context inherits the collector off (collector.py)
