@@ -26,6 +26,7 @@ from pathlib import Path
 from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site.entities import document_roles, person_roles
 from bulletins.site.output_files import replace_if_changed
+from bulletins.site.written import active as written_active
 from bulletins.site.written import hasher, note_digest
 
 JSONL = "bulletins.jsonl"
@@ -276,37 +277,56 @@ def write_row_files(folder: Path, cols: Sequence[str], rows: Iterable[Mapping[st
     return written, digests, count
 
 
-def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable[RowBytes]) -> tuple[dict, dict, dict, int]:
-    """``write_row_files`` for rows already made into bytes (new ones, or a last build's taken
-    again): ``({name: written?}, {row id: line digest}, {row id: [line size, record size]},
-    number of rows)``."""
+def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable, old=None) -> tuple[dict, dict, dict, int]:
+    """``write_row_files`` for rows already made into bytes (``RowBytes``), or taken again from
+    the last build's files by place (``opendata_reuse.OldSpan``, copied from OLD, its
+    ``OldRows``): ``({name: written?}, {row id: line digest}, {row id: [line size, record
+    size]}, number of rows)``."""
     folder.mkdir(parents=True, exist_ok=True)
     temps = {name: folder / f".{name}.tmp" for name in (JSONL, CSV)}
     digests: dict[str, str] = {}
     sizes: dict[str, list[int]] = {}
     count = 0
-    hashes = {JSONL: hasher(), CSV: hasher()}  # each file's, for the manifest
     try:
         with temps[JSONL].open("wb") as jsonl, temps[CSV].open("wb") as table:
-            table.write(header := csv_header(cols))
-            hashes[CSV].update(header)
+            table.write(csv_header(cols))
+            copy = old.copier(jsonl, table) if old is not None else None
             for row in rows:
-                jsonl.write(row.jsonl)
-                table.write(row.csv)
-                hashes[JSONL].update(row.jsonl)
-                hashes[CSV].update(row.csv)
+                if type(row) is RowBytes:
+                    if copy is not None:
+                        copy.flush()
+                    jsonl.write(row.jsonl)
+                    table.write(row.csv)
+                    sizes[row.row_id] = [len(row.jsonl), len(row.csv)]
+                else:
+                    copy.add(row)
+                    sizes[row.row_id] = [row.jsonl_size, row.csv_size]
                 digests[row.row_id] = row.digest
-                sizes[row.row_id] = [len(row.jsonl), len(row.csv)]
                 count += 1
+            if copy is not None:
+                copy.flush()
         lengths = {name: tmp.stat().st_size for name, tmp in temps.items()}
+        hashes = {name: _file_hash(tmp) for name, tmp in temps.items()}  # for the manifest
     except BaseException:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
         raise
     replaced = {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}
     for name in temps:  # the file holds these bytes now, replaced or not
-        note_digest(folder / name, lengths[name], hashes[name].hexdigest())
+        note_digest(folder / name, lengths[name], hashes[name])
     return replaced, digests, sizes, count
+
+
+def _file_hash(path: Path) -> str:
+    """PATH's SHA-256, for the manifest (read back while the kernel still holds it): "" while
+    nothing is noted."""
+    if not written_active():
+        return ""
+    digest = hasher()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _not_among(text: bytes, ids: set[str]) -> bool:

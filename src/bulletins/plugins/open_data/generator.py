@@ -221,7 +221,7 @@ class OpenDataGenerator(Generator):
                 yield taken or opendata.row_bytes(cols, opendata.row_values(cols, row_id, bulletin_of(articles[index])))
 
         try:
-            written, digests, sizes, count = opendata.write_row_bytes(self.folder, cols, rows())
+            written, digests, sizes, count = opendata.write_row_bytes(self.folder, cols, rows(), reuse)
         finally:
             if reuse is not None:
                 self.reused = reuse.taken
