@@ -227,6 +227,7 @@ class IndexWriter:
 
     def __init__(self, root: Path, record: dict | None = None):
         self.root = Path(root)
+        self.folder = str(self.root)  # joined to a name as a string: 100,000 result files a build
         self.record = record or {}
         self.fresh: dict[str, str] = {}  # the next build's record
         self.unrecorded: set[str] = set()  # files named without a content key
@@ -247,7 +248,7 @@ class IndexWriter:
         old = self.record.get(relpath)
         if key is None or not isinstance(old, str) or not old.startswith(key + " "):
             return None
-        found = _stat(self.root / relpath)
+        found = _stat(os.path.join(self.folder, relpath))
         return Placed(relpath, found[0], old, False) if old == record_entry(key, found) else None
 
     def place_script(self, name: str, data, key: str | None = None, *, utf16: bool = False) -> Placed:
@@ -257,7 +258,7 @@ class IndexWriter:
     def place(self, relpath: str, data: bytes, key: str | None = None) -> Placed:
         """Write DATA unless the file holds it already; not counted yet (``record_placed``),
         so that a worker process may place files and this writer count them."""
-        path = os.path.join(self.root, relpath)
+        path = os.path.join(self.folder, relpath)
         found = _stat(path)
         wrote = found is None or found[0] != len(data) or _read(path) != data
         if wrote:
