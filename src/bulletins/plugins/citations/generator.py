@@ -114,13 +114,9 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, key: st
     return written, record
 
 
-def _write_entry(out: str, public: str, entry: tuple) -> tuple[int, list, bytes]:
-    """``write_files`` for one ``(key, article)`` entry, its fields made here (in the process
-    that writes them: none is held beyond its own article), and its line of the archive's file."""
-    key, article = entry
-    fields = fields_for(article, public)
-    written, record = write_files(out, article.save_as, fields, key)
-    return written, record, store.item_line(fields)
+def _write_entry(out: str, entry: tuple) -> tuple[int, list]:
+    """``write_files`` for one ``(key, save_as, fields)`` entry."""
+    return write_files(out, entry[1], entry[2], entry[0])
 
 
 def remove_stale(out: Path, old: dict, new: dict) -> int:
@@ -228,44 +224,45 @@ class CitationsGenerator(Generator):
         out, cache = Path(self.output_path), self.stamps.parent
         names = [file_names(article.save_as) for article in self.articles]
         old, shared = store.load_records(cache), shared_files(names)
-        entries, records, changed = [], [], []  # per article: [date, page, key, its line or None]
+        entries, records, changed = [], [], []  # per article: (date, page, key, fields or None)
         for index, article in enumerate(self.articles):
             key, save_as = store.input_key(input_parts(article, self.public)), article.save_as
             record = old.get(save_as)
             if index not in shared and store.fresh_record(record, key, str(out), names[index]):
-                entries.append([record[1], save_as, key, None])
+                entries.append((record[1], save_as, key, None))
             else:  # pages sharing files are all written, in turn, as a cold build does
-                changed.append((key, article))
-                entries.append([None, save_as, key, None])
+                fields = fields_for(article, self.public)
+                changed.append((key, save_as, fields))
+                entries.append((fields.date, save_as, key, fields))
                 record = None
             records.append(record)
-        work = functools.partial(_write_entry, str(out), self.public)
-        done = iter(forked.run_jobs(changed, work, jobs))
+        done = iter(forked.run_jobs(changed, functools.partial(_write_entry, str(out)), jobs))
         count, new = 0, {}
-        for entry, record in zip(entries, records):
+        for (_, save_as, _, _), record in zip(entries, records):
             if record is None:
-                written_now, record, entry[3] = next(done)
-                entry[0] = record[1]  # the date its fields gave
+                written_now, record = next(done)
                 count += written_now
-            new[entry[1]] = record
+            new[save_as] = record
         count += self._update_csl(out, entries)
         removed = remove_stale(out, old, new)
         store.save_records(cache, new)
         return count, len(new), removed, time.perf_counter() - started
 
     def _update_csl(self, out: Path, entries: list) -> int:
-        """``update_csl`` over ENTRIES (per article: date, page, input key, and its line when its
-        fields were made in this build) in the file's order (by date and page; ties in the articles' order,
+        """``update_csl`` over ENTRIES (per article: date, page, input key, and the fields when
+        made in this build) in the file's order (by date and page; ties in the articles' order,
         as a cold build has them); every item's fields made only when the last build's file
         cannot be used."""
         ordered = sorted(range(len(entries)), key=lambda i: entries[i][:2])
-        order = [tuple(entries[i][:3]) for i in ordered]
+        order = [entries[i][:3] for i in ordered]
 
         def line_of(k: int):
-            return entries[ordered[k]][3]
+            fields = entries[ordered[k]][3]
+            return None if fields is None else store.item_line(fields)
 
         def make_line(k: int) -> bytes:
-            return entries[ordered[k]][3] or store.item_line(fields_for(self.articles[ordered[k]], self.public))
+            fields = entries[ordered[k]][3] or fields_for(self.articles[ordered[k]], self.public)
+            return store.item_line(fields)
 
         csl = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
         return update_csl(csl, order, line_of, make_line, self.stamps.parent)
