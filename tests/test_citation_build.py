@@ -3,7 +3,6 @@ archive's CSL-JSON, the public URL, and rebuilds that rewrite only what changed.
 
 from __future__ import annotations
 
-import functools
 import json
 import marshal
 import re
@@ -291,7 +290,7 @@ def test_a_record_is_fresh_for_its_key_and_untouched_files_only(tmp_path, jobs):
         for i, name in enumerate(save_as)
     ]
     out, damaged = str(tmp_path), {7, forked.MIN_JOBS - 3}
-    done = forked.run_jobs(entries, functools.partial(generator._write_entry, out), jobs)
+    done = forked.run_jobs(entries, lambda entry: generator.write_files(out, entry[1], entry[2], entry[0]), jobs)
     assert [count for count, _ in done] == [3] * len(entries)
     assert all(record[:2] == [f"key{i}", "2024-03-05"] for i, (_, record) in enumerate(done))
     for i in damaged:

@@ -24,6 +24,7 @@ import functools
 import logging
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from pelican.generators import Generator
@@ -91,10 +92,10 @@ def file_names(save_as: str) -> list[str]:
     return [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
 
 
-def shared_files(names: list[list[str]]) -> set[int]:
-    """The indexes of the articles (their NAMES, ``file_names``) whose citation files another
-    article's are too (one page twice, or ``x.htm`` and ``x.html``): their files are written in
-    turn in every build, so the last one's stand, as in a cold build."""
+def shared_files(names: Iterable[list[str]]) -> set[int]:
+    """The indexes of the articles (their NAMES, ``file_names``, in turn) whose citation files
+    another article's are too (one page twice, or ``x.htm`` and ``x.html``): their files are
+    written in turn in every build, so the last one's stand, as in a cold build."""
     first: dict[str, int] = {}
     shared: set[int] = set()
     for index, files in enumerate(names):
@@ -114,9 +115,12 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, key: st
     return written, record
 
 
-def _write_entry(out: str, entry: tuple) -> tuple[int, list]:
-    """``write_files`` for one ``(key, save_as, fields)`` entry."""
-    return write_files(out, entry[1], entry[2], entry[0])
+def _write_entry(out: str, public: str, entry: tuple) -> tuple[int, list]:
+    """``write_files`` for one ``(key, article)`` entry, its fields made by the process that
+    writes them and let go at once: at 100,000 bulletins a cold build's citations, holding every
+    article's fields and file names, were its peak (1,009 MiB)."""
+    key, article = entry
+    return write_files(out, article.save_as, fields_for(article, public), key)
 
 
 def remove_stale(out: Path, old: dict, new: dict) -> int:
@@ -222,47 +226,47 @@ class CitationsGenerator(Generator):
         written, for how many pages, how many were removed, and the seconds it took."""
         started = time.perf_counter()
         out, cache = Path(self.output_path), self.stamps.parent
-        names = [file_names(article.save_as) for article in self.articles]
-        old, shared = store.load_records(cache), shared_files(names)
-        entries, records, changed = [], [], []  # per article: (date, page, key, fields or None)
+        old = store.load_records(cache)
+        shared = shared_files(file_names(article.save_as) for article in self.articles)
+        entries, records, changed = [], [], []  # per article: [date, page, key, changed?]
         for index, article in enumerate(self.articles):
             key, save_as = store.input_key(input_parts(article, self.public)), article.save_as
             record = old.get(save_as)
-            if index not in shared and store.fresh_record(record, key, str(out), names[index]):
-                entries.append((record[1], save_as, key, None))
+            if index not in shared and store.fresh_record(record, key, str(out), file_names(save_as)):
+                entries.append([record[1], save_as, key, False])
             else:  # pages sharing files are all written, in turn, as a cold build does
-                fields = fields_for(article, self.public)
-                changed.append((key, save_as, fields))
-                entries.append((fields.date, save_as, key, fields))
+                changed.append((key, article))
+                entries.append([None, save_as, key, True])
                 record = None
             records.append(record)
-        done = iter(forked.run_jobs(changed, functools.partial(_write_entry, str(out)), jobs))
+        done = iter(forked.run_jobs(changed, functools.partial(_write_entry, str(out), self.public), jobs))
+        changed = []
         count, new = 0, {}
-        for (_, save_as, _, _), record in zip(entries, records):
+        for entry, record in zip(entries, records):
             if record is None:
                 written_now, record = next(done)
+                entry[0] = record[1]  # the date its fields gave
                 count += written_now
-            new[save_as] = record
+            new[entry[1]] = record
+        done = records = None
         count += self._update_csl(out, entries)
         removed = remove_stale(out, old, new)
         store.save_records(cache, new)
         return count, len(new), removed, time.perf_counter() - started
 
     def _update_csl(self, out: Path, entries: list) -> int:
-        """``update_csl`` over ENTRIES (per article: date, page, input key, and the fields when
-        made in this build) in the file's order (by date and page; ties in the articles' order,
-        as a cold build has them); every item's fields made only when the last build's file
-        cannot be used."""
+        """``update_csl`` over ENTRIES (per article: date, page, input key, and whether its files
+        were written in this build: its line is then made again) in the file's order (by date
+        and page; ties in the articles' order, as a cold build has them); every item's fields
+        made only when the last build's file cannot be used."""
         ordered = sorted(range(len(entries)), key=lambda i: entries[i][:2])
-        order = [entries[i][:3] for i in ordered]
-
-        def line_of(k: int):
-            fields = entries[ordered[k]][3]
-            return None if fields is None else store.item_line(fields)
+        order = [tuple(entries[i][:3]) for i in ordered]
 
         def make_line(k: int) -> bytes:
-            fields = entries[ordered[k]][3] or fields_for(self.articles[ordered[k]], self.public)
-            return store.item_line(fields)
+            return store.item_line(fields_for(self.articles[ordered[k]], self.public))
+
+        def line_of(k: int):
+            return make_line(k) if entries[ordered[k]][3] else None
 
         csl = out / self.settings.get("BULLETINS_DATA_DIR", "data") / citation.ARCHIVE_CSL
         return update_csl(csl, order, line_of, make_line, self.stamps.parent)
