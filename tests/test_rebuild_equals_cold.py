@@ -172,6 +172,29 @@ def test_old_rows_are_taken_only_as_they_were_written(tmp_path, content, made_ro
         assert (out / "data" / name).read_bytes() == (cold / "data" / name).read_bytes()
 
 
+def test_rows_that_cannot_be_copied_are_made_again(tmp_path, content, made_rows, monkeypatch, caplog):
+    """The last build's files cut short while their rows are copied (``copy_range`` fails): every
+    row is made again, with one warning, and the files are a cold build's."""
+    from bulletins.site import opendata_reuse
+
+    out = build_fixture_site(tmp_path / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    count = len((out / "data" / opendata.JSONL).read_bytes().splitlines())
+
+    def cut_short(*args):
+        raise OSError("the last build's file ended 10 bytes early")
+
+    monkeypatch.setattr(opendata_reuse, "copy_range", cut_short)
+    edit(content)
+    made_rows.clear()
+    build_fixture_site(out, PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    assert len(set(made_rows)) == count > 1  # every row made again (one made before the copy failed)
+    assert [r.message for r in caplog.records if "could not be copied" in r.getMessage()]
+    monkeypatch.undo()
+    cold = build_fixture_site(tmp_path / "cold" / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    for name in (opendata.JSONL, opendata.CSV):
+        assert (out / "data" / name).read_bytes() == (cold / "data" / name).read_bytes()
+
+
 @pytest.mark.parametrize(
     "save_as",
     [

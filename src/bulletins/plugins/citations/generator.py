@@ -92,14 +92,15 @@ def file_names(save_as: str) -> list[str]:
     return [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
 
 
-def shared_files(names: Iterable[list[str]]) -> set[int]:
-    """The indexes of the articles (their NAMES, ``file_names``, in turn) whose citation files
+def shared_files(pages: Iterable[str]) -> set[int]:
+    """The indexes of the articles (their PAGES, ``save_as``, in turn) whose citation files
     another article's are too (one page twice, or ``x.htm`` and ``x.html``): their files are
     written in turn in every build, so the last one's stand, as in a cold build."""
     first: dict[str, int] = {}
     shared: set[int] = set()
-    for index, files in enumerate(names):
-        other = first.setdefault(files[0], index)
+    suffix = citation.FILE_KINDS[0][0]  # the three files share one stem: the first names them all
+    for index, save_as in enumerate(pages):
+        other = first.setdefault(citation.file_path(save_as, suffix), index)
         if other != index:
             shared.update((other, index))
     return shared
@@ -227,7 +228,7 @@ class CitationsGenerator(Generator):
         started = time.perf_counter()
         out, cache = Path(self.output_path), self.stamps.parent
         old = store.load_records(cache)
-        shared = shared_files(file_names(article.save_as) for article in self.articles)
+        shared = shared_files(article.save_as for article in self.articles)
         entries, records, changed = [], [], []  # per article: [date, page, key, changed?]
         for index, article in enumerate(self.articles):
             key, save_as = store.input_key(input_parts(article, self.public)), article.save_as

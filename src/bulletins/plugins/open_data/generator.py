@@ -215,13 +215,20 @@ class OpenDataGenerator(Generator):
         cols, order = opendata.row_plan(map(row_head, articles))
         reuse = opendata_reuse.old_rows(self.folder, old, cols, code)
 
-        def rows():
+        def rows(reuse):
             for index, row_id in order:
                 taken = reuse.take(row_id, sources[index]) if reuse is not None else None
                 yield taken or opendata.row_bytes(cols, opendata.row_values(cols, row_id, bulletin_of(articles[index])))
 
         try:
-            written, digests, sizes, count = opendata.write_row_bytes(self.folder, cols, rows(), reuse)
+            written, digests, sizes, count = opendata.write_row_bytes(self.folder, cols, rows(reuse), reuse)
+        except OSError as err:  # the last build's files cut short while being copied: every row made
+            if reuse is None:
+                raise
+            logger.warning("open_data: the last build's rows could not be copied (%s); every row is made again", err)
+            reuse.close()
+            reuse = None
+            written, digests, sizes, count = opendata.write_row_bytes(self.folder, cols, rows(None))
         finally:
             if reuse is not None:
                 self.reused = reuse.taken
