@@ -295,13 +295,13 @@ class IndexWriter:
         self.root.mkdir(parents=True, exist_ok=True)
         stale = [p.name for pattern in OLD_FILES for p in self.root.glob(pattern)]
         for folder in DATA_FOLDERS:
-            stale += _files_under(str(self.root), folder)
+            stale += _files_under(self.folder, folder)
         for relpath in stale:
             if not self.named(relpath):
-                os.unlink(os.path.join(self.root, relpath))
+                os.unlink(os.path.join(self.folder, relpath))
                 self.removed += 1
         for folder in DATA_FOLDERS:
-            base = os.path.join(self.root, folder)
+            base = os.path.join(self.folder, folder)
             for top, _, _ in sorted(os.walk(base), reverse=True):
                 if top != base and not os.listdir(top):
                     os.rmdir(top)

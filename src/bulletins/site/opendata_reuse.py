@@ -49,7 +49,7 @@ class OldRows:
     """The last build's rows, by row id (``take``), once every JSONL line was checked."""
 
     def __init__(self, folder: Path, state: DataState):
-        self.index: dict[str, tuple[str, OldSpan]] = {}  # row id -> (its article's digest, span)
+        self.index: dict[str, tuple[str, OldSpan]] = {}  # row id -> (its article's digest, span), lines intact
         jsonl_at, csv_at = 0, len(csv_header(state.columns))
         for row_id, (digest, jsonl_size, csv_size) in state.sources.items():
             span = OldSpan(row_id, jsonl_at, jsonl_size, csv_at, csv_size, state.rows.get(row_id, ""))
@@ -62,7 +62,8 @@ class OldRows:
         try:
             if (os.fstat(self.jsonl.fileno()).st_size, os.fstat(self.csv.fileno()).st_size) != (jsonl_at, csv_at):
                 raise ValueError("the files are not the recorded rows")
-            self.damaged = self._damaged_lines()
+            for row_id in self._damaged_lines():
+                del self.index[row_id]
         except BaseException:
             self.close()
             raise
@@ -84,7 +85,7 @@ class OldRows:
         """Where the old bytes of ROW_ID are, when the row was made from an article with DIGEST
         and its line is the recorded one; else None."""
         found = self.index.get(row_id)
-        if found is None or found[0] != digest or row_id in self.damaged:
+        if found is None or found[0] != digest:
             return None
         self.taken += 1
         return found[1]

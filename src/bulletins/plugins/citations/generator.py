@@ -229,27 +229,25 @@ class CitationsGenerator(Generator):
         out, cache = Path(self.output_path), self.stamps.parent
         old = store.load_records(cache)
         shared = shared_files(article.save_as for article in self.articles)
-        entries, records, changed = [], [], []  # per article: [date, page, key, changed?]
+        entries, changed, new = [], [], {}  # per article: [date, page, key, changed?]; page -> record
         for index, article in enumerate(self.articles):
             key, save_as = store.input_key(input_parts(article, self.public)), article.save_as
             record = old.get(save_as)
             if index not in shared and store.fresh_record(record, key, str(out), file_names(save_as)):
                 entries.append([record[1], save_as, key, False])
+                new[save_as] = record
             else:  # pages sharing files are all written, in turn, as a cold build does
                 changed.append((key, article))
                 entries.append([None, save_as, key, True])
-                record = None
-            records.append(record)
+                new[save_as] = None
         done = iter(forked.run_jobs(changed, functools.partial(_write_entry, str(out), self.public), jobs))
-        changed = []
-        count, new = 0, {}
-        for entry, record in zip(entries, records):
-            if record is None:
-                written_now, record = next(done)
-                entry[0] = record[1]  # the date its fields gave
+        changed, count = [], 0
+        for entry in entries:
+            if entry[3]:
+                written_now, new[entry[1]] = next(done)
+                entry[0] = new[entry[1]][1]  # the date its fields gave
                 count += written_now
-            new[entry[1]] = record
-        done = records = None
+        done = None
         count += self._update_csl(out, entries)
         removed = remove_stale(out, old, new)
         store.save_records(cache, new)
