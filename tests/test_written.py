@@ -12,7 +12,7 @@ from xml.sax.saxutils import XMLGenerator
 
 import pytest
 
-from bulletins.site import fixity, fixity_stream, opendata, opendata_sqlite, written
+from bulletins.site import fixity, fixity_stream, opendata, opendata_sqlite, output_files, written
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
 
@@ -90,6 +90,30 @@ def test_nothing_is_noted_without_a_journal_or_when_the_size_is_not_the_files(tm
     write(root / "x" / "b.txt", b"after the end")
     assert not written.active()
     assert sorted_lines(journal, root) == []
+
+
+PLACED = [  # (bytes there before or None, bytes put, written?)
+    (None, b"@misc{new}", True),
+    (b"same bytes", b"same bytes", False),
+    (b"a longer text that is cut", b"shorter", True),
+    (b"short", "页：较长的内容".encode(), True),
+    (b"", b"", False),
+]
+
+
+@pytest.mark.parametrize(("before", "data", "expected"), PLACED)
+def test_placed_files_are_noted_with_their_stat_only_when_written(tmp_path, journal, before, data, expected):
+    path = tmp_path / "out" / "新目录" / "a.bib"
+    if before is not None:
+        write(path, before)
+        os.utime(path, ns=(7, 7))
+        journal.write_bytes(b"")
+    changed, st = output_files.place_noted(str(path), data)
+    assert (changed, path.read_bytes()) == (expected, data)
+    assert (st.st_size, st.st_mtime_ns) == (path.stat().st_size, path.stat().st_mtime_ns)
+    assert (path.stat().st_mtime_ns == 7) == (not expected)
+    lines = sorted_lines(journal, tmp_path / "out")
+    assert lines == ([("新目录/a.bib", len(data), st.st_mtime_ns, sha(data))] if expected else [])
 
 
 def test_a_fork_notes_into_the_same_journal(tmp_path, journal):

@@ -52,20 +52,41 @@ def put_in_place(path: str, data: bytes) -> bool:
     100,000 bulletins. Like Pelican's
     own ``open(path, "w")``, a write cut short leaves a damaged file (the next build's record
     then has no entry for it, and it is written again)."""
+    return place(path, data)[0]
+
+
+def place(path: str, data: bytes) -> tuple[bool, os.stat_result]:
+    """``put_in_place``: whether PATH was written, and its ``stat`` after."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
-        size = os.fstat(fd).st_size
-        if size == len(data) and _read_all(fd, size) == data:
-            return False
+        st = os.fstat(fd)
+        if st.st_size == len(data) and _read_all(fd, st.st_size) == data:
+            return False, st
         view = memoryview(data)
         done = os.pwrite(fd, view, 0)
         while done < len(data):
             done += os.pwrite(fd, view[done:], done)
-        if size > len(data):
+        if st.st_size > len(data):
             os.ftruncate(fd, len(data))
+        return True, os.fstat(fd)
     finally:
         os.close(fd)
-    return True
+
+
+def place_noted(path: str, data: bytes) -> tuple[bool, os.stat_result]:
+    """``place``, its folder made when missing, noted for the manifest when written: for the
+    many small files beside the pages (an article's citations). Made new, a file is one
+    ``open`` here, where a temporary file renamed over it (``write_if_changed``) is two
+    directory entries: 0.52 s against 1.10-1.72 s for 20,000 files of 800 bytes on this
+    machine's ext4, and a cold build at 100,000 bulletins makes 300,000 citation files."""
+    try:
+        changed, st = place(path, data)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        changed, st = place(path, data)
+    if changed:
+        written.note_stat(path, st, data)
+    return changed, st
 
 
 def _read_all(fd: int, size: int) -> bytes:

@@ -90,19 +90,25 @@ def note(path: Path | str, data: bytes) -> None:
 def note_digest(path: Path | str, size: int, digest: str) -> None:
     """PATH was just written with SIZE bytes whose SHA-256 is DIGEST: one journal line, when the
     file is found with that size (a failed ``stat`` or another size notes nothing)."""
-    fd = _state["fd"]
-    if fd is None:
+    if _state["fd"] is None:
         return
+    with contextlib.suppress(OSError, UnicodeEncodeError):  # gone, or a name that is no text
+        _journal(path, os.stat(path), size, digest)
+
+
+def note_stat(path: Path | str, st: os.stat_result, data: bytes) -> None:
+    """``note`` of a file whose ``stat`` after the writing is ST (no second ``stat``)."""
+    if _state["fd"] is not None:
+        _journal(path, st, len(data), hashlib.sha256(data).hexdigest())
+
+
+def _journal(path: Path | str, st: os.stat_result, size: int, digest: str) -> None:
+    """The journal line of PATH, found as ST after SIZE bytes of SHA-256 DIGEST were written."""
     name = os.path.abspath(path)
-    if not name.startswith(_state["root"]):
+    if not name.startswith(_state["root"]) or st.st_size != size:
         return  # written elsewhere (a cache, or another build's output in the same process)
-    try:
-        st = os.stat(name)
-        if st.st_size != size:
-            return
-        os.write(fd, journal_line(name, st.st_size, st.st_mtime_ns, digest).encode())
-    except (OSError, UnicodeEncodeError):
-        pass  # a full disk or a name that is no text: the manifest reads this file
+    with contextlib.suppress(OSError, UnicodeEncodeError):  # a full disk, a name that is no text
+        os.write(_state["fd"], journal_line(name, st.st_size, st.st_mtime_ns, digest).encode())
 
 
 def note_file(path: Path | str) -> None:

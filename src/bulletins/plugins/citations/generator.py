@@ -35,7 +35,7 @@ from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
 from bulletins.site.config import settings_check
 from bulletins.site.opendata_state import file_stamp
-from bulletins.site.output_files import write_if_changed
+from bulletins.site.output_files import place_noted
 from bulletins.site.sitemap import join_url
 
 logger = logging.getLogger(__name__)
@@ -111,8 +111,9 @@ def write_files(out: str, save_as: str, fields: citation.CitationFields, key: st
     and the article's record (``store.RECORD``: KEY, the date, each file's size and mtime)."""
     written, record = 0, [key, fields.date]
     for name, data in zip(file_names(save_as), citation.file_bytes(fields).values()):
-        written += write_if_changed(Path(out) / name, data)
-        record.extend(file_stamp(os.path.join(out, name)) or (-1, -1))
+        changed, st = place_noted(os.path.join(out, name), data)
+        written += changed
+        record.extend((st.st_size, st.st_mtime_ns))
     return written, record
 
 
