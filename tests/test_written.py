@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 from pathlib import Path
 from xml.sax.saxutils import XMLGenerator
 
@@ -285,6 +286,40 @@ def test_noted_digests_give_the_same_manifest_in_two_halves(tmp_path, journal, m
     done = fixity_stream.update_manifest(root, tmp_path / "cache.txt", reads, fork=fork, noted=noted)
     assert reads.paths == [] and done.noted == 3 and done.files == 80
     assert fixity.verify(root).ok
+
+
+@pytest.mark.parametrize("cache", ["none", "small"])
+def test_a_first_manifest_is_walked_in_halves_cut_at_the_noted_files_middle(tmp_path, journal, monkeypatch, cache):
+    """No cache (a cold build): the walk is cut where the noted files' middle line is, and the
+    two halves make what one walk makes. A cache too small to cut is not cut by the noted file
+    (its lines would be read from the wrong place)."""
+    root, rng = tmp_path / "out", random.Random(5)
+    root.mkdir()
+    (root / "static.css").write_bytes(b"body{}")  # copied by a writer that does not note
+    if cache == "small":  # the last build's: one file
+        fixity_stream.update_manifest(root, tmp_path / "cache.txt", Reads())
+    make_site(root, rng, 80)
+    written.begin(journal, tmp_path)
+    for n in range(80):
+        path = root / f"d{n % 4}/f{n:03d}.html"
+        write(path, path.read_bytes())
+    written.end()
+    noted = written.sorted_journal(journal, root, tmp_path / "sorted.txt")
+    monkeypatch.setattr(fixity_stream, "SPLIT_BYTES", noted.stat().st_size)
+    halves, reads = [], Reads()
+
+    def fork(work):  # the second half walked "elsewhere": here, after the first
+        halves.append(work)
+        return lambda: (True, work())
+
+    done = fixity_stream.update_manifest(root, tmp_path / "cache.txt", reads, fork=fork, noted=noted)
+    assert len(halves) == (1 if cache == "none" else 0)
+    assert (done.files, done.noted, reads.paths) == (81, 80, ["static.css"] if cache == "none" else [])
+    assert fixity.verify(root).ok
+    whole = tmp_path / "whole"
+    shutil.copytree(root, whole)
+    fixity_stream.update_manifest(whole, tmp_path / "whole-cache.txt", Reads())
+    assert (root / fixity.MANIFEST).read_bytes() == (whole / fixity.MANIFEST).read_bytes()
 
 
 def test_a_build_notes_its_pages_and_its_manifest_is_true(tmp_path, monkeypatch):
