@@ -21,18 +21,17 @@ FILES = ("data/bulletins.jsonl", "data/bulletins.csv", "data/bulletins.sqlite", 
 
 
 @pytest.mark.parametrize(
-    ("setting", "last_state", "beside"),
+    ("setting", "room", "beside"),
     [
-        pytest.param(None, "", False, id="cold-build-by-the-build"),
-        pytest.param(None, "digest", True, id="rebuild-beside-the-pages"),
-        pytest.param(True, "", True, id="asked-for-in-a-cold-build"),
-        pytest.param(False, "digest", False, id="declined-in-a-rebuild"),
+        pytest.param(None, True, True, id="by-default-beside-the-pages"),
+        pytest.param(None, False, False, id="by-default-here-without-room-for-a-copy"),
+        pytest.param(True, False, True, id="asked-for"),
+        pytest.param(False, True, False, id="declined"),
     ],
 )
-def test_by_default_only_a_rebuild_writes_the_rows_beside_the_pages(monkeypatch, setting, last_state, beside):
-    monkeypatch.setattr(forked, "room_for_a_copy", lambda: True)
-    old = opendata_state.DataState(inputs=last_state)
-    assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": setting}, old) is beside
+def test_the_rows_are_written_beside_the_pages_where_there_is_room(monkeypatch, setting, room, beside):
+    monkeypatch.setattr(forked, "room_for_a_copy", lambda: room)
+    assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": setting}) is beside
 
 
 def digests(out: Path) -> dict[str, str]:
@@ -79,10 +78,3 @@ def test_a_fork_that_fails_has_the_rows_made_by_the_build(tmp_path, monkeypatch)
     assert calls == [1]
     plain = build(tmp_path, "plain", False)
     assert digests(broken) == digests(plain) and state(broken).rows == state(plain).rows
-
-
-def test_without_room_a_rebuild_makes_the_rows_itself(monkeypatch):
-    monkeypatch.setattr(forked, "room_for_a_copy", lambda: False)
-    old = opendata_state.DataState(inputs="digest")
-    assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": None}, old) is False
-    assert data_generator.beside_pages({"BULLETINS_DATA_BESIDE_PAGES": True}, old) is True
