@@ -149,10 +149,9 @@ def code_digest(settings) -> str:
 def beside_pages(settings) -> bool:
     """Whether changed rows are written by a fork while the pages are (``forked.beside``), in a
     cold build as in a rebuild. At niceness 19 the fork takes what the page writers and the
-    index leave: a cold build at 100,000 bulletins made its rows in the build for 9.7 s, with
-    the database built meanwhile by a child at the build's priority (313.6 s in all); beside
-    the pages the build goes on at once and waits for the database at the end (290.8 s with
-    the citations' files put in place, which alone took 12.6 s off)."""
+    index leave: a cold build at 100,000 bulletins made its rows in the build for 10.1 s, with
+    the database built meanwhile by a child at the build's priority, and took 325.7 s; with the
+    fork, 305.1 s (in turn, the same code), its build process peaking at 916 MB against 958."""
     return forked.beside(settings.get("BULLETINS_DATA_BESIDE_PAGES"), True)
 
 
