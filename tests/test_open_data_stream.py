@@ -5,6 +5,8 @@ row at once."""
 from __future__ import annotations
 
 import json
+import random
+import sqlite3
 import time
 import weakref
 from pathlib import Path
@@ -136,6 +138,32 @@ def test_database_from_the_file_is_the_database_from_the_rows(tmp_path, bulletin
 
 class Row(dict):
     """A row that can be watched with a weak reference."""
+
+
+@pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
+def test_the_full_text_index_is_whole_and_merges_as_usual_after(tmp_path, bulletins):
+    """``fill_fts``: every row's trigrams found (FTS5's own check of the index against the
+    table), substrings of the rows found by MATCH, and FTS5's merging set back to its default
+    for the rebuilds that change the database in place."""
+    cols, rows = opendata.table_rows(bulletins)
+    path = tmp_path / "b.sqlite"
+    opendata_sqlite.build_sqlite(path, cols, rows)
+    rng = random.Random(20261205)
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO bulletins_fts (bulletins_fts) VALUES ('integrity-check')")
+        config = dict(conn.execute("SELECT k, v FROM bulletins_fts_config"))
+        assert config.get("automerge") == opendata_sqlite.FTS_AUTOMERGE
+        for row in rows:
+            text = row["title"] + row["text"]
+            if len(text) < 3:
+                continue
+            at = rng.randrange(len(text) - 2)
+            query = text[at : at + 3].replace('"', "")
+            if len(query) < 3:
+                continue
+            sql = "SELECT id FROM bulletins WHERE rowid IN (SELECT rowid FROM bulletins_fts WHERE bulletins_fts MATCH ?)"
+            found = {r[0] for r in conn.execute(sql, (f'"{query}"',))}
+            assert found == {r["id"] for r in rows if query in r["title"] or query in r["text"]}, query
 
 
 def test_a_build_holds_at_most_one_row_at_a_time(tmp_path, monkeypatch):
