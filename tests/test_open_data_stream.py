@@ -140,6 +140,9 @@ class Row(dict):
     """A row that can be watched with a weak reference."""
 
 
+MATCHING = "SELECT id FROM bulletins WHERE rowid IN (SELECT rowid FROM bulletins_fts WHERE bulletins_fts MATCH ?)"
+
+
 @pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
 def test_the_full_text_index_is_whole_and_merges_as_usual_after(tmp_path, bulletins):
     """``fill_fts``: every row's trigrams found (FTS5's own check of the index against the
@@ -161,8 +164,7 @@ def test_the_full_text_index_is_whole_and_merges_as_usual_after(tmp_path, bullet
             query = text[at : at + 3].replace('"', "")
             if len(query) < 3:
                 continue
-            sql = "SELECT id FROM bulletins WHERE rowid IN (SELECT rowid FROM bulletins_fts WHERE bulletins_fts MATCH ?)"
-            found = {r[0] for r in conn.execute(sql, (f'"{query}"',))}
+            found = {r[0] for r in conn.execute(MATCHING, (f'"{query}"',))}
             assert found == {r["id"] for r in rows if query in r["title"] or query in r["text"]}, query
 
 
