@@ -185,6 +185,7 @@ def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides,
     out = {}
     for name, beside in (("after", False), ("beside", True)):
         settings = {"PLUGINS": PLUGINS, **overrides, "SEARCH_INDEX_BESIDE_PAGES": beside}
+        settings["BULLETINS_DATA_BESIDE_PAGES"] = False  # the index's fork the only one begun
         out[name] = tree(build_fixture_site(tmp_path / name / "output", **settings))
     assert begun == [begun_at] if begun_at else len(begun) == 1  # with the gazette: where its statuses are set
     assert out["beside"] == out["after"] and "search/manifest.js" in out["beside"]
