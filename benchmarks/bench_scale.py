@@ -69,6 +69,7 @@ CATEGORIES = ("常务会议", "通知公告", "政策解读", "人事任免", "�
 FIRST_DAY, DAYS = dt.date(2000, 1, 1), (dt.date(2024, 12, 31) - dt.date(2000, 1, 1)).days
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 SAMPLE_EVERY = 0.2
+PSS_EVERY = 10  # RSS samples per PSS sample (every 2 s)
 
 
 # --- the synthetic archive -------------------------------------------------------------------
@@ -111,8 +112,29 @@ def write_sources(folder: Path, paragraphs: list[str], count: int) -> None:
 
 
 def tree_rss_kb(root: int) -> int:
-    """Resident memory of process ROOT and all its descendants now, in kB."""
-    parents, rss = {}, {}
+    """Resident memory of process ROOT and all its descendants now, in kB (the pages a fork
+    shares with the build counted in each: see ``tree_pss_kb``)."""
+    rss: dict[int, int] = {}
+    return sum(rss.get(pid, 0) for pid in tree_pids(root, rss))
+
+
+def tree_pss_kb(root: int) -> int:
+    """Proportional memory (``Pss`` of ``/proc/PID/smaps_rollup``: a page shared by N processes
+    counts 1/N in each) of process ROOT and all its descendants now, in kB. Reading it walks
+    each process's page tables, so it is sampled less often than the RSS."""
+    total = 0
+    for pid in tree_pids(root, {}):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def tree_pids(root: int, rss: dict[int, int]) -> list[int]:
+    """ROOT and its descendants now; RSS gets every process's resident kB."""
+    parents = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -121,12 +143,12 @@ def tree_rss_kb(root: int) -> int:
         except (OSError, IndexError):
             continue
         parents[int(entry)], rss[int(entry)] = int(fields[1]), int(fields[21]) * PAGE_KB
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        found.append(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid)
-    return total
+    return found
 
 
 @dataclass
@@ -135,10 +157,15 @@ class Measured:
     process_kb: int  # ru_maxrss: the largest single process of the tree
     cpu_seconds: float = 0.0  # user + system time of the process and its waited-for children
     samples: list[tuple[float, int]] = field(default_factory=list)  # (wall time, tree kB)
+    pss_samples: list[tuple[float, int]] = field(default_factory=list)  # (wall time, tree PSS kB)
 
     @property
     def tree_kb(self) -> int:
         return max((kb for _, kb in self.samples), default=0)
+
+    @property
+    def tree_pss_kb(self) -> int:
+        return max((kb for _, kb in self.pss_samples), default=0)
 
     def tree_kb_between(self, start: float, end: float) -> int:
         return max((kb for t, kb in self.samples if start - SAMPLE_EVERY <= t <= end + SAMPLE_EVERY), default=0)
@@ -147,14 +174,19 @@ class Measured:
 def measure(args: list[str], log: Path, env: dict | None = None) -> Measured:
     """Run ARGS (output to LOG) while sampling its memory; stop the benchmark if it fails."""
     samples: list[tuple[float, int]] = []
+    pss_samples: list[tuple[float, int]] = []
     done = threading.Event()
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as out:
         child = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
         def sample() -> None:
+            count = 0
             while not done.wait(SAMPLE_EVERY):
                 samples.append((time.time(), tree_rss_kb(child.pid)))
+                count += 1
+                if count % PSS_EVERY == 1:  # the first at 0.2 s, then every 2 s
+                    pss_samples.append((time.time(), tree_pss_kb(child.pid)))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -165,7 +197,7 @@ def measure(args: list[str], log: Path, env: dict | None = None) -> Measured:
     sampler.join()
     if child.returncode not in (0, 1):  # ingest exits 1 when it reported a bulletin
         sys.exit(f"failed (exit {child.returncode}): {' '.join(args)}\n{log.read_text(encoding='utf-8')[-3000:]}")
-    return Measured(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, samples)
+    return Measured(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, samples, pss_samples)
 
 
 EXTRA_SETTINGS: list[str] = []  # --set KEY=VALUE, passed to every build
@@ -287,7 +319,8 @@ def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
         times[f"{step} one"] = measured, by_phase(records, measured)
         print(
             f"rebuild_{step}_one_s {measured.seconds:.1f}  cpu_s {measured.cpu_seconds:.1f}"
-            f"  peak_mb {measured.process_kb // 1024} (tree {measured.tree_kb // 1024})",
+            f"  peak_mb {measured.process_kb // 1024} (tree {measured.tree_kb // 1024},"
+            f" PSS {pss_mb(measured)})",
             flush=True,
         )
     print_rebuild_phases(times)
@@ -356,6 +389,11 @@ def set_aside(folder: Path) -> None:
 # --- report ------------------------------------------------------------------------------------
 
 
+def pss_mb(measured: Measured) -> str:
+    """The tree's largest PSS sample, or "–" for a run too short to have one."""
+    return mb(measured.tree_pss_kb) if measured.pss_samples else "–"
+
+
 def mb(kb: int) -> str:
     return f"{kb / 1024:,.1f} MB" if kb < 10 * 1024 else f"{kb / 1024:,.0f} MB"
 
@@ -370,7 +408,7 @@ def print_size(f: dict) -> None:
     # The phase log resets the build's VmHWM at each phase, which ru_maxrss follows: its peak is the phases' largest.
     peak = max(row["process_kb"] for row in f["phases"].values() if not row.get("fork"))
     print(f"cold_build_s {cold.seconds:.1f}  cpu_s {cold.cpu_seconds:.1f}  peak process {mb(peak)}", end="")
-    print(f"  tree {mb(cold.tree_kb)}")
+    print(f"  tree {mb(cold.tree_kb)}  tree PSS {pss_mb(cold)}")
     print("\n| phase | time | peak RSS, Pelican process | peak RSS, with children |\n|---|---|---|---|")
     for name, row in f["phases"].items():
         tree = "–" if row.get("fork") else mb(row["tree_kb"])
