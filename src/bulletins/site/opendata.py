@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletins.ingest.relations import KINDS, parse_references
+from bulletins.site import written
 from bulletins.site.entities import document_roles, person_roles
 from bulletins.site.output_files import replace_if_changed
-from bulletins.site.written import active as written_active
-from bulletins.site.written import hasher, note_digest
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
@@ -273,8 +272,8 @@ def write_row_files(folder: Path, cols: Sequence[str], rows: Iterable[Mapping[st
     """Stream ROWS (made one at a time, in order) into FOLDER's JSONL and CSV files, each row
     written as it comes and then let go; a file whose bytes did not change is left as it was.
     ``({name: written?}, {row id: digest of its JSONL line}, number of rows)``."""
-    written, digests, _, count = write_row_bytes(folder, cols, (row_bytes(cols, row) for row in rows))
-    return written, digests, count
+    replaced, digests, _, count = write_row_bytes(folder, cols, (row_bytes(cols, row) for row in rows))
+    return replaced, digests, count
 
 
 def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable, old=None) -> tuple[dict, dict, dict, int]:
@@ -305,28 +304,16 @@ def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable, old=None)
                 count += 1
             if copy is not None:
                 copy.flush()
-        lengths = {name: tmp.stat().st_size for name, tmp in temps.items()}
-        hashes = {name: _file_hash(tmp) for name, tmp in temps.items()}  # for the manifest
+        # for the manifest, read back while the kernel holds them (copied ranges never pass here)
+        noted = {name: written.file_digest(tmp) for name, tmp in temps.items()} if written.active() else {}
     except BaseException:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
         raise
     replaced = {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}
-    for name in temps:  # the file holds these bytes now, replaced or not
-        note_digest(folder / name, lengths[name], hashes[name])
+    for name, (size, digest) in noted.items():  # the file holds these bytes now, replaced or not
+        written.note_digest(folder / name, size, digest)
     return replaced, digests, sizes, count
-
-
-def _file_hash(path: Path) -> str:
-    """PATH's SHA-256, for the manifest (read back while the kernel still holds it): "" while
-    nothing is noted."""
-    if not written_active():
-        return ""
-    digest = hasher()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _not_among(text: bytes, ids: set[str]) -> bool:

@@ -43,20 +43,20 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 def put_in_place(path: str, data: bytes) -> bool:
-    """DATA into the file PATH unless it holds exactly DATA already (then its mtime stays);
-    True when written. An existing file is written over in place and cut to DATA's length,
-    not emptied first: emptying a file frees its blocks and writing allocates them again, which
-    on a file system mounted with ``discard`` (this machine's) took 0.270 ms a file against
-    0.020 ms in place (``benchmarks/bench_page_writes.py``: 5,000 pages of 29 KB), and a rebuild
-    that renders every page again (a setting or a template changed) writes 148,707 of them at
-    100,000 bulletins. Like Pelican's
-    own ``open(path, "w")``, a write cut short leaves a damaged file (the next build's record
-    then has no entry for it, and it is written again)."""
+    """``place``: only whether PATH was written (``benchmarks/bench_page_writes.py`` times it)."""
     return place(path, data)[0]
 
 
 def place(path: str, data: bytes) -> tuple[bool, os.stat_result]:
-    """``put_in_place``: whether PATH was written, and its ``stat`` after."""
+    """DATA into the file PATH unless it holds exactly DATA already (then its mtime stays):
+    whether it was written, and its ``stat`` after. An existing file is written over in place
+    and cut to DATA's length, not emptied first: emptying a file frees its blocks and writing
+    allocates them again, which on a file system mounted with ``discard`` (this machine's) took
+    0.270 ms a file against 0.020 ms in place (``benchmarks/bench_page_writes.py``: 5,000 pages
+    of 29 KB), and a rebuild that renders every page again (a setting or a template changed)
+    writes 148,707 of them at 100,000 bulletins. Like Pelican's own ``open(path, "w")``, a
+    write cut short leaves a damaged file (the next build's record then has no entry for it,
+    and it is written again)."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         st = os.fstat(fd)
@@ -74,10 +74,10 @@ def place(path: str, data: bytes) -> tuple[bool, os.stat_result]:
 
 
 def place_noted(path: str, data: bytes) -> tuple[bool, os.stat_result]:
-    """``place``, its folder made when missing, noted for the manifest when written: for the
-    many small files beside the pages (an article's citations). Made new, a file is one
-    ``open`` here, where a temporary file renamed over it (``write_if_changed``) is two
-    directory entries: 0.52 s against 1.10-1.72 s for 20,000 files of 800 bytes on this
+    """``place``, its folder made when missing, noted for the manifest when written: the pages
+    (``PageFile``) and the many small files beside them (an article's citations). Made new, a
+    file is one ``open`` here, where a temporary file renamed over it (``write_if_changed``) is
+    two directory entries: 0.52 s against 1.10-1.72 s for 20,000 files of 800 bytes on this
     machine's ext4, and a cold build at 100,000 bulletins makes 300,000 citation files."""
     try:
         changed, st = place(path, data)
@@ -99,7 +99,7 @@ def _read_all(fd: int, size: int) -> bytes:
 
 class PageFile(io.TextIOBase):
     """A text file of the site, opened for writing as ``open(PATH, "w", encoding="utf-8")``
-    would be, whose text is put in place when it is closed (``put_in_place``: unchanged bytes
+    would be, whose text is put in place when it is closed (``place_noted``: unchanged bytes
     are not written) and noted for the manifest (``written``). The text is held until then:
     Pelican renders a page whole and writes it in one call."""
 
@@ -124,8 +124,7 @@ class PageFile(io.TextIOBase):
         super().close()
         data = "".join(self.parts).encode("utf-8")
         self.parts = []
-        if put_in_place(self.name, data):
-            written.note(self.name, data)
+        place_noted(self.name, data)
 
 
 CHUNK = 1 << 20

@@ -141,7 +141,7 @@ class SkippingWriter(Writer):
         first = filename not in self._written_files and filename not in self._overridden_files
         if first and encoding in ("utf-8", "utf8"):
             # a file's first write, where Pelican's rules only note it (``Writer._open_w``): its
-            # bytes put in place, unchanged ones not written (``output_files.put_in_place``)
+            # bytes put in place, unchanged ones not written (``output_files.place``)
             if override:
                 self._overridden_files.add(filename)
             self._written_files.add(filename)
