@@ -177,7 +177,8 @@ def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides,
     real_start, begun = forked.start, []
 
     def start(work, name="", **options):
-        assert options == {"beside": True}  # at the forks' lower priority (test_site_parallel_write)
+        # below the build, ahead of the other forks beside it (test_site_parallel_write)
+        assert options == {"beside": True, "niceness": search_generator.INDEX_NICENESS}
         begun.append(sys._getframe(1).f_code.co_name)
         return real_start(work, name, **options)
 

@@ -11,6 +11,7 @@ import weakref
 import pytest
 
 from bulletins.plugins.incremental import forked, writer
+from bulletins.plugins.search_index import generator as search_index
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
@@ -44,13 +45,23 @@ def test_a_fork_runs_its_work_and_sends_the_results_back():
     assert index == 0 and child == pid != parent
 
 
-@pytest.mark.parametrize("beside", [False, True])
-def test_a_fork_beside_the_build_runs_at_a_lower_priority(beside):
-    """A fork working beside the build takes what processor time the build leaves; the build's
-    own priority is unchanged, and a fork it waits for keeps the build's."""
+LOWERED = [  # (beside, niceness asked for or None for the default, niceness expected before max with ours)
+    (False, None, 0),
+    (True, None, forked.BESIDE_NICENESS),
+    (True, search_index.INDEX_NICENESS, search_index.INDEX_NICENESS),
+    (False, search_index.INDEX_NICENESS, 0),
+]
+
+
+@pytest.mark.parametrize(("beside", "niceness", "expected"), LOWERED)
+def test_a_fork_beside_the_build_runs_at_a_lower_priority(beside, niceness, expected):
+    """A fork working beside the build takes what processor time the build leaves (the search
+    index's fork ahead of the others); the build's own priority is unchanged, and a fork it
+    waits for keeps the build's."""
     ours = os.nice(0)
-    child = forked.start(lambda: os.nice(0), "", beside=beside)
-    assert forked.finish(child) == (True, max(ours, forked.BESIDE_NICENESS) if beside else ours)
+    asked = {} if niceness is None else {"niceness": niceness}
+    child = forked.start(lambda: os.nice(0), "", beside=beside, **asked)
+    assert forked.finish(child) == (True, max(ours, expected))
     assert os.nice(0) == ours
 
 

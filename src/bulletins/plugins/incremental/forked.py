@@ -99,7 +99,9 @@ def beside(setting: bool | None, rebuild: bool) -> bool:
     return rebuild and room_for_a_copy() if setting is None else setting
 
 
-def start(work: Callable[[], Any], name: str = "", *, beside: bool = False) -> tuple[int, int] | None:
+def start(
+    work: Callable[[], Any], name: str = "", *, beside: bool = False, niceness: int = BESIDE_NICENESS
+) -> tuple[int, int] | None:
     """WORK begun in a forked copy of this process, which goes on with its own work meanwhile;
     ``finish`` takes its result. None where this system cannot fork, or not now (no memory or
     process left for it): the caller then runs WORK itself. A NAME puts the fork's figures in
@@ -108,7 +110,7 @@ def start(work: Callable[[], Any], name: str = "", *, beside: bool = False) -> t
     if not can_fork():
         return None
     begun = time.time()
-    started = _fork_children(1, lambda: [(0, _lowered(work)() if beside else work())])
+    started = _fork_children(1, lambda: [(0, _lowered(work, niceness)() if beside else work())])
     if not started:
         return None
     [child] = started
@@ -126,12 +128,12 @@ def finish(child: tuple[int, int]) -> tuple[bool, Any]:
     return (True, pairs[0][1]) if pairs else (False, None)
 
 
-def _lowered(work: Callable[[], Any]) -> Callable[[], Any]:
-    """WORK, run at ``BESIDE_NICENESS`` (as it was where the system refuses)."""
+def _lowered(work: Callable[[], Any], niceness: int = BESIDE_NICENESS) -> Callable[[], Any]:
+    """WORK, run at NICENESS (as it was where the system refuses)."""
 
     def run():
         with contextlib.suppress(OSError):
-            os.nice(max(0, BESIDE_NICENESS - os.nice(0)))
+            os.nice(max(0, niceness - os.nice(0)))
         return work()
 
     return run
