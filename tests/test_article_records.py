@@ -49,16 +49,12 @@ def thing(publisher: str, tag_names: list[str], texts: list[str] = ()) -> Thing:
 
 def record(obj, settings=SETTINGS, context=CONTEXT) -> bytes:
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = records.reference(settings, context)
-    pickler.dump(obj)
+    records.pickler(buffer, records.reference(settings, context)).dump(obj)
     return buffer.getvalue()
 
 
 def read(data: bytes, shared: Shared, settings=SETTINGS, context=CONTEXT):
-    unpickler = pickle.Unpickler(io.BytesIO(data))
-    unpickler.persistent_load = records.loader(settings, context, shared)
-    return unpickler.load()
+    return records.unpickler(io.BytesIO(data), records.loader(settings, context, shared)).load()
 
 
 TEXTS = [

@@ -18,7 +18,12 @@ def with_suffix(path: str, suffix: str) -> str:
     key, citation files and raw copy (1–2 s a build at 100,000 articles through ``pathlib``)."""
     folder, sep, name = path.rpartition("/")
     if not name or name in (".", "..") or "//" in path or "/./" in path or path.startswith("./"):
-        return str(PurePosixPath(path).with_suffix(suffix))
+        pure = PurePosixPath(path)  # the path as pathlib reads it: "a//b/./c/" is "a/b/c"
+        if not pure.name:
+            return str(pure.with_suffix(suffix))  # pathlib's error: an empty name
+        folder, sep, name = str(pure).rpartition("/")
+    # A stem "." ("..html") gives the name "." without its suffix, as Python 3.11's pathlib
+    # does; 3.13's raises: the same answer on every Python.
     dot = name.rfind(".")
     stem = name[:dot] if 0 < dot < len(name) - 1 else name
     return f"{folder}{sep}{stem}{suffix}"

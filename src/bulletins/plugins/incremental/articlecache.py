@@ -236,9 +236,7 @@ class ArticleCache:
             return default
         try:
             stream = io.BytesIO(data)
-            unpickler = pickle.Unpickler(stream)
-            unpickler.persistent_load = self.persistent_load
-            article = unpickler.load()
+            article = records.unpickler(stream, self.persistent_load).load()
             if stream.tell() != len(data) - max(entry.body, 0):
                 raise ValueError("the record's body is not where its entry says")
             if entry.body >= 0:
@@ -287,8 +285,7 @@ class ArticleCache:
         if found is None:
             return
         buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = self.persistent_id
+        pickler = records.pickler(buffer, self.persistent_id)
         with bodies.body_apart(article, bodies.static_links(article)) as body:
             try:
                 pickler.dump(article)

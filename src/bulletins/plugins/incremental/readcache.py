@@ -18,7 +18,7 @@ import os
 import pickle
 from pathlib import Path
 
-from bulletins.plugins.incremental import collector
+from bulletins.plugins.incremental import collector, records
 from bulletins.site import fingerprint
 
 logger = logging.getLogger(__name__)
@@ -134,9 +134,7 @@ def save_chunked(cache: dict, path: Path, opener=open, settings=None) -> None:
     entries, reference = iter(cache.items()), persistent_id(settings)
     with opener(tmp, "wb") as fh:
         while chunk := dict(itertools.islice(entries, CHUNK_ENTRIES)):
-            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.persistent_id = reference
-            pickler.dump(chunk)
+            records.pickler(fh, reference).dump(chunk)
     os.replace(tmp, path)
 
 
@@ -151,9 +149,7 @@ def load_chunked(path: Path, opener=open, settings=None) -> dict | None:
         with collector.uncollected(), opener(path, "rb") as fh:
             while True:
                 try:
-                    unpickler = pickle.Unpickler(fh)
-                    unpickler.persistent_load = load
-                    cache.update(unpickler.load())
+                    cache.update(records.unpickler(fh, load).load())
                 except EOFError:
                     return cache
     except FileNotFoundError:

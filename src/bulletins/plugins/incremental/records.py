@@ -53,6 +53,29 @@ def reference(settings, context):
     return ref
 
 
+class _Pickler(pickle.Pickler):
+    """``pickle.Pickler`` whose ``persistent_id`` can be set on the instance: Python 3.13's C
+    pickler no longer takes it there (read-only), its subclasses still do."""
+
+
+class _Unpickler(pickle.Unpickler):
+    """``pickle.Unpickler`` whose ``persistent_load`` can be set on the instance (as ``_Pickler``)."""
+
+
+def pickler(file, persistent_id) -> pickle.Pickler:
+    """A pickler writing to FILE at the highest protocol, references named by PERSISTENT_ID."""
+    made = _Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+    made.persistent_id = persistent_id
+    return made
+
+
+def unpickler(file, persistent_load) -> pickle.Unpickler:
+    """An unpickler reading FILE, references read back by PERSISTENT_LOAD."""
+    made = _Unpickler(file)
+    made.persistent_load = persistent_load
+    return made
+
+
 def loader(settings, context, shared: Shared):
     """The unpickler's ``persistent_load``: the settings and context as the running build's,
     strings and wrappers as SHARED's (the first equal one read), a text from its bytes.
