@@ -107,6 +107,19 @@ def test_a_fork_that_fails_has_the_index_built_by_the_build(tmp_path, caplog, mo
     assert broken == build(tmp_path, "plain", False, caplog)
 
 
+@pytest.mark.parametrize(("in_fork", "pack_jobs"), [(True, 1), (False, None)])
+def test_the_fork_beside_the_pages_packs_its_shards_itself(monkeypatch, tmp_path, in_fork, pack_jobs):
+    """Beside the pages both processors are busy already: the index's fork packs its shards
+    without a packer process; an index built by the build itself packs as ``SEARCH_INDEX_JOBS`` says."""
+    asked = []
+    monkeypatch.setattr(search_generator, "build_index", lambda *args, **kwargs: asked.append(kwargs))
+    generator = search_generator.SearchIndexGenerator.__new__(search_generator.SearchIndexGenerator)
+    generator.context, generator.output_path = {"articles": []}, str(tmp_path)
+    generator.settings = {"CACHE_PATH": "", "SEARCH_INDEX_JOBS": 2}
+    generator.build_in_fork() if in_fork else generator.build()
+    assert [(kwargs["jobs"], kwargs["pack_jobs"]) for kwargs in asked] == [(2, pack_jobs)]
+
+
 @pytest.mark.parametrize(
     ("meminfo", "status", "room"),
     [

@@ -63,6 +63,17 @@ def test_workers_write_the_index_one_process_writes(tmp_path, name, jobs):
     assert token_cache[1] == token_cache[0] and token_cache[0]  # the workers' entries, copied as bytes
 
 
+@pytest.mark.parametrize(("jobs", "pack_jobs"), [(2, 1), (1, 2), (3, 1)])
+def test_where_the_shards_are_packed_changes_no_byte(tmp_path, jobs, pack_jobs):
+    """Shards packed here while workers tokenize (the index's fork beside the pages), or on a
+    packer process after one tokenizer: the files of a one-process build."""
+    docs = ARCHIVES["samples_and_fixture"]
+    one = build_index(docs, tmp_path / "one", shard_bytes=400, jobs=1)
+    mixed = build_index(docs, tmp_path / "mixed", shard_bytes=400, jobs=jobs, pack_jobs=pack_jobs)
+    assert tree(tmp_path / "mixed") == tree(tmp_path / "one")
+    assert (mixed.files, mixed.bytes, mixed.shards) == (one.files, one.bytes, one.shards) and one.shards > 1
+
+
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_workers_without_a_cache_folder_count_what_they_tokenized(tmp_path, jobs):
     docs = [*ARCHIVES["samples_and_fixture"], *ARCHIVES["samples_and_fixture"][:5]]  # five texts twice

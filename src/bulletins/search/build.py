@@ -160,12 +160,12 @@ def build_index(
     memory: int = runs.BUDGET,
     direct_shards: int = DIRECT_SHARDS,
     memo: DocMemo | None = None,
+    pack_jobs: int | None = None,
 ) -> IndexStats:
-    """Write the index of ``docs`` (dicts as in ``documents.from_dict``, SearchDocs, or a
-    ``DocSource``) into ``out_dir`` (e.g. ``output/search``). ``cache_dir`` (``CACHE_PATH``)
-    keeps what a rebuild can reuse; ``jobs``: processes that tokenize (``workers.job_count``);
-    ``memory``: about the posting bytes held before a sorted run is spilled (``runs``); ``memo``:
-    what the last build kept of each bulletin (``docmemo``); none of the four changing a byte."""
+    """The index of ``docs`` (dicts as in ``documents.from_dict``, SearchDocs, a ``DocSource``) in
+    ``out_dir``; ``cache_dir`` (``CACHE_PATH``) keeps what a rebuild reuses. ``jobs``/``pack_jobs``:
+    processes that tokenize / pack shards (``workers.job_count``; ``pack_jobs`` defaults to ``jobs``);
+    ``memory``: posting bytes held before a run is spilled; ``memo``: ``docmemo``. No byte changes."""
     started = time.perf_counter()
     ordered = _Ordered(source := as_source(docs), order_ids(source))
     fold_map, out = build_fold_map(), Path(out_dir)
@@ -180,8 +180,8 @@ def build_index(
     with contextlib.closing(postings):
         kept = state.saving(fragments.digests, ids, runs.merged(postings.runs(), postings.marks))
         stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
-        processes = workers.job_count(jobs, len(ordered))  # above 1: the shards are packed on one of them
-        listed = _write_shards(writer, stream, shard_bytes, processes, direct_shards)
+        packers = workers.job_count(pack_jobs or jobs, len(ordered))  # above 1: packed on one process
+        listed = _write_shards(writer, stream, shard_bytes, packers, direct_shards)
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
     _write_manifest(writer, _manifest(heads, ids, fold, listed, per_category))
     _finish(writer, cache_dir, memo, postings.marks)
