@@ -114,8 +114,7 @@ def write_sources(folder: Path, paragraphs: list[str], count: int) -> None:
 def tree_rss_kb(root: int) -> int:
     """Resident memory of process ROOT and all its descendants now, in kB (the pages a fork
     shares with the build counted in each: see ``tree_pss_kb``)."""
-    rss: dict[int, int] = {}
-    return sum(rss.get(pid, 0) for pid in tree_pids(root, rss))
+    return sum(tree_rss(root).values())
 
 
 def tree_pss_kb(root: int) -> int:
@@ -123,7 +122,7 @@ def tree_pss_kb(root: int) -> int:
     counts 1/N in each) of process ROOT and all its descendants now, in kB. Reading it walks
     each process's page tables, so it is sampled less often than the RSS."""
     total = 0
-    for pid in tree_pids(root, {}):
+    for pid in tree_rss(root):
         try:
             with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
                 total += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
@@ -132,9 +131,9 @@ def tree_pss_kb(root: int) -> int:
     return total
 
 
-def tree_pids(root: int, rss: dict[int, int]) -> list[int]:
-    """ROOT and its descendants now; RSS gets every process's resident kB."""
-    parents = {}
+def tree_rss(root: int) -> dict[int, int]:
+    """ROOT and its descendants now, each with its resident kB."""
+    parents, rss = {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -143,10 +142,10 @@ def tree_pids(root: int, rss: dict[int, int]) -> list[int]:
         except (OSError, IndexError):
             continue
         parents[int(entry)], rss[int(entry)] = int(fields[1]), int(fields[21]) * PAGE_KB
-    found, todo = [], [root]
+    found, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        found.append(pid)
+        found[pid] = rss.get(pid, 0)
         todo.extend(child for child, parent in parents.items() if parent == pid)
     return found
 

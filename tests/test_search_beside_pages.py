@@ -192,7 +192,7 @@ def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides,
     def start(work, name="", **options):
         # below the build, ahead of the other forks beside it (test_site_parallel_write)
         assert options == {"beside": True, "niceness": search_generator.INDEX_NICENESS}
-        begun.append(sys._getframe(1).f_code.co_name)
+        begun.append(sys._getframe(2).f_code.co_name)  # past the generator's begin_beside_pages
         return real_start(work, name, **options)
 
     monkeypatch.setattr(forked, "start", start)

@@ -111,9 +111,7 @@ def begin_beside_pages(pelican) -> None:
     while _GENERATORS:
         generator = _GENERATORS.pop()
         if generator.child is None and generator.settings is pelican.settings and beside_pages(generator.settings):
-            generator.child = forked.start(
-                generator.build_in_fork, "search index", beside=True, niceness=INDEX_NICENESS
-            )
+            generator.begin_beside_pages()
 
 
 def settled_early(context, settings) -> bool:
@@ -135,7 +133,12 @@ class SearchIndexGenerator(Generator):
 
     def generate_context(self):
         if settled_early(self.context, self.settings) and beside_pages(self.settings):
-            self.child = forked.start(self.build_in_fork, "search index", beside=True, niceness=INDEX_NICENESS)
+            self.begin_beside_pages()
+
+    def begin_beside_pages(self) -> None:
+        """The index begun in a fork beside the pages, at ``INDEX_NICENESS`` (``finish`` in
+        ``generate_output``; without a fork, the build makes it there)."""
+        self.child = forked.start(self.build_in_fork, "search index", beside=True, niceness=INDEX_NICENESS)
 
     def build_in_fork(self) -> IndexStats:
         gc.enable()  # a fork begun in generate_context inherits the collector off (collector.py)
