@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.search import shards as sh
+from bulletins.search import write
 from bulletins.search.build import CATEGORY, build_index, order
 from bulletins.search.doctokens import CACHE_FILE, doc_tokens
 from bulletins.search.documents import from_dict
@@ -230,6 +231,22 @@ def test_a_damaged_cache_or_folder_still_gives_the_cold_build(tmp_path, damage, 
     damage(cache, index)
     build_index(CASES[case], index, cache_dir=cache, shard_bytes=SHARD_BYTES)
     assert tree(index) == cold_build(case)[0]
+
+
+@pytest.mark.parametrize("case", ["add_newest", "edit_body"])
+def test_files_packed_by_the_last_format_are_packed_again(tmp_path, monkeypatch, case, cold_build):
+    """A key names a file's data, not its packing: files an older version packed at DEFLATE
+    level 9 (record format 2) are made again, so the rebuild is the cold build byte for byte."""
+    index, cache = tmp_path / "index", tmp_path / "cache"
+    with monkeypatch.context() as old:
+        old.setattr(write, "DEFLATE_LEVEL", 9)
+        old.setattr(write, "RECORD_FORMAT", 2)
+        build_index(BASE, index, cache_dir=cache, shard_bytes=SHARD_BYTES)
+    packed_before = tree(index)
+    build_index(CASES[case], index, cache_dir=cache, shard_bytes=SHARD_BYTES)
+    assert tree(index) == cold_build(case)[0]
+    build_index(BASE, tmp_path / "level5", shard_bytes=SHARD_BYTES)
+    assert packed_before != tree(tmp_path / "level5"), "the two packings differ, else this test shows nothing"
 
 
 def _retype_token_cache(cache: Path) -> None:

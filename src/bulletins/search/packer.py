@@ -1,7 +1,7 @@
 """Term shards packed and written by a worker process while this one merges the lists.
 
 Merging the posting lists and cutting them into shards is one pass in key order, here; packing
-a shard (DEFLATE at level 9, then 15-bit units, ``write.packed_json``: about 2 ms for a shard of
+a shard (DEFLATE at level 5, then 15-bit units, ``write.packed_json``: about 1 ms for a shard of
 24 KB) depends on nothing but its text, and at that point of a build the other processor has
 nothing to do. So each shard cut here goes, as its JSON text, to one worker process that packs
 and writes it (``IndexWriter.place``) while the merge goes on; a shard whose file is as the
