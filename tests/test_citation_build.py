@@ -434,3 +434,24 @@ def test_the_input_key_covers_the_code_the_fields_are_made_by():
     hashed = {package / name for name in store.CODE}
     used = [generator.fields_for, citation.fields_of, join_url, with_suffix, generator.header_text]
     assert {Path(inspect.getsourcefile(f)).resolve() for f in used} <= hashed | {Path(store.__file__).resolve()}
+
+
+@pytest.mark.parametrize(
+    "save_as",
+    [
+        "bulletins/2019/01/g-003.html",
+        "bulletins/2019/01/g-003.htm",
+        "a.tar.gz",
+        "no-suffix",
+        "folder.d/page",
+        ".hidden",
+        "x.",
+        "..html",
+        "a//b/./c.html",
+        "./d/e.html",
+        "公报/2020/第一期.html",
+    ],
+)
+def test_the_citation_files_are_named_as_each_kind_names_them(save_as):
+    expected = [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
+    assert generator.file_names(save_as) == expected

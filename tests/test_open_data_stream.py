@@ -239,3 +239,30 @@ def test_rows_having_ids_in_a_file_written_otherwise(tmp_path, spell):
     path.write_text("".join(spell(row) + "\n" for row in rows), encoding="utf-8")
     for i, row_id in enumerate(HOSTILE_IDS):
         assert list(opendata.JsonlRows(path).having({row_id})) == [rows[i]], row_id
+
+
+HEADER_KEY_TUPLES = [
+    ("title", "date", "identifier"),
+    ("title", "date", "url", "save_as", "_private", "status", "lang"),
+    ("publisher", "wenhao", "organisation", "unknown_field", "date"),
+    ("date", "title", "identifier"),  # the same keys in another order: another answer
+    (),
+]
+
+
+@pytest.mark.parametrize("keys", HEADER_KEY_TUPLES, ids=lambda keys: ",".join(keys) or "none")
+def test_header_names_are_the_header_keys_named_as_columns(keys):
+    expected = tuple(opendata.column_name(k) for k in keys if opendata.is_header_key(k))
+    assert opendata.header_names(keys) == expected
+    assert opendata.header_names(keys) is opendata.header_names(keys), "worked out once"
+
+
+def test_header_names_stay_right_past_the_number_remembered(monkeypatch):
+    monkeypatch.setattr(opendata, "HEADER_NAMES_HELD", 3)
+    monkeypatch.setattr(opendata, "_HEADER_NAMES", {})
+    rng = random.Random(7)
+    pool = ["title", "date", "identifier", "url", "_x", "publisher", "zz"]
+    for _ in range(50):
+        keys = tuple(rng.sample(pool, rng.randint(0, len(pool))))
+        assert opendata.header_names(keys) == tuple(opendata.column_name(k) for k in keys if opendata.is_header_key(k))
+        assert len(opendata._HEADER_NAMES) <= 3

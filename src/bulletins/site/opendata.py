@@ -108,6 +108,23 @@ def is_header_key(key: str) -> bool:
     return key not in NOT_HEADER and not key.startswith("_")
 
 
+_HEADER_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}  # ``header_names``'s answers
+HEADER_NAMES_HELD = 4_096  # key tuples remembered at most (an archive has a few dozen)
+
+
+def header_names(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The column names of the header keys among KEYS (an article's metadata keys, in order).
+    Articles share a few key tuples, so each is worked out once: at 100,000 articles, a
+    rebuild's open data fork called ``is_header_key`` and ``column_name`` two million times
+    each to plan rows that had not changed."""
+    names = _HEADER_NAMES.get(keys)
+    if names is None:
+        if len(_HEADER_NAMES) >= HEADER_NAMES_HELD:
+            _HEADER_NAMES.clear()
+        names = _HEADER_NAMES[keys] = tuple(column_name(key) for key in keys if is_header_key(key))
+    return names
+
+
 def column_list(names: Iterable[str]) -> list[str]:
     """``id``, ``url``, the known header fields, any other of NAMES (sorted), ``text``."""
     known = list(HEADER_COLUMNS.values())

@@ -35,7 +35,7 @@ from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
 from bulletins.site.config import settings_check
 from bulletins.site.opendata_state import file_stamp
-from bulletins.site.output_files import place_noted
+from bulletins.site.output_files import place_noted, with_suffix
 from bulletins.site.sitemap import join_url
 
 logger = logging.getLogger(__name__)
@@ -74,14 +74,15 @@ def fields_for(article, public: str) -> citation.CitationFields:
     )
 
 
-def input_parts(article, public: str) -> tuple:
-    """What ``fields_for`` makes an article's fields from, as Pelican read it (``store.input_key``)."""
+def input_parts(article, public: str, save_as: str | None = None) -> tuple:
+    """What ``fields_for`` makes an article's fields from, as Pelican read it (``store.input_key``);
+    SAVE_AS: the article's, when the caller has it (Pelican works it out anew at each read)."""
     meta = article.metadata
     original = getattr(article, "bulletins_original", None)
     return (
         public,
         article.title,
-        article.save_as,
+        article.save_as if save_as is None else save_as,
         article.url,
         original.target if original else None,
         [meta.get(key) for key in CITED_HEADERS],
@@ -89,7 +90,10 @@ def input_parts(article, public: str) -> tuple:
 
 
 def file_names(save_as: str) -> list[str]:
-    return [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
+    """The page's citation files, ``citation.file_path`` of each kind: they differ only in
+    their suffix, so the stem is worked out once (for every article of every rebuild)."""
+    stem = with_suffix(save_as, "")
+    return [f"{stem}.{suffix}" for suffix, _ in citation.FILE_KINDS]
 
 
 def shared_files(pages: Iterable[str]) -> set[int]:
@@ -229,10 +233,11 @@ class CitationsGenerator(Generator):
         started = time.perf_counter()
         out, cache = Path(self.output_path), self.stamps.parent
         old = store.load_records(cache)
-        shared = shared_files(article.save_as for article in self.articles)
+        pages = [article.save_as for article in self.articles]
+        shared = shared_files(pages)
         entries, changed, new = [], [], {}  # per article: [date, page, key, changed?]; page -> record
-        for index, article in enumerate(self.articles):
-            key, save_as = store.input_key(input_parts(article, self.public)), article.save_as
+        for index, (article, save_as) in enumerate(zip(self.articles, pages)):
+            key = store.input_key(input_parts(article, self.public, save_as))
             record = old.get(save_as)
             if index not in shared and store.fresh_record(record, key, str(out), file_names(save_as)):
                 entries.append([record[1], save_as, key, False])

@@ -112,7 +112,7 @@ def row_head(article) -> opendata.RowHead:
         date=header_text(meta["date"]) if "date" in meta else "",
         url=article.url,
         identifier=header_text(meta["identifier"]) if "identifier" in meta else "",
-        names=[opendata.column_name(key) for key in meta if opendata.is_header_key(key)],
+        names=opendata.header_names(tuple(meta)),
     )
 
 
