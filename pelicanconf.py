@@ -97,9 +97,12 @@ PLUGINS = [
     "bulletins.plugins.progress",  # first: a line per build phase on a terminal (never in output or logs)
     "bulletins.plugins.compact",  # one copy of the keys, values and tags the articles repeat
     "bulletins.plugins.article_headers",
+    # before list_pages: its generator sets the statuses the search index reads, so the index's
+    # fork in a rebuild begins there, ahead of the entity pages' grouping (URLs are final by
+    # then: article_urls sets them while the articles are read)
+    "bulletins.plugins.gazette",
     "bulletins.plugins.list_pages",
     "bulletins.plugins.article_urls",  # after list_pages: URLs may name the category slug
-    "bulletins.plugins.gazette",  # after article_urls: links to related documents use final URLs
     "bulletins.plugins.raw_source",
     "bulletins.plugins.site_meta",
     "bulletins.plugins.minify",  # the theme's .js and .css copied minified (BULLETINS_MINIFY_THEME)

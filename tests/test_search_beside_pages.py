@@ -172,6 +172,40 @@ def test_the_index_begins_early_only_after_the_gazettes_statuses(context, early)
     assert search_generator.settled_early(context, {}) is early
 
 
+class StandIn:
+    """A search index generator as ``begin_when_settled`` sees it: its build's settings and
+    context, and whether its fork was begun."""
+
+    def __init__(self, settings, context):
+        self.settings, self.context, self.begun = settings, context, 0
+
+    def begin_beside_pages(self):
+        self.begun += 1
+
+
+REBUILD = {"SEARCH_INDEX_BESIDE_PAGES": True}
+
+
+@pytest.mark.parametrize(
+    ("settings", "context", "same_build", "begun"),
+    [
+        pytest.param(REBUILD, {STATUSES_PENDING: False}, True, 1, id="statuses-set-in-a-rebuild"),
+        pytest.param(REBUILD, {STATUSES_PENDING: False}, False, 0, id="another-builds-gazette"),
+        pytest.param(REBUILD, {STATUSES_PENDING: True}, True, 0, id="statuses-still-pending"),
+        pytest.param({**REBUILD, "STATIC_PATHS": ["images"]}, {STATUSES_PENDING: False}, True, 0, id="static-paths"),
+        pytest.param(REBUILD, {STATUSES_PENDING: False, "static_links": {"a.png"}}, True, 0, id="static-links"),
+        pytest.param({"SEARCH_INDEX_BESIDE_PAGES": False}, {STATUSES_PENDING: False}, True, 0, id="not-beside"),
+    ],
+)
+def test_the_index_begins_when_the_gazette_has_set_the_statuses(monkeypatch, settings, context, same_build, begun):
+    monkeypatch.setattr(forked, "room_for_a_copy", lambda: True)
+    index = StandIn(dict(settings), context)
+    monkeypatch.setattr(search_generator, "_GENERATORS", [index])
+    gazette = StandIn(index.settings if same_build else dict(settings), context if same_build else dict(context))
+    search_generator.begin_when_settled(gazette)
+    assert index.begun == begun
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("overrides", "begun_at"),

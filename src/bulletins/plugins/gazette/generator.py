@@ -19,6 +19,7 @@ from pelican.generators import Generator
 
 from bulletins.ingest.gazette import parse_issue, parse_series
 from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, parse_references
+from bulletins.plugins import statuses_settled
 from bulletins.plugins.incremental.writer import batch
 from bulletins.site import gazette, lifecycle
 from bulletins.site.config import Option, settings_check, url_pattern
@@ -148,6 +149,7 @@ class GazetteGenerator(Generator):
             len(self.issues),
             len(self.series),
         )
+        statuses_settled.send(self)
 
     def _set_jsonld(self, articles) -> None:
         """What each article's JSON-LD gains (read by site_meta's ``bulletins_jsonld``), None

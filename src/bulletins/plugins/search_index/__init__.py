@@ -3,6 +3,7 @@ or in a rebuild beside them, in a fork of the build (``generator.begin_beside_pa
 
 from pelican import signals
 
+from bulletins.plugins import statuses_settled
 from bulletins.plugins.search_index import generator
 
 
@@ -10,3 +11,4 @@ def register():
     signals.initialized.connect(generator.configure)
     signals.get_generators.connect(generator.get_generators)
     signals.get_writer.connect(generator.begin_beside_pages)
+    statuses_settled.connect(generator.begin_when_settled)
