@@ -4,6 +4,7 @@ written by the build itself, and a fork that fails leaves the build whole."""
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,42 @@ def test_a_fork_that_fails_has_the_rows_made_by_the_build(tmp_path, monkeypatch)
     assert calls == [1]
     plain = build(tmp_path, "plain", False)
     assert digests(broken) == digests(plain) and state(broken).rows == state(plain).rows
+
+
+class StandIn:
+    """An open data generator as ``begin_early`` sees it: its build's context, how often begun."""
+
+    def __init__(self, context):
+        self.context, self.begun = context, 0
+
+    def begin(self):
+        self.begun += 1
+
+
+@pytest.mark.parametrize(("same_build", "begun"), [(True, 1), (False, 0)], ids=["its-build", "another-build"])
+def test_the_rows_begin_once_the_articles_are_read(monkeypatch, same_build, begun):
+    context = {"articles": []}
+    made = StandIn(context)
+    monkeypatch.setattr(data_generator, "_MADE", [made])
+    articles = StandIn(context if same_build else dict(context))  # the article generator: the sender
+    data_generator.begin_early(articles)
+    data_generator.begin_early(articles)
+    assert made.begun == begun, "begun by its own build's articles, and once"
+
+
+@pytest.mark.slow
+def test_the_rows_fork_begins_where_the_articles_are_read(tmp_path, monkeypatch):
+    """In a build, the rows' fork begins at ``article_generator_finalized``, before any plugin
+    generator makes its context, once only; the files are the ones the build makes itself."""
+    begun, real_start = [], forked.start
+
+    def start(work, name="", **kw):
+        if name == "open data":
+            begun.append(sys._getframe(2).f_code.co_name)  # past OpenDataGenerator.begin
+        return real_start(work, name, **kw)
+
+    monkeypatch.setattr(forked, "start", start)
+    beside = build(tmp_path, "beside", True)
+    assert begun == ["begin_early"]
+    monkeypatch.setattr(forked, "start", real_start)
+    assert digests(beside) == digests(build(tmp_path, "build", False))

@@ -9,4 +9,5 @@ from bulletins.plugins.open_data import generator
 def register():
     signals.initialized.connect(generator.configure)
     signals.get_generators.connect(generator.get_generators)
+    signals.article_generator_finalized.connect(generator.begin_early)
     signals.finalized.connect(generator.write_manifest)

@@ -79,6 +79,20 @@ def get_generators(pelican):
     return OpenDataGenerator
 
 
+_MADE: list[OpenDataGenerator] = []  # made for the build under way, its rows not yet begun
+
+
+def begin_early(sender) -> None:
+    """``article_generator_finalized``: the rows of the build whose articles SENDER has just
+    read begun now (in a rebuild, their fork), not at this generator's turn: the rows read only
+    the articles' headers, URLs and bodies, which are final by then, and the second processor
+    is otherwise idle while the build groups the entity pages and sets the statuses."""
+    while _MADE:
+        generator = _MADE.pop()
+        if generator.context is sender.context:
+            generator.begin()
+
+
 def header_text(value) -> str:
     """A header value as Pelican parsed it -> its text: dates ISO, tags joined, wrappers by name."""
     if type(value) is str:  # most fields: the one test they need first
@@ -166,9 +180,21 @@ class OpenDataGenerator(Generator):
     rows would be made, so the build goes on to the pages at once. Nothing but
     a digest of the articles when they are what the last build wrote out."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.begun = False
+        _MADE[:] = [self]
+
     def generate_context(self):
         url = self.context["BULLETINS_DATA_URL"] = self.settings["BULLETINS_DATA_URL"]
         self.context.setdefault("bulletins_sitemap_urls", []).append(url)
+        self.begin()
+
+    def begin(self) -> None:
+        """The rows, files and database begun (``begin_early``, else at ``generate_context``); once."""
+        if self.begun:
+            return
+        self.begun = True
         started = time.perf_counter()
         self.folder = Path(self.output_path) / self.settings["BULLETINS_DATA_DIR"]
         self.state_file = Path(self.settings["CACHE_PATH"]) / DATA_STATE
