@@ -10,7 +10,7 @@ import weakref
 
 import pytest
 
-from bulletins.plugins.incremental import forked, writer
+from bulletins.plugins.incremental import collector, forked, writer
 from bulletins.plugins.search_index import generator as search_index
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
@@ -82,6 +82,29 @@ def test_forking_freezes_no_garbage_and_keeps_the_builds_state(monkeypatch, froz
         assert (gc.get_freeze_count() > 0) is frozen  # the build's objects stay frozen
         gc.collect()
         assert garbage() is None  # collected, not frozen for the rest of the build
+    finally:
+        gc.unfreeze()
+
+
+def test_a_fork_begun_while_a_context_is_made_neither_collects_nor_counts(monkeypatch):
+    """Inside a context's making (``collector.uncollected``) what was let go is frozen
+    uncollected by ``collector.settle`` anyway: a fork begun there (the index's, the open
+    data's, the citations') neither collects nor walks the frozen objects to count them, and
+    leaves what it froze frozen, as ``settle`` would."""
+    calls = []
+    monkeypatch.setattr(forked.gc, "collect", lambda *a: calls.append("collect"))
+    monkeypatch.setattr(forked.gc, "get_freeze_count", lambda: calls.append("count") or 0)
+    gc.unfreeze()
+    try:
+        with collector.uncollected():
+            kept = [Cycle() for _ in range(10)]
+            child = forked.start(lambda: len(kept), "")
+            assert forked.finish(child) == (True, 10)
+        assert calls == []
+        monkeypatch.undo()
+        assert gc.get_freeze_count() > 0
+        child = forked.start(lambda: 1, "")  # outside a context: as before
+        assert forked.finish(child) == (True, 1)
     finally:
         gc.unfreeze()
 

@@ -20,6 +20,14 @@ import contextlib
 import functools
 import gc
 
+_MAKING = [0]  # contexts being made (``uncollected``), nested
+
+
+def making_context() -> bool:
+    """Whether a generator is making its context (``uncollected``): the collector is off, and
+    ``settle`` will freeze what is made meanwhile, uncollected."""
+    return _MAKING[0] > 0
+
 
 @contextlib.contextmanager
 def uncollected():
@@ -30,9 +38,11 @@ def uncollected():
     cycles is next to nothing, and ``settle`` freezes it with the rest."""
     was = gc.isenabled()
     gc.disable()
+    _MAKING[0] += 1
     try:
         yield
     finally:
+        _MAKING[0] -= 1
         if was:
             gc.enable()
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bulletins.plugins.incremental import collector
 from bulletins.plugins.progress.phaselog import fork_record, memory_kb
 from bulletins.site.config import Option
 
@@ -159,8 +160,12 @@ def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]
     """Start COUNT forks (fewer when the system refuses one), each running WORK and sending
     back its ``(index, result)`` pairs."""
     children = []
-    frozen_before = gc.get_freeze_count()
-    if frozen_before:  # the build froze what it holds (collector.py): what it let go since is not frozen too
+    # While a context is made, what it let go is next to nothing and ``collector.settle``
+    # freezes it uncollected anyway: neither a collection nor a count of the frozen objects
+    # (``get_freeze_count`` walks them all), some 0.25 s a fork at 100,000 articles.
+    making = collector.making_context()
+    frozen_before = making or gc.get_freeze_count()
+    if frozen_before and not making:  # the build froze what it holds: what it let go since is not frozen too
         gc.collect()
     gc.freeze()  # the forks' collector then leaves the parent's objects (and their pages) alone
     try:
