@@ -176,8 +176,8 @@ def human_size(size: int) -> str:
 class OpenDataGenerator(Generator):
     """Rows and text files while the context is built, and the database changed in place or
     built in a child process while Pelican renders the pages; the data page once it is there.
-    All of that but the page is done by a fork of the build (``beside_pages``), begun where the
-    rows would be made, so the build goes on to the pages at once. Nothing but
+    All of that but the page is done by a fork of the build (``beside_pages``), begun once the
+    articles are read (``begin_early``), so the build goes on at once. Nothing but
     a digest of the articles when they are what the last build wrote out."""
 
     def __init__(self, *args, **kwargs):

@@ -15,12 +15,13 @@ them (``build.DIRECT_SHARDS``). The articles' text is extracted when the builder
 not held for the whole archive.
 
 With ``SEARCH_INDEX_BESIDE_PAGES`` the index is built in a forked copy of the build while
-this process goes on; ``generate_output`` then takes its figures. The fork begins at this
-generator's own ``generate_context``, once what the index reads is settled (each article's URL,
-title, date, text, category, people, documents and the gazette's status: the generators before
-it in ``PLUGINS`` make them), so that it works beside the citations' fields, the open data's
-files and the articles' slimming as well as the pages (an unchanged rebuild at 100,000
-bulletins spends some 10 s there). Where an article links a static file (``{static}``,
+this process goes on; ``generate_output`` then takes its figures. The fork begins once what
+the index reads is settled (each article's URL, title, date, text, category, people, documents
+and the gazette's status): when the gazette's generator has set the statuses
+(``begin_when_settled``, on ``statuses_settled``), else at this generator's own
+``generate_context``, so that it works beside the entity pages' grouping, the citations' fields,
+the open data's files and the articles' slimming as well as the pages (an unchanged rebuild at
+100,000 bulletins spends some 10 s there). Where an article links a static file (``{static}``,
 ``{attach}``) or the site has ``STATIC_PATHS``, the static generator, which Pelican runs last,
 settles those links, so the fork begins at ``get_writer`` instead, when every generator's
 context is complete.
