@@ -210,8 +210,10 @@ def test_the_index_begins_when_the_gazette_has_set_the_statuses(monkeypatch, set
 @pytest.mark.parametrize(
     ("overrides", "begun_at"),
     [
-        pytest.param({}, "generate_context", id="at-its-own-context"),
-        pytest.param({"STATIC_PATHS": ["images"]}, "begin_beside_pages", id="at-get-writer-with-static-paths"),
+        # at its own context; or at the statuses, where an earlier test's build registered the
+        # gazette in this process (a registered plugin runs in every later build)
+        pytest.param({}, ("generate_context", "begin_when_settled"), id="early"),
+        pytest.param({"STATIC_PATHS": ["images"]}, ("begin_beside_pages",), id="at-get-writer-with-static-paths"),
         pytest.param({"PLUGINS": [*PLUGINS, "bulletins.plugins.gazette"]}, None, id="gazette-listed-after"),
         pytest.param(
             {"PLUGINS": [*BASE_PLUGINS, "bulletins.plugins.gazette", "bulletins.plugins.search_index"]},
@@ -235,7 +237,8 @@ def test_where_the_fork_begins_changes_no_byte(tmp_path, monkeypatch, overrides,
         settings = {"PLUGINS": PLUGINS, **overrides, "SEARCH_INDEX_BESIDE_PAGES": beside}
         settings["BULLETINS_DATA_BESIDE_PAGES"] = False  # the index's fork the only one begun
         out[name] = tree(build_fixture_site(tmp_path / name / "output", **settings))
-    assert begun == [begun_at] if begun_at else len(begun) == 1  # with the gazette: where its statuses are set
+    # once; with the gazette listed, wherever its statuses are set
+    assert len(begun) == 1 and (begun_at is None or begun[0] in begun_at)
     assert out["beside"] == out["after"] and "search/manifest.js" in out["beside"]
 
 
