@@ -109,6 +109,24 @@ def test_a_fork_begun_while_a_context_is_made_neither_collects_nor_counts(monkey
         gc.unfreeze()
 
 
+@pytest.mark.parametrize(("last", "collected"), [(False, True), (True, False)], ids=["a-fork", "the-last-fork"])
+def test_the_builds_last_fork_does_not_collect_first(monkeypatch, last, collected):
+    """In a frozen build, a fork collects first (what was let go is not frozen with the rest),
+    but for the last fork (the manifest's) the build's end freezes everything uncollected anyway."""
+    calls = []
+    real_collect = forked.gc.collect
+    monkeypatch.setattr(forked.gc, "collect", lambda *a: calls.append("collect") or real_collect(*a))
+    gc.unfreeze()
+    gc.freeze()  # as the build does once a generator's context is made (collector.settle)
+    try:
+        child = forked.start(lambda: 1, "", last=last)
+        assert forked.finish(child) == (True, 1)
+        assert (calls == ["collect"]) is collected
+        assert gc.get_freeze_count() > 0  # the build's objects stay frozen either way
+    finally:
+        gc.unfreeze()
+
+
 def test_a_failing_fork_has_its_jobs_run_here(monkeypatch):
     monkeypatch.setattr(forked, "MIN_JOBS", 0)
     monkeypatch.setattr(forked, "CHUNK", 1)

@@ -101,17 +101,23 @@ def beside(setting: bool | None, rebuild: bool) -> bool:
 
 
 def start(
-    work: Callable[[], Any], name: str = "", *, beside: bool = False, niceness: int = BESIDE_NICENESS
+    work: Callable[[], Any],
+    name: str = "",
+    *,
+    beside: bool = False,
+    niceness: int = BESIDE_NICENESS,
+    last: bool = False,
 ) -> tuple[int, int] | None:
     """WORK begun in a forked copy of this process, which goes on with its own work meanwhile;
     ``finish`` takes its result. None where this system cannot fork, or not now (no memory or
     process left for it): the caller then runs WORK itself. A NAME puts the fork's figures in
     the phase log (``phaselog.fork_record``). A fork BESIDE the build's own work runs at
-    ``BESIDE_NICENESS``: it takes what processor time the build leaves."""
+    ``BESIDE_NICENESS``: it takes what processor time the build leaves. LAST: the build makes
+    nothing more to let go (its manifest): no collection first (``_fork_children``)."""
     if not can_fork():
         return None
     begun = time.time()
-    started = _fork_children(1, lambda: [(0, _lowered(work, niceness)() if beside else work())])
+    started = _fork_children(1, lambda: [(0, _lowered(work, niceness)() if beside else work())], last)
     if not started:
         return None
     [child] = started
@@ -156,16 +162,17 @@ def _stop_started() -> None:
         os.close(fd)
 
 
-def _fork_children(count: int, work: Callable[[], list]) -> list[tuple[int, int]]:
+def _fork_children(count: int, work: Callable[[], list], last: bool = False) -> list[tuple[int, int]]:
     """Start COUNT forks (fewer when the system refuses one), each running WORK and sending
-    back its ``(index, result)`` pairs."""
+    back its ``(index, result)`` pairs; LAST: see ``start``."""
     children = []
     # While a context is made, what it let go is next to nothing and ``collector.settle``
     # freezes it uncollected anyway: neither a collection nor a count of the frozen objects
-    # (``get_freeze_count`` walks them all), some 0.25 s a fork at 100,000 articles.
+    # (``get_freeze_count`` walks them all), some 0.25 s a fork at 100,000 articles. For the
+    # LAST fork (the build's end freezes all it holds, uncollected) no collection either.
     making = collector.making_context()
     frozen_before = making or gc.get_freeze_count()
-    if frozen_before and not making:  # the build froze what it holds: what it let go since is not frozen too
+    if frozen_before and not (making or last):  # the build froze what it holds: not what it let go since
         gc.collect()
     gc.freeze()  # the forks' collector then leaves the parent's objects (and their pages) alone
     try:

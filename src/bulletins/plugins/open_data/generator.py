@@ -341,8 +341,9 @@ def _hashed_over(workers: int):
 
 
 def _fork_beside(work):
-    """``fixity_stream.Fork``: WORK begun in a fork of the build, when there is room for one."""
-    child = forked.start(work, "manifest half") if forked.room_for_a_copy() else None
+    """``fixity_stream.Fork``: WORK begun in a fork of the build, when there is room for one;
+    the last fork of the build (no collection before it, ``forked.start``)."""
+    child = forked.start(work, "manifest half", last=True) if forked.room_for_a_copy() else None
     return None if child is None else functools.partial(forked.finish, child)
 
 
