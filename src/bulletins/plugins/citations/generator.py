@@ -74,15 +74,15 @@ def fields_for(article, public: str) -> citation.CitationFields:
     )
 
 
-def input_parts(article, public: str, save_as: str | None = None) -> tuple:
+def input_parts(article, public: str, save_as: str) -> tuple:
     """What ``fields_for`` makes an article's fields from, as Pelican read it (``store.input_key``);
-    SAVE_AS: the article's, when the caller has it (Pelican works it out anew at each read)."""
+    SAVE_AS: the article's, read once by the caller (Pelican works it out anew at each read)."""
     meta = article.metadata
     original = getattr(article, "bulletins_original", None)
     return (
         public,
         article.title,
-        article.save_as if save_as is None else save_as,
+        save_as,
         article.url,
         original.target if original else None,
         [meta.get(key) for key in CITED_HEADERS],

@@ -170,10 +170,12 @@ def _fork_children(count: int, work: Callable[[], list], last: bool = False) -> 
     # freezes it uncollected anyway: neither a collection nor a count of the frozen objects
     # (``get_freeze_count`` walks them all), some 0.25 s a fork at 100,000 articles. For the
     # LAST fork (the build's end freezes all it holds, uncollected) no collection either.
-    making = collector.making_context()
-    frozen_before = making or gc.get_freeze_count()
-    if frozen_before and not (making or last):  # the build froze what it holds: not what it let go since
-        gc.collect()
+    if collector.making_context():
+        frozen_before = True  # and kept so: ``settle`` freezes all at the context's end
+    else:
+        frozen_before = gc.get_freeze_count()
+        if frozen_before and not last:  # the build froze what it holds: not what it let go since
+            gc.collect()
     gc.freeze()  # the forks' collector then leaves the parent's objects (and their pages) alone
     try:
         for _ in range(count):

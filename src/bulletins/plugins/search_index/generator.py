@@ -111,8 +111,8 @@ def begin_beside_pages(pelican) -> None:
     begun already."""
     while _GENERATORS:
         generator = _GENERATORS.pop()
-        if generator.child is None and generator.settings is pelican.settings and beside_pages(generator.settings):
-            generator.begin_beside_pages()
+        if generator.settings is pelican.settings and beside_pages(generator.settings):
+            generator.begin_beside_pages()  # once: not where it began already
 
 
 def begin_when_settled(sender) -> None:
