@@ -121,6 +121,9 @@ def test_a_cold_build_beside_the_pages_writes_the_builds_files(tmp_path, monkeyp
         forked, "start", lambda work, name="", **kw: begun.append((name, kw)) or real_start(work, name, **kw)
     )
     beside = build(*site(tmp_path, "beside"), True)
+    # the citations' fork only: a plugin an earlier test registered in this process (the open
+    # data's) runs in this build too and begins its own
+    begun = [start for start in begun if start[0] == "citations"]
     assert begun == [("citations", {"beside": True})]  # at the forks' lower priority (test_site_parallel_write)
     by_build = build(*site(tmp_path, "plain"), False)
     assert files(beside) == files(by_build)
