@@ -2,7 +2,7 @@
 
     python benchmarks/bench_scale.py [--sizes 10000,30000] [--jobs 2] [--tracemalloc 8] [--quick]
 
-For each size N (fixed seed), in ``benchmarks/out/scale-N/`` (never committed; an earlier run's
+For each size N (fixed seed), in ``benchmarks/out/scale-N/`` (``--out``; never committed; an earlier run's
 folder is moved aside and deleted once the run ends, ``set_aside``):
 
 1. ``sources/``: N bulletins of 2-12 real paragraphs each from
@@ -54,7 +54,7 @@ from synthetic import corpus_paragraphs
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
-TRASH = OUT / f".trash-{os.getpid()}"  # earlier runs' folders, deleted after the measurements
+PLACE: list[Path] = [OUT]  # --out: where the scale-N folders are (another disk for 1,000,000)
 CORPUS = ROOT.parent / "shared" / "corpus" / "bulletins-2022-2024.jsonl.gz"
 BULLETINS_CLI = str(Path(sys.executable).with_name("bulletins"))
 SEED = 25
@@ -338,7 +338,7 @@ def output_figures(output: Path) -> dict:
 
 def run_again(size: int, options) -> dict:
     """The rebuilds only, over what an earlier run left in ``benchmarks/out/scale-SIZE``."""
-    work = OUT / f"scale-{size}"
+    work = work_folder(size)
     if not (work / "output").is_dir():
         sys.exit(f"{work / 'output'} is absent: run the benchmark for {size} without --again first")
     print(f"\n## {size:,} bulletins, rebuilds of the last run's site\n", flush=True)
@@ -357,7 +357,7 @@ def run_again(size: int, options) -> dict:
 
 
 def run_size(size: int, paragraphs: list[str], options) -> dict:
-    work = OUT / f"scale-{size}"
+    work = work_folder(size)
     set_aside(work)
     write_sources(work / "sources", paragraphs, size)
     figures = {"size": size, "ingest": ingest(work, options.jobs, work / "sources")}
@@ -365,7 +365,7 @@ def run_size(size: int, paragraphs: list[str], options) -> dict:
     figures["phases"] = by_phase(records, figures["cold"])
     figures["output"] = output_figures(work / "output")
     print_size(figures)
-    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")))
+    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")) - {""})
     if options.tracemalloc:
         shutil.rmtree(work / "output")
         shutil.rmtree(work / "cache", ignore_errors=True)
@@ -375,14 +375,24 @@ def run_size(size: int, paragraphs: list[str], options) -> dict:
     return figures
 
 
+def work_folder(size: int) -> Path:
+    return PLACE[0] / f"scale-{size}"
+
+
+def trash() -> Path:
+    """Earlier runs' folders, deleted after the measurements (on the same file system as the
+    folders, so that moving one there is a rename)."""
+    return PLACE[0] / f".trash-{os.getpid()}"
+
+
 def set_aside(folder: Path) -> None:
-    """Move FOLDER (an earlier run's) into ``TRASH``, deleted when the run ends (``main``). On
+    """Move FOLDER (an earlier run's) into ``trash()``, deleted when the run ends (``main``). On
     ext4, files made within minutes of deleting many others are slower to make (the inode
     allocator passes over inodes freed recently): a cold build of 20,000 took 67.5-71.4 s right
     after ``rm -rf`` of the last one's output and cache, 55.7 s with them moved aside."""
     if folder.exists():
-        TRASH.mkdir(parents=True, exist_ok=True)
-        folder.rename(TRASH / f"{folder.name}-{time.time_ns()}")
+        trash().mkdir(parents=True, exist_ok=True)
+        folder.rename(trash() / f"{folder.name}-{time.time_ns()}")
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -497,7 +507,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="empty the kernel's page cache before each rebuild (root only), as a rebuild the next day finds it",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUT,
+        help="the folder the scale-N folders go in (default benchmarks/out; another disk for 1,000,000)",
+    )
     options = parser.parse_args(argv)
+    PLACE[:] = [options.out.resolve()]
     EXTRA_SETTINGS[:] = options.set
     DROP_CACHES[:] = [True] if options.drop_caches else []
     if not CORPUS.exists():
@@ -508,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
             for size in sizes:
                 run_again(size, options)
         finally:
-            shutil.rmtree(TRASH, ignore_errors=True)
+            shutil.rmtree(trash(), ignore_errors=True)
         print(yardstick("at the end"))
         return 0
     paragraphs = read_paragraphs(1000 if options.quick else None)
@@ -516,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print_summary([run_size(size, paragraphs, options) for size in sizes])
     finally:
-        shutil.rmtree(TRASH, ignore_errors=True)
+        shutil.rmtree(trash(), ignore_errors=True)
     print(yardstick("at the end"))
     return 0
 

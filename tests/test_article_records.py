@@ -1,21 +1,25 @@
-"""Records of the article cache (``incremental.records``): what a record names instead of
-carrying a copy, read back as one object shared by every article (strings, tags, the settings
-and context); what it cannot name kept as it was; references it did not write refused. At
+"""Records of the article cache (``incremental.records``): what a record names by the number of
+its table instead of carrying a copy, read back as one object shared by every article
+(strings, tags, the settings and context), whichever build's table named it; what it cannot
+name kept as it was; numbers and table items it did not write refused. At
 build level, a rebuild's articles, read from records or from files, share their values as a
 compacted cold build's do, and the pages are the cold build's."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pelican import signals
 from pelican.urlwrappers import Category, Tag
+from pelican.utils import SafeDatetime
 
 from bulletins.plugins.compact.sharing import SHORT, Shared
 from bulletins.plugins.incremental import records
@@ -47,14 +51,27 @@ def thing(publisher: str, tag_names: list[str], texts: list[str] = ()) -> Thing:
     return Thing(SETTINGS, CONTEXT, metadata, tags, [fresh(t) for t in texts])
 
 
-def record(obj, settings=SETTINGS, context=CONTEXT) -> bytes:
+def record(obj, table: records.Table) -> bytes:
     buffer = io.BytesIO()
-    records.pickler(buffer, records.reference(settings, context)).dump(obj)
+    records.pickler(buffer, table.persistent_id).dump(obj)
     return buffer.getvalue()
 
 
-def read(data: bytes, shared: Shared, settings=SETTINGS, context=CONTEXT):
-    return records.unpickler(io.BytesIO(data), records.loader(settings, context, shared)).load()
+def written(table: records.Table) -> list:
+    """TABLE's items as the cache file gives them back."""
+    return pickle.loads(pickle.dumps(table.items, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read(data: bytes, items: list, shared: Shared, settings=SETTINGS, context=CONTEXT):
+    objects = records.table_objects(items, settings, context, shared)
+    return records.unpickler(io.BytesIO(data), objects.__getitem__).load()
+
+
+def round_trip(obj, shared: Shared, table: records.Table | None = None):
+    """OBJ written with TABLE (a new one: another build's) and read back sharing SHARED."""
+    table = table or records.Table(SETTINGS, CONTEXT)
+    data = record(obj, table)
+    return read(data, written(table), shared)
 
 
 TEXTS = [
@@ -69,9 +86,11 @@ TEXTS = [
 ]
 
 
-def test_records_share_strings_and_tags_and_keep_every_text():
-    shared = Shared()
-    first, second = (read(record(thing("澄川市人民政府", ["营商", "交通"], TEXTS)), shared) for _ in range(2))
+@pytest.mark.parametrize("one_table", [True, False], ids=["one-build", "two-builds"])
+def test_records_share_strings_and_tags_and_keep_every_text(one_table):
+    shared, table = Shared(), records.Table(SETTINGS, CONTEXT)
+    made = [thing("澄川市人民政府", ["营商", "交通"], TEXTS) for _ in range(2)]
+    first, second = (round_trip(m, shared, table if one_table else None) for m in made)
     assert first.texts == second.texts == TEXTS
     assert first.settings is second.settings is SETTINGS and first.context is CONTEXT
     assert first.metadata["publisher"] is second.metadata["publisher"]
@@ -80,6 +99,22 @@ def test_records_share_strings_and_tags_and_keep_every_text():
     assert first.tags[0] is second.tags[0] and first.tags[1] is second.tags[1]
     assert first.tags is first.metadata["tags"]
     assert first.tags[0].slug == Tag("营商", SETTINGS).slug  # a shared tag still works as one
+
+
+def test_a_table_holds_each_value_once_and_no_string_as_the_pickler_writes_it():
+    table = records.Table(SETTINGS, CONTEXT)
+    day = SafeDatetime(2024, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    made = [thing("澄川市人民政府", ["营商"], ["公报正文" * 60]) for _ in range(3)]
+    for m in made:
+        m.metadata["date"] = day
+        record(m, table)
+    items = table.items
+    assert len(items) == len(set(map(repr, items)))
+    assert not [item for item in items if type(item) is str]  # as UTF-8 bytes, encoded once here
+    assert sum(isinstance(item, dt.date) for item in items) == 1
+    back = [read(record(m, table), written(table), Shared()) for m in made]
+    assert back[0].metadata["date"] == day and type(back[0].metadata["date"]) is SafeDatetime
+    assert back[0].texts == ["公报正文" * 60]
 
 
 @pytest.mark.parametrize(
@@ -94,9 +129,9 @@ def test_records_share_strings_and_tags_and_keep_every_text():
 )
 def test_a_wrapper_is_shared_only_with_one_indistinguishable_from_it(make, shared_with_plain):
     shared = Shared()
-    plain = read(record(Tag("交通", SETTINGS)), shared)
+    plain = round_trip(Tag("交通", SETTINGS), shared)
     made = make()
-    other = read(record(made), shared)
+    other = round_trip(made, shared)
     assert (other is plain) is shared_with_plain
     assert type(other) is type(made) and vars(other).keys() == vars(made).keys()
     assert other.name == made.name and other.slug == made.slug
@@ -110,17 +145,34 @@ def _with(wrapper, **attributes):
 
 @pytest.mark.parametrize(
     "pid",
-    [0, 1, 1.0, ("s", 1), ("t", "text"), ("t", b"a", b"b"), ("w", dict, "a", None, True), ("w", Tag), b"s", ["s"]],
+    [3, 99, 1.0, ("s", 1), ("t", b"text"), ("w", dict, "a", None, True), "s", b"s", ["s"]],
 )
-def test_a_reference_it_did_not_write_is_refused(pid):
+def test_a_number_its_table_does_not_hold_is_refused(pid):
     class Bad(pickle.Pickler):
         def persistent_id(self, obj):
             return pid if obj == "marker" else None
 
     buffer = io.BytesIO()
     Bad(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(["marker"])
-    with pytest.raises(TypeError if type(pid) is list else pickle.UnpicklingError):  # a list is no key
-        read(buffer.getvalue(), Shared())
+    with pytest.raises((pickle.UnpicklingError, IndexError, TypeError)):
+        read(buffer.getvalue(), [b"one"], Shared())  # numbers 0, 1 and 2 only
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        ("not", "a list"),
+        ["a string as is"],
+        [1],
+        [("w", dict, b"a", None, True)],
+        [("w", Tag, 3, None, True)],
+        [("w", Tag, b"a")],
+        [("t", b"text")],
+    ],
+)
+def test_a_table_item_of_no_known_kind_is_refused(items):
+    with pytest.raises(pickle.UnpicklingError):
+        records.table_objects(items, SETTINGS, CONTEXT, Shared())
 
 
 def tree_digests(out: Path) -> dict[str, str]:

@@ -8,17 +8,19 @@ the end of the build, when plugins have hung the whole site on them (and each on
 is the whole context).
 
 Here each article is pickled as it was made (before any plugin changes it), its settings and
-context written as references and read back as the running build's, its short strings and
-tags read back shared between articles (``records``), into a file of its own
-(``bulletins-articles.cache``: records, then an index of ``name -> Entry``). A rebuild reads
-the index only; an article whose file has the same size and modification time, or else the
-same bytes (a file touched, or a fresh checkout with the cache folder kept), is read from its
-record, and Pelican never reads the file. Records are read
-one at a time (``pread``), so the file is never held in memory. Only when an article was read
-anew or one left is the file written: the new records appended, then a new index (the file is
-copied without its dead records once they are more than half of it); a damaged index, a file a
-stopped build left without one, or a record whose bytes are not the ones written (CRC-32) counts
-as absent (the article is read from its file).
+context written as references and read back as the running build's, its short strings, texts,
+tags and dates named by number in a table the build writes after its records, and read back
+shared between articles (``records``), into a file of its own (``bulletins-articles.cache``:
+records and tables, then an index of ``name -> Entry``; ``cachefile``). A rebuild reads the
+index only, and each table once, when its first record is read; an article whose file has the
+same size and modification time, or else the same bytes (a file touched, or a fresh checkout
+with the cache folder kept), is read from its record, and Pelican never reads the file.
+Records are read one at a time (``pread``), so the file is never held in memory. Only when an
+article was read anew or one left is the file written: the new records appended, then their
+table and a new index (the file is copied without its dead records once they are more than
+half of it); a damaged index, a file a stopped build left without one, or a record or table
+whose bytes are not the ones written (CRC-32) counts as absent (the article is read from its
+file).
 
 Used when Pelican's generator layer is not (``CONTENT_CACHING_LAYER = "reader"``, its
 default) and ``WITH_FUTURE_DATES`` is on (else an article's status would depend on the day it
@@ -30,26 +32,37 @@ header it changed) is kept with the record and logged again on every build.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
 import pickle
-import struct
 import zlib
 from pathlib import Path
-from typing import NamedTuple
 
 from bulletins.plugins.compact.sharing import Shared
 from bulletins.plugins.incremental import bodies, readcache, records
+from bulletins.plugins.incremental.cachefile import (  # noqa: F401 (MAGIC, read_index, tmp_path: this module's API)
+    MAGIC,
+    NEW,
+    Entry,
+    OtherVersion,
+    TableRef,
+    copy_records,
+    copy_table,
+    file_digest,
+    live_bytes,
+    read_file,
+    read_index,
+    tmp_path,
+    write_end,
+    write_table,
+)
 from bulletins.site import fingerprint
 from bulletins.site.opendata_state import file_stamp
 
 logger = logging.getLogger(__name__)
 
 FILE = "bulletins-articles.cache"
-MAGIC = b"BULLETINS-ARTICLES 5\n"  # 4: strings and wrappers as references (``records``); 5: bodies apart (``bodies``)
-FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
 READ_AHEAD = "_bulletins_read_ahead"  # set on the generator once its articles were read ahead (``preread``)
 
@@ -72,79 +85,6 @@ def wanted(generator) -> bool:
     )
 
 
-class Entry(NamedTuple):
-    """A record's place in the file and what it was made from."""
-
-    size: int  # the article file's size and modification time when it was read
-    mtime_ns: int
-    offset: int
-    length: int
-    warning: str | None  # the reader's warning line for the article
-    digest: bytes  # of the file's bytes: a file touched (or checked out anew) but not changed keeps its record
-    crc: int  # of the record's bytes: a record changed on disk is never taken for the article
-    body: int  # the record ends with the article's body, so many bytes of UTF-8 (-1: none apart)
-
-    def moved(self, offset: int) -> Entry:
-        return self._replace(offset=offset)
-
-    def stamp(self) -> list[int]:
-        """As ``file_stamp`` gives it."""
-        return [self.size, self.mtime_ns]
-
-
-def file_digest(path: str) -> bytes | None:
-    """The digest of PATH's bytes (read whole, as the reader reads it: ``hashlib.file_digest``
-    allocates a 256 KB buffer per call, 3.1 s for 100,000 articles against 1.0 s)."""
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.blake2b(fh.read(), digest_size=16).digest()
-    except OSError:
-        return None
-
-
-def tmp_path(path: Path) -> Path:
-    """Where a cache file at PATH is written before it is renamed into place."""
-    return path.with_name(f".{path.name}.tmp")
-
-
-class OtherVersion(ValueError):
-    """A cache file in another version's format: read as none, without a warning."""
-
-
-def read_index(fd: int) -> dict:
-    """The index at the end of the cache file FD; ValueError when it is not one of ours."""
-    size = os.fstat(fd).st_size
-    tail_size = FOOTER.size + len(MAGIC)
-    tail = os.pread(fd, tail_size, size - tail_size) if size >= tail_size + len(MAGIC) else b""
-    if not tail.endswith(MAGIC) or os.pread(fd, len(MAGIC), 0) != MAGIC:
-        head = os.pread(fd, 64, 0).partition(b"\n")[0] + b"\n"
-        if head != MAGIC and head.startswith(MAGIC.split()[0] + b" ") and tail.endswith(head[-len(tail) :]):
-            raise OtherVersion("written by another version")
-        raise ValueError("not an article cache")
-    (where,) = FOOTER.unpack(tail[: FOOTER.size])
-    end = size - len(tail)
-    if not len(MAGIC) <= where <= end:
-        raise ValueError("index out of place")
-    index = pickle.loads(os.pread(fd, end - where, where))
-    if type(index) is not dict or any(
-        type(e) is not Entry or e.offset < len(MAGIC) or e.offset + e.length > where or e.body > e.length
-        for e in index.values()
-    ):
-        raise ValueError("damaged index")
-    return index
-
-
-def copy_records(source: int, out, index: dict) -> dict:
-    """INDEX's records copied from the file SOURCE to OUT, by name; their new index."""
-    copied = {}
-    for name, entry in sorted(index.items()):
-        data = os.pread(source, entry.length, entry.offset)
-        if len(data) == entry.length:
-            copied[name] = entry.moved(out.tell())
-            out.write(data)
-    return copied
-
-
 class ArticleCache:
     """The cache of one generator's articles, by file name relative to ``generator.path``. A
     build's new records are appended to the last build's file, then a new index (the old one
@@ -155,6 +95,10 @@ class ArticleCache:
         self.generator, self.path, self.save_policy = generator, path, save
         self.old_fd: int | None = None  # the last build's file, if usable
         self.old: dict = {}
+        self.tables: list[TableRef] = []  # the tables of the file written: the last build's, then new ones
+        self.files_tables: dict[int, list[TableRef]] = {}  # file -> its tables (the last build's, parts)
+        self.objects: dict[tuple[int, int], list | None] = {}  # (file, table) -> what its numbers name
+        self.copied: dict[tuple[int, int], int] = {}  # (part file, table) -> its number in the file written
         self.kept: dict = {}  # name -> entry, for articles taken from the file
         self.new: dict = {}  # name -> entry, for articles written by this build
         self.out = None  # where this build's records go: the old file (appended) or a new one
@@ -163,8 +107,7 @@ class ArticleCache:
         self.stale: list[Path] = []  # the articles' reader cache, left from builds before this cache
         self.shared = Shared()  # the strings and wrappers of the records read
         self.taken: dict[int, object] = {}  # id -> article, for each article read from a record
-        self.persistent_id = records.reference(generator.settings, generator.context)
-        self.persistent_load = records.loader(generator.settings, generator.context, self.shared)
+        self.table = records.Table(generator.settings, generator.context)  # what this build's records name
         self.parts: dict[str, tuple[int, Entry]] = {}  # name -> (file, entry): records read ahead (``add_part``)
         self.part_fds: list[int] = []
         self.first_miss = None  # called once, when an article is first not found (``preread``)
@@ -178,7 +121,8 @@ class ArticleCache:
         except OSError:
             return
         try:
-            self.old = read_index(self.old_fd)
+            self.old, self.tables = read_file(self.old_fd)
+            self.files_tables[self.old_fd] = list(self.tables)
         except Exception as err:  # a damaged cache is read as none, never fatal
             log = logger.info if isinstance(err, OtherVersion) else logger.warning
             log("article cache: %s cannot be read (%s); its articles are read again", self.path, err)
@@ -236,7 +180,7 @@ class ArticleCache:
             return default
         try:
             stream = io.BytesIO(data)
-            article = records.unpickler(stream, self.persistent_load).load()
+            article = records.unpickler(stream, self._objects(fd, entry.table).__getitem__).load()
             if stream.tell() != len(data) - max(entry.body, 0):
                 raise ValueError("the record's body is not where its entry says")
             if entry.body >= 0:
@@ -249,12 +193,39 @@ class ArticleCache:
             self.kept[name] = entry
         elif self.save_policy:
             out = self.out or self._open_out()
-            self.new[name] = entry.moved(out.tell())
+            table = self._copied_table(fd, entry.table, out)
+            self.new[name] = entry._replace(offset=out.tell(), table=table)
             out.write(data)
         self.taken[id(article)] = article
         if entry.warning:
             logger.warning("%s", entry.warning)
         return article
+
+    def _objects(self, fd: int, number: int) -> list:
+        """What the numbers of table NUMBER of the file FD name, read at its first record;
+        ValueError when its bytes are not the ones written (its records are then read as absent)."""
+        key = (fd, number)
+        if key not in self.objects:
+            self.objects[key] = None  # a damaged table stays so
+            ref = self.files_tables[fd][number]
+            data = os.pread(fd, ref.length, ref.offset)
+            if zlib.crc32(data) != ref.crc:
+                raise ValueError("table damaged")
+            settings, context = self.generator.settings, self.generator.context
+            self.objects[key] = records.table_objects(pickle.loads(data), settings, context, self.shared)
+        found = self.objects[key]
+        if found is None:
+            raise ValueError("table damaged")
+        return found
+
+    def _copied_table(self, fd: int, number: int, out) -> int:
+        """The number, in the file written, of table NUMBER of the part file FD: copied there
+        before the first of its records."""
+        key = (fd, number)
+        if key not in self.copied:
+            self.copied[key] = len(self.tables)
+            self.tables.append(copy_table(fd, self.files_tables[fd][number], out))
+        return self.copied[key]
 
     def add_part(self, path: Path) -> int:
         """The records another process wrote at PATH (a cache file of its own) served as this
@@ -266,7 +237,7 @@ class ArticleCache:
             return 0
         os.unlink(path)
         try:
-            index = read_index(fd)
+            index, self.files_tables[fd] = read_file(fd)
         except Exception as err:
             logger.debug("article cache: records read ahead in %s unusable (%s)", path, err)
             os.close(fd)
@@ -285,7 +256,7 @@ class ArticleCache:
         if found is None:
             return
         buffer = io.BytesIO()
-        pickler = records.pickler(buffer, self.persistent_id)
+        pickler = records.pickler(buffer, self.table.persistent_id)
         with bodies.body_apart(article, bodies.static_links(article)) as body:
             try:
                 pickler.dump(article)
@@ -300,7 +271,7 @@ class ArticleCache:
         out = self.out or self._open_out()
         data = buffer.getvalue()
         size = -1 if body is None else len(body)
-        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data), size)
+        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data), size, NEW)
         out.write(data)
 
     def _open_out(self):
@@ -330,18 +301,20 @@ class ArticleCache:
 
     def _write(self) -> None:
         out = self.out or self._open_out()
+        tables = self.tables
+        if any(e.table == NEW for e in self.new.values()):  # this build's table, after its records
+            tables.append(write_table(out, self.table.items))
+            self.new = {n: e._replace(table=len(tables) - 1) if e.table == NEW else e for n, e in self.new.items()}
         index = {**{name: e for name, e in self.kept.items() if name not in self.new}, **self.new}
-        if self.old_fd is not None and 2 * sum(e.length for e in index.values()) < out.tell():
+        if self.old_fd is not None and 2 * live_bytes(index, tables) < out.tell():
             out.close()  # mostly dead records: the live ones copied into a new file
             self.out, source, self.old_fd = None, self.old_fd, None
             try:
                 out = self._open_out()
-                index = copy_records(source, out, index)
+                index, tables = copy_records(source, out, index, tables)
             finally:
                 os.close(source)
-        where = out.tell()
-        out.write(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
-        out.write(FOOTER.pack(where) + MAGIC)
+        write_end(out, index, tables)
         out.close()
         self.out = None
         if self.old_fd is None:
@@ -351,7 +324,7 @@ class ArticleCache:
         """The table of the strings and wrappers read, and the articles read from records (by
         id): for ``compact_articles``, once; the cache then lets go of both."""
         shared, taken = self.shared, self.taken
-        self.shared, self.taken = Shared(), {}
+        self.shared, self.taken, self.objects = Shared(), {}, {}
         return shared, taken
 
     def close(self) -> None:
@@ -365,6 +338,7 @@ class ArticleCache:
             os.close(fd)
         self._tmp().unlink(missing_ok=True)
         self.old, self.kept, self.new, self.checked, self.parts, self.part_fds = {}, {}, {}, {}, {}, []
+        self.files_tables, self.objects, self.copied = {}, {}, {}
         self.sources = bodies.Sources(str(self.path))  # each open while an article reads its body there
 
 

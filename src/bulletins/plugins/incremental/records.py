@@ -1,56 +1,112 @@
 """How an article is written into its record of the article cache, and read back shared.
 
-A record names what the build already holds instead of carrying a copy: the settings (which
-every tag and category holds) and the context (which every article holds). Every string of
-up to ``sharing.SHORT`` characters (metadata keys and values, attribute names, URLs) and every
-plain tag, category or author is written as a reference too, so that reading a record back
-gives the one object the build already has for it: a rebuild's articles come out of the cache
-with their keys, values and wrappers shared, as ``compact_articles`` would leave them, and
-compaction only has the articles read from their files left to do (at 100,000 articles it
-went over each one: 4.8–6.3 s of an unchanged rebuild). A longer text that is not ASCII (an
-article's HTML, its summary) is written as its UTF-8 bytes: the pickler's own encoding keeps
-a UTF-8 copy inside every string it writes for as long as the string lives (44 MB more held
-at 20,000 articles after one save).
+A record names what the build already holds, or what many records hold, by a number instead
+of carrying a copy: 0 and 1 are the settings (which every tag and category holds) and the
+context (which every article holds); the others index a table (``Table``) of the strings of
+up to ``sharing.SHORT`` characters (metadata keys and values, attribute names, URLs, the
+module and class names the pickle names), the longer texts that are not ASCII (an article's
+summary), the plain tags, categories and authors, and the dates. The cache file keeps one table
+per build that wrote records, after them (``articlecache``). Reading a record back is then a
+list lookup per number (``table_objects`` made the list once): no string decoded, no
+reference hashed per record. Naming the strings by value, as records did before, took 4.7 s of
+an unchanged rebuild at 100,000 articles, about twice the time by numbers (see the README,
+*Scale*). Each table's strings are shared with every other table's when it is read, so a
+rebuild's articles come out of the cache with their keys, values and wrappers shared, as
+``compact_articles`` would leave them.
 
-The references are of distinct types: a shared string is the string itself, the settings and
-the context are ``("s",)`` and ``("c",)``, a text is ``("t", bytes)``, a wrapper ``("w", class, name,
-slug, slug_from_name)``. Anything else in a record is an error (``UnpicklingError``), read as a
-damaged record. Functions, not methods: a pickler holding its own bound method is a cycle, and
-lives (with its buffers) until a collection.
+Strings and texts are written into a table as their UTF-8 bytes, encoded here: the pickler's
+own encoding keeps a UTF-8 copy inside every string it writes for as long as the string lives
+(44 MB more held at 20,000 articles after one save). Anything a record names that is not a
+number of its table is an error (``UnpicklingError``, ``IndexError``, ``TypeError``), read as a
+damaged record, and so is a table item of another kind.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 
 from pelican.urlwrappers import URLWrapper
 
 from bulletins.plugins.compact.sharing import SHORT, Shared
 
-SETTINGS_ID, CONTEXT_ID, TEXT_ID, WRAPPER_ID = ("s",), ("c",), "t", "w"
+SETTINGS_NUMBER, CONTEXT_NUMBER, FIXED = 0, 1, 2  # a table's first item is number FIXED
+WRAPPER_ID = "w"
 _WRAPPER_FIELDS = {"settings", "_name", "_slug", "_slug_from_name"}  # what URLWrapper.__init__ sets
+DATES = (dt.date, dt.datetime)  # and their subclasses (Pelican's SafeDatetime)
 
 
-def reference(settings, context):
-    """The pickler's ``persistent_id`` for an article of the build with SETTINGS and CONTEXT."""
+class Table:
+    """What one build's new records name by number, in order: ``items`` is what the cache file
+    keeps (bytes for a string, a tuple for a wrapper, a date). ``persistent_id`` is the
+    pickler's."""
 
-    def ref(obj):
+    def __init__(self, settings, context):
+        self.settings, self.context = settings, context
+        self.numbers: dict = {}  # key -> number
+        self.items: list = []
+
+    def persistent_id(self, obj):
         kind = type(obj)
         if kind is str:
-            if len(obj) <= SHORT:
-                return obj
-            return None if obj.isascii() else (TEXT_ID, obj.encode("utf-8", "surrogatepass"))
+            if len(obj) > SHORT and obj.isascii():
+                return None  # ASCII's pickle is its own bytes: no copy kept
+            number = self.numbers.get(obj)
+            return self._add(obj, obj.encode("utf-8", "surrogatepass")) if number is None else number
         if obj is None or kind is int or kind is bool:
             return None
-        if obj is settings:
-            return SETTINGS_ID
-        if obj is context:
-            return CONTEXT_ID
-        if isinstance(obj, URLWrapper) and obj.settings is settings and vars(obj).keys() == _WRAPPER_FIELDS:
-            return (WRAPPER_ID, kind, obj._name, obj._slug, obj._slug_from_name)
-        return None
+        if obj is self.settings:
+            return SETTINGS_NUMBER
+        if obj is self.context:
+            return CONTEXT_NUMBER
+        if isinstance(obj, URLWrapper) and obj.settings is self.settings and vars(obj).keys() == _WRAPPER_FIELDS:
+            key = (WRAPPER_ID, kind, obj._name, obj._slug, obj._slug_from_name)
+            item = (WRAPPER_ID, kind, *(_utf8(v) for v in key[2:4]), obj._slug_from_name)
+        elif isinstance(obj, DATES):
+            key, item = (kind, obj, getattr(obj, "tzinfo", None), getattr(obj, "fold", 0)), obj
+        else:
+            return None
+        number = self.numbers.get(key)
+        return self._add(key, item) if number is None else number
 
-    return ref
+    def _add(self, key, item) -> int:
+        number = self.numbers[key] = FIXED + len(self.items)
+        self.items.append(item)
+        return number
+
+
+def _utf8(value):
+    return value.encode("utf-8", "surrogatepass") if type(value) is str else value
+
+
+def _text(value):
+    return value.decode("utf-8", "surrogatepass") if type(value) is bytes else value
+
+
+def table_objects(items, settings, context, shared: Shared) -> list:
+    """The objects a table's ITEMS stand for, by number (the unpickler's ``persistent_load`` is
+    the list's ``__getitem__``): the settings and context as the running build's, strings and
+    wrappers as SHARED's (the first equal one read). UnpicklingError for an item of no kind
+    a table holds."""
+    if type(items) is not list:
+        raise pickle.UnpicklingError("not a table")
+    objects, strings, loaded = [settings, context], shared.strings, shared.loaded
+    for item in items:
+        kind = type(item)
+        if kind is bytes:
+            text = item.decode("utf-8", "surrogatepass")
+            objects.append(strings.setdefault(text, text) if len(text) <= SHORT else text)
+        elif kind is tuple and len(item) == 5 and item[0] == WRAPPER_ID:
+            key = (WRAPPER_ID, item[1], _text(item[2]), _text(item[3]), item[4])
+            wrapper = loaded.get(key)
+            if wrapper is None:
+                wrapper = loaded[key] = _wrapper(key, settings)
+            objects.append(wrapper)
+        elif isinstance(item, DATES):
+            objects.append(item)
+        else:
+            raise pickle.UnpicklingError(f"not a table item: {kind.__name__}")
+    return objects
 
 
 class _Pickler(pickle.Pickler):
@@ -76,43 +132,9 @@ def unpickler(file, persistent_load) -> pickle.Unpickler:
     return made
 
 
-def loader(settings, context, shared: Shared):
-    """The unpickler's ``persistent_load``: the settings and context as the running build's,
-    strings and wrappers as SHARED's (the first equal one read), a text from its bytes.
-    SHARED's string table becomes a ``References``, whose ``__getitem__`` is that function:
-    a reference met before is a lookup in C (a record read 25 % faster than through a Python
-    function for every reference)."""
-    table = References(shared.strings, settings=settings, loaded=shared.loaded)
-    table[SETTINGS_ID], table[CONTEXT_ID] = settings, context
-    shared.strings = table
-    return table.__getitem__
-
-
-class References(dict):
-    """Reference -> object, filled as records are read (``__missing__`` says what a new
-    reference stands for). The settings and context are there from the start; a text is
-    decoded each time, never kept here."""
-
-    def __init__(self, *args, settings, loaded: dict):
-        super().__init__(*args)
-        self.settings, self.loaded = settings, loaded
-
-    def __missing__(self, pid):
-        kind = type(pid)
-        if kind is str:
-            self[pid] = pid
-            return pid
-        if kind is tuple and len(pid) == 2 and pid[0] == TEXT_ID and type(pid[1]) is bytes:
-            return pid[1].decode("utf-8", "surrogatepass")
-        if kind is tuple and len(pid) == 5 and pid[0] == WRAPPER_ID:
-            wrapper = self[pid] = self.loaded[pid] = _wrapper(pid, self.settings)
-            return wrapper
-        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-
-
-def _wrapper(pid: tuple, settings) -> URLWrapper:
-    _, cls, name, slug, from_name = pid
-    if not (isinstance(cls, type) and issubclass(cls, URLWrapper)):
+def _wrapper(key: tuple, settings) -> URLWrapper:
+    _, cls, name, slug, from_name = key
+    if not (isinstance(cls, type) and issubclass(cls, URLWrapper)) or type(name) is not str:
         raise pickle.UnpicklingError(f"not a tag, category or author: {cls!r}")
     wrapper = cls.__new__(cls)
     wrapper.__dict__.update(settings=settings, _name=name, _slug=slug, _slug_from_name=from_name)
