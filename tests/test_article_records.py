@@ -51,20 +51,24 @@ def thing(publisher: str, tag_names: list[str], texts: list[str] = ()) -> Thing:
     return Thing(SETTINGS, CONTEXT, metadata, tags, [fresh(t) for t in texts])
 
 
-def record(obj, table: records.Table) -> bytes:
+def record(obj, table: records.Table) -> tuple[bytes, tuple]:
+    """OBJ's record as the article cache writes it (its pickle, then its texts), and the
+    lengths of its texts."""
     buffer = io.BytesIO()
     records.pickler(buffer, table.persistent_id).dump(obj)
-    return buffer.getvalue()
+    texts = table.record_texts()
+    return buffer.getvalue() + b"".join(texts), tuple(map(len, texts))
 
 
 def written(table: records.Table) -> list:
     """TABLE's items as the cache file gives them back."""
-    return pickle.loads(pickle.dumps(table.items, protocol=pickle.HIGHEST_PROTOCOL))
+    return pickle.loads(pickle.dumps(table.written_items(), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def read(data: bytes, items: list, shared: Shared, settings=SETTINGS, context=CONTEXT):
+def read(made: tuple[bytes, tuple], items: list, shared: Shared, settings=SETTINGS, context=CONTEXT):
+    data, texts = made
     objects = records.table_objects(items, settings, context, shared)
-    return records.unpickler(io.BytesIO(data), objects.__getitem__).load()
+    return records.read_record(data, len(data), texts, objects)
 
 
 def round_trip(obj, shared: Shared, table: records.Table | None = None):
@@ -108,13 +112,43 @@ def test_a_table_holds_each_value_once_and_no_string_as_the_pickler_writes_it():
     for m in made:
         m.metadata["date"] = day
         record(m, table)
-    items = table.items
+    items = table.written_items()
     assert len(items) == len(set(map(repr, items)))
     assert not [item for item in items if type(item) is str]  # as UTF-8 bytes, encoded once here
     assert sum(isinstance(item, dt.date) for item in items) == 1
+    assert not [i for i in items if type(i) is bytes and len(i.decode()) > SHORT]  # texts follow their records
     back = [read(record(m, table), written(table), Shared()) for m in made]
     assert back[0].metadata["date"] == day and type(back[0].metadata["date"]) is SafeDatetime
     assert back[0].texts == ["公报正文" * 60]
+
+
+@pytest.mark.parametrize("count", [0, 1, records.TEXT_SLOTS, records.TEXT_SLOTS + 3])
+def test_a_records_texts_follow_it_and_those_past_the_slots_go_in_the_table(count):
+    texts = [f"第{i}段" + "公报正文" * 60 for i in range(count)]
+    plain, table = records.Table(SETTINGS, CONTEXT), records.Table(SETTINGS, CONTEXT)
+    record(thing("澄川市人民政府", ["营商"]), plain)
+    made = thing("澄川市人民政府", ["营商"], texts)
+    made.texts += made.texts[:1]  # the first named twice: one number
+    data, lengths = record(made, table)
+    assert len(lengths) == min(count, records.TEXT_SLOTS)
+    assert len(table.items) == len(plain.items) + max(0, count - records.TEXT_SLOTS)  # past the slots: the table
+    assert not table.record_texts()  # the next record begins with none
+    back = read((data, lengths), written(table), Shared())
+    assert back.texts == texts + texts[:1]
+    if count:
+        assert back.texts[0] is back.texts[-1]
+
+
+def test_the_slots_are_emptied_after_each_record():
+    table = records.Table(SETTINGS, CONTEXT)
+    first = record(thing("甲", [], ["公报正文" * 60]), table)
+    objects = records.table_objects(written(table), SETTINGS, CONTEXT, Shared())
+    records.read_record(first[0], len(first[0]), first[1], objects)
+    assert objects[records.TEXT_FIRST : records.FIXED] == [None] * records.TEXT_SLOTS
+    cut = (first[0], (first[1][0] + 1,))  # a text said to be longer than it is: the pickle ends elsewhere
+    with pytest.raises((ValueError, pickle.UnpicklingError)):
+        records.read_record(cut[0], len(cut[0]), cut[1], objects)
+    assert objects[records.TEXT_FIRST : records.FIXED] == [None] * records.TEXT_SLOTS
 
 
 @pytest.mark.parametrize(
@@ -145,7 +179,7 @@ def _with(wrapper, **attributes):
 
 @pytest.mark.parametrize(
     "pid",
-    [3, 99, 1.0, ("s", 1), ("t", b"text"), ("w", dict, "a", None, True), "s", b"s", ["s"]],
+    [records.FIXED + 1, 99, 1.0, ("s", 1), ("t", b"text"), ("w", dict, "a", None, True), "s", b"s", ["s"]],
 )
 def test_a_number_its_table_does_not_hold_is_refused(pid):
     class Bad(pickle.Pickler):
@@ -155,7 +189,7 @@ def test_a_number_its_table_does_not_hold_is_refused(pid):
     buffer = io.BytesIO()
     Bad(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(["marker"])
     with pytest.raises((pickle.UnpicklingError, IndexError, TypeError)):
-        read(buffer.getvalue(), [b"one"], Shared())  # numbers 0, 1 and 2 only
+        read((buffer.getvalue(), ()), [b"one"], Shared())  # numbers 0, 1 and FIXED only
 
 
 @pytest.mark.parametrize(

@@ -179,10 +179,8 @@ class ArticleCache:
             logger.debug("article cache: record of %s damaged", name)
             return default
         try:
-            stream = io.BytesIO(data)
-            article = records.unpickler(stream, self._objects(fd, entry.table).__getitem__).load()
-            if stream.tell() != len(data) - max(entry.body, 0):
-                raise ValueError("the record's body is not where its entry says")
+            objects = self._objects(fd, entry.table)
+            article = records.read_record(data, len(data) - max(entry.body, 0), entry.texts, objects)
             if entry.body >= 0:
                 self.sources.attach(article, fd, data, entry.offset, entry.body)
             fingerprint.keep_token(article, entry.size, entry.mtime_ns)  # its file's stamp, not looked up again
@@ -263,6 +261,10 @@ class ArticleCache:
             except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as err:
                 logger.debug("article cache: %s not kept (%s)", name, err)
                 return
+            finally:
+                texts = self.table.record_texts()
+        for text in texts:
+            buffer.write(text)
         if body is not None:
             buffer.write(body)
         digest = file_digest(path)
@@ -271,7 +273,8 @@ class ArticleCache:
         out = self.out or self._open_out()
         data = buffer.getvalue()
         size = -1 if body is None else len(body)
-        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data), size, NEW)
+        lengths = tuple(map(len, texts))
+        self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data), size, NEW, lengths)
         out.write(data)
 
     def _open_out(self):
@@ -303,7 +306,7 @@ class ArticleCache:
         out = self.out or self._open_out()
         tables = self.tables
         if any(e.table == NEW for e in self.new.values()):  # this build's table, after its records
-            tables.append(write_table(out, self.table.items))
+            tables.append(write_table(out, self.table.written_items()))
             self.new = {n: e._replace(table=len(tables) - 1) if e.table == NEW else e for n, e in self.new.items()}
         index = {**{name: e for name, e in self.kept.items() if name not in self.new}, **self.new}
         if self.old_fd is not None and 2 * live_bytes(index, tables) < out.tell():

@@ -3,9 +3,10 @@
 ``MAGIC``, then records and tables in the order builds appended them, then the index (a pickle
 of ``(entries, tables)``: ``name -> Entry`` and the ``TableRef`` of each table), its offset
 (``FOOTER``) and ``MAGIC`` again. A record is an article pickled with the numbers of one table
-(``records.Table``), then its body's UTF-8 (``bodies``). Every build that writes records
-writes their table after them; a table and a record each carry a CRC-32 in the index, so bytes
-changed on disk are never taken for what was written.
+(``records.Table``), then the UTF-8 of its texts (``records.read_record``) and of its body
+(``bodies``). Every build that writes records writes their table after them; a table and a
+record each carry a CRC-32 in the index, so bytes changed on disk are never taken for what was
+written.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
-# 4: strings and wrappers as references (``records``); 5: bodies apart (``bodies``); 6: tables
-MAGIC = b"BULLETINS-ARTICLES 6\n"
+from bulletins.plugins.incremental.records import TEXT_SLOTS
+
+# 4: strings and wrappers as references (``records``); 5: bodies apart (``bodies``); 6: tables;
+# 7: texts after their record, not in its table
+MAGIC = b"BULLETINS-ARTICLES 7\n"
 FOOTER = struct.Struct("<Q")  # the index's offset, followed by MAGIC
 NEW = -1  # an entry's table: the one this build writes at its end
 
@@ -36,6 +40,7 @@ class Entry(NamedTuple):
     crc: int  # of the record's bytes: a record changed on disk is never taken for the article
     body: int  # the record ends with the article's body, so many bytes of UTF-8 (-1: none apart)
     table: int  # the number of the table whose numbers the record names (``NEW``: this build's)
+    texts: tuple  # the lengths of the texts (UTF-8) between the record's pickle and its body
 
     def stamp(self) -> list[int]:
         """As ``file_stamp`` gives it."""
@@ -100,10 +105,21 @@ def read_file(fd: int) -> tuple[dict, list]:
         or e.offset + e.length > where
         or e.body > e.length
         or not 0 <= e.table < len(tables)
+        or not _lengths(e.texts, e.length - max(e.body, 0))
         for e in entries.values()
     ):
         raise ValueError("damaged index")
     return entries, tables
+
+
+def _lengths(texts, room: int) -> bool:
+    """TEXTS is a tuple of at most ``TEXT_SLOTS`` lengths that fit in ROOM bytes."""
+    return (
+        type(texts) is tuple
+        and len(texts) <= TEXT_SLOTS
+        and all(type(n) is int and n >= 0 for n in texts)
+        and sum(texts) <= room
+    )
 
 
 def write_end(out, entries: dict, tables: list) -> None:
@@ -114,7 +130,7 @@ def write_end(out, entries: dict, tables: list) -> None:
 
 
 def write_table(out, items: list) -> TableRef:
-    """A table of ITEMS (``records.Table``) at the end of OUT; its place."""
+    """A table of ITEMS (``records.Table.written_items``) at the end of OUT; its place."""
     data = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
     ref = TableRef(out.tell(), len(data), zlib.crc32(data))
     out.write(data)

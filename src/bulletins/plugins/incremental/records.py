@@ -24,35 +24,43 @@ damaged record, and so is a table item of another kind.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import pickle
 
 from pelican.urlwrappers import URLWrapper
 
 from bulletins.plugins.compact.sharing import SHORT, Shared
 
-SETTINGS_NUMBER, CONTEXT_NUMBER, FIXED = 0, 1, 2  # a table's first item is number FIXED
+SETTINGS_NUMBER, CONTEXT_NUMBER, TEXT_FIRST, TEXT_SLOTS = 0, 1, 2, 8
+FIXED = TEXT_FIRST + TEXT_SLOTS  # a table's first item is number FIXED
 WRAPPER_ID = "w"
 _WRAPPER_FIELDS = {"settings", "_name", "_slug", "_slug_from_name"}  # what URLWrapper.__init__ sets
 DATES = (dt.date, dt.datetime)  # and their subclasses (Pelican's SafeDatetime)
 
 
 class Table:
-    """What one build's new records name by number, in order: ``items`` is what the cache file
-    keeps (bytes for a string, a tuple for a wrapper, a date). ``persistent_id`` is the
-    pickler's."""
+    """What one build's new records name by number, in order (``items``: a string, a wrapper's
+    fields, a date); ``persistent_id`` is the pickler's. A text (longer than ``SHORT``, not
+    ASCII: unique to its article) is not kept here: the record's first ``TEXT_SLOTS`` texts
+    are numbered ``TEXT_FIRST`` on, and their UTF-8 follows the record's pickle
+    (``record_texts``), so a table holds nothing per article but its short strings."""
 
     def __init__(self, settings, context):
         self.settings, self.context = settings, context
         self.numbers: dict = {}  # key -> number
         self.items: list = []
+        self.texts: dict[int, tuple[int, bytes, str]] = {}  # id -> (number, UTF-8, text) in the record written
 
     def persistent_id(self, obj):
         kind = type(obj)
         if kind is str:
-            if len(obj) > SHORT and obj.isascii():
-                return None  # ASCII's pickle is its own bytes: no copy kept
+            if len(obj) > SHORT:
+                if obj.isascii():
+                    return None  # ASCII's pickle is its own bytes: no copy kept
+                if id(obj) in self.texts or len(self.texts) < TEXT_SLOTS:
+                    return self._text(obj)
             number = self.numbers.get(obj)
-            return self._add(obj, obj.encode("utf-8", "surrogatepass")) if number is None else number
+            return self._add(obj, obj) if number is None else number
         if obj is None or kind is int or kind is bool:
             return None
         if obj is self.settings:
@@ -60,8 +68,7 @@ class Table:
         if obj is self.context:
             return CONTEXT_NUMBER
         if isinstance(obj, URLWrapper) and obj.settings is self.settings and vars(obj).keys() == _WRAPPER_FIELDS:
-            key = (WRAPPER_ID, kind, obj._name, obj._slug, obj._slug_from_name)
-            item = (WRAPPER_ID, kind, *(_utf8(v) for v in key[2:4]), obj._slug_from_name)
+            key = item = (WRAPPER_ID, kind, obj._name, obj._slug, obj._slug_from_name)
         elif isinstance(obj, DATES):
             key, item = (kind, obj, getattr(obj, "tzinfo", None), getattr(obj, "fold", 0)), obj
         else:
@@ -73,6 +80,30 @@ class Table:
         number = self.numbers[key] = FIXED + len(self.items)
         self.items.append(item)
         return number
+
+    def _text(self, text: str) -> int:
+        found = self.texts.get(id(text))
+        if found is None:
+            found = self.texts[id(text)] = (TEXT_FIRST + len(self.texts), text.encode("utf-8", "surrogatepass"), text)
+        return found[0]
+
+    def record_texts(self) -> list[bytes]:
+        """The UTF-8 of the texts the record just pickled names, in number order; the next
+        record begins with none."""
+        texts = [utf8 for _, utf8, _ in self.texts.values()]
+        self.texts = {}
+        return texts
+
+    def written_items(self) -> list:
+        """``items`` as the cache file keeps them: strings as their UTF-8, encoded here (the
+        pickler's own encoding keeps a copy inside every string it writes)."""
+        return [_utf8(item) if type(item) is str else _written_wrapper(item) for item in self.items]
+
+
+def _written_wrapper(item):
+    if type(item) is tuple and item[0] == WRAPPER_ID:
+        return (WRAPPER_ID, item[1], _utf8(item[2]), _utf8(item[3]), item[4])
+    return item
 
 
 def _utf8(value):
@@ -90,7 +121,7 @@ def table_objects(items, settings, context, shared: Shared) -> list:
     a table holds."""
     if type(items) is not list:
         raise pickle.UnpicklingError("not a table")
-    objects, strings, loaded = [settings, context], shared.strings, shared.loaded
+    objects, strings, loaded = [settings, context, *[None] * TEXT_SLOTS], shared.strings, shared.loaded
     for item in items:
         kind = type(item)
         if kind is bytes:
@@ -116,6 +147,26 @@ class _Pickler(pickle.Pickler):
 
 class _Unpickler(pickle.Unpickler):
     """``pickle.Unpickler`` whose ``persistent_load`` can be set on the instance (as ``_Pickler``)."""
+
+
+def read_record(data: bytes, end: int, texts: tuple, objects: list):
+    """The article a record DATA pickles, naming OBJECTS (``table_objects``) by number; its
+    texts (TEXTS, their lengths) follow the pickle and end at END. ValueError when the pickle
+    does not end where they begin."""
+    start = end - sum(texts)
+    numbers = range(TEXT_FIRST, TEXT_FIRST + len(texts))
+    at = start
+    for number, length in zip(numbers, texts):
+        objects[number] = data[at : at + length].decode("utf-8", "surrogatepass")
+        at += length
+    try:
+        stream = io.BytesIO(data)
+        article = unpickler(stream, objects.__getitem__).load()
+    finally:
+        objects[TEXT_FIRST : TEXT_FIRST + len(texts)] = [None] * len(texts)
+    if stream.tell() != start:
+        raise ValueError("the record's texts are not where its entry says")
+    return article
 
 
 def pickler(file, persistent_id) -> pickle.Pickler:
