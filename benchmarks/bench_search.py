@@ -3,6 +3,8 @@
     python benchmarks/bench_search.py                 # corpus site + 100,000 synthetic bulletins
     python benchmarks/bench_search.py --synthetic 0   # the corpus comparison only
     python benchmarks/bench_search.py --site DIR      # reuse a built site (DIR/content, DIR/output)
+    python benchmarks/bench_search.py --built DIR     # only an archive as built (bench_scale's folder):
+                                                      # its own index, queries from 2,000 of its articles
 
 The 11,442 real bulletins are ingested and built with Pelican once into ``--work`` (default
 ``benchmarks/out/search``; reused while ``built.log`` is there); the index is rebuilt from the
@@ -31,6 +33,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import os
 import random
 import re
 import shutil
@@ -224,15 +227,16 @@ def build_our_index(records: list[dict], out: Path, **options) -> float:
     return time.perf_counter() - started
 
 
-def measure_ours(browser, output: Path, queries: list[str], expected: list[set[str]], column: Figures) -> None:
+def measure_ours(browser, output: Path, queries: list[str], expected: list[set[str]] | None, column: Figures) -> None:
     probes.write_core_page(output)
     with probes.serve(output) as base:
         page = [probes.cold_ui(browser, base, output, q) for q in queries]
         engine = [probes.cold_core(browser, base, output, q) for q in queries]
-        warm = probes.warm_core(browser, base + "search.html", "search/", queries)
+        warm = probes.warm_core(browser, base + "search.html", "search/", queries, all_results=expected is not None)
     add_latency(column, page, warm, engine)
-    found = [{unquote(u) for u in urls} for urls in warm.urls]
-    add_recall(column, found, expected)
+    if expected is not None:  # None: an archive measured as built (--built), no truth computed
+        found = [{unquote(u) for u in urls} for urls in warm.urls]
+        add_recall(column, found, expected)
 
 
 ENGINE = "first query, bare page + engine: parsed -> results"
@@ -331,6 +335,32 @@ def corpus_comparison(args, browser) -> list[Figures]:
     return [ours, pagefind]
 
 
+def sample_texts(content: Path, count: int, seed: int = SEED) -> list[str]:
+    """The bodies of COUNT articles of CONTENT drawn at random (a fixed seed)."""
+    paths = sorted(
+        os.path.join(folder, name)
+        for folder, _, names in os.walk(content / "bulletins")
+        for name in names
+        if name.endswith(".md")
+    )
+    chosen = random.Random(seed).sample(paths, min(count, len(paths)))
+    return ["\n".join(body_paragraphs(Path(p).read_text(encoding="utf-8"))) for p in chosen]
+
+
+def built_archive(args, browser) -> Figures:
+    """The search of an archive built as it is (``--built DIR``: DIR/content and DIR/output, as
+    ``bench_scale.py`` leaves them): its own index, the real search page and the bare engine page,
+    queries drawn from 2,000 of its articles. Neither index nor pages are made again."""
+    content, output = args.built / "content", args.built / "output"
+    column = Figures(f"built archive {args.built.name}")
+    queries = pick_queries(sample_texts(content, 2000), args.queries, seed=SEED + 2)
+    size, files = disk(output / "search")
+    column.add("index size on disk", kb(size))
+    column.add("index files", f"{files:,}")
+    measure_ours(browser, output, queries, None, column)
+    return column
+
+
 def synthetic_scale(args, browser) -> Figures:
     column = Figures(f"this archive, {args.synthetic:,} synthetic")
     with gzip.open(BULLETINS, "rt", encoding="utf-8") as fh:
@@ -389,10 +419,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, default=100_000, help="synthetic bulletins (0 to skip)")
     parser.add_argument("--no-corpus", action="store_true", help="the synthetic archive only")
     parser.add_argument(
+        "--built", type=Path, help="only an archive built as it is: DIR/content and DIR/output (bench_scale.py's)"
+    )
+    parser.add_argument(
         "--direct-shards", type=int, help="the synthetic index's SEARCH_INDEX_DIRECT_SHARDS (default the builder's)"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if args.built:
+        return measure_built(args)
     if not BULLETINS.exists():
         sys.exit(f"{BULLETINS} is absent: the benchmark needs ../shared/corpus")
     if not chromium_path().exists():
@@ -409,6 +444,18 @@ def main(argv: list[str] | None = None) -> int:
             columns.append(synthetic_scale(args, browser))
             print()
             print_table(columns)
+    print(yardstick("after them"))
+    return 0
+
+
+def measure_built(args) -> int:
+    if not (args.built / "output" / "search" / "manifest.js").is_file():
+        sys.exit(f"{args.built / 'output'} holds no built search index")
+    if not chromium_path().exists():
+        sys.exit(f"{chromium_path()} is absent: install it with `./run testdeps` (Debian's chromium)")
+    print(yardstick("before the runs"), flush=True)
+    with launch() as browser:
+        print_table([built_archive(args, browser)])
     print(yardstick("after them"))
     return 0
 
