@@ -385,3 +385,23 @@ def test_an_article_from_its_record_has_its_files_token_without_a_lookup(tmp_pat
     things = [cache.get(name) for name in names]
     monkeypatch.setattr(fingerprint, "source_stamp", lambda path: pytest.fail(f"{path} looked up"))
     assert [fingerprint.article_token(t) for t in things] == expected
+
+
+@pytest.mark.parametrize("items", [1, 5, 12])
+def test_a_full_table_is_written_and_a_new_one_begun(tmp_path, monkeypatch, items):
+    """A build writing many records writes a table each TABLE_ITEMS items (the strings a table
+    holds are let go with it); every record still reads back with its own table's numbers,
+    after edits and after the file is copied without its dead records."""
+    monkeypatch.setattr(articlecache, "TABLE_ITEMS", items)
+    names = write_sources(tmp_path, 12)
+    path = first_build(tmp_path, names)
+    with open(path, "rb") as fh:
+        index, tables = cachefile.read_file(fh.fileno())
+    assert len(tables) > 1 and len({entry.table for entry in index.values()}) == len(tables)
+    for _ in range(4):
+        rebuild_editing(tmp_path, names, names[3:6])
+    cache = ArticleCache(generator(tmp_path), path, load=True, save=False)
+    edited = {name: (tmp_path / name).read_text(encoding="utf-8") for name in names[3:6]}
+    assert [cache.get(name).text for name in names] == [
+        edited.get(name, TEXTS[i % len(TEXTS)] + str(i)) for i, name in enumerate(names)
+    ]

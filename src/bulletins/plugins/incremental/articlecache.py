@@ -64,6 +64,7 @@ logger = logging.getLogger(__name__)
 
 FILE = "bulletins-articles.cache"
 WARNING = "_bulletins_article_warning"  # set on the generator by the reader's warning, per read
+TABLE_ITEMS = 16_384  # a table is written once it holds so many items (some 1,200 articles), and a new one begun
 READ_AHEAD = "_bulletins_read_ahead"  # set on the generator once its articles were read ahead (``preread``)
 
 
@@ -108,6 +109,7 @@ class ArticleCache:
         self.shared = Shared()  # the strings and wrappers of the records read
         self.taken: dict[int, object] = {}  # id -> article, for each article read from a record
         self.table = records.Table(generator.settings, generator.context)  # what this build's records name
+        self.pending: list[str] = []  # the names of the records written since the last table
         self.parts: dict[str, tuple[int, Entry]] = {}  # name -> (file, entry): records read ahead (``add_part``)
         self.part_fds: list[int] = []
         self.first_miss = None  # called once, when an article is first not found (``preread``)
@@ -275,7 +277,23 @@ class ArticleCache:
         size = -1 if body is None else len(body)
         lengths = tuple(map(len, texts))
         self.new[name] = Entry(*found, out.tell(), len(data), warning, digest, zlib.crc32(data), size, NEW, lengths)
+        self.pending.append(name)
         out.write(data)
+        if len(self.table.items) >= TABLE_ITEMS:
+            self._close_table(out)
+
+    def _close_table(self, out) -> None:
+        """The table of the records written since the last one, after them; a new table for the
+        next ones."""
+        if self.pending:
+            self.tables.append(write_table(out, self.table.written_items()))
+            number = len(self.tables) - 1
+            for name in self.pending:
+                entry = self.new.get(name)
+                if entry is not None and entry.table == NEW:
+                    self.new[name] = entry._replace(table=number)
+        self.pending = []
+        self.table = records.Table(self.generator.settings, self.generator.context)
 
     def _open_out(self):
         if self.old_fd is not None:
@@ -304,10 +322,8 @@ class ArticleCache:
 
     def _write(self) -> None:
         out = self.out or self._open_out()
+        self._close_table(out)
         tables = self.tables
-        if any(e.table == NEW for e in self.new.values()):  # this build's table, after its records
-            tables.append(write_table(out, self.table.written_items()))
-            self.new = {n: e._replace(table=len(tables) - 1) if e.table == NEW else e for n, e in self.new.items()}
         index = {**{name: e for name, e in self.kept.items() if name not in self.new}, **self.new}
         if self.old_fd is not None and 2 * live_bytes(index, tables) < out.tell():
             out.close()  # mostly dead records: the live ones copied into a new file
@@ -341,7 +357,7 @@ class ArticleCache:
             os.close(fd)
         self._tmp().unlink(missing_ok=True)
         self.old, self.kept, self.new, self.checked, self.parts, self.part_fds = {}, {}, {}, {}, {}, []
-        self.files_tables, self.objects, self.copied = {}, {}, {}
+        self.files_tables, self.objects, self.copied, self.pending = {}, {}, {}, []
         self.sources = bodies.Sources(str(self.path))  # each open while an article reads its body there
 
 
