@@ -287,6 +287,7 @@ def refresh_scripts(output: Path) -> None:
     """Write the theme's current scripts and style sheets, as a build serves them, over the ones
     a reused build holds."""
     for script in [*(ROOT / "theme" / "static").glob("js/*.js"), *(ROOT / "theme" / "static").glob("css/*.css")]:
+        (output / "theme" / script.parent.name).mkdir(parents=True, exist_ok=True)
         (output / "theme" / script.parent.name / script.name).write_bytes(probes.served(script))
 
 
@@ -357,6 +358,7 @@ def built_archive(args, browser) -> Figures:
     size, files = disk(output / "search")
     column.add("index size on disk", kb(size))
     column.add("index files", f"{files:,}")
+    refresh_scripts(output)  # as the page tests serve them (a build stopped early may not have copied them)
     measure_ours(browser, output, queries, None, column)
     return column
 
