@@ -4,9 +4,10 @@ A record names what the build already holds, or what many records hold, by a num
 of carrying a copy: 0 and 1 are the settings (which every tag and category holds) and the
 context (which every article holds); the others index a table (``Table``) of the strings of
 up to ``sharing.SHORT`` characters (metadata keys and values, attribute names, URLs, the
-module and class names the pickle names), the longer texts that are not ASCII (an article's
-summary), the plain tags, categories and authors, and the dates. The cache file keeps one table
-per build that wrote records, after them (``articlecache``). Reading a record back is then a
+module and class names the pickle names), the plain tags, categories and authors, and the
+dates; the longer texts that are not ASCII (an article's summary) are numbered per record and
+follow its pickle (``read_record``). The cache file keeps a table per 16,384 items a build
+wrote, after their records (``articlecache``). Reading a record back is then a
 list lookup per number (``table_objects`` made the list once): no string decoded, no
 reference hashed per record. Naming the strings by value, as records did before, took 4.7 s of
 an unchanged rebuild at 100,000 articles, about twice the time by numbers (see the README,
@@ -57,8 +58,9 @@ class Table:
             if len(obj) > SHORT:
                 if obj.isascii():
                     return None  # ASCII's pickle is its own bytes: no copy kept
-                if id(obj) in self.texts or len(self.texts) < TEXT_SLOTS:
-                    return self._text(obj)
+                number = self._text(obj)
+                if number is not None:
+                    return number
             number = self.numbers.get(obj)
             return self._add(obj, obj) if number is None else number
         if obj is None or kind is int or kind is bool:
@@ -81,9 +83,12 @@ class Table:
         self.items.append(item)
         return number
 
-    def _text(self, text: str) -> int:
+    def _text(self, text: str) -> int | None:
+        """TEXT's number in the record written; None when its slots are taken (the table's then)."""
         found = self.texts.get(id(text))
         if found is None:
+            if len(self.texts) == TEXT_SLOTS:
+                return None
             found = self.texts[id(text)] = (TEXT_FIRST + len(self.texts), text.encode("utf-8", "surrogatepass"), text)
         return found[0]
 
