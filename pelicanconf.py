@@ -94,6 +94,7 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 
 PLUGINS = [
+    "bulletins.plugins.build_errors",  # a full disk or a forbidden folder: one line, not a traceback
     "bulletins.plugins.progress",  # first: a line per build phase on a terminal (never in output or logs)
     "bulletins.plugins.compact",  # one copy of the keys, values and tags the articles repeat
     "bulletins.plugins.article_headers",

@@ -27,7 +27,7 @@ from bulletins.ingest.readers import SUFFIXES
 from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, record_size
 from bulletins.models import SCRIPTS, Article, Context, SourceProblem
 from bulletins.search import cli as search_cli
-from bulletins.site import fixity_cli
+from bulletins.site import failures, fixity_cli
 
 logger = logging.getLogger(__name__)
 SOURCES_HELP = f"source files ({', '.join(SUFFIXES)}) or folders of them"
@@ -274,8 +274,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `bulletins inspect ... | head`
         sys.stderr.close()
         return 1
-    except OSError as error:  # e.g. a content folder that cannot be written
-        warn(f"bulletins: {error}")
+    except OSError as error:  # e.g. a content folder that cannot be written, a full disk
+        folders = {"content": str(args.content)} if getattr(args, "content", None) is not None else {}
+        warn(failures.explain(error, folders, doing=f"bulletins {args.command}") or f"bulletins: {error}")
         return 1
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from bulletins.site.fixity import MANIFEST, escape_path, hash_files, unescape_path, walk_sorted
 from bulletins.site.opendata_state import file_stamp
-from bulletins.site.output_files import replace_if_changed
+from bulletins.site.output_files import removed_on_error, replace_if_changed
 
 BATCH = 32_000  # entries held before their hashes are made and their lines written: a cold
 # walk's batch of 100,000 held 56 MB (entries, joined paths, hashes) and was the peak of a cold
@@ -357,17 +357,18 @@ def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, 
         _remove(manifests + caches)
         raise
     dirty = outcome.changed or outcome.hashed_bytes + outcome.noted_bytes > rehash_bytes
-    if outcome.changed or (file_stamp(manifest) or []) != stamp:
-        _as_one(manifests, new_manifest)
-        outcome.written = replace_if_changed(new_manifest, manifest)
-        stamp, dirty = file_stamp(manifest) or [], True
-    else:
-        _remove(manifests)
-    if dirty:
-        _as_one(caches, new_cache)
-        with open(new_cache, "a", encoding="utf-8", newline="\n") as cache_out:
-            cache_out.write(TRAILER + (" ".join(map(str, stamp)) if stamp else "-") + "\n")
-        os.replace(new_cache, cache_path)
-    else:
-        _remove(caches)
+    with removed_on_error(new_manifest, new_cache, *manifests, *caches):
+        if outcome.changed or (file_stamp(manifest) or []) != stamp:
+            _as_one(manifests, new_manifest)
+            outcome.written = replace_if_changed(new_manifest, manifest)
+            stamp, dirty = file_stamp(manifest) or [], True
+        else:
+            _remove(manifests)
+        if dirty:
+            _as_one(caches, new_cache)
+            with open(new_cache, "a", encoding="utf-8", newline="\n") as cache_out:
+                cache_out.write(TRAILER + (" ".join(map(str, stamp)) if stamp else "-") + "\n")
+            os.replace(new_cache, cache_path)
+        else:
+            _remove(caches)
     return outcome

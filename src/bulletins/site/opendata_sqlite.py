@@ -34,6 +34,7 @@ from pathlib import Path
 from bulletins.site import written
 from bulletins.site.opendata import JsonlRows, iter_document_rows, iter_people_rows, iter_relation_rows
 from bulletins.site.opendata_state import RowChanges
+from bulletins.site.output_files import removed_on_error
 
 SCHEMA_VERSION = 3  # bump when build_sqlite writes something else for the same rows
 FTS_AUTOMERGE = 4  # FTS5's default, set again once the index is built (``fill_fts``)
@@ -163,10 +164,11 @@ class SqliteJob:
         elif not self.built:
             return self.updated
         replaced = not (self.path.is_file() and filecmp.cmp(self.tmp, self.path, shallow=False))
-        if replaced:
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink()
+        with removed_on_error(self.tmp):
+            if replaced:
+                os.replace(self.tmp, self.path)
+            else:
+                self.tmp.unlink()
         if self.digest is not None:  # the file holds the bytes built, replaced or not
             written.note_digest(self.path, *self.digest)
         return replaced

@@ -7,6 +7,8 @@ import io
 import itertools
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from bulletins.site import written
@@ -29,6 +31,19 @@ def with_suffix(path: str, suffix: str) -> str:
     return f"{folder}{sep}{stem}{suffix}"
 
 
+@contextmanager
+def removed_on_error(*paths: Path | str) -> Iterator[None]:
+    """The temporary files PATHS go when the block fails (a full disk, Ctrl-C), so that a
+    stopped build leaves none of them in the output for the next build to publish."""
+    try:
+        yield
+    except BaseException:
+        for path in paths:
+            with suppress(OSError):
+                os.unlink(path)
+        raise
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write DATA to PATH (atomically) unless PATH already holds exactly DATA; True when written."""
     try:
@@ -37,12 +52,13 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-    except FileNotFoundError:  # the folder is made only when missing: one call less per file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-    os.replace(tmp, path)
+    with removed_on_error(tmp):
+        try:
+            tmp.write_bytes(data)
+        except FileNotFoundError:  # the folder is made only when missing: one call less per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+        os.replace(tmp, path)
     written.note(path, data)
     return True
 
@@ -89,6 +105,10 @@ def place_noted(path: str, data: bytes) -> tuple[bool, os.stat_result]:
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         changed, st = place(path, data)
+    except OSError as err:
+        if err.filename is None:  # ``os.pwrite``'s error (a full disk) names no file: this one
+            raise OSError(err.errno, err.strerror, path) from err
+        raise
     if changed:
         written.note_stat(path, st, data)
     return changed, st
@@ -154,10 +174,11 @@ def same_bytes(a: Path, b: Path) -> bool:
 def replace_if_changed(tmp: Path, path: Path) -> bool:
     """Move the finished file TMP over PATH unless PATH already holds its bytes (then TMP goes
     and PATH keeps its mtime); True when PATH was written."""
-    if same_bytes(tmp, path):
-        tmp.unlink()
-        return False
-    os.replace(tmp, path)
+    with removed_on_error(tmp):
+        if same_bytes(tmp, path):
+            tmp.unlink()
+            return False
+        os.replace(tmp, path)
     return True
 
 
@@ -169,7 +190,7 @@ def write_json_table(path: Path, table: dict, batch: int = 5_000) -> bool:
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     entries = iter(table.items())
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with removed_on_error(tmp), open(tmp, "w", encoding="utf-8") as fh:
         fh.write("{")
         joint = ""
         while piece := dict(itertools.islice(entries, batch)):

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from bulletins.site import citation, written
 from bulletins.site.opendata_state import file_stamp
-from bulletins.site.output_files import replace_if_changed
+from bulletins.site.output_files import removed_on_error, replace_if_changed
 
 STAMPS = "bulletins-citations.marshal"
 LEGACY_STAMPS = "bulletins-citations.json"  # an earlier version's records, read once for the stale files
@@ -167,7 +167,7 @@ def splice_csl(path: Path, order: list[tuple[str, str, str]], line_of: Callable[
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     digest, size = written.hasher(), 0
-    with open(tmp, "wb") as fh:
+    with removed_on_error(tmp), open(tmp, "wb") as fh:
         pieces = _pieces(order, line_of, old)
         for piece in pieces:
             fh.write(piece)

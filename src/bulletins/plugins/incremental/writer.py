@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,10 @@ configure = settings_check(OPTIONS)  # the ``initialized`` handler
 
 
 def get_writer(pelican):
+    """The writer class of a build (``get_writer``: once per build). An earlier build of this
+    process that an error ended (``pelican --autoreload`` goes on to the next) left its writer
+    here unsaved: its record is not this build's and is dropped."""
+    _ACTIVE.clear()
     return SkippingWriter if pelican.settings.get("BULLETINS_SKIP_UNCHANGED", True) else None
 
 
@@ -79,6 +83,7 @@ class SkippingWriter(Writer):
         self._opened: list[str] = []
         self._batch: list[PageJob] | None = None
         self._batch_paths: set[str] = set()
+        self._record_kept = bool(self._old)
         _ACTIVE.append(self)
 
     def _load(self) -> dict:
@@ -217,6 +222,8 @@ class SkippingWriter(Writer):
             self._new[name] = old
             self.skipped += 1
             return None
+        if self._record_kept:
+            self._drop_record()
         job = make_job() if make_job is not None and self._batch is not None else None
         if job is not None and self._can_defer(job):
             self._batch.append(job)
@@ -228,6 +235,15 @@ class SkippingWriter(Writer):
         recorded, _ = self._run(write)
         self._new[name] = entry_of(name, key, recorded)
         return None
+
+    def _drop_record(self) -> None:
+        """The last build's record goes before this build writes its first page, and this
+        build's is saved at its end: a build stopped between (a full disk, Ctrl-C) leaves no
+        record that names pages it may have written over, or cut short, and the next build
+        writes every page again (``place`` leaves a file whose bytes are right as it is)."""
+        self._record_kept = False
+        with suppress(OSError):  # no record there, or none to remove: nothing then names a page
+            os.unlink(self._cache_file)
 
     def _can_defer(self, job: PageJob) -> bool:
         """A page can wait for the batch when it writes one file that no earlier page of the
