@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from bulletins.plugins.incremental import forked
+from bulletins.plugins.incremental import dirstamps, forked
 from bulletins.site import fingerprint, output_files, written
 from bulletins.site.config import Option, settings_check
 
@@ -48,6 +49,7 @@ _ACTIVE: list[SkippingWriter] = []
 BATCH_PAGES = 5_000
 OUTPUTS_PREFIX = "outputs:"  # record entries of files written outside the writer (no page is named so)
 LIST_PREFIX = "list:"  # record entries of whole paginated lists (``unchanged_list``; no page is named so)
+FOLDERS_KEY = "folders:"  # the record's entry of the output's folders as the build left them (``dirstamps``)
 
 
 configure = settings_check(OPTIONS)  # the ``initialized`` handler
@@ -71,6 +73,7 @@ class SkippingWriter(Writer):
         super().__init__(output_path, settings=settings)
         self._cache_file = Path(settings["CACHE_PATH"]) / settings["BULLETINS_PAGE_CACHE"]
         self._old = self._load()
+        self._folders = dirstamps.Folders(output_path, self._old.pop(FOLDERS_KEY, None))
         self._new: dict[str, list] = {}
         self._recording: list[str] | None = None
         self._base = fingerprint.digest(
@@ -94,7 +97,10 @@ class SkippingWriter(Writer):
         return record if isinstance(record, dict) else {}
 
     def save(self) -> None:
-        removed = self.remove_stale()
+        kept = record_files(self._new)
+        removed = self.remove_stale(kept)
+        folders = {os.path.dirname(name) for name in kept}
+        self._new[FOLDERS_KEY] = dirstamps.stamps(self.output_path, sorted(folders), time.time_ns())
         output_files.write_json_table(self._cache_file, self._new)
         logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
 
@@ -104,11 +110,11 @@ class SkippingWriter(Writer):
         the ones it no longer makes (a removed bulletin's raw copy)."""
         self._new[f"{OUTPUTS_PREFIX}{name}"] = ["", sorted(files)]
 
-    def remove_stale(self) -> int:
-        """Delete the files the last build's pages wrote that no page of this build wrote (the
-        page of a removed bulletin, the list of a tag no bulletin has any more), so that the
-        output is what a cold build writes; folders left empty go too. How many files went."""
-        kept = record_files(self._new)
+    def remove_stale(self, kept: set[str]) -> int:
+        """Delete the files the last build's pages wrote that no page of this build wrote (KEPT
+        names those: the page of a removed bulletin, the list of a tag no bulletin has any
+        more), so that the output is what a cold build writes; folders left empty go too. How
+        many files went."""
         out = os.path.abspath(self.output_path)
         written = {os.path.abspath(f) for f in self._written_files}
         removed = 0
@@ -210,9 +216,13 @@ class SkippingWriter(Writer):
 
     def _files_kept(self, name: str, entry) -> bool:
         """Whether ENTRY, page NAME's in the last build's record, is whole and every file it
-        names is still in the output."""
+        names is still in the output: in a folder as the last build left it (``dirstamps``),
+        or found there."""
         files = entry_files(name, entry)
-        return files is not None and all(os.path.isfile(os.path.join(self.output_path, f)) for f in files)
+        if files is None:
+            return False
+        unchanged, out = self._folders.unchanged, self.output_path
+        return all(unchanged(os.path.dirname(f)) or os.path.isfile(os.path.join(out, f)) for f in files)
 
     def _write_if_changed(self, name, key, write, make_job=None):
         """Skip page NAME when its fingerprint KEY and files are the last build's; else let it
