@@ -232,3 +232,60 @@ def test_a_real_full_disk_then_room_made_gives_a_cold_builds_site(tmp_path, smal
     after, expected = site_files(output), site_files(cold)
     assert sorted(after) == sorted(expected)
     assert [name for name in expected if after[name] != expected[name]] == []
+
+
+def ingest(content: Path) -> int:
+    from bulletins import cli
+
+    return cli.main(["ingest", str(ROOT / "sources"), "--content", str(content), "-q"])
+
+
+def articles_of(content: Path) -> dict[str, bytes]:
+    return {p.relative_to(content).as_posix(): p.read_bytes() for p in content.rglob("*.md")}
+
+
+@pytest.mark.parametrize("fail_at", [1, 10, 30])
+def test_an_ingest_stops_at_a_full_disk_in_one_line_and_the_next_finishes_it(tmp_path, monkeypatch, capsys, fail_at):
+    """The sample sources ingested onto a disk that fills at the FAIL_AT-th article: exit 1, one
+    line naming the file, no temporary left; run again with room, the articles a whole ingest writes."""
+    from bulletins.ingest import pipeline
+
+    assert ingest(tmp_path / "whole") == 0
+    whole = articles_of(tmp_path / "whole")
+    real, calls = pipeline.write_atomic, []
+
+    def filling(path, data):
+        calls.append(path)
+        if len(calls) >= fail_at:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, data)
+
+    capsys.readouterr()
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline, "write_atomic", filling)
+        assert ingest(tmp_path / "content") == 1
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and said[0].startswith("bulletins ingest stopped: no space left on the disk writing ")
+    assert len(articles_of(tmp_path / "content")) == fail_at - 1
+    assert not list((tmp_path / "content").rglob("*.tmp"))
+    assert ingest(tmp_path / "content") == 0
+    assert articles_of(tmp_path / "content") == whole
+
+
+def test_a_file_the_ingest_may_not_write_is_that_articles_problem(tmp_path, monkeypatch, capsys):
+    """Permission denied on one article: reported as its problem, the run goes on (exit 1 for the problem)."""
+    from bulletins.ingest import pipeline
+
+    real, calls = pipeline.write_atomic, []
+
+    def forbidding(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(pipeline, "write_atomic", forbidding)
+    ingest(tmp_path / "content")
+    err = capsys.readouterr().err
+    assert err.count("cannot write") == 1 and "Permission denied" in err
+    assert len(articles_of(tmp_path / "content")) == len(calls) - 1 > 10

@@ -81,6 +81,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fchmod(fh.fileno(), _file_mode())
             fh.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:  # a write's error names no file
+            raise OSError(error.errno, error.strerror, str(path)) from error
         raise

@@ -12,7 +12,9 @@ gives each new bulletin its slug and Identifier, renders it and writes it:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import itertools
 import logging
 import multiprocessing
@@ -35,6 +37,9 @@ from bulletins.models import Article, BulletinError, Context, Metadata, RawBulle
 logger = logging.getLogger(__name__)
 
 _COLLECTIONS = (".jsonl", ".jsonl.gz")
+# Errors every later write would meet too (a full disk, a used-up quota, a read-only one): the run
+# stops at the first, where any other write error is that article's problem and the run goes on.
+WHOLE_DISK = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 _PROGRESS_MIN = 200  # bulletins; smaller runs never show a bar on their own
 
 
@@ -278,7 +283,16 @@ def ingest(sources: Iterable[str | Path], options: Options, waiting: Callable[[P
             try:
                 _store(item, options, archive, report)
             except (OSError, ValueError) as error:
+                if isinstance(error, OSError) and error.errno in WHOLE_DISK:
+                    _save_quietly(archive)
+                    raise  # ``bulletins`` says so in one line (``site.failures``)
                 reason = f"cannot write {item.relpath}: {error}"
                 report.problems.append(SourceProblem(item.source, reason, item.source_line))
         archive.save()
     return report
+
+
+def _save_quietly(archive: Archive) -> None:
+    """The headers of the articles written so far kept for the next run, where the disk allows."""
+    with contextlib.suppress(OSError):
+        archive.save()
