@@ -244,7 +244,9 @@ def articles_of(content: Path) -> dict[str, bytes]:
     return {p.relative_to(content).as_posix(): p.read_bytes() for p in content.rglob("*.md")}
 
 
-@pytest.mark.parametrize("fail_at", [1, 10, 30])
+@pytest.mark.parametrize(
+    "fail_at", [pytest.param(1, marks=pytest.mark.slow), 10, pytest.param(30, marks=pytest.mark.slow)]
+)
 def test_an_ingest_stops_at_a_full_disk_in_one_line_and_the_next_finishes_it(tmp_path, monkeypatch, capsys, fail_at):
     """The sample sources ingested onto a disk that fills at the FAIL_AT-th article: exit 1, one
     line naming the file, no temporary left; run again with room, the articles a whole ingest writes."""
