@@ -291,3 +291,32 @@ def test_a_file_the_ingest_may_not_write_is_that_articles_problem(tmp_path, monk
     err = capsys.readouterr().err
     assert err.count("cannot write") == 1 and "Permission denied" in err
     assert len(articles_of(tmp_path / "content")) == len(calls) - 1 > 10
+
+
+def test_a_pack_the_disk_stops_says_so_in_one_line_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """``bulletins pack`` whose copy of the site fills the disk at its 5th file: one line naming
+    the file, exit 2, no temporary folder and no zip left beside it."""
+    from bulletins import cli
+
+    site = tmp_path / "site"
+    for i in range(12):
+        (site / "bulletins" / f"{i:02d}.html").parent.mkdir(parents=True, exist_ok=True)
+        (site / "bulletins" / f"{i:02d}.html").write_text(f"<p>{i}</p>", encoding="utf-8")
+    real, calls = shutil.copy2, []
+
+    def filling(source, target, **kwargs):
+        calls.append(target)
+        if len(calls) >= 5:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), source, None, target)
+        return real(source, target, **kwargs)
+
+    monkeypatch.setattr(shutil, "copy2", filling)
+    bags = tmp_path / "bags"
+    code = cli.main(
+        ["pack", "--site", str(site), "--name", str(bags / "archive"), "--publisher", "云溪市临江区人民政府"]
+    )
+    said = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(said) == 1
+    assert said[0].startswith("bulletins pack stopped: no space left on the disk writing ")
+    assert said[0].endswith("nothing half-made is left (the bag is made in a temporary folder and moved into place).")
+    assert list(bags.iterdir()) == []

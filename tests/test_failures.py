@@ -143,3 +143,8 @@ def test_the_log_filter_rewrites_only_what_ended_a_build_for_the_machine(error, 
     assert machine.filter(record) is True  # never drops a record
     assert (record.exc_info is None) is rewritten
     assert record.getMessage().startswith("The build stopped") is rewritten
+
+
+def test_a_copy_names_the_file_it_was_writing():
+    error = OSError(errno.ENOSPC, "No space left on device", "site/output/a.html", None, "bag/data/a.html")
+    assert "writing bag/data/a.html." in failures.explain(error, {}, free_of({}))

@@ -47,9 +47,28 @@ def pack(site: Path, zip_path: Path, info: dict[str, str]) -> Path:
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".bag-", dir=zip_path.parent) as tmp:
         bag_dir = Path(tmp) / name
-        shutil.copytree(site, bag_dir)
+        try:
+            shutil.copytree(site, bag_dir, copy_function=_copy_or_stop)
+        except _Stopped as stopped:
+            raise stopped.error from None
         bagit.make_bag(str(bag_dir), bag_info=info, checksums=["sha256"])
         archive = shutil.make_archive(str(Path(tmp) / name), "zip", root_dir=tmp, base_dir=name)
         Path(archive).replace(zip_path)
     logger.info("pack: %s (%.1f MB)", zip_path, zip_path.stat().st_size / 1e6)
     return zip_path
+
+
+class _Stopped(Exception):
+    """A file's copy error carried out of ``shutil.copytree``, which would gather every file's
+    error and go on (on a full disk: one error per file of the site, as one message)."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error)
+        self.error = error
+
+
+def _copy_or_stop(source: str, target: str) -> str:
+    try:
+        return shutil.copy2(source, target)
+    except OSError as error:
+        raise _Stopped(error) from error

@@ -25,6 +25,7 @@ WHAT = {
     errno.EPERM: "operation not permitted",
 }
 ROOM = {errno.ENOSPC, errno.EDQUOT}  # errors that room on the disk mends
+KEPT = "what was written is kept, and the next run finishes the rest"  # a build's, an ingest's
 
 
 def free_bytes(path: str) -> int | None:
@@ -54,16 +55,18 @@ def explain(
     folders: Mapping[str, str],
     free: Callable[[str], int | None] = free_bytes,
     doing: str = "The build",
+    kept: str = KEPT,
 ) -> str | None:
     """One line for an OSError the machine caused (``WHAT``; SQLite's "database or disk is
     full" counts as a full disk), naming the file when the error does and the room left in each
     of FOLDERS (a label -> a path, e.g. ``{"output": "output"}``); None for any other error.
-    DOING names what stopped."""
+    DOING names what stopped; KEPT says what it leaves."""
     if isinstance(error, sqlite3.OperationalError) and "disk is full" in str(error):
         error = OSError(errno.ENOSPC, str(error))
     if not isinstance(error, OSError) or error.errno not in WHAT:
         return None
-    where = f" writing {error.filename}" if error.filename else ""
+    written = error.filename2 or error.filename  # a copy's or a rename's error names its target second
+    where = f" writing {written}" if written else ""
     line = f"{doing} stopped: {WHAT[error.errno]}{where}."
     if error.errno in ROOM:
         rooms: dict[int, list[str]] = {}  # folders on one disk share a figure
@@ -77,4 +80,4 @@ def explain(
         line += " Make room (or point the folder at a larger disk) and run it again:"
     else:
         line += " Give this user write access (or choose another folder) and run it again:"
-    return line + " what was written is kept, and the next run finishes the rest."
+    return f"{line} {kept}."

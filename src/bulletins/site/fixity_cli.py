@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bulletins.site import bagpack, fixity
+from bulletins.site import bagpack, failures, fixity
 
 
 def add_commands(commands) -> None:
@@ -60,6 +60,9 @@ def publisher_of(settings_file: Path) -> tuple[str, str]:
     return str(settings.get("BULLETINS_PUBLISHER") or "") or sitename, sitename
 
 
+PACK_KEPT = "nothing half-made is left (the bag is made in a temporary folder and moved into place)"
+
+
 def run_pack(args: argparse.Namespace) -> int:
     try:
         publisher, sitename = publisher_of(args.settings)
@@ -67,10 +70,12 @@ def run_pack(args: argparse.Namespace) -> int:
         print(f"pack: {error}", file=sys.stderr)
         return 2
     info = bagpack.bag_info(args.publisher or publisher, sitename, bagpack.build_time(args.site))
+    zip_path = Path(f"{args.name}.zip").absolute()
     try:
-        path = bagpack.pack(args.site, Path(f"{args.name}.zip").resolve(), info)
+        path = bagpack.pack(args.site, zip_path.resolve(), info)
     except OSError as error:
-        print(f"pack: {error}", file=sys.stderr)
+        said = failures.explain(error, {"the bag": str(zip_path.parent)}, doing="bulletins pack", kept=PACK_KEPT)
+        print(said or f"pack: {error}", file=sys.stderr)
         return 2
     print(path)
     return 0
