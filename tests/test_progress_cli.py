@@ -56,6 +56,12 @@ def test_ingest_quiet_turns_the_progress_bar_off(flags, progress):
     assert cli._options(args).progress is progress
 
 
+@pytest.fixture(autouse=True)
+def _at_the_root(monkeypatch):
+    """The tasks name their files relative to the project, as ``./run`` runs them there."""
+    monkeypatch.chdir(ROOT)
+
+
 def _tasks():
     spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
     module = importlib.util.module_from_spec(spec)
@@ -169,7 +175,9 @@ TASK_ARGS = {  # task, its keyword arguments -> the argument list the command mu
 
 
 @pytest.mark.parametrize(("task", "kwargs", "argv"), TASK_ARGS.values(), ids=TASK_ARGS.keys())
-def test_task_arguments_reach_the_command_as_one_argument_each(task, kwargs, argv):
+def test_task_arguments_reach_the_command_as_one_argument_each(task, kwargs, argv, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ODD).write_text("", encoding="utf-8")  # the settings file html checks for
     context = RecordingContext()
     context.commands = []
     try:
@@ -195,3 +203,13 @@ def test_task_arguments_reach_the_command_as_one_argument_each(task, kwargs, arg
 )
 def test_the_test_task_says_pytests_summary_again_at_the_end(output, summary):
     assert _tasks()._pytest_summary(output) == summary
+
+
+def test_html_with_no_such_settings_file_says_so_and_runs_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    context = RecordingContext()
+    context.commands = []
+    with pytest.raises(SystemExit) as stopped:
+        _tasks().html(context, settings="missing.py")
+    assert stopped.value.code == "html: no settings file missing.py (give --settings FILE, e.g. publishconf.py)"
+    assert context.commands == []
