@@ -79,8 +79,10 @@ def _ingest(c, sources=SOURCES, content=CONTENT, force=False, quiet=False) -> in
 @task
 def html(c, settings="pelicanconf.py", quiet=False):
     """Build the archive from content/ into output/ with Pelican (--quiet: no progress lines)."""
-    if not Path(settings).is_file():  # Pelican would answer with a traceback
+    if not Path(settings).is_file():  # Pelican would answer either with a traceback
         sys.exit(f"html: no settings file {settings} (give --settings FILE, e.g. publishconf.py)")
+    if not Path(CONTENT).is_dir():
+        sys.exit(f"html: no {CONTENT}/ folder to build from (./run build ingests {SOURCES}/ into it first)")
     options = " -e BULLETINS_PROGRESS=false" if quiet else ""
     c.run(f"pelican {CONTENT} -o {OUTPUT} -s {shlex.quote(settings)} --fatal errors{options}", pty=_terminal(quiet))
 

@@ -177,7 +177,8 @@ TASK_ARGS = {  # task, its keyword arguments -> the argument list the command mu
 @pytest.mark.parametrize(("task", "kwargs", "argv"), TASK_ARGS.values(), ids=TASK_ARGS.keys())
 def test_task_arguments_reach_the_command_as_one_argument_each(task, kwargs, argv, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ODD).write_text("", encoding="utf-8")  # the settings file html checks for
+    (tmp_path / ODD).write_text("", encoding="utf-8")  # the settings file and content folder html checks for
+    (tmp_path / "content").mkdir()
     context = RecordingContext()
     context.commands = []
     try:
@@ -212,4 +213,15 @@ def test_html_with_no_such_settings_file_says_so_and_runs_nothing(tmp_path, monk
     with pytest.raises(SystemExit) as stopped:
         _tasks().html(context, settings="missing.py")
     assert stopped.value.code == "html: no settings file missing.py (give --settings FILE, e.g. publishconf.py)"
+    assert context.commands == []
+
+
+def test_html_with_no_content_folder_says_so_and_runs_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pelicanconf.py").write_text("", encoding="utf-8")
+    context = RecordingContext()
+    context.commands = []
+    with pytest.raises(SystemExit) as stopped:
+        _tasks().html(context)
+    assert stopped.value.code == "html: no content/ folder to build from (./run build ingests sources/ into it first)"
     assert context.commands == []
