@@ -13,14 +13,14 @@ import json
 import logging
 import os
 import time
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from bulletins.plugins.incremental import dirstamps, forked
+from bulletins.plugins.incremental import dirstamps, forked, pagejournal
 from bulletins.site import fingerprint, output_files, written
 from bulletins.site.config import Option, settings_check
 
@@ -86,15 +86,23 @@ class SkippingWriter(Writer):
         self._opened: list[str] = []
         self._batch: list[PageJob] | None = None
         self._batch_paths: set[str] = set()
-        self._record_kept = bool(self._old)
+        self._noting = bool(self._old)  # a record to keep true: note each page before it is written
+        self._unnoted: list[str] = []
         _ACTIVE.append(self)
 
     def _load(self) -> dict:
+        """The last whole build's record, less the pages a build stopped since may have
+        written (``pagejournal``)."""
         try:
             record = json.loads(self._cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        return record if isinstance(record, dict) else {}
+        stopped = pagejournal.stopped_pages(self._cache_file)
+        if not isinstance(record, dict) or stopped is None:
+            return {}
+        for name in stopped:
+            record.pop(name, None)
+        return record
 
     def save(self) -> None:
         kept = record_files(self._new)
@@ -102,6 +110,7 @@ class SkippingWriter(Writer):
         folders = {os.path.dirname(name) for name in kept}
         self._new[FOLDERS_KEY] = dirstamps.stamps(self.output_path, sorted(folders), time.time_ns())
         output_files.write_json_table(self._cache_file, self._new)
+        pagejournal.clear(self._cache_file)
         logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
 
     def record_outputs(self, name: str, files) -> None:
@@ -232,8 +241,8 @@ class SkippingWriter(Writer):
             self._new[name] = old
             self.skipped += 1
             return None
-        if self._record_kept:
-            self._drop_record()
+        if self._noting:
+            self._unnoted.append(name)
         job = make_job() if make_job is not None and self._batch is not None else None
         if job is not None and self._can_defer(job):
             self._batch.append(job)
@@ -242,18 +251,16 @@ class SkippingWriter(Writer):
                 self.flush()
             return None
         self.flush()
+        self._note()
         recorded, _ = self._run(write)
         self._new[name] = entry_of(name, key, recorded)
         return None
 
-    def _drop_record(self) -> None:
-        """The last build's record goes before this build writes its first page, and this
-        build's is saved at its end: a build stopped between (a full disk, Ctrl-C) leaves no
-        record that names pages it may have written over, or cut short, and the next build
-        writes every page again (``place`` leaves a file whose bytes are right as it is)."""
-        self._record_kept = False
-        with suppress(OSError):  # no record there, or none to remove: nothing then names a page
-            os.unlink(self._cache_file)
+    def _note(self) -> None:
+        """The pages about to be written noted in the journal first (``pagejournal``)."""
+        if self._unnoted:
+            pagejournal.note(self._cache_file, self._unnoted)
+            self._unnoted = []
 
     def _can_defer(self, job: PageJob) -> bool:
         """A page can wait for the batch when it writes one file that no earlier page of the
@@ -295,6 +302,7 @@ class SkippingWriter(Writer):
         if not jobs:
             return
         self._batch, self._batch_paths = [], set()
+        self._note()
         results = forked.run_jobs(jobs, self._run_job, self.settings.get("BULLETINS_WRITE_JOBS", 1))
         for job, (recorded, opened, _) in zip(jobs, results, strict=True):
             self._new[job.name] = entry_of(job.name, job.key, recorded)
