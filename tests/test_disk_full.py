@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletins.plugins.build_errors import interrupt
 from bulletins.plugins.incremental import forked
 from support.shared import ROOT
 from test_rebuild_equals_cold import EDITED, edit, full_build, site_files
@@ -43,8 +44,8 @@ class DiskFills:
     place); from the FAIL_AT-th on, each fails as a full disk fails it, leaving what a full disk
     leaves: a file opened to be emptied is empty, a write at an offset got half its bytes down."""
 
-    def __init__(self, monkeypatch, fail_at: int | None):
-        self.count, self.fail_at = 0, fail_at
+    def __init__(self, monkeypatch, fail_at: int | None, interrupt: bool = False):
+        self.count, self.fail_at, self.interrupt = 0, fail_at, interrupt
         for owner, name, wrap in (
             (builtins, "open", self._opening),
             (io, "open", self._opening),
@@ -56,7 +57,9 @@ class DiskFills:
 
     def _full(self) -> bool:
         self.count += 1
-        return self.fail_at is not None and self.count >= self.fail_at
+        if self.interrupt and self.count == self.fail_at:  # Ctrl-C: once, before the write
+            raise KeyboardInterrupt
+        return not self.interrupt and self.fail_at is not None and self.count >= self.fail_at
 
     @staticmethod
     def _error(where=None) -> OSError:
@@ -138,19 +141,25 @@ def points(total: int) -> list[int]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("interrupt", [False, True], ids=["full-disk", "ctrl-c"])
 @pytest.mark.parametrize("undo", [False, True], ids=["then-built-again", "then-undone-and-built"])
 @pytest.mark.parametrize("at", range(14))
-def test_a_rebuild_stopped_by_a_full_disk_is_mended_by_the_next(sites, monkeypatch, undo, at):
+def test_a_rebuild_stopped_by_a_full_disk_is_mended_by_the_next(sites, monkeypatch, undo, at, interrupt):
+    """Stopped by a full disk or by Ctrl-C (a ``KeyboardInterrupt`` before the k-th write, which
+    a build that is running turns into exit status 130, ``build_errors.interrupt``)."""
     base, cold_original, cold_edited, total = sites
     monkeypatch.setattr(forked, "can_fork", lambda: False)
     case = restore(base)
     texts = {path: (path.read_bytes(), path.stat()) for path in (case / "content").rglob("*.md")}
     change(case / "content")
     with monkeypatch.context() as mp:
-        DiskFills(mp, points(total)[at])
-        with pytest.raises(OSError) as stopped:
+        DiskFills(mp, points(total)[at], interrupt)
+        with pytest.raises((SystemExit, KeyboardInterrupt) if interrupt else OSError) as stopped:
             full_build(case / "content", case / "output")
-    assert stopped.value.errno == errno.ENOSPC
+    if not interrupt:
+        assert stopped.value.errno == errno.ENOSPC
+    elif isinstance(stopped.value, SystemExit):  # inside ``Pelican.run``; before it (the
+        assert stopped.value.code == 130  # plugins' set-up) Pelican's command says it
     if undo:
         for path, (data, stat) in texts.items():  # as a backup restored with its times (``cp -p``)
             path.write_bytes(data)
@@ -177,7 +186,7 @@ import sys
 sys.path[:0] = [{tests!r}]
 import pytest
 from test_disk_full import DiskFills
-DiskFills(pytest.MonkeyPatch(), {fail_at})
+DiskFills(pytest.MonkeyPatch(), {fail_at}, {interrupt})
 from pelican import main
 main(sys.argv[1:])
 """
@@ -190,7 +199,7 @@ def test_the_pelican_command_says_the_disk_is_full_in_one_line(tmp_path, fail_at
     status 1 and one critical record naming the folders' room, no traceback; with Pelican's
     plain log handler the record is one line, with its default (rich) one it is laid out in
     columns, wrapped and cut to the terminal's width."""
-    code = FILLED_RUN.format(tests=str(ROOT / "tests"), fail_at=fail_at)
+    code = FILLED_RUN.format(tests=str(ROOT / "tests"), fail_at=fail_at, interrupt=False)
     site = pelican_command(ROOT / "content", tmp_path / "output")[3:]
     command = [sys.executable, "-c", code, *site, "--log-handler", handler]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=dict(os.environ, COLUMNS="400"))
@@ -203,6 +212,35 @@ def test_the_pelican_command_says_the_disk_is_full_in_one_line(tmp_path, fail_at
     if handler == "plain":
         assert f"for output ({tmp_path / 'output'}) and cache ({tmp_path / 'cache'})." in line
         assert line.endswith("what was written is kept, and the next run finishes the rest.")
+
+
+@pytest.mark.slow
+def test_the_pelican_command_interrupted_says_so_and_exits_130(tmp_path):
+    """Ctrl-C in the middle of a build (before its 400th write): Pelican's command would log a
+    warning and exit 0, and ``./run build && rsync ...`` would publish the half-built site."""
+    code = FILLED_RUN.format(tests=str(ROOT / "tests"), fail_at=400, interrupt=True)
+    site = pelican_command(ROOT / "content", tmp_path / "output")[3:]
+    command = [sys.executable, "-c", code, *site, "--log-handler", "plain"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 130, shown
+    assert "Traceback" not in shown and "Keyboard interrupt received" not in shown
+    assert interrupt.SAID in shown.splitlines()
+
+
+def test_an_interrupt_inside_a_build_is_exit_status_130_and_nothing_else_changes(monkeypatch):
+    said = []
+    monkeypatch.setattr(interrupt.logger, "warning", said.append)  # Pelican's logger may not propagate
+
+    def stopped():
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as left:
+        interrupt._stopping_run(stopped)()
+    assert left.value.code == 130 and said == [interrupt.SAID]
+    assert interrupt._stopping_run(lambda: "built")() == "built"
+    with pytest.raises(ValueError):
+        interrupt._stopping_run(lambda: int("x"))()
 
 
 @pytest.fixture()
