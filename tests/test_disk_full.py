@@ -18,11 +18,12 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
-from bulletins.plugins.build_errors import interrupt
+from bulletins.plugins.build_errors import buildlock, interrupt
 from bulletins.plugins.incremental import forked
 from support.shared import ROOT
 from test_rebuild_equals_cold import EDITED, edit, full_build, site_files
@@ -363,3 +364,42 @@ def test_a_pack_the_disk_stops_says_so_in_one_line_and_leaves_nothing(tmp_path, 
     assert said[0].startswith("bulletins pack stopped: no space left on the disk writing ")
     assert said[0].endswith("nothing half-made is left (the bag is made in a temporary folder and moved into place).")
     assert list(bags.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_two_builds_on_one_cache_take_turns_and_give_a_cold_builds_site(tmp_path):
+    """Two ``pelican`` commands begun together on one output and cache folder: the second waits
+    for the first (saying so once), both end with 0, and the site is a cold build's."""
+    command = [*pelican_command(ROOT / "content", tmp_path / "output"), "--log-handler", "plain"]
+    both = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)]
+    both.append(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    shown = [process.communicate(timeout=600)[0] for process in both]
+    assert [process.returncode for process in both] == [0, 0], shown
+    assert all("Traceback" not in text for text in shown)
+    waited = sum(text.count("another build is using this cache folder; waiting for it to finish") for text in shown)
+    assert waited <= 1
+    cold = tmp_path / "cold" / "output"
+    subprocess.run(pelican_command(ROOT / "content", cold), cwd=ROOT, capture_output=True, check=True)
+    after, expected = site_files(tmp_path / "output"), site_files(cold)
+    assert sorted(after) == sorted(expected)
+    assert [name for name in expected if after[name] != expected[name]] == []
+
+
+def test_a_build_waits_for_the_lock_another_holds(tmp_path, monkeypatch):
+    """The lock itself: while one holder has it, a second (here in a thread) waits and says so
+    once, and takes it when the first lets go."""
+    said, events, cache = [], [], str(tmp_path / "cache")
+    monkeypatch.setattr(buildlock.logger, "warning", lambda message, *args: said.append(message % args))
+
+    def second():
+        with buildlock.held(cache):
+            events.append("second holds it")
+
+    with buildlock.held(cache):
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.3)
+        events.append("first lets go")
+    thread.join(5)
+    assert events == ["first lets go", "second holds it"]
+    assert said == [f"{cache}: another build is using this cache folder; waiting for it to finish"]

@@ -1,0 +1,57 @@
+"""One build at a time on a cache folder.
+
+Two builds sharing a cache folder (``./run serve`` left running and ``./run build``, or two
+terminals) write the same temporary files and records: on the sample site one of two builds
+begun together ended with a traceback (``FileNotFoundError`` renaming a temporary the other had
+just renamed), and each could have saved a record of pages the other wrote. ``initialized``
+wraps the Pelican object's ``run`` so each build holds ``CACHE_PATH/.bulletins-build.lock``
+(``flock``) from its start to its end: a second build waits for the first, saying so once, as a
+second ``bulletins ingest`` into one content folder does. Where the system has no ``flock``,
+builds are not serialised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import os
+from collections.abc import Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None
+
+logger = logging.getLogger("pelican")
+
+LOCK_NAME = ".bulletins-build.lock"
+
+
+def initialized(pelican) -> None:
+    pelican.run = _locked_run(pelican.run, pelican.settings["CACHE_PATH"])
+
+
+def _locked_run(run, cache: str):
+    @functools.wraps(run)
+    def wrapper(*args, **kwargs):
+        with held(cache):
+            return run(*args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def held(cache: str) -> Iterator[None]:
+    """CACHE's build lock, waited for when another build holds it."""
+    if fcntl is None:
+        yield
+        return
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, LOCK_NAME), "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("%s: another build is using this cache folder; waiting for it to finish", cache)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
