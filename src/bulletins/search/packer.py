@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import os
 from collections import deque
 from pathlib import Path
 from typing import NamedTuple
 
+from bulletins.search.workers import bound_to
 from bulletins.search.write import IndexWriter, Placed, directory_name, dumps, hash_units, packed_json, short_hash
 
 DIRECTORY_SHARDS = 256  # shard entries a directory file lists (past build.DIRECT_SHARDS shards)
@@ -44,7 +46,7 @@ class ShardPacker:
         self.pool = None
         if processes > 1:
             context = multiprocessing.get_context(start_method)
-            self.pool = cf.ProcessPoolExecutor(1, mp_context=context)
+            self.pool = cf.ProcessPoolExecutor(1, mp_context=context, initializer=bound_to, initargs=(os.getpid(),))
 
     def write(self, name: str, text: str, key: str) -> None:
         """``<name>.js`` registering the packed ``text``, its content key ``key``."""

@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -69,9 +72,26 @@ def start_method() -> str:
     return "fork" if alone and "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def _init(fold_map: dict[str, str]) -> None:
+def _init(fold_map: dict[str, str], parent: int) -> None:
     global _table
+    bound_to(parent)
     _table = tokens.FoldTable(fold_map)
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def bound_to(parent: int) -> None:
+    """A pool worker ends when PARENT, the process that made its pool, does. A build stopped
+    (Ctrl-C, a full disk) ends the forks it began (``forked._stop_started``), and a worker of
+    theirs was left waiting on its pool's queue for ever, holding its share of the build's
+    memory: on Linux the kernel sends it SIGTERM when its parent ends (``PR_SET_PDEATHSIG``),
+    and a parent gone before that is seen here. Elsewhere nothing is done."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def wire(item):
@@ -133,7 +153,7 @@ def post_in_workers(
     context = multiprocessing.get_context(start_method())
     ranges = collections.deque(chunks(*span, jobs))
     pending: collections.deque = collections.deque()
-    with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(fold_map,)) as pool:
+    with cf.ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(fold_map, os.getpid())) as pool:
         while ranges or pending:
             while ranges and len(pending) <= jobs:  # one chunk more than workers in flight, not every result
                 lo, hi = ranges.popleft()

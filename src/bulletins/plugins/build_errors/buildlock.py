@@ -5,14 +5,18 @@ terminals) write the same temporary files and records: on the sample site one of
 begun together ended with a traceback (``FileNotFoundError`` renaming a temporary the other had
 just renamed), and each could have saved a record of pages the other wrote. ``initialized``
 wraps the Pelican object's ``run`` so each build holds ``CACHE_PATH/.bulletins-build.lock``
-(``flock``) from its start to its end: a second build waits for the first, saying so once, as a
-second ``bulletins ingest`` into one content folder does. Where the system has no ``flock``,
-builds are not serialised.
+from its start to its end: a second build waits for the first, saying so once, as a second
+``bulletins ingest`` into one content folder does. The lock is a POSIX record lock
+(``fcntl.lockf``), which belongs to the process that took it and is not inherited by its forks:
+a ``flock`` is held by every process with a copy of its file descriptor, and a fork of a build
+that a stop left behind would have kept every later build waiting. Where the system has no
+``fcntl``, builds are not serialised.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import logging
 import os
@@ -50,8 +54,10 @@ def held(cache: str) -> Iterator[None]:
     os.makedirs(cache, exist_ok=True)
     with open(os.path.join(cache, LOCK_NAME), "a+b") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:  # EACCES or EAGAIN: another process holds it
+            if error.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             logger.warning("%s: another build is using this cache folder; waiting for it to finish", cache)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.lockf(handle, fcntl.LOCK_EX)
         yield

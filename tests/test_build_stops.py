@@ -1,0 +1,249 @@
+"""A build, an ingest or a pack that something stops (a full disk, Ctrl-C, a second build on
+the same cache), beyond the rebuild campaign of ``test_disk_full.py``: one line saying so, the
+right exit status, nothing left running or half-made, and the next run finishing the work."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bulletins.plugins.build_errors import buildlock, interrupt
+from support.shared import ROOT
+from test_disk_full import FILLED_RUN, pelican_command, site_files
+
+
+@pytest.mark.slow
+def test_the_pelican_command_interrupted_says_so_and_exits_130(tmp_path):
+    """Ctrl-C in the middle of a build (before its 400th write): Pelican's command would log a
+    warning and exit 0, and ``./run build && rsync ...`` would publish the half-built site."""
+    code = FILLED_RUN.format(tests=str(ROOT / "tests"), fail_at=400, interrupt=True)
+    site = pelican_command(ROOT / "content", tmp_path / "output")[3:]
+    command = [sys.executable, "-c", code, *site, "--log-handler", "plain"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 130, shown
+    assert "Traceback" not in shown and "Keyboard interrupt received" not in shown
+    assert interrupt.SAID in shown.splitlines()
+
+
+def test_an_interrupt_inside_a_build_is_exit_status_130_and_nothing_else_changes(monkeypatch):
+    said = []
+    monkeypatch.setattr(interrupt.logger, "warning", said.append)  # Pelican's logger may not propagate
+
+    def stopped():
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as left:
+        interrupt._stopping_run(stopped)()
+    assert left.value.code == 130 and said == [interrupt.SAID]
+    assert interrupt._stopping_run(lambda: "built")() == "built"
+    with pytest.raises(ValueError):
+        interrupt._stopping_run(lambda: int("x"))()
+
+
+def ingest(content: Path) -> int:
+    from bulletins import cli
+
+    return cli.main(["ingest", str(ROOT / "sources"), "--content", str(content), "-q"])
+
+
+def articles_of(content: Path) -> dict[str, bytes]:
+    return {p.relative_to(content).as_posix(): p.read_bytes() for p in content.rglob("*.md")}
+
+
+@pytest.mark.parametrize(
+    "fail_at", [pytest.param(1, marks=pytest.mark.slow), 10, pytest.param(30, marks=pytest.mark.slow)]
+)
+def test_an_ingest_stops_at_a_full_disk_in_one_line_and_the_next_finishes_it(tmp_path, monkeypatch, capsys, fail_at):
+    """The sample sources ingested onto a disk that fills at the FAIL_AT-th article: exit 1, one
+    line naming the file, no temporary left; run again with room, the articles a whole ingest writes."""
+    from bulletins.ingest import pipeline
+
+    assert ingest(tmp_path / "whole") == 0
+    whole = articles_of(tmp_path / "whole")
+    real, calls = pipeline.write_atomic, []
+
+    def filling(path, data):
+        calls.append(path)
+        if len(calls) >= fail_at:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, data)
+
+    capsys.readouterr()
+    with monkeypatch.context() as mp:
+        mp.setattr(pipeline, "write_atomic", filling)
+        assert ingest(tmp_path / "content") == 1
+    said = capsys.readouterr().err.strip().splitlines()
+    assert len(said) == 1 and said[0].startswith("bulletins ingest stopped: no space left on the disk writing ")
+    assert len(articles_of(tmp_path / "content")) == fail_at - 1
+    assert not list((tmp_path / "content").rglob("*.tmp"))
+    assert ingest(tmp_path / "content") == 0
+    assert articles_of(tmp_path / "content") == whole
+
+
+def test_a_file_the_ingest_may_not_write_is_that_articles_problem(tmp_path, monkeypatch, capsys):
+    """Permission denied on one article: reported as its problem, the run goes on (exit 1 for the problem)."""
+    from bulletins.ingest import pipeline
+
+    real, calls = pipeline.write_atomic, []
+
+    def forbidding(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path, data)
+
+    monkeypatch.setattr(pipeline, "write_atomic", forbidding)
+    ingest(tmp_path / "content")
+    err = capsys.readouterr().err
+    assert err.count("cannot write") == 1 and "Permission denied" in err
+    assert len(articles_of(tmp_path / "content")) == len(calls) - 1 > 10
+
+
+def test_a_pack_the_disk_stops_says_so_in_one_line_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """``bulletins pack`` whose copy of the site fills the disk at its 5th file: one line naming
+    the file, exit 2, no temporary folder and no zip left beside it."""
+    from bulletins import cli
+
+    site = tmp_path / "site"
+    for i in range(12):
+        (site / "bulletins" / f"{i:02d}.html").parent.mkdir(parents=True, exist_ok=True)
+        (site / "bulletins" / f"{i:02d}.html").write_text(f"<p>{i}</p>", encoding="utf-8")
+    real, calls = shutil.copy2, []
+
+    def filling(source, target, **kwargs):
+        calls.append(target)
+        if len(calls) >= 5:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), source, None, target)
+        return real(source, target, **kwargs)
+
+    monkeypatch.setattr(shutil, "copy2", filling)
+    bags = tmp_path / "bags"
+    code = cli.main(
+        ["pack", "--site", str(site), "--name", str(bags / "archive"), "--publisher", "云溪市临江区人民政府"]
+    )
+    said = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(said) == 1
+    assert said[0].startswith("bulletins pack stopped: no space left on the disk writing ")
+    assert said[0].endswith("nothing half-made is left (the bag is made in a temporary folder and moved into place).")
+    assert list(bags.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_two_builds_on_one_cache_take_turns_and_give_a_cold_builds_site(tmp_path):
+    """Two ``pelican`` commands begun together on one output and cache folder: the second waits
+    for the first (saying so once), both end with 0, and the site is a cold build's."""
+    command = [*pelican_command(ROOT / "content", tmp_path / "output"), "--log-handler", "plain"]
+    both = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)]
+    both.append(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    shown = [process.communicate(timeout=600)[0] for process in both]
+    assert [process.returncode for process in both] == [0, 0], shown
+    assert all("Traceback" not in text for text in shown)
+    waited = sum(text.count("another build is using this cache folder; waiting for it to finish") for text in shown)
+    assert waited <= 1
+    cold = tmp_path / "cold" / "output"
+    subprocess.run(pelican_command(ROOT / "content", cold), cwd=ROOT, capture_output=True, check=True)
+    after, expected = site_files(tmp_path / "output"), site_files(cold)
+    assert sorted(after) == sorted(expected)
+    assert [name for name in expected if after[name] != expected[name]] == []
+
+
+HOLDER = """
+import sys
+sys.path[:0] = [{src!r}]
+from bulletins.plugins.build_errors import buildlock
+with buildlock.held({cache!r}):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_build_waits_for_the_lock_another_process_holds(tmp_path, monkeypatch):
+    """The lock itself: while another process holds it, a build (here a thread of this process)
+    waits and says so once, and takes it when the other lets go."""
+    said, events, cache = [], [], str(tmp_path / "cache")
+    monkeypatch.setattr(buildlock.logger, "warning", lambda message, *args: said.append(message % args))
+    code = HOLDER.format(src=str(ROOT / "src"), cache=cache)
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+
+    def build():
+        with buildlock.held(cache):
+            events.append("the build holds it")
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    thread.join(0.5)
+    events.append("the other lets go")
+    holder.communicate("")
+    thread.join(10)
+    assert events == ["the other lets go", "the build holds it"]
+    assert said == [f"{cache}: another build is using this cache folder; waiting for it to finish"]
+
+
+def test_a_fork_left_behind_does_not_keep_the_lock(tmp_path):
+    """A fork of a build (alive after the build let go, as a stopped build's fork may be) does
+    not hold the lock: a later build takes it at once."""
+    cache = str(tmp_path / "cache")
+    with buildlock.held(cache):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the fork: outlive the lock, then go
+            time.sleep(3)
+            os._exit(0)
+    try:
+        code = HOLDER.format(src=str(ROOT / "src"), cache=cache)
+        later = subprocess.run([sys.executable, "-c", code], input="", capture_output=True, text=True, timeout=2)
+        assert later.stdout == "held\n" and "waiting" not in later.stderr
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+
+
+def _state(pid: int) -> str:
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return "gone"
+    return next((line.split()[1] for line in lines if line.startswith("State:")), "gone")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_a_pool_worker_ends_with_the_fork_that_made_it(tmp_path):
+    """A stopped build ends its forks; a worker of the search index's pool in such a fork used to
+    wait on its queue for ever (found after a Ctrl-C at 100,000 bulletins: three left for 37
+    minutes). Killed here with SIGKILL, the fork leaves no worker running."""
+    import concurrent.futures as cf
+    import multiprocessing
+    import signal
+
+    from bulletins.search import workers
+
+    note = tmp_path / "worker"
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the fork: make a pool as the index's fork does, then wait
+        pool = cf.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("fork"), initializer=workers.bound_to, initargs=(os.getpid(),)
+        )
+        note.write_text(str(pool.submit(os.getpid).result()), encoding="ascii")
+        time.sleep(60)
+        os._exit(0)
+    deadline = time.time() + 30
+    while not note.exists() or not note.read_text(encoding="ascii"):
+        assert time.time() < deadline
+        time.sleep(0.05)
+    worker = int(note.read_text(encoding="ascii"))
+    assert _state(worker) in ("S", "R")
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    deadline = time.time() + 10
+    while _state(worker) not in ("Z", "gone") and time.time() < deadline:
+        time.sleep(0.05)
+    assert _state(worker) in ("Z", "gone")  # ended (a zombie until init reaps it)
