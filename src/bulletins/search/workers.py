@@ -72,9 +72,11 @@ def start_method() -> str:
     return "fork" if alone and "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def _init(fold_map: dict[str, str], parent: int) -> None:
+def _init(fold_map: dict[str, str], parent: int | None = None) -> None:
+    """A pool worker's start: the fold table, and its end bound to PARENT's (``bound_to``)."""
     global _table
-    bound_to(parent)
+    if parent is not None:
+        bound_to(parent)
     _table = tokens.FoldTable(fold_map)
 
 
