@@ -196,11 +196,11 @@ def test_a_fork_left_behind_does_not_keep_the_lock(tmp_path):
     with buildlock.held(cache):
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the fork: outlive the lock, then go
-            time.sleep(3)
+            time.sleep(60)
             os._exit(0)
     try:
         code = HOLDER.format(src=str(ROOT / "src"), cache=cache)
-        later = subprocess.run([sys.executable, "-c", code], input="", capture_output=True, text=True, timeout=2)
+        later = subprocess.run([sys.executable, "-c", code], input="", capture_output=True, text=True, timeout=30)
         assert later.stdout == "held\n" and "waiting" not in later.stderr
     finally:
         os.kill(pid, 9)

@@ -70,9 +70,9 @@ def run_pack(args: argparse.Namespace) -> int:
         print(f"pack: {error}", file=sys.stderr)
         return 2
     info = bagpack.bag_info(args.publisher or publisher, sitename, bagpack.build_time(args.site))
-    zip_path = Path(f"{args.name}.zip").absolute()
+    zip_path = Path(f"{args.name}.zip").resolve()
     try:
-        path = bagpack.pack(args.site, zip_path.resolve(), info)
+        path = bagpack.pack(args.site, zip_path, info)
     except OSError as error:
         said = failures.explain(error, {"the bag": str(zip_path.parent)}, doing="bulletins pack", kept=PACK_KEPT)
         print(said or f"pack: {error}", file=sys.stderr)

@@ -348,16 +348,12 @@ def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, 
     new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
     parts = _ranges(cache_path, new_manifest, new_cache, trust and fork is not None, sources.noted)
     manifests, caches = [p.manifest for p in parts], [p.cache for p in parts]
-    try:
+    with removed_on_error(new_manifest, new_cache, *manifests, *caches):
         if len(parts) == 1:
             outcome, stamp = _walk_range(root, cache_path, sources, trust, parts[0])
         else:
             outcome, stamp = _walk_halves(root, cache_path, sources, fork, parts)
-    except BaseException:
-        _remove(manifests + caches)
-        raise
-    dirty = outcome.changed or outcome.hashed_bytes + outcome.noted_bytes > rehash_bytes
-    with removed_on_error(new_manifest, new_cache, *manifests, *caches):
+        dirty = outcome.changed or outcome.hashed_bytes + outcome.noted_bytes > rehash_bytes
         if outcome.changed or (file_stamp(manifest) or []) != stamp:
             _as_one(manifests, new_manifest)
             outcome.written = replace_if_changed(new_manifest, manifest)

@@ -26,7 +26,7 @@ from pathlib import Path
 from bulletins.ingest.relations import KINDS, parse_references
 from bulletins.site import written
 from bulletins.site.entities import document_roles, person_roles
-from bulletins.site.output_files import replace_if_changed
+from bulletins.site.output_files import removed_on_error, replace_if_changed
 
 JSONL = "bulletins.jsonl"
 CSV = "bulletins.csv"
@@ -303,7 +303,7 @@ def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable, old=None)
     digests: dict[str, str] = {}
     sizes: dict[str, list[int]] = {}
     count = 0
-    try:
+    with removed_on_error(*temps.values()):
         with temps[JSONL].open("wb") as jsonl, temps[CSV].open("wb") as table:
             table.write(csv_header(cols))
             copy = old.copier(jsonl, table) if old is not None else None
@@ -323,10 +323,6 @@ def write_row_bytes(folder: Path, cols: Sequence[str], rows: Iterable, old=None)
                 copy.flush()
         # for the manifest, read back while the kernel holds them (copied ranges never pass here)
         noted = {name: written.file_digest(tmp) for name, tmp in temps.items()} if written.active() else {}
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        raise
     replaced = {name: replace_if_changed(tmp, folder / name) for name, tmp in temps.items()}
     for name, (size, digest) in noted.items():  # the file holds these bytes now, replaced or not
         written.note_digest(folder / name, size, digest)

@@ -86,8 +86,7 @@ class SkippingWriter(Writer):
         self._opened: list[str] = []
         self._batch: list[PageJob] | None = None
         self._batch_paths: set[str] = set()
-        self._noting = bool(self._old)  # a record to keep true: note each page before it is written
-        self._unnoted: list[str] = []
+        self._unnoted: list[str] = []  # pages to note before they are written, where a record is kept
         _ACTIVE.append(self)
 
     def _load(self) -> dict:
@@ -241,7 +240,7 @@ class SkippingWriter(Writer):
             self._new[name] = old
             self.skipped += 1
             return None
-        if self._noting:
+        if self._old:  # a record to keep true (``pagejournal``)
             self._unnoted.append(name)
         job = make_job() if make_job is not None and self._batch is not None else None
         if job is not None and self._can_defer(job):
