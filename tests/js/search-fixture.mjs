@@ -1,6 +1,6 @@
 // Builds the fixture index once (tests/support/search_fixture.py) and opens engines on it.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,6 +20,8 @@ let built = null;
 export function fixture() {
   if (built) return built;
   const dir = mkdtempSync(path.join(tmpdir(), "search-core-"));
+  // The folder goes with the test process, so a run leaves nothing in the temporary folder.
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   const python = process.env.PYTHON || "python";
   const run = spawnSync(python, [path.join(root, "tests", "support", "search_fixture.py"), dir], { encoding: "utf8" });
   if (run.status !== 0) throw new Error("fixture build failed: " + run.stderr);
