@@ -11,9 +11,10 @@ A build makes its manifest with ``fixity_stream``, which reads only the files th
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,13 +105,18 @@ def compare(expected: Mapping[str, str], actual: Mapping[str, str]) -> Report:
 
 
 def walk_sorted(
-    root: Path, exclude: Iterable[str] = (MANIFEST,), start: str | None = None, stop: str | None = None
+    root: Path,
+    exclude: Iterable[str] = (MANIFEST,),
+    start: str | None = None,
+    stop: str | None = None,
+    removed: Callable[[str], bool] | None = None,
 ) -> Iterator[tuple[str, int, int]]:
     """``(relative POSIX path, size, mtime_ns)`` of every regular file below ROOT, one ``stat``
     each, in the order of ``sorted()`` over the paths (a folder ``a`` sorts as ``a/`` among its
     siblings: its paths all begin so); links to files followed, linked folders not entered,
     EXCLUDE names skipped; only paths from START (included) to STOP (not), when given: a folder
-    all of whose paths lie before START is not entered."""
+    all of whose paths lie before START is not entered. A file whose name REMOVED answers True
+    for is deleted, not yielded (a killed build's temporary file, ``leftovers``)."""
     skip = set(exclude)
     stack = [("", iter(_sorted_entries(os.fspath(root))))]
     while stack:
@@ -126,8 +132,16 @@ def walk_sorted(
             if start is None or rel >= start or start.startswith(rel):
                 stack.append((rel, iter(_sorted_entries(entry[2].path))))
         elif rel not in skip and (start is None or rel >= start):
+            if removed is not None and removed(entry[0]):
+                _unlink(entry[2].path)
+                continue
             st = entry[2].stat()
             yield rel, st.st_size, st.st_mtime_ns
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
 
 
 def _sorted_entries(folder: str) -> list[tuple[str, bool, os.DirEntry]]:

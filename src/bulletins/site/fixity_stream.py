@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bulletins.site import leftovers
 from bulletins.site.fixity import MANIFEST, escape_path, hash_files, unescape_path, walk_sorted
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import removed_on_error, replace_if_changed
@@ -270,7 +271,9 @@ def _walk_range(root: Path, cache_path: Path, sources: _Sources, trust: bool, pa
     with _open(part.manifest) as manifest_out, _open(part.cache) as cache_out:
         lines = _Lines(root, sources.hash_all, manifest_out, cache_out)
         current, known = next(old, None), next(noted, None)
-        for path, size, mtime_ns in walk_sorted(root, part.excluded, part.start, part.stop):
+        for path, size, mtime_ns in walk_sorted(
+            root, part.excluded, part.start, part.stop, leftovers.is_output_temporary
+        ):
             while current is not None and current[0] < path:  # a file of the last build is gone
                 lines.outcome.changed, current = True, next(old, None)
             while known is not None and known[0] < path:

@@ -11,6 +11,10 @@ from its start to its end: a second build waits for the first, saying so once, a
 a ``flock`` is held by every process with a copy of its file descriptor, and a fork of a build
 that a stop left behind would have kept every later build waiting. Where the system has no
 ``fcntl``, builds are not serialised.
+
+Holding the lock, a build first removes what a killed build left in the cache folder (its
+temporary files, the search index's spilled runs: ``site/leftovers.py``); no other build can be
+writing them then. Without ``fcntl`` nothing is removed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import functools
 import logging
 import os
 from collections.abc import Iterator
+
+from bulletins.site import leftovers
 
 try:
     import fcntl
@@ -39,17 +45,20 @@ def initialized(pelican) -> None:
 def _locked_run(run, cache: str):
     @functools.wraps(run)
     def wrapper(*args, **kwargs):
-        with held(cache):
+        with held(cache) as alone:
+            if alone:
+                _sweep(cache)
             return run(*args, **kwargs)
 
     return wrapper
 
 
 @contextlib.contextmanager
-def held(cache: str) -> Iterator[None]:
-    """CACHE's build lock, waited for when another build holds it."""
+def held(cache: str) -> Iterator[bool]:
+    """CACHE's build lock, waited for when another build holds it; True inside when held (False
+    where there are no locks: other builds may then be running)."""
     if fcntl is None:
-        yield
+        yield False
         return
     os.makedirs(cache, exist_ok=True)
     with open(os.path.join(cache, LOCK_NAME), "a+b") as handle:
@@ -60,4 +69,10 @@ def held(cache: str) -> Iterator[None]:
                 raise
             logger.warning("%s: another build is using this cache folder; waiting for it to finish", cache)
             fcntl.lockf(handle, fcntl.LOCK_EX)
-        yield
+        yield True
+
+
+def _sweep(cache: str) -> None:
+    removed = leftovers.sweep_cache(cache)
+    if removed:
+        logger.info("%s: removed what a killed build left: %s", cache, ", ".join(removed))
