@@ -5,6 +5,7 @@ right exit status, nothing left running or half-made, and the next run finishing
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -224,13 +225,13 @@ def test_a_pool_worker_ends_with_the_fork_that_made_it(tmp_path):
     import multiprocessing
     import signal
 
-    from bulletins.search import workers
+    from bulletins import bound
 
     note = tmp_path / "worker"
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the fork: make a pool as the index's fork does, then wait
         pool = cf.ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("fork"), initializer=workers.bound_to, initargs=(os.getpid(),)
+            1, mp_context=multiprocessing.get_context("fork"), initializer=bound.bound_to, initargs=(os.getpid(),)
         )
         note.write_text(str(pool.submit(os.getpid).result()), encoding="ascii")
         time.sleep(60)
@@ -247,3 +248,50 @@ def test_a_pool_worker_ends_with_the_fork_that_made_it(tmp_path):
     while _state(worker) not in ("Z", "gone") and time.time() < deadline:
         time.sleep(0.05)
     assert _state(worker) in ("Z", "gone")  # ended (a zombie until init reaps it)
+
+
+KILLED_WITH_A_FORK = """
+import os, signal, sys, time
+from pathlib import Path
+from bulletins.plugins.incremental import forked
+note = Path(sys.argv[1])
+
+def work():
+    note.write_text(str(os.getpid()), encoding="ascii")
+    time.sleep(60)
+
+forked.start(work, beside=True)
+while not note.exists() or not note.read_text(encoding="ascii"):
+    time.sleep(0.05)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_a_build_killed_outright_takes_its_forks_with_it(tmp_path):
+    """``kill -9`` runs no handler of the build's: its forks (the search index, the open data,
+    the pages) went on writing the output while the next build, let in by the lock, wrote it too."""
+    import signal
+
+    note = tmp_path / "fork"
+    done = subprocess.run([sys.executable, "-c", KILLED_WITH_A_FORK, str(note)], cwd=ROOT, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    fork = int(note.read_text(encoding="ascii"))
+    deadline = time.time() + 10
+    while _state(fork) not in ("Z", "gone") and time.time() < deadline:
+        time.sleep(0.05)
+    assert _state(fork) in ("Z", "gone")
+
+
+def test_the_databases_builder_ends_when_the_build_is_gone(tmp_path):
+    """``opendata_sqlite``'s own process, told a parent that is not its own (ended already)."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"id": "a", "url": "a.html"}\n', encoding="utf-8")
+    command = [sys.executable, "-m", "bulletins.site.opendata_sqlite", str(rows), str(tmp_path / "db.tmp")]
+    from bulletins.site import opendata_sqlite
+
+    command += ["--columns", json.dumps(["id", "url", *opendata_sqlite.FTS_COLUMNS])]
+    assert subprocess.run([*command, "--parent", "1"], cwd=ROOT, timeout=60).returncode == 1
+    assert not (tmp_path / "db.tmp").exists()
+    assert subprocess.run([*command, "--parent", str(os.getpid())], cwd=ROOT, timeout=60).returncode == 0
+    assert (tmp_path / "db.tmp").is_file()

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletins.bound import bound_to
 from bulletins.ingest import frontmatter, identity, keywords, official
 from bulletins.ingest.archive import Archive
 from bulletins.ingest.dates import YearRange, check_year
@@ -196,7 +197,7 @@ def prepare_all(sources: Iterable[str | Path], options: Options) -> Iterator[Pre
         else:
             if multiprocessing.get_start_method() == "fork":  # jieba's dictionary (1 CPU s), shared by the workers
                 keywords.preload()
-            with multiprocessing.Pool(min(jobs, len(units))) as pool:
+            with multiprocessing.Pool(min(jobs, len(units)), bound_to, (os.getpid(),)) as pool:
                 yield from _flatten(pool.imap(_work, _feed(units)), units, bar)
     finally:
         if bar is not None:

@@ -21,7 +21,7 @@ from collections import deque
 from pathlib import Path
 from typing import NamedTuple
 
-from bulletins.search.workers import bound_to
+from bulletins.bound import bound_to
 from bulletins.search.write import IndexWriter, Placed, directory_name, dumps, hash_units, packed_json, short_hash
 
 DIRECTORY_SHARDS = 256  # shard entries a directory file lists (past build.DIRECT_SHARDS shards)

@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
-import contextlib
-import ctypes
 import multiprocessing
 import os
-import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from bulletins.bound import bound_to
 from bulletins.search import runs, tokens
 from bulletins.search.doctokens import DocTokens, TokenCache, text_tokens, write_entries
 from bulletins.search.shards import Postings
@@ -78,22 +76,6 @@ def _init(fold_map: dict[str, str], parent: int | None = None) -> None:
     if parent is not None:
         bound_to(parent)
     _table = tokens.FoldTable(fold_map)
-
-
-PR_SET_PDEATHSIG = 1  # prctl(2)
-
-
-def bound_to(parent: int) -> None:
-    """A pool worker ends when PARENT, the process that made its pool, does. A build stopped
-    (Ctrl-C, a full disk) ends the forks it began (``forked._stop_started``), and a worker of
-    theirs was left waiting on its pool's queue for ever, holding its share of the build's
-    memory: on Linux the kernel sends it SIGTERM when its parent ends (``PR_SET_PDEATHSIG``),
-    and a parent gone before that is seen here. Elsewhere nothing is done."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def wire(item):

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletins.bound import bound_to
 from bulletins.site import written
 from bulletins.site.opendata import JsonlRows, iter_document_rows, iter_people_rows, iter_relation_rows
 from bulletins.site.opendata_state import RowChanges
@@ -152,7 +153,7 @@ class SqliteJob:
 
     @property
     def tmp(self) -> Path:
-        return self.path.with_name(f".{self.path.name}.build")
+        return self.path.with_name(f".{self.path.name}.tmp")  # a killed build's is removed (``leftovers``)
 
     def finish(self) -> bool:
         """Wait for the build, move the new file into place when it differs; True when written."""
@@ -224,6 +225,7 @@ def start(
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (package_root, os.environ.get("PYTHONPATH"))))}
     args = [sys.executable, "-m", __name__, str(jsonl_path), str(job.tmp), "--columns", json.dumps(list(cols))]
     args += ["--digest"] if written.active() else []  # only a build that notes what it writes needs it
+    args += ["--parent", str(os.getpid())]
     job.process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return job
 
@@ -234,7 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("database", type=Path)
     parser.add_argument("--columns", required=True, help="the column order, as a JSON list")
     parser.add_argument("--digest", action="store_true", help="print the database's size and SHA-256")
+    parser.add_argument("--parent", type=int, help="end when this process (the build) ends")
     args = parser.parse_args(argv)
+    if args.parent:
+        bound_to(args.parent)
     build_sqlite(args.database, json.loads(args.columns), JsonlRows(args.jsonl))
     if args.digest:  # read while it is in memory, for the manifest
         print(*written.file_digest(args.database))

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bulletins.bound import bound_to
 from bulletins.plugins.incremental import collector
 from bulletins.plugins.progress.phaselog import fork_record, memory_kb
 from bulletins.site.config import Option
@@ -177,6 +178,7 @@ def _fork_children(count: int, work: Callable[[], list], last: bool = False) -> 
         if frozen_before and not last:  # the build froze what it holds: not what it let go since
             gc.collect()
     gc.freeze()  # the forks' collector then leaves the parent's objects (and their pages) alone
+    parent = os.getpid()
     try:
         for _ in range(count):
             read_end, write_end = os.pipe()
@@ -188,6 +190,7 @@ def _fork_children(count: int, work: Callable[[], list], last: bool = False) -> 
                 break
             if pid == 0:  # pragma: no cover - runs in the fork, reported through the pipe
                 os.close(read_end)
+                bound_to(parent)  # a build killed outright takes its forks with it
                 _child(write_end, work)
             os.close(write_end)
             children.append((pid, read_end))
