@@ -378,3 +378,45 @@ def test_code_digest_ignores_compiled_bytecode(tmp_path, change, same):
     before = fingerprint.tree_digest(str(root))
     change(root)
     assert (fingerprint.tree_digest(str(root)) == before) is same
+
+
+def _database_rows(out: Path) -> list:
+    import sqlite3
+
+    conn = sqlite3.connect(out / "data" / opendata.SQLITE)
+    try:
+        tables = ("bulletins", "people")
+        return [sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr) for table in tables]
+    finally:
+        conn.close()
+
+
+def test_open_data_stopped_before_its_database_is_taken_up_by_the_next_build(tmp_path, content, made_rows, monkeypatch):
+    """A build stopped once its row files are written but before the database is updated (Ctrl-C,
+    a kill): the next build takes every unchanged row from those files (the changed one is made
+    again, as in any rebuild) and updates the database in place. Before, the files it had
+    replaced matched no saved state: every row was made again and the database built afresh."""
+    from bulletins.site import opendata_sqlite
+
+    out = build_fixture_site(tmp_path / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    edit(content)
+    made_rows.clear()
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as mp:
+        mp.setattr(opendata_sqlite, "start", stopped)
+        with pytest.raises((KeyboardInterrupt, SystemExit)):  # exit 130 once build_errors is connected
+            build_fixture_site(out, PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    assert len(made_rows) == 1
+    built = []
+    monkeypatch.setattr(opendata_sqlite, "build_sqlite", lambda *args: built.append(args))
+    made_rows.clear()
+    build_fixture_site(out, PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    assert made_rows == ["LJ-20220315-why6"] and built == []  # the edited row; the database updated in place
+    monkeypatch.undo()
+    cold = build_fixture_site(tmp_path / "cold" / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    for name in (opendata.JSONL, opendata.CSV):
+        assert (out / "data" / name).read_bytes() == (cold / "data" / name).read_bytes()
+    assert _database_rows(out) == _database_rows(cold)

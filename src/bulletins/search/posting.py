@@ -120,10 +120,14 @@ def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold
     changed = (plan.old_end - plan.prefix) + (plan.new_end - plan.prefix)
     if changed > max(SPLICE_MIN, len(digests) // SPLICE_SHARE):
         return None
-    gone = [cache.lookup(d, keep=False) for d in old_digests[plan.prefix : plan.old_end]]
+    gone_digests = old_digests[plan.prefix : plan.old_end]
+    gone = [cache.lookup(d, keep=False) for d in gone_digests]
     if any(entry is None for entry in gone):
         return None
-    cache.keep(digests[: plan.prefix] + digests[plan.new_end :])
+    # The gone bulletins' tokens stay one build more: until this build's lists are saved, the
+    # lists saved last still hold them, and a build stopped before then leaves the next one to
+    # patch those lists again (without them it posted every bulletin: 79.7 s at 100,000).
+    cache.keep(digests[: plan.prefix] + digests[plan.new_end :] + gone_digests)
     table, middle = tokens.FoldTable(fold_map), sh.Postings()
     for position in range(plan.prefix, plan.new_end):
         middle.add_doc(ids[position], cache.get(digests[position], ordered[position], table))

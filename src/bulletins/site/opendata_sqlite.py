@@ -164,6 +164,9 @@ class SqliteJob:
             self.digest = _size_and_digest(out)
         elif not self.built:
             return self.updated
+        # The rollback journal of an update a killed build left (a database not to be trusted,
+        # hence built afresh): SQLite would play it back into the new file the next time it opens it.
+        self.path.with_name(self.path.name + "-journal").unlink(missing_ok=True)
         replaced = not (self.path.is_file() and filecmp.cmp(self.tmp, self.path, shallow=False))
         with removed_on_error(self.tmp):
             if replaced:

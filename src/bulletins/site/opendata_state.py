@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
 STATE_VERSION = 3
@@ -89,6 +89,19 @@ def file_stamp(path: Path | str) -> list[int] | None:
 def files_unchanged(folder: Path, files: Mapping[str, list[int]], names: Iterable[str]) -> bool:
     """Every one of NAMES in FOLDER is still the file recorded in FILES."""
     return all(files.get(name) is not None and file_stamp(folder / name) == files[name] for name in names)
+
+
+def rows_written(state: DataState, database: DataState | None, row_files: dict, database_file: str) -> DataState:
+    """What to save once the row files of STATE are written (ROW_FILES: their names and stamps
+    now) but before the database is brought up to date: the database as DATABASE (the last
+    state, when its database is trusted; None: it is not) left it. A build stopped after this
+    (Ctrl-C, a kill) leaves the next one to take its rows from the new files and to update the
+    database from its old rows; before, the stamps of the files it had replaced matched no state,
+    and the next build made every row again (117.0 s at 100,000 bulletins, against some 15 s)."""
+    if database is None:
+        return replace(state, inputs="", files=dict(row_files), sqlite_key="", rows={})
+    files = {**row_files, database_file: database.files.get(database_file)}
+    return replace(state, inputs="", files=files, sqlite_key=database.sqlite_key, rows=database.rows)
 
 
 def load(path: Path, *, whole: bool = True) -> DataState:

@@ -266,16 +266,20 @@ class OpenDataGenerator(Generator):
         key = opendata_sqlite.sqlite_key(cols)
         trusted = old.sqlite_key == key and opendata_state.files_unchanged(self.folder, old.files, [opendata.SQLITE])
         changes = opendata_state.row_changes(old.rows, digests) if trusted else None
+        # Rows are found again by id: with two rows of one id (never in a site, whose URLs are
+        # unique) nothing is kept, and the next build makes every row afresh.
+        made = {row_id: [sources[index], *sizes[row_id]] for index, row_id in order} if len(sizes) == count else {}
+        state = opendata_state.DataState(
+            inputs=inputs, columns=cols, count=count, sqlite_key=key, rows=digests, code=code, sources=made
+        )
+        row_files = {name: opendata_state.file_stamp(self.folder / name) for name in (opendata.JSONL, opendata.CSV)}
+        between = opendata_state.rows_written(state, old if trusted else None, row_files, opendata.SQLITE)
+        opendata_state.save(self.state_file, between)
         jsonl = self.folder / opendata.JSONL
         self.sqlite = opendata_sqlite.start(
             self.folder / opendata.SQLITE, jsonl, cols, opendata.JsonlRows(jsonl, count), changes
         )
-        # Rows are found again by id: with two rows of one id (never in a site, whose URLs are
-        # unique) nothing is kept, and the next build makes every row afresh.
-        made = {row_id: [sources[index], *sizes[row_id]] for index, row_id in order} if len(sizes) == count else {}
-        return opendata_state.DataState(
-            inputs=inputs, columns=cols, count=count, sqlite_key=key, rows=digests, code=code, sources=made
-        )
+        return state
 
     def generate_output(self, writer):
         started = time.perf_counter()
