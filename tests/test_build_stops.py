@@ -139,6 +139,35 @@ def test_a_pack_the_disk_stops_says_so_in_one_line_and_leaves_nothing(tmp_path, 
 
 
 @pytest.mark.slow
+def test_a_pack_killed_outright_leaves_a_copy_the_next_pack_removes(tmp_path):
+    """``kill -9`` in the middle of ``bulletins pack``: its copy of the site (gigabytes at 100,000
+    bulletins) stays beside the zip; the next pack there removes it, and no copy of a pack that
+    is still running."""
+    from bulletins.site import bagpack
+
+    site = tmp_path / "site"
+    (site / "bulletins").mkdir(parents=True)
+    (site / "bulletins" / "a.html").write_text("<p>a</p>", encoding="utf-8")
+    bags = tmp_path / "bags"
+    code = f"""
+import os, shutil, signal, sys
+from pathlib import Path
+from bulletins.site import bagpack
+def killed(source, target, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+shutil.copy2 = killed
+bagpack.pack(Path({str(site)!r}), Path({str(bags / "archive.zip")!r}), {{}})
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
+    assert done.returncode == -9
+    [left] = bags.iterdir()
+    assert left.name.startswith(".bag-") and bagpack.stale_copies(bags) == [left]
+    running = bags / f".bag-{os.getpid()}-xyz"
+    running.mkdir()
+    bagpack.pack(site, bags / "archive.zip", {"Source-Organization": "云溪市临江区人民政府"})
+    assert sorted(p.name for p in bags.iterdir()) == [running.name, "archive.zip"]
+
+
 def test_two_builds_on_one_cache_take_turns_and_give_a_cold_builds_site(tmp_path):
     """Two ``pelican`` commands begun together on one output and cache folder: the second waits
     for the first (saying so once), both end with 0, and the site is a cold build's."""

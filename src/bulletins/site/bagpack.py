@@ -3,12 +3,17 @@ with ``bagit.txt``, ``bag-info.txt``, the SHA-256 manifests and the site under `
 
 ``bag_info`` is pure; ``pack`` copies the site to a temporary folder beside the zip, bags the
 copy with the ``bagit`` library and zips it. The site itself is never moved or changed.
+
+The temporary folder is named with the packing process's id (``.bag-<pid>-…``): a pack killed
+outright (``kill -9``, the power) leaves its copy of the whole site there, and the next pack into
+that folder removes every such copy whose process is gone (``stale_copies``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -45,7 +50,10 @@ def pack(site: Path, zip_path: Path, info: dict[str, str]) -> Path:
         raise FileNotFoundError(f"{site}: no such folder (build the site first)")
     name = zip_path.name.removesuffix(".zip")
     zip_path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".bag-", dir=zip_path.parent) as tmp:
+    for stale in stale_copies(zip_path.parent):
+        logger.info("pack: removing %s, left by a pack that was stopped", stale)
+        shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{COPY_PREFIX}{os.getpid()}-", dir=zip_path.parent) as tmp:
         bag_dir = Path(tmp) / name
         try:
             shutil.copytree(site, bag_dir, copy_function=_copy_or_stop)
@@ -56,6 +64,29 @@ def pack(site: Path, zip_path: Path, info: dict[str, str]) -> Path:
         Path(archive).replace(zip_path)
     logger.info("pack: %s (%.1f MB)", zip_path, zip_path.stat().st_size / 1e6)
     return zip_path
+
+
+COPY_PREFIX = ".bag-"
+
+
+def stale_copies(folder: Path) -> list[Path]:
+    """The temporary folders in FOLDER of packs whose process has ended (sorted)."""
+    found = []
+    for path in folder.glob(f"{COPY_PREFIX}*-*"):
+        pid = path.name[len(COPY_PREFIX) :].split("-", 1)[0]
+        if path.is_dir() and pid.isdigit() and not _running(int(pid)):
+            found.append(path)
+    return sorted(found)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: running
+        return True
+    return True
 
 
 class _Stopped(Exception):
