@@ -83,8 +83,19 @@ def html(c, settings="pelicanconf.py", quiet=False):
         sys.exit(f"html: no settings file {settings} (give --settings FILE, e.g. publishconf.py)")
     if not Path(CONTENT).is_dir():
         sys.exit(f"html: no {CONTENT}/ folder to build from (./run build ingests {SOURCES}/ into it first)")
+    _check_settings(settings)
     options = " -e BULLETINS_PROGRESS=false" if quiet else ""
     c.run(f"pelican {CONTENT} -o {OUTPUT} -s {shlex.quote(settings)} --fatal errors{options}", pty=_terminal(quiet))
+
+
+def _check_settings(settings: str) -> None:
+    """A settings file that is not Python says where, in one line (Pelican: a 50-line traceback)."""
+    try:
+        compile(Path(settings).read_bytes(), settings, "exec")
+    except SyntaxError as err:
+        sys.exit(f"html: {settings}, line {err.lineno}: {err.msg} (the settings file is Python)")
+    except (OSError, ValueError) as err:
+        sys.exit(f"html: {settings} cannot be read: {err}")
 
 
 @task

@@ -225,3 +225,34 @@ def test_html_with_no_content_folder_says_so_and_runs_nothing(tmp_path, monkeypa
         _tasks().html(context)
     assert stopped.value.code == "html: no content/ folder to build from (./run build ingests sources/ into it first)"
     assert context.commands == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param('SITENAME = "x"\nPLUGINS = [\n', "html: broken.py, line 2: '[' was never closed", id="unclosed"),
+        pytest.param("SITENAME = 'x\n", "html: broken.py, line 1: unterminated string literal", id="string"),
+        pytest.param("\tif True:\nx = 1\n", "html: broken.py, line 1: unexpected indent", id="indent"),
+    ],
+)
+def test_html_with_a_settings_file_that_is_not_python_says_where_and_runs_nothing(tmp_path, monkeypatch, text, said):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "broken.py").write_text(text, encoding="utf-8")
+    context = RecordingContext()
+    context.commands = []
+    with pytest.raises(SystemExit) as stopped:
+        _tasks().html(context, settings="broken.py")
+    assert stopped.value.code.startswith(said) and stopped.value.code.endswith("(the settings file is Python)")
+    assert context.commands == []
+
+
+def test_html_with_good_settings_runs_pelican(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "pelicanconf.py").write_text('SITENAME = "云溪"\n', encoding="utf-8")
+    context = RecordingContext()
+    context.commands = []
+    _tasks().html(context, quiet=True)
+    [(command, _)] = context.commands
+    assert command.startswith("pelican content -o output -s pelicanconf.py")
