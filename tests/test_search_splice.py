@@ -82,6 +82,13 @@ def _tree(root: Path) -> dict[str, str]:
 def test_patched_rebuild_is_the_cold_build(tmp_path, monkeypatch, name):
     docs, posted_at_most = CASES[name]
     build_index(BASE, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
+    posted = _rebuilt_as_cold(docs, tmp_path, monkeypatch)
+    assert len(posted) <= posted_at_most  # the changed bulletins only, not the archive
+
+
+def _rebuilt_as_cold(docs: list[dict], tmp_path: Path, monkeypatch) -> list:
+    """DOCS built over the last build in TMP_PATH (its ``out`` and ``cache``), then cold: the two
+    indexes are the same files; the doc ids the rebuild posted."""
     posted = []
     real = sh.Postings.add_doc
     monkeypatch.setattr(sh.Postings, "add_doc", lambda self, doc, entry: posted.append(doc) or real(self, doc, entry))
@@ -89,7 +96,7 @@ def test_patched_rebuild_is_the_cold_build(tmp_path, monkeypatch, name):
     monkeypatch.undo()
     build_index(docs, tmp_path / "cold", shard_bytes=400, jobs=1)
     assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
-    assert len(posted) <= posted_at_most  # the changed bulletins only, not the archive
+    return posted
 
 
 def _dense(digests: str) -> tuple[list[str], list[int]]:
@@ -230,11 +237,4 @@ def test_a_patch_stopped_before_its_lists_are_saved_is_patched_again(tmp_path, m
         mp.setattr(PostingsState, "saving", stopped)
         with pytest.raises(KeyboardInterrupt):
             build_index(docs, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
-    posted = []
-    real = sh.Postings.add_doc
-    monkeypatch.setattr(sh.Postings, "add_doc", lambda self, doc, entry: posted.append(doc) or real(self, doc, entry))
-    build_index(docs, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
-    monkeypatch.undo()
-    build_index(docs, tmp_path / "cold", shard_bytes=400, jobs=1)
-    assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
-    assert len(posted) <= posted_at_most
+    assert len(_rebuilt_as_cold(docs, tmp_path, monkeypatch)) <= posted_at_most
