@@ -104,7 +104,7 @@ def left_behind(case: Path) -> list[str]:
     return sorted(
         p.relative_to(case).as_posix()
         for p in case.rglob("*")
-        if p.name.endswith(".tmp") or ".tmp." in p.name or p.name.startswith(".search-runs-")
+        if p.name.endswith(".tmp") or ".tmp." in p.name or p.name.startswith(".search-runs-") or ".part" in p.name
     )
 
 
@@ -174,6 +174,7 @@ def test_a_killed_builds_temporaries_are_neither_published_nor_kept(tmp_path):
         page.with_name(f".{page.name}.tmp"),
         tmp_path / "cache" / ".search-runs-x1y2z3" / "run-00000",
         tmp_path / "cache" / ".bulletins-pages.json.tmp",
+        tmp_path / "cache" / ".bulletins-articles.cache.part0-4242",
     ]
     for path in left:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +210,9 @@ def test_which_output_files_are_a_builds_temporaries(name, temporary):
         (".bulletins-fixity.txt.tmp.0", False, True),
         (".bulletins-fixity.txt.tmp.manifest.1", False, True),
         ("search-tokens-new.tmp", False, True),
+        (".bulletins-articles.cache.part1-48213", False, True),
         ("bulletins-articles.cache", False, False),
+        (".bulletins-articles.cache.part1", False, False),  # not a fork's: no process id
         (".bulletins-build.lock", False, False),
         ("bulletins-pages.json.writing", False, False),  # the page journal: the next build reads it
         ("bulletins-theme-static", True, False),
