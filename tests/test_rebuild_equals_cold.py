@@ -391,7 +391,10 @@ def _database_rows(out: Path) -> list:
         conn.close()
 
 
-def test_open_data_stopped_before_its_database_is_taken_up_by_the_next_build(tmp_path, content, made_rows, monkeypatch):
+@pytest.mark.parametrize("database", ["kept", "gone"])
+def test_open_data_stopped_before_its_database_is_taken_up_by_the_next_build(
+    tmp_path, content, made_rows, monkeypatch, database
+):
     """A build stopped once its row files are written but before the database is updated (Ctrl-C,
     a kill): the next build takes every unchanged row from those files (the changed one is made
     again, as in any rebuild) and updates the database in place. Before, the files it had
@@ -399,6 +402,8 @@ def test_open_data_stopped_before_its_database_is_taken_up_by_the_next_build(tmp
     from bulletins.site import opendata_sqlite
 
     out = build_fixture_site(tmp_path / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
+    if database == "gone":  # not to be trusted: the stopped build was to make it afresh
+        (out / "data" / opendata.SQLITE).unlink()
     edit(content)
     made_rows.clear()
 
@@ -411,10 +416,14 @@ def test_open_data_stopped_before_its_database_is_taken_up_by_the_next_build(tmp
             build_fixture_site(out, PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
     assert len(made_rows) == 1
     built = []
-    monkeypatch.setattr(opendata_sqlite, "build_sqlite", lambda *args: built.append(args))
+    real = opendata_sqlite.build_sqlite
+    monkeypatch.setattr(opendata_sqlite, "build_sqlite", lambda *args: built.append(args) or real(*args))
     made_rows.clear()
     build_fixture_site(out, PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
-    assert made_rows == ["LJ-20220315-why6"] and built == []  # the edited row; the database updated in place
+    if database == "kept":  # the edited row made again (its line is not the old row's); the database updated
+        assert made_rows == ["LJ-20220315-why6"] and built == []
+    else:  # every row taken from the stopped build's files; the database made afresh
+        assert made_rows == [] and len(built) == 1
     monkeypatch.undo()
     cold = build_fixture_site(tmp_path / "cold" / "output", PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
     for name in (opendata.JSONL, opendata.CSV):

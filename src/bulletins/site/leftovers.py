@@ -11,8 +11,8 @@ out-of-memory killer) runs no handler, so its temporaries stay:
 - in the cache, the search index's spilled runs (``.search-runs-*`` folders: 35 MB each at
   100,000 bulletins), the articles read ahead by forks (``.NAME.part<i>-<pid>``: up to the
   whole article cache, 358 MB at 100,000) and the half-written cache files (``*.tmp``, the
-  manifest's halves ``*.tmp.0``). A build removes them when it starts, holding the cache's lock, so that no other
-  build can be writing them (``sweep_cache``).
+  manifest's halves ``*.tmp.0``). A build removes them when it starts, holding the cache's
+  lock, so that no other build can be writing them (``sweep_cache``).
 """
 
 from __future__ import annotations

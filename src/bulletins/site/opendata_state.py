@@ -94,12 +94,13 @@ def files_unchanged(folder: Path, files: Mapping[str, list[int]], names: Iterabl
 def rows_written(state: DataState, database: DataState | None, row_files: dict, database_file: str) -> DataState:
     """What to save once the row files of STATE are written (ROW_FILES: their names and stamps
     now) but before the database is brought up to date: the database as DATABASE (the last
-    state, when its database is trusted; None: it is not) left it. A build stopped after this
-    (Ctrl-C, a kill) leaves the next one to take its rows from the new files and to update the
+    state, when its database is trusted; None: it is not, and is made afresh) left it. A build
+    stopped after this (Ctrl-C, a kill) leaves the next one to take its rows from the new files
+    (the changed ones made again, as their lines are not the old rows') and to update the
     database from its old rows; before, the stamps of the files it had replaced matched no state,
     and the next build made every row again (117.0 s at 100,000 bulletins, against some 15 s)."""
-    if database is None:
-        return replace(state, inputs="", files=dict(row_files), sqlite_key="", rows={})
+    if database is None:  # no database to update: every row taken, the database made afresh
+        return replace(state, inputs="", files=dict(row_files), sqlite_key="")
     files = {**row_files, database_file: database.files.get(database_file)}
     return replace(state, inputs="", files=files, sqlite_key=database.sqlite_key, rows=database.rows)
 
