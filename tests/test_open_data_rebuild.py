@@ -336,3 +336,35 @@ def test_the_manifest_never_lists_a_removed_page(tmp_path, content, finalized_or
     assert not (warm / GGWH.with_suffix(".html")).exists()
     report = fixity.verify(warm)
     assert report.ok, report
+
+
+def _held(old_kind: str, stamp, committed):
+    from bulletins.site.opendata_state import DataState, held_rows
+
+    files = {"bulletins.sqlite": [100, 5]}
+    old = {
+        "done": DataState(sqlite_key="k", files=files, rows={"a": "1"}),
+        "between": DataState(sqlite_key="k", files=files, rows={"a": "2"}, between=True, database_rows={"a": "1"}),
+        "between, afresh": DataState(sqlite_key="", files={}, rows={"a": "2"}, between=True),
+    }[old_kind]
+    return held_rows(old, "k", stamp, committed, "bulletins.sqlite")
+
+
+@pytest.mark.parametrize(
+    ("old", "stamp", "committed", "held"),
+    [
+        pytest.param("done", [100, 5], None, {"a": "1"}, id="unchanged"),
+        pytest.param("done", None, None, None, id="absent"),
+        pytest.param("done", [100, 6], None, None, id="touched"),
+        pytest.param("done", [100, 6], {"stamp": [100, 6], "sqlite_key": "k"}, None, id="a-commit-after-a-whole-build"),
+        pytest.param("between", [100, 5], None, {"a": "1"}, id="stopped-before-its-change"),
+        pytest.param("between", [100, 6], {"stamp": [100, 6], "sqlite_key": "k"}, {"a": "2"}, id="its-change-went-in"),
+        pytest.param("between", [100, 6], {"stamp": [100, 7], "sqlite_key": "k"}, None, id="touched-after-it"),
+        pytest.param("between", [100, 6], {"stamp": [100, 6], "sqlite_key": "x"}, None, id="another-layout"),
+        pytest.param("between", [100, 6], None, None, id="cut-short"),
+        pytest.param("between, afresh", [90, 1], {"stamp": [90, 1], "sqlite_key": "k"}, {"a": "2"}, id="made-afresh"),
+        pytest.param("between, afresh", [90, 1], None, None, id="made-afresh-not-in"),
+    ],
+)
+def test_which_database_a_build_trusts_after_a_stop(old, stamp, committed, held):
+    assert _held(old, stamp, committed) == held

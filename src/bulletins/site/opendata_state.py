@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
-STATE_VERSION = 3
-BULK = ("rows", "sources")  # on the file's second line
+STATE_VERSION = 4  # 4: a state saved between the row files and the database (``between``)
+BULK = ("rows", "sources", "database_rows")  # on the file's second line
 
 
 @dataclass
@@ -32,7 +32,9 @@ class DataState:
     database's layout depends on; ``rows``: ``{row id: digest of its JSONL line}``; ``code``: the
     digest of the settings and code that made the rows; ``sources``: ``{row id: [digest of its
     article's inputs, size of its JSONL line, size of its CSV record]}`` in row order (see
-    ``bulletins.site.opendata_reuse``)."""
+    ``bulletins.site.opendata_reuse``); ``between``: saved once the row files were written, before
+    the database was brought up to date (``rows_written``): the database then holds
+    ``database_rows``, or ``rows`` once the build's change went in (``held_rows``)."""
 
     inputs: str = ""
     columns: list[str] = field(default_factory=list)
@@ -42,6 +44,8 @@ class DataState:
     rows: dict[str, str] = field(default_factory=dict)
     code: str = ""
     sources: dict[str, list] = field(default_factory=dict)
+    between: bool = False
+    database_rows: dict[str, str] = field(default_factory=dict)
 
 
 # What each field of a state read back must be, the type of its default (anything else: a
@@ -91,18 +95,48 @@ def files_unchanged(folder: Path, files: Mapping[str, list[int]], names: Iterabl
     return all(files.get(name) is not None and file_stamp(folder / name) == files[name] for name in names)
 
 
-def rows_written(state: DataState, database: DataState | None, row_files: dict, database_file: str) -> DataState:
-    """What to save once the row files of STATE are written (ROW_FILES: their names and stamps
-    now) but before the database is brought up to date: the database as DATABASE (the last
-    state, when its database is trusted; None: it is not, and is made afresh) left it. A build
-    stopped after this (Ctrl-C, a kill) leaves the next one to take its rows from the new files
-    (the changed ones made again, as their lines are not the old rows') and to update the
-    database from its old rows; before, the stamps of the files it had replaced matched no state,
-    and the next build made every row again (117.0 s at 100,000 bulletins, against some 15 s)."""
-    if database is None:  # no database to update: every row taken, the database made afresh
-        return replace(state, inputs="", files=dict(row_files), sqlite_key="")
-    files = {**row_files, database_file: database.files.get(database_file)}
-    return replace(state, inputs="", files=files, sqlite_key=database.sqlite_key, rows=database.rows)
+def rows_written(state: DataState, held: dict | None, files: dict, database_file: str) -> DataState:
+    """What to save once the row files of STATE are written but before the database is brought
+    up to date (FILES: the row files' stamps and the database's, now): the database holds HELD
+    (``held_rows``; None: it is not to be trusted, and is made afresh). A build stopped after
+    this (Ctrl-C, a kill) leaves the next one to take every row from the new files and to bring
+    the database up to date from what it holds; before, the stamps of the files it had replaced
+    matched no state, and the next build made every row again (117.0 s at 100,000 bulletins)."""
+    if held is None:
+        files = {name: stamp for name, stamp in files.items() if name != database_file}
+        return replace(state, inputs="", files=files, sqlite_key="", between=True)
+    return replace(state, inputs="", files=dict(files), between=True, database_rows=held)
+
+
+def held_rows(old: DataState, key: str, stamp: list[int] | None, committed: dict | None, database_file: str):
+    """The rows the database (of layout KEY, file stamp STAMP; None: absent) holds, when it can be
+    trusted; None otherwise (it is made afresh). Unchanged since OLD was saved: OLD's rows (its
+    ``database_rows`` when OLD was saved ``between``). Changed since a state saved ``between``,
+    by that build's own change, which went in before it was stopped (COMMITTED, ``load_commit``,
+    names the database's stamp after it): OLD's rows, the rows of its files."""
+    if stamp is None:
+        return None
+    if old.sqlite_key == key and old.files.get(database_file) == stamp:
+        return old.database_rows if old.between else old.rows
+    if old.between and committed == {"stamp": stamp, "sqlite_key": key}:
+        return old.rows
+    return None
+
+
+def save_commit(path: Path, stamp: list[int] | None, key: str) -> None:
+    """Note, the moment a build's change of the database went in, its stamp and layout KEY: a
+    build stopped before it saves its state leaves the next one to trust the database."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps({"stamp": stamp, "sqlite_key": key}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_commit(path: Path) -> dict | None:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def load(path: Path, *, whole: bool = True) -> DataState:

@@ -54,6 +54,7 @@ OPTIONS = (
     forked.beside_option("BULLETINS_DATA_BESIDE_PAGES"),
 )
 DATA_STATE = "bulletins-opendata.json"
+DATABASE_COMMIT = "bulletins-opendata.committed"  # the database's stamp once a build's change went in
 DATA_FILES = (opendata.JSONL, opendata.CSV, opendata.SQLITE)
 FIXITY_CACHE = "bulletins-fixity.txt"
 OLD_FIXITY_CACHE = "bulletins-fixity.json"
@@ -198,6 +199,7 @@ class OpenDataGenerator(Generator):
         started = time.perf_counter()
         self.folder = Path(self.output_path) / self.settings["BULLETINS_DATA_DIR"]
         self.state_file = Path(self.settings["CACHE_PATH"]) / DATA_STATE
+        self.commit_file = self.state_file.with_name(DATABASE_COMMIT)
         articles = list(self.context.get("articles", ()))
         old = opendata_state.load(self.state_file, whole=False)
         code = code_digest(self.settings)
@@ -233,6 +235,7 @@ class OpenDataGenerator(Generator):
         self.written[opendata.SQLITE] = self.sqlite.finish()
         self.sqlite = None
         state.files = {name: opendata_state.file_stamp(self.folder / name) for name in DATA_FILES}
+        opendata_state.save_commit(self.commit_file, state.files[opendata.SQLITE], state.sqlite_key)
 
     def _write_files(self, articles, sources, inputs: str, code: str):
         """JSONL and CSV where their bytes change, made one row at a time and never held whole
@@ -264,17 +267,18 @@ class OpenDataGenerator(Generator):
                 reuse.close()
         self.written.update(written)
         key = opendata_sqlite.sqlite_key(cols)
-        trusted = old.sqlite_key == key and opendata_state.files_unchanged(self.folder, old.files, [opendata.SQLITE])
-        changes = opendata_state.row_changes(old.rows, digests) if trusted else None
+        files = {name: opendata_state.file_stamp(self.folder / name) for name in DATA_FILES}
+        committed = opendata_state.load_commit(self.commit_file)
+        held = opendata_state.held_rows(old, key, files[opendata.SQLITE], committed, opendata.SQLITE)
+        changes = opendata_state.row_changes(held, digests) if held is not None else None
         # Rows are found again by id: with two rows of one id (never in a site, whose URLs are
         # unique) nothing is kept, and the next build makes every row afresh.
         made = {row_id: [sources[index], *sizes[row_id]] for index, row_id in order} if len(sizes) == count else {}
         state = opendata_state.DataState(
             inputs=inputs, columns=cols, count=count, sqlite_key=key, rows=digests, code=code, sources=made
         )
-        row_files = {name: opendata_state.file_stamp(self.folder / name) for name in (opendata.JSONL, opendata.CSV)}
-        between = opendata_state.rows_written(state, old if trusted else None, row_files, opendata.SQLITE)
-        opendata_state.save(self.state_file, between)
+        self.commit_file.unlink(missing_ok=True)  # it spoke of an earlier database
+        opendata_state.save(self.state_file, opendata_state.rows_written(state, held, files, opendata.SQLITE))
         jsonl = self.folder / opendata.JSONL
         self.sqlite = opendata_sqlite.start(
             self.folder / opendata.SQLITE, jsonl, cols, opendata.JsonlRows(jsonl, count), changes
