@@ -411,23 +411,20 @@ def test_open_data_stopped_around_its_database_is_taken_up_by_the_next_build(
         (out / "data" / opendata.SQLITE).unlink()
     edit(content)
     made_rows.clear()
-    saves = []
 
     def stopped(*args, **kwargs):
         raise KeyboardInterrupt
 
-    def saved(*args):  # the second save is the state's once the database is in place
-        saves.append(args)
-        if len(saves) == 2:
-            raise KeyboardInterrupt
-        real_save(*args)
+    def noted_then_stopped(*args):  # the moment the change went in: nothing after it is done
+        real_commit(*args)
+        raise KeyboardInterrupt
 
-    real_save = opendata_state.save
+    real_commit = opendata_state.save_commit
     with monkeypatch.context() as mp:
         if stop == "before":
             mp.setattr(opendata_sqlite, "start", stopped)
         else:
-            mp.setattr(opendata_state, "save", saved)
+            mp.setattr(opendata_state, "save_commit", noted_then_stopped)
         with pytest.raises((KeyboardInterrupt, SystemExit)):  # exit 130 once build_errors is connected
             build_fixture_site(out, PATH=str(content), PLUGINS=OPEN_DATA_PLUGINS, **ROWS_HERE)
     assert len(made_rows) == 1

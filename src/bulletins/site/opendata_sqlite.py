@@ -27,7 +27,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +150,7 @@ class SqliteJob:
     built: bool = False  # built in this process already
     updated: bool = False  # changed in place
     digest: tuple[int, str] | None = None  # the built file's size and SHA-256
+    went_in: Callable[[], None] = lambda: None  # called the moment a change is in the file
 
     @property
     def tmp(self) -> Path:
@@ -171,6 +172,7 @@ class SqliteJob:
         with removed_on_error(self.tmp):
             if replaced:
                 os.replace(self.tmp, self.path)
+                self.went_in()
             else:
                 self.tmp.unlink()
         if self.digest is not None:  # the file holds the bytes built, replaced or not
@@ -205,17 +207,21 @@ def start(
     cols: Sequence[str],
     rows: Sequence[Mapping[str, str]],
     changes: RowChanges | None = None,
+    went_in: Callable[[], None] | None = None,
 ) -> SqliteJob:
     """Bring PATH up to date with ROWS (saved in JSONL_PATH; a ``JsonlRows`` over it reads the
     rows from the file when they are needed). CHANGES are the rows that differ
     from the database on disk (None: it is absent or not to be trusted): none, nothing to do; a
     few, ``update_sqlite`` here and now; otherwise a fresh build, in a child process, or here
-    for fewer than BACKGROUND_ROWS rows (starting Python costs more)."""
-    job = SqliteJob(path)
+    for fewer than BACKGROUND_ROWS rows (starting Python costs more). WENT_IN is called the
+    moment a change is in the file (the update committed, the new file moved into place), before
+    anything else is done (hashing the file for the manifest takes seconds at 100,000 rows)."""
+    job = SqliteJob(path) if went_in is None else SqliteJob(path, went_in=went_in)
     if in_place(changes, len(rows)):
         if len(changes):
             update_sqlite(path, list(rows_having(rows, set(changes.insert))), changes.remove)
             job.updated = True
+            job.went_in()
             written.note_file(path)
         return job
     path.parent.mkdir(parents=True, exist_ok=True)

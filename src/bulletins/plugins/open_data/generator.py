@@ -235,7 +235,6 @@ class OpenDataGenerator(Generator):
         self.written[opendata.SQLITE] = self.sqlite.finish()
         self.sqlite = None
         state.files = {name: opendata_state.file_stamp(self.folder / name) for name in DATA_FILES}
-        opendata_state.save_commit(self.commit_file, state.files[opendata.SQLITE], state.sqlite_key)
 
     def _write_files(self, articles, sources, inputs: str, code: str):
         """JSONL and CSV where their bytes change, made one row at a time and never held whole
@@ -280,9 +279,12 @@ class OpenDataGenerator(Generator):
         self.commit_file.unlink(missing_ok=True)  # it spoke of an earlier database
         opendata_state.save(self.state_file, opendata_state.rows_written(state, held, files, opendata.SQLITE))
         jsonl = self.folder / opendata.JSONL
-        self.sqlite = opendata_sqlite.start(
-            self.folder / opendata.SQLITE, jsonl, cols, opendata.JsonlRows(jsonl, count), changes
-        )
+        database = self.folder / opendata.SQLITE
+
+        def went_in():  # the database's stamp the moment the change is in (``held_rows``)
+            opendata_state.save_commit(self.commit_file, opendata_state.file_stamp(database), key)
+
+        self.sqlite = opendata_sqlite.start(database, jsonl, cols, opendata.JsonlRows(jsonl, count), changes, went_in)
         return state
 
     def generate_output(self, writer):
