@@ -151,6 +151,16 @@ def browser():
         yield chromium
 
 
+@pytest.fixture(autouse=True)
+def _no_fork_left_running():
+    """A test whose build stopped with a fork begun (a plugin list without ``incremental``,
+    whose run wrapper stops them) leaves nothing running for the next test to find."""
+    yield
+    from bulletins.plugins.incremental import forked
+
+    forked._stop_started()
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and its finished children (user + system)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)

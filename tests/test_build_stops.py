@@ -324,3 +324,36 @@ def test_the_databases_builder_ends_when_the_build_is_gone(tmp_path):
     assert not (tmp_path / "db.tmp").exists()
     assert subprocess.run([*command, "--parent", str(os.getpid())], cwd=ROOT, timeout=60).returncode == 0
     assert (tmp_path / "db.tmp").is_file()
+
+
+def test_a_stopped_build_stops_the_forks_it_began_as_it_ends(monkeypatch):
+    """``pelican --autoreload`` goes on to the next build in the same process: the forks of one
+    that stopped (as the index's and the citations' are begun beside the pages) must end with
+    it, not when the process exits. Found as a test that a stopped build's forks had outlived."""
+    from bulletins.plugins.incremental import forked
+
+    began = []
+    real = forked.start
+
+    def start(*args, **kwargs):
+        child = real(*args, **kwargs)
+        began.append(child)
+        return child
+
+    def stopped():
+        assert forked._STARTED, "no fork was begun before the stop"
+        raise KeyboardInterrupt
+
+    class Build:
+        def run(self):
+            forked.start(lambda: time.sleep(60), "a fork beside")
+            stopped()
+
+    build = Build()
+    monkeypatch.setattr(forked, "start", start)
+    forked.initialized(build)
+    with pytest.raises(KeyboardInterrupt):
+        build.run()
+    assert not forked._STARTED
+    [(pid, _)] = began
+    assert _state(pid) in ("Z", "gone")

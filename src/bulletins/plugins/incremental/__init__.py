@@ -8,13 +8,14 @@ collector's scans."""
 
 from pelican import signals
 
-from bulletins.plugins.incremental import collector, preread, readcache, sourcepaths, warm, writer
+from bulletins.plugins.incremental import collector, forked, preread, readcache, sourcepaths, warm, writer
 
 
 def register():
     signals.initialized.connect(writer.configure)
     signals.initialized.connect(warm.start)
     signals.initialized.connect(collector.initialized)
+    signals.initialized.connect(forked.initialized)
     signals.generator_init.connect(collector.generator_init)
     signals.initialized.connect(readcache.guard)
     signals.readers_init.connect(readcache.save_when_read)

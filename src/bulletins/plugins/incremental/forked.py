@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import gc
 import multiprocessing
 import os
@@ -148,6 +149,23 @@ def _lowered(work: Callable[[], Any], niceness: int = BESIDE_NICENESS) -> Callab
 
 
 _STARTED: dict[tuple[int, int], tuple[str, float]] = {}  # child -> its name and start time
+
+
+def initialized(pelican) -> None:
+    """``initialized``: a build that ends before it took a started fork's result (an error,
+    Ctrl-C) stops that fork as it ends, not only when its process exits: ``pelican
+    --autoreload`` goes on to the next build, which the stopped build's forks would have written
+    beside (and a fork whose result is larger than a pipe holds waited for a reader for ever)."""
+    run = pelican.run
+
+    @functools.wraps(run)
+    def forks_stopped(*args, **kwargs):
+        try:
+            return run(*args, **kwargs)
+        finally:
+            _stop_started()
+
+    pelican.run = forks_stopped
 
 
 @atexit.register
