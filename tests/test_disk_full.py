@@ -38,6 +38,17 @@ def change(content: Path) -> None:
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
+def patch_writes(monkeypatch, opening, os_opening, replacing, pwriting=None) -> None:
+    """The build's file writes wrapped: ``open`` (builtins' and io's) by OPENING, ``os.open`` by
+    OS_OPENING, ``os.replace`` by REPLACING and, when given, ``os.pwrite`` by PWRITING (each
+    wrapper takes the real function and returns its stand-in)."""
+    wraps = [(builtins, "open", opening), (io, "open", opening), (os, "open", os_opening), (os, "replace", replacing)]
+    if pwriting is not None:
+        wraps.append((os, "pwrite", pwriting))
+    for owner, name, wrap in wraps:
+        monkeypatch.setattr(owner, name, wrap(getattr(owner, name)))
+
+
 class DiskFills:
     """Counts the build's file writes (opened for writing, written at an offset, renamed into
     place); from the FAIL_AT-th on, each fails as a full disk fails it, leaving what a full disk
@@ -45,14 +56,7 @@ class DiskFills:
 
     def __init__(self, monkeypatch, fail_at: int | None, interrupt: bool = False):
         self.count, self.fail_at, self.interrupt = 0, fail_at, interrupt
-        for owner, name, wrap in (
-            (builtins, "open", self._opening),
-            (io, "open", self._opening),
-            (os, "open", self._os_opening),
-            (os, "pwrite", self._pwriting),
-            (os, "replace", self._replacing),
-        ):
-            monkeypatch.setattr(owner, name, wrap(getattr(owner, name)))
+        patch_writes(monkeypatch, self._opening, self._os_opening, self._replacing, self._pwriting)
 
     def _full(self) -> bool:
         self.count += 1
@@ -102,15 +106,15 @@ class DiskFills:
         return replacing
 
 
-@pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+def campaign_sites(tmp_path_factory, name: str, counter) -> tuple[Path, dict, dict, int]:
     """The fixture archive built whole and kept aside (content, output and cache), the edited
     archive's cold build, the original's cold build, and how many writes a rebuild after the
-    edit makes. Every case builds in the same folders (``case``): a rebuild reads the paths its
-    last build recorded."""
+    edit makes, as COUNTER (``counter(monkeypatch)``, an object with a ``count``) counts them.
+    Every case builds in the same folders (``case``): a rebuild reads the paths its last build
+    recorded."""
     from support.site_build import FIXTURE_CONTENT
 
-    base = tmp_path_factory.mktemp("disk-full")
+    base = tmp_path_factory.mktemp(name)
     case = base / "case"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(forked, "can_fork", lambda: False)  # one process: the k-th write is always the same one
@@ -121,10 +125,15 @@ def sites(tmp_path_factory):
         cold_edited = site_files(full_build(case / "content", base / "cold" / "output"))
         restore(base)
         change(case / "content")
-        disk = DiskFills(mp, None)
+        counted = counter(mp)
         full_build(case / "content", case / "output")
-    assert disk.count > 20
-    return base, cold_original, cold_edited, disk.count
+    assert counted.count > 20
+    return base, cold_original, cold_edited, counted.count
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    return campaign_sites(tmp_path_factory, "disk-full", lambda mp: DiskFills(mp, None))
 
 
 def restore(base: Path) -> Path:

@@ -23,7 +23,7 @@ import pytest
 
 from bulletins.site import fixity, leftovers
 from support.shared import ROOT
-from test_disk_full import WRITE_FLAGS, change, restore
+from test_disk_full import WRITE_FLAGS, campaign_sites, change, patch_writes, restore
 from test_rebuild_equals_cold import full_build, site_files
 
 
@@ -33,16 +33,7 @@ class KilledAt:
 
     def __init__(self, monkeypatch, at: int | None):
         self.count, self.at = 0, at
-        import builtins
-        import io
-
-        for owner, name, wrap in (
-            (builtins, "open", self._opening),
-            (io, "open", self._opening),
-            (os, "open", self._os_opening),
-            (os, "replace", self._replacing),
-        ):
-            monkeypatch.setattr(owner, name, wrap(getattr(owner, name)))
+        patch_writes(monkeypatch, self._opening, self._os_opening, self._replacing)
 
     def _tick(self) -> None:
         self.count += 1
@@ -110,27 +101,8 @@ def left_behind(case: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """As ``test_disk_full``'s: the archive built whole and kept aside, the cold builds of the
-    edited and of the original archive, and how many writes an edited rebuild makes."""
-    from support.site_build import FIXTURE_CONTENT
-
-    base = tmp_path_factory.mktemp("killed")
-    case = base / "case"
-    shutil.copytree(FIXTURE_CONTENT, case / "content")
-    cold_original = site_files(full_build(case / "content", case / "output"))
-    shutil.copytree(case, base / "kept", symlinks=True)
-    change(case / "content")
-    cold_edited = site_files(full_build(case / "content", base / "cold" / "output"))
-    restore(base)
-    change(case / "content")
-    with pytest.MonkeyPatch.context() as mp:
-        from bulletins.plugins.incremental import forked
-
-        mp.setattr(forked, "can_fork", lambda: False)
-        counted = KilledAt(mp, None)
-        full_build(case / "content", case / "output")
-    assert counted.count > 20
-    return base, cold_original, cold_edited, counted.count
+    """As ``test_disk_full``'s, the writes counted as ``KilledAt`` counts them."""
+    return campaign_sites(tmp_path_factory, "killed", lambda mp: KilledAt(mp, None))
 
 
 POINTS = 12

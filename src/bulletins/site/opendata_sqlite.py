@@ -140,6 +140,10 @@ def update_sqlite(path: Path, rows: Sequence[Mapping[str, str]], remove: Sequenc
         conn.close()
 
 
+def _nothing() -> None:
+    pass
+
+
 @dataclass
 class SqliteJob:
     """A database being built into ``tmp`` (or updated, or left alone when ``process`` is None
@@ -150,7 +154,7 @@ class SqliteJob:
     built: bool = False  # built in this process already
     updated: bool = False  # changed in place
     digest: tuple[int, str] | None = None  # the built file's size and SHA-256
-    went_in: Callable[[], None] = lambda: None  # called the moment a change is in the file
+    went_in: Callable[[], None] = _nothing  # called the moment a change is in the file
 
     @property
     def tmp(self) -> Path:
@@ -207,7 +211,7 @@ def start(
     cols: Sequence[str],
     rows: Sequence[Mapping[str, str]],
     changes: RowChanges | None = None,
-    went_in: Callable[[], None] | None = None,
+    went_in: Callable[[], None] = _nothing,
 ) -> SqliteJob:
     """Bring PATH up to date with ROWS (saved in JSONL_PATH; a ``JsonlRows`` over it reads the
     rows from the file when they are needed). CHANGES are the rows that differ
@@ -216,7 +220,7 @@ def start(
     for fewer than BACKGROUND_ROWS rows (starting Python costs more). WENT_IN is called the
     moment a change is in the file (the update committed, the new file moved into place), before
     anything else is done (hashing the file for the manifest takes seconds at 100,000 rows)."""
-    job = SqliteJob(path) if went_in is None else SqliteJob(path, went_in=went_in)
+    job = SqliteJob(path, went_in=went_in)
     if in_place(changes, len(rows)):
         if len(changes):
             update_sqlite(path, list(rows_having(rows, set(changes.insert))), changes.remove)
