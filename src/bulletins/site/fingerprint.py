@@ -97,7 +97,7 @@ def describe(value, *, page: bool = False) -> str:
     if isinstance(value, (PageLink, Heading)):
         return repr(value)
     if isinstance(value, ListPage):
-        return repr((value.number, value.url, value.first)) + describe(value.object_list)
+        return repr((value.label, value.url, value.first)) + describe(value.object_list)
     if hasattr(value, "source_path") and hasattr(value, "metadata"):  # a Pelican article or page
         return _article_page(value) if page else article_token(value)
     if hasattr(value, "slug") and hasattr(value, "_name"):  # Pelican URLWrapper (Tag, Category)

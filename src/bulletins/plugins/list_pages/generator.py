@@ -20,7 +20,7 @@ from pelican.generators import Generator
 from bulletins.plugins.incremental import readcache
 from bulletins.plugins.incremental.writer import batch
 from bulletins.plugins.list_pages.annotate import annotate_articles
-from bulletins.site import entities, fingerprint, paging
+from bulletins.site import datefmt, entities, fingerprint, paging
 from bulletins.site.archive import by_year_and_month
 from bulletins.site.config import Option, settings_check, url_pattern
 from bulletins.site.headers import as_text
@@ -227,7 +227,10 @@ class EntityPagesGenerator(Generator):
             key = "entities" if template_name in ("persons", "documents", "tags") else "articles"
             template = self.get_template(template_name)
             per_page = per_page_of.get(template_name) or self.settings["DEFAULT_PAGINATION"] or 0
-            pages = paging.paginate(items, per_page, url)
+            if key == "articles":
+                pages = paging.paginate_dated(items, per_page, url, _identity, _day)
+            else:
+                pages = paging.paginate(items, per_page, url)
             headings = {k: paging.heading(v) for k, v in kwargs.items()}  # what later pages show
             if unchanged is not None:
                 rendering = (code, template.name, template_name, relative, per_page)
@@ -254,6 +257,21 @@ class EntityPagesGenerator(Generator):
                 )
 
         return write
+
+
+def _article(item):
+    """A dated list's item: an article, or a person's ``(article, role)``."""
+    return item[0] if type(item) is tuple else item
+
+
+def _identity(item) -> str:
+    """What cuts a dated list's pages (``paging.paginate_dated``): the article's URL, unique in
+    the site and kept by an edit."""
+    return _article(item).url
+
+
+def _day(item) -> str:
+    return datefmt.iso_date(_article(item).date)
 
 
 def list_key(rendering: tuple, items, kwargs: dict, headings: dict) -> str:
