@@ -126,13 +126,13 @@ def identity_hash(text: str) -> int:
 
 
 def paginate_dated(
-    items: list, per_page: int, url: str, identity: Callable[[object], str], day: Callable[[object], str]
+    items: list, per_page: int, url: str, hashes: Sequence[int], day: Callable[[object], str]
 ) -> list[tuple[ListPage, PageLink | None, PageLink | None]]:
-    """Each page of the newest-first ITEMS at URL cut by content (``content_cuts`` over each
-    item's IDENTITY, a string unique in the site), named by the DAY (``YYYY-MM-DD``) of its
-    oldest item, with links to its newer and older neighbour."""
+    """Each page of the newest-first ITEMS at URL cut by content (``content_cuts`` over HASHES,
+    oldest first: each item's ``identity_hash`` of a string unique in the site), named by the
+    DAY (``YYYY-MM-DD``) of its oldest item, with links to its newer and older neighbour."""
     count = len(items)
-    stops = content_cuts([identity_hash(identity(item)) for item in reversed(items)], per_page)
+    stops = content_cuts(hashes, per_page)
     starts = [0, *stops[:-2]]  # oldest-first starts of the pages before the first; then the first
     if len(stops) < 2:
         return _linked([ListPage(FIRST, url, url, items, first=True)])
