@@ -54,7 +54,8 @@ def test_an_unchanged_list_is_taken_whole(tmp_path):
     ("change", "why"),
     [
         (lambda tmp, rec: ("k2", PAGES), "another key"),
-        (lambda tmp, rec: ("k1", [*PAGES, "tags/a-4.html"]), "a page more"),
+        (lambda tmp, rec: rec[writer.LIST_PREFIX + "tags/a.html"].pop() and ("k1", PAGES), "no pages recorded"),
+        (lambda tmp, rec: rec[writer.LIST_PREFIX + "tags/a.html"][2].append(3) or ("k1", PAGES), "a page name damaged"),
         (lambda tmp, rec: (tmp / "output" / PAGES[1]).unlink() or ("k1", PAGES), "a page's file deleted"),
         (lambda tmp, rec: rec.pop(PAGES[2]) and ("k1", PAGES), "a page not recorded"),
         (lambda tmp, rec: rec.update({PAGES[0]: 7}) or ("k1", PAGES), "a damaged page entry"),
@@ -67,7 +68,20 @@ def test_a_list_is_written_page_by_page_when(tmp_path, change, why):
     again = make_writer(tmp_path, record)
     assert not again.unchanged_list("tags/a.html", key, pages), why
     assert again.skipped == 0 and not set(pages) & again._new.keys()
-    assert again._new[writer.LIST_PREFIX + "tags/a.html"] == [fingerprint.digest((again._base, key)), []]
+    assert again._new[writer.LIST_PREFIX + "tags/a.html"] == [fingerprint.digest((again._base, key)), [], pages]
+
+
+def test_an_unchanged_list_is_not_cut_into_pages_again(tmp_path):
+    """Its pages' names come from the record: the caller's function making them is not called
+    (cutting every list again took 0.8 s of an unchanged rebuild at 100,000 bulletins)."""
+    record = last_build(tmp_path)
+    again = make_writer(tmp_path, record)
+    calls = []
+    assert again.unchanged_list("tags/a.html", "k1", lambda: calls.append(1) or PAGES)
+    assert calls == [] and again.skipped == 3
+    changed = make_writer(tmp_path, record)
+    assert not changed.unchanged_list("tags/a.html", "k2", lambda: calls.append(1) or PAGES)
+    assert calls == [1] and changed._new[writer.LIST_PREFIX + "tags/a.html"][2] == PAGES
 
 
 def test_the_key_is_taken_with_the_templates_and_settings(tmp_path):

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,14 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from bulletins.plugins.incremental import dirstamps, forked, pagejournal
+from bulletins.plugins.incremental.pagerecord import (
+    entry_files,
+    entry_key,
+    entry_of,
+    list_entry,
+    record_files,
+    stale_files,
+)
 from bulletins.site import fingerprint, output_files, written
 from bulletins.site.config import Option, settings_check
 
@@ -135,23 +144,27 @@ class SkippingWriter(Writer):
             remove_empty_folders(os.path.dirname(path), out)
         return removed
 
-    def unchanged_list(self, name: str, key: str, pages: list[str]) -> bool:
+    def unchanged_list(self, name: str, key: str, pages: Callable[[], list[str]] | list[str]) -> bool:
         """Whether the list NAME is the last build's: its inputs digest to the KEY recorded
-        then (the caller's digest of everything its pages are rendered from) and every page of
-        PAGES (their names) is recorded with its files still there. Then each page is kept as
-        ``write_file`` would keep it, without its arguments described one page at a time (at
-        100,000 bulletins, 48,699 list pages: 4.7 -> 2.7 s of a rebuild). KEY is taken with the
-        templates and settings digest every page's key has, and recorded either way."""
+        then (the caller's digest of everything its pages are rendered from, their cuts
+        included) and every page recorded with it is recorded with its files still there. Then
+        each page is kept as ``write_file`` would keep it, without its arguments described one
+        page at a time (at 100,000 bulletins, 48,699 list pages: 4.7 -> 2.7 s of a rebuild),
+        and the list is not cut into pages again. Else the names of its PAGES (a list, or a
+        function making it) are recorded with KEY, which is taken with the templates and
+        settings digest every page's key has."""
         key = fingerprint.digest((self._base, key))
-        self._new[LIST_PREFIX + name] = [key, []]
-        if self._old.get(LIST_PREFIX + name) != [key, []]:
-            return False
-        entries = [self._old.get(page) for page in pages]
-        if not all(self._files_kept(page, entry) for page, entry in zip(pages, entries)):
-            return False
-        self._new.update(zip(pages, entries))
-        self.skipped += len(pages)
-        return True
+        old = self._old.get(LIST_PREFIX + name)
+        recorded = old[2] if list_entry(old) and old[0] == key else None
+        if recorded is not None:
+            entries = [self._old.get(page) for page in recorded]
+            if all(self._files_kept(page, entry) for page, entry in zip(recorded, entries)):
+                self._new[LIST_PREFIX + name] = old
+                self._new.update(zip(recorded, entries))
+                self.skipped += len(recorded)
+                return True
+        self._new[LIST_PREFIX + name] = [key, [], list(pages() if callable(pages) else pages)]
+        return False
 
     def _open_w(self, filename, encoding, override=False):
         if self._recording is not None:
@@ -310,38 +323,6 @@ class SkippingWriter(Writer):
                 self._overridden_files.update(opened)
         if results[-1][2]:  # what the last page left in the shared context, as Pelican's writer does
             jobs[-1].context["localsiteurl"] = results[-1][2]
-
-
-def entry_of(name: str, key: str, files: list[str]) -> str | list:
-    """A page's entry in the record: its fingerprint KEY alone when the page wrote one file, of
-    its own NAME (every article page: at 100,000 bulletins a rebuild, which holds the record to
-    its end, then holds 46 MB of it instead of 90, and the file is 15 MB instead of 21), else
-    ``[key, files]``."""
-    return key if files == [name] else [key, files]
-
-
-def entry_files(name: str, entry) -> list[str] | None:
-    """The files (relative to the output) page NAME wrote by its ENTRY; None for an entry that
-    is neither form of ``entry_of`` (a damaged record)."""
-    if isinstance(entry, str):
-        return [name]
-    if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], list):
-        return entry[1]
-    return None
-
-
-def entry_key(entry) -> str:
-    return entry if isinstance(entry, str) else entry[0]
-
-
-def record_files(record: dict) -> set[str]:
-    """Every file (relative to the output) the pages of RECORD wrote."""
-    return {f for name, entry in record.items() for f in entry_files(name, entry) or ()}
-
-
-def stale_files(old: dict, kept: set[str]) -> set[str]:
-    """The files (relative to the output) that OLD's pages wrote and KEPT does not name."""
-    return record_files(old) - kept
 
 
 def remove_empty_folders(folder: str, root: str) -> None:

@@ -11,6 +11,7 @@ articles (quadratic: seconds on 11k bulletins); here every group is built in one
 
 from __future__ import annotations
 
+import functools
 import logging
 from itertools import chain
 from operator import attrgetter
@@ -215,32 +216,34 @@ class EntityPagesGenerator(Generator):
     def _writer(self, writer):
         """``write(url, template, items, **kwargs)``: one file per page of ITEMS (a list of
         bulletins cut by content, the others by count: ``bulletins.site.paging``); the template
-        gets ``<key>_page``,
-        ``<key>_previous_page`` (newer), ``<key>_next_page`` (older) and, on the first page
-        only, ``<key>_count``: later pages must not change when newer items arrive."""
+        gets ``<key>_page``, ``<key>_previous_page`` (newer), ``<key>_next_page`` (older) and,
+        on the first page only, ``<key>_count``: later pages must not change when newer items
+        arrive."""
         relative = self.settings["RELATIVE_URLS"]
         per_page_of = self.settings["PAGINATED_TEMPLATES"]
 
         code = readcache.recorded_key(self.settings)  # None: no list is taken whole
-        cut_by = _cut_hashes(self.newest)
+        cut_by = functools.cache(lambda: _cut_hashes(self.newest))  # made once, if a list is cut
         unchanged = getattr(writer, "unchanged_list", None) if code is not None else None
 
         def write(url, template_name, items, **kwargs):
             key = "entities" if template_name in ("persons", "documents", "tags") else "articles"
             template = self.get_template(template_name)
             per_page = per_page_of.get(template_name) or self.settings["DEFAULT_PAGINATION"] or 0
-            if key == "articles":
-                pairs = items and type(items[0]) is tuple  # a person's (article, role)
-                hashes = [cut_by[id(a[0] if pairs else a)] for a in reversed(items)]
-                pages = paging.paginate_dated(items, per_page, url, hashes, _day)
-            else:
-                pages = paging.paginate(items, per_page, url)
+            made = []  # the pages, once cut: an unchanged list is not cut again (its names are recorded)
+
+            def pages():
+                made.append(_cut(items, per_page, url, cut_by() if key == "articles" else None))
+                return [page.save_as for page, _, _ in made[0]]
+
             headings = {k: paging.heading(v) for k, v in kwargs.items()}  # what later pages show
             if unchanged is not None:
                 rendering = (code, template.name, template_name, relative, per_page)
-                if unchanged(url, list_key(rendering, items, kwargs, headings), [p.save_as for p, _, _ in pages]):
+                if unchanged(url, list_key(rendering, items, kwargs, headings), pages):
                     return
-            for page, newer, older in pages:
+            if not made:
+                pages()
+            for page, newer, older in made[0]:
                 subjects = kwargs if page.first else headings
                 page_vars = {
                     f"{key}_page": page,
@@ -266,6 +269,16 @@ class EntityPagesGenerator(Generator):
 def _article(item):
     """A dated list's item: an article, or a person's ``(article, role)``."""
     return item[0] if type(item) is tuple else item
+
+
+def _cut(items: list, per_page: int, url: str, cut_by: dict[int, int] | None) -> list:
+    """The pages of ITEMS at URL (``bulletins.site.paging``): cut by content where CUT_BY gives
+    each article's hash (``_cut_hashes``: a list of bulletins), else by count."""
+    if cut_by is None:
+        return paging.paginate(items, per_page, url)
+    pairs = items and type(items[0]) is tuple  # a person's (article, role)
+    hashes = [cut_by[id(a[0] if pairs else a)] for a in reversed(items)]
+    return paging.paginate_dated(items, per_page, url, hashes, _day)
 
 
 def _cut_hashes(articles) -> dict[int, int]:
