@@ -244,13 +244,6 @@ class EntityPagesGenerator(Generator):
             if not made:
                 pages()
             for page, newer, older in made[0]:
-                subjects = kwargs if page.first else headings
-                page_vars = {
-                    f"{key}_page": page,
-                    f"{key}_previous_page": newer,
-                    f"{key}_next_page": older,
-                    f"{key}_count": len(items) if page.first else None,
-                }
                 writer.write_file(
                     page.save_as,
                     template,
@@ -259,8 +252,8 @@ class EntityPagesGenerator(Generator):
                     paginated={},
                     template_name=template_name,
                     url=page.url,
-                    **page_vars,
-                    **subjects,
+                    **_page_vars(key, page, newer, older, len(items)),
+                    **(kwargs if page.first else headings),
                 )
 
         return write
@@ -269,6 +262,17 @@ class EntityPagesGenerator(Generator):
 def _article(item):
     """A dated list's item: an article, or a person's ``(article, role)``."""
     return item[0] if type(item) is tuple else item
+
+
+def _page_vars(key: str, page, newer, older, count: int) -> dict:
+    """What a list's template reads of its PAGE: the page, its newer and older neighbours'
+    links and, on the first page only, the list's COUNT."""
+    return {
+        f"{key}_page": page,
+        f"{key}_previous_page": newer,
+        f"{key}_next_page": older,
+        f"{key}_count": count if page.first else None,
+    }
 
 
 def _cut(items: list, per_page: int, url: str, cut_by: dict[int, int] | None) -> list:
