@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import types
@@ -117,3 +118,44 @@ def test_include_path_answers_as_pelican_does(ignores, extensions):
     for name in NAMES:
         expected = Generator._include_path(generator, name, extensions)
         assert sourcepaths.include_path(generator, name, extensions) is expected, (ignores, extensions, name)
+
+
+class _Walked:
+    """Just what ``Generator.get_files`` reads of a generator, and a count of its walks."""
+
+    def __init__(self, path, ignores):
+        self.walks = 0
+        self.path = str(path)
+        self.settings = {"IGNORE_FILES": ignores}
+        self.readers = types.SimpleNamespace(extensions=["md", "markdown", "html"])
+        self._include_path = functools.partial(sourcepaths.include_path, self)
+
+    def get_files(self, paths, exclude=None, extensions=None):
+        from pelican.generators import Generator
+
+        self.walks += 1
+        return Generator.get_files(self, paths, exclude=exclude, extensions=extensions)
+
+
+@pytest.mark.parametrize(
+    "calls, walks",
+    [
+        pytest.param([None, ("md", "markdown", "html"), ("md",)], 1, id="pelican-first"),
+        pytest.param([("md",), None, ("html", "md")], 2, id="pelican's-own-call-walks"),
+        pytest.param([False, ("md",), ("rst",), ()], 3, id="any-extension-and-others-go-through"),
+    ],
+)
+def test_the_listing_answers_as_pelican_and_walks_once(tmp_path, calls, walks):
+    """The read-ahead's and the prefetch's calls, naming the readers' extensions or some of them,
+    are answered from one walk, as Pelican's ``get_files`` answers each."""
+    for name in ["a.md", "b/c.markdown", "b/d.html", "b/.e.md", "f.txt", "g.rst", "x/y/z.md", "x/skip/w.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("t", encoding="utf-8")
+    plain, walked = _Walked(tmp_path, [".*"]), _Walked(tmp_path, [".*"])
+    listed = sourcepaths.listing(walked, walked.get_files)
+    for extensions in calls:
+        expected = plain.get_files([""], exclude=["x/skip"], extensions=extensions)
+        assert set(listed([""], exclude=["x/skip"], extensions=extensions)) == set(expected), extensions
+    assert walked.walks == walks
+    sourcepaths.release(walked)
+    assert sourcepaths.LISTED not in walked.__dict__

@@ -22,6 +22,8 @@ def register():
     signals.article_generator_init.connect(preread.init)
     signals.article_generator_init.connect(sourcepaths.init)
     signals.page_generator_init.connect(sourcepaths.init)
+    signals.article_generator_finalized.connect(sourcepaths.release)
+    signals.page_generator_finalized.connect(sourcepaths.release)
     signals.page_generator_init.connect(readcache.skip_unused_layer)
     signals.get_writer.connect(writer.get_writer)
     signals.article_generator_write_article.connect(writer.open_article_batch)

@@ -10,6 +10,9 @@ Pelican's ``get_files`` asks ``_include_path`` about every file it walks (twice 
 articles: once more to warn of disabled readers), which matches the name against each
 ``IGNORE_FILES`` pattern with ``fnmatch`` and lists the readers' extensions anew each time;
 here the patterns are one compiled expression and the extensions listed once per generator.
+A build lists its articles up to three times more (the read-ahead's count of new files, the
+Markdown prefetch's files to convert, each naming the extensions): ``listing`` walks the content
+folder once for all of them (0.2-0.3 s a walk at 100,000 articles).
 """
 
 from __future__ import annotations
@@ -72,8 +75,46 @@ def include_path(generator, path: str, extensions=None) -> bool:
     return extensions is False or os.path.splitext(basename)[1][1:] in extensions
 
 
+def listing(generator, get_files):
+    """GET_FILES (GENERATOR's, as it stands: perhaps counting for the progress line) whose
+    listing, by the readers' extensions, is made once per folders and exclusions: Pelican's own
+    call keeps it where it gets it whole (a set), and a call naming some of those extensions is
+    answered from it. Any other call goes to GET_FILES as it is. The listing is let go once
+    the generator's context is made (``release``)."""
+
+    @functools.wraps(get_files)
+    def listed(paths, exclude=None, extensions=None):
+        memo = generator.__dict__.setdefault(LISTED, {})
+        key = (tuple([paths] if isinstance(paths, str) else paths), tuple(exclude or ()))
+        readers = tuple(generator.readers.extensions)
+        if extensions is None:
+            files = get_files(paths, exclude=exclude)
+            if isinstance(files, set):
+                memo[key] = files
+            return files
+        if extensions is False or not set(extensions) <= set(readers):
+            return get_files(paths, exclude=exclude, extensions=extensions)
+        found = memo.get(key)
+        if found is None:  # the class's walk: a count for the progress line is Pelican's call only
+            found = memo[key] = type(generator).get_files(generator, paths, exclude=exclude, extensions=readers)
+        if set(extensions) == set(readers):
+            return found
+        return {name for name in found if os.path.splitext(name)[1][1:] in extensions}
+
+    return listed
+
+
+def release(generator) -> None:
+    """``article_generator_finalized``/``page_generator_finalized``: the listing let go."""
+    generator.__dict__.pop(LISTED, None)
+
+
+LISTED = "_bulletins_listed"
+
+
 def init(generator) -> None:
     """``article_generator_init``/``page_generator_init``: GENERATOR records and finds its
     sources so."""
     generator.add_source_path = functools.partial(add_source_path, generator)
     generator._include_path = functools.partial(include_path, generator)
+    generator.get_files = listing(generator, generator.get_files)
