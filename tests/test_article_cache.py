@@ -405,3 +405,60 @@ def test_a_full_table_is_written_and_a_new_one_begun(tmp_path, monkeypatch, item
     assert [cache.get(name).text for name in names] == [
         edited.get(name, TEXTS[i % len(TEXTS)] + str(i)) for i, name in enumerate(names)
     ]
+
+
+# --- the records read many at a time, in the file's order ----------------------------------
+
+
+def _reads(path, asked, monkeypatch):
+    """What ``cachefile.Window`` gives for the ASKED (offset, length) reads of PATH, and how
+    many ``pread`` calls it made."""
+    calls = []
+    real = os.pread
+
+    def counted(fd, length, offset):
+        calls.append(length)
+        return real(fd, length, offset)
+
+    monkeypatch.setattr(cachefile.os, "pread", counted)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        window = cachefile.Window(fd)
+        got = [window.read(length, offset) for offset, length in asked]
+    finally:
+        os.close(fd)
+    return got, len(calls)
+
+
+RECORDS = [(i * 3_000, 3_000) for i in range(2_000)]  # 6 MB of records, one after another
+
+
+@pytest.mark.parametrize(
+    "asked, most_reads",
+    [
+        pytest.param(RECORDS, 8, id="in-file-order"),
+        pytest.param(RECORDS[::2], 16, id="every-other-one"),
+        pytest.param(random.Random(3).sample(RECORDS, len(RECORDS)), len(RECORDS), id="no-order"),
+        pytest.param([(5_999_000, 3_000), (6_002_000, 10), (0, 2_000_000)], 3, id="past-the-end-and-large"),
+        pytest.param([(10, 0), (10, 5), (15, 5), (20, 0)], 2, id="empty-and-tiny"),
+    ],
+)
+def test_a_window_reads_what_pread_reads(tmp_path, monkeypatch, asked, most_reads):
+    data = random.Random(7).randbytes(6_000_000)
+    path = tmp_path / "records"
+    path.write_bytes(data)
+    got, reads = _reads(path, asked, monkeypatch)
+    assert got == [data[offset : offset + length] for offset, length in asked]
+    assert reads <= most_reads
+
+
+def test_names_in_file_order_then_the_new_ones_by_name():
+    entry = cachefile.Entry(1, 1, 0, 10, None, b"", 0, -1, 0, ())
+    entries = {name: entry._replace(offset=offset) for name, offset in [("b.md", 300), ("a.md", 900), ("c.md", 10)]}
+    assert cachefile.in_file_order(entries, {"a.md", "b.md", "c.md", "z.md", "n.md"}) == [
+        "c.md",
+        "b.md",
+        "a.md",
+        "n.md",
+        "z.md",
+    ]
