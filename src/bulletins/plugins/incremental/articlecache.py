@@ -47,7 +47,6 @@ from bulletins.plugins.incremental.cachefile import (  # noqa: F401 (MAGIC, read
     Entry,
     OtherVersion,
     TableRef,
-    Window,
     copy_records,
     copy_table,
     file_digest,
@@ -114,7 +113,6 @@ class ArticleCache:
         self.parts: dict[str, tuple[int, Entry]] = {}  # name -> (file, entry): records read ahead (``add_part``)
         self.part_fds: list[int] = []
         self.first_miss = None  # called once, when an article is first not found (``preread``)
-        self.window: Window | None = None  # the last build's file, read many records at a time
         self.sources = bodies.Sources(str(path))  # the files the articles' bodies are read from
         if load:
             self._open_old()
@@ -127,7 +125,6 @@ class ArticleCache:
         try:
             self.old, self.tables = read_file(self.old_fd)
             self.files_tables[self.old_fd] = list(self.tables)
-            self.window = Window(self.old_fd)
         except Exception as err:  # a damaged cache is read as none, never fatal
             log = logger.info if isinstance(err, OtherVersion) else logger.warning
             log("article cache: %s cannot be read (%s); its articles are read again", self.path, err)
@@ -179,8 +176,7 @@ class ArticleCache:
     def _load(self, name: str, fd: int, entry: Entry, default):
         """NAME's article from the record ENTRY of the file FD; DEFAULT when it is damaged. A
         record from a part (``add_part``) is copied into this build's records."""
-        window = self.window if fd == self.old_fd else None
-        data = window.read(entry.length, entry.offset) if window else os.pread(fd, entry.length, entry.offset)
+        data = os.pread(fd, entry.length, entry.offset)
         if zlib.crc32(data) != entry.crc:
             logger.debug("article cache: record of %s damaged", name)
             return default

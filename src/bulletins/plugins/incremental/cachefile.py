@@ -166,36 +166,3 @@ def copy_records(source: int, out, entries: dict, tables: list) -> tuple[dict, l
             copied[name] = entry._replace(offset=out.tell(), table=numbers[entry.table])
             out.write(data)
     return copied, moved
-
-
-class Window:
-    """The records of the file FD read as ``os.pread`` would, many at a time where they are
-    asked for in the order the file holds them (``articlecache.in_file_order``): a read that
-    begins at most ``GAP`` bytes after the last record's end takes ``SIZE`` bytes, whose next
-    records are then cut from memory. Any other read takes its record alone, so records asked
-    for in no order cost what they did (at 100,000 articles, 100,000 ``pread`` calls took 1.0 s
-    of a rebuild's read phase)."""
-
-    SIZE = 1 << 20
-    GAP = 1 << 16
-
-    def __init__(self, fd: int):
-        self.fd, self.start, self.data, self.end = fd, 0, b"", None
-
-    def read(self, length: int, offset: int) -> bytes:
-        skip = offset - self.start
-        if skip >= 0 and skip + length <= len(self.data):
-            data = self.data[skip : skip + length]
-        elif self.end is not None and 0 <= offset - self.end <= self.GAP and length < self.SIZE:
-            self.start, self.data = offset, os.pread(self.fd, self.SIZE, offset)
-            data = self.data[:length]
-        else:
-            data = os.pread(self.fd, length, offset)
-        self.end = offset + length
-        return data
-
-
-def in_file_order(entries: dict, names):
-    """NAMES, those ENTRIES has first in the order of their records in the file (so read many a
-    time: ``Window``), then the others by name."""
-    return sorted(names, key=lambda name: (0, entries[name].offset, "") if name in entries else (1, 0, name))

@@ -22,8 +22,6 @@ import functools
 import os
 import re
 
-from bulletins.plugins.incremental.cachefile import in_file_order
-
 
 @functools.lru_cache(maxsize=8)
 def _folder(path: str) -> str | None:
@@ -78,12 +76,10 @@ def include_path(generator, path: str, extensions=None) -> bool:
 
 
 def listing(generator, get_files):
-    """GET_FILES (GENERATOR's, as it stands) whose listing, by the readers' extensions, is made
-    once per folders and exclusions: Pelican's own call keeps it, and a call naming some of
-    those extensions is answered from it. Any other call goes to GET_FILES as it is. Pelican's
-    own call gets the files in the order of their records in the article cache's file
-    (``cachefile.in_file_order``: Pelican reads the articles in the order of its listing, a set,
-    which no output depends on), so the records are read many at a time. The listing is let go once
+    """GET_FILES (GENERATOR's, as it stands: perhaps counting for the progress line) whose
+    listing, by the readers' extensions, is made once per folders and exclusions: Pelican's own
+    call keeps it where it gets it whole (a set), and a call naming some of those extensions is
+    answered from it. Any other call goes to GET_FILES as it is. The listing is let go once
     the generator's context is made (``release``)."""
 
     @functools.wraps(get_files)
@@ -93,11 +89,9 @@ def listing(generator, get_files):
         readers = tuple(generator.readers.extensions)
         if extensions is None:
             files = get_files(paths, exclude=exclude)
-            if not isinstance(files, set):
-                return files
-            memo[key] = files
-            cache = generator.__dict__.get("bulletins_article_cache")
-            return in_file_order(cache.old, files) if cache is not None and cache.old else files
+            if isinstance(files, set):
+                memo[key] = files
+            return files
         if extensions is False or not set(extensions) <= set(readers):
             return get_files(paths, exclude=exclude, extensions=extensions)
         found = memo.get(key)

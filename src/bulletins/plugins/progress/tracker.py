@@ -238,19 +238,6 @@ def _in_phase(method, phase: str, after: str | None = None):
     return wrapper
 
 
-def _counting_then(generator, generate_context):
-    """GENERATE_CONTEXT, which first has GENERATOR's ``get_files`` count (``_counting_files``):
-    wrapped then, it wraps whatever other plugins made of ``get_files`` when the generator was
-    made (the incremental plugin's listing orders the files it gets)."""
-
-    @functools.wraps(generate_context)
-    def counting(*args, **kwargs):
-        generator.get_files = _counting_files(generator.get_files)
-        return generate_context(*args, **kwargs)
-
-    return counting
-
-
 def _counting_files(get_files):
     """GET_FILES whose result counts toward ``read`` as each file is taken up and finished."""
 
@@ -298,5 +285,5 @@ def generator_init(generator) -> None:
     if hasattr(generator, "generate_output"):
         after = LAST if kind == "StaticGenerator" else None  # Pelican runs the static files last
         generator.generate_output = _in_phase(generator.generate_output, OUTPUT_PHASES.get(kind, OTHER_OUTPUT), after)
-    if context == "read":  # counted as the context is made: around what other plugins set at init
-        generator.generate_context = _counting_then(generator, generator.generate_context)
+    if context == "read":
+        generator.get_files = _counting_files(generator.get_files)
