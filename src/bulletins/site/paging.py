@@ -26,10 +26,13 @@ and whatever followed it, so it never holds only one or two items, and it shows 
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+from bulletins.site.datefmt import zh_date
 
 FIRST = "最新"
 
@@ -133,12 +136,11 @@ def paginate_dated(
     DAY (``YYYY-MM-DD``) of its oldest item, with links to its newer and older neighbour."""
     count = len(items)
     stops = content_cuts(hashes, per_page)
-    starts = [0, *stops[:-2]]  # oldest-first starts of the pages before the first; then the first
     if len(stops) < 2:
         return _linked([ListPage(FIRST, url, url, items, first=True)])
     pages = [ListPage(FIRST, url, url, items[: count - stops[-2]], first=True)]
     named, seen = [], {}
-    for start, stop in zip(starts, stops[:-1]):
+    for start, stop in zip([0, *stops[:-2]], stops[:-1]):  # oldest-first, the pages before the first
         oldest, newest = items[count - 1 - start], items[count - stop]
         begins = day(oldest)
         seen[begins] = seen.get(begins, 0) + 1
@@ -151,14 +153,14 @@ def paginate_dated(
 def day_span(first: str, last: str) -> str:
     """``2018-06-12`` to ``2018-07-03`` -> ``2018年6月12日至7月3日`` (the year and month once
     where they are the same; one day alone)."""
-    y1, m1, d1 = (int(part) for part in first.split("-"))
-    y2, m2, d2 = (int(part) for part in last.split("-"))
-    begin = f"{y1}年{m1}月{d1}日"
-    if (y1, m1, d1) == (y2, m2, d2):
-        return begin
-    if y1 != y2:
-        return f"{begin}至{y2}年{m2}月{d2}日"
-    return f"{begin}至{m2}月{d2}日" if m1 != m2 else f"{begin}至{d2}日"
+    begin, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    if begin == end:
+        return zh_date(begin)
+    if begin.year != end.year:
+        return f"{zh_date(begin)}至{zh_date(end)}"
+    if begin.month != end.month:
+        return f"{zh_date(begin)}至{end.month}月{end.day}日"
+    return f"{zh_date(begin)}至{end.day}日"
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,12 @@ def include_path(generator, path: str, extensions=None) -> bool:
     pattern = ignored(tuple(generator.settings["IGNORE_FILES"]))
     if pattern is not None and pattern.match(os.path.normcase(basename)):
         return False
-    return extensions is False or os.path.splitext(basename)[1][1:] in extensions
+    return extensions is False or extension(basename) in extensions
+
+
+def extension(path: str) -> str:
+    """``a/b.md`` -> ``md``, as Pelican's ``_include_path`` takes it."""
+    return os.path.splitext(path)[1][1:]
 
 
 def listing(generator, get_files):
@@ -99,7 +104,7 @@ def listing(generator, get_files):
             found = memo[key] = type(generator).get_files(generator, paths, exclude=exclude, extensions=readers)
         if set(extensions) == set(readers):
             return found
-        return {name for name in found if os.path.splitext(name)[1][1:] in extensions}
+        return {name for name in found if extension(name) in extensions}
 
     return listed
 

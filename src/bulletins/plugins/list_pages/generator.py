@@ -230,20 +230,15 @@ class EntityPagesGenerator(Generator):
             key = "entities" if template_name in ("persons", "documents", "tags") else "articles"
             template = self.get_template(template_name)
             per_page = per_page_of.get(template_name) or self.settings["DEFAULT_PAGINATION"] or 0
-            made = []  # the pages, once cut: an unchanged list is not cut again (its names are recorded)
-
-            def pages():
-                made.append(_cut(items, per_page, url, cut_by() if key == "articles" else None))
-                return [page.save_as for page, _, _ in made[0]]
-
+            # cut once, if at all: an unchanged list is not (the record names its pages)
+            cut = functools.cache(lambda: _cut(items, per_page, url, cut_by() if key == "articles" else None))
             headings = {k: paging.heading(v) for k, v in kwargs.items()}  # what later pages show
             if unchanged is not None:
                 rendering = (code, template.name, template_name, relative, per_page)
-                if unchanged(url, list_key(rendering, items, kwargs, headings), pages):
+                described = list_key(rendering, items, kwargs, headings)
+                if unchanged(url, described, lambda: [page.save_as for page, _, _ in cut()]):
                     return
-            if not made:
-                pages()
-            for page, newer, older in made[0]:
+            for page, newer, older in cut():
                 writer.write_file(
                     page.save_as,
                     template,
@@ -280,8 +275,7 @@ def _cut(items: list, per_page: int, url: str, cut_by: dict[int, int] | None) ->
     each article's hash (``_cut_hashes``: a list of bulletins), else by count."""
     if cut_by is None:
         return paging.paginate(items, per_page, url)
-    pairs = items and type(items[0]) is tuple  # a person's (article, role)
-    hashes = [cut_by[id(a[0] if pairs else a)] for a in reversed(items)]
+    hashes = [cut_by[id(_article(item))] for item in reversed(items)]
     return paging.paginate_dated(items, per_page, url, hashes, _day)
 
 
