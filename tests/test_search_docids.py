@@ -1,10 +1,11 @@
-"""Doc ids in steps of a day, a slot each (``search.docids``): a change moves few ids.
+"""Doc ids in blocks of a day, a slot each (``search.docids``): a change moves few ids.
 
 With ids one after another, removing the oldest bulletin renumbered every other one and a
-rebuild wrote nearly every term shard again. Here each day's ids start at a multiple of
-``DAY_SLOTS`` and each bulletin takes the slot its URL hashes to, so the same removal writes
-about what an edit writes; the index stays the cold build's, byte for byte, and the query side
-(search-index.js) makes the same ids from the manifest (the Node answers of the search suites).
+rebuild wrote nearly every term shard again. Here every calendar day takes a block of ``step``
+ids, with or without bulletins, and each bulletin the slot its URL hashes to in its day's, so
+the same removal, or a bulletin put on a day that had none, writes about what an edit writes;
+the index stays the cold build's, byte for byte, and the query side (search-index.js) makes the
+same ids from the manifest (the Node answers of the search suites).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -20,29 +23,61 @@ from bulletins.search import docids
 from bulletins.search.build import build_index
 from bulletins.search.build import order as doc_order
 from bulletins.search.cli import NodeSearch
-from bulletins.search.docids import DAY_SLOTS, capacity, day_slots, order
+from bulletins.search.docids import MIN_STEP, capacity, day_slots, first_id, order, slot_step
 from test_search_splice import _tree, varied_docs
 
 
 @pytest.mark.parametrize(
-    ("count", "ids"),
-    [(0, 0), (1, DAY_SLOTS), (DAY_SLOTS, DAY_SLOTS), (DAY_SLOTS + 1, 2 * DAY_SLOTS), (3 * DAY_SLOTS, 3 * DAY_SLOTS)],
+    ("count", "step", "ids"),
+    [(0, 16, 16), (1, 16, 16), (16, 16, 16), (17, 16, 32), (48, 16, 48), (17, 32, 32), (33, 32, 64)],
 )
-def test_capacity(count, ids):
-    assert capacity(count) == ids
+def test_capacity(count, step, ids):
+    assert capacity(count, step) == ids
+
+
+@pytest.mark.parametrize(
+    ("counts", "step"),
+    [
+        ([], 16),
+        ([1] * 300, 16),
+        ([16] * 100, 16),
+        ([11] * 990 + [17], 16),  # 17 of 10,907 bulletins on a day past 16: under 1 %
+        ([11] * 900 + [17] * 90, 32),  # 1,530 of 11,430: a step of 32 holds them
+        ([11] * 100 + [200], 256),  # one day of 200 in 1,300 bulletins: over 1 %, held by 256
+        ([110] * 5000, 128),
+        ([3] * 1000 + [500] * 10, 512),
+    ],
+)
+def test_slot_step_holds_the_days_of_99_percent_of_the_bulletins(counts, step):
+    assert slot_step(counts) == step
+    over = sum(c for c in counts if c > step)
+    assert over <= 0.01 * sum(counts)
+    assert step == 16 or sum(c for c in counts if c > step // 2) > 0.01 * sum(counts)  # the least such
+
+
+@pytest.mark.parametrize(
+    ("date", "step", "ids"),
+    [("2024-01-01", 16, 0), ("2024-01-02", 16, 16), ("2024-03-01", 32, 60 * 32), ("2023-12-31", 16, 364 * 16)],
+)
+def test_the_oldest_day_begins_after_a_block_for_each_day_of_its_year_before_it(date, step, ids):
+    assert first_id(date, step) == ids
+
+
+def _home(url: str, size: int = 16) -> int:
+    return zlib.crc32(url.encode()) % size
 
 
 def _urls(rng: random.Random, count: int) -> list[str]:
     return [f"bulletins/2024/05/{rng.getrandbits(40):010x}.html" for _ in range(count)]
 
 
-@pytest.mark.parametrize("count", [0, 1, 5, DAY_SLOTS, DAY_SLOTS + 1, 40])
-def test_day_slots_are_distinct_and_inside_the_day(count):
+@pytest.mark.parametrize(("count", "step"), [(0, 16), (1, 16), (5, 16), (16, 16), (17, 16), (40, 16), (40, 64)])
+def test_day_slots_are_distinct_and_inside_the_day(count, step):
     urls = _urls(random.Random(count), count)
-    slots = day_slots(urls)
+    slots = day_slots(urls, step)
     assert len(set(slots)) == count
-    assert all(0 <= slot < capacity(count) for slot in slots)
-    assert day_slots(list(reversed(urls))) == list(reversed(slots))  # the input order does not matter
+    assert all(0 <= slot < capacity(count, step) for slot in slots)
+    assert day_slots(list(reversed(urls)), step) == list(reversed(slots))  # the input order does not matter
 
 
 def test_equal_urls_take_a_slot_each():
@@ -55,12 +90,12 @@ def _ranked(urls: list[str]) -> list[int]:
 
 
 def test_a_bulletin_added_to_a_day_moves_few_others():
-    """Added to days of 1-14 bulletins (no count crossing DAY_SLOTS): the others keep their slot
+    """Added to days of 1-14 bulletins (no count crossing a step of 16): the others keep their slot
     but for the one whose slot the new one took on the way, fewer than one an addition (fixed
     seed: 174 in 300), where places in URL order moved about half the day."""
     rng, moved, ranked, trials = random.Random(5), 0, 0, 300
     for _ in range(trials):
-        urls = _urls(rng, rng.randint(1, DAY_SLOTS - 2))
+        urls = _urls(rng, rng.randint(1, MIN_STEP - 2))
         grown = [*urls, *_urls(rng, 1)]
         moved += sum(a != b for a, b in zip(day_slots(urls), day_slots(grown)))
         ranked += sum(a != b for a, b in zip(_ranked(urls), _ranked(grown)))
@@ -77,13 +112,30 @@ def test_order_runs_by_day_in_steps():
     assert list(found.ids) == sorted(set(found.ids))  # ascending, distinct
     days = [keys[i][0] for i in found.places]
     assert days == sorted(days)
-    start, previous = 0, None
+    assert found.step == 16 and max(Counter(dates).values()) <= 16  # one block a day: ids by the calendar
     for day, doc_id, slot in zip(days, found.ids, found.slots):
-        if previous is not None and day != previous:
-            start += capacity(days.count(previous))
-        previous = day
-        assert doc_id == start + slot
-        assert slot < capacity(days.count(day))
+        assert doc_id == (dt.date.fromisoformat(day) - dt.date(2024, 1, 1)).days * 16 + slot
+        assert slot < 16
+
+
+@pytest.mark.parametrize(
+    ("keys", "ids"),
+    [
+        ([("2024-01-01", "a.html")], [_home("a.html")]),
+        ([("2024-01-05", "a.html")], [4 * 16 + _home("a.html")]),
+        (
+            [("2024-03-10", "c.html"), ("2024-01-01", "a.html"), ("2024-01-03", "b.html")],
+            [_home("a.html"), 2 * 16 + _home("b.html"), 69 * 16 + _home("c.html")],  # 2024-03-10 is day 69
+        ),
+        (
+            [("2023-12-31", "a.html"), ("2024-01-01", "b.html")],
+            [364 * 16 + _home("a.html"), 365 * 16 + _home("b.html")],
+        ),
+    ],
+)
+def test_every_day_from_january_1_of_the_oldest_year_takes_a_block(keys, ids):
+    found = order(keys)
+    assert sorted(found.ids) == ids
 
 
 def spread_docs(count: int, days: int, seed: int) -> list[dict]:
@@ -109,10 +161,10 @@ def _without_oldest(docs):
 
 def _crossing(docs):
     """Copies of the oldest bulletin (other URLs) until its day holds one more than a multiple
-    of DAY_SLOTS: the day takes more ids, and every id after it moves."""
+    of the step: the day takes more ids, and every id after it moves."""
     first = next(d for d in docs if d["url"] == doc_order(docs)[0].url)
     on_day = sum(1 for d in docs if d["date"] == first["date"])
-    more = DAY_SLOTS - on_day % DAY_SLOTS + 1
+    more = MIN_STEP - on_day % MIN_STEP + 1
     return [*docs, *(dict(first, url=f"https://example.org/extra-{i}.html") for i in range(more))]
 
 
@@ -130,7 +182,8 @@ def _rebuilt(tmp_path: Path, docs, changed) -> tuple[int, int]:
     assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
     after = _shard_names(tmp_path / "out")
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert (manifest["docs"], manifest["days"]["slots"]) == (len(changed), docids.DAY_SLOTS)
+    step = docids.slot_step(Counter(d["date"] for d in changed).values())
+    assert (manifest["docs"], manifest["days"]["slots"]) == (len(changed), step)
     return len(after - before), len(after)
 
 
@@ -145,6 +198,28 @@ def _middle_day(docs) -> str:
     return doc_order(docs)[len(docs) // 2].date
 
 
+def _empty_day(docs) -> str:
+    """The first day after the middle one without a bulletin."""
+    taken, day = {d["date"] for d in docs}, dt.date.fromisoformat(_middle_day(docs))
+    while day.isoformat() in taken:
+        day += dt.timedelta(days=1)
+    return day.isoformat()
+
+
+def _oldest_day(docs) -> list[dict]:
+    date = _oldest(docs)["date"]
+    return [d for d in docs if d["date"] == date]
+
+
+def _without_oldest_day(docs) -> list[dict]:
+    date = _oldest(docs)["date"]
+    return [d for d in docs if d["date"] != date]
+
+
+def _as_newest(found: list[dict]) -> list[dict]:
+    return [dict(d, url=f"newest-{i}.html", date=NEWEST) for i, d in enumerate(found)]
+
+
 ADDED = dict(DOCS[0], url="https://example.org/added.html", body="新增一条：翠微湖畔，青溪县镇召开会议。")
 # (a change, the same bulletin's keys written by adding it as the newest: what it cannot do without)
 CHANGES = {
@@ -153,29 +228,46 @@ CHANGES = {
         lambda docs: [*docs, dict(ADDED, date=_middle_day(docs))],
         lambda docs: [*docs, dict(ADDED, date=NEWEST)],
     ),
+    "add one on a day that had none": (
+        lambda docs: [*docs, dict(ADDED, date=_empty_day(docs))],
+        lambda docs: [*docs, dict(ADDED, date=NEWEST)],
+    ),
+    "remove the oldest day": (
+        _without_oldest_day,
+        lambda docs: [*docs, *_as_newest(_oldest_day(docs))],
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(CHANGES))
 def test_a_change_writes_about_the_shards_of_its_keys(tmp_path, name):
-    """Removing the oldest or adding one on a day writes the shards of the bulletin's keys and
-    of the few whose slot moved: at most twice what adding that bulletin as the newest writes
-    (which moves no id; fixed seed)."""
+    """Removing the oldest bulletin or day, or adding one on a day with or without bulletins,
+    writes the shards of the bulletins' keys and of the few whose slot moved: at most twice what
+    adding those bulletins as the newest writes (which moves no id; fixed seed). The last two
+    moved every later id before each day took its block."""
     change, reference = CHANGES[name]
     least, _ = _rebuilt(tmp_path / "newest", DOCS, reference(DOCS))
     written, shards = _rebuilt(tmp_path / "change", DOCS, change(DOCS))
     assert written <= 2 * least, f"{written} of {shards} shards written, {least} as the newest"
 
 
-def test_a_day_past_its_steps_moves_the_ids_after_it(tmp_path):
+def test_a_day_past_its_steps_moves_the_ids_after_it(tmp_path, monkeypatch):
+    """The step kept at 16 (``HELD`` at 0): the oldest day grown past it takes another block."""
+    monkeypatch.setattr(docids, "HELD", 0.0)
     written, shards = _rebuilt(tmp_path, DOCS, _crossing(DOCS))
+    assert written > 0.5 * shards, f"{written} of {shards} shards written"
+
+
+def test_a_bulletin_of_an_older_year_moves_every_id(tmp_path):
+    written, shards = _rebuilt(tmp_path, DOCS, [*DOCS, dict(ADDED, date="2019-06-01")])
     assert written > 0.5 * shards, f"{written} of {shards} shards written"
 
 
 def test_dense_ids_rewrote_most_shards(tmp_path, monkeypatch):
     """The same removal in steps of one (ids one after another, as before the steps): most
     shards are written again, which is what the steps save."""
-    monkeypatch.setattr(docids, "DAY_SLOTS", 1)
+    monkeypatch.setattr(docids, "MIN_STEP", 1)
+    monkeypatch.setattr(docids, "HELD", 0.0)
     written, shards = _rebuilt(tmp_path, DOCS, _without_oldest(DOCS))
     assert written > 0.5 * shards, f"{written} of {shards} shards written"
 
@@ -187,6 +279,20 @@ RANGES = [
     (None, "2021-04-15"),
     ("2021-02-10", "2021-05-20"),
     ("2021-03-03", "2021-03-03"),
+    ("2019-01-01", "2020-12-31"),
+    ("2020-07-01", "2021-01-10"),
+]
+# DOCS with bulletins in 2019 and 2020 (the ids begin on 2019-01-01, long gaps between) and a
+# day of 20 (over 1 % of them on a day past 16: a step of 32)
+SPREAD = [
+    *DOCS,
+    *(
+        dict(doc, url=f"https://example.org/old-{i}.html", date=date)
+        for i, (doc, date) in enumerate(
+            zip(DOCS, ["2019-03-05", "2019-03-05", "2019-11-30", "2020-07-01", "2020-12-31"])
+        )
+    ),
+    *(dict(doc, url=f"https://example.org/busy-{i}.html", date="2021-02-15") for i, doc in enumerate(DOCS[5:25])),
 ]
 
 
@@ -199,7 +305,9 @@ def _matching(docs, query: str, start: str | None, end: str | None) -> list[dict
 @pytest.fixture(scope="module")
 def spread_index(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("spread") / "search"
-    _build(DOCS, out, None)
+    _build(SPREAD, out, None)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["days"]["slots"], manifest["days"]["start"]) == (32, 63 * 32)  # 63 days of 2019 before 03-05
     return out
 
 
@@ -211,7 +319,7 @@ def test_date_ranges_and_newest_first_over_slotted_ids(spread_index, start, end)
     with NodeSearch(CORE, spread_index) as node:
         for query in ("青溪", "会议", "城市更新", "乡村"):
             answer = node.search(query, fresh=True, limit=0, sort="date", snippets=False, **opts)
-            want = _matching(DOCS, query, start, end)
+            want = _matching(SPREAD, query, start, end)
             assert answer["total"] == len(want), (query, start, end)
             assert sorted(r["url"] for r in answer["results"]) == sorted(d["url"] for d in want)
             dates = [r["date"] for r in answer["results"]]

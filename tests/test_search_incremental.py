@@ -116,11 +116,21 @@ def touched_keys(before: list[dict], after: list[dict], final: Path) -> set[str]
 
 def shards_holding(final: Path, keys: set[str]) -> list[tuple[str, bool]]:
     """Every shard of the index in key order: its file name, and whether it holds (or would
-    hold: a key no longer indexed) one of ``keys``."""
+    hold: a key no longer indexed) one of ``keys``. A key no longer indexed marks the shard
+    after that one too: it may have been the first key of that shard, which now begins at the
+    next key (so it has another name)."""
     entries = manifest(final)["shards"].split(" ")
     bounds = [e[2:] for e in entries]
-    holding = {sh.shard_of(bounds, key) for key in keys}
-    return [(shard_name(e[2:], e[:2]) + ".js", i in holding) for i, e in enumerate(entries)]
+    names = [shard_name(e[2:], e[:2]) + ".js" for e in entries]
+    present: set[str] = set()
+    for name in names:
+        content = read_script((final / name).read_bytes())[1]
+        present.update(*(content.get(kind, {}) for kind in ("p", "d")))
+    holding = set()
+    for key in keys:
+        at = sh.shard_of(bounds, key)
+        holding.update((at, at + 1) if key not in present else (at,))
+    return [(name, i in holding) for i, name in enumerate(names)]
 
 
 def stray_shards(shards: list[tuple[str, bool]], changed: set[str]) -> list[str]:

@@ -1,5 +1,5 @@
-// readManifest: format 6 names term shards, format 7 directories of them (bulletins/search/build.py);
-// each day's ids in steps of days.slots (bulletins/search/docids.py).
+// readManifest: format 8 names term shards, format 9 directories of them (bulletins/search/build.py);
+// every day a block of days.slots ids, from days.start on (bulletins/search/docids.py).
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -15,8 +15,8 @@ const LIST = "\u4e00\u4e01 \u4e02\u4e03会";
 const manifest = (format) => ({ format, docs: 0, fold: {}, shards: LIST, categories: [], days: {}, titleSpan: 0 });
 
 const cases = [
-  [6, false, "t/4e004e01", "t/4e024e034f1a"],
-  [7, true, "t/dir-4e004e01", "t/dir-4e024e034f1a"],
+  [8, false, "t/4e004e01", "t/4e024e034f1a"],
+  [9, true, "t/dir-4e004e01", "t/dir-4e024e034f1a"],
 ];
 
 for (const [format, directories, first, second] of cases) {
@@ -29,30 +29,34 @@ for (const [format, directories, first, second] of cases) {
   });
 }
 
-for (const format of [3, 4, 5, 8, "7", undefined]) {
+for (const format of [3, 4, 5, 6, 7, 10, "9", undefined]) {
   test(`format ${String(format)} is refused`, () => {
     assert.throws(() => index.readManifest(manifest(format)), /search index: format/);
   });
 }
 
-// Varints: "g" 0, "i" 2, "j" 3, "x" 17. Day 1: 3 bulletins; two days on: 17 bulletins.
+// Varints: "g" 0, "i" 2, "j" 3, "x" 17. Day 1: 3 bulletins; two days on (one empty day
+// between, a block of its own): 17 bulletins.
 const dayCases = [
-  [16, [0, 16], 48],
-  [1, [0, 3], 20], // steps of one: the ids of format 4
-  [undefined, [0, 3], 20], // no step given: steps of one
-  [4, [0, 4], 24],
+  [16, 0, [0, 16], [32, 64]],
+  [16, 160, [160, 176], [192, 224]], // ten days of its year before the oldest day: ten blocks
+  [32, 0, [0, 32], [64, 96]],
+  [1, 0, [0, 3], [4, 21]], // steps of one: a day of 3 takes 3 ids, the empty day 1
+  [undefined, undefined, [0, 3], [4, 21]], // no step given: steps of one, from 0
+  [4, 0, [0, 4], [8, 28]],
 ];
-for (const [slots, firsts, span] of dayCases) {
-  test(`days in steps of ${String(slots)}: first ids ${firsts}, span ${span}`, () => {
-    const m = index.readManifest({ ...manifest(6), docs: 20, days: { first: "2024-01-01", runs: "gjix", slots } });
+for (const [slots, start, one, three] of dayCases) {
+  test(`days in steps of ${String(slots)} from ${String(start)}: ids ${one}, ${three}`, () => {
+    const days = { first: "2024-01-01", runs: "gjix", slots, start };
+    const m = index.readManifest({ ...manifest(8), docs: 20, days });
     assert.deepEqual(
       m.days.map((run) => [index.isoDay(run.day), run.first, run.end, run.count]),
       [
-        ["2024-01-01", firsts[0], firsts[1], 3],
-        ["2024-01-03", firsts[1], span, 17],
+        ["2024-01-01", ...one, 3],
+        ["2024-01-03", ...three, 17],
       ]
     );
-    assert.equal(m.idSpan, span);
+    assert.equal(m.idSpan, three[1]);
     assert.equal(m.docCount, 20);
   });
 }

@@ -10,16 +10,16 @@ then; the same content gives the same bytes, whatever was in the folder before):
     t/<hash><key>.js     term shards: {"p": {key: positional postings}, "d": {key: counts}},
                          deflated (``write.packed``); ``write.shard_name``
     t/dir-<hash><key>.js past DIRECT_SHARDS shards, {"s": the entries of 256 of them}, which
-                         the manifest names instead (format 7); ``write.directory_name``
+                         the manifest names instead (format 9); ``write.directory_name``
     f/<year>/<mmdd>-<k>.js  result data of one bulletin, the k-th of its day, deflated:
                          [url, title, date, category, source id, text] plus the 效力状态 of a
                          bulletin that has changed (已废止, 已失效, 已修改)
 
 Doc ids are the bulletins in date order, oldest first, so "newest first" is "highest id first"
-and a date range is an id range; each day takes its ids in steps of ``docids.DAY_SLOTS``, and
-each of its bulletins the slot its URL hashes to (``docids``), so a bulletin added, re-dated or
-removed leaves the other ids as they were: every posting list it is not in keeps its bytes,
-and the content-defined shard cuts (``shards.cut``) keep every shard it does not touch.
+and a date range is an id range; every day takes a block of ids, with or without bulletins,
+and each of its bulletins the slot its URL hashes to in it (``docids``), so a bulletin added,
+re-dated or removed leaves the other ids as they were: every posting list it is not in keeps
+its bytes, and the content-defined shard cuts (``shards.cut``) keep every shard it does not touch.
 
 A rebuild writes only the files whose bytes change and removes the files no longer named
 (``write.IndexWriter``); with a cache folder it tokenizes only the bulletins whose text
@@ -78,8 +78,10 @@ logger = logging.getLogger(__name__)
 # 4: ids oldest first, content-named shards, one bulletin per result-data file, UTF-16 manifest
 # 5: 4, with a manifest that names directories of shards (an index past DIRECT_SHARDS shards)
 # 6 and 7: 4 and 5 with each day's ids in steps of ``days.slots`` (``docids``)
-FORMAT = 6
-FORMAT_DIRECTORIES = 7
+# 8 and 9: 6 and 7 with a day without bulletins taking ``days.slots`` ids too, the step made
+# from the day counts, and the ids from January 1 of the oldest year on (``days.start``)
+FORMAT = 8
+FORMAT_DIRECTORIES = 9
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
 # The manifest names up to DIRECT_SHARDS shards (11 bytes each: 589 KB for the 53,122 of
 # 1,000,000 bulletins), past that directories of ``packer.DIRECTORY_SHARDS`` each (a query reads
@@ -183,7 +185,7 @@ def build_index(
         packers = workers.job_count(pack_jobs or jobs, len(ordered))  # above 1: packed on one process
         listed = _write_shards(writer, stream, shard_bytes, packers, direct_shards)
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
-    _write_manifest(writer, _manifest(heads, ids, fold, listed, per_category))
+    _write_manifest(writer, _manifest(heads, ordered.order, fold, listed, per_category))
     _finish(writer, cache_dir, memo, postings.marks)
     stats = IndexStats(
         docs=len(heads),
@@ -281,7 +283,7 @@ class _Fragments:
         return packed_json(dumps(_fragment_row(self.ordered[position])))
 
 
-def _manifest(heads: Heads, ids: Sequence[int], fold: dict, listed: Listed, per_category: Counter) -> dict:
+def _manifest(heads: Heads, found: docids.Order, fold: dict, listed: Listed, per_category: Counter) -> dict:
     """The manifest: what a query loads first (format, shards, days, categories)."""
     return {
         "format": FORMAT_DIRECTORIES if listed.directories else FORMAT,
@@ -289,9 +291,9 @@ def _manifest(heads: Heads, ids: Sequence[int], fold: dict, listed: Listed, per_
         "fold": fold,
         "shards": listed.text,
         "categories": [[name, per_category[name]] for name in sorted(per_category)],
-        "days": _day_runs(heads),
+        "days": _day_runs(heads, found.step),
         "titleSpan": TITLE_SPAN,
-        **_not_in_force(heads, ids),
+        **_not_in_force(heads, found.ids),
     }
 
 
@@ -380,11 +382,11 @@ def _fragment_row(doc: SearchDoc) -> list[str]:
     return [*row, doc.status] if doc.status in SHOWN_STATUSES else row
 
 
-def _day_runs(ordered: Heads) -> dict:
-    """Dates by doc id: the oldest date, then (days on from the previous run, bulletins)
-    pairs as one varint string, and the step of a day's ids (``docids.capacity``)."""
+def _day_runs(ordered: Heads, step: int) -> dict:
+    """Dates by doc id: the oldest date, (days on from the previous run, bulletins) pairs as
+    one varint string, the ids a day takes (``docids.capacity``) and the oldest's first id."""
     if not ordered:
-        return {"first": None, "runs": "", "slots": docids.DAY_SLOTS}
+        return {"first": None, "runs": "", "slots": step, "start": 0}
     pairs: list[list[int]] = []
     previous = dt.date.fromisoformat(ordered[0].date).toordinal()
     for doc in ordered:
@@ -395,4 +397,4 @@ def _day_runs(ordered: Heads) -> dict:
             pairs.append([day - previous, 1])
             previous = day
     runs_text = "".join(sh.encode(a) + sh.encode(b) for a, b in pairs)
-    return {"first": ordered[0].date, "runs": runs_text, "slots": docids.DAY_SLOTS}
+    return {"first": ordered[0].date, "runs": runs_text, "slots": step, "start": docids.first_id(ordered[0].date, step)}

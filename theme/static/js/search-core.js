@@ -291,19 +291,22 @@
     /** Scores of `docs` (BM25 with b = 0, plus title boosts), indexed like `docs`. */
     rank(parts, exact, docs) {
       const n = this.manifest.docCount;
-      const byDoc = new Float64Array(this.manifest.idSpan);
+      const scores = new Float64Array(docs.length); // both lists ascending: walked side by side
       let idfSum = 0;
       for (const part of parts) {
         const df = part.docs.length;
         const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
         idfSum += idf;
-        for (let i = 0; i < df; i++) {
+        for (let i = 0, j = 0; i < df && j < docs.length; i++) {
+          const doc = part.docs[i];
+          while (j < docs.length && docs[j] < doc) j++;
+          if (docs[j] !== doc) continue;
           const tf = part.tf[i];
-          byDoc[part.docs[i]] += (idf * tf * (K1 + 1)) / (tf + K1) + (part.title[i] ? TITLE_WEIGHT * idf : 0);
+          scores[j++] += (idf * tf * (K1 + 1)) / (tf + K1) + (part.title[i] ? TITLE_WEIGHT * idf : 0);
         }
       }
-      for (const doc of exact) byDoc[doc] = EXACT_TITLE + idfSum;
-      return docs.map((doc) => byDoc[doc]);
+      const exactly = new Set(exact);
+      return docs.map((doc, j) => (exactly.has(doc) ? EXACT_TITLE + idfSum : scores[j]));
     }
 
     async run(query, opts) {

@@ -17,30 +17,31 @@
 {
   const root = globalThis;
 
-  const FORMAT = 6; // the index format of bulletins/search/build.py
-  const FORMAT_DIRECTORIES = 7; // the same, with a manifest naming directories of shards
+  const FORMAT = 8; // the index format of bulletins/search/build.py
+  const FORMAT_DIRECTORIES = 9; // the same, with a manifest naming directories of shards
   const MANIFEST_NAME = "manifest";
 
   /** manifest.js: the fields build.py writes. */
   const Manifest = Object.freeze({
     FORMAT: "format", // FORMAT
-    DOCS: "docs", // bulletin count (ids run oldest first, each day's in steps of DAYS_SLOTS)
+    DOCS: "docs", // bulletin count (ids run oldest first, each day a block of DAYS_SLOTS ids)
     FOLD: "fold", // { codes, to }: the Traditional -> Simplified map (readFold)
     FOLD_CODES: "codes", // Traditional code points, ascending, as varint gaps
     FOLD_TO: "to", // their Simplified characters, in that order
-    SHARDS: "shards", // the term shards (format 7: their directories), SHARD_SEPARATOR between them: two hash units + first key
+    SHARDS: "shards", // the term shards (format 9: their directories), SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
-    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots }
+    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots, start }
     DAYS_FIRST: "first",
     DAYS_RUNS: "runs",
-    DAYS_SLOTS: "slots", // a day of n bulletins takes n rounded up to a multiple of this many ids
+    DAYS_SLOTS: "slots", // a day of n bulletins takes n rounded up to a multiple of this many ids (none: this many)
+    DAYS_START: "start", // the first id of the oldest day (its year's earlier days take ids too)
     TITLE_SPAN: "titleSpan", // positions below this are in the title
     NOT_IN_FORCE: "notInForce", // ids of repealed or expired documents (absent when none)
   });
   const CategoryEntry = Object.freeze({ NAME: 0, COUNT: 1 });
   /** A term shard: { p: { key: positional postings }, d: { key: counts } }. */
   const Shard = Object.freeze({ POSITIONAL: "p", COUNTS: "d" });
-  /** A directory of shards (format 7): { s: shard entries, as the manifest's list }. */
+  /** A directory of shards (format 9): { s: shard entries, as the manifest's list }. */
   const Directory = Object.freeze({ SHARDS: "s" });
   /** A packed file (write.packed): { n: DEFLATE bytes, u: JSON bytes, z: packed DEFLATE }. */
   const Packed = Object.freeze({ BYTES: "n", JSON_BYTES: "u", DATA: "z" });
@@ -193,18 +194,20 @@
     return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
   }
 
-  /** Doc ids run oldest first, each day's from a multiple of `slots` on, a bulletin in any of
-   * the day's ids (bulletins/search/docids.py): [{ day, first (id), end (past the day's ids),
-   * count }], days ascending. */
+  /** Doc ids run oldest first, every day a block of `slots` ids (a day of more bulletins: a
+   * multiple of it), a day without bulletins too, the oldest day's from `start` on, a bulletin
+   * in any of its day's ids (bulletins/search/docids.py): [{ day, first (id), end (past the
+   * day's ids), count }], the days with bulletins ascending. */
   function dayRuns(days) {
     const out = [];
     const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
     const slots = Math.max(1, own(days, Manifest.DAYS_SLOTS) | 0);
-    let id = 0;
+    let id = Math.max(0, Number(own(days, Manifest.DAYS_START)) || 0);
     let day = dayNumber(own(days, Manifest.DAYS_FIRST));
     for (let i = 0; i + 1 < nums.length; i += 2) {
       day += nums[i];
-      const end = id + Math.ceil(nums[i + 1] / slots) * slots;
+      if (i) id += (nums[i] - 1) * slots; // the days between, without bulletins
+      const end = id + Math.max(1, Math.ceil(nums[i + 1] / slots)) * slots;
       out.push({ day, first: id, end, count: nums[i + 1] });
       id = end;
     }
@@ -351,12 +354,12 @@
         );
     }
 
-    /** The name of the shard (format 7: of the directory) that holds `key`. */
+    /** The name of the shard (format 9: of the directory) that holds `key`. */
     shardOf(key) {
       return this.manifest.shardName(locate(this.manifest.shardBounds, key));
     }
 
-    /** Promise of the shard holding `key`: through its directory in format 7 (the directories
+    /** Promise of the shard holding `key`: through its directory in format 9 (the directories
      * of one turn load together, then their shards together). */
     shard(key) {
       const name = this.shardOf(key);
