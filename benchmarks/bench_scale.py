@@ -16,7 +16,9 @@ folder is moved aside and deleted once the run ends, ``set_aside``):
    its children (the SQLite file is made in a child);
 4. rebuilds over that output (``--rebuilds``): with nothing changed (``unchanged``), after adding
    one bulletin of a random date (``add``, ingested) or one newer than all others (``newest``),
-   editing one article by hand (``edit``) and removing it (``remove``), each with its phases;
+   one on a day holding a multiple of 16 bulletins (``sixteen``) or on a day that had none
+   (``empty``), where one more moved every later search id before each day took a block of
+   ids, editing one article by hand (``edit``) and removing it (``remove``), each with its phases;
    ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build);
    ``--drop-caches`` empties the kernel's page cache before each (root only: a rebuild the next
    day finds its files on disk, not in memory);
@@ -273,9 +275,9 @@ def edit_one(content: Path) -> Path:
     return article
 
 
-def add_one(work: Path, newest: bool = False) -> None:
-    """Ingest one more bulletin: of a random date, or (NEWEST) dated after every other one.
-    Each call adds another one (its own record id, text and, for the newest, date)."""
+def add_one(work: Path, newest: bool = False, date: str | None = None) -> None:
+    """Ingest one more bulletin: of a random date, (NEWEST) dated after every other one, or of
+    DATE. Each call adds another one (its own record id, text and, for the newest, date)."""
     extra = work / "sources" / "extra"
     extra.mkdir(parents=True, exist_ok=True)
     number = len(list(extra.glob("*.jsonl")))
@@ -284,6 +286,8 @@ def add_one(work: Path, newest: bool = False) -> None:
     record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], id=f"scale-{name}")
     if newest:
         record["date"] = (FIRST_DAY + dt.timedelta(days=DAYS + 1 + number)).isoformat()
+    elif date:
+        record["date"] = date
     (extra / f"{name}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     if DROP_CACHES:
         drop_caches()
@@ -292,12 +296,31 @@ def add_one(work: Path, newest: bool = False) -> None:
     print(f"ingest_{kind}_one_s {measured.seconds:.1f}  peak_mb {measured.process_kb // 1024}", flush=True)
 
 
-REBUILDS = ("unchanged", "add", "newest", "edit", "remove")
-SUMMED = REBUILDS[1:]  # the summary table's rebuild columns
+REBUILDS = ("unchanged", "add", "newest", "sixteen", "empty", "edit", "remove")
+SUMMED = ("add", "newest", "edit", "remove")  # the summary table's rebuild columns
+
+
+def index_day(output: Path, empty: bool) -> str:
+    """From the search manifest: the oldest day holding a multiple of 16 bulletins (where one
+    more moved every later id before each day took a block of ids: ``sixteen``), or (EMPTY)
+    the oldest day after the first without a bulletin (``empty``)."""
+    from bulletins.search.shards import decode
+
+    days = json.loads((output / "search" / "manifest.json").read_text(encoding="utf-8"))["days"]
+    numbers = decode(days["runs"])
+    day = dt.date.fromisoformat(days["first"])
+    for on, count in zip(numbers[::2], numbers[1::2]):
+        if empty and on > 1:
+            return (day + dt.timedelta(days=1)).isoformat()
+        day += dt.timedelta(days=on)
+        if not empty and count % 16 == 0:
+            return day.isoformat()
+    raise SystemExit("no such day in the search manifest")
 
 
 def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
-    """Nothing, add one bulletin of a random date (ingested), add the newest one, edit one
+    """Nothing, add one bulletin of a random date (ingested), add the newest one, add one on a
+    day of a multiple of 16 bulletins and one on a day that had none (``index_day``), edit one
     article by hand, remove that article: a build after each of the WANTED ones (names in
     ``REBUILDS``), with its phases."""
     times, edited = {}, None
@@ -308,6 +331,8 @@ def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
             pass
         elif step in ("add", "newest"):
             add_one(work, newest=step == "newest")
+        elif step in ("sixteen", "empty"):
+            add_one(work, date=index_day(work / "output", empty=step == "empty"))
         elif step == "edit":
             edited = edit_one(work / "content")
         else:
@@ -482,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rebuilds",
         default="add,edit,remove",
-        help="which rebuilds to time: unchanged, add, newest, edit, remove (default add,edit,remove)",
+        help="which rebuilds to time: unchanged, add, newest, sixteen (onto a day of a multiple of 16"
+        " bulletins), empty (onto a day that had none), edit, remove (default add,edit,remove)",
     )
     parser.add_argument(
         "--again",
