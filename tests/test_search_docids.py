@@ -118,6 +118,16 @@ def test_order_runs_by_day_in_steps():
         assert slot < 16
 
 
+def test_ids_stay_below_the_32_bit_limit_of_the_query_side():
+    """Two days of 3,000 bulletins (a block of 4,096 holds them) 9,998 years apart: the block is
+    halved until the last id fits (512), and the order stays the dates'."""
+    keys = [(date, f"{date}-{i}.html") for date in ("0001-01-01", "9999-12-30") for i in range(3000)]
+    found = order(keys)
+    span = (dt.date(9999, 12, 30) - dt.date(1, 1, 1)).days
+    assert found.step == 512 and span * 1024 >= docids.ID_LIMIT > found.ids[-1]
+    assert sorted(found.places) == list(range(len(keys))) and list(found.ids) == sorted(set(found.ids))
+
+
 @pytest.mark.parametrize(
     ("keys", "ids"),
     [

@@ -39,6 +39,7 @@ from typing import NamedTuple
 
 MIN_STEP = 16  # the fewest ids a day takes
 HELD = 0.99  # the share of bulletins whose day fits in one step
+ID_LIMIT = 2**31 - 1  # the query side reads an id's gap as a 32-bit number (search-index.js)
 
 
 def slot_step(counts: Iterable[int]) -> int:
@@ -89,9 +90,19 @@ def day_number(iso: str) -> int:
 
 
 def order(keys: Sequence[tuple[str, str]]) -> Order:
-    """The doc-id order of bulletins of KEYS ``(date, url)``, dates as ISO days."""
+    """The doc-id order of bulletins of KEYS ``(date, url)``, dates as ISO days; the step
+    halved while an id would not fit in ``ID_LIMIT`` (only an archive of thousands of years
+    whose days hold thousands of bulletins comes near it)."""
     by_day = sorted(range(len(keys)), key=lambda i: keys[i][0])
     step = slot_step(Counter(date for date, _ in keys).values())
+    while True:
+        found = _order(keys, by_day, step)
+        if step == 1 or not found.ids or found.ids[-1] < ID_LIMIT:
+            return found
+        step //= 2
+
+
+def _order(keys: Sequence[tuple[str, str]], by_day: list[int], step: int) -> Order:
     places, ids, slots = array("q"), array("q"), array("q")
     start, previous = 0, None
     for date, group in groupby(by_day, key=lambda i: keys[i][0]):
