@@ -10,14 +10,14 @@ other bulletin, save the rare one of its day whose slot it took or freed on the 
 of every posting list it is not in stay (``splice``), and a change costs what an edit costs.
 
 ``step`` is a power of two (16 at least) that holds the days of 99 % of the bulletins
-(``slot_step``): 32 for 11 bulletins a day. Later ids move only when a day above ``step``
-crosses a multiple of it, when ``step`` itself changes, or when a bulletin comes from a year
-older than the oldest: each rare. Before (index formats 6 and 7), ids began at the oldest day,
-a day took its count rounded up to a multiple of 16, and a day without bulletins took none: one
-change in sixteen, every bulletin put on a day that had none and every removal that emptied the
-oldest day moved every later id, and the index was written again nearly whole (a 47 s rebuild
-at 100,000 bulletins where the others took 26 s). With ids one after another, every change
-before the newest did.
+(``slot_step``): 32 for 11 bulletins a day; it is halved while the last id would pass
+``ID_LIMIT``. Later ids move only when a day above ``step`` crosses a multiple of it, when
+``step`` itself changes, or when a bulletin comes from a year older than the oldest: each rare.
+Before (index formats 6 and 7), ids began at the oldest day, a day took its count rounded up to
+a multiple of 16, and a day without bulletins took none: one change in sixteen, every bulletin
+put on a day that had none and every removal that emptied the oldest day moved every later id,
+and the index was written again nearly whole (a 47 s rebuild at 100,000 bulletins where the
+others took 26 s). With ids one after another, every change before the newest did.
 
 The unused ids are in no posting list and cost bytes only where a list's gap grows a
 character; nothing on the query side is sized by the ids. The ids are a function of the dates
