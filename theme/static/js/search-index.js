@@ -191,7 +191,10 @@
   // --- the manifest ----------------------------------------------------------------------------
   function dayNumber(iso) {
     const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
-    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000 : null;
+    if (!m) return null;
+    const date = new Date(0);
+    date.setUTCFullYear(+m[1], +m[2] - 1, +m[3]); // Date.UTC reads the years 0-99 as 1900-1999
+    return date.getTime() / 86400000;
   }
 
   /** Doc ids run oldest first, every day a block of `slots` ids (a day of more bulletins: a
