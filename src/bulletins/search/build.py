@@ -39,7 +39,6 @@ kept compact: about 320 bytes a bulletin where it was 700, traced at 10,000 (``H
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import time
 from array import array
@@ -388,13 +387,13 @@ def _day_runs(ordered: Heads, step: int) -> dict:
     if not ordered:
         return {"first": None, "runs": "", "slots": step, "start": 0}
     pairs: list[list[int]] = []
-    previous = dt.date.fromisoformat(ordered[0].date).toordinal()
+    date, previous = ordered[0].date, docids.day_number(ordered[0].date)
     for doc in ordered:
-        day = dt.date.fromisoformat(doc.date).toordinal()
-        if pairs and day == previous:
+        if pairs and doc.date == date:  # a day's bulletins share its date string (``Heads``)
             pairs[-1][1] += 1
-        else:
-            pairs.append([day - previous, 1])
-            previous = day
+            continue
+        date, day = doc.date, docids.day_number(doc.date)
+        pairs.append([day - previous, 1])
+        previous = day
     runs_text = "".join(sh.encode(a) + sh.encode(b) for a, b in pairs)
     return {"first": ordered[0].date, "runs": runs_text, "slots": step, "start": docids.first_id(ordered[0].date, step)}

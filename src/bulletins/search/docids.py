@@ -81,7 +81,7 @@ class Order(NamedTuple):
     places: array
     ids: array
     slots: array
-    step: int = MIN_STEP
+    step: int
 
 
 def day_number(iso: str) -> int:
