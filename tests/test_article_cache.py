@@ -405,3 +405,18 @@ def test_a_full_table_is_written_and_a_new_one_begun(tmp_path, monkeypatch, item
     assert [cache.get(name).text for name in names] == [
         edited.get(name, TEXTS[i % len(TEXTS)] + str(i)) for i, name in enumerate(names)
     ]
+
+
+def test_an_article_taken_already_is_fresh_without_a_stat(tmp_path, monkeypatch):
+    """The Markdown prefetch asks of every article at the first one read anew; those taken
+    from the file before it are not looked at again (a ``stat`` each)."""
+    names = write_sources(tmp_path, 3)
+    first_build(tmp_path, names)
+    cache = ArticleCache(generator(tmp_path), tmp_path / FILE, load=True, save=True)
+    assert cache.get(names[0]) is not None
+    looked = []
+    real = articlecache.file_stamp
+    monkeypatch.setattr(articlecache, "file_stamp", lambda path: looked.append(path) or real(path))
+    assert [cache.fresh(name) for name in names] == [True, True, True]
+    assert looked == [os.path.join(str(tmp_path), name) for name in names[1:]]
+    cache.close()

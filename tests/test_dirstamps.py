@@ -4,7 +4,6 @@ a check a file at a time."""
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.plugins.incremental import dirstamps, writer
+from bulletins.site import output_files
 from support.site_build import build_fixture_site
 
 HOUR_NS = 3_600 * 10**9
@@ -71,7 +71,7 @@ def test_a_damaged_record_trusts_no_folder(tmp_path, recorded):
 
 
 def pages_record(out: Path) -> dict:
-    return json.loads((out.parent / "cache" / "bulletins-pages.json").read_text(encoding="utf-8"))
+    return output_files.read_table(out.parent / "cache" / "bulletins-pages.marshal")
 
 
 def test_a_page_removed_from_an_unchanged_looking_folder_shows_the_stamp_is_used(tmp_path):

@@ -32,10 +32,10 @@ def _settings(tmp_path, cache, **extra):
 
 
 def test_plan_reads_the_article_cache_first_then_ours_largest_first(tmp_path):
-    cache = _cache(tmp_path, bulletins_pages_json=10, bulletins_fixity_txt=30, search_tokens_data=99)
+    cache = _cache(tmp_path, bulletins_pages_marshal=10, bulletins_fixity_txt=30, search_tokens_data=99)
     (cache / ARTICLE_CACHE).write_bytes(b"r" * 5)
     files, folders = warm.plan(_settings(tmp_path, cache))
-    assert [os.path.basename(f) for f in files] == [ARTICLE_CACHE, "bulletins-fixity-txt", "bulletins-pages-json"]
+    assert [os.path.basename(f) for f in files] == [ARTICLE_CACHE, "bulletins-fixity-txt", "bulletins-pages-marshal"]
     assert folders == [str(tmp_path / "content"), str(tmp_path / "output")]
 
 
@@ -48,7 +48,7 @@ def test_plan_reads_the_article_cache_first_then_ours_largest_first(tmp_path):
     ],
 )
 def test_plan_when_there_is_nothing_to_warm(tmp_path, case, expected):
-    cache = _cache(tmp_path, bulletins_pages_json=10)
+    cache = _cache(tmp_path, bulletins_pages_marshal=10)
     if case != "no article cache (a first build)":
         (cache / ARTICLE_CACHE).write_bytes(b"r")
     settings = _settings(tmp_path, cache, BULLETINS_WARM_CACHES=case != "turned off")
@@ -86,7 +86,7 @@ def test_look_up_counts_every_file_and_follows_no_link_out(tmp_path):
 
 @pytest.mark.skipif(not can_fork(), reason="the warming process is a fork")
 def test_a_fork_warms_and_the_build_end_reaps_it(tmp_path):
-    cache = _cache(tmp_path, bulletins_pages_json=10)
+    cache = _cache(tmp_path, bulletins_pages_marshal=10)
     (cache / ARTICLE_CACHE).write_bytes(b"r" * 100)
     pid = warm.start(SimpleNamespace(settings=_settings(tmp_path, cache)))
     assert isinstance(pid, int) and pid > 0

@@ -145,7 +145,7 @@ def test_a_killed_builds_temporaries_are_neither_published_nor_kept(tmp_path):
     left = [
         page.with_name(f".{page.name}.tmp"),
         tmp_path / "cache" / ".search-runs-x1y2z3" / "run-00000",
-        tmp_path / "cache" / ".bulletins-pages.json.tmp",
+        tmp_path / "cache" / ".bulletins-pages.marshal.tmp",
         tmp_path / "cache" / ".bulletins-articles.cache.part0-4242",
     ]
     for path in left:
@@ -186,7 +186,7 @@ def test_which_output_files_are_a_builds_temporaries(name, temporary):
         ("bulletins-articles.cache", False, False),
         (".bulletins-articles.cache.part1", False, False),  # not a fork's: no process id
         (".bulletins-build.lock", False, False),
-        ("bulletins-pages.json.writing", False, False),  # the page journal: the next build reads it
+        ("bulletins-pages.marshal.writing", False, False),  # the page journal: the next build reads it
         ("bulletins-theme-static", True, False),
     ],
 )

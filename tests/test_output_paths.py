@@ -4,7 +4,7 @@ table written in batches is exactly ``json.dumps``."""
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import random
 from pathlib import PurePosixPath
@@ -104,20 +104,57 @@ TABLES = {
 
 
 @pytest.mark.parametrize("table", TABLES.values(), ids=TABLES)
-def test_a_json_table_written_in_batches_is_json_dumps(tmp_path, table):
-    path = tmp_path / "cache" / "table.json"
-    assert output_files.write_json_table(path, table, batch=2)
-    assert path.read_bytes() == json.dumps(table, separators=(",", ":")).encode("utf-8")
-    assert json.loads(path.read_text(encoding="utf-8")) == table
+def test_a_table_written_in_batches_reads_back_whole(tmp_path, table):
+    path = tmp_path / "cache" / "table.marshal"
+    assert output_files.write_table(path, table, batch=2)
+    assert output_files.read_table(path) == table
+    pieces = -(-len(table) // 2)  # the magic, then each piece's length and bytes
+    data = path.read_bytes()
+    assert data.startswith(output_files.TABLE_MAGIC)
+    assert len(data) == len(output_files.TABLE_MAGIC) + sum(
+        8 + len(marshal.dumps(dict(list(table.items())[i : i + 2]))) for i in range(0, 2 * pieces, 2)
+    )
 
 
-def test_a_json_table_with_the_same_bytes_is_not_written_again(tmp_path):
-    path = tmp_path / "table.json"
-    assert output_files.write_json_table(path, {"a": 1})
+def test_a_table_with_the_same_bytes_is_not_written_again(tmp_path):
+    path = tmp_path / "table.marshal"
+    assert output_files.write_table(path, {"a": 1})
     os.utime(path, ns=(1, 1))
-    assert not output_files.write_json_table(path, {"a": 1}) and path.stat().st_mtime_ns == 1
-    assert output_files.write_json_table(path, {"a": 2}) and path.read_text(encoding="utf-8") == '{"a":2}'
-    assert [p.name for p in tmp_path.iterdir()] == ["table.json"]
+    assert not output_files.write_table(path, {"a": 1}) and path.stat().st_mtime_ns == 1
+    assert output_files.write_table(path, {"a": 2}) and output_files.read_table(path) == {"a": 2}
+    assert [p.name for p in tmp_path.iterdir()] == ["table.marshal"]
+
+
+def _cut(data: bytes) -> bytes:
+    return data[:-3]
+
+
+def _json(data: bytes) -> bytes:
+    return b'{"a": 1}'
+
+
+def _flipped_length(data: bytes) -> bytes:
+    at = len(output_files.TABLE_MAGIC)
+    return data[:at] + (10**9).to_bytes(8, "little") + data[at + 8 :]
+
+
+def _not_a_dict(data: bytes) -> bytes:
+    piece = marshal.dumps(["a", 1])
+    return output_files.TABLE_MAGIC + len(piece).to_bytes(8, "little") + piece
+
+
+def _garbage_piece(data: bytes) -> bytes:
+    return output_files.TABLE_MAGIC + (4).to_bytes(8, "little") + b"\xff\xfe\x00\x01"
+
+
+@pytest.mark.parametrize("damage", [_cut, _json, _flipped_length, _not_a_dict, _garbage_piece])
+def test_a_damaged_table_is_a_value_error(tmp_path, damage):
+    """What the page record's reader counts as no record (its pages are all rendered again)."""
+    path = tmp_path / "table.marshal"
+    output_files.write_table(path, {f"p{i}.html": [f"k{i}", [f"p{i}.html"]] for i in range(9)}, batch=4)
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ValueError):
+        output_files.read_table(path)
 
 
 # (bytes already there or None for no file, bytes put, written?)

@@ -3,12 +3,11 @@ leaves the next one."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from pelican.settings import read_settings
 
 from bulletins.plugins.incremental import pagejournal, writer
+from bulletins.site import output_files
 from support.shared import ROOT
 
 
@@ -26,14 +25,14 @@ from support.shared import ROOT
     ],
 )
 def test_a_journal_is_read_whole_or_not_at_all(tmp_path, journal, stopped):
-    record = tmp_path / "pages.json"
+    record = tmp_path / "pages.marshal"
     if journal is not None:
         pagejournal.path_of(record).write_bytes(journal.encode("utf-8", "surrogateescape"))
     assert pagejournal.stopped_pages(record) == stopped
 
 
 def test_names_are_appended_and_cleared(tmp_path):
-    record = tmp_path / "pages.json"
+    record = tmp_path / "pages.marshal"
     pagejournal.note(record, ["a.html", 'odd "name"\nwith a newline.html'])
     pagejournal.note(record, [])
     pagejournal.note(record, ["b.html"])
@@ -44,11 +43,11 @@ def test_names_are_appended_and_cleared(tmp_path):
 
 
 def writer_over(tmp_path, record: dict, journal: list[str] | None):
-    (tmp_path / "pages.json").write_text(json.dumps(record), encoding="utf-8")
+    output_files.write_table(tmp_path / "pages.marshal", record)
     if journal is not None:
-        pagejournal.note(tmp_path / "pages.json", journal)
+        pagejournal.note(tmp_path / "pages.marshal", journal)
     settings = read_settings(
-        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.json"}
+        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.marshal"}
     )
     return writer.SkippingWriter(str(tmp_path / "output"), settings=settings)
 
@@ -63,17 +62,17 @@ def test_pages_a_stopped_build_noted_are_written_again_and_the_rest_skipped(tmp_
     for name, key in (("a.html", "ka"), ("b.html", "kb"), ("c.html", "kc")):
         pages._write_if_changed(name, key, lambda name=name: written.append(name))
     assert written == ["b.html"] and pages.skipped == 2
-    assert pagejournal.stopped_pages(tmp_path / "pages.json") == {"b.html"}  # noted again, before it was written
+    assert pagejournal.stopped_pages(tmp_path / "pages.marshal") == {"b.html"}  # noted again, before it was written
     pages.save()
-    assert not pagejournal.path_of(tmp_path / "pages.json").exists()
+    assert not pagejournal.path_of(tmp_path / "pages.marshal").exists()
 
 
 def test_a_journal_that_cannot_be_read_drops_the_whole_record(tmp_path):
-    pagejournal.path_of(tmp_path / "pages.json").write_text('"a.ht', encoding="utf-8")
+    pagejournal.path_of(tmp_path / "pages.marshal").write_text('"a.ht', encoding="utf-8")
     assert writer_over(tmp_path, {"a.html": "ka"}, None)._old == {}
 
 
 def test_a_build_with_no_record_notes_nothing(tmp_path):
     pages = writer_over(tmp_path, {}, None)
     pages._write_if_changed("a.html", "ka", lambda: None)
-    assert not pagejournal.path_of(tmp_path / "pages.json").exists()
+    assert not pagejournal.path_of(tmp_path / "pages.marshal").exists()

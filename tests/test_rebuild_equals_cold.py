@@ -9,7 +9,6 @@ copies without reading a collection."""
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import shutil
 from pathlib import Path, PurePosixPath
@@ -22,7 +21,7 @@ from bulletins.plugins.citations import generator as citations
 from bulletins.plugins.incremental import writer
 from bulletins.plugins.raw_source import generator as raw_source
 from bulletins.plugins.raw_source import linesizes
-from bulletins.site import citation, fingerprint, fixity, opendata
+from bulletins.site import citation, fingerprint, fixity, opendata, output_files
 from support.open_data import OPEN_DATA_PLUGINS
 from support.shared import ROOT
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
@@ -299,9 +298,9 @@ def test_a_record_of_either_form_is_skipped_when_unchanged_and_stale_files_go(tm
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_text(name, encoding="utf-8")
     old = {"a.html": "ka", "b.html": ["kb", ["b.html"]], "t.html": ["kt", ["t.html", "t-2.html"]], "gone.html": "kg"}
-    (tmp_path / "pages.json").write_text(json.dumps(old), encoding="utf-8")
+    output_files.write_table(tmp_path / "pages.marshal", old)
     settings = read_settings(
-        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.json"}
+        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.marshal"}
     )
     pages = writer.SkippingWriter(str(out), settings=settings)
     written = []
@@ -311,16 +310,20 @@ def test_a_record_of_either_form_is_skipped_when_unchanged_and_stale_files_go(tm
     assert written == [] and pages.skipped == 3
     assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "t-2.html", "t.html"]
     kept = {k: old[k] for k in ("a.html", "b.html", "t.html")}
-    saved = json.loads((tmp_path / "pages.json").read_text(encoding="utf-8"))
+    saved = output_files.read_table(tmp_path / "pages.marshal")
     assert saved.pop(writer.FOLDERS_KEY) == {}  # the output's one folder changed just now: not recorded
     assert saved == kept
 
 
-@pytest.mark.parametrize("text", ["[1, 2]", '"x"', "{", ""], ids=["list", "string", "broken", "empty"])
+@pytest.mark.parametrize(
+    "text",
+    ["[1, 2]", '"x"', "{", "", '{"a.html": "k"}'],
+    ids=["list", "string", "broken", "empty", "an-older-build's-json-record"],
+)
 def test_a_record_that_is_not_a_table_of_pages_is_none(tmp_path, text):
-    (tmp_path / "pages.json").write_text(text, encoding="utf-8")
+    (tmp_path / "pages.marshal").write_text(text, encoding="utf-8")
     settings = read_settings(
-        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.json"}
+        str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(tmp_path), "BULLETINS_PAGE_CACHE": "pages.marshal"}
     )
     assert writer.SkippingWriter(str(tmp_path / "output"), settings=settings)._old == {}
 
@@ -331,9 +334,10 @@ def test_stale_pages_outside_the_output_are_never_removed(tmp_path):
     (out / "tags" / "gone.html").write_text("x", encoding="utf-8")
     outside = tmp_path / "keep.html"
     outside.write_text("x", encoding="utf-8")
-    cache = tmp_path / "cache" / "bulletins-pages.json"
-    cache.parent.mkdir()
-    cache.write_text(json.dumps({"tags/gone.html": ["k", ["tags/gone.html"]], "../keep.html": ["k", ["../keep.html"]]}))
+    cache = tmp_path / "cache" / "bulletins-pages.marshal"
+    output_files.write_table(
+        cache, {"tags/gone.html": ["k", ["tags/gone.html"]], "../keep.html": ["k", ["../keep.html"]]}
+    )
     settings = read_settings(
         str(ROOT / "pelicanconf.py"), override={"CACHE_PATH": str(cache.parent), "BULLETINS_PAGE_CACHE": cache.name}
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
 
 from bulletins.plugins.incremental.writer import LIST_PREFIX
+from bulletins.site import output_files
 from support.shared import ROOT
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
@@ -122,7 +122,7 @@ def test_deleted_output_is_rebuilt(tmp_path, content):
 
 
 def list_entries(cache):
-    record = json.loads((cache / "bulletins-pages.json").read_text(encoding="utf-8"))
+    record = output_files.read_table(cache / "bulletins-pages.marshal")
     return {name: entry for name, entry in record.items() if name.startswith(LIST_PREFIX)}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import os
 import weakref
 
@@ -12,6 +11,7 @@ import pytest
 
 from bulletins.plugins.incremental import collector, forked, writer
 from bulletins.plugins.search_index import generator as search_index
+from bulletins.site import output_files
 from support.site_build import BASE_PLUGINS, build_fixture_site
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="needs os.fork")
@@ -171,8 +171,8 @@ def test_pages_written_by_two_processes_equal_one(tmp_path, monkeypatch, setting
     one = build_fixture_site(tmp_path / "one" / "output", BULLETINS_WRITE_JOBS=1, **settings)
     two = build_fixture_site(tmp_path / "two" / "output", BULLETINS_WRITE_JOBS=2, **settings)
     assert digests(two) == digests(one)
-    cache_one = json.loads((tmp_path / "one" / "cache" / "bulletins-pages.json").read_text(encoding="utf-8"))
-    cache_two = json.loads((tmp_path / "two" / "cache" / "bulletins-pages.json").read_text(encoding="utf-8"))
+    cache_one = output_files.read_table(tmp_path / "one" / "cache" / "bulletins-pages.marshal")
+    cache_two = output_files.read_table(tmp_path / "two" / "cache" / "bulletins-pages.marshal")
     for cache in (cache_one, cache_two):  # the folders' stamps are each output's own (``dirstamps``)
         cache.pop(writer.FOLDERS_KEY)
     assert cache_two == cache_one
@@ -201,6 +201,6 @@ def test_pages_rendered_a_few_at_a_time_equal_all_at_once(tmp_path, monkeypatch)
     for jobs in (1, 2):
         cut = build_fixture_site(tmp_path / f"cut{jobs}" / "output", BULLETINS_WRITE_JOBS=jobs)
         assert digests(cut) == digests(one)
-        record = (tmp_path / f"cut{jobs}" / "cache" / "bulletins-pages.json").read_text(encoding="utf-8")
-        assert json.loads(record) == json.loads((tmp_path / "one" / "cache" / "bulletins-pages.json").read_text())
+        record = output_files.read_table(tmp_path / f"cut{jobs}" / "cache" / "bulletins-pages.marshal")
+        assert record == output_files.read_table(tmp_path / "one" / "cache" / "bulletins-pages.marshal")
     assert max(waited) == 3 and waited.count(3) >= 6

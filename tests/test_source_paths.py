@@ -10,6 +10,7 @@ import types
 import pytest
 
 from bulletins.plugins.incremental import sourcepaths
+from bulletins.plugins.progress import tracker
 
 CASES = [
     # (folder, path, expected: the relative path, or None for "left to Pelican")
@@ -157,5 +158,39 @@ def test_the_listing_answers_as_pelican_and_walks_once(tmp_path, calls, walks):
         expected = plain.get_files([""], exclude=["x/skip"], extensions=extensions)
         assert set(listed([""], exclude=["x/skip"], extensions=extensions)) == set(expected), extensions
     assert walked.walks == walks
-    sourcepaths.release(walked)
+    sourcepaths.release([walked])
     assert sourcepaths.LISTED not in walked.__dict__
+
+
+def test_a_listing_counted_for_the_progress_line_is_kept(tmp_path):
+    """Pelican's own call, counted for the progress line (``tracker.Counted``), gives the
+    listing the later calls are answered from: one walk, and every name counted once."""
+    for name in ["a.md", "b/c.md", "b/d.html", "f.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("t", encoding="utf-8")
+    walked, run = _Walked(tmp_path, [".*"]), _CountingRun()
+
+    def counted(paths, exclude=None, extensions=None):
+        files = walked.get_files(paths, exclude=exclude, extensions=extensions)
+        return files if extensions is not None else tracker.Counted(files, run)
+
+    listed = sourcepaths.listing(walked, counted)
+    plain = _Walked(tmp_path, [".*"])
+    names = list(listed([""], exclude=[]))
+    assert sorted(names) == sorted(plain.get_files([""], exclude=[])) and len(names) == 3
+    assert run.total == 3 and run.advances == 3
+    assert listed([""], exclude=[], extensions=("md",)) == plain.get_files([""], exclude=[], extensions=("md",))
+    assert listed([""], exclude=[], extensions=[]) == set()  # Pelican's check for disabled readers
+    assert walked.walks == 1
+
+
+class _CountingRun:
+    def __init__(self):
+        self.total = self.advances = 0
+
+    def add_total(self, count):
+        self.total += count
+
+    def advance(self, phase):
+        assert phase == "read"
+        self.advances += 1

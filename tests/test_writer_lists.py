@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from bulletins.plugins.incremental import writer
-from bulletins.site import fingerprint
+from bulletins.site import fingerprint, output_files
 from support.shared import ROOT
 
 PAGES = ["tags/a.html", "tags/a-2.html", "tags/a-3.html"]
@@ -18,10 +16,10 @@ def make_writer(tmp_path, record: dict | None = None) -> writer.SkippingWriter:
     (out / "tags").mkdir(parents=True, exist_ok=True)
     cache.mkdir(exist_ok=True)
     if record is not None:
-        (cache / "bulletins-pages.json").write_text(json.dumps(record), encoding="utf-8")
+        output_files.write_table(cache / "bulletins-pages.marshal", record)
     settings = {
         "CACHE_PATH": str(cache),
-        "BULLETINS_PAGE_CACHE": "bulletins-pages.json",
+        "BULLETINS_PAGE_CACHE": "bulletins-pages.marshal",
         "THEME": str(ROOT / "theme"),
         "RELATIVE_URLS": False,
     }

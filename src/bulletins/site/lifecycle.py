@@ -128,9 +128,10 @@ def from_about(title: str) -> str:
     return title[at:] if at > 0 else ""
 
 
-def issued_title(title: str) -> str:
-    """The title of the document a notice issues (``关于印发《X》的通知`` -> X), else ""."""
-    match = _ISSUES.search(normalize_title(title))
+def issued_title(title: str, normalized: bool = False) -> str:
+    """The title of the document a notice issues (``关于印发《X》的通知`` -> X), else "";
+    NORMALIZED when TITLE is ``normalize_title``'s already."""
+    match = _ISSUES.search(title if normalized else normalize_title(title))
     return match.group(1) if match else ""
 
 
@@ -143,15 +144,15 @@ class _Index:
         self.by_issued: dict[str, list[DocumentFacts]] = defaultdict(list)
         self.by_about: dict[str, list[DocumentFacts]] = defaultdict(list)
         for doc in documents:
-            number = normalize_doc_number(doc.doc_number)
+            number = normalize_doc_number(doc.doc_number) if doc.doc_number else ""
             # a 文号 the document itself repeals, amends or interprets was read from that
             # reference, not from its own header: it names the other document only
-            named = {normalize_doc_number(r.doc_number) for r in (*doc.repeals, *doc.amends, *doc.interprets)}
-            if number and number not in named:
+            refs = (*doc.repeals, *doc.amends, *doc.interprets)
+            if number and number not in {normalize_doc_number(r.doc_number) for r in refs}:
                 self.by_number[number].append(doc)
             title = normalize_title(doc.title)
             self.by_title[title].append(doc)
-            for table, alias in ((self.by_issued, issued_title(title)), (self.by_about, from_about(title))):
+            for table, alias in ((self.by_issued, issued_title(title, True)), (self.by_about, from_about(title))):
                 if alias:
                     table[alias].append(doc)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
-import json
+import marshal
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -182,19 +182,47 @@ def replace_if_changed(tmp: Path, path: Path) -> bool:
     return True
 
 
-def write_json_table(path: Path, table: dict, batch: int = 5_000) -> bool:
-    """``json.dumps(TABLE, separators=(",", ":"))`` into PATH unless PATH holds those bytes
-    already (True when written), made BATCH entries at a time: a build's record of 100,000
-    pages is never one string, nor its bytes (at that size two such records took some 30 MB each
-    at the end of a rebuild, when its memory peaks)."""
+TABLE_MAGIC = b"bulletins table 1\n"  # the first bytes of a ``write_table`` file
+_LENGTH = 8  # bytes of each piece's length, little-endian, before its ``marshal`` bytes
+
+
+def write_table(path: Path, table: dict, batch: int = 5_000) -> bool:
+    """TABLE into PATH, unless PATH holds those bytes already (True when written):
+    ``TABLE_MAGIC``, then dicts of BATCH entries each as ``marshal`` bytes, each after its length.
+    Never one object of the whole table: a build's record of 100,000 pages is saved at the end of
+    a rebuild, when its memory peaks. ``marshal``, not JSON: at 100,000 bulletins the page
+    record's 19.6 MB took 0.34 s to make as JSON and 0.52 s to read back in the build."""
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     entries = iter(table.items())
-    with removed_on_error(tmp), open(tmp, "w", encoding="utf-8") as fh:
-        fh.write("{")
-        joint = ""
+    with removed_on_error(tmp), open(tmp, "wb") as fh:
+        fh.write(TABLE_MAGIC)
         while piece := dict(itertools.islice(entries, batch)):
-            fh.write(joint + json.dumps(piece, separators=(",", ":"))[1:-1])
-            joint = ","
-        fh.write("}")
+            data = marshal.dumps(piece)
+            fh.write(len(data).to_bytes(_LENGTH, "little") + data)
     return replace_if_changed(tmp, path)
+
+
+def read_table(path: Path) -> dict:
+    """The table ``write_table`` wrote at PATH; OSError when it cannot be read, ValueError when
+    it is not such a table (another format, cut short, damaged)."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if not data.startswith(TABLE_MAGIC):
+        raise ValueError("not a table")
+    table: dict = {}
+    view, at = memoryview(data), len(TABLE_MAGIC)
+    while at < len(data):
+        length = int.from_bytes(view[at : at + _LENGTH], "little")
+        at += _LENGTH
+        if at + length > len(data):
+            raise ValueError("a table cut short")
+        try:
+            piece = marshal.loads(view[at : at + length])
+        except (EOFError, TypeError) as err:
+            raise ValueError(f"a damaged table: {err}") from None
+        if type(piece) is not dict:
+            raise ValueError("not a table")
+        table.update(piece)
+        at += length
+    return table

@@ -120,9 +120,13 @@ class Slimmer:
         own: dict[str, str] = {}
         for key, value in metadata.items():
             if type(value) is str:
-                metadata[key] = own.setdefault(value, value)
+                held = own.setdefault(value, value)
             elif key in ACROSS and isinstance(value, DAYS):
-                metadata[key] = self.day(value)
+                held = self.day(value)
+            else:
+                continue
+            if held is not value:  # most are their own already: no store
+                metadata[key] = held
         cls = self.slim_class(type(article))
         rules, kept = self.rules[cls], {}
         for name, value in state.items():

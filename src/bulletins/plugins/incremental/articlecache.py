@@ -157,7 +157,11 @@ class ArticleCache:
         return found
 
     def fresh(self, name: str) -> bool:
-        """NAME's record is there and its file has not changed since."""
+        """NAME's record is there and its file has not changed since. An article already taken
+        from the file by this build is not looked at again: the Markdown prefetch asks of every
+        article at the first one read anew (a ``stat`` each, 0.2 s at 100,000)."""
+        if name in self.kept:
+            return True
         usable = self.checked[name] = self._usable(name)
         return usable is not None or self._part(name) is not None
 

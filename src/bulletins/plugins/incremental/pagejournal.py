@@ -4,7 +4,7 @@ A rebuild skips a page whose fingerprint and files are the ones the last build's
 A build stopped midway (a full disk, Ctrl-C) may have written some pages over, or cut them
 short, without saving its own record: the last one then names them as they were. So before
 the writer renders a page (or a batch of them, in forks), it appends their names to a journal
-beside the record (``bulletins-pages.json.writing``), one JSON string a line, in one write. The
+beside the record (``bulletins-pages.marshal.writing``), one JSON string a line, in one write. The
 next build reads the journal first and drops those pages from the record it loads, so they are
 rendered again; the journal goes once a build has saved its record. An interrupted rebuild so
 costs the next one the pages it was writing, not every page. A journal that cannot be read (cut

@@ -1,4 +1,5 @@
-"""The page record's entries (``cache/bulletins-pages.json``): what a page wrote, by its key.
+"""The page record's entries (``cache/bulletins-pages.marshal``, written by
+``output_files.write_table``): what a page wrote, by its key.
 
 A page that wrote one file of its own name is recorded as its fingerprint key alone, any other
 as ``[key, files]``; a whole paginated list as ``[key, [], pages]`` (``SkippingWriter.unchanged_list``).

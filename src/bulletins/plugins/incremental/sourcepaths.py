@@ -85,7 +85,7 @@ def listing(generator, get_files):
     listing, by the readers' extensions, is made once per folders and exclusions: Pelican's own
     call keeps it where it gets it whole (a set), and a call naming some of those extensions is
     answered from it. Any other call goes to GET_FILES as it is. The listing is let go once
-    the generator's context is made (``release``)."""
+    every generator's context is made (``release``)."""
 
     @functools.wraps(get_files)
     def listed(paths, exclude=None, extensions=None):
@@ -94,8 +94,9 @@ def listing(generator, get_files):
         readers = tuple(generator.readers.extensions)
         if extensions is None:
             files = get_files(paths, exclude=exclude)
-            if isinstance(files, set):
-                memo[key] = files
+            whole = getattr(files, "files", files)  # the listing, when the progress line counts it
+            if isinstance(whole, set):
+                memo[key] = whole
             return files
         if extensions is False or not set(extensions) <= set(readers):
             return get_files(paths, exclude=exclude, extensions=extensions)
@@ -109,9 +110,11 @@ def listing(generator, get_files):
     return listed
 
 
-def release(generator) -> None:
-    """``article_generator_finalized``/``page_generator_finalized``: the listing let go."""
-    generator.__dict__.pop(LISTED, None)
+def release(generators) -> None:
+    """``all_generators_finalized``: the generators' listings let go. Not before: Pelican's
+    check for files of disabled readers, after every context is made, is answered from them."""
+    for generator in generators:
+        generator.__dict__.pop(LISTED, None)
 
 
 LISTED = "_bulletins_listed"

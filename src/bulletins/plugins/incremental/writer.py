@@ -9,7 +9,6 @@ other article, tag, person and document page is left as it is.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -40,7 +39,7 @@ OPTIONS = (
     Option("BULLETINS_WARM_CACHES", True, lambda v: isinstance(v, bool), "True or False"),  # ``warm``
     Option(
         "BULLETINS_PAGE_CACHE",
-        "bulletins-pages.json",
+        "bulletins-pages.marshal",
         lambda v: isinstance(v, str) and bool(v),
         "a file name in CACHE_PATH",
     ),
@@ -102,7 +101,7 @@ class SkippingWriter(Writer):
         """The last whole build's record, less the pages a build stopped since may have
         written (``pagejournal``)."""
         try:
-            record = json.loads(self._cache_file.read_text(encoding="utf-8"))
+            record = output_files.read_table(self._cache_file)
         except (OSError, ValueError):
             return {}
         stopped = pagejournal.stopped_pages(self._cache_file)
@@ -117,7 +116,7 @@ class SkippingWriter(Writer):
         removed = self.remove_stale(kept)
         folders = {os.path.dirname(name) for name in kept}
         self._new[FOLDERS_KEY] = dirstamps.stamps(self.output_path, sorted(folders), time.time_ns())
-        output_files.write_json_table(self._cache_file, self._new)
+        output_files.write_table(self._cache_file, self._new)
         pagejournal.clear(self._cache_file)
         logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
 

@@ -246,16 +246,24 @@ def _counting_files(get_files):
         files = get_files(*args, **kwargs)
         if _RUN is None or "extensions" in kwargs:  # a check for disabled readers, not a read
             return files
-        return _counted(list(files), _RUN)
+        return Counted(files, _RUN)
 
     return wrapper
 
 
-def _counted(files: list, run: Run):
-    run.add_total(len(files))
-    for name in files:
-        yield name
-        run.advance("read")
+class Counted:
+    """The FILES of a listing, each counted toward ``read`` as it is taken up and finished; the
+    listing itself stays readable (``files``), for whoever keeps it for later calls."""
+
+    def __init__(self, files, run: Run):
+        self.files, self.run = files, run
+
+    def __iter__(self):
+        names = list(self.files)
+        self.run.add_total(len(names))
+        for name in names:
+            yield name
+            self.run.advance("read")
 
 
 def _count_pages(writer) -> None:
