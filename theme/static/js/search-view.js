@@ -82,7 +82,8 @@
     const match = DAY_FORMS.exec(text || "");
     if (!match) return "";
     const [year, month, day] = [match[1], match[3] || match[5] || match[7], match[4] || match[6] || match[8]].map(Number);
-    const date = new Date(Date.UTC(year, month - 1, day));
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day); // Date.UTC reads the years 0-99 as 1900-1999
     if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return "";
     return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
   }
