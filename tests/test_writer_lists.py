@@ -92,3 +92,19 @@ def test_the_key_is_taken_with_the_templates_and_settings(tmp_path):
 def test_list_entries_name_no_files(tmp_path):
     name = writer.LIST_PREFIX + "tags/a.html"
     assert writer.record_files({name: last_build(tmp_path)[name]}) == set()
+
+
+@pytest.mark.parametrize("name", ["bulletins-pages.marshal", writer.LEGACY_RECORD])
+def test_an_earlier_versions_json_record_goes_when_the_record_is_saved(tmp_path, name):
+    """The record was JSON before (``bulletins-pages.json``): the first save of the new one
+    removes it and its journal, unless a site names its record so (then it is the record)."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    legacy = cache / writer.LEGACY_RECORD
+    legacy.write_text('{"a.html": "k"}', encoding="utf-8")
+    (cache / (writer.LEGACY_RECORD + ".writing")).write_text('"a.html"\n', encoding="utf-8")
+    pages = make_writer(tmp_path)
+    pages._cache_file = cache / name
+    pages.save()
+    assert sorted(p.name for p in cache.iterdir()) == [name]
+    assert output_files.read_table(cache / name)[writer.FOLDERS_KEY] is not None

@@ -57,6 +57,7 @@ _ACTIVE: list[SkippingWriter] = []
 BATCH_PAGES = 5_000
 OUTPUTS_PREFIX = "outputs:"  # record entries of files written outside the writer (no page is named so)
 LIST_PREFIX = "list:"  # record entries of whole paginated lists (``unchanged_list``; no page is named so)
+LEGACY_RECORD = "bulletins-pages.json"  # the record as earlier versions kept it (JSON): removed
 FOLDERS_KEY = "folders:"  # the record's entry of the output's folders as the build left them (``dirstamps``)
 
 
@@ -118,6 +119,10 @@ class SkippingWriter(Writer):
         self._new[FOLDERS_KEY] = dirstamps.stamps(self.output_path, sorted(folders), time.time_ns())
         output_files.write_table(self._cache_file, self._new)
         pagejournal.clear(self._cache_file)
+        if self._cache_file.name != LEGACY_RECORD:  # an earlier version's record, read by none
+            legacy = self._cache_file.with_name(LEGACY_RECORD)
+            legacy.unlink(missing_ok=True)
+            pagejournal.path_of(legacy).unlink(missing_ok=True)
         logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
 
     def record_outputs(self, name: str, files) -> None:
