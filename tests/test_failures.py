@@ -115,9 +115,15 @@ def test_sizes_read_as_a_file_manager_shows_them(count, shown):
     assert failures.format_bytes(count) == shown
 
 
-def test_free_bytes_asks_the_nearest_folder_that_exists(tmp_path):
-    assert failures.free_bytes(str(tmp_path / "not" / "made" / "yet")) == failures.free_bytes(str(tmp_path))
+def test_free_bytes_asks_the_nearest_folder_that_exists(tmp_path, monkeypatch):
+    """The folder asked, not two readings of the disk compared: other processes (the suite's
+    other worker) write between two readings."""
     assert failures.free_bytes(str(tmp_path)) > 0
+    asked = []
+    real = failures.shutil.disk_usage
+    monkeypatch.setattr(failures.shutil, "disk_usage", lambda path: asked.append(path) or real(path))
+    assert failures.free_bytes(str(tmp_path / "not" / "made" / "yet")) > 0
+    assert asked == [str(tmp_path)]
 
 
 def record_of(error: BaseException, level: int = logging.CRITICAL) -> logging.LogRecord:
