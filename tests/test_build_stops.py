@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.plugins.build_errors import buildlock, interrupt
+from bulletins.plugins.minify import adapter as minify_adapter
 from support.shared import ROOT
 from test_disk_full import FILLED_RUN, pelican_command, site_files
 
@@ -217,6 +218,36 @@ def test_a_build_waits_for_the_lock_another_process_holds(tmp_path, monkeypatch)
     thread.join(10)
     assert events == ["the other lets go", "the build holds it"]
     assert said == [f"{cache}: another build is using this cache folder; waiting for it to finish"]
+
+
+def test_a_waiting_build_leaves_the_theme_mirror_alone_until_it_holds_the_lock(tmp_path):
+    """The minified mirror of the theme's files (in the cache folder) is made under the build's
+    lock: a build that waits for another does not empty the mirror the other is copying from
+    (two builds begun together did, and the second stopped on a missing file)."""
+    cache = tmp_path / "cache"
+    mirror = cache / minify_adapter.MIRROR / "0"
+    mirror.mkdir(parents=True)
+    (mirror / "the-other-builds-file").write_text("x", encoding="utf-8")
+    code = HOLDER.format(src=str(ROOT / "src"), cache=str(cache))
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    command = [*pelican_command(ROOT / "content", tmp_path / "output"), "--log-handler", "plain"]
+    build = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    watchdog = threading.Timer(120, build.kill)  # a build that never says it waits fails, not hangs
+    watchdog.start()
+    said = ""
+    for line in iter(build.stdout.readline, ""):
+        if "another build is using this cache folder" in line:
+            said = line
+            break
+    watchdog.cancel()
+    assert said, "the build never said it waits"
+    assert (mirror / "the-other-builds-file").exists()  # waiting: the mirror untouched
+    holder.communicate("")
+    shown = build.communicate(timeout=600)[0]
+    assert build.returncode == 0, shown
+    assert not (mirror / "the-other-builds-file").exists()  # made anew once the build held the lock
+    assert (mirror / "js").is_dir()
 
 
 def test_a_fork_left_behind_does_not_keep_the_lock(tmp_path):

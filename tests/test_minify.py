@@ -188,3 +188,18 @@ def test_the_mirror_changes_no_page_fingerprint(tmp_path, change):
     adapter.serve_minified(pelican)
     assert settings_digest(pelican.settings) == settings_digest({**pelican.settings, **change})
     assert settings_digest(pelican.settings) != settings_digest({**pelican.settings, "SITENAME": "另一个公报"})
+
+
+def test_the_mirror_is_made_when_each_build_begins_from_the_theme_paths_as_set(tmp_path):
+    """``initialized`` only checks and keeps the paths; each build (``--autoreload`` runs many)
+    makes the mirror from them, not from the mirror the last build's settings name."""
+    pelican = FakePelican(tmp_path)
+    adapter.initialized(pelican)
+    assert pelican.settings["THEME_STATIC_PATHS"] == ["static"] and not (tmp_path / adapter.MIRROR).exists()
+    adapter.build_begins(pelican)
+    first = pelican.settings["THEME_STATIC_PATHS"]
+    served = Path(first[0]) / "js" / "search-core.js"
+    assert served.stat().st_size < (STATIC / "js" / "search-core.js").stat().st_size * 0.7
+    adapter.build_begins(pelican)
+    assert pelican.settings["THEME_STATIC_PATHS"] == first and served.is_file()
+    assert not (Path(first[0]) / "0").exists()  # not a mirror of the mirror

@@ -6,4 +6,5 @@ from bulletins.plugins.minify import adapter
 
 
 def register():
-    signals.initialized.connect(adapter.serve_minified)
+    signals.initialized.connect(adapter.initialized)
+    signals.get_generators.connect(adapter.build_begins)
