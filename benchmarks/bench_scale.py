@@ -318,11 +318,11 @@ def index_day(output: Path, empty: bool) -> str:
     raise SystemExit("no such day in the search manifest")
 
 
-def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
+def rebuilds(work: Path, wanted: set[str], cold: Measured | None = None) -> dict[str, tuple[Measured, dict]]:
     """Nothing, add one bulletin of a random date (ingested), add the newest one, add one on a
     day of a multiple of 16 bulletins and one on a day that had none (``index_day``), edit one
     article by hand, remove that article: a build after each of the WANTED ones (names in
-    ``REBUILDS``), with its phases."""
+    ``REBUILDS``), with its phases; each one's share of the COLD build, when this run made one."""
     times, edited = {}, None
     for step in REBUILDS:
         if step not in wanted:
@@ -344,7 +344,8 @@ def rebuilds(work: Path, wanted: set[str]) -> dict[str, tuple[Measured, dict]]:
         print(
             f"rebuild_{step}_one_s {measured.seconds:.1f}  cpu_s {measured.cpu_seconds:.1f}"
             f"  peak_mb {measured.process_kb // 1024} (tree {measured.tree_kb // 1024},"
-            f" PSS {pss_mb(measured)})",
+            f" PSS {pss_mb(measured)})"
+            + (f"  share_of_cold {100 * measured.seconds / cold.seconds:.2f} %" if cold else ""),
             flush=True,
         )
     print_rebuild_phases(times)
@@ -377,7 +378,8 @@ def run_again(size: int, options) -> dict:
         figures["phases"] = by_phase(records, figures["cold"])
         figures["output"] = output_figures(work / "output")
         print_size(dict(figures, ingest=None))
-    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")) - {""})
+    wanted = set(options.rebuilds.split(",")) - {""}
+    figures["rebuilds"] = rebuilds(work, wanted, figures.get("cold"))
     return figures
 
 
@@ -390,7 +392,7 @@ def run_size(size: int, paragraphs: list[str], options) -> dict:
     figures["phases"] = by_phase(records, figures["cold"])
     figures["output"] = output_figures(work / "output")
     print_size(figures)
-    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")) - {""})
+    figures["rebuilds"] = rebuilds(work, set(options.rebuilds.split(",")) - {""}, figures["cold"])
     if options.tracemalloc:
         shutil.rmtree(work / "output")
         shutil.rmtree(work / "cache", ignore_errors=True)

@@ -44,6 +44,7 @@ def test_every_phase_has_a_row(report, phase):
         r"^rebuild_add_one_s",
         r"^rebuild_edit_one_s",
         r"^rebuild_remove_one_s",
+        r"^rebuild_edit_one_s .*  share_of_cold \d+\.\d\d %$",  # of the cold build of the same run
         # the hour's speed beside each build and at the end (benchmarks/machine.py)
         r"^machine before cold: a fixed Python loop \d+\.\d\d s \(0\.47-0\.56 s quiet\)",
         r"^machine before edit-one: a fixed Python loop \d+\.\d\d s",
