@@ -83,6 +83,12 @@ def test_mirror_folders_files_and_odd_cases(tmp_path):
     assert [m.path.name for m in done] == ["extra.css"]
 
 
+def serve_minified(pelican) -> None:
+    """What a build does to PELICAN: ``initialized``, then ``get_generators`` (the mirror made)."""
+    adapter.initialized(pelican)
+    adapter.build_begins(pelican)
+
+
 class FakePelican:
     def __init__(self, tmp_path: Path, **settings):
         self.settings = {"THEME": str(ROOT / "theme"), "THEME_STATIC_PATHS": ["static"], "CACHE_PATH": str(tmp_path)}
@@ -96,7 +102,7 @@ class FakePelican:
 )
 def test_setting(tmp_path, value, minified):
     pelican = FakePelican(tmp_path, **({} if value is None else {"BULLETINS_MINIFY_THEME": value}))
-    adapter.serve_minified(pelican)
+    serve_minified(pelican)
     paths = pelican.settings["THEME_STATIC_PATHS"]
     assert (paths != ["static"]) is minified
     if minified:
@@ -106,7 +112,7 @@ def test_setting(tmp_path, value, minified):
 
 def test_bad_setting_is_one_line(tmp_path):
     with pytest.raises(SystemExit, match="BULLETINS_MINIFY_THEME = 'yes' is not valid"):
-        adapter.serve_minified(FakePelican(tmp_path, BULLETINS_MINIFY_THEME="yes"))
+        serve_minified(FakePelican(tmp_path, BULLETINS_MINIFY_THEME="yes"))
 
 
 @needs_node
@@ -185,7 +191,7 @@ def test_the_mirror_changes_no_page_fingerprint(tmp_path, change):
     from bulletins.site.fingerprint import settings_digest
 
     pelican = FakePelican(tmp_path, SITENAME="某区政府公报")
-    adapter.serve_minified(pelican)
+    serve_minified(pelican)
     assert settings_digest(pelican.settings) == settings_digest({**pelican.settings, **change})
     assert settings_digest(pelican.settings) != settings_digest({**pelican.settings, "SITENAME": "另一个公报"})
 

@@ -81,7 +81,9 @@ def test_day_slots_are_distinct_and_inside_the_day(count, step):
 
 
 def test_equal_urls_take_a_slot_each():
-    assert sorted(day_slots(["a.html", "a.html", "b.html"])) == sorted(set(day_slots(["a.html", "a.html", "b.html"])))
+    assert sorted(day_slots(["a.html", "a.html", "b.html"], MIN_STEP)) == sorted(
+        set(day_slots(["a.html", "a.html", "b.html"], MIN_STEP))
+    )
 
 
 def _ranked(urls: list[str]) -> list[int]:
@@ -97,7 +99,7 @@ def test_a_bulletin_added_to_a_day_moves_few_others():
     for _ in range(trials):
         urls = _urls(rng, rng.randint(1, MIN_STEP - 2))
         grown = [*urls, *_urls(rng, 1)]
-        moved += sum(a != b for a, b in zip(day_slots(urls), day_slots(grown)))
+        moved += sum(a != b for a, b in zip(day_slots(urls, MIN_STEP), day_slots(grown, MIN_STEP)))
         ranked += sum(a != b for a, b in zip(_ranked(urls), _ranked(grown)))
     assert moved < trials, f"{moved} bulletins moved in {trials} additions"
     assert ranked > 3 * moved, f"{ranked} bulletins moved by rank, {moved} by slot"

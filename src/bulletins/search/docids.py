@@ -53,12 +53,12 @@ def slot_step(counts: Iterable[int]) -> int:
     return step
 
 
-def capacity(count: int, step: int = MIN_STEP) -> int:
+def capacity(count: int, step: int) -> int:
     """The ids a day of COUNT bulletins (none: an empty day) takes in steps of STEP."""
     return max(1, -(-count // step)) * step
 
 
-def day_slots(urls: Sequence[str], step: int = MIN_STEP) -> list[int]:
+def day_slots(urls: Sequence[str], step: int) -> list[int]:
     """The slot of each of one day's bulletins (by URL; equal URLs take one each): its URL's
     CRC-32 modulo the day's capacity, or the next free slot after it, or else the nearest free
     one before it (never round the end: a bulletin moved stays near its home, so the ids a

@@ -128,10 +128,15 @@ def from_about(title: str) -> str:
     return title[at:] if at > 0 else ""
 
 
-def issued_title(title: str, normalized: bool = False) -> str:
-    """The title of the document a notice issues (``关于印发《X》的通知`` -> X), else "";
-    NORMALIZED when TITLE is ``normalize_title``'s already."""
-    match = _ISSUES.search(title if normalized else normalize_title(title))
+def issued_title(title: str) -> str:
+    """The title of the document a notice issues (``关于印发《X》的通知`` -> X), else ""."""
+    return _issued(normalize_title(title))
+
+
+def _issued(normalized: str) -> str:
+    """``issued_title`` of a title ``normalize_title`` made already (the index and
+    ``names_itself`` have it at hand)."""
+    match = _ISSUES.search(normalized)
     return match.group(1) if match else ""
 
 
@@ -152,7 +157,7 @@ class _Index:
                 self.by_number[number].append(doc)
             title = normalize_title(doc.title)
             self.by_title[title].append(doc)
-            for table, alias in ((self.by_issued, issued_title(title, True)), (self.by_about, from_about(title))):
+            for table, alias in ((self.by_issued, _issued(title)), (self.by_about, from_about(title))):
                 if alias:
                     table[alias].append(doc)
 
@@ -181,7 +186,7 @@ def names_itself(doc: DocumentFacts, ref: Reference) -> bool:
     if number and number == normalize_doc_number(doc.doc_number):
         return True
     own, title = normalize_title(doc.title), normalize_title(ref.title)
-    return bool(title) and title in {own, issued_title(own), from_about(own)}
+    return bool(title) and title in {own, _issued(own), from_about(own)}
 
 
 _LINKS = (("repeals", "repealed_by"), ("amends", "amended_by"), ("interprets", "interpretations"))

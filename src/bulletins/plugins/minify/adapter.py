@@ -49,12 +49,6 @@ def build_begins(pelican) -> None:
         _mirror(pelican.settings, paths)
 
 
-def serve_minified(pelican) -> None:
-    """The setting checked and the mirror made at once (``initialized`` then ``build_begins``)."""
-    initialized(pelican)
-    build_begins(pelican)
-
-
 def _mirror(settings, paths: list) -> None:
     if not settings["BULLETINS_MINIFY_THEME"]:
         return
