@@ -4,7 +4,6 @@ archive's CSL-JSON, the public URL, and rebuilds that rewrite only what changed.
 from __future__ import annotations
 
 import json
-import marshal
 import re
 import shutil
 
@@ -12,6 +11,7 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 
+from bulletins import sealed
 from bulletins.plugins.citations import generator, store
 from bulletins.plugins.incremental import forked
 from bulletins.site import citation
@@ -259,7 +259,7 @@ def test_records_of_an_earlier_version_still_remove_a_gone_bulletins_files(tmp_p
     (content / f"{NEW}.md").write_text(NEW_ARTICLE, encoding="utf-8")
     out = build(tmp_path / "output", content)
     cache = out.parent / "cache"
-    records = marshal.loads((cache / generator.STAMPS_CACHE).read_bytes())
+    records = sealed.unseal((cache / generator.STAMPS_CACHE).read_bytes())
     if form == "per-file":
         legacy = {
             name: ["k", *record[2 + 2 * i : 4 + 2 * i]]
@@ -275,7 +275,7 @@ def test_records_of_an_earlier_version_still_remove_a_gone_bulletins_files(tmp_p
     assert not any((out / f"{NEW}{suffix}").exists() for suffix in SUFFIXES)
     kept = [name for save_as in records if NEW not in save_as for name in generator.file_names(save_as)]
     assert kept and all((out / name).is_file() for name in kept)
-    saved = marshal.loads((cache / generator.STAMPS_CACHE).read_bytes())
+    saved = sealed.unseal((cache / generator.STAMPS_CACHE).read_bytes())
     assert len(saved) == len(records) - 1 and all(len(record) == store.RECORD for record in saved.values())
     assert not (cache / store.LEGACY_STAMPS).exists()
 
@@ -359,12 +359,10 @@ def test_the_archive_file_is_rendered_only_when_its_items_or_the_file_changed(
     [
         pytest.param(lambda path: path.write_bytes(b"\x00garbage"), id="garbage"),
         pytest.param(lambda path: path.write_bytes(path.read_bytes()[:100]), id="truncated"),
-        pytest.param(lambda path: path.write_bytes(marshal.dumps([1, 2])), id="a-list"),
-        pytest.param(lambda path: path.write_bytes(marshal.dumps({"x.html": [1], 3: ["k"]})), id="odd-records"),
+        pytest.param(lambda path: path.write_bytes(sealed.seal([1, 2])), id="a-list"),
+        pytest.param(lambda path: path.write_bytes(sealed.seal({"x.html": [1], 3: ["k"]})), id="odd-records"),
         pytest.param(
-            lambda path: path.write_bytes(
-                marshal.dumps({k: ["k", "1999-01-01", 0, 0, 0, 0, 0, 0] for k in ["a.html"]})
-            ),
+            lambda path: path.write_bytes(sealed.seal({k: ["k", "1999-01-01", 0, 0, 0, 0, 0, 0] for k in ["a.html"]})),
             id="records-of-other-pages",
         ),
         pytest.param(lambda path: path.unlink(), id="gone"),
@@ -383,7 +381,7 @@ def test_a_damaged_record_file_costs_work_never_wrong_files(tmp_path, content, d
     names = [p.relative_to(cold) for p in cold.rglob("*") if p.suffix in SUFFIXES or p.name == citation.ARCHIVE_CSL]
     assert len(names) > 3 * 5
     assert all((out / name).read_bytes() == (cold / name).read_bytes() for name in names)
-    records = marshal.loads((out.parent / "cache" / generator.STAMPS_CACHE).read_bytes())
+    records = sealed.unseal((out.parent / "cache" / generator.STAMPS_CACHE).read_bytes())
     assert len(records) == len(article_pages(cold)) and all(len(r) == store.RECORD for r in records.values())
 
 

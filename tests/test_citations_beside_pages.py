@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from bulletins import sealed
 from bulletins.plugins.citations import generator
 from bulletins.plugins.incremental import forked
 from support.forks import break_in_forks
@@ -74,7 +74,7 @@ def files(out: Path) -> dict[str, str]:
 
 def _without_times(stamps: Path) -> str:
     """The records' input keys and dates, page by page (their sizes and mtimes differ between two sites)."""
-    records = marshal.loads(stamps.read_bytes())
+    records = sealed.unseal(stamps.read_bytes())
     return json.dumps({page: record[:2] for page, record in sorted(records.items())})
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import marshal
 from pathlib import Path
 
 import pytest
 
+from bulletins import sealed
 from bulletins.search import docmemo
 from bulletins.search.build import build_index
 from bulletins.search.documents import DocSource, article_memo_key, from_dict
@@ -99,7 +99,7 @@ def test_memo_made_under_another_key_is_not_used(tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not marshal", marshal.dumps((docmemo.VERSION + 1, KEY, {})), marshal.dumps([1, 2, 3])],
+    [b"", b"not marshal", sealed.seal((docmemo.VERSION + 1, KEY, {})), sealed.seal([1, 2, 3])],
     ids=["empty", "garbage", "other version", "other shape"],
 )
 def test_damaged_memo_reads_as_empty(tmp_path, content):
@@ -109,7 +109,7 @@ def test_damaged_memo_reads_as_empty(tmp_path, content):
 
 def test_memo_drops_entries_of_another_shape(tmp_path):
     good = ("k" * 12, "d" * 32, "2024-01-01", "", "")
-    (tmp_path / docmemo.FILE).write_bytes(marshal.dumps((docmemo.VERSION, KEY, {"a": good, "b": ("short",)})))
+    (tmp_path / docmemo.FILE).write_bytes(sealed.seal((docmemo.VERSION, KEY, {"a": good, "b": ("short",)})))
     memo = docmemo.open_memo(tmp_path, KEY)
     assert memo.old == {"a": good}
     assert memo.get("b") is None and memo.get("a") == docmemo.Memo(*good) and memo.hits == 1

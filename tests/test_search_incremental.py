@@ -11,12 +11,12 @@ days whose bulletins changed, and the manifest.
 from __future__ import annotations
 
 import json
-import marshal
 import random
 from pathlib import Path
 
 import pytest
 
+from bulletins import sealed
 from bulletins.search import shards as sh
 from bulletins.search import write
 from bulletins.search.build import CATEGORY, build_index, order
@@ -260,9 +260,9 @@ def test_files_packed_by_the_last_format_are_packed_again(tmp_path, monkeypatch,
 
 
 def _retype_token_cache(cache: Path) -> None:
-    data = marshal.loads((cache / CACHE_FILE).read_bytes())
+    data = sealed.unseal((cache / CACHE_FILE).read_bytes())
     data["docs"] = {key: (entry, 0) for key, entry in data["docs"].items()}  # the tuples of format 2
-    (cache / CACHE_FILE).write_bytes(marshal.dumps(data))
+    (cache / CACHE_FILE).write_bytes(sealed.seal(data))
 
 
 def _overwrite_a_shard(index: Path) -> None:

@@ -3,11 +3,11 @@ what a walk from the list's beginning finds, and the index stays a cold build's.
 
 from __future__ import annotations
 
-import marshal
 import random
 
 import pytest
 
+from bulletins import sealed
 from bulletins.search import runs, splice
 from bulletins.search.build import build_index
 from bulletins.search.listmarks import MARKS_FILE, Marks
@@ -64,13 +64,13 @@ def test_marks_hold_while_the_bytes_before_them_do(tmp_path):
 
 @pytest.mark.parametrize(
     "damage",
-    [b"", b"\x00garbage", marshal.dumps([1, 2]), marshal.dumps({"format": 99, "lists": {}}), None],
+    [b"", b"\x00garbage", sealed.seal([1, 2]), sealed.seal({"format": 99, "lists": {}}), None],
     ids=["empty", "garbage", "a list", "another format", "entry of another shape"],
 )
 def test_a_damaged_marks_file_is_no_marks(tmp_path, damage):
     path = tmp_path / MARKS_FILE
     if damage is None:
-        path.write_bytes(marshal.dumps({"format": 1, "lists": {("区", "p"): ("x", 1)}}))
+        path.write_bytes(sealed.seal({"format": 1, "lists": {("区", "p"): ("x", 1)}}))
     else:
         path.write_bytes(damage)
     assert Marks(tmp_path).find("区", "p", b"ghij" * 10) == []
@@ -99,7 +99,7 @@ def _marks_hold(cache) -> int:
     """Every mark the marks file holds for a list of the kept run is an entry's offset and the
     id before it; how many were checked."""
     marks, checked = Marks(cache), 0
-    state = marshal.loads((cache / STATE_FILE).read_bytes())
+    state = sealed.unseal((cache / STATE_FILE).read_bytes())
     for key, kind, _, buf in read_run(cache / state["run"]):
         for offset, before in marks.find(key, kind, buf):
             assert splice.split(buf, kind == "p", before + 1, before + 1)[:2] == (offset, before), key
@@ -154,6 +154,6 @@ def test_a_continued_build_keeps_its_marks_and_adds_the_join(tmp_path, monkeypat
 def test_a_cold_build_without_joins_leaves_no_marks_file(tmp_path):
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / MARKS_FILE).write_bytes(marshal.dumps({"format": 1, "lists": {("区", "p"): (4, b"x" * 8, (2,), (1,))}}))
+    (cache / MARKS_FILE).write_bytes(sealed.seal({"format": 1, "lists": {("区", "p"): (4, b"x" * 8, (2,), (1,))}}))
     build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1)  # one run, no join
     assert not (cache / MARKS_FILE).exists()

@@ -5,9 +5,9 @@ cold build of the same bulletins."""
 
 from __future__ import annotations
 
-import marshal
 from pathlib import Path
 
+from bulletins import sealed
 from bulletins.search.build import build_index
 from bulletins.search.doctokens import CACHE_FILE, DATA_PREFIX, place_parts
 from support.search_fixture import FIXTURE_DOCS, _doc, generated_docs
@@ -26,7 +26,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def header(root: Path) -> dict:
-    return marshal.loads((root / "cache" / CACHE_FILE).read_bytes())
+    return sealed.unseal((root / "cache" / CACHE_FILE).read_bytes())
 
 
 def data_files(root: Path) -> list[Path]:

@@ -10,7 +10,7 @@ while the article's source file, its URL, its status and its category do not.
 
 So each bulletin's ``Memo`` (the row's key, the text's digest, its date, category and status)
 is kept under its ``memo key`` (``documents.article_memo_key``: the source file's stamp, URL,
-status and category) in ``bulletins-search-docs.marshal`` in the cache folder. The file names
+status and category) in ``bulletins-search-docs.marshal`` in the cache folder (``sealed``). The file names
 the content-cache key it was made under (``readcache.cache_key``: the settings that can change
 a page and this package's code); a file made under another key, damaged or of another format
 is read as empty. A memo is only ever a shortcut: where it is missing, the bulletin is made as
@@ -19,10 +19,11 @@ before, and the index is the same either way (tested byte for byte).
 
 from __future__ import annotations
 
-import marshal
-import os
+import contextlib
 from pathlib import Path
 from typing import NamedTuple
+
+from bulletins import sealed
 
 FILE = "bulletins-search-docs.marshal"
 VERSION = 1
@@ -61,20 +62,14 @@ class DocMemo:
 
     def save(self) -> None:
         """This build's memos, in place of the last build's (written aside, then renamed)."""
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            with open(tmp, "wb") as fh:
-                marshal.dump((VERSION, self.key, self.new), fh)
-            os.replace(tmp, self.path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # no memos kept: the next build makes each bulletin again
+            sealed.write_sealed(self.path, (VERSION, self.key, self.new))
 
 
 def _load(path: Path, key: str) -> dict:
     try:
-        with open(path, "rb") as fh:
-            version, made_under, memos = marshal.load(fh)
-    except (OSError, EOFError, ValueError, TypeError):
+        version, made_under, memos = sealed.read_sealed(path)
+    except (OSError, ValueError, TypeError):  # TypeError: not a tuple of three
         return {}
     if version != VERSION or made_under != key or not isinstance(memos, dict):
         return {}

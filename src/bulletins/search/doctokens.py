@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import marshal
 import os
 import shutil
 import zlib
@@ -27,6 +26,7 @@ from operator import eq, gt, sub
 from pathlib import Path
 from typing import NamedTuple
 
+from bulletins import sealed
 from bulletins.search import tokens
 from bulletins.search.documents import SearchDoc, rest_offset
 from bulletins.search.shards import SEP, TAIL_SEP, encoder
@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 VERSION = "1"  # bump when tokenizing or the entry encoding changes
 TITLE_END = "#"
 CACHE_FILE = "search-tokens.marshal"  # the index of the entries (``TokenCache``)
-CACHE_FORMAT = 3  # 3: an entry's place is one int (2: a tuple); 2: entries in a data file beside the index
+CACHE_FORMAT = 4  # 4: entries and index sealed (``sealed``); 3: an entry's place is one int (2: a tuple); 2: entries
+# in a data file beside the index
 SIZE_BITS = 32  # an entry's place (``place``): offset << SIZE_BITS | size
 DATA_PREFIX = "search-tokens-"
 SCRATCH_FILE = "search-tokens.scratch"
@@ -168,8 +169,10 @@ def title_end(title: str) -> tuple[str, int] | None:
 
 
 def entry_bytes(entry: DocTokens) -> bytes:
-    """How the token cache stores one ``DocTokens``."""
-    return marshal.dumps(tuple(entry))
+    """How the token cache stores one ``DocTokens``: its ``marshal`` bytes after their length
+    and CRC-32 (``sealed.entry``), so that a damaged entry is read as none (tokenized again)
+    rather than as another bulletin's tokens."""
+    return sealed.entry(tuple(entry))
 
 
 def write_entries(path: Path, entries: list[DocTokens | None]) -> list[int]:
@@ -187,13 +190,14 @@ def write_entries(path: Path, entries: list[DocTokens | None]) -> list[int]:
 class TokenCache:
     """``DocTokens`` by digest, kept in the cache folder (no folder: nothing is read or saved).
 
-    Two files: ``search-tokens.marshal``, the index (digest -> the entry's ``place``: offset and size),
-    and the entries themselves, ``search-tokens-<crc>.data`` (the CRC of the entries it was made
-    with), each a marshalled tuple. An entry is read when a build asks for it; the entries this
-    build makes go to a scratch file as they come, so no entry is held in memory. ``save`` (only
-    when something changed) adds the new entries at the end of the data file, or, once more than
-    half of it would be entries no bulletin uses, writes the entries the build used into a new
-    data file; then the index naming it."""
+    Two files: ``search-tokens.marshal``, the index (digest -> the entry's ``place``: offset and
+    size), and the entries themselves, ``search-tokens-<crc>.data`` (the CRC of the entries it
+    was made with), each a marshalled tuple behind its length and CRC-32 (``sealed``: a damaged
+    entry is tokenized again). An entry is read when a build asks for it; the entries this build
+    makes go to a scratch file as they come, so no entry is held in memory. ``save`` (only when
+    something changed) adds the new entries at the end of the data file, or, once more than half
+    of it would be entries no bulletin uses, writes the entries the build used into a new data
+    file; then the index naming it."""
 
     def __init__(self, folder: Path | str | None):
         self.folder = Path(folder) if folder else None
@@ -209,8 +213,8 @@ class TokenCache:
         if self.path is None:
             return {}, None, None
         try:
-            data = marshal.loads(self.path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
+            data = sealed.read_sealed(self.path)
+        except (OSError, ValueError):
             return {}, None, None
         if not isinstance(data, dict) or (data.get("version"), data.get("format")) != (VERSION, CACHE_FORMAT):
             return {}, None, None
@@ -239,8 +243,8 @@ class TokenCache:
             if where is None:
                 return None
         try:
-            found = marshal.loads(self._read(where))
-        except (OSError, ValueError, EOFError, TypeError):
+            found = sealed.entry_value(self._read(where))
+        except (OSError, ValueError):
             return None
         if isinstance(found, tuple) and tuple(map(type, found)) == _TYPES:
             if keep:
@@ -365,9 +369,7 @@ class TokenCache:
                 path.unlink()
 
     def _write_index(self, name: str, index: dict[str, int]) -> None:
-        header = self.path.with_suffix(".tmp")
-        header.write_bytes(marshal.dumps({"version": VERSION, "format": CACHE_FORMAT, "data": name, "docs": index}))
-        os.replace(header, self.path)
+        sealed.write_sealed(self.path, {"version": VERSION, "format": CACHE_FORMAT, "data": name, "docs": index})
         logger.debug("search index: %d bulletins tokenized, %d in the cache", self.missed, len(index))
 
     def close(self) -> None:

@@ -16,17 +16,19 @@ lists) knows more marks for free: where each run's piece of a list begins is an 
 and the last id of the piece before is the id before it (``runs.merged``). A cold build keeps
 those, so the first walk of a list after it already begins within one run of the id it looks for.
 
-The marks live in ``search-marks.marshal`` beside the postings state: ``{(key, kind): (length,
-digest, offsets, ids)}``. A missing, damaged or foreign file counts as no marks: every walk
-starts at the list's beginning, as it did without them, and finds the same offsets (tested).
+The marks live in ``search-marks.marshal`` (``sealed``) beside the postings state:
+``{(key, kind): (length, digest, offsets, ids)}``. A missing, damaged or foreign file counts as
+no marks: every walk starts at the list's beginning, as it did without them, and finds the same
+offsets (tested).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import marshal
-import os
 from pathlib import Path
+
+from bulletins import sealed
 
 MARKS_FILE = "search-marks.marshal"
 FORMAT = 1
@@ -52,8 +54,8 @@ class Marks:
         if self.path is None:
             return {}
         try:
-            data = marshal.loads(self.path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
+            data = sealed.read_sealed(self.path)
+        except (OSError, ValueError):
             return {}
         if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("lists"), dict)):
             return {}
@@ -99,10 +101,6 @@ class Marks:
             self.path.unlink(missing_ok=True)
             self.changed = False
             return
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            tmp.write_bytes(marshal.dumps({"format": FORMAT, "lists": self.lists}))
-            os.replace(tmp, self.path)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # no marks kept: the next walks start at the beginning
+        with contextlib.suppress(OSError):  # no marks kept: the next walks start at the beginning
+            sealed.write_sealed(self.path, {"format": FORMAT, "lists": self.lists})
         self.changed = False

@@ -9,21 +9,25 @@ bulletin) starts from empty lists. Category keys are never kept: their numbers d
 whole archive, so the builder adds them after. The lists are the ones a cold build makes
 from the same bulletins (tested), so keeping them changes no byte of the index.
 
-Two files: ``search-postings.marshal`` (format, fold digest, the bulletins' digests and ids,
-and the name of the run) and the run, ``search-postings-<crc>.run``, named by the CRC-32 of its
-bytes. A build writes the new run while it merges, then the header that names it, then
-removes the old run, so a header never names a run it was not written with.
+Two files: ``search-postings.marshal`` (``sealed``: format, fold digest, the bulletins' digests
+and ids, and the name of the run) and the run, ``search-postings-<crc>.run``, named by the
+CRC-32 of its bytes. A build writes the new run while it merges, then the header that names it,
+then removes the old run, so a header never names a run it was not written with. A run whose
+bytes are not those of its name (damaged on disk) counts as no state: the lists are made again,
+as a cold build makes them, where the damaged bytes would have been patched into the index.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import marshal
 import os
+import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from bulletins import sealed
 from bulletins.search.doctokens import VERSION
 from bulletins.search.runs import Record, RunWriter, read_run
 from bulletins.search.splice import Splice, plan
@@ -31,6 +35,8 @@ from bulletins.search.splice import Splice, plan
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "search-postings.marshal"
+RUN_NAME = re.compile(r"search-postings-([0-9a-f]{8})\.run")
+READ_BYTES = 1 << 20  # bytes read at a time to check a run's CRC-32
 FORMAT = 3  # 3: the bulletins' doc ids kept (``docids``); 2: the lists in a run file beside the header
 
 
@@ -75,11 +81,11 @@ class PostingsState:
         if self.path is None:
             return None
         try:
-            data = marshal.loads(self.path.read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
+            data = sealed.read_sealed(self.path)
+        except (OSError, ValueError):
             return None
         ok = isinstance(data, dict) and (data.get("version"), data.get("fold")) == (VERSION, self.fold_digest)
-        return data if ok and _well_formed(data) and (self.folder / data["run"]).is_file() else None
+        return data if ok and _well_formed(data) and run_intact(self.folder / data["run"]) else None
 
     def saving(self, digests: list[str], ids: Sequence[int], records: Iterable[Record]) -> Iterator[Record]:
         """``records`` (the lists of exactly the bulletins of ``digests``, of doc ids ``ids``, no
@@ -107,9 +113,7 @@ class PostingsState:
     def _save_header(self, digests: list[str], ids: Sequence[int], run: str) -> None:
         data = {"version": VERSION, "format": FORMAT, "fold": self.fold_digest, "digests": list(digests)}
         data.update(ids=list(ids), run=run)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(marshal.dumps(data))
-        os.replace(tmp, self.path)
+        sealed.write_sealed(self.path, data)
 
 
 def _well_formed(data: dict) -> bool:
@@ -119,5 +123,21 @@ def _well_formed(data: dict) -> bool:
     if not isinstance(ids, list) or len(ids) != len(digests) or not all(type(i) is int for i in ids):
         return False
     ascending = all(a < b for a, b in itertools.pairwise(ids)) and (not ids or ids[0] >= 0)
-    named = run.startswith("search-postings-") and "/" not in run
+    named = RUN_NAME.fullmatch(run) is not None
     return ascending and named and all(isinstance(d, str) for d in digests)
+
+
+def run_intact(path: Path) -> bool:
+    """Whether the run file PATH holds the bytes whose CRC-32 its name gives (0.10-0.21 s for
+    the 268 MB run of 100,000 bulletins, in the index's fork)."""
+    named = RUN_NAME.fullmatch(path.name)
+    if named is None:
+        return False
+    crc = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(READ_BYTES):
+                crc = zlib.crc32(chunk, crc)
+    except OSError:
+        return False
+    return crc == int(named.group(1), 16)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import itertools
-import marshal
 import os
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
+from bulletins import sealed
 from bulletins.site import written
 
 
@@ -184,32 +183,30 @@ def replace_if_changed(tmp: Path, path: Path) -> bool:
 
 
 TABLE_MAGIC = b"bulletins table 2\n"  # the first bytes of a ``write_table`` file
-_LENGTH, _CRC = 8, 4  # bytes of each piece's length and CRC-32, little-endian, before its bytes
 
 
 def write_table(path: Path, table: dict, batch: int = 5_000) -> bool:
     """TABLE into PATH, unless PATH holds those bytes already (True when written):
     ``TABLE_MAGIC``, then dicts of BATCH entries each as ``marshal`` bytes, each after its length
-    and CRC-32. Never one object of the whole table: a build's record of 100,000 pages is saved
-    at the end of a rebuild, when its memory peaks. ``marshal``, not JSON: at 100,000 bulletins
-    the page record's 19.6 MB took some 0.4 s to save as JSON in the build, 0.08-0.10 s so
-    (reading either back took about 0.5 s there, most of it making the 180,000 strings)."""
+    and CRC-32 (``sealed.frame``). Never one object of the whole table: a build's record of
+    100,000 pages is saved at the end of a rebuild, when its memory peaks. ``marshal``, not JSON:
+    at 100,000 bulletins the page record's 19.6 MB took some 0.4 s to save as JSON in the build,
+    0.08-0.10 s so (reading either back took about 0.5 s there, most of it making the 180,000
+    strings)."""
     tmp = path.with_name(f".{path.name}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     entries = iter(table.items())
     with removed_on_error(tmp), open(tmp, "wb") as fh:
         fh.write(TABLE_MAGIC)
         while piece := dict(itertools.islice(entries, batch)):
-            data = marshal.dumps(piece)
-            fh.write(len(data).to_bytes(_LENGTH, "little") + zlib.crc32(data).to_bytes(_CRC, "little") + data)
+            fh.write(sealed.entry(piece))
     return replace_if_changed(tmp, path)
 
 
 def read_table(path: Path) -> dict:
     """The table ``write_table`` wrote at PATH; OSError when it cannot be read, ValueError when
-    it is not such a table (another format, cut short, damaged). A piece is checked against its
-    CRC-32 before ``marshal`` reads it: damaged sizes inside it made ``marshal`` allocate and
-    free lists of gigabytes (1-4 s a read of a 4 KB table), where it did not fail at once."""
+    it is not such a table (another format, cut short, damaged: each piece is checked before
+    ``marshal`` reads it, ``sealed``)."""
     with open(path, "rb") as fh:
         data = fh.read()
     if not data.startswith(TABLE_MAGIC):
@@ -217,18 +214,9 @@ def read_table(path: Path) -> dict:
     table: dict = {}
     view, at = memoryview(data), len(TABLE_MAGIC)
     while at < len(data):
-        length = int.from_bytes(view[at : at + _LENGTH], "little")
-        crc = int.from_bytes(view[at + _LENGTH : at + _LENGTH + _CRC], "little")
-        at += _LENGTH + _CRC
-        piece = view[at : at + length]
-        if at + length > len(data) or zlib.crc32(piece) != crc:
-            raise ValueError("a table cut short or damaged")
-        try:
-            found = marshal.loads(piece)
-        except (EOFError, TypeError) as err:
-            raise ValueError(f"a damaged table: {err}") from None
+        piece, at = sealed.unframe(view, at)
+        found = sealed.loads(piece)
         if type(found) is not dict:
             raise ValueError("not a table")
         table.update(found)
-        at += length
     return table

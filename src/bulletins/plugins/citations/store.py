@@ -1,12 +1,13 @@
 """What the last build made the citation files from, so that a rebuild makes only what changed.
 
-``CACHE_PATH/bulletins-citations.marshal`` maps each page (``save_as``) to its record: the input
-key, the citation date, then the size and mtime of its ``.bib``, ``.ris`` and ``.json``. The input
-key is a digest of everything the article's citation fields are made from (``input_parts``: its
-header values as Pelican read them, its title, page, URL and original, the public URL, the code):
-equal keys make equal fields, so an unchanged article's fields are not made at all. Made for
-every article, the fields took some 3.6 s of a 100,000-article rebuild's citations fork, and
-rendering the archive's CSL-JSON whole another 3.7 s (py-spy, beside the other forks).
+``CACHE_PATH/bulletins-citations.marshal`` (``sealed``: a damaged file is none) maps each page
+(``save_as``) to its record: the input key, the citation date, then the size and mtime of its
+``.bib``, ``.ris`` and ``.json``. The input key is a digest of everything the article's citation
+fields are made from (``input_parts``: its header values as Pelican read them, its title, page, URL
+and original, the public URL, the code): equal keys make equal fields, so an unchanged article's
+fields are not made at all. Made for every article, the fields took some 3.6 s of a 100,000-article
+rebuild's citations fork, and rendering the archive's CSL-JSON whole another 3.7 s (py-spy, beside
+the other forks).
 
 The archive's CSL-JSON holds one item per line, in the order of (date, page). A rebuild that
 changes some items copies every other line from the last build's file (``splice_csl``), found by
@@ -20,11 +21,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import marshal
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from bulletins import sealed
 from bulletins.site import citation, written
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import removed_on_error, replace_if_changed
@@ -87,8 +88,8 @@ def load_records(cache: Path) -> dict:
     page -> a record whose key matches none (its files are then made again, and the files of a
     page gone are still removed) or file name -> ``[key, size, mtime_ns]`` (``remove_stale``)."""
     try:
-        table = marshal.loads((cache / STAMPS).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        table = sealed.read_sealed(cache / STAMPS)
+    except (OSError, ValueError):
         table = None
     if isinstance(table, dict):
         return {k: v for k, v in table.items() if type(k) is str and isinstance(v, list) and len(v) == RECORD}
@@ -114,9 +115,7 @@ def save_records(cache: Path, records: dict) -> None:
 
 def _save(path: Path, value) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(marshal.dumps(value))
-    os.replace(tmp, path)
+    sealed.write_sealed(path, value)
 
 
 def items_key(order: list[tuple[str, str, str]]) -> str:
@@ -130,8 +129,8 @@ def items_key(order: list[tuple[str, str, str]]) -> str:
 def load_csl_record(cache: Path) -> dict:
     """The last build's record of the archive's file: ``key``, ``stamp``, ``pages`` ({} if none)."""
     try:
-        record = marshal.loads((cache / CSL_CACHE).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        record = sealed.read_sealed(cache / CSL_CACHE)
+    except (OSError, ValueError):
         return {}
     return record if isinstance(record, dict) else {}
 

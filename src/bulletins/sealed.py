@@ -1,0 +1,93 @@
+"""Cache files that tell when they are damaged: ``marshal`` bytes behind their length and CRC-32.
+
+The build's caches are ``marshal`` data. ``marshal`` reads damaged bytes without complaint as
+often as not: a changed byte inside a string or a number gives another value of the right
+type (a search index with another bulletin's tokens, a citation record that lies), and a
+changed size inside a list makes it allocate gigabytes before it fails (reads of 1-4 s of a
+4 KB file). So every piece is written after its length (8 bytes) and its CRC-32 (4 bytes),
+little-endian, and checked before ``marshal`` sees it; a whole file starts with ``MAGIC``.
+Whatever fails the check is a ``ValueError``, which every reader takes as "no cache": the
+build makes again what the file held, so the output is the one a cold build gives.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import zlib
+from pathlib import Path
+
+MAGIC = b"bulletins sealed 1\n"  # the first bytes of a ``write_sealed`` file
+LENGTH, CRC = 8, 4  # bytes of a piece's length and CRC-32, before its bytes
+
+
+def frame(data: bytes) -> bytes:
+    """DATA behind its length and CRC-32."""
+    return len(data).to_bytes(LENGTH, "little") + zlib.crc32(data).to_bytes(CRC, "little") + data
+
+
+def unframe(view: memoryview, at: int = 0) -> tuple[memoryview, int]:
+    """The piece ``frame`` wrote at AT in VIEW, and where the next one begins; ValueError when
+    it is cut short or its bytes are not the ones written."""
+    head = at + LENGTH + CRC
+    if head > len(view):
+        raise ValueError("a piece cut short")
+    length = int.from_bytes(view[at : at + LENGTH], "little")
+    crc = int.from_bytes(view[at + LENGTH : head], "little")
+    piece = view[head : head + length]
+    if head + length > len(view) or zlib.crc32(piece) != crc:
+        raise ValueError("a piece cut short or damaged")
+    return piece, head + length
+
+
+def loads(piece) -> object:
+    """``marshal.loads`` of a checked piece, its errors as ValueError."""
+    try:
+        return marshal.loads(piece)
+    except (EOFError, TypeError, ValueError) as err:
+        raise ValueError(f"damaged data: {err}") from None
+
+
+def entry(value) -> bytes:
+    """VALUE as one framed piece (no ``MAGIC``): an entry among others in a file."""
+    return frame(marshal.dumps(value))
+
+
+def entry_value(data: bytes) -> object:
+    """The value of a piece ``entry`` made, DATA being exactly its bytes; ValueError else."""
+    view = memoryview(data)
+    piece, end = unframe(view)
+    if end != len(view):
+        raise ValueError("an entry of another size")
+    return loads(piece)
+
+
+def seal(value) -> bytes:
+    """The bytes of a sealed file holding VALUE."""
+    return MAGIC + entry(value)
+
+
+def unseal(data: bytes) -> object:
+    """The value ``seal`` sealed in DATA; ValueError when DATA is not such bytes."""
+    if not data.startswith(MAGIC):
+        raise ValueError("not a sealed file")
+    return entry_value(data[len(MAGIC) :])
+
+
+def read_sealed(path: Path) -> object:
+    """The value in the sealed file PATH: OSError when it cannot be read, ValueError when it is
+    not a sealed file or is damaged."""
+    return unseal(Path(path).read_bytes())
+
+
+def write_sealed(path: Path, value) -> None:
+    """VALUE sealed into PATH, through a temporary file renamed into place (a stopped build
+    leaves the last file whole); the temporary file is removed on an error, which is raised."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(seal(value))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
