@@ -16,9 +16,10 @@ folder is moved aside and deleted once the run ends, ``set_aside``):
    its children (the SQLite file is made in a child);
 4. rebuilds over that output (``--rebuilds``): with nothing changed (``unchanged``), after adding
    one bulletin of a random date (``add``, ingested) or one newer than all others (``newest``),
-   one on a day holding a multiple of 16 bulletins (``sixteen``) or on a day that had none
-   (``empty``), where one more moved every later search id before each day took a block of
-   ids, editing one article by hand (``edit``) and removing it (``remove``), each with its phases;
+   one on a day that had none (``empty``: it moved every later search id before each day took a
+   block of ids) or on a day whose block of ids is full (``full``, filled first if no day is:
+   the rare change that still moves every later id), editing one article by hand (``edit``)
+   and removing it (``remove``), each with its phases;
    ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build);
    ``--drop-caches`` empties the kernel's page cache before each (root only: a rebuild the next
    day finds its files on disk, not in memory);
@@ -275,52 +276,97 @@ def edit_one(content: Path) -> Path:
     return article
 
 
-def add_one(work: Path, newest: bool = False, date: str | None = None) -> None:
-    """Ingest one more bulletin: of a random date, (NEWEST) dated after every other one, or of
-    DATE. Each call adds another one (its own record id, text and, for the newest, date)."""
+def added_date(number: int, newest: bool = False) -> str:
+    """The date of the NUMBERth bulletin ``add_one`` adds: one after every other (NEWEST, each
+    a day after the last), or a random one of the 25 years, seeded by NUMBER."""
+    if newest:
+        return (FIRST_DAY + dt.timedelta(days=DAYS + 1 + number)).isoformat()
+    return (FIRST_DAY + dt.timedelta(days=random.Random(SEED + 1 + number).randrange(DAYS + 1))).isoformat()
+
+
+def add_one(work: Path, newest: bool = False, date: str | None = None, count: int = 1) -> None:
+    """Ingest one more bulletin (COUNT more, in one file): of a random date, its own for each
+    call (seeded by the number of earlier calls, so a long series of runs does not pile them on
+    one day), (NEWEST) dated after every other one, or of DATE. Each call adds others (their own
+    record ids, texts and, for the newest, date)."""
     extra = work / "sources" / "extra"
     extra.mkdir(parents=True, exist_ok=True)
     number = len(list(extra.glob("*.jsonl")))
     name = f"{'newest' if newest else 'added'}-{number}"
-    text = f"青溪区召开基准测试追加会议（第{number + 1}次），研究部署防汛工作。"
-    record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], id=f"scale-{name}")
-    if newest:
-        record["date"] = (FIRST_DAY + dt.timedelta(days=DAYS + 1 + number)).isoformat()
-    elif date:
-        record["date"] = date
-    (extra / f"{name}.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    date = date or added_date(number, newest)
+    lines = []
+    for each in range(count):
+        part = f"之{each + 1}" if count > 1 else ""
+        text = f"青溪区召开基准测试追加会议（第{number + 1}次{part}），研究部署防汛工作。"
+        record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], date=date)
+        record["id"] = f"scale-{name}" + (f"-{each}" if count > 1 else "")
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    (extra / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8")
     if DROP_CACHES:
         drop_caches()
     measured = ingest(work, 1, extra / f"{name}.jsonl")
     kind = name.split("-")[0]
-    print(f"ingest_{kind}_one_s {measured.seconds:.1f}  peak_mb {measured.process_kb // 1024}", flush=True)
+    many = f", {count} bulletins" if count > 1 else ""
+    print(
+        f"ingest_{kind}_one_s {measured.seconds:.1f}  peak_mb {measured.process_kb // 1024}  ({date}{many})", flush=True
+    )
 
 
-REBUILDS = ("unchanged", "add", "newest", "sixteen", "empty", "edit", "remove")
+REBUILDS = ("unchanged", "add", "newest", "full", "empty", "edit", "remove")
 SUMMED = ("add", "newest", "edit", "remove")  # the summary table's rebuild columns
 
 
-def index_day(output: Path, empty: bool) -> str:
-    """From the search manifest: the oldest day holding a multiple of 16 bulletins (where one
-    more moved every later id before each day took a block of ids: ``sixteen``), or (EMPTY)
-    the oldest day after the first without a bulletin (``empty``)."""
+def search_days(output: Path) -> tuple[list[tuple[dt.date, int]], int]:
+    """From the search manifest: each day from the first with its number of bulletins (days
+    without any included), and the ids a day takes (``slots``, docids' step)."""
     from bulletins.search.shards import decode
 
     days = json.loads((output / "search" / "manifest.json").read_text(encoding="utf-8"))["days"]
     numbers = decode(days["runs"])
-    day = dt.date.fromisoformat(days["first"])
+    day, found = dt.date.fromisoformat(days["first"]), []
     for on, count in zip(numbers[::2], numbers[1::2]):
-        if empty and on > 1:
-            return (day + dt.timedelta(days=1)).isoformat()
+        found += [(day + dt.timedelta(days=k), 0) for k in range(1, on)]  # none on the days between
         day += dt.timedelta(days=on)
-        if not empty and count % 16 == 0:
-            return day.isoformat()
-    raise SystemExit("no such day in the search manifest")
+        found.append((day, count))
+    return found, days["slots"]
+
+
+def empty_day(output: Path) -> str:
+    """The oldest day after the first without a bulletin (``empty``)."""
+    found = next((day for day, count in search_days(output)[0] if count == 0), None)
+    if found is None:
+        raise SystemExit("no day without bulletins in the search manifest")
+    return found.isoformat()
+
+
+def full_day(output: Path) -> tuple[str, int]:
+    """A day whose block of ids is full (``full``: one more bulletin there makes it take another
+    block, which moves every later id, the rare change that rewrites most of the index), and how
+    many bulletins it lacks to be so: the oldest day holding a multiple of ``slots`` bulletins,
+    or else the oldest of the most crowded ones."""
+    found, slots = search_days(output)
+    full = [day for day, count in found if count and count % slots == 0]
+    if full:
+        return full[0].isoformat(), 0
+    most = max(count for _, count in found)
+    return next(day for day, count in found if count == most).isoformat(), -most % slots
+
+
+def fill_day(work: Path) -> str:
+    """``full_day``'s day, first filled to a full block and built (untimed, its time printed)."""
+    date, lacking = full_day(work / "output")
+    if lacking:
+        add_one(work, date=date, count=lacking)
+        measured, _ = build(work, "full-fill")
+        print(
+            f"fill_build_s {measured.seconds:.1f}  ({lacking} bulletins on {date}: its block of ids full)", flush=True
+        )
+    return date
 
 
 def rebuilds(work: Path, wanted: set[str], cold: Measured | None = None) -> dict[str, tuple[Measured, dict]]:
     """Nothing, add one bulletin of a random date (ingested), add the newest one, add one on a
-    day of a multiple of 16 bulletins and one on a day that had none (``index_day``), edit one
+    day whose block of search ids is full (``fill_day``) and one on a day that had none, edit one
     article by hand, remove that article: a build after each of the WANTED ones (names in
     ``REBUILDS``), with its phases; each one's share of the COLD build, when this run made one."""
     times, edited = {}, None
@@ -331,8 +377,10 @@ def rebuilds(work: Path, wanted: set[str], cold: Measured | None = None) -> dict
             pass
         elif step in ("add", "newest"):
             add_one(work, newest=step == "newest")
-        elif step in ("sixteen", "empty"):
-            add_one(work, date=index_day(work / "output", empty=step == "empty"))
+        elif step == "empty":
+            add_one(work, date=empty_day(work / "output"))
+        elif step == "full":
+            add_one(work, date=fill_day(work))
         elif step == "edit":
             edited = edit_one(work / "content")
         else:
@@ -509,8 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rebuilds",
         default="add,edit,remove",
-        help="which rebuilds to time: unchanged, add, newest, sixteen (onto a day of a multiple of 16"
-        " bulletins), empty (onto a day that had none), edit, remove (default add,edit,remove)",
+        help="which rebuilds to time: unchanged, add, newest, full (onto a day whose block of"
+        " search ids is full), empty (onto a day that had none), edit, remove (default add,edit,remove)",
     )
     parser.add_argument(
         "--again",

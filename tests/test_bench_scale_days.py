@@ -1,0 +1,70 @@
+"""The scale benchmark's choice of days for its rebuilds, read from a search manifest: the day a
+bulletin goes to for ``empty`` (a day without any) and ``full`` (a day whose block of ids is
+full, or the one to fill), and the dates ``add`` gives (each its own, not piled on one day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+import bench_scale
+from bulletins.search import shards
+
+
+def manifest(tmp_path, first: str, pairs: list[tuple[int, int]], slots: int = 32):
+    """An output folder whose search manifest has these day runs ((days on, bulletins) pairs)."""
+    runs = "".join(shards.encode(on) + shards.encode(count) for on, count in pairs)
+    folder = tmp_path / "output" / "search"
+    folder.mkdir(parents=True)
+    days = {"first": first, "runs": runs, "slots": slots, "start": 0}
+    (folder / "manifest.json").write_text(json.dumps({"days": days}), encoding="utf-8")
+    return tmp_path / "output"
+
+
+CASES = [
+    # pairs, slots, the days with bulletins and without, empty_day, full_day
+    (
+        [(0, 3), (1, 32), (3, 5)],
+        32,
+        {"01-01": 3, "01-02": 32, "01-03": 0, "01-04": 0, "01-05": 5},
+        "01-03",
+        ("01-02", 0),
+    ),
+    ([(0, 3), (1, 20), (2, 20)], 32, {"01-01": 3, "01-02": 20, "01-03": 0, "01-04": 20}, "01-03", ("01-02", 12)),
+    ([(0, 16), (2, 48), (1, 33)], 16, {"01-01": 16, "01-02": 0, "01-03": 48, "01-04": 33}, "01-02", ("01-01", 0)),
+    ([(0, 40), (2, 64), (1, 1)], 32, {"01-01": 40, "01-02": 0, "01-03": 64, "01-04": 1}, "01-02", ("01-03", 0)),
+]
+
+
+@pytest.mark.parametrize(("pairs", "slots", "counts", "empty", "full"), CASES)
+def test_days_read_from_the_manifest(tmp_path, pairs, slots, counts, empty, full):
+    output = manifest(tmp_path, "2020-01-01", pairs, slots)
+    found, step = bench_scale.search_days(output)
+    assert step == slots
+    assert {day.isoformat()[5:]: count for day, count in found} == counts
+    assert [day for day, _ in found] == sorted(day for day, _ in found)
+    assert bench_scale.empty_day(output) == f"2020-{empty}"
+    date, lacking = bench_scale.full_day(output)
+    assert (date[5:], lacking) == full
+    total = dict(counts)[date[5:]] + lacking
+    assert total % slots == 0 and total >= slots  # one more bulletin there takes another block
+
+
+def test_no_empty_day_is_a_clear_stop(tmp_path):
+    output = manifest(tmp_path, "2020-01-01", [(0, 3), (1, 4)])
+    with pytest.raises(SystemExit, match="no day without bulletins"):
+        bench_scale.empty_day(output)
+
+
+def test_added_bulletins_get_dates_of_their_own():
+    """A random date per added bulletin, the same for its number in every run; the newest ones
+    one day after another, after the archive's last day."""
+    dates = [bench_scale.added_date(number) for number in range(40)]
+    assert dates == [bench_scale.added_date(number) for number in range(40)]
+    assert len(set(dates)) >= 38  # the days of 25 years: a few may meet, not one for all
+    last = bench_scale.FIRST_DAY + dt.timedelta(days=bench_scale.DAYS)
+    assert all(bench_scale.FIRST_DAY.isoformat() <= d <= last.isoformat() for d in dates)
+    newest = [bench_scale.added_date(number, newest=True) for number in range(3)]
+    assert newest == [(last + dt.timedelta(days=n + 1)).isoformat() for n in range(3)]
