@@ -21,9 +21,14 @@ MAGIC = b"bulletins sealed 1\n"  # the first bytes of a ``write_sealed`` file
 LENGTH, CRC = 8, 4  # bytes of a piece's length and CRC-32, before its bytes
 
 
+def header(data: bytes) -> bytes:
+    """The length and CRC-32 that go before DATA."""
+    return len(data).to_bytes(LENGTH, "little") + zlib.crc32(data).to_bytes(CRC, "little")
+
+
 def frame(data: bytes) -> bytes:
     """DATA behind its length and CRC-32."""
-    return len(data).to_bytes(LENGTH, "little") + zlib.crc32(data).to_bytes(CRC, "little") + data
+    return header(data) + data
 
 
 def unframe(view: memoryview, at: int = 0) -> tuple[memoryview, int]:
@@ -53,8 +58,9 @@ def entry(value) -> bytes:
     return frame(marshal.dumps(value))
 
 
-def entry_value(data: bytes) -> object:
-    """The value of a piece ``entry`` made, DATA being exactly its bytes; ValueError else."""
+def entry_value(data) -> object:
+    """The value of a piece ``entry`` made, DATA (bytes or a memoryview) being exactly its bytes;
+    ValueError else."""
     view = memoryview(data)
     piece, end = unframe(view)
     if end != len(view):
@@ -71,7 +77,7 @@ def unseal(data: bytes) -> object:
     """The value ``seal`` sealed in DATA; ValueError when DATA is not such bytes."""
     if not data.startswith(MAGIC):
         raise ValueError("not a sealed file")
-    return entry_value(data[len(MAGIC) :])
+    return entry_value(memoryview(data)[len(MAGIC) :])  # a view: no copy of the file's bytes
 
 
 def read_sealed(path: Path) -> object:
@@ -85,8 +91,12 @@ def write_sealed(path: Path, value) -> None:
     leaves the last file whole); the temporary file is removed on an error, which is raised."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
+    data = marshal.dumps(value)
     try:
-        tmp.write_bytes(seal(value))
+        with open(tmp, "wb") as fh:  # in three writes: no second copy of DATA, however large
+            fh.write(MAGIC)
+            fh.write(header(data))
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
