@@ -1,5 +1,6 @@
 """The scale benchmark runs end to end on a small archive (100 bulletins): synthetic sources,
-ingest, a cold build with its phases, three rebuilds, the output figures and the summary table."""
+ingest, a cold build with its phases, four rebuilds (one onto a day it first fills), the output
+figures and the summary table."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ PHASES = ("read", "prepare", "write", "search index", "open data: files", "open 
 def report():
     require(BULLETINS)
     run = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--sizes", "100", "--quick", "--jobs", "1"],
+        [
+            *(sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--sizes", "100", "--quick", "--jobs", "1"),
+            *("--rebuilds", "add,full,edit,remove"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -42,6 +46,8 @@ def test_every_phase_has_a_row(report, phase):
         r"^ingest_s [\d.]+",
         r"^cold_build_s [\d.]+",
         r"^rebuild_add_one_s",
+        r"^fill_build_s [\d.]+  \(\d+ bulletins on \d{4}-\d\d-\d\d: its block of ids full\)$",  # no day of 100 is full
+        r"^rebuild_full_one_s",
         r"^rebuild_edit_one_s",
         r"^rebuild_remove_one_s",
         r"^rebuild_edit_one_s .*  share_of_cold \d+\.\d\d %$",  # of the cold build of the same run
