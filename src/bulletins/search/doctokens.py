@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 VERSION = "1"  # bump when tokenizing or the entry encoding changes
 TITLE_END = "#"
 CACHE_FILE = "search-tokens.marshal"  # the index of the entries (``TokenCache``)
-CACHE_FORMAT = 4  # 4: entries and index sealed (``sealed``); 3: an entry's place is one int (2: a tuple); 2: entries
-# in a data file beside the index
+# 4: the index and each entry sealed (``sealed``); 3: an entry's place is one int (2: a tuple);
+# 2: the entries in a data file beside the index
+CACHE_FORMAT = 4
 SIZE_BITS = 32  # an entry's place (``place``): offset << SIZE_BITS | size
 DATA_PREFIX = "search-tokens-"
 SCRATCH_FILE = "search-tokens.scratch"
