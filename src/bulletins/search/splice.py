@@ -257,11 +257,13 @@ def touched_keys(entries: Iterable) -> set[tuple[str, str]]:
 
 
 class SplicedPostings:
-    """The patched lists as the one run ``runs.merged`` reads (nothing spilled)."""
+    """The patched lists as the one run ``runs.merged`` reads (nothing spilled); MOVED when the
+    patch moved the ids after the change (nearly every list and shard changes)."""
 
-    def __init__(self, records: Iterable[Record], marks: Marks):
+    def __init__(self, records: Iterable[Record], marks: Marks, moved: bool = False):
         self.records, self.paths, self.written = records, [], 0
         self.marks = marks  # the ones ``spliced`` keeps, saved with the index
+        self.moved = moved
 
     def runs(self) -> list[Iterable[Record]]:
         return [self.records]
