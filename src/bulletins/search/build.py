@@ -181,7 +181,7 @@ def build_index(
     with contextlib.closing(postings):
         kept = state.saving(fragments.digests, ids, runs.merged(postings.runs(), postings.marks))
         stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
-        packers = workers.pack_count(pack_jobs or jobs, len(ordered), getattr(postings, "moved", False))
+        packers = workers.job_count(pack_jobs or jobs, len(ordered))  # above 1: packed on one process
         listed = _write_shards(writer, stream, shard_bytes, packers, direct_shards)
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
     _write_manifest(writer, _manifest(heads, ordered.order, fold, listed, per_category))

@@ -134,4 +134,4 @@ def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold
     logger.debug("search index: lists patched for %s", plan)
     marks = Marks(state.folder)
     records = splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone), marks)
-    return splice.SplicedPostings(records, marks, moved=plan.shift != 0)
+    return splice.SplicedPostings(records, marks)

@@ -257,13 +257,11 @@ def touched_keys(entries: Iterable) -> set[tuple[str, str]]:
 
 
 class SplicedPostings:
-    """The patched lists as the one run ``runs.merged`` reads (nothing spilled); MOVED when the
-    patch moved the ids after the change (nearly every list and shard changes)."""
+    """The patched lists as the one run ``runs.merged`` reads (nothing spilled)."""
 
-    def __init__(self, records: Iterable[Record], marks: Marks, moved: bool = False):
+    def __init__(self, records: Iterable[Record], marks: Marks):
         self.records, self.paths, self.written = records, [], 0
         self.marks = marks  # the ones ``spliced`` keeps, saved with the index
-        self.moved = moved
 
     def runs(self) -> list[Iterable[Record]]:
         return [self.records]

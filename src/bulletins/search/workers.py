@@ -57,16 +57,6 @@ def job_count(requested: int | None, work: int) -> int:
     return max(1, min(default_jobs(), work // MIN_DOCS_PER_JOB))
 
 
-def pack_count(requested: int | None, work: int, every_shard: bool) -> int:
-    """Processes that pack the shards (above 1: one packer process beside the merge): as
-    ``job_count`` gives, but a packer whenever EVERY_SHARD is packed again (a patch that moved
-    every later id) and a second processor is there. Beside the pages a packer only adds its
-    pickling, where a change rewrites a few shards; when nearly every shard changes, the build has
-    finished its own work and waits for the index with a processor idle."""
-    count = job_count(requested, work)
-    return max(count, 2) if every_shard and default_jobs() > 1 else count
-
-
 def chunks(start: int, stop: int, jobs: int) -> list[tuple[int, int]]:
     """``[lo, hi)`` doc-id ranges covering ``start..stop``: four per job (so a slow chunk does
     not leave the other workers idle at the end), at most ``MAX_CHUNK`` each."""
