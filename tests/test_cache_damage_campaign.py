@@ -12,39 +12,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pelican.settings import read_settings
 
-from bulletins.site import fixity, opendata
-from support.shared import ROOT
-from support.site_build import FIXTURE_CONTENT, build_fixture_site
+from support.site_build import FIXTURE_CONTENT, full_build, site_files
 
 pytestmark = pytest.mark.slow
 
 TRIALS = 72  # every file of the cache folder (36) twice, at two seeded places
 EDITED = Path("bulletins/2022/03/ljq-2022-0315-cwhy6.md")
-
-
-def full_build(content: Path, output: Path) -> Path:
-    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
-    return build_fixture_site(
-        output,
-        PATH=str(content),
-        PLUGINS=plugins,
-        CACHE_CONTENT=True,
-        LOAD_CONTENT_CACHE=True,
-        BULLETINS_DATA_BESIDE_PAGES=False,
-    )
-
-
-def site_files(out: Path) -> dict[str, bytes]:
-    """Every file's bytes but the database's (changed in place, its bytes follow the history);
-    the manifest without the database's line."""
-    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    database = f"data/{opendata.SQLITE}"
-    files.pop(database)
-    lines = files[fixity.MANIFEST].decode("utf-8").splitlines(keepends=True)
-    files[fixity.MANIFEST] = "".join(line for line in lines if not line.endswith(f"  {database}\n")).encode()
-    return files
 
 
 def edit(content: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from bulletins.site import fixity, opendata, opendata_sqlite, opendata_state
 from bulletins.site.opendata_state import RowChanges
 from support.open_data import read_jsonl, substring_queries
-from support.site_build import BASE_PLUGINS, FIXTURE_CONTENT, build_fixture_site
+from support.site_build import BASE_PLUGINS, FIXTURE_CONTENT, cached_build
 
 PLUGINS = [*BASE_PLUGINS, "bulletins.plugins.open_data"]
 DATA = Path("data")
@@ -173,16 +173,8 @@ def test_a_state_read_without_its_rows_reads_its_first_line_only(tmp_path):
 
 
 def build(content: Path, output: Path, beside: bool = False) -> Path:
-    """A build with the content cache; the rows made by the build itself unless BESIDE (then a
-    fork writes them while the pages are, and ``calls`` cannot see the database's calls)."""
-    return build_fixture_site(
-        output,
-        PATH=str(content),
-        PLUGINS=PLUGINS,
-        CACHE_CONTENT=True,
-        LOAD_CONTENT_CACHE=True,
-        BULLETINS_DATA_BESIDE_PAGES=beside,
-    )
+    """A build with the content cache (``calls`` cannot see a fork's database calls: BESIDE)."""
+    return cached_build(content, output, PLUGINS, beside)
 
 
 @pytest.fixture()

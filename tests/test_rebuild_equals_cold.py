@@ -24,7 +24,7 @@ from bulletins.plugins.raw_source import linesizes
 from bulletins.site import citation, fingerprint, fixity, opendata, output_files
 from support.open_data import OPEN_DATA_PLUGINS
 from support.shared import ROOT
-from support.site_build import FIXTURE_CONTENT, build_fixture_site
+from support.site_build import FIXTURE_CONTENT, build_fixture_site, full_build, site_files
 
 NEW_ARTICLE = """\
 Title: 临江区召开{name}工作会议
@@ -93,23 +93,6 @@ CHANGES = [
 # The rows are made by the build itself, where ``made_rows`` counts them (a fork's are its own;
 # rows made beside the pages are tested in test_open_data_rebuild.py and test_open_data_beside_pages.py).
 ROWS_HERE = {"BULLETINS_DATA_BESIDE_PAGES": False}
-
-
-def full_build(content: Path, output: Path) -> Path:
-    plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
-    return build_fixture_site(
-        output, PATH=str(content), PLUGINS=plugins, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True, **ROWS_HERE
-    )
-
-
-def site_files(out: Path) -> dict[str, bytes]:
-    """Every file's bytes but the database's; the manifest without the database's line."""
-    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    database = f"data/{opendata.SQLITE}"
-    files.pop(database)
-    lines = files[fixity.MANIFEST].decode("utf-8").splitlines(keepends=True)
-    files[fixity.MANIFEST] = "".join(line for line in lines if not line.endswith(f"  {database}\n")).encode()
-    return files
 
 
 @pytest.fixture()
