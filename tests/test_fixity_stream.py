@@ -4,6 +4,7 @@ or to the cache, and reads only the files whose size or mtime changed."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 
@@ -103,7 +104,9 @@ BROKEN = [
     ("empty", lambda cache: cache.write_bytes(b"")),
     ("no-trailer", rewrite_cache(lambda lines: lines[:-1])),
     ("out-of-order", rewrite_cache(lambda lines: [lines[1], lines[0], *lines[2:]])),
-    ("bad-digest", rewrite_cache(lambda lines: [lines[0].replace(lines[0].split()[2], "x" * 64), *lines[1:]])),
+    ("bad-digest", rewrite_cache(lambda lines: [lines[0].replace(lines[0].split()[3], "x" * 64), *lines[1:]])),
+    # another hash of the same form: only the line's CRC-32 tells (it went into the manifest before)
+    ("other-digest", rewrite_cache(lambda lines: [lines[0].replace(lines[0].split()[3], "0" * 64), *lines[1:]])),
     ("bad-trailer", rewrite_cache(lambda lines: [*lines[:-1], TRAILER + "big small\n"])),
 ]
 
@@ -119,6 +122,22 @@ def test_a_damaged_cache_counts_as_none(tmp_path, damage):
     assert again.hashed == again.files == 2 * len(TRICKY) + 1
     assert manifest_text(root) == expected(root)
     assert update_manifest(root, cache).hashed == 0
+
+
+def test_another_hash_in_the_cache_for_an_unchanged_file_is_not_copied_into_the_manifest(tmp_path):
+    """A hash in the cache changed for another of its form, on a file whose size and mtime still
+    match (the damage a reader cannot tell by its syntax): the cache is none, the manifest right
+    (before the cache's lines carried their CRC-32, the other hash went into the manifest)."""
+    root, cache = tmp_path / "site", tmp_path / "cache" / "fixity.txt"
+    make_tree(root)
+    update_manifest(root, cache)
+    digest = hashlib.sha256((root / "a.html").read_bytes()).hexdigest()
+    text = cache.read_text("utf-8")
+    assert text.count(digest) == 1
+    cache.write_text(text.replace(digest, "0" * 64), "utf-8", newline="\n")
+    again = update_manifest(root, cache)
+    assert manifest_text(root) == expected(root)
+    assert again.hashed == again.files
 
 
 @pytest.mark.parametrize("workers", [1, 2, 3])
@@ -201,8 +220,9 @@ def test_random_changes_keep_the_manifest_equal_to_a_full_hash(tmp_path, monkeyp
 
 
 def without_times(cache_text: str) -> list[str]:
-    """The cache's lines without the modification times (two trees made one after the other)."""
-    return [line.split(" ", 1)[0] + " " + line.split(" ", 2)[-1] for line in cache_text.splitlines()[:-1]]
+    """The cache's lines without the modification times and the CRC-32s over them (two trees made
+    one after the other)."""
+    return [" ".join(line.split(" ", 3)[1::2]) for line in cache_text.splitlines()[:-1]]
 
 
 def fork_here(work):
@@ -301,7 +321,7 @@ def test_a_damaged_cache_walked_in_halves_counts_as_none(tmp_path, monkeypatch):
     make_tree(root)
     update_manifest(root, cache, fork=fork_real)
     lines = cache.read_text("utf-8").splitlines(keepends=True)
-    lines[-2] = lines[-2].replace(lines[-2].split()[2], "x" * 64)  # in the second half
+    lines[-2] = lines[-2].replace(lines[-2].split()[3], "0" * 64)  # in the second half, of the same form
     cache.write_text("".join(lines), "utf-8", newline="\n")
     again = update_manifest(root, cache, fork=fork_real)
     assert again.hashed == again.files == 2 * len(TRICKY) + 1

@@ -4,7 +4,8 @@
 bytes each, 330 MB at 657,826 files) and the manifest's text at once. Here the output is walked
 in the manifest's order (each folder's entries sorted so that the paths come out as
 ``sorted()`` would give them), side by side with the last build's cache, a text file in that
-same order: one line per file, ``<size> <mtime_ns> <manifest line>``, and a last line
+same order: one line per file, ``<crc32> <size> <mtime_ns> <manifest line>`` (the CRC-32 of the
+rest of the line, checked as it is read: a damaged line makes the cache none), and a last line
 ``# manifest <size> <mtime_ns>`` (or ``# manifest -``) for the manifest written from it. The
 new cache and manifest are written to temporary files as the walk goes; only files whose size
 or mtime changed are read and hashed (a batch at a time, so a caller may spread them over
@@ -26,6 +27,7 @@ import functools
 import os
 import re
 import shutil
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +88,7 @@ def read_cache(path: Path, stamp: list, offset: int = 0, stop: str | None = None
     try:
         with open(path, "rb") as fh:
             fh.seek(offset)
-            yield from _entries((raw.decode("utf-8") for raw in fh), stamp, stop)
+            yield from _entries((unsealed(raw, n) for n, raw in enumerate(fh, start=1)), stamp, stop)
     except (OSError, UnicodeDecodeError) as err:
         raise CacheError(str(err)) from err
 
@@ -108,6 +110,24 @@ def _entries(lines, stamp: list, stop: str | None = None) -> Iterator[tuple[str,
     raise CacheError("no trailer line")
 
 
+def sealed(text: str) -> str:
+    """The cache's line for TEXT (``<size> <mtime_ns> <manifest line>``): TEXT after its CRC-32."""
+    return f"{zlib.crc32(text.encode('utf-8')):08x} {text}"
+
+
+def unsealed(raw: bytes, number: int) -> str:
+    """The text of the cache's line RAW once its CRC-32 is checked (the trailer as it is); a
+    CacheError when they differ (unchecked, a hash changed for another of its length, on a file
+    whose size and mtime still match, went into the new manifest). Some 0.5 us a line, 0.12 s
+    more than decoding it for the 330,000 lines of a rebuild's half at 100,000 bulletins."""
+    body = raw[9:]
+    if raw[:9] == b"%08x " % zlib.crc32(body):
+        return body.decode("utf-8")
+    if raw.startswith(b"#"):
+        return raw.decode("utf-8")
+    raise CacheError(f"line {number}: not the bytes written")
+
+
 def parse_cache_line(line: str, number: int) -> tuple[str, int, int, str]:
     match = _LINE.fullmatch(line)
     if match is None:
@@ -116,10 +136,11 @@ def parse_cache_line(line: str, number: int) -> tuple[str, int, int, str]:
     return (unescape_path(name) if escaped else name), int(size), int(mtime_ns), digest
 
 
-def split_point(path: Path, smallest: int) -> tuple[int, str] | None:
+def split_point(path: Path, smallest: int, checked: bool = True) -> tuple[int, str] | None:
     """Where a cache file of at least SMALLEST bytes is cut in two halves: the byte offset and
     path of the first whole line past its middle (None for a smaller file, or where that is
-    not a line of a file)."""
+    not a line of a file); CHECKED: its lines carry their CRC-32 (the cache's, not the noted
+    file's)."""
     try:
         with open(path, "rb") as fh:
             size = fh.seek(0, os.SEEK_END)
@@ -127,7 +148,8 @@ def split_point(path: Path, smallest: int) -> tuple[int, str] | None:
                 return None
             fh.seek(size // 2)
             fh.readline()
-            offset, line = fh.tell(), fh.readline().decode("utf-8")
+            offset, raw = fh.tell(), fh.readline()
+        line = unsealed(raw, 0) if checked else raw.decode("utf-8")
         return None if line.startswith(TRAILER) else (offset, parse_cache_line(line, 0)[0])
     except (OSError, UnicodeDecodeError, CacheError):
         return None
@@ -225,7 +247,7 @@ class _Lines:
             prefix, name = escape_path(path)
             line = f"{prefix}{digest}  {name}\n"
             self.manifest.write(line)
-            self.cache.write(f"{size} {mtime_ns} {line}")
+            self.cache.write(sealed(f"{size} {mtime_ns} {line}"))
         out.files += len(self.pending)
         self.pending.clear()
         self.kept = 0
@@ -325,7 +347,7 @@ def _cut(cache_path: Path, noted: Path | None) -> tuple[int, str] | None:
     walk took 8.1-8.3 s in one process), the cache's lines then read from nowhere (offset 0)."""
     if os.path.lexists(cache_path):
         return split_point(cache_path, SPLIT_BYTES)
-    cut = split_point(noted, SPLIT_BYTES) if noted is not None else None
+    cut = split_point(noted, SPLIT_BYTES, checked=False) if noted is not None else None
     return None if cut is None else (0, cut[1])
 
 
