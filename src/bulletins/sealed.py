@@ -1,4 +1,5 @@
-"""Cache files that tell when they are damaged: ``marshal`` bytes behind their length and CRC-32.
+"""Cache files that tell when they are damaged: ``marshal`` bytes behind their length and CRC-32,
+and lines of text after theirs (``line``).
 
 The build's caches are ``marshal`` data. ``marshal`` reads damaged bytes without complaint as
 often as not: a changed byte inside a string or a number gives another value of the right
@@ -101,3 +102,18 @@ def write_sealed(path: Path, value) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def line(text: str) -> str:
+    """TEXT (a line of a text file, its newline included) after the CRC-32 of its UTF-8 bytes, as
+    eight hex digits and a space: a text record whose damage would still parse (a digit for a
+    digit) tells it so."""
+    return f"{zlib.crc32(text.encode('utf-8')):08x} {text}"
+
+
+def line_text(raw: bytes) -> str:
+    """The text of a ``line`` read back as the bytes RAW; ValueError when its CRC-32 is not theirs."""
+    body = raw[9:]
+    if raw[:9] != b"%08x " % zlib.crc32(body):
+        raise ValueError("a line not as written")
+    return body.decode("utf-8")

@@ -21,10 +21,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+
+from bulletins import sealed
 
 STATE_VERSION = 4  # 4: a state saved between the row files and the database (``between``)
 BULK = ("rows", "sources", "database_rows")  # on the file's second line
@@ -175,15 +176,11 @@ def save(path: Path, state: DataState) -> None:
 
 
 def _line(value) -> str:
-    """VALUE as a line of the state file: the CRC-32 of its JSON, then the JSON."""
-    text = json.dumps(value, separators=(",", ":"))
-    return f"{zlib.crc32(text.encode('utf-8')):08x} {text}\n"
+    """VALUE as a line of the state file: its JSON after the JSON's CRC-32 (``sealed.line``)."""
+    return sealed.line(json.dumps(value, separators=(",", ":")) + "\n")
 
 
 def _checked(line: str):
     """The value of a ``_line``; ValueError when its JSON is not the bytes written (a changed
     digit of a row id read back as another id, and two rows of one id stopped the build)."""
-    crc, _, text = line.rstrip("\n").partition(" ")
-    if len(crc) != 8 or f"{zlib.crc32(text.encode('utf-8')):08x}" != crc:
-        raise ValueError("a damaged line")
-    return json.loads(text)
+    return json.loads(sealed.line_text(line.encode("utf-8")))
