@@ -10,6 +10,7 @@ import random
 
 import pytest
 
+from bulletins import sealed
 from bulletins.site import fixity, fixity_stream
 from bulletins.site.fixity import walk_sorted
 from bulletins.site.fixity_stream import TRAILER, update_manifest
@@ -108,7 +109,17 @@ BROKEN = [
     # another hash of the same form: only the line's CRC-32 tells (it went into the manifest before)
     ("other-digest", rewrite_cache(lambda lines: [lines[0].replace(lines[0].split()[3], "0" * 64), *lines[1:]])),
     ("bad-trailer", rewrite_cache(lambda lines: [*lines[:-1], TRAILER + "big small\n"])),
+    # a size in other digits, its CRC-32 made again: only the line's form tells (int() took it,
+    # and a line written again as read is cut where its ASCII digits end)
+    ("other-digits", rewrite_cache(lambda lines: [in_other_digits(lines[0]), *lines[1:]])),
 ]
+
+
+def in_other_digits(line: str) -> str:
+    """LINE (a cache line, CRC-32 first) with its size in Arabic-Indic digits, sealed again."""
+    crc, size, rest = line.split(" ", 2)
+    wide = size.translate(str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"))
+    return sealed.line(f"{wide} {rest}")
 
 
 @pytest.mark.parametrize("damage", [b[1] for b in BROKEN], ids=[b[0] for b in BROKEN])
