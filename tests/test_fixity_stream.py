@@ -117,7 +117,7 @@ BROKEN = [
 
 def in_other_digits(line: str) -> str:
     """LINE (a cache line, CRC-32 first) with its size in Arabic-Indic digits, sealed again."""
-    crc, size, rest = line.split(" ", 2)
+    _, size, rest = line.split(" ", 2)
     wide = size.translate(str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"))
     return sealed.line(f"{wide} {rest}")
 
