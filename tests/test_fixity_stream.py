@@ -230,6 +230,28 @@ def test_random_changes_keep_the_manifest_equal_to_a_full_hash(tmp_path, monkeyp
     assert update_manifest(root, cache).hashed == 0
 
 
+def test_one_damaged_byte_of_the_cache_never_reaches_the_manifest(tmp_path):
+    """A seeded campaign: one byte of the cache changed to any other value, anywhere (a line's
+    CRC-32, its digits, its hash, its path, its newline, the trailer). An unchanged file's lines
+    are copied from the cache as they were read, so a damaged line taken for a good one would go
+    into the published manifest as it is: every rebuild must give the manifest of a full hash, and
+    the one after it read nothing."""
+    rng = random.Random(20261206)
+    root, cache = tmp_path / "site", tmp_path / "cache" / "fixity.txt"
+    make_tree(root)
+    update_manifest(root, cache)
+    good, want = cache.read_bytes(), expected(root)
+    for trial in range(120):
+        at = rng.randrange(len(good))
+        damaged = bytearray(good)
+        damaged[at] = rng.choice([b for b in range(256) if b != good[at]])
+        cache.write_bytes(bytes(damaged))
+        update_manifest(root, cache)
+        assert manifest_text(root) == want, f"trial {trial}: byte {at} of {len(good)}"
+        assert update_manifest(root, cache).hashed == 0, f"trial {trial}"
+        cache.write_bytes(good)
+
+
 def without_times(cache_text: str) -> list[str]:
     """The cache's lines without the modification times and the CRC-32s over them (two trees made
     one after the other)."""
