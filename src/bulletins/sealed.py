@@ -104,6 +104,9 @@ def write_sealed(path: Path, value) -> None:
         raise
 
 
+LINE_CRC = 9  # a ``line``'s CRC-32 as eight hex digits and the space after them, before its text
+
+
 def line(text: str) -> str:
     """TEXT (a line of a text file, its newline included) after the CRC-32 of its UTF-8 bytes, as
     eight hex digits and a space: a text record whose damage would still parse (a digit for a
@@ -113,7 +116,7 @@ def line(text: str) -> str:
 
 def line_text(raw: bytes) -> str:
     """The text of a ``line`` read back as the bytes RAW; ValueError when its CRC-32 is not theirs."""
-    body = raw[9:]
-    if raw[:9] != b"%08x " % zlib.crc32(body):
+    body = raw[LINE_CRC:]
+    if raw[:LINE_CRC] != b"%08x " % zlib.crc32(body):
         raise ValueError("a line not as written")
     return body.decode("utf-8")

@@ -21,7 +21,6 @@ TRAILER = "# manifest "
 # ASCII digits only: the manifest line of a cache line read back begins where its third group does,
 # counted in characters, which are its bytes so
 _LINE = re.compile(r"(\d+) (\d+) (\\?)([0-9a-f]{64})  ([^\n]+)\n", re.ASCII)
-CRC_WIDTH = len(sealed.line(""))  # a cache line's CRC-32 and the space after it, before its text
 
 
 class CacheError(ValueError):
@@ -60,7 +59,7 @@ def _entries(raws, stamp: list, stop: str | None = None) -> Iterator[tuple[str, 
         if stop is not None and name >= stop:
             return
         last = name
-        yield name, int(size), int(mtime_ns), digest, raw, CRC_WIDTH + match.start(3)
+        yield name, int(size), int(mtime_ns), digest, raw, sealed.LINE_CRC + match.start(3)
     raise CacheError("no trailer line")
 
 

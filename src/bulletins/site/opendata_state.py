@@ -149,7 +149,7 @@ def load(path: Path, *, whole: bool = True) -> DataState:
     """The state saved by the last build, or an empty one (nothing is known: rebuild everything);
     without its rows and sources (read from the first line only) unless WHOLE."""
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, "rb") as fh:  # bytes: each line's CRC-32 is of its bytes as read
             head = _checked(fh.readline())
             if not isinstance(head, dict) or head.pop("version", None) != STATE_VERSION:
                 return DataState()
@@ -180,7 +180,8 @@ def _line(value) -> str:
     return sealed.line(json.dumps(value, separators=(",", ":")) + "\n")
 
 
-def _checked(line: str):
-    """The value of a ``_line``; ValueError when its JSON is not the bytes written (a changed
-    digit of a row id read back as another id, and two rows of one id stopped the build)."""
-    return json.loads(sealed.line_text(line.encode("utf-8")))
+def _checked(raw: bytes):
+    """The value of a ``_line`` read back as the bytes RAW; ValueError when its JSON is not the
+    bytes written (a changed digit of a row id read back as another id, and two rows of one id
+    stopped the build)."""
+    return json.loads(sealed.line_text(raw))
