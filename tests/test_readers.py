@@ -169,6 +169,23 @@ def test_a_line_that_is_not_a_record_is_named_once(tmp_path, line, reason):
     assert (problem.line, problem.reason) == (1, reason)
 
 
+# A lone surrogate escape (half of an emoji's pair, cut by a scraper) is half of no character:
+# the record is read without it, in either field, as the text's invisible rule reads it.
+LONE_SURROGATES = {
+    "html": ('{"id": "s1", "title": "通知", "html": "<p>青溪区\\ud83d通知</p>"}', "青溪区通知"),
+    "html-low": ('{"id": "s2", "html": "<p>\\ude00青溪区</p><p>第二段</p>"}', "青溪区\n第二段"),
+    "text": ('{"id": "s3", "text": "青溪区\\udfff通知"}', "青溪区\udfff通知"),
+}
+
+
+@pytest.mark.parametrize(("line", "text"), LONE_SURROGATES.values(), ids=LONE_SURROGATES.keys())
+def test_a_lone_surrogate_does_not_lose_the_record(tmp_path, line, text):
+    path = write(tmp_path, "c.jsonl", (line + "\n").encode("utf-8"))
+    (bulletin,) = read_all(path)
+    assert isinstance(bulletin, RawBulletin), bulletin
+    assert bulletin.text == text
+
+
 @pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "lone-cr"])
 @pytest.mark.parametrize("compress", [False, True], ids=["jsonl", "jsonl-gz"])
 def test_read_jsonl_good_and_bad_lines(tmp_path, compress, ending):

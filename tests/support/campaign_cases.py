@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import random
 
@@ -179,6 +180,25 @@ def wrong_types(rng: random.Random) -> list[Case]:
     ]
 
 
+SURROGATES = ("\ud83d", "\ude00", "\udfff")  # a scraper's half of an emoji's pair, as JSON escapes it
+
+
+def surrogates(rng: random.Random) -> list[Case]:
+    """Each record field with a lone surrogate escaped inside it (``\\ud83d``: half of no
+    character): the bulletin is read, the half left out, never the record lost for it; a date
+    so cut is no date, and is reported."""
+    cases = []
+    for key in FIELDS:
+        good = record(6, id=f"lone-{key}")
+        value = good.get(key) or "青溪区"
+        cut = rng.randrange(len(value) + 1)
+        good[key] = value[:cut] + rng.choice(SURROGATES) + value[cut:]
+        data = json.dumps(good, ensure_ascii=True).encode("ascii") + b"\n"
+        expect = REPORT if key == "date" else PAGE
+        cases.append(_jsonl(f"lone-{key}", data, expect, marker=marker(6)))
+    return cases
+
+
 IDS = {
     "newline": "qx\n2023",
     "cr": "qx\r2023",
@@ -262,4 +282,4 @@ def links(rng: random.Random) -> list[Case]:
     ]
 
 
-GROUPS = (encodings, damaged, junk, html, collections, wrong_types, ids, dates, names, links, edits)
+GROUPS = (encodings, damaged, junk, html, collections, wrong_types, surrogates, ids, dates, names, links, edits)

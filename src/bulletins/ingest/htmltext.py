@@ -77,6 +77,7 @@ _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s)\s*(?:(?!\s[-—–]\s)[
 _INFO_LINE = re.compile(r"^\s*(?:发布时间|发布日期|日期|时间|来源|作者|浏览次数|点击数)\s*[:：].{0,80}$")
 _NEWLINES = re.compile(r"[\r\n]+")
 _SPACES = re.compile(r"[ \t\r\n\f]+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # a JSON "\\ud800" escape: half of no character
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,15 @@ def fragment_paragraphs(html: str) -> list[str]:
     return list(fragment(html).paragraphs)
 
 
+def _soup(html: str) -> BeautifulSoup:
+    """HTML parsed, without its lone surrogates: the parser refuses a whole text holding one
+    (it has no UTF-8), and the text's ``invisible`` rule (``normalize``) leaves them out anyway."""
+    return BeautifulSoup(_LONE_SURROGATE.sub("", html), PARSER)
+
+
 def fragment(html: str) -> Page:
     """An article-body fragment as a Page without title or date: its paragraphs and data tables."""
-    soup = BeautifulSoup(html, PARSER)
+    soup = _soup(html)
     tables = Tables()
     tables.take(soup, soup)
     out: list[str] = []
@@ -107,7 +114,7 @@ def fragment(html: str) -> Page:
 
 def extract_page(html: str) -> Page:
     """Title, date and body paragraphs of a page saved from a government site."""
-    soup = BeautifulSoup(html, PARSER)
+    soup = _soup(html)
     date = _page_date(soup) or _date_line(soup)
     body = _content_root(soup)
     heading = body.find("h1") or soup.find("h1")
