@@ -1,5 +1,5 @@
 """The search index builder alone: time, CPU and peak memory of a cold build and a rebuild
-after adding the newest bulletin, over N synthetic bulletins (``bench_scale``'s, same seed).
+after adding the newest bulletin, over N synthetic bulletins (``scale_archive``'s, same seed).
 
     python benchmarks/bench_index_memory.py [--size 10000] [--memory BYTES] [--jobs 1] [--tracemalloc 10]
 
@@ -23,8 +23,9 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import OUT, SEED, read_paragraphs, synthetic_records
+from bench_scale import OUT
 from bulletins.search import build
+from scale_archive import SEED, read_paragraphs, synthetic_records
 
 
 def docs_of(size: int) -> list[dict]:

@@ -18,8 +18,9 @@ builds the cold index with one process and with two, prints both and checks that
 the same bytes. ``--verify`` builds every state cold into a
 second folder and checks the two are the same file for file, byte for byte. After the cold
 build, ``--queries N`` (default 100, 0 to skip) runs ``bench_search.py``'s fixed-seed query set
-on a fresh engine each under Node (``bulletins search``'s runner) and prints the index bytes
-and files a first query loads (the manifest, its term shards, the result data of 10 hits).
+(``search_queries.py``) on a fresh engine each under Node (``bulletins search``'s runner) and
+prints the index bytes and files a first query loads (the manifest, its term shards, the result
+data of 10 hits).
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_search import pick_queries, read_records  # noqa: E402
 from bulletins.search.build import build_index  # noqa: E402
 from bulletins.search.cli import NodeSearch  # noqa: E402
+from search_queries import pick_queries, read_records  # noqa: E402
 
 CONTENT = ROOT / "benchmarks" / "out" / "content"
 WORK = ROOT / "benchmarks" / "out" / "index-rebuild"

@@ -23,6 +23,9 @@ same run. Browser figures come from Debian's Chromium on a 127.0.0.1 server:
 
 The query set is fixed-seed exact substrings (2-8 Han characters) of bulletin bodies; a
 bulletin is relevant when its folded title or body contains the folded query.
+
+The query set and its truth are ``search_queries.py``'s, the browser figures and the table
+``search_figures.py``'s.
 """
 
 from __future__ import annotations
@@ -33,55 +36,34 @@ import hashlib
 import importlib.util
 import json
 import logging
-import os
-import random
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import probes  # noqa: E402
-from bulletins.ingest.frontmatter import body_paragraphs, parse_article  # noqa: E402
-from bulletins.models import split_documents, split_names  # noqa: E402
 from bulletins.search.build import build_index  # noqa: E402
-from bulletins.search.documents import from_dict  # noqa: E402
-from bulletins.search.foldmap import build_fold_map  # noqa: E402
-from bulletins.search.tokens import FoldTable, fold  # noqa: E402
 from machine import yardstick  # noqa: E402
+from search_figures import Figures, add_latency, disk, kb, measure_ours, measure_pagefind, print_table  # noqa: E402
+from search_queries import SEED, pick_queries, read_records, sample_texts, truth  # noqa: E402
 from support.browser import chromium_path, launch  # noqa: E402
 from support.shared import BULLETINS  # noqa: E402
 from synthetic import corpus_paragraphs, synthetic_bulletins  # noqa: E402
 
 log = logging.getLogger("bench_search")
 
-SEED = 2024
 WORK = ROOT / "benchmarks" / "out" / "search"
-HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def PAGEFIND_INDEX(path: Path) -> bool:
     """Pagefind's index and search runtime, without its optional UI bundles."""
     return not re.match(r"pagefind-(component-|modular-)?(ui|highlight)", path.name)
-
-
-@dataclass
-class Figures:
-    """One column of the printed table."""
-
-    name: str
-    rows: dict[str, str] = field(default_factory=dict)
-
-    def add(self, label: str, value: str) -> None:
-        self.rows[label] = value
 
 
 # --- the corpus site -----------------------------------------------------------------------
@@ -139,85 +121,7 @@ def build_site(work: Path) -> tuple[Path, Path]:
     return content, output
 
 
-def read_records(content: Path) -> list[dict]:
-    """The index builder's input records, from the Markdown articles ingest wrote."""
-    records = []
-    for path in sorted((content / "bulletins").rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        header = parse_article(text)
-        date = header["Date"][:10]
-        records.append(
-            {
-                "url": f"bulletins/{date[:4]}/{date[5:7]}/{header['Slug']}.html",
-                "title": header.get("Title", ""),
-                "date": date,
-                "body": "\n".join(body_paragraphs(text)),
-                "category": header.get("Category", ""),
-                "people": split_names(header.get("People")),
-                "documents": split_documents(header.get("Documents")),
-                "source_id": header.get("SourceId", ""),
-            }
-        )
-    return records
-
-
-def searchable(record: dict, table: FoldTable) -> str:
-    """What a query must be a substring of (folded title and rest, never across them)."""
-    doc = from_dict(record)
-    return fold(doc.title, table) + "\n" + fold(doc.rest, table)
-
-
-def pick_queries(texts: list[str], count: int, seed: int = SEED) -> list[str]:
-    """COUNT distinct exact substrings of 2-8 Han characters, drawn from random texts."""
-    rng = random.Random(seed)
-    queries: list[str] = []
-    while len(queries) < count:
-        runs = HAN_RUN.findall(rng.choice(texts))
-        if not runs:
-            continue
-        run_ = rng.choice(runs)
-        size = rng.randint(2, min(8, len(run_)))
-        start = rng.randrange(len(run_) - size + 1)
-        query = run_[start : start + size]
-        if query not in queries:
-            queries.append(query)
-    return queries
-
-
-def truth(records: list[dict], queries: list[str]) -> list[set[str]]:
-    """For each query, the URLs of the bulletins that contain it."""
-    table = FoldTable(build_fold_map())
-    texts = [(r["url"], searchable(r, table)) for r in records]
-    return [{url for url, text in texts if fold(q, table) in text} for q in queries]
-
-
-def recall(found: list[set[str]], expected: list[set[str]]) -> tuple[float, float, float]:
-    """Mean recall, mean precision, and the share of queries answered completely."""
-    recalls = [len(f & e) / len(e) for f, e in zip(found, expected)]
-    precisions = [len(f & e) / len(f) if f else 0.0 for f, e in zip(found, expected)]
-    complete = sum(e <= f for f, e in zip(found, expected)) / len(expected)
-    return statistics.mean(recalls), statistics.mean(precisions), complete
-
-
 # --- measuring -------------------------------------------------------------------------------
-
-
-def disk(folder: Path, keep=lambda path: True) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file() and keep(p)]
-    return sum(p.stat().st_size for p in files), len(files)
-
-
-def kb(n: float) -> str:
-    return f"{n / 1024:,.0f} KB" if n < 10 * 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
-
-
-def ms(values: list[float], q: float) -> str:
-    return f"{quantile(values, q):,.1f} ms"
-
-
-def quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def build_our_index(records: list[dict], out: Path, **options) -> float:
@@ -225,62 +129,6 @@ def build_our_index(records: list[dict], out: Path, **options) -> float:
     started = time.perf_counter()
     build_index(records, out, **options)
     return time.perf_counter() - started
-
-
-def measure_ours(browser, output: Path, queries: list[str], expected: list[set[str]] | None, column: Figures) -> None:
-    probes.write_core_page(output)
-    with probes.serve(output) as base:
-        page = [probes.cold_ui(browser, base, output, q) for q in queries]
-        engine = [probes.cold_core(browser, base, output, q) for q in queries]
-        warm = probes.warm_core(browser, base + "search.html", "search/", queries, all_results=expected is not None)
-    add_latency(column, page, warm, engine)
-    if expected is not None:  # None: an archive measured as built (--built), no truth computed
-        found = [{unquote(u) for u in urls} for urls in warm.urls]
-        add_recall(column, found, expected)
-
-
-ENGINE = "first query, bare page + engine: parsed -> results"
-PAGE = "first query, search page with UI: parsed -> results"
-
-
-def add_latency(column: Figures, cold: list, warm, engine: list | None = None) -> None:
-    """``cold``: fresh page loads (bytes and files counted); ``engine``: the same queries on a
-    bare page that loads only the engine, as Pagefind's column is measured (``cold`` itself
-    when it was measured that way)."""
-    column.add("cold query: bytes loaded (median)", kb(statistics.median(c.raw for c in cold)))
-    column.add("  same, gzip on the wire", kb(statistics.median(c.gzipped for c in cold)))
-    column.add(
-        "cold query: files loaded (median)",
-        f"{statistics.median(c.files for c in cold):.0f}",
-    )
-    bare = engine if engine is not None else cold
-    column.add(f"{ENGINE} (median)", ms([c.query_ms for c in bare], 0.5))
-    column.add(f"{ENGINE} (p95)", ms([c.query_ms for c in bare], 0.95))
-    column.add("first query, bare page + engine: navigation -> results (median)", ms([c.ms for c in bare], 0.5))
-    if engine is not None:
-        column.add(f"{PAGE} (median)", ms([c.query_ms for c in cold], 0.5))
-        column.add(f"{PAGE} (p95)", ms([c.query_ms for c in cold], 0.95))
-        column.add("first query, search page: navigation -> results (median)", ms([c.ms for c in cold], 0.5))
-    column.add("warm query p50", ms(warm.times, 0.5))
-    column.add("warm query p95", ms(warm.times, 0.95))
-
-
-def add_recall(column: Figures, found: list[set[str]], expected: list[set[str]]) -> None:
-    mean_recall, precision, complete = recall(found, expected)
-    column.add("recall (mean over queries)", f"{mean_recall:.3f}")
-    column.add("queries with every match found", f"{complete:.0%}")
-    column.add("precision (mean)", f"{precision:.3f}")
-
-
-def measure_pagefind(browser, output: Path, queries: list[str], expected: list[set[str]], column: Figures) -> None:
-    probes.write_pagefind_page(output)
-    ids = probes.pagefind_fragment_urls(output / "pagefind")
-    with probes.serve(output) as base:
-        cold = [probes.cold_pagefind(browser, base, output, q) for q in queries]
-        warm = probes.warm_pagefind(browser, base, queries)
-    add_latency(column, cold, warm)
-    found = [{ids[i].lstrip("/") for i in result if i in ids} for result in warm.urls]
-    add_recall(column, found, expected)
 
 
 def refresh_scripts(output: Path) -> None:
@@ -336,18 +184,6 @@ def corpus_comparison(args, browser) -> list[Figures]:
     return [ours, pagefind]
 
 
-def sample_texts(content: Path, count: int, seed: int = SEED) -> list[str]:
-    """The bodies of COUNT articles of CONTENT drawn at random (a fixed seed)."""
-    paths = sorted(
-        os.path.join(folder, name)
-        for folder, _, names in os.walk(content / "bulletins")
-        for name in names
-        if name.endswith(".md")
-    )
-    chosen = random.Random(seed).sample(paths, min(count, len(paths)))
-    return ["\n".join(body_paragraphs(Path(p).read_text(encoding="utf-8"))) for p in chosen]
-
-
 def built_archive(args, browser) -> Figures:
     """The search of an archive built as it is (``--built DIR``: DIR/content and DIR/output, as
     ``bench_scale.py`` leaves them): its own index, the real search page and the bare engine page,
@@ -394,18 +230,6 @@ def synthetic_scale(args, browser) -> Figures:
         warm = probes.warm_core(browser, base + "bench.html", "search/", queries, all_results=False)
     add_latency(column, cold, warm)
     return column
-
-
-def print_table(columns: list[Figures]) -> None:
-    labels = list(dict.fromkeys(label for c in columns for label in c.rows))
-    widths = [max(len(labels[0]), *map(len, labels))] + [
-        max(len(c.name), *(len(v) for v in c.rows.values())) for c in columns
-    ]
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(["", *(c.name for c in columns)], widths)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for label in labels:
-        cells = [label, *(c.rows.get(label, "–") for c in columns)]
-        print("| " + " | ".join(cell.ljust(w) for cell, w in zip(cells, widths)) + " |")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The scale benchmark's memory of a process tree (benchmarks/bench_scale.py): resident memory
+"""The scale benchmark's memory of a process tree (benchmarks/scale_measure.py): resident memory
 counts the pages a fork shares with its parent once in each, proportional memory once in all."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-import bench_scale  # benchmarks/ is on pytest's path (pyproject.toml)
+import scale_measure  # benchmarks/ is on pytest's path (pyproject.toml)
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/proc/self/smaps_rollup"), reason="needs Linux's /proc")
 
@@ -25,8 +25,8 @@ def test_a_fork_sharing_its_parents_pages_counts_them_once_in_the_proportional_m
     try:
         os.close(write_end)
         os.read(read_end, 1)
-        rss, pss = bench_scale.tree_rss_kb(os.getpid()), bench_scale.tree_pss_kb(os.getpid())
-        assert {os.getpid(), pid} <= set(bench_scale.tree_rss(os.getpid()))
+        rss, pss = scale_measure.tree_rss_kb(os.getpid()), scale_measure.tree_pss_kb(os.getpid())
+        assert {os.getpid(), pid} <= set(scale_measure.tree_rss(os.getpid()))
         assert rss >= 2 * 64 * 1024  # the 64 MB counted in both processes
         assert pss < rss - 48 * 1024  # and about once here
         assert pss >= 64 * 1024

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-import bench_scale
+import scale_archive
 from bulletins.search import shards
 
 
@@ -41,12 +41,12 @@ CASES = [
 @pytest.mark.parametrize(("pairs", "slots", "counts", "empty", "full"), CASES)
 def test_days_read_from_the_manifest(tmp_path, pairs, slots, counts, empty, full):
     output = manifest(tmp_path, "2020-01-01", pairs, slots)
-    found, step = bench_scale.search_days(output)
+    found, step = scale_archive.search_days(output)
     assert step == slots
     assert {day.isoformat()[5:]: count for day, count in found} == counts
     assert [day for day, _ in found] == sorted(day for day, _ in found)
-    assert bench_scale.empty_day(output) == f"2020-{empty}"
-    date, lacking = bench_scale.full_day(output)
+    assert scale_archive.empty_day(output) == f"2020-{empty}"
+    date, lacking = scale_archive.full_day(output)
     assert (date[5:], lacking) == full
     total = dict(counts)[date[5:]] + lacking
     assert total % slots == 0 and total >= slots  # one more bulletin there takes another block
@@ -55,16 +55,16 @@ def test_days_read_from_the_manifest(tmp_path, pairs, slots, counts, empty, full
 def test_no_empty_day_is_a_clear_stop(tmp_path):
     output = manifest(tmp_path, "2020-01-01", [(0, 3), (1, 4)])
     with pytest.raises(SystemExit, match="no day without bulletins"):
-        bench_scale.empty_day(output)
+        scale_archive.empty_day(output)
 
 
 def test_added_bulletins_get_dates_of_their_own():
     """A random date per added bulletin, the same for its number in every run; the newest ones
     one day after another, after the archive's last day."""
-    dates = [bench_scale.added_date(number) for number in range(40)]
-    assert dates == [bench_scale.added_date(number) for number in range(40)]
+    dates = [scale_archive.added_date(number) for number in range(40)]
+    assert dates == [scale_archive.added_date(number) for number in range(40)]
     assert len(set(dates)) >= 38  # the days of 25 years: a few may meet, not one for all
-    last = bench_scale.FIRST_DAY + dt.timedelta(days=bench_scale.DAYS)
-    assert all(bench_scale.FIRST_DAY.isoformat() <= d <= last.isoformat() for d in dates)
-    newest = [bench_scale.added_date(number, newest=True) for number in range(3)]
+    last = scale_archive.FIRST_DAY + dt.timedelta(days=scale_archive.DAYS)
+    assert all(scale_archive.FIRST_DAY.isoformat() <= d <= last.isoformat() for d in dates)
+    newest = [scale_archive.added_date(number, newest=True) for number in range(3)]
     assert newest == [(last + dt.timedelta(days=n + 1)).isoformat() for n in range(3)]

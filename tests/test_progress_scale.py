@@ -76,14 +76,14 @@ def test_summary_row_for_the_size(report):
 
 
 def test_sources_are_the_same_for_the_seed():
-    import bench_scale
+    import scale_archive
 
     paragraphs = ["第一段。第二句。", "第二段文字。", "第三段文字。"]
-    first = list(bench_scale.synthetic_records(paragraphs, 50))
-    assert first == list(bench_scale.synthetic_records(paragraphs, 50))
+    first = list(scale_archive.synthetic_records(paragraphs, 50))
+    assert first == list(scale_archive.synthetic_records(paragraphs, 50))
     dates = [record["date"] for _, record in first]
     assert all("2000-01-01" <= d <= "2024-12-31" for d in dates)
-    assert {key for key, _ in first} <= set(bench_scale.PUBLISHERS)
+    assert {key for key, _ in first} <= set(scale_archive.PUBLISHERS)
     assert all(2 <= record["text"].count("\n") + 1 <= 12 for _, record in first)
 
 

@@ -1,0 +1,166 @@
+"""The scale benchmark's synthetic archive and the changes its rebuilds make to it.
+
+The archive: N bulletins (a fixed seed) of 2-12 real paragraphs each from
+``../shared/corpus/bulletins-2022-2024.jsonl.gz``, titles cut from their first paragraph, dates
+over 25 years (2000-2024), five fictional publishers, one ``.jsonl.gz`` per publisher. The
+changes: a bulletin added and ingested (of a random date, after every other, or on a day read
+from the built search manifest: one that had none for ``empty``, one whose block of search ids
+is full for ``full``) and an article edited by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gzip
+import json
+import random
+import shutil
+from pathlib import Path
+
+from scale_measure import DROP_CACHES, build, drop_caches, ingest
+from synthetic import corpus_paragraphs
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "bulletins-2022-2024.jsonl.gz"
+SEED = 25
+PUBLISHERS = {
+    "qingxi-gov": ("青溪区人民政府", "青溪区"),
+    "qingxi-edu": ("青溪区教育委员会", "青溪区"),
+    "chengchuan-gov": ("澄川市人民政府", "澄川市"),
+    "chengchuan-transport": ("澄川市交通运输局", "澄川市"),
+    "yunling-gov": ("云岭县人民政府", "云岭县"),
+}
+CATEGORIES = ("常务会议", "通知公告", "政策解读", "人事任免", "工作动态", "经济运行", "民生服务")
+FIRST_DAY, DAYS = dt.date(2000, 1, 1), (dt.date(2024, 12, 31) - dt.date(2000, 1, 1)).days
+
+
+def read_paragraphs(records: int | None) -> list[str]:
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        rows = (json.loads(line) for number, line in enumerate(fh) if records is None or number < records)
+        return corpus_paragraphs(r for r in rows if r)
+
+
+def synthetic_records(paragraphs: list[str], count: int, seed: int = SEED):
+    """COUNT JSONL records (key of the publisher's file, record), the same ones for a seed."""
+    rng = random.Random(seed)
+    keys = sorted(PUBLISHERS)
+    for number in range(count):
+        body = [rng.choice(paragraphs) for _ in range(rng.randint(2, 12))]
+        title = body[0].split("。")[0][: rng.randint(8, 24)]
+        day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS + 1))
+        key = rng.choice(keys)
+        publisher, region = PUBLISHERS[key]
+        record = {"id": f"scale-{number:06d}", "date": day.isoformat(), "title": title, "text": "\n".join(body)}
+        record.update(publisher=publisher, region=region, category=rng.choice(CATEGORIES))
+        yield key, record
+
+
+def write_sources(folder: Path, paragraphs: list[str], count: int) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    with contextlib.ExitStack() as stack:
+        files = {
+            key: stack.enter_context(gzip.open(folder / f"{key}.jsonl.gz", "wt", encoding="utf-8"))
+            for key in PUBLISHERS
+        }
+        for key, record in synthetic_records(paragraphs, count):
+            files[key].write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+# --- the changes a rebuild makes -------------------------------------------------------------
+
+
+def one_article(content: Path) -> Path:
+    return sorted((content / "bulletins").rglob("*.md"))[len(PUBLISHERS)]
+
+
+def edit_one(content: Path) -> Path:
+    article = one_article(content)
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.rstrip("\n") + "\n\n编辑补充：本条信息已于次日更正。\n", encoding="utf-8")
+    return article
+
+
+def added_date(number: int, newest: bool = False) -> str:
+    """The date of the NUMBERth bulletin ``add_one`` adds: one after every other (NEWEST, each
+    a day after the last), or a random one of the 25 years, seeded by NUMBER."""
+    if newest:
+        return (FIRST_DAY + dt.timedelta(days=DAYS + 1 + number)).isoformat()
+    return (FIRST_DAY + dt.timedelta(days=random.Random(SEED + 1 + number).randrange(DAYS + 1))).isoformat()
+
+
+def add_one(work: Path, newest: bool = False, date: str | None = None, count: int = 1) -> None:
+    """Ingest one more bulletin (COUNT more, in one file): of a random date, its own for each
+    call (seeded by the number of earlier calls, so a long series of runs does not pile them on
+    one day), (NEWEST) dated after every other one, or of DATE. Each call adds others (their own
+    record ids, texts and, for the newest, date)."""
+    extra = work / "sources" / "extra"
+    extra.mkdir(parents=True, exist_ok=True)
+    number = len(list(extra.glob("*.jsonl")))
+    name = f"{'newest' if newest else 'added'}-{number}"
+    date = date or added_date(number, newest)
+    lines = []
+    for each in range(count):
+        part = f"之{each + 1}" if count > 1 else ""
+        text = f"青溪区召开基准测试追加会议（第{number + 1}次{part}），研究部署防汛工作。"
+        record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], date=date)
+        record["id"] = f"scale-{name}" + (f"-{each}" if count > 1 else "")
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    (extra / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8")
+    if DROP_CACHES:
+        drop_caches()
+    measured = ingest(work, 1, extra / f"{name}.jsonl")
+    kind = name.split("-")[0]
+    many = f", {count} bulletins" if count > 1 else ""
+    print(
+        f"ingest_{kind}_one_s {measured.seconds:.1f}  peak_mb {measured.process_kb // 1024}  ({date}{many})", flush=True
+    )
+
+
+def search_days(output: Path) -> tuple[list[tuple[dt.date, int]], int]:
+    """From the search manifest: each day from the first with its number of bulletins (days
+    without any included), and the ids a day takes (``slots``, docids' step)."""
+    from bulletins.search.shards import decode
+
+    days = json.loads((output / "search" / "manifest.json").read_text(encoding="utf-8"))["days"]
+    numbers = decode(days["runs"])
+    day, found = dt.date.fromisoformat(days["first"]), []
+    for on, count in zip(numbers[::2], numbers[1::2]):
+        found += [(day + dt.timedelta(days=k), 0) for k in range(1, on)]  # none on the days between
+        day += dt.timedelta(days=on)
+        found.append((day, count))
+    return found, days["slots"]
+
+
+def empty_day(output: Path) -> str:
+    """The oldest day after the first without a bulletin (``empty``)."""
+    found = next((day for day, count in search_days(output)[0] if count == 0), None)
+    if found is None:
+        raise SystemExit("no day without bulletins in the search manifest")
+    return found.isoformat()
+
+
+def full_day(output: Path) -> tuple[str, int]:
+    """A day whose block of ids is full (``full``: one more bulletin there makes it take another
+    block, which moves every later id, the rare change that rewrites most of the index), and how
+    many bulletins it lacks to be so: the oldest day holding a multiple of ``slots`` bulletins,
+    or else the oldest of the most crowded ones."""
+    found, slots = search_days(output)
+    full = [day for day, count in found if count and count % slots == 0]
+    if full:
+        return full[0].isoformat(), 0
+    most = max(count for _, count in found)
+    return next(day for day, count in found if count == most).isoformat(), -most % slots
+
+
+def fill_day(work: Path) -> str:
+    """``full_day``'s day, first filled to a full block and built (untimed, its time printed)."""
+    date, lacking = full_day(work / "output")
+    if lacking:
+        add_one(work, date=date, count=lacking)
+        measured, _ = build(work, "full-fill")
+        print(
+            f"fill_build_s {measured.seconds:.1f}  ({lacking} bulletins on {date}: its block of ids full)", flush=True
+        )
+    return date
