@@ -12,6 +12,7 @@ from bulletins.ingest.mentions import (
     find_government,
     find_meeting,
     find_named,
+    region_of,
 )
 from bulletins.ingest.metadata import (
     classify,
@@ -264,6 +265,33 @@ GOVERNMENT_CASES = [
 @pytest.mark.parametrize(("text", "expected"), GOVERNMENT_CASES)
 def test_find_government(text, expected):
     assert find_government(text) == expected
+
+
+REGION_CASES = [
+    pytest.param("重庆市渝中区人民政府", "重庆市渝中区", id="government"),
+    pytest.param("临江市人民政府办公室", "临江市", id="government-office"),
+    pytest.param("松岭县生态环境局", "松岭县", id="county-bureau"),
+    pytest.param("临江市青溪区市场监督管理局", "临江市青溪区", id="district-of-a-city"),
+    pytest.param("重庆市渝中区教育委员会", "重庆市渝中区", id="province-level-city-commission"),
+    pytest.param("江西省教育厅", "江西省", id="province-department"),
+    pytest.param("雄安新区管理委员会", "雄安新区", id="new-area-committee"),
+    pytest.param("中共松岭县委办公室", "松岭县", id="party-committee-office"),
+    pytest.param("中共松岭县委宣传部", "松岭县", id="party-committee-department"),
+    pytest.param("中共临江市青溪区委", "临江市青溪区", id="party-committee"),
+    pytest.param("松岭县融媒体中心", "松岭县", id="county-centre"),
+    pytest.param("临江市青溪区城关街道办事处", "临江市青溪区", id="sub-district-office"),
+    pytest.param("国家税务总局松岭县税务局", "", id="national-body-first"),
+    pytest.param("国家发展和改革委员会", "", id="national-commission"),
+    pytest.param("县住建局", "", id="no-place-name"),
+    pytest.param("松岭县自来水有限公司", "", id="company"),
+    pytest.param("松岭县", "", id="a-place-alone"),
+    pytest.param("", "", id="empty"),
+]
+
+
+@pytest.mark.parametrize(("publisher", "expected"), REGION_CASES)
+def test_region_of(publisher, expected):
+    assert region_of(publisher) == expected
 
 
 def test_context_publisher_and_region_win():

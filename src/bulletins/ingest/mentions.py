@@ -180,12 +180,22 @@ def government_name(region: str) -> str:
 
 
 _GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)(?:办公室|办公厅)?$")
+# A body of a region named first: ``松岭县生态环境局``, ``重庆市渝中区教育委员会``, ``江西省教育厅``.
+_REGION_BODY = re.compile(
+    rf"((?:{_PROVINCE_LEVEL}|{_PLACE_CHAR}{{2,7}}?省)?(?:{_LOCAL}){{0,2}})"
+    r"[\u4e00-\u9fff]{0,14}?(?:局|厅|委员会|委|部|办公室|办|中心|院|署|处)"
+)
 
 
 def region_of(publisher: str) -> str:
-    """``重庆市渝中区人民政府`` -> ``重庆市渝中区``; ``""`` when it names no government."""
+    """``重庆市渝中区人民政府`` -> ``重庆市渝中区``; a body of a region named first, a party
+    committee's too: ``松岭县生态环境局``, ``中共松岭县委办公室`` -> ``松岭县``; ``""`` when it
+    names no region (``国家税务总局``, ``县住建局``)."""
     stripped = _GOVERNMENT_SUFFIX.sub("", publisher)
-    return stripped if stripped != publisher and re.search(r"[省市区县州盟旗]$", stripped) else ""
+    if stripped != publisher and re.search(r"[省市区县州盟旗]$", stripped):
+        return stripped
+    body = _REGION_BODY.fullmatch(publisher.removeprefix("中共"))
+    return body.group(1) if body else ""
 
 
 # --- presider --------------------------------------------------------------------------
