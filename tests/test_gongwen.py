@@ -239,3 +239,25 @@ def test_a_document_without_addressees_is_known_by_its_signature(title, official
 )
 def test_offices_are_addressees(recipients):
     assert parse((recipients, *WEB_NOTICE[1:]), title=WEB_TITLE).recipients == recipients[:-1]
+
+
+NUMBERED_NOTE = (
+    "松岭县人民政府文件",
+    "松政发〔2024〕3号",
+    "松岭县人民政府关于印发《松岭县城市道路挖掘管理办法》的通知",
+    "各乡（镇）人民政府，县政府各部门：",
+    "现将《松岭县城市道路挖掘管理办法》印发给你们，请认真遵照执行。",
+    "附件1：松岭县城市道路挖掘管理办法",
+    "附件 2．挖掘申请表。",
+    "松岭县人民政府",
+    "2024年1月15日",
+)
+
+
+def test_an_attachment_note_of_one_line_each():
+    """附件说明 as many offices type it, ``附件1：甲`` a line each, where GB/T 9704 writes
+    ``附件：1．甲`` then ``2．乙``: the names, numbers and full stops left out, out of the body."""
+    found = parse(NUMBERED_NOTE)
+    assert found.attachments == ("松岭县城市道路挖掘管理办法", "挖掘申请表")
+    assert found.body == (NUMBERED_NOTE[4],)
+    assert (found.publisher, found.date_written) == ("松岭县人民政府", dt.date(2024, 1, 15))

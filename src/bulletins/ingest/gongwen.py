@@ -32,7 +32,7 @@ MAX_TITLE_LINES = 3
 
 _KINDS = (
     "通知|通报|决定|决议|意见|通告|公告|公报|公示|批复|办法|规定|规则|细则|方案|函|复函|报告|请示|纪要|规划|命令|令"
-    "|议案|指引|指南|标准|章程|条例|要点|计划|清单|目录|名单|答复"
+    "|议案|指引|指南|标准|章程|条例|要点|计划|清单|目录|名单|答复|解释"
 )
 _TITLE_END = re.compile(rf"(?:{_KINDS})$")
 _OWN_TITLE = re.compile(r"关于|(?:办法|规定|细则|条例|规则|章程|准则|守则)$")
@@ -56,6 +56,7 @@ _ADDRESSEE = re.compile(rf"^(?:各|有关|全体).|(?:{_ORG_END}|部门|单位|�
 _DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  # a news lead ending in a colon is no 主送
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
+_ATTACHMENT_NUMBERED = re.compile(r"^附\s*件\s*(\d{1,2})\s*[：:．.、]\s*(.+)$")  # ``附件1：甲``, a line each
 _ATTACHMENT_PAGE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]{0,3}$")
 _NOTE = re.compile(r"^[（(](?:此件|本件|联系人|联系电话|此文|本文件|主动公开|依申请公开|不予公开).*[）)]$")
 _COPY_TO = re.compile(r"^(?:抄\s*送|分\s*送)[：:]\s*(.*?)[。．]?$")
@@ -319,8 +320,15 @@ def _read_signature(r: _Reading, imprint: int) -> int:
 
 
 def _read_attachment_note(r: _Reading, end: int) -> int:
-    """附件说明 right above line END (``附件：1．甲`` then ``2．乙``): the index where it begins."""
+    """附件说明 right above line END (``附件：1．甲`` then ``2．乙``, or ``附件1：甲`` then
+    ``附件2：乙``): the index where it begins."""
     i = end
+    while i > r.start and _ATTACHMENT_NUMBERED.match(r.lines[i - 1]):
+        i -= 1
+    if i < end:
+        names = (_ATTACHMENT_NUMBERED.match(line).group(2) for line in r.lines[i:end])
+        r.fields["attachments"] = tuple(name.rstrip("。；;").strip() for name in names)
+        return i
     while i > r.start and _ATTACHMENT_ITEM.match(r.lines[i - 1]):
         i -= 1
     note = _ATTACHMENT_NOTE.match(r.lines[i - 1]) if i > r.start else None
