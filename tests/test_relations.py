@@ -83,6 +83,28 @@ def kinds(title, paragraphs):
             [(CITES, OLD, ""), (CITES, "澄溪区停车管理规定", ""), (INTERPRETS, "澄溪区河道管理办法", "")],
             id="interpretation-body-only-cites",
         ),
+        pytest.param(
+            "澄溪区人民政府办公室关于对《澄溪区河道管理办法》第五条的解释",
+            ["现对《澄溪区河道管理办法》（澄府发〔2024〕3号）第五条作如下解释：", f"《{OLD}》不再适用。"],
+            [
+                (INTERPRETS, "澄溪区河道管理办法", ""),
+                (CITES, "澄溪区河道管理办法", "澄府发〔2024〕3号"),
+                (CITES, OLD, ""),
+            ],
+            id="formal-interpretation-of-an-article",
+        ),
+        pytest.param(
+            "关于《澄溪区河道管理办法》有关条款适用问题的解释",
+            [],
+            [(INTERPRETS, "澄溪区河道管理办法", "")],
+            id="formal-interpretation-of-its-terms",
+        ),
+        pytest.param(
+            "澄溪区水利局关于河道管理有关问题的函",
+            ["经研究，对《澄溪区河道管理办法》第五条作如下解释：……"],
+            [(CITES, "澄溪区河道管理办法", "")],
+            id="a-letter-that-explains-only-cites",
+        ),
         pytest.param("一图读懂《澄溪区河道管理办法》", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="one-picture"),
         pytest.param("解读《澄溪区河道管理办法》", [], [(INTERPRETS, "澄溪区河道管理办法", "")], id="interpret-verb"),
         pytest.param(
@@ -221,6 +243,8 @@ def test_normalize_doc_number(value, expected):
         ("一图读懂《甲办法》", True),
         ("关于废止《甲办法》的决定", False),
         ("《读懂解读》印发", False),
+        ("关于对《甲办法》第五条的解释", True),
+        ("局长就《甲办法》答记者问时的解释", False),
     ],
 )
 def test_is_interpretation(title, expected):

@@ -10,7 +10,8 @@ A reference is a title in 《》 with the 文号 in brackets right after it, if 
   whose items follow, one per paragraph;
 - ``amends``: ``关于修改《X》的决定``, ``对《X》（文号）作如下修改``, ``《X》修改如下``;
 - ``interprets``: the document's own title is a 解读 of ``《X》`` (``《X》政策解读``,
-  ``一图读懂《X》``, ``解读《X》``); the body of a 解读 only cites;
+  ``一图读懂《X》``, ``解读《X》``) or a formal 解释 of it or its articles (``关于对《X》第五条的
+  解释``, or a body that says ``对《X》第五条作如下解释``); the body of either only cites;
 - ``cites``: everything else (``根据《X》…``), and any reference in a clause that starts with
   根据/依据/按照… or says the document stays in force (``继续有效``).
 
@@ -62,14 +63,21 @@ _REPEAL_LIST = re.compile(
     r"废止(?:以下|下列|如下)?[^《》]{0,12}[:：]\s*$|(?:以下|下列)[^《》]{0,12}(?:予以|同时)?废止|废止的[^《》]{0,10}(?:目录|清单|名单)\s*$"
 )
 _CITED_BEFORE = re.compile(r"(?:根据|依据|按照|依照|参照|参考|遵照|对照|贯彻|落实|学习|宣传)[^、和及与\ue000]{0,8}$")
+# what part of a document (第五条, 有关条款, 适用问题) stands between its title and the verb
+_OWN_PART = r"[^，。；、《》\ue000]{0,20}?"
 _INTERPRET_TITLE = re.compile(
     rf"(?:一图读懂|图解|读懂|解读|速览)[\s:：|｜】\]]*{_MARK}|{_MARK}\s*(?:的)?(?:政策)?(?:解读|图解|问答|起草说明)|关于{_MARK}的(?:政策)?(?:解读|起草说明)"
+    rf"|关于(?:对)?{_MARK}{_OWN_PART}的解释$"
 )
 _PARTIAL = re.compile(
     r"[^，。；\ue000]{0,6}?(?:第[一二三四五六七八九十百零\d]+(?:条|款|章|项)|中的?|的?有关(?:规定|条款|内容)|的?部分(?:条款|内容))"
 )
-_INTERPRET_BODY = re.compile(rf"(?:就|对|将){_MARK}(?:的?(?:有关情况|主要内容|有关内容))?(?:进行|作)?(?:政策)?解读如下")
-_IS_INTERPRETATION = re.compile(r"解读|一图读懂|图解|政策问答|起草说明")
+_INTERPRET_BODY = re.compile(
+    rf"(?:就|对|将){_MARK}(?:的?(?:有关情况|主要内容|有关内容))?(?:进行|作)?(?:政策)?解读如下"
+    rf"|对{_MARK}{_OWN_PART}(?:作|做|作出|做出)(?:如下|以下)?解释"
+)
+# a formal interpretation (解释) of a document or its articles: 关于对《X》第五条的解释
+_IS_INTERPRETATION = re.compile(rf"解读|一图读懂|图解|政策问答|起草说明|关于(?:对)?{_MARK}{_OWN_PART}的解释$")
 # a 解读 that names its original without brackets: 关于青溪区河道管理办法的政策解读, 一图读懂青溪区河道管理办法
 _BARE_INTERPRETED = re.compile(
     r"^[【\[]?(?:一图读懂|图解|解读)[】\]]?[\s:：|｜]*(?P<after>[^《》]{4,60})$"
