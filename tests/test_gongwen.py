@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bulletins.ingest.gongwen import Gongwen, normalize_doc_number, parse, parse_date
+from bulletins.ingest.gongwen_order import order_head
 from bulletins.ingest.normalize import clean_paragraphs
 from bulletins.ingest.sources import read_source
 from bulletins.models import Context, RawBulletin
@@ -261,3 +262,75 @@ def test_an_attachment_note_of_one_line_each():
     assert found.attachments == ("松岭县城市道路挖掘管理办法", "挖掘申请表")
     assert found.body == (NUMBERED_NOTE[4],)
     assert (found.publisher, found.date_written) == ("松岭县人民政府", dt.date(2024, 1, 15))
+
+
+ORDER = (
+    "松岭县人民政府令",
+    "第3号",
+    "《松岭县城市绿化管理办法》已经2024年1月15日县人民政府第12次常务会议通过，现予公布，自2024年3月1日起施行。",
+    "县长  张明远",
+    "2024年1月20日",
+)
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        pytest.param(ORDER, id="number-below"),
+        pytest.param(("松岭县人民政府令（第3号）", *ORDER[2:]), id="number-beside"),
+        pytest.param(("松岭县人民政府令 第 3 号", *ORDER[2:]), id="number-spaced"),
+    ],
+)
+def test_an_order_is_issued_by_the_office_its_mark_names(paragraphs):
+    """A 令 (GB/T 9704's 命令格式): no title, no 主送; its head signs with office and name, the
+    office its mark names issues it, and the date under the name is its 成文日期, not the date
+    of the meeting its text names."""
+    found = parse(paragraphs)
+    assert (found.mark, found.doc_number, found.title) == (
+        "松岭县人民政府令",
+        "松岭县人民政府令第3号",
+        "松岭县人民政府令第3号",
+    )
+    assert (found.publisher, found.signer, found.date_written) == ("松岭县人民政府", "张明远", dt.date(2024, 1, 20))
+    assert found.body == (ORDER[2],)
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        pytest.param(("松岭县发布禁渔令", "第3号", "即日起全县水域禁渔。"), id="a-headline-with-a-number-line-is-news"),
+        pytest.param(("松岭县人民政府令", "即日起全县水域禁渔。"), id="a-mark-without-its-number"),
+        pytest.param(("县长张明远主持召开会议，研究防汛工作。", "2024年6月3日"), id="a-head-in-a-sentence"),
+    ],
+)
+def test_what_is_no_order(paragraphs):
+    assert parse(paragraphs).doc_number == ""
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        pytest.param(("国务院令 第 712 号",), ("国务院令", "国务院令第712号", 1), id="state-council"),
+        pytest.param(("公安部令", "（第5号）"), ("公安部令", "公安部令第5号", 2), id="number-below-in-brackets"),
+        pytest.param(
+            ("中华人民共和国主席令（第十号）",),
+            ("中华人民共和国主席令", "中华人民共和国主席令第十号", 1),
+            id="chinese-numerals",
+        ),
+        pytest.param(
+            ("中国人民银行令〔2024〕第3号",),
+            ("中国人民银行令", "中国人民银行令〔2024〕第3号", 1),
+            id="year-in-brackets",
+        ),
+        pytest.param(
+            ("交通运输部令2024年第5号",), ("交通运输部令", "交通运输部令2024年第5号", 1), id="year-as-written"
+        ),
+        pytest.param(
+            ("上海市人民政府令第012号",), ("上海市人民政府令", "上海市人民政府令第12号", 1), id="leading-zero"
+        ),
+        pytest.param(("松岭县发布禁渔令", "第3号"), None, id="an-order-that-no-office-issues"),
+        pytest.param(("松岭县人民政府令",), None, id="no-number"),
+    ],
+)
+def test_order_head(lines, expected):
+    assert order_head(lines, 0) == expected

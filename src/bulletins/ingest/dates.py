@@ -163,3 +163,20 @@ def check_year(date: dt.date, years: tuple[int, int]) -> None:
             f"date {date.year:04d}-{date.month:02d}-{date.day:02d} is outside {first}-{last}"
             " (a typo? else widen --min-year/--max-year)"
         )
+
+
+_ZERO = str.maketrans("○ＯO", "〇〇〇")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """``2025年3月12日`` or ``二〇二五年三月十二日`` (also with ``○``) -> a date; None if none or
+    invalid (a 公文's 成文日期, ``gongwen``)."""
+    try:
+        return find_full_date(_cjk_zeros(text))
+    except BulletinError:
+        return None
+
+
+def _cjk_zeros(text: str) -> str:
+    """``二○二五`` -> ``二〇二五``: the circle and letter O stand for 〇 in written years."""
+    return re.sub(r"[〇○零ＯO一二三四五六七八九]{4}年", lambda m: m.group().translate(_ZERO), text)

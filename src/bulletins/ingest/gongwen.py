@@ -6,7 +6,8 @@ A 公文 reads, top to bottom: 份号/密级/紧急程度, 发文机关标志 (`
 (``澄府发〔2025〕7号``, with 签发人 on 上行文), 标题 (centred, wrapping over 2–3 lines), 主送机关
 (``各县（市、区）人民政府，市政府各部门：``), 正文, 附件说明 (``附件：1．…``), 发文机关署名 and 成文日期,
 附注 (``（此件公开发布）``), the attachment pages (``附件1`` + title + content) and the 版记
-(``抄送：…``, ``XX办公室 2025年3月14日印发``).
+(``抄送：…``, ``XX办公室 2025年3月14日印发``). A 令 has its number under its mark and its
+head's office and name above the date (``gongwen_order``).
 
 Text sources carry the paragraphs only; laid-out ones also tell how each paragraph is aligned,
 which finds a title that does not end with its kind (通知, 意见...) and a signature that is not a
@@ -22,9 +23,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bulletins.ingest.dates import find_full_date
+from bulletins.ingest.dates import parse_date
+from bulletins.ingest.gongwen_order import head_signs, order_head, order_signature
 from bulletins.ingest.layout import join_text
-from bulletins.models import BulletinError
 
 MAX_TITLE_LINES = 3
 
@@ -68,7 +69,6 @@ _DATE_LINE = re.compile(rf"^(?:(?P<org>.+?)\s+)?(?P<date>{_DATE})$")
 _PRINTED = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{_DATE})\s*印\s*发$")
 _TAIL_EXTRA = re.compile(r"^[（(]共印\d+份[）)]$|^主题词[：:]")
 _SENTENCE = re.compile(r"[。；！？：:]")
-_ZERO = str.maketrans("○ＯO", "〇〇〇")
 
 
 @dataclass(frozen=True)
@@ -95,19 +95,6 @@ class Gongwen:
     def is_official(self) -> bool:
         """Whether the text was read as a 公文 (any part of the frame found)."""
         return bool(self.mark or self.doc_number or self.title or self.publisher or self.date_written)
-
-
-def parse_date(text: str) -> dt.date | None:
-    """``2025年3月12日`` or ``二〇二五年三月十二日`` (also with ``○``) -> a date; None if none or invalid."""
-    try:
-        return find_full_date(_cjk_zeros(text))
-    except BulletinError:
-        return None
-
-
-def _cjk_zeros(text: str) -> str:
-    """``二○二五`` -> ``二〇二五``: the circle and letter O stand for 〇 in written years."""
-    return re.sub(r"[〇○零ＯO一二三四五六七八九]{4}年", lambda m: m.group().translate(_ZERO), text)
 
 
 def normalize_doc_number(line: str) -> str:
@@ -154,6 +141,10 @@ def _read_head(r: _Reading) -> None:
             r.fields["signer"] = (number["signer"] or "").strip()
         elif _SIGNER.match(line):
             r.fields["signer"] = _SIGNER.match(line).group(1).strip()
+        elif not r.fields.get("doc_number") and (order := order_head(lines, i)):
+            r.fields.update(mark=order[0], doc_number=order[1], title=r.fields.get("title") or order[1])
+            i += order[2]
+            continue
         elif _is_mark(line) or (_is_letterhead(r, i) and i + 1 < len(lines) and _is_mark_or_number(lines[i + 1])):
             r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
         elif not r.fields.get("title") and (size := _title_size(r, i)):
@@ -281,7 +272,8 @@ def _signature_above(r: _Reading, k: int) -> int:
     first = k
     while first > r.start and k - first < 3:
         line = r.lines[first - 1]
-        if not (_ORG.match(line) or (r.right(first - 1) and len(line) <= 40 and not _SENTENCE.search(line))):
+        right = r.right(first - 1) and len(line) <= 40 and not _SENTENCE.search(line)
+        if not (_ORG.match(line) or right or head_signs(line)):
             break
         first -= 1
     return first
@@ -312,7 +304,9 @@ def _read_signature(r: _Reading, imprint: int) -> int:
         if not (own or first < k or r.right(k) or strong):
             continue
         names = [*r.lines[first:k], own] if own else r.lines[first:k]
-        r.fields.update(publisher=_signatures(names), date_written=day)
+        order = order_signature(r.fields.get("mark", ""), names)  # a 令: (its office, its head)
+        publisher, signer = order or (_signatures(names), r.fields.get("signer", ""))
+        r.fields.update(publisher=publisher, signer=signer, date_written=day)
         r.fields["note"] = " ".join(after[0])
         r.appendix = after[1] or r.appendix
         return first
