@@ -116,6 +116,14 @@ ISSUED = dt.date(2024, 2, 10)
         pytest.param(
             ["本规定试行期为两年，自2024年2月29日起试行。"], dt.date(2024, 2, 29), dt.date(2026, 2, 28), id="leap"
         ),
+        pytest.param(
+            ["本批复自发布之日起30日后施行，有效期3年。"],
+            dt.date(2024, 3, 11),  # 30 days after 2024-02-10, over 29 February
+            dt.date(2027, 3, 10),
+            id="days-after-issue",
+        ),
+        pytest.param(["本办法自公布之日起三十日后施行。"], ISSUED + dt.timedelta(days=30), None, id="days-in-words"),
+        pytest.param(["《澄溪区甲条例》自公布之日起30日后施行。"], None, None, id="a-cited-document-later"),
         pytest.param(["有效期5年。"], None, None, id="years-without-start"),
         pytest.param(["区水利局开展检查。"], None, None, id="nothing"),
         pytest.param(

@@ -280,6 +280,7 @@ REGION_CASES = [
     pytest.param("中共临江市青溪区委", "临江市青溪区", id="party-committee"),
     pytest.param("松岭县融媒体中心", "松岭县", id="county-centre"),
     pytest.param("临江市青溪区城关街道办事处", "临江市青溪区", id="sub-district-office"),
+    pytest.param("松岭县财政局、松岭县教育局", "松岭县", id="joint-offices"),
     pytest.param("国家税务总局松岭县税务局", "", id="national-body-first"),
     pytest.param("国家发展和改革委员会", "", id="national-commission"),
     pytest.param("县住建局", "", id="no-place-name"),

@@ -139,12 +139,16 @@ def parse_series(title: str) -> Series | None:
 _DATE = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 _OWN = r"本(?:办法|规定|细则|意见|通知|决定|方案|规则|条例|措施|制度|实施意见|若干措施|指引|标准|公告|通告|文件|政策)"
 _IN_FORCE = r"起\s*(?:施行|实施|执行|生效|试行)"
-_EFFECTIVE = (
-    (re.compile(rf"{_OWN}[^。；，]{{0,6}}自\s*{_DATE}\s*{_IN_FORCE}"), True),
-    (re.compile(rf"{_OWN}[^。；，]{{0,6}}自(?:印发|发布|公布|签发)之日{_IN_FORCE}"), False),
-    # a sentence without a subject of its own, unless a cited title is its subject (《条例》自…)
-    (re.compile(rf"(?:^|(?<=[。；，,\n]))[^。；，,\n》]{{0,8}}自\s*{_DATE}\s*{_IN_FORCE}"), True),
-    (re.compile(rf"(?:^|(?<=[。；，,\n]))[^。；，,\n》]{{0,8}}自(?:印发|发布|公布|签发)之日{_IN_FORCE}"), False),
+_ISSUED = r"自(?:印发|发布|公布|签发)之日"
+_LATER = rf"{_ISSUED}起\s*(?:满\s*)?({_NUMBER})\s*日后?\s*(?:起\s*)?(?:施行|实施|执行|生效)"  # 30 days on
+_SUBJECTLESS = r"(?:^|(?<=[。；，,\n]))[^。；，,\n》]{0,8}"  # unless a cited title is the subject (《条例》自…)
+_EFFECTIVE = (  # (pattern, what it dates by: its own date, the issue date, days after the issue date)
+    (re.compile(rf"{_OWN}[^。；，]{{0,6}}自\s*{_DATE}\s*{_IN_FORCE}"), "date"),
+    (re.compile(rf"{_OWN}[^。；，]{{0,6}}{_LATER}"), "later"),
+    (re.compile(rf"{_OWN}[^。；，]{{0,6}}{_ISSUED}{_IN_FORCE}"), "issued"),
+    (re.compile(rf"{_SUBJECTLESS}自\s*{_DATE}\s*{_IN_FORCE}"), "date"),
+    (re.compile(rf"{_SUBJECTLESS}{_LATER}"), "later"),
+    (re.compile(rf"{_SUBJECTLESS}{_ISSUED}{_IN_FORCE}"), "issued"),
 )
 _EXPIRES_ON = re.compile(rf"有效期(?:至|到|截至)\s*{_DATE}|{_OWN}[^。；]{{0,8}}?{_DATE}\s*(?:起)?\s*(?:自动)?失效")
 _VALID_YEARS = re.compile(rf"(?:有效期|试行期)(?:为|限为|暂定)?\s*({_NUMBER})\s*年")
@@ -160,12 +164,17 @@ def _date(year: str, month: str, day: str) -> dt.date | None:
 
 def find_effective(paragraphs: Sequence[str], issued: dt.date | None = None) -> dt.date | None:
     """施行日期: ``自2024年3月1日起施行`` (a sentence about this document, ``本办法…``, wins over
-    one that may be about another), or ISSUED for ``自印发之日起施行``."""
+    one that may be about another), ISSUED for ``自印发之日起施行``, and so many days after it for
+    ``自发布之日起30日后施行``."""
     text = "\n".join(paragraphs)
-    for pattern, dated in _EFFECTIVE:
+    for pattern, kind in _EFFECTIVE:
         match = pattern.search(text)
-        if match:
-            return _date(*match.group(1, 2, 3)) if dated else issued
+        if match is None:
+            continue
+        if kind == "date":
+            return _date(*match.group(1, 2, 3))
+        days = cn_number(match.group(1)) if kind == "later" else 0
+        return issued + dt.timedelta(days=days) if issued and days is not None else None
     return None
 
 

@@ -190,7 +190,9 @@ _REGION_BODY = re.compile(
 def region_of(publisher: str) -> str:
     """``重庆市渝中区人民政府`` -> ``重庆市渝中区``; a body of a region named first, a party
     committee's too: ``松岭县生态环境局``, ``中共松岭县委办公室`` -> ``松岭县``; ``""`` when it
-    names no region (``国家税务总局``, ``县住建局``)."""
+    names no region (``国家税务总局``, ``县住建局``). Offices that sign together (``甲、乙``): the
+    first one's."""
+    publisher = publisher.split("、", 1)[0].strip()
     stripped = _GOVERNMENT_SUFFIX.sub("", publisher)
     if stripped != publisher and re.search(r"[省市区县州盟旗]$", stripped):
         return stripped
