@@ -20,6 +20,7 @@ from bulletins.ingest import bodymarkup
 from bulletins.ingest.blocks import Block
 from bulletins.ingest.frame import DATE_WRITTEN
 from bulletins.ingest.gongwen import Gongwen, join_lines, parse
+from bulletins.ingest.headline import headline
 from bulletins.ingest.mentions import region_of
 from bulletins.ingest.metadata import extract_metadata, reading_copy
 from bulletins.ingest.normalize import clean_paragraphs
@@ -84,6 +85,7 @@ class Document:
     gongwen: Gongwen
     tables: tuple[tuple[int, bodymarkup.Rows], ...] = ()  # (paragraph index, rows)
     appendix_at: int | None = None
+    headline: tuple[str, str] | None = None  # (title, ISO date) of a text that opens with them
 
 
 def source_format(raw: RawBulletin) -> str:
@@ -110,9 +112,13 @@ def read(raw: RawBulletin) -> Document:
     if title and reading is not lines:  # a Traditional text is read in Simplified, its title too
         title = convert_script(title, SIMPLIFIED)
     found = _written_back(parse(reading, aligns, title), back)
+    head = headline(reading) if not (found.is_official or title or tables) else None
+    if head is not None:  # the headline and its date: the title and date, not the body
+        found = dataclasses.replace(found, body=found.body[2:], body_lines=found.body_lines[2:])
+        head = (back(head[0]), head[1])
     body = tuple(lines[i] for i in found.body_lines)
     at = tuple((j, tables[i]) for j, i in enumerate(found.body_lines) if i in tables)
-    return Document(body, found, at, found.appendix_at)
+    return Document(body, found, at, found.appendix_at, head)
 
 
 def _written_back(found: Gongwen, back: Callable[[str], str]) -> Gongwen:
@@ -124,13 +130,17 @@ def _written_back(found: Gongwen, back: Callable[[str], str]) -> Gongwen:
 
 def describe(raw: RawBulletin, document: Document) -> Metadata:
     """Metadata of RAW: ``extract_metadata`` over the body, with what the frame of a 公文 says."""
-    found = document.gongwen
+    found, head = document.gongwen, document.headline
     written = found.date_written
-    given = dataclasses.replace(
-        raw, title=raw.title or found.title or None, date=raw.date or (written.isoformat() if written else None)
-    )
+    if head is not None:
+        given = dataclasses.replace(raw, title=head[0], date=raw.date or head[1])
+    else:
+        date = raw.date or (written.isoformat() if written else None)
+        given = dataclasses.replace(raw, title=raw.title or found.title or None, date=date)
     metadata = extract_metadata(given, document.paragraphs)
     metadata = dataclasses.replace(metadata, format=source_format(raw))
+    if head is not None and not raw.date:
+        metadata = dataclasses.replace(metadata, date_source="text")  # the dateline under the headline
     if not found.is_official:
         return metadata
     publisher = found.publisher or metadata.publisher
