@@ -334,3 +334,27 @@ def test_what_is_no_order(paragraphs):
 )
 def test_order_head(lines, expected):
     assert order_head(lines, 0) == expected
+
+
+ISSUING = (
+    "松岭县人民政府办公室关于印发松岭县2024年防汛抗旱工作方案的通知",
+    "松政办发〔2024〕9号",
+    "各乡镇人民政府，县政府有关部门：",
+    "经县政府同意，现将《松岭县2024年防汛抗旱工作方案》印发给你们，请结合实际认真组织实施。",
+    "松岭县人民政府办公室",
+    "2024年4月10日",
+    "《松岭县2024年防汛抗旱工作方案》",
+    "为做好2024年防汛抗旱工作，制定本方案。",
+)
+
+
+def test_what_a_notice_issues_may_follow_its_date_without_an_attachment_line():
+    found = parse(ISSUING)
+    assert (found.publisher, found.date_written) == ("松岭县人民政府办公室", dt.date(2024, 4, 10))
+    assert found.body[: found.appendix_at] == (ISSUING[3],)
+    assert found.body[found.appendix_at :] == ISSUING[6:]
+
+
+def test_another_title_under_the_date_is_not_what_the_notice_issues():
+    lines = (*ISSUING[:6], "松岭县2024年地质灾害防治方案", ISSUING[7])
+    assert parse(lines).date_written is None

@@ -57,6 +57,7 @@ _ADDRESSEE = re.compile(rf"^(?:各|有关|全体).|(?:{_ORG_END}|部门|单位|�
 _DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  # a news lead ending in a colon is no 主送
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
+_ISSUES = re.compile(r"印发《?(?P<name>[^《》]{4,60}?)》?的通知$")
 _ATTACHMENT_NUMBERED = re.compile(r"^附\s*件\s*(\d{1,2})\s*[：:．.、]\s*(.+)$")  # ``附件1：甲``, a line each
 _ATTACHMENT_PAGE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]{0,3}$")
 _NOTE = re.compile(r"^[（(](?:此件|本件|联系人|联系电话|此文|本文件|主动公开|依申请公开|不予公开).*[）)]$")
@@ -262,9 +263,16 @@ def _after_signature(r: _Reading, k: int, imprint: int) -> tuple[list[str], tupl
         i += 1
     if i == imprint:
         return notes, None
-    if _ATTACHMENT_PAGE.match(r.lines[i]) or _ATTACHMENT_NOTE.match(r.lines[i]):  # 附件 / 附件：名单 (web pages)
-        return notes, (i, imprint)
+    if _ATTACHMENT_PAGE.match(r.lines[i]) or _ATTACHMENT_NOTE.match(r.lines[i]) or _issued_at(r, i):
+        return notes, (i, imprint)  # 附件, 附件：名单 (web pages), or the document a 印发 notice issues
     return None
+
+
+def _issued_at(r: _Reading, i: int) -> bool:
+    """Line I is the title of what a 印发 notice issues (``关于印发《甲》的通知``), set under its
+    date without an 附件 line, as many offices publish it."""
+    issued = _ISSUES.search(r.fields.get("title", ""))
+    return issued is not None and r.lines[i].strip("《》 ") == issued["name"]
 
 
 def _signature_above(r: _Reading, k: int) -> int:
