@@ -18,14 +18,13 @@ and every other field is empty, so a meeting bulletin or a news item comes out u
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bulletins.ingest.dates import parse_date
 from bulletins.ingest.gongwen_order import head_signs, order_head, order_signature
-from bulletins.ingest.layout import join_text
+from bulletins.ingest.gongwen_parts import NUMBER, Gongwen, ascii_digits, join_lines, normalize_doc_number
 
 MAX_TITLE_LINES = 3
 
@@ -44,11 +43,6 @@ _ORG_END = (
     r"|社|馆|组|室|司|党组|支部|协会|联合会|银行|学校|大学)"
 )
 _ORG = re.compile(rf"^[^\s，。；：:、“”《》]{{2,36}}{_ORG_END}(?:\s[^\s，。；：:]{{2,36}}{_ORG_END})*$")
-_BRACKETS = r"[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]"
-_NUMBER = re.compile(
-    rf"^(?P<issuer>[^\s〔\[［【（(，。：:]{{1,20}})\s*{_BRACKETS}\s*第?\s*(?P<n>\d{{1,5}})\s*号"
-    r"(?:\s*签发人[：:]\s*(?P<signer>.*))?$"
-)
 _SIGNER = re.compile(r"^签发人[：:]\s*(.+)$")
 _NOT_BODY = r"(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))"  # words of the body's first sentence, not of 主送
 _RECIPIENTS = re.compile(rf"^{_NOT_BODY}[^。！？；]{{2,120}}[：:]$")
@@ -70,42 +64,6 @@ _DATE_LINE = re.compile(rf"^(?:(?P<org>.+?)\s+)?(?P<date>{_DATE})$")
 _PRINTED = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{_DATE})\s*印\s*发$")
 _TAIL_EXTRA = re.compile(r"^[（(]共印\d+份[）)]$|^主题词[：:]")
 _SENTENCE = re.compile(r"[。；！？：:]")
-
-
-@dataclass(frozen=True)
-class Gongwen:
-    """An official document's parts; for any other text, ``body`` is every paragraph."""
-
-    body: tuple[str, ...]  # 正文 with its headings, then the attachment pages (from ``appendix_at``)
-    body_lines: tuple[int, ...] = ()  # index in the parsed paragraphs of each body paragraph
-    appendix_at: int | None = None  # index in ``body`` where the attachment pages begin
-    mark: str = ""  # 发文机关标志, e.g. 澄江市人民政府文件
-    doc_number: str = ""  # 发文字号, brackets normalised: 澄府发〔2025〕7号
-    signer: str = ""  # 签发人
-    title: str = ""  # 标题, wrapped lines joined
-    recipients: str = ""  # 主送机关, without the colon
-    attachments: tuple[str, ...] = ()  # 附件说明: the attachments' names, without numbers
-    publisher: str = ""  # 发文机关署名 (joint signatures joined by 、)
-    date_written: dt.date | None = None  # 成文日期
-    note: str = ""  # 附注, brackets kept: （此件公开发布）
-    copy_to: str = ""  # 抄送机关
-    printed_by: str = ""  # 印发机关
-    date_printed: dt.date | None = None  # 印发日期
-
-    @property
-    def is_official(self) -> bool:
-        """Whether the text was read as a 公文 (any part of the frame found)."""
-        return bool(self.mark or self.doc_number or self.title or self.publisher or self.date_written)
-
-
-def normalize_doc_number(line: str) -> str:
-    """``澄府发[2025]7号`` ``澄府发（2025）7号`` ``澄府发【2025】7号`` -> ``澄府发〔2025〕7号``; ``""`` if none."""
-    match = _NUMBER.match(_ascii_digits(line.strip()))
-    return f"{match['issuer']}〔{match[2]}〕{match['n']}号" if match else ""
-
-
-def _ascii_digits(text: str) -> str:
-    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
 
 
 # --- the head: 版头 and 标题, 主送机关 ----------------------------------------------------------
@@ -134,7 +92,7 @@ def _read_head(r: _Reading) -> None:
     i, lines, head_limit = 0, r.lines, min(len(r.lines), 8)
     while i < head_limit:
         line = lines[i]
-        number = _NUMBER.match(_ascii_digits(line))
+        number = NUMBER.match(ascii_digits(line))
         if _SKIP.match(line):
             pass
         elif number and not r.fields.get("doc_number"):
@@ -169,7 +127,7 @@ def _is_mark(line: str) -> bool:
 
 
 def _is_mark_or_number(line: str) -> bool:
-    return bool(_is_mark(line) or _NUMBER.match(_ascii_digits(line)) or (_ORG.match(line) and len(line) <= 40))
+    return bool(_is_mark(line) or NUMBER.match(ascii_digits(line)) or (_ORG.match(line) and len(line) <= 40))
 
 
 def _title_size(r: _Reading, i: int) -> int:
@@ -205,15 +163,6 @@ def _read_recipients(r: _Reading, i: int) -> int:
         r.fields["recipients"] = (lines[i] + lines[i + 1])[:-1].strip()
         return i + 2
     return i
-
-
-def join_lines(lines: Sequence[str]) -> str:
-    """Wrapped lines as one (``layout.join_text``): a space only between two Latin words, never next to
-    Chinese or a dash (``（2025`` + ``—2027年）`` stays ``（2025—2027年）``)."""
-    out = ""
-    for line in lines:
-        out = join_text(out, line.strip())
-    return out
 
 
 # --- the tail: 版记, 附注, attachment pages, 署名 and 成文日期, 附件说明 ------------------------------
