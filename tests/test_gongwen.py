@@ -358,3 +358,38 @@ def test_what_a_notice_issues_may_follow_its_date_without_an_attachment_line():
 def test_another_title_under_the_date_is_not_what_the_notice_issues():
     lines = (*ISSUING[:6], "松岭县2024年地质灾害防治方案", ISSUING[7])
     assert parse(lines).date_written is None
+
+
+@pytest.mark.parametrize(
+    "paragraphs, expected",
+    [
+        pytest.param(
+            (
+                "松岭县人民政府",
+                "公  告",
+                "松政告〔2024〕2号",
+                "自2024年7月1日起对松岭大桥实施交通管制。",
+                "特此公告。",
+                "松岭县人民政府",
+                "2024年6月25日",
+            ),
+            ("松岭县人民政府公告", "松政告〔2024〕2号", dt.date(2024, 6, 25)),
+            id="a-kind-spaced-out-under-the-office",
+        ),
+        pytest.param(
+            (
+                "松岭县人民政府常务会议纪要",
+                "〔2024〕3号",
+                "2024年3月5日，县长张明远主持召开会议。现纪要如下：",
+                "松岭县人民政府办公室",
+                "2024年3月6日",
+            ),
+            ("松岭县人民政府常务会议纪要", "〔2024〕3号", dt.date(2024, 3, 6)),
+            id="minutes-numbered-without-an-issuer",
+        ),
+    ],
+)
+def test_title_and_number_as_offices_set_them(paragraphs, expected):
+    found = parse(paragraphs)
+    assert (found.title, found.doc_number, found.date_written) == expected
+    assert found.body == tuple(p for p in paragraphs[:-2] if "。" in p)  # the text, and none of the frame

@@ -63,6 +63,9 @@ def test_trailing_name(segment, expected):
 # --- attendees -----------------------------------------------------------------------------
 
 PEOPLE_CASES = [
+    pytest.param("出席：张明远、李清和、王素梅", ("张明远", "李清和", "王素梅"), id="minutes-list"),
+    pytest.param("列席人员：王素梅，赵文海。", ("王素梅", "赵文海"), id="minutes-list-commas"),
+    pytest.param("出席单位：县发展改革委、县财政局", (), id="minutes-list-of-offices"),
     pytest.param("渝中区领导黄孝明、邓光怀、梁栋参加。", ("黄孝明", "邓光怀", "梁栋"), id="leaders-list-attend"),
     pytest.param("副区长王一、李二，区政府秘书长赵三参加会议。", ("王一", "李二", "赵三"), id="lists-across-commas"),
     pytest.param("中共中央政治局常委、国务院副总理丁薛祥出席会议并讲话。", ("丁薛祥",), id="titles-joined-by-dunhao"),

@@ -64,6 +64,8 @@ _DATE_LINE = re.compile(rf"^(?:(?P<org>.+?)\s+)?(?P<date>{_DATE})$")
 _PRINTED = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{_DATE})\s*印\s*发$")
 _TAIL_EXTRA = re.compile(r"^[（(]共印\d+份[）)]$|^主题词[：:]")
 _SENTENCE = re.compile(r"[。；！？：:]")
+_SPACED_LINE = re.compile(r"^[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}$")  # a kind spaced out: 公  告
+_SPACED = re.compile(r"\s+")
 
 
 # --- the head: 版头 and 标题, 主送机关 ----------------------------------------------------------
@@ -325,7 +327,7 @@ def _addressees(recipients: str) -> bool:
 
 
 def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict) -> Gongwen:
-    lines = tuple(p.strip() for p in paragraphs)
+    lines = tuple(_SPACED.sub("", p.strip()) if _SPACED_LINE.match(p.strip()) else p.strip() for p in paragraphs)
     r = _Reading(lines, tuple(aligns or ()), fields)
     _read_head(r)
     imprint = _read_imprint(r)

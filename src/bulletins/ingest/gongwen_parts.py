@@ -1,6 +1,6 @@
 """What ``gongwen`` reads a 公文 into (``Gongwen``), and the forms of its parts that other
-stages share: the 发文字号 (``NUMBER``, ``normalize_doc_number``) and wrapped lines joined
-(``join_lines``)."""
+stages share: the 发文字号 (``NUMBER``, ``normalize_doc_number``; a 纪要's has no 发文机关代字:
+``〔2024〕3号``) and wrapped lines joined (``join_lines``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bulletins.ingest.layout import join_text
 
 _BRACKETS = r"[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]"
 NUMBER = re.compile(
-    rf"^(?P<issuer>[^\s〔\[［【（(，。：:]{{1,20}})\s*{_BRACKETS}\s*第?\s*(?P<n>\d{{1,5}})\s*号"
+    rf"^(?P<issuer>[^\s〔\[［【（(，。：:]{{0,20}})\s*{_BRACKETS}\s*第?\s*(?P<n>\d{{1,5}})\s*号"
     r"(?:\s*签发人[：:]\s*(?P<signer>.*))?$"
 )
 

@@ -264,6 +264,8 @@ _ATTEND = re.compile(
     r"(?:陪同|一同|一起|共同|分别|也)?(?:参加|出席|列席)(?:了)?(?:会议|座谈会|活动|仪式|调研)?(?:并(?:讲话|致辞|发言))?(?=[。，,；;]|$)"
 )
 _CONJUNCTION = re.compile(r"以及|和|及|与")
+# a 纪要's list of those present: ``出席：张明远、李清和``, ``列席人员：王素梅``
+_ATTEND_LIST = re.compile(r"^(?:出席|参加|列席)(?:人员|会议人员|会议|单位)?[：:]\s*(?P<names>[^。；;]+?)[。；;]?$")
 
 
 def _segment_names(segment: str) -> list[str]:
@@ -300,9 +302,14 @@ def find_people(paragraphs: Sequence[str]) -> tuple[str, ...]:
 
     ``渝中区领导黄孝明、邓光怀、梁栋参加。`` -> ``("黄孝明", "邓光怀", "梁栋")``. Clauses are read
     backwards from the verb while every item in them is a name (``副区长甲、乙，秘书长丙参加``).
+    A 纪要's list after its label counts too, when every item is a name (``出席：甲、乙``).
     """
     found: list[str] = []
     for paragraph in paragraphs:
+        listed = _ATTEND_LIST.match(paragraph)
+        if listed:
+            found.extend(_names_in_clause(re.sub(r"[，,\s]+", "、", listed["names"].strip())) or ())
+            continue
         for match in _ATTEND.finditer(paragraph):
             sentence_start = max(paragraph.rfind(ch, 0, match.start()) for ch in "。；;！？") + 1
             clauses = re.split(r"[，,：:]", paragraph[sentence_start : match.start()])
