@@ -228,3 +228,37 @@ def test_a_collection_record_keeps_its_html_table(tmp_path, monkeypatch):
     text = next((tmp_path / "content").rglob("*.md")).read_text(encoding="utf-8")
     assert frontmatter.parse_article(text)["Recipients"] == "各部门"
     assert text.endswith(f'<table class="doc-table">{rows}</table>\n')
+
+
+ORDER_PAGE = (
+    "《松岭县城市绿化管理办法》已经2024年1月15日县人民政府第12次常务会议通过，现予公布，自2024年3月1日起施行。",
+    "县长  张明远",
+    "2024年1月20日",
+)
+
+
+@pytest.mark.parametrize(
+    "title, category, expected",
+    [
+        pytest.param("松岭县人民政府令（第3号）", None, "综合", id="not-the-meeting-its-text-names"),
+        pytest.param("松岭县人民政府令（第3号）", "政府规章", "政府规章", id="the-publisher-s-category-wins"),
+    ],
+)
+def test_an_order_titled_apart_is_classed_by_its_title(title, category, expected):
+    """A 令's page gives its mark and number as its title (``<h1>``): the 令 is read from it,
+    and like any 公文 it is classed by its title, not by the meeting its text says passed it."""
+    raw = RawBulletin(
+        source="s/p.html",
+        text="\n".join(ORDER_PAGE),
+        source_hash="sha256:0",
+        context=Context(category=category),
+        title=title,
+        format="html",
+    )
+    meta = official.describe(raw, official.read(raw))
+    assert (meta.doc_number, meta.publisher, meta.date_written) == (
+        "松岭县人民政府令第3号",
+        "松岭县人民政府",
+        dt.date(2024, 1, 20),
+    )
+    assert meta.category == expected

@@ -311,7 +311,12 @@ def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title:
     found = _parse(paragraphs, aligns, {})
     if found.is_official or not title.strip():
         return found
-    titled = _parse(paragraphs, aligns, {"title": " ".join(title.split())})
+    given = " ".join(title.split())
+    order = order_head((given,), 0)  # a page titled by its 令 and number: 松岭县人民政府令（第3号）
+    fields = {"title": given} if order is None else {"title": given, "mark": order[0], "doc_number": order[1]}
+    titled = _parse(paragraphs, aligns, fields)
+    if order is not None:
+        return titled if titled.date_written else found
     if titled.recipients:
         return titled if titled.is_official and _addressees(titled.recipients) else found
     # no 主送 (a 通告, a 公告): the office that signs and dates it must be the one its title names first

@@ -22,7 +22,7 @@ from bulletins.ingest.frame import DATE_WRITTEN
 from bulletins.ingest.gongwen import Gongwen, join_lines, parse
 from bulletins.ingest.headline import headline
 from bulletins.ingest.mentions import region_of
-from bulletins.ingest.metadata import extract_metadata, reading_copy
+from bulletins.ingest.metadata import classify, extract_metadata, reading_copy
 from bulletins.ingest.normalize import clean_paragraphs
 from bulletins.ingest.script import SIMPLIFIED, convert_script
 from bulletins.models import Metadata, RawBulletin
@@ -144,8 +144,11 @@ def describe(raw: RawBulletin, document: Document) -> Metadata:
     if not found.is_official:
         return metadata
     publisher = found.publisher or metadata.publisher
+    # a 公文 is classed by its title alone: its text's words (常务会议通过) are not what it is
+    category = (raw.context.category or "").strip() or classify(convert_script(metadata.title, SIMPLIFIED), "")
     return dataclasses.replace(
         metadata,
+        category=category,
         date_source=DATE_WRITTEN if not raw.date and written else metadata.date_source,
         publisher=publisher,
         region=(raw.context.region or "").strip() or region_of(publisher) or metadata.region,
