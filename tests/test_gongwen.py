@@ -393,3 +393,25 @@ def test_title_and_number_as_offices_set_them(paragraphs, expected):
     found = parse(paragraphs)
     assert (found.title, found.doc_number, found.date_written) == expected
     assert found.body == tuple(p for p in paragraphs[:-2] if "。" in p)  # the text, and none of the frame
+
+
+REPORT = (
+    "关于2023年度松岭县法治政府建设情况的报告",
+    "松岭县人民政府",
+    "（2024年1月28日）",
+    "2023年，县政府深入推进法治政府建设。现将有关情况报告如下。",
+    "一、主要工作",
+)
+
+
+def test_an_office_and_its_date_under_a_title_sign_it():
+    """A 报告 as published: the office and its date in brackets under the title are its 署名
+    and 成文日期, not the first lines of its body."""
+    found = parse(REPORT)
+    assert (found.title, found.publisher, found.date_written) == (REPORT[0], "松岭县人民政府", dt.date(2024, 1, 28))
+    assert found.body == REPORT[3:]
+
+
+def test_an_office_under_a_title_without_a_date_is_body():
+    lines = (REPORT[0], REPORT[1], "（联系电话：023-12345678）", *REPORT[3:])
+    assert parse(lines).date_written is None

@@ -61,6 +61,7 @@ _DATE = (
     r"|[〇○零ＯO一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
 )
 _DATE_LINE = re.compile(rf"^(?:(?P<org>.+?)\s+)?(?P<date>{_DATE})$")
+_BYLINE_DATE = re.compile(rf"^[（(]\s*(?P<date>{_DATE})\s*[）)]$")
 _PRINTED = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{_DATE})\s*印\s*发$")
 _TAIL_EXTRA = re.compile(r"^[（(]共印\d+份[）)]$|^主题词[：:]")
 _SENTENCE = re.compile(r"[。；！？：:]")
@@ -110,12 +111,25 @@ def _read_head(r: _Reading) -> None:
             r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
         elif not r.fields.get("title") and (size := _title_size(r, i)):
             r.fields["title"] = join_lines(lines[i : i + size])
-            i += size
+            i += size + _read_byline(r, i + size)
             continue
         else:
             break
         i += 1
     r.start = _read_recipients(r, i)
+
+
+def _read_byline(r: _Reading, i: int) -> int:
+    """The office and its date in brackets under a title (``松岭县人民政府`` / ``（2024年1月28日）``,
+    as a 报告 is published): read as its 署名 and 成文日期; the lines taken (0 or 2)."""
+    if i + 1 >= len(r.lines) or not _ORG.match(r.lines[i]):
+        return 0
+    dated = _BYLINE_DATE.match(r.lines[i + 1])
+    day = parse_date(dated["date"]) if dated else None
+    if day is None:
+        return 0
+    r.fields.update(publisher=r.lines[i], date_written=day)
+    return 2
 
 
 def _is_letterhead(r: _Reading, i: int) -> bool:
