@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from bulletins.ingest.bodymarkup import table_text
+from bulletins.ingest.disclosure import NO_FACTS, Facts, take_facts
 from bulletins.ingest.htmltables import Rows, Tables
 
 try:  # lxml copes with worse markup (same speed here); html.parser is always there
@@ -88,6 +89,7 @@ class Page:
     date: str | None
     paragraphs: tuple[str, ...]  # a data table's is its cells' text (``bodymarkup.table_text``)
     tables: tuple[tuple[int, Rows], ...] = ()  # (paragraph index, rows) of its data tables
+    facts: Facts = NO_FACTS  # its 信息公开 table's
 
 
 def fragment_paragraphs(html: str) -> list[str]:
@@ -113,9 +115,11 @@ def fragment(html: str) -> Page:
 
 
 def extract_page(html: str) -> Page:
-    """Title, date and body paragraphs of a page saved from a government site."""
+    """Title, date and body paragraphs of a page saved from a government site; the facts of its
+    信息公开 table (``disclosure``), whose 文号 heads the paragraphs as a 公文's does."""
     soup = _soup(html)
-    date = _page_date(soup) or _date_line(soup)
+    facts = take_facts(soup)
+    date = _page_date(soup) or facts.date_published or facts.date_written or _date_line(soup)
     body = _content_root(soup)
     heading = body.find("h1") or soup.find("h1")
     title = _flat(heading.get_text()) if heading is not None else ""
@@ -132,7 +136,10 @@ def extract_page(html: str) -> Page:
     while paragraphs and (_flat(paragraphs[0]) == title or _INFO_LINE.match(paragraphs[0])):
         del paragraphs[0]  # the title repeated, or a 发布时间/来源 line, above the body
     found = _tables_at(paragraphs, tables)
-    return Page(title=title or None, date=date, paragraphs=tuple(paragraphs), tables=found)
+    if facts.doc_number and paragraphs and facts.doc_number not in paragraphs[:3]:
+        paragraphs.insert(0, facts.doc_number)
+        found = tuple((i + 1, rows) for i, rows in found)
+    return Page(title=title or None, date=date, paragraphs=tuple(paragraphs), tables=found, facts=facts)
 
 
 def _tables_at(paragraphs: list[str], tables: Tables) -> tuple[tuple[int, Rows], ...]:
