@@ -19,6 +19,7 @@ def test_the_campaign_covers_every_form():
     assert {len(case.attachments) for case in CASES} == {0, 1, 2}
     assert any("年" in line and "〇" in line for case in CASES for line in case.lines)
     assert any(line.startswith("附件1：") for case in CASES for line in case.lines)
+    assert any(case.head == "order" and len(case.body) > 1 for case in CASES)  # rules after a 令's date
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{i:03d}-{case.head}" for i, case in enumerate(CASES)])

@@ -4,9 +4,9 @@ signature and 附注. Offices, people and places are fictional.
 
 Heads: ``XX人民政府文件`` with the 文号 under it; the 文号 alone; the title first and the 文号
 under it (a web page's copy); the office's name with its kind spaced out under it (``公  告``);
-a 令 (``XX人民政府令`` / ``第N号``). Titles on one line or wrapped over two. 附件说明 as GB/T 9704
-has it (``附件：1．甲`` / ``2．乙``) or a line each (``附件1：甲``). Dates in Arabic or Chinese
-numerals. A 令 is signed by its office's head (``县长  姓名``), anything else by its office."""
+a 令 (``XX人民政府令`` / ``第N号``), the rules it promulgates after its date or not. Titles
+on one line or wrapped over two. 附件说明 as GB/T 9704 has it (``附件：1．甲`` / ``2．乙``) or a
+line each (``附件1：甲``). Dates in Arabic or Chinese numerals. A 令 is signed by its office's head (``县长  姓名``), anything else by its office."""
 
 from __future__ import annotations
 
@@ -99,9 +99,11 @@ def _order(rng: random.Random, county: str, office: str, topic: str, day: dt.dat
     number_line = rng.choice((f"第{n}号", f"（第{n}号）"))
     body = (f"《{county}{topic}管理办法》已经县人民政府常务会议通过，现予公布，自2024年12月1日起施行。",)
     head_of = rng.choice(NAMES)
-    lines = (f"{office}令", number_line, *body, f"县长  {head_of}", _date_line(rng, day))
+    # the rules it promulgates follow its date, or not
+    rules = (f"{county}{topic}管理办法", "第一条 为规范管理，制定本办法。") if rng.random() < 0.5 else ()
+    lines = (f"{office}令", number_line, *body, f"县长  {head_of}", _date_line(rng, day), *rules)
     number = f"{office}令第{n}号"
-    return Variant("order", lines, number, number, office, day, (), body)
+    return Variant("order", lines, number, number, office, day, (), (*body, *rules))
 
 
 def variants(count: int = 100) -> list[Variant]:

@@ -52,6 +52,7 @@ _DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  #
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
 _ISSUES = re.compile(r"印发《?(?P<name>[^《》]{4,60}?)》?的通知$")
+_PROMULGATED = re.compile(r"^《(?P<name>[^《》]{4,60})》(?:已经|经)")  # what a 令 promulgates
 _ATTACHMENT_NUMBERED = re.compile(r"^附\s*件\s*(\d{1,2})\s*[：:．.、]\s*(.+)$")  # ``附件1：甲``, a line each
 _ATTACHMENT_PAGE = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]{0,3}$")
 _NOTE = re.compile(r"^[（(](?:此件|本件|联系人|联系电话|此文|本文件|主动公开|依申请公开|不予公开).*[）)]$")
@@ -234,9 +235,12 @@ def _after_signature(r: _Reading, k: int, imprint: int) -> tuple[list[str], tupl
 
 
 def _issued_at(r: _Reading, i: int) -> bool:
-    """Line I is the title of what a 印发 notice issues (``关于印发《甲》的通知``), set under its
-    date without an 附件 line, as many offices publish it."""
+    """Line I is the title of what a 印发 notice issues (``关于印发《甲》的通知``) or a 令
+    promulgates (``《甲》已经…通过，现予公布``), set under its date without an 附件 line, as
+    many offices publish it."""
     issued = _ISSUES.search(r.fields.get("title", ""))
+    if issued is None and r.fields.get("mark", "").endswith("令") and r.start < len(r.lines):
+        issued = _PROMULGATED.match(r.lines[r.start])
     return issued is not None and r.lines[i].strip("《》 ") == issued["name"]
 
 
