@@ -6,7 +6,8 @@ Heads: ``XX人民政府文件`` with the 文号 under it; the 文号 alone; the 
 under it (a web page's copy); the office's name with its kind spaced out under it (``公  告``);
 a 令 (``XX人民政府令`` / ``第N号``), the rules it promulgates after its date or not. Titles
 on one line or wrapped over two. 附件说明 as GB/T 9704 has it (``附件：1．甲`` / ``2．乙``) or a
-line each (``附件1：甲``). Dates in Arabic or Chinese numerals. A 令 is signed by its office's head (``县长  姓名``), anything else by its office."""
+line each (``附件1：甲``). Dates in Arabic or Chinese numerals. A 令 is signed by its office's
+head (``县长  姓名``), anything else by its office."""
 
 from __future__ import annotations
 
