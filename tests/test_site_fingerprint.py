@@ -86,6 +86,19 @@ def test_settings_digest_ignores_cache_settings():
     assert digest(["a", "b"]) != digest(["ab"])
 
 
+def test_settings_digest_reads_source_roots_as_the_folders_they_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "sources")
+    relative = {"SITENAME": "公报档案", "BULLETINS_SOURCE_ROOTS": ["sources"]}
+    for same in (str(tmp_path / "sources"), "./sources/", "linked"):
+        assert settings_digest(relative) == settings_digest(dict(relative, BULLETINS_SOURCE_ROOTS=[same]))
+    other = dict(relative, BULLETINS_SOURCE_ROOTS=["other"])
+    assert settings_digest(relative) != settings_digest(other)
+    based = dict(relative, BULLETINS_BASE_DIR=str(tmp_path / "elsewhere"))
+    assert settings_digest(relative) != settings_digest(based)
+
+
 def _wrappers():
     from pelican.urlwrappers import Author, Category, Tag
 

@@ -181,7 +181,21 @@ BUILD_ONLY_SETTINGS = frozenset(
 )
 
 
+# Settings that name folders: digested as the real folders they name, relative ones against the
+# base folder (as ``rawcopy.real_roots`` resolves them), so ``["sources"]`` and its absolute path
+# are one value and a build run from a script does not render every page again after ``./run html``.
+FOLDER_SETTINGS = frozenset({"BULLETINS_SOURCE_ROOTS"})
+
+
 def settings_digest(settings: Mapping) -> str:
     """UPPERCASE settings that can change a page, by their repr (an unstable repr only costs
     skipped work, never a stale page)."""
-    return digest((k, repr(settings[k])) for k in sorted(settings) if k.isupper() and k not in BUILD_ONLY_SETTINGS)
+    return digest((k, _value(settings, k)) for k in sorted(settings) if k.isupper() and k not in BUILD_ONLY_SETTINGS)
+
+
+def _value(settings: Mapping, key: str) -> str:
+    value = settings[key]
+    if key in FOLDER_SETTINGS and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        base = settings.get("BULLETINS_BASE_DIR") or os.getcwd()
+        return repr([os.path.realpath(os.path.join(base, folder)) for folder in value])
+    return repr(value)
