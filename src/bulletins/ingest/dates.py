@@ -180,3 +180,11 @@ def parse_date(text: str) -> dt.date | None:
 def _cjk_zeros(text: str) -> str:
     """``二○二五`` -> ``二〇二五``: the circle and letter O stand for 〇 in written years."""
     return re.sub(r"[〇○零ＯO一二三四五六七八九]{4}年", lambda m: m.group().translate(_ZERO), text)
+
+
+def date_of(year: int | str, month: int | str, day: int | str) -> dt.date | None:
+    """The date of those numbers (digits as text too), or None when it does not exist."""
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None

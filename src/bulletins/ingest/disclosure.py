@@ -83,4 +83,4 @@ def take_facts(root: Tag) -> Facts:
             continue  # a data table, even one whose header row names 名称, 文号, 发布日期
         table.decompose()
         return Facts(**{key: found.get(key, "") for key in Facts.__dataclass_fields__})
-    return Facts()
+    return NO_FACTS

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from bulletins.ingest.dates import date_of
 from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, find_relations, is_interpretation, relations_of
 
 _CN_DIGITS = {
@@ -155,13 +156,6 @@ _VALID_YEARS = re.compile(rf"(?:有效期|试行期)(?:为|限为|暂定)?\s*({_
 _VALID_BETWEEN = re.compile(rf"有效期(?:为|自)?\s*{_DATE}\s*(?:至|到|—|－|-)\s*{_DATE}")
 
 
-def _date(year: str, month: str, day: str) -> dt.date | None:
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-
-
 def find_effective(paragraphs: Sequence[str], issued: dt.date | None = None) -> dt.date | None:
     """施行日期: ``自2024年3月1日起施行`` (a sentence about this document, ``本办法…``, wins over
     one that may be about another), ISSUED for ``自印发之日起施行``, and so many days after it for
@@ -172,7 +166,7 @@ def find_effective(paragraphs: Sequence[str], issued: dt.date | None = None) -> 
         if match is None:
             continue
         if kind == "date":
-            return _date(*match.group(1, 2, 3))
+            return date_of(*match.group(1, 2, 3))
         days = cn_number(match.group(1)) if kind == "later" else 0
         return issued + dt.timedelta(days=days) if issued and days is not None else None
     return None
@@ -193,10 +187,10 @@ def find_expiry(paragraphs: Sequence[str], effective: dt.date | None = None) -> 
     text = "\n".join(paragraphs)
     between = _VALID_BETWEEN.search(text)
     if between:
-        return _date(*between.group(4, 5, 6))
+        return date_of(*between.group(4, 5, 6))
     on = _EXPIRES_ON.search(text)
     if on:
-        return _date(*(on.group(1, 2, 3) if on.group(1) else on.group(4, 5, 6)))
+        return date_of(*(on.group(1, 2, 3) if on.group(1) else on.group(4, 5, 6)))
     years = _VALID_YEARS.search(text)
     count = cn_number(years.group(1)) if years else None
     if count and effective and count <= 100:

@@ -349,8 +349,14 @@ def _addressees(recipients: str) -> bool:
     return bool(recipients) and not _DATELINE.search(recipients) and all(map(_ADDRESSEE.search, parts))
 
 
+def _reading_line(paragraph: str) -> str:
+    """A paragraph as the parser reads it: stripped, a kind spaced out (``公  告``) closed up."""
+    line = paragraph.strip()
+    return _SPACED.sub("", line) if _SPACED_LINE.match(line) else line
+
+
 def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict) -> Gongwen:
-    lines = tuple(_SPACED.sub("", p.strip()) if _SPACED_LINE.match(p.strip()) else p.strip() for p in paragraphs)
+    lines = tuple(map(_reading_line, paragraphs))
     r = _Reading(lines, tuple(aligns or ()), fields)
     _read_head(r)
     imprint = _read_imprint(r)

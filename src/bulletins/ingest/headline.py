@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bulletins.ingest.dates import parse_date
+from bulletins.ingest.dates import date_of, parse_date
 
 _DATE_ONLY = re.compile(
     r"^(?:(?:发布|发文|成文|更新)?(?:时间|日期)\s*[：:]\s*)?"
@@ -37,5 +37,5 @@ def headline(lines: Sequence[str]) -> tuple[str, str] | None:
         return None
     if _SENTENCE.search(first) or _DATE_ONLY.match(first) or parse_date(first) is not None:
         return None
-    day = parse_date(f"{found['y']}年{int(found['m'])}月{int(found['d'])}日")
+    day = date_of(found["y"], found["m"], found["d"])
     return (first, day.isoformat()) if day is not None else None

@@ -138,9 +138,10 @@ def describe(raw: RawBulletin, document: Document) -> Metadata:
         date = raw.date or (written.isoformat() if written else None)
         given = dataclasses.replace(raw, title=raw.title or found.title or None, date=date)
     metadata = extract_metadata(given, document.paragraphs)
-    metadata = dataclasses.replace(metadata, format=source_format(raw))
-    if head is not None and not raw.date:
-        metadata = dataclasses.replace(metadata, date_source="text")  # the dateline under the headline
+    dated_by_head = head is not None and not raw.date  # the dateline under the headline
+    metadata = dataclasses.replace(
+        metadata, format=source_format(raw), date_source="text" if dated_by_head else metadata.date_source
+    )
     if not found.is_official:
         return metadata
     publisher = found.publisher or metadata.publisher

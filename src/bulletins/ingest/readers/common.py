@@ -8,6 +8,7 @@ reads a whole-file source (``.txt``, ``.html``, ...) but never more than ``limit
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import mmap
@@ -16,11 +17,12 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from bulletins.ingest.decode import DecodeError, common_han_share, decode_bytes, garbled_at
+from bulletins.models import Context
 
 __all__ = [
     "DEFAULT_MAX_RECORD_BYTES",
@@ -258,3 +260,11 @@ def _inflated_size(data, start: int, bound: int) -> int:
     except zlib.error:
         pass  # not a whole zlib stream: PDFium reads what it can
     return size
+
+
+def given_context(context: Context, values: Mapping[str, object]) -> Context:
+    """CONTEXT with what the source itself says (a record's fields, a page's 信息公开 table):
+    VALUES' texts stripped, blank ones and None left out, anything else as given."""
+    given = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+    given = {key: value for key, value in given.items() if value not in (None, "")}
+    return dataclasses.replace(context, **given) if given else context

@@ -15,7 +15,6 @@ collection is never re-read from its first line.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gzip
 import json
 import logging
@@ -32,6 +31,7 @@ from bulletins.ingest.htmltext import fragment
 from bulletins.ingest.readers.common import (
     DEFAULT_MAX_RECORD_BYTES,
     ReadError,
+    given_context,
     megabytes,
     newlines,
     open_regular,
@@ -255,13 +255,9 @@ def _text(fields: dict[str, str | None]) -> tuple[str, tuple[Block, ...]]:
 
 def _context(fields: dict[str, str | None], context: Context) -> Context:
     """CONTEXT with the record's own publisher, category, region and the year of its date."""
-    overrides: dict[str, object] = {
-        key: value.strip() for key in _RECORD_CONTEXT if (value := fields[key]) and value.strip()
-    }
     year = _YEAR.match(fields["date"] or "")
-    if year and 1900 <= int(year.group(1)) <= 2100:
-        overrides["year"] = int(year.group(1))
-    return dataclasses.replace(context, **overrides) if overrides else context
+    number = int(year.group(1)) if year and 1900 <= int(year.group(1)) <= 2100 else None
+    return given_context(context, {**{key: fields[key] for key in _RECORD_CONTEXT}, "year": number})
 
 
 def _blank_to_none(value: str | None) -> str | None:

@@ -6,16 +6,20 @@ knows (``<meta charset=rot13>``) is ignored and detection decides.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bulletins.ingest.disclosure import Facts
 from bulletins.ingest.htmltables import body
 from bulletins.ingest.htmltext import extract_page
-from bulletins.ingest.readers.common import DEFAULT_MAX_RECORD_BYTES, read_decoded, sha256, source_name
+from bulletins.ingest.readers.common import (
+    DEFAULT_MAX_RECORD_BYTES,
+    given_context,
+    read_decoded,
+    sha256,
+    source_name,
+)
 from bulletins.models import Context, RawBulletin, SourceProblem
 
 __all__ = ["declared_charset", "read"]
@@ -49,20 +53,13 @@ def read(
         source=source,
         text=text,
         source_hash=sha256(data),
-        context=_with_facts(context, page.facts),
+        # the publisher and 主题分类 of its 信息公开 table: the page's own account, over a defaults file's
+        context=given_context(context, {"publisher": page.facts.publisher, "category": page.facts.category}),
         title=page.title,
         date=page.date,
         format="html",
         blocks=blocks,
     )
-
-
-def _with_facts(context: Context, facts: Facts) -> Context:
-    """CONTEXT with the publisher and 主题分类 the page's 信息公开 table gives (the page's own
-    account of the document, over a defaults file's)."""
-    given = {"publisher": facts.publisher, "category": facts.category}
-    given = {key: value for key, value in given.items() if value}
-    return dataclasses.replace(context, **given) if given else context
 
 
 def declared_charset(data: bytes) -> str | None:
