@@ -18,7 +18,8 @@ folder is moved aside and deleted once the run ends, ``set_aside``):
    one bulletin of a random date (``add``, ingested) or one newer than all others (``newest``),
    one on a day that had none (``empty``: it moved every later search id before each day took a
    block of ids) or on a day whose block of ids is full (``full``, filled first if no day is:
-   the rare change that still moves every later id), editing one article by hand (``edit``)
+   it moved every later id before a day's ids past its block took tiers of their own),
+   editing one article by hand (``edit``)
    and removing it (``remove``), each with its phases;
    ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build);
    ``--drop-caches`` empties the kernel's page cache before each (root only: a rebuild the next

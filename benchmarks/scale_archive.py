@@ -142,10 +142,10 @@ def empty_day(output: Path) -> str:
 
 
 def full_day(output: Path) -> tuple[str, int]:
-    """A day whose block of ids is full (``full``: one more bulletin there makes it take another
-    block, which moves every later id, the rare change that rewrites most of the index), and how
-    many bulletins it lacks to be so: the oldest day holding a multiple of ``slots`` bulletins,
-    or else the oldest of the most crowded ones."""
+    """A day whose block of ids is full (``full``: one more bulletin there makes it take a block
+    in the next tier and moves its bulletins; before the tiers it moved every later id, the
+    change that rewrote most of the index), and how many bulletins it lacks to be so: the oldest
+    day holding a multiple of ``slots`` bulletins, or else the oldest of the most crowded ones."""
     found, slots = search_days(output)
     full = [day for day, count in found if count and count % slots == 0]
     if full:

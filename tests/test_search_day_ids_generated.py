@@ -1,12 +1,14 @@
 """Generated archives (fixed seeds): the query side finds every day's ids where the builder put them.
 
-The builder gives each bulletin an id in its day's block (``search.docids``) and writes the day
-counts, the block and the oldest day's first id into the manifest (``build._day_runs``); the
-query side makes each day's first id and end from those alone (search-index.js ``dayRuns``).
-A result's data file is named by its day and its slot, so a day found one block off loads
-another bulletin's data or none. Each archive here is drawn to be awkward: days years apart,
-a year boundary, a day of two hundred bulletins (a bigger block), days of the first century
-(which ``Date.UTC`` reads as the 1900s), a single bulletin, thousands on one day.
+The builder gives each bulletin an id in its day's blocks (``search.docids``: a block a tier)
+and writes the day counts, the block, the oldest day's first id and the tier into the manifest
+(``build._day_runs``); the query side finds each id's day and slot from those alone
+(search-index.js ``dayRuns``, ``slotOf``). A result's data file is named by its day and its
+slot, so a day found one block off loads another bulletin's data or none. Each archive here is
+drawn to be awkward: days years apart, a year boundary, a day of two hundred bulletins (more
+tiers), days of the first century (which ``Date.UTC`` reads as the 1900s), a single bulletin,
+thousands on one day; and half of them with a step of 16 whatever the days, so that 1 % of
+the bulletins and more take tiers past the first.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import json
 import random
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
+from bulletins.search import docids
 from bulletins.search.build import _day_runs
 from bulletins.search.docids import order
 
@@ -28,10 +31,14 @@ pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is no
 INDEX_JS = Path(__file__).resolve().parents[1] / "theme" / "static" / "js" / "search-index.js"
 READ = """
 const index = require(process.argv[1]);
-const days = JSON.parse(require("fs").readFileSync(0, "utf8"));
-const m = index.readManifest({ format: 8, docs: 0, fold: {}, shards: "", categories: [], days, titleSpan: 0 });
+const { days, ids } = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const m = index.readManifest({ format: 10, docs: 0, fold: {}, shards: "", categories: [], days, titleSpan: 0 });
 const runs = m.days.map((r) => [index.isoDay(r.day), r.first, r.end, r.count]);
-console.log(JSON.stringify({ runs, span: m.idSpan }));
+const where = ids.map((id) => {
+  const found = index.slotOf(m, id);
+  return [index.isoDay(found.run.day), found.slot, index.dayOrder(m, id)];
+});
+console.log(JSON.stringify({ runs, span: m.idSpan, where }));
 """
 
 
@@ -53,28 +60,42 @@ def _dates(rng: random.Random) -> list[str]:
     return dates
 
 
-def _query_side(days: dict) -> dict:
+def _query_side(days: dict, ids: list[int]) -> dict:
     run = subprocess.run(
-        ["node", "-e", READ, str(INDEX_JS)], input=json.dumps(days), capture_output=True, text=True, check=True
+        ["node", "-e", READ, str(INDEX_JS)],
+        input=json.dumps({"days": days, "ids": ids}),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(run.stdout)
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_the_query_side_finds_each_days_ids_where_the_builder_put_them(seed):
-    rng = random.Random(seed)
-    dates = _dates(rng)
-    keys = [(date, f"bulletins/{date}/{i:05d}.html") for i, date in enumerate(dates)]
+def _check(keys: list[tuple[str, str]]) -> docids.Order:
+    """The query side's day and slot of each of KEYS' ids are the builder's, and its day order
+    is by day, then slot."""
     found = order(keys)
     in_order = [keys[i][0] for i in found.places]
-    days = _day_runs([SimpleNamespace(date=date) for date in in_order], found.step)
-    read = _query_side(days)
-    firsts: dict[str, int] = {}
-    for date, doc_id, slot in zip(in_order, found.ids, found.slots):
-        assert firsts.setdefault(date, doc_id - slot) == doc_id - slot, "one first id a day"
-    assert [(day, first) for day, first, _, _ in read["runs"]] == sorted(firsts.items())
-    for (day, first, end, _), doc_id, date in zip(
-        [run for run in read["runs"] for _ in range(run[3])], found.ids, in_order, strict=True
-    ):
-        assert day == date and first <= doc_id < end, (seed, date, doc_id)
-    assert sum(run[3] for run in read["runs"]) == len(keys) and read["span"] > found.ids[-1]
+    read = _query_side(_day_runs(in_order, found.step, found.tier), list(found.ids))
+    assert [(day, count) for day, _, _, count in read["runs"]] == sorted(Counter(in_order).items())
+    assert [w[:2] for w in read["where"]] == [[date, slot] for date, slot in zip(in_order, found.slots)]
+    by_day = sorted(zip(in_order, found.slots))
+    assert [tuple(w[:2]) for w in sorted(read["where"], key=lambda w: w[2])] == by_day, "day order: by day, then slot"
+    assert all(0 <= doc_id % (found.tier or 2**62) < read["span"] for doc_id in found.ids)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_the_query_side_finds_each_days_ids_where_the_builder_put_them(seed, monkeypatch):
+    rng = random.Random(seed)
+    if seed % 2:
+        monkeypatch.setattr(docids, "HELD", 0.0)  # a step of 16: crowded days take tiers
+    dates = _dates(rng)
+    _check([(date, f"bulletins/{date}/{i:05d}.html") for i, date in enumerate(dates)])
+
+
+def test_an_archive_past_the_id_limit_in_tiers_takes_one_tier():
+    """Two days of 3,000 bulletins 9,998 years apart: in tiers the last id passes the limit, so
+    every day's capacity is one block (``days.tier`` 0) and the query side reads it so."""
+    keys = [(date, f"{date}-{i}.html") for date in ("0001-01-01", "9999-12-30") for i in range(3000)]
+    assert _check(keys).tier == 0

@@ -23,7 +23,7 @@ from bulletins.search import docids
 from bulletins.search.build import build_index
 from bulletins.search.build import order as doc_order
 from bulletins.search.cli import NodeSearch
-from bulletins.search.docids import MIN_STEP, capacity, day_slots, first_id, order, slot_step
+from bulletins.search.docids import MIN_STEP, capacity, day_slots, first_id, order, slot_step, tier_size
 from test_search_splice import _tree, varied_docs
 
 
@@ -263,11 +263,49 @@ def test_a_change_writes_about_the_shards_of_its_keys(tmp_path, name):
     assert written <= 2 * least, f"{written} of {shards} shards written, {least} as the newest"
 
 
-def test_a_day_past_its_steps_moves_the_ids_after_it(tmp_path, monkeypatch):
-    """The step kept at 16 (``HELD`` at 0): the oldest day grown past it takes another block."""
+def test_a_day_grown_past_its_step_writes_about_what_its_bulletins_write(tmp_path, monkeypatch):
+    """The step kept at 16 (``HELD`` at 0): the oldest day grown past it takes a block in the
+    next tier, and only its own bulletins move: the rebuild writes at most twice what adding
+    the same bulletins as the newest writes. Before the tiers, every later id moved and all 322
+    shards were written, against 110 for the newest (fixed seed)."""
     monkeypatch.setattr(docids, "HELD", 0.0)
-    written, shards = _rebuilt(tmp_path, DOCS, _crossing(DOCS))
-    assert written > 0.5 * shards, f"{written} of {shards} shards written"
+    grown = _crossing(DOCS)
+    least, _ = _rebuilt(tmp_path / "newest", DOCS, [*DOCS, *_as_newest(grown[len(DOCS) :])])
+    written, shards = _rebuilt(tmp_path / "grown", DOCS, grown)
+    assert written <= 2 * least, f"{written} of {shards} shards written, {least} as the newest"
+
+
+@pytest.mark.parametrize(
+    ("oldest", "newest", "step", "size"),
+    [
+        ("2024-01-01", "2024-01-01", 16, 8192),  # 366 days of 16: 5,856
+        ("2023-05-01", "2024-02-01", 16, 16384),  # 731 days: 11,696
+        ("2000-01-01", "2024-12-31", 32, 2**19),  # 9,132 days of 32: 292,224
+    ],
+)
+def test_a_tier_holds_a_block_for_every_day_of_the_years(oldest, newest, step, size):
+    assert tier_size(oldest, newest, step) == size
+
+
+def test_a_day_past_its_step_takes_blocks_in_later_tiers_and_moves_no_other_day(monkeypatch):
+    """Slot s of a day of first id f has id (s // step) * tier + f + s % step; the ids run tier
+    by tier. A day grown past its step moves its own bulletins only."""
+    monkeypatch.setattr(docids, "HELD", 0.0)
+    rng = random.Random(3)
+    keys = [(f"2024-01-0{rng.randint(1, 4)}", url) for url in _urls(rng, 40)]
+    crowded = [("2024-01-02", url) for url in _urls(rng, 20)]
+    found = order([*keys, *crowded])
+    assert (found.step, found.tier) == (16, 8192)
+    assert list(found.ids) == sorted(set(found.ids))
+    every = [*keys, *crowded]
+    for place, doc_id, slot in zip(found.places, found.ids, found.slots):
+        first = (dt.date.fromisoformat(every[place][0]) - dt.date(2024, 1, 1)).days * 16
+        assert doc_id == slot // 16 * 8192 + first + slot % 16
+    assert max(found.slots) >= 16  # the crowded day reaches the second tier
+    grown = order([*keys, *crowded, ("2024-01-02", "bulletins/2024/05/grown.html")])
+    before = {every[p][1]: i for p, i in zip(found.places, found.ids) if every[p][0] != "2024-01-02"}
+    after = {([*every, ("2024-01-02", "")][p][1]): i for p, i in zip(grown.places, grown.ids)}
+    assert all(after[url] == doc_id for url, doc_id in before.items())
 
 
 def test_a_bulletin_of_an_older_year_moves_every_id(tmp_path):
@@ -277,9 +315,11 @@ def test_a_bulletin_of_an_older_year_moves_every_id(tmp_path):
 
 def test_dense_ids_rewrote_most_shards(tmp_path, monkeypatch):
     """The same removal in steps of one (ids one after another, as before the steps): most
-    shards are written again, which is what the steps save."""
+    shards are written again, which is what the steps save. (One tier: in tiers of a step of
+    one, a day's bulletins would take an id a tier, and no other day's would move.)"""
     monkeypatch.setattr(docids, "MIN_STEP", 1)
     monkeypatch.setattr(docids, "HELD", 0.0)
+    monkeypatch.setattr(docids, "tier_size", lambda *_: docids.ID_LIMIT)  # the second tier past the limit
     written, shards = _rebuilt(tmp_path, DOCS, _without_oldest(DOCS))
     assert written > 0.5 * shards, f"{written} of {shards} shards written"
 
@@ -314,12 +354,17 @@ def _matching(docs, query: str, start: str | None, end: str | None) -> list[dict
     ]
 
 
-@pytest.fixture(scope="module")
-def spread_index(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=[0.99, 0.0], ids=["step-32", "tiers"])
+def spread_index(tmp_path_factory, request) -> Path:
+    """SPREAD's index; with ``HELD`` at 0 a step of 16, so the day of 20 takes a second tier."""
     out = tmp_path_factory.mktemp("spread") / "search"
-    _build(SPREAD, out, None)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(docids, "HELD", request.param)
+        _build(SPREAD, out, None)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert (manifest["days"]["slots"], manifest["days"]["start"]) == (32, 63 * 32)  # 63 days of 2019 before 03-05
+    step = 32 if request.param else 16
+    assert (manifest["days"]["slots"], manifest["days"]["start"]) == (step, 63 * step)  # 63 days of 2019 before 03-05
+    assert manifest["days"]["tier"] == 1 << (3 * 366 * step - 1).bit_length()  # 2019-2021
     return out
 
 
@@ -336,3 +381,5 @@ def test_date_ranges_and_newest_first_over_slotted_ids(spread_index, start, end)
             assert sorted(r["url"] for r in answer["results"]) == sorted(d["url"] for d in want)
             dates = [r["date"] for r in answer["results"]]
             assert dates == sorted(dates, reverse=True), "newest first"
+            ranked = node.search(query, fresh=True, limit=0, snippets=False, **opts)
+            assert sorted(r["url"] for r in ranked["results"]) == sorted(d["url"] for d in want)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from bulletins.search import docids, splice
 from bulletins.search import shards as sh
-from bulletins.search import splice
 from bulletins.search.build import build_index, order
+from bulletins.search.posting import SPLICE_MIN, SPLICE_SHARE
 from bulletins.search.runs import merge_few, record_order
 from support.search_fixture import FIXTURE_DOCS, _doc, generated_docs
 
@@ -70,6 +71,15 @@ CASES = {
     "remove_two_neighbours": (_without(40, 41), 2),
     "add_oldest": (_added("2001-05-06", "added-oldest"), 1),
     "add_middle": (_added(BY_DATE[THIRD].date, "added-middle"), 2),
+    # three stretches at once: each patched in its own pass, the bulletins between not posted
+    "edit_three_apart": (
+        [dict(d, body=d["body"] + "更正。") if d in [_nth(3), _nth(MIDDLE), _nth(-3)] else d for d in BASE],
+        3,
+    ),
+    "remove_one_add_one_apart": (
+        [*_without(5), _doc("added-far", BY_DATE[-4].date, "青溪区召开会议", "会议。翠微湖畔。")],
+        4,
+    ),
 }
 
 
@@ -91,9 +101,9 @@ def _rebuilt_as_cold(docs: list[dict], tmp_path: Path, monkeypatch) -> list:
     indexes are the same files; the doc ids the rebuild posted."""
     posted = []
     real = sh.Postings.add_doc
-    monkeypatch.setattr(sh.Postings, "add_doc", lambda self, doc, entry: posted.append(doc) or real(self, doc, entry))
-    build_index(docs, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(sh.Postings, "add_doc", lambda self, doc, entry: posted.append(doc) or real(self, doc, entry))
+        build_index(docs, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
     build_index(docs, tmp_path / "cold", shard_bytes=400, jobs=1)
     assert _tree(tmp_path / "out") == _tree(tmp_path / "cold")
     return posted
@@ -128,6 +138,62 @@ def _dense(digests: str) -> tuple[list[str], list[int]]:
 )
 def test_plan(old, new, expected):
     assert splice.plan(old, new) == expected
+
+
+def _patch(first: int, end: int, old: tuple[int, int], new: tuple[int, int]) -> splice.Patch:
+    n0 = new[0]
+    return splice.Patch(splice.Splice(n0, n0 + old[1] - old[0], new[1], first, end, end), old, new)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        # two days of 16 apart edited: two patches, the day between untouched
+        (
+            (list("abcdef"), [0, 1, 16, 17, 32, 33]),
+            (list("aXcdeY"), [0, 1, 16, 17, 32, 33]),
+            [_patch(1, 16, (1, 2), (1, 2)), _patch(33, 34, (5, 6), (5, 6))],
+        ),
+        # a day (ids 16-31) grown past its step into the second tier (ids 1,040-1,055): its two
+        # blocks patched, the days between them (ids 32-1,039) kept, no id moved
+        (
+            (list("abcd"), [0, 16, 17, 32]),
+            (list("abXcdZ"), [0, 16, 18, 20, 32, 1040]),
+            [_patch(17, 32, (2, 3), (2, 4)), _patch(33, 1041, (4, 4), (5, 6))],
+        ),
+        # every id moved alike (a bulletin of an older year): plan's one patch
+        ((list("abc"), [0, 1, 2]), (list("Xabc"), [0, 16, 17, 18]), [_patch(0, 0, (0, 0), (0, 1))]),
+    ],
+)
+def test_patches(old, new, expected):
+    found = splice.patches(old, new, near=1)
+    if len(expected) == 1 and expected[0].new == (0, 1):
+        assert [(p.old, p.new, p.splice.shift) for p in found] == [((0, 0), (0, 1), 16)]
+    else:
+        assert found == expected
+
+
+def test_runs_close_together_are_one_patch():
+    """Edits a few bulletins apart (a day's block) are one patch; 40 apart, two."""
+    ids = list(range(100))
+    old = [f"d{i}" for i in ids]
+    new = [f"e{i}" if i in (10, 14, 20, 60) else f"d{i}" for i in ids]
+    found = splice.patches((old, ids), (new, ids))
+    assert [(p.new, p.splice.first_id, p.splice.old_end_id) for p in found] == [((10, 21), 10, 21), ((60, 61), 60, 61)]
+
+
+def test_patches_past_the_most_join_the_nearest():
+    """Twelve edits, one every 16 bulletins but for two pairs close together: joined into
+    ``MAX_PATCHES`` patches, the closest first, covering every edit."""
+    ids = list(range(0, 200))
+    old = [f"d{i}" for i in ids]
+    edited = [*range(0, 200, 20), 21, 42]
+    new = [f"e{i}" if i in edited else f"d{i}" for i in ids]
+    found = splice.patches((old, ids), (new, ids), near=1)
+    assert len(found) == splice.MAX_PATCHES
+    covered = {i for p in found for i in range(*p.new)}
+    assert set(edited) <= covered and all(p.old == p.new and p.splice.shift == 0 for p in found)
+    assert sum(p.changed for p in found) < 2 * 200 // 4
 
 
 def _encoded(entries: list[tuple[int, list[int]]], positional: bool) -> bytes:
@@ -238,3 +304,51 @@ def test_a_patch_stopped_before_its_lists_are_saved_is_patched_again(tmp_path, m
         with pytest.raises(KeyboardInterrupt):
             build_index(docs, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
     assert len(_rebuilt_as_cold(docs, tmp_path, monkeypatch)) <= posted_at_most
+
+
+def _crowded(seed: int) -> list[dict]:
+    """``varied_docs`` on five days of 15-17 or 31-33 bulletins: at a step of 16, one change
+    from a day's next block or its last (fixed seed)."""
+    rng = random.Random(seed)
+    days = [f"2023-0{m}-1{rng.randint(0, 9)}" for m in range(3, 8)]
+    counts = [rng.choice([15, 16, 16, 17, 32, 33]) for _ in days]
+    docs = varied_docs(sum(counts), seed=seed)
+    dates = [day for day, count in zip(days, counts) for _ in range(count)]
+    return [dict(d, date=date) for d, date in zip(docs, dates)]
+
+
+def _batch(docs: list[dict], rng: random.Random) -> list[dict]:
+    """One to four changes at once: bulletins added to a day, removed, or edited."""
+    docs = list(docs)
+    for n in range(rng.randint(1, 4)):
+        kind, target = rng.choice(["add", "add", "remove", "edit"]), rng.randrange(len(docs))
+        if kind == "add":
+            docs.append(dict(docs[target], url=f"https://example.org/batch-{n}.html", body=f"补充{n}。翠微湖畔。"))
+        elif kind == "remove":
+            docs.pop(target)
+        else:
+            docs[target] = dict(docs[target], body=docs[target]["body"] + "更正。")
+    return docs
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_batches_of_changes_on_crowded_days_patch_to_the_cold_build(tmp_path, monkeypatch, seed):
+    """A step of 16 (``HELD`` at 0) and days around a multiple of it, so changes grow days past it
+    (a block in the next tier) and shrink them back: the patched rebuild is the cold build, file
+    for file, and posts the bulletins of the changed days at most; it makes the lists again only
+    when those days hold too many bulletins for a patch."""
+    monkeypatch.setattr(docids, "HELD", 0.0)
+    docs = _crowded(seed)
+    changed = _batch(docs, random.Random(seed))
+    build_index(docs, tmp_path / "out", cache_dir=tmp_path / "cache", shard_bytes=400, jobs=1)
+    patched, real = [], splice.spliced
+    monkeypatch.setattr(splice, "spliced", lambda *args: patched.append(args[2]) or real(*args))
+    posted = _rebuilt_as_cold(changed, tmp_path, monkeypatch)
+    before = {(d["url"], d["date"], d["body"]) for d in docs}
+    days = {d["date"] for d in changed if (d["url"], d["date"], d["body"]) not in before}
+    days |= {d["date"] for d in docs if d["url"] not in {c["url"] for c in changed}}
+    new, old = (sum(1 for d in found if d["date"] in days) for found in (changed, docs))
+    if patched:
+        assert len(posted) <= new, (seed, len(posted))
+    else:
+        assert new + old > max(SPLICE_MIN, len(changed) // SPLICE_SHARE), (seed, new, old)

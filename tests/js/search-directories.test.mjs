@@ -1,5 +1,6 @@
-// readManifest: format 8 names term shards, format 9 directories of them (bulletins/search/build.py);
-// every day a block of days.slots ids, from days.start on (bulletins/search/docids.py).
+// readManifest: format 10 names term shards, format 11 directories of them (bulletins/search/build.py);
+// every day a block of days.slots ids in each tier of days.tier ids, from days.start on
+// (bulletins/search/docids.py).
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -15,8 +16,8 @@ const LIST = "\u4e00\u4e01 \u4e02\u4e03会";
 const manifest = (format) => ({ format, docs: 0, fold: {}, shards: LIST, categories: [], days: {}, titleSpan: 0 });
 
 const cases = [
-  [8, false, "t/4e004e01", "t/4e024e034f1a"],
-  [9, true, "t/dir-4e004e01", "t/dir-4e024e034f1a"],
+  [10, false, "t/4e004e01", "t/4e024e034f1a"],
+  [11, true, "t/dir-4e004e01", "t/dir-4e024e034f1a"],
 ];
 
 for (const [format, directories, first, second] of cases) {
@@ -29,7 +30,7 @@ for (const [format, directories, first, second] of cases) {
   });
 }
 
-for (const format of [3, 4, 5, 6, 7, 10, "9", undefined]) {
+for (const format of [3, 4, 5, 6, 7, 8, 9, 12, "11", undefined]) {
   test(`format ${String(format)} is refused`, () => {
     assert.throws(() => index.readManifest(manifest(format)), /search index: format/);
   });
@@ -48,7 +49,7 @@ const dayCases = [
 for (const [slots, start, one, three] of dayCases) {
   test(`days in steps of ${String(slots)} from ${String(start)}: ids ${one}, ${three}`, () => {
     const days = { first: "2024-01-01", runs: "gjix", slots, start };
-    const m = index.readManifest({ ...manifest(8), docs: 20, days });
+    const m = index.readManifest({ ...manifest(10), docs: 20, days });
     assert.deepEqual(
       m.days.map((run) => [index.isoDay(run.day), run.first, run.end, run.count]),
       [
@@ -60,3 +61,37 @@ for (const [slots, start, one, three] of dayCases) {
     assert.equal(m.docCount, 20);
   });
 }
+
+// In tiers of 1,024 ids, steps of 16: day 1 (3 bulletins) ids 0-15, day 3 (17) ids 32-47 and,
+// in the second tier, 1,056-1,071; a slot is the place in the day's capacity.
+const tiered = { first: "2024-01-01", runs: "gjix", slots: 16, start: 0, tier: 1024 };
+const slotCases = [
+  [0, "2024-01-01", 0],
+  [15, "2024-01-01", 15],
+  [32, "2024-01-03", 0],
+  [47, "2024-01-03", 15],
+  [1024 + 32, "2024-01-03", 16],
+  [1024 + 47, "2024-01-03", 31],
+];
+for (const [id, day, slot] of slotCases) {
+  test(`in tiers: id ${id} is slot ${slot} of ${day}`, () => {
+    const m = index.readManifest({ ...manifest(10), docs: 20, days: tiered });
+    const found = index.slotOf(m, id);
+    assert.deepEqual([index.isoDay(found.run.day), found.slot], [day, slot]);
+    assert.deepEqual(
+      m.days.map((run) => [run.first, run.end, run.capacity]),
+      [
+        [0, 16, 16],
+        [32, 48, 32],
+      ]
+    );
+    assert.equal(m.idSpan, 48);
+  });
+}
+
+test("in tiers: the day order runs by day, then slot, whatever the tier", () => {
+  const m = index.readManifest({ ...manifest(10), docs: 20, days: tiered });
+  const ids = [1024 + 32, 0, 47, 15, 32];
+  const ordered = [...ids].sort((a, b) => index.dayOrder(m, a) - index.dayOrder(m, b));
+  assert.deepEqual(ordered, [0, 15, 32, 47, 1024 + 32]);
+});

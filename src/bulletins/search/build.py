@@ -79,8 +79,9 @@ logger = logging.getLogger(__name__)
 # 6 and 7: 4 and 5 with each day's ids in steps of ``days.slots`` (``docids``)
 # 8 and 9: 6 and 7 with a day without bulletins taking ``days.slots`` ids too, the step made
 # from the day counts, and the ids from January 1 of the oldest year on (``days.start``)
-FORMAT = 8
-FORMAT_DIRECTORIES = 9
+# 10 and 11: 8 and 9 with a day's ids past its first block in tiers of ``days.tier`` ids
+FORMAT = 10
+FORMAT_DIRECTORIES = 11
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
 # The manifest names up to DIRECT_SHARDS shards (11 bytes each: 589 KB for the 53,122 of
 # 1,000,000 bulletins), past that directories of ``packer.DIRECTORY_SHARDS`` each (a query reads
@@ -290,7 +291,7 @@ def _manifest(heads: Heads, found: docids.Order, fold: dict, listed: Listed, per
         "fold": fold,
         "shards": listed.text,
         "categories": [[name, per_category[name]] for name in sorted(per_category)],
-        "days": _day_runs(heads, found.step),
+        "days": _day_runs(heads.dates, found.step, found.tier),
         "titleSpan": TITLE_SPAN,
         **_not_in_force(heads, found.ids),
     }
@@ -381,19 +382,18 @@ def _fragment_row(doc: SearchDoc) -> list[str]:
     return [*row, doc.status] if doc.status in SHOWN_STATUSES else row
 
 
-def _day_runs(ordered: Heads, step: int) -> dict:
-    """Dates by doc id: the oldest date, (days on from the previous run, bulletins) pairs as
-    one varint string, the ids a day takes (``docids.capacity``) and the oldest's first id."""
-    if not ordered:
-        return {"first": None, "runs": "", "slots": step, "start": 0}
-    pairs: list[list[int]] = []
-    date, previous = ordered[0].date, docids.day_number(ordered[0].date)
-    for doc in ordered:
-        if pairs and doc.date == date:  # a day's bulletins share its date string (``Heads``)
-            pairs[-1][1] += 1
-            continue
-        date, day = doc.date, docids.day_number(doc.date)
-        pairs.append([day - previous, 1])
+def _day_runs(dates: Iterable[str], step: int, tier: int = 0) -> dict:
+    """The bulletins' days (DATES, any order): the oldest date, (days on from the previous
+    day, bulletins) pairs as one varint string, the ids a day takes in a tier (``step``), the
+    oldest day's first id and the ids of a tier (``docids``; 0: one tier)."""
+    counts = Counter(dates)
+    if not counts:
+        return {"first": None, "runs": "", "slots": step, "start": 0, "tier": tier}
+    days = sorted(counts)
+    pairs, previous = [], docids.day_number(days[0])
+    for date in days:
+        day = docids.day_number(date)
+        pairs.append(sh.encode(day - previous) + sh.encode(counts[date]))
         previous = day
-    runs_text = "".join(sh.encode(a) + sh.encode(b) for a, b in pairs)
-    return {"first": ordered[0].date, "runs": runs_text, "slots": step, "start": docids.first_id(ordered[0].date, step)}
+    start = docids.first_id(days[0], step)
+    return {"first": days[0], "runs": "".join(pairs), "slots": step, "start": start, "tier": tier}

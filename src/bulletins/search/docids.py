@@ -1,30 +1,35 @@
-"""Doc ids: the bulletins in date order, oldest first; every calendar day a block of ids, and
-each of a day's bulletins a slot of its own in its day's block.
+"""Doc ids: every calendar day a block of ids in each tier, and each of a day's bulletins a
+slot of its own in its day's blocks.
 
 Every day from January 1 of the oldest bulletin's year to the newest bulletin's day takes
-``step`` ids (a day of more than ``step`` bulletins: its count rounded up to a multiple of
-``step``), with or without bulletins, and each of a day's bulletins the slot its URL hashes to
-in them (the nearest free one when taken: the URLs are placed in their sorted order,
-``day_slots``). So a bulletin added to, edited on or removed from any day keeps the ids of every
-other bulletin, save the rare one of its day whose slot it took or freed on the way: the bytes
-of every posting list it is not in stay (``splice``), and a change costs what an edit costs.
+``step`` ids in the first tier, with or without bulletins; a day of more than ``step``
+bulletins takes ``step`` more in the second tier, and so on (its capacity: its count rounded up
+to a multiple of ``step``). A tier holds ``tier`` ids (``tier_size``: a power of two past the
+first tier's ids to December 31 of the newest year), so slot s of a day whose first id is f has
+the id (s // step) * tier + f + s % step. Each of a day's bulletins takes the slot its URL
+hashes to in the day's capacity (the nearest free one when taken: the URLs are placed in their
+sorted order, ``day_slots``). So a bulletin added to, edited on or removed from any day keeps
+the ids of every other bulletin, save the rare one of its day whose slot it took or freed on
+the way, and a day grown past a multiple of ``step`` moves its own bulletins only (its blocks,
+one a tier: ``splice.windows``): the bytes of every posting list its bulletins are not in stay,
+and a change costs what an edit costs.
 
 ``step`` is a power of two (16 at least) that holds the days of 99 % of the bulletins
-(``slot_step``): 32 for 11 bulletins a day; it is halved while the last id would pass
-``ID_LIMIT``. Later ids move only when a day above ``step`` crosses a multiple of it, when
-``step`` itself changes, or when a bulletin comes from a year older than the oldest: each rare.
-Before (index formats 6 and 7), ids began at the oldest day, a day took its count rounded up to
-a multiple of 16, and a day without bulletins took none: one change in sixteen, every bulletin
-put on a day that had none and every removal that emptied the oldest day moved every later id,
-and the index was written again nearly whole (a 47 s rebuild at 100,000 bulletins where the
-others took 26 s). With ids one after another, every change before the newest did.
+(``slot_step``): 32 for 11 bulletins a day. Ids move only when ``step`` itself changes, when a
+bulletin comes from a year older than the oldest (every id moves alike), or when the tier grows
+(the newest year's end crosses a power of two: every id past the first tier): each rare. An
+archive whose last id would pass ``ID_LIMIT`` (thousands of years, or a crowded day of more
+bulletins than a tier has days) takes one tier, every day its capacity in one block, the step
+halved until the ids fit. Before (index formats 8 and 9), a day's capacity was one block and a
+day grown past a multiple of ``step`` moved every later id: the index was written again nearly
+whole (a 50.6 s rebuild at 100,000 bulletins where the others took 26 s).
 
 The unused ids are in no posting list and cost bytes only where a list's gap grows a
 character; nothing on the query side is sized by the ids. The ids are a function of the dates
 and URLs alone (``order``), so a rebuild and a cold build give the same ones; the manifest
-carries the oldest day's first id, the day counts and ``step``, from which the query side finds
-each day's first id (search-index.js ``dayRuns``), and a result-data file is named by its
-bulletin's slot.
+carries the oldest day's first id, the day counts, ``step`` and ``tier``, from which the query
+side finds each id's day and slot (search-index.js ``dayRuns``, ``slotOf``), and a result-data
+file is named by its bulletin's day and slot.
 """
 
 from __future__ import annotations
@@ -75,13 +80,15 @@ def day_slots(urls: Sequence[str], step: int) -> list[int]:
 
 
 class Order(NamedTuple):
-    """Bulletins in doc-id order: their places in the input, ids, and slots (id less the
-    first id of the day), and the ids a day takes (``step``)."""
+    """Bulletins in doc-id order: their places in the input, ids, and slots (the place in their
+    day's capacity, ``day_slots``), the ids a day takes in each tier (``step``) and the ids of a
+    tier (``tier``; 0: one tier, a day's capacity in one block)."""
 
     places: array
     ids: array
     slots: array
     step: int
+    tier: int = 0
 
 
 def day_number(iso: str) -> int:
@@ -89,12 +96,24 @@ def day_number(iso: str) -> int:
     return dt.date.fromisoformat(iso[:10]).toordinal()
 
 
+def tier_size(oldest: str, newest: str, step: int) -> int:
+    """The ids of a tier: the least power of two that holds a block of STEP ids for every day
+    from January 1 of the OLDEST date's year to December 31 of the NEWEST's."""
+    days = dt.date(int(newest[:4]), 12, 31).toordinal() - dt.date(int(oldest[:4]), 1, 1).toordinal() + 1
+    return 1 << (days * step - 1).bit_length()
+
+
 def order(keys: Sequence[tuple[str, str]]) -> Order:
-    """The doc-id order of bulletins of KEYS ``(date, url)``, dates as ISO days; the step
-    halved while an id would not fit in ``ID_LIMIT`` (only an archive of thousands of years
-    whose days hold thousands of bulletins comes near it)."""
+    """The doc-id order of bulletins of KEYS ``(date, url)``, dates as ISO days: in tiers
+    (``_tiered``) when the last id fits in ``ID_LIMIT``, else every day's capacity in one block
+    with the step halved until it fits (an archive of thousands of years, or one whose crowded
+    day holds more bulletins than a tier has days, tested)."""
     by_day = sorted(range(len(keys)), key=lambda i: keys[i][0])
     step = slot_step(Counter(date for date, _ in keys).values())
+    if keys:
+        found = _tiered(keys, by_day, step)
+        if found.ids[-1] < ID_LIMIT:
+            return found
     while True:
         found = _order(keys, by_day, step)
         if step == 1 or not found.ids or found.ids[-1] < ID_LIMIT:
@@ -102,14 +121,40 @@ def order(keys: Sequence[tuple[str, str]]) -> Order:
         step //= 2
 
 
+def _days(keys: Sequence[tuple[str, str]], by_day: list[int], step: int) -> Iterable[tuple[str, list[int], list[int]]]:
+    """Each day's date, its bulletins' places in KEYS and their slots (``day_slots``)."""
+    for date, group in groupby(by_day, key=lambda i: keys[i][0]):
+        day = list(group)
+        yield date, day, day_slots([keys[i][1] for i in day], step)
+
+
+def _tiered(keys: Sequence[tuple[str, str]], by_day: list[int], step: int) -> Order:
+    """Slot s of a day whose first id is f: id (s // step) * tier + f + s % step."""
+    oldest, newest = keys[by_day[0]][0], keys[by_day[-1]][0]
+    tier, origin = tier_size(oldest, newest, step), dt.date(int(oldest[:4]), 1, 1).toordinal()
+    tiers: dict[int, tuple[array, array, array]] = {}
+    for date, day, slots in _days(keys, by_day, step):
+        first = (day_number(date) - origin) * step
+        for slot, i in sorted(zip(slots, day)):
+            places, ids, own = tiers.setdefault(slot // step, (array("q"), array("q"), array("q")))
+            places.append(i)
+            ids.append(slot // step * tier + first + slot % step)
+            own.append(slot)
+    places, ids, slots = array("q"), array("q"), array("q")
+    for level in sorted(tiers):
+        places.extend(tiers[level][0])
+        ids.extend(tiers[level][1])
+        slots.extend(tiers[level][2])
+    return Order(places, ids, slots, step, tier)
+
+
 def _order(keys: Sequence[tuple[str, str]], by_day: list[int], step: int) -> Order:
     places, ids, slots = array("q"), array("q"), array("q")
     start, previous = 0, None
-    for date, group in groupby(by_day, key=lambda i: keys[i][0]):
-        day, number = list(group), day_number(date)
+    for date, day, day_slot in _days(keys, by_day, step):
+        number = day_number(date)
         start = first_id(date, step) if previous is None else start + (number - previous - 1) * step
-        placed = sorted(zip(day_slots([keys[i][1] for i in day], step), day))
-        for slot, i in placed:
+        for slot, i in sorted(zip(day_slot, day)):
             places.append(i)
             ids.append(start + slot)
             slots.append(slot)

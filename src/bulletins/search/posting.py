@@ -109,29 +109,35 @@ def _post(postings, span: tuple[int, int], item, made: tuple, cache, fold_map: d
 
 
 def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold_map: dict):
-    """The last build's lists patched where the bulletins changed (``splice``), or None when
-    there is no last state, an old bulletin's entries are not in the cache, or the change
-    is too large to be worth it (a cold pass, on workers, is quicker then)."""
+    """The last build's lists patched where the bulletins changed (``splice``: one pass a
+    stretch of changed bulletins), or None when there is no last state, an old bulletin's
+    entries are not in the cache, or the change is too large to be worth it (a cold pass, on
+    workers, is quicker then)."""
     digests, ids = made
     found = state.splice(digests, ids)
     if found is None:
         return None
-    plan, old_digests, kept = found
-    changed = (plan.old_end - plan.prefix) + (plan.new_end - plan.prefix)
-    if changed > max(SPLICE_MIN, len(digests) // SPLICE_SHARE):
+    found_patches, old_digests, kept = found
+    if sum(patch.changed for patch in found_patches) > max(SPLICE_MIN, len(digests) // SPLICE_SHARE):
         return None
-    gone_digests = old_digests[plan.prefix : plan.old_end]
-    gone = [cache.lookup(d, keep=False) for d in gone_digests]
-    if any(entry is None for entry in gone):
+    gone = [[cache.lookup(d, keep=False) for d in old_digests[slice(*patch.old)]] for patch in found_patches]
+    if any(entry is None for entries in gone for entry in entries):
         return None
     # The gone bulletins' tokens stay one build more: until this build's lists are saved, the
     # lists saved last still hold them, and a build stopped before then leaves the next one to
     # patch those lists again (without them it posted every bulletin: 79.7 s at 100,000).
-    cache.keep(digests[: plan.prefix] + digests[plan.new_end :] + gone_digests)
-    table, middle = tokens.FoldTable(fold_map), sh.Postings()
-    for position in range(plan.prefix, plan.new_end):
-        middle.add_doc(ids[position], cache.get(digests[position], ordered[position], table))
-    logger.debug("search index: lists patched for %s", plan)
-    marks = Marks(state.folder)
-    records = splice.spliced(kept, runs.sorted_records(middle), plan, splice.touched_keys(gone), marks)
+    posted = bytearray(len(digests))
+    for patch in found_patches:
+        posted[slice(*patch.new)] = b"\x01" * (patch.new[1] - patch.new[0])
+    kept_digests = [d for d, new in zip(digests, posted) if not new]
+    cache.keep(kept_digests + [d for patch in found_patches for d in old_digests[slice(*patch.old)]])
+    table, marks, records = tokens.FoldTable(fold_map), Marks(state.folder), kept
+    for patch, entries in zip(found_patches, gone):
+        middle = sh.Postings()
+        for position in range(*patch.new):
+            middle.add_doc(ids[position], cache.get(digests[position], ordered[position], table))
+        logger.debug("search index: lists patched for %s", patch)
+        records = splice.spliced(
+            records, runs.sorted_records(middle), patch.splice, splice.touched_keys(entries), marks
+        )
     return splice.SplicedPostings(records, marks)

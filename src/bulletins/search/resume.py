@@ -30,7 +30,7 @@ from pathlib import Path
 from bulletins import sealed
 from bulletins.search.doctokens import VERSION
 from bulletins.search.runs import Record, RunWriter, read_run
-from bulletins.search.splice import Splice, plan
+from bulletins.search.splice import Patch, patches
 
 logger = logging.getLogger(__name__)
 
@@ -67,14 +67,14 @@ class PostingsState:
         logger.debug("search index: posting lists of %d bulletins resumed", self.resumed)
         return [read_run(self.folder / old["run"])], self.resumed
 
-    def splice(self, digests: list[str], ids: Sequence[int]) -> tuple[Splice, list[str], Iterable[Record]] | None:
+    def splice(self, digests: list[str], ids: Sequence[int]) -> tuple[list[Patch], list[str], Iterable[Record]] | None:
         """After a ``resume`` that resumed nothing: how the last build's bulletins become
-        ``digests`` of doc ids ``ids`` (``splice.plan``), their digests and their lists (a
+        ``digests`` of doc ids ``ids`` (``splice.patches``), their digests and their lists (a
         run), or None without a usable last state."""
         old = self.old
         if not old:
             return None
-        found = plan((old["digests"], old["ids"]), (digests, ids))
+        found = patches((old["digests"], old["ids"]), (digests, ids))
         return found, old["digests"], read_run(self.folder / old["run"])
 
     def _load(self) -> dict | None:

@@ -39,6 +39,10 @@ _WINDOW = 64  # bytes of a list cut into numbers first (then 128, 256, ...)
 MARK_NUMBERS = 1024  # numbers walked between two marks (``listmarks``): some 2-3 KB of a list
 
 
+MAX_PATCHES = 8  # the stretches a rebuild patches one pass after the other (more are joined)
+NEAR = 32  # runs of changed bulletins fewer than this many shared ones apart are patched as one
+
+
 @dataclass(frozen=True)
 class Splice:
     """The bulletins before place ``prefix`` (ids below ``first_id``) and from place ``old_end``
@@ -74,6 +78,81 @@ def plan(old: tuple[list[str], Sequence[int]], new: tuple[list[str], Sequence[in
     old_end, new_end = len(old_digests) - suffix, len(new_digests) - suffix
     first_id = old_ids[prefix - 1] + 1 if prefix else 0
     return Splice(prefix, old_end, new_end, first_id, _end_id(old_ids, old_end), _end_id(new_ids, new_end))
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One stretch of a rebuild's change: the last build's bulletins at places ``old`` (start,
+    end) and the new ones at places ``new`` replaced, ids ``splice.first_id`` to
+    ``splice.old_end_id``, and every id after them unmoved (shift 0) or moved alike."""
+
+    splice: Splice
+    old: tuple[int, int]
+    new: tuple[int, int]
+
+    @property
+    def changed(self) -> int:
+        return self.old[1] - self.old[0] + self.new[1] - self.new[0]
+
+
+def patches(
+    old: tuple[list[str], Sequence[int]], new: tuple[list[str], Sequence[int]], near: int | None = None
+) -> list[Patch]:
+    """The patches taking ``old`` = (digests, ids) to ``new``: the bulletins the two do not
+    share (a digest at an id) in runs between shared ones, those close together joined (a
+    day's block is one patch), at most ``MAX_PATCHES`` (the nearest joined), each patched with
+    no id moved; or ``plan``'s one patch when it changes fewer bulletins (every later id moved
+    alike: a bulletin of an older year)."""
+    found = _joined(_changed_runs(old, new), MAX_PATCHES, NEAR if near is None else near)
+    one = plan(old, new)
+    single = Patch(one, (one.prefix, one.old_end), (one.prefix, one.new_end))
+    return [single] if single.changed <= sum(patch.changed for patch in found) else found
+
+
+def _changed_runs(old: tuple[list[str], Sequence[int]], new: tuple[list[str], Sequence[int]]) -> list[Patch]:
+    """The runs of bulletins, by id, that OLD and NEW do not share, each between shared ones."""
+    (old_digests, old_ids), (new_digests, new_ids) = old, new
+    i = j = 0
+    found: list[list[int]] = []  # old start, old end, new start, new end, first id
+    before, current = -1, None
+    end = max(old_ids[-1] if len(old_ids) else -1, new_ids[-1] if len(new_ids) else -1) + 1
+    while i < len(old_ids) or j < len(new_ids):
+        a = old_ids[i] if i < len(old_ids) else end
+        b = new_ids[j] if j < len(new_ids) else end
+        if a == b and old_digests[i] == new_digests[j]:
+            if current is not None:
+                found.append([*current, a])
+                current = None
+            before, i, j = a, i + 1, j + 1
+            continue
+        current = current or [i, i, j, j, before + 1]
+        i, j = i + (a <= b), j + (b <= a)
+        current[1], current[3] = i, j
+    if current is not None:
+        found.append([*current, end])
+    return [
+        Patch(Splice(n0, n0 + o1 - o0, n1, first, last, last), (o0, o1), (n0, n1))
+        for o0, o1, n0, n1, first, last in found
+    ]
+
+
+def _joined(found: list[Patch], most: int, near: int) -> list[Patch]:
+    """FOUND with the runs fewer than NEAR shared bulletins apart joined (posting those again
+    costs less than a pass over every list), then the closest joined until at most MOST are left."""
+    if len(found) <= 1:
+        return found
+    gaps = [found[k + 1].old[0] - found[k].old[1] for k in range(len(found) - 1)]
+    apart = [k for k in range(len(gaps)) if gaps[k] >= near]
+    cuts = sorted(sorted(apart, key=lambda k: (gaps[k], k))[len(apart) - (most - 1) :]) if most > 1 else []
+    joined, start = [], 0
+    for cut in [*cuts, len(found) - 1]:
+        a, b = found[start], found[cut]
+        first, last = a.splice.first_id, b.splice.old_end_id
+        n0, o = a.new[0], (a.old[0], b.old[1])
+        splice = Splice(n0, n0 + o[1] - o[0], b.new[1], first, last, last)
+        joined.append(Patch(splice, o, (n0, b.new[1])))
+        start = cut + 1
+    return joined
 
 
 def _end_id(ids: Sequence[int], end: int) -> int:

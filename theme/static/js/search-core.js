@@ -145,10 +145,10 @@
     return out;
   }
 
-  /** Indexes of the `k` best hits, best first: higher score, then higher id (newer). A heap
-   * keeps this O(n log k), so a one-character query over 100,000 bulletins stays fast. */
-  function best(scores, docs, k) {
-    const worse = (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && docs[a] < docs[b]);
+  /** Indexes of the `k` best hits, best first: higher score, then higher day order (`keys`:
+   * newer). A heap keeps this O(n log k), so a one-character query over 100,000 bulletins stays fast. */
+  function best(scores, keys, k) {
+    const worse = (a, b) => scores[a] < scores[b] || (scores[a] === scores[b] && keys[a] < keys[b]);
     const heap = []; // heap[0] is the worst of the best k
     const swap = (a, b) => ([heap[a], heap[b]] = [heap[b], heap[a]]);
     const down = (i) => {
@@ -173,6 +173,13 @@
       }
     }
     return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0));
+  }
+
+  /** Indexes of the `k` highest `keys` (the newest), highest first. */
+  function newestFirst(keys, k) {
+    const all = keys.map((_, i) => keys.length - 1 - i); // keys ascending: the last is the newest
+    if (keys.some((key, i) => i && key < keys[i - 1])) all.sort((a, b) => keys[b] - keys[a] || b - a);
+    return all.slice(0, k);
   }
 
   // --- snippets ------------------------------------------------------------------------------
@@ -272,7 +279,8 @@
       return m.docs.filter((_, i) => m.atZero[i]);
     }
 
-    /** [lo, hi): the ids of bulletins dated within opts.from .. opts.to (ids run oldest first). */
+    /** [lo, hi): the first-tier ids (`firstTier`) of bulletins dated within opts.from .. opts.to
+     * (a tier's ids run oldest first). */
     idRange(opts) {
       let lo = 0;
       let hi = this.manifest.idSpan;
@@ -326,13 +334,16 @@
         docs = docs.filter((doc) => !out.has(doc));
       }
       const [lo, hi] = this.idRange(opts);
-      docs = docs.filter((doc) => doc >= lo && doc < hi);
+      const tier = this.manifest.tier;
+      const firstTier = tier ? (doc) => doc % tier : (doc) => doc;
+      docs = docs.filter((doc) => firstTier(doc) >= lo && firstTier(doc) < hi);
       const scores = this.rank(parts, exact, docs);
       const offset = Math.max(0, opts.offset | 0);
       const limit = opts.limit === undefined || opts.limit === null ? DEFAULT_LIMIT : Math.max(0, opts.limit | 0);
       const end = limit ? Math.min(docs.length, offset + limit) : docs.length;
-      const newest = (_, i) => docs.length - 1 - i; // ids run oldest first
-      const order = opts.sort === "date" ? docs.slice(0, end).map(newest) : best(scores, docs, end);
+      const tiered = tier && this.manifest.widest > this.manifest.slots; // else every id is in the first tier
+      const keys = tiered ? docs.map((doc) => index.dayOrder(this.manifest, doc)) : docs; // by day, then slot
+      const order = opts.sort === "date" ? newestFirst(keys, end) : best(scores, keys, end);
       const page = order.slice(offset).map((i) => ({ id: docs[i], score: scores[i] }));
       return { total: docs.length, results: await this.describe(page, opts.snippets === false ? null : texts) };
     }

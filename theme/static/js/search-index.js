@@ -17,8 +17,8 @@
 {
   const root = globalThis;
 
-  const FORMAT = 8; // the index format of bulletins/search/build.py
-  const FORMAT_DIRECTORIES = 9; // the same, with a manifest naming directories of shards
+  const FORMAT = 10; // the index format of bulletins/search/build.py
+  const FORMAT_DIRECTORIES = 11; // the same, with a manifest naming directories of shards
   const MANIFEST_NAME = "manifest";
 
   /** manifest.js: the fields build.py writes. */
@@ -30,11 +30,12 @@
     FOLD_TO: "to", // their Simplified characters, in that order
     SHARDS: "shards", // the term shards (format 9: their directories), SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
-    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots, start }
+    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots, start, tier }
     DAYS_FIRST: "first",
     DAYS_RUNS: "runs",
     DAYS_SLOTS: "slots", // a day of n bulletins takes n rounded up to a multiple of this many ids (none: this many)
     DAYS_START: "start", // the first id of the oldest day (its year's earlier days take ids too)
+    DAYS_TIER: "tier", // the ids of a tier: a day's slot s is id (s / slots) * tier + first + s % slots (0: one tier)
     TITLE_SPAN: "titleSpan", // positions below this are in the title
     NOT_IN_FORCE: "notInForce", // ids of repealed or expired documents (absent when none)
   });
@@ -197,24 +198,54 @@
     return date.getTime() / 86400000;
   }
 
-  /** Doc ids run oldest first, every day a block of `slots` ids (a day of more bulletins: a
-   * multiple of it), a day without bulletins too, the oldest day's from `start` on, a bulletin
-   * in any of its day's ids (bulletins/search/docids.py): [{ day, first (id), end (past the
-   * day's ids), count }], the days with bulletins ascending. */
+  /** Doc ids: every day a block of `slots` ids in each tier of `tier` ids, a day without
+   * bulletins too, the oldest day's from `start` on; a day of n bulletins takes n rounded up to
+   * a multiple of `slots` (its capacity), a block a tier (tier 0: one tier, the capacity in one
+   * block), a bulletin any of its day's slots (bulletins/search/docids.py): { runs: [{ day,
+   * first (id), end (past the day's first-tier ids), count, capacity }], the days with
+   * bulletins ascending; span (every first-tier id below it); slots; tier; widest (capacity) }. */
   function dayRuns(days) {
     const out = [];
     const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
     const slots = Math.max(1, own(days, Manifest.DAYS_SLOTS) | 0);
+    const tier = Math.max(0, Number(own(days, Manifest.DAYS_TIER)) || 0);
     let id = Math.max(0, Number(own(days, Manifest.DAYS_START)) || 0);
     let day = dayNumber(own(days, Manifest.DAYS_FIRST));
+    let widest = slots;
     for (let i = 0; i + 1 < nums.length; i += 2) {
       day += nums[i];
       if (i) id += (nums[i] - 1) * slots; // the days between, without bulletins
-      const end = id + Math.max(1, Math.ceil(nums[i + 1] / slots)) * slots;
-      out.push({ day, first: id, end, count: nums[i + 1] });
+      const capacity = Math.max(1, Math.ceil(nums[i + 1] / slots)) * slots;
+      const end = id + (tier ? slots : capacity);
+      out.push({ day, first: id, end, count: nums[i + 1], capacity });
+      widest = Math.max(widest, capacity);
       id = end;
     }
-    return { runs: out, span: id };
+    return { runs: out, span: id, slots, tier, widest };
+  }
+
+  /** Where doc `id` is in the days of `m` (readManifest): its day's run and its slot in the
+   * day's capacity ({ run, slot }; run undefined for an id of no day). */
+  function slotOf(m, id) {
+    const tier = m.tier ? Math.floor(id / m.tier) : 0;
+    const base = m.tier ? id - tier * m.tier : id;
+    const runs = m.days;
+    let lo = 0;
+    let hi = runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (runs[mid].first <= base) lo = mid + 1;
+      else hi = mid;
+    }
+    const run = runs[lo - 1];
+    return { run, slot: run ? tier * m.slots + base - run.first : -1 };
+  }
+
+  /** A number that orders doc ids by day, then by slot (ids order tier by tier). */
+  function dayOrder(m, id) {
+    if (!m.tier) return id;
+    const { run, slot } = slotOf(m, id);
+    return run ? run.day * m.widest + slot : -1;
   }
 
   /** ISO date of a day number. */
@@ -265,7 +296,10 @@
       shardName: shards.name,
       categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
       days: days.runs,
-      idSpan: days.span, // every doc id is below it
+      idSpan: days.span, // every first-tier doc id is below it
+      slots: days.slots,
+      tier: days.tier, // 0: one tier
+      widest: days.widest, // the largest capacity of a day
       titleSpan: own(raw, Manifest.TITLE_SPAN),
       notInForce: own(raw, Manifest.NOT_IN_FORCE) || [],
     };
@@ -396,19 +430,11 @@
       return this.postings(CATEGORY_KEY + i, false).then((list) => (list ? list.docs : []));
     }
 
-    /** The result-data file of bulletin `id`, by its day's run (remembered: answers ask for thousands). */
+    /** The result-data file of bulletin `id`, by its day and slot (remembered: answers ask for thousands). */
     fragmentOf(id) {
       if (this.fragments.has(id)) return this.fragments.get(id);
-      const runs = this.manifest.days;
-      let lo = 0;
-      let hi = runs.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (runs[mid].first <= id) lo = mid + 1;
-        else hi = mid;
-      }
-      const run = runs[lo - 1];
-      this.fragments.set(id, fragmentName(isoDay(run.day), id - run.first));
+      const { run, slot } = slotOf(this.manifest, id);
+      this.fragments.set(id, fragmentName(isoDay(run.day), slot));
       return this.fragments.get(id);
     }
 
@@ -427,7 +453,9 @@
     unpackBytes,
     unpackAll,
     dayNumber,
+    dayOrder,
     isoDay,
+    slotOf,
     readManifest,
     unitsHex,
     hasOwn,
