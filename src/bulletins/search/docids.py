@@ -7,12 +7,14 @@ bulletins takes ``step`` more in the second tier, and so on (its capacity: its c
 to a multiple of ``step``). A tier holds ``tier`` ids (``tier_size``: a power of two past the
 first tier's ids to December 31 of the newest year), so slot s of a day whose first id is f has
 the id (s // step) * tier + f + s % step. Each of a day's bulletins takes the slot its URL
-hashes to in the day's capacity (the nearest free one when taken: the URLs are placed in their
-sorted order, ``day_slots``). So a bulletin added to, edited on or removed from any day keeps
-the ids of every other bulletin, save the rare one of its day whose slot it took or freed on
-the way, and a day grown past a multiple of ``step`` moves its own bulletins only (its blocks,
-one a tier: ``splice.windows``): the bytes of every posting list its bulletins are not in stay,
-and a change costs what an edit costs.
+hashes to in its block (the nearest free one when taken; the URLs ranked by their hashes, a
+block holding ``step`` of them: ``day_slots``). So a bulletin added to, edited on or removed
+from any day keeps the ids of every other day's bulletins, and of its own day's but for the
+few whose slot it took or freed on the way (and, on a day of more than one block, the last of
+each later block, which moves to the next); a day grown past a multiple of ``step`` moves a few
+of its own too (3.5 of 16, tested). The bytes of every posting list the moved bulletins are not
+in stay, and a rebuild patches the lists one block after another (``splice.patches``): a change
+costs what an edit costs.
 
 ``step`` is a power of two (16 at least) that holds the days of 99 % of the bulletins
 (``slot_step``): 32 for 11 bulletins a day. Ids move only when ``step`` itself changes, when a
@@ -64,18 +66,25 @@ def capacity(count: int, step: int) -> int:
 
 
 def day_slots(urls: Sequence[str], step: int) -> list[int]:
-    """The slot of each of one day's bulletins (by URL; equal URLs take one each): its URL's
-    CRC-32 modulo the day's capacity, or the next free slot after it, or else the nearest free
-    one before it (never round the end: a bulletin moved stays near its home, so the ids a
-    change moves lie close together, ``splice``), the URLs placed in sorted order."""
-    size = capacity(len(urls), step)
-    taken = bytearray(size)
+    """The slot of each of one day's bulletins (by URL; equal URLs take one each) in the day's
+    capacity: the URLs ranked by their CRC-32 (then the URL), the first ``step`` of them in the
+    first block, the next ``step`` in the second, and so on; in its block a URL takes its CRC-32
+    modulo ``step``, or the next free slot after it, or else the nearest free one before it
+    (never round the end: a bulletin moved stays near its home, so the ids a change moves lie
+    close together, ``splice``), the URLs placed in their ranked order. A bulletin added to a
+    full block takes its place in the ranking, and the last of each later block moves to the
+    next: a day grown past a multiple of ``step`` moves few of its own (every one, in a block of
+    the whole capacity)."""
+    homes = [zlib.crc32(url.encode("utf-8", "surrogatepass")) for url in urls]
+    ranked = sorted(range(len(urls)), key=lambda i: (homes[i], urls[i], i))
     slots = [0] * len(urls)
-    for i in sorted(range(len(urls)), key=lambda i: (urls[i], i)):
-        home = zlib.crc32(urls[i].encode("utf-8", "surrogatepass")) % size
-        slot = taken.find(0, home)
-        slot = slot if slot >= 0 else taken.rfind(0, 0, home)
-        taken[slot], slots[i] = 1, slot
+    for start in range(0, len(ranked), step):
+        taken = bytearray(step)
+        for i in ranked[start : start + step]:
+            home = homes[i] % step
+            slot = taken.find(0, home)
+            slot = slot if slot >= 0 else taken.rfind(0, 0, home)
+            taken[slot], slots[i] = 1, start + slot
     return slots
 
 
