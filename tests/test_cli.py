@@ -28,6 +28,7 @@ INSPECT_KEYS = {
     "keywords",
     "summary",
     "date_written",
+    "signer",
     "recipients",
     "attachments",
     "note",

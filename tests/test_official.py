@@ -91,6 +91,49 @@ def test_traditional_articles_keep_the_frame_in_their_script():
     assert metadata.doc_number.endswith("發改函〔2025〕9號")
 
 
+ORDER_HEAD = (
+    "松岭县人民政府令",
+    "第3号",
+    "《松岭县城市绿化管理办法》已经2024年5月6日县人民政府第12次常务会议通过，现予公布，自2024年7月1日起施行。",
+    "县长  张明远",
+    "2024年5月20日",
+)
+REQUEST = (
+    "松岭县教育局",
+    "松教文〔2024〕7号                签发人：王立新",
+    "松岭县教育局关于申请追加2024年校舍维修经费的请示",
+    "县人民政府：",
+    "我县部分中小学校舍年久失修，现申请追加校舍维修经费三百万元。",
+    "妥否，请批示。",
+    "松岭县教育局",
+    "2024年3月12日",
+)
+
+
+@pytest.mark.parametrize(
+    "lines, signer",
+    [
+        pytest.param([p for _, p in LETTER], "罗明远", id="own-line-under-the-number"),
+        pytest.param(REQUEST, "王立新", id="beside-the-number"),
+        pytest.param(ORDER_HEAD, "张明远", id="order-head"),
+        pytest.param([p for _, p in NOTICE_LINES], "", id="downward-notice-has-none"),
+    ],
+)
+def test_the_signer_reaches_the_header_and_the_record(lines, signer, tmp_path):
+    """签发人 was read and dropped: it is now the article's ``Signer`` (and ``signer`` in
+    ``inspect --json``), written only when there is one, and read back."""
+    raw = RawBulletin(source="a.txt", text="\n".join(lines), source_hash="")
+    metadata = official.describe(raw, official.read(raw))
+    assert metadata.signer == signer
+    item = pipeline._prepare(raw, str(tmp_path), YearRange().bounds())
+    article = pipeline.Archive(tmp_path / "content").identify(item)
+    text = frontmatter.render_article(article)
+    assert frontmatter.parse_article(text).get("Signer", "") == signer
+    assert frontmatter.read_article(text).metadata.signer == signer
+    _, meta = pelican_read(text)
+    assert meta.get("signer", "") == signer
+
+
 @pytest.mark.parametrize("paragraphs", NOT_OFFICIAL.values(), ids=NOT_OFFICIAL.keys())
 def test_ordinary_bulletins_keep_every_paragraph(paragraphs):
     raw = RawBulletin(source="a.txt", text="\n".join(paragraphs), source_hash="", date="2025-03-01")

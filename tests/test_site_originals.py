@@ -58,10 +58,26 @@ def test_file_size_never_shows_zero():
     assert file_size(0) == "1 KB"
 
 
-def _write_article(root: Path, name: str, data: bytes, changed: bytes | None = None) -> None:
-    """An article ingested from ROOT/src/NAME (a laid-out notice); CHANGED: the file's bytes after."""
-    blocks = [Block(text, align=ALIGN[a]) for a, text in NOTICE_LINES[:18]]
-    blocks += [Block("", kind="table", rows=ROWS), *(Block(t, align=ALIGN[a]) for a, t in NOTICE_LINES[20:])]
+REQUEST_LINES = (
+    ("c", "松岭县教育局"),
+    ("l", "松教文〔2024〕7号                签发人：王立新"),
+    ("c", "松岭县教育局关于申请追加2024年校舍维修经费的请示"),
+    ("l", "县人民政府："),
+    ("j", "我县部分中小学校舍年久失修，现申请追加校舍维修经费三百万元。"),
+    ("j", "妥否，请批示。"),
+    ("r", "松岭县教育局"),
+    ("r", "2024年3月12日"),
+)
+
+
+def _write_article(root: Path, name: str, data: bytes, changed: bytes | None = None, lines=None) -> None:
+    """An article ingested from ROOT/src/NAME (a laid-out notice, or LINES); CHANGED: the file's
+    bytes after."""
+    if lines is None:
+        blocks = [Block(text, align=ALIGN[a]) for a, text in NOTICE_LINES[:18]]
+        blocks += [Block("", kind="table", rows=ROWS), *(Block(t, align=ALIGN[a]) for a, t in NOTICE_LINES[20:])]
+    else:
+        blocks = [Block(text, align=ALIGN[a]) for a, text in lines]
     source = root / "src" / name
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_bytes(changed or data)
@@ -81,6 +97,7 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("originals")
     _write_article(root, "notice.docx", b"PK\x03\x04" + bytes(range(256)) * 8)
     _write_article(root, "changed.pdf", b"%PDF-1.7 ingested", changed=b"%PDF-1.7 edited later")
+    _write_article(root, "request.txt", "\n".join(t for _, t in REQUEST_LINES).encode(), lines=REQUEST_LINES)
     output = build_fixture_site(
         root / "output",
         PATH=str(root / "content"),
@@ -121,6 +138,16 @@ def test_metadata_table_of_an_official_document(site):
     assert cell["meta-recipients"] == "各县（市、区）人民政府，市政府各部门，各直属机构"
     assert cell["meta-attachments"] == "澄江市数字经济重点项目清单；澄江市数字经济发展指标分解表"
     assert cell["meta-copyto"] == "市委各部门，市人大常委会办公室，市政协办公室"
+    assert "meta-signer" not in cell  # a 下行文 has no 签发人
+
+
+def test_the_signer_of_a_request_under_its_number(site):
+    built, _ = site
+    page = _page(built, next(built.content.rglob("request*.md")).stem)
+    rows = [(tr.th.get_text(), tr.td.get_text()) for tr in page.select("table.meta tr")]
+    names = [name for name, _ in rows]
+    assert rows[names.index("签发人")] == ("签发人", "王立新")
+    assert names.index("签发人") == names.index("文号") + 1
 
 
 def test_body_table_shows_cell_text(site):

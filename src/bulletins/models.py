@@ -112,6 +112,7 @@ class Metadata:
     summary: str = ""  # 内容概述, at most 120 characters
     # an official document's (公文) own parts; see ingest/gongwen.py
     date_written: dt.date | None = None  # 成文日期
+    signer: str = ""  # 签发人: on a 上行文's 版头; a 令's head
     recipients: str = ""  # 主送机关
     attachments: tuple[str, ...] = ()  # 附件说明: the attachments' names
     note: str = ""  # 附注, e.g. （此件公开发布）

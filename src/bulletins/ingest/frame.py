@@ -15,6 +15,7 @@ DATE_WRITTEN = "date-written"  # DateSource of a date that is the 成文日期
 ORIGINAL_FORMATS = ("docx", "pdf", "ofd", "doc", "wps")  # the file is the record: it ships with the site
 FIELDS = (
     "DateWritten",
+    "Signer",
     "Recipients",
     "Attachments",
     "Note",
@@ -36,6 +37,7 @@ def header_values(article: Article) -> dict[str, str]:
     names = (name.replace(",", "，") for name in m.attachments)
     return {
         "DateWritten": _date(m.date_written),
+        "Signer": m.signer,
         "Recipients": m.recipients,
         "Attachments": ", ".join(name for name in names if name.strip()),
         "Note": m.note,
@@ -58,6 +60,7 @@ def metadata_values(header: dict[str, str]) -> dict[str, object]:
     """The inverse of ``header_values``: Metadata fields from a header (``Original`` follows from the rest)."""
     return {
         "date_written": _read_date(header.get("DateWritten")),
+        "signer": header.get("Signer", ""),
         "recipients": header.get("Recipients", ""),
         "attachments": split_names(header.get("Attachments")),
         "note": header.get("Note", ""),
@@ -72,6 +75,7 @@ def record_values(metadata: Metadata) -> dict[str, object]:
     """The ``inspect --json`` keys of a 公文 and of the source's format."""
     return {
         "date_written": _date(metadata.date_written) or None,
+        "signer": metadata.signer,
         "recipients": metadata.recipients,
         "attachments": list(metadata.attachments),
         "note": metadata.note,

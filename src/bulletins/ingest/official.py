@@ -155,6 +155,7 @@ def describe(raw: RawBulletin, document: Document) -> Metadata:
         region=(raw.context.region or "").strip() or region_of(publisher) or metadata.region,
         doc_number=found.doc_number,
         date_written=written,
+        signer=found.signer,
         recipients=found.recipients,
         attachments=found.attachments,
         note=found.note,
