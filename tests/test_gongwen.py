@@ -328,12 +328,95 @@ def test_what_is_no_order(paragraphs):
         pytest.param(
             ("上海市人民政府令第012号",), ("上海市人民政府令", "上海市人民政府令第12号", 1), id="leading-zero"
         ),
+        pytest.param(
+            ("松岭县人民政府公告", "（第1号）"), ("松岭县人民政府公告", "松岭县人民政府公告第1号", 2), id="notice"
+        ),
+        pytest.param(
+            ("松岭县公安局通告〔2024〕第2号",), ("松岭县公安局通告", "松岭县公安局通告〔2024〕第2号", 1), id="notice-2"
+        ),
+        pytest.param(("松岭县人民政府关于征收土地的公告", "第1号"), None, id="a-titled-notice-is-no-mark"),
+        pytest.param(("松岭县人民政府公告",), None, id="a-notice-without-its-number"),
         pytest.param(("松岭县发布禁渔令", "第3号"), None, id="an-order-that-no-office-issues"),
         pytest.param(("松岭县人民政府令",), None, id="no-number"),
     ],
 )
 def test_order_head(lines, expected):
     assert order_head(lines, 0) == expected
+
+
+NUMBERED_NOTICE = (
+    "松岭县人民政府公告",
+    "（第1号）",
+    "根据《中华人民共和国土地管理法》有关规定，现将征收土地有关事项公告如下：",
+    "一、征收范围：青溪镇青溪村。",
+    "特此公告。",
+    "松岭县人民政府",
+    "2024年1月15日",
+)
+
+
+def test_a_notice_numbered_in_its_offices_series_is_read_as_its_mark_and_number():
+    """``XX公告`` over ``（第1号）`` (no other title): the mark and its number, the title they make
+    (one office's notices share the mark), signed and dated by the office. Before, it was read as
+    no 公文, its mark and number the body's first paragraphs."""
+    found = parse(NUMBERED_NOTICE)
+    assert (found.mark, found.doc_number, found.title) == (
+        "松岭县人民政府公告",
+        "松岭县人民政府公告第1号",
+        "松岭县人民政府公告第1号",
+    )
+    assert (found.publisher, found.date_written, found.signer) == ("松岭县人民政府", dt.date(2024, 1, 15), "")
+    assert found.body == NUMBERED_NOTICE[2:5]
+
+
+NEWS_LEAD = ("青溪网消息（新闻联播）：", *NUMBERED_NOTICE)
+
+
+@pytest.mark.parametrize(
+    "paragraphs, title, official",
+    [
+        pytest.param(NUMBERED_NOTICE[2:], "松岭县人民政府公告（第1号）", True, id="page-titled-by-its-mark-and-number"),
+        pytest.param(NEWS_LEAD, "松岭县人民政府公告（第1号）", False, id="news-quoting-a-notice"),
+    ],
+)
+def test_a_page_titled_by_a_numbered_notice(paragraphs, title, official):
+    """A web page whose ``<h1>`` is the notice's mark and number is read as it; a news item that
+    quotes one under its lead (``…消息：``, the corpus's three 治丧委员会公告) stays news."""
+    found = parse(paragraphs, title=title)
+    assert found.is_official is official
+    assert found.doc_number == ("松岭县人民政府公告第1号" if official else "")
+    assert found.body == (NUMBERED_NOTICE[2:5] if official else paragraphs)
+
+
+ADOPTED = (
+    "松岭县人民政府关于表彰2023年度安全生产工作先进单位的决定",
+    "（2024年2月6日县人民政府第5次常务会议通过）",
+    "各乡镇人民政府，县政府各部门：",
+    "为表彰先进，县人民政府决定，对青溪镇等10个单位予以通报表彰。",
+    "松岭县人民政府",
+    "2024年2月8日",
+)
+
+
+@pytest.mark.parametrize(
+    "paragraphs, recipients, body",
+    [
+        pytest.param(ADOPTED, "各乡镇人民政府，县政府各部门", (ADOPTED[1], ADOPTED[3]), id="note-then-recipients"),
+        pytest.param((ADOPTED[0], ADOPTED[1], *ADOPTED[3:]), "", ADOPTED[1:2] + ADOPTED[3:4], id="note-then-text"),
+        pytest.param(
+            (ADOPTED[0], "（2024年2月6日）", *ADOPTED[2:]),
+            "",
+            ("（2024年2月6日）", *ADOPTED[2:4]),
+            id="a-bare-date-is-no-note",
+        ),
+    ],
+)
+def test_a_titles_adoption_note_stays_in_the_body_and_the_recipients_under_it_are_read(paragraphs, recipients, body):
+    """题注 under a title (``（…常务会议通过）``) stays the body's first paragraph, and the 主送
+    under it is read; before, the 主送 stayed in the body and the document had none."""
+    found = parse(paragraphs)
+    assert (found.recipients, found.body) == (recipients, body)
+    assert found.date_written == dt.date(2024, 2, 8)
 
 
 ISSUING = (

@@ -63,6 +63,10 @@ _DATE = (
 )
 _DATE_LINE = re.compile(rf"^(?:(?P<org>.+?)\s+)?(?P<date>{_DATE})$")
 _BYLINE_DATE = re.compile(rf"^[（(]\s*(?P<date>{_DATE})\s*[）)]$")
+# 题注 under a title: ``（2024年2月6日县人民政府第5次常务会议通过）``
+_ADOPTED = re.compile(
+    rf"^[（(][^（）()]{{0,40}}{_DATE}[^（）()]{{0,80}}(?:通过|批准|修订|修正|发布|公布)[^（）()]{{0,40}}[）)]$"
+)
 _PRINTED = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{_DATE})\s*印\s*发$")
 _TAIL_EXTRA = re.compile(r"^[（(]共印\d+份[）)]$|^主题词[：:]")
 _SENTENCE = re.compile(r"[。；！？：:]")
@@ -80,6 +84,7 @@ class _Reading:
     lines: tuple[str, ...]
     aligns: tuple[str, ...]
     fields: dict
+    kept: tuple[int, ...] = ()  # lines of the head that stay in the body (a title's 题注)
     start: int = 0  # first body line
     end: int = 0  # one past the last 正文 line (before 附件说明 and the signature)
     appendix: tuple[int, int] | None = None  # [first, last) lines of the attachment pages
@@ -114,6 +119,8 @@ def _read_head(r: _Reading) -> None:
             r.fields["title"] = join_lines(lines[i : i + size])
             i += size + _read_byline(r, i + size)
             continue
+        elif r.fields.get("title") and not r.kept and _ADOPTED.match(line):
+            r.kept = (i,)  # the body's, though 主送 may follow it
         else:
             break
         i += 1
@@ -333,8 +340,9 @@ def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title:
     order = order_head((given,), 0)  # a page titled by its 令 and number: 松岭县人民政府令（第3号）
     fields = {"title": given} if order is None else {"title": given, "mark": order[0], "doc_number": order[1]}
     titled = _parse(paragraphs, aligns, fields)
-    if order is not None:
-        return titled if titled.date_written else found
+    if order is not None:  # a news lead above it (``央视网消息：``) is no 主送: the page is news
+        addressed = not titled.recipients or _addressees(titled.recipients)
+        return titled if titled.date_written and addressed else found
     if titled.recipients:
         return titled if titled.is_official and _addressees(titled.recipients) else found
     # no 主送 (a 通告, a 公告): the office that signs and dates it must be the one its title names first
@@ -367,7 +375,7 @@ def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict
         named = _ATTACHMENT_NOTE.match(lines[r.appendix[0]])
         if named and named.group(1).strip():
             r.fields["attachments"] = (named.group(1).strip(),)
-    index = list(range(r.start, r.end))
+    index = [*r.kept, *range(r.start, r.end)]
     appendix_at = None
     if r.appendix:
         appendix_at = len(index)

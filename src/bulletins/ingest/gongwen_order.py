@@ -4,7 +4,9 @@ Its 发文机关标志 is the office and 令 (``松岭县人民政府令``), its
 beside it, and no title or 主送: the text follows (``《X办法》已经…通过，现予公布，自…起施行。``),
 then the office's head signs with office and name (``县长  张明远``) above the date. The office
 the mark names issues it; the head is its 签发人; the number is the 令's own (``松岭县人民政府令
-第3号``, the form ``relations`` reads in a text that cites it)."""
+第3号``, the form ``relations`` reads in a text that cites it). A 公告 or 通告 numbered in its
+office's own series (``松岭县人民政府公告`` / ``（第1号）``) has its mark and number read alike,
+and is signed by its office."""
 
 from __future__ import annotations
 
@@ -17,7 +19,10 @@ _NUMBER = (
     r"\s*第\s*(?P<n>\d{1,5}|[一二三四五六七八九十百零〇]{1,6})\s*号\s*[）)]?"
 )
 _OFFICE_END = r"(?:政府|委员会|委|局|厅|部|署|院|行|主席)"  # 国务院令, 中国人民银行令, 中华人民共和国主席令
-_ORDER = re.compile(rf"^(?P<office>[^\s，。；：:、《》“”]{{1,30}}?{_OFFICE_END})令\s*(?:{_NUMBER})?$")
+# a 令, or a 公告 or 通告 numbered in its office's series (``松岭县人民政府公告`` / ``（第1号）``)
+_ORDER = re.compile(
+    rf"^(?P<office>[^\s，。；：:、《》“”]{{1,30}}?{_OFFICE_END})(?P<kind>令|公告|通告)\s*(?:{_NUMBER})?$"
+)
 _ORDER_NUMBER = re.compile(rf"^{_NUMBER}$")
 _HEAD = re.compile(
     r"^[\u4e00-\u9fff]{0,12}?(?:省长|市长|区长|县长|州长|旗长|盟长|镇长|乡长|主席|主任|局长|厅长|部长|署长)"
@@ -26,8 +31,8 @@ _HEAD = re.compile(
 
 
 def order_head(lines: Sequence[str], i: int) -> tuple[str, str, int] | None:
-    """The 令 whose mark is line I: its mark, its number and the lines they take; None when
-    line I is no such mark (a 令 has its number, on the line or the next)."""
+    """The 令 (or numbered 公告, 通告) whose mark is line I: its mark, its number and the lines
+    they take; None when line I is no such mark (it has its number, on the line or the next)."""
     found = _ORDER.match(lines[i])
     if found is None:
         return None
@@ -36,7 +41,7 @@ def order_head(lines: Sequence[str], i: int) -> tuple[str, str, int] | None:
         number, size = below, 2
     if number["n"] is None:
         return None
-    mark, n = f"{found['office']}令", number["n"]
+    mark, n = f"{found['office']}{found['kind']}", number["n"]
     year = f"〔{number['year']}〕" if number["year"] else f"{number['in_year']}年" if number["in_year"] else ""
     return mark, f"{mark}{year}第{int(n) if n.isdigit() else n}号", size
 
