@@ -388,6 +388,43 @@ def test_a_page_titled_by_a_numbered_notice(paragraphs, title, official):
     assert found.body == (NUMBERED_NOTICE[2:5] if official else paragraphs)
 
 
+JOINT_LETTERHEAD = (
+    "中共松岭县委办公室",
+    "松岭县人民政府办公室",
+    "关于印发《松岭县乡村振兴示范村创建方案》的通知",
+    "松委办发〔2024〕5号",
+    "各乡镇党委、人民政府，县委各部门，县直各单位：",
+    "经县委、县政府同意，现将《松岭县乡村振兴示范村创建方案》印发给你们，请认真贯彻落实。",
+    "中共松岭县委办公室 松岭县人民政府办公室",
+    "2024年6月1日",
+)
+
+
+@pytest.mark.parametrize(
+    "paragraphs, mark, title",
+    [
+        pytest.param(
+            JOINT_LETTERHEAD,
+            "中共松岭县委办公室 松岭县人民政府办公室",
+            "关于印发《松岭县乡村振兴示范村创建方案》的通知",
+            id="two-offices-over-a-title-of-guanyu",
+        ),
+        pytest.param(
+            JOINT_LETTERHEAD[1:],
+            "",
+            "松岭县人民政府办公室关于印发《松岭县乡村振兴示范村创建方案》的通知",
+            id="one-office-over-its-title-is-the-titles-first-line",
+        ),
+    ],
+)
+def test_a_joint_letterhead_of_two_offices_is_the_mark(paragraphs, mark, title):
+    """Two offices' names stacked over a title of 关于 are a joint letterhead: before, the second
+    was read as the title's first line, and the title named one office of two."""
+    found = parse(paragraphs)
+    assert (found.mark, found.title, found.doc_number) == (mark, title, "松委办发〔2024〕5号")
+    assert found.body == (JOINT_LETTERHEAD[5],)
+
+
 ADOPTED = (
     "松岭县人民政府关于表彰2023年度安全生产工作先进单位的决定",
     "（2024年2月6日县人民政府第5次常务会议通过）",

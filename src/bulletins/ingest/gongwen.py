@@ -113,7 +113,7 @@ def _read_head(r: _Reading) -> None:
             r.fields.update(mark=order[0], doc_number=order[1], title=r.fields.get("title") or order[1])
             i += order[2]
             continue
-        elif _is_mark(line) or (_is_letterhead(r, i) and i + 1 < len(lines) and _is_mark_or_number(lines[i + 1])):
+        elif _is_mark(line) or _letterhead_over_mark(r, i) or _second_office(r, i):
             r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
         elif not r.fields.get("title") and (size := _title_size(r, i)):
             r.fields["title"] = join_lines(lines[i : i + size])
@@ -138,6 +138,19 @@ def _read_byline(r: _Reading, i: int) -> int:
         return 0
     r.fields.update(publisher=r.lines[i], date_written=day)
     return 2
+
+
+def _letterhead_over_mark(r: _Reading, i: int) -> bool:
+    """Line I is a letterhead and a mark or number follows it."""
+    return _is_letterhead(r, i) and i + 1 < len(r.lines) and _is_mark_or_number(r.lines[i + 1])
+
+
+def _second_office(r: _Reading, i: int) -> bool:
+    """Line I is the second office of a joint letterhead (``中共松岭县委办公室`` / ``松岭县人民政府办公室``
+    / ``关于…的通知``): an office's name right under one read as the mark, a title of 关于 under it."""
+    above = r.lines[i - 1] if i else ""
+    joint = bool(_ORG.match(above)) and r.fields.get("mark", "").endswith(above)
+    return joint and bool(_ORG.match(r.lines[i])) and i + 1 < len(r.lines) and r.lines[i + 1].startswith("关于")
 
 
 def _is_letterhead(r: _Reading, i: int) -> bool:
