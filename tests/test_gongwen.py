@@ -329,6 +329,15 @@ def test_what_is_no_order(paragraphs):
             ("上海市人民政府令第012号",), ("上海市人民政府令", "上海市人民政府令第12号", 1), id="leading-zero"
         ),
         pytest.param(
+            ("松岭县人民政府常务会议纪要", "第5期"),
+            ("松岭县人民政府常务会议纪要", "松岭县人民政府常务会议纪要第5期", 2),
+            id="minutes-by-issue",
+        ),
+        pytest.param(
+            ("县长办公会议纪要（第12期）",), ("县长办公会议纪要", "县长办公会议纪要第12期", 1), id="minutes-beside"
+        ),
+        pytest.param(("松岭县人民政府常务会议纪要", "〔2024〕3号"), None, id="minutes-numbered-as-a-document"),
+        pytest.param(
             ("松岭县人民政府公告", "（第1号）"), ("松岭县人民政府公告", "松岭县人民政府公告第1号", 2), id="notice"
         ),
         pytest.param(
@@ -367,6 +376,26 @@ def test_a_notice_numbered_in_its_offices_series_is_read_as_its_mark_and_number(
     )
     assert (found.publisher, found.date_written, found.signer) == ("松岭县人民政府", dt.date(2024, 1, 15), "")
     assert found.body == NUMBERED_NOTICE[2:5]
+
+
+MINUTES_BY_ISSUE = (
+    "松岭县人民政府常务会议纪要",
+    "第5期",
+    "松岭县人民政府办公室 2024年4月12日",
+    "2024年4月10日，县长张明远主持召开县人民政府第5次常务会议。纪要如下：",
+    "一、关于防汛准备工作。会议要求，各乡镇要提前做好准备。",
+    "出席：张明远、李建国、王芳",
+)
+
+
+def test_minutes_numbered_by_issue_are_signed_and_dated_under_their_number():
+    """A 纪要 numbered by 期, its office and date on the line under the number (纪要格式): read as
+    its mark, number, 署名 and 成文日期, its text the body. Before, it was no 公文, and the three
+    lines were the body's first paragraphs."""
+    found = parse(MINUTES_BY_ISSUE)
+    assert (found.mark, found.doc_number) == ("松岭县人民政府常务会议纪要", "松岭县人民政府常务会议纪要第5期")
+    assert (found.publisher, found.date_written) == ("松岭县人民政府办公室", dt.date(2024, 4, 12))
+    assert found.body == MINUTES_BY_ISSUE[3:]
 
 
 NEWS_LEAD = ("青溪网消息（新闻联播）：", *NUMBERED_NOTICE)

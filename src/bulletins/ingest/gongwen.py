@@ -24,7 +24,16 @@ from dataclasses import dataclass
 
 from bulletins.ingest.dates import parse_date
 from bulletins.ingest.gongwen_order import head_signs, order_head, order_signature
-from bulletins.ingest.gongwen_parts import NUMBER, Gongwen, ascii_digits, join_lines, normalize_doc_number
+from bulletins.ingest.gongwen_parts import (
+    NUMBER,
+    ORG,
+    Gongwen,
+    addressees,
+    ascii_digits,
+    join_lines,
+    normalize_doc_number,
+    signatures,
+)
 
 MAX_TITLE_LINES = 3
 
@@ -38,17 +47,10 @@ _TITLE_END = re.compile(rf"(?:{_KINDS})$")
 _OWN_TITLE = re.compile(r"关于|(?:办法|规定|细则|条例|规则|章程|准则|守则)$")
 _SKIP = re.compile(r"^(?:\d{6}|(?:绝密|机密|秘密)(?:★.*)?|特急|加急|特提|平急|急件)$")
 _MARK = re.compile(r"^[^\s，。；：:][^，。；：:]{1,60}(?<!的)文件$")
-_ORG_END = (
-    r"(?:人民政府|政府|委员会|委|办公室|办公厅|办事处|管理委员会|管委会|局|厅|院|部|署|会|中心|公司|集团|处|科|站|所|队"
-    r"|社|馆|组|室|司|党组|支部|协会|联合会|银行|学校|大学)"
-)
-_ORG = re.compile(rf"^[^\s，。；：:、“”《》]{{2,36}}{_ORG_END}(?:\s[^\s，。；：:]{{2,36}}{_ORG_END})*$")
 _SIGNER = re.compile(r"^签发人[：:]\s*(.+)$")
 _NOT_BODY = r"(?!.*(?:决定|如下|研究|现将|根据|按照|为了|经))"  # words of the body's first sentence, not of 主送
 _RECIPIENTS = re.compile(rf"^{_NOT_BODY}[^。！？；]{{2,120}}[：:]$")
 _RECIPIENTS_HEAD = re.compile(rf"^{_NOT_BODY}[^。！？；：:]{{2,80}}[，、,]$")
-_ADDRESSEE = re.compile(rf"^(?:各|有关|全体).|(?:{_ORG_END}|部门|单位|机关|企业|乡镇|街道|社区|学校|[市区县镇乡村])$")
-_DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  # a news lead ending in a colon is no 主送
 _ATTACHMENT_NOTE = re.compile(r"^附\s*件[：:]\s*(.*)$")
 _ATTACHMENT_ITEM = re.compile(r"^(\d{1,2})\s*[．.、]\s*(.+)$")
 _ISSUES = re.compile(r"印发《?(?P<name>[^《》]{4,60}?)》?的通知$")
@@ -111,7 +113,7 @@ def _read_head(r: _Reading) -> None:
             r.fields["signer"] = _SIGNER.match(line).group(1).strip()
         elif not r.fields.get("doc_number") and (order := order_head(lines, i)):
             r.fields.update(mark=order[0], doc_number=order[1], title=r.fields.get("title") or order[1])
-            i += order[2]
+            i += order[2] + _read_issue_line(r, i + order[2])
             continue
         elif _is_mark(line) or _letterhead_over_mark(r, i) or _second_office(r, i):
             r.fields["mark"] = (r.fields.get("mark", "") + " " + line).strip()
@@ -127,10 +129,21 @@ def _read_head(r: _Reading) -> None:
     r.start = _read_recipients(r, i)
 
 
+def _read_issue_line(r: _Reading, i: int) -> int:
+    """A 纪要's office and date on the line under its number (``松岭县人民政府办公室  2024年4月12日``):
+    its 署名 and 成文日期; the lines taken (0 or 1)."""
+    found = _DATE_LINE.match(r.lines[i]) if i < len(r.lines) and r.fields["mark"].endswith("纪要") else None
+    day = parse_date(found["date"]) if found and found["org"] and ORG.match(found["org"]) else None
+    if day is None:
+        return 0
+    r.fields.update(publisher=found["org"], date_written=day)
+    return 1
+
+
 def _read_byline(r: _Reading, i: int) -> int:
     """The office and its date in brackets under a title (``松岭县人民政府`` / ``（2024年1月28日）``,
     as a 报告 is published): read as its 署名 and 成文日期; the lines taken (0 or 2)."""
-    if i + 1 >= len(r.lines) or not _ORG.match(r.lines[i]):
+    if i + 1 >= len(r.lines) or not ORG.match(r.lines[i]):
         return 0
     dated = _BYLINE_DATE.match(r.lines[i + 1])
     day = parse_date(dated["date"]) if dated else None
@@ -149,13 +162,13 @@ def _second_office(r: _Reading, i: int) -> bool:
     """Line I is the second office of a joint letterhead (``中共松岭县委办公室`` / ``松岭县人民政府办公室``
     / ``关于…的通知``): an office's name right under one read as the mark, a title of 关于 under it."""
     above = r.lines[i - 1] if i else ""
-    joint = bool(_ORG.match(above)) and r.fields.get("mark", "").endswith(above)
-    return joint and bool(_ORG.match(r.lines[i])) and i + 1 < len(r.lines) and r.lines[i + 1].startswith("关于")
+    joint = bool(ORG.match(above)) and r.fields.get("mark", "").endswith(above)
+    return joint and bool(ORG.match(r.lines[i])) and i + 1 < len(r.lines) and r.lines[i + 1].startswith("关于")
 
 
 def _is_letterhead(r: _Reading, i: int) -> bool:
     """An office's name alone at the top (信函格式), or any centred line without punctuation there."""
-    return bool(_ORG.match(r.lines[i]) or (r.centred(i) and not _SENTENCE.search(r.lines[i])))
+    return bool(ORG.match(r.lines[i]) or (r.centred(i) and not _SENTENCE.search(r.lines[i])))
 
 
 def _is_mark(line: str) -> bool:
@@ -164,7 +177,7 @@ def _is_mark(line: str) -> bool:
 
 
 def _is_mark_or_number(line: str) -> bool:
-    return bool(_is_mark(line) or NUMBER.match(ascii_digits(line)) or (_ORG.match(line) and len(line) <= 40))
+    return bool(_is_mark(line) or NUMBER.match(ascii_digits(line)) or (ORG.match(line) and len(line) <= 40))
 
 
 def _title_size(r: _Reading, i: int) -> int:
@@ -270,19 +283,10 @@ def _signature_above(r: _Reading, k: int) -> int:
     while first > r.start and k - first < 3:
         line = r.lines[first - 1]
         right = r.right(first - 1) and len(line) <= 40 and not _SENTENCE.search(line)
-        if not (_ORG.match(line) or right or head_signs(line)):
+        if not (ORG.match(line) or right or head_signs(line)):
             break
         first -= 1
     return first
-
-
-def _signatures(lines: Sequence[str]) -> str:
-    """The offices that sign, joined by 、: one a line, or side by side on one line (joint documents)."""
-    names = []
-    for line in lines:
-        parts = line.split()
-        names.extend(parts if len(parts) > 1 and all(_ORG.match(part) for part in parts) else [line.strip()])
-    return "、".join(name for name in names if name)
 
 
 def _read_signature(r: _Reading, imprint: int) -> int:
@@ -295,14 +299,14 @@ def _read_signature(r: _Reading, imprint: int) -> int:
         if day is None or (after := _after_signature(r, k, imprint)) is None:
             continue
         first = _signature_above(r, k)
-        own = match["org"] if match["org"] and _ORG.match(match["org"]) else ""
+        own = match["org"] if match["org"] and ORG.match(match["org"]) else ""
         if match["org"] and not own:
             continue
         if not (own or first < k or r.right(k) or strong):
             continue
         names = [*r.lines[first:k], own] if own else r.lines[first:k]
         order = order_signature(r.fields.get("mark", ""), names)  # a 令: (its office, its head)
-        publisher, signer = order or (_signatures(names), r.fields.get("signer", ""))
+        publisher, signer = order or (signatures(names), r.fields.get("signer", ""))
         r.fields.update(publisher=publisher, signer=signer, date_written=day)
         r.fields["note"] = " ".join(after[0])
         r.appendix = after[1] or r.appendix
@@ -354,20 +358,13 @@ def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title:
     fields = {"title": given} if order is None else {"title": given, "mark": order[0], "doc_number": order[1]}
     titled = _parse(paragraphs, aligns, fields)
     if order is not None:  # a news lead above it (``央视网消息：``) is no 主送: the page is news
-        addressed = not titled.recipients or _addressees(titled.recipients)
+        addressed = not titled.recipients or addressees(titled.recipients)
         return titled if titled.date_written and addressed else found
     if titled.recipients:
-        return titled if titled.is_official and _addressees(titled.recipients) else found
+        return titled if titled.is_official and addressees(titled.recipients) else found
     # no 主送 (a 通告, a 公告): the office that signs and dates it must be the one its title names first
     signed = titled.publisher and titled.date_written and titled.title.startswith(titled.publisher)
     return titled if titled.is_official and signed else found
-
-
-def _addressees(recipients: str) -> bool:
-    """RECIPIENTS read as offices (``各街道办事处，区政府各部门，有关单位``), not a news lead that
-    ends in a colon (``近日，区政府发布通知``, ``央视网消息（新闻联播）``)."""
-    parts = [part.strip() for part in re.split(r"[，、,]", recipients)]
-    return bool(recipients) and not _DATELINE.search(recipients) and all(map(_ADDRESSEE.search, parts))
 
 
 def _reading_line(paragraph: str) -> str:

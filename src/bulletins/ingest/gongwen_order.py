@@ -24,6 +24,10 @@ _ORDER = re.compile(
     rf"^(?P<office>[^\s，。；：:、《》“”]{{1,30}}?{_OFFICE_END})(?P<kind>令|公告|通告)\s*(?:{_NUMBER})?$"
 )
 _ORDER_NUMBER = re.compile(rf"^{_NUMBER}$")
+# a 纪要 numbered by its issue: ``松岭县人民政府常务会议纪要`` / ``第5期`` (or ``（第5期）``, ``〔2024〕第5期``)
+_ISSUE = _NUMBER.replace("号", "期")
+_MINUTES = re.compile(rf"^(?P<office>[^\s，。；：:、《》“”]{{2,40}}?)(?P<kind>纪要)\s*(?:{_ISSUE})?$")
+_MINUTES_NUMBER = re.compile(rf"^{_ISSUE}$")
 _HEAD = re.compile(
     r"^[\u4e00-\u9fff]{0,12}?(?:省长|市长|区长|县长|州长|旗长|盟长|镇长|乡长|主席|主任|局长|厅长|部长|署长)"
     r"\s*(?P<name>[\u4e00-\u9fff·]{2,5})$"
@@ -31,19 +35,22 @@ _HEAD = re.compile(
 
 
 def order_head(lines: Sequence[str], i: int) -> tuple[str, str, int] | None:
-    """The 令 (or numbered 公告, 通告) whose mark is line I: its mark, its number and the lines
-    they take; None when line I is no such mark (it has its number, on the line or the next)."""
-    found = _ORDER.match(lines[i])
-    if found is None:
-        return None
-    number, size = found, 1
-    if found["n"] is None and i + 1 < len(lines) and (below := _ORDER_NUMBER.match(lines[i + 1])):
-        number, size = below, 2
-    if number["n"] is None:
-        return None
-    mark, n = f"{found['office']}{found['kind']}", number["n"]
-    year = f"〔{number['year']}〕" if number["year"] else f"{number['in_year']}年" if number["in_year"] else ""
-    return mark, f"{mark}{year}第{int(n) if n.isdigit() else n}号", size
+    """The 令 (or numbered 公告, 通告, or a 纪要 numbered by 期) whose mark is line I: its mark, its
+    number and the lines they take; None when line I is no such mark (it has its number, on the
+    line or the next)."""
+    for mark_line, number_line, unit in ((_ORDER, _ORDER_NUMBER, "号"), (_MINUTES, _MINUTES_NUMBER, "期")):
+        found = mark_line.match(lines[i])
+        if found is None:
+            continue
+        number, size = found, 1
+        if found["n"] is None and i + 1 < len(lines) and (below := number_line.match(lines[i + 1])):
+            number, size = below, 2
+        if number["n"] is None:
+            return None
+        mark, n = f"{found['office']}{found['kind']}", number["n"]
+        year = f"〔{number['year']}〕" if number["year"] else f"{number['in_year']}年" if number["in_year"] else ""
+        return mark, f"{mark}{year}第{int(n) if n.isdigit() else n}{unit}", size
+    return None
 
 
 def head_signs(line: str) -> bool:

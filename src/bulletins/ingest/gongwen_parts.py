@@ -1,6 +1,7 @@
 """What ``gongwen`` reads a 公文 into (``Gongwen``), and the forms of its parts that other
 stages share: the 发文字号 (``NUMBER``, ``normalize_doc_number``; a 纪要's has no 发文机关代字:
-``〔2024〕3号``) and wrapped lines joined (``join_lines``)."""
+``〔2024〕3号``), wrapped lines joined (``join_lines``), an office's name (``ORG``), the offices
+that sign (``signatures``) and a 主送 that names offices (``addressees``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ NUMBER = re.compile(
     rf"^(?P<issuer>[^\s〔\[［【（(，。：:]{{0,20}})\s*{_BRACKETS}\s*第?\s*(?P<n>\d{{1,5}})\s*号"
     r"(?:\s*签发人[：:]\s*(?P<signer>.*))?$"
 )
+
+ORG_END = (
+    r"(?:人民政府|政府|委员会|委|办公室|办公厅|办事处|管理委员会|管委会|局|厅|院|部|署|会|中心|公司|集团|处|科|站|所|队"
+    r"|社|馆|组|室|司|党组|支部|协会|联合会|银行|学校|大学)"
+)
+ORG = re.compile(rf"^[^\s，。；：:、“”《》]{{2,36}}{ORG_END}(?:\s[^\s，。；：:]{{2,36}}{ORG_END})*$")
+_ADDRESSEE = re.compile(rf"^(?:各|有关|全体).|(?:{ORG_END}|部门|单位|机关|企业|乡镇|街道|社区|学校|[市区县镇乡村])$")
+_DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  # a news lead ending in a colon is no 主送
 
 
 @dataclass(frozen=True)
@@ -61,3 +70,19 @@ def join_lines(lines: Sequence[str]) -> str:
     for line in lines:
         out = join_text(out, line.strip())
     return out
+
+
+def signatures(lines: Sequence[str]) -> str:
+    """The offices that sign, joined by 、: one a line, or side by side on one line (joint documents)."""
+    names = []
+    for line in lines:
+        parts = line.split()
+        names.extend(parts if len(parts) > 1 and all(ORG.match(part) for part in parts) else [line.strip()])
+    return "、".join(name for name in names if name)
+
+
+def addressees(recipients: str) -> bool:
+    """RECIPIENTS read as offices (``各街道办事处，区政府各部门，有关单位``), not a news lead that
+    ends in a colon (``近日，区政府发布通知``, ``央视网消息（新闻联播）``)."""
+    parts = [part.strip() for part in re.split(r"[，、,]", recipients)]
+    return bool(recipients) and not _DATELINE.search(recipients) and all(map(_ADDRESSEE.search, parts))
