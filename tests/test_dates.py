@@ -39,6 +39,20 @@ DATE_CASES = [
     ),
     pytest.param(
         None,
+        ["２０２３年３月５日，区政府召开会议。"],
+        None,
+        (dt.date(2023, 3, 5), "text"),
+        id="full-width-digits",  # before: no date, and the bulletin was left out
+    ),
+    pytest.param(
+        "２０２３-０３-０５",
+        [],
+        None,
+        (dt.date(2023, 3, 5), "record"),
+        id="full-width-record-date",
+    ),
+    pytest.param(
+        None,
         ["区政府召开会议。", "二〇二二年三月一日"],
         None,
         (dt.date(2022, 3, 1), "text"),

@@ -120,6 +120,8 @@ def test_normalize_doc_number(line, expected):
         pytest.param("二○二五年十二月三十一日", dt.date(2025, 12, 31), id="circle-zero"),
         pytest.param("二〇二五年二月三十日", None, id="no-such-day"),
         pytest.param("三月十二日", None, id="no-year"),
+        pytest.param("２０２４年１１月５日", dt.date(2024, 11, 5), id="full-width-digits"),
+        pytest.param("２０２４年２月３０日", None, id="full-width-no-such-day"),
     ],
 )
 def test_parse_date(value, expected):
@@ -396,6 +398,35 @@ def test_minutes_numbered_by_issue_are_signed_and_dated_under_their_number():
     assert (found.mark, found.doc_number) == ("松岭县人民政府常务会议纪要", "松岭县人民政府常务会议纪要第5期")
     assert (found.publisher, found.date_written) == ("松岭县人民政府办公室", dt.date(2024, 4, 12))
     assert found.body == MINUTES_BY_ISSUE[3:]
+
+
+FULL_WIDTH = (
+    "松岭县人民政府办公室关于开展２０２４年度政务公开工作考核的通知",
+    "松政办字〔２０２４〕１８号",
+    "各乡镇人民政府，县政府各部门：",
+    "根据上级工作安排，决定开展２０２４年度政务公开工作考核。",
+    "附件：１．松岭县政务公开考核指标",
+    "２．松岭县政务公开考核评分表",
+    "松岭县人民政府办公室",
+    "２０２４年１１月５日",
+    "附件１",
+    "松岭县政务公开考核指标",
+    "一、主动公开情况。",
+)
+
+
+def test_a_document_typed_in_full_width_digits():
+    """Full-width digits (``２０２４年１１月５日``, ``附件１``), as Word documents are often typed: the
+    date under the signature and the attachment pages are read, and the body keeps its digits.
+    Before, no date was found at all, and the document was reported and left out."""
+    found = parse(FULL_WIDTH)
+    assert (found.doc_number, found.publisher, found.date_written) == (
+        "松政办字〔2024〕18号",
+        "松岭县人民政府办公室",
+        dt.date(2024, 11, 5),
+    )
+    assert found.attachments == ("松岭县政务公开考核指标", "松岭县政务公开考核评分表")
+    assert found.body == (FULL_WIDTH[3], *FULL_WIDTH[8:]) and found.appendix_at == 1
 
 
 NEWS_LEAD = ("青溪网消息（新闻联播）：", *NUMBERED_NOTICE)

@@ -42,6 +42,7 @@ _FULL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"
     r"|(?<![\d.])((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d.])"
 )
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _CJK_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
 # 1-31 in Chinese numerals: 一 … 九, 十, 十一 … 十九, 二十 … 三十一 (never 十十)
 _CJK_SMALL = "(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
@@ -80,11 +81,17 @@ def parse_source_date(value: str) -> dt.date | None:
     raise BulletinError(f"cannot read the source date {value!r}")
 
 
+def ascii_digits(text: str) -> str:
+    """TEXT with full-width digits (``２０２４``, as Word documents are often typed) as ASCII ones."""
+    return text.translate(_ASCII_DIGITS)
+
+
 def find_full_date(text: str) -> dt.date | None:
-    """The first date with a year in TEXT (Arabic or Chinese numerals), or None.
+    """The first date with a year in TEXT (Arabic numerals, full-width too, or Chinese ones), or None.
 
     Raises ``BulletinError`` when that date does not exist (``2022年2月30日``).
     """
+    text = ascii_digits(text)
     match = _FULL_DATE.search(text)
     cjk = _CJK_FULL_DATE.search(text)
     if cjk and (match is None or cjk.start() < match.start()):

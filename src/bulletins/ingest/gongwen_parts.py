@@ -1,7 +1,8 @@
 """What ``gongwen`` reads a 公文 into (``Gongwen``), and the forms of its parts that other
 stages share: the 发文字号 (``NUMBER``, ``normalize_doc_number``; a 纪要's has no 发文机关代字:
 ``〔2024〕3号``), wrapped lines joined (``join_lines``), an office's name (``ORG``), the offices
-that sign (``signatures``) and a 主送 that names offices (``addressees``)."""
+that sign (``signatures``) and a 主送 that names offices (``addressees``). ``ascii_digits``
+(``dates``) is named here for the parser."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bulletins.ingest.dates import ascii_digits
 from bulletins.ingest.layout import join_text
 
 _BRACKETS = r"[〔\[［【（(]\s*((?:19|20)\d{2})\s*[〕\]］】）)]"
@@ -57,10 +59,6 @@ def normalize_doc_number(line: str) -> str:
     """``澄府发[2025]7号`` ``澄府发（2025）7号`` ``澄府发【2025】7号`` -> ``澄府发〔2025〕7号``; ``""`` if none."""
     match = NUMBER.match(ascii_digits(line.strip()))
     return f"{match['issuer']}〔{match[2]}〕{match['n']}号" if match else ""
-
-
-def ascii_digits(text: str) -> str:
-    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
 
 
 def join_lines(lines: Sequence[str]) -> str:
