@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from bulletins.ingest.dates import date_of
+from bulletins.ingest.dates import ascii_digits, date_of
 from bulletins.ingest.relations import AMENDS, INTERPRETS, REPEALS, find_relations, is_interpretation, relations_of
 
 _CN_DIGITS = {
@@ -87,7 +87,7 @@ _ISSUE_FOLDER = re.compile(rf"^\D*((?:19|20)\d{{2}})\s*年\s*第\s*({_NUMBER})\s
 def parse_issue(value: str | int | None) -> Issue | None:
     """``2025年第3期``, ``2025年 第 3 期``, ``2025-3``, ``2025年第三期（总第812期）`` -> Issue;
     None when no year and number can be read (a bare ``总第812期`` names no year)."""
-    text = str(value or "").strip()
+    text = ascii_digits(str(value or "").strip())
     match = _ISSUE.search(text) or _ISSUE_SHORT.fullmatch(text.split("（")[0].split("(")[0].strip())
     if not match:
         return None
@@ -160,7 +160,7 @@ def find_effective(paragraphs: Sequence[str], issued: dt.date | None = None) -> 
     """施行日期: ``自2024年3月1日起施行`` (a sentence about this document, ``本办法…``, wins over
     one that may be about another), ISSUED for ``自印发之日起施行``, and so many days after it for
     ``自发布之日起30日后施行``."""
-    text = "\n".join(paragraphs)
+    text = ascii_digits("\n".join(paragraphs))
     for pattern, kind in _EFFECTIVE:
         match = pattern.search(text)
         if match is None:
@@ -184,7 +184,7 @@ def add_years(start: dt.date, years: int) -> dt.date:
 def find_expiry(paragraphs: Sequence[str], effective: dt.date | None = None) -> dt.date | None:
     """失效日期: ``有效期至2027年12月31日``, ``有效期为2024年3月1日至2029年2月28日``, or
     ``有效期5年`` counted from EFFECTIVE (None when that is unknown)."""
-    text = "\n".join(paragraphs)
+    text = ascii_digits("\n".join(paragraphs))
     between = _VALID_BETWEEN.search(text)
     if between:
         return date_of(*between.group(4, 5, 6))

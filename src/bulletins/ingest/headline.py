@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bulletins.ingest.dates import date_of, parse_date
+from bulletins.ingest.dates import ascii_digits, date_of, parse_date
 
 _DATE_ONLY = re.compile(
     r"^(?:(?:发布|发文|成文|更新)?(?:时间|日期)\s*[：:]\s*)?"
@@ -31,7 +31,7 @@ def headline(lines: Sequence[str]) -> tuple[str, str] | None:
     a body follows; None otherwise."""
     if len(lines) < 3:
         return None
-    first, second = lines[0].strip(), lines[1].strip()
+    first, second = lines[0].strip(), ascii_digits(lines[1].strip())
     found = _DATE_ONLY.match(second)
     if found is None or not 4 <= len(first) <= MAX_HEADLINE:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from bulletins.ingest.dates import ascii_digits
 from bulletins.models import split_documents
 
 _HAN = "\u4e00-\u9fff"
@@ -342,7 +343,7 @@ _DOC_PREFIX_LEAD = re.compile(r"^.*(?:印发|根据|按照|依据|关于|通过|
 
 def find_doc_number(paragraphs: Iterable[str]) -> str:
     """The first 文号 (``渝中府发〔2022〕5号``), brackets normalized to 〔〕, or ``""``."""
-    for paragraph in paragraphs:
+    for paragraph in map(ascii_digits, paragraphs):  # the number read with ASCII digits, as 文号 are kept
         for match in _DOC_NUMBER.finditer(paragraph):
             prefix = _DOC_PREFIX.search(paragraph, max(0, match.start() - 12), match.start())
             if prefix is None:

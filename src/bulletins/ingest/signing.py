@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bulletins.ingest.dates import find_full_date
+from bulletins.ingest.dates import ascii_digits, find_full_date
 from bulletins.models import BulletinError
 
 _DATE_ONLY = re.compile(
@@ -31,7 +31,7 @@ def signed(paragraphs: tuple[str, ...]) -> tuple[str, dt.date] | None:
     does not move it."""
     for k in range(1, len(paragraphs) - 1):
         line = _one_line(paragraphs[k])
-        if _SIGNATURE_LINE.match(line) and _DATE_ONLY.match(paragraphs[k + 1]):
+        if _SIGNATURE_LINE.match(line) and _DATE_ONLY.match(ascii_digits(paragraphs[k + 1])):
             try:
                 day = find_full_date(paragraphs[k + 1])
             except BulletinError:  # 2023年2月30日: no day, so no 落款 either
