@@ -429,6 +429,35 @@ def test_a_document_typed_in_full_width_digits():
     assert found.body == (FULL_WIDTH[3], *FULL_WIDTH[8:]) and found.appendix_at == 1
 
 
+PAGED = (
+    "松岭县人民政府关于进一步加强农村饮水安全工作的意见",
+    "松政发〔2024〕9号",
+    "各乡镇人民政府，县政府各部门：",
+    "为进一步加强农村饮水安全工作，现提出如下意见。",
+    "— 1 —",
+    "一、强化水质监测。",
+    "松岭县人民政府",
+    "2024年3月18日",
+    "－ 2 －",
+)
+
+
+@pytest.mark.parametrize(
+    "paragraphs, date_written, body",
+    [
+        pytest.param(PAGED, dt.date(2024, 3, 18), (PAGED[3], PAGED[5]), id="page-numbers-left-out"),
+        pytest.param(("区政府召开会议。", "— 1 —", "会议研究了防汛工作。"), None, None, id="no-document-keeps-them"),
+    ],
+)
+def test_page_numbers_a_text_kept_from_its_printed_pages(paragraphs, date_written, body):
+    """``— 1 —`` lines of a 公文 copied from its printed pages are no part of it: before, the
+    last one under the date hid the signature (no 成文日期, the signature in the body). A text
+    that is no 公文 keeps every line."""
+    found = parse(paragraphs)
+    assert found.date_written == date_written
+    assert found.body == (body if body is not None else paragraphs)
+
+
 NEWS_LEAD = ("青溪网消息（新闻联播）：", *NUMBERED_NOTICE)
 
 

@@ -32,6 +32,7 @@ from bulletins.ingest.gongwen_parts import (
     ascii_digits,
     join_lines,
     normalize_doc_number,
+    reading_lines,
     signatures,
 )
 
@@ -72,8 +73,6 @@ _ADOPTED = re.compile(
 _PRINTED = re.compile(rf"^(?P<org>.*?)\s*(?P<date>{_DATE})\s*印\s*发$")
 _TAIL_EXTRA = re.compile(r"^[（(]共印\d+份[）)]$|^主题词[：:]")
 _SENTENCE = re.compile(r"[。；！？：:]")
-_SPACED_LINE = re.compile(r"^[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}$")  # a kind spaced out: 公  告
-_SPACED = re.compile(r"\s+")
 
 
 # --- the head: 版头 and 标题, 主送机关 ----------------------------------------------------------
@@ -367,20 +366,15 @@ def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title:
     return titled if titled.is_official and signed else found
 
 
-def _reading_line(paragraph: str) -> str:
-    """A paragraph as the parser reads it: stripped, a kind spaced out (``公  告``) closed up."""
-    line = paragraph.strip()
-    return _SPACED.sub("", line) if _SPACED_LINE.match(line) else line
-
-
 def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict) -> Gongwen:
-    lines = tuple(map(_reading_line, paragraphs))
-    r = _Reading(lines, tuple(aligns or ()), fields)
+    lines, kept = reading_lines(paragraphs)  # page numbers (``— 2 —``) left out
+    aligns = tuple(aligns[i] if i < len(aligns) else "" for i in kept) if aligns else ()
+    r = _Reading(lines, aligns, fields)
     _read_head(r)
     imprint = _read_imprint(r)
     r.end = _read_attachment_note(r, _read_signature(r, imprint))
     if not _accepted(r.fields):
-        return Gongwen(body=tuple(paragraphs), body_lines=tuple(range(len(lines))))
+        return Gongwen(body=tuple(paragraphs), body_lines=tuple(range(len(paragraphs))))
     if r.appendix and not r.fields.get("attachments"):
         named = _ATTACHMENT_NOTE.match(lines[r.appendix[0]])
         if named and named.group(1).strip():
@@ -390,6 +384,7 @@ def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict
     if r.appendix:
         appendix_at = len(index)
         index.extend(range(*r.appendix))
+    body_lines = tuple(kept[i] for i in index)
     return Gongwen(
-        body=tuple(paragraphs[i] for i in index), body_lines=tuple(index), appendix_at=appendix_at, **r.fields
+        body=tuple(paragraphs[i] for i in body_lines), body_lines=body_lines, appendix_at=appendix_at, **r.fields
     )

@@ -1,7 +1,8 @@
 """What ``gongwen`` reads a 公文 into (``Gongwen``), and the forms of its parts that other
 stages share: the 发文字号 (``NUMBER``, ``normalize_doc_number``; a 纪要's has no 发文机关代字:
 ``〔2024〕3号``), wrapped lines joined (``join_lines``), an office's name (``ORG``), the offices
-that sign (``signatures``) and a 主送 that names offices (``addressees``). ``ascii_digits``
+that sign (``signatures``), a 主送 that names offices (``addressees``) and the lines the
+parser reads (``reading_lines``). ``ascii_digits``
 (``dates``) is named here for the parser."""
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ ORG_END = (
 ORG = re.compile(rf"^[^\s，。；：:、“”《》]{{2,36}}{ORG_END}(?:\s[^\s，。；：:]{{2,36}}{ORG_END})*$")
 _ADDRESSEE = re.compile(rf"^(?:各|有关|全体).|(?:{ORG_END}|部门|单位|机关|企业|乡镇|街道|社区|学校|[市区县镇乡村])$")
 _DATELINE = re.compile(r"消息|记者|本报讯|电讯|报道|新闻联播")  # a news lead ending in a colon is no 主送
+_SPACED_LINE = re.compile(r"^[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}$")  # a kind spaced out: 公  告
+_SPACED = re.compile(r"\s+")
+_PAGE_NUMBER = re.compile(r"^[—－\-–]\s*\d{1,3}\s*[—－\-–]$")  # ``— 2 —`` of a page (GB/T 9704), kept in a text
 
 
 @dataclass(frozen=True)
@@ -84,3 +88,17 @@ def addressees(recipients: str) -> bool:
     ends in a colon (``近日，区政府发布通知``, ``央视网消息（新闻联播）``)."""
     parts = [part.strip() for part in re.split(r"[，、,]", recipients)]
     return bool(recipients) and not _DATELINE.search(recipients) and all(map(_ADDRESSEE.search, parts))
+
+
+def reading_lines(paragraphs: Sequence[str]) -> tuple[tuple[str, ...], list[int]]:
+    """The paragraphs as the parser reads them (stripped, a kind spaced out, ``公  告``, closed
+    up), without the page numbers a text copied from a printed page keeps (``— 2 —``), and the
+    place of each in PARAGRAPHS."""
+    lines, kept = [], []
+    for i, paragraph in enumerate(paragraphs):
+        line = paragraph.strip()
+        if _PAGE_NUMBER.match(line):
+            continue
+        lines.append(_SPACED.sub("", line) if _SPACED_LINE.match(line) else line)
+        kept.append(i)
+    return tuple(lines), kept
