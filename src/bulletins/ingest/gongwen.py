@@ -22,14 +22,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bulletins.ingest.dates import parse_date
+from bulletins.ingest.dates import ascii_digits, parse_date
 from bulletins.ingest.gongwen_order import head_signs, order_head, order_signature
 from bulletins.ingest.gongwen_parts import (
     NUMBER,
     ORG,
     Gongwen,
     addressees,
-    ascii_digits,
     join_lines,
     normalize_doc_number,
     reading_lines,
@@ -367,8 +366,8 @@ def parse(paragraphs: Sequence[str], aligns: Sequence[str] | None = None, title:
 
 
 def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict) -> Gongwen:
-    lines, kept = reading_lines(paragraphs)  # page numbers (``— 2 —``) left out
-    aligns = tuple(aligns[i] if i < len(aligns) else "" for i in kept) if aligns else ()
+    lines, places = reading_lines(paragraphs)  # page numbers (``— 2 —``) left out
+    aligns = tuple(aligns[i] if i < len(aligns) else "" for i in places) if aligns else ()
     r = _Reading(lines, aligns, fields)
     _read_head(r)
     imprint = _read_imprint(r)
@@ -384,7 +383,7 @@ def _parse(paragraphs: Sequence[str], aligns: Sequence[str] | None, fields: dict
     if r.appendix:
         appendix_at = len(index)
         index.extend(range(*r.appendix))
-    body_lines = tuple(kept[i] for i in index)
+    body_lines = tuple(places[i] for i in index)
     return Gongwen(
         body=tuple(paragraphs[i] for i in body_lines), body_lines=body_lines, appendix_at=appendix_at, **r.fields
     )

@@ -2,8 +2,7 @@
 stages share: the 发文字号 (``NUMBER``, ``normalize_doc_number``; a 纪要's has no 发文机关代字:
 ``〔2024〕3号``), wrapped lines joined (``join_lines``), an office's name (``ORG``), the offices
 that sign (``signatures``), a 主送 that names offices (``addressees``) and the lines the
-parser reads (``reading_lines``). ``ascii_digits``
-(``dates``) is named here for the parser."""
+parser reads (``reading_lines``)."""
 
 from __future__ import annotations
 
@@ -94,11 +93,11 @@ def reading_lines(paragraphs: Sequence[str]) -> tuple[tuple[str, ...], list[int]
     """The paragraphs as the parser reads them (stripped, a kind spaced out, ``公  告``, closed
     up), without the page numbers a text copied from a printed page keeps (``— 2 —``), and the
     place of each in PARAGRAPHS."""
-    lines, kept = [], []
+    lines, places = [], []
     for i, paragraph in enumerate(paragraphs):
         line = paragraph.strip()
         if _PAGE_NUMBER.match(line):
             continue
         lines.append(_SPACED.sub("", line) if _SPACED_LINE.match(line) else line)
-        kept.append(i)
-    return tuple(lines), kept
+        places.append(i)
+    return tuple(lines), places

@@ -236,7 +236,7 @@ class _Ordered:
 
 
 def order(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
-    """Doc-id order: oldest first; on one day by slot (``docids``)."""
+    """Doc-id order: tier by tier, each oldest first, on one day by slot (``docids``)."""
     source = as_source(docs)
     return [source[i] for i in order_ids(source).places]
 

@@ -13,8 +13,10 @@ list with
 - its entries of the old suffix kept, their ids moved by ``shift``: only the first of them
   changes, as each entry's id is a gap from the entry before it.
 
-As a day's ids come in steps (``docids``), a change renumbers only its day's later bulletins:
-they are the middle, and the ids after it do not move. A list whose key none of the old and
+As a day's ids come in blocks (``docids``), a change renumbers only a few of its day's
+bulletins: they are the middle, and the ids after it do not move. Changes apart (on several
+days, or a day's blocks in two tiers) are patched one stretch after another (``patches``), each
+pass a splice with no id moved. A list whose key none of the old and
 new middle bulletins holds, with the ids unmoved, is taken as it is, without being read;
 otherwise the list is read only up to its first entry of the old suffix. A key left without entries is dropped, as a
 cold build never makes it. So a change costs the lists of the keys the changed bulletins hold

@@ -336,7 +336,10 @@
       const [lo, hi] = this.idRange(opts);
       const tier = this.manifest.tier;
       const firstTier = tier ? (doc) => doc % tier : (doc) => doc;
-      docs = docs.filter((doc) => firstTier(doc) >= lo && firstTier(doc) < hi);
+      docs = docs.filter((doc) => {
+        const at = firstTier(doc);
+        return at >= lo && at < hi;
+      });
       const scores = this.rank(parts, exact, docs);
       const offset = Math.max(0, opts.offset | 0);
       const limit = opts.limit === undefined || opts.limit === null ? DEFAULT_LIMIT : Math.max(0, opts.limit | 0);
