@@ -16,6 +16,7 @@ from bulletins.search.doctokens import CACHE_FILE, doc_tokens
 from bulletins.search.documents import from_dict
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.resume import STATE_FILE
+from bulletins.search.shardcuts import MEMO_FILE
 from bulletins.search.shards import Postings
 from bulletins.search.tokens import FoldTable
 from bulletins.search.write import RECORD_FILE
@@ -85,7 +86,7 @@ def test_a_spilling_rebuild_equals_a_cold_build(tmp_path, case, budget):
     assert tree(index) == tree(tmp_path / "cold")
     names = sorted(p.name for p in cache.iterdir())
     assert [n for n in names if not n.startswith(("search-postings-", "search-tokens-"))] == sorted(
-        [CACHE_FILE, RECORD_FILE, STATE_FILE]
+        [CACHE_FILE, RECORD_FILE, STATE_FILE, MEMO_FILE]
     )
     assert len([n for n in names if n.endswith(".run")]) == len([n for n in names if n.endswith(".data")]) == 1
 

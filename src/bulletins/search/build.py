@@ -55,17 +55,16 @@ from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.listmarks import Marks
-from bulletins.search.packer import SEPARATOR, Listed, ShardPacker, write_directories
+from bulletins.search.packer import Listed, ShardPacker
 from bulletins.search.resume import PostingsState
+from bulletins.search.shardcuts import ShardMemo, write_shards
 from bulletins.search.write import (
     IndexWriter,
     dumps,
     fragment_name,
-    hash_units,
     load_record,
     packed_json,
     save_record,
-    shard_name,
     short_hash,
     smaller_in_utf16,
 )
@@ -109,6 +108,7 @@ class IndexStats:
     tokenized: int = 0
     runs: int = 0
     reused: int = 0  # bulletins not made again: their memo stood for them (``docmemo``)
+    shards_kept: int = 0  # term shards whose text was not made again: the last build's (``shardcuts``)
 
 
 class Head(NamedTuple):
@@ -179,27 +179,23 @@ def build_index(
     postings = posting.gather(fragments, cache, state, fold_map, jobs, spill)
     heads, ids, tokenized = fragments.heads, ordered.order.ids, cache.missed
     per_category = Counter(h.category for h in heads if h.category)
+    shard_memo = ShardMemo(cache_dir, str(FORMAT), shard_bytes, state.old_run)
     with contextlib.closing(postings):
         kept = state.saving(fragments.digests, ids, runs.merged(postings.runs(), postings.marks))
         stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
         packers = workers.job_count(pack_jobs or jobs, len(ordered))  # above 1: packed on one process
-        listed = _write_shards(writer, stream, shard_bytes, packers, direct_shards)
+        same = _same_as_run(postings.same)
+        listed = _write_shards(writer, (stream, same), shard_bytes, packers, (shard_memo, direct_shards))
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
     _write_manifest(writer, _manifest(heads, ordered.order, fold, listed, per_category))
     _finish(writer, cache_dir, memo, postings.marks)
+    shard_memo.save(state.run)
     stats = IndexStats(
-        docs=len(heads),
-        files=writer.files,
-        bytes=writer.bytes,
-        shards=listed.count,
-        fragments=len(heads),
-        seconds=time.perf_counter() - started,
-        written=writer.written,
-        removed=writer.removed,
-        tokenized=tokenized,
-        runs=postings.written,
-        reused=memo.hits if memo is not None else 0,
-    )
+        docs=len(heads), files=writer.files, bytes=writer.bytes, shards=listed.count, fragments=len(heads),
+        seconds=time.perf_counter() - started, written=writer.written, removed=writer.removed,
+        tokenized=tokenized, runs=postings.written, reused=memo.hits if memo is not None else 0,
+        shards_kept=shard_memo.reused,
+    )  # fmt: skip
     logger.debug("search index: %s", stats)
     return stats
 
@@ -330,45 +326,22 @@ def _fold_codes(shipped: dict[str, str]) -> dict[str, str]:
     return {"codes": "".join(codes), "to": "".join(shipped[t] for t in sorted(shipped, key=ord))}
 
 
-def _lists(records: Iterable[runs.Record], present: set[str]) -> Iterator[tuple[str, str, bytes]]:
-    """``(key, kind, list)`` per key in JS order, noting the count keys in ``present``; a key
-    both positional and counted keeps its counts (the tokenizer makes no such key)."""
-    previous = None
-    for key, kind, _, buf in records:
-        if key == previous:
-            continue  # "d" sorts before "p"
-        previous = key
-        if kind == "d":
-            present.add(key)
-        yield key, kind, buf
-
-
-def _write_shards(
-    writer: IndexWriter, records: Iterable[runs.Record], target: int, processes: int, direct: int = DIRECT_SHARDS
-) -> Listed:
-    """The term shards, cut from the merged lists as they stream by (packed and written by a
-    worker process when PROCESSES > 1, ``packer``), and the manifest's list of them: per
-    shard its two hash units and its bound (``shards.boundary``), separated by spaces (past
-    DIRECT shards, the directories' entries, ``packer.write_directories``); and the count keys seen."""
-    entries, present, last = [], set(), None
+def _write_shards(writer: IndexWriter, stream: tuple, target: int, processes: int, memo: tuple) -> Listed:
+    """The term shards of the merged lists STREAM = (records, ``same``), packed on a worker
+    process when PROCESSES > 1 (``shardcuts.write_shards``; MEMO = (``ShardMemo``, direct shards))."""
     shards = ShardPacker(writer, processes, workers.start_method())
     try:
-        for group in sh.cut_stream(_lists(records, present), target, lambda item: len(item[2])):
-            bound = sh.boundary(last, group[0][0])
-            last = group[-1][0]
-            data: dict[str, dict[str, str]] = {"p": {}, "d": {}}
-            for key, kind, buf in group:
-                data[kind][key] = buf.decode("ascii")
-            text = dumps(data)
-            units = hash_units(str(FORMAT), text)
-            shards.write(shard_name(bound, units), text, short_hash(text))
-            entries.append(units + bound)
-        directories = len(entries) > direct
-        listed = write_directories(shards, entries, str(FORMAT)) if directories else entries
-        shards.finish()
+        return write_shards(shards, stream, target, *memo)
     finally:
         shards.close()
-    return Listed(SEPARATOR.join(listed), len(entries), present, directories)
+
+
+def _same_as_run(same):
+    """SAME (a postings' test that a record is the last build's run's own), but for the
+    category keys, made anew each build (``_category_records``)."""
+    if same is None:
+        return None
+    return lambda record: record[0][:1] != CATEGORY and same(record)
 
 
 def _not_in_force(heads: Heads, ids: Sequence[int]) -> dict:

@@ -55,6 +55,23 @@ class ShardPacker:
             return
         placed = self.writer.kept(name, key)
         self.pending.append(placed or self.pool.submit(_place, str(self.writer.root), name, text, key))
+        self._count_done()
+
+    def keep(self, name: str, key: str) -> bool:
+        """``<name>.js`` counted as it is, when the last build left it with content key KEY
+        (``IndexWriter.kept``); False (nothing counted) when it did not."""
+        placed = self.writer.kept(name, key)
+        if placed is None:
+            return False
+        if self.pool is None:
+            self.writer.record_placed(placed)
+        else:
+            self.pending.append(placed)
+            self._count_done()
+        return True
+
+    def _count_done(self) -> None:
+        """Count the shards done at the head of the queue, and wait past IN_FLIGHT."""
         while len(self.pending) > IN_FLIGHT or (self.pending and _done(self.pending[0])):
             self._count_first()
 

@@ -69,7 +69,11 @@ def _postings(state: PostingsState, cache: TokenCache, ordered, made: tuple, fol
         return cache.lookup(digests[position]) or _texts(ordered[position])
 
     marks = Marks(state.folder, fresh=not before)  # continued lists keep their marks
-    return _filled(before, (start, len(ordered)), item, made, cache, fold_map, jobs, (*spill, marks))
+    postings = _filled(before, (start, len(ordered)), item, made, cache, fold_map, jobs, (*spill, marks))
+    if before:  # a list no bulletin was added to ends at or below the last kept bulletin's id
+        top = ids[start - 1] if start else -1
+        postings.same = lambda record: record[2] <= top
+    return postings
 
 
 def _filled(before: list, span: tuple[int, int], item, made: tuple, cache: TokenCache, fold_map, jobs, spill):
@@ -131,13 +135,12 @@ def _spliced(state: PostingsState, ordered, made: tuple, cache: TokenCache, fold
         posted[slice(*patch.new)] = b"\x01" * (patch.new[1] - patch.new[0])
     kept_digests = [d for d, new in zip(digests, posted) if not new]
     cache.keep(kept_digests + [d for patch in found_patches for d in old_digests[slice(*patch.old)]])
-    table, marks, records = tokens.FoldTable(fold_map), Marks(state.folder), kept
+    table, marks, records, changed = tokens.FoldTable(fold_map), Marks(state.folder), kept, set()
     for patch, entries in zip(found_patches, gone):
         middle = sh.Postings()
         for position in range(*patch.new):
             middle.add_doc(ids[position], cache.get(digests[position], ordered[position], table))
         logger.debug("search index: lists patched for %s", patch)
-        records = splice.spliced(
-            records, runs.sorted_records(middle), patch.splice, splice.touched_keys(entries), marks
-        )
-    return splice.SplicedPostings(records, marks)
+        touched = splice.touched_keys(entries)
+        records = splice.spliced(records, runs.sorted_records(middle), patch.splice, touched, marks, changed)
+    return splice.SplicedPostings(records, marks, changed)

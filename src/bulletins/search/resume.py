@@ -48,6 +48,12 @@ class PostingsState:
         self.resumed = 0
         self.unchanged = False
         self.old: dict | None = None
+        self.run: str | None = None  # the run holding this build's lists, once they have all passed
+
+    @property
+    def old_run(self) -> str | None:
+        """The name of the run the last build left (``load``), if any."""
+        return self.old["run"] if self.old else None
 
     def load(self) -> bool:
         """Whether the last build left lists to resume or patch (read once, kept)."""
@@ -93,6 +99,7 @@ class PostingsState:
         have passed."""
         if self.path is None or self.unchanged:
             yield from records
+            self.run = self.old_run if self.path is not None else None
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / (STATE_FILE + ".run.tmp")
@@ -106,6 +113,7 @@ class PostingsState:
         name = f"search-postings-{crc:08x}.run"
         os.replace(tmp, self.folder / name)
         self._save_header(digests, ids, name)
+        self.run = name
         for old in self.folder.glob("search-postings-*.run"):
             if old.name != name:
                 old.unlink(missing_ok=True)

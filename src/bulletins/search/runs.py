@@ -25,7 +25,7 @@ import marshal
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from bulletins.search.listmarks import Marks
@@ -187,6 +187,7 @@ class SpillingPostings:
         self.named = 0  # run files named so far
         self.written = 0  # runs spilled or added (``paths`` holds them, or what they were joined into)
         self.marks = marks  # where ``merged`` notes the pieces' beginnings (``listmarks``)
+        self.same: Callable[[Record], bool] | None = None  # a record is BEFORE's own, unchanged (``shardcuts``)
 
     def run_path(self) -> Path:
         """A new run file's path, in doc-id order after every run named before."""

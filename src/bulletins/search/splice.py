@@ -170,12 +170,15 @@ def spliced(
     splice: Splice,
     touched: set[tuple[str, str]],
     marks: Marks | None = None,
+    changed: set[tuple[str, str]] | None = None,
 ) -> Iterator[Record]:
     """The records of the new lists in key order: ``kept`` the last build's (key order),
     ``middle`` the new middle bulletins' lists (absolute ids, key order), ``touched`` the
     ``(key, kind)`` pairs the old middle bulletins hold. The walks begin at MARKS' marks and
-    leave theirs there (the index build saves them once the last record has passed)."""
+    leave theirs there (the index build saves them once the last record has passed). The
+    ``(key, kind)`` of every record not passed on as it was kept go into CHANGED."""
     marks = marks if marks is not None else Marks(None)
+    changed = changed if changed is not None else set()
     pending = list(middle)
     orders, i = [record_order(r) for r in pending], 0
     for old in kept:
@@ -183,6 +186,7 @@ def spliced(
         if i < len(pending):
             order = record_order(old)
             while i < len(pending) and orders[i] < order:
+                changed.add(pending[i][:2])
                 yield pending[i]
                 i += 1
             if i < len(pending) and orders[i] == order:
@@ -192,7 +196,9 @@ def spliced(
             continue
         record = _patched(old, new, splice, marks)
         if record is not None:
+            changed.add(old[:2])
             yield record
+    changed.update(record[:2] for record in pending[i:])
     yield from pending[i:]
 
 
@@ -340,9 +346,15 @@ def touched_keys(entries: Iterable) -> set[tuple[str, str]]:
 class SplicedPostings:
     """The patched lists as the one run ``runs.merged`` reads (nothing spilled)."""
 
-    def __init__(self, records: Iterable[Record], marks: Marks):
+    def __init__(self, records: Iterable[Record], marks: Marks, changed: set[tuple[str, str]] | None = None):
         self.records, self.paths, self.written = records, [], 0
         self.marks = marks  # the ones ``spliced`` keeps, saved with the index
+        self.changed = changed  # filled as the records pass (``spliced``)
+
+    def same(self, record: Record) -> bool:
+        """Whether RECORD passed as the last build's run held it (``shardcuts``): never
+        without a set of the changed ones."""
+        return self.changed is not None and record[:2] not in self.changed
 
     def runs(self) -> list[Iterable[Record]]:
         return [self.records]
