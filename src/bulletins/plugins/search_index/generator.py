@@ -181,13 +181,15 @@ class SearchIndexGenerator(Generator):
         if not done:
             stats = self.build()
         logger.info(
-            "search index: %d bulletins (%d made again), %d files (%d written, %d removed), %.1f MB, "
-            "%d tokenized, %.1f s",
+            "search index: %d bulletins (%d made again), %d files (%d written, %d removed; %d of %d term shards "
+            "kept unmade), %.1f MB, %d tokenized, %.1f s",
             stats.docs,
             stats.docs - stats.reused,
             stats.files,
             stats.written,
             stats.removed,
+            stats.shards_kept,
+            stats.shards,
             stats.bytes / 1e6,
             stats.tokenized,
             stats.seconds,
