@@ -16,6 +16,7 @@ import gzip
 import json
 import random
 import shutil
+import sys
 from pathlib import Path
 
 from scale_measure import DROP_CACHES, build, drop_caches, ingest
@@ -142,16 +143,22 @@ def empty_day(output: Path) -> str:
 
 
 def full_day(output: Path) -> tuple[str, int]:
-    """A day whose block of ids is full (``full``: one more bulletin there makes it take a block
-    in the next tier and moves its bulletins; before the tiers it moved every later id, the
-    change that rewrote most of the index), and how many bulletins it lacks to be so: the oldest
-    day holding a multiple of ``slots`` bulletins, or else the oldest of the most crowded ones."""
+    """A day whose one block of ids is full (``full``: one more bulletin there makes it take a
+    block in the next tier and moves a few of its bulletins; before the tiers it moved every
+    later id, the change that rewrote most of the index), and how many bulletins it lacks to be
+    so: the oldest day of exactly ``slots`` bulletins, or else the oldest of the most crowded
+    days below that. Days of several blocks are left alone: each ``full`` run took one day a
+    block further (32 bulletins, then 64 and more: 193 by the third run of 2026-12-06), where
+    a bulletin added moves the last of each later block too."""
     found, slots = search_days(output)
-    full = [day for day, count in found if count and count % slots == 0]
+    full = [day for day, count in found if count == slots]
     if full:
         return full[0].isoformat(), 0
-    most = max(count for _, count in found)
-    return next(day for day, count in found if count == most).isoformat(), -most % slots
+    below = [(day, count) for day, count in found if count < slots]
+    if not below:
+        sys.exit(f"full: no day holds fewer than {slots} bulletins to fill")
+    most = max(count for _, count in below)
+    return next(day for day, count in below if count == most).isoformat(), slots - most
 
 
 def fill_day(work: Path) -> str:

@@ -34,7 +34,10 @@ CASES = [
     ),
     ([(0, 3), (1, 20), (2, 20)], 32, {"01-01": 3, "01-02": 20, "01-03": 0, "01-04": 20}, "01-03", ("01-02", 12)),
     ([(0, 16), (2, 48), (1, 33)], 16, {"01-01": 16, "01-02": 0, "01-03": 48, "01-04": 33}, "01-02", ("01-01", 0)),
-    ([(0, 40), (2, 64), (1, 1)], 32, {"01-01": 40, "01-02": 0, "01-03": 64, "01-04": 1}, "01-02", ("01-03", 0)),
+    # a day of several blocks is left alone: the most crowded day below one block is filled
+    ([(0, 40), (2, 64), (1, 1)], 32, {"01-01": 40, "01-02": 0, "01-03": 64, "01-04": 1}, "01-02", ("01-04", 31)),
+    ([(0, 193), (2, 29), (1, 30)], 32, {"01-01": 193, "01-02": 0, "01-03": 29, "01-04": 30}, "01-02", ("01-04", 2)),
+    ([(0, 31), (2, 32), (1, 32)], 32, {"01-01": 31, "01-02": 0, "01-03": 32, "01-04": 32}, "01-02", ("01-03", 0)),
 ]
 
 
@@ -48,8 +51,13 @@ def test_days_read_from_the_manifest(tmp_path, pairs, slots, counts, empty, full
     assert scale_archive.empty_day(output) == f"2020-{empty}"
     date, lacking = scale_archive.full_day(output)
     assert (date[5:], lacking) == full
-    total = dict(counts)[date[5:]] + lacking
-    assert total % slots == 0 and total >= slots  # one more bulletin there takes another block
+    assert dict(counts)[date[5:]] + lacking == slots  # one more bulletin there takes a block of the next tier
+
+
+def test_no_day_below_one_block_is_a_clear_stop(tmp_path):
+    output = manifest(tmp_path, "2020-01-01", [(0, 33), (1, 40)])
+    with pytest.raises(SystemExit, match="no day holds fewer than 32"):
+        scale_archive.full_day(output)
 
 
 def test_no_empty_day_is_a_clear_stop(tmp_path):
