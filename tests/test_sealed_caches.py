@@ -71,6 +71,31 @@ def test_a_file_that_cannot_be_written_leaves_no_temporary_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.marshal"]
 
 
+READ_DICT = [
+    # written (None: no file; bytes: written as they are), wanted, read back
+    ({"format": 1, "run": "a.run", "x": [1]}, {"format": 1, "run": "a.run"}, {"format": 1, "run": "a.run", "x": [1]}),
+    ({"format": 1, "run": "a.run"}, {}, {"format": 1, "run": "a.run"}),
+    ({"format": 1, "run": "a.run"}, {"format": 2}, None),
+    ({"format": 1, "run": "a.run"}, {"run": "b.run"}, None),
+    ({"format": 1}, {"run": None}, None),  # a key the file lacks is not a None it holds
+    ({"format": 1, "run": None}, {"run": None}, {"format": 1, "run": None}),
+    ([1, 2], {}, None),
+    (None, {"format": 1}, None),
+    (b"\0not sealed", {}, None),
+]
+
+
+@pytest.mark.parametrize(("written", "wanted", "read"), READ_DICT)
+def test_read_dict_gives_the_dict_made_for_what_is_wanted_or_none(tmp_path, written, wanted, read):
+    path = tmp_path / "cache.marshal"
+    if isinstance(written, bytes):
+        path.write_bytes(written)
+    elif written is not None:
+        sealed.write_sealed(path, written)
+    assert sealed.read_dict(path, **wanted) == read
+    assert sealed.read_dict(None, **wanted) is None
+
+
 SHARD_BYTES = 400
 BASE = [*generated_docs(40, seed=3), *FIXTURE_DOCS]
 EDITED = [dict(d, body=d["body"] + "会后开展了防汛检查。") if i == 20 else d for i, d in enumerate(BASE)]

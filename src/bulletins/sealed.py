@@ -87,6 +87,20 @@ def read_sealed(path: Path) -> object:
     return unseal(Path(path).read_bytes())
 
 
+def read_dict(path: Path | None, **wanted) -> dict | None:
+    """The dict in the sealed file PATH when each key WANTED names holds the value given (a
+    cache's format, and what it was made for); None when there is no such file, it is
+    damaged, or it holds anything else: a cache that only saves work then counts as none."""
+    if path is None:
+        return None
+    try:
+        data = read_sealed(path)
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(data, dict) and all(key in data and data[key] == value for key, value in wanted.items())
+    return data if ok else None
+
+
 def write_sealed(path: Path, value) -> None:
     """VALUE sealed into PATH, through a temporary file renamed into place (a stopped build
     leaves the last file whole); the temporary file is removed on an error, which is raised."""

@@ -51,15 +51,9 @@ class Marks:
         self.changed = fresh
 
     def _load(self) -> dict:
-        if self.path is None:
-            return {}
-        try:
-            data = sealed.read_sealed(self.path)
-        except (OSError, ValueError):
-            return {}
-        if not (isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("lists"), dict)):
-            return {}
-        return data["lists"]
+        data = sealed.read_dict(self.path, format=FORMAT)
+        lists = data.get("lists") if data is not None else None
+        return lists if isinstance(lists, dict) else {}
 
     def find(self, key: str, kind: str, buf: bytes) -> list[Mark]:
         """The marks of the list KEY/KIND whose bytes are BUF, in order; none when the bytes

@@ -50,15 +50,8 @@ class ShardMemo:
         self.reused = 0
 
     def _load(self, run: str) -> dict[str, str]:
-        if self.path is None:
-            return {}
-        try:
-            data = sealed.read_sealed(self.path)
-        except (OSError, ValueError):
-            return {}
-        wanted = {"format": MEMO_FORMAT, "salt": self.salt, "target": self.target, "run": run}
-        ok = isinstance(data, dict) and all(data.get(k) == v for k, v in wanted.items())
-        shards = data.get("shards") if ok else None
+        data = sealed.read_dict(self.path, format=MEMO_FORMAT, salt=self.salt, target=self.target, run=run)
+        shards = data.get("shards") if data is not None else None
         return shards if isinstance(shards, dict) else {}
 
     def found(self, group: list[Item]) -> tuple[str, str] | None:
