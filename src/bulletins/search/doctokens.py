@@ -211,13 +211,8 @@ class TokenCache:
 
     def _load(self) -> tuple[dict, int | None, str | None]:
         """The last build's index, its data file open for reading, and that file's name."""
-        if self.path is None:
-            return {}, None, None
-        try:
-            data = sealed.read_sealed(self.path)
-        except (OSError, ValueError):
-            return {}, None, None
-        if not isinstance(data, dict) or (data.get("version"), data.get("format")) != (VERSION, CACHE_FORMAT):
+        data = sealed.read_dict(self.path, version=VERSION, format=CACHE_FORMAT)
+        if data is None:
             return {}, None, None
         docs, name = data.get("docs"), data.get("data")
         if not isinstance(docs, dict) or not isinstance(name, str) or not name.startswith(DATA_PREFIX):

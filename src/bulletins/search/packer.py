@@ -50,11 +50,12 @@ class ShardPacker:
 
     def write(self, name: str, text: str, key: str) -> None:
         """``<name>.js`` registering the packed ``text``, its content key ``key``."""
-        if self.pool is None:
-            self.writer.write_script(name, lambda: packed_json(text), key=key)
+        if self.keep(name, key):
             return
-        placed = self.writer.kept(name, key)
-        self.pending.append(placed or self.pool.submit(_place, str(self.writer.root), name, text, key))
+        if self.pool is None:
+            self.writer.record_placed(self.writer.place_script(name, packed_json(text), key))
+            return
+        self.pending.append(self.pool.submit(_place, str(self.writer.root), name, text, key))
         self._count_done()
 
     def keep(self, name: str, key: str) -> bool:

@@ -84,14 +84,8 @@ class PostingsState:
         return found, old["digests"], read_run(self.folder / old["run"])
 
     def _load(self) -> dict | None:
-        if self.path is None:
-            return None
-        try:
-            data = sealed.read_sealed(self.path)
-        except (OSError, ValueError):
-            return None
-        ok = isinstance(data, dict) and (data.get("version"), data.get("fold")) == (VERSION, self.fold_digest)
-        return data if ok and _well_formed(data) and run_intact(self.folder / data["run"]) else None
+        data = sealed.read_dict(self.path, version=VERSION, fold=self.fold_digest)
+        return data if data is not None and _well_formed(data) and run_intact(self.folder / data["run"]) else None
 
     def saving(self, digests: list[str], ids: Sequence[int], records: Iterable[Record]) -> Iterator[Record]:
         """``records`` (the lists of exactly the bulletins of ``digests``, of doc ids ``ids``, no
@@ -99,7 +93,7 @@ class PostingsState:
         have passed."""
         if self.path is None or self.unchanged:
             yield from records
-            self.run = self.old_run if self.path is not None else None
+            self.run = self.old_run
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / (STATE_FILE + ".run.tmp")

@@ -56,10 +56,8 @@ class ShardMemo:
 
     def found(self, group: list[Item]) -> tuple[str, str] | None:
         """The hash units and content key of the last build's shard that GROUP is, if it is one."""
-        if not self.old or not all(item[3] for item in group):
-            return None
-        entry = self.old.get(_memo_key(group))
-        if type(entry) is not str or len(entry) <= 2:
+        entry = self.old.get(_memo_key(group)) if self.old else None
+        if type(entry) is not str or len(entry) <= 2 or not all(item[3] for item in group):
             return None
         return entry[:2], entry[2:]
 

@@ -346,15 +346,14 @@ def touched_keys(entries: Iterable) -> set[tuple[str, str]]:
 class SplicedPostings:
     """The patched lists as the one run ``runs.merged`` reads (nothing spilled)."""
 
-    def __init__(self, records: Iterable[Record], marks: Marks, changed: set[tuple[str, str]] | None = None):
+    def __init__(self, records: Iterable[Record], marks: Marks, changed: set[tuple[str, str]]):
         self.records, self.paths, self.written = records, [], 0
         self.marks = marks  # the ones ``spliced`` keeps, saved with the index
         self.changed = changed  # filled as the records pass (``spliced``)
 
     def same(self, record: Record) -> bool:
-        """Whether RECORD passed as the last build's run held it (``shardcuts``): never
-        without a set of the changed ones."""
-        return self.changed is not None and record[:2] not in self.changed
+        """Whether RECORD passed as the last build's run held it (``shardcuts``)."""
+        return record[:2] not in self.changed
 
     def runs(self) -> list[Iterable[Record]]:
         return [self.records]

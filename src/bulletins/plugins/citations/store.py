@@ -128,11 +128,7 @@ def items_key(order: list[tuple[str, str, str]]) -> str:
 
 def load_csl_record(cache: Path) -> dict:
     """The last build's record of the archive's file: ``key``, ``stamp``, ``pages`` ({} if none)."""
-    try:
-        record = sealed.read_sealed(cache / CSL_CACHE)
-    except (OSError, ValueError):
-        return {}
-    return record if isinstance(record, dict) else {}
+    return sealed.read_dict(cache / CSL_CACHE) or {}
 
 
 def save_csl_record(cache: Path, key: str, path: Path, pages: list[str]) -> None:
