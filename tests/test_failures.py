@@ -85,14 +85,47 @@ def test_other_errors_keep_their_traceback(error):
     assert failures.explain(error, FOLDERS, free_of({})) is None
 
 
-def test_folders_on_one_disk_share_a_figure_and_unknown_room_is_left_out():
+ONE_DISK = {"site/output": 7, "site/cache": 7}.get
+TWO_DISKS = {"site/output": 7, "site/cache": 8}.get
+
+
+@pytest.mark.parametrize(
+    ("free", "disk", "shown"),
+    [
+        ({"site/output": 5_300_000}, ONE_DISK, "Free now: 5.3 MB for output (site/output) and cache (site/cache)."),
+        # one disk, its room read once: another process writing between two readings changes nothing
+        (
+            {"site/output": 5_300_000, "site/cache": 5_200_000},
+            ONE_DISK,
+            "Free now: 5.3 MB for output (site/output) and cache (site/cache).",
+        ),
+        (
+            {"site/output": 1_536, "site/cache": 2_000_000_000},
+            TWO_DISKS,
+            "Free now: 1.5 KB for output (site/output); 2.0 GB for cache (site/cache).",
+        ),
+        # a disk that cannot be asked: each folder its own figure
+        (
+            {"site/output": 1_536, "site/cache": 1_536},
+            lambda path: None,
+            "Free now: 1.5 KB for output (site/output); 1.5 KB for cache (site/cache).",
+        ),
+        ({"site/output": 1_536, "site/cache": None}, TWO_DISKS, "Free now: 1.5 KB for output (site/output). Make"),
+    ],
+)
+def test_folders_on_one_disk_share_a_figure(free, disk, shown):
     error = OSError(errno.ENOSPC, "No space left on device")
-    shared = failures.explain(error, FOLDERS, free_of({"site/output": 5_300_000, "site/cache": 5_300_000}))
-    assert "Free now: 5.3 MB for output (site/output) and cache (site/cache)." in shared
-    apart = failures.explain(error, FOLDERS, free_of({"site/output": 1_536, "site/cache": 2_000_000_000}))
-    assert "Free now: 1.5 KB for output (site/output); 2.0 GB for cache (site/cache)." in apart
+    assert shown in failures.explain(error, FOLDERS, free_of(free), disk=disk)
+
+
+def test_unknown_room_is_left_out():
+    error = OSError(errno.ENOSPC, "No space left on device")
     unknown = failures.explain(error, FOLDERS, free_of({"site/output": None, "site/cache": None}))
     assert "Free now" not in unknown and "Make room" in unknown
+
+
+def test_disk_of_asks_the_nearest_folder_that_exists(tmp_path):
+    assert failures.disk_of(str(tmp_path / "not" / "made")) == failures.disk_of(str(tmp_path)) is not None
 
 
 def test_the_ingest_names_itself():
