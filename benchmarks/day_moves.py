@@ -5,10 +5,10 @@
 For each of DAYS random days (fixed seed) of one full block of URLs, the slots ``docids.day_slots``
 gives them, then again with one URL more: how many of the first URLs changed slot. Each moved
 bulletin brings its keys' posting lists and their shards into the rebuild (``full`` under
-*Scale* in the README). Printed for blocks of 16 and 32, and for two other rules written here
-to compare, not used by the index: blocks filled to three quarters (a day's URLs ranked by hash,
-three quarters of a block's worth in each) and a second hash choice tried before the linear
-probe.
+*Scale* in the README). Printed for blocks of 16 and 32 (a block holds three quarters of its
+ids, ``docids.block_fill``), and for two other rules written here to compare, not used by the
+index: blocks filled whole (the rule of index formats 10 and 11), and that with a second hash
+choice tried before the linear probe.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import argparse
 import random
 import zlib
 
-from bulletins.search.docids import day_slots
+from bulletins.search.docids import block_fill, day_slots
 
 
 def other_rule(urls: list[str], step: int, fill: int, second: bool) -> list[int]:
@@ -49,10 +49,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
-    rules = [(f"day_slots, a block of {step}", day_slots, step, step) for step in (16, 32)]
+    rules = [
+        (f"day_slots, {block_fill(step)} in a block of {step}", day_slots, step, block_fill(step)) for step in (16, 32)
+    ]
     rules += [
-        ("three quarters of 32", lambda urls, step: other_rule(urls, step, 24, False), 32, 24),
-        ("a second hash choice, 32", lambda urls, step: other_rule(urls, step, 32, True), 32, 32),
+        ("a block of 32 filled whole", lambda urls, step: other_rule(urls, step, 32, False), 32, 32),
+        ("filled whole, a second hash choice", lambda urls, step: other_rule(urls, step, 32, True), 32, 32),
     ]
     print("| rule | mean | 90th percentile | most |\n|---|---|---|---|")
     for name, rule, step, fill in rules:

@@ -121,7 +121,8 @@ def add_one(work: Path, newest: bool = False, date: str | None = None, count: in
 
 def search_days(output: Path) -> tuple[list[tuple[dt.date, int]], int]:
     """From the search manifest: each day from the first with its number of bulletins (days
-    without any included), and the ids a day takes (``slots``, docids' step)."""
+    without any included), and the bulletins a day's block of ids holds (``fill``, docids'
+    ``block_fill``)."""
     from bulletins.search.shards import decode
 
     days = json.loads((output / "search" / "manifest.json").read_text(encoding="utf-8"))["days"]
@@ -131,7 +132,7 @@ def search_days(output: Path) -> tuple[list[tuple[dt.date, int]], int]:
         found += [(day + dt.timedelta(days=k), 0) for k in range(1, on)]  # none on the days between
         day += dt.timedelta(days=on)
         found.append((day, count))
-    return found, days["slots"]
+    return found, days["fill"]
 
 
 def empty_day(output: Path) -> str:
@@ -146,19 +147,19 @@ def full_day(output: Path) -> tuple[str, int]:
     """A day whose one block of ids is full (``full``: one more bulletin there makes it take a
     block in the next tier and moves a few of its bulletins; before the tiers it moved every
     later id, the change that rewrote most of the index), and how many bulletins it lacks to be
-    so: the oldest day of exactly ``slots`` bulletins, or else the oldest of the most crowded
-    days below that. Days of several blocks are left alone: each ``full`` run took one day a
-    block further (32 bulletins, then 64 and more: 193 by the third run of 2026-12-06), where
-    a bulletin added moves the last of each later block too."""
-    found, slots = search_days(output)
-    full = [day for day, count in found if count == slots]
+    so: the oldest day of exactly ``fill`` bulletins (what a block holds), or else the oldest of
+    the most crowded days below that. Days of several blocks are left alone: each ``full`` run
+    took one day a block further (32 bulletins, then 64 and more: 193 by the third run of
+    2026-12-06), where a bulletin added moves the last of each later block too."""
+    found, fill = search_days(output)
+    full = [day for day, count in found if count == fill]
     if full:
         return full[0].isoformat(), 0
-    below = [(day, count) for day, count in found if count < slots]
+    below = [(day, count) for day, count in found if count < fill]
     if not below:
-        sys.exit(f"full: no day holds fewer than {slots} bulletins to fill")
+        sys.exit(f"full: no day holds fewer than {fill} bulletins to fill")
     most = max(count for _, count in below)
-    return next(day for day, count in below if count == most).isoformat(), slots - most
+    return next(day for day, count in below if count == most).isoformat(), fill - most
 
 
 def fill_day(work: Path) -> str:

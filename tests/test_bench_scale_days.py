@@ -13,50 +13,51 @@ import scale_archive
 from bulletins.search import shards
 
 
-def manifest(tmp_path, first: str, pairs: list[tuple[int, int]], slots: int = 32):
-    """An output folder whose search manifest has these day runs ((days on, bulletins) pairs)."""
+def manifest(tmp_path, first: str, pairs: list[tuple[int, int]], fill: int = 24):
+    """An output folder whose search manifest has these day runs ((days on, bulletins) pairs),
+    a block of ids holding FILL bulletins."""
     runs = "".join(shards.encode(on) + shards.encode(count) for on, count in pairs)
     folder = tmp_path / "output" / "search"
     folder.mkdir(parents=True)
-    days = {"first": first, "runs": runs, "slots": slots, "start": 0}
+    days = {"first": first, "runs": runs, "slots": fill * 4 // 3, "fill": fill, "start": 0}
     (folder / "manifest.json").write_text(json.dumps({"days": days}), encoding="utf-8")
     return tmp_path / "output"
 
 
 CASES = [
-    # pairs, slots, the days with bulletins and without, empty_day, full_day
+    # pairs, fill, the days with bulletins and without, empty_day, full_day
     (
-        [(0, 3), (1, 32), (3, 5)],
-        32,
-        {"01-01": 3, "01-02": 32, "01-03": 0, "01-04": 0, "01-05": 5},
+        [(0, 3), (1, 24), (3, 5)],
+        24,
+        {"01-01": 3, "01-02": 24, "01-03": 0, "01-04": 0, "01-05": 5},
         "01-03",
         ("01-02", 0),
     ),
-    ([(0, 3), (1, 20), (2, 20)], 32, {"01-01": 3, "01-02": 20, "01-03": 0, "01-04": 20}, "01-03", ("01-02", 12)),
-    ([(0, 16), (2, 48), (1, 33)], 16, {"01-01": 16, "01-02": 0, "01-03": 48, "01-04": 33}, "01-02", ("01-01", 0)),
+    ([(0, 3), (1, 20), (2, 20)], 24, {"01-01": 3, "01-02": 20, "01-03": 0, "01-04": 20}, "01-03", ("01-02", 4)),
+    ([(0, 12), (2, 36), (1, 25)], 12, {"01-01": 12, "01-02": 0, "01-03": 36, "01-04": 25}, "01-02", ("01-01", 0)),
     # a day of several blocks is left alone: the most crowded day below one block is filled
-    ([(0, 40), (2, 64), (1, 1)], 32, {"01-01": 40, "01-02": 0, "01-03": 64, "01-04": 1}, "01-02", ("01-04", 31)),
-    ([(0, 193), (2, 29), (1, 30)], 32, {"01-01": 193, "01-02": 0, "01-03": 29, "01-04": 30}, "01-02", ("01-04", 2)),
-    ([(0, 31), (2, 32), (1, 32)], 32, {"01-01": 31, "01-02": 0, "01-03": 32, "01-04": 32}, "01-02", ("01-03", 0)),
+    ([(0, 40), (2, 64), (1, 1)], 24, {"01-01": 40, "01-02": 0, "01-03": 64, "01-04": 1}, "01-02", ("01-04", 23)),
+    ([(0, 193), (2, 21), (1, 22)], 24, {"01-01": 193, "01-02": 0, "01-03": 21, "01-04": 22}, "01-02", ("01-04", 2)),
+    ([(0, 23), (2, 24), (1, 24)], 24, {"01-01": 23, "01-02": 0, "01-03": 24, "01-04": 24}, "01-02", ("01-03", 0)),
 ]
 
 
-@pytest.mark.parametrize(("pairs", "slots", "counts", "empty", "full"), CASES)
-def test_days_read_from_the_manifest(tmp_path, pairs, slots, counts, empty, full):
-    output = manifest(tmp_path, "2020-01-01", pairs, slots)
-    found, step = scale_archive.search_days(output)
-    assert step == slots
+@pytest.mark.parametrize(("pairs", "fill", "counts", "empty", "full"), CASES)
+def test_days_read_from_the_manifest(tmp_path, pairs, fill, counts, empty, full):
+    output = manifest(tmp_path, "2020-01-01", pairs, fill)
+    found, held = scale_archive.search_days(output)
+    assert held == fill
     assert {day.isoformat()[5:]: count for day, count in found} == counts
     assert [day for day, _ in found] == sorted(day for day, _ in found)
     assert scale_archive.empty_day(output) == f"2020-{empty}"
     date, lacking = scale_archive.full_day(output)
     assert (date[5:], lacking) == full
-    assert dict(counts)[date[5:]] + lacking == slots  # one more bulletin there takes a block of the next tier
+    assert dict(counts)[date[5:]] + lacking == fill  # one more bulletin there takes a block of the next tier
 
 
 def test_no_day_below_one_block_is_a_clear_stop(tmp_path):
     output = manifest(tmp_path, "2020-01-01", [(0, 33), (1, 40)])
-    with pytest.raises(SystemExit, match="no day holds fewer than 32"):
+    with pytest.raises(SystemExit, match="no day holds fewer than 24"):
         scale_archive.full_day(output)
 
 

@@ -32,7 +32,7 @@ INDEX_JS = Path(__file__).resolve().parents[1] / "theme" / "static" / "js" / "se
 READ = """
 const index = require(process.argv[1]);
 const { days, ids } = JSON.parse(require("fs").readFileSync(0, "utf8"));
-const m = index.readManifest({ format: 10, docs: 0, fold: {}, shards: "", categories: [], days, titleSpan: 0 });
+const m = index.readManifest({ format: 12, docs: 0, fold: {}, shards: "", categories: [], days, titleSpan: 0 });
 const runs = m.days.map((r) => [index.isoDay(r.day), r.first, r.end, r.count]);
 const where = ids.map((id) => {
   const found = index.slotOf(m, id);

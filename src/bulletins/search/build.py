@@ -79,8 +79,9 @@ logger = logging.getLogger(__name__)
 # 8 and 9: 6 and 7 with a day without bulletins taking ``days.slots`` ids too, the step made
 # from the day counts, and the ids from January 1 of the oldest year on (``days.start``)
 # 10 and 11: 8 and 9 with a day's ids past its first block in tiers of ``days.tier`` ids
-FORMAT = 10
-FORMAT_DIRECTORIES = 11
+# 12 and 13: 10 and 11 with a block of ``days.slots`` ids holding ``days.fill`` bulletins
+FORMAT = 12
+FORMAT_DIRECTORIES = 13
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
 # The manifest names up to DIRECT_SHARDS shards (11 bytes each: 589 KB for the 53,122 of
 # 1,000,000 bulletins), past that directories of ``packer.DIRECTORY_SHARDS`` each (a query reads
@@ -358,11 +359,12 @@ def _fragment_row(doc: SearchDoc) -> list[str]:
 
 def _day_runs(dates: Iterable[str], step: int, tier: int = 0) -> dict:
     """The bulletins' days (DATES, any order): the oldest date, (days on from the previous
-    day, bulletins) pairs as one varint string, the ids a day takes in a tier (``step``), the
-    oldest day's first id and the ids of a tier (``docids``; 0: one tier)."""
-    counts = Counter(dates)
+    day, bulletins) pairs as one varint string, the ids a day takes in a tier (``step``) and the
+    bulletins such a block holds, the oldest day's first id and the ids of a tier (``docids``;
+    0: one tier)."""
+    counts, fill = Counter(dates), docids.block_fill(step)
     if not counts:
-        return {"first": None, "runs": "", "slots": step, "start": 0, "tier": tier}
+        return {"first": None, "runs": "", "slots": step, "fill": fill, "start": 0, "tier": tier}
     days = sorted(counts)
     pairs, previous = [], docids.day_number(days[0])
     for date in days:
@@ -370,4 +372,4 @@ def _day_runs(dates: Iterable[str], step: int, tier: int = 0) -> dict:
         pairs.append(sh.encode(day - previous) + sh.encode(counts[date]))
         previous = day
     start = docids.first_id(days[0], step)
-    return {"first": days[0], "runs": "".join(pairs), "slots": step, "start": start, "tier": tier}
+    return {"first": days[0], "runs": "".join(pairs), "slots": step, "fill": fill, "start": start, "tier": tier}

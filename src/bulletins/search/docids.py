@@ -2,21 +2,24 @@
 slot of its own in its day's blocks.
 
 Every day from January 1 of the oldest bulletin's year to the newest bulletin's day takes
-``step`` ids in the first tier, with or without bulletins; a day of more than ``step``
-bulletins takes ``step`` more in the second tier, and so on (its capacity: its count rounded up
-to a multiple of ``step``). A tier holds ``tier`` ids (``tier_size``: a power of two past the
-first tier's ids to December 31 of the newest year), so slot s of a day whose first id is f has
-the id (s // step) * tier + f + s % step. Each of a day's bulletins takes the slot its URL
-hashes to in its block (the nearest free one when taken; the URLs ranked by their hashes, a
-block holding ``step`` of them: ``day_slots``). So a bulletin added to, edited on or removed
-from any day keeps the ids of every other day's bulletins, and of its own day's but for the
-few whose slot it took or freed on the way (and, on a day of more than one block, the last of
-each later block, which moves to the next); a day grown past a multiple of ``step`` moves a few
-of its own too (3.5 of 16, tested). The bytes of every posting list the moved bulletins are not
-in stay, and a rebuild patches the lists one block after another (``splice.patches``): a change
-costs what an edit costs.
+``step`` ids in the first tier, with or without bulletins. A block of ``step`` ids holds three
+quarters as many bulletins (``block_fill``: 24 of 32); a day of more takes ``step`` more ids
+in the second tier, and so on (its capacity: ``step`` for each fill its count needs). A tier
+holds ``tier`` ids (``tier_size``: a power of two past the first tier's ids to December 31 of
+the newest year), so slot s of a day whose first id is f has the id
+(s // step) * tier + f + s % step. Each of a day's bulletins takes the slot its URL hashes to in
+its block (the nearest free one when taken; the URLs ranked by their hashes, a block holding
+its fill of them: ``day_slots``). So a bulletin added to, edited on or removed from any day
+keeps the ids of every other day's bulletins, and of its own day's but for the few whose slot
+it took or freed on the way (and, on a day of more than one block, the last of each later
+block, which moves to the next); a day grown past a multiple of the fill moves a few of its
+own too (2.2 of 24 in a block of 32; 1.9 of 12 in a block of 16, tested). The bytes of every
+posting list the moved bulletins are not in stay, and a rebuild patches the lists one block
+after another (``splice.patches``): a change costs what an edit costs, and each bulletin moved
+brings its lists' shards into the rebuild. Before (index formats 10 and 11), a block held
+``step`` bulletins, and a day grown past it moved 5.2 of 32.
 
-``step`` is a power of two (16 at least) that holds the days of 99 % of the bulletins
+``step`` is a power of two (16 at least) whose block holds the days of 99 % of the bulletins
 (``slot_step``): 32 for 11 bulletins a day. Ids move only when ``step`` itself changes, when a
 bulletin comes from a year older than the oldest (every id moves alike), or when the tier grows
 (the newest year's end crosses a power of two: every id past the first tier): each rare. An
@@ -45,46 +48,57 @@ from itertools import groupby
 from typing import NamedTuple
 
 MIN_STEP = 16  # the fewest ids a day takes
+FILL_QUARTERS = 3  # a block of ids holds three quarters as many bulletins (``block_fill``)
 HELD = 0.99  # the share of bulletins whose day fits in one step
 ID_LIMIT = 2**31 - 1  # the query side reads an id's gap as a 32-bit number (search-index.js)
 
 
 def slot_step(counts: Iterable[int]) -> int:
-    """The ids a day takes (``MIN_STEP`` at least, a power of two): the least that holds the
-    whole day of at least ``HELD`` of the bulletins, whose days have COUNTS bulletins."""
+    """The ids a day takes (``MIN_STEP`` at least, a power of two): the least whose block
+    holds (``block_fill``) the whole day of at least ``HELD`` of the bulletins, whose days have
+    COUNTS bulletins."""
     counts = [count for count in counts if count > 0]
     allowed = (1 - HELD) * sum(counts)  # bulletins whose day may take more than one step
     step = MIN_STEP
-    while sum(count for count in counts if count > step) > allowed:
+    while sum(count for count in counts if count > block_fill(step)) > allowed:
         step *= 2
     return step
 
 
+def block_fill(step: int) -> int:
+    """The bulletins a block of STEP ids holds: three quarters of it (``FILL_QUARTERS``), so that
+    a slot taken is seldom far from a free one (``day_slots``)."""
+    return max(1, step * FILL_QUARTERS // 4)
+
+
 def capacity(count: int, step: int) -> int:
-    """The ids a day of COUNT bulletins (none: an empty day) takes in steps of STEP."""
-    return max(1, -(-count // step)) * step
+    """The ids a day of COUNT bulletins (none: an empty day) takes in blocks of STEP ids, each
+    holding ``block_fill(step)`` of them."""
+    return max(1, -(-count // block_fill(step))) * step
 
 
 def day_slots(urls: Sequence[str], step: int) -> list[int]:
     """The slot of each of one day's bulletins (by URL; equal URLs take one each) in the day's
-    capacity: the URLs ranked by their CRC-32 (then the URL), the first ``step`` of them in the
-    first block, the next ``step`` in the second, and so on; in its block a URL takes its CRC-32
-    modulo ``step``, or the next free slot after it, or else the nearest free one before it
-    (never round the end: a bulletin moved stays near its home, so the ids a change moves lie
-    close together, ``splice``), the URLs placed in their ranked order. A bulletin added to a
-    full block takes its place in the ranking, and the last of each later block moves to the
-    next: a day grown past a multiple of ``step`` moves few of its own (every one, in a block of
-    the whole capacity)."""
+    capacity: the URLs ranked by their CRC-32 (then the URL), the first ``block_fill(step)`` of
+    them in the first block of ``step`` slots, the next as many in the second, and so on; in its
+    block a URL takes its CRC-32 modulo ``step``, or the next free slot after it, or else the
+    nearest free one before it (never round the end: a bulletin moved stays near its home, so
+    the ids a change moves lie close together, ``splice``), the URLs placed in their ranked
+    order. A bulletin added to a full block takes its place in the ranking, and the last of each
+    later block moves to the next; a quarter of each block is left free, so the slot it takes
+    on the way is seldom far from a free one, and a day grown past a multiple of the fill moves
+    few of its own (2.2 of 24 in a block of 32, where a block filled whole moved 5.2:
+    ``benchmarks/day_moves.py``)."""
     homes = [zlib.crc32(url.encode("utf-8", "surrogatepass")) for url in urls]
     ranked = sorted(range(len(urls)), key=lambda i: (homes[i], urls[i], i))
-    slots = [0] * len(urls)
-    for start in range(0, len(ranked), step):
+    slots, fill = [0] * len(urls), block_fill(step)
+    for block, start in enumerate(range(0, len(ranked), fill)):
         taken = bytearray(step)
-        for i in ranked[start : start + step]:
+        for i in ranked[start : start + fill]:
             home = homes[i] % step
             slot = taken.find(0, home)
             slot = slot if slot >= 0 else taken.rfind(0, 0, home)
-            taken[slot], slots[i] = 1, start + slot
+            taken[slot], slots[i] = 1, block * step + slot
     return slots
 
 

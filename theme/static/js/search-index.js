@@ -17,8 +17,8 @@
 {
   const root = globalThis;
 
-  const FORMAT = 10; // the index format of bulletins/search/build.py
-  const FORMAT_DIRECTORIES = 11; // the same, with a manifest naming directories of shards
+  const FORMAT = 12; // the index format of bulletins/search/build.py
+  const FORMAT_DIRECTORIES = 13; // the same, with a manifest naming directories of shards
   const MANIFEST_NAME = "manifest";
 
   /** manifest.js: the fields build.py writes. */
@@ -30,10 +30,11 @@
     FOLD_TO: "to", // their Simplified characters, in that order
     SHARDS: "shards", // the term shards (format 9: their directories), SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
-    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots, start, tier }
+    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots, fill, start, tier }
     DAYS_FIRST: "first",
     DAYS_RUNS: "runs",
-    DAYS_SLOTS: "slots", // a day of n bulletins takes n rounded up to a multiple of this many ids (none: this many)
+    DAYS_SLOTS: "slots", // the ids of a day's block (a day without bulletins takes one block)
+    DAYS_FILL: "fill", // the bulletins a block holds: a day of n takes ceil(n / fill) blocks
     DAYS_START: "start", // the first id of the oldest day (its year's earlier days take ids too)
     DAYS_TIER: "tier", // the ids of a tier: a day's slot s is id (s / slots) * tier + first + s % slots (0: one tier)
     TITLE_SPAN: "titleSpan", // positions below this are in the title
@@ -199,15 +200,16 @@
   }
 
   /** Doc ids: every day a block of `slots` ids in each tier of `tier` ids, a day without
-   * bulletins too, the oldest day's from `start` on; a day of n bulletins takes n rounded up to
-   * a multiple of `slots` (its capacity), a block a tier (tier 0: one tier, the capacity in one
-   * block), a bulletin any of its day's slots (bulletins/search/docids.py): { runs: [{ day,
+   * bulletins too, the oldest day's from `start` on; a block holds `fill` bulletins, and a day
+   * of n takes ceil(n / fill) blocks (its capacity), a block a tier (tier 0: one tier, the
+   * capacity in one block), a bulletin any of its day's slots (bulletins/search/docids.py): { runs: [{ day,
    * first (id), end (past the day's first-tier ids), count, capacity }], the days with
    * bulletins ascending; span (every first-tier id below it); slots; tier; widest (capacity) }. */
   function dayRuns(days) {
     const out = [];
     const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
     const slots = Math.max(1, own(days, Manifest.DAYS_SLOTS) | 0);
+    const fill = Math.min(slots, Math.max(1, own(days, Manifest.DAYS_FILL) | 0));
     const tier = Math.max(0, Number(own(days, Manifest.DAYS_TIER)) || 0);
     let id = Math.max(0, Number(own(days, Manifest.DAYS_START)) || 0);
     let day = dayNumber(own(days, Manifest.DAYS_FIRST));
@@ -215,7 +217,7 @@
     for (let i = 0; i + 1 < nums.length; i += 2) {
       day += nums[i];
       if (i) id += (nums[i] - 1) * slots; // the days between, without bulletins
-      const capacity = Math.max(1, Math.ceil(nums[i + 1] / slots)) * slots;
+      const capacity = Math.max(1, Math.ceil(nums[i + 1] / fill)) * slots;
       const end = id + (tier ? slots : capacity);
       out.push({ day, first: id, end, count: nums[i + 1], capacity });
       widest = Math.max(widest, capacity);
