@@ -56,13 +56,16 @@ def packs(monkeypatch) -> list[str]:
     """Every text packed into a file by the builder (one process: the shards are packed here)."""
     packed: list[str] = []
 
-    def counting(text):
-        packed.append(text)
-        return original(text)
+    def counting(original):
+        def pack(text, *args):
+            packed.append(text)
+            return original(text, *args)
 
-    original = build.packed_json
-    monkeypatch.setattr(build, "packed_json", counting)
-    monkeypatch.setattr(packer, "packed_json", counting)
+        return pack
+
+    monkeypatch.setattr(build, "packed_json", counting(build.packed_json))
+    monkeypatch.setattr(packer, "packed_json", counting(packer.packed_json))
+    monkeypatch.setattr(packer, "packed_shard", counting(packer.packed_shard))
     return packed
 
 

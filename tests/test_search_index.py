@@ -20,9 +20,11 @@ from bulletins.search.write import (
     PACK_BASE,
     pack_bytes,
     packed,
+    packed_shard,
     read_script,
     script_bytes,
     shard_name,
+    shard_strategy,
     smaller_in_utf16,
     unpack_bytes,
     unpacked,
@@ -103,6 +105,35 @@ def test_packed_payloads_concatenate_into_one_stream():
         cuts.append(cuts[-1] + item["u"])
     assert len(text) == cuts[-1]
     assert [json.loads(text[a:b]) for a, b in itertools.pairwise(cuts)] == rows
+
+
+LONG = sh.encode(40_000) * 60  # a list of long gaps: some 200 characters
+SHORT = sh.encode(3) * 4
+
+
+@pytest.mark.parametrize(
+    ("shard", "strategy"),
+    [
+        ({"p": {"中国": LONG, "中央": LONG}}, zlib.Z_HUFFMAN_ONLY),  # lists of 200 characters and more
+        ({"p": {"中国": LONG}, "d": {"中央": LONG}}, zlib.Z_HUFFMAN_ONLY),
+        ({"p": {"中国": SHORT, "中央": SHORT, "中文": LONG}}, zlib.Z_DEFAULT_STRATEGY),  # short ones: keys repeat
+        ({"p": {}, "d": {}}, zlib.Z_DEFAULT_STRATEGY),
+        ({"p": {f"键{i:03d}": SHORT for i in range(300)}}, zlib.Z_DEFAULT_STRATEGY),
+    ],
+    ids=["long", "long-both-kinds", "short", "empty", "many-keys"],
+)
+def test_a_shard_of_long_lists_is_packed_by_huffman_coding_alone(shard, strategy):
+    """Posting numbers barely repeat, so a shard of long lists skips LZ77 (3.7 times as fast at
+    100,000 bulletins, 0.36 % larger); a shard of short lists, mostly keys, is packed as the
+    result data are. Either inflates as one stream with the other files a query loads."""
+    text = json.dumps(shard, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert shard_strategy(text) == strategy
+    data = packed_shard(text)
+    assert unpacked(data) == shard and packed_shard(text) == data
+    deflate = zlib.compressobj(5, zlib.DEFLATED, -15, 8, strategy)
+    assert unpack_bytes(data["z"], data["n"]) == deflate.compress(text.encode()) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    stream = unpack_bytes(data["z"], data["n"]) + unpack_bytes(packed([1])["z"], packed([1])["n"]) + FINAL_BLOCK
+    assert zlib.decompress(stream, -15) == text.encode() + b"[1]"
 
 
 @pytest.mark.parametrize(

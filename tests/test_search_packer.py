@@ -9,7 +9,7 @@ import pytest
 
 from bulletins.search import workers
 from bulletins.search.packer import ShardPacker
-from bulletins.search.write import IndexWriter, dumps, packed_json, short_hash
+from bulletins.search.write import IndexWriter, dumps, packed_shard, short_hash
 
 CHARS = "青溪区政府常务会议研究部署城市更新营商环境乡村振兴abcdefg0123456789"
 
@@ -30,7 +30,7 @@ def tree(root) -> dict[str, bytes]:
 def in_turn(root, texts, record=None) -> IndexWriter:
     writer = IndexWriter(root, record)
     for name, text in texts:
-        writer.write_script(name, lambda text=text: packed_json(text), key=short_hash(text))
+        writer.write_script(name, lambda text=text: packed_shard(text), key=short_hash(text))
     return writer
 
 
