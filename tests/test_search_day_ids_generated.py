@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.search import docids
+from bulletins.search import docids, shards
 from bulletins.search.build import _day_runs
 from bulletins.search.docids import order
 
@@ -99,3 +99,13 @@ def test_an_archive_past_the_id_limit_in_tiers_takes_one_tier():
     every day's capacity is one block (``days.tier`` 0) and the query side reads it so."""
     keys = [(date, f"{date}-{i}.html") for date in ("0001-01-01", "9999-12-30") for i in range(3000)]
     assert _check(keys).tier == 0
+
+
+@pytest.mark.parametrize(("fill", "end"), [(24, 64), (32, 32), (None, 32), (0, 32), (99, 32)])
+def test_the_query_side_reads_a_days_blocks_by_the_manifests_fill(fill, end):
+    """A day of 32 bulletins in one tier, blocks of 32 ids: two blocks when a block holds 24,
+    one when it holds 32; a manifest without a usable fill is read as blocks filled whole."""
+    days = {"first": "2024-01-01", "runs": shards.encode(0) + shards.encode(32), "slots": 32, "start": 0, "tier": 0}
+    days |= {"fill": fill} if fill is not None else {}
+    read = _query_side(days, [0])
+    assert read["runs"] == [["2024-01-01", 0, end, 32]] and read["span"] == end

@@ -1,15 +1,15 @@
 """Term shards packed and written by a worker process while this one merges the lists.
 
 Merging the posting lists and cutting them into shards is one pass in key order, here; packing
-a shard (DEFLATE, then 15-bit units, ``write.packed_shard``: 0.2 ms for a shard of 24 KB of long
-lists, 0.7 ms of short ones) depends on nothing but its text, and at that point of a build the other processor has
-nothing to do. So each shard cut here goes, as its JSON text, to one worker process that packs
-and writes it (``IndexWriter.place``) while the merge goes on; a shard whose file is as the
-last build left it goes nowhere (``IndexWriter.kept``). The files are counted here in the
-order they were cut (``IndexWriter.record_placed``), so the writer's counts and record are the
-ones of a build that wrote them in turn. With one process the shards are packed here. Past
-``build.DIRECT_SHARDS`` shards, directory files listing them are packed the same way
-(``write_directories``).
+a shard (DEFLATE, then 15-bit units, ``write.packed_shard``: 0.2 ms for a shard of 24 KB of
+long lists, 0.7 ms of short ones) depends on nothing but its text, and at that point of a build
+the other processor has nothing to do. So each shard cut here goes, as its JSON text, to one
+worker process that packs and writes it (``IndexWriter.place``) while the merge goes on; a
+shard whose file is as the last build left it goes nowhere (``IndexWriter.kept``). The files
+are counted here in the order they were cut (``IndexWriter.record_placed``), so the writer's
+counts and record are the ones of a build that wrote them in turn. With one process the shards
+are packed here. Past ``build.DIRECT_SHARDS`` shards, directory files listing them are packed
+the same way, at the default strategy (``write_directories``).
 """
 
 from __future__ import annotations

@@ -209,7 +209,7 @@
     const out = [];
     const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
     const slots = Math.max(1, own(days, Manifest.DAYS_SLOTS) | 0);
-    const fill = Math.min(slots, Math.max(1, own(days, Manifest.DAYS_FILL) | 0));
+    const fill = Math.min(slots, Math.max(1, own(days, Manifest.DAYS_FILL) | 0 || slots)); // none: a block holds slots
     const tier = Math.max(0, Number(own(days, Manifest.DAYS_TIER)) || 0);
     let id = Math.max(0, Number(own(days, Manifest.DAYS_START)) || 0);
     let day = dayNumber(own(days, Manifest.DAYS_FIRST));
