@@ -1,6 +1,6 @@
-// readManifest: format 10 names term shards, format 11 directories of them (bulletins/search/build.py);
-// every day a block of days.slots ids in each tier of days.tier ids, from days.start on
-// (bulletins/search/docids.py).
+// readManifest: format 12 names term shards, format 13 directories of them (bulletins/search/build.py);
+// every day a block of days.slots ids in each tier of days.tier ids, from days.start on, a block
+// holding days.fill bulletins (bulletins/search/docids.py).
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -16,8 +16,8 @@ const LIST = "\u4e00\u4e01 \u4e02\u4e03会";
 const manifest = (format) => ({ format, docs: 0, fold: {}, shards: LIST, categories: [], days: {}, titleSpan: 0 });
 
 const cases = [
-  [10, false, "t/4e004e01", "t/4e024e034f1a"],
-  [11, true, "t/dir-4e004e01", "t/dir-4e024e034f1a"],
+  [12, false, "t/4e004e01", "t/4e024e034f1a"],
+  [13, true, "t/dir-4e004e01", "t/dir-4e024e034f1a"],
 ];
 
 for (const [format, directories, first, second] of cases) {
@@ -30,7 +30,7 @@ for (const [format, directories, first, second] of cases) {
   });
 }
 
-for (const format of [3, 4, 5, 6, 7, 8, 9, 12, "11", undefined]) {
+for (const format of [3, 4, 5, 6, 7, 8, 9, 10, 11, 14, "13", undefined]) {
   test(`format ${String(format)} is refused`, () => {
     assert.throws(() => index.readManifest(manifest(format)), /search index: format/);
   });
@@ -49,7 +49,7 @@ const dayCases = [
 for (const [slots, start, one, three] of dayCases) {
   test(`days in steps of ${String(slots)} from ${String(start)}: ids ${one}, ${three}`, () => {
     const days = { first: "2024-01-01", runs: "gjix", slots, start };
-    const m = index.readManifest({ ...manifest(10), docs: 20, days });
+    const m = index.readManifest({ ...manifest(12), docs: 20, days });
     assert.deepEqual(
       m.days.map((run) => [index.isoDay(run.day), run.first, run.end, run.count]),
       [
@@ -59,6 +59,25 @@ for (const [slots, start, one, three] of dayCases) {
     );
     assert.equal(m.idSpan, three[1]);
     assert.equal(m.docCount, 20);
+  });
+}
+
+// A block of 16 ids holding 12 bulletins (days.fill): the day of 13 takes two blocks, 32 ids;
+// without a fill a block holds 16 and the day takes one.
+for (const [fill, three] of [
+  [12, [32, 64]],
+  [undefined, [32, 48]],
+]) {
+  test(`a block of 16 holding ${String(fill)}: a day of 13 takes ids ${three}`, () => {
+    const days = { first: "2024-01-01", runs: "gjit", slots: 16, fill, start: 0 };
+    const m = index.readManifest({ ...manifest(12), docs: 16, days });
+    assert.deepEqual(
+      m.days.map((run) => [run.first, run.end, run.count, run.capacity]),
+      [
+        [0, 16, 3, 16],
+        [...three, 13, three[1] - three[0]],
+      ]
+    );
   });
 }
 
@@ -75,7 +94,7 @@ const slotCases = [
 ];
 for (const [id, day, slot] of slotCases) {
   test(`in tiers: id ${id} is slot ${slot} of ${day}`, () => {
-    const m = index.readManifest({ ...manifest(10), docs: 20, days: tiered });
+    const m = index.readManifest({ ...manifest(12), docs: 20, days: tiered });
     const found = index.slotOf(m, id);
     assert.deepEqual([index.isoDay(found.run.day), found.slot], [day, slot]);
     assert.deepEqual(
@@ -90,7 +109,7 @@ for (const [id, day, slot] of slotCases) {
 }
 
 test("in tiers: the day order runs by day, then slot, whatever the tier", () => {
-  const m = index.readManifest({ ...manifest(10), docs: 20, days: tiered });
+  const m = index.readManifest({ ...manifest(12), docs: 20, days: tiered });
   const ids = [1024 + 32, 0, 47, 15, 32];
   const ordered = [...ids].sort((a, b) => index.dayOrder(m, a) - index.dayOrder(m, b));
   assert.deepEqual(ordered, [0, 15, 32, 47, 1024 + 32]);
