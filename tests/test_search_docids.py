@@ -24,6 +24,7 @@ from bulletins.search.build import build_index
 from bulletins.search.build import order as doc_order
 from bulletins.search.cli import NodeSearch
 from bulletins.search.docids import MIN_STEP, capacity, day_slots, first_id, order, slot_step, tier_size
+from day_moves import other_rule
 from test_search_splice import _tree, varied_docs
 
 
@@ -109,15 +110,7 @@ def test_a_bulletin_added_to_a_day_moves_few_others():
 
 def _blocks_filled_whole(urls: list[str], step: int) -> list[int]:
     """The slots of index formats 10 and 11: ``day_slots`` with STEP URLs a block of STEP."""
-    homes = [zlib.crc32(url.encode()) for url in urls]
-    ranked, slots = sorted(range(len(urls)), key=lambda i: (homes[i], urls[i], i)), [0] * len(urls)
-    for start in range(0, len(ranked), step):
-        taken = bytearray(step)
-        for i in ranked[start : start + step]:
-            slot = taken.find(0, homes[i] % step)
-            slot = slot if slot >= 0 else taken.rfind(0, 0, homes[i] % step)
-            taken[slot], slots[i] = 1, start + slot
-    return slots
+    return other_rule(urls, step, step, False)
 
 
 @pytest.mark.parametrize(("step", "moves", "whole"), [(16, 574, 980), (32, 654, 1552)])

@@ -186,7 +186,7 @@ def build_index(
         stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
         packers = workers.job_count(pack_jobs or jobs, len(ordered))  # above 1: packed on one process
         same = _same_as_run(postings.same)
-        listed = _write_shards(writer, (stream, same), (shard_bytes, direct_shards), packers, shard_memo)
+        listed = _write_shards(writer, stream, same, packers, shard_memo, direct_shards)
     fold = _fold_codes(_shipped_fold_map(fold_map, listed.present))
     _write_manifest(writer, _manifest(heads, ordered.order, fold, listed, per_category))
     _finish(writer, cache_dir, memo, postings.marks)
@@ -327,13 +327,13 @@ def _fold_codes(shipped: dict[str, str]) -> dict[str, str]:
     return {"codes": "".join(codes), "to": "".join(shipped[t] for t in sorted(shipped, key=ord))}
 
 
-def _write_shards(writer: IndexWriter, stream: tuple, sizes: tuple[int, int], jobs: int, memo: ShardMemo) -> Listed:
-    """The term shards of the merged lists STREAM = (records, ``same``) cut at SIZES = (target
-    bytes, direct shards), packed on a worker process when JOBS > 1, those MEMO knows kept
-    (``shardcuts.write_shards``)."""
+def _write_shards(writer: IndexWriter, records, same, jobs: int, memo: ShardMemo, direct: int) -> Listed:
+    """The term shards of the merged lists RECORDS (SAME: ``shardcuts.lists``) cut at the MEMO's
+    target bytes, packed on a worker process when JOBS > 1, those MEMO knows kept, directories
+    past DIRECT shards (``shardcuts.write_shards``)."""
     shards = ShardPacker(writer, jobs, workers.start_method())
     try:
-        return write_shards(shards, stream, sizes[0], memo, sizes[1])
+        return write_shards(shards, records, same, memo, direct)
     finally:
         shards.close()
 

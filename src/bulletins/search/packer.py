@@ -40,9 +40,14 @@ IN_FLIGHT = 64  # shards sent and not yet counted: bounds the texts held (about 
 _writers: dict[str, IndexWriter] = {}  # in the worker: one per index folder (it keeps the folders made)
 
 
-def _place(root: str, name: str, text: str, key: str, directory: bool = False) -> Placed:
+def _packed(text: str, directory: bool) -> dict:
+    """A term shard's TEXT packed with its strategy, a DIRECTORY's with the default."""
+    return packed_json(text) if directory else packed_shard(text)
+
+
+def _place(root: str, name: str, text: str, key: str, directory: bool) -> Placed:
     writer = _writers.get(root) or _writers.setdefault(root, IndexWriter(Path(root)))
-    return writer.place_script(name, packed_json(text) if directory else packed_shard(text), key)
+    return writer.place_script(name, _packed(text, directory), key)
 
 
 class ShardPacker:
@@ -63,7 +68,7 @@ class ShardPacker:
         if self.keep(name, key):
             return
         if self.pool is None:
-            self.writer.record_placed(_place(str(self.writer.root), name, text, key, directory))
+            self.writer.record_placed(self.writer.place_script(name, _packed(text, directory), key))
             return
         self.pending.append(self.pool.submit(_place, str(self.writer.root), name, text, key, directory))
         self._count_done()

@@ -96,15 +96,15 @@ def lists(records: Iterable[Record], present: set[str], same: Callable[[Record],
 
 
 def write_shards(
-    shards: ShardPacker, stream: tuple[Iterable[Record], Callable | None], target: int, memo: ShardMemo, direct: int
+    shards: ShardPacker, records: Iterable[Record], same: Callable | None, memo: ShardMemo, direct: int
 ) -> Listed:
-    """The term shards, cut from the merged lists STREAM = (records, ``same``: see ``lists``)
-    as they stream by and handed to SHARDS (a shard the MEMO knows kept without its text made),
-    and the manifest's list of them: per shard its two hash units and its bound
+    """The term shards, cut at the MEMO's target bytes from the merged lists RECORDS (SAME: see
+    ``lists``) as they stream by and handed to SHARDS (a shard the MEMO knows kept without its
+    text made), and the manifest's list of them: per shard its two hash units and its bound
     (``shards.boundary``), separated by spaces (past DIRECT shards, the directories' entries,
     ``packer.write_directories``); and the count keys seen."""
-    (records, same), entries, last, present = stream, [], None, set()
-    for group in sh.cut_stream(lists(records, present, same), target, lambda item: len(item[2])):
+    entries, last, present = [], None, set()
+    for group in sh.cut_stream(lists(records, present, same), memo.target, lambda item: len(item[2])):
         bound = sh.boundary(last, group[0][0])
         last = group[-1][0]
         units = _kept_units(shards, memo, group, bound)
