@@ -156,7 +156,8 @@ def test_stored_settings_apply_on_arrival(browser, site, kind):
         page = context.new_page()
         page.goto(where.base + "about.html", wait_until="domcontentloaded")
         got = styles(page)
-        first_frame = page.evaluate("window.firstFrame")
+        # The first frame may come after domcontentloaded (CI once read it undrawn, under load): wait for it.
+        first_frame = page.wait_for_function("window.firstFrame").json_value()
         context.close()
     assert first_frame == ["xlarge", "contrast", "loose"], "set before the first frame is drawn"
     assert got["fontSize"] == 1.5 * STANDARD and got["background"] == "rgb(255, 255, 255)"
