@@ -79,6 +79,31 @@ def test_article_page_sees_its_neighbours(sources):
     assert describe(a) != describe(b)
 
 
+# Pairs of parts that a joined form could confuse: each pair must digest apart.
+DIGEST_APART = [
+    ((), ("",)),
+    (("",), ("", "")),
+    (("a", "b"), ("ab",)),
+    (("a\0b",), ("a", "b")),
+    (("a\0", "b"), ("a", "\0b")),
+    (("\x01'a'",), ("a",)),
+    (("\x01'a'",), (repr("a"),)),
+    (("1",), (1,)),
+    (("None",), (None,)),
+    ((None,), ("\x01None",)),
+    (("\ud800",), ("\\ud800",)),  # a lone surrogate, as a file name read with surrogateescape can hold
+    ((("a", "b"),), ("a", "b")),
+    (("[ab,cd]",), ("[ab", "cd]")),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), DIGEST_APART)
+def test_digest_tells_parts_apart(one, other):
+    assert digest(one) != digest(other)
+    assert digest(one) == digest(list(one)) == digest(iter(one))  # any iterable of the same parts
+    assert len(digest(one)) == 32 and int(digest(one), 16) >= 0
+
+
 def test_settings_digest_ignores_cache_settings():
     base = {"SITENAME": "公报档案", "CACHE_PATH": "/tmp/a", "LOAD_CONTENT_CACHE": False}
     assert settings_digest(base) == settings_digest(dict(base, CACHE_PATH="/tmp/b", LOAD_CONTENT_CACHE=True))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from types import SimpleNamespace
+
 import pytest
 
 from bulletins.ingest.gazette import Issue, Series
+from bulletins.plugins.gazette import generator
 from bulletins.site.gazette import by_year, gaps, group_issues, group_series, series_rows, source_order
+from bulletins.site.lifecycle import DocumentFacts
 
 ENTRIES = [
     ("c", Issue(2025, 3), source_order("sources/gazette/2025年第3期/10-c.txt")),
@@ -117,3 +122,37 @@ def test_search_manifest_lists_what_is_not_in_force(tmp_path, statuses, expected
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     ids = order([(d, f"d{i}.html") for i, d in enumerate(dates)]).ids  # one a day: in date order
     assert manifest.get("notInForce") == (None if expected is None else [ids[i] for i in expected])
+
+
+# An article's metadata as Pelican gives it: each header of a document's life alone, several,
+# none, and values that read as nothing (empty, a list, unparsable dates).
+FACT_METADATA = [
+    {},
+    {"publisher": "澄川市人民政府", "source": "a.jsonl"},
+    {"docnumber": "澄政发〔2023〕7号"},
+    {"repeals": "《澄川市扬尘管理办法》（澄政发〔2019〕3号）"},
+    {"amends": ["《关于调整公交票价的通知》", "澄政办〔2020〕12号"]},
+    {"interprets": "《澄川市河道保护条例》"},
+    {"dateeffective": "2023-05-01", "dateexpires": "2028-04-30"},
+    {"dateeffective": "不是日期", "dateexpires": ""},
+    {"validity": "废止"},
+    {"validity": "未知"},
+    {"datewritten": "2023-04-20"},
+    {"datewritten": ""},
+    {"repeals": "", "amends": None},
+]
+
+
+@pytest.mark.parametrize("metadata", FACT_METADATA)
+def test_document_facts_without_life_headers_are_those_an_empty_header_gives(metadata):
+    article = SimpleNamespace(
+        metadata=metadata, source_path="content/a.md", title="关于印发《示例》的通知", date=dt.datetime(2023, 4, 25)
+    )
+    made = generator.document_facts(article)
+    full = DocumentFacts(
+        key="content/a.md", title=article.title, date=dt.date(2023, 4, 25), **generator._facts(metadata)
+    )
+    assert made == full
+    assert (made.repeals, made.amends, made.interprets) == (full.repeals, full.amends, full.interprets)
+    if metadata.keys().isdisjoint(generator.FACT_HEADERS):
+        assert (made.doc_number, made.date_effective, made.validity, made.written) == ("", None, "", False)

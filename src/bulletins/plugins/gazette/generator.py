@@ -73,22 +73,35 @@ def build_date(settings) -> dt.date:
         return dt.date.today()
 
 
+# The headers a document's life is read from; an article with none of them (most bulletins)
+# takes the facts an empty header gives, made once (``_NO_FACTS``).
+FACT_HEADERS = frozenset(
+    {"repeals", "amends", "interprets", "docnumber", "dateeffective", "dateexpires", "validity", "datewritten"}
+)
+
+
 def document_facts(article) -> lifecycle.DocumentFacts:
     meta = article.metadata
+    facts = _NO_FACTS if meta.keys().isdisjoint(FACT_HEADERS) else _facts(meta)
+    return lifecycle.DocumentFacts(key=article.source_path, title=article.title, date=article.date.date(), **facts)
+
+
+def _facts(meta) -> dict:
+    """What the headers of METADATA say of a document's life, as ``DocumentFacts`` fields."""
     text = {key: as_text(meta.get(key), "; ") for key in ("repeals", "amends", "interprets")}
-    return lifecycle.DocumentFacts(
-        key=article.source_path,
-        title=article.title,
-        date=article.date.date(),
-        doc_number=as_text(meta.get("docnumber")),
-        date_effective=lifecycle.parse_date(as_text(meta.get("dateeffective"))),
-        date_expires=lifecycle.parse_date(as_text(meta.get("dateexpires"))),
-        repeals=parse_references(text["repeals"], REPEALS),
-        amends=parse_references(text["amends"], AMENDS),
-        interprets=parse_references(text["interprets"], INTERPRETS),
-        validity=lifecycle.parse_validity(as_text(meta.get("validity"))),
-        written=bool(meta.get("datewritten")),
-    )
+    return {
+        "doc_number": as_text(meta.get("docnumber")),
+        "date_effective": lifecycle.parse_date(as_text(meta.get("dateeffective"))),
+        "date_expires": lifecycle.parse_date(as_text(meta.get("dateexpires"))),
+        "repeals": parse_references(text["repeals"], REPEALS),
+        "amends": parse_references(text["amends"], AMENDS),
+        "interprets": parse_references(text["interprets"], INTERPRETS),
+        "validity": lifecycle.parse_validity(as_text(meta.get("validity"))),
+        "written": bool(meta.get("datewritten")),
+    }
+
+
+_NO_FACTS = _facts({})  # strings, None, empty tuples and False: nothing an article could change
 
 
 def _order(article):
