@@ -156,3 +156,27 @@ def test_document_facts_without_life_headers_are_those_an_empty_header_gives(met
     assert (made.repeals, made.amends, made.interprets) == (full.repeals, full.amends, full.interprets)
     if metadata.keys().isdisjoint(generator.FACT_HEADERS):
         assert (made.doc_number, made.date_effective, made.validity, made.written) == ("", None, "", False)
+
+
+class _Asked(dict):
+    """Metadata that notes every key read from it."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked: set[str] = set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+
+def test_the_fact_headers_are_every_header_the_facts_are_read_from():
+    """A header read by ``_facts`` but missing from ``FACT_HEADERS`` would be dropped, unread, on
+    every article that has no other such header."""
+    metadata = _Asked()
+    generator._facts(metadata)
+    assert metadata.asked == generator.FACT_HEADERS
