@@ -60,9 +60,11 @@ def slot_step(counts: Iterable[int]) -> int:
     counts = [count for count in counts if count > 0]
     allowed = (1 - HELD) * sum(counts)  # bulletins whose day may take more than one step
     step = MIN_STEP
-    while sum(count for count in counts if count > block_fill(step)) > allowed:
+    while True:
+        fill = block_fill(step)  # once a step, not once a day
+        if sum(count for count in counts if count > fill) <= allowed:
+            return step
         step *= 2
-    return step
 
 
 def block_fill(step: int) -> int:

@@ -88,14 +88,13 @@ def document_facts(article) -> lifecycle.DocumentFacts:
 
 def _facts(meta) -> dict:
     """What the headers of METADATA say of a document's life, as ``DocumentFacts`` fields."""
-    text = {key: as_text(meta.get(key), "; ") for key in ("repeals", "amends", "interprets")}
     return {
         "doc_number": as_text(meta.get("docnumber")),
         "date_effective": lifecycle.parse_date(as_text(meta.get("dateeffective"))),
         "date_expires": lifecycle.parse_date(as_text(meta.get("dateexpires"))),
-        "repeals": parse_references(text["repeals"], REPEALS),
-        "amends": parse_references(text["amends"], AMENDS),
-        "interprets": parse_references(text["interprets"], INTERPRETS),
+        "repeals": parse_references(as_text(meta.get("repeals"), "; "), REPEALS),
+        "amends": parse_references(as_text(meta.get("amends"), "; "), AMENDS),
+        "interprets": parse_references(as_text(meta.get("interprets"), "; "), INTERPRETS),
         "validity": lifecycle.parse_validity(as_text(meta.get("validity"))),
         "written": bool(meta.get("datewritten")),
     }
