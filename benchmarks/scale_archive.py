@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gzip
 import json
 import random
@@ -91,8 +92,25 @@ def added_date(number: int, newest: bool = False) -> str:
     return (FIRST_DAY + dt.timedelta(days=random.Random(SEED + 1 + number).randrange(DAYS + 1))).isoformat()
 
 
+ADDED_PARAGRAPHS = 6  # corpus paragraphs after an added bulletin's own first one: about the
+# archive's mean (2-12), so that its terms reach as many lists and shards as a bulletin's do. A
+# one-sentence bulletin, as added before, touched 64 of 9,757 shards; one of the archive's, 941
+
+
+@functools.lru_cache(maxsize=1)
+def _some_paragraphs() -> list[str]:
+    return read_paragraphs(1000)
+
+
+def added_paragraphs(number: int) -> list[str]:
+    """The corpus paragraphs of the NUMBERth bulletin added (seeded by NUMBER)."""
+    rng, paragraphs = random.Random(SEED + 2 + number), _some_paragraphs()
+    return [rng.choice(paragraphs) for _ in range(ADDED_PARAGRAPHS)]
+
+
 def add_one(work: Path, newest: bool = False, date: str | None = None, count: int = 1) -> None:
-    """Ingest one more bulletin (COUNT more, in one file): of a random date, its own for each
+    """Ingest one more bulletin (COUNT more, in one file) of an archive bulletin's size (a
+    sentence of its own, then ``added_paragraphs``): of a random date, its own for each
     call (seeded by the number of earlier calls, so a long series of runs does not pile them on
     one day), (NEWEST) dated after every other one, or of DATE. Each call adds others (their own
     record ids, texts and, for the newest, date)."""
@@ -105,7 +123,8 @@ def add_one(work: Path, newest: bool = False, date: str | None = None, count: in
     for each in range(count):
         part = f"之{each + 1}" if count > 1 else ""
         text = f"青溪区召开基准测试追加会议（第{number + 1}次{part}），研究部署防汛工作。"
-        record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], date=date)
+        body = [text, *added_paragraphs(number * count + each)]
+        record = dict(next(synthetic_records([text], 1, seed=SEED + 1))[1], date=date, text="\n".join(body))
         record["id"] = f"scale-{name}" + (f"-{each}" if count > 1 else "")
         lines.append(json.dumps(record, ensure_ascii=False) + "\n")
     (extra / f"{name}.jsonl").write_text("".join(lines), encoding="utf-8")
