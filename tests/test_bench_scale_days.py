@@ -77,3 +77,16 @@ def test_added_bulletins_get_dates_of_their_own():
     assert all(scale_archive.FIRST_DAY.isoformat() <= d <= last.isoformat() for d in dates)
     newest = [scale_archive.added_date(number, newest=True) for number in range(3)]
     assert newest == [(last + dt.timedelta(days=n + 1)).isoformat() for n in range(3)]
+
+
+def test_added_bulletins_are_of_an_archive_bulletins_size(monkeypatch):
+    """An added bulletin's body: its own sentence, then ``ADDED_PARAGRAPHS`` paragraphs drawn
+    from the corpus, the same for its number in every run and others for other numbers (a
+    one-sentence bulletin reached 64 of 9,757 shards at 100,000; the archive's reach some 1,000)."""
+    paragraphs = [f"第{n}段。" for n in range(500)]
+    monkeypatch.setattr(scale_archive, "_some_paragraphs", lambda: paragraphs)
+    bodies = [scale_archive.added_paragraphs(number) for number in range(20)]
+    assert bodies == [scale_archive.added_paragraphs(number) for number in range(20)]
+    assert all(len(body) == scale_archive.ADDED_PARAGRAPHS and set(body) <= set(paragraphs) for body in bodies)
+    assert len({tuple(body) for body in bodies}) == 20
+    assert 2 <= scale_archive.ADDED_PARAGRAPHS <= 12  # within the archive's own 2-12
