@@ -210,6 +210,61 @@ def test_rows_having_ids_are_the_rows_a_full_pass_finds(tmp_path, bulletins):
         assert list(opendata_sqlite.rows_having(rows, wanted)) == expected
 
 
+def written_with_sizes(folder, bulletins):
+    """The JSONL of BULLETINS written as a build writes it, and the sizes ``write_row_bytes`` gave."""
+    cols, rows = streamed_rows(bulletins)
+    made = (opendata.row_bytes(cols, row) for row in rows)
+    _, _, sizes, count = opendata.write_row_bytes(folder, cols, made)
+    assert len(sizes) == count
+    return folder / opendata.JSONL, sizes
+
+
+@pytest.mark.parametrize("bulletins", TABLES.values(), ids=TABLES.keys())
+def test_rows_having_ids_read_where_the_sizes_put_them(tmp_path, bulletins, monkeypatch):
+    _, rows = opendata.table_rows(bulletins)
+    path, sizes = written_with_sizes(tmp_path, bulletins)
+    ids = [row["id"] for row in rows]
+    placed = opendata.JsonlRows(path, len(ids), sizes)
+    with monkeypatch.context() as patched:
+        patched.setattr(opendata, "_LEADING_ID", None)  # the scan's first step: unreachable
+        for wanted in ({ids[0]}, set(ids[-2:]), set(ids[::3]), set(), set(ids)):
+            assert list(placed.having(wanted)) == [row for row in rows if row["id"] in wanted]
+    for wanted in ({"no-such-id"}, {*ids, "no-such-id"}):  # an id the sizes lack: scanned for
+        assert list(placed.having(wanted)) == [row for row in rows if row["id"] in wanted]
+
+
+def hand_edits(path, sizes):
+    """Ways the JSONL could differ from the sizes a build noted: each a function of the file."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    first, last = next(iter(sizes)), list(sizes)[-1]
+    spelled = json.dumps(first, ensure_ascii=False).encode("utf-8")[1:-1]  # as the line holds it
+    return {
+        "line-grown": lambda: path.write_bytes(b"".join([lines[0].replace(b'"}', b' "}', 1), *lines[1:]])),
+        "lines-swapped": lambda: path.write_bytes(b"".join([lines[1], lines[0], *lines[2:]])),
+        "same-size-other-id": lambda: path.write_bytes(
+            b"".join([lines[0].replace(spelled, b"x" * len(spelled), 1), *lines[1:]])
+        ),
+        "last-line-cut": lambda: path.write_bytes(b"".join(lines)[:-1]),
+        "sizes-of-another-order": lambda: sizes.update({last: sizes.pop(first)}),
+    }
+
+
+@pytest.mark.parametrize(
+    "edit", ["line-grown", "lines-swapped", "same-size-other-id", "last-line-cut", "sizes-of-another-order"]
+)
+def test_rows_having_ids_in_a_file_not_as_the_sizes_say_are_scanned_for(tmp_path, edit):
+    """A file that is not as the sizes say (a line grown, two lines swapped, an id changed at
+    the same length, the last line cut, the sizes of another order) is scanned: the same rows
+    as with no sizes at all."""
+    path, sizes = written_with_sizes(tmp_path, TABLES["extra-columns-and-awkward-text"])
+    sizes = dict(sizes)
+    hand_edits(path, sizes)[edit]()
+    scanned = opendata.JsonlRows(path)
+    ids = [row["id"] for row in scanned]
+    for wanted in ({ids[0]}, set(ids[-1:]), set(ids)):
+        assert list(opendata.JsonlRows(path, len(ids), sizes).having(wanted)) == list(scanned.having(wanted))
+
+
 def test_rows_having_an_id_that_is_another_rows_value(tmp_path):
     """A row whose other field holds an id (as a whole JSON string, or within its text) is not
     the row of that id; ids that JSON escapes are found."""

@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -342,8 +343,11 @@ class JsonlRows:
     """The rows of a JSONL file, read again on every pass and never held: as many passes as a
     consumer needs, at the memory of one row."""
 
-    def __init__(self, path: Path, count: int | None = None):
-        self.path, self.count = Path(path), count
+    def __init__(self, path: Path, count: int | None = None, sizes: Mapping[str, list[int]] | None = None):
+        """SIZES: each row's ``[JSONL line size, CSV record size]`` by id in the file's order, as
+        ``write_row_bytes`` just wrote them (ids unique): ``having`` then reads its rows where
+        they lie instead of scanning every line (0.25 s of CPU a rebuild at 100,000 rows)."""
+        self.path, self.count, self.sizes = Path(path), count, sizes
 
     def __len__(self) -> int:
         if self.count is None:
@@ -363,6 +367,10 @@ class JsonlRows:
         every line took 1.3-1.5 s. A line that does not begin so is parsed whole."""
         if not ids:
             return
+        placed = self._placed(ids) if self.sizes is not None else None
+        if placed is not None:
+            yield from placed
+            return
         written = {json.dumps(row_id, ensure_ascii=False).encode("utf-8") for row_id in ids}  # as lines hold them
         with self.path.open("rb") as fh:
             for line in fh:
@@ -372,3 +380,30 @@ class JsonlRows:
                 row = json.loads(line)
                 if row["id"] in ids:
                     yield row
+
+    def _placed(self, ids: set[str]) -> list[dict[str, str]] | None:
+        """The rows of IDS read where ``sizes`` puts them, in the file's order; None when an id
+        is not among them or the file is not as they say (its size, or a line that is not one
+        row of its id): then scanned."""
+        offset, spans = 0, []
+        for row_id, (size, _) in self.sizes.items():
+            if row_id in ids:
+                spans.append((row_id, offset, size))
+            offset += size
+        if len(spans) != len(ids):
+            return None
+        rows = []
+        with self.path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size != offset:
+                return None
+            for row_id, at, size in spans:
+                fh.seek(at)
+                line = fh.read(size)
+                try:  # a span that is not one whole line is no JSON, or ends elsewhere
+                    row = json.loads(line) if line.endswith(b"\n") else None
+                except ValueError:
+                    return None
+                if type(row) is not dict or row.get("id") != row_id:
+                    return None
+                rows.append(row)
+        return rows

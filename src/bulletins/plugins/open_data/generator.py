@@ -284,7 +284,8 @@ class OpenDataGenerator(Generator):
         def went_in():  # the database's stamp the moment the change is in (``held_rows``)
             opendata_state.save_commit(self.commit_file, opendata_state.file_stamp(database), key)
 
-        self.sqlite = opendata_sqlite.start(database, jsonl, cols, opendata.JsonlRows(jsonl, count), changes, went_in)
+        saved = opendata.JsonlRows(jsonl, count, sizes if len(sizes) == count else None)  # rows found by place
+        self.sqlite = opendata_sqlite.start(database, jsonl, cols, saved, changes, went_in)
         return state
 
     def generate_output(self, writer):
