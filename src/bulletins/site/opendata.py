@@ -345,8 +345,7 @@ class JsonlRows:
 
     def __init__(self, path: Path, count: int | None = None, sizes: Mapping[str, list[int]] | None = None):
         """SIZES: each row's ``[JSONL line size, CSV record size]`` by id in the file's order, as
-        ``write_row_bytes`` just wrote them (ids unique): ``having`` then reads its rows where
-        they lie instead of scanning every line (0.25 s of CPU a rebuild at 100,000 rows)."""
+        ``write_row_bytes`` wrote them (ids unique), so that ``having`` need not scan (0.265 s)."""
         self.path, self.count, self.sizes = Path(path), count, sizes
 
     def __len__(self) -> int:
@@ -361,10 +360,10 @@ class JsonlRows:
                 yield json.loads(line)
 
     def having(self, ids: set[str]) -> Iterator[dict[str, str]]:
-        """The rows whose id is one of IDS, in the file's order. A line is parsed whole only
-        when the id it begins with (``jsonl_line`` writes the id first) is one of them: a
-        rebuild at 100,000 bulletins looks for a few rows among 283 MB of lines, where parsing
-        every line took 1.3-1.5 s. A line that does not begin so is parsed whole."""
+        """The rows whose id is one of IDS, in the file's order: read where ``sizes`` put them,
+        or else scanned for, a line parsed whole only when the id it begins with (``jsonl_line``
+        writes the id first) is one of them (a few rows among 283 MB of lines: parsing every line
+        took 1.3-1.5 s at 100,000). A line that does not begin so is parsed whole."""
         if not ids:
             return
         placed = self._placed(ids) if self.sizes is not None else None
