@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.site import opendata, opendata_sqlite
+from bulletins.site import opendata, opendata_rows, opendata_sqlite
 from bulletins.site.opendata import Bulletin, RowHead
+from bulletins.site.opendata_rows import JsonlRows
 from bulletins.site.output_files import replace_if_changed
 from support.open_data import OPEN_DATA_PLUGINS
 from support.shared import ROOT
@@ -129,7 +130,7 @@ def test_replace_if_changed(tmp_path, old, new, written):
 def test_database_from_the_file_is_the_database_from_the_rows(tmp_path, bulletins):
     cols, rows = opendata.table_rows(bulletins)
     _, _, count = opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
-    from_file = opendata.JsonlRows(tmp_path / opendata.JSONL)
+    from_file = JsonlRows(tmp_path / opendata.JSONL)
     assert len(from_file) == count and list(from_file) == rows == list(from_file)
     opendata_sqlite.build_sqlite(tmp_path / "rows.sqlite", cols, rows)
     opendata_sqlite.build_sqlite(tmp_path / "file.sqlite", cols, from_file)
@@ -191,7 +192,7 @@ def test_a_build_holds_at_most_one_row_at_a_time(tmp_path, monkeypatch):
 def test_jsonl_rows_counts_lines_when_not_told(tmp_path: Path):
     path = tmp_path / "r.jsonl"
     path.write_text('{"id": "a"}\n{"id": "b"}\n', encoding="utf-8")
-    assert len(opendata.JsonlRows(path)) == 2 and len(opendata.JsonlRows(path, 5)) == 5
+    assert len(JsonlRows(path)) == 2 and len(JsonlRows(path, 5)) == 5
 
 
 HOSTILE_IDS = ["a", 'b"q', "城区-2024-01", "x\\y", "a\u2028b", "tab\there", "é", "cr\rlf\n", "\\", ""]
@@ -201,7 +202,7 @@ HOSTILE_IDS = ["a", 'b"q', "城区-2024-01", "x\\y", "a\u2028b", "tab\there", "�
 def test_rows_having_ids_are_the_rows_a_full_pass_finds(tmp_path, bulletins):
     _, rows = opendata.table_rows(bulletins)
     opendata.write_row_files(tmp_path, *streamed_rows(bulletins))
-    from_file = opendata.JsonlRows(tmp_path / opendata.JSONL)
+    from_file = JsonlRows(tmp_path / opendata.JSONL)
     ids = [row["id"] for row in rows]
     for wanted in ({ids[0]}, set(ids[-2:]), set(ids[::3]), {"no-such-id"}, set(), set(ids)):
         expected = [row for row in rows if row["id"] in wanted]
@@ -224,9 +225,9 @@ def test_rows_having_ids_read_where_the_sizes_put_them(tmp_path, bulletins, monk
     _, rows = opendata.table_rows(bulletins)
     path, sizes = written_with_sizes(tmp_path, bulletins)
     ids = [row["id"] for row in rows]
-    placed = opendata.JsonlRows(path, len(ids), sizes)
+    placed = JsonlRows(path, len(ids), sizes)
     with monkeypatch.context() as patched:
-        patched.setattr(opendata, "_LEADING_ID", None)  # the scan's first step: unreachable
+        patched.setattr(opendata_rows, "_LEADING_ID", None)  # the scan's first step: unreachable
         for wanted in ({ids[0]}, set(ids[-2:]), set(ids[::3]), set(), set(ids)):
             assert list(placed.having(wanted)) == [row for row in rows if row["id"] in wanted]
     for wanted in ({"no-such-id"}, {*ids, "no-such-id"}):  # an id the sizes lack: scanned for
@@ -259,10 +260,10 @@ def test_rows_having_ids_in_a_file_not_as_the_sizes_say_are_scanned_for(tmp_path
     path, sizes = written_with_sizes(tmp_path, TABLES["extra-columns-and-awkward-text"])
     sizes = dict(sizes)
     hand_edits(path, sizes)[edit]()
-    scanned = opendata.JsonlRows(path)
+    scanned = JsonlRows(path)
     ids = [row["id"] for row in scanned]
     for wanted in ({ids[0]}, set(ids[-1:]), set(ids)):
-        assert list(opendata.JsonlRows(path, len(ids), sizes).having(wanted)) == list(scanned.having(wanted))
+        assert list(JsonlRows(path, len(ids), sizes).having(wanted)) == list(scanned.having(wanted))
 
 
 def test_rows_having_an_id_that_is_another_rows_value(tmp_path):
@@ -275,7 +276,7 @@ def test_rows_having_an_id_that_is_another_rows_value(tmp_path):
     path = tmp_path / opendata.JSONL
     path.write_bytes(b"".join(opendata.jsonl_line(row) for row in rows))
     for i, row_id in enumerate(HOSTILE_IDS):
-        assert list(opendata.JsonlRows(path).having({row_id})) == [rows[i]], row_id
+        assert list(JsonlRows(path).having({row_id})) == [rows[i]], row_id
 
 
 @pytest.mark.parametrize(
@@ -293,7 +294,7 @@ def test_rows_having_ids_in_a_file_written_otherwise(tmp_path, spell):
     path = tmp_path / opendata.JSONL
     path.write_text("".join(spell(row) + "\n" for row in rows), encoding="utf-8")
     for i, row_id in enumerate(HOSTILE_IDS):
-        assert list(opendata.JsonlRows(path).having({row_id})) == [rows[i]], row_id
+        assert list(JsonlRows(path).having({row_id})) == [rows[i]], row_id
 
 
 HEADER_KEY_TUPLES = [

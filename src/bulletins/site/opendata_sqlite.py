@@ -33,7 +33,8 @@ from pathlib import Path
 
 from bulletins.bound import bound_to
 from bulletins.site import written
-from bulletins.site.opendata import JsonlRows, iter_document_rows, iter_people_rows, iter_relation_rows
+from bulletins.site.opendata import iter_document_rows, iter_people_rows, iter_relation_rows
+from bulletins.site.opendata_rows import JsonlRows
 from bulletins.site.opendata_state import RowChanges
 from bulletins.site.output_files import removed_on_error
 

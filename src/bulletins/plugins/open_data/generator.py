@@ -41,6 +41,7 @@ from bulletins.site import (
 )
 from bulletins.site.citation import ARCHIVE_CSL
 from bulletins.site.config import Option, is_relative_path, settings_check, url_pattern
+from bulletins.site.opendata_rows import JsonlRows
 
 logger = logging.getLogger(__name__)
 CITATIONS = "bulletins.plugins.citations"
@@ -278,13 +279,12 @@ class OpenDataGenerator(Generator):
         )
         self.commit_file.unlink(missing_ok=True)  # it spoke of an earlier database
         opendata_state.save(self.state_file, opendata_state.rows_written(state, held, files, opendata.SQLITE))
-        jsonl = self.folder / opendata.JSONL
-        database = self.folder / opendata.SQLITE
+        jsonl, database = self.folder / opendata.JSONL, self.folder / opendata.SQLITE
 
         def went_in():  # the database's stamp the moment the change is in (``held_rows``)
             opendata_state.save_commit(self.commit_file, opendata_state.file_stamp(database), key)
 
-        saved = opendata.JsonlRows(jsonl, count, sizes if len(sizes) == count else None)  # rows found by place
+        saved = JsonlRows(jsonl, count, sizes if len(sizes) == count else None)  # rows found by place
         self.sqlite = opendata_sqlite.start(database, jsonl, cols, saved, changes, went_in)
         return state
 
