@@ -273,7 +273,8 @@ class OpenDataGenerator(Generator):
         changes = opendata_state.row_changes(held, digests) if held is not None else None
         # Rows are found again by id: with two rows of one id (never in a site, whose URLs are
         # unique) nothing is kept, and the next build makes every row afresh.
-        made = {row_id: [sources[index], *sizes[row_id]] for index, row_id in order} if len(sizes) == count else {}
+        by_id = sizes if len(sizes) == count else None  # also where the new rows lie (``JsonlRows``)
+        made = {row_id: [sources[index], *by_id[row_id]] for index, row_id in order} if by_id is not None else {}
         state = opendata_state.DataState(
             inputs=inputs, columns=cols, count=count, sqlite_key=key, rows=digests, code=code, sources=made
         )
@@ -284,8 +285,7 @@ class OpenDataGenerator(Generator):
         def went_in():  # the database's stamp the moment the change is in (``held_rows``)
             opendata_state.save_commit(self.commit_file, opendata_state.file_stamp(database), key)
 
-        saved = JsonlRows(jsonl, count, sizes if len(sizes) == count else None)  # rows found by place
-        self.sqlite = opendata_sqlite.start(database, jsonl, cols, saved, changes, went_in)
+        self.sqlite = opendata_sqlite.start(database, jsonl, cols, JsonlRows(jsonl, count, by_id), changes, went_in)
         return state
 
     def generate_output(self, writer):
