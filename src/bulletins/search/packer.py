@@ -40,12 +40,12 @@ IN_FLIGHT = 64  # shards sent and not yet counted: bounds the texts held (about 
 _writers: dict[str, IndexWriter] = {}  # in the worker: one per index folder (it keeps the folders made)
 
 
-def _packed(text: str, directory: bool) -> dict:
+def _packed(text: str | bytes, directory: bool) -> dict:
     """A term shard's TEXT packed with its strategy, a DIRECTORY's with the default."""
     return packed_json(text) if directory else packed_shard(text)
 
 
-def _place(root: str, name: str, text: str, key: str, directory: bool) -> Placed:
+def _place(root: str, name: str, text: str | bytes, key: str, directory: bool) -> Placed:
     writer = _writers.get(root) or _writers.setdefault(root, IndexWriter(Path(root)))
     return writer.place_script(name, _packed(text, directory), key)
 
@@ -62,9 +62,9 @@ class ShardPacker:
             context = multiprocessing.get_context(start_method)
             self.pool = cf.ProcessPoolExecutor(1, mp_context=context, initializer=bound_to, initargs=(os.getpid(),))
 
-    def write(self, name: str, text: str, key: str, directory: bool = False) -> None:
-        """``<name>.js`` registering the packed ``text`` (a term shard's, else a DIRECTORY's),
-        its content key ``key``."""
+    def write(self, name: str, text: str | bytes, key: str, directory: bool = False) -> None:
+        """``<name>.js`` registering the packed ``text`` (a term shard's, else a DIRECTORY's; or
+        its UTF-8 bytes), its content key ``key``."""
         if self.keep(name, key):
             return
         if self.pool is None:

@@ -29,7 +29,7 @@ from bulletins import sealed
 from bulletins.search import shards as sh
 from bulletins.search.packer import SEPARATOR, Listed, ShardPacker, write_directories
 from bulletins.search.runs import Record
-from bulletins.search.write import dumps, hash_units, shard_name, short_hash
+from bulletins.search.write import hash_units, shard_json, shard_name, short_hash
 
 MEMO_FILE = "search-shards.marshal"
 MEMO_FORMAT = 1
@@ -108,11 +108,8 @@ def write_shards(
         bound = sh.boundary(last, group[0][0])
         last = group[-1][0]
         units = _kept_units(shards, memo, group, bound)
-        if units is None:
-            data: dict[str, dict[str, str]] = {"p": {}, "d": {}}
-            for key, kind, buf, _ in group:
-                data[kind][key] = buf.decode("ascii")
-            text = dumps(data)
+        if units is None:  # the text's UTF-8 made once, for both hashes and the packing
+            text = shard_json([item[:3] for item in group]).encode("utf-8")
             units, content = hash_units(memo.salt, text), short_hash(text)
             shards.write(shard_name(bound, units), text, content)
             memo.note(group, units, content)
