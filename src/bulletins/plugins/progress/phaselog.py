@@ -2,10 +2,12 @@
 
 Off unless the environment asks: ``BULLETINS_PHASE_LOG=FILE`` appends one line per phase
 (``phase``, wall-clock ``start``/``end``, ``count``, ``cpu_s`` — the process's own user and
-system CPU seconds in the phase, which the machine's load does not inflate —, ``peak_rss_kb`` —
-the process's peak resident memory during that phase, Linux's VmHWM reset at the phase's start
-— and ``rss_kb`` at its end); ``BULLETINS_TRACEMALLOC=N`` adds the N allocation sites holding the
-most memory at the end of each phase and the phase's traced peak (tracemalloc slows the build down).
+system CPU seconds in the phase, which the machine's load does not inflate —, ``minor_faults``
+— the pages the process touched first, or copied when a fork shared them, in the phase —,
+``peak_rss_kb`` — the process's peak resident memory during that phase, Linux's VmHWM reset at
+the phase's start — and ``rss_kb`` at its end); ``BULLETINS_TRACEMALLOC=N`` adds the N
+allocation sites holding the most memory at the end of each phase and the phase's traced peak
+(tracemalloc slows the build down).
 A fork that works beside the build (the search index's, the citations'...) adds a line of its
 own when the build takes its result (``fork_record``): ``"fork": true``, its wall-clock span and
 the CPU seconds and peak memory of the fork and the processes it waited for.
@@ -17,6 +19,7 @@ import contextlib
 import json
 import os
 import re
+import resource
 import time
 import tracemalloc
 from pathlib import Path
@@ -91,6 +94,7 @@ class PhaseLog:
         self.path, self.top = path, top
         self._started = (0.0, "")
         self._cpu = 0.0
+        self._faults = 0
         if top and not tracemalloc.is_tracing():
             tracemalloc.start()
 
@@ -108,6 +112,7 @@ class PhaseLog:
             tracemalloc.reset_peak()
         self._started = (time.time(), name)
         self._cpu = time.process_time()
+        self._faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
     def end(self, name: str, count: int) -> None:
         start, _ = self._started
@@ -118,6 +123,7 @@ class PhaseLog:
             "end": time.time(),
             "count": count,
             "cpu_s": round(time.process_time() - self._cpu, 3),
+            "minor_faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - self._faults,
             "peak_rss_kb": memory_kb("VmHWM", status),
             "rss_kb": memory_kb("VmRSS", status),
         }
