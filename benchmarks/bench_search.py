@@ -79,12 +79,12 @@ def run(args: list[str], what: str) -> float:
 
 
 def site_fingerprint() -> str:
-    """A hash of what decides the built pages besides the articles (templates, settings, the
-    site and plugin code): a reused build whose pages came from other templates is rebuilt."""
+    """A hash of what decides the built pages and index besides the articles (templates,
+    settings, the package's code, its search index's included): a reused build whose pages or
+    index came from other code is rebuilt."""
     digest = hashlib.sha256()
     sources = [ROOT / "pelicanconf.py", *(ROOT / "theme" / "templates").rglob("*")]
-    for folder in ("site", "plugins"):
-        sources += (ROOT / "src" / "bulletins" / folder).rglob("*.py")
+    sources += (ROOT / "src" / "bulletins").rglob("*.py")
     for path in sorted(p for p in sources if p.is_file()):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
