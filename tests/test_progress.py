@@ -323,6 +323,20 @@ def test_run_logs_each_phase_once_with_its_count(tmp_path):
     records = [json.loads(line) for line in (tmp_path / "phases.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["phase"], r["count"]) for r in records] == [("read", 40), ("write", 3)]
     assert all(r["end"] >= r["start"] and len(r["top"]) <= 3 for r in records)
+    assert all(type(r["minor_faults"]) is int and r["minor_faults"] >= 0 for r in records)
+
+
+@pytest.mark.skipif(phaselog.resource is None, reason="no getrusage here")
+def test_a_phase_counts_the_pages_it_touches(tmp_path):
+    """``minor_faults``: the pages a phase touched first (or copied from a fork's): a phase that
+    fills 32 MB of new memory has some, however large the kernel's pages."""
+    log = phaselog.PhaseLog(tmp_path / "phases.jsonl")
+    log.begin("write")
+    filled = bytearray(32 << 20)
+    filled[::4096] = b"\x01" * len(filled[::4096])
+    log.end("write", 1)
+    [record] = [json.loads(line) for line in (tmp_path / "phases.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert record["minor_faults"] > 0 and filled[4096] == 1
 
 
 def _run_two_phases(run):

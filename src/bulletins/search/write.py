@@ -277,11 +277,7 @@ class IndexWriter:
         old = self.record.get(relpath)
         if key is None or not isinstance(old, str) or not old.startswith(key + " "):
             return None
-        try:
-            st = self.stats.stat(relpath)
-        except OSError:
-            return None
-        found = [st.st_size, st.st_mtime_ns]
+        found = _stat(relpath, self.stats.stat)
         return Placed(relpath, found[0], old, False) if old == record_entry(key, found) else None
 
     def place_script(self, name: str, data, key: str | None = None, *, utf16: bool = False) -> Placed:
@@ -351,9 +347,10 @@ def _files_under(root: str, folder: str) -> list[str]:
     return found
 
 
-def _stat(path: Path | str) -> list | None:
+def _stat(path: Path | str, look=os.stat) -> list | None:
+    """``[size, mtime_ns]`` of PATH as LOOK finds it (``os.stat``, or a ``FolderStats``'s), or None."""
     try:
-        st = os.stat(path)
+        st = look(path)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns]

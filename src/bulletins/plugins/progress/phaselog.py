@@ -19,10 +19,14 @@ import contextlib
 import json
 import os
 import re
-import resource
 import time
 import tracemalloc
 from pathlib import Path
+
+try:  # the minor faults' count (a POSIX system's)
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None
 
 LOG_ENV = "BULLETINS_PHASE_LOG"
 TRACEMALLOC_ENV = "BULLETINS_TRACEMALLOC"
@@ -41,6 +45,10 @@ def _status() -> str:
         return _STATUS.read_text(encoding="ascii")
     except OSError:
         return ""
+
+
+def _minor_faults() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource is not None else 0
 
 
 def _reset_peak() -> None:
@@ -112,7 +120,7 @@ class PhaseLog:
             tracemalloc.reset_peak()
         self._started = (time.time(), name)
         self._cpu = time.process_time()
-        self._faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        self._faults = _minor_faults()
 
     def end(self, name: str, count: int) -> None:
         start, _ = self._started
@@ -123,7 +131,7 @@ class PhaseLog:
             "end": time.time(),
             "count": count,
             "cpu_s": round(time.process_time() - self._cpu, 3),
-            "minor_faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - self._faults,
+            "minor_faults": _minor_faults() - self._faults,
             "peak_rss_kb": memory_kb("VmHWM", status),
             "rss_kb": memory_kb("VmRSS", status),
         }
