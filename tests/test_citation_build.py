@@ -297,13 +297,12 @@ def test_a_record_is_fresh_for_its_key_and_untouched_files_only(tmp_path, jobs):
     for i in damaged:
         (tmp_path / f"{save_as[i][:-5]}.ris").write_text("damaged", encoding="utf-8")
     with FolderStats(out) as stats:  # the build's way: each folder opened once
-        for where in (out, stats):
-            fresh = [
-                store.fresh_record(record, f"key{i}", where, generator.file_names(save_as[i]))
-                for i, (_, record) in enumerate(done)
-            ]
-            assert fresh == [i not in damaged for i in range(len(entries))]
-    assert not store.fresh_record(done[0][1], "other", out, generator.file_names(save_as[0]))
+        fresh = [
+            store.fresh_record(record, f"key{i}", stats, generator.file_names(save_as[i]))
+            for i, (_, record) in enumerate(done)
+        ]
+        assert fresh == [i not in damaged for i in range(len(entries))]
+        assert not store.fresh_record(done[0][1], "other", stats, generator.file_names(save_as[0]))
 
 
 def _add_article(content, out):

@@ -59,8 +59,9 @@ def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def script(name: str, data) -> str:
-    return f"BulletinSearch.register({dumps(name)},{dumps(data)});\n"
+def script(name: str, data, data_json: str | None = None) -> str:
+    """The statement registering DATA as NAME (DATA_JSON: its JSON, made already)."""
+    return f"BulletinSearch.register({dumps(name)},{dumps(data) if data_json is None else data_json});\n"
 
 
 def shard_json(lists: list[tuple[str, str, bytes]]) -> str:
@@ -136,7 +137,7 @@ def script_bytes(name: str, data, *, utf16: bool = False) -> bytes:
     (a file of mostly Han text is smaller so), else UTF-8. Packed data's text is joined, not
     made by ``json`` (its ``z`` needs no escape, ``pack_bytes``): the same text, not scanned."""
     if is_packed(data) and type(data["n"]) is int and type(data["u"]) is int and type(data["z"]) is str:
-        text = f'BulletinSearch.register({dumps(name)},{{"n":{data["n"]},"u":{data["u"]},"z":"{data["z"]}"}});\n'
+        text = script(name, data, f'{{"n":{data["n"]},"u":{data["u"]},"z":"{data["z"]}"}}')
         return UTF16_BOM + text.encode("utf-16-le")
     text = script(name, data)
     return UTF16_BOM + text.encode("utf-16-le") if utf16 or is_packed(data) else text.encode("utf-8")

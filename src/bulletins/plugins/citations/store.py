@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -68,16 +67,15 @@ def input_key(parts: tuple) -> str:
     return hashlib.blake2b(f"{code_digest()}\0{parts!r}".encode(), digest_size=12).hexdigest()
 
 
-def fresh_record(record, key: str, out: str | FolderStats, names: Iterable[str]) -> bool:
-    """RECORD is the last build's for input KEY and its files (NAMES under OUT: a folder, or
-    the ``FolderStats`` of one) are as it left them."""
+def fresh_record(record, key: str, out: FolderStats, names: Iterable[str]) -> bool:
+    """RECORD is the last build's for input KEY and its files (NAMES under the folder OUT
+    looks in) are as it left them."""
     if not (isinstance(record, list) and len(record) == RECORD and record[0] == key):
         return False
-    look = out.stat if isinstance(out, FolderStats) else None
     at = 2
     for name in names:
         try:
-            st = look(name) if look is not None else os.stat(f"{out}/{name}")
+            st = out.stat(name)
         except OSError:
             return False
         if record[at] != st.st_size or record[at + 1] != st.st_mtime_ns:
