@@ -8,6 +8,7 @@ import pytest
 
 from bulletins.site import folderstat
 from bulletins.site.folderstat import FolderStats
+from bulletins.site.opendata_state import file_stamp
 
 
 def _answer(look, relpath):
@@ -71,3 +72,17 @@ def test_no_folder_is_left_open(tree, monkeypatch):
     abandoned.stat("a/page.html")
     del abandoned  # a user that stopped before closing: closed when it goes
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+@pytest.mark.parametrize("by_fd", [True, False])
+def test_stamps_are_those_of_file_stamp(tree, by_fd, monkeypatch):
+    monkeypatch.setattr(folderstat, "BY_FD", by_fd and folderstat.BY_FD)
+    cases = [*CASES, "a/nul\0name.md", "/absolute/elsewhere.md"]
+    with FolderStats(str(tree)) as stats:
+        for relpath in cases * 2:
+            try:
+                expected = file_stamp(os.path.join(tree, relpath))
+            except ValueError:  # a NUL in the path: no such file, never an error
+                expected = None
+            assert stats.stamp(relpath) == expected, relpath
+    assert stats.stamp("a/page.html") == [len("页面".encode()), os.stat(tree / "a" / "page.html").st_mtime_ns]

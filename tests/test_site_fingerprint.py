@@ -145,3 +145,31 @@ def test_pelicans_wrappers_and_dicts_describe_as_the_general_branches_do():
     as_ordered = OrderedDict((k, OrderedDict(v) if isinstance(v, dict) else v) for k, v in nested.items())
     assert describe(nested) == describe(as_ordered)
     assert describe({"z": 1, "a": 2}) == describe({"a": 2, "z": 1}) == "{'a':2,'z':1}"
+
+
+def test_arguments_memo_describes_as_describe_does(sources, monkeypatch):
+    """The memo of page arguments gives ``describe``'s answer for every kind of arguments, and
+    again after a taxonomy item is renamed, a value changes type (True and 1 are equal keys of
+    a dict) or the memo forgets."""
+    from bulletins.site.fingerprint import ArgumentsMemo
+
+    wrappers = _wrappers()
+    cases = [
+        {"category": wrappers[0], "blog": True, "paginated": None},
+        {"category": wrappers[1], "blog": True, "paginated": None},
+        {"category": wrappers[0], "blog": 1, "paginated": None},
+        {"category": wrappers[0], "blog": 1.0, "paginated": None},
+        {"tag": wrappers[4], "n": "公报"},
+        {"articles": [article(sources[0])], "n": 2},  # a list: described every time
+        {},
+    ]
+    memo = ArgumentsMemo()
+    for value in cases * 2:
+        assert memo.describe(value) == describe(value)
+    wrappers[0].name = "改名"
+    assert memo.describe(cases[0]) == describe(cases[0]) != describe(cases[1])
+    assert "改名" in memo.describe(cases[0])
+    monkeypatch.setattr(ArgumentsMemo, "MOST", 2)
+    for value in cases * 2:
+        assert memo.describe(value) == describe(value)
+    assert len(memo.memo) <= 2

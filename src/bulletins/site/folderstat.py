@@ -36,6 +36,15 @@ class FolderStats:
             self.folders[folder] = fd
         return os.stat(name, dir_fd=fd)
 
+    def stamp(self, relpath: str) -> list[int] | None:
+        """``[size, mtime_ns]`` of RELPATH, as ``opendata_state.file_stamp`` gives it (None when
+        it cannot be found)."""
+        try:
+            found = self.stat(relpath)
+        except (OSError, ValueError):
+            return None
+        return [found.st_size, found.st_mtime_ns]
+
     def close(self) -> None:
         while self.folders:
             os.close(self.folders.popitem()[1])

@@ -58,6 +58,7 @@ from bulletins.plugins.incremental.cachefile import (  # noqa: F401 (MAGIC, read
     write_table,
 )
 from bulletins.site import fingerprint
+from bulletins.site.folderstat import FolderStats
 from bulletins.site.opendata_state import file_stamp
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ class ArticleCache:
         self.part_fds: list[int] = []
         self.first_miss = None  # called once, when an article is first not found (``preread``)
         self.sources = bodies.Sources(str(path))  # the files the articles' bodies are read from
+        self.stats = FolderStats(str(generator.path))  # the articles' files, looked up from their folders
         if load:
             self._open_old()
 
@@ -137,13 +139,12 @@ class ArticleCache:
         entry = self.old.get(name)
         if entry is None:
             return None
-        path = os.path.join(self.generator.path, name)
-        found = file_stamp(path)
+        found = self.stats.stamp(name)
         if found is None:
             return None
         if found == entry.stamp():
             return entry
-        if found[0] != entry.size or file_digest(path) != entry.digest:
+        if found[0] != entry.size or file_digest(os.path.join(self.generator.path, name)) != entry.digest:
             return None
         self.restamped = True
         return entry._replace(size=found[0], mtime_ns=found[1])
@@ -152,7 +153,7 @@ class ArticleCache:
         """The file and entry of NAME's record read ahead by another process (``add_part``), if
         its file has not changed since."""
         found = self.parts.get(name)
-        if found is None or file_stamp(os.path.join(self.generator.path, name)) != found[1].stamp():
+        if found is None or self.stats.stamp(name) != found[1].stamp():
             return None
         return found
 
@@ -360,6 +361,7 @@ class ArticleCache:
         for fd in self.part_fds:
             os.close(fd)
         self._tmp().unlink(missing_ok=True)
+        self.stats.close()
         self.old, self.kept, self.new, self.checked, self.parts, self.part_fds = {}, {}, {}, {}, {}, []
         self.files_tables, self.objects, self.copied, self.pending = {}, {}, {}, []
         self.sources = bodies.Sources(str(self.path))  # each open while an article reads its body there

@@ -96,6 +96,7 @@ class SkippingWriter(Writer):
         self._batch: list[PageJob] | None = None
         self._batch_paths: set[str] = set()
         self._unnoted: list[str] = []  # pages to note before they are written, where a record is kept
+        self._arguments = fingerprint.ArgumentsMemo()
         _ACTIVE.append(self)
 
     def _load(self) -> dict:
@@ -213,7 +214,7 @@ class SkippingWriter(Writer):
                 url,
                 fingerprint.describe(inputs.pop("article", None), page=True),
                 fingerprint.describe(inputs.pop("page", None), page=True),
-                fingerprint.describe(inputs),
+                self._arguments.describe(inputs),
             )
         )
 
