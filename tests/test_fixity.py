@@ -93,7 +93,7 @@ def test_compare(expected, actual, report):
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_hashes_made_over_processes_are_the_same(tmp_path, monkeypatch, workers):
     from bulletins.plugins.incremental import forked
-    from bulletins.plugins.open_data.generator import _hashed_over
+    from bulletins.plugins.open_data.manifest import _hashed_over
 
     monkeypatch.setattr(forked, "MIN_JOBS", 0)
     for n in range(300):

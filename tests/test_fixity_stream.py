@@ -193,7 +193,7 @@ def test_another_hash_in_the_cache_for_an_unchanged_file_is_not_copied_into_the_
 @pytest.mark.parametrize("workers", [1, 2, 3])
 def test_batches_over_processes_give_the_same_manifest(tmp_path, monkeypatch, workers):
     from bulletins.plugins.incremental import forked
-    from bulletins.plugins.open_data.generator import _hashed_over
+    from bulletins.plugins.open_data.manifest import _hashed_over
 
     monkeypatch.setattr(forked, "MIN_JOBS", 0)
     monkeypatch.setattr(fixity_stream, "BATCH", 7)

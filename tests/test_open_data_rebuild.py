@@ -308,9 +308,9 @@ def finalized_order(request):
     from pelican import signals
 
     from bulletins.plugins.incremental import writer
-    from bulletins.plugins.open_data import generator
+    from bulletins.plugins.open_data import manifest
 
-    receivers = [writer.save_cache, generator.write_manifest]
+    receivers = [writer.save_cache, manifest.write_manifest]
     if request.param == "manifest-first":
         receivers.reverse()
     for receiver in receivers:

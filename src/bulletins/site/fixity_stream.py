@@ -80,6 +80,7 @@ def update_manifest(
     rehash_bytes: int = 0,
     fork: Fork | None = None,
     noted: Path | None = None,
+    early=None,
 ) -> Outcome:
     """Write ROOT's manifest from the cache at CACHE_PATH and the files that changed since.
     HASH_ALL (a list of paths -> their hashes in order) makes the hashes. NOTED: a file in the
@@ -88,12 +89,16 @@ def update_manifest(
     cache is saved when the manifest's text changed or more than REHASH_BYTES were hashed again
     (or noted). With FORK and a cache of SPLIT_BYTES or more (no cache: a NOTED file as large),
     the paths after its middle line are walked by what FORK starts while this process walks
-    those before it (the same files either way)."""
+    those before it (the same files either way). EARLY: a ``fixity_early.EarlyWalk`` begun at
+    the build's start, which walks both halves when they are these (else it is let go)."""
     hash_all = hash_all or hash_files
     try:
-        return _update(root, cache_path, _Sources(hash_all, noted), rehash_bytes, True, fork)
+        return _update(root, cache_path, _Sources(hash_all, noted), rehash_bytes, True, fork, early)
     except CacheError:
         return _update(root, cache_path, _Sources(hash_all, noted), rehash_bytes, False)
+    finally:
+        if early is not None:
+            early.close()
 
 
 @dataclass(frozen=True)
@@ -207,11 +212,17 @@ class _Range:
     cache: Path
 
 
-def _walk_range(root: Path, cache_path: Path, sources: _Sources, trust: bool, part: _Range) -> tuple[Outcome, list]:
+def _walk_range(
+    root: Path, cache_path: Path, sources: _Sources, trust: bool, part: _Range, read: tuple | None = None
+) -> tuple[Outcome, list]:
     """The new manifest and cache lines of PART's paths; the outcome, and the cache's stamp of
-    the manifest (read with its trailer, by the range that ends with the file)."""
-    stamp: list = []
-    old = read_cache(cache_path, stamp, part.offset, part.stop) if trust else iter(())
+    the manifest (read with its trailer, by the range that ends with the file). READ: PART's
+    cache lines and the stamp they fill, when they were begun already (``fixity_early``)."""
+    if read is not None:
+        old, stamp = read
+    else:
+        stamp = []
+        old = read_cache(cache_path, stamp, part.offset, part.stop) if trust else iter(())
     noted = sources.noted_in(part.start, part.stop)
     with _open(part.manifest) as manifest_out, _open(part.cache) as cache_out:
         lines = _Lines(root, sources.hash_all, manifest_out, cache_out)
@@ -247,6 +258,15 @@ def _walk_halves(root: Path, cache_path: Path, sources: _Sources, fork: Fork, pa
         second = _walk_range(root, cache_path, sources, True, parts[1])
     last, stamp = second
     return first + last, stamp
+
+
+def _summed(results: list, root: Path, cache_path: Path, sources: _Sources, parts: list[_Range]):
+    """The outcomes of PARTS walked elsewhere (RESULTS: ``(done, (outcome, stamp))`` each),
+    each that failed walked here; summed, with the last part's stamp."""
+    walked = [
+        res if done else _walk_range(root, cache_path, sources, True, part) for (done, res), part in zip(results, parts)
+    ]
+    return walked[0][0] + walked[1][0], walked[1][1]
 
 
 def _ranges(cache_path: Path, new_manifest: Path, new_cache: Path, split: bool, noted: Path | None) -> list[_Range]:
@@ -290,14 +310,25 @@ def _remove(paths) -> None:
         path.unlink(missing_ok=True)
 
 
-def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, trust: bool, fork=None) -> Outcome:
+def planned_ranges(root: Path, cache_path: Path, noted: Path | None = None) -> list[_Range]:
+    """The ranges a walk of ROOT beside the cache at CACHE_PATH is cut into, given a fork."""
+    new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
+    return _ranges(cache_path, root / f".{MANIFEST}.tmp", new_cache, True, noted)
+
+
+def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, trust: bool, fork=None, early=None):
     manifest, new_manifest = root / MANIFEST, root / f".{MANIFEST}.tmp"
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
     parts = _ranges(cache_path, new_manifest, new_cache, trust and fork is not None, sources.noted)
     manifests, caches = [p.manifest for p in parts], [p.cache for p in parts]
     with removed_on_error(new_manifest, new_cache, *manifests, *caches):
-        if len(parts) == 1:
+        ready = early is not None and len(parts) == 2 and early.ready_for(parts)
+        if early is not None and not ready:
+            early.close()  # let go at once: their lines are held meanwhile
+        if ready:
+            outcome, stamp = _summed(early.walk(sources.noted), root, cache_path, sources, parts)
+        elif len(parts) == 1:
             outcome, stamp = _walk_range(root, cache_path, sources, trust, parts[0])
         else:
             outcome, stamp = _walk_halves(root, cache_path, sources, fork, parts)

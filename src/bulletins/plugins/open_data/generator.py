@@ -9,15 +9,13 @@ for ``bulletins.site.opendata`` (which writes each row as it comes and replaces 
 CSV files only where bytes changed) and hands the JSONL file to
 ``bulletins.site.opendata_sqlite`` (which changes only the rows that differ from the last
 build), and renders the data page.
-``write_manifest`` runs on Pelican's ``finalized`` signal, after every generator and the
-static files, and lists every file of the output in ``manifest-sha256.txt``.
+The fixity manifest is ``manifest.py``'s.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import logging
 import time
@@ -27,12 +25,9 @@ from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
 from bulletins.plugins.incremental import forked
-from bulletins.plugins.incremental import writer as page_writer
 from bulletins.search import documents
 from bulletins.site import (
     fingerprint,
-    fixity,
-    fixity_stream,
     opendata,
     opendata_reuse,
     opendata_sqlite,
@@ -57,9 +52,6 @@ OPTIONS = (
 DATA_STATE = "bulletins-opendata.json"
 DATABASE_COMMIT = "bulletins-opendata.committed"  # the database's stamp once a build's change went in
 DATA_FILES = (opendata.JSONL, opendata.CSV, opendata.SQLITE)
-FIXITY_CACHE = "bulletins-fixity.txt"
-OLD_FIXITY_CACHE = "bulletins-fixity.json"
-REHASH_BYTES = 4 << 20
 
 
 def is_one_line(value: object, limit: int) -> bool:
@@ -342,56 +334,3 @@ class OpenDataGenerator(Generator):
             data_license=s["BULLETINS_DATA_LICENSE"],
             data_publisher=s["BULLETINS_PUBLISHER"] or s["SITENAME"],
         )
-
-
-def _hashed_over(workers: int):
-    """The files' hashes made by WORKERS processes (forks of the build, as the pages are
-    rendered): after a cold build every file of the output is read (657,826 at 100,000
-    bulletins, 12 s in one process); a handful changed is hashed here."""
-    return lambda paths: forked.run_jobs(paths, fixity.sha256_file, workers)
-
-
-def _fork_beside(work):
-    """``fixity_stream.Fork``: WORK begun in a fork of the build, when there is room for one;
-    the last fork of the build (no collection before it, ``forked.start``)."""
-    child = forked.start(work, "manifest half", last=True) if forked.room_for_a_copy() else None
-    return None if child is None else functools.partial(forked.finish, child)
-
-
-def write_manifest(pelican) -> None:
-    """``finalized`` handler: manifest-sha256.txt over every file of the output, written last,
-    as a stream (``fixity_stream``): only files whose size or mtime changed are read."""
-    if not pelican.settings.get("BULLETINS_FIXITY_MANIFEST", True):
-        return
-    # The page writer removes the pages of removed bulletins in its own ``finalized`` handler;
-    # receivers run in the order they were connected, which a process that registered the
-    # plugins in another order (a test run) does not keep, so it is asked first (once).
-    page_writer.save_cache(pelican)
-    started = time.perf_counter()
-    cache_file = Path(pelican.settings["CACHE_PATH"]) / FIXITY_CACHE
-    cache_file.with_name(OLD_FIXITY_CACHE).unlink(missing_ok=True)  # the whole-dict form, read no more
-    jobs = pelican.settings.get("BULLETINS_WRITE_JOBS", 1)
-    # Files rewritten with the same bytes (Pelican copies the theme's static files on every
-    # build) are cheaper to hash again next time than the cache is to save, unless they are big.
-    # A rebuild's walk (every file's stat, its cache line compared) is split with a fork when
-    # there are two processes to write with: 11-12 s alone at 100,000 bulletins (657,829 files).
-    fork = _fork_beside if jobs > 1 else None
-    journal = written.end()
-    noted = cache_file.with_name(f".{written.JOURNAL}.sorted")
-    try:
-        found = written.sorted_journal(journal, Path(pelican.output_path), noted) if journal else None
-        done = fixity_stream.update_manifest(
-            Path(pelican.output_path), cache_file, _hashed_over(jobs), REHASH_BYTES, fork, found
-        )
-    finally:
-        for path in (journal, noted):
-            if path is not None:
-                path.unlink(missing_ok=True)
-    logger.info(
-        "fixity: %d files (%d hashed, %d noted as written), manifest %s, %.1f s",
-        done.files,
-        done.hashed,
-        done.noted,
-        "written" if done.written else "unchanged",
-        time.perf_counter() - started,
-    )
