@@ -9,10 +9,10 @@ lines can be read before: ``EarlyWalk`` forks two processes while the build is s
 (before it reads its articles, when the second processor has nothing to do), each of which reads
 its half's lines (up to ``AHEAD`` of them: some 190 MB for 330,000, held until the walk) and
 then waits. At the manifest's step the build tells both to walk their half (``walk``) and waits
-for them; a half whose process failed is walked by the build, as before. When the cache is not
-the file the processes read (its size, modification time or inode), or its cut is another, or
-the cache was damaged (a CRC-32 that does not match: the walk is then made without it), they are
-let go (``close``) and the walk is made as before.
+for them. A half whose process failed (a line among those it read was damaged, the process was
+killed) is walked by the build, as before, where a damaged line makes the walk one without the
+cache. When the cache is not the file the processes read (its size, modification time, inode or
+device) or its cut is another, they are let go (``close``) and the walk is made as before.
 """
 
 from __future__ import annotations
@@ -135,5 +135,4 @@ def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int):  #
     word = _word(told)
     if word[0] != "walk":
         return None
-    sources = fixity_stream._Sources(hash_all, word[1])
-    return fixity_stream._walk_range(root, cache_path, sources, True, part, (itertools.chain(ahead, lines), stamp))
+    return fixity_stream.walk_read(root, cache_path, hash_all, word[1], part, (itertools.chain(ahead, lines), stamp))

@@ -310,10 +310,17 @@ def _remove(paths) -> None:
         path.unlink(missing_ok=True)
 
 
-def planned_ranges(root: Path, cache_path: Path, noted: Path | None = None) -> list[_Range]:
-    """The ranges a walk of ROOT beside the cache at CACHE_PATH is cut into, given a fork."""
+def planned_ranges(root: Path, cache_path: Path) -> list[_Range]:
+    """The ranges a rebuild's walk of ROOT beside the cache at CACHE_PATH is cut into, given a
+    fork (``fixity_early``)."""
     new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
-    return _ranges(cache_path, root / f".{MANIFEST}.tmp", new_cache, True, noted)
+    return _ranges(cache_path, root / f".{MANIFEST}.tmp", new_cache, True, None)
+
+
+def walk_read(root: Path, cache_path: Path, hash_all: Callable, noted: Path | None, part: _Range, read: tuple):
+    """PART of ``planned_ranges`` walked as ``update_manifest`` walks it, beside its cache lines
+    READ already (an iterator of them and the stamp it fills): ``fixity_early``'s processes."""
+    return _walk_range(root, cache_path, _Sources(hash_all, noted), True, part, read)
 
 
 def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, trust: bool, fork=None, early=None):

@@ -33,23 +33,22 @@ def _hashed_over(workers: int):
     return lambda paths: forked.run_jobs(paths, fixity.sha256_file, workers)
 
 
-def _fork_beside(work, name: str = "manifest half"):
-    """``fixity_stream.Fork``: WORK begun in a fork of the build, when there is room for one;
-    the last fork of the build (no collection before it, ``forked.start``)."""
-    child = forked.start(work, name, last=True) if forked.room_for_a_copy() else None
+def _begun(work, name: str, **options):
+    """``fixity_stream.Fork``'s answer: WORK begun in a fork of the build named NAME (``forked.start``
+    with OPTIONS), when there is room for one."""
+    child = forked.start(work, name, **options) if forked.room_for_a_copy() else None
     return None if child is None else functools.partial(forked.finish, child)
+
+
+def _fork_beside(work):
+    """``fixity_stream.Fork``: the last fork of the build (no collection before it)."""
+    return _begun(work, "manifest half", last=True)
 
 
 def _fork_early(names: list[str]):
     """``fixity_stream.Fork`` for ``EarlyWalk``: a fork each, named from NAMES in turn, beside
     the build (it takes what processor time the build leaves)."""
-
-    def fork(work):
-        name = names.pop(0) if names else "manifest, begun early"
-        child = forked.start(work, name, beside=True) if forked.room_for_a_copy() else None
-        return None if child is None else functools.partial(forked.finish, child)
-
-    return fork
+    return lambda work: _begun(work, names.pop(0) if names else "manifest, begun early", beside=True)
 
 
 def _jobs(settings) -> int:
