@@ -40,7 +40,7 @@ def watched(early) -> list:
     walked: list = []
     if early is not None:
         real = early.walk
-        early.walk = lambda noted: walked.extend(real(noted)) or list(walked)
+        early.walk = lambda noted, meanwhile=None: walked.extend(real(noted, meanwhile)) or list(walked)
     return walked
 
 
@@ -117,6 +117,36 @@ def test_a_half_whose_process_died_is_walked_by_the_build(tmp_path, which):
     assert manifest_text(root) == expected(root) and (done.changed, done.hashed) == (True, 1)
 
 
+def test_meanwhile_runs_once_while_the_halves_walk(tmp_path):
+    """What the build does meanwhile (the page writer's record) runs once both halves were told,
+    before they are waited for; without an early walk, before the walk; once whatever happens."""
+    root, cache = site(tmp_path)
+    seen = []
+    early = EarlyWalk(root, cache, hash_files, fork_real)
+    update_manifest(root, cache, fork=no_fork, early=early, meanwhile=lambda: seen.append(len(forked._STARTED)))
+    assert seen == [2]  # both told, neither waited for yet
+    update_manifest(root, cache, fork=fork_real, meanwhile=lambda: seen.append(len(forked._STARTED)))
+    assert seen == [2, 0]  # no early walk: before the walk and its fork
+    BROKEN[3][1](cache)  # out of order: read early, failed, walked again without the cache
+    early = EarlyWalk(root, cache, hash_files, fork_real)
+    update_manifest(root, cache, fork=fork_real, early=early, meanwhile=lambda: seen.append("damaged"))
+    assert seen == [2, 0, "damaged"] and manifest_text(root) == expected(root)
+
+
+def test_an_error_meanwhile_still_waits_for_the_halves(tmp_path):
+    root, cache = site(tmp_path)
+    before = manifest_text(root), cache.read_bytes()
+    early = EarlyWalk(root, cache, hash_files, fork_real)
+
+    def fails():
+        raise OSError("no room for the page record")
+
+    with pytest.raises(OSError, match="page record"):
+        update_manifest(root, cache, fork=no_fork, early=early, meanwhile=fails)
+    assert (manifest_text(root), cache.read_bytes()) == before
+    assert sorted(p.name for p in cache.parent.iterdir()) == ["fixity.txt"] and not list(root.glob(".*.tmp*"))
+
+
 def test_processes_let_go_end_without_walking(tmp_path):
     root, cache = site(tmp_path)
     before = manifest_text(root), cache.read_bytes()
@@ -152,7 +182,12 @@ def test_a_rebuild_walks_its_manifest_in_the_processes_begun_at_its_start(tmp_pa
     plugins = read_settings(str(ROOT / "pelicanconf.py"))["PLUGINS"]
     made: list = []
     real_walk = EarlyWalk.walk
-    monkeypatch.setattr(EarlyWalk, "walk", lambda self, noted: made.extend(real_walk(self, noted)) or list(made))
+
+    def walk(self, noted, meanwhile=None):
+        made.extend(real_walk(self, noted, meanwhile))
+        return list(made)
+
+    monkeypatch.setattr(EarlyWalk, "walk", walk)
 
     def build():
         return build_fixture_site(

@@ -289,7 +289,13 @@ def test_a_record_of_either_form_is_skipped_when_unchanged_and_stale_files_go(tm
     written = []
     for name, key in (("a.html", "ka"), ("b.html", "kb"), ("t.html", "kt")):
         pages._write_if_changed(name, key, lambda name=name: written.append(name))
-    pages.save()
+    writer._ACTIVE[:] = [pages]
+    writer.prune_stale(None)  # before the manifest's walk: the stale page gone, no record yet
+    assert not (out / "gone.html").exists() and output_files.read_table(tmp_path / "pages.marshal") == old
+    (out / "gone.html").write_text("made again by hand after the prune", encoding="utf-8")
+    writer.save_cache(None)  # the record (while the walk goes): nothing removed a second time
+    assert not writer._ACTIVE and (out / "gone.html").is_file()
+    (out / "gone.html").unlink()
     assert written == [] and pages.skipped == 3
     assert sorted(p.name for p in out.iterdir()) == ["a.html", "b.html", "t-2.html", "t.html"]
     kept = {k: old[k] for k in ("a.html", "b.html", "t.html")}

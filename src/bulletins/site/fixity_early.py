@@ -68,10 +68,11 @@ class EarlyWalk:
         """Both halves were begun, over PARTS, beside the very cache file there is now."""
         return len(self.halves) == 2 and parts == self.parts and _key(self.cache_path) == self.key
 
-    def walk(self, noted: Path | None) -> list[tuple[bool, object]]:
+    def walk(self, noted: Path | None, meanwhile: Callable | None = None) -> list[tuple[bool, object]]:
         """Each half's ``(done, (outcome, stamp))`` once both walked, NOTED given to them
-        (``fixity_stream.update_manifest``); a half not done is walked by the caller."""
-        return self._told(("walk", noted))
+        (``fixity_stream.update_manifest``); a half not done is walked by the caller. MEANWHILE
+        is called once both were told, before they are waited for."""
+        return self._told(("walk", noted), meanwhile)
 
     def close(self) -> None:
         """Let the halves not told to walk go (they end without walking)."""
@@ -84,7 +85,7 @@ class EarlyWalk:
         for write_end, _ in halves:
             os.close(write_end)
 
-    def _told(self, word: tuple) -> list:
+    def _told(self, word: tuple, meanwhile: Callable | None = None) -> list:
         """WORD sent to each half (as its length and its pickle: the pipes' write ends are held
         by every fork the build makes after them too, so the end of a pipe tells nothing), then
         what each made."""
@@ -97,7 +98,12 @@ class EarlyWalk:
                 pass
             finally:
                 os.close(write_end)
-        return [wait() for _, wait in halves]
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        finally:
+            made = [wait() for _, wait in halves]
+        return made
 
 
 _LENGTH = struct.Struct("<I")

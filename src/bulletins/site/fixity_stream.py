@@ -81,6 +81,7 @@ def update_manifest(
     fork: Fork | None = None,
     noted: Path | None = None,
     early=None,
+    meanwhile: Callable[[], Any] | None = None,
 ) -> Outcome:
     """Write ROOT's manifest from the cache at CACHE_PATH and the files that changed since.
     HASH_ALL (a list of paths -> their hashes in order) makes the hashes. NOTED: a file in the
@@ -90,10 +91,12 @@ def update_manifest(
     (or noted). With FORK and a cache of SPLIT_BYTES or more (no cache: a NOTED file as large),
     the paths after its middle line are walked by what FORK starts while this process walks
     those before it (the same files either way). EARLY: a ``fixity_early.EarlyWalk`` begun at
-    the build's start, which walks both halves when they are these (else it is let go)."""
+    the build's start, which walks both halves when they are these (else it is let go).
+    MEANWHILE: called once, while EARLY's processes walk, else before the walk."""
     hash_all = hash_all or hash_files
     try:
-        return _update(root, cache_path, _Sources(hash_all, noted), rehash_bytes, True, fork, early)
+        sources = _Sources(hash_all, noted)
+        return _update(root, cache_path, sources, rehash_bytes, True, fork, early, meanwhile)
     except CacheError:
         return _update(root, cache_path, _Sources(hash_all, noted), rehash_bytes, False)
     finally:
@@ -323,7 +326,16 @@ def walk_read(root: Path, cache_path: Path, hash_all: Callable, noted: Path | No
     return _walk_range(root, cache_path, _Sources(hash_all, noted), True, part, read)
 
 
-def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, trust: bool, fork=None, early=None):
+def _update(
+    root: Path,
+    cache_path: Path,
+    sources: _Sources,
+    rehash_bytes: int,
+    trust: bool,
+    fork=None,
+    early=None,
+    meanwhile=None,
+) -> Outcome:
     manifest, new_manifest = root / MANIFEST, root / f".{MANIFEST}.tmp"
     cache_path.parent.mkdir(parents=True, exist_ok=True)
     new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
@@ -333,8 +345,10 @@ def _update(root: Path, cache_path: Path, sources: _Sources, rehash_bytes: int, 
         ready = early is not None and len(parts) == 2 and early.ready_for(parts)
         if early is not None and not ready:
             early.close()  # let go at once: their lines are held meanwhile
+        if not ready and meanwhile is not None:
+            meanwhile()
         if ready:
-            outcome, stamp = _summed(early.walk(sources.noted), root, cache_path, sources, parts)
+            outcome, stamp = _summed(early.walk(sources.noted, meanwhile), root, cache_path, sources, parts)
         elif len(parts) == 1:
             outcome, stamp = _walk_range(root, cache_path, sources, trust, parts[0])
         else:

@@ -77,6 +77,13 @@ def save_cache(pelican) -> None:
         _ACTIVE.pop().save()
 
 
+def prune_stale(pelican) -> None:
+    """The files of the pages this build no longer makes removed (``SkippingWriter.prune``),
+    before the manifest's walk; the record is saved by ``save_cache``, while the walk goes."""
+    for writer in _ACTIVE:
+        writer.prune()
+
+
 class SkippingWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
@@ -97,6 +104,8 @@ class SkippingWriter(Writer):
         self._batch_paths: set[str] = set()
         self._unnoted: list[str] = []  # pages to note before they are written, where a record is kept
         self._arguments = fingerprint.ArgumentsMemo()
+        self._kept: set[str] | None = None  # the files this build's pages wrote, once pruned
+        self._removed = 0
         _ACTIVE.append(self)
 
     def _load(self) -> dict:
@@ -113,9 +122,16 @@ class SkippingWriter(Writer):
             record.pop(name, None)
         return record
 
+    def prune(self) -> set[str]:
+        """Once every page is written: the files they wrote, the last build's others removed
+        (``remove_stale``, once)."""
+        if self._kept is None:
+            self._kept = record_files(self._new)
+            self._removed = self.remove_stale(self._kept)
+        return self._kept
+
     def save(self) -> None:
-        kept = record_files(self._new)
-        removed = self.remove_stale(kept)
+        kept = self.prune()
         folders = {os.path.dirname(name) for name in kept}
         self._new[FOLDERS_KEY] = dirstamps.stamps(self.output_path, sorted(folders), time.time_ns())
         output_files.write_table(self._cache_file, self._new)
@@ -124,7 +140,7 @@ class SkippingWriter(Writer):
             legacy = self._cache_file.with_name(LEGACY_RECORD)
             legacy.unlink(missing_ok=True)
             pagejournal.path_of(legacy).unlink(missing_ok=True)
-        logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, removed)
+        logger.info("incremental: %d pages unchanged and skipped, %d stale files removed", self.skipped, self._removed)
 
     def record_outputs(self, name: str, files) -> None:
         """Files (relative to the output) a generator keeps in the output without the writer,
