@@ -21,10 +21,13 @@ def annotate_articles(
     """
     person_url = {e.name: e.url for e in persons}
     document_url = {e.name: e.url for e in titles}
-    for article, named, cited in zip(newest, people, documents):
-        article.bulletins_presider = tuple((n, person_url[n]) for n, role in named if role == PRESIDED)
-        article.bulletins_people = tuple((n, person_url[n]) for n, role in named if role != PRESIDED)
-        article.bulletins_documents = tuple((t, document_url[t]) for t, _ in cited)
+    for article, named, cited in zip(newest, people, documents):  # most name none: no generator made
+        if named:
+            article.bulletins_presider = tuple([(n, person_url[n]) for n, role in named if role == PRESIDED])
+            article.bulletins_people = tuple([(n, person_url[n]) for n, role in named if role != PRESIDED])
+        else:
+            article.bulletins_presider = article.bulletins_people = ()
+        article.bulletins_documents = tuple([(t, document_url[t]) for t, _ in cited]) if cited else ()
     for i, article in enumerate(newest):
         article.bulletins_next = newest[i - 1] if i > 0 else None
         article.bulletins_prev = newest[i + 1] if i + 1 < len(newest) else None
