@@ -26,6 +26,7 @@ from typing import NamedTuple
 from bulletins.search.packbits import PACK_BASE, pack_bytes, unpack_bytes
 from bulletins.site import written
 from bulletins.site.folderstat import FolderStats
+from bulletins.site.opendata_state import file_stamp
 
 try:  # Huffman coding alone: the same bytes as zlib's, 1.7 times as fast here (``packed_json``)
     from zlib_ng import zlib_ng as huffman_deflater
@@ -231,7 +232,7 @@ def save_record(folder: Path | str | None, root: Path, files: dict) -> None:
 
 
 def record_entry(key: str, found: list | None) -> str | None:
-    """A file's record entry: its content key and what ``_stat`` found, in one string."""
+    """A file's record entry: its content key and its ``file_stamp``, in one string."""
     return None if found is None else f"{key} {found[0]} {found[1]}"
 
 
@@ -278,7 +279,7 @@ class IndexWriter:
         old = self.record.get(relpath)
         if key is None or not isinstance(old, str) or not old.startswith(key + " "):
             return None
-        found = _stat(relpath, self.stats.stat)
+        found = self.stats.stamp(relpath)
         return Placed(relpath, found[0], old, False) if old == record_entry(key, found) else None
 
     def place_script(self, name: str, data, key: str | None = None, *, utf16: bool = False) -> Placed:
@@ -289,7 +290,7 @@ class IndexWriter:
         """Write DATA unless the file holds it already; not counted yet (``record_placed``),
         so that a worker process may place files and this writer count them."""
         path = os.path.join(self.folder, relpath)
-        found = _stat(path)
+        found = file_stamp(path)
         wrote = found is None or found[0] != len(data) or _read(path) != data
         if wrote:
             folder = os.path.dirname(path)
@@ -299,7 +300,7 @@ class IndexWriter:
             with open(path, "wb") as fh:
                 fh.write(data)
             written.note(path, data)
-            found = _stat(path) if key is not None else None
+            found = file_stamp(path) if key is not None else None
         return Placed(relpath, len(data), None if key is None else record_entry(key, found), wrote)
 
     def record_placed(self, placed: Placed) -> None:
@@ -346,15 +347,6 @@ def _files_under(root: str, folder: str) -> list[str]:
         rel = os.path.relpath(top, root).replace(os.sep, "/")
         found += (f"{rel}/{name}" for name in files)
     return found
-
-
-def _stat(path: Path | str, look=os.stat) -> list | None:
-    """``[size, mtime_ns]`` of PATH as LOOK finds it (``os.stat``, or a ``FolderStats``'s), or None."""
-    try:
-        st = look(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
 
 
 def _read(path: str) -> bytes | None:

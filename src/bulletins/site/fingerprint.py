@@ -145,11 +145,12 @@ class ArgumentsMemo:
                 key.append((k, kind, v))
             else:
                 return describe(value)
-        found = self.memo.get(tuple(key))
+        key = tuple(key)
+        found = self.memo.get(key)
         if found is None:
             if len(self.memo) >= self.MOST:
                 self.memo.clear()
-            found = self.memo[tuple(key)] = (describe(value), tuple(value.values()))
+            found = self.memo[key] = (describe(value), tuple(value.values()))
         return found[0]
 
 

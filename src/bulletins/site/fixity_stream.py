@@ -254,13 +254,10 @@ def _walk_halves(root: Path, cache_path: Path, sources: _Sources, fork: Fork, pa
     after it, where FORK made nothing or what it made failed); their outcomes summed."""
     wait = fork(functools.partial(_walk_range, root, cache_path, sources, True, parts[1]))
     try:
-        first, _ = _walk_range(root, cache_path, sources, True, parts[0])
+        here = (True, _walk_range(root, cache_path, sources, True, parts[0]))
     finally:
-        done, second = wait() if wait is not None else (False, None)
-    if not done:
-        second = _walk_range(root, cache_path, sources, True, parts[1])
-    last, stamp = second
-    return first + last, stamp
+        there = wait() if wait is not None else (False, None)
+    return _summed([here, there], root, cache_path, sources, parts)
 
 
 def _summed(results: list, root: Path, cache_path: Path, sources: _Sources, parts: list[_Range]):
@@ -313,11 +310,15 @@ def _remove(paths) -> None:
         path.unlink(missing_ok=True)
 
 
+def _new_files(root: Path, cache_path: Path) -> tuple[Path, Path]:
+    """Where the new manifest and the new cache are written before they replace the old ones."""
+    return root / f".{MANIFEST}.tmp", cache_path.with_name(f".{cache_path.name}.tmp")
+
+
 def planned_ranges(root: Path, cache_path: Path) -> list[_Range]:
     """The ranges a rebuild's walk of ROOT beside the cache at CACHE_PATH is cut into, given a
     fork (``fixity_early``)."""
-    new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
-    return _ranges(cache_path, root / f".{MANIFEST}.tmp", new_cache, True, None)
+    return _ranges(cache_path, *_new_files(root, cache_path), True, None)
 
 
 def walk_read(root: Path, cache_path: Path, hash_all: Callable, noted: Path | None, part: _Range, read: tuple):
@@ -336,9 +337,8 @@ def _update(
     early=None,
     meanwhile=None,
 ) -> Outcome:
-    manifest, new_manifest = root / MANIFEST, root / f".{MANIFEST}.tmp"
+    manifest, (new_manifest, new_cache) = root / MANIFEST, _new_files(root, cache_path)
     cache_path.parent.mkdir(parents=True, exist_ok=True)
-    new_cache = cache_path.with_name(f".{cache_path.name}.tmp")
     parts = _ranges(cache_path, new_manifest, new_cache, trust and fork is not None, sources.noted)
     manifests, caches = [p.manifest for p in parts], [p.cache for p in parts]
     with removed_on_error(new_manifest, new_cache, *manifests, *caches):

@@ -74,11 +74,7 @@ def fresh_record(record, key: str, out: FolderStats, names: Iterable[str]) -> bo
         return False
     at = 2
     for name in names:
-        try:
-            st = out.stat(name)
-        except OSError:
-            return False
-        if record[at] != st.st_size or record[at + 1] != st.st_mtime_ns:
+        if out.stamp(name) != record[at : at + 2]:  # gone, or another size or mtime
             return False
         at += 2
     return True
