@@ -1,19 +1,25 @@
 """Slim articles (``compact.slim``): once every generator has made its context, an article keeps
 in its own dict only what is its own; every attribute reads as before (the same object, or an
 equal string), an attribute set afterwards is the one read, a property of Pelican's is never
-shadowed, and a site built with slim articles is byte for byte the site built without."""
+shadowed, and a site built with slim articles is byte for byte the site built without. An
+article the article cache gives is slimmed as it is read, and again by the sweep for the keys
+set on it since."""
 
 from __future__ import annotations
 
 import datetime
 import random
+import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from pelican import signals
 from pelican.contents import Article, Content, Page
 from pelican.settings import DEFAULT_CONFIG
 
 from bulletins.plugins.compact import slim
+from support.cache_doubles import CACHE_ON
 from support.site_build import FIXTURE_CONTENT, build_fixture_site
 
 SETTINGS = dict(DEFAULT_CONFIG, TIMEZONE="Asia/Shanghai")
@@ -151,11 +157,11 @@ def test_a_site_built_with_slim_articles_is_the_site_built_without(tmp_path, mon
     kept: list[int] = []
     sweep = slim.Slimmer.slim
 
-    def counting(self, a):
-        sweep(self, a)
+    def counting(self, a, again=False):
+        sweep(self, a, again)
         kept.append(len(vars(a)))
 
-    monkeypatch.setattr(slim.Slimmer, "slim", lambda self, a: None)
+    monkeypatch.setattr(slim.Slimmer, "slim", lambda self, a, again=False: None)
     plain = build_fixture_site(tmp_path / "plain" / "output", PLUGINS=plugins)
     monkeypatch.setattr(slim.Slimmer, "slim", counting)
     slim_site = build_fixture_site(tmp_path / "slim" / "output", PLUGINS=plugins)
@@ -169,3 +175,84 @@ def test_a_site_built_with_slim_articles_is_the_site_built_without(tmp_path, mon
 
 def _pages(content: Path) -> int:
     return len(list((Path(content) / "pages").rglob("*.md"))) if (Path(content) / "pages").is_dir() else 0
+
+
+def sweep_over(*lists, slimmer=None) -> list:
+    """``slim_articles`` over generators holding LISTS, the first with SLIMMER (as ``begin`` and
+    the article cache leave it)."""
+    generators = [SimpleNamespace(articles=list(held)) for held in lists]
+    if slimmer is not None:
+        setattr(generators[0], slim.SLIMMER, slimmer)
+    slim.slim_articles(generators)
+    return generators
+
+
+def test_an_article_slimmed_as_read_is_slimmed_again_for_the_keys_set_since():
+    slimmer = slim.Slimmer()
+    made = [article(i) for i in range(4)]
+    for a in made:  # as the article cache gives them
+        slimmer.slim(a)
+    classes = [type(a) for a in made]
+    for i, a in enumerate(made):  # as Pelican and the plugins then set them
+        a.in_default_lang = True
+        a.bulletins_status = ""
+        a.bulletins_jsonld = None
+        a.bulletins_next = made[(i + 1) % 4]
+    names = [sorted({*vars(a), *PROPERTIES, "publisher"}) for a in made]
+    before = [seen(a, n) for a, n in zip(made, names)]
+    sizes = [len(vars(a)) for a in made]
+    generators = sweep_over(made, slimmer=slimmer)
+    for a, n, was, size, cls in zip(made, names, before, sizes, classes):
+        now = seen(a, n)
+        assert all(same(was[k], now[k]) for k in n), [k for k in n if not same(was[k], now[k])]
+        assert type(a) is cls and len(vars(a)) == size - 3  # no subclass of a subclass
+        assert {"bulletins_status", "bulletins_jsonld", "in_default_lang"}.isdisjoint(vars(a))
+        assert vars(a)["bulletins_next"] in made
+    assert not hasattr(generators[0], slim.SLIMMER)  # the build's slimmer let go with the sweep
+
+
+def test_the_sweep_slims_an_article_two_generators_hold_once(monkeypatch):
+    calls: list[tuple[int, bool]] = []
+    sweep = slim.Slimmer.slim
+
+    def counting(self, a, again=False):
+        calls.append((id(a), again))
+        sweep(self, a, again)
+
+    slimmer = slim.Slimmer()
+    read, fresh = article(1), article(2)
+    slimmer.slim(read)
+    monkeypatch.setattr(slim.Slimmer, "slim", counting)
+    sweep_over([read, fresh], [fresh, read], slimmer=slimmer)
+    assert sorted(calls) == sorted([(id(read), True), (id(fresh), False)])
+    other = article(3)
+    slim.Slimmer().slim(other)  # another build's class: left as it is
+    calls.clear()
+    sweep_over([other])
+    assert calls == []
+
+
+def test_articles_from_the_cache_are_slim_before_the_sweep_and_build_the_same_site(tmp_path):
+    from pelicanconf import PLUGINS
+
+    plugins = [p for p in PLUGINS if p != "bulletins.plugins.progress"]
+    found: list[tuple[bool, int]] = []
+
+    def look(generator) -> None:
+        slimmer = vars(generator).get(slim.SLIMMER)
+        found.extend((type(a) in getattr(slimmer, "rules", {}), len(vars(a))) for a in generator.articles)
+
+    signals.article_generator_finalized.connect(look)
+    try:
+        out = build_fixture_site(tmp_path / "site" / "output", PLUGINS=plugins, **CACHE_ON)
+        first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        assert found and not any(early for early, _ in found)  # read from their files
+        found.clear()
+        shutil.rmtree(out)  # every page written again, from the cache's articles
+        build_fixture_site(out, PLUGINS=plugins, **CACHE_ON)
+    finally:
+        signals.article_generator_finalized.disconnect(look)
+    assert found and all(early for early, _ in found) and max(size for _, size in found) <= 21
+    again = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert sorted(again) == sorted(first)
+    assert [name for name in first if first[name] != again[name]] == []

@@ -40,6 +40,7 @@ import zlib
 from pathlib import Path
 
 from bulletins.plugins.compact.sharing import Shared
+from bulletins.plugins.compact.slim import SLIMMER
 from bulletins.plugins.incremental import bodies, readcache, records
 from bulletins.plugins.incremental.cachefile import (  # noqa: F401 (MAGIC, read_index, tmp_path: this module's API)
     MAGIC,
@@ -191,6 +192,8 @@ class ArticleCache:
             if entry.body >= 0:
                 self.sources.attach(article, fd, data, entry.offset, entry.body)
             fingerprint.keep_token(article, entry.size, entry.mtime_ns)  # its file's stamp, not looked up again
+            if (slimmer := self.generator.__dict__.get(SLIMMER)) is not None:  # ``compact``'s, if on
+                slimmer.slim(article)
         except Exception as err:  # a damaged record: the file is read
             logger.debug("article cache: record of %s unreadable (%s)", name, err)
             return default
