@@ -157,11 +157,11 @@ def test_a_site_built_with_slim_articles_is_the_site_built_without(tmp_path, mon
     kept: list[int] = []
     sweep = slim.Slimmer.slim
 
-    def counting(self, a, again=False):
-        sweep(self, a, again)
+    def counting(self, a, read=False, again=False):
+        sweep(self, a, read, again)
         kept.append(len(vars(a)))
 
-    monkeypatch.setattr(slim.Slimmer, "slim", lambda self, a, again=False: None)
+    monkeypatch.setattr(slim.Slimmer, "slim", lambda self, a, read=False, again=False: None)
     plain = build_fixture_site(tmp_path / "plain" / "output", PLUGINS=plugins)
     monkeypatch.setattr(slim.Slimmer, "slim", counting)
     slim_site = build_fixture_site(tmp_path / "slim" / "output", PLUGINS=plugins)
@@ -211,13 +211,29 @@ def test_an_article_slimmed_as_read_is_slimmed_again_for_the_keys_set_since():
     assert not hasattr(generators[0], slim.SLIMMER)  # the build's slimmer let go with the sweep
 
 
+def test_as_read_the_names_read_most_stay_the_articles_until_the_sweep():
+    slimmer = slim.Slimmer()
+    made = [article(i) for i in (0, 28, 1)]
+    names = [sorted({*vars(a), *PROPERTIES, "publisher"}) for a in made]
+    before = [seen(a, n) for a, n in zip(made, names)]
+    for a in made:
+        slimmer.slim(a, read=True)
+    assert all({"title", "slug", "override_url"} <= set(vars(a)) and "publisher" not in vars(a) for a in made)
+    assert made[0].date is made[1].date and made[0].metadata["date"] is made[1].metadata["date"]  # one day
+    sweep_over(made, slimmer=slimmer)
+    for a, n, was in zip(made, names, before):
+        now = seen(a, n)
+        assert all(same(was[k], now[k]) for k in n), [k for k in n if not same(was[k], now[k])]
+        assert {"title", "slug", "override_url", "publisher"}.isdisjoint(vars(a))
+
+
 def test_the_sweep_slims_an_article_two_generators_hold_once(monkeypatch):
     calls: list[tuple[int, bool]] = []
     sweep = slim.Slimmer.slim
 
-    def counting(self, a, again=False):
+    def counting(self, a, read=False, again=False):
         calls.append((id(a), again))
-        sweep(self, a, again)
+        sweep(self, a, read, again)
 
     slimmer = slim.Slimmer()
     read, fresh = article(1), article(2)

@@ -193,7 +193,7 @@ class ArticleCache:
                 self.sources.attach(article, fd, data, entry.offset, entry.body)
             fingerprint.keep_token(article, entry.size, entry.mtime_ns)  # its file's stamp, not looked up again
             if (slimmer := self.generator.__dict__.get(SLIMMER)) is not None:  # ``compact``'s, if on
-                slimmer.slim(article)
+                slimmer.slim(article, read=True)
         except Exception as err:  # a damaged record: the file is read
             logger.debug("article cache: record of %s unreadable (%s)", name, err)
             return default
