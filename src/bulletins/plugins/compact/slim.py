@@ -26,8 +26,10 @@ An article the article cache gives is slimmed as it is read (``SLIMMER``: the bu
 the next article's reuses the memory, where the read phase held every article's forty-odd keys
 until the sweep (at 100,000 articles the Pelican process peaked some 70-120 MB lower, in the
 same minutes: an unchanged rebuild 776-800 MB before, 665-668 MB after; a cold build 787 MB
-against 877-903 MB). The sweep then slims it again, for the keys set since, its metadata done
-already (``slim(..., again=True)``).
+against 877-903 MB). The names read most between the read and the sweep (``HOT``) stay the
+article's until then, as a descriptor's call costs more than a dict lookup; the sweep then
+slims it again, for them and the keys set since, its metadata done already
+(``slim(..., again=True)``).
 """
 
 from __future__ import annotations
