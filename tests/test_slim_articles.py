@@ -272,3 +272,23 @@ def test_articles_from_the_cache_are_slim_before_the_sweep_and_build_the_same_si
     again = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert sorted(again) == sorted(first)
     assert [name for name in first if first[name] != again[name]] == []
+
+
+class _Slotted:
+    """A generator of a plugin's own, with slots and no ``__dict__``."""
+
+    __slots__ = ("articles",)
+
+    def __init__(self, articles):
+        self.articles = articles
+
+
+def test_a_generator_without_a_dict_is_swept_too():
+    slimmer = slim.Slimmer()
+    read, fresh = article(1), article(2)
+    slimmer.slim(read, read=True)
+    first = SimpleNamespace(articles=[read])
+    setattr(first, slim.SLIMMER, slimmer)
+    slim.slim_articles([_Slotted([fresh, read]), first])
+    assert type(read) is type(fresh) and "title" not in vars(read) and "title" not in vars(fresh)
+    assert not hasattr(first, slim.SLIMMER)

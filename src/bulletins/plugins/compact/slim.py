@@ -195,11 +195,10 @@ def slim_articles(generators) -> None:
     """``all_generators_finalized``: every article of the article generators slimmed, once;
     those slimmed as they were read (their class one of the build's ``Slimmer``'s) again, for
     the keys set since."""
-    found = [vars(g).get(SLIMMER) for g in generators if isinstance(vars(g).get(SLIMMER), Slimmer)]
-    slimmer = found[0] if found else Slimmer()
+    held = [getattr(g, "__dict__", {}).pop(SLIMMER, None) for g in generators]  # let go with the sweep
+    slimmer = next((s for s in held if isinstance(s, Slimmer)), None) or Slimmer()
     done: set[int] = set()
     for generator in generators:
-        vars(generator).pop(SLIMMER, None)
         for group in GROUPS:
             for article in getattr(generator, group, None) or ():
                 if not isinstance(article, Content) or id(article) in done:
