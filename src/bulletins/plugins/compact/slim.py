@@ -168,17 +168,12 @@ class Slimmer:
                 metadata[key] = held
 
     def share_metadata(self, metadata: dict) -> None:
-        """METADATA's equal strings made one, its per-day values shared with other articles'."""
+        """METADATA's equal strings made one, then its per-day values shared (``share_days``)."""
         own: dict[str, str] = {}
         for key, value in metadata.items():
-            if type(value) is str:
-                held = own.setdefault(value, value)
-            elif key in ACROSS and isinstance(value, DAYS):
-                held = self.day(value)
-            else:
-                continue
-            if held is not value:  # most are their own already: no store
-                metadata[key] = held
+            if type(value) is str and (held := own.setdefault(value, value)) is not value:
+                metadata[key] = held  # most are their own already: no store
+        self.share_days(metadata)
 
 
 _ABSENT = object()
