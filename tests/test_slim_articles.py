@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import random
 import shutil
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -223,7 +224,8 @@ def test_as_read_the_names_read_most_stay_the_articles_until_the_sweep():
     sweep_over(made, slimmer=slimmer)
     for a, n, was in zip(made, names, before):
         now = seen(a, n)
-        assert all(same(was[k], now[k]) for k in n), [k for k in n if not same(was[k], now[k])]
+        assert now["metadata"] == was["metadata"]  # an equal dict, its keys shared (``keys_shared``)
+        assert all(same(was[k], now[k]) for k in n if k != "metadata"), [k for k in n if not same(was[k], now[k])]
         assert {"title", "slug", "override_url", "publisher"}.isdisjoint(vars(a))
 
 
@@ -292,3 +294,64 @@ def test_a_generator_without_a_dict_is_swept_too():
     slim.slim_articles([_Slotted([fresh, read]), first])
     assert type(read) is type(fresh) and "title" not in vars(read) and "title" not in vars(fresh)
     assert not hasattr(first, slim.SLIMMER)
+
+
+SHARED_CASES = {
+    "none": {},
+    "an article's own": {f"name_{i}": i for i in range(17)},
+    "metadata, Han values": {f"key{i}": f"值{i}" for i in range(23)},
+    "past the shared table's room": {f"k{i}": i for i in range(60)},
+    "a key not a string": {"title": "标题", 7: "七", ("a", 1): None},
+}
+
+
+@pytest.mark.parametrize("items", SHARED_CASES.values(), ids=SHARED_CASES.keys())
+def test_a_dict_of_shared_keys_is_a_dict_of_the_same_items_in_their_order(items):
+    cls = type("Holder", (), {})
+    made, other = slim.keys_shared(cls, items), slim.keys_shared(cls, items)
+    assert type(made) is dict and made == items and list(made.items()) == list(items.items())
+    made["新键"] = "新值"
+    made.pop(next(iter(items), None), None)
+    assert "新键" not in other and other == items  # each its own values
+    assert list(made)[-1] == "新键" and len(made) == max(len(items), 1)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_dicts_of_shared_keys_behave_as_dicts_under_random_changes(seed):
+    rng = random.Random(seed)
+    cls = type("Holder", (), {})
+    names = [f"n{i}" for i in range(40)] + ["标题", "日期"]
+    pairs = []
+    for _ in range(30):
+        items = {name: rng.random() for name in rng.sample(names, rng.randint(0, 35))}
+        pairs.append((slim.keys_shared(cls, items), dict(items)))
+    for _ in range(600):
+        made, oracle = rng.choice(pairs)
+        key = rng.choice(names)
+        action = rng.random()
+        if action < 0.5:
+            made[key] = oracle[key] = rng.random()
+        elif action < 0.8:
+            assert made.pop(key, None) == oracle.pop(key, None)
+        else:
+            assert made.get(key) == oracle.get(key) and (key in made) == (key in oracle)
+    assert all(list(m.items()) == list(o.items()) for m, o in pairs)
+
+
+cpython = pytest.mark.skipif(sys.implementation.name != "cpython", reason="CPython's split tables")
+
+
+@cpython
+def test_a_swept_article_and_one_read_from_the_cache_hold_smaller_dicts():
+    slimmer = slim.Slimmer()
+    read = [article(i) for i in range(20)]
+    metadata = [dict(a.metadata) for a in read]
+    for a in read:
+        slimmer.slim(a, read=True)
+    assert [a.metadata for a in read] == metadata
+    assert all(sys.getsizeof(a.metadata) < sys.getsizeof(dict(a.metadata)) for a in read)
+    sweep_over(read, slimmer=slimmer)
+    fresh = slimmed([article(i) for i in range(20, 40)])
+    for a in read + fresh:
+        assert sys.getsizeof(vars(a)) < sys.getsizeof(dict(vars(a))), len(vars(a))
+    assert all(a.title == a.metadata["title"] for a in read + fresh)
