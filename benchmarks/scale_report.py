@@ -59,6 +59,8 @@ def print_rebuild_phases(times: dict[str, tuple[Measured, dict]]) -> None:
 
 def print_traced(traced: dict) -> None:
     for name, row in traced.items():
+        if row.get("fork"):  # a fork's line has no snapshot: tracemalloc runs in the build only
+            continue
         print(f"\ntracemalloc, {name}: traced peak {mb(row['traced_kb'])}; held at its end by")
         for site in (row["top"][-1] or [])[:10]:
             print("  %8s  %s" % (mb(site["kb"]), short_path(site["site"])))
