@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from machine import yardstick
+from machine import settle, yardstick
 
 ROOT = Path(__file__).resolve().parents[1]
 BULLETINS_CLI = str(Path(sys.executable).with_name("bulletins"))
@@ -140,6 +140,7 @@ def build(work: Path, label: str, extra_env: dict | None = None) -> tuple[Measur
     phases = work / f"phases-{label}.jsonl"
     phases.unlink(missing_ok=True)
     env = dict(os.environ, BULLETINS_PHASE_LOG=str(phases), **(extra_env or {}))
+    print(settle(), flush=True)
     print(yardstick(f"before {label}"), flush=True)
     measured = measure(build_args(work), work / f"{label}.log", env)
     return measured, [json.loads(line) for line in phases.read_text(encoding="utf-8").splitlines()]

@@ -48,3 +48,32 @@ def test_without_a_load_average_the_line_leaves_it_out(monkeypatch):
     line = machine.yardstick("before", repeat=1, statement=QUICK)
     match = LINE.match(line)
     assert match and match["load"] is None and "load average" not in line
+
+
+MEMINFO = {
+    "a busy disk": ("MemTotal:       24000000 kB\nDirty:            276156 kB\nWriteback:  16 kB\n", 269.68),
+    "nothing waiting": ("Dirty:                 0 kB\n", 0.0),
+    "no such line": ("MemTotal:       24000000 kB\n", None),
+    "a damaged line": ("Dirty: lots\n", None),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), MEMINFO.values(), ids=MEMINFO.keys())
+def test_the_dirty_pages_are_read_from_meminfo(monkeypatch, tmp_path, text, expected):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(text, encoding="ascii")
+    real_open = open
+    monkeypatch.setattr(
+        "builtins.open", lambda path, *a, **k: real_open(meminfo if path == "/proc/meminfo" else path, *a, **k)
+    )
+    found = machine.dirty_mb()
+    assert found == pytest.approx(expected, abs=0.01) if expected is not None else found is None
+
+
+def test_settle_writes_the_pages_out_before_a_timed_build(monkeypatch):
+    synced: list[bool] = []
+    monkeypatch.setattr(machine.os, "sync", lambda: synced.append(True))
+    monkeypatch.setattr(machine, "dirty_mb", lambda: 1234.4)
+    line = machine.settle()
+    assert synced == [True]
+    assert re.fullmatch(r"writeback before it: 1,234 MB dirty, written out in \d+\.\d s", line), line
