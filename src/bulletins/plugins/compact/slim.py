@@ -186,8 +186,9 @@ def keys_shared(cls: type, items: dict | None = None) -> dict:
     attribute dict as CPython (3.11 on) makes it, a "split table" that holds only the values,
     its keys in one table for the class. An article's 15-19 attributes take some 260 bytes so
     where a dict of its own takes 470, its 20-24 metadata keys some 300 where 660. It is a
-    ``dict`` like any other: a key that is not among the class's, a deletion, or keys past
-    the shared table's room make it an ordinary dict again, and it keeps its own order."""
+    ``dict`` like any other: a new string key joins the class's table while it has room, a
+    key that is not a string or one past that room makes an ordinary dict of it again, and it
+    keeps its own order."""
     made = vars(object.__new__(cls))
     for key, value in (items or {}).items():
         made[key] = value  # one at a time: ``update`` would make an ordinary dict of it
