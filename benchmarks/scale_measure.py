@@ -120,8 +120,9 @@ DROP_CACHES: list[bool] = []  # --drop-caches: [True]
 
 
 def drop_caches() -> None:
-    """Write back and drop the kernel's page cache, dentries and inodes (``--drop-caches``)."""
-    os.sync()
+    """Write back (``settle``, its line printed) and drop the kernel's page cache, dentries and
+    inodes (``--drop-caches``)."""
+    print(settle(), flush=True)
     try:
         Path("/proc/sys/vm/drop_caches").write_text("3\n", encoding="ascii")
     except OSError as err:
