@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 from pathlib import Path
 
@@ -16,13 +17,28 @@ from bulletins.site.config import Option, is_public_url, settings_check
 from bulletins.site.headers import as_text
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
 from bulletins.site.output_files import write_if_changed
-from bulletins.site.sitemap import SitemapEntry, join_url, render_robots, render_sitemap
+from bulletins.site.sitemap import (
+    MAX_URLS,
+    SitemapEntry,
+    fits,
+    join_url,
+    render_index,
+    render_robots,
+    render_sitemap,
+    sitemap_parts,
+)
 
 logger = logging.getLogger(__name__)
 
 OPTIONS = (
     Option("BULLETINS_PUBLIC_URL", "", is_public_url, "'' or an absolute http(s):// URL of the published site"),
     Option("BULLETINS_SITEMAP_SAVE_AS", "sitemap.xml", lambda v: isinstance(v, str), "a file name ('' = no sitemap)"),
+    Option(
+        "BULLETINS_SITEMAP_MAX_URLS",
+        MAX_URLS,
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_URLS,
+        f"a whole number of URLs from 1 to {MAX_URLS:,} (the sitemaps protocol's limit)",
+    ),
 )
 
 
@@ -152,10 +168,13 @@ class SiteMetaGenerator(Generator):
         self.context["bulletins_about_url"] = about.url if about else None
 
     def _entries(self):
-        ctx = self.context
+        """Every URL of the site, in the order of a one-file sitemap."""
         yield SitemapEntry("index.html")
-        for article in ctx.get("articles", ()):
-            yield SitemapEntry(article.url, datefmt.iso_date(getattr(article, "modified", None) or article.date))
+        yield from _article_entries(self.context.get("articles", ()))
+        yield from self._other_entries()
+
+    def _other_entries(self):
+        ctx = self.context
         for page in ctx.get("pages", ()):
             yield SitemapEntry(page.url)
         for key in ("bulletins_persons", "bulletins_documents", "bulletins_tags"):
@@ -172,10 +191,43 @@ class SiteMetaGenerator(Generator):
             for month in year.months:
                 yield SitemapEntry(month.url)
 
+    def _groups(self):
+        """The URLs as an index's groups: the site's own pages, then the bulletins by year,
+        newest first (``sitemap_parts``)."""
+        by_year: dict[int, list] = {}
+        for article in self.context.get("articles", ()):
+            by_year.setdefault(article.date.year, []).append(article)
+        yield "pages", itertools.chain([SitemapEntry("index.html")], self._other_entries())
+        for year in sorted(by_year, reverse=True):
+            yield str(year), _article_entries(by_year.pop(year))
+
+    def _write_sitemap(self, out: Path, save_as: str, base: str) -> list[str]:
+        """The sitemap at SAVE_AS: one ``urlset`` while the site fits in one, else an index of
+        parts (``sitemap_parts``); the parts' files."""
+        most = self.settings.get("BULLETINS_SITEMAP_MAX_URLS", MAX_URLS)
+        urls = 1 + len(self.context.get("articles", ())) + sum(1 for _ in self._other_entries())
+        text = render_sitemap(self._entries(), base) if urls <= most else None
+        if text is not None and fits(text, urls, most):
+            write_if_changed(out / save_as, text.encode("utf-8"))
+            return []
+        listed = []
+        for part in sitemap_parts(self._groups(), base, save_as, most):
+            write_if_changed(out / part.name, part.text.encode("utf-8"))
+            listed.append((part.name, part.lastmod))
+        write_if_changed(out / save_as, render_index(listed, base).encode("utf-8"))
+        return [name for name, _ in listed]
+
     def generate_output(self, writer=None):
         base = self.settings["BULLETINS_PUBLIC_URL"]
         out = Path(self.output_path)
         save_as = self.settings["BULLETINS_SITEMAP_SAVE_AS"]
-        if save_as:
-            write_if_changed(out / save_as, render_sitemap(self._entries(), base).encode("utf-8"))
+        parts = self._write_sitemap(out, save_as, base) if save_as else []
+        record = getattr(writer, "record_outputs", None)  # the incremental writer removes parts no longer made
+        if record is not None:
+            record("sitemap", parts)
         write_if_changed(out / "robots.txt", render_robots(base, save_as).encode("utf-8"))
+
+
+def _article_entries(articles):
+    for article in articles:
+        yield SitemapEntry(article.url, datefmt.iso_date(getattr(article, "modified", None) or article.date))
