@@ -31,26 +31,38 @@ def load_average() -> float | None:
         return None
 
 
-def dirty_mb() -> float | None:
-    """The page cache's bytes waiting to be written to disk (``Dirty`` of /proc/meminfo), in MB."""
+def meminfo_mb(field: str) -> float | None:
+    """A field of /proc/meminfo (``Dirty``, ``MemFree``, ``Cached``...) in MB; None where the
+    system has no such file or line."""
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:
-                if line.startswith("Dirty:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except (OSError, ValueError, IndexError):
         return None
     return None
 
 
+def dirty_mb() -> float | None:
+    """The page cache's bytes waiting to be written to disk (``Dirty``), in MB."""
+    return meminfo_mb("Dirty")
+
+
 def settle() -> str:
     """The files the last step wrote put on disk first (``os.sync``), so that the kernel's
     writeback of a cold build's 4 GB of small files is not charged to the next timed build,
-    which a publisher runs long after; what there was to write and how long it took."""
+    which a publisher runs long after; what there was to write, how long it took, and the
+    memory free and in the page cache then (a cold build of 100,000 leaves some 2 GB free of
+    24, where the machine had 8: the next build's memory is reclaimed from the page cache)."""
     dirty, started = dirty_mb(), time.perf_counter()
     os.sync()
     took = time.perf_counter() - started
-    return f"writeback before it: {dirty or 0:,.0f} MB dirty, written out in {took:.1f} s"
+    line = f"writeback before it: {dirty or 0:,.0f} MB dirty, written out in {took:.1f} s"
+    free, cached = meminfo_mb("MemFree"), meminfo_mb("Cached")
+    if free is not None and cached is not None:
+        line += f"; memory free {free:,.0f} MB, page cache {cached:,.0f} MB"
+    return line
 
 
 def yardstick(when: str, repeat: int = 3, statement: str = LOOP) -> str:

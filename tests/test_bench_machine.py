@@ -72,8 +72,33 @@ def test_the_dirty_pages_are_read_from_meminfo(monkeypatch, tmp_path, text, expe
 
 def test_settle_writes_the_pages_out_before_a_timed_build(monkeypatch):
     synced: list[bool] = []
+    fields = {"Dirty": 1234.4, "MemFree": 1830.6, "Cached": 16929.0}
     monkeypatch.setattr(machine.os, "sync", lambda: synced.append(True))
-    monkeypatch.setattr(machine, "dirty_mb", lambda: 1234.4)
+    monkeypatch.setattr(machine, "meminfo_mb", fields.get)
     line = machine.settle()
     assert synced == [True]
-    assert re.fullmatch(r"writeback before it: 1,234 MB dirty, written out in \d+\.\d s", line), line
+    expected = (
+        r"writeback before it: 1,234 MB dirty, written out in \d+\.\d s; memory free 1,831 MB, page cache 16,929 MB"
+    )
+    assert re.fullmatch(expected, line), line
+
+
+def test_settle_without_meminfo_says_what_it_knows(monkeypatch):
+    monkeypatch.setattr(machine.os, "sync", lambda: None)
+    monkeypatch.setattr(machine, "meminfo_mb", lambda field: None)
+    line = machine.settle()
+    assert re.fullmatch(r"writeback before it: 0 MB dirty, written out in \d+\.\d s", line), line
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"), [("MemFree", 8713.0), ("Cached", 11197.0), ("Dirty", 0.0), ("SwapTotal", None)]
+)
+def test_meminfo_fields(monkeypatch, tmp_path, field, expected):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemFree:         8921912 kB\nCached:         11465728 kB\nDirty:  0 kB\n", encoding="ascii")
+    real_open = open
+    monkeypatch.setattr(
+        "builtins.open", lambda path, *a, **k: real_open(meminfo if path == "/proc/meminfo" else path, *a, **k)
+    )
+    found = machine.meminfo_mb(field)
+    assert found == pytest.approx(expected, abs=0.5) if expected is not None else found is None
