@@ -143,6 +143,11 @@ class Heads:
     def __len__(self) -> int:
         return len(self.dates)
 
+    def category_counts(self) -> Counter:
+        """The bulletins of each category, by name (those of none left out)."""
+        counted = Counter(self.categories)
+        return Counter({name: counted[n] for n, name in enumerate(self.names) if name and counted[n]})
+
     def __iter__(self) -> Iterator[Head]:
         named = self.listed
         for date, category, status in zip(self.dates, self.categories, self.statuses):
@@ -179,7 +184,7 @@ def build_index(
     fragments = _Fragments(writer, ordered, fold_digest, memo)
     postings = posting.gather(fragments, cache, state, fold_map, jobs, spill)
     heads, ids, tokenized = fragments.heads, ordered.order.ids, cache.missed
-    per_category = Counter(h.category for h in heads if h.category)
+    per_category = heads.category_counts()
     shard_memo = ShardMemo(cache_dir, str(FORMAT), shard_bytes, state.old_run)
     with contextlib.closing(postings):
         kept = state.saving(fragments.digests, ids, runs.merged(postings.runs(), postings.marks))
@@ -297,14 +302,15 @@ def _manifest(heads: Heads, found: docids.Order, fold: dict, listed: Listed, per
 def _category_records(heads: Heads, ids: Sequence[int], per_category: Counter) -> Iterator[runs.Record]:
     """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it, as
     merged records in key order."""
-    category_ids = {name: i for i, name in enumerate(sorted(per_category))}
-    postings = sh.Postings()
-    for doc_id, head in zip(ids, heads):
-        if head.category:
-            postings.add_entries(
-                doc_id, [(CATEGORY + str(category_ids[head.category]), b"")], many=False, positional=False
-            )
-    return runs.sorted_records(postings)
+    numbers = {name: i for i, name in enumerate(sorted(per_category))}
+    of_name = {n: numbers[name] for n, name in enumerate(heads.listed) if name in numbers}
+    docs: dict[int, list[int]] = {}
+    for doc_id, name in zip(ids, heads.categories):
+        number = of_name.get(name)
+        if number is not None:
+            docs.setdefault(number, []).append(doc_id)
+    records = [(CATEGORY + str(number), "d", found[-1], sh.once_list(found)) for number, found in docs.items()]
+    return iter(sorted(records, key=runs.record_order))
 
 
 def _shipped_fold_map(fold_map: dict[str, str], present: set[str]) -> dict[str, str]:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import bisect
 import zlib
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, repeat
 from operator import add, iadd, itemgetter, methodcaller, setitem, sub
 
 MORE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
@@ -70,6 +70,20 @@ def encoder(top: int) -> Callable[[int], bytes]:
     """The quickest function giving ``encode(n)`` as ASCII bytes for every ``0 <= n <= top``
     (a table lookup when the table covers ``top``)."""
     return _BYTES.__getitem__ if top < _TABLE_SIZE else _encode_bytes
+
+
+def once_list(doc_ids: Sequence[int]) -> bytes:
+    """The encoded list of a count key that each bulletin of DOC_IDS (ascending, none below 0)
+    holds once: what ``Postings`` makes for it a bulletin at a time, in one pass (the category
+    keys of 100,000 bulletins took 0.2 s the other way)."""
+    if not doc_ids:
+        return b""
+    code = encoder(2 * doc_ids[-1])  # no head is larger: (id - the id before - 1) << 1
+    return b"".join(map(code, map(_head, doc_ids, chain((-1,), doc_ids))))
+
+
+def _head(doc: int, before: int) -> int:
+    return (doc - before - 1) << 1
 
 
 _MORE_BYTES = {ord(ch): i for i, ch in enumerate(MORE)}
