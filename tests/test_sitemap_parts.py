@@ -161,7 +161,31 @@ def test_a_site_past_the_limit_gets_an_index_and_loses_it_again(tmp_path):
     assert urls_of(out) == whole and not list(out.glob("sitemap-*.xml"))
 
 
-@pytest.mark.parametrize("value", [0, 50_001, True, "100", 2.5])
-def test_a_bad_limit_is_refused(tmp_path, value):
-    with pytest.raises(SystemExit, match="BULLETINS_SITEMAP_MAX_URLS"):
-        build_fixture_site(tmp_path / "output", BULLETINS_SITEMAP_MAX_URLS=value)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BULLETINS_SITEMAP_MAX_URLS", 0),
+        ("BULLETINS_SITEMAP_MAX_URLS", 50_001),
+        ("BULLETINS_SITEMAP_MAX_URLS", True),
+        ("BULLETINS_SITEMAP_MAX_URLS", "100"),
+        ("BULLETINS_SITEMAP_MAX_URLS", 2.5),
+        ("BULLETINS_SITEMAP_SAVE_AS", "../sitemap.xml"),  # its parts would land beside the output
+        ("BULLETINS_SITEMAP_SAVE_AS", "/srv/www/sitemap.xml"),
+        ("BULLETINS_SITEMAP_SAVE_AS", "maps/"),
+        ("BULLETINS_SITEMAP_SAVE_AS", None),
+    ],
+)
+def test_a_bad_setting_is_refused(tmp_path, name, value):
+    with pytest.raises(SystemExit, match=name):
+        build_fixture_site(tmp_path / "output", **{name: value})
+
+
+def test_a_sitemap_in_a_folder_keeps_its_parts_there(tmp_path):
+    out = build_fixture_site(
+        tmp_path / "output", BULLETINS_SITEMAP_SAVE_AS="maps/site.xml", BULLETINS_SITEMAP_MAX_URLS=4
+    )
+    root = ET.fromstring((out / "maps/site.xml").read_text(encoding="utf-8"))
+    named = [s.find(f"{NS}loc").text for s in root]
+    assert named and all(n.startswith("maps/site-") and (out / n).is_file() for n in named)
+    assert not (out / "sitemap.xml").exists()
+    assert "Sitemap" not in (out / "robots.txt").read_text(encoding="utf-8")  # no public URL: no line

@@ -13,7 +13,7 @@ from pelican.generators import Generator
 
 from bulletins.models import split_documents, split_names
 from bulletins.site import datefmt
-from bulletins.site.config import Option, is_public_url, settings_check
+from bulletins.site.config import Option, is_public_url, is_relative_path, settings_check
 from bulletins.site.headers import as_text
 from bulletins.site.jsonld import BulletinFacts, article_jsonld
 from bulletins.site.output_files import write_if_changed
@@ -32,7 +32,12 @@ logger = logging.getLogger(__name__)
 
 OPTIONS = (
     Option("BULLETINS_PUBLIC_URL", "", is_public_url, "'' or an absolute http(s):// URL of the published site"),
-    Option("BULLETINS_SITEMAP_SAVE_AS", "sitemap.xml", lambda v: isinstance(v, str), "a file name ('' = no sitemap)"),
+    Option(
+        "BULLETINS_SITEMAP_SAVE_AS",
+        "sitemap.xml",
+        lambda v: v == "" or (is_relative_path(v) and not v.endswith("/")),
+        "a file name within the output such as 'sitemap.xml' ('' = no sitemap)",
+    ),
     Option(
         "BULLETINS_SITEMAP_MAX_URLS",
         MAX_URLS,
