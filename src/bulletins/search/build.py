@@ -303,7 +303,7 @@ def _category_records(heads: Heads, ids: Sequence[int], per_category: Counter) -
     """The count key ``@<i>`` of category i (sorted by name) in each bulletin of it, as
     merged records in key order."""
     numbers = {name: i for i, name in enumerate(sorted(per_category))}
-    of_name = {n: numbers[name] for n, name in enumerate(heads.listed) if name in numbers}
+    of_name = {n: numbers[name] for n, name in enumerate(heads.names) if name in numbers}
     docs: dict[int, list[int]] = {}
     for doc_id, name in zip(ids, heads.categories):
         number = of_name.get(name)

@@ -54,9 +54,11 @@ def render_sitemap(entries: Iterable[SitemapEntry], base_url: str) -> str:
     return URLSET_HEAD + "".join(url_line(entry, base_url) + "\n" for entry in entries) + URLSET_TAIL
 
 
-def fits(text: str, urls: int, max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> bool:
-    """Whether a ``urlset`` TEXT of URLS URLs is within the protocol's limits (or lower ones)."""
-    return urls <= max_urls and len(text.encode("utf-8")) <= max_bytes
+def fits(text: str | bytes, urls: int, max_urls: int = MAX_URLS, max_bytes: int = MAX_BYTES) -> bool:
+    """Whether a ``urlset`` TEXT (or its UTF-8) of URLS URLs is within the protocol's limits (or
+    lower ones)."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8"))
+    return urls <= max_urls and size <= max_bytes
 
 
 def part_name(save_as: str, group: str, number: int) -> str:
@@ -82,21 +84,26 @@ def sitemap_parts(
     at a time, so only one part's lines are held. A group without entries makes no part."""
     room = max_bytes - len(URLSET_HEAD.encode("utf-8")) - len(URLSET_TAIL.encode("utf-8"))
     for group, entries in groups:
-        lines: list[str] = []
-        size, newest, number = 0, "", 0
-        for entry in entries:
-            line = url_line(entry, base_url) + "\n"
-            cost = len(line.encode("utf-8"))
-            if lines and (len(lines) >= max_urls or size + cost > room):
-                number += 1
-                yield SitemapPart(part_name(save_as, group, number), URLSET_HEAD + "".join(lines) + URLSET_TAIL, newest)
-                lines, size, newest = [], 0, ""
-            lines.append(line)
-            size += cost
-            newest = max(newest, entry.lastmod)
-        if lines:
-            number += 1
+        for number, (lines, newest) in enumerate(_cut(entries, base_url, max_urls, room), start=1):
             yield SitemapPart(part_name(save_as, group, number), URLSET_HEAD + "".join(lines) + URLSET_TAIL, newest)
+
+
+def _cut(entries: Iterable[SitemapEntry], base_url: str, max_urls: int, room: int) -> Iterator[tuple[list[str], str]]:
+    """ENTRIES' ``<url>`` lines in runs of at most MAX_URLS lines and ROOM bytes (a longer line
+    alone), each with the newest ``lastmod`` of its entries."""
+    lines: list[str] = []
+    size, newest = 0, ""
+    for entry in entries:
+        line = url_line(entry, base_url) + "\n"
+        cost = len(line.encode("utf-8"))
+        if lines and (len(lines) >= max_urls or size + cost > room):
+            yield lines, newest
+            lines, size, newest = [], 0, ""
+        lines.append(line)
+        size += cost
+        newest = max(newest, entry.lastmod)
+    if lines:
+        yield lines, newest
 
 
 def render_index(parts: Iterable[tuple[str, str]], base_url: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 from pathlib import Path
 
@@ -174,8 +173,13 @@ class SiteMetaGenerator(Generator):
 
     def _entries(self):
         """Every URL of the site, in the order of a one-file sitemap."""
-        yield SitemapEntry("index.html")
+        yield FRONT_PAGE
         yield from _article_entries(self.context.get("articles", ()))
+        yield from self._other_entries()
+
+    def _site_entries(self):
+        """The URLs of the site's own pages (all but the bulletins')."""
+        yield FRONT_PAGE
         yield from self._other_entries()
 
     def _other_entries(self):
@@ -202,7 +206,7 @@ class SiteMetaGenerator(Generator):
         by_year: dict[int, list] = {}
         for article in self.context.get("articles", ()):
             by_year.setdefault(article.date.year, []).append(article)
-        yield "pages", itertools.chain([SitemapEntry("index.html")], self._other_entries())
+        yield "pages", self._site_entries()
         for year in sorted(by_year, reverse=True):
             yield str(year), _article_entries(by_year.pop(year))
 
@@ -210,10 +214,10 @@ class SiteMetaGenerator(Generator):
         """The sitemap at SAVE_AS: one ``urlset`` while the site fits in one, else an index of
         parts (``sitemap_parts``); the parts' files."""
         most = self.settings.get("BULLETINS_SITEMAP_MAX_URLS", MAX_URLS)
-        urls = 1 + len(self.context.get("articles", ())) + sum(1 for _ in self._other_entries())
-        text = render_sitemap(self._entries(), base) if urls <= most else None
-        if text is not None and fits(text, urls, most):
-            write_if_changed(out / save_as, text.encode("utf-8"))
+        urls = len(self.context.get("articles", ())) + sum(1 for _ in self._site_entries())
+        data = render_sitemap(self._entries(), base).encode("utf-8") if urls <= most else None
+        if data is not None and fits(data, urls, most):
+            write_if_changed(out / save_as, data)
             return []
         listed = []
         for part in sitemap_parts(self._groups(), base, save_as, most):
@@ -231,6 +235,9 @@ class SiteMetaGenerator(Generator):
         if record is not None:
             record("sitemap", parts)
         write_if_changed(out / "robots.txt", render_robots(base, save_as).encode("utf-8"))
+
+
+FRONT_PAGE = SitemapEntry("index.html")
 
 
 def _article_entries(articles):
