@@ -415,8 +415,8 @@ def test_an_article_taken_already_is_fresh_without_a_stat(tmp_path, monkeypatch)
     cache = ArticleCache(generator(tmp_path), tmp_path / FILE, load=True, save=True)
     assert cache.get(names[0]) is not None
     looked = []
-    real = cache.stats.stamp
-    monkeypatch.setattr(cache.stats, "stamp", lambda name: looked.append(name) or real(name))
+    real = cache.ahead.stamp
+    monkeypatch.setattr(cache.ahead, "stamp", lambda name: looked.append(name) or real(name))
     assert [cache.fresh(name) for name in names] == [True, True, True]
     assert looked == names[1:]
     cache.close()

@@ -86,3 +86,39 @@ def test_stamps_are_those_of_file_stamp(tree, by_fd, monkeypatch):
                 expected = None
             assert stats.stamp(relpath) == expected, relpath
     assert stats.stamp("a/page.html") == [len("页面".encode()), os.stat(tree / "a" / "page.html").st_mtime_ns]
+
+
+@pytest.mark.parametrize("by_fd", [True, False])
+def test_stamps_ahead_answer_as_stamp_does(tree, by_fd, monkeypatch):
+    """Names known beforehand (found or not, asked or not) and names not known: each answered
+    as ``stamp`` answers it, the known ones from one pass at the first ask."""
+    monkeypatch.setattr(folderstat, "BY_FD", by_fd and folderstat.BY_FD)
+    known = ["a/b/x.ris", "top.txt", "a/missing.bib", "a/page.html", "nowhere/x.ris", "a/dangling.html"]
+    known.append("never/asked.md")
+    asked = [*CASES, "a/nul\0name.md", "a/page.html"]  # a known name asked twice
+    with FolderStats(str(tree)) as stats, FolderStats(str(tree)) as plain:
+        ahead = folderstat.StampsAhead(stats, known)
+        assert [ahead.stamp(name) for name in asked] == [plain.stamp(name) for name in asked]
+        assert ahead.found == {"never/asked.md": None}  # the known names asked were let go
+
+
+def test_stamps_ahead_are_taken_folder_by_folder(tmp_path, monkeypatch):
+    """Names given in no order of folders (as Pelican reads its articles, from a set): each
+    folder opened once, where asking one by one reopens nearly every time."""
+    monkeypatch.setattr(folderstat, "MOST_OPEN", 2)
+    names = [f"d{f}/{n}.md" for n in range(20) for f in range(5)]  # folder after folder, over and over
+    for name in names:
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    opened: list[str] = []
+    real_open = os.open
+    monkeypatch.setattr(folderstat.os, "open", lambda path, *a, **k: opened.append(path) or real_open(path, *a, **k))
+    with FolderStats(str(tmp_path)) as stats:
+        ahead = folderstat.StampsAhead(stats, set(names))
+        stamps = [ahead.stamp(name) for name in names]
+    assert stamps == [file_stamp(str(tmp_path / name)) for name in names]
+    assert len(opened) == (5 if folderstat.BY_FD else 0)
+    opened.clear()
+    with FolderStats(str(tmp_path)) as stats:
+        [stats.stamp(name) for name in names]
+    assert len(opened) == (100 if folderstat.BY_FD else 0)

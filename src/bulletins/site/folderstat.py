@@ -5,15 +5,23 @@ three files of every article (300,000 at 100,000 bulletins), the search index's 
 (100,000). By path, the kernel looks up every folder of the path again for each file; from an
 open folder (``fstatat``) only the name: 0.63 s against 0.88 s for the citations' 300,000 here.
 The answers are those of ``os.stat`` of the joined path (links followed), errors included.
+
+Folders are held open a few at a time, so files asked for in no order of folders reopen them
+nearly every time: Pelican reads the articles in the order of a set (88,636 folders opened for
+100,000 articles' stamps, 0.59 s against 0.22 s folder by folder). ``StampsAhead`` takes the
+stamps of files known beforehand together, in the order of their names (a folder's files are
+next to one another in it), and answers from them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 
 BY_FD = os.stat in os.supports_dir_fd and os.open in os.supports_dir_fd
 MOST_OPEN = 64  # folders held open at once (their files are mostly asked for in a row)
+_UNKNOWN = object()
 
 
 class FolderStats:
@@ -58,3 +66,19 @@ class FolderStats:
     def __del__(self) -> None:  # a user that stopped before ``close`` (a build that failed)
         with contextlib.suppress(Exception):
             self.close()
+
+
+class StampsAhead:
+    """``stamp`` as STATS gives it, of NAMES (relative paths) taken together at the first ask
+    and answered from then on, each once: the first ask of a name is answered with the stamp
+    taken then; any other name, or a name asked again, is looked up as it is asked."""
+
+    def __init__(self, stats: FolderStats, names: Iterable[str]):
+        self.stats, self.names, self.found = stats, names, None
+
+    def stamp(self, relpath: str) -> list[int] | None:
+        if self.found is None:
+            self.found = {name: self.stats.stamp(name) for name in sorted(self.names)}
+            self.names = ()
+        found = self.found.pop(relpath, _UNKNOWN)
+        return self.stats.stamp(relpath) if found is _UNKNOWN else found

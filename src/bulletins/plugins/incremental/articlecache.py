@@ -17,10 +17,9 @@ same size and modification time, or else the same bytes (a file touched, or a fr
 with the cache folder kept), is read from its record, and Pelican never reads the file.
 Records are read one at a time (``pread``), so the file is never held in memory. Only when an
 article was read anew or one left is the file written: the new records appended, then their
-table and a new index (the file is copied without its dead records once they are more than
-half of it); a damaged index, a file a stopped build left without one, or a record or table
-whose bytes are not the ones written (CRC-32) counts as absent (the article is read from its
-file).
+table and a new index (the file is copied without its dead records once they are more than half
+of it); a damaged index, a file a stopped build left without one, or a record or table whose
+bytes are not the ones written (CRC-32) counts as absent (the article is read from its file).
 
 Used when Pelican's generator layer is not (``CONTENT_CACHING_LAYER = "reader"``, its
 default) and ``WITH_FUTURE_DATES`` is on (else an article's status would depend on the day it
@@ -59,7 +58,7 @@ from bulletins.plugins.incremental.cachefile import (  # noqa: F401 (MAGIC, read
     write_table,
 )
 from bulletins.site import fingerprint
-from bulletins.site.folderstat import FolderStats
+from bulletins.site.folderstat import FolderStats, StampsAhead
 from bulletins.site.opendata_state import file_stamp
 
 logger = logging.getLogger(__name__)
@@ -113,12 +112,13 @@ class ArticleCache:
         self.table = records.Table(generator.settings, generator.context)  # what this build's records name
         self.pending: list[str] = []  # the names of the records written since the last table
         self.parts: dict[str, tuple[int, Entry]] = {}  # name -> (file, entry): records read ahead (``add_part``)
-        self.part_fds: list[int] = []
+        self.part_fds: list[int] = []  # their files
         self.first_miss = None  # called once, when an article is first not found (``preread``)
         self.sources = bodies.Sources(str(path))  # the files the articles' bodies are read from
         self.stats = FolderStats(str(generator.path))  # the articles' files, looked up from their folders
         if load:
             self._open_old()
+        self.ahead = StampsAhead(self.stats, self.old)  # the last build's articles' stamps, folder by folder
 
     def _open_old(self) -> None:
         try:
@@ -140,7 +140,7 @@ class ArticleCache:
         entry = self.old.get(name)
         if entry is None:
             return None
-        found = self.stats.stamp(name)
+        found = self.ahead.stamp(name)
         if found is None:
             return None
         if found == entry.stamp():
@@ -366,7 +366,7 @@ class ArticleCache:
         self._tmp().unlink(missing_ok=True)
         self.stats.close()
         self.old, self.kept, self.new, self.checked, self.parts, self.part_fds = {}, {}, {}, {}, {}, []
-        self.files_tables, self.objects, self.copied, self.pending = {}, {}, {}, []
+        self.files_tables, self.objects, self.copied, self.pending, self.ahead.found = {}, {}, {}, [], {}
         self.sources = bodies.Sources(str(self.path))  # each open while an article reads its body there
 
 
