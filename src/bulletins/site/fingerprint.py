@@ -207,6 +207,7 @@ BUILD_ONLY_SETTINGS = frozenset(
         "BULLETINS_PAGE_CACHE",
         "BULLETINS_WRITE_JOBS",
         "BULLETINS_WARM_CACHES",
+        "BULLETINS_WATCH_OUTPUT",
         "SEARCH_INDEX_JOBS",  # the search index's are tested to write the same index whatever their value
         "SEARCH_INDEX_MEMORY",
         "SEARCH_INDEX_BESIDE_PAGES",

@@ -110,21 +110,23 @@ def walk_sorted(
     start: str | None = None,
     stop: str | None = None,
     removed: Callable[[str], bool] | None = None,
+    seen=None,
 ) -> Iterator[tuple[str, int, int]]:
     """``(relative POSIX path, size, mtime_ns)`` of every regular file below ROOT, one ``stat``
     each, in the order of ``sorted()`` over the paths (a folder ``a`` sorts as ``a/`` among its
     siblings: its paths all begin so); links to files followed, linked folders not entered,
     EXCLUDE names skipped; only paths from START (included) to STOP (not), when given: a folder
     all of whose paths lie before START is not entered. A file whose name REMOVED answers True
-    for is deleted, not yielded (a killed build's temporary file, ``leftovers``).
+    for is deleted, not yielded (a killed build's temporary file, ``leftovers``). SEEN (a
+    ``fixity_watch.Watch``), when given, is told of each folder before it is listed
+    (``folder(prefix)``: ``""``, ``"a/"``...) and of each file yielded through a link (``linked``).
 
-    Each folder is opened once and its files looked up by name from it (``scandir`` of a
-    descriptor: ``fstatat``), not by their path from ROOT: on this machine the kernel's lookup
-    of every folder of the path was much of a ``stat``'s time (the walk over the 662,536 files
-    of a 100,000-bulletin site 1.96-2.00 s against 2.38 s). Where descriptors cannot be
-    scanned, by path."""
-    skip = set(exclude)
-    folders = _Folders(os.fspath(root))
+    Each folder is opened once and its files looked up by name from it (``fstatat``), not by
+    their path from ROOT (over the 662,536 files of 100,000 bulletins 1.96-2.00 s against 2.38
+    s: the kernel's lookup of every folder of the path); by path where that cannot be done."""
+    skip, folders = set(exclude), _Folders(os.fspath(root))
+    if seen is not None:
+        seen.folder("")
     try:
         stack = [("", iter(folders.entries(None)))]
         while stack:
@@ -139,12 +141,16 @@ def walk_sorted(
                 return
             if entry[1]:
                 if start is None or rel >= start or start.startswith(rel):
+                    if seen is not None:
+                        seen.folder(rel)
                     stack.append((rel, iter(folders.entries(entry[2]))))
             elif rel not in skip and (start is None or rel >= start):
                 if removed is not None and removed(entry[0]):
                     folders.unlink(entry[2])
                     continue
                 st = entry[2].stat()
+                if seen is not None and entry[2].is_symlink():
+                    seen.linked(rel)
                 yield rel, st.st_size, st.st_mtime_ns
     finally:
         folders.close_all()

@@ -21,11 +21,12 @@ import gc
 import itertools
 import os
 import pickle
+import select
 import struct
 from collections.abc import Callable
 from pathlib import Path
 
-from bulletins.site import fixity_stream
+from bulletins.site import fixity_stream, fixity_watch, leftovers
 from bulletins.site.fixity_cache import read_cache
 
 AHEAD = 400_000  # cache lines a half reads before it is told to walk (the rest as it walks)
@@ -44,7 +45,7 @@ class EarlyWalk:
     (``fixity_stream.Fork``) when the cache is large enough to be cut (else nothing is begun);
     HASH_ALL makes the hashes of the files that changed, in the processes begun."""
 
-    def __init__(self, root: Path, cache_path: Path, hash_all: Callable, fork: fixity_stream.Fork):
+    def __init__(self, root: Path, cache_path: Path, hash_all: Callable, fork: fixity_stream.Fork, watch: bool = True):
         self.key = _key(cache_path)
         self.parts = fixity_stream.planned_ranges(root, cache_path) if self.key is not None else []
         self.halves: list[tuple[int, Callable]] = []  # per part: the pipe that starts it, its wait
@@ -55,7 +56,7 @@ class EarlyWalk:
         for part in self.parts:
             read_end, write_end = os.pipe()
             try:
-                wait = fork(lambda part=part, told=read_end: _half(root, cache_path, hash_all, part, told))
+                wait = fork(lambda part=part, told=read_end: _half(root, cache_path, hash_all, part, told, watch))
             finally:
                 os.close(read_end)
             if wait is None:
@@ -121,8 +122,11 @@ def _read(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _word(fd: int) -> tuple:
-    """What the build told through FD (``EarlyWalk._told``); ("stop",) when it is gone."""
+def _word(fd: int, watch: fixity_watch.Watch | None = None) -> tuple:
+    """What the build told through FD (``EarlyWalk._told``); ("stop",) when it is gone. WATCH's
+    reports are read as they come meanwhile (the kernel holds a bounded number of them)."""
+    while watch is not None and not watch.lost and select.select([fd, watch.fd], [], [])[0] == [watch.fd]:
+        watch.drain()
     head = _read(fd, _LENGTH.size)
     if len(head) < _LENGTH.size:
         return ("stop",)
@@ -130,15 +134,22 @@ def _word(fd: int) -> tuple:
     return pickle.loads(_read(fd, length))
 
 
-def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int):  # pragma: no cover - a fork
-    """In a process of its own: PART's cache lines read ahead, then, once told to (through the
-    pipe TOLD, with the noted file), PART walked as ``fixity_stream`` walks it; None when the
-    build let it go."""
+def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int, watched: bool = True):  # pragma: no cover
+    """In a process of its own: PART's files looked up with their folders watched (WATCHED,
+    where the system can: ``fixity_watch``) and its cache lines read ahead, then, once told to
+    (through the pipe TOLD, with the noted file), PART walked as ``fixity_stream`` walks it, only
+    what was reported changed looked up again; None when the build let it go."""
     gc.disable()  # short-lived; its lines are never garbage until it ends
+    watch = fixity_watch.Watch.start(root) if watched else None
+    walked = fixity_watch.prewalk(root, watch, part.excluded, part.start, part.stop) if watch is not None else None
     stamp: list = []
     lines = read_cache(cache_path, stamp, part.offset, part.stop)
     ahead = list(itertools.islice(lines, AHEAD))
-    word = _word(told)
+    word = _word(told, watch if walked is not None else None)
     if word[0] != "walk":
         return None
-    return fixity_stream.walk_read(root, cache_path, hash_all, word[1], part, (itertools.chain(ahead, lines), stamp))
+    if walked is not None:
+        excluded, removed = part.excluded, leftovers.is_output_temporary
+        walked = fixity_watch.patched(root, walked, watch, excluded, part.start, part.stop, removed)
+    read = (itertools.chain(ahead, lines), stamp)
+    return fixity_stream.walk_read(root, cache_path, hash_all, word[1], part, read, walked)

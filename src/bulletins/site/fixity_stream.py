@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -216,11 +216,18 @@ class _Range:
 
 
 def _walk_range(
-    root: Path, cache_path: Path, sources: _Sources, trust: bool, part: _Range, read: tuple | None = None
+    root: Path,
+    cache_path: Path,
+    sources: _Sources,
+    trust: bool,
+    part: _Range,
+    read: tuple | None = None,
+    walked: Iterable[tuple[str, int, int]] | None = None,
 ) -> tuple[Outcome, list]:
     """The new manifest and cache lines of PART's paths; the outcome, and the cache's stamp of
     the manifest (read with its trailer, by the range that ends with the file). READ: PART's
-    cache lines and the stamp they fill, when they were begun already (``fixity_early``)."""
+    cache lines and the stamp they fill, when they were begun already (``fixity_early``);
+    WALKED: PART's files as ``walk_sorted`` lists them now, when they are known (``fixity_watch``)."""
     if read is not None:
         old, stamp = read
     else:
@@ -230,9 +237,9 @@ def _walk_range(
     with _open(part.manifest) as manifest_out, _open(part.cache) as cache_out:
         lines = _Lines(root, sources.hash_all, manifest_out, cache_out)
         current, known = next(old, None), next(noted, None)
-        for path, size, mtime_ns in walk_sorted(
-            root, part.excluded, part.start, part.stop, leftovers.is_output_temporary
-        ):
+        if walked is None:
+            walked = walk_sorted(root, part.excluded, part.start, part.stop, leftovers.is_output_temporary)
+        for path, size, mtime_ns in walked:
             while current is not None and current[0] < path:  # a file of the last build is gone
                 lines.outcome.changed, current = True, next(old, None)
             while known is not None and known[0] < path:
@@ -321,10 +328,13 @@ def planned_ranges(root: Path, cache_path: Path) -> list[_Range]:
     return _ranges(cache_path, *_new_files(root, cache_path), True, None)
 
 
-def walk_read(root: Path, cache_path: Path, hash_all: Callable, noted: Path | None, part: _Range, read: tuple):
+def walk_read(
+    root: Path, cache_path: Path, hash_all: Callable, noted: Path | None, part: _Range, read: tuple, walked=None
+):
     """PART of ``planned_ranges`` walked as ``update_manifest`` walks it, beside its cache lines
-    READ already (an iterator of them and the stamp it fills): ``fixity_early``'s processes."""
-    return _walk_range(root, cache_path, _Sources(hash_all, noted), True, part, read)
+    READ already (an iterator of them and the stamp it fills), its files WALKED already when
+    they are known: ``fixity_early``'s processes."""
+    return _walk_range(root, cache_path, _Sources(hash_all, noted), True, part, read, walked)
 
 
 def _update(

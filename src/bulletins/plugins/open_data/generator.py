@@ -47,6 +47,7 @@ OPTIONS = (
     Option("BULLETINS_DATA_URL", "data.html", url_pattern(), "a relative .html path"),
     Option("BULLETINS_PUBLISHER", "", lambda v: is_one_line(v, 200), "one line ('' = SITENAME)"),
     Option("BULLETINS_FIXITY_MANIFEST", True, lambda v: isinstance(v, bool), "True or False"),
+    Option("BULLETINS_WATCH_OUTPUT", True, lambda v: isinstance(v, bool), "True or False"),  # ``fixity_watch``
     forked.beside_option("BULLETINS_DATA_BESIDE_PAGES"),
 )
 DATA_STATE = "bulletins-opendata.json"

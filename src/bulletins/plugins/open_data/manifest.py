@@ -67,7 +67,8 @@ def begin_manifest_walk(pelican) -> None:
         return
     cache_file = Path(settings["CACHE_PATH"]) / FIXITY_CACHE
     forks = _fork_early(["manifest: first half, begun early", "manifest: second half, begun early"])
-    early = fixity_early.EarlyWalk(Path(pelican.output_path), cache_file, _hashed_over(_jobs(settings)), forks)
+    watch = settings.get("BULLETINS_WATCH_OUTPUT", True)  # only what changed looked up at the end (``fixity_watch``)
+    early = fixity_early.EarlyWalk(Path(pelican.output_path), cache_file, _hashed_over(_jobs(settings)), forks, watch)
     if early.halves:
         _EARLY.append(early)
 
