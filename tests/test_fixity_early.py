@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
 from bulletins.plugins.incremental import forked
-from bulletins.site import fixity_early, fixity_stream
+from bulletins.site import fixity_early, fixity_stream, fixity_watch
 from bulletins.site.fixity import hash_files
 from bulletins.site.fixity_early import EarlyWalk
 from bulletins.site.fixity_stream import update_manifest
@@ -62,6 +63,45 @@ def test_an_early_walk_writes_what_one_walk_writes(tmp_path, monkeypatch, ahead,
         assert not list(root.glob(".*.tmp*"))
     assert results["early"] == results["one"]
     assert (results["early"][0].changed, results["early"][0].hashed) == (changed, hashed)
+
+
+def _prewalked_marks(tmp_path, monkeypatch) -> None:
+    """Each half's end of its watched listing (``fixity_watch.prewalk``) marked by a file, and
+    whether its last walk was made from the reports (``patched`` gave a listing) by another."""
+    real_prewalk, real_patched = fixity_watch.prewalk, fixity_watch.patched
+
+    def prewalk(root, watch, *args):
+        walked = real_prewalk(root, watch, *args)
+        (tmp_path / f"prewalked-{os.getpid()}").write_text(str(walked is not None), encoding="utf-8")
+        return walked
+
+    def patched(*args):
+        listing = real_patched(*args)
+        (tmp_path / f"patched-{os.getpid()}").write_text(str(listing is not None), encoding="utf-8")
+        return listing
+
+    monkeypatch.setattr(fixity_watch, "prewalk", prewalk)
+    monkeypatch.setattr(fixity_watch, "patched", patched)
+
+
+@pytest.mark.skipif(not fixity_watch.available(), reason="no inotify on this system")
+@pytest.mark.parametrize(("step", "changed", "hashed", "written"), [s[1:] for s in STEPS], ids=[s[0] for s in STEPS])
+def test_changes_after_the_watched_listing_are_reported(tmp_path, monkeypatch, step, changed, hashed, written):
+    """Both halves watched and listed their files before the change: their last walk is made
+    from the kernel's reports, and writes what one whole walk writes."""
+    _prewalked_marks(tmp_path, monkeypatch)
+    root, cache = site(tmp_path)
+    early = EarlyWalk(root, cache, hash_files, fork_real)
+    for _ in range(500):  # the halves list the tree as the build would read its articles
+        if len(list(tmp_path.glob("prewalked-*"))) == 2:
+            break
+        time.sleep(0.01)
+    assert sorted(p.read_text("utf-8") for p in tmp_path.glob("prewalked-*")) == ["True", "True"]
+    step(root, cache)
+    done = update_manifest(root, cache, rehash_bytes=100, fork=no_fork, early=early)
+    assert sorted(p.read_text("utf-8") for p in tmp_path.glob("patched-*")) == ["True", "True"]
+    assert manifest_text(root) == expected(root)
+    assert (done.changed, done.hashed, done.written) == (changed, hashed, written)
 
 
 def test_files_changed_after_the_start_are_seen(tmp_path):

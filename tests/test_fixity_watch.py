@@ -13,7 +13,7 @@ import pytest
 from bulletins.site import fixity_watch, leftovers
 from bulletins.site.fixity import MANIFEST, walk_sorted
 
-pytestmark = pytest.mark.skipif(fixity_watch.Watch.start("/") is None, reason="no inotify on this system")
+pytestmark = pytest.mark.skipif(not fixity_watch.available(), reason="no inotify on this system")
 
 EXCLUDED = (MANIFEST, f".{MANIFEST}.tmp")
 REMOVED = leftovers.is_output_temporary
@@ -206,4 +206,4 @@ def test_the_output_folder_itself_removed_gives_the_walk_back(tmp_path):
 
 def test_no_inotify_no_watch(monkeypatch):
     monkeypatch.setattr(fixity_watch, "_libc", lambda: None)
-    assert fixity_watch.Watch.start("/") is None
+    assert not fixity_watch.available()

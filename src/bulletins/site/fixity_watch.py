@@ -54,6 +54,14 @@ def _libc():
     return libc
 
 
+def available() -> bool:
+    """Whether this system can watch folders (an inotify instance made, and closed)."""
+    watch = Watch.start("/")
+    if watch is not None:
+        watch.close()
+    return watch is not None
+
+
 class Watch:
     """The folders of one output (ROOT) watched as they are listed (``folder``), and the names
     reported changed since (``drain``): files, and folders to walk whole. ``lost`` once anything
