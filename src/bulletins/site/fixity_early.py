@@ -125,8 +125,12 @@ def _read(fd: int, size: int) -> bytes:
 def _word(fd: int, watch: fixity_watch.Watch | None = None) -> tuple:
     """What the build told through FD (``EarlyWalk._told``); ("stop",) when it is gone. WATCH's
     reports are read as they come meanwhile (the kernel holds a bounded number of them)."""
-    while watch is not None and not watch.lost and select.select([fd, watch.fd], [], [])[0] == [watch.fd]:
-        watch.drain()
+    if watch is not None:
+        ready = select.poll()
+        ready.register(fd, select.POLLIN)
+        ready.register(watch.fd, select.POLLIN)
+        while not watch.lost and all(found == watch.fd for found, _ in ready.poll()):
+            watch.drain()
     head = _read(fd, _LENGTH.size)
     if len(head) < _LENGTH.size:
         return ("stop",)
@@ -141,7 +145,8 @@ def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int, wat
     what was reported changed looked up again; None when the build let it go."""
     gc.disable()  # short-lived; its lines are never garbage until it ends
     watch = fixity_watch.Watch.start(root) if watched else None
-    walked = fixity_watch.prewalk(root, watch, part.excluded, part.start, part.stop) if watch is not None else None
+    removed = leftovers.is_output_temporary
+    walked = fixity_watch.prewalk(root, watch, part.excluded, part.start, part.stop, removed) if watch else None
     stamp: list = []
     lines = read_cache(cache_path, stamp, part.offset, part.stop)
     ahead = list(itertools.islice(lines, AHEAD))
@@ -149,7 +154,6 @@ def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int, wat
     if word[0] != "walk":
         return None
     if walked is not None:
-        excluded, removed = part.excluded, leftovers.is_output_temporary
-        walked = fixity_watch.patched(root, walked, watch, excluded, part.start, part.stop, removed)
+        walked = fixity_watch.patched(root, walked, watch, part.excluded, part.start, part.stop, removed)
     read = (itertools.chain(ahead, lines), stamp)
     return fixity_stream.walk_read(root, cache_path, hash_all, word[1], part, read, walked)

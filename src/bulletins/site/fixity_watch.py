@@ -27,6 +27,7 @@ import bisect
 import ctypes
 import ctypes.util
 import errno
+import itertools
 import os
 import stat
 import struct
@@ -36,6 +37,7 @@ from pathlib import Path
 from bulletins.site.fixity import walk_sorted
 
 MOST_CHANGED = 50_000  # names reported before the walk is made whole instead
+MOST_LISTED = 1_000_000  # files a half lists ahead (some 150 MB held), past which it walks whole
 # IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
 # | IN_DELETE_SELF | IN_MOVE_SELF, IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK
 MASK = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800 | 0x01000000 | 0x02000000 | 0x04000000
@@ -97,7 +99,8 @@ class Watch:
             self.folders[wd] = prefix
 
     def linked(self, rel: str) -> None:
-        """``walk_sorted``'s SEEN: REL was reached through a link: looked up again at the end."""
+        """``walk_sorted``'s SEEN: REL was reached through a link (or is a build's temporary):
+        looked up again at the end."""
         self._changed(self.files, rel)
 
     def drain(self) -> None:
@@ -140,12 +143,27 @@ class Watch:
             self.fd = -1
 
 
-def prewalk(root: Path, watch: Watch, excluded: Iterable[str], start: str | None, stop: str | None) -> list | None:
+def prewalk(
+    root: Path,
+    watch: Watch,
+    excluded: Iterable[str],
+    start: str | None,
+    stop: str | None,
+    removed: Callable[[str], bool],
+) -> list | None:
     """``walk_sorted``'s listing of ROOT (EXCLUDED, from START to STOP), each folder watched by
-    WATCH before it is listed; nothing removed (a build's temporary file is looked up again at
-    the end). None when the watch was lost meanwhile."""
-    walked = list(walk_sorted(root, excluded, start, stop, None, watch))
-    return None if watch.lost else walked
+    WATCH before it is listed; nothing removed yet (a file REMOVED names, a build's temporary, is
+    looked up again at the end, and removed then). None when the watch was lost meanwhile, or
+    past ``MOST_LISTED`` files (the listing is held to the end)."""
+    found = walk_sorted(root, excluded, start, stop, None, watch)
+    try:
+        walked = list(itertools.islice(found, MOST_LISTED + 1))
+    finally:
+        found.close()
+    for rel, _, _ in walked:
+        if removed(rel.rpartition("/")[2]):
+            watch.linked(rel)
+    return None if watch.lost or len(walked) > MOST_LISTED else walked
 
 
 def patched(
