@@ -17,6 +17,7 @@ pytestmark = pytest.mark.skipif(not fixity_watch.available(), reason="no inotify
 
 EXCLUDED = (MANIFEST, f".{MANIFEST}.tmp")
 REMOVED = leftovers.is_output_temporary
+WHOLE = fixity_watch.Span(EXCLUDED, None, None, REMOVED)
 RANGES = [(None, None), ("b/", None), (None, "b/m.html"), ("a/b/", "c/"), ("a/b/x.html", "b/k/")]
 
 
@@ -82,10 +83,11 @@ def _site(tmp_path):
 def _patched(root, start, stop, change):
     watch = fixity_watch.Watch.start(root)
     try:
-        walked = fixity_watch.prewalk(root, watch, EXCLUDED, start, stop, REMOVED)
+        span = fixity_watch.Span(EXCLUDED, start, stop, REMOVED)
+        walked = fixity_watch.prewalk(root, watch, span)
         assert walked == list(walk_sorted(root, EXCLUDED, start, stop))  # nothing removed yet
         change()
-        return fixity_watch.patched(root, walked, watch, EXCLUDED, start, stop, REMOVED), watch
+        return fixity_watch.patched(root, walked, watch, span), watch
     finally:
         watch.close()
 
@@ -178,7 +180,7 @@ def test_too_many_files_to_hold_give_the_walk_back(tmp_path, monkeypatch):
     monkeypatch.setattr(fixity_watch, "MOST_LISTED", 4)
     root, _ = _site(tmp_path)
     watch = fixity_watch.Watch.start(root)
-    assert fixity_watch.prewalk(root, watch, EXCLUDED, None, None, REMOVED) is None
+    assert fixity_watch.prewalk(root, watch, WHOLE) is None
     watch.close()
 
 
@@ -202,7 +204,7 @@ def test_a_folder_that_cannot_be_watched_gives_the_walk_back(tmp_path):
             return -1 if path.endswith(b"/b/") else real.inotify_add_watch(fd, path, mask)
 
     watch.libc = Refusing()
-    assert fixity_watch.prewalk(root, watch, EXCLUDED, None, None, REMOVED) is None
+    assert fixity_watch.prewalk(root, watch, WHOLE) is None
     watch.close()
 
 
@@ -210,9 +212,9 @@ def test_a_lost_report_gives_the_walk_back(tmp_path):
     """The kernel's queue overflowed (an event of no watch): nothing is trusted."""
     root, _ = _site(tmp_path)
     watch = fixity_watch.Watch.start(root)
-    walked = fixity_watch.prewalk(root, watch, EXCLUDED, None, None, REMOVED)
+    walked = fixity_watch.prewalk(root, watch, WHOLE)
     watch._parse(fixity_watch._EVENT.pack(-1, fixity_watch.OVERFLOW, 0, 0))
-    assert fixity_watch.patched(root, walked, watch, EXCLUDED, None, None, REMOVED) is None
+    assert fixity_watch.patched(root, walked, watch, WHOLE) is None
     watch.close()
 
 

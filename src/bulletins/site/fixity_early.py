@@ -145,8 +145,8 @@ def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int, wat
     what was reported changed looked up again; None when the build let it go."""
     gc.disable()  # short-lived; its lines are never garbage until it ends
     watch = fixity_watch.Watch.start(root) if watched else None
-    removed = leftovers.is_output_temporary
-    walked = fixity_watch.prewalk(root, watch, part.excluded, part.start, part.stop, removed) if watch else None
+    span = fixity_watch.Span(part.excluded, part.start, part.stop, leftovers.is_output_temporary)
+    walked = fixity_watch.prewalk(root, watch, span) if watch is not None else None
     stamp: list = []
     lines = read_cache(cache_path, stamp, part.offset, part.stop)
     ahead = list(itertools.islice(lines, AHEAD))
@@ -154,6 +154,6 @@ def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int, wat
     if word[0] != "walk":
         return None
     if walked is not None:
-        walked = fixity_watch.patched(root, walked, watch, part.excluded, part.start, part.stop, removed)
+        walked = fixity_watch.patched(root, walked, watch, span)
     read = (itertools.chain(ahead, lines), stamp)
     return fixity_stream.walk_read(root, cache_path, hash_all, word[1], part, read, walked)

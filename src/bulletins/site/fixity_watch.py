@@ -33,6 +33,7 @@ import stat
 import struct
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from bulletins.site.fixity import walk_sorted
 
@@ -143,45 +144,41 @@ class Watch:
             self.fd = -1
 
 
-def prewalk(
-    root: Path,
-    watch: Watch,
-    excluded: Iterable[str],
-    start: str | None,
-    stop: str | None,
-    removed: Callable[[str], bool],
-) -> list | None:
-    """``walk_sorted``'s listing of ROOT (EXCLUDED, from START to STOP), each folder watched by
-    WATCH before it is listed; nothing removed yet (a file REMOVED names, a build's temporary, is
-    looked up again at the end, and removed then). None when the watch was lost meanwhile, or
-    past ``MOST_LISTED`` files (the listing is held to the end)."""
-    found = walk_sorted(root, excluded, start, stop, None, watch)
+class Span(NamedTuple):
+    """What a half of the walk lists: the names EXCLUDED (at the top), the paths from START to
+    STOP (None: no bound), and the build's temporaries REMOVED names (``walk_sorted``'s)."""
+
+    excluded: Iterable[str]
+    start: str | None
+    stop: str | None
+    removed: Callable[[str], bool]
+
+
+def prewalk(root: Path, watch: Watch, span: Span) -> list | None:
+    """``walk_sorted``'s listing of ROOT over SPAN, each folder watched by WATCH before it is
+    listed; nothing removed yet (a build's temporary is looked up again at the end, and removed
+    then). None when the watch was lost meanwhile, or past ``MOST_LISTED`` files (the listing is
+    held to the end)."""
+    found = walk_sorted(root, span.excluded, span.start, span.stop, None, watch)
     try:
         walked = list(itertools.islice(found, MOST_LISTED + 1))
     finally:
         found.close()
     for rel, _, _ in walked:
-        if removed(rel.rpartition("/")[2]):
+        if span.removed(rel.rpartition("/")[2]):
             watch.linked(rel)
     return None if watch.lost or len(walked) > MOST_LISTED else walked
 
 
-def patched(
-    root: Path,
-    walked: list,
-    watch: Watch,
-    excluded: Iterable[str],
-    start: str | None,
-    stop: str | None,
-    removed: Callable[[str], bool],
-) -> list | None:
-    """WALKED (``prewalk``'s) as ``walk_sorted(root, excluded, start, stop, removed)`` would list
-    the output now, from WATCH's reports (read here): the names changed looked up again, the
-    folders changed walked whole. None when the watch was lost (the walk is then made whole)."""
+def patched(root: Path, walked: list, watch: Watch, span: Span) -> list | None:
+    """WALKED (``prewalk``'s) as ``walk_sorted`` would list ROOT over SPAN now, from WATCH's
+    reports (read here): the names changed looked up again, the folders changed walked whole.
+    None when the watch was lost (the walk is then made whole)."""
     watch.drain()
     if watch.lost:
         return None
-    trees, skip = _outermost(watch.trees), set(excluded)
+    start, stop, removed = span.start, span.stop, span.removed
+    trees, skip = _outermost(watch.trees), set(span.excluded)
     files = {rel for rel in watch.files if not _under(rel, trees)}
     kept = [entry for entry in _outside(walked, trees) if entry[0] not in files]
     wanted = (r for r in files if r not in skip and (start is None or r >= start) and (stop is None or r < stop))
