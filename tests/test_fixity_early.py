@@ -70,14 +70,18 @@ def _prewalked_marks(tmp_path, monkeypatch) -> None:
     whether its last walk was made from the reports (``patched`` gave a listing) by another."""
     real_prewalk, real_patched = fixity_watch.prewalk, fixity_watch.patched
 
+    def mark(name: str, value: bool) -> None:  # whole once seen: written aside, then renamed
+        (tmp_path / f".{name}").write_text(str(value), encoding="utf-8")
+        os.replace(tmp_path / f".{name}", tmp_path / name)
+
     def prewalk(root, watch, *args):
         walked = real_prewalk(root, watch, *args)
-        (tmp_path / f"prewalked-{os.getpid()}").write_text(str(walked is not None), encoding="utf-8")
+        mark(f"prewalked-{os.getpid()}", walked is not None)
         return walked
 
     def patched(*args):
         listing = real_patched(*args)
-        (tmp_path / f"patched-{os.getpid()}").write_text(str(listing is not None), encoding="utf-8")
+        mark(f"patched-{os.getpid()}", listing is not None)
         return listing
 
     monkeypatch.setattr(fixity_watch, "prewalk", prewalk)
@@ -92,12 +96,16 @@ def test_changes_after_the_watched_listing_are_reported(tmp_path, monkeypatch, s
     _prewalked_marks(tmp_path, monkeypatch)
     root, cache = site(tmp_path)
     early = EarlyWalk(root, cache, hash_files, fork_real)
-    for _ in range(500):  # the halves list the tree as the build would read its articles
-        if len(list(tmp_path.glob("prewalked-*"))) == 2:
-            break
-        time.sleep(0.01)
-    assert sorted(p.read_text("utf-8") for p in tmp_path.glob("prewalked-*")) == ["True", "True"]
-    step(root, cache)
+    try:
+        for _ in range(3000):  # the halves list the tree as the build would read its articles
+            if len(list(tmp_path.glob("prewalked-*"))) == 2:
+                break
+            time.sleep(0.01)
+        assert sorted(p.read_text("utf-8") for p in tmp_path.glob("prewalked-*")) == ["True", "True"]
+        step(root, cache)
+    except BaseException:
+        early.close()  # the halves let go, not left behind
+        raise
     done = update_manifest(root, cache, rehash_bytes=100, fork=no_fork, early=early)
     assert sorted(p.read_text("utf-8") for p in tmp_path.glob("patched-*")) == ["True", "True"]
     assert manifest_text(root) == expected(root)
