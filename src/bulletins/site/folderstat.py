@@ -82,3 +82,8 @@ class StampsAhead:
             self.names = ()
         found = self.found.pop(relpath, _UNKNOWN)
         return self.stats.stamp(relpath) if found is _UNKNOWN else found
+
+    def close(self) -> None:
+        """The stamps not asked for let go, and STATS's folders closed."""
+        self.found, self.names = {}, ()
+        self.stats.close()

@@ -364,9 +364,9 @@ class ArticleCache:
         for fd in self.part_fds:
             os.close(fd)
         self._tmp().unlink(missing_ok=True)
-        self.stats.close()
+        self.ahead.close()  # the articles' folders closed, the stamps not asked for let go
         self.old, self.kept, self.new, self.checked, self.parts, self.part_fds = {}, {}, {}, {}, {}, []
-        self.files_tables, self.objects, self.copied, self.pending, self.ahead.found = {}, {}, {}, [], {}
+        self.files_tables, self.objects, self.copied, self.pending = {}, {}, {}, []
         self.sources = bodies.Sources(str(self.path))  # each open while an article reads its body there
 
 

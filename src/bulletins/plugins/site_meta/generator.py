@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from itertools import chain
 from pathlib import Path
 
 from jinja2 import pass_context
@@ -171,18 +172,8 @@ class SiteMetaGenerator(Generator):
         about = next((p for p in self.context.get("pages", ()) if p.slug == "about"), None)
         self.context["bulletins_about_url"] = about.url if about else None
 
-    def _entries(self):
-        """Every URL of the site, in the order of a one-file sitemap."""
-        yield FRONT_PAGE
-        yield from _article_entries(self.context.get("articles", ()))
-        yield from self._other_entries()
-
-    def _site_entries(self):
-        """The URLs of the site's own pages (all but the bulletins')."""
-        yield FRONT_PAGE
-        yield from self._other_entries()
-
     def _other_entries(self):
+        """The URLs of the site's own pages but the front page."""
         ctx = self.context
         for page in ctx.get("pages", ()):
             yield SitemapEntry(page.url)
@@ -200,27 +191,20 @@ class SiteMetaGenerator(Generator):
             for month in year.months:
                 yield SitemapEntry(month.url)
 
-    def _groups(self):
-        """The URLs as an index's groups: the site's own pages, then the bulletins by year,
-        newest first (``sitemap_parts``)."""
-        by_year: dict[int, list] = {}
-        for article in self.context.get("articles", ()):
-            by_year.setdefault(article.date.year, []).append(article)
-        yield "pages", self._site_entries()
-        for year in sorted(by_year, reverse=True):
-            yield str(year), _article_entries(by_year.pop(year))
-
     def _write_sitemap(self, out: Path, save_as: str, base: str) -> list[str]:
-        """The sitemap at SAVE_AS: one ``urlset`` while the site fits in one, else an index of
-        parts (``sitemap_parts``); the parts' files."""
+        """The sitemap at SAVE_AS: one ``urlset`` while the site fits in one (the front page,
+        the bulletins, the other pages), else an index of parts (``sitemap_parts``: the site's
+        own pages, then the bulletins by year, newest first); the parts' files."""
         most = self.settings.get("BULLETINS_SITEMAP_MAX_URLS", MAX_URLS)
-        urls = len(self.context.get("articles", ())) + sum(1 for _ in self._site_entries())
-        data = render_sitemap(self._entries(), base).encode("utf-8") if urls <= most else None
-        if data is not None and fits(data, urls, most):
-            write_if_changed(out / save_as, data)
-            return []
+        articles, others = self.context.get("articles", ()), list(self._other_entries())
+        urls = 1 + len(articles) + len(others)
+        if urls <= most:
+            data = render_sitemap(chain([FRONT_PAGE], _article_entries(articles), others), base).encode("utf-8")
+            if fits(data, urls, most):
+                write_if_changed(out / save_as, data)
+                return []
         listed = []
-        for part in sitemap_parts(self._groups(), base, save_as, most):
+        for part in sitemap_parts(_groups(articles, [FRONT_PAGE, *others]), base, save_as, most):
             write_if_changed(out / part.name, part.text.encode("utf-8"))
             listed.append((part.name, part.lastmod))
         write_if_changed(out / save_as, render_index(listed, base).encode("utf-8"))
@@ -238,6 +222,16 @@ class SiteMetaGenerator(Generator):
 
 
 FRONT_PAGE = SitemapEntry("index.html")
+
+
+def _groups(articles, pages: list):
+    """A sitemap index's groups: PAGES (the site's own), then ARTICLES by year, newest first."""
+    by_year: dict[int, list] = {}
+    for article in articles:
+        by_year.setdefault(article.date.year, []).append(article)
+    yield "pages", pages
+    for year in sorted(by_year, reverse=True):
+        yield str(year), _article_entries(by_year.pop(year))
 
 
 def _article_entries(articles):
