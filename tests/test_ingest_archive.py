@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletins import sealed
 from bulletins.ingest import archive, pipeline
 from support.pipeline import write_collection, write_sources
 
@@ -120,22 +121,48 @@ def test_a_moved_article_leaves_the_cache_with_its_new_file_only(content):
     assert archive.Archive(content).headers_read == 0
 
 
+def _pieces(data: bytes) -> list:
+    """The cache's pieces (lists of lines), read as ``load_lines`` reads them."""
+    view, at, pieces = memoryview(data), len(archive.MAGIC), []
+    while at < len(data):
+        piece, at = sealed.unframe(view, at)
+        pieces.append(sealed.loads(piece))
+    return pieces
+
+
+def _written(pieces: list) -> bytes:
+    return archive.MAGIC + b"".join(sealed.entry(piece) for piece in pieces)
+
+
 def _damages(data: bytes, rng: random.Random) -> list[tuple[str, bytes]]:
     cut = rng.randrange(1, len(data))
     flipped = bytearray(data)
     for _ in range(8):
         flipped[rng.randrange(len(data))] = rng.randrange(256)
-    valid = json.loads(data)
-    other = dict(valid, version=archive.VERSION + 1)
-    name = next(iter(valid["files"]))
-    bad_entry = dict(valid, files=dict(valid["files"], **{name: [1, "x", "slug"]}))
+    pieces = _pieces(data)
+    line = pieces[0][0]
+    name, size, mtime, *fields = line.split("\t")
+    wrong = [
+        "\t".join([name, size, mtime, *fields, "extra"]),  # one value too many
+        "\t".join([name, "x" + size, mtime, *fields]),
+        "\t".join([name, "²", mtime, *fields]),
+        "\t".join([name, size]),
+    ]
     return [
         ("truncated", data[:cut]),
         ("bytes flipped", bytes(flipped)),
-        ("another version", json.dumps(other).encode()),
-        ("an entry of the wrong shape", json.dumps(bad_entry).encode()),
-        ("a list", b"[]"),
+        ("another version", data.replace(b"headers 2", b"headers 3", 1)),
+        ("the first version, JSON", json.dumps({"version": 1, "files": {}}).encode()),
+        *(
+            (f"a line of the wrong shape {i}", _written([[bad, *pieces[0][1:]], *pieces[1:]]))
+            for i, bad in enumerate(wrong)
+        ),
+        ("a piece that is not a list", _written([{"a": 1}, *pieces])),
+        ("a piece of numbers", _written([[1, 2], *pieces])),
+        ("lines out of order", _written([list(reversed(piece)) for piece in reversed(pieces)])),
+        ("a line twice", _written([[line, *pieces[0]], *pieces[1:]])),
         ("empty", b""),
+        ("only the first bytes", archive.MAGIC),
         ("not UTF-8", b"\xff\xfe" + data),
     ]
 
@@ -221,3 +248,116 @@ def test_a_hand_edited_slug_never_takes_an_ingest_out_of_its_folder(tmp_path, mo
     assert everywhere == _articles(tmp_path / "content") and len(everywhere) == 1
     assert identifier in everywhere[0].read_text(encoding="utf-8")  # the Identifier is kept
     assert "names no file of its folder" in caplog.text
+
+
+def test_a_cache_of_several_pieces_damaged_in_one_is_used_up_to_it(content, monkeypatch):
+    monkeypatch.setattr(archive, "PIECE", 3)
+    (content / archive.CACHE_NAME).unlink()
+    found = archive.Archive(content)
+    found.save()
+    data = (content / archive.CACHE_NAME).read_bytes()
+    pieces = _pieces(data)
+    assert len(pieces) > 3 and all(len(piece) <= 3 for piece in pieces)
+    damaged = _written(pieces[:2]) + sealed.entry(pieces[2])[:-1] + b"\x00" + b"".join(map(sealed.entry, pieces[3:]))
+    (content / archive.CACHE_NAME).write_bytes(damaged)
+    expected = without_cache(content)
+    (content / archive.CACHE_NAME).write_bytes(damaged)
+    again = archive.Archive(content)
+    assert again.headers_read == sum(map(len, pieces[2:]))  # the first two pieces' files not read
+    assert answers(again) == expected
+
+
+def _rename(content: Path, name: str) -> Path:
+    source = _articles(content)[0]
+    target = source.with_name(name)
+    source.rename(target)
+    return target
+
+
+@pytest.mark.parametrize("name", ["tab\there.md", "line\nbreak.md", "\u2028sep.md", "%09.md"])
+def test_a_file_whose_name_a_line_cannot_hold_is_read_every_run(content, name):
+    _rename(content, name)
+    first = archive.Archive(content)
+    first.save()
+    again = archive.Archive(content)
+    holds_tab = "\t" in name
+    assert again.headers_read == (1 if holds_tab else 0)
+    assert answers(again) == answers(first) == without_cache(content)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("SourceLine", "²"), ("SourceLine", "١٢"), ("SourceId", "a\tb"), ("Slug", "x\ty"), ("Identifier", "")],
+)
+def test_a_hand_edited_header_value_is_answered_as_without_the_cache(content, field, value):
+    path = _articles(content)[2]
+    text = path.read_text(encoding="utf-8")
+    if f"\n{field}: " in text:
+        text = re.sub(rf"(?m)^{field}: .*$", lambda _: f"{field}: {value}", text, count=1)
+    else:
+        text = text.replace("\n", f"\n{field}: {value}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    first = archive.Archive(content)
+    first.save()
+    again = archive.Archive(content)
+    assert answers(again) == answers(first) == without_cache(content)
+
+
+def test_a_cache_of_the_first_version_is_read_as_none_and_written_anew(content):
+    cache = content / archive.CACHE_NAME
+    cache.write_text(json.dumps({"version": 1, "files": {}}), encoding="utf-8")
+    found = archive.Archive(content)
+    assert found.headers_read == len(_articles(content))
+    found.save()
+    assert cache.read_bytes().startswith(archive.MAGIC)
+    assert archive.Archive(content).headers_read == 0
+
+
+_STEPS = ("edit", "touch", "copy", "remove", "rename", "new-folder", "damage", "ingest-save")
+
+
+def _step(content: Path, rng: random.Random, step: str) -> None:
+    files = _articles(content)
+    path = rng.choice(files) if files else None
+    if step == "edit" and path:
+        _edit(path)
+    elif step == "touch" and path:
+        _touch(path)
+    elif step == "copy" and path:
+        (path.parent / f"c{rng.randrange(10**6)}-{path.name}").write_bytes(path.read_bytes())
+    elif step == "remove" and path:
+        path.unlink()
+    elif step == "rename" and path:
+        path.rename(path.with_name(f"r{rng.randrange(10**6)}.md"))
+    elif step == "new-folder" and path:
+        folder = content / "bulletins" / str(rng.randrange(1990, 2030)) / f"{rng.randrange(1, 13):02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / path.name).write_bytes(path.read_bytes())
+    elif step == "damage":
+        cache = content / archive.CACHE_NAME
+        if cache.is_file() and cache.stat().st_size:
+            data = bytearray(cache.read_bytes())
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+            cache.write_bytes(bytes(data))
+    elif step == "ingest-save":
+        archive.Archive(content).save()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_seeded_campaign_of_changes_never_gives_other_answers(content, seed, monkeypatch):
+    """Random changes to the articles and the cache, runs that save between them: every run
+    answers what a run without the cache answers."""
+    monkeypatch.setattr(archive, "PIECE", 4)
+    rng = random.Random(seed)
+    archive.Archive(content).save()
+    for _ in range(12):
+        for step in rng.sample(_STEPS, 3):
+            _step(content, rng, step)
+        cache = content / archive.CACHE_NAME
+        kept = cache.read_bytes() if cache.is_file() else None
+        expected = without_cache(content)
+        if kept is not None:
+            cache.write_bytes(kept)
+        found = archive.Archive(content)
+        assert answers(found) == expected
+        found.save()

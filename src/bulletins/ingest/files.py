@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 try:
@@ -73,13 +73,19 @@ def _file_mode() -> int:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace PATH with DATA in one step: readers see the old file or the new, never half.
     The file gets the usual mode for the umask, as if written with ``open``."""
+    write_atomic_parts(path, (data,))
+
+
+def write_atomic_parts(path: Path, parts: Iterable[bytes]) -> None:
+    """``write_atomic`` of the bytes PARTS give one after the other, never all held at once."""
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), _file_mode())
-            fh.write(data)
+            for part in parts:
+                fh.write(part)
         os.replace(tmp, path)
     except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
