@@ -190,6 +190,7 @@ def test_a_cache_that_cannot_be_written_is_left_alone(content):
 def test_the_walk_finds_what_rglob_finds_in_the_same_order(tmp_path):
     root = tmp_path / "bulletins"
     names = ["a.md", "a-b/c.md", "a/b.md", "a/b/c.md", ".hidden.md", "x.MD", "notes.txt", "2024/03/一号.md", "a b/c.md"]
+    names += ["a!/b.md", "a.md-x/y.md", "a\x01b.md", "a/b!.md", "a/b/!.md", "a.mdx/z.md", "2024/0/a.md", "2024/03a.md"]
     for name in names:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text("Title: x\n", encoding="utf-8")
@@ -201,8 +202,9 @@ def test_the_walk_finds_what_rglob_finds_in_the_same_order(tmp_path):
     (root / "linked").symlink_to(outside, target_is_directory=True)
     (root / "linked.md").symlink_to(outside / "o.md")
     expected = [p.relative_to(root).as_posix() for p in sorted(root.rglob("*.md"))]
-    found = sorted(archive.article_names(str(root)), key=lambda name: name.split("/"))
+    found = list(archive.article_names(str(root)))  # in rglob's sorted order as found
     assert found == expected
+    assert found == sorted(found, key=archive.walk_order) == sorted(found, key=lambda name: name.split("/"))
     assert "linked/o.md" not in found and "folder.md" in found and "x.MD" not in found
 
 

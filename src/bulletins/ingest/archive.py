@@ -144,22 +144,31 @@ def walk_order(name: str) -> str:
 
 
 def article_names(root: str) -> Iterator[str]:
-    """What ``Path(root).rglob("*.md")`` finds, as paths relative to ROOT ('/'-separated): every
-    entry named ``*.md`` below ROOT, in folders that are not links."""
-    stack = [""]
+    """What ``Path(root).rglob("*.md")`` finds, as paths relative to ROOT ('/'-separated), in
+    ``walk_order``: every entry named ``*.md`` below ROOT, in folders that are not links. Each
+    folder's entries are sorted, and a folder's names come right after its own name sorts
+    (``walk_order`` compares a path's parts one by one): no list of every name is held."""
+    stack = [("", iter(_sorted_entries(root)))]
     while stack:
-        prefix = stack.pop()
-        try:
-            with os.scandir(os.path.join(root, prefix) if prefix else root) as entries:
-                for entry in entries:
-                    name = f"{prefix}/{entry.name}" if prefix else entry.name
-                    if entry.name.endswith(".md"):
-                        yield name
-                    with suppress(OSError):
-                        if entry.is_dir() and not entry.is_symlink():
-                            stack.append(name)
-        except OSError:
+        prefix, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
             continue
+        name = f"{prefix}/{entry.name}" if prefix else entry.name
+        if entry.name.endswith(".md"):
+            yield name
+        with suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                stack.append((name, iter(_sorted_entries(os.path.join(root, name)))))
+
+
+def _sorted_entries(folder: str) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError:
+        return []
 
 
 class ByKey:
@@ -217,7 +226,7 @@ class Archive:
         """Every article's line, from OLD (the cache's, in walk order too) where its file's size
         and time are the cached ones; whether any line differs from OLD's."""
         root, at, changed = str(self.root), 0, False
-        for name in sorted(article_names(root), key=walk_order):
+        for name in article_names(root):
             order = walk_order(name)
             while at < len(old) and walk_order(name_of(old[at])) < order:
                 at, changed = at + 1, True  # a file gone since
