@@ -146,6 +146,8 @@ def _damages(data: bytes, rng: random.Random) -> list[tuple[str, bytes]]:
         "\t".join([name, size, mtime, *fields, "extra"]),  # one value too many
         "\t".join([name, "x" + size, mtime, *fields]),
         "\t".join([name, "²", mtime, *fields]),
+        "\t".join([name, size, "١٢", *fields]),
+        name,  # no value at all
         "\t".join([name, size]),
     ]
     return [

@@ -87,7 +87,8 @@ def _front(lines) -> dict[str, str]:
 def load_lines(path: Path) -> list[str]:
     """The cache's lines at PATH, in their order: none when it is missing or of another
     version, those before its first damaged piece when it is damaged (each piece is checked
-    before ``marshal`` reads it). A line of another shape is left to ``cached``."""
+    before ``marshal`` reads it). A line of another shape is kept here and used by no run
+    (``split_line``)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -122,7 +123,7 @@ def load_cache(path: Path) -> dict[str, list]:
 def split_line(line: str) -> list[str] | None:
     """A cache LINE's name, size, time and fields; None for a line of another shape."""
     values = line.split(SEP)
-    if len(values) != WIDTH or not (values[1].isdigit() and values[2].isdigit() and values[1].isascii()):
+    if len(values) != WIDTH or not (values[1].isdigit() and values[2].isdigit() and (values[1] + values[2]).isascii()):
         return None
     return values
 
@@ -134,7 +135,9 @@ def line_of(name: str, st: os.stat_result, fields: Iterable[str]) -> str | None:
 
 
 def name_of(line: str) -> str:
-    return line[: line.find(SEP)]
+    """A cache line's name (the whole line when it holds no ``SEP``: a damaged one)."""
+    at = line.find(SEP)
+    return line if at < 0 else line[:at]
 
 
 def walk_order(name: str) -> str:
