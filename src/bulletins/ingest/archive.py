@@ -140,6 +140,11 @@ def name_of(line: str) -> str:
     return line if at < 0 else line[:at]
 
 
+def line_order(line: str) -> str:
+    """``walk_order`` of a cache line's name."""
+    return walk_order(name_of(line))
+
+
 def walk_order(name: str) -> str:
     """The sort key of ``rglob``'s order (a folder's parts compared one by one): ``/`` as the
     character below every other."""
@@ -192,9 +197,6 @@ class ByKey:
     def items(self) -> Iterator[tuple[str, Existing]]:
         return ((key, self._existing(value)) for key, value in self.held.items())
 
-    def __len__(self) -> int:
-        return len(self.held)
-
     def _existing(self, value: str | Existing) -> Existing:
         if isinstance(value, Existing):
             return value
@@ -231,7 +233,7 @@ class Archive:
         root, at, changed = str(self.root), 0, False
         for name in article_names(root):
             order = walk_order(name)
-            while at < len(old) and walk_order(name_of(old[at])) < order:
+            while at < len(old) and line_order(old[at]) < order:
                 at, changed = at + 1, True  # a file gone since
             line = old[at] if at < len(old) and name_of(old[at]) == name else None
             at += line is not None
@@ -303,8 +305,8 @@ class Archive:
         if not self.written:
             return self.lines
         kept = [line for line in self.lines if name_of(line) not in self.written]
-        new = sorted((line for line in self.written.values() if line is not None), key=lambda x: walk_order(name_of(x)))
-        return list(heapq.merge(kept, new, key=lambda line: walk_order(name_of(line))))
+        new = sorted((line for line in self.written.values() if line is not None), key=line_order)
+        return list(heapq.merge(kept, new, key=line_order))
 
     def identify(self, item: Prepared) -> Article:
         """The Article for ITEM: slug and Identifier read back when it exists, else new ones."""

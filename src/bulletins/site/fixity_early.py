@@ -26,7 +26,7 @@ import struct
 from collections.abc import Callable
 from pathlib import Path
 
-from bulletins.site import fixity_stream, fixity_watch, leftovers
+from bulletins.site import fixity_stream, fixity_watch
 from bulletins.site.fixity_cache import read_cache
 
 AHEAD = 400_000  # cache lines a half reads before it is told to walk (the rest as it walks)
@@ -145,7 +145,7 @@ def _half(root: Path, cache_path: Path, hash_all: Callable, part, told: int, wat
     what was reported changed looked up again; None when the build let it go."""
     gc.disable()  # short-lived; its lines are never garbage until it ends
     watch = fixity_watch.Watch.start(root) if watched else None
-    span = fixity_watch.Span(part.excluded, part.start, part.stop, leftovers.is_output_temporary)
+    span = part.span
     walked = fixity_watch.prewalk(root, watch, span) if watch is not None else None
     stamp: list = []
     lines = read_cache(cache_path, stamp, part.offset, part.stop)

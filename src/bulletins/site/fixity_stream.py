@@ -35,6 +35,7 @@ from bulletins import sealed
 from bulletins.site import leftovers
 from bulletins.site.fixity import MANIFEST, escape_path, hash_files, walk_sorted
 from bulletins.site.fixity_cache import TRAILER, CacheError, parse_cache_line, read_cache, split_point
+from bulletins.site.fixity_watch import Span
 from bulletins.site.opendata_state import file_stamp
 from bulletins.site.output_files import removed_on_error, replace_if_changed
 
@@ -214,6 +215,11 @@ class _Range:
     manifest: Path
     cache: Path
 
+    @property
+    def span(self) -> Span:
+        """What the walk lists of this range (``walk_sorted``'s arguments after its root)."""
+        return Span(self.excluded, self.start, self.stop, leftovers.is_output_temporary)
+
 
 def _walk_range(
     root: Path,
@@ -238,7 +244,7 @@ def _walk_range(
         lines = _Lines(root, sources.hash_all, manifest_out, cache_out)
         current, known = next(old, None), next(noted, None)
         if walked is None:
-            walked = walk_sorted(root, part.excluded, part.start, part.stop, leftovers.is_output_temporary)
+            walked = walk_sorted(root, *part.span)
         for path, size, mtime_ns in walked:
             while current is not None and current[0] < path:  # a file of the last build is gone
                 lines.outcome.changed, current = True, next(old, None)
