@@ -232,9 +232,10 @@ class Archive:
         and time are the cached ones; whether any line differs from OLD's."""
         root, at, changed = str(self.root), 0, False
         for name in article_names(root):
-            order = walk_order(name)
-            while at < len(old) and line_order(old[at]) < order:
-                at, changed = at + 1, True  # a file gone since
+            if at < len(old) and name_of(old[at]) != name:  # else the cached line is this file's
+                order = walk_order(name)
+                while at < len(old) and line_order(old[at]) < order:
+                    at, changed = at + 1, True  # a file gone since
             line = old[at] if at < len(old) and name_of(old[at]) == name else None
             at += line is not None
             found = self._line(name, os.path.join(root, name), line)
