@@ -85,9 +85,10 @@ def _patched(root, start, stop, change):
     try:
         span = fixity_watch.Span(EXCLUDED, start, stop, REMOVED)
         walked = fixity_watch.prewalk(root, watch, span)
-        assert walked == list(walk_sorted(root, EXCLUDED, start, stop))  # nothing removed yet
+        assert list(walked) == list(walk_sorted(root, EXCLUDED, start, stop))  # nothing removed yet
         change()
-        return fixity_watch.patched(root, walked, watch, span), watch
+        found = fixity_watch.patched(root, walked, watch, span)
+        return (None if found is None else list(found)), watch
     finally:
         watch.close()
 
@@ -148,10 +149,12 @@ def _random_change(rng: random.Random, root, tick: list[int]) -> None:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_a_seeded_campaign_of_changes(tmp_path, seed):
+def test_a_seeded_campaign_of_changes(tmp_path, monkeypatch, seed):
     """Up to 30 random changes (files and folders written, removed, renamed, temporaries left)
-    between the watch and the walk, over each range: the listing is the walk's."""
+    between the watch and the walk, over each range: the listing is the walk's (held in chunks
+    of 1 to 5 files, so that changes fall at a chunk's edges too)."""
     rng = random.Random(seed)
+    monkeypatch.setattr(fixity_watch, "CHUNK", 1 + seed % 5)
     for start, stop in RANGES:
         root = tmp_path / f"{seed}-{start}-{stop}".replace("/", "_")
         make_tree(root)
@@ -176,12 +179,52 @@ def test_a_temporary_there_before_the_listing_is_removed_at_the_end(tmp_path):
     assert found == list(walk_sorted(root, EXCLUDED, None, None, REMOVED))
 
 
-def test_too_many_files_to_hold_give_the_walk_back(tmp_path, monkeypatch):
-    monkeypatch.setattr(fixity_watch, "MOST_LISTED", 4)
+@pytest.mark.parametrize("most", [4, 8])
+def test_too_many_files_to_hold_give_the_walk_back(tmp_path, monkeypatch, most):
+    """The site has 9 files the whole walk lists: 4 or 8 at most held is too few."""
+    monkeypatch.setattr(fixity_watch, "MOST_LISTED", most)
     root, _ = _site(tmp_path)
+    assert len(list(walk_sorted(root, EXCLUDED))) == 9
     watch = fixity_watch.Watch.start(root)
     assert fixity_watch.prewalk(root, watch, WHOLE) is None
     watch.close()
+
+
+def test_as_many_files_as_may_be_held_are_listed(tmp_path, monkeypatch):
+    monkeypatch.setattr(fixity_watch, "MOST_LISTED", 9)
+    root, _ = _site(tmp_path)
+    watch = fixity_watch.Watch.start(root)
+    walked = fixity_watch.prewalk(root, watch, WHOLE)
+    assert walked is not None and len(walked) == 9
+    assert list(walked) == list(walk_sorted(root, EXCLUDED))
+    watch.close()
+
+
+ENTRIES = [
+    ("a/b.html", 0, 0),
+    ("a/页面 一.html", 2**40, -(10**18)),  # a name of Han and a space, a time before 1970
+    ("a/c\udcff.json", 7, 2**63 - 1),  # a name of undecodable bytes (surrogateescape), the last time
+    ("a/d\n.html", 1, 1),  # a line break in a name
+    ("b/𠀀.txt", 3, 1_700_000_000_123_456_789),
+    ("c.html", 5, 5),
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4096])
+def test_a_listing_gives_back_every_entry_as_it_was_appended(monkeypatch, chunk):
+    monkeypatch.setattr(fixity_watch, "CHUNK", chunk)
+    listing = fixity_watch.Listing()
+    for entry in ENTRIES:
+        listing.append(*entry)
+    assert len(listing) == len(ENTRIES)
+    assert list(listing) == ENTRIES
+    assert list(listing) == ENTRIES  # iterated again: the same
+    listing.append("d.html", 9, 9)  # appended after it was iterated
+    assert list(listing) == [*ENTRIES, ("d.html", 9, 9)] and len(listing) == len(ENTRIES) + 1
+
+
+def test_an_empty_listing_gives_nothing():
+    assert list(fixity_watch.Listing()) == [] and len(fixity_watch.Listing()) == 0
 
 
 def test_too_many_changes_give_the_walk_back(tmp_path, monkeypatch):
