@@ -9,10 +9,11 @@ process, with ``MOST_LISTED`` set past the half's size (``--most``), and prints 
 listed, the seconds, and the process's peak memory before and after the listing (``VmHWM``)
 and what the listing itself holds (``tracemalloc``'s count, with ``--traced``: slower).
 
-    python benchmarks/bench_prewalk.py SITE [--half 0|1] [--most N] [--traced]
+    python benchmarks/bench_prewalk.py [SITE] [--half 0|1] [--most N] [--traced]
 
-SITE is a folder holding ``output/`` and ``cache/`` (``bench_scale.py``'s ``scale-N``).
-The page cache is left as it is: run it twice to see the listing from memory.
+SITE is a folder holding ``output/`` and ``cache/`` (``bench_scale.py``'s ``scale-N``; by default
+``benchmarks/out/scale-100000``, which ``bench_scale.py --sizes 100000`` leaves: without it this
+says so and stops). The page cache is left as it is: run it twice to see the listing from memory.
 """
 
 from __future__ import annotations
@@ -40,12 +41,15 @@ def peak_mb() -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("site", type=Path)
+    parser.add_argument("site", type=Path, nargs="?", default=ROOT / "benchmarks" / "out" / "scale-100000")
     parser.add_argument("--half", type=int, choices=(0, 1), default=0)
     parser.add_argument("--most", type=int, default=10_000_000, help="MOST_LISTED for the run")
     parser.add_argument("--traced", action="store_true", help="count the listing's bytes (tracemalloc)")
     options = parser.parse_args(argv)
     root, cache = options.site / "output", options.site / "cache" / FIXITY_CACHE
+    if not cache.is_file():
+        print(f"{cache} is absent: build a site first (bench_scale.py --sizes 100000), then run this on it")
+        return
     parts = fixity_stream.planned_ranges(root, cache)
     if len(parts) != 2:
         sys.exit(f"{cache}: not a cache a rebuild cuts in two halves")
