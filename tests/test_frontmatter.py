@@ -162,6 +162,19 @@ RENDER_IN_A_PROCESS = (
 )
 
 
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [("12", 12), ("²", None), ("١٢", None), ("12a", None), ("", None), ("+7", None)],
+)
+def test_a_hand_edited_source_line_reads_back_as_a_number_or_none(written, number):
+    """``SourceLine`` as a hand may leave it: only ASCII digits are a line number (``²`` and
+    Arabic-Indic digits pass ``isdigit`` and once stopped the read with a ValueError)."""
+    text = frontmatter.render_article(make_article(source_line=3))
+    text = text.replace("SourceLine: 3\n", f"SourceLine: {written}\n", 1)
+    assert f"SourceLine: {written}\n" in text
+    assert frontmatter.read_article(text).source_line == number
+
+
 def test_render_is_deterministic():
     """Separate processes with different string hashing render the same bytes."""
     tests = str(Path(__file__).resolve().parent)

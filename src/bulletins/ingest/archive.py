@@ -272,8 +272,7 @@ class Archive:
                 "%s: Slug %r names no file of its folder; ingested again, it gets another", where, taken[:60]
             )
         if source:
-            number = int(source_line) if source_line.isascii() and source_line.isdigit() else None
-            key = identity.source_key(unquote_path(source), source_id, number)
+            key = identity.source_key(unquote_path(source), source_id, frontmatter.source_line(source_line))
             value = line or Existing(os.path.join(str(self.root), name), usable_slug(slug, name), ident)
             self.by_key.add(key, value)
 

@@ -220,6 +220,12 @@ def read_body(text: str) -> tuple[tuple[str, ...], tuple, int | None]:
     return bodymarkup.read_blocks((block for block in blocks if block), unescape_paragraph)
 
 
+def source_line(value: str) -> int | None:
+    """A ``SourceLine`` header's number: None unless it is ASCII digits (a hand-edited ``²``
+    passes ``isdigit`` and is no number ``int`` reads)."""
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 def is_edited(text: str) -> bool:
     """True when the file no longer matches its Checksum (or has none): edited by hand."""
     header, body = split_file(text)
@@ -253,7 +259,6 @@ def read_article(text: str) -> Article:
         **gazette.header_metadata(h),
     )
     paragraphs, tables, appendix_at = read_body(text)
-    line = h.get("SourceLine", "")
     return Article(
         metadata=metadata,
         paragraphs=paragraphs,
@@ -262,7 +267,7 @@ def read_article(text: str) -> Article:
         source=unquote_path(h.get("Source", "")),
         source_hash=h.get("SourceHash", ""),
         source_id=h.get("SourceId", ""),
-        source_line=int(line) if line.isdigit() else None,
+        source_line=source_line(h.get("SourceLine", "")),
         source_url=h.get("SourceUrl", ""),
         tables=tables,
         appendix_at=appendix_at,
