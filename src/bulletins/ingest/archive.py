@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import io
+import itertools
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_NAME = ".bulletins-headers.cache"
 VERSION = 2  # of the cache's layout and of the header fields kept (``FIELDS``)
-MAGIC = b"bulletins headers 2\n"  # the cache's first bytes
+MAGIC = f"bulletins headers {VERSION}\n".encode("ascii")  # the cache's first bytes
 FIELDS = ("Slug", "Source", "SourceId", "SourceLine", "Identifier")
 SEP = "\t"  # between a line's values; a name or value holding one is not cached (read every run)
 WIDTH = 3 + len(FIELDS)  # name, size, time, fields
@@ -295,7 +296,7 @@ class Archive:
             self.changed, self.written = False, {}
             parts = (sealed.entry(self.lines[i : i + PIECE]) for i in range(0, len(self.lines), PIECE))
             try:
-                write_atomic_parts(self.cache_path, _after(MAGIC, parts))
+                write_atomic_parts(self.cache_path, itertools.chain((MAGIC,), parts))
             except OSError as error:
                 logger.debug("%s not written: %s", self.cache_path, error)
 
@@ -333,8 +334,3 @@ class Archive:
             tables=item.tables,
             appendix_at=item.appendix_at,
         )
-
-
-def _after(first: bytes, parts: Iterable[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from parts
