@@ -102,13 +102,15 @@
   }
 
   /** A posting list: docs ascending; counts; for positional keys, positions of doc i in
-   * pos[start[i] .. start[i + 1]); each an Int32Array. One pass over the varints (the lists of
-   * common bigrams hold hundreds of thousands of numbers, and a first query runs this code
-   * cold, before the engine has optimised it): every number takes at least one character, so
-   * `text.length` bounds every array, and typed arrays of that length take the numbers without
-   * the growing and boxing of arrays pushed to (a list of 167,797 docs at 1,000,000 bulletins,
-   * 875,450 characters, decoded in 10-11 ms on its first call under Node, where pushing took 15-17). Their callers read them by index and length
-   * (search-core.js maps only the arrays it makes from them: `only`, `intersect`, `matchPhrase`). */
+   * pos[start[i] .. start[i + 1]); each an Int32Array (doc ids stay below 2^31,
+   * bulletins/search/docids.py ID_LIMIT). One pass over the varints (the lists of common
+   * bigrams hold hundreds of thousands of numbers, and a first query runs this code cold,
+   * before the engine has optimised it): every number takes at least one character, so
+   * `text.length` bounds every array, and typed arrays of that length take the numbers
+   * without the growing and boxing of arrays pushed to (under Node, a list of 167,797 docs in
+   * 875,450 characters decoded in 10-11 ms on its first call where pushing took 15-17). The
+   * callers read them by index and length; search-core.js maps only arrays it makes from them
+   * (`only`, `intersect`, `matchPhrase`). */
   function decodePostings(text, positional) {
     const n = text.length;
     const docs = new Int32Array(n);
