@@ -27,16 +27,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bulletins.plugins.open_data.manifest import FIXITY_CACHE  # noqa: E402
+from bulletins.plugins.progress.phaselog import memory_kb  # noqa: E402
 from bulletins.site import fixity_stream, fixity_watch  # noqa: E402
 from machine import yardstick  # noqa: E402
 
 
 def peak_mb() -> float:
     """The process's peak resident memory so far (``VmHWM``), in MB."""
-    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return (memory_kb("VmHWM", Path("/proc/self/status").read_text(encoding="ascii")) or 0) / 1024
 
 
 def main(argv: list[str] | None = None) -> None:

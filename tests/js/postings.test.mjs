@@ -44,7 +44,7 @@ const CASES = [
   { name: "one doc, id 0, count 1", size: 1, widest: 0 },
   { name: "a few docs", size: 7, widest: 50 },
   { name: "ten thousand docs", size: 10_000, widest: 400 },
-  { name: "ids up to 2^31 (an archive in tiers)", size: 200, widest: 2 ** 31 / 200 },
+  { name: "ids in the hundreds of millions (an archive in tiers)", size: 200, widest: 2 ** 31 / 200 },
 ];
 
 for (const { name, size, widest } of CASES) {
