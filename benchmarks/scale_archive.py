@@ -4,7 +4,7 @@ The archive: N bulletins (a fixed seed) of 2-12 real paragraphs each from
 ``../shared/corpus/bulletins-2022-2024.jsonl.gz``, titles cut from their first paragraph, dates
 over 25 years (2000-2024), five fictional publishers, one ``.jsonl.gz`` per publisher. The
 changes: a bulletin added and ingested (of a random date, after every other, or on a day read
-from the built search manifest: one that had none for ``empty``, one whose block of search ids
+from the built search index: one that had none for ``empty``, one whose block of search ids
 is full for ``full``) and an article edited by hand.
 """
 
@@ -15,9 +15,11 @@ import datetime as dt
 import functools
 import gzip
 import json
+import os
 import random
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 from scale_measure import DROP_CACHES, build, drop_caches, ingest
@@ -139,19 +141,21 @@ def add_one(work: Path, newest: bool = False, date: str | None = None, count: in
 
 
 def search_days(output: Path) -> tuple[list[tuple[dt.date, int]], int]:
-    """From the search manifest: each day from the first with its number of bulletins (days
-    without any included), and the bulletins a day's block of ids holds (``fill``, docids'
-    ``block_fill``)."""
-    from bulletins.search.shards import decode
-
-    days = json.loads((output / "search" / "manifest.json").read_text(encoding="utf-8"))["days"]
-    numbers = decode(days["runs"])
-    day, found = dt.date.fromisoformat(days["first"]), []
-    for on, count in zip(numbers[::2], numbers[1::2]):
-        found += [(day + dt.timedelta(days=k), 0) for k in range(1, on)]  # none on the days between
-        day += dt.timedelta(days=on)
-        found.append((day, count))
-    return found, days["fill"]
+    """From the search index: each day from the first with its number of bulletins (days
+    without any included), counted from the result-data files (one a bulletin,
+    ``f/YYYY/MMDD-slot.js``), and the bulletins a day's block of ids holds (the manifest's
+    ``fill``, docids' ``block_fill``)."""
+    search = output / "search"
+    fill = json.loads((search / "manifest.json").read_text(encoding="utf-8"))["days"]["fill"]
+    counts: Counter = Counter()
+    for year in (search / "f").iterdir():
+        for name in os.listdir(year):
+            counts[dt.date(int(year.name), int(name[:2]), int(name[2:4]))] += 1
+    if not counts:
+        return [], fill
+    first, last = min(counts), max(counts)
+    days = (first + dt.timedelta(days=k) for k in range((last - first).days + 1))
+    return [(day, counts[day]) for day in days], fill
 
 
 def empty_day(output: Path) -> str:

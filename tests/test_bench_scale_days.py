@@ -1,4 +1,4 @@
-"""The scale benchmark's choice of days for its rebuilds, read from a search manifest: the day a
+"""The scale benchmark's choice of days for its rebuilds, read from a search index: the day a
 bulletin goes to for ``empty`` (a day without any) and ``full`` (a day whose block of ids is
 full, or the one to fill), and the dates ``add`` gives (each its own, not piled on one day)."""
 
@@ -10,16 +10,20 @@ import json
 import pytest
 
 import scale_archive
-from bulletins.search import shards
 
 
 def manifest(tmp_path, first: str, pairs: list[tuple[int, int]], fill: int = 24):
-    """An output folder whose search manifest has these day runs ((days on, bulletins) pairs),
-    a block of ids holding FILL bulletins."""
-    runs = "".join(shards.encode(on) + shards.encode(count) for on, count in pairs)
+    """An output folder whose search index has a result-data file for each bulletin of these
+    days ((days on, bulletins) pairs), and a manifest whose block of ids holds FILL bulletins."""
     folder = tmp_path / "output" / "search"
-    folder.mkdir(parents=True)
-    days = {"first": first, "runs": runs, "slots": fill * 4 // 3, "fill": fill, "start": 0}
+    day = dt.date.fromisoformat(first)
+    for on, count in pairs:
+        day += dt.timedelta(days=on)
+        year = folder / "f" / f"{day.year:04d}"
+        year.mkdir(parents=True, exist_ok=True)
+        for slot in range(count):
+            (year / f"{day:%m%d}-{slot}.js").write_text("", encoding="utf-8")
+    days = {"first": first, "slots": fill * 4 // 3, "fill": fill, "start": 0, "tier": 1 << 20}
     (folder / "manifest.json").write_text(json.dumps({"days": days}), encoding="utf-8")
     return tmp_path / "output"
 

@@ -80,8 +80,13 @@ logger = logging.getLogger(__name__)
 # from the day counts, and the ids from January 1 of the oldest year on (``days.start``)
 # 10 and 11: 8 and 9 with a day's ids past its first block in tiers of ``days.tier`` ids
 # 12 and 13: 10 and 11 with a block of ``days.slots`` ids holding ``days.fill`` bulletins
-FORMAT = 12
-FORMAT_DIRECTORIES = 13
+# 14 and 15: 12 and 13 with a manifest in tiers carrying the newest day and the widest day's
+# capacity instead of every day's count (``days.last``, ``days.widest``; ``_days``)
+FORMAT = 14
+FORMAT_DIRECTORIES = 15
+# The term shards' and directories' own format, the salt of their names: unchanged since 12, so
+# an index of format 12 or 13 keeps its shards' files when rebuilt as 14 or 15.
+SHARDS_FORMAT = 12
 SHARD_BYTES = 24_000  # posting bytes per term shard (a cold query reads a few of them)
 # The manifest names up to DIRECT_SHARDS shards (11 bytes each: 589 KB for the 53,122 of
 # 1,000,000 bulletins), past that directories of ``packer.DIRECTORY_SHARDS`` each (a query reads
@@ -185,7 +190,7 @@ def build_index(
     postings = posting.gather(fragments, cache, state, fold_map, jobs, spill)
     heads, ids, tokenized = fragments.heads, ordered.order.ids, cache.missed
     per_category = heads.category_counts()
-    shard_memo = ShardMemo(cache_dir, str(FORMAT), shard_bytes, state.old_run)
+    shard_memo = ShardMemo(cache_dir, str(SHARDS_FORMAT), shard_bytes, state.old_run)
     with contextlib.closing(postings):
         kept = state.saving(fragments.digests, ids, runs.merged(postings.runs(), postings.marks))
         stream = runs.merge_few(kept, _category_records(heads, ids, per_category))
@@ -293,7 +298,7 @@ def _manifest(heads: Heads, found: docids.Order, fold: dict, listed: Listed, per
         "fold": fold,
         "shards": listed.text,
         "categories": [[name, per_category[name]] for name in sorted(per_category)],
-        "days": _day_runs(heads.dates, found.step, found.tier),
+        "days": _days(heads.dates, found.step, found.tier),
         "titleSpan": TITLE_SPAN,
         **_not_in_force(heads, found.ids),
     }
@@ -363,19 +368,33 @@ def _fragment_row(doc: SearchDoc) -> list[str]:
     return [*row, doc.status] if doc.status in SHOWN_STATUSES else row
 
 
-def _day_runs(dates: Iterable[str], step: int, tier: int = 0) -> dict:
-    """The bulletins' days (DATES, any order): the oldest date, (days on from the previous
-    day, bulletins) pairs as one varint string, the ids a day takes in a tier (``step``) and the
-    bulletins such a block holds, the oldest day's first id and the ids of a tier (``docids``;
-    0: one tier)."""
+def _days(dates: Iterable[str], step: int, tier: int = 0) -> dict:
+    """The manifest's ``days`` for the bulletins' DATES (any order): the oldest and the newest
+    date, the ids a day takes in a tier (``slots``: STEP) and the bulletins such a block holds
+    (``fill``), the oldest day's first id (``start``) and the ids of a tier (``tier``; 0: one
+    tier; ``docids``). In tiers every day from January 1 of the oldest year takes ``slots``
+    first-tier ids, with or without bulletins, so the query side finds an id's day and slot by
+    arithmetic and needs only the largest capacity of a day (``widest``, for ordering by day).
+    In one tier a day's first id follows from the counts of the days before it, which
+    ``runs`` carries (``_day_runs``). Before format 14 the manifest carried the runs in tiers
+    too: some 3 characters a day (27 KB of the 38 KB manifest of 1,000,000 bulletins over 25
+    years), which every first query loaded."""
     counts, fill = Counter(dates), docids.block_fill(step)
-    if not counts:
-        return {"first": None, "runs": "", "slots": step, "fill": fill, "start": 0, "tier": tier}
     days = sorted(counts)
-    pairs, previous = [], docids.day_number(days[0])
+    made = {"first": None, "last": None, "slots": step, "fill": fill, "start": 0, "tier": tier}
+    if days:
+        made.update(first=days[0], last=days[-1], start=docids.first_id(days[0], step))
+    if tier:
+        return made | {"widest": max((docids.capacity(n, step) for n in counts.values()), default=step)}
+    return made | {"runs": _day_runs(days, counts)}
+
+
+def _day_runs(days: list[str], counts: Counter) -> str:
+    """(days on from the previous day, bulletins) pairs for DAYS (ascending), as one varint
+    string, the first pair's days on 0."""
+    pairs, previous = [], docids.day_number(days[0]) if days else 0
     for date in days:
         day = docids.day_number(date)
         pairs.append(sh.encode(day - previous) + sh.encode(counts[date]))
         previous = day
-    start = docids.first_id(days[0], step)
-    return {"first": days[0], "runs": "".join(pairs), "slots": step, "fill": fill, "start": start, "tier": tier}
+    return "".join(pairs)

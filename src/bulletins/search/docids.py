@@ -32,7 +32,8 @@ whole (a 50.6 s rebuild at 100,000 bulletins where the others took 26 s).
 The unused ids are in no posting list and cost bytes only where a list's gap grows a
 character; nothing on the query side is sized by the ids. The ids are a function of the dates
 and URLs alone (``order``), so a rebuild and a cold build give the same ones; the manifest
-carries the oldest day's first id, the day counts, ``step`` and ``tier``, from which the query
+carries the oldest and newest days, the oldest day's first id, ``step``, ``tier`` and the widest
+day's capacity (in one tier, every day's count instead: ``build._days``), from which the query
 side finds each id's day and slot (search-index.js ``dayRuns``, ``slotOf``), and a result-data
 file is named by its bulletin's day and slot.
 """

@@ -282,18 +282,7 @@
     /** [lo, hi): the first-tier ids (`firstTier`) of bulletins dated within opts.from .. opts.to
      * (a tier's ids run oldest first). */
     idRange(opts) {
-      let lo = 0;
-      let hi = this.manifest.idSpan;
-      const to = index.dayNumber(opts.to);
-      const from = index.dayNumber(opts.from);
-      for (const run of this.manifest.days) {
-        if (from !== null && run.day < from) lo = run.end; // a day's bulletins are anywhere in its ids
-        if (to !== null && run.day > to) {
-          hi = run.first;
-          break;
-        }
-      }
-      return [lo, hi];
+      return index.idRange(this.manifest, index.dayNumber(opts.from), index.dayNumber(opts.to));
     }
 
     /** Scores of `docs` (BM25 with b = 0, plus title boosts), indexed like `docs`. */

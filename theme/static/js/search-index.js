@@ -17,8 +17,8 @@
 {
   const root = globalThis;
 
-  const FORMAT = 12; // the index format of bulletins/search/build.py
-  const FORMAT_DIRECTORIES = 13; // the same, with a manifest naming directories of shards
+  const FORMAT = 14; // the index format of bulletins/search/build.py
+  const FORMAT_DIRECTORIES = 15; // the same, with a manifest naming directories of shards
   const MANIFEST_NAME = "manifest";
 
   /** manifest.js: the fields build.py writes. */
@@ -30,9 +30,11 @@
     FOLD_TO: "to", // their Simplified characters, in that order
     SHARDS: "shards", // the term shards (format 9: their directories), SHARD_SEPARATOR between them: two hash units + first key
     CATEGORIES: "categories", // [[name, count], ...]; category i is the count key "@i"
-    DAYS: "days", // { first: oldest ISO date, runs: varints (days on, bulletins) pairs, slots, fill, start, tier }
-    DAYS_FIRST: "first",
-    DAYS_RUNS: "runs",
+    DAYS: "days", // { first, last, slots, fill, start, tier, and in tiers widest, in one tier runs }
+    DAYS_FIRST: "first", // the oldest ISO date with bulletins
+    DAYS_LAST: "last", // the newest
+    DAYS_RUNS: "runs", // one tier only: varints, (days on, bulletins) pairs of the days with bulletins
+    DAYS_WIDEST: "widest", // tiers only: the largest capacity of a day, in ids (ceil(n / fill) * slots)
     DAYS_SLOTS: "slots", // the ids of a day's block (a day without bulletins takes one block)
     DAYS_FILL: "fill", // the bulletins a block holds: a day of n takes ceil(n / fill) blocks
     DAYS_START: "start", // the first id of the oldest day (its year's earlier days take ids too)
@@ -214,52 +216,88 @@
   /** Doc ids: every day a block of `slots` ids in each tier of `tier` ids, a day without
    * bulletins too, the oldest day's from `start` on; a block holds `fill` bulletins, and a day
    * of n takes ceil(n / fill) blocks (its capacity), a block a tier (tier 0: one tier, the
-   * capacity in one block), a bulletin any of its day's slots (bulletins/search/docids.py): { runs: [{ day,
-   * first (id), end (past the day's first-tier ids), count, capacity }], the days with
-   * bulletins ascending; span (every first-tier id below it); slots; tier; widest (capacity) }. */
+   * capacity in one block), a bulletin any of its day's slots (bulletins/search/docids.py).
+   * In tiers every day from January 1 of the oldest year (the `origin`, day number of id 0)
+   * takes `slots` first-tier ids, so an id's day is arithmetic: { runs: null, origin, first,
+   * last (day numbers of the oldest and newest days with bulletins), span (every first-tier
+   * id below it), slots, tier, widest (the largest capacity) }. In one tier a day's first id
+   * follows from the days before it: runs [{ day, first (id), end, count, capacity }], the
+   * days with bulletins ascending. */
   function dayRuns(days) {
-    const out = [];
-    const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
     const slots = Math.max(1, own(days, Manifest.DAYS_SLOTS) | 0);
     const fill = Math.min(slots, Math.max(1, own(days, Manifest.DAYS_FILL) | 0 || slots)); // none: a block holds slots
     const tier = Math.max(0, Number(own(days, Manifest.DAYS_TIER)) || 0);
-    let id = Math.max(0, Number(own(days, Manifest.DAYS_START)) || 0);
-    let day = dayNumber(own(days, Manifest.DAYS_FIRST));
+    const start = Math.max(0, Number(own(days, Manifest.DAYS_START)) || 0);
+    const first = dayNumber(own(days, Manifest.DAYS_FIRST));
+    if (tier) {
+      const last = first === null ? null : dayNumber(own(days, Manifest.DAYS_LAST));
+      const origin = first === null ? 0 : first - Math.floor(start / slots);
+      const span = last === null ? 0 : (last + 1 - origin) * slots;
+      const widest = Math.max(slots, Number(own(days, Manifest.DAYS_WIDEST)) || 0);
+      return { runs: null, origin, first, last, span, slots, tier, widest };
+    }
+    const out = [];
+    const nums = decodeVarints(own(days, Manifest.DAYS_RUNS) || "");
+    let id = start;
+    let day = first;
     let widest = slots;
     for (let i = 0; i + 1 < nums.length; i += 2) {
       day += nums[i];
       if (i) id += (nums[i] - 1) * slots; // the days between, without bulletins
       const capacity = Math.max(1, Math.ceil(nums[i + 1] / fill)) * slots;
-      const end = id + (tier ? slots : capacity);
-      out.push({ day, first: id, end, count: nums[i + 1], capacity });
+      out.push({ day, first: id, end: id + capacity, count: nums[i + 1], capacity });
       widest = Math.max(widest, capacity);
-      id = end;
+      id += capacity;
     }
     return { runs: out, span: id, slots, tier, widest };
   }
 
-  /** Where doc `id` is in the days of `m` (readManifest): its day's run and its slot in the
-   * day's capacity ({ run, slot }; run undefined for an id of no day). */
+  /** Where doc `id` is in the days of `m` (readManifest): { day (its day number, null for an
+   * id of no day), slot (its place in the day's capacity) }. */
   function slotOf(m, id) {
-    const tier = m.tier ? Math.floor(id / m.tier) : 0;
-    const base = m.tier ? id - tier * m.tier : id;
+    if (!m.days) {
+      const level = Math.floor(id / m.tier);
+      const base = id - level * m.tier;
+      const at = Math.floor(base / m.slots);
+      const day = m.origin + at;
+      const held = m.firstDay !== null && day >= m.firstDay && day <= m.lastDay && base >= 0;
+      return held ? { day, slot: level * m.slots + base - at * m.slots } : { day: null, slot: -1 };
+    }
     const runs = m.days;
     let lo = 0;
     let hi = runs.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (runs[mid].first <= base) lo = mid + 1;
+      if (runs[mid].first <= id) lo = mid + 1;
       else hi = mid;
     }
     const run = runs[lo - 1];
-    return { run, slot: run ? tier * m.slots + base - run.first : -1 };
+    return run ? { day: run.day, slot: id - run.first } : { day: null, slot: -1 };
   }
 
   /** A number that orders doc ids by day, then by slot (ids order tier by tier). */
   function dayOrder(m, id) {
     if (!m.tier) return id;
-    const { run, slot } = slotOf(m, id);
-    return run ? run.day * m.widest + slot : -1;
+    const { day, slot } = slotOf(m, id);
+    return day === null ? -1 : day * m.widest + slot;
+  }
+
+  /** [lo, hi): the first-tier ids of the days `from` .. `to` (day numbers, null: no bound). */
+  function idRange(m, from, to) {
+    if (!m.days) {
+      const at = (day) => Math.min(m.idSpan, Math.max(0, (day - m.origin) * m.slots));
+      return [from === null ? 0 : at(from), to === null ? m.idSpan : at(to + 1)];
+    }
+    let lo = 0;
+    let hi = m.idSpan;
+    for (const run of m.days) {
+      if (from !== null && run.day < from) lo = run.end; // a day's bulletins are anywhere in its ids
+      if (to !== null && run.day > to) {
+        hi = run.first;
+        break;
+      }
+    }
+    return [lo, hi];
   }
 
   /** ISO date of a day number. */
@@ -309,7 +347,10 @@
       shardBounds: shards.bounds,
       shardName: shards.name,
       categories: categories.map((c) => ({ name: c[CategoryEntry.NAME], count: c[CategoryEntry.COUNT] })),
-      days: days.runs,
+      days: days.runs, // one tier: the days with bulletins (dayRuns); null in tiers
+      origin: days.origin, // in tiers: the day number of id 0
+      firstDay: days.first, // in tiers: the oldest and newest days with bulletins
+      lastDay: days.last,
       idSpan: days.span, // every first-tier doc id is below it
       slots: days.slots,
       tier: days.tier, // 0: one tier
@@ -447,8 +488,8 @@
     /** The result-data file of bulletin `id`, by its day and slot (remembered: answers ask for thousands). */
     fragmentOf(id) {
       if (this.fragments.has(id)) return this.fragments.get(id);
-      const { run, slot } = slotOf(this.manifest, id);
-      this.fragments.set(id, fragmentName(isoDay(run.day), slot));
+      const { day, slot } = slotOf(this.manifest, id);
+      this.fragments.set(id, fragmentName(isoDay(day), slot));
       return this.fragments.get(id);
     }
 
@@ -468,6 +509,7 @@
     unpackAll,
     dayNumber,
     dayOrder,
+    idRange,
     isoDay,
     slotOf,
     readManifest,
