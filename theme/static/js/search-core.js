@@ -122,6 +122,16 @@
     return result;
   }
 
+  /** matchPhrase of one constraint, as a part: every doc of its list, its count of positions,
+   * whether its first position less SHIFT (the constraint's offset from the phrase's first
+   * character) is in the title (below SPAN). The docs as an array of its own: `run` maps them. */
+  function matchOne(list, shift, span) {
+    const n = list.docs.length;
+    const title = new Uint8Array(n);
+    for (let i = 0; i < n; i++) title[i] = list.pos[list.start[i]] - shift < span ? 1 : 0;
+    return { docs: Array.from(list.docs), tf: list.counts, title };
+  }
+
   /** A part's matches restricted to `docs` (sorted ids). */
   function only(part, docs) {
     const keep = new Set(docs);
@@ -259,7 +269,9 @@
         Promise.all(plan.constraints.map(([key]) => this.reader.postings(key, true))),
       ]);
       let part;
-      if (plan.constraints.length) {
+      if (plan.constraints.length === 1 && positioned[0]) {
+        part = matchOne(positioned[0], plan.constraints[0][1] - plan.start, span);
+      } else if (plan.constraints.length) {
         const m = matchPhrase(plan.constraints, positioned);
         part = { docs: m.docs, tf: m.tf, title: m.first.map((p) => p + plan.start < span) };
       } else {
@@ -395,6 +407,8 @@
     decodeVarints: index.decodeVarints,
     unpackBytes: index.unpackBytes,
     best,
+    matchOne,
+    matchPhrase,
     mergeRanges,
     snippet,
     tokens,
