@@ -8,7 +8,7 @@ import random
 import pytest
 
 from bulletins import sealed
-from bulletins.search import runs, splice
+from bulletins.search import listmarks, runs, splice
 from bulletins.search.build import build_index
 from bulletins.search.listmarks import MARKS_FILE, Marks
 from bulletins.search.resume import STATE_FILE
@@ -157,3 +157,25 @@ def test_a_cold_build_without_joins_leaves_no_marks_file(tmp_path):
     (cache / MARKS_FILE).write_bytes(sealed.seal({"format": 1, "lists": {("区", "p"): (4, b"x" * 8, (2,), (1,))}}))
     build_index(BASE, tmp_path / "out", cache_dir=cache, shard_bytes=400, jobs=1)  # one run, no join
     assert not (cache / MARKS_FILE).exists()
+
+
+def test_marks_are_held_packed_and_read_back(tmp_path):
+    """A list's offsets and ids are held and saved as 8 bytes a number, little-endian whatever
+    the machine, and read back as the marks kept; bytes of no whole number are no marks."""
+    buf = bytes(range(256)) * 8
+    kept = [(16, -1), (1024, 99), (2000, 2**31 - 2)]
+    marks = Marks(tmp_path, fresh=True)
+    marks.keep("区", "p", buf, kept)
+    length, digest, offsets, ids = marks.lists[("区", "p")]
+    assert (type(offsets), len(offsets), len(ids)) == (bytes, 24, 24)
+    assert listmarks.packed([1, -1]) == b"\x01" + bytes(7) + b"\xff" * 8
+    marks.save()
+    assert Marks(tmp_path).find("区", "p", buf) == kept
+    broken = Marks(tmp_path)
+    broken.lists[("区", "p")] = (length, digest, offsets[:-1], ids)
+    assert broken.find("区", "p", buf) == [] and ("区", "p") not in broken.lists
+
+
+def test_a_marks_file_of_format_1_is_no_marks(tmp_path):
+    (tmp_path / MARKS_FILE).write_bytes(sealed.seal({"format": 1, "lists": {("区", "p"): (4, b"x" * 8, (2,), (1,))}}))
+    assert Marks(tmp_path).lists == {}
