@@ -86,9 +86,10 @@ class Marks:
             return []
         try:
             length, digest, offsets, ids = found
-            offsets, ids = unpacked(offsets), unpacked(ids)
-            if 0 < length <= len(buf) and prefix_digest(buf, length) == digest and len(offsets) == len(ids):
-                return list(zip(offsets, ids))
+            if 0 < length <= len(buf) and prefix_digest(buf, length) == digest:
+                offsets, ids = unpacked(offsets), unpacked(ids)
+                if len(offsets) == len(ids):
+                    return list(zip(offsets, ids))
         except (TypeError, ValueError):
             pass
         del self.lists[(key, kind)]

@@ -291,12 +291,6 @@
       return m.docs.filter((_, i) => m.atZero[i]);
     }
 
-    /** [lo, hi): the first-tier ids (`firstTier`) of bulletins dated within opts.from .. opts.to
-     * (a tier's ids run oldest first). */
-    idRange(opts) {
-      return index.idRange(this.manifest, index.dayNumber(opts.from), index.dayNumber(opts.to));
-    }
-
     /** Scores of `docs` (BM25 with b = 0, plus title boosts), indexed like `docs`. */
     rank(parts, exact, docs) {
       const n = this.manifest.docCount;
@@ -334,7 +328,8 @@
         const out = new Set(this.manifest.notInForce);
         docs = docs.filter((doc) => !out.has(doc));
       }
-      const [lo, hi] = this.idRange(opts);
+      // the first-tier ids (`firstTier`) of the days opts.from .. opts.to (a tier's ids run oldest first)
+      const [lo, hi] = index.idRange(this.manifest, index.dayNumber(opts.from), index.dayNumber(opts.to));
       const tier = this.manifest.tier;
       const firstTier = tier ? (doc) => doc % tier : (doc) => doc;
       docs = docs.filter((doc) => {

@@ -255,7 +255,7 @@
   /** Where doc `id` is in the days of `m` (readManifest): { day (its day number, null for an
    * id of no day), slot (its place in the day's capacity) }. */
   function slotOf(m, id) {
-    if (!m.days) {
+    if (m.tier) {
       const level = Math.floor(id / m.tier);
       const base = id - level * m.tier;
       const at = Math.floor(base / m.slots);
@@ -284,7 +284,7 @@
 
   /** [lo, hi): the first-tier ids of the days `from` .. `to` (day numbers, null: no bound). */
   function idRange(m, from, to) {
-    if (!m.days) {
+    if (m.tier) {
       const at = (day) => Math.min(m.idSpan, Math.max(0, (day - m.origin) * m.slots));
       return [from === null ? 0 : at(from), to === null ? m.idSpan : at(to + 1)];
     }
