@@ -57,6 +57,10 @@ def test_rows_beside_the_pages_equal_rows_made_by_the_build(tmp_path, monkeypatc
         return write_page(self, *args)
 
     monkeypatch.setattr(data_generator.OpenDataGenerator, "_write_page", spy)
+    waiting, settle = [], data_generator.OpenDataGenerator._settle  # what the build held while the fork ran
+    monkeypatch.setattr(
+        data_generator.OpenDataGenerator, "_settle", lambda self: waiting.append(self.pending[1]) or settle(self)
+    )
     begun, real_start = [], forked.start
     monkeypatch.setattr(
         forked, "start", lambda work, name="", **kw: begun.append((name, kw)) or real_start(work, name, **kw)
@@ -69,6 +73,8 @@ def test_rows_beside_the_pages_equal_rows_made_by_the_build(tmp_path, monkeypatc
     assert sorted(state(beside).files) == sorted(data_generator.DATA_FILES)
     count = state(beside).count
     assert held == [(count, count), (0, 0)], "the fork saves the state; the build keeps none of its rows"
+    made_here, made_beside = waiting  # the build by itself, then the one with the fork
+    assert len(made_here) == count and made_beside is None, "nor the rows' sources while the fork makes them"
 
 
 @pytest.mark.slow
@@ -79,6 +85,7 @@ def test_a_fork_that_fails_has_the_rows_made_by_the_build(tmp_path, monkeypatch)
     assert calls == [1]
     plain = build(tmp_path, "plain", False)
     assert digests(broken) == digests(plain) and state(broken).rows == state(plain).rows
+    assert state(broken).sources == state(plain).sources and len(state(plain).sources) > 0
 
 
 class StandIn:

@@ -8,6 +8,7 @@ set on it since."""
 from __future__ import annotations
 
 import datetime
+import os
 import random
 import shutil
 import sys
@@ -110,6 +111,36 @@ def test_a_value_not_the_metadatas_or_the_shared_one_stays_the_articles():
     slimmed([a, b])
     assert vars(a)["title"] == "改过的标题" and a.metadata["title"] == "第1号公告"
     assert b.bulletins_people == (("张三", "people/zhangsan.html"),) and "bulletins_people" in vars(b)
+
+
+def with_path(made, path: str, relative: str):
+    made.source_path, made.relative_source_path = path, relative
+    return made
+
+
+def test_the_source_path_reads_as_its_folder_and_the_relative_path():
+    """An article's absolute source path is read from its relative one and the content folder;
+    one that is not that folder and its relative path stays the article's, as does one set
+    afterwards."""
+    one = with_path(article(1), "/site/content/bulletins/2024/a.md", "bulletins/2024/a.md")
+    two = with_path(article(2), "/site/content/b.md", "b.md")
+    elsewhere = with_path(article(3), "/elsewhere/c.md", "c.md")
+    odd = with_path(article(4), "/site/content/d.md", "../d.md")
+    none = with_path(article(5), None, None)
+    slimmed([one, two, elsewhere, odd, none])
+    assert (one.source_path, two.source_path) == ("/site/content/bulletins/2024/a.md", "/site/content/b.md")
+    assert "source_path" not in vars(one) and "source_path" not in vars(two)
+    assert vars(elsewhere)["source_path"] == "/elsewhere/c.md" and vars(odd)["source_path"] == "/site/content/d.md"
+    assert none.source_path is None and "source_path" in vars(none)
+    assert os.path.relpath(one.source_path, "/site/content") == one.relative_source_path == "bulletins/2024/a.md"
+    two.source_path = "/site/other/b.md"
+    assert two.source_path == "/site/other/b.md" and one.source_path == "/site/content/bulletins/2024/a.md"
+
+
+def test_a_class_whose_first_article_has_no_path_keeps_every_articles_own():
+    first, second = with_path(article(1), None, None), with_path(article(2), "/site/content/b.md", "b.md")
+    slimmed([first, second])
+    assert vars(second)["source_path"] == "/site/content/b.md" and first.source_path is None
 
 
 def test_pages_and_articles_get_classes_of_their_own_names():

@@ -81,6 +81,20 @@ def test_add_source_path_records_what_pelican_records(tmp_path, monkeypatch, pat
     assert generator.context["generated_content" if static else "static_content"] == {}
 
 
+@pytest.mark.parametrize("own", ["bulletins/a.md", "bulletins/b.md", None], ids=["equal", "changed", "absent"])
+def test_the_key_is_the_articles_own_relative_path_when_equal(tmp_path, own):
+    """The article's ``relative_source_path`` (made by Pelican's ``__init__``) is the key itself
+    when it is the path found, so that a million articles do not hold each path twice."""
+    content = _Content({"PATH": str(tmp_path)}, str(tmp_path / "bulletins" / "a.md"))
+    if own is not None:
+        content.relative_source_path = "".join(own)  # a string of its own, not the literal
+    generator = types.SimpleNamespace(context={"generated_content": {}, "static_content": {}})
+    sourcepaths.add_source_path(generator, content)
+    [key] = generator.context["generated_content"]
+    assert key == "bulletins/a.md"
+    assert (key is getattr(content, "relative_source_path", None)) == (own == "bulletins/a.md")
+
+
 IGNORE_CASES = [
     ["**/.*"],  # Pelican's default: matches no bare name
     [".*"],

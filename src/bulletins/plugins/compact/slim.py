@@ -83,6 +83,39 @@ class FromMetadata:
             raise AttributeError(self.key) from None
 
 
+class BelowFolder:
+    """``source_path`` as the content FOLDER, a slash and the instance's own
+    ``relative_source_path`` (an equal string, made at each read); not a data descriptor either.
+    Pelican keeps both paths on every article, the absolute one some 130 bytes of each."""
+
+    __slots__ = ("folder",)
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        relative = obj.__dict__.get(RELATIVE)
+        if type(relative) is not str:
+            raise AttributeError(SOURCE)
+        return f"{self.folder}/{relative}"
+
+    def holds(self, value, state: dict) -> bool:
+        """Whether VALUE is what this reads on an article of dict STATE."""
+        relative = state.get(RELATIVE)
+        return type(value) is str and type(relative) is str and value == f"{self.folder}/{relative}"
+
+    @staticmethod
+    def of(value, state: dict):
+        """The descriptor for a SOURCE VALUE below a folder, on an article of dict STATE; None
+        when VALUE is not its folder and its ``relative_source_path``."""
+        relative = state.get(RELATIVE)
+        if type(value) is str and type(relative) is str and relative and value.endswith("/" + relative):
+            return BelowFolder(value[: -len(relative) - 1])
+        return None
+
+
 class Slimmer:
     """The classes and shared values of one build's sweep (``slim_articles``). What becomes of
     an attribute is decided once per class and name (``rule``): kept, the class's value (moved
@@ -106,11 +139,17 @@ class Slimmer:
             self.rules[found] = {}
         return found
 
-    def rule(self, cls: type, name: str, value, metadata: dict):
-        """What becomes of NAME on CLS's articles, decided at its first article (VALUE, METADATA)."""
+    def rule(self, cls: type, name: str, value, state: dict):
+        """What becomes of NAME on CLS's articles, decided at its first article (VALUE, its dict
+        STATE)."""
         if any(name in c.__dict__ for c in cls.__mro__[1:]):
             return KEEP  # a property or class value of Pelican's (url, summary...) is never shadowed
-        if name in self.defaults or name in FROM_FIRST:
+        metadata = state["metadata"]
+        if name == SOURCE:
+            member = BelowFolder.of(value, state)
+            if member is None:
+                return KEEP
+        elif name in self.defaults or name in FROM_FIRST:
             member = self.defaults.setdefault(name, value)
         elif (key := RENAMED.get(name, name)) in metadata:
             member = FromMetadata(key)
@@ -152,12 +191,14 @@ class Slimmer:
         for name, value in state.items():
             rule = rules.get(name, _ABSENT)
             if rule is _ABSENT:
-                rule = rules[name] = self.rule(cls, name, value, metadata)
+                rule = rules[name] = self.rule(cls, name, value, state)
             if rule is KEEP or name in hold:
                 moved = False
             elif type(rule) is FromMetadata:
                 held = metadata.get(rule.key, _ABSENT)
                 moved = held is value or (type(value) is str and type(held) is str and held == value)
+            elif type(rule) is BelowFolder:
+                moved = rule.holds(value, state)
             else:
                 moved = value is rule
             if not moved:
@@ -195,6 +236,7 @@ def keys_shared(cls: type, items: dict | None = None) -> dict:
     return made
 
 
+SOURCE, RELATIVE = "source_path", "relative_source_path"  # Pelican's two paths of an article's file
 _ABSENT = object()
 KEEP = object()  # a rule: the attribute stays the article's
 DAYS = (dt.date, str)

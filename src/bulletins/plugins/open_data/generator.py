@@ -211,6 +211,8 @@ class OpenDataGenerator(Generator):
                 self.child = forked.start(self._made_beside, "open data", beside=True)
             if self.child is None:
                 self.state = self._write_files(*self.pending)
+            else:  # the fork has the rows' sources; the build makes them again only if it fails
+                self.pending = (articles, None, inputs, code)
         self.seconds = time.perf_counter() - started
 
     def _made_beside(self):
@@ -304,7 +306,8 @@ class OpenDataGenerator(Generator):
         else:
             if self.child is not None:  # the fork failed: make everything here, as a plain build
                 self.written = dict.fromkeys(DATA_FILES, False)
-                self.state = self._write_files(*self.pending)
+                articles, _, inputs, code = self.pending
+                self.state = self._write_files(articles, [article_digest(a) for a in articles], inputs, code)
             self._finish_database(self.state)
             opendata_state.save(self.state_file, self.state)
         self.child = self.pending = None
