@@ -386,3 +386,23 @@ def test_a_swept_article_and_one_read_from_the_cache_hold_smaller_dicts():
     for a in read + fresh:
         assert sys.getsizeof(vars(a)) < sys.getsizeof(dict(vars(a))), len(vars(a))
     assert all(a.title == a.metadata["title"] for a in read + fresh)
+
+
+@cpython
+@pytest.mark.parametrize(("tables", "small"), [(slim.METADATA_TABLES, 3), (1, 2)], ids=["a-table-each", "past-the-cap"])
+def test_metadata_of_other_keys_shares_a_table_of_its_own(monkeypatch, tables, small):
+    """Articles whose metadata hold other keys (a presider, documents, official fields) share a
+    key table with the articles of the same keys: one table for all filled at CPython's 30 keys
+    and gave the later ones dicts of their own. Past ``METADATA_TABLES`` orders of keys, the
+    rest share one table; every dict holds its items, in their order, either way."""
+    monkeypatch.setattr(slim, "METADATA_TABLES", tables)
+    slimmer = slim.Slimmer()
+    kinds = [{f"{kind}{k}": k for k in range(18)} for kind in ("first", "second", "presider")]
+    made = [article(i, **kinds[i % 3]) for i in range(9)]
+    expected = [list(a.metadata.items()) for a in made]
+    for a in made:
+        slimmer.slim(a, read=True)
+    assert [list(a.metadata.items()) for a in made] == expected
+    plain = sys.getsizeof(dict(made[0].metadata))
+    assert sum(sys.getsizeof(a.metadata) < plain / 2 for a in made[:3]) == small
+    assert len(slimmer.metadata_classes) == min(tables, 3)
