@@ -21,6 +21,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from bulletins.plugins.incremental import dirstamps, forked, pagejournal
+from bulletins.plugins.incremental.outputpaths import OutputPaths
 from bulletins.plugins.incremental.pagerecord import (
     entry_files,
     entry_key,
@@ -87,6 +88,7 @@ def prune_stale(pelican) -> None:
 class SkippingWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
+        self._written_files = OutputPaths(os.path.abspath(output_path))  # Pelican's set, by names below it
         self._cache_file = Path(settings["CACHE_PATH"]) / settings["BULLETINS_PAGE_CACHE"]
         self._old = self._load()
         self._folders = dirstamps.Folders(output_path, self._old.pop(FOLDERS_KEY, None))
@@ -339,7 +341,7 @@ class SkippingWriter(Writer):
         results = forked.run_jobs(jobs, self._run_job, self.settings.get("BULLETINS_WRITE_JOBS", 1))
         for job, (recorded, opened, _) in zip(jobs, results, strict=True):
             self._new[job.name] = entry_of(job.name, job.key, recorded)
-            self._written_files.update(opened)
+            self._written_files.update(opened, name=job.name)  # the record's string, not another
             if job.override:
                 self._overridden_files.update(opened)
         if results[-1][2]:  # what the last page left in the shared context, as Pelican's writer does

@@ -1,0 +1,75 @@
+"""The writer's set of opened files held as names below the output (``OutputPaths``): it answers
+as the set of whole paths it stands for, under a seeded campaign of paths inside and outside the
+output, and holds the record's own string for a page where given."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from bulletins.plugins.incremental.outputpaths import OutputPaths
+from support.site_build import build_fixture_site
+
+ROOT = "/site/output"
+PATHS = [
+    f"{ROOT}/bulletins/2024/a.html",
+    f"{ROOT}/index.html",
+    f"{ROOT}//double.html",  # not normalized: a path of its own, as in a set of strings
+    ROOT,  # the folder itself: kept whole
+    f"{ROOT}/",
+    "/site/outputs/x.html",  # a sibling folder that shares the prefix's letters
+    "bulletins/2024/a.html",  # a relative path equal to a name below the root: a different path
+    "/elsewhere/a.html",
+]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_each_path_is_in_once_added_and_read_back_whole(path):
+    paths = OutputPaths(ROOT)
+    assert path not in paths
+    paths.add(path)
+    assert path in paths and list(paths) == [path] and len(paths) == 1
+    others = [p for p in PATHS if p != path]
+    assert not any(p in paths for p in others), [p for p in others if p in paths]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_it_answers_as_a_set_of_the_paths(seed):
+    rng = random.Random(seed)
+    parts = ["bulletins", "2024", "a.html", "", "..", "标签", "b.html"]
+    roots = [ROOT, "/site", "/site/outputs", "", "rel"]
+    made, oracle = OutputPaths(ROOT), set()
+    for _ in range(400):
+        path = "/".join([rng.choice(roots), *rng.choices(parts, k=rng.randint(0, 3))])
+        if rng.random() < 0.5:
+            name = path[len(ROOT) + 1 :] if rng.random() < 0.5 else rng.choice(parts)
+            made.add(path, name=name)
+            oracle.add(path)
+        else:
+            assert (path in made) == (path in oracle), path
+    assert sorted(made) == sorted(oracle) and len(made) == len(oracle)
+    assert [1] not in made and None not in made  # not a path: never added
+
+
+def test_the_name_given_is_the_string_held():
+    name = "".join(["bulletins/", "a.html"])  # a string of its own
+    paths = OutputPaths(ROOT)
+    paths.update([f"{ROOT}/bulletins/a.html", f"{ROOT}/bulletins/b.html"], name=name)
+    assert any(held is name for held in paths.names)
+    assert sorted(paths) == [f"{ROOT}/bulletins/a.html", f"{ROOT}/bulletins/b.html"]
+
+
+def test_a_build_holds_its_written_pages_by_their_record_names(tmp_path, monkeypatch):
+    """In a build, every page the writer opened is a name below the output; they are the
+    pages the build wrote."""
+    from bulletins.plugins.incremental import writer
+
+    kept = []
+    save = writer.SkippingWriter.save
+    monkeypatch.setattr(writer.SkippingWriter, "save", lambda self: kept.append(self._written_files) or save(self))
+    out = build_fixture_site(tmp_path / "output")
+    [paths] = kept
+    assert len(paths) > 20 and all(type(held) is str for held in paths.names)
+    assert all(os.path.isfile(path) and path.startswith(str(out)) for path in paths)
