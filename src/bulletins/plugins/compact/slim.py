@@ -166,8 +166,9 @@ class Slimmer:
         """The class whose key table a copy of METADATA shares (``keys_shared``): one for each
         order of keys, up to ``METADATA_TABLES`` of them, then one for the rest. One table for
         every article filled up to CPython's 30 keys with the keys of the articles read first
-        (in an order that varies from run to run), and the articles with a key past those, such
-        as the 1,433 of 20,000 that name a presider, had dicts of their own: 750 bytes where 280."""
+        (in an order that varies from run to run), and the articles with a key past those (at
+        20,000 bulletins 1,637, those naming a presider among them) had dicts of their own: 750
+        bytes where 280."""
         keys = tuple(metadata)
         found = self.metadata_classes.get(keys)
         if found is None:

@@ -19,10 +19,9 @@ class OutputPaths:
     """A set of file paths (``add``, ``update``, ``in``, ``len``, iteration: each path as it
     was given, or an equal string), held as names below ROOT where they are."""
 
-    def __init__(self, root: str, paths: Iterable[str] = ()):
+    def __init__(self, root: str):
         self.prefix = os.path.join(root, "")
         self.names: set = set()
-        self.update(paths)
 
     def _held(self, path, name=None):
         """What stands for PATH: NAME (a string naming it below the root), its name below the

@@ -50,7 +50,7 @@ def add_source_path(generator, content, static: bool = False) -> None:
     if location is None:
         location = content.get_relative_source_path()
     own = content.__dict__.get("relative_source_path")
-    if own == location:  # the article's own string (Pelican's __init__ made it): not a copy a key
+    if own == location:  # the key is the article's own string (Pelican's __init__ made it), not a copy
         location = own
     generator.context["static_content" if static else "generated_content"][location] = content
 
