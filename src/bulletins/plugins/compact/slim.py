@@ -99,15 +99,19 @@ class BelowFolder:
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
-        relative = obj.__dict__.get(RELATIVE)
-        if type(relative) is not str:
+        path = self.path(obj.__dict__)
+        if path is None:
             raise AttributeError(SOURCE)
-        return f"{self.folder}/{relative}"
+        return path
+
+    def path(self, state: dict) -> str | None:
+        """What this reads on an article of dict STATE; None where it holds no relative path."""
+        relative = state.get(RELATIVE)
+        return f"{self.folder}/{relative}" if type(relative) is str else None
 
     def holds(self, value, state: dict) -> bool:
         """Whether VALUE is what this reads on an article of dict STATE."""
-        relative = state.get(RELATIVE)
-        return type(value) is str and type(relative) is str and value == f"{self.folder}/{relative}"
+        return type(value) is str and value == self.path(state)
 
     @staticmethod
     def of(value, state: dict):

@@ -40,7 +40,7 @@ class OutputPaths:
 
     def update(self, paths: Iterable, name: str | None = None) -> None:
         for path in paths:
-            self.names.add(self._held(path, name))
+            self.add(path, name)
 
     def __contains__(self, path) -> bool:
         try:

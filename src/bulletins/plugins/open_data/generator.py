@@ -145,6 +145,11 @@ def article_digest(article) -> str:
     return f"{article.url}\0{fingerprint.article_token(article)}"
 
 
+def article_digests(articles) -> list[str]:
+    """``article_digest`` of each of ARTICLES, in order: the rows' sources."""
+    return [article_digest(a) for a in articles]
+
+
 def code_digest(settings) -> str:
     """The settings and the modules that turn articles into rows and rows into files: when one
     changes, so may every row."""
@@ -197,7 +202,7 @@ class OpenDataGenerator(Generator):
         articles = list(self.context.get("articles", ()))
         old = opendata_state.load(self.state_file, whole=False)
         code = code_digest(self.settings)
-        sources = [article_digest(a) for a in articles]
+        sources = article_digests(articles)
         inputs = opendata_state.inputs_digest(sources, code)
         self.written = dict.fromkeys(DATA_FILES, False)
         self.sqlite = self.child = None
@@ -307,7 +312,7 @@ class OpenDataGenerator(Generator):
             if self.child is not None:  # the fork failed: make everything here, as a plain build
                 self.written = dict.fromkeys(DATA_FILES, False)
                 articles, _, inputs, code = self.pending
-                self.state = self._write_files(articles, [article_digest(a) for a in articles], inputs, code)
+                self.state = self._write_files(articles, article_digests(articles), inputs, code)
             self._finish_database(self.state)
             opendata_state.save(self.state_file, self.state)
         self.child = self.pending = None
