@@ -73,3 +73,49 @@ def test_a_build_holds_its_written_pages_by_their_record_names(tmp_path, monkeyp
     [paths] = kept
     assert len(paths) > 20 and all(type(held) is str for held in paths.names)
     assert all(os.path.isfile(path) and path.startswith(str(out)) for path in paths)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_absolute_others_answer_as_the_paths_made_absolute(seed):
+    """``remove_stale``'s question, whether a normalized path below the root is one of the
+    paths once made absolute, answered by name and the few others as by the whole set."""
+    rng = random.Random(seed)
+    parts = ["bulletins", "2024", "a.html", "", ".", "..", "标签", "b.html"]
+    roots = [ROOT, f"{ROOT}/", "/site", "/site/outputs", "", "rel", f"{ROOT}/./bulletins"]
+    made, oracle = OutputPaths(ROOT), set()
+    for _ in range(300):
+        path = "/".join([rng.choice(roots), *rng.choices(parts, k=rng.randint(0, 3))])
+        made.add(path, name=path[len(ROOT) + 1 :] if rng.random() < 0.5 else None)
+        oracle.add(path)
+    absolute, others = {os.path.abspath(p) for p in oracle}, made.absolute_others()
+    asked = {os.path.abspath("/".join([ROOT, *rng.choices(parts, k=rng.randint(1, 3))])) for _ in range(300)}
+    asked = {p for p in asked if p.startswith(ROOT + "/")} | {p for p in absolute if p.startswith(ROOT + "/")}
+    assert len(asked) > 50 and any(p not in absolute for p in asked)
+    for path in sorted(asked):
+        assert (path in made or path in others) == (path in absolute), path
+    plain = [h for h in made.names if type(h) is str and h not in (".", "..") and os.path.normpath(h) == h]
+    assert plain and len(others) <= len(made) - len(plain)  # a plain name is asked by name, never made whole
+
+
+def test_a_file_written_by_a_path_not_normalized_is_not_stale(tmp_path):
+    """A page opened as ``out/x/../tags/kept.html`` keeps the last build's ``tags/kept.html``."""
+    from pelican.settings import read_settings
+
+    from bulletins.plugins.incremental import writer
+    from bulletins.site import output_files
+
+    out = tmp_path / "output"
+    (out / "tags").mkdir(parents=True)
+    for name in ("kept.html", "gone.html"):
+        (out / "tags" / name).write_text("x", encoding="utf-8")
+    cache = tmp_path / "cache" / "pages.marshal"
+    output_files.write_table(cache, {f"tags/{n}": ["k", [f"tags/{n}"]] for n in ("kept.html", "gone.html")})
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    settings = read_settings(
+        os.path.join(root, "pelicanconf.py"),
+        override={"CACHE_PATH": str(cache.parent), "BULLETINS_PAGE_CACHE": cache.name},
+    )
+    made = writer.SkippingWriter(str(out), settings=settings)
+    made._written_files.add(f"{out}/x/../tags/kept.html")
+    assert made.remove_stale(set()) == 1
+    assert (out / "tags" / "kept.html").is_file() and not (out / "tags" / "gone.html").exists()

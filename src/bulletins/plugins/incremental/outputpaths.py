@@ -51,7 +51,30 @@ class OutputPaths:
     def __len__(self) -> int:
         return len(self.names)
 
+    def absolute_others(self) -> set:
+        """The absolute, normalized form of each path held that is not a plain name below the
+        root (one not normalized, the root itself, one outside it): with ``in`` on a normalized
+        path below the root, ``path in self or path in others`` asks what ``path in {abspath(p)
+        for p in self}`` does, without a second string for every file (``remove_stale``; at a
+        million bulletins 6.3 million paths)."""
+        return {os.path.abspath(held[0] if type(held) is tuple else self.prefix + held)
+                for held in self.names if type(held) is not str or not _plain(held)}  # fmt: skip
+
     def __iter__(self) -> Iterator:
         prefix = self.prefix
         for held in self.names:
             yield held[0] if type(held) is tuple else prefix + held
+
+
+_SEP = os.sep
+_ODD = (_SEP * 2, f"{_SEP}.{_SEP}", f"{_SEP}..{_SEP}")
+
+
+def _plain(name: str) -> bool:
+    """NAME joined to a folder is normalized there: no empty, ``.`` or ``..`` part, no
+    leading or trailing separator."""
+    if name in (".", "..") or name.startswith((_SEP, f".{_SEP}", f"..{_SEP}")):
+        return False
+    if name.endswith((_SEP, f"{_SEP}.", f"{_SEP}..")) or (os.altsep and os.altsep in name):
+        return False
+    return not any(odd in name for odd in _ODD)

@@ -156,11 +156,12 @@ class SkippingWriter(Writer):
         more), so that the output is what a cold build writes; folders left empty go too. How
         many files went."""
         out = os.path.abspath(self.output_path)
-        written = {os.path.abspath(f) for f in self._written_files}
+        written = self._written_files  # held as names: asked by name, the few others made absolute
+        others = written.absolute_others()
         removed = 0
         for name in sorted(stale_files(self._old, kept)):
             path = os.path.abspath(os.path.join(out, name))
-            if not path.startswith(out + os.sep) or path in written or not os.path.isfile(path):
+            if not path.startswith(out + os.sep) or path in written or path in others or not os.path.isfile(path):
                 continue
             os.unlink(path)
             removed += 1
