@@ -455,3 +455,34 @@ def test_the_input_key_covers_the_code_the_fields_are_made_by():
 def test_the_citation_files_are_named_as_each_kind_names_them(save_as):
     expected = [citation.file_path(save_as, suffix) for suffix, _ in citation.FILE_KINDS]
     assert generator.file_names(save_as) == expected
+
+
+def _citation_state(out):
+    """The citation files' bytes, the archive file's and the records as saved (their key, date
+    and files' sizes: the mtimes are each build's own)."""
+    files = {name: (out / name).read_bytes() for name in cite_files(out)}
+    records = sealed.read_dict(out.parent / "cache" / generator.STAMPS_CACHE)
+    return files, {page: (*record[:2], *record[2::2]) for page, record in records.items()}
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_articles_written_a_round_at_a_time_equal_all_at_once(tmp_path, content, monkeypatch, size):
+    """Rounds of SIZE articles (``ROUND``) give the files, archive file and records that one
+    round gives, cold and after a bulletin is added: what a round holds is bounded, not what
+    the build writes."""
+    (content / "extra").mkdir()
+    for i in range(5):  # a few more than the rounds hold, some on one day
+        text = NEW_ARTICLE.replace("15号", f"{20 + i}号").replace("0615-fx", f"0615-{i}").replace("防汛", f"防汛{i}")
+        (content / "extra" / f"{i}.md").write_text(text, encoding="utf-8")
+    states = {}
+    for label, rounds in (("whole", 10_000), ("rounds", size)):
+        monkeypatch.setattr(generator, "ROUND", rounds)
+        out = build(tmp_path / label / "output", content)
+        cold = _citation_state(out)
+        (content / f"{NEW}.md").write_text(NEW_ARTICLE, encoding="utf-8")
+        build(out, content)
+        states[label] = (cold, _citation_state(out))
+        (content / f"{NEW}.md").unlink()
+    (cold_files, cold_records), (warm_files, _) = states["rounds"]
+    assert len(cold_records) > 2 * size and len(warm_files) == len(cold_files) + 3
+    assert states["rounds"] == states["whole"]
