@@ -160,20 +160,43 @@ def test_a_cold_build_without_joins_leaves_no_marks_file(tmp_path):
 
 
 def test_marks_are_held_packed_and_read_back(tmp_path):
-    """A list's offsets and ids are held and saved as 8 bytes a number, little-endian whatever
+    """A list's offsets and ids are held and saved as 4 bytes a number, little-endian whatever
     the machine, and read back as the marks kept; bytes of no whole number are no marks."""
     buf = bytes(range(256)) * 8
     kept = [(16, -1), (1024, 99), (2000, 2**31 - 2)]
     marks = Marks(tmp_path, fresh=True)
     marks.keep("区", "p", buf, kept)
     length, digest, offsets, ids = marks.lists[("区", "p")]
-    assert (type(offsets), len(offsets), len(ids)) == (bytes, 24, 24)
-    assert listmarks.packed([1, -1]) == b"\x01" + bytes(7) + b"\xff" * 8
+    assert (type(offsets), len(offsets), len(ids)) == (bytes, 12, 12)
+    assert listmarks.packed([1, -1]) == b"\x01" + bytes(3) + b"\xff" * 4
     marks.save()
     assert Marks(tmp_path).find("区", "p", buf) == kept
     broken = Marks(tmp_path)
     broken.lists[("区", "p")] = (length, digest, offsets[:-1], ids)
     assert broken.find("区", "p", buf) == [] and ("区", "p") not in broken.lists
+
+
+def test_a_list_of_marks_past_4_bytes_keeps_none(tmp_path):
+    """An offset or id past a 4-byte number (a list of 2 GiB) keeps no marks for its list, and
+    drops the ones it had: its walk starts at its beginning."""
+    buf = bytes(64)
+    marks = Marks(tmp_path, fresh=True)
+    marks.keep("区", "p", buf, [(16, 3)])
+    marks.keep("江", "p", buf, [(16, 3)])
+    marks.keep("区", "p", buf, [(16, 3), (2**31, 9)])
+    marks.keep("江", "d", buf, [(16, 2**31)])
+    assert list(marks.lists) == [("江", "p")]
+    marks.save()
+    assert Marks(tmp_path).find("区", "p", buf) == [] and Marks(tmp_path).find("江", "p", buf) == [(16, 3)]
+
+
+def test_a_marks_file_of_format_2_is_no_marks(tmp_path):
+    """Format 2 held 8-byte numbers: read as 4-byte ones they would be other marks."""
+    packed8 = (1).to_bytes(8, "little")
+    (tmp_path / MARKS_FILE).write_bytes(
+        sealed.seal({"format": 2, "lists": {("区", "p"): (4, b"x" * 8, packed8, packed8)}})
+    )
+    assert Marks(tmp_path).lists == {}
 
 
 def test_a_marks_file_of_format_1_is_no_marks(tmp_path):

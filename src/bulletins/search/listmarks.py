@@ -17,11 +17,13 @@ and the last id of the piece before is the id before it (``runs.merged``). A col
 those, so the first walk of a list after it already begins within one run of the id it looks for.
 
 The marks live in ``search-marks.marshal`` (``sealed``) beside the postings state:
-``{(key, kind): (length, digest, offsets, ids)}``, the offsets and ids each packed as 8-byte
-little-endian numbers (``packed``), in the file and in memory alike. Until format 2 they were
-tuples of Python ints, some 36 bytes a number in memory against 8: at 1,000,000 bulletins (200
-runs of 5,000, so a long list has a mark where each run's piece begins) the file held some 12
-million marks, which the index held as objects to its end. A missing, damaged or foreign file
+``{(key, kind): (length, digest, offsets, ids)}``, the offsets and ids each packed as 4-byte
+little-endian signed numbers (``packed``), in the file and in memory alike. Until format 2 they
+were tuples of Python ints, some 36 bytes a number in memory, and in format 2 8-byte numbers: at
+1,000,000 bulletins (200 runs of 5,000, so a long list has a mark where each run's piece begins)
+the file held some 12 million marks, which a cold build holds from its merge to its end (and a
+rebuild's index from its start). An id is below 2**31 (``docids``) and an offset is one within
+a list; a list of 2 GiB or more, were there one, keeps no marks. A missing, damaged or foreign file
 counts as no marks: every walk starts at the list's beginning, as it did without them, and finds
 the same offsets (tested).
 """
@@ -37,7 +39,8 @@ from pathlib import Path
 from bulletins import sealed
 
 MARKS_FILE = "search-marks.marshal"
-FORMAT = 2  # 1: offsets and ids as tuples of ints
+FORMAT = 3  # 1: offsets and ids as tuples of ints; 2: as 8-byte numbers
+_CODE = "i" if array("i").itemsize == 4 else "l"  # a 4-byte signed number (C's int on every common machine)
 
 Mark = tuple[int, int]  # an entry's byte offset, the id of the entry before it
 
@@ -47,8 +50,9 @@ def prefix_digest(buf: bytes, length: int) -> bytes:
 
 
 def packed(numbers) -> bytes:
-    """NUMBERS as 8-byte little-endian signed integers (the same bytes on any machine)."""
-    made = array("q", numbers)
+    """NUMBERS as 4-byte little-endian signed integers (the same bytes on any machine);
+    OverflowError for a number outside them."""
+    made = array(_CODE, numbers)
     if sys.byteorder == "big":
         made.byteswap()
     return made.tobytes()
@@ -56,7 +60,7 @@ def packed(numbers) -> bytes:
 
 def unpacked(data: bytes) -> array:
     """The numbers ``packed`` made DATA of; ValueError for bytes of no whole number of them."""
-    made = array("q")
+    made = array(_CODE)
     made.frombytes(data)
     if sys.byteorder == "big":
         made.byteswap()
@@ -103,12 +107,12 @@ class Marks:
             self.changed |= self.lists.pop((key, kind), None) is not None
             return
         length = marks[-1][0]
-        self.lists[(key, kind)] = (
-            length,
-            prefix_digest(buf, length),
-            packed(offset for offset, _ in marks),
-            packed(doc for _, doc in marks),
-        )
+        try:
+            offsets, ids = packed(offset for offset, _ in marks), packed(doc for _, doc in marks)
+        except OverflowError:  # a list of 2 GiB or more: walked from its start, as without marks
+            self.keep(key, kind, None, [])
+            return
+        self.lists[(key, kind)] = (length, prefix_digest(buf, length), offsets, ids)
         self.changed = True
 
     def save(self) -> None:
