@@ -117,6 +117,16 @@ def test_a_changed_byte_drops_its_chunk_and_the_rest_never_changes_an_entry(tmp_
     assert {0, 2000, 4000} & set(kept) and len(set(kept)) > 1
 
 
+def test_a_damaged_length_is_not_read(tmp_path, caplog):
+    """A chunk's length changed to petabytes is refused before any read allocates it."""
+    cache, path = reader_cache(2500), tmp_path / "cache.chunks"
+    readcache.save_chunked(cache, path)
+    data = bytearray(path.read_bytes())
+    data[len(readcache.CHUNKS_MAGIC) + 6] = 0x40  # the first chunk's length, past 2**54
+    path.write_bytes(bytes(data))
+    assert readcache.load_chunked(path) is None and "length is damaged" in caplog.text
+
+
 def test_an_unsealed_cache_of_an_earlier_version_is_none(tmp_path, caplog):
     path = tmp_path / "cache.chunks"
     with path.open("wb") as fh:

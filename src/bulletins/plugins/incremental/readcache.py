@@ -39,6 +39,7 @@ PELICAN_CACHES = (
 CHUNKED = ".chunks"  # the reader cache as kept here (``save_chunked``)
 CHUNK_ENTRIES = 2_000
 CHUNKS_MAGIC = b"bulletins chunks 1\n"  # the first bytes of a ``save_chunked`` file
+CHUNK_LIMIT = 2**30  # bytes: a chunk's length past this is damaged (2,000 pages take a few MB)
 
 
 def cache_key(settings) -> str:
@@ -159,7 +160,10 @@ def load_chunked(path: Path, opener=open, settings=None) -> dict | None:
             if fh.read(len(CHUNKS_MAGIC)) != CHUNKS_MAGIC:
                 raise ValueError("not a cache of chunks this version writes")
             while head := fh.read(sealed.LENGTH + sealed.CRC):
-                piece, _ = sealed.unframe(memoryview(head + fh.read(int.from_bytes(head[: sealed.LENGTH], "little"))))
+                length = int.from_bytes(head[: sealed.LENGTH], "little")
+                if length > CHUNK_LIMIT:  # a damaged length: not read (a read allocates it first)
+                    raise ValueError("a chunk's length is damaged")
+                piece, _ = sealed.unframe(memoryview(head + fh.read(length)))
                 cache.update(records.unpickler(io.BytesIO(piece), load).load())
             return cache
     except FileNotFoundError:
