@@ -21,7 +21,9 @@ folder is moved aside and deleted once the run ends, ``set_aside``):
    it moved every later id before a day's ids past its block took tiers of their own),
    editing one article by hand (``edit``)
    and removing it (``remove``), each with its phases;
-   ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build);
+   ``--again`` runs only these, over the site an earlier run left (no ingest, no cold build;
+   ``--cold`` builds it cold first, its output and cache set aside until the run ends, or
+   deleted first with ``--delete-first`` where the disk cannot hold two);
    ``--drop-caches`` empties the kernel's page cache before each (root only: a rebuild the next
    day finds its files on disk, not in memory);
 5. the output's size and file count, and its largest folders.
@@ -115,8 +117,11 @@ def run_again(size: int, options) -> dict:
     print(f"\n## {size:,} bulletins, rebuilds of the last run's site\n", flush=True)
     figures: dict = {"size": size}
     if options.cold:  # the same articles built cold again: output and cache set aside first
-        set_aside(work / "output")
-        set_aside(work / "cache")
+        for folder in (work / "output", work / "cache"):
+            if options.delete_first:  # the disk may not hold a second output
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                set_aside(folder)
         if DROP_CACHES:
             drop_caches()
         figures["cold"], records = build(work, "cold")
@@ -188,6 +193,12 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
         "--cold",
         action="store_true",
         help="with --again: first build the last run's articles cold again (its output and cache set aside)",
+    )
+    parser.add_argument(
+        "--delete-first",
+        action="store_true",
+        help="with --cold: delete the last output and cache before the build instead of setting them aside"
+        " until the run ends (a disk that cannot hold two outputs: 42 GB at 1,000,000)",
     )
     parser.add_argument("--quick", action="store_true", help="paragraphs from the first 1,000 corpus records only")
     parser.add_argument(

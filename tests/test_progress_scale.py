@@ -91,3 +91,20 @@ def test_an_earlier_runs_folder_is_deleted_once_the_run_ends(report):
     out = ROOT / "benchmarks" / "out"
     assert (out / "scale-100" / "output" / "index.html").is_file()
     assert not list(out.glob(".trash-*")), "the folders set aside are deleted at the end"
+
+
+def test_a_cold_build_again_can_delete_the_last_output_first(report, monkeypatch):
+    """``--again --cold --delete-first`` builds the last run's site cold without setting its
+    output and cache aside (a disk that cannot hold two): nothing is set aside, the site is
+    built again."""
+    import bench_scale
+
+    work = ROOT / "benchmarks" / "out" / "scale-100"
+    marker = work / "output" / "left-by-the-last-run.txt"
+    marker.write_text("x", encoding="utf-8")
+    aside = []
+    monkeypatch.setattr(bench_scale, "set_aside", aside.append)
+    monkeypatch.setattr(bench_scale, "build", lambda folder, label: (_ for _ in ()).throw(SystemExit(label)))
+    with pytest.raises(SystemExit, match="cold"):
+        bench_scale.main(["--sizes", "100", "--again", "--cold", "--delete-first", "--rebuilds", ""])
+    assert aside == [] and not marker.exists() and not (work / "cache").exists()
