@@ -56,7 +56,7 @@ class OutputPaths:
         root (one not normalized, the root itself, one outside it): with ``in`` on a normalized
         path below the root, ``path in self or path in others`` asks what ``path in {abspath(p)
         for p in self}`` does, without a second string for every file (``remove_stale``; at a
-        million bulletins 6.3 million paths)."""
+        million bulletins 1.27 million pages)."""
         return {os.path.abspath(held[0] if type(held) is tuple else self.prefix + held)
                 for held in self.names if type(held) is not str or not _plain(held)}  # fmt: skip
 
