@@ -66,15 +66,7 @@ class OutputPaths:
             yield held[0] if type(held) is tuple else prefix + held
 
 
-_SEP = os.sep
-_ODD = (_SEP * 2, f"{_SEP}.{_SEP}", f"{_SEP}..{_SEP}")
-
-
 def _plain(name: str) -> bool:
-    """NAME joined to a folder is normalized there: no empty, ``.`` or ``..`` part, no
-    leading or trailing separator."""
-    if name in (".", "..") or name.startswith((_SEP, f".{_SEP}", f"..{_SEP}")):
-        return False
-    if name.endswith((_SEP, f"{_SEP}.", f"{_SEP}..")) or (os.altsep and os.altsep in name):
-        return False
-    return not any(odd in name for odd in _ODD)
+    """NAME joined to a folder is normalized there and stays below it: ``normpath`` leaves it
+    as it is, and no ``..`` part or separator begins it."""
+    return os.path.normpath(name) == name and name not in (".", "..") and not name.startswith((os.sep, f"..{os.sep}"))
