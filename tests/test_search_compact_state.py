@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from bulletins.search import build, packer
+from bulletins.search import build, packer, write
 from bulletins.search.build import Head, Heads, build_index
 from bulletins.search.doctokens import SIZE_BITS, place, place_parts
 from bulletins.search.write import RECORD_FILE, load_record
@@ -96,3 +96,15 @@ def test_a_record_of_the_earlier_format_is_not_trusted(tmp_path, packs):
     stats = build_index(DOCS, index, cache_dir=cache, jobs=1)
     assert len(packs) == stats.files - 2 and stats.written == 0
     assert {p: p.read_bytes() for p in index.rglob("*.js")} == before
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, write.RECORD_CHUNK - 1, write.RECORD_CHUNK, 2 * write.RECORD_CHUNK + 3])
+def test_the_record_is_written_in_pieces_as_json_writes_it_whole(count):
+    rng = random.Random(count)
+    alphabet = 'af0/-"\\\u00e9\u4e00\U0001f600\n'
+    names = [f"f/{rng.randrange(2000, 2025)}/{i}{''.join(rng.choices(alphabet, k=3))}.js" for i in range(count)]
+    files = {name: f"{rng.getrandbits(40):010x} {i} 1" for i, name in enumerate(names)}
+    root = '/tmp/档案 "x"\\'
+    whole = json.dumps({"root": root, "format": write.RECORD_FORMAT, "files": files})
+    assert "".join(write.record_text(root, files)) == whole
+    assert json.loads(whole)["files"] == files

@@ -107,12 +107,52 @@ def test_damaged_memo_reads_as_empty(tmp_path, content):
     assert docmemo.open_memo(tmp_path, KEY).old == {}
 
 
+GOOD = ("k" * 12, "d" * 32, "2024-01-01", "", "")
+
+
 def test_memo_drops_entries_of_another_shape(tmp_path):
-    good = ("k" * 12, "d" * 32, "2024-01-01", "", "")
-    (tmp_path / docmemo.FILE).write_bytes(sealed.seal((docmemo.VERSION, KEY, {"a": good, "b": ("short",)})))
+    held = docmemo.held_key
+    memos = {held("a"): GOOD, held("b"): ("short",), "c": GOOD, held("d")[:8]: GOOD}
+    (tmp_path / docmemo.FILE).write_bytes(sealed.seal((docmemo.VERSION, KEY, memos)))
     memo = docmemo.open_memo(tmp_path, KEY)
-    assert memo.old == {"a": good}
-    assert memo.get("b") is None and memo.get("a") == docmemo.Memo(*good) and memo.hits == 1
+    assert memo.old == {held("a"): GOOD}
+    assert memo.get("b") is None and memo.get("c") is None and memo.get("d") is None
+    assert memo.get("a") == docmemo.Memo(*GOOD) and memo.hits == 1
+
+
+def test_a_memo_file_of_the_last_version_is_read_by_its_keys_digests(tmp_path):
+    """Version 1 kept the memo keys whole: its memos still stand after an upgrade."""
+    (tmp_path / docmemo.FILE).write_bytes(sealed.seal((1, KEY, {"a": GOOD, "b": ("short",)})))
+    memo = docmemo.open_memo(tmp_path, KEY)
+    assert memo.get("a") == docmemo.Memo(*GOOD) and memo.get("b") is None and memo.hits == 1
+    memo.save()
+    version, _, saved = sealed.read_sealed(tmp_path / docmemo.FILE)
+    assert version == docmemo.VERSION and saved == {docmemo.held_key("a"): GOOD}
+
+
+MANY_KEYS = [f"token{i}\0u{i}.html\0\0通知" for i in range(500)]
+
+
+@pytest.mark.parametrize("keys", [["a", "b"], ["é" * 300, "\ud800"], MANY_KEYS])
+def test_held_keys_are_16_bytes_and_tell_keys_apart(keys):
+    held = [docmemo.held_key(k) for k in keys]
+    assert all(len(h) == docmemo.KEY_BYTES for h in held) and len(set(held)) == len(keys)
+    assert held == [docmemo.held_key(k) for k in keys]
+
+
+def test_memos_share_their_dates_categories_and_statuses(tmp_path):
+    """A day's bulletins hold one date string between them, and a category one name."""
+    memo = docmemo.open_memo(tmp_path, KEY)
+    for i in range(4):
+        date, category = "".join(["2024-01-0", "1"]), "".join(["通知", "公告"])  # equal strings, not one
+        memo.put(f"key{i}", docmemo.Memo(f"row{i}", f"d{i}", date, category, ""))
+    held = list(memo.new.values())
+    assert len({id(m[2]) for m in held}) == 1 and len({id(m[3]) for m in held}) == 1
+    assert [m[0] for m in held] == ["row0", "row1", "row2", "row3"]
+    memo.save()
+    again = docmemo.open_memo(tmp_path, KEY)
+    assert again.get("key2") == docmemo.Memo("row2", "d2", "2024-01-01", "通知公告", "")
+    assert len({id(m[2]) for m in again.old.values()}) == 1
 
 
 def test_no_memo_without_cache_folder_or_key(tmp_path):

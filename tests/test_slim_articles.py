@@ -58,6 +58,8 @@ def seen(obj, names) -> dict:
 
 
 def same(before, after) -> bool:
+    if type(before) is list and not before:  # an empty list of translations reads as one empty tuple
+        return after == ()
     if type(before) is str:
         return type(after) is str and before == after
     return before is after or (isinstance(before, datetime.date) and before == after and repr(before) == repr(after))
@@ -89,6 +91,19 @@ def test_one_days_articles_share_their_date():
     assert first.date == same_day.date and first.date is same_day.date
     assert first.metadata["date"] is same_day.metadata["date"]
     assert first.locale_date is same_day.locale_date and other_day.date is not first.date
+
+
+def test_empty_translations_are_one_tuple_and_a_translated_articles_are_its_own():
+    plain, other, translated = article(1), article(2), article(3)
+    for made in (plain, other, translated):
+        made.translations = []  # as Pelican's ``process_translations`` leaves an article
+    translated.translations = [article(4)]
+    slimmed([plain, other, translated])
+    assert plain.translations == () and plain.translations is other.translations
+    assert "translations" not in vars(plain) and "translations" in vars(translated)
+    assert [t.title for t in translated.translations] == ["第4号公告"]
+    plain.translations = [translated]  # set afterwards: the article's own again
+    assert plain.translations == [translated] and other.translations == ()
 
 
 def test_an_attribute_set_afterwards_is_the_one_read():

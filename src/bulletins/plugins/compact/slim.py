@@ -10,7 +10,8 @@ are empty or ``None`` on most articles. ``slim_articles`` moves those keys to th
 class: a subclass made for the build, of the same name (Pelican names URL settings by it),
 whose attributes are the shared values and, for a key the metadata holds, a descriptor reading
 the article's own metadata. A key is moved only where the article's value is the class's value
-(the identical object) or an equal string; anything else stays the article's. Setting an
+(the identical object) or an equal string, or for ``translations`` an empty list (``EMPTY_LISTS``);
+anything else stays the article's. Setting an
 attribute afterwards puts it in the article's dict, which the class's value then does not
 shadow (the descriptor defines no ``__set__``). A slim article keeps 14-19 keys (32 slots).
 A descriptor is made for a name at the first article whose metadata holds it; an article of
@@ -56,7 +57,12 @@ EMPTY = {
     "bulletins_people": (),
     "bulletins_documents": (),
     "bulletins_jsonld": None,
+    "translations": (),
 }
+# Names whose empty list, one per article, reads as the class's empty tuple: Pelican gives every
+# article a list of its translations (``process_translations``), empty on all but a translated
+# one, and nothing adds to it after the generators have run (56 bytes an article).
+EMPTY_LISTS = frozenset({"translations"})
 METADATA_TABLES = 64  # orders of metadata keys given a key table of their own (``metadata_class``)
 SLIM = "_bulletins_slim"  # set on a class made here
 SLIMMER = "bulletins_slimmer"  # on an article generator: the build's Slimmer, for the article cache
@@ -223,7 +229,7 @@ class Slimmer:
             elif type(rule) is BelowFolder:
                 moved = rule.holds(value, state)
             else:
-                moved = value is rule
+                moved = value is rule or (name in EMPTY_LISTS and type(value) is list and not value)
             if not moved:
                 kept[name] = self.day(value) if name in days and isinstance(value, DAYS) else value
         article.__class__ = cls
