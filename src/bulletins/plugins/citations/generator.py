@@ -116,18 +116,18 @@ def shared_files(pages: Iterable[str]) -> set[int]:
     return shared
 
 
-def write_files(out: str, save_as: str, fields: citation.CitationFields, key: str) -> tuple[int, list]:
+def write_files(out: str, save_as: str, fields: citation.CitationFields, key: str) -> tuple[int, tuple]:
     """Write an article's .bib, .ris and .json where their bytes change: how many were written,
-    and the article's record (``store.RECORD``: KEY, the date, each file's size and mtime)."""
-    written, record = 0, [key, fields.date]
+    and the article's record (``store.make_record``: KEY, the date, each file's size and mtime)."""
+    written, stamps = 0, []
     for name, data in zip(file_names(save_as), citation.file_bytes(fields).values()):
         changed, st = place_noted(os.path.join(out, name), data)
         written += changed
-        record.extend((st.st_size, st.st_mtime_ns))
-    return written, record
+        stamps.extend((st.st_size, st.st_mtime_ns))
+    return written, store.make_record(key, fields.date, stamps)
 
 
-def _write_entry(out: str, public: str, entry: tuple) -> tuple[int, list]:
+def _write_entry(out: str, public: str, entry: tuple) -> tuple[int, tuple]:
     """``write_files`` for one ``(key, article)`` entry, its fields made by the process that
     writes them and let go at once: at 100,000 bulletins a cold build's citations, holding every
     article's fields and file names, were its peak (1,009 MiB)."""
@@ -139,7 +139,7 @@ def remove_stale(out: Path, old: dict, new: dict) -> int:
     """Delete the files of the pages in OLD (paths under OUT) that NEW no longer has; how many
     went. OLD may still be in the form of an earlier version (a file name -> ``[key, size,
     mtime_ns]``): such a file goes unless a page of NEW makes it."""
-    legacy = {name for name, record in old.items() if len(record) != store.RECORD}
+    legacy = {name for name, record in old.items() if not store.is_record(record)}
     made = {name for save_as in new for name in file_names(save_as)} if legacy else set()
     gone = {name for save_as in set(old) - set(new) - legacy for name in file_names(save_as)}
     removed = 0
@@ -250,11 +250,12 @@ class CitationsGenerator(Generator):
                     article, save_as = self.articles[index], items.pages[index]
                     key = store.input_key(input_parts(article, self.public, save_as))
                     record = old.get(save_as)
-                    items.keys.append(key)
                     if index not in shared and store.fresh_record(record, key, stats, file_names(save_as)):
                         new[save_as] = record
+                        items.keys.append(record[0])  # the record's equal key: one string held, not two
                         items.dates.append(record[1])
                     else:  # pages sharing files are all written, in turn, as a cold build does
+                        items.keys.append(key)
                         changed.append((key, article))
                         items.changed[index] = 1
                         items.dates.append(None)  # the date its fields give, once written
@@ -272,9 +273,10 @@ class CitationsGenerator(Generator):
         done, count = iter(forked.run_jobs(changed, write, jobs)), 0
         for index in range(first, min(first + ROUND, len(items.pages))):
             if items.changed[index]:
-                written_now, record = next(done)
-                new[items.pages[index]] = record
-                items.dates[index] = record[1]  # the date its fields gave
+                written_now, (_, date, stamps) = next(done)
+                date = items.days.setdefault(date, date)  # the date its fields gave, one string a day
+                new[items.pages[index]] = (items.keys[index], date, stamps)  # the key held already
+                items.dates[index] = date
                 count += written_now
         return count
 
@@ -307,3 +309,4 @@ class _Items:
         self.keys: list[str] = []
         self.dates: list = []
         self.changed = bytearray(len(pages))
+        self.days: dict[str, str] = {}  # the dates the written articles' fields gave, one string each
