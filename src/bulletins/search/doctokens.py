@@ -315,7 +315,7 @@ class TokenCache:
     def save(self) -> None:
         """The entries this build used kept for the next (when anything changed), the files let
         go, and the index of every bulletin's entry too: the builder asks for none after this
-        (its lists are made), and it held it to its end, some 75 bytes a bulletin (a rebuild
+        (its lists are made), and it held it to its end, some 70 bytes a bulletin (a rebuild
         also the last build's, some 155 more) through the shards' writing."""
         if self.path is not None and (self.missed or self.used.keys() != self.old.keys()):
             self._write()
