@@ -10,10 +10,10 @@ are empty or ``None`` on most articles. ``slim_articles`` moves those keys to th
 class: a subclass made for the build, of the same name (Pelican names URL settings by it),
 whose attributes are the shared values and, for a key the metadata holds, a descriptor reading
 the article's own metadata. A key is moved only where the article's value is the class's value
-(the identical object) or an equal string, or for ``translations`` an empty list (``EMPTY_LISTS``);
-anything else stays the article's. Setting an
-attribute afterwards puts it in the article's dict, which the class's value then does not
-shadow (the descriptor defines no ``__set__``). A slim article keeps 14-19 keys (32 slots).
+(the identical object) or an equal string, or, for ``translations``, an empty list
+(``EMPTY_LISTS``); anything else stays the article's. Setting an attribute afterwards puts it
+in the article's dict, which the class's value then does not shadow (the descriptor defines no
+``__set__``). A slim article keeps 14-19 keys (32 slots).
 A descriptor is made for a name at the first article whose metadata holds it; an article of
 the class without that attribute but with that metadata key would then read it, where it had
 none: Pelican sets every metadata key as an attribute, so no article is such.
