@@ -98,13 +98,14 @@ def test_a_record_of_the_earlier_format_is_not_trusted(tmp_path, packs):
     assert {p: p.read_bytes() for p in index.rglob("*.js")} == before
 
 
-@pytest.mark.parametrize("count", [0, 1, 2, write.RECORD_CHUNK - 1, write.RECORD_CHUNK, 2 * write.RECORD_CHUNK + 3])
-def test_the_record_is_written_in_pieces_as_json_writes_it_whole(count):
+@pytest.mark.parametrize("count", [0, 1, 2, 8_191, 8_192, 16_387])
+def test_the_record_is_written_as_json_writes_it_whole(tmp_path, count):
     rng = random.Random(count)
     alphabet = 'af0/-"\\\u00e9\u4e00\U0001f600\n'
     names = [f"f/{rng.randrange(2000, 2025)}/{i}{''.join(rng.choices(alphabet, k=3))}.js" for i in range(count)]
     files = {name: f"{rng.getrandbits(40):010x} {i} 1" for i, name in enumerate(names)}
-    root = '/tmp/档案 "x"\\'
-    whole = json.dumps({"root": root, "format": write.RECORD_FORMAT, "files": files})
-    assert "".join(write.record_text(root, files)) == whole
+    root = tmp_path / '档案 "x"\\'
+    whole = json.dumps({"root": str(root.resolve()), "format": write.RECORD_FORMAT, "files": files})
+    write.save_record(tmp_path / "cache", root, files)
+    assert (tmp_path / "cache" / RECORD_FILE).read_text(encoding="utf-8") == whole
     assert json.loads(whole)["files"] == files

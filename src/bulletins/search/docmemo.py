@@ -59,19 +59,25 @@ class DocMemo:
         self.old = _load(path, key, self.shared)
         self.new: dict[bytes, tuple] = {}
         self.hits = 0
+        self.last: tuple[str, bytes] | None = None  # the key asked last and its digest
+
+    def held(self, memo_key: str) -> bytes:
+        """``held_key(memo_key)``, made once for a bulletin that ``get`` missed and ``put`` keeps."""
+        if self.last is None or self.last[0] is not memo_key:
+            self.last = (memo_key, held_key(memo_key))
+        return self.last[1]
 
     def get(self, memo_key: str | None) -> Memo | None:
-        held = held_key(memo_key) if memo_key is not None else None
-        found = self.old.get(held) if held is not None else None
+        found = self.old.get(self.held(memo_key)) if memo_key is not None else None
         if found is None:
             return None
         self.hits += 1
-        self.new[held] = found
+        self.new[self.last[1]] = found
         return Memo(*found)
 
     def put(self, memo_key: str | None, memo: Memo) -> None:
         if memo_key is not None:
-            self.new[held_key(memo_key)] = _shared(tuple(memo), self.shared)
+            self.new[self.held(memo_key)] = _shared(tuple(memo), self.shared)
 
     def save(self) -> None:
         """This build's memos, in place of the last build's (written aside, then renamed)."""

@@ -19,8 +19,6 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Iterator
-from itertools import islice
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import NamedTuple
@@ -223,33 +221,18 @@ def load_record(folder: Path | str | None, root: Path) -> dict:
 
 
 def save_record(folder: Path | str | None, root: Path, files: dict) -> None:
-    """FILES as the next build's record (``load_record``), written aside, then renamed."""
+    """FILES as the next build's record (``load_record``), written aside, then renamed; by
+    ``json.dump``, which writes the text as it makes it: ``json.dumps`` made it whole first, and
+    with its UTF-8 that took 135 MB more for a record of a million files shaped as the index's
+    (traced), at the index's last step, where a million bulletins' build holds the most."""
     if not folder:
         return
     path = Path(folder) / RECORD_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        fh.writelines(record_text(str(Path(root).resolve()), files))
+        json.dump({"root": str(Path(root).resolve()), "format": RECORD_FORMAT, "files": files}, fh)
     os.replace(tmp, path)
-
-
-RECORD_CHUNK = 8_192  # files a piece of ``record_text``
-
-
-def record_text(root: str, files: dict) -> Iterator[str]:
-    """``json.dumps({"root": ROOT, "format": RECORD_FORMAT, "files": FILES})`` in pieces of
-    ``RECORD_CHUNK`` files (the same text, tested). The text whole and its UTF-8 took 135 MB
-    more for a record of a million files shaped as the index's (traced), at the index's last
-    step, where a million bulletins' build holds the most."""
-    yield f'{{"root": {json.dumps(root)}, "format": {json.dumps(RECORD_FORMAT)}, "files": {{'
-    items = iter(files.items())
-    first = True
-    while chunk := list(islice(items, RECORD_CHUNK)):
-        text = ", ".join(f"{json.dumps(name)}: {json.dumps(entry)}" for name, entry in chunk)
-        yield text if first else ", " + text
-        first = False
-    yield "}}"
 
 
 def record_entry(key: str, found: list | None) -> str | None:
