@@ -91,43 +91,77 @@ def test_memo_made_under_another_key_is_not_used(tmp_path):
     out, cache = tmp_path / "search", tmp_path / "cache"
     build(BASE, out, cache)
     memo = docmemo.open_memo(cache, "other settings")
-    assert memo.old == {}
+    assert memo.old == {} and memo.records == b""
     made = Counted()
     stats = build_index(source(BASE, made), out, cache_dir=cache, shard_bytes=SHARD_BYTES, memo=memo)
     assert len(made.urls) == len(BASE) and stats.reused == 0
 
 
+GOOD = ("0123456789", "ab" * 16, "2024-01-01", "通知公告", "")
+RECORD = docmemo.RECORD.pack(docmemo.held_key("a"), bytes.fromhex(GOOD[0]), bytes.fromhex(GOOD[1]), 0, 1, 2)
+
+
 @pytest.mark.parametrize(
     "content",
-    [b"", b"not marshal", sealed.seal((docmemo.VERSION + 1, KEY, {})), sealed.seal([1, 2, 3])],
-    ids=["empty", "garbage", "other version", "other shape"],
+    [
+        b"",
+        b"not marshal",
+        sealed.seal((docmemo.VERSION + 1, KEY, list(GOOD[2:]), RECORD)),
+        sealed.seal((2, KEY, {docmemo.held_key("a"): GOOD})),  # the last version's dict of tuples
+        sealed.seal([1, 2, 3]),
+        sealed.seal((docmemo.VERSION, KEY, list(GOOD[2:]), RECORD[:-1])),  # a record cut short
+        sealed.seal((docmemo.VERSION, KEY, ["2024-01-01", "2024-01-01", ""], RECORD)),  # a name twice
+        sealed.seal((docmemo.VERSION, KEY, [[1], "x", ""], RECORD)),  # a name not a string
+        sealed.seal((docmemo.VERSION, KEY, list(GOOD[2:]), bytearray(RECORD).hex())),
+    ],
+    ids=["empty", "garbage", "next version", "version 2", "other shape", "cut", "name twice", "name list", "text"],
 )
 def test_damaged_memo_reads_as_empty(tmp_path, content):
     (tmp_path / docmemo.FILE).write_bytes(content)
-    assert docmemo.open_memo(tmp_path, KEY).old == {}
-
-
-GOOD = ("k" * 12, "d" * 32, "2024-01-01", "", "")
-
-
-def test_memo_drops_entries_of_another_shape(tmp_path):
-    held = docmemo.held_key
-    memos = {held("a"): GOOD, held("b"): ("short",), "c": GOOD, held("d")[:8]: GOOD}
-    (tmp_path / docmemo.FILE).write_bytes(sealed.seal((docmemo.VERSION, KEY, memos)))
     memo = docmemo.open_memo(tmp_path, KEY)
-    assert memo.old == {held("a"): GOOD}
-    assert memo.get("b") is None and memo.get("c") is None and memo.get("d") is None
+    assert memo.old == {} and memo.get("a") is None and memo.hits == 0
+
+
+def test_a_record_naming_past_the_table_is_left_out(tmp_path):
+    beyond = docmemo.RECORD.pack(docmemo.held_key("b"), b"\0" * 5, b"\0" * 16, 0, 1, 3)
+    (tmp_path / docmemo.FILE).write_bytes(sealed.seal((docmemo.VERSION, KEY, list(GOOD[2:]), RECORD + beyond)))
+    memo = docmemo.open_memo(tmp_path, KEY)
+    assert memo.get("b") is None
     assert memo.get("a") == docmemo.Memo(*GOOD) and memo.hits == 1
 
 
-def test_a_memo_file_of_the_last_version_is_read_by_its_keys_digests(tmp_path):
-    """Version 1 kept the memo keys whole: its memos still stand after an upgrade."""
-    (tmp_path / docmemo.FILE).write_bytes(sealed.seal((1, KEY, {"a": GOOD, "b": ("short",)})))
+@pytest.mark.parametrize(
+    "memo",
+    [
+        ("012345678", *GOOD[1:]),  # a row key a digit short
+        ("0123456789A"[1:], *GOOD[1:]),  # upper case: would read back otherwise
+        (GOOD[0], "g" * 32, *GOOD[2:]),  # not hex
+        (GOOD[0], GOOD[1], None, "", ""),  # a date not a string
+        (1234567890, *GOOD[1:]),
+    ],
+    ids=["short", "upper case", "not hex", "no date", "a number"],
+)
+def test_a_memo_no_record_holds_as_it_is_is_not_kept(tmp_path, memo):
+    """Such a memo is not one the builder makes; were it given, the bulletin is made again."""
+    held = docmemo.open_memo(tmp_path, KEY)
+    held.put("a", docmemo.Memo(*memo))
+    held.put("b", docmemo.Memo(*GOOD))
+    assert len(held) == 1 and list(held.memos().values()) == [docmemo.Memo(*GOOD)]
+
+
+def test_memos_are_records_of_49_bytes_saved_and_read_back(tmp_path):
     memo = docmemo.open_memo(tmp_path, KEY)
-    assert memo.get("a") == docmemo.Memo(*GOOD) and memo.get("b") is None and memo.hits == 1
+    made = [docmemo.Memo(f"{i:010x}", f"{i * 7919:032x}", f"2024-01-0{i % 3 + 1}", "通知", "") for i in range(6)]
+    for i, m in enumerate(made):
+        memo.put(f"key{i}", m)
+    assert len(memo.new) == 6 * 49 == 6 * docmemo.RECORD.size and len(memo) == 6
+    assert memo.listed == ["2024-01-01", "通知", "", "2024-01-02", "2024-01-03"]
     memo.save()
-    version, _, saved = sealed.read_sealed(tmp_path / docmemo.FILE)
-    assert version == docmemo.VERSION and saved == {docmemo.held_key("a"): GOOD}
+    again = docmemo.open_memo(tmp_path, KEY)
+    assert [again.get(f"key{i}") for i in range(6)] == made and again.hits == 6
+    assert again.get("key6") is None and bytes(again.new) == again.records
+    again.put("key6", docmemo.Memo("f" * 10, "e" * 32, "2024-02-01", "新闻", "已废止"))
+    assert again.listed[:5] == memo.listed and again.listed[5:] == ["2024-02-01", "新闻", "已废止"]
 
 
 MANY_KEYS = [f"token{i}\0u{i}.html\0\0通知" for i in range(500)]
@@ -145,14 +179,14 @@ def test_memos_share_their_dates_categories_and_statuses(tmp_path):
     memo = docmemo.open_memo(tmp_path, KEY)
     for i in range(4):
         date, category = "".join(["2024-01-0", "1"]), "".join(["通知", "公告"])  # equal strings, not one
-        memo.put(f"key{i}", docmemo.Memo(f"row{i}", f"d{i}", date, category, ""))
-    held = list(memo.new.values())
+        memo.put(f"key{i}", docmemo.Memo(f"{i:010x}", f"{i:032x}", date, category, ""))
+    held = list(memo.memos().values())
     assert len({id(m[2]) for m in held}) == 1 and len({id(m[3]) for m in held}) == 1
-    assert [m[0] for m in held] == ["row0", "row1", "row2", "row3"]
+    assert [m[0] for m in held] == ["0000000000", "0000000001", "0000000002", "0000000003"]
     memo.save()
     again = docmemo.open_memo(tmp_path, KEY)
-    assert again.get("key2") == docmemo.Memo("row2", "d2", "2024-01-01", "通知公告", "")
-    assert len({id(m[2]) for m in again.old.values()}) == 1
+    assert again.get("key2") == docmemo.Memo("0000000002", f"{2:032x}", "2024-01-01", "通知公告", "")
+    assert len({id(again.get(f"key{i}").date) for i in range(4)}) == 1
 
 
 def test_no_memo_without_cache_folder_or_key(tmp_path):

@@ -31,9 +31,8 @@ data, digest, the few fields the manifest needs and its posting lists; a rebuild
 first three in a pass, then the lists of the bulletins not resumed (``posting``). The lists are
 held up to a budget and spilled to disk as sorted runs beyond it, then merged key by key into
 the shards (``runs``), so the peak does not grow with the archive's postings. What is held for
-every bulletin to the end (its head, digest, index-file record entry and token-cache place) is
-kept compact: about 320 bytes a bulletin where it was 700, traced at 10,000 (``Heads``,
-``write.record_entry``, ``doctokens.place``).
+every bulletin to the end is compact: its head (``Heads``), text digest (16 bytes, ``digestlist``),
+memo (a 49-byte record, ``docmemo``) and index-file record entry (``write.record_entry``).
 """
 
 from __future__ import annotations
@@ -50,6 +49,7 @@ from typing import NamedTuple
 
 from bulletins.search import docids, posting, runs, workers
 from bulletins.search import shards as sh
+from bulletins.search.digestlist import Digests
 from bulletins.search.docmemo import DocMemo, Memo
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
@@ -261,7 +261,7 @@ class _Fragments:
     def __init__(self, writer: IndexWriter, ordered: _Ordered, fold_digest: str, memo: DocMemo | None = None):
         self.writer, self.ordered, self.fold_digest, self.memo = writer, ordered, fold_digest, memo
         self.heads = Heads()
-        self.digests: list[str] = []
+        self.digests = Digests()  # 16 bytes a bulletin (``digestlist``)
         self.day: str | None = None
 
     def take(self, position: int) -> SearchDoc | None:

@@ -10,7 +10,8 @@ whole archive, so the builder adds them after. The lists are the ones a cold bui
 from the same bulletins (tested), so keeping them changes no byte of the index.
 
 Two files: ``search-postings.marshal`` (``sealed``: format, fold digest, the bulletins' digests
-and ids, and the name of the run) and the run, ``search-postings-<crc>.run``, named by the
+and ids, each as one bytes object, and the name of the run; a header of lists, as builds
+before ``digestlist`` saved it, is read too) and the run, ``search-postings-<crc>.run``, named by the
 CRC-32 of its bytes. A build writes the new run while it merges, then the header that names it,
 then removes the old run, so a header never names a run it was not written with. A run whose
 bytes are not those of its name (damaged on disk) counts as no state: the lists are made again,
@@ -24,10 +25,12 @@ import logging
 import os
 import re
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from bulletins import sealed
+from bulletins.search.digestlist import Digests
 from bulletins.search.doctokens import VERSION
 from bulletins.search.runs import Record, RunWriter, read_run
 from bulletins.search.splice import Patch, patches
@@ -60,20 +63,20 @@ class PostingsState:
         self.old = self._load()
         return self.old is not None
 
-    def resume(self, digests: list[str], ids: Sequence[int]) -> tuple[list[Iterable[Record]], int]:
+    def resume(self, digests: Digests, ids: Sequence[int]) -> tuple[list[Iterable[Record]], int]:
         """After ``load``: the runs holding the first ``n`` bulletins of ``digests`` (of doc ids
         ``ids``; none or one), and ``n``."""
         old = self.old
         if not old or len(old["digests"]) > len(digests) or digests[: len(old["digests"])] != old["digests"]:
             return [], 0
-        if list(ids[: len(old["ids"])]) != old["ids"]:
+        if array("q", ids[: len(old["ids"])]) != old["ids"]:
             return [], 0
         self.resumed = len(old["digests"])
         self.unchanged = self.resumed == len(digests)
         logger.debug("search index: posting lists of %d bulletins resumed", self.resumed)
         return [read_run(self.folder / old["run"])], self.resumed
 
-    def splice(self, digests: list[str], ids: Sequence[int]) -> tuple[list[Patch], list[str], Iterable[Record]] | None:
+    def splice(self, digests: Digests, ids: Sequence[int]) -> tuple[list[Patch], Digests, Iterable[Record]] | None:
         """After a ``resume`` that resumed nothing: how the last build's bulletins become
         ``digests`` of doc ids ``ids`` (``splice.patches``), their digests and their lists (a
         run), or None without a usable last state."""
@@ -87,7 +90,7 @@ class PostingsState:
         data = sealed.read_dict(self.path, version=VERSION, fold=self.fold_digest)
         return data if data is not None and _well_formed(data) and run_intact(self.folder / data["run"]) else None
 
-    def saving(self, digests: list[str], ids: Sequence[int], records: Iterable[Record]) -> Iterator[Record]:
+    def saving(self, digests: Digests, ids: Sequence[int], records: Iterable[Record]) -> Iterator[Record]:
         """``records`` (the lists of exactly the bulletins of ``digests``, of doc ids ``ids``, no
         category key, in key order) passed on as they come, and kept as the new state once all
         have passed."""
@@ -112,21 +115,46 @@ class PostingsState:
             if old.name != name:
                 old.unlink(missing_ok=True)
 
-    def _save_header(self, digests: list[str], ids: Sequence[int], run: str) -> None:
-        data = {"version": VERSION, "format": FORMAT, "fold": self.fold_digest, "digests": list(digests)}
-        data.update(ids=list(ids), run=run)
+    def _save_header(self, digests: Digests, ids: Sequence[int], run: str) -> None:
+        """The header naming RUN: the DIGESTS' bytes and the IDS' 8-byte numbers as they are
+        held (a list of each made for ``marshal`` took some 125 MB more at a million bulletins)."""
+        raw = digests.raw if isinstance(digests, Digests) else Digests.of(digests).raw
+        ids = ids if isinstance(ids, array) and ids.typecode == "q" else array("q", ids)
+        data = {"version": VERSION, "format": FORMAT, "fold": self.fold_digest, "digests": raw}
+        data.update(ids=ids.tobytes(), run=run)
         sealed.write_sealed(self.path, data)
 
 
 def _well_formed(data: dict) -> bool:
-    digests, ids, run = data.get("digests"), data.get("ids"), data.get("run")
-    if data.get("format") != FORMAT or not isinstance(digests, list) or not isinstance(run, str):
-        return False
-    if not isinstance(ids, list) or len(ids) != len(digests) or not all(type(i) is int for i in ids):
+    """Whether DATA is a header ``_save_header`` writes (or a build before it, with lists); its
+    digests and ids then made a ``Digests`` and an array in place."""
+    digests, ids, run = _held(data.get("digests"), Digests), _held(data.get("ids"), _ids), data.get("run")
+    if data.get("format") != FORMAT or digests is None or ids is None or not isinstance(run, str):
         return False
     ascending = all(a < b for a, b in itertools.pairwise(ids)) and (not ids or ids[0] >= 0)
-    named = RUN_NAME.fullmatch(run) is not None
-    return ascending and named and all(isinstance(d, str) for d in digests)
+    data.update(digests=digests, ids=ids)
+    return len(ids) == len(digests) and ascending and RUN_NAME.fullmatch(run) is not None
+
+
+def _held(value, make):
+    """VALUE (bytes as saved, or a list as saved before) made by MAKE; None where it cannot be."""
+    try:
+        if type(value) is bytes:
+            return make(value)
+        if type(value) is not list:
+            return None
+        if make is Digests:
+            return Digests.of(value)
+        return array("q", value) if all(type(i) is int for i in value) else None
+    except (ValueError, OverflowError):  # not of digests or 8-byte numbers
+        return None
+
+
+def _ids(raw: bytes) -> array:
+    """The ids saved as 8-byte numbers."""
+    ids = array("q")
+    ids.frombytes(raw)
+    return ids
 
 
 def run_intact(path: Path) -> bool:
