@@ -202,3 +202,36 @@ def test_a_marks_file_of_format_2_is_no_marks(tmp_path):
 def test_a_marks_file_of_format_1_is_no_marks(tmp_path):
     (tmp_path / MARKS_FILE).write_bytes(sealed.seal({"format": 1, "lists": {("区", "p"): (4, b"x" * 8, (2,), (1,))}}))
     assert Marks(tmp_path).lists == {}
+
+
+def test_marks_are_saved_in_pieces_and_read_back_whole(tmp_path, monkeypatch):
+    """The marks file holds its lists a few at a time (format 4), so saving holds one piece's
+    bytes at a time; read back, every list's marks are the ones kept."""
+    monkeypatch.setattr(listmarks, "PIECE_LISTS", 3)
+    buf = bytes(range(256)) * 8
+    marks = Marks(tmp_path, fresh=True)
+    for i in range(10):
+        marks.keep(f"键{i}", "p", buf, [(16 + i, i - 1), (1024, 99 + i)])
+    marks.save()
+    pieces = sealed.read_pieces(tmp_path / MARKS_FILE)
+    assert pieces[0] == {"format": listmarks.FORMAT} and [len(p) for p in pieces[1:]] == [3, 3, 3, 1]
+    again = Marks(tmp_path)
+    assert again.lists == marks.lists
+    assert again.find("键7", "p", buf) == [(23, 6), (1024, 106)]
+
+
+def test_a_marks_file_of_format_3_in_one_piece_is_read(tmp_path):
+    buf = bytes(range(256)) * 8
+    one = (1024, listmarks.prefix_digest(buf, 1024), listmarks.packed([16, 1024]), listmarks.packed([-1, 99]))
+    (tmp_path / MARKS_FILE).write_bytes(sealed.seal({"format": 3, "lists": {("区", "p"): one}}))
+    assert Marks(tmp_path).find("区", "p", buf) == [(16, -1), (1024, 99)]
+
+
+@pytest.mark.parametrize(
+    "pieces",
+    [[{"format": 4}, {("区", "p"): 1}, ["not a dict"]], [{"format": 5}, {}], [["format", 4]], []],
+    ids=["a piece not a dict", "another format", "no head", "empty"],
+)
+def test_a_marks_file_of_another_shape_is_no_marks(tmp_path, pieces):
+    sealed.write_pieces(tmp_path / MARKS_FILE, pieces)
+    assert Marks(tmp_path).lists == {}

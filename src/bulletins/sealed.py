@@ -118,6 +118,38 @@ def write_sealed(path: Path, value) -> None:
         raise
 
 
+def write_pieces(path: Path, values) -> None:
+    """Each of VALUES (an iterable) sealed into PATH after the one before (``read_pieces``), so
+    that only one value's ``marshal`` bytes are held at a time where ``write_sealed`` holds them
+    all; a file of one piece is ``write_sealed``'s. Through a temporary file, as there."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(MAGIC)
+            for value in values:
+                data = marshal.dumps(value)
+                fh.write(header(data))
+                fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_pieces(path: Path) -> list:
+    """The values ``write_pieces`` (or ``write_sealed``: one) sealed into PATH, in order:
+    OSError when it cannot be read, ValueError when it is not such a file or is damaged."""
+    data = Path(path).read_bytes()
+    if not data.startswith(MAGIC):
+        raise ValueError("not a sealed file")
+    view, at, values = memoryview(data)[len(MAGIC) :], 0, []
+    while at < len(view):
+        piece, at = unframe(view, at)
+        values.append(loads(piece))
+    return values
+
+
 LINE_CRC = 9  # a ``line``'s CRC-32 as eight hex digits and the space after them, before its text
 
 

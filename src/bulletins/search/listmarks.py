@@ -18,7 +18,10 @@ those, so the first walk of a list after it already begins within one run of the
 
 The marks live in ``search-marks.marshal`` (``sealed``) beside the postings state:
 ``{(key, kind): (length, digest, offsets, ids)}``, the offsets and ids each packed as 4-byte
-little-endian signed numbers (``packed``), in the file and in memory alike. Until format 2 they
+little-endian signed numbers (``packed``), in the file and in memory alike; the file holds
+them ``PIECE_LISTS`` lists a piece (``sealed.write_pieces``, format 4), so that saving them
+makes one piece's bytes at a time (the million's marks in one piece were a 98 MB ``marshal``
+copy beside the 127 MiB of marks, at the end of the index's phase). Until format 2 they
 were tuples of Python ints, some 36 bytes a number in memory, and in format 2 8-byte numbers: at
 1,000,000 bulletins (200 runs of 5,000, so a long list has a mark where each run's piece begins)
 the file held some 12 million marks, which a cold build holds from its merge to its end (and a
@@ -32,14 +35,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import sys
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 
 from bulletins import sealed
 
 MARKS_FILE = "search-marks.marshal"
-FORMAT = 3  # 1: offsets and ids as tuples of ints; 2: as 8-byte numbers
+FORMAT = 4  # 1: offsets and ids as tuples of ints; 2: as 8-byte numbers; 3: as 4-byte ones, in one piece
+PIECE_LISTS = 4096  # the lists a piece of the file holds
 _CODE = "i" if array("i").itemsize == 4 else "l"  # a 4-byte signed number (C's int on every common machine)
 
 Mark = tuple[int, int]  # an entry's byte offset, the id of the entry before it
@@ -78,9 +84,20 @@ class Marks:
         self.changed = fresh
 
     def _load(self) -> dict:
-        data = sealed.read_dict(self.path, format=FORMAT)
-        lists = data.get("lists") if data is not None else None
-        return lists if isinstance(lists, dict) else {}
+        """The lists of the folder's file: its pieces after the head (format 4), or the lists of
+        a file of format 3, the same marks in one piece; none for anything else."""
+        try:
+            head, *pieces = sealed.read_pieces(self.path) if self.path else [None]
+        except (OSError, ValueError):
+            return {}
+        if isinstance(head, dict) and head.get("format") == 3 and isinstance(head.get("lists"), dict) and not pieces:
+            return head["lists"]
+        if head != {"format": FORMAT} or not all(isinstance(piece, dict) for piece in pieces):
+            return {}
+        lists = {}
+        for piece in pieces:
+            lists.update(piece)
+        return lists
 
     def find(self, key: str, kind: str, buf: bytes) -> list[Mark]:
         """The marks of the list KEY/KIND whose bytes are BUF, in order; none when the bytes
@@ -125,5 +142,12 @@ class Marks:
             self.changed = False
             return
         with contextlib.suppress(OSError):  # no marks kept: the next walks start at the beginning
-            sealed.write_sealed(self.path, {"format": FORMAT, "lists": self.lists})
+            sealed.write_pieces(self.path, self._pieces())
         self.changed = False
+
+    def _pieces(self) -> Iterator[dict]:
+        """The file's pieces: its head, then the lists ``PIECE_LISTS`` at a time."""
+        yield {"format": FORMAT}
+        items = iter(self.lists.items())
+        while piece := dict(itertools.islice(items, PIECE_LISTS)):
+            yield piece
