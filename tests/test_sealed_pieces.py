@@ -3,6 +3,8 @@ checked as a whole file is, a file of one piece the same bytes as ``write_sealed
 
 from __future__ import annotations
 
+import marshal
+
 import pytest
 
 from bulletins import sealed
@@ -16,10 +18,13 @@ def test_pieces_read_back_in_order(tmp_path):
 
 
 def test_one_piece_is_a_sealed_file(tmp_path):
+    """The magic, then the piece's length and CRC-32 before its ``marshal`` bytes: what
+    ``read_sealed`` reads, and what ``write_sealed`` writes."""
     sealed.write_pieces(tmp_path / "pieces", [VALUES[1]])
     sealed.write_sealed(tmp_path / "whole", VALUES[1])
-    assert (tmp_path / "pieces").read_bytes() == (tmp_path / "whole").read_bytes()
-    assert sealed.read_pieces(tmp_path / "whole") == [VALUES[1]]
+    expected = sealed.MAGIC + sealed.frame(marshal.dumps(VALUES[1]))
+    assert (tmp_path / "pieces").read_bytes() == expected == (tmp_path / "whole").read_bytes()
+    assert sealed.read_sealed(tmp_path / "pieces") == VALUES[1] == sealed.read_pieces(tmp_path / "whole")[0]
     sealed.write_pieces(tmp_path / "none", [])
     assert sealed.read_pieces(tmp_path / "none") == []
 

@@ -103,29 +103,20 @@ def read_dict(path: Path | None, **wanted) -> dict | None:
 
 def write_sealed(path: Path, value) -> None:
     """VALUE sealed into PATH, through a temporary file renamed into place (a stopped build
-    leaves the last file whole); the temporary file is removed on an error, which is raised."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    data = marshal.dumps(value)
-    try:
-        with open(tmp, "wb") as fh:  # in three writes: no second copy of DATA, however large
-            fh.write(MAGIC)
-            fh.write(header(data))
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    leaves the last file whole); the temporary file is removed on an error, which is raised.
+    A file of one piece (``write_pieces``)."""
+    write_pieces(path, (value,))
 
 
 def write_pieces(path: Path, values) -> None:
     """Each of VALUES (an iterable) sealed into PATH after the one before (``read_pieces``), so
     that only one value's ``marshal`` bytes are held at a time where ``write_sealed`` holds them
-    all; a file of one piece is ``write_sealed``'s. Through a temporary file, as there."""
+    all; a file of one piece is ``write_sealed``'s. Through a temporary file renamed into place,
+    removed on an error, which is raised."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        with open(tmp, "wb") as fh:
+        with open(tmp, "wb") as fh:  # the magic, then each piece's length, CRC-32 and bytes: no copy of them
             fh.write(MAGIC)
             for value in values:
                 data = marshal.dumps(value)
