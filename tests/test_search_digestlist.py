@@ -118,3 +118,12 @@ def test_a_damaged_header_is_no_state(damage):
     header["run"] = "search-postings-0123abcd.run"
     assert resume._well_formed(dict(header))
     assert not resume._well_formed(header | damage)
+
+
+def test_comparable_digests_are_equal_where_the_digests_are():
+    from bulletins.search.digestlist import comparable
+
+    one, other = Digests.of(HEX), Digests.of([*HEX[:3], HEX[0], *HEX[4:]])
+    a, b = comparable(one), comparable(other)
+    assert len(a) == len(one) and [x == y for x, y in zip(a, b)] == [h == g for h, g in zip(one, other)]
+    assert comparable(HEX) is HEX

@@ -12,9 +12,11 @@ bytes are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import struct
+from collections.abc import Iterable, Iterator, Sequence
 
 SIZE = 16  # bytes of a digest: its 32 hex digits
+_ONE = struct.Struct(f"{SIZE}s")
 
 
 class Digests:
@@ -69,3 +71,13 @@ class Digests:
 
     def __repr__(self) -> str:
         return f"Digests({len(self)})"
+
+
+def comparable(digests: Sequence) -> Sequence:
+    """DIGESTS as a list of the same length whose items are equal where theirs are, made in C
+    for a ``Digests`` (its bytes, 16 at a time): a walk comparing every digest of two
+    (``splice.patches``) otherwise reads each as a new hex string through ``__getitem__``,
+    0.181 s where two lists took 0.039 s at 100,000 bulletins; 0.057 s so. Anything else as it is."""
+    if isinstance(digests, Digests):
+        return [one for (one,) in _ONE.iter_unpack(digests.raw)]
+    return digests

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from bulletins.search.digestlist import comparable
 from bulletins.search.listmarks import Mark, Marks
 from bulletins.search.runs import Record, record_order
 from bulletins.search.shards import LAST, MORE, SEP, encoder, first_number
@@ -105,6 +106,7 @@ def patches(
     day's block is one patch), at most ``MAX_PATCHES`` (the nearest joined), each patched with
     no id moved; or ``plan``'s one patch when it changes fewer bulletins (every later id moved
     alike: a bulletin of an older year)."""
+    old, new = (comparable(old[0]), old[1]), (comparable(new[0]), new[1])  # digests compared in C
     found = _joined(_changed_runs(old, new), MAX_PATCHES, NEAR if near is None else near)
     one = plan(old, new)
     single = Patch(one, (one.prefix, one.old_end), (one.prefix, one.new_end))
