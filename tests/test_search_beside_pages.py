@@ -14,7 +14,8 @@ from pelican.log import LimitFilter
 
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.search_index import generator as search_generator
-from bulletins.search.write import RECORD_FILE, read_script
+from bulletins.search.filerecord import RECORD_FILE
+from bulletins.search.write import read_script
 from bulletins.site.lifecycle import STATUSES_PENDING
 from support.forks import break_in_forks
 from support.site_build import BASE_PLUGINS, ROOT, build_fixture_site

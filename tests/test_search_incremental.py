@@ -17,15 +17,16 @@ from pathlib import Path
 import pytest
 
 from bulletins import sealed
+from bulletins.search import filerecord, write
 from bulletins.search import shards as sh
-from bulletins.search import write
 from bulletins.search.build import CATEGORY, build_index, order
 from bulletins.search.doctokens import CACHE_FILE, doc_tokens
 from bulletins.search.documents import from_dict
+from bulletins.search.filerecord import RECORD_FILE
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.resume import STATE_FILE
 from bulletins.search.tokens import FoldTable
-from bulletins.search.write import RECORD_FILE, read_script, shard_name
+from bulletins.search.write import read_script, shard_name
 from support.search_fixture import FIXTURE_DOCS, _doc, fragment_of, generated_docs
 
 SHARD_BYTES = 400  # small shards, so a small archive has many of them
@@ -250,7 +251,7 @@ def test_files_packed_by_the_last_format_are_packed_again(tmp_path, monkeypatch,
     index, cache = tmp_path / "index", tmp_path / "cache"
     with monkeypatch.context() as old:
         old.setattr(write, "DEFLATE_LEVEL", 9)
-        old.setattr(write, "RECORD_FORMAT", 2)
+        old.setattr(filerecord, "RECORD_FORMAT", 2)
         build_index(BASE, index, cache_dir=cache, shard_bytes=SHARD_BYTES)
     packed_before = tree(index)
     build_index(CASES[case], index, cache_dir=cache, shard_bytes=SHARD_BYTES)

@@ -14,12 +14,12 @@ from bulletins.search import runs, workers
 from bulletins.search.build import build_index
 from bulletins.search.doctokens import CACHE_FILE, doc_tokens
 from bulletins.search.documents import from_dict
+from bulletins.search.filerecord import RECORD_FILE
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.resume import STATE_FILE
 from bulletins.search.shardcuts import MEMO_FILE
 from bulletins.search.shards import Postings
 from bulletins.search.tokens import FoldTable
-from bulletins.search.write import RECORD_FILE
 from support.search_fixture import FIXTURE_DOCS, generated_docs
 from test_search_incremental import BASE, CASES, SHARD_BYTES, varied_docs
 

@@ -32,7 +32,7 @@ first three in a pass, then the lists of the bulletins not resumed (``posting``)
 held up to a budget and spilled to disk as sorted runs beyond it, then merged key by key into
 the shards (``runs``), so the peak does not grow with the archive's postings. What is held for
 every bulletin to the end is compact: its head (``Heads``), text digest (16 bytes, ``digestlist``),
-memo (a 49-byte record, ``docmemo``) and index-file record entry (``write.record_entry``).
+memo (a 49-byte record, ``docmemo``) and index-file record entry (``filerecord``).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from bulletins.search.digestlist import Digests
 from bulletins.search.docmemo import DocMemo, Memo
 from bulletins.search.doctokens import TokenCache, digest
 from bulletins.search.documents import TITLE_SPAN, DocSource, SearchDoc, as_source
+from bulletins.search.filerecord import load_record, save_record
 from bulletins.search.foldmap import build_fold_map
 from bulletins.search.listmarks import Marks
 from bulletins.search.packer import Listed, ShardPacker
@@ -62,9 +63,7 @@ from bulletins.search.write import (
     IndexWriter,
     dumps,
     fragment_name,
-    load_record,
     packed_json,
-    save_record,
     short_hash,
     smaller_in_utf16,
 )

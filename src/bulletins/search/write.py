@@ -19,10 +19,12 @@ import hashlib
 import json
 import os
 import zlib
+from collections.abc import Mapping
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import NamedTuple
 
+from bulletins.search.filerecord import FileRecord, record_entry
 from bulletins.search.packbits import PACK_BASE, pack_bytes, unpack_bytes
 from bulletins.site import written
 from bulletins.site.folderstat import FolderStats
@@ -36,12 +38,6 @@ except ImportError:  # pragma: no cover - a platform without its wheel: the stan
 # Names of an earlier format (removed by a build): fold-*.js (format 1).
 OLD_FILES = ("fold-*.js",)
 DATA_FOLDERS = ("t", "f")  # term shards and result data: a build removes every file it did not name
-RECORD_FILE = "search-files.json"  # in the cache folder: what the last build wrote
-# 4: term shards of long lists packed by Huffman coding alone (``shard_strategy``; an entry's
-# key names a file's data, not its packing, so the files of format 3 are made again); 3: files
-# packed at DEFLATE_LEVEL 5 (format 2's at level 9); 2: an entry is one string
-# (``record_entry``); 1 had lists
-RECORD_FORMAT = 4
 # The term shards' data are numbers that barely compress (97 MB of JSON to 62 MB): on the 2,327
 # shards a removal at 100,000 rewrites, level 9 took 5.96 s for 62.16 MB, level 5 2.77 s for
 # 62.36 MB (+0.3 %), level 4 2.25 s (+0.7 %), level 1 1.53 s (+2.7 %); on the corpus's 1,077
@@ -205,41 +201,6 @@ def fragment_name(date: str, slot: int) -> str:
     return f"f/{date[:4]}/{date[5:7]}{date[8:10]}-{slot}"
 
 
-def load_record(folder: Path | str | None, root: Path) -> dict:
-    """What the last build wrote into ``root``: ``{relpath: "<content key> <size> <mtime_ns>"}``
-    (``record_entry``; one string a file, not a list of three objects: 120 bytes less a file,
-    12 MB at 100,000 bulletins)."""
-    if not folder:
-        return {}
-    try:
-        data = json.loads((Path(folder) / RECORD_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    ok = isinstance(data, dict) and data.get("root") == str(Path(root).resolve())
-    ok = ok and data.get("format") == RECORD_FORMAT and isinstance(data.get("files"), dict)
-    return data["files"] if ok else {}
-
-
-def save_record(folder: Path | str | None, root: Path, files: dict) -> None:
-    """FILES as the next build's record (``load_record``), written aside, then renamed; by
-    ``json.dump``, which writes the text as it makes it: ``json.dumps`` made it whole first, and
-    with its UTF-8 that took 135 MB more for a record of a million files shaped as the index's
-    (traced), at the index's last step, where a million bulletins' build holds the most."""
-    if not folder:
-        return
-    path = Path(folder) / RECORD_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump({"root": str(Path(root).resolve()), "format": RECORD_FORMAT, "files": files}, fh)
-    os.replace(tmp, path)
-
-
-def record_entry(key: str, found: list | None) -> str | None:
-    """A file's record entry: its content key and its ``file_stamp``, in one string."""
-    return None if found is None else f"{key} {found[0]} {found[1]}"
-
-
 class Placed(NamedTuple):
     """A file of the index as ``IndexWriter.place`` left it: its size, its record entry (None
     without a content key) and whether it was written."""
@@ -259,11 +220,11 @@ class IndexWriter:
     size and modification time are as recorded is taken as it is, without packing its data
     again. Without a record every file is packed and compared byte for byte."""
 
-    def __init__(self, root: Path, record: dict | None = None):
+    def __init__(self, root: Path, record: Mapping | None = None):
         self.root = Path(root)
         self.folder = str(self.root)  # joined to a name as a string: 100,000 result files a build
         self.record = record or {}
-        self.fresh: dict[str, str] = {}  # the next build's record
+        self.fresh = FileRecord()  # the next build's record
         self.unrecorded: set[str] = set()  # files named without a content key
         self.files = self.bytes = self.written = self.removed = 0
         self.folders: set[str] = set()  # folders known to exist

@@ -44,8 +44,8 @@ from bulletins.plugins.incremental import forked, readcache
 from bulletins.search import docmemo
 from bulletins.search.build import DIRECT_SHARDS, IndexStats, build_index
 from bulletins.search.documents import article_memo_key, article_source
+from bulletins.search.filerecord import RECORD_FILE
 from bulletins.search.runs import BUDGET
-from bulletins.search.write import RECORD_FILE
 from bulletins.site import fingerprint
 from bulletins.site.config import Option, settings_check
 from bulletins.site.lifecycle import STATUSES_PENDING
