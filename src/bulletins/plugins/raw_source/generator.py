@@ -111,9 +111,7 @@ class RawSourceGenerator(Generator):
         # Collection records: per collection, (line, target, size of the copy); the lines are
         # read again when the copies are written, so none is held from planning to writing.
         self.records: dict[Path, list[tuple[int, str, int]]] = defaultdict(list)
-        self.line_sizes = LineSizes(
-            Path(self.settings["CACHE_PATH"]) / CACHE if self.settings.get("CACHE_PATH") else None
-        )
+        sizes = LineSizes(Path(self.settings["CACHE_PATH"]) / CACHE if self.settings.get("CACHE_PATH") else None)
         for source, pairs in by_source.items():
             found = self._locate(source)
             if found.path is None:
@@ -126,12 +124,12 @@ class RawSourceGenerator(Generator):
                     self.files.append((found.path, copy.target))
                     article.bulletins_raw_url = copy.target
                 continue
-            self._plan_records(source, found.path, pairs)
-        self.line_sizes.save()
+            self._plan_records(source, found.path, pairs, sizes)
+        sizes.save()  # every line's size of every collection: not held to the build's end
 
-    def _plan_records(self, source: str, path: Path, pairs) -> None:
+    def _plan_records(self, source: str, path: Path, pairs, known: LineSizes) -> None:
         try:
-            sizes = self.line_sizes.sizes(path, {copy.line for _, copy in pairs})
+            sizes = known.sizes(path, {copy.line for _, copy in pairs})
         except (OSError, EOFError, gzip.BadGzipFile) as error:
             logger.warning(
                 "raw_source: %s cannot be read (%s): no raw link for %s", source, error, _names([a for a, _ in pairs])
@@ -179,6 +177,9 @@ class RawSourceGenerator(Generator):
         record = getattr(writer, "record_outputs", None)  # the incremental writer removes stale copies
         if record is not None:
             record("raw_source", [t for _, t in self.files] + [t for r in self.records.values() for _, t, _ in r])
+        # done with: a tuple of three and two numbers a bulletin, 130 MB at a million, held
+        # otherwise to the build's end (the targets stay, as the articles' raw links)
+        self.files, self.records = [], {}
         logger.info("raw_source: %d raw copies written, %d unchanged", written, total - written)
 
     def _write_records(self, source: Path, records) -> int:
