@@ -59,3 +59,19 @@ def test_a_name_no_entity_page_has_is_an_error():
     """Every name an article gives has its entity (both are made from the same headers)."""
     with pytest.raises(KeyError):
         annotate_articles([SimpleNamespace()], [[("无名氏", "attended")]], [[]], [], [])
+
+
+def test_articles_naming_one_name_share_its_pair():
+    """A pair is the name's, not the article's: two articles citing one document (or naming one
+    person) hold the same tuple, so a million bulletins citing a few thousand documents hold a
+    few thousand pairs."""
+    order = [2, 3, 0, 2]
+    newest = [SimpleNamespace(n=i) for i in order]
+    persons = [SimpleNamespace(name=n, url=u) for n, u in PERSONS.items()]
+    titles = [SimpleNamespace(name=n, url=u) for n, u in TITLES.items()]
+    annotate_articles(newest, [CASES[i][0] for i in order], [CASES[i][1] for i in order], persons, titles)
+    first, second, _, third = newest
+    assert first.bulletins_documents[0] is second.bulletins_documents[1] is third.bulletins_documents[0]
+    assert first.bulletins_presider[0] is third.bulletins_presider[0]
+    assert first.bulletins_people == third.bulletins_people
+    assert all(a is b for a, b in zip(first.bulletins_people, third.bulletins_people))
