@@ -10,6 +10,7 @@ import datetime
 import os
 import random
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,23 @@ def test_a_record_without_well_formed_links_has_its_body_scanned(tmp_path, kept)
     assert body.links is not None  # what the record kept, replaced below as an older or damaged record would
     vars(article)[bodies.BODY] = bodies.Body(body.file, body.offset, body.length, body.crc, kept)
     assert article.get_static_links() == made.get_static_links() == {"images/tu.png"}
+
+
+@pytest.mark.parametrize(
+    ("offset", "length", "crc"),
+    [(0, 0, 0), (8, 1, 1), (2**36 + 5, 2**40 - 1, 0xFFFFFFFF), (2**62, 123_456, 0x80000000)],
+)
+def test_a_body_gives_back_its_place_as_given(offset, length, crc):
+    """Offset, length and CRC held as one number come back each as it was: the body and its
+    number some 105 bytes, where six slots and three numbers took 172."""
+    body = bodies.Body(None, offset, length, crc)
+    assert (body.offset, body.length, body.crc, body.links, body.pattern) == (offset, length, crc, None, None)
+    assert sys.getsizeof(body) + sys.getsizeof(body.where) <= 110  # 172 with six slots and three numbers
+
+
+@pytest.mark.parametrize(
+    ("offset", "length", "crc"), [(-1, 1, 1), (0, 2**40, 1), (0, -1, 1), (0, 1, 2**32), (0, 1, -1)]
+)
+def test_a_place_no_body_has_is_refused(offset, length, crc):
+    with pytest.raises(ValueError, match="not a body's place"):
+        bodies.Body(None, offset, length, crc)

@@ -34,6 +34,9 @@ OWN = "_bulletins_content"  # a body set on such an article afterwards (``_conte
 LINKS = "_bulletins_static_links"  # in a record: ``(INTRASITE_LINK_REGEX, tuple of links)``
 
 
+LENGTH_BITS = 40  # a body's length in its ``Body.where``: less than a terabyte
+
+
 class BodyChanged(RuntimeError):
     """A body's bytes in the cache file are not the ones its record was taken with."""
 
@@ -68,16 +71,32 @@ class Sources:
 class Body:
     """Where an article's body is: LENGTH bytes at OFFSET of FILE (a ``Source``), with their
     CRC-32; the article's static LINKS as its record kept them, found with PATTERN
-    (``static_links``; None when the record has none)."""
+    (``static_links``; None when the record has none). Offset, length and CRC are one number
+    (``where``): with four slots, the body takes some 105 bytes where six slots and three
+    numbers took 172, for every article a build holds to its end (67 MB at a million)."""
 
-    __slots__ = ("crc", "file", "length", "links", "offset", "pattern")
+    __slots__ = ("file", "links", "pattern", "where")
     last: tuple = (None, "")  # the body decoded last, with its text: a page reads it more than once
 
     def __init__(self, file, offset: int, length: int, crc: int, kept=None):
-        self.file, self.offset, self.length, self.crc = file, offset, length, crc
+        if not (0 <= length < 1 << LENGTH_BITS and 0 <= crc < 1 << 32 and offset >= 0):
+            raise ValueError(f"not a body's place: {offset}, {length}, {crc}")
+        self.file, self.where = file, (offset << LENGTH_BITS | length) << 32 | crc
         self.pattern, self.links = kept if _well_formed(kept) else (None, None)
         if self.pattern is not None:  # one string for every article, not one per record
             self.pattern = _PATTERNS.setdefault(self.pattern, self.pattern)
+
+    @property
+    def offset(self) -> int:
+        return self.where >> (32 + LENGTH_BITS)
+
+    @property
+    def length(self) -> int:
+        return self.where >> 32 & ((1 << LENGTH_BITS) - 1)
+
+    @property
+    def crc(self) -> int:
+        return self.where & 0xFFFFFFFF
 
     def text(self) -> str:
         if Body.last[0] is self:
