@@ -213,6 +213,7 @@ BUILD_ONLY_SETTINGS = frozenset(
         "SEARCH_INDEX_BESIDE_PAGES",
         "BULLETINS_DATA_BESIDE_PAGES",  # the same files either way (tested)
         "BULLETINS_CITATIONS_BESIDE_PAGES",
+        "BULLETINS_MMAP_THRESHOLD",  # where the C allocator takes large blocks from
         # Pages only link the theme's static files; the minify plugin points this at its mirror
         # in the cache folder, whose path is the project's, not the pages'.
         "THEME_STATIC_PATHS",
