@@ -5,10 +5,13 @@ does, and gives back every name and entry as it was set."""
 from __future__ import annotations
 
 import random
+import sys
 import tracemalloc
 
 import pytest
 
+from bulletins import sealed
+from bulletins.search import filerecord
 from bulletins.search.filerecord import FileRecord, load_record, record_entry, save_record
 from bulletins.search.write import fragment_name
 
@@ -69,7 +72,7 @@ def test_a_name_set_again_has_its_last_entry():
     assert record["f/2024/0101-0.js"] == f"{KEY} 9 9" and len(record.codes) == 2
     record["f/2024/0101-0.js"] = "not an entry of numbers"  # moved to the dict
     assert record["f/2024/0101-0.js"] == "not an entry of numbers" and len(record) == 2
-    assert list(record.codes) == [record._code("f/2024/0102-0.js")]
+    assert list(record.codes) == [filerecord._code("f/2024/0102-0.js")]
     record["f/2024/0101-0.js"] = ENTRY  # now before the last held: stays in the dict
     assert record.others == {"f/2024/0101-0.js": ENTRY} and len(record) == 2
 
@@ -110,25 +113,86 @@ def test_a_build_like_record_reads_back_equal(tmp_path, count):
     assert (len(again.codes), len(again.others)) == (len(record.codes), len(record.others))
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        pytest.param(lambda text: text[:-1], id="cut_in_the_last_line"),
-        pytest.param(lambda text: text.replace("\t", " ", 1), id="a_line_without_a_tab"),
-        pytest.param(lambda text: text + '["one"]\n', id="a_json_line_of_one"),
-        pytest.param(lambda text: text + "[1, 2]\n", id="a_json_line_of_numbers"),
-        pytest.param(lambda text: "[]\n" + text, id="a_head_not_an_object"),
-        pytest.param(lambda text: "", id="empty"),
-        pytest.param(lambda text: text.replace('"format": 5', '"format": 4'), id="another_format"),
-    ],
-)
-def test_a_damaged_record_reads_as_empty(tmp_path, damage):
-    files = build_like(300, seed=1)
-    save_record(tmp_path, tmp_path / "index", dict(files))
-    path = tmp_path / "search-files.json"
-    assert load_record(tmp_path, tmp_path / "index") == dict(files)
-    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+def pieces_of(files: dict, root) -> list:
+    """What ``save_record`` writes for FILES, as a list to damage."""
+    record = FileRecord(files)
+    arrays = [record.codes.tobytes(), bytes(record.keys), record.sizes.tobytes(), record.mtimes.tobytes()]
+    return [filerecord._head(root), *arrays, dict(record.others)]
+
+
+def _swap(pieces, at, value):
+    return [value if i == at else p for i, p in enumerate(pieces)]
+
+
+DAMAGED_PIECES = [
+    pytest.param(lambda p: _swap(p, 0, {**p[0], "format": 4}), id="another_format"),
+    pytest.param(
+        lambda p: _swap(p, 0, {**p[0], "order": "big" if sys.byteorder == "little" else "little"}),
+        id="another_byte_order",
+    ),
+    pytest.param(lambda p: _swap(p, 0, {**p[0], "root": "/elsewhere"}), id="another_folder"),
+    pytest.param(lambda p: _swap(p, 1, p[1][:-8]), id="a_number_short"),
+    pytest.param(lambda p: _swap(p, 2, p[2] + b"\0"), id="a_key_too_many"),
+    pytest.param(lambda p: _swap(p, 3, p[3][:-4]), id="a_size_short"),
+    pytest.param(lambda p: _swap(p, 1, p[1][8:16] + p[1][:8] + p[1][16:]), id="not_in_order"),
+    pytest.param(lambda p: _swap(p, 1, p[1][:-8] + (2**63).to_bytes(8, sys.byteorder)), id="a_day_no_name_has"),
+    pytest.param(lambda p: _swap(p, 5, {"t/x": 1}), id="an_entry_not_text"),
+    pytest.param(lambda p: _swap(p, 5, [("t/x", "a")]), id="others_not_a_dict"),
+    pytest.param(lambda p: _swap(p, 4, list(p[4])), id="an_array_not_bytes"),
+    pytest.param(lambda p: p[:-1], id="a_piece_missing"),
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGED_PIECES)
+def test_a_record_of_other_pieces_reads_as_empty(tmp_path, damage):
+    files = dict(build_like(300, seed=1))
+    sealed.write_pieces(tmp_path / filerecord.RECORD_FILE, pieces_of(files, tmp_path / "index"))
+    assert load_record(tmp_path, tmp_path / "index") == files  # as written, it reads back
+    sealed.write_pieces(tmp_path / filerecord.RECORD_FILE, damage(pieces_of(files, tmp_path / "index")))
     assert load_record(tmp_path, tmp_path / "index") == {}
+
+
+@pytest.mark.parametrize("cut", [1, 7, 100])
+def test_a_record_cut_or_changed_reads_as_empty(tmp_path, cut):
+    files = dict(build_like(300, seed=2))
+    save_record(tmp_path, tmp_path / "index", files)
+    path = tmp_path / filerecord.RECORD_FILE
+    data = path.read_bytes()
+    path.write_bytes(data[:-cut])
+    assert load_record(tmp_path, tmp_path / "index") == {}
+    changed = bytearray(data)
+    changed[-cut] ^= 1
+    path.write_bytes(bytes(changed))
+    assert load_record(tmp_path, tmp_path / "index") == {}
+
+
+def test_saving_removes_the_record_of_the_earlier_format(tmp_path):
+    (tmp_path / filerecord.LEGACY_FILE).write_text('{"root": "x", "format": 4, "files": {}}', encoding="utf-8")
+    save_record(tmp_path, tmp_path / "index", {})
+    assert not (tmp_path / filerecord.LEGACY_FILE).exists() and load_record(tmp_path, tmp_path / "index") == {}
+
+
+def test_the_writer_puts_and_compares_numbers():
+    """``put`` and ``same``/``has_key``, as ``IndexWriter`` uses them, agree with the entries."""
+    record = FileRecord()
+    record.put("f/2024/0101-0.js", KEY, 10, 20)
+    record.put("t/abc", "k1", 30, 40)
+    record.put("f/2023/0101-0.js", KEY, 50, 60)  # out of order: the dict
+    assert dict(record.items()) == {
+        "f/2024/0101-0.js": f"{KEY} 10 20",
+        "t/abc": "k1 30 40",
+        "f/2023/0101-0.js": f"{KEY} 50 60",
+    }
+    for name, key, size, mtime in [
+        ("f/2024/0101-0.js", KEY, 10, 20),
+        ("t/abc", "k1", 30, 40),
+        ("f/2023/0101-0.js", KEY, 50, 60),
+    ]:
+        assert record.same(name, key, size, mtime) and record.has_key(name, key)
+        assert not record.same(name, key, size + 1, mtime) and not record.same(name, key, size, mtime + 1)
+        assert not record.same(name, "0" * 10, size, mtime) and not record.has_key(name, "0" * 10)
+    assert not record.has_key("f/2024/0101-1.js", KEY) and not record.same("t/abd", "k1", 30, 40)
+    assert not record.has_key("t/abc", "k") and not record.has_key("f/2024/0101-0.js", KEY.upper())
 
 
 def test_a_result_data_file_is_held_in_fewer_than_forty_bytes():

@@ -24,7 +24,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import NamedTuple
 
-from bulletins.search.filerecord import FileRecord, record_entry
+from bulletins.search.filerecord import FileRecord
 from bulletins.search.packbits import PACK_BASE, pack_bytes, unpack_bytes
 from bulletins.site import written
 from bulletins.site.folderstat import FolderStats
@@ -202,12 +202,12 @@ def fragment_name(date: str, slot: int) -> str:
 
 
 class Placed(NamedTuple):
-    """A file of the index as ``IndexWriter.place`` left it: its size, its record entry (None
-    without a content key) and whether it was written."""
+    """A file of the index as ``IndexWriter.place`` left it: its size, its record entry (its
+    content key, size and mtime; None without a content key) and whether it was written."""
 
     relpath: str
     size: int
-    entry: str | None
+    entry: tuple[str, int, int] | None
     wrote: bool
 
 
@@ -223,7 +223,7 @@ class IndexWriter:
     def __init__(self, root: Path, record: Mapping | None = None):
         self.root = Path(root)
         self.folder = str(self.root)  # joined to a name as a string: 100,000 result files a build
-        self.record = record or {}
+        self.record = record if isinstance(record, FileRecord) else FileRecord(record or {})
         self.fresh = FileRecord()  # the next build's record
         self.unrecorded: set[str] = set()  # files named without a content key
         self.files = self.bytes = self.written = self.removed = 0
@@ -241,11 +241,12 @@ class IndexWriter:
         """``<name>.js`` as the last build left it, when its content key, size and
         modification time are as recorded (its data need not be made); else None."""
         relpath = f"{name}.js"
-        old = self.record.get(relpath)
-        if key is None or not isinstance(old, str) or not old.startswith(key + " "):
+        if key is None or not self.record.has_key(relpath, key):
             return None
         found = self.stats.stamp(relpath)
-        return Placed(relpath, found[0], old, False) if old == record_entry(key, found) else None
+        if found is None or not self.record.same(relpath, key, found[0], found[1]):
+            return None
+        return Placed(relpath, found[0], (key, found[0], found[1]), False)
 
     def place_script(self, name: str, data, key: str | None = None, *, utf16: bool = False) -> Placed:
         """``place`` for ``<name>.js`` registering DATA."""
@@ -266,7 +267,7 @@ class IndexWriter:
                 fh.write(data)
             written.note(path, data)
             found = file_stamp(path) if key is not None else None
-        return Placed(relpath, len(data), None if key is None else record_entry(key, found), wrote)
+        return Placed(relpath, len(data), None if key is None or found is None else (key, *found), wrote)
 
     def record_placed(self, placed: Placed) -> None:
         """Count a file placed here or by a worker, and note it for the next build's record."""
@@ -277,7 +278,7 @@ class IndexWriter:
         self.bytes += size
         self.written += wrote
         if entry is not None:
-            self.fresh[relpath] = entry
+            self.fresh.put(relpath, *entry)
         else:
             self.unrecorded.add(relpath)
 
