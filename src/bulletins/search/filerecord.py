@@ -26,6 +26,7 @@ import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 
 from bulletins import sealed
@@ -232,6 +233,7 @@ def save_record(folder: Path | str | None, root: Path, files: Mapping) -> None:
     record = files if isinstance(files, FileRecord) else FileRecord(files)
     path = Path(folder) / RECORD_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    arrays = (record.codes.tobytes(), bytes(record.keys), record.sizes.tobytes(), record.mtimes.tobytes())
-    sealed.write_pieces(path, (_head(root), *arrays, record.others))
+    arrays = (record.codes, record.keys, record.sizes, record.mtimes)
+    pieces = chain([_head(root)], (bytes(a) for a in arrays), [record.others])  # one array's copy at a time
+    sealed.write_pieces(path, pieces)
     (Path(folder) / LEGACY_FILE).unlink(missing_ok=True)
