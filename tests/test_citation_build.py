@@ -539,3 +539,44 @@ def test_written_records_hold_one_date_string_a_day(tmp_path, content):
     day = [record for page, record in kept.items() if "0615-d" in page]
     assert len(day) == 3 and len({id(record[1]) for record in day}) == 1
     assert all(store.is_record(record) for record in kept.values())
+
+
+@pytest.mark.parametrize("count", [0, 1, store.PIECE_RECORDS, store.PIECE_RECORDS + 1, 3 * store.PIECE_RECORDS + 7])
+def test_records_are_saved_in_pieces_and_read_back_whole(tmp_path, count):
+    """The records go into the file ``PIECE_RECORDS`` at a time (no marshal of them all at once)
+    and read back as one dict, in their order; a file of one piece, as earlier versions wrote
+    it, reads the same."""
+    records = {
+        f"bulletins/2024/{i % 12 + 1:02d}/b-{i}.html": store.make_record(
+            f"{i:024x}", f"2024-{i % 12 + 1:02d}-01", range(i, i + 2 * len(citation.FILE_KINDS))
+        )
+        for i in range(count)
+    }
+    store.save_records(tmp_path, records)
+    pieces = sealed.read_pieces(tmp_path / store.STAMPS)
+    assert [len(piece) for piece in pieces] == [
+        min(store.PIECE_RECORDS, count - at) for at in range(0, count, store.PIECE_RECORDS)
+    ]
+    loaded = store.load_records(tmp_path)
+    assert loaded == records and list(loaded) == list(records)
+    sealed.write_sealed(tmp_path / store.STAMPS, records)
+    assert store.load_records(tmp_path) == records
+
+
+def test_a_records_file_with_a_piece_not_a_dict_is_no_record(tmp_path):
+    good = {"a.html": store.make_record("k", "2024-01-01", range(2 * len(citation.FILE_KINDS)))}
+    sealed.write_pieces(tmp_path / store.STAMPS, [good, ["not", "records"]])
+    assert store.load_records(tmp_path) == {}
+
+
+def test_the_archives_order_is_by_date_then_page_and_read_lazily():
+    """``_Order`` gives (date, page, key) in the order a sort by (date, page) gives, by index and
+    in turn, from the items' own lists."""
+    items = generator._Items(["b.html", "a.html", "c.html", "d.html"])
+    items.keys[:] = ["kb", "ka", "kc", "kd"]
+    items.dates[:] = ["2024-02-01", "2024-02-01", "2023-12-31", "2024-02-01"]
+    ordered = sorted(range(4), key=items.pages.__getitem__)
+    ordered.sort(key=items.dates.__getitem__)
+    order = generator._Order(items, ordered)
+    expected = sorted(zip(items.dates, items.pages, items.keys))
+    assert list(order) == expected and [order[i] for i in range(len(order))] == expected and len(order) == 4

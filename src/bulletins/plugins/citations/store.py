@@ -26,7 +26,8 @@ import functools
 import hashlib
 import json
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 from bulletins import sealed
@@ -41,6 +42,7 @@ CSL_CACHE = "bulletins-citations-csl.marshal"
 LEGACY_CSL_CACHE = "bulletins-citations-csl.json"
 RECORD = 2 + 2 * len(citation.FILE_KINDS)  # input key, date, size and mtime of each file (the list form)
 STAMPS_FORM = struct.Struct(f"<{2 * len(citation.FILE_KINDS)}q")  # a record's sizes and mtimes, packed
+PIECE_RECORDS = 4096  # records a piece of the records' file (``save_records``)
 NEVER = ""  # the input key of a record from an earlier version: no article's key is ""
 HEAD, SEPARATOR = citation.CSL_OPEN.encode(), citation.CSL_SEPARATOR.encode()  # ``citation.csl_pieces``
 CLOSE = citation.CSL_CLOSE.encode()  # an empty file's end; after items, TAIL
@@ -125,9 +127,14 @@ def load_records(cache: Path) -> dict:
     page gone are still removed) or file name -> ``[key, size, mtime_ns]`` (``remove_stale``).
     Records of the list form are packed (``as_record``)."""
     try:
-        table = sealed.read_sealed(cache / STAMPS)
+        pieces = sealed.read_pieces(cache / STAMPS)  # one piece when an earlier version wrote it
     except (OSError, ValueError):
-        table = None
+        pieces = None
+    table = None
+    if pieces is not None and all(type(piece) is dict for piece in pieces):
+        table = {}
+        for piece in pieces:
+            table.update(piece)
     if isinstance(table, dict):
         records = {k: as_record(v) for k, v in table.items() if type(k) is str}
         return {k: v for k, v in records.items() if v is not None}
@@ -149,7 +156,12 @@ def load_records(cache: Path) -> dict:
 
 
 def save_records(cache: Path, records: dict) -> None:
-    _save(cache / STAMPS, records)
+    """RECORDS into the cache folder, ``PIECE_RECORDS`` at a time (``sealed.write_pieces``): as
+    one piece, a million bulletins' records were some 140 MB of ``marshal`` bytes made at once,
+    at the citations' last step."""
+    (cache / STAMPS).parent.mkdir(parents=True, exist_ok=True)
+    items = iter(records.items())
+    sealed.write_pieces(cache / STAMPS, iter(lambda: dict(islice(items, PIECE_RECORDS)), {}))
     (cache / LEGACY_STAMPS).unlink(missing_ok=True)
 
 
@@ -158,7 +170,7 @@ def _save(path: Path, value) -> None:
     sealed.write_sealed(path, value)
 
 
-def items_key(order: list[tuple[str, str, str]]) -> str:
+def items_key(order: Iterable[tuple[str, str, str]]) -> str:
     """The digest of the archive's items: ORDER's (date, page, input key), in the file's order."""
     digest = hashlib.blake2b(code_digest().encode(), digest_size=16)
     for date, save_as, key in order:
@@ -194,7 +206,7 @@ def old_lines(path: Path, record: dict) -> Iterator[tuple[str, bytes]] | None:
     return zip(pages, lines) if len(lines) == len(pages) else None
 
 
-def splice_csl(path: Path, order: list[tuple[str, str, str]], line_of: Callable[[int], bytes], old) -> bool:
+def splice_csl(path: Path, order: Sequence[tuple[str, str, str]], line_of: Callable[[int], bytes], old) -> bool:
     """Write the archive's file: for the I-th entry of ORDER (date, page, key), the line of OLD
     (``old_lines``) for that page when ``line_of(I)`` is None, else ``line_of(I)``. Written into a
     temporary file that replaces PATH only when the bytes differ (True when it did); its digest
