@@ -302,7 +302,8 @@ class CitationsGenerator(Generator):
 
 class _Order:
     """ITEMS' ``(date, page, input key)`` in the file's order (ORDERED: their indexes), each
-    made when read: a list of them was a tuple a bulletin, 72 MB at a million."""
+    made when read: with a list of them (a tuple a bulletin) and the sort's key tuples, a
+    million items' order held 112.6 MB, 40.0 so (peak 56.0, traced)."""
 
     def __init__(self, items, ordered: list[int]):
         self.items, self.ordered = items, ordered
