@@ -66,6 +66,11 @@ def _code(relpath: str) -> int | None:
     return day << SLOT_BITS | number if number < 1 << SLOT_BITS else None
 
 
+def _span(at: int) -> slice:
+    """Where the key of the file at AT is in the keys' bytes."""
+    return slice(at * KEY_BYTES, (at + 1) * KEY_BYTES)
+
+
 def _name(code: int) -> str:
     day = str(code >> SLOT_BITS).zfill(8)
     return f"f/{day[:4]}/{day[4:]}-{code & ((1 << SLOT_BITS) - 1)}.js"
@@ -146,8 +151,7 @@ class FileRecord(Mapping):
         at = self._find(relpath)
         if at is None:
             return self.others.get(relpath) == record_entry(key, [size, mtime])
-        held = self.keys[at * KEY_BYTES : (at + 1) * KEY_BYTES]
-        return self.sizes[at] == size and self.mtimes[at] == mtime and type(key) is str and held.hex() == key
+        return self.sizes[at] == size and self.mtimes[at] == mtime and self._key(at) == key
 
     def has_key(self, relpath: str, key: str) -> bool:
         """Whether RELPATH is held with the content key KEY (its size and mtime aside)."""
@@ -155,25 +159,28 @@ class FileRecord(Mapping):
         if at is None:
             entry = self.others.get(relpath)
             return type(entry) is str and type(key) is str and entry.startswith(key + " ")
-        return type(key) is str and self.keys[at * KEY_BYTES : (at + 1) * KEY_BYTES].hex() == key
+        return self._key(at) == key
 
     def __setitem__(self, relpath, entry: str) -> None:
         parsed, at = _parsed(entry), self._find(relpath)
         if at is not None:  # a name held already (a record naming a file twice): the last entry
             if parsed is not None:
                 key, self.sizes[at], self.mtimes[at] = parsed
-                self.keys[at * KEY_BYTES : (at + 1) * KEY_BYTES] = bytes.fromhex(key)
+                self.keys[_span(at)] = bytes.fromhex(key)
                 return
             del self.codes[at], self.sizes[at], self.mtimes[at]
-            del self.keys[at * KEY_BYTES : (at + 1) * KEY_BYTES]
+            del self.keys[_span(at)]
             self._asked = (None, None, None)  # the positions after it moved
         elif parsed is not None and self._append(relpath, *parsed):
             return
         self.others[relpath] = entry
 
+    def _key(self, at: int) -> str:
+        """The content key of the file at AT in the arrays, as its hex digits."""
+        return self.keys[_span(at)].hex()
+
     def _entry(self, at: int) -> str:
-        key = self.keys[at * KEY_BYTES : (at + 1) * KEY_BYTES].hex()
-        return f"{key} {self.sizes[at]} {self.mtimes[at]}"
+        return f"{self._key(at)} {self.sizes[at]} {self.mtimes[at]}"
 
     def __getitem__(self, relpath) -> str:
         at = self._find(relpath)
