@@ -68,11 +68,24 @@ def test_a_build_holds_its_written_pages_by_their_record_names(tmp_path, monkeyp
 
     kept = []
     save = writer.SkippingWriter.save
-    monkeypatch.setattr(writer.SkippingWriter, "save", lambda self: kept.append(self._written_files) or save(self))
+    monkeypatch.setattr(writer.SkippingWriter, "save", lambda self: kept.append(self) or save(self))
     out = build_fixture_site(tmp_path / "output")
-    [paths] = kept
+    [built] = kept
+    paths = built._written_files
     assert len(paths) > 20 and all(type(held) is str for held in paths.names)
     assert all(os.path.isfile(path) and path.startswith(str(out)) for path in paths)
+    # the pages written over another's (every article page: its URL is set) are held by the
+    # record's own strings too, not by whole paths again
+    overridden, record = built._overridden_files, {id(name) for name in built._new}
+    articles = [name for name in built._new if type(built._new[name]) is bytes and name.startswith("bulletins/")]
+    assert isinstance(overridden, OutputPaths) and len(overridden) >= 5
+    assert all(type(held) is str and id(held) in record for held in overridden.names)
+    assert all(os.path.join(out, held) in paths for held in overridden.names)
+    assert set(overridden.names) <= set(articles)
+    keys = [
+        entry if type(entry) is bytes else entry[0] for entry in built._new.values() if type(entry) in (bytes, list)
+    ]
+    assert {len(key) for key in keys if type(key) is bytes} == {16} and type(built._new[articles[0]]) is bytes
 
 
 @pytest.mark.parametrize("seed", range(6))

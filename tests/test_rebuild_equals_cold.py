@@ -263,6 +263,10 @@ def test_stale_files_are_the_last_builds_pages_no_longer_written(old, kept, stal
         pytest.param("t.html", "k", ["t.html", "t-2.html"], ["k", ["t.html", "t-2.html"]], id="paginated"),
         pytest.param("a.html", "k", ["b/a.html"], ["k", ["b/a.html"]], id="another-file"),
         pytest.param("a.html", "k", [], ["k", []], id="no-file"),
+        pytest.param("a.html", b"\x00" * 16, ["a.html"], b"\x00" * 16, id="key-as-bytes"),
+        pytest.param(
+            "t.html", b"k" * 16, ["t.html", "t-2.html"], [b"k" * 16, ["t.html", "t-2.html"]], id="bytes-paginated"
+        ),
     ],
 )
 def test_a_page_of_one_file_of_its_name_is_recorded_by_its_key_alone(name, key, files, entry):

@@ -66,7 +66,7 @@ def test_a_list_is_written_page_by_page_when(tmp_path, change, why):
     again = make_writer(tmp_path, record)
     assert not again.unchanged_list("tags/a.html", key, lambda: pages), why
     assert again.skipped == 0 and not set(pages) & again._new.keys()
-    assert again._new[writer.LIST_PREFIX + "tags/a.html"] == [fingerprint.digest((again._base, key)), [], pages]
+    assert again._new[writer.LIST_PREFIX + "tags/a.html"] == [fingerprint.page_key((again._base, key)), [], pages]
 
 
 def test_an_unchanged_list_is_not_cut_into_pages_again(tmp_path):

@@ -70,3 +70,13 @@ def _plain(name: str) -> bool:
     """NAME joined to a folder is normalized there and stays below it: ``normpath`` leaves it
     as it is, and no ``..`` part or separator begins it."""
     return os.path.normpath(name) == name and name not in (".", "..") and not name.startswith((os.sep, f"..{os.sep}"))
+
+
+def remove_empty_folders(folder: str, root: str) -> None:
+    """FOLDER and its parents up to (not including) ROOT, each while it is empty."""
+    while folder.startswith(root + os.sep):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return
+        folder = os.path.dirname(folder)

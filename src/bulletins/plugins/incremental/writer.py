@@ -21,7 +21,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from bulletins.plugins.incremental import dirstamps, forked, pagejournal
-from bulletins.plugins.incremental.outputpaths import OutputPaths
+from bulletins.plugins.incremental.outputpaths import OutputPaths, remove_empty_folders
 from bulletins.plugins.incremental.pagerecord import (
     entry_files,
     entry_key,
@@ -88,7 +88,10 @@ def prune_stale(pelican) -> None:
 class SkippingWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        self._written_files = OutputPaths(os.path.abspath(output_path))  # Pelican's set, by names below it
+        # Pelican's sets, by names below the output: the record's strings, not whole paths again
+        self._written_files = OutputPaths(os.path.abspath(output_path))
+        self._overridden_files = OutputPaths(os.path.abspath(output_path))
+        self._naming: str | None = None  # the page a job of this process is writing (``_run_job``)
         self._cache_file = Path(settings["CACHE_PATH"]) / settings["BULLETINS_PAGE_CACHE"]
         self._old = self._load()
         self._folders = dirstamps.Folders(output_path, self._old.pop(FOLDERS_KEY, None))
@@ -177,7 +180,7 @@ class SkippingWriter(Writer):
         and the list is not cut into pages again. Else the names of its pages (the function
         PAGES makes them) are recorded with KEY, which is taken with the templates and settings
         digest every page's key has."""
-        key = fingerprint.digest((self._base, key))
+        key = fingerprint.page_key((self._base, key))
         old = self._old.get(LIST_PREFIX + name)
         recorded = old[2] if list_entry(old) and old[0] == key else None
         if recorded is not None:
@@ -199,8 +202,8 @@ class SkippingWriter(Writer):
             # a file's first write, where Pelican's rules only note it (``Writer._open_w``): its
             # bytes put in place, unchanged ones not written (``output_files.place``)
             if override:
-                self._overridden_files.add(filename)
-            self._written_files.add(filename)
+                self._overridden_files.add(filename, self._naming)
+            self._written_files.add(filename, self._naming)
             return output_files.PageFile(filename)
         fh = super()._open_w(filename, encoding, override=override)
         # the digest of the page as it is written, for the manifest (``written``); where the
@@ -223,7 +226,7 @@ class SkippingWriter(Writer):
         if not name:
             return None
         inputs = dict(kwargs, paginated=paginated)
-        key = fingerprint.digest(
+        key = fingerprint.page_key(
             (
                 self._base,
                 name,
@@ -315,7 +318,11 @@ class SkippingWriter(Writer):
             self._recording = None
 
     def _run_job(self, job: PageJob) -> tuple[list[str], list[str], str | None]:
-        recorded, opened = self._run(job.write)
+        self._naming = job.name  # its files held by the record's string where one is its name
+        try:
+            recorded, opened = self._run(job.write)
+        finally:
+            self._naming = None
         return recorded, opened, job.context.get("localsiteurl")
 
     def begin_batch(self) -> None:
@@ -344,19 +351,9 @@ class SkippingWriter(Writer):
             self._new[job.name] = entry_of(job.name, job.key, recorded)
             self._written_files.update(opened, name=job.name)  # the record's string, not another
             if job.override:
-                self._overridden_files.update(opened)
+                self._overridden_files.update(opened, name=job.name)
         if results[-1][2]:  # what the last page left in the shared context, as Pelican's writer does
             jobs[-1].context["localsiteurl"] = results[-1][2]
-
-
-def remove_empty_folders(folder: str, root: str) -> None:
-    """FOLDER and its parents up to (not including) ROOT, each while it is empty."""
-    while folder.startswith(root + os.sep):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            return
-        folder = os.path.dirname(folder)
 
 
 @dataclass
@@ -364,7 +361,7 @@ class PageJob:
     """One page waiting in a batch: its cache entry, target file and how to write it."""
 
     name: str
-    key: str
+    key: bytes
     path: str
     override: bool
     context: dict
