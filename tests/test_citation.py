@@ -238,3 +238,48 @@ def test_a_lazy_citation_reads_as_the_citation_and_keeps_none_but_the_last():
         assert (one.meta, one.head, one.files, one.fields) == (whole.meta, whole.head, whole.files, whole.fields)
     assert not hasattr(lazy[0], "__dict__")  # nothing made is kept on the article's citation
     assert lazy[0].head == citation.article_citation(fields(ROWS[0][1]), PAGE).head  # made again when read again
+
+
+@pytest.mark.parametrize("slim", [True, False], ids=["build-class", "shared-class"])
+def test_an_article_of_a_build_class_holds_no_citation_of_its_own(slim):
+    """``give_citations``: through the class the build made for its articles (nothing on the
+    article), else on each article; read either way, the same citation as ``LazyCitation``'s."""
+    from bulletins.plugins.citations.generator import CitationOf, LazyCitation, give_citations
+    from bulletins.plugins.compact.slim import SLIM
+
+    cls = type("Article", (SimpleNamespace,), {SLIM: True} if slim else {})
+    headers = {"doc_number": "docnumber"}
+    articles = [
+        cls(
+            metadata={headers.get(k, k): v for k, v in row.items() if k != "title"},
+            title=row["title"],
+            save_as=PAGE,
+            url=PAGE,
+        )
+        for _, row in ROWS[:3]
+    ]
+    draft = cls(metadata={}, title="草稿", save_as="drafts/d.html", url="drafts/d.html")
+    give_citations(articles, PUBLIC, [draft])
+    assert not hasattr(draft, "bulletins_citation")  # a draft of the same class: none, as before
+    assert all(("bulletins_citation" in vars(a)) is not slim for a in articles)
+    assert isinstance(vars(cls).get("bulletins_citation"), CitationOf) is slim
+    for article in (*articles, articles[0]):  # read again after the others: made again, the same
+        made = LazyCitation(article, PUBLIC)
+        assert (article.bulletins_citation.meta, article.bulletins_citation.files) == (made.meta, made.files)
+        assert article.bulletins_citation.fields.public and article.bulletins_citation.fields.title == article.title
+    give_citations(articles, "")  # a later build of the same class, another public URL
+    assert not articles[1].bulletins_citation.fields.public
+
+
+def test_the_others_are_every_article_of_the_context_not_listed():
+    from bulletins.plugins.citations.generator import others_of
+
+    def one(name, translations=()):
+        return SimpleNamespace(name=name, translations=list(translations))
+
+    fr, draft_fr = one("fr"), one("draft-fr")
+    listed = [one("a", [fr]), one("b")]
+    draft, hidden = one("draft", [draft_fr]), one("hidden")
+    context = {"articles": listed, "drafts": [draft], "hidden_articles": [hidden], "translations": [fr]}
+    assert sorted(a.name for a in others_of(context, listed)) == ["draft", "draft-fr", "fr", "fr", "hidden"]
+    assert others_of({"articles": listed}, listed) == [fr]

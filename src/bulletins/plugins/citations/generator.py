@@ -30,6 +30,8 @@ from pathlib import Path
 from pelican.generators import Generator
 
 from bulletins.plugins.citations import store
+from bulletins.plugins.compact.sharing import GROUPS
+from bulletins.plugins.compact.slim import SLIM
 from bulletins.plugins.incremental import forked
 from bulletins.plugins.open_data.generator import header_text
 from bulletins.site import citation, opendata
@@ -190,13 +192,61 @@ class LazyCitation:
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        if _LAST[0] is not self:
+        if _LAST[0] is not self._article or _LAST[1] != self._public:
             fields = fields_for(self._article, self._public)
-            _LAST[:] = [self, citation.article_citation(fields, self._article.save_as)]
-        return getattr(_LAST[1], name)
+            _LAST[:] = [self._article, self._public, citation.article_citation(fields, self._article.save_as)]
+        return getattr(_LAST[2], name)
 
 
-_LAST: list = [None, None]  # the LazyCitation last read, and what it made
+_LAST: list = [None, None, None]  # the article whose citation was last read, its public URL, the citation
+
+
+class CitationOf:
+    """``bulletins_citation`` on a class of this build's articles: a ``LazyCitation`` made at each
+    read, so that an article holds none (at a million articles, 48 bytes and a slot of its
+    dict each: some 56 MB from the context to the build's end). An article of the class given
+    none (a draft, a hidden article, a translation: EXCLUDED, by identity) has none, as
+    before. Not a data descriptor: one set on the article itself comes first."""
+
+    __slots__ = ("excluded", "public")
+
+    def __init__(self, public: str, excluded: frozenset[int] = frozenset()):
+        self.public, self.excluded = public, excluded
+
+    def __get__(self, article, owner=None):
+        if article is None:
+            return self
+        if self.excluded and id(article) in self.excluded:
+            raise AttributeError("bulletins_citation")
+        return LazyCitation(article, self.public)
+
+
+def give_citations(articles: Iterable, public: str, others: Iterable = ()) -> None:
+    """Every article of ARTICLES its ``bulletins_citation``, none of OTHERS (the build's drafts,
+    hidden articles and translations): through its class where the class is one the build
+    made for its articles (``compact.slim``'s, the article cache's), else on the article
+    itself (Pelican's own class, which other builds of the process share)."""
+    articles = list(articles)
+    excluded = frozenset(id(other) for other in others)
+    classes: set[type] = set()
+    for article in articles:
+        cls = type(article)
+        if cls not in classes and getattr(cls, SLIM, False):
+            cls.bulletins_citation = CitationOf(public, excluded)
+            classes.add(cls)
+        if cls in classes:
+            article.__dict__.pop("bulletins_citation", None)
+        else:
+            article.bulletins_citation = LazyCitation(article, public)
+
+
+def others_of(context: dict, articles: Sequence) -> list:
+    """The articles of CONTEXT not listed in ARTICLES: its drafts, hidden articles, and every
+    translation (of those and of ARTICLES)."""
+    found = [a for name in GROUPS if name != "articles" for a in context.get(name, ()) or ()]
+    listed = {id(a) for a in articles}
+    translated = [t for a in (*articles, *found) for t in getattr(a, "translations", ()) or ()]
+    return [a for a in (*found, *translated) if id(a) not in listed]
 
 
 class CitationsGenerator(Generator):
@@ -207,8 +257,7 @@ class CitationsGenerator(Generator):
         started = time.perf_counter()
         self.public = self.settings.get("BULLETINS_PUBLIC_URL", "")
         self.articles = list(self.context.get("articles", ()))
-        for article in self.articles:
-            article.bulletins_citation = LazyCitation(article, self.public)
+        give_citations(self.articles, self.public, others_of(self.context, self.articles))
         self.stamps = Path(self.settings["CACHE_PATH"]) / STAMPS_CACHE
         beside = beside_pages(self.settings, self.stamps)
         self.child = forked.start(functools.partial(self._write_files, 1), "citations", beside=True) if beside else None
