@@ -30,6 +30,10 @@ class Entity(Generic[T]):
     items: list[T] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)  # parallel to ``items``
     counts: Counter = field(default_factory=Counter)
+    # set by the list pages' generator: declared, so that every entity's attributes come in one
+    # order and share their dict's keys (some 110 bytes an entity less than set afterwards)
+    url: str = ""
+    wrapper: object = None  # a tag's or category's Pelican object
 
     @property
     def count(self) -> int:
