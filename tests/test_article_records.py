@@ -240,27 +240,3 @@ def test_a_rebuild_shares_values_between_cached_and_read_articles(tmp_path):
     assert any(a.metadata.get("publisher") is changed.metadata["publisher"] for a in others)
     cold = build_fixture_site(tmp_path / "cold" / "output", **{**settings, "CACHE_CONTENT": False})
     assert tree_digests(site) == tree_digests(cold)
-
-
-@pytest.mark.parametrize("count", [records.APART_FROM - 1, records.APART_FROM, 300])
-def test_a_string_one_record_alone_names_is_read_apart_in_a_table_of_many(count):
-    """In a table of ``APART_FROM`` records or more, a string that one record alone names (its
-    slug, its checksum) is read back equal but not looked up among the strings read before, so
-    the build's table of shared strings holds only those named more than once; in a smaller
-    table (a rebuild's few articles) every string is shared."""
-    table, made = records.Table(SETTINGS, CONTEXT), []
-    for number in range(count):
-        one = thing("澄川市人民政府", ["营商"], [])
-        one.metadata[fresh("checksum")] = fresh(f"sha256:{number:064x}")
-        made.append((one, record(one, table)))
-    shared, items = Shared(), written(table)
-    shared.strings[f"sha256:{0:064x}"] = held = fresh(f"sha256:{0:064x}")  # an equal string read before
-    back = [read(data, items, shared) for _, data in made]
-    apart = count >= records.APART_FROM
-    assert [b.metadata["checksum"] for b in back] == [m.metadata["checksum"] for m, _ in made]
-    assert (back[0].metadata["checksum"] is held) is not apart
-    assert sum(type(item) is bytearray for item in items) == (count if apart else 0)
-    assert back[0].metadata["publisher"] is back[-1].metadata["publisher"] is shared.strings["澄川市人民政府"]
-    assert all(k1 is k2 for k1, k2 in zip(back[0].metadata, back[-1].metadata))  # keys: every record names them
-    checksums = [text for text in shared.strings if text.startswith("sha256:")]
-    assert len(checksums) == (1 if apart else count)  # apart: only the one read before

@@ -36,7 +36,6 @@ SETTINGS_NUMBER, CONTEXT_NUMBER, TEXT_FIRST, TEXT_SLOTS = 0, 1, 2, 8
 FIXED = TEXT_FIRST + TEXT_SLOTS  # a table's first item is number FIXED
 WRAPPER_ID = "w"
 _WRAPPER_FIELDS = {"settings", "_name", "_slug", "_slug_from_name"}  # what URLWrapper.__init__ sets
-APART_FROM = 64  # records in a table from which a string one of them alone names is read apart
 DATES = (dt.date, dt.datetime)  # and their subclasses (Pelican's SafeDatetime)
 
 
@@ -51,9 +50,6 @@ class Table:
         self.settings, self.context = settings, context
         self.numbers: dict = {}  # key -> number
         self.items: list = []
-        self.uses: list[int] = []  # parallel to items: how many records name each
-        self.records = 0
-        self._named: set[int] = set()  # the numbers of strings the record being pickled names
         self.texts: dict[int, tuple[int, bytes, str]] = {}  # id -> (number, UTF-8, text) in the record written
 
     def persistent_id(self, obj):
@@ -66,9 +62,7 @@ class Table:
                 if number is not None:
                     return number
             number = self.numbers.get(obj)
-            number = self._add(obj, obj) if number is None else number
-            self._named.add(number)
-            return number
+            return self._add(obj, obj) if number is None else number
         if obj is None or kind is int or kind is bool:
             return None
         if obj is self.settings:
@@ -87,7 +81,6 @@ class Table:
     def _add(self, key, item) -> int:
         number = self.numbers[key] = FIXED + len(self.items)
         self.items.append(item)
-        self.uses.append(0)
         return number
 
     def _text(self, text: str) -> int | None:
@@ -104,23 +97,12 @@ class Table:
         record begins with none."""
         texts = [utf8 for _, utf8, _ in self.texts.values()]
         self.texts = {}
-        uses, self.records = self.uses, self.records + 1
-        for number in self._named:
-            uses[number - FIXED] += 1
-        self._named = set()
         return texts
 
     def written_items(self) -> list:
         """``items`` as the cache file keeps them: strings as their UTF-8, encoded here (the
-        pickler's own encoding keeps a copy inside every string it writes); a string that one
-        record alone names (a slug, a checksum, a URL: most of a table's) as a ``bytearray``,
-        which ``table_objects`` does not look up among the strings read before, where the table
-        has ``APART_FROM`` records or more (a rebuild's table of a few records shares them all)."""
-        least = 1 if self.records >= APART_FROM else 0
-        return [
-            (_utf8(item) if uses > least else bytearray(_utf8(item))) if type(item) is str else _written_wrapper(item)
-            for item, uses in zip(self.items, self.uses)
-        ]
+        pickler's own encoding keeps a copy inside every string it writes)."""
+        return [_utf8(item) if type(item) is str else _written_wrapper(item) for item in self.items]
 
 
 def _written_wrapper(item):
@@ -140,10 +122,8 @@ def _text(value):
 def table_objects(items, settings, context, shared: Shared) -> list:
     """The objects a table's ITEMS stand for, by number (the unpickler's ``persistent_load`` is
     the list's ``__getitem__``): the settings and context as the running build's, strings and
-    wrappers as SHARED's (the first equal one read), a string one record alone names (a
-    ``bytearray``) as itself: SHARED held every string the build read until its articles were
-    all read, at a million bulletins some eight million, most of them named once (a dict of
-    some 330 MB). UnpicklingError for an item of no kind a table holds."""
+    wrappers as SHARED's (the first equal one read). UnpicklingError for an item of no kind
+    a table holds."""
     if type(items) is not list:
         raise pickle.UnpicklingError("not a table")
     objects, strings, loaded = [settings, context, *[None] * TEXT_SLOTS], shared.strings, shared.loaded
@@ -152,8 +132,6 @@ def table_objects(items, settings, context, shared: Shared) -> list:
         if kind is bytes:
             text = item.decode("utf-8", "surrogatepass")
             objects.append(strings.setdefault(text, text) if len(text) <= SHORT else text)
-        elif kind is bytearray:
-            objects.append(item.decode("utf-8", "surrogatepass"))
         elif kind is tuple and len(item) == 5 and item[0] == WRAPPER_ID:
             key = (WRAPPER_ID, item[1], _text(item[2]), _text(item[3]), item[4])
             wrapper = loaded.get(key)
