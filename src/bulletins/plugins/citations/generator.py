@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import os
 import time
@@ -226,7 +227,6 @@ def give_citations(articles: Iterable, public: str, others: Iterable = ()) -> No
     hidden articles and translations): through its class where the class is one the build
     made for its articles (``compact.slim``'s, the article cache's), else on the article
     itself (Pelican's own class, which other builds of the process share)."""
-    articles = list(articles)
     excluded = frozenset(id(other) for other in others)
     classes: set[type] = set()
     for article in articles:
@@ -241,12 +241,16 @@ def give_citations(articles: Iterable, public: str, others: Iterable = ()) -> No
 
 
 def others_of(context: dict, articles: Sequence) -> list:
-    """The articles of CONTEXT not listed in ARTICLES: its drafts, hidden articles, and every
-    translation (of those and of ARTICLES)."""
+    """The articles of CONTEXT besides ARTICLES (its published originals, which Pelican's other
+    groups never hold): its drafts, hidden articles and translations, and every translation of
+    those and of ARTICLES. Nothing is made per article of ARTICLES (a set of a million articles'
+    identities would take some 64 MB, in the build's prepare phase)."""
     found = [a for name in GROUPS if name != "articles" for a in context.get(name, ()) or ()]
-    listed = {id(a) for a in articles}
-    translated = [t for a in (*articles, *found) for t in getattr(a, "translations", ()) or ()]
-    return [a for a in (*found, *translated) if id(a) not in listed]
+    for article in itertools.chain(articles, list(found)):
+        translations = getattr(article, "translations", None)
+        if translations:
+            found.extend(translations)
+    return found
 
 
 class CitationsGenerator(Generator):
