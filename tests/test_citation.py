@@ -219,12 +219,11 @@ def test_article_files_sit_beside_the_page():
     assert set(citation.file_bytes(c.fields)) == {"bib", "ris", "json"}
 
 
-def test_a_lazy_citation_reads_as_the_citation_and_keeps_none_but_the_last():
-    from bulletins.plugins.citations.generator import LazyCitation
-
+def row_articles(cls) -> list:
+    """The first three ROWS as articles of class CLS, as Pelican gives their headers."""
     headers = {"doc_number": "docnumber"}  # the column's header key, as Pelican gives it
-    articles = [
-        SimpleNamespace(
+    return [
+        cls(
             metadata={headers.get(k, k): v for k, v in row.items() if k != "title"},
             title=row["title"],
             save_as=PAGE,
@@ -232,6 +231,12 @@ def test_a_lazy_citation_reads_as_the_citation_and_keeps_none_but_the_last():
         )
         for _, row in ROWS[:3]
     ]
+
+
+def test_a_lazy_citation_reads_as_the_citation_and_keeps_none_but_the_last():
+    from bulletins.plugins.citations.generator import LazyCitation
+
+    articles = row_articles(SimpleNamespace)
     lazy = [LazyCitation(article, "") for article in articles]
     for (_, row), one in zip(ROWS[:3], lazy, strict=True):
         whole = citation.article_citation(fields(row), PAGE)
@@ -248,16 +253,7 @@ def test_an_article_of_a_build_class_holds_no_citation_of_its_own(slim):
     from bulletins.plugins.compact.slim import SLIM
 
     cls = type("Article", (SimpleNamespace,), {SLIM: True} if slim else {})
-    headers = {"doc_number": "docnumber"}
-    articles = [
-        cls(
-            metadata={headers.get(k, k): v for k, v in row.items() if k != "title"},
-            title=row["title"],
-            save_as=PAGE,
-            url=PAGE,
-        )
-        for _, row in ROWS[:3]
-    ]
+    articles = row_articles(cls)
     draft = cls(metadata={}, title="草稿", save_as="drafts/d.html", url="drafts/d.html")
     give_citations(articles, PUBLIC, [draft])
     assert not hasattr(draft, "bulletins_citation")  # a draft of the same class: none, as before
